@@ -1,0 +1,1 @@
+//! insta snapshots of codegen output and renderings live in `tests/`.

@@ -1,0 +1,1 @@
+//! Code generation from the Sosmeta model (see issue 6).

@@ -1,0 +1,118 @@
+//! Localized texts: every descriptive `sosmeta` field is a list of `{lang, value}`.
+
+use serde::{Deserialize, Serialize};
+
+/// The language tag of one text entry (`lang` in the schema).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    /// `fi`: Finnish (suomi).
+    Fi,
+    /// `sv`: Swedish (ruotsi).
+    Sv,
+    /// `""`: unlabelled, used for language-neutral values such as OIDs and URIs.
+    Unlabelled,
+    /// Any other tag, kept as written.
+    Other(String),
+}
+
+impl Lang {
+    /// The tag as written in the schema.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Lang::Fi => "fi",
+            Lang::Sv => "sv",
+            Lang::Unlabelled => "",
+            Lang::Other(s) => s,
+        }
+    }
+
+    /// Parse a tag as written in the schema.
+    pub fn parse(tag: &str) -> Lang {
+        match tag {
+            "fi" => Lang::Fi,
+            "sv" => Lang::Sv,
+            "" => Lang::Unlabelled,
+            other => Lang::Other(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Lang::parse(&s))
+    }
+}
+
+/// One `{lang, value}` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LangText {
+    /// The language of `value`.
+    pub lang: Lang,
+    /// The text.
+    pub value: String,
+}
+
+/// A localized text field (*monikielinen teksti*): the entries in the order written.
+///
+/// Sosmeta writes one entry per language as a rule, but repeats languages in a few
+/// places (a value set split over several entries); the list keeps them all.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Texts(pub Vec<LangText>);
+
+impl Texts {
+    /// The first entry in `lang`, if any.
+    pub fn get(&self, lang: &Lang) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|t| &t.lang == lang)
+            .map(|t| t.value.as_str())
+    }
+
+    /// All entries in `lang`, in order.
+    pub fn all<'a>(&'a self, lang: &'a Lang) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |t| &t.lang == lang)
+            .map(|t| t.value.as_str())
+    }
+
+    /// The Finnish text (*suomi*).
+    pub fn fi(&self) -> Option<&str> {
+        self.get(&Lang::Fi)
+    }
+
+    /// The Swedish text (*ruotsi*).
+    pub fn sv(&self) -> Option<&str> {
+        self.get(&Lang::Sv)
+    }
+
+    /// The unlabelled (language-neutral) text.
+    pub fn unlabelled(&self) -> Option<&str> {
+        self.get(&Lang::Unlabelled)
+    }
+
+    /// The text in `lang`, falling back to Finnish, then to the first entry.
+    pub fn best(&self, lang: &Lang) -> Option<&str> {
+        self.get(lang)
+            .or_else(|| self.fi())
+            .or_else(|| self.0.first().map(|t| t.value.as_str()))
+    }
+
+    /// Every value, whatever its language.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|t| t.value.as_str())
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

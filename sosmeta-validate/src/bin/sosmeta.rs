@@ -1,0 +1,5 @@
+//! The `sosmeta` command line.
+fn main() {
+    eprintln!("sosmeta: not yet implemented");
+    std::process::exit(2);
+}

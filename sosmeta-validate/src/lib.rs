@@ -1,0 +1,1 @@
+//! Validation of documents against a Sosmeta release (see issue 5).

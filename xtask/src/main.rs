@@ -1,0 +1,51 @@
+//! `cargo xtask ...`: the project's tasks for release engineers and CI.
+//!
+//! Each task lives in its own module; this file only parses the command line.
+
+use clap::{Parser, Subcommand};
+
+mod bench;
+mod cases;
+mod codegen;
+mod diff;
+mod fetch;
+
+/// Project tasks for sosmeta-rs.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate `generated/` from a release (default: the pinned corpus).
+    Codegen(codegen::Args),
+    /// Fetch a release and its koodistot into a bundle, or verify a bundle.
+    Fetch(fetch::Args),
+    /// Compare two releases.
+    Diff(diff::Args),
+    /// Generate valid and mutant test documents for every definition.
+    Cases(cases::Args),
+    /// Benchmark validation against the peers.
+    Bench(bench::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Codegen(a) => codegen::run(a),
+        Task::Fetch(a) => fetch::run(a),
+        Task::Diff(a) => diff::run(a),
+        Task::Cases(a) => cases::run(a),
+        Task::Bench(a) => bench::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
