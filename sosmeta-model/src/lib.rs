@@ -27,12 +27,15 @@
 pub mod compact;
 pub mod corpus;
 pub mod definition;
+pub mod diff;
 pub mod element;
 pub mod error;
 pub mod id;
+pub mod koodisto;
 mod load;
 pub mod release;
 pub mod representation;
+pub mod samples;
 mod schema_read;
 mod schema_write;
 pub mod text;
