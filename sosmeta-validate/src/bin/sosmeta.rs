@@ -1,5 +1,5 @@
-//! The `sosmeta` command line.
-fn main() {
-    eprintln!("sosmeta: not yet implemented");
-    std::process::exit(2);
+//! The `sosmeta` command line (see [`sosmeta_validate::cli`]).
+
+fn main() -> std::process::ExitCode {
+    sosmeta_validate::cli::main()
 }

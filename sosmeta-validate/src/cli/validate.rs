@@ -1,0 +1,221 @@
+//! `sosmeta validate PATH...`.
+
+use super::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::finding::rules;
+use crate::input::{ndjson_sources, Source, DEFAULT_MAX_SIZE};
+use crate::report::{validator_name, write_text_result, write_text_summary, Report, Summary};
+use crate::{Severity, ValidateOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: per document OK or the findings, then a summary line.
+    Text,
+    /// One JSON object: `{validator, release, results, summary}`.
+    Json,
+    /// One JSON result per line.
+    Ndjson,
+}
+
+/// The level at which a document counts as invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Errors make a document invalid (default).
+    Error,
+    /// Errors and warnings make a document invalid.
+    Warning,
+}
+
+/// Arguments of `sosmeta validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files, directories (recursive: *.json, *.ndjson, *.jsonl) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The definition: `OID`, `OID@YYYY-MM-DD` or the dotted `OID.y.m.d`
+    /// (default: from each document's root key, the version in force).
+    #[arg(long, short = 'd', value_name = "OID[@VERSION]")]
+    pub definition: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Which findings make a document invalid.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Report at most N findings per document.
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+    /// Print only invalid documents and errors (text), and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Read stdin (and files of any extension) as NDJSON: one document per line.
+    #[arg(long)]
+    pub ndjson: bool,
+    /// Refuse inputs over this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
+}
+
+fn is_ndjson(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("ndjson" | "jsonl")
+    )
+}
+
+fn collect(path: &Path, ndjson: bool, max_size: u64, out: &mut Vec<Source>) {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        match std::io::stdin()
+            .lock()
+            .take(max_size.saturating_add(1))
+            .read_to_end(&mut buf)
+        {
+            Ok(_) if ndjson => out.extend(ndjson_sources("-", &buf)),
+            Ok(_) => out.push(Source::bytes("-", buf)),
+            Err(e) => out.push(failed("-", format!("cannot read stdin: {e}"))),
+        }
+        return;
+    }
+    let name = path.display().to_string();
+    match std::fs::metadata(path) {
+        Err(e) => out.push(failed(&name, format!("cannot read {name}: {e}"))),
+        Ok(m) if m.is_dir() => {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    out.push(failed(&name, format!("cannot read directory {name}: {e}")));
+                    return;
+                }
+            };
+            entries.sort();
+            for p in entries {
+                let ext = p.extension().and_then(|e| e.to_str());
+                if p.is_dir() || matches!(ext, Some("json" | "ndjson" | "jsonl")) {
+                    collect(&p, ndjson, max_size, out);
+                }
+            }
+        }
+        Ok(m) if ndjson || is_ndjson(path) => {
+            if m.len() > max_size {
+                out.push(Source::file(path));
+                return;
+            }
+            match std::fs::read(path) {
+                Ok(b) => out.extend(ndjson_sources(&name, &b)),
+                Err(e) => out.push(failed(&name, format!("cannot read {name}: {e}"))),
+            }
+        }
+        Ok(_) => out.push(Source::file(path)),
+    }
+}
+
+fn failed(name: &str, msg: String) -> Source {
+    Source {
+        name: name.to_string(),
+        data: crate::SourceData::Failed(msg),
+    }
+}
+
+/// Run `sosmeta validate`.
+pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
+    let validator = super::validator(release)?;
+    let definition = match &args.definition {
+        Some(r) => Some(validator.resolve(r)?.id.clone()),
+        None => None,
+    };
+    let opts = ValidateOptions {
+        definition,
+        max_size: args.max_size,
+        max_findings: args.max_findings.unwrap_or(usize::MAX),
+        fail_on: match args.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        },
+        ..ValidateOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let mut sources = Vec::new();
+    for p in &args.paths {
+        collect(p, args.ndjson, args.max_size, &mut sources);
+    }
+    if sources.is_empty() {
+        return Err(UsageError(
+            "no documents found (directories are searched for *.json, *.ndjson, *.jsonl)".into(),
+        ));
+    }
+    let show_progress = args.format == Format::Text
+        && !args.quiet
+        && sources.len() > 1
+        && std::io::stderr().is_terminal();
+    let bar = if show_progress {
+        let b = indicatif::ProgressBar::new(sources.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} documents {per_sec} eta {eta}",
+        ) {
+            b.set_style(style);
+        }
+        Some(b)
+    } else {
+        None
+    };
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let results = validator.validate_all(&sources, &opts, &tick);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let summary = Summary::of(&results, start.elapsed().as_secs_f64());
+    let io_error = results
+        .iter()
+        .any(|r| r.findings.iter().any(|f| f.rule == rules::INPUT_IO));
+    let code = if io_error {
+        EXIT_USAGE
+    } else if summary.invalid > 0 {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    };
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let written = (|| -> std::io::Result<()> {
+        match args.format {
+            Format::Text => {
+                for r in &results {
+                    write_text_result(&mut w, r, args.quiet)?;
+                }
+                if !args.quiet {
+                    write_text_summary(&mut w, &summary)?;
+                }
+            }
+            Format::Json => {
+                let report = Report {
+                    validator: validator_name(),
+                    release: validator.release().label().map(str::to_string),
+                    results,
+                    summary,
+                };
+                serde_json::to_writer_pretty(&mut w, &report)?;
+                writeln!(w)?;
+            }
+            Format::Ndjson => {
+                for r in &results {
+                    serde_json::to_writer(&mut w, r)?;
+                    writeln!(w)?;
+                }
+            }
+        }
+        w.flush()
+    })();
+    match written {
+        Ok(()) => Ok(code),
+        // A closed pipe (e.g. `| head`) is not an error of the documents.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
+    }
+}

@@ -1,0 +1,215 @@
+//! Layer 1: from bytes to a JSON value: size, encoding, BOM, well-formedness, depth.
+//!
+//! Nothing here panics or stops a batch; every problem becomes a [`Finding`].
+
+use crate::finding::{rules, Finding};
+use serde_json::Value;
+
+/// The default size limit of one input (64 MiB).
+pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The result of reading one input.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedInput {
+    /// The JSON value, when the bytes could be read as JSON.
+    pub value: Option<Value>,
+    /// What was wrong with the bytes (may be non-empty even when `value` is set, e.g. a BOM).
+    pub findings: Vec<Finding>,
+}
+
+/// Read bytes as one JSON document, reporting every problem as a finding.
+pub fn parse_bytes(bytes: &[u8], max_size: u64) -> ParsedInput {
+    let mut out = ParsedInput::default();
+    if bytes.len() as u64 > max_size {
+        out.findings.push(Finding::root_error(
+            rules::INPUT_SIZE,
+            format!(
+                "{} bytes is over the size limit of {} bytes (see --max-size)",
+                bytes.len(),
+                max_size
+            ),
+        ));
+        return out;
+    }
+    let mut bytes = bytes;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        out.findings.push(Finding::root_error(
+            rules::INPUT_BOM,
+            "the input starts with a UTF-8 byte order mark (BOM); JSON must not (RFC 8259 §8.1): remove it (the rest was still checked)",
+        ));
+        bytes = rest;
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let hint = sosmeta_model::LoadError::not_utf8("", bytes, e);
+            let latin1 = matches!(
+                hint,
+                sosmeta_model::LoadError::NotUtf8 {
+                    latin1_likely: true,
+                    ..
+                }
+            );
+            out.findings.push(Finding::root_error(
+                rules::INPUT_ENCODING,
+                format!(
+                    "not UTF-8: invalid byte at offset {}{}",
+                    e.valid_up_to(),
+                    if latin1 {
+                        "; it looks like Latin-1 (ISO-8859-1): convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+            return out;
+        }
+    };
+    if text.trim().is_empty() {
+        out.findings.push(Finding::root_error(
+            rules::INPUT_EMPTY,
+            "empty input: expected a JSON document",
+        ));
+        return out;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => out.value = Some(v),
+        Err(e) => {
+            let msg = e.to_string();
+            let rule = if msg.contains("recursion limit") {
+                rules::INPUT_DEPTH
+            } else {
+                rules::INPUT_JSON
+            };
+            out.findings.push(Finding::root_error(
+                rule,
+                format!(
+                    "invalid JSON at line {}, column {}: {}",
+                    e.line(),
+                    e.column(),
+                    strip_position(&msg)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+fn strip_position(msg: &str) -> &str {
+    match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
+}
+
+/// The nesting depth of a JSON value (scalars 0, `{}` and `[]` 1), without recursion.
+pub fn depth(value: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                max = max.max(d + 1);
+                stack.extend(m.values().map(|c| (c, d + 1)));
+            }
+            Value::Array(a) => {
+                max = max.max(d + 1);
+                stack.extend(a.iter().map(|c| (c, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_of(bytes: &[u8]) -> Vec<&'static str> {
+        parse_bytes(bytes, 1000)
+            .findings
+            .iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn classifies_bad_bytes() {
+        assert_eq!(rule_of(b""), vec![rules::INPUT_EMPTY]);
+        assert_eq!(rule_of(b"  \n"), vec![rules::INPUT_EMPTY]);
+        assert_eq!(rule_of(b"{\"a\": 1"), vec![rules::INPUT_JSON]);
+        assert_eq!(rule_of(b"\xEF\xBB\xBF{}"), vec![rules::INPUT_BOM]);
+        assert_eq!(rule_of(&[b'a'; 2000]), vec![rules::INPUT_SIZE]);
+        let latin1 = b"{\"nimi\": \"J\xE4rvinen\"}";
+        let p = parse_bytes(latin1, 1000);
+        assert_eq!(p.findings[0].rule, rules::INPUT_ENCODING);
+        assert!(
+            p.findings[0].message.contains("Latin-1"),
+            "{:?}",
+            p.findings
+        );
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert_eq!(rule_of(deep.as_bytes()), vec![rules::INPUT_DEPTH]);
+        let p = parse_bytes(b"{\n  \"a\": 1,,\n}", 1000);
+        assert!(p.findings[0].message.contains("line 2"), "{:?}", p.findings);
+    }
+
+    #[test]
+    fn measures_depth() {
+        assert_eq!(depth(&serde_json::json!(1)), 0);
+        assert_eq!(depth(&serde_json::json!({"a": [{"b": {}}]})), 4);
+    }
+}
+
+/// One document to validate and where it came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name reports give it (`path`, `path:LINE`, `-`).
+    pub name: String,
+    /// The document, or where to read it.
+    pub data: SourceData,
+}
+
+/// The content of a [`Source`].
+#[derive(Debug, Clone)]
+pub enum SourceData {
+    /// A file, read when it is validated.
+    File(std::path::PathBuf),
+    /// Bytes already in memory (stdin, an NDJSON line).
+    Bytes(Vec<u8>),
+    /// The input could not be read; the message says why.
+    Failed(String),
+}
+
+impl Source {
+    /// A source from bytes.
+    pub fn bytes(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Source {
+        Source {
+            name: name.into(),
+            data: SourceData::Bytes(bytes.into()),
+        }
+    }
+
+    /// A source from a file path.
+    pub fn file(path: impl Into<std::path::PathBuf>) -> Source {
+        let path = path.into();
+        Source {
+            name: path.display().to_string(),
+            data: SourceData::File(path),
+        }
+    }
+}
+
+/// Split NDJSON bytes into one source per non-blank line, named `name:LINE`.
+pub fn ndjson_sources(name: &str, bytes: &[u8]) -> Vec<Source> {
+    bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .map(|(i, line)| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            Source::bytes(format!("{name}:{}", i + 1), line)
+        })
+        .collect()
+}

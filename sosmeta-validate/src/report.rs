@@ -1,0 +1,199 @@
+//! Results and reports: per document ([`DocumentResult`]), per run ([`Report`]), and
+//! their text and JSON forms.
+
+use crate::finding::{Finding, Severity};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+impl Counts {
+    /// Count a list of findings.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            c.add(f.severity);
+        }
+        c
+    }
+
+    /// Count one finding of `severity`.
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+
+    /// True when there is a finding at `level` or above.
+    pub fn reaches(&self, level: Severity) -> bool {
+        match level {
+            Severity::Error => self.errors > 0,
+            Severity::Warning => self.errors + self.warnings > 0,
+            Severity::Info => self.errors + self.warnings + self.infos > 0,
+        }
+    }
+}
+
+/// The result of validating one document (one file, stdin, or one NDJSON line).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentResult {
+    /// Where the document came from (`path`, `path:LINE` for NDJSON, `-` for stdin).
+    pub file: String,
+    /// The definition OID used, if one was found.
+    pub definition: Option<String>,
+    /// The definition version (YYYY-MM-DD) used, if one was found.
+    pub version: Option<String>,
+    /// True when no finding reaches the `--fail-on` level (default: no errors).
+    pub valid: bool,
+    /// The findings, in layer order (input, document, schema, Sosmeta rules).
+    pub findings: Vec<Finding>,
+    /// Findings left out by `--max-findings` (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+    /// Counts of all findings, including omitted ones.
+    #[serde(skip)]
+    pub counts: Counts,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Documents checked.
+    pub files: usize,
+    /// Documents valid.
+    pub valid: usize,
+    /// Documents invalid.
+    pub invalid: usize,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Info findings.
+    pub infos: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Sum up results.
+    pub fn of(results: &[DocumentResult], seconds: f64) -> Summary {
+        let mut s = Summary {
+            seconds,
+            ..Summary::default()
+        };
+        for r in results {
+            s.files += 1;
+            if r.valid {
+                s.valid += 1;
+            } else {
+                s.invalid += 1;
+            }
+            s.errors += r.counts.errors;
+            s.warnings += r.counts.warnings;
+            s.infos += r.counts.infos;
+        }
+        s
+    }
+}
+
+/// The whole run, as `--format json` writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `sosmeta-validate <version>`.
+    pub validator: String,
+    /// The release label (e.g. `2025-05-20`).
+    pub release: Option<String>,
+    /// One result per document, in input order.
+    pub results: Vec<DocumentResult>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// The validator's name and version as reports give it.
+pub fn validator_name() -> String {
+    format!("sosmeta-validate {}", env!("CARGO_PKG_VERSION"))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Write one result for people: `file: OK` or `file: INVALID`, then the findings.
+pub fn write_text_result(w: &mut impl Write, r: &DocumentResult, quiet: bool) -> io::Result<()> {
+    if quiet && r.valid {
+        return Ok(());
+    }
+    let def = match (&r.definition, &r.version) {
+        (Some(d), Some(v)) => format!("  [{d}@{v}]"),
+        _ => String::new(),
+    };
+    let verdict = if r.valid { "OK" } else { "INVALID" };
+    let mut counts = Vec::new();
+    if r.counts.errors > 0 {
+        counts.push(plural(r.counts.errors, "error", "errors"));
+    }
+    if r.counts.warnings > 0 {
+        counts.push(plural(r.counts.warnings, "warning", "warnings"));
+    }
+    let counts = if counts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", counts.join(", "))
+    };
+    writeln!(w, "{}: {verdict}{counts}{def}", r.file)?;
+    for f in &r.findings {
+        if quiet && f.severity != Severity::Error {
+            continue;
+        }
+        let at = if f.pointer.is_empty() {
+            "/"
+        } else {
+            &f.pointer
+        };
+        let path = if f.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", f.path)
+        };
+        writeln!(
+            w,
+            "  {:<7} {:<28} {at}\n          {path}{}",
+            f.severity.as_str(),
+            f.rule,
+            f.message
+        )?;
+    }
+    if r.omitted > 0 {
+        writeln!(w, "  … {} more (see --max-findings)", r.omitted)?;
+    }
+    Ok(())
+}
+
+/// Write the summary line.
+pub fn write_text_summary(w: &mut impl Write, s: &Summary) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}: {} valid, {} invalid; {}, {}; {:.2} s",
+        plural(s.files, "file", "files"),
+        s.valid,
+        s.invalid,
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        s.seconds
+    )
+}

@@ -1,0 +1,173 @@
+//! Layer 2: JSON Schema (draft-07) with the `jsonschema` crate, one compiled validator
+//! per definition version, built from the model's [`Definition::to_json_schema`].
+
+use crate::finding::{rules, Finding, Severity};
+use crate::names::{element_at, name_path, push_token};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+use sosmeta_model::Definition;
+
+/// A compiled draft-07 validator for one definition version.
+pub struct CompiledSchema {
+    validator: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for CompiledSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CompiledSchema")
+    }
+}
+
+impl CompiledSchema {
+    /// Compile the definition's schema (as the model writes it) as draft-07.
+    pub fn compile(def: &Definition) -> Result<CompiledSchema, String> {
+        let schema = def.to_json_schema();
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(false)
+            .build(&schema)
+            .map(|validator| CompiledSchema { validator })
+            .map_err(|e| e.to_string())
+    }
+
+    /// True when the document passes the schema (fast path, no error collection).
+    pub fn is_valid(&self, doc: &Value) -> bool {
+        self.validator.is_valid(doc)
+    }
+
+    /// Every schema error of the document as findings (at most `limit`).
+    pub fn findings(&self, def: &Definition, doc: &Value, limit: usize) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for err in self.validator.iter_errors(doc) {
+            if out.len() >= limit {
+                break;
+            }
+            let at = err.instance_path().as_str().to_string();
+            map_error(def, &at, err.kind(), err.instance(), &mut out);
+        }
+        out
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(80).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn err(rule: &'static str, def: &Definition, pointer: String, message: String) -> Finding {
+    let path = name_path(def, &pointer);
+    Finding::new(rule, Severity::Error, pointer, path, message)
+}
+
+fn map_error(
+    def: &Definition,
+    at: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    out: &mut Vec<Finding>,
+) {
+    match kind {
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            let mut p = at.to_string();
+            push_token(&mut p, key);
+            let name = element_at(def, &p)
+                .and_then(|e| e.name_fi())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            out.push(err(
+                rules::SCHEMA_REQUIRED,
+                def,
+                p,
+                format!("required element `{key}`{name} is missing"),
+            ));
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known: Vec<&str> = element_at(def, at)
+                .map(|e| e.item().children().iter().map(|c| c.key.as_str()).collect())
+                .unwrap_or_default();
+            for key in unexpected {
+                let mut p = at.to_string();
+                push_token(&mut p, key);
+                let hint = nearest(key, &known)
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                out.push(Finding::new(
+                    rules::SCHEMA_ADDITIONAL_PROPERTIES,
+                    Severity::Error,
+                    p,
+                    name_path(def, at),
+                    format!("`{key}` is not an element of the definition here{hint}"),
+                ));
+            }
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => format!("{ts:?}"),
+            };
+            out.push(err(
+                rules::SCHEMA_TYPE,
+                def,
+                at.to_string(),
+                format!("expected {expected}, found {}", json_type(instance)),
+            ));
+        }
+        ValidationErrorKind::Pattern { pattern } => out.push(err(
+            rules::SCHEMA_PATTERN,
+            def,
+            at.to_string(),
+            format!("{} does not match the pattern {pattern}", short(instance)),
+        )),
+        ValidationErrorKind::Enum { options } => out.push(err(
+            rules::SCHEMA_ENUM,
+            def,
+            at.to_string(),
+            format!("{} is not one of {}", short(instance), short(options)),
+        )),
+        ValidationErrorKind::MinLength { limit } => out.push(err(
+            rules::SCHEMA_MIN_LENGTH,
+            def,
+            at.to_string(),
+            format!("text is shorter than {limit} character(s)"),
+        )),
+        ValidationErrorKind::MinItems { limit } => out.push(err(
+            rules::SCHEMA_MIN_ITEMS,
+            def,
+            at.to_string(),
+            format!("at least {limit} item(s) required"),
+        )),
+        other => out.push(err(
+            rules::SCHEMA_OTHER,
+            def,
+            at.to_string(),
+            format!("{other:?}"),
+        )),
+    }
+}
+
+/// The known key nearest to `key` (Jaro-Winkler similarity at least 0.8).
+pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k), *k))
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

@@ -1,0 +1,430 @@
+//! The [`Validator`]: a release, its compiled schemas (built lazily, once per definition
+//! version) and the layers run in order on each document.
+
+use crate::error::ValidateError;
+use crate::finding::{rules, Finding, Severity};
+use crate::input::{self, Source, SourceData};
+use crate::report::{Counts, DocumentResult};
+use crate::rules::Prepared;
+use crate::schema_layer::{nearest, CompiledSchema};
+use rayon::prelude::*;
+use serde_json::Value;
+use sosmeta_model::{Definition, DefinitionId, DefinitionRef, Release, Status};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Options of one validation run.
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    /// Check every document against this definition version instead of choosing one
+    /// from its root key.
+    pub definition: Option<DefinitionId>,
+    /// Inputs larger than this many bytes are refused (`input.size`).
+    pub max_size: u64,
+    /// Keep at most this many findings per document (the rest are counted as omitted).
+    pub max_findings: usize,
+    /// A document is invalid when it has a finding at this level or above.
+    pub fail_on: Severity,
+    /// Run the JSON Schema layer.
+    pub schema: bool,
+    /// Run the Sosmeta rules.
+    pub rules: bool,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            definition: None,
+            max_size: input::DEFAULT_MAX_SIZE,
+            max_findings: usize::MAX,
+            fail_on: Severity::Error,
+            schema: true,
+            rules: true,
+        }
+    }
+}
+
+/// What is compiled for one definition version.
+struct Compiled {
+    schema: Result<CompiledSchema, String>,
+    prepared: Prepared,
+}
+
+/// Validates documents against a release. Cheap to share: `Send + Sync`, so one
+/// validator serves a whole parallel batch.
+pub struct Validator {
+    release: Cow<'static, Release>,
+    index: HashMap<DefinitionId, usize>,
+    compiled: Vec<OnceLock<Compiled>>,
+    max_depth: usize,
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("release", &self.release.label())
+            .field("definitions", &self.release.len())
+            .finish()
+    }
+}
+
+impl Validator {
+    /// A validator for the release embedded in `sosmeta-generated` (no files, no network).
+    pub fn embedded() -> Validator {
+        Validator::from_static(sosmeta_generated::embedded_release())
+    }
+
+    /// A validator for a release that lives for the whole program.
+    pub fn from_static(release: &'static Release) -> Validator {
+        Validator::build(Cow::Borrowed(release))
+    }
+
+    /// A validator that owns its release.
+    pub fn new(release: Release) -> Validator {
+        Validator::build(Cow::Owned(release))
+    }
+
+    /// Load a release (folder, zip or compact file) and build a validator for it.
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Validator, ValidateError> {
+        Ok(Validator::new(Release::load(path)?))
+    }
+
+    fn build(release: Cow<'static, Release>) -> Validator {
+        let defs = release.definitions();
+        let index = defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let compiled = defs.iter().map(|_| OnceLock::new()).collect();
+        // One level for the root object around the document element.
+        let max_depth = defs.iter().map(|d| d.root.max_depth()).max().unwrap_or(0);
+        Validator {
+            release,
+            index,
+            compiled,
+            max_depth,
+        }
+    }
+
+    /// The release.
+    pub fn release(&self) -> &Release {
+        &self.release
+    }
+
+    /// Resolve a user's definition reference (`OID`, `OID@YYYY-MM-DD`, dotted form).
+    pub fn resolve(&self, reference: &str) -> Result<&Definition, ValidateError> {
+        let r: DefinitionRef = reference.parse()?;
+        Ok(self.release.resolve(&r)?)
+    }
+
+    fn compiled(&self, def: &Definition) -> &Compiled {
+        let i = self.index[&def.id];
+        self.compiled[i].get_or_init(|| Compiled {
+            schema: CompiledSchema::compile(def),
+            prepared: Prepared::new(def),
+        })
+    }
+
+    /// Compile every definition's schema now instead of on first use (in parallel).
+    pub fn precompile(&self) {
+        self.release.definitions().par_iter().for_each(|d| {
+            self.compiled(d);
+        });
+    }
+
+    /// The raw draft-07 verdict of the `jsonschema` crate for a document against a
+    /// definition, without Sosmeta rules (`None` if the schema did not compile).
+    pub fn schema_is_valid(&self, def: &Definition, doc: &Value) -> Option<bool> {
+        self.compiled(def)
+            .schema
+            .as_ref()
+            .ok()
+            .map(|s| s.is_valid(doc))
+    }
+
+    /// Choose the definition for a document: the one asked for, else from the root key.
+    fn choose(
+        &self,
+        doc: &Value,
+        opts: &ValidateOptions,
+        findings: &mut Vec<Finding>,
+    ) -> Option<&Definition> {
+        if let Some(id) = &opts.definition {
+            let def = self.release.get(id);
+            if def.is_none() {
+                findings.push(Finding::root_error(
+                    rules::DOCUMENT_ROOT,
+                    format!("definition {id} is not in this release"),
+                ));
+            }
+            return def;
+        }
+        let Value::Object(map) = doc else {
+            findings.push(Finding::root_error(
+                rules::DOCUMENT_ROOT,
+                format!(
+                    "a document is a JSON object with one key naming its definition (e.g. {{\"asiakkuusasiakirja\": {{…}}}}); found {}",
+                    kind_name(doc)
+                ),
+            ));
+            return None;
+        };
+        let matching: Vec<&String> = map
+            .keys()
+            .filter(|k| !self.release.by_root_key(k).is_empty())
+            .collect();
+        let key = match matching.as_slice() {
+            [one] => *one,
+            [] => {
+                let keys = self.release.root_keys();
+                let hints: Vec<String> = map
+                    .keys()
+                    .filter_map(|k| nearest(k, &keys).map(|n| format!("`{n}` for `{k}`")))
+                    .collect();
+                let hint = if hints.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", hints.join(", "))
+                };
+                let found = if map.is_empty() {
+                    "an empty object".to_string()
+                } else {
+                    format!(
+                        "root key(s) {}",
+                        map.keys()
+                            .take(5)
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                findings.push(Finding::root_error(
+                    rules::DOCUMENT_ROOT,
+                    format!(
+                        "{found} match no definition in this release{hint} (see `sosmeta list`)"
+                    ),
+                ));
+                return None;
+            }
+            many => {
+                findings.push(Finding::root_error(
+                    rules::DOCUMENT_ROOT,
+                    format!(
+                        "the root has several document keys ({}); a document has exactly one",
+                        many.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+                return None;
+            }
+        };
+        let def = self.release.for_root_key(key)?;
+        let all = self.release.by_root_key(key);
+        if all.len() > 1 {
+            let why = if def.status() == &Status::Valmis {
+                "in force"
+            } else {
+                "newest; none in force"
+            };
+            findings.push(Finding::new(
+                rules::DEFINITION_CHOSEN,
+                Severity::Info,
+                "",
+                "",
+                format!(
+                    "`{key}`: {} versions in this release ({}); used {} ({why}); --definition picks another",
+                    all.len(),
+                    all.iter()
+                        .map(|d| if d.oid() == def.oid() { format!("{} {}", d.version(), d.status()) } else { format!("{} {}", d.id, d.status()) })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    def.version()
+                ),
+            ));
+        }
+        Some(def)
+    }
+
+    /// Validate a parsed document.
+    pub fn validate_value(
+        &self,
+        file: &str,
+        doc: &Value,
+        opts: &ValidateOptions,
+    ) -> DocumentResult {
+        let mut findings = Vec::new();
+        let def = self.check_value(doc, opts, &mut findings);
+        self.finish(file, def, findings, opts)
+    }
+
+    fn check_value(
+        &self,
+        doc: &Value,
+        opts: &ValidateOptions,
+        findings: &mut Vec<Finding>,
+    ) -> Option<&Definition> {
+        let depth = input::depth(doc);
+        if depth > self.max_depth {
+            findings.push(Finding::root_error(
+                rules::INPUT_DEPTH,
+                format!(
+                    "the document nests {depth} levels deep; no definition in this release allows more than {}",
+                    self.max_depth
+                ),
+            ));
+            return None;
+        }
+        let def = self.choose(doc, opts, findings)?;
+        let compiled = self.compiled(def);
+        let mut schema_findings = Vec::new();
+        if opts.schema {
+            match &compiled.schema {
+                Ok(schema) => {
+                    if !schema.is_valid(doc) {
+                        schema_findings = schema.findings(def, doc, opts.max_findings);
+                    }
+                }
+                Err(e) => findings.push(Finding::root_error(
+                    rules::SCHEMA_COMPILE,
+                    format!("the schema of {} could not be compiled: {e}", def.id),
+                )),
+            }
+        }
+        let mut rule_findings = if opts.rules {
+            crate::rules::check(def, &compiled.prepared, doc)
+        } else {
+            Vec::new()
+        };
+        if !schema_findings.is_empty() {
+            // A value the schema already refuses is not reported twice.
+            rule_findings.retain(|r| {
+                !schema_findings
+                    .iter()
+                    .any(|s| s.severity == Severity::Error && s.pointer == r.pointer)
+            });
+        }
+        findings.append(&mut schema_findings);
+        findings.append(&mut rule_findings);
+        Some(def)
+    }
+
+    fn finish(
+        &self,
+        file: &str,
+        def: Option<&Definition>,
+        mut findings: Vec<Finding>,
+        opts: &ValidateOptions,
+    ) -> DocumentResult {
+        if let Some(d) = def {
+            for f in &mut findings {
+                f.definition = Some(d.id.clone());
+            }
+        }
+        let counts = Counts::of(&findings);
+        let omitted = findings.len().saturating_sub(opts.max_findings);
+        findings.truncate(opts.max_findings);
+        DocumentResult {
+            file: file.to_string(),
+            definition: def.map(|d| d.oid().to_string()),
+            version: def.map(|d| d.version().format("%Y-%m-%d").to_string()),
+            valid: !counts.reaches(opts.fail_on),
+            findings,
+            omitted,
+            counts,
+        }
+    }
+
+    /// Validate the bytes of one document: every layer from encoding to Sosmeta rules.
+    pub fn validate_bytes(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        opts: &ValidateOptions,
+    ) -> DocumentResult {
+        let parsed = input::parse_bytes(bytes, opts.max_size);
+        let mut findings = parsed.findings;
+        let def = match &parsed.value {
+            Some(v) => self.check_value(v, opts, &mut findings),
+            None => None,
+        };
+        self.finish(file, def, findings, opts)
+    }
+
+    /// Validate one source (a file is read here; read errors become `input.io`).
+    pub fn validate_source(&self, source: &Source, opts: &ValidateOptions) -> DocumentResult {
+        match &source.data {
+            SourceData::Bytes(b) => self.validate_bytes(&source.name, b, opts),
+            SourceData::File(path) => match read_limited(path, opts.max_size) {
+                Ok(b) => self.validate_bytes(&source.name, &b, opts),
+                Err(f) => self.finish(&source.name, None, vec![*f], opts),
+            },
+            SourceData::Failed(msg) => self.finish(
+                &source.name,
+                None,
+                vec![Finding::root_error(rules::INPUT_IO, msg.clone())],
+                opts,
+            ),
+        }
+    }
+
+    /// Validate many sources in parallel; results come back in input order.
+    /// `on_done` is called once per finished document (e.g. to advance a progress bar).
+    pub fn validate_all(
+        &self,
+        sources: &[Source],
+        opts: &ValidateOptions,
+        on_done: &(dyn Fn() + Sync),
+    ) -> Vec<DocumentResult> {
+        sources
+            .par_iter()
+            .map(|s| {
+                let r = self.validate_source(s, opts);
+                on_done();
+                r
+            })
+            .collect()
+    }
+}
+
+fn read_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Box<Finding>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
+        Finding::root_error(
+            rules::INPUT_IO,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > max {
+            return Err(Box::new(Finding::root_error(
+                rules::INPUT_SIZE,
+                format!(
+                    "{} bytes is over the size limit of {max} bytes (see --max-size)",
+                    meta.len()
+                ),
+            )));
+        }
+    }
+    let mut buf = Vec::new();
+    // Read one byte past the limit so the size rule can say it is over.
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(io)?;
+    Ok(buf)
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
