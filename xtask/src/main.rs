@@ -7,8 +7,7 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod cases;
 mod codegen;
-mod diff;
-mod fetch;
+use xtask::{diff, fetch};
 
 /// Project tasks for sosmeta-rs.
 #[derive(Parser)]
