@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod finding;

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Independent oracle: Python `jsonschema` Draft7Validator on the RAW corpus schemas.
+
+Usage: draft7.py CORPUS_DIR CASES.ndjson [--time]
+
+CASES.ndjson has one case per line: {"id", "dotted", "document"}; the schema of a case is
+CORPUS_DIR/{Valmis,Vanhentunut}/<dotted>.json, read here from the raw file (not from the
+Rust model). Prints one line per case: "<id>\t<valid|invalid>". With --time, prints only
+"<documents> <seconds>" for the validation loop (one compiled validator per schema,
+compiled before timing), for `cargo xtask bench`.
+
+Requires: pip install 'jsonschema>=4.18'
+"""
+import json
+import os
+import sys
+import time
+
+from jsonschema import Draft7Validator
+
+
+def main():
+    corpus, cases_path = sys.argv[1], sys.argv[2]
+    timing = "--time" in sys.argv[3:]
+    files = {}
+    for sub in ("Valmis", "Vanhentunut", "."):
+        d = os.path.join(corpus, sub)
+        if os.path.isdir(d):
+            for name in os.listdir(d):
+                if name.endswith(".json"):
+                    files.setdefault(name[:-5], os.path.join(d, name))
+    validators = {}
+    cases = []
+    with open(cases_path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                c = json.loads(line)
+                dotted = c["dotted"]
+                if dotted not in validators:
+                    with open(files[dotted], encoding="utf-8") as sf:
+                        validators[dotted] = Draft7Validator(json.load(sf))
+                cases.append((c["id"], validators[dotted], c["document"]))
+    if timing:
+        start = time.perf_counter()
+        for _, v, doc in cases:
+            v.is_valid(doc)
+        print(len(cases), time.perf_counter() - start)
+        return
+    out = sys.stdout
+    for cid, v, doc in cases:
+        out.write("%s\t%s\n" % (cid, "valid" if v.is_valid(doc) else "invalid"))
+
+
+if __name__ == "__main__":
+    main()
