@@ -28,7 +28,6 @@ pub mod error;
 pub mod finding;
 pub mod input;
 pub mod metadata;
-pub mod metadata;
 pub mod names;
 pub mod report;
 pub mod rules;
