@@ -172,7 +172,7 @@ fn options(server: &Server, out: &Path) -> Options {
         strict_koodistot: false,
         concurrency: 4,
         http: HttpOptions {
-            timeout: Duration::from_millis(700),
+            timeout: Duration::from_millis(1500),
             retries: 2,
             backoff: Duration::from_millis(10),
             ..HttpOptions::default()
@@ -218,7 +218,7 @@ fn retries_decodes_pages_and_reruns_unchanged() {
         t if t == page_path(2) && n == 1 => Reply::Truncated(5000, page(2)[..20].to_vec()),
         // A response slower than the time-out, then a quick one.
         t if t == versions_path() && n == 1 => {
-            Reply::Slow(Duration::from_millis(2500), Box::new(healthy(t)))
+            Reply::Slow(Duration::from_millis(4000), Box::new(healthy(t)))
         }
         t => healthy(t),
     }));
@@ -335,13 +335,13 @@ fn failures_leave_the_previous_bundle_intact() {
     // A schema that is always slower than the time-out.
     let slow = Server::start(Arc::new(|t: &str, _| {
         if t == "/sosmeta/document-definitions/101/schema" {
-            Reply::Slow(Duration::from_millis(2000), Box::new(healthy(t)))
+            Reply::Slow(Duration::from_millis(3000), Box::new(healthy(t)))
         } else {
             healthy(t)
         }
     }));
     let mut o = options(&slow, &out);
-    o.http.timeout = Duration::from_millis(200);
+    o.http.timeout = Duration::from_millis(500);
     o.http.retries = 1;
     let e = format!("{:#}", fetch(&o).unwrap_err());
     assert!(e.contains("/document-definitions/101/schema"), "{e}");
