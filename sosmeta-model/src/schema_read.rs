@@ -47,21 +47,57 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn wrong(&self, pointer: &str, expected: &'static str, found: &Value) -> LoadError {
+    fn wrong(&self, pointer: &Ptr, expected: &'static str, found: &Value) -> LoadError {
         LoadError::WrongType {
             file: self.file.to_string(),
-            pointer: pointer.to_string(),
+            pointer: pointer.render(),
             expected,
             found: describe(found),
         }
     }
 
-    fn missing(&self, pointer: &str, member: &'static str) -> LoadError {
+    fn missing(&self, pointer: &Ptr, member: &'static str) -> LoadError {
         LoadError::Missing {
             file: self.file.to_string(),
-            pointer: pointer.to_string(),
+            pointer: pointer.render(),
             member,
         }
+    }
+}
+
+/// A JSON pointer built only when an error needs it (loading allocates none per node).
+#[derive(Clone, Copy)]
+enum Ptr<'a> {
+    Root,
+    Key(&'a Ptr<'a>, &'a str),
+    Index(&'a Ptr<'a>, usize),
+}
+
+impl Ptr<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            Ptr::Root => {}
+            Ptr::Key(parent, key) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&escape_pointer(key));
+            }
+            Ptr::Index(parent, i) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+
+    /// The pointer text; the root is written `/` so that it is visible in messages.
+    fn render(&self) -> String {
+        let mut s = String::new();
+        self.write(&mut s);
+        if s.is_empty() {
+            s.push('/');
+        }
+        s
     }
 }
 
@@ -103,20 +139,20 @@ pub(crate) fn read_definition_value(file: &str, value: &Value) -> Result<Definit
     let cx = Ctx { file };
     let obj = value
         .as_object()
-        .ok_or_else(|| cx.wrong("", "a JSON Schema object", value))?;
+        .ok_or_else(|| cx.wrong(&Ptr::Root, "a JSON Schema object", value))?;
     let schema_uri = match obj.get("$schema") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => return Err(cx.wrong("/$schema", "a string", other)),
+        Some(other) => return Err(cx.wrong(&Ptr::Key(&Ptr::Root, "$schema"), "a string", other)),
     };
     let sosmeta = obj
         .get("sosmeta")
-        .ok_or_else(|| cx.missing("/", "sosmeta"))?;
+        .ok_or_else(|| cx.missing(&Ptr::Root, "sosmeta"))?;
     let meta = read_definition_meta(&cx, sosmeta)?;
-    let root = read_element(&cx, "", "", value, 0, &["$schema", "sosmeta"])?;
+    let root = read_element(&cx, &Ptr::Root, "", value, 0, &["$schema", "sosmeta"])?;
     if root.kind != Kind::Object {
         return Err(cx.wrong(
-            "/type",
+            &Ptr::Key(&Ptr::Root, "type"),
             "\"object\" at the schema root",
             &Value::from(root.kind.as_str()),
         ));
@@ -165,7 +201,7 @@ pub(crate) fn read_definition_value(file: &str, value: &Value) -> Result<Definit
 }
 
 fn read_definition_meta(cx: &Ctx, v: &Value) -> Result<DefinitionMeta, LoadError> {
-    let p = "/sosmeta";
+    let p = &Ptr::Key(&Ptr::Root, "sosmeta");
     let obj = v.as_object().ok_or_else(|| cx.wrong(p, "an object", v))?;
     let mut extra = Map::new();
     let mut title = None;
@@ -193,7 +229,7 @@ fn read_definition_meta(cx: &Ctx, v: &Value) -> Result<DefinitionMeta, LoadError
         };
         let s = val
             .as_str()
-            .ok_or_else(|| cx.wrong(&format!("{p}/{}", escape_pointer(k)), "a string", val))?;
+            .ok_or_else(|| cx.wrong(&Ptr::Key(p, k), "a string", val))?;
         *slot = Some(s.to_string());
     }
     Ok(DefinitionMeta {
@@ -215,7 +251,7 @@ const MAX_SCHEMA_DEPTH: usize = 64;
 
 fn read_element(
     cx: &Ctx,
-    pointer: &str,
+    pointer: &Ptr,
     key: &str,
     v: &Value,
     depth: usize,
@@ -223,11 +259,11 @@ fn read_element(
 ) -> Result<Element, LoadError> {
     let obj = v
         .as_object()
-        .ok_or_else(|| cx.wrong(pointer_or_root(pointer), "a schema object", v))?;
+        .ok_or_else(|| cx.wrong(pointer, "a schema object", v))?;
     if depth > MAX_SCHEMA_DEPTH {
         return Err(LoadError::WrongType {
             file: cx.file.to_string(),
-            pointer: pointer.to_string(),
+            pointer: pointer.render(),
             expected: "a schema nested at most 64 levels",
             found: "deeper nesting".into(),
         });
@@ -252,7 +288,7 @@ fn read_element(
         if skip.contains(&k.as_str()) {
             continue;
         }
-        let here = format!("{pointer}/{}", escape_pointer(k));
+        let here = Ptr::Key(pointer, k);
         match k.as_str() {
             "type" => {
                 let name = val
@@ -305,7 +341,7 @@ fn read_element(
                     .map(|(i, k)| {
                         k.as_str()
                             .map(str::to_string)
-                            .ok_or_else(|| cx.wrong(&format!("{here}/{i}"), "a string", k))
+                            .ok_or_else(|| cx.wrong(&Ptr::Index(&here, i), "a string", k))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 el.required = Some(keys);
@@ -322,16 +358,7 @@ fn read_element(
                     .ok_or_else(|| cx.wrong(&here, "an object", val))?;
                 let children = props
                     .iter()
-                    .map(|(ck, cv)| {
-                        read_element(
-                            cx,
-                            &format!("{here}/{}", escape_pointer(ck)),
-                            ck,
-                            cv,
-                            depth + 1,
-                            &[],
-                        )
-                    })
+                    .map(|(ck, cv)| read_element(cx, &Ptr::Key(&here, ck), ck, cv, depth + 1, &[]))
                     .collect::<Result<Vec<_>, _>>()?;
                 el.properties = Some(children);
             }
@@ -340,7 +367,7 @@ fn read_element(
             other if FOREIGN_KEYWORDS.contains(&other) => {
                 return Err(LoadError::UnsupportedKeyword {
                     file: cx.file.to_string(),
-                    pointer: pointer_or_root(pointer).to_string(),
+                    pointer: pointer.render(),
                     keyword: other.to_string(),
                 })
             }
@@ -349,25 +376,17 @@ fn read_element(
             }
         }
     }
-    el.kind = kind.ok_or_else(|| cx.missing(pointer_or_root(pointer), "type"))?;
+    el.kind = kind.ok_or_else(|| cx.missing(pointer, "type"))?;
     Ok(el)
 }
 
-fn pointer_or_root(p: &str) -> &str {
-    if p.is_empty() {
-        "/"
-    } else {
-        p
-    }
-}
-
-fn read_texts(cx: &Ctx, pointer: &str, v: &Value) -> Result<Texts, LoadError> {
+fn read_texts(cx: &Ctx, pointer: &Ptr, v: &Value) -> Result<Texts, LoadError> {
     let arr = v
         .as_array()
         .ok_or_else(|| cx.wrong(pointer, "a list of {lang, value}", v))?;
     let mut out = Vec::with_capacity(arr.len());
     for (i, e) in arr.iter().enumerate() {
-        let here = format!("{pointer}/{i}");
+        let here = Ptr::Index(pointer, i);
         let obj = e
             .as_object()
             .filter(|o| o.len() == 2)
@@ -385,13 +404,13 @@ fn read_texts(cx: &Ctx, pointer: &str, v: &Value) -> Result<Texts, LoadError> {
     Ok(Texts(out))
 }
 
-fn read_element_meta(cx: &Ctx, pointer: &str, v: &Value) -> Result<ElementMeta, LoadError> {
+fn read_element_meta(cx: &Ctx, pointer: &Ptr, v: &Value) -> Result<ElementMeta, LoadError> {
     let obj = v
         .as_object()
         .ok_or_else(|| cx.wrong(pointer, "an object", v))?;
     let mut m = ElementMeta::default();
     for (k, val) in obj {
-        let here = format!("{pointer}/{}", escape_pointer(k));
+        let here = Ptr::Key(pointer, k);
         let texts = match k.as_str() {
             "name" => &mut m.name,
             "description" => &mut m.description,
