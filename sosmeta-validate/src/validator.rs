@@ -58,6 +58,9 @@ pub struct Validator {
     index: HashMap<DefinitionId, usize>,
     compiled: Vec<OnceLock<Compiled>>,
     max_depth: usize,
+    /// Per root key: the definition used and, when there are several versions, the
+    /// `definition.chosen` message.
+    by_key: HashMap<String, (usize, Option<String>)>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -98,13 +101,25 @@ impl Validator {
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
         let compiled = defs.iter().map(|_| OnceLock::new()).collect();
+        let index: HashMap<DefinitionId, usize> = index;
         // One level for the root object around the document element.
         let max_depth = defs.iter().map(|d| d.root.max_depth()).max().unwrap_or(0);
+        let by_key = release
+            .root_keys()
+            .into_iter()
+            .filter_map(|key| {
+                let def = release.for_root_key(key)?;
+                let all = release.by_root_key(key);
+                let note = (all.len() > 1).then(|| chosen_message(key, def, &all));
+                Some((key.to_string(), (index[&def.id], note)))
+            })
+            .collect();
         Validator {
             release,
             index,
             compiled,
             max_depth,
+            by_key,
         }
     }
 
@@ -173,7 +188,7 @@ impl Validator {
         };
         let matching: Vec<&String> = map
             .keys()
-            .filter(|k| !self.release.by_root_key(k).is_empty())
+            .filter(|k| self.by_key.contains_key(k.as_str()))
             .collect();
         let key = match matching.as_slice() {
             [one] => *one,
@@ -222,30 +237,17 @@ impl Validator {
                 return None;
             }
         };
-        let def = self.release.for_root_key(key)?;
-        let all = self.release.by_root_key(key);
-        if all.len() > 1 {
-            let why = if def.status() == &Status::Valmis {
-                "in force"
-            } else {
-                "newest; none in force"
-            };
+        let (i, note) = self.by_key.get(key.as_str())?;
+        if let Some(note) = note {
             findings.push(Finding::new(
                 rules::DEFINITION_CHOSEN,
                 Severity::Info,
                 "",
                 "",
-                format!(
-                    "`{key}`: {} versions in this release ({}); used {} ({why}); --definition picks another",
-                    all.len(),
-                    all.iter()
-                        .map(|d| if d.oid() == def.oid() { format!("{} {}", d.version(), d.status()) } else { format!("{} {}", d.id, d.status()) })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    def.version()
-                ),
+                note.clone(),
             ));
         }
+        let def = &self.release.definitions()[*i];
         Some(def)
     }
 
@@ -427,4 +429,25 @@ fn kind_name(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+fn chosen_message(key: &str, def: &Definition, all: &[&Definition]) -> String {
+    let why = if def.status() == &Status::Valmis {
+        "in force"
+    } else {
+        "newest; none in force"
+    };
+    format!(
+        "`{key}`: {} versions in this release ({}); used {} ({why}); --definition picks another",
+        all.len(),
+        all.iter()
+            .map(|d| if d.oid() == def.oid() {
+                format!("{} {}", d.version(), d.status())
+            } else {
+                format!("{} {}", d.id, d.status())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        def.version()
+    )
 }

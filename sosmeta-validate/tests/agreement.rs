@@ -88,11 +88,10 @@ fn schema_layer_agrees_with_python_draft7_and_rules_catch_the_rest() {
             *invalid_by_kind.entry(c.kind.as_str()).or_default() += 1;
         }
         match (c.kind.as_str(), theirs, c.semantic_rule) {
-            ("minimal" | "maximal", _, _) => {
-                if !result.valid {
-                    false_alarms.push(format!("{}: {:?}", c.id, result.findings));
-                }
+            ("minimal" | "maximal", _, _) if !result.valid => {
+                false_alarms.push(format!("{}: {:?}", c.id, result.findings));
             }
+            ("minimal" | "maximal", _, _) => {}
             (_, true, Some(rule)) => {
                 *semantic_checked.entry(rule).or_default() += 1;
                 if !result
