@@ -1,0 +1,918 @@
+//! Tokens and files: shapes, version modules, the registry, templates.
+
+use crate::shapes::{Shape, ShapeKind, Ty};
+use crate::{CodegenError, DefPlan, Options, Stats, COMMAND};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde::Serialize;
+use sosmeta_model::{Definition, Release};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names the generated crate uses itself; a shape that would take one gets `Element`.
+pub const RESERVED: &[&str] = &[
+    "Document",
+    "Code",
+    "Identifier",
+    "Quantity",
+    "PartialDate",
+    "Instant",
+    "Number",
+    "Vec",
+    "Option",
+    "String",
+    "Box",
+    "Result",
+    "Error",
+    "Lang",
+    "Value",
+    "Self",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "DefinitionInfo",
+];
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// The Cargo feature of a document subject: the subject in lower case, ASCII-folded,
+/// without the trailing *asiakasasiakirjat*/*asiakirjat*, words joined by `-`
+/// (`Lastensuojelun avohuollon asiakasasiakirjat` → `lastensuojelun-avohuollon`);
+/// definitions without a subject go to `muut`.
+pub fn feature_slug(subject: Option<&str>) -> String {
+    let Some(s) = subject else {
+        return "muut".to_string();
+    };
+    let folded: String = s
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ä' | 'å' | 'á' | 'à' => 'a',
+            'ö' | 'ø' => 'o',
+            'é' | 'è' => 'e',
+            'ü' => 'u',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    if words.len() > 1 && matches!(words.last(), Some(&"asiakasasiakirjat" | &"asiakirjat")) {
+        words.pop();
+    }
+    if words.is_empty() {
+        return "muut".to_string();
+    }
+    words.join("-")
+}
+
+fn ident_text(key: &str) -> String {
+    let mut s: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while s.contains("__") {
+        s = s.replace("__", "_");
+    }
+    if s.len() > 1 {
+        s = s.trim_end_matches('_').to_string();
+    }
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if s == "_" {
+        s = "_field".to_string();
+    }
+    s
+}
+
+fn field_ident(key: &str) -> Ident {
+    let s = ident_text(key);
+    if KEYWORDS.contains(&s.as_str()) {
+        if matches!(s.as_str(), "self" | "Self" | "crate" | "super") {
+            return format_ident!("{}_", s);
+        }
+        return Ident::new_raw(&s, Span::call_site());
+    }
+    Ident::new(&s, Span::call_site())
+}
+
+/// The module of a root key (`asiakkuusasiakirja`).
+pub fn module_name(key: &str) -> String {
+    let s = ident_text(key);
+    if KEYWORDS.contains(&s.as_str()) || s == "shapes" || s == "registry" {
+        format!("{s}_")
+    } else {
+        s
+    }
+}
+
+/// `v2023_06_01`.
+pub fn version_module(def: &Definition) -> String {
+    format!("v{}", def.version().format("%Y_%m_%d"))
+}
+
+/// `AsiakkuusasiakirjaV20230601`.
+pub fn variant_name(def: &Definition) -> String {
+    use heck::ToUpperCamelCase;
+    format!(
+        "{}V{}",
+        ident_text(def.document_key()).to_upper_camel_case(),
+        def.version().format("%Y%m%d")
+    )
+}
+
+fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| {
+        let l = format!(" {l}");
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+fn cfg_any(features: &BTreeSet<String>, all: &BTreeSet<String>) -> TokenStream {
+    if features == all {
+        return quote!();
+    }
+    let fs = features.iter();
+    quote!(#[cfg(any(#(feature = #fs),*))])
+}
+
+fn ty_tokens(t: &Ty, shapes: &[Shape], prefix: &TokenStream) -> TokenStream {
+    match t {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::Number => quote!(sosmeta_types::Number),
+        Ty::Integer => quote!(i64),
+        Ty::PartialDate => quote!(sosmeta_types::PartialDate),
+        Ty::Instant => quote!(sosmeta_types::Instant),
+        Ty::Code => quote!(sosmeta_types::Code),
+        Ty::Identifier => quote!(sosmeta_types::Identifier),
+        Ty::Quantity => quote!(sosmeta_types::Quantity),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::Shape(i) => {
+            let n = format_ident!("{}", shapes[*i].name);
+            quote!(#prefix #n)
+        }
+        Ty::Vec(inner, _) => {
+            let inner = ty_tokens(inner, shapes, prefix);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let cfg = cfg_any(&s.features, all);
+    let mut doc = s.doc.clone();
+    doc.push(String::new());
+    doc.push(format!(
+        "Shape `{:016x}`, shared by {} element(s) of the release.",
+        s.hash, s.uses
+    ));
+    let docs = doc_attrs(&doc);
+    match &s.kind {
+        ShapeKind::Phrase(text) => quote! {
+            sosmeta_types::fixed_phrase!(#docs #cfg #name, #text);
+        },
+        ShapeKind::Struct(fields) => {
+            let mut seen = BTreeSet::new();
+            let fields = fields.iter().map(|f| {
+                let mut id = field_ident(&f.key);
+                while !seen.insert(id.to_string()) {
+                    id = format_ident!("{}_", id);
+                }
+                let rename = if id.to_string().trim_start_matches("r#") != f.key {
+                    let k = &f.key;
+                    quote!(#[serde(rename = #k)])
+                } else {
+                    quote!()
+                };
+                let fdoc = doc_attrs(s.field_docs.get(&f.key).map(Vec::as_slice).unwrap_or(&[]));
+                let inner = ty_tokens(&f.ty, shapes, &quote!());
+                let min = match &f.ty {
+                    Ty::Vec(_, n) if *n > 0 => Some(*n),
+                    _ => None,
+                };
+                let (ty, attrs) = match (f.required, min) {
+                    (true, None) => (inner, quote!()),
+                    (true, Some(n)) => {
+                        let w = format!("sosmeta_types::de_min_items::<_, _, {n}>");
+                        (inner, quote!(#[serde(deserialize_with = #w)]))
+                    }
+                    (false, None) => (
+                        quote!(Option<#inner>),
+                        quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+                    ),
+                    (false, Some(n)) => {
+                        let w = format!("sosmeta_types::de_opt_min_items::<_, _, {n}>");
+                        (
+                            quote!(Option<#inner>),
+                            quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = #w)]),
+                        )
+                    }
+                };
+                quote! {
+                    #fdoc
+                    #rename
+                    #attrs
+                    pub #id: #ty,
+                }
+            });
+            quote! {
+                #docs
+                #cfg
+                #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+    }
+}
+
+fn header(what: &str) -> String {
+    format!(
+        "// @generated by `{COMMAND}` (sosmeta-codegen) — {what}. Do not edit by hand:\n\
+         // change sosmeta-codegen or the release, then run `{COMMAND}`.\n\n"
+    )
+}
+
+fn pretty(file: &str, tokens: TokenStream, what: &str) -> Result<Vec<u8>, CodegenError> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Syntax {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(format!("{}{}", header(what), prettyplease::unparse(&parsed)).into_bytes())
+}
+
+#[derive(Serialize)]
+struct DefRow {
+    oid: String,
+    version: String,
+    dotted: String,
+    status: String,
+    title: String,
+    title_sv: String,
+    key: String,
+    path: String,
+    variant: String,
+    feature: String,
+    subject: String,
+}
+
+#[derive(Serialize)]
+struct StatsRow {
+    definitions: usize,
+    object_nodes: usize,
+    struct_shapes: usize,
+    phrase_shapes: usize,
+    features: usize,
+}
+
+#[derive(Serialize)]
+struct TemplateCtx<'a> {
+    command: &'a str,
+    label: &'a str,
+    definitions: Vec<DefRow>,
+    features: Vec<FeatureRow>,
+    default_features: &'a [String],
+    stats: StatsRow,
+    vendor_example: &'a str,
+}
+
+#[derive(Serialize)]
+struct FeatureRow {
+    name: String,
+    subject: String,
+    count: usize,
+    default: bool,
+}
+
+const CARGO_TEMPLATE: &str = include_str!("../templates/Cargo.toml.j2");
+const README_TEMPLATE: &str = include_str!("../templates/README.md.j2");
+const DEFINITIONS_TEMPLATE: &str = include_str!("../templates/DEFINITIONS.md.j2");
+const VENDOR_EXAMPLE: &str = include_str!("../templates/vendor_example.rs");
+
+fn templates() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters"),
+    );
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    for (n, t) in [
+        ("Cargo.toml", CARGO_TEMPLATE),
+        ("README.md", README_TEMPLATE),
+        ("DEFINITIONS.md", DEFINITIONS_TEMPLATE),
+    ] {
+        env.add_template(n, t).expect("templates parse");
+    }
+    env
+}
+
+pub(crate) fn emit(
+    release: &Release,
+    opts: &Options,
+    shapes: &[Shape],
+    plans: &[DefPlan<'_>],
+    features: &BTreeSet<String>,
+    stats: &Stats,
+) -> Result<BTreeMap<String, Vec<u8>>, CodegenError> {
+    let mut files = BTreeMap::new();
+
+    // shapes.rs
+    let items = shapes.iter().map(|s| shape_tokens(s, shapes, features));
+    let shapes_tokens = quote! {
+        //! Every distinct element shape of the release, generated once and shared by the
+        //! definitions that use it (structural dedup). Each definition module re-exports
+        //! the shapes it uses.
+        #(#items)*
+    };
+    files.insert(
+        "src/shapes.rs".to_string(),
+        pretty("src/shapes.rs", shapes_tokens, "shared element shapes")?,
+    );
+
+    // One file per root key, one module per version.
+    let mut by_module: BTreeMap<&str, Vec<(usize, &DefPlan<'_>)>> = BTreeMap::new();
+    for (i, p) in plans.iter().enumerate() {
+        by_module.entry(p.module.as_str()).or_default().push((i, p));
+    }
+    let mut mod_decls = Vec::new();
+    for (module, defs) in &by_module {
+        let mods = defs.iter().map(|(i, p)| version_tokens(*i, p, shapes));
+        let first = defs[0].1.def;
+        let title = format!(
+            " *{}* (`{}`): every version of the definition in the release.",
+            first.title(),
+            first.document_key()
+        );
+        let tokens = quote! {
+            #![doc = #title]
+            #(#mods)*
+        };
+        let path = format!("src/{module}.rs");
+        files.insert(
+            path.clone(),
+            pretty(&path, tokens, "one module per definition version")?,
+        );
+        let fs: BTreeSet<String> = defs.iter().map(|(_, p)| p.feature.clone()).collect();
+        let cfg = cfg_any(&fs, features);
+        let m = format_ident!("{}", module);
+        let doc = format!(" *{}*: `{}`.", first.title(), first.document_key());
+        mod_decls.push(quote!(#[doc = #doc] #cfg pub mod #m;));
+    }
+
+    files.insert(
+        "src/lib.rs".to_string(),
+        pretty(
+            "src/lib.rs",
+            lib_tokens(release, opts, plans, &mod_decls),
+            "the registry and the embedded release",
+        )?,
+    );
+
+    // Templates.
+    let rows: Vec<DefRow> = plans
+        .iter()
+        .map(|p| DefRow {
+            oid: p.def.oid().to_string(),
+            version: p.def.version().format("%Y-%m-%d").to_string(),
+            dotted: p.def.id.dotted(),
+            status: p.def.status().to_string(),
+            title: p.def.title().to_string(),
+            title_sv: p.def.title_in(&sosmeta_model::Lang::Sv).to_string(),
+            key: p.def.document_key().to_string(),
+            path: format!("{}::{}", p.module, p.version_module),
+            variant: p.variant.clone(),
+            feature: p.feature.clone(),
+            subject: p.def.subject().unwrap_or("").to_string(),
+        })
+        .collect();
+    let feature_rows: Vec<FeatureRow> = features
+        .iter()
+        .map(|f| FeatureRow {
+            name: f.clone(),
+            subject: plans
+                .iter()
+                .find(|p| &p.feature == f)
+                .and_then(|p| p.def.subject())
+                .unwrap_or("(no documentSubject)")
+                .to_string(),
+            count: plans.iter().filter(|p| &p.feature == f).count(),
+            default: opts.default_features.contains(f),
+        })
+        .collect();
+    let ctx = minijinja::value::Serde(TemplateCtx {
+        command: COMMAND,
+        label: &opts.label,
+        definitions: rows,
+        features: feature_rows,
+        default_features: &opts.default_features,
+        stats: StatsRow {
+            definitions: stats.definitions,
+            object_nodes: stats.object_nodes,
+            struct_shapes: stats.struct_shapes,
+            phrase_shapes: stats.phrase_shapes,
+            features: stats.features,
+        },
+        vendor_example: VENDOR_EXAMPLE.trim_end(),
+    });
+    let env = templates();
+    for name in ["Cargo.toml", "README.md", "DEFINITIONS.md"] {
+        let text = env
+            .get_template(name)
+            .and_then(|t| t.render(minijinja::value::Serde(&ctx.0)))
+            .map_err(|e| CodegenError::Template {
+                template: name.to_string(),
+                message: format!("{e:#}"),
+            })?;
+        files.insert(name.to_string(), text.into_bytes());
+    }
+    Ok(files)
+}
+
+fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStream {
+    let def = p.def;
+    let vm = format_ident!("{}", p.version_module);
+    let feature = &p.feature;
+    let mut names: Vec<Ident> = p
+        .used
+        .iter()
+        .map(|i| format_ident!("{}", shapes[*i].name))
+        .collect();
+    names.sort();
+    let root_key = def.document_key();
+    let root_field = field_ident(root_key);
+    let root_ty = ty_tokens(&p.root_ty, shapes, &quote!());
+    let rename = if root_field.to_string() != root_key {
+        quote!(#[serde(rename = #root_key)])
+    } else {
+        quote!()
+    };
+    let doc = format!(
+        " *{}* ({}), version {}, {}: OID `{}` (`{}`).",
+        def.title(),
+        def.title_in(&sosmeta_model::Lang::Sv),
+        def.version().format("%Y-%m-%d"),
+        def.status(),
+        def.oid(),
+        def.id.dotted()
+    );
+    let subject = format!(
+        " Subject: {} (feature `{feature}`).",
+        def.subject().unwrap_or("none")
+    );
+    let variant = format_ident!("{}", p.variant);
+    let doc_doc = format!(" A document of this definition: `{{\"{root_key}\": {{...}}}}`.");
+    let root_doc = format!(" The document element `{root_key}`.");
+    quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = #subject]
+        #[cfg(feature = #feature)]
+        pub mod #vm {
+            pub use crate::shapes::{#(#names),*};
+
+            /// This definition version.
+            pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[#index];
+
+            #[doc = #doc_doc]
+            #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct Document {
+                #[doc = #root_doc]
+                #rename
+                pub #root_field: #root_ty,
+            }
+
+            impl Document {
+                /// Parse a document of this definition; errors name the JSON path.
+                pub fn from_json(json: &str) -> Result<Document, crate::Error> {
+                    crate::parse_json(json, DEFINITION)
+                }
+
+                /// The document as JSON, exactly as Sosmeta expects it.
+                pub fn to_json(&self) -> String {
+                    crate::to_json(self)
+                }
+
+                /// The document as an XHTML 1.0 page in `lang`.
+                pub fn to_xhtml(&self, lang: crate::Lang) -> String {
+                    crate::to_xhtml(self, DEFINITION, lang)
+                }
+
+                /// This definition: OID, version, status and title.
+                pub fn definition(&self) -> &'static crate::DefinitionInfo {
+                    DEFINITION
+                }
+            }
+
+            impl From<Document> for crate::Document {
+                fn from(d: Document) -> crate::Document {
+                    crate::Document::#variant(Box::new(d))
+                }
+            }
+        }
+    }
+}
+
+fn lib_tokens(
+    release: &Release,
+    opts: &Options,
+    plans: &[DefPlan<'_>],
+    mod_decls: &[TokenStream],
+) -> TokenStream {
+    let _ = release;
+    let label = &opts.label;
+    let feature_list: Vec<&str> = plans
+        .iter()
+        .map(|p| p.feature.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let infos = plans.iter().map(|p| {
+        let d = p.def;
+        let oid = d.oid();
+        let version = d.version().format("%Y-%m-%d").to_string();
+        let status = d.status().as_str();
+        let title = d.title();
+        let title_sv = d.title_in(&sosmeta_model::Lang::Sv);
+        let key = d.document_key();
+        let subject = match d.subject() {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let feature = &p.feature;
+        let path = format!("{}::{}", p.module, p.version_module);
+        quote! {
+            DefinitionInfo {
+                oid: #oid,
+                version: #version,
+                status: #status,
+                title: #title,
+                title_sv: #title_sv,
+                document_key: #key,
+                subject: #subject,
+                feature: #feature,
+                module: #path,
+            }
+        }
+    });
+    let variants = plans.iter().map(|p| {
+        let v = format_ident!("{}", p.variant);
+        let m = format_ident!("{}", p.module);
+        let vm = format_ident!("{}", p.version_module);
+        let f = &p.feature;
+        let doc = format!(
+            " *{}* {} ({}).",
+            p.def.title(),
+            p.def.version().format("%Y-%m-%d"),
+            p.def.status()
+        );
+        quote!(#[doc = #doc] #[cfg(feature = #f)] #v(Box<#m::#vm::Document>),)
+    });
+    let arm = |body: TokenStream| {
+        let arms = plans.iter().map(move |p| {
+            let v = format_ident!("{}", p.variant);
+            let f = &p.feature;
+            quote!(#[cfg(feature = #f)] Document::#v(d) => #body,)
+        });
+        quote!(#(#arms)*)
+    };
+    let to_json_arms = arm(quote!(d.to_json()));
+    let to_xhtml_arms = arm(quote!(d.to_xhtml(lang)));
+    let def_arms = arm(quote!(d.definition()));
+    let ser_arms = arm(quote!(d.serialize(s)));
+    let parse_arms = plans.iter().enumerate().map(|(i, p)| {
+        let v = format_ident!("{}", p.variant);
+        let m = format_ident!("{}", p.module);
+        let vm = format_ident!("{}", p.version_module);
+        let f = &p.feature;
+        quote! {
+            #[cfg(feature = #f)]
+            #i => #m::#vm::Document::from_json(json).map(|d| Document::#v(Box::new(d))),
+        }
+    });
+    quote! {
+        #![doc = include_str!("../README.md")]
+        #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+
+        #(#mod_decls)*
+        pub mod shapes;
+
+        pub use sosmeta_types::{Code, Identifier, Instant, Number, PartialDate, Quantity};
+        pub use sosmeta_xhtml::Lang;
+
+        use sosmeta_model::Release;
+        use std::sync::OnceLock;
+
+        /// The compact form of the pinned release (see [`sosmeta_model::compact`]).
+        pub const EMBEDDED_RELEASE: &[u8] = include_bytes!("../data/release.json.gz");
+
+        /// The label of the embedded release.
+        pub const EMBEDDED_RELEASE_LABEL: &str = #label;
+
+        /// The embedded default release, decoded once on first use.
+        pub fn embedded_release() -> &'static Release {
+            static RELEASE: OnceLock<Release> = OnceLock::new();
+            RELEASE.get_or_init(|| {
+                sosmeta_model::compact::from_bytes("embedded release", EMBEDDED_RELEASE)
+                    .expect("the embedded release was written by the model's serializer")
+            })
+        }
+
+        /// What identifies and describes one definition version.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct DefinitionInfo {
+            /// The OID without the version suffix, e.g. `1.2.246.537.6.1505.1`.
+            pub oid: &'static str,
+            /// The version date, `YYYY-MM-DD`.
+            pub version: &'static str,
+            /// The status: `Valmis` (in force) or `Vanhentunut` (superseded).
+            pub status: &'static str,
+            /// The title in Finnish.
+            pub title: &'static str,
+            /// The title in Swedish (Finnish when none is given).
+            pub title_sv: &'static str,
+            /// The root key of its documents, e.g. `asiakkuusasiakirja`.
+            pub document_key: &'static str,
+            /// The document subject (*asiakirjaryhmä*).
+            pub subject: Option<&'static str>,
+            /// The Cargo feature that compiles it.
+            pub feature: &'static str,
+            /// Its module, e.g. `asiakkuusasiakirja::v2023_06_01`.
+            pub module: &'static str,
+        }
+
+        impl DefinitionInfo {
+            /// `OID@YYYY-MM-DD`.
+            pub fn id(&self) -> String {
+                format!("{}@{}", self.oid, self.version)
+            }
+
+            /// The dotted form `OID.y.m.d` of the corpus (e.g. `1.2.246.537.6.1505.1.2023.6.1`).
+            pub fn dotted(&self) -> String {
+                let v: Vec<String> = self
+                    .version
+                    .split('-')
+                    .map(|p| p.trim_start_matches('0').to_string())
+                    .collect();
+                format!("{}.{}", self.oid, v.join("."))
+            }
+
+            /// True when compiled in (its feature is enabled).
+            pub fn is_enabled(&self) -> bool {
+                enabled(self.feature)
+            }
+
+            /// The definition's model in the embedded release.
+            pub fn model(&self) -> Option<&'static sosmeta_model::Definition> {
+                let r: sosmeta_model::DefinitionRef = self.id().parse().ok()?;
+                embedded_release().resolve(&r).ok()
+            }
+        }
+
+        /// Every definition version of the release, whether compiled in or not.
+        pub static DEFINITIONS: &[DefinitionInfo] = &[#(#infos),*];
+
+        /// True when `feature` is enabled in this build.
+        pub fn enabled(feature: &str) -> bool {
+            ENABLED_FEATURES.contains(&feature)
+        }
+
+        /// Features of this crate that are enabled in this build.
+        pub static ENABLED_FEATURES: &[&str] = &[
+            #(
+                #[cfg(feature = #feature_list)]
+                #feature_list,
+            )*
+        ];
+
+        /// Why a document could not be read.
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #[non_exhaustive]
+        pub enum Error {
+            /// The definition reference is not `OID`, `OID@YYYY-MM-DD` or `OID.y.m.d`.
+            #[error("`{input}` does not name a definition: {message}")]
+            BadDefinition {
+                /// The reference as given.
+                input: String,
+                /// Why it was refused.
+                message: String,
+            },
+            /// No such definition in the release.
+            #[error("no definition `{input}` in release {release}")]
+            UnknownDefinition {
+                /// The reference as given.
+                input: String,
+                /// The release label.
+                release: &'static str,
+            },
+            /// The definition exists but its Cargo feature is not enabled.
+            #[error("definition {definition} is not compiled in: enable the cargo feature `{feature}` of sosmeta-generated")]
+            FeatureDisabled {
+                /// `OID@YYYY-MM-DD`.
+                definition: String,
+                /// The feature to enable.
+                feature: &'static str,
+            },
+            /// The JSON is malformed or does not have the definition's shape.
+            #[error("{definition}: at JSON path `{path}`: {message}")]
+            Json {
+                /// `OID@YYYY-MM-DD`.
+                definition: String,
+                /// JSON pointer of the offending value (`""` is the document).
+                path: String,
+                /// What is wrong.
+                message: String,
+            },
+        }
+
+        /// Runtime helper of the generated modules.
+        #[doc(hidden)] pub fn parse_json<T: serde::de::DeserializeOwned>(
+            json: &str,
+            info: &DefinitionInfo,
+        ) -> Result<T, Error> {
+            let mut de = serde_json::Deserializer::from_str(json);
+            let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+            let err = |path: String, message: String| Error::Json {
+                definition: info.id(),
+                path,
+                message,
+            };
+            let value = result.map_err(|e| {
+                let path = pointer(e.path());
+                err(path, e.into_inner().to_string())
+            })?;
+            de.end().map_err(|e| err(String::new(), e.to_string()))?;
+            Ok(value)
+        }
+
+        /// Runtime helper of the generated modules.
+        #[doc(hidden)] pub fn pointer(path: &serde_path_to_error::Path) -> String {
+            use serde_path_to_error::Segment;
+            let mut out = String::new();
+            for seg in path.iter() {
+                out.push('/');
+                match seg {
+                    Segment::Seq { index } => out.push_str(&index.to_string()),
+                    Segment::Map { key } | Segment::Enum { variant: key } => {
+                        out.push_str(&key.replace('~', "~0").replace('/', "~1"))
+                    }
+                    Segment::Unknown => out.push('?'),
+                }
+            }
+            out
+        }
+
+        /// Runtime helper of the generated modules.
+        #[doc(hidden)] pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+            serde_json::to_string(value).unwrap_or_default()
+        }
+
+        /// Runtime helper of the generated modules.
+        #[doc(hidden)] pub fn to_xhtml<T: serde::Serialize>(
+            value: &T,
+            info: &DefinitionInfo,
+            lang: Lang,
+        ) -> String {
+            let rendered = serde_json::to_value(value)
+                .map_err(|e| e.to_string())
+                .and_then(|v| {
+                    let def = info
+                        .model()
+                        .ok_or_else(|| format!("{} is not in the embedded release", info.id()))?;
+                    sosmeta_xhtml::render(def, &v, lang).map_err(|e| e.to_string())
+                });
+            rendered.unwrap_or_else(|message| sosmeta_xhtml::error_page(&message, lang))
+        }
+
+        /// A document of any definition version compiled in (see the Cargo features).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Document {
+            #(#variants)*
+            /// Never built; keeps the enum inhabited-checkable when no feature is enabled.
+            #[doc(hidden)]
+            __NoFeature(std::convert::Infallible),
+        }
+
+        impl Document {
+            /// Parse `json` as a document of `definition` (`OID@YYYY-MM-DD`, the dotted
+            /// `OID.y.m.d`, or a bare OID for the version in force). Errors name the JSON path.
+            pub fn from_json(definition: &str, json: &str) -> Result<Document, Error> {
+                let index = Self::resolve(definition)?;
+                Self::parse_index(index, json)
+            }
+
+            /// The index in [`DEFINITIONS`] of a definition reference.
+            pub fn resolve(definition: &str) -> Result<usize, Error> {
+                let r: sosmeta_model::DefinitionRef = definition.parse().map_err(
+                    |e: sosmeta_model::ParseRefError| Error::BadDefinition {
+                        input: definition.to_string(),
+                        message: e.to_string(),
+                    },
+                )?;
+                let find = |oid: &str, version: &str| {
+                    DEFINITIONS
+                        .iter()
+                        .position(|d| d.oid == oid && d.version == version)
+                };
+                let by_oid = |oid: &str| {
+                    let all: Vec<usize> = (0..DEFINITIONS.len())
+                        .filter(|&i| DEFINITIONS[i].oid == oid)
+                        .collect();
+                    all.iter()
+                        .copied()
+                        .filter(|&i| DEFINITIONS[i].status == "Valmis")
+                        .max_by_key(|&i| DEFINITIONS[i].version)
+                        .or_else(|| all.iter().copied().max_by_key(|&i| DEFINITIONS[i].version))
+                };
+                let found = match &r {
+                    sosmeta_model::DefinitionRef::Oid(oid) => by_oid(oid),
+                    sosmeta_model::DefinitionRef::Version(id) => {
+                        find(&id.oid, &id.version.format("%Y-%m-%d").to_string())
+                    }
+                    sosmeta_model::DefinitionRef::Dotted { full, as_version } => as_version
+                        .as_ref()
+                        .and_then(|id| find(&id.oid, &id.version.format("%Y-%m-%d").to_string()))
+                        .or_else(|| by_oid(full)),
+                };
+                found.ok_or_else(|| Error::UnknownDefinition {
+                    input: definition.to_string(),
+                    release: EMBEDDED_RELEASE_LABEL,
+                })
+            }
+
+            fn parse_index(index: usize, json: &str) -> Result<Document, Error> {
+                let _ = json;
+                match index {
+                    #(#parse_arms)*
+                    _ => match DEFINITIONS.get(index) {
+                        Some(info) => Err(Error::FeatureDisabled {
+                            definition: info.id(),
+                            feature: info.feature,
+                        }),
+                        None => Err(Error::UnknownDefinition {
+                            input: index.to_string(),
+                            release: EMBEDDED_RELEASE_LABEL,
+                        }),
+                    },
+                }
+            }
+
+            /// The document as JSON, exactly as Sosmeta expects it.
+            pub fn to_json(&self) -> String {
+                match self {
+                    #to_json_arms
+                    Document::__NoFeature(n) => match *n {},
+                }
+            }
+
+            /// The document as an XHTML 1.0 page in `lang`.
+            pub fn to_xhtml(&self, lang: Lang) -> String {
+                let _ = lang;
+                match self {
+                    #to_xhtml_arms
+                    Document::__NoFeature(n) => match *n {},
+                }
+            }
+
+            /// Its definition: OID, version, status and title.
+            pub fn definition(&self) -> &'static DefinitionInfo {
+                match self {
+                    #def_arms
+                    Document::__NoFeature(n) => match *n {},
+                }
+            }
+        }
+
+        impl serde::Serialize for Document {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let _ = &s;
+                match self {
+                    #ser_arms
+                    Document::__NoFeature(n) => match *n {},
+                }
+            }
+        }
+    }
+}
