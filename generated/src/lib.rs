@@ -2,7 +2,11 @@
 // change sosmeta-codegen or the release, then run `cargo xtask codegen`.
 
 #![doc = include_str!("../README.md")]
-#![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::new_without_default
+)]
 /// *Adoptioneuvonnan lausunto*: `adoptioneuvonnan_lausunto`.
 #[cfg(any(feature = "adoptioneuvonnan"))]
 pub mod adoptioneuvonnan_lausunto;

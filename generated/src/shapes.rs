@@ -54,6 +54,44 @@ pub struct Osoite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postitoimipaikka: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Osoite {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lahiosoite: None,
+            postinumero: None,
+            postitoimipaikka: None,
+        }
+    }
+}
 /// Yhteystiedot
 ///
 /// Shape `ee4fc4fed923a333`, shared by 41 element(s) of the release.
@@ -78,6 +116,27 @@ pub struct YhteystiedotXEE4F {
     /// Osoite
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Osoite>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl YhteystiedotXEE4F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { osoite: None }
+    }
 }
 /// Yhteyshenkilö
 ///
@@ -114,6 +173,32 @@ pub struct Yhteyshenkilo {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: String,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "muut",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "tukisuhdetoiminnan",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl Yhteyshenkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self { sukunimi, etunimet }
+    }
+}
 /// Vastaanottaja
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -139,6 +224,23 @@ pub struct VastaanottajaXB1A3 {
     /// Yhteyshenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl VastaanottajaXB1A3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Asiakas
 ///
@@ -188,6 +290,38 @@ pub struct AsiakasX4807 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsiakasX4807 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+        }
+    }
+}
 /// Lausunto
 ///
 /// JSON `lausunto`: pakollinen.
@@ -206,6 +340,16 @@ pub struct LausuntoX6F30 {
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
     pub asiasisalto: String,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LausuntoX6F30 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            lausunnon_tarkoitus: None,
+            asiasisalto,
+        }
+    }
 }
 /// Laatija
 ///
@@ -266,6 +410,49 @@ pub struct Laatija {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Code>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "perhetyon",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Laatija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            palveluyksikko: None,
+        }
+    }
+}
 /// Allekirjoitus
 ///
 /// JSON `allekirjoitus`: pakollinen.
@@ -302,6 +489,36 @@ pub struct Allekirjoitus {
     ///
     /// JSON `allekirjoituksen_tyyppi`: esitystapa Koodi, pakollinen.
     pub allekirjoituksen_tyyppi: sosmeta_types::Code,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl Allekirjoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(allekirjoituksen_tyyppi: sosmeta_types::Code) -> Self {
+        Self { allekirjoituksen_tyyppi }
+    }
 }
 /// Adoptioneuvonnan lausunto
 ///
@@ -348,6 +565,28 @@ pub struct AdoptioneuvonnanLausunto {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptioneuvonnanLausunto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasX4807>,
+        lausunto: LausuntoX6F30,
+        laatija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            lausunto,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Tavoite
 ///
 /// JSON `tavoite`: toistuva, pakollinen.
@@ -366,6 +605,13 @@ pub struct Tavoite {
     ///
     /// JSON `kuvaus`: esitystapa Teksti, pakollinen.
     pub kuvaus: String,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Tavoite {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuvaus: String) -> Self {
+        Self { nimi: None, kuvaus }
+    }
 }
 /// Adoptioneuvonnan suunnitelma
 ///
@@ -435,6 +681,30 @@ pub struct AdoptioneuvonnanSuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptioneuvonnanSuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        tavoite: Vec<Tavoite>,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            neuvotteluun_osallistujat: None,
+            tavoite,
+            menetelmat: None,
+            suunnitelma_on_voimassa_alkaen: None,
+            adoptioneuvonnan_arvioitu_kesto: None,
+            seuranta_ja_arvio: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Henkilönnimi
 ///
 /// Shape `bf17d3584c05d12a`, shared by 3 element(s) of the release.
@@ -452,6 +722,19 @@ pub struct HenkilonnimiXBF17 {
     ///
     /// JSON `nimi`: esitystapa Teksti, pakollinen.
     pub nimi: String,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
+    )
+)]
+impl HenkilonnimiXBF17 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nimi: String) -> Self {
+        Self { nimi }
+    }
 }
 /// Syntymätiedot
 ///
@@ -476,6 +759,17 @@ pub struct Syntymatiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Syntymatiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kunta: None,
+            maa: None,
+            paikka: None,
+        }
+    }
+}
 /// Kotikunta
 ///
 /// Shape `95eb5d71733397e9`, shared by 37 element(s) of the release.
@@ -496,6 +790,21 @@ pub struct Kotikunta {
     /// JSON `kunta`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<sosmeta_types::Code>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "turvakotipalvelun",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl Kotikunta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kunta: None }
+    }
 }
 /// Yhteystiedot
 ///
@@ -534,6 +843,32 @@ pub struct YhteystiedotXE46A {
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl YhteystiedotXE46A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
 }
 /// Voimassaolo
 ///
@@ -574,6 +909,37 @@ pub struct Voimassaolo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Voimassaolo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alkamispaiva: None,
+            paattymispaiva: None,
+        }
+    }
+}
 /// Parisuhdetiedot
 ///
 /// JSON `parisuhdetiedot`: toistuva.
@@ -589,6 +955,16 @@ pub struct ParisuhdetiedotX6EF7 {
     /// Voimassaolo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl ParisuhdetiedotX6EF7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            puoliso: None,
+            voimassaolo: None,
+        }
+    }
 }
 /// Lapsi
 ///
@@ -616,6 +992,18 @@ pub struct LapsiX38EA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsiX38EA {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            syntymaaika: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Lapsi-vanhempisuhteen tiedot
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
@@ -628,6 +1016,13 @@ pub struct LapsiVanhempisuhteenTiedotXBEB5 {
     /// Lapsi
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<LapsiX38EA>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsiVanhempisuhteenTiedotXBEB5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lapsi: None }
+    }
 }
 /// Asiakas
 ///
@@ -699,6 +1094,28 @@ pub struct AsiakasXB249 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXBEB5>>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AsiakasXB249 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilonnimi: None,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymatiedot: None,
+            ammatti: None,
+            aidinkieli: None,
+            kotikunta: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+            parisuhdetiedot: None,
+            lapsi_vanhempisuhteen_tiedot: None,
+        }
+    }
+}
 /// Työ
 ///
 /// Shape `dc6e9c1508590547`, shared by 1 element(s) of the release.
@@ -722,6 +1139,17 @@ pub struct TyoXDC6E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempi_tyoala: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl TyoXDC6E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            lahitulevaisuuden_muutos: None,
+            aiempi_tyoala: None,
+        }
+    }
+}
 /// Työtilanne
 ///
 /// Shape `d9504de83abc24da`, shared by 1 element(s) of the release.
@@ -732,6 +1160,13 @@ pub struct TyotilanneXD950 {
     /// Työ
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo: Option<TyoXDC6E>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl TyotilanneXD950 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { tyo: None }
+    }
 }
 /// Ajanjakso
 ///
@@ -745,6 +1180,13 @@ pub struct AjanjaksoX9AF9 {
     /// JSON `paattymispaiva`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AjanjaksoX9AF9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { paattymispaiva: None }
+    }
 }
 /// Koulutus
 ///
@@ -782,6 +1224,20 @@ pub struct KoulutusX7FD4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl KoulutusX7FD4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tutkintonimike: None,
+            koulutusaste: None,
+            koulutusala: None,
+            kuvaus: None,
+            ajanjakso: None,
+            oppilaitos: None,
+        }
+    }
+}
 /// Tulo
 ///
 /// Shape `8b1d4a2fd7d09f82`, shared by 1 element(s) of the release.
@@ -799,6 +1255,13 @@ pub struct TuloX8B1D {
     /// JSON `brutto`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brutto: Option<bool>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl TuloX8B1D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { maara: None, brutto: None }
+    }
 }
 /// Varallisuus
 ///
@@ -824,6 +1287,17 @@ pub struct Varallisuus {
     /// JSON `omistusosuuden_arvo`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuuden_arvo: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
+impl Varallisuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            varallisuuslaji: None,
+            kuvaus: None,
+            omistusosuuden_arvo: None,
+        }
+    }
 }
 /// Meno
 ///
@@ -855,6 +1329,23 @@ pub struct Meno {
     /// JSON `maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl Meno {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            menolaji: None,
+            kuvaus: None,
+            maara: None,
+        }
+    }
 }
 /// Velka
 ///
@@ -891,6 +1382,19 @@ pub struct VelkaXB25D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub korko: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl VelkaXB25D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            velkalaji: None,
+            kuvaus: None,
+            maara: None,
+            lyhennysera: None,
+            korko: None,
+        }
+    }
+}
 /// Taloudellinen tilanne
 ///
 /// Shape `1d280ff09d6ee165`, shared by 1 element(s) of the release.
@@ -917,6 +1421,18 @@ pub struct TaloudellinenTilanneX1D28 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaXB25D>>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl TaloudellinenTilanneX1D28 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulo: None,
+            varallisuus: None,
+            meno: None,
+            velka: None,
+        }
+    }
+}
 /// Asunto
 ///
 /// Shape `27527beb68028276`, shared by 1 element(s) of the release.
@@ -934,6 +1450,16 @@ pub struct AsuntoX2752 {
     /// JSON `huoneluku`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoneluku: Option<String>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AsuntoX2752 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pinta_ala: None,
+            huoneluku: None,
+        }
+    }
 }
 /// Asuminen
 ///
@@ -961,6 +1487,18 @@ pub struct AsuminenX9C1F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahitulevaisuuden_muutos: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AsuminenX9C1F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asunnon_hallintaperuste: None,
+            kuvaus: None,
+            asunto: None,
+            lahitulevaisuuden_muutos: None,
+        }
+    }
+}
 /// Sairauden hoito
 ///
 /// JSON `sairauden_hoito`: toistuva.
@@ -978,6 +1516,16 @@ pub struct SairaudenHoito {
     /// Hoitojakso
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoitojakso: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SairaudenHoito {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            toiminnot_ja_toimenpiteet: None,
+            hoitojakso: None,
+        }
+    }
 }
 /// Sairaus
 ///
@@ -999,6 +1547,16 @@ pub struct SairausXF2E1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairauden_hoito: Option<Vec<SairaudenHoito>>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SairausXF2E1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            sairauden_hoito: None,
+        }
+    }
+}
 /// Terveydentila
 ///
 /// Shape `4b042c466c87403c`, shared by 1 element(s) of the release.
@@ -1016,6 +1574,16 @@ pub struct TerveydentilaX4B04 {
     /// JSON `sairaus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairaus: Option<Vec<SairausXF2E1>>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl TerveydentilaX4B04 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            sairaus: None,
+        }
+    }
 }
 /// Elämäntilanne
 ///
@@ -1045,6 +1613,20 @@ pub struct ElamantilanneX6639 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaX4B04>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl ElamantilanneX6639 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            tyotilanne: None,
+            koulutus: None,
+            taloudellinen_tilanne: None,
+            asuminen: None,
+            terveydentila: None,
+        }
+    }
+}
 /// Päihteiden käyttö
 ///
 /// Shape `2b54635030dbd44a`, shared by 7 element(s) of the release.
@@ -1065,6 +1647,21 @@ pub struct PaihteidenKaytto {
     /// JSON `kayton_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl PaihteidenKaytto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kayton_kuvaus: None }
+    }
 }
 /// Lapsettomuus
 ///
@@ -1104,6 +1701,20 @@ pub struct Lapsettomuus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raskaudet_ja_synnytykset: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Lapsettomuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            tutkittu: None,
+            tutkimusten_ajankohta: None,
+            syy: None,
+            hoidot: None,
+            raskaudet_ja_synnytykset: None,
+        }
+    }
+}
 /// Adoptionhakijoiden elämäntilanne
 ///
 /// JSON `adoptionhakijoiden_elamantilanne`: esitystapa Otsikko.
@@ -1137,6 +1748,19 @@ pub struct AdoptionhakijoidenElamantilanne {
     /// JSON `lapsettomuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsettomuus: Option<Vec<Lapsettomuus>>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptionhakijoidenElamantilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            elamantilanne: None,
+            paihteiden_kaytto: None,
+            rikostausta: None,
+            koti_ja_lemmikkielaimet: None,
+            lapsettomuus: None,
+        }
+    }
 }
 /// Motiivit ja lasta koskevat toivomukset
 ///
@@ -1172,6 +1796,19 @@ pub struct MotiivitJaLastaKoskevatToivomukset {
     /// JSON `erityista_hoitoa_tarvitseva_lapsi`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityista_hoitoa_tarvitseva_lapsi: Option<String>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl MotiivitJaLastaKoskevatToivomukset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            miksi_toivotte_adoptiovanhemmuutta: None,
+            toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta: None,
+            toivomus_lapsen_iasta: None,
+            lapseen_liittyvat_muut_toivomukset: None,
+            erityista_hoitoa_tarvitseva_lapsi: None,
+        }
+    }
 }
 /// Adoptionhakijoiden taustaselvitys
 ///
@@ -1231,6 +1868,24 @@ pub struct AdoptionhakijoidenTaustaselvitys {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yhteyshenkilo>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptionhakijoidenTaustaselvitys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXB249>) -> Self {
+        Self {
+            asiakas,
+            muut_kodissa_asuvat_henkilot: None,
+            adoptionhakijoiden_elamantilanne: None,
+            motiivit_ja_lasta_koskevat_toivomukset: None,
+            aikaisempi_adoptioneuvonta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Parisuhdetiedot
 ///
 /// JSON `parisuhdetiedot`: toistuva.
@@ -1250,6 +1905,17 @@ pub struct Parisuhdetiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumuseron_ajanjakso: Option<Voimassaolo>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Parisuhdetiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            puoliso: None,
+            voimassaolo: None,
+            asumuseron_ajanjakso: None,
+        }
+    }
+}
 /// Huoltajuus
 ///
 /// JSON `huoltajuus`: toistuva.
@@ -1263,6 +1929,13 @@ pub struct HuoltajuusX6860 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<Yhteyshenkilo>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl HuoltajuusX6860 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { huoltaja: None }
+    }
+}
 /// Edunvalvontatiedot
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
@@ -1275,6 +1948,13 @@ pub struct Edunvalvontatiedot {
     /// Edunvalvoja
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvoja: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Edunvalvontatiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { edunvalvoja: None }
+    }
 }
 /// Asiakas
 ///
@@ -1342,6 +2022,26 @@ pub struct AsiakasX7936 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<Vec<Edunvalvontatiedot>>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AsiakasX7936 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            ammatti: None,
+            rekisteriviranomainen: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+            parisuhdetiedot: None,
+            huoltajuus: None,
+            edunvalvontatiedot: None,
+        }
+    }
+}
 /// Syntymätiedot
 ///
 /// Shape `d46a43f0c0e67957`, shared by 2 element(s) of the release.
@@ -1369,6 +2069,18 @@ pub struct SyntymatiedotXD46A {
     /// JSON `syntynyt_avioliitossa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntynyt_avioliitossa: Option<bool>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SyntymatiedotXD46A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kunta: None,
+            maa: None,
+            paikka: None,
+            syntynyt_avioliitossa: None,
+        }
+    }
 }
 /// Lapsi
 ///
@@ -1402,6 +2114,20 @@ pub struct LapsiX9C83 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<Kotikunta>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsiX9C83 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymatiedot: None,
+            kotikunta: None,
+        }
+    }
+}
 /// Isyyden vahvistaminen
 ///
 /// Shape `cfb50f539fb4d3ce`, shared by 2 element(s) of the release.
@@ -1419,6 +2145,16 @@ pub struct IsyydenVahvistaminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistamisen_paivamaara: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl IsyydenVahvistaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vahvistettu: bool) -> Self {
+        Self {
+            vahvistettu,
+            vahvistamisen_paivamaara: None,
+        }
+    }
+}
 /// Työ
 ///
 /// Shape `2fd14e76a094b03a`, shared by 2 element(s) of the release.
@@ -1432,6 +2168,13 @@ pub struct Tyo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempi_tyoala: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Tyo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { aiempi_tyoala: None }
+    }
+}
 /// Työtilanne
 ///
 /// Shape `25d1f0f97f448db1`, shared by 2 element(s) of the release.
@@ -1442,6 +2185,13 @@ pub struct Tyotilanne {
     /// Työ
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo: Option<Tyo>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Tyotilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { tyo: None }
+    }
 }
 /// Koulutus
 ///
@@ -1476,6 +2226,19 @@ pub struct KoulutusX7BE8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulumenestys: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl KoulutusX7BE8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tutkintonimike: None,
+            koulutusaste: None,
+            koulutusala: None,
+            kuvaus: None,
+            koulumenestys: None,
+        }
+    }
+}
 /// Terveydentila
 ///
 /// Shape `e16e8d715d5c8a81`, shared by 9 element(s) of the release.
@@ -1496,6 +2259,20 @@ pub struct Terveydentila {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl Terveydentila {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kuvaus: None }
+    }
+}
 /// Elämäntilanne
 ///
 /// Shape `d1a523084b01cfe7`, shared by 2 element(s) of the release.
@@ -1512,6 +2289,17 @@ pub struct Elamantilanne {
     /// Terveydentila
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<Terveydentila>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Elamantilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyotilanne: None,
+            koulutus: None,
+            terveydentila: None,
+        }
+    }
 }
 /// Äidin elämänvaiheet
 ///
@@ -1530,6 +2318,16 @@ pub struct AidinElamanvaiheet {
     /// Elämäntilanne
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elamantilanne: Option<Elamantilanne>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AidinElamanvaiheet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsuus_ja_nuoruus: None,
+            elamantilanne: None,
+        }
+    }
 }
 /// Kuvailua äidistä
 ///
@@ -1564,6 +2362,19 @@ pub struct KuvailuaAidista {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielenkiinnon_kohteet: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl KuvailuaAidista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pituus_ja_ruumiinrakenne: None,
+            hiusten_vari: None,
+            silmien_vari: None,
+            luonne: None,
+            mielenkiinnon_kohteet: None,
+        }
+    }
+}
 /// Yksityishenkilö
 ///
 /// Shape `05cf14902295f395`, shared by 1 element(s) of the release.
@@ -1589,6 +2400,18 @@ pub struct YksityishenkiloX05CF {
     /// JSON `ammatti`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl YksityishenkiloX05CF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            syntymaaika: None,
+            ammatti: None,
+        }
+    }
 }
 /// Lapsen sukulainen
 ///
@@ -1633,6 +2456,21 @@ pub struct LapsenSukulainen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityistiedot: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsenSukulainen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            sukulaisuussuhde: None,
+            ika: None,
+            asuinpaikka: None,
+            terveys: None,
+            kuolema: None,
+            erityistiedot: None,
+        }
+    }
+}
 /// Lapsen sukulaiset
 ///
 /// JSON `lapsen_sukulaiset`: esitystapa Otsikko.
@@ -1647,6 +2485,13 @@ pub struct LapsenSukulaiset {
     /// JSON `lapsen_sukulainen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sukulainen: Option<Vec<LapsenSukulainen>>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsenSukulaiset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lapsen_sukulainen: None }
+    }
 }
 /// Vanhempien suhtautuminen adoptioon
 ///
@@ -1687,6 +2532,20 @@ pub struct VanhempienSuhtautuminenAdoptioon {
     /// JSON `adoptiopaatokseen_johtaneita_syita`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptiopaatokseen_johtaneita_syita: Option<String>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl VanhempienSuhtautuminenAdoptioon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhempien_valinen_suhde: None,
+            kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa: None,
+            tamanhetkinen_yhteydenpito_lapseen: None,
+            suhtautuminen_tulevaan_adoptioon: None,
+            toivomuksia_adoptioperheesta: None,
+            adoptiopaatokseen_johtaneita_syita: None,
+        }
+    }
 }
 /// Adoptoitavan lapsen taustatiedot
 ///
@@ -1771,6 +2630,31 @@ pub struct AdoptoitavanLapsenTaustatiedot {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptoitavanLapsenTaustatiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasX7936>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            lapsi: None,
+            vanhempi: None,
+            isyyden_vahvistaminen: None,
+            lapsen_hoitopaikka: None,
+            aidin_elamanvaiheet: None,
+            isan_elamanvaiheet: None,
+            aidin_paihteiden_kaytto: None,
+            isan_paihteiden_kaytto: None,
+            kuvailua_aidista: None,
+            kuvailua_isasta: None,
+            lapsen_sukulaiset: None,
+            vanhempien_suhtautuminen_adoptioon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -1816,6 +2700,44 @@ pub struct AsiakasXEEC1 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::Identifier,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsiakasXEEC1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+        }
+    }
+}
 /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
 ///
 /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva, pakollinen.
@@ -1839,6 +2761,17 @@ pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD {
     ///
     /// JSON `osallistujat`: esitystapa Teksti, pakollinen.
     pub osallistujat: String,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(osallistujat: String) -> Self {
+        Self {
+            paivamaara: None,
+            paikka: None,
+            osallistujat,
+        }
+    }
 }
 /// Työnhaun edellytykset (sv: Förutsättningar för jobbsökning)
 ///
@@ -1877,6 +2810,19 @@ pub struct TyonhaunEdellytykset {
         String,
     >,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl TyonhaunEdellytykset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vahvuudet_ja_voimavarat: None,
+            syyt_rajoituksiin: None,
+            kuvaus: None,
+            asiantuntijalausunnot: None,
+            yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon: None,
+        }
+    }
+}
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
 /// Shape `27d3e206b5f4cd43`, shared by 23 element(s) of the release.
@@ -1908,6 +2854,30 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminen {
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            arvio: None,
+            sanallinen_arvio: None,
+        }
+    }
 }
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
@@ -1949,6 +2919,32 @@ pub struct AsetettavatTavoitteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_ja_aikataulu_tavoitteen_saavuttamiseksi: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsetettavatTavoitteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            nimi: None,
+            kuvaus: None,
+            keinot_ja_aikataulu_tavoitteen_saavuttamiseksi: None,
+        }
+    }
+}
 /// Aktivoinnin tavoitteet (sv: Mål för aktiveringen)
 ///
 /// JSON `aktivoinnin_tavoitteet`: esitystapa Otsikko.
@@ -1969,6 +2965,16 @@ pub struct AktivoinninTavoitteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteet>>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl AktivoinninTavoitteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+        }
+    }
+}
 /// Kuntouttavan työtoiminnan järjestämispaikka (sv: Plats där arbetsverksamhet i rehabiliteringssyfte ordnas)
 ///
 /// Shape `3297464b4470b5f1`, shared by 2 element(s) of the release.
@@ -1981,6 +2987,13 @@ pub struct KuntouttavanTyotoiminnanJarjestamispaikka {
     /// JSON `organisaation_nimi`: esitystapa Nimi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaation_nimi: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen", feature = "vanhemmuuden-selvittamisen"))]
+impl KuntouttavanTyotoiminnanJarjestamispaikka {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { organisaation_nimi: None }
+    }
 }
 /// Jakson kesto (sv: Periodens längd)
 ///
@@ -2004,6 +3017,17 @@ pub struct JaksonKesto {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl JaksonKesto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alkamispaiva: None,
+            paattymispaiva: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Kuntouttava työtoiminta (sv: Arbetsverksamhet i rehabiliteringssyfte)
 ///
@@ -2063,6 +3087,24 @@ pub struct KuntouttavaTyotoiminta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajankohta_vaikutusten_arvioimiseksi: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl KuntouttavaTyotoiminta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tavoitteisiin_vastaaminen: None,
+            kuntouttavan_tyotoiminnan_sisalto: None,
+            kuntouttavan_tyotoiminnan_jarjestamispaikka: None,
+            jakson_kesto: None,
+            toiminnan_paivittainen_kesto_tunteina: None,
+            toiminnan_viikoittainen_kesto_paivina: None,
+            toiminnan_kestoon_liittyvat_muut_sovitut_asiat: None,
+            tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana: None,
+            etuudet: None,
+            ajankohta_vaikutusten_arvioimiseksi: None,
+        }
+    }
+}
 /// Aktivointisuunnitelman tarkistaminen (sv: Granskning av aktiveringsplanen)
 ///
 /// Shape `f56e90df77eef3fd`, shared by 28 element(s) of the release.
@@ -2101,6 +3143,33 @@ pub struct AktivointisuunnitelmanTarkistaminen {
     /// JSON `paikka`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AktivointisuunnitelmanTarkistaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara_ja_kellonaika: None,
+            ajankohta: None,
+            paikka: None,
+        }
+    }
 }
 /// Allekirjoitus (sv: Underskrift)
 ///
@@ -2146,6 +3215,30 @@ pub struct AllekirjoitusXC51D {
     /// JSON `nimi`: esitystapa Nimi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lastensuojelun-yhteiset",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl AllekirjoitusXC51D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(allekirjoituksen_tyyppi: sosmeta_types::Code) -> Self {
+        Self {
+            allekirjoituksen_tyyppi,
+            paikka: None,
+            paivamaara: None,
+            allekirjoitus: None,
+            nimi: None,
+        }
+    }
 }
 /// Aktivointisuunnitelma (sv: Aktiveringsplan)
 ///
@@ -2286,6 +3379,47 @@ pub struct Aktivointisuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl Aktivointisuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Vec<
+            TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD,
+        >,
+        laatija: Vec<Laatija>,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty,
+            kuvaus_asiakkaan_tilanteesta: None,
+            koulutus: None,
+            tyoura: None,
+            nykyiset_palvelut: None,
+            arvio_aikaisemmista_tyovoimapalveluista: None,
+            arvio_aikaisemmista_suunnitelmista: None,
+            tyonhaun_edellytykset: None,
+            muut_tiedot: None,
+            aktivoinnin_tavoitteet: None,
+            toimenpiteet: None,
+            asiakkaan_tehtavat: None,
+            sosiaalihuollon_tehtavat: None,
+            te_toimiston_tehtavat: None,
+            muu_tuki: None,
+            kuntouttava_tyotoiminta: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            aktivointisuunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -2329,6 +3463,21 @@ pub struct AsiakasX0AB5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasta_poistumishetki: Option<sosmeta_types::Instant>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakasX0AB5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika: None,
+            asiaan_liittymishetki: None,
+            asiasta_poistumishetki: None,
+        }
+    }
+}
 /// Asian tiedot (sv: Information om ärendet)
 ///
 /// JSON `asian_tiedot`: esitystapa Otsikko.
@@ -2369,6 +3518,27 @@ pub struct AsianTiedotXCC3D {
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
     pub palvelutehtava: sosmeta_types::Code,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsianTiedotXCC3D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiatunnus: sosmeta_types::Identifier,
+        nimi: sosmeta_types::Code,
+        tila: sosmeta_types::Code,
+        avauspaiva: sosmeta_types::PartialDate,
+        palvelutehtava: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            asiatunnus,
+            nimi,
+            tila,
+            avauspaiva,
+            paattymispaiva: None,
+            yhteinen_asia: None,
+            palvelutehtava,
+        }
+    }
+}
 /// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
 ///
 /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
@@ -2402,6 +3572,19 @@ pub struct MuutAsiaanLiittyvatHenkilot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roolin_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl MuutAsiaanLiittyvatHenkilot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            rooli: None,
+            roolin_kuvaus: None,
+        }
+    }
+}
 /// Asia-asiakirja (sv: Ärendehandling)
 ///
 /// Shape `45b1f54e0a35960f`, shared by 1 element(s) of the release.
@@ -2432,6 +3615,23 @@ pub struct AsiaAsiakirja {
     /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiaan_liittyvat_henkilot: Option<Vec<MuutAsiaanLiittyvatHenkilot>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiaAsiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelunjarjestajan_nimi: String,
+        palvelunjarjestajan_organisaatiokoodi: sosmeta_types::Identifier,
+        asiakas: Vec<AsiakasX0AB5>,
+    ) -> Self {
+        Self {
+            palvelunjarjestajan_nimi,
+            palvelunjarjestajan_organisaatiokoodi,
+            asiakas,
+            asian_tiedot: None,
+            muut_asiaan_liittyvat_henkilot: None,
+        }
+    }
 }
 /// Asian tiedot (sv: Information om ärendet)
 ///
@@ -2478,6 +3678,28 @@ pub struct AsianTiedot {
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
     pub palvelutehtava: sosmeta_types::Code,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsianTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiatunnus: sosmeta_types::Identifier,
+        nimi: sosmeta_types::Code,
+        tila: sosmeta_types::Code,
+        avauspaiva: sosmeta_types::PartialDate,
+        palvelutehtava: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            asiatunnus,
+            nimi,
+            lisatieto_luokkaan_muu: None,
+            tila,
+            avauspaiva,
+            paattymispaiva: None,
+            yhteinen_asia: None,
+            palvelutehtava,
+        }
+    }
+}
 /// Asia-asiakirja (sv: Ärendehandling)
 ///
 /// Shape `c6b901e66c0ad57d`, shared by 1 element(s) of the release.
@@ -2504,6 +3726,21 @@ pub struct AsiaAsiakirjaXC6B9 {
     /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiaan_liittyvat_henkilot: Option<Vec<MuutAsiaanLiittyvatHenkilot>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiaAsiakirjaXC6B9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelunjarjestajan_toimintayksikko: sosmeta_types::Code,
+        asiakas: Vec<AsiakasX0AB5>,
+    ) -> Self {
+        Self {
+            palvelunjarjestajan_toimintayksikko,
+            asiakas,
+            asian_tiedot: None,
+            muut_asiaan_liittyvat_henkilot: None,
+        }
+    }
 }
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
@@ -2539,6 +3776,35 @@ pub struct YhteystiedotX3E9B {
     /// JSON `puhelinnumero`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl YhteystiedotX3E9B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { puhelinnumero: None }
+    }
 }
 /// Yksityishenkilö (sv: Privatperson)
 ///
@@ -2578,6 +3844,30 @@ pub struct Yksityishenkilo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Yksityishenkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Avun järjestämiseen osallistuvat henkilöt (sv: Personer som deltar i ordnandet av hjälpen)
 ///
 /// JSON `avun_jarjestamiseen_osallistuvat_henkilot`: esitystapa Otsikko.
@@ -2592,6 +3882,13 @@ pub struct AvunJarjestamiseenOsallistuvatHenkilot {
     /// JSON `yksityishenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<Yksityishenkilo>>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AvunJarjestamiseenOsallistuvatHenkilot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yksityishenkilo: None }
+    }
 }
 /// Asiakkaan yksilöllinen varautumissuunnitelma (sv: Klientens individuella beredskapsplan)
 ///
@@ -2633,6 +3930,25 @@ pub struct AsiakkaanYksilollinenVarautumissuunnitelma {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakkaanYksilollinenVarautumissuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: String,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta,
+            avun_jarjestamiseen_osallistuvat_henkilot: None,
+            suunnitelman_tarkistaminen: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Henkilönnimi (sv: Personnamn)
 ///
 /// JSON `henkilonnimi`: toistuva.
@@ -2651,6 +3967,13 @@ pub struct Henkilonnimi {
     /// JSON `nimilaji`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimilaji: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Henkilonnimi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nimi: String) -> Self {
+        Self { nimi, nimilaji: None }
+    }
 }
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
@@ -2675,6 +3998,17 @@ pub struct TulkkaustiedotX928C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkausmenetelma: Option<String>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
+impl TulkkaustiedotX928C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulkkauksen_tarve: None,
+            tulkkauskieli: None,
+            tulkkausmenetelma: None,
+        }
+    }
+}
 /// Kotikunta (sv: Hemkommun)
 ///
 /// Shape `f23afcbe59566ebb`, shared by 1 element(s) of the release.
@@ -2697,6 +4031,17 @@ pub struct KotikuntaXF23A {
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl KotikuntaXF23A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuntakoodi: None,
+            kunta: None,
+            kuntaan_muutto: None,
+        }
+    }
 }
 /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
 ///
@@ -2728,6 +4073,18 @@ pub struct TilapainenAsuinkuntaX2A42 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunnasta_muutto: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl TilapainenAsuinkuntaX2A42 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuntakoodi: None,
+            kunta: None,
+            kuntaan_muutto: None,
+            kunnasta_muutto: None,
+        }
+    }
+}
 /// Tilapäinen osoite (sv: Tillfällig adress)
 ///
 /// Shape `7613477bf0b19bc2`, shared by 3 element(s) of the release.
@@ -2753,6 +4110,18 @@ pub struct TilapainenOsoite {
     /// Voimassaolo (sv: Giltighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl TilapainenOsoite {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lahiosoite: None,
+            postinumero: None,
+            postitoimipaikka: None,
+            voimassaolo: None,
+        }
+    }
 }
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
@@ -2782,6 +4151,19 @@ pub struct YhteystiedotX1BE1 {
     /// JSON `sahkopostiosoite`: esitystapa Teksti, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<Vec<String>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl YhteystiedotX1BE1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            tilapainen_osoite: None,
+            yhteysosoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -2904,6 +4286,38 @@ pub struct AsiakasX3AA3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakasX3AA3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String, turvakielto: bool) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilonnimi: None,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika: None,
+            sukupuoli: None,
+            kansalaisuus: None,
+            ammatti: None,
+            tyovoimaan_kuuluminen: None,
+            kuvaus_tyovoimaan_kuulumisesta: None,
+            aidinkieli: None,
+            asiointikieli: None,
+            tulkkaustiedot: None,
+            kotikunta: None,
+            tilapainen_asuinkunta: None,
+            turvakielto,
+            turvakiellon_paattymispaiva: None,
+            salaiset_yhteystiedot: None,
+            yhteystiedot: None,
+            asunnottomuus: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `26586f57d24426b3`, shared by 5 element(s) of the release.
@@ -2927,6 +4341,17 @@ pub struct YhteystiedotX2658 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<Vec<String>>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl YhteystiedotX2658 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
+}
 /// Edunvalvonta (sv: Intressebevakning)
 ///
 /// Shape `d739e3b2bde02797`, shared by 3 element(s) of the release.
@@ -2943,6 +4368,16 @@ pub struct Edunvalvonta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Edunvalvonta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            edunvalvonnan_voimassaolo: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Edunvalvontavaltuutettu (sv: Intressebevakningsfullmäktig)
 ///
 /// JSON `edunvalvontavaltuutettu`: pakollinen.
@@ -2956,6 +4391,15 @@ pub struct Edunvalvontavaltuutettu {
     ///
     /// JSON `valtuutuksen_vahvistamispaiva`: esitystapa Pvm, pakollinen.
     pub valtuutuksen_vahvistamispaiva: sosmeta_types::PartialDate,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Edunvalvontavaltuutettu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(valtuutuksen_vahvistamispaiva: sosmeta_types::PartialDate) -> Self {
+        Self {
+            valtuutuksen_vahvistamispaiva,
+        }
+    }
 }
 /// Edunvalvontavaltuutus (sv: Intressebevakningsfullmakt)
 ///
@@ -2974,6 +4418,16 @@ pub struct EdunvalvontavaltuutusX8049 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl EdunvalvontavaltuutusX8049 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(edunvalvontavaltuutettu: Edunvalvontavaltuutettu) -> Self {
+        Self {
+            edunvalvontavaltuutettu,
+            kuvaus: None,
+        }
+    }
+}
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// Shape `71e982786acbb79b`, shared by 3 element(s) of the release.
@@ -2991,6 +4445,16 @@ pub struct HuoltajuusX71E9 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl HuoltajuusX71E9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            huoltajuussuhteen_muoto: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
 ///
@@ -3065,6 +4529,29 @@ pub struct AsiakkaaseenLiittyvatHenkilotX6263 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakkaaseenLiittyvatHenkilotX6263 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            turvakielto: None,
+            salaiset_yhteystiedot: None,
+            yhteystiedot: None,
+            rooli: None,
+            roolin_kuvaus: None,
+            yhteyshenkilo: None,
+            toimivalta: None,
+            edunvalvonta: None,
+            edunvalvontavaltuutus: None,
+            huoltajuus: None,
+            vanhemman_tiedonsaantioikeus: None,
+        }
+    }
+}
 /// Asiakkuuden tiedot (sv: Information om klientrelationen)
 ///
 /// JSON `asiakkuuden_tiedot`: esitystapa Otsikko.
@@ -3089,6 +4576,17 @@ pub struct AsiakkuudenTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakkuudenTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakkuuden_alkamispvm: sosmeta_types::PartialDate) -> Self {
+        Self {
+            vanha_asiakkuus: None,
+            asiakkuuden_alkamispvm,
+            asiakkuuden_paattymispvm: None,
+        }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `b8ec69054cf1aae7`, shared by 1 element(s) of the release.
@@ -3105,6 +4603,13 @@ pub struct OrganisaatioXB8EC {
     /// JSON `oid_tunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oid_tunnus: Option<sosmeta_types::Identifier>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl OrganisaatioXB8EC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nimi: String) -> Self {
+        Self { nimi, oid_tunnus: None }
+    }
 }
 /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
 ///
@@ -3135,6 +4640,19 @@ pub struct PalveluistaVastaavaTyontekijaX4B43 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterointitunnus: Option<sosmeta_types::Identifier>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalveluistaVastaavaTyontekijaX4B43 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            organisaatio: None,
+            yhteystiedot: None,
+            rekisterointitunnus: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `f734add663aa95f0`, shared by 3 element(s) of the release.
@@ -3147,6 +4665,13 @@ pub struct YhteystiedotXF734 {
     /// JSON `puhelinnumero`: esitystapa Teksti, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<Vec<String>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl YhteystiedotXF734 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { puhelinnumero: None }
+    }
 }
 /// Yhteyshenkilö (sv: Kontaktperson)
 ///
@@ -3168,6 +4693,17 @@ pub struct YhteyshenkiloX012A {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF734>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl YhteyshenkiloX012A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Palveluyksikkö (sv: Serviceenhet)
 ///
@@ -3204,6 +4740,24 @@ pub struct Palveluyksikko {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloX012A>>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Palveluyksikko {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        nimi: String,
+        oid_tunnus: sosmeta_types::Identifier,
+        asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            nimi,
+            oid_tunnus,
+            asiakkuuden_alkamispvm,
+            asiakkuuden_paattymispvm: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
+}
 /// Palvelunjärjestäjän palveluyksikkö (sv: Serviceenhet för anordnaren av tjänster)
 ///
 /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva, pakollinen.
@@ -3217,6 +4771,13 @@ pub struct PalvelunjarjestajanPalveluyksikkoX074E {
     ///
     /// JSON `palveluyksikko`: pakollinen.
     pub palveluyksikko: Palveluyksikko,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalvelunjarjestajanPalveluyksikkoX074E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palveluyksikko: Palveluyksikko) -> Self {
+        Self { palveluyksikko }
+    }
 }
 /// Organisaatio (sv: Organisation)
 ///
@@ -3233,6 +4794,13 @@ pub struct OrganisaatioX810D {
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus, pakollinen.
     pub oid_tunnus: sosmeta_types::Identifier,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl OrganisaatioX810D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nimi: String, oid_tunnus: sosmeta_types::Identifier) -> Self {
+        Self { nimi, oid_tunnus }
+    }
 }
 /// Palveluntoteuttaja (sv: Servicegivare)
 ///
@@ -3256,6 +4824,17 @@ pub struct PalveluntoteuttajaXD0A1 {
     /// JSON `palveluyksikko`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<Vec<Palveluyksikko>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalveluntoteuttajaXD0A1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            organisaatio: None,
+            palveluyksikko: None,
+        }
+    }
 }
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
@@ -3284,6 +4863,18 @@ pub struct PalveluntuottajaXCA9F {
     /// JSON `palveluntoteuttaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaXD0A1>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalveluntuottajaXCA9F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            organisaatio: None,
+            palveluyksikko: None,
+            palveluntoteuttaja: None,
+        }
+    }
 }
 /// Palvelutehtävän asiakkuus (sv: Klientrelation för serviceuppgiften)
 ///
@@ -3321,6 +4912,25 @@ pub struct PalvelutehtavanAsiakkuus {
     /// JSON `palveluntuottaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntuottaja: Option<Vec<PalveluntuottajaXCA9F>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalvelutehtavanAsiakkuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutehtava: sosmeta_types::Code,
+        palvelutehtavan_asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
+        asiakkuus_on_aktiivinen: bool,
+        palvelunjarjestajan_palveluyksikko: Vec<PalvelunjarjestajanPalveluyksikkoX074E>,
+    ) -> Self {
+        Self {
+            palvelutehtava,
+            palvelutehtavan_asiakkuuden_alkamispvm,
+            palvelutehtavan_asiakkuuden_paattymispvm: None,
+            asiakkuus_on_aktiivinen,
+            palvelunjarjestajan_palveluyksikko,
+            palveluntuottaja: None,
+        }
+    }
 }
 /// Asiakkuusasiakirja (sv: Klientrelationshandling)
 ///
@@ -3369,6 +4979,22 @@ pub struct AsiakkuusasiakirjaX8B70 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavan_asiakkuus: Option<Vec<PalvelutehtavanAsiakkuus>>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakkuusasiakirjaX8B70 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX3AA3) -> Self {
+        Self {
+            asiakkuuden_yksilointitunnus: None,
+            asiakas,
+            asiakkaaseen_liittyvat_henkilot: None,
+            asiakkuuden_tiedot: None,
+            palvelunjarjestajan_nimi: None,
+            palvelunjarjestajan_organisaatiokoodi: None,
+            palveluista_vastaava_tyontekija: None,
+            palvelutehtavan_asiakkuus: None,
+        }
+    }
+}
 /// Riskitieto (sv: Riskinformation)
 ///
 /// JSON `riskitieto`: toistuva.
@@ -3399,6 +5025,18 @@ pub struct Riskitieto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaikaisen_riskitiedon_paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Riskitieto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            riskin_kuvaus: None,
+            riskitiedon_alkamispaiva: None,
+            voimassa_maaraajan: None,
+            maaraaikaisen_riskitiedon_paattymispaiva: None,
+        }
+    }
+}
 /// Kotikunta (sv: Hemkommun)
 ///
 /// Shape `0f5b58f9ccef6dcd`, shared by 4 element(s) of the release.
@@ -3418,6 +5056,18 @@ pub struct KotikuntaX0F5B {
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(
+    any(feature = "asia-ja-asiakkuusasiakirja", feature = "lastensuojelun-sijaishuollon")
+)]
+impl KotikuntaX0F5B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kunta: None,
+            kuntaan_muutto: None,
+        }
+    }
 }
 /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
 ///
@@ -3443,6 +5093,17 @@ pub struct TilapainenAsuinkunta {
     /// JSON `kunnasta_muutto`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunnasta_muutto: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl TilapainenAsuinkunta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kunta: None,
+            kuntaan_muutto: None,
+            kunnasta_muutto: None,
+        }
+    }
 }
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
@@ -3472,6 +5133,19 @@ pub struct YhteystiedotXE400 {
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl YhteystiedotXE400 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            tilapainen_osoite: None,
+            yhteysosoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -3589,6 +5263,37 @@ pub struct AsiakasX10CA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakasX10CA {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String, turvakielto: bool) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilonnimi: None,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika: None,
+            sukupuoli: None,
+            kansalaisuus: None,
+            ammatti: None,
+            aidinkieli: None,
+            asiointikieli: None,
+            tulkkaustiedot: None,
+            erityisryhma: None,
+            kotikunta: None,
+            tilapainen_asuinkunta: None,
+            turvakielto,
+            turvakiellon_paattymispaiva: None,
+            salaiset_yhteystiedot: None,
+            yhteystiedot: None,
+            asunnottomuus: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+        }
+    }
+}
 /// Edunvalvontavaltuutus (sv: Intressebevakningsfullmakt)
 ///
 /// Shape `948e76d1e3eb3442`, shared by 2 element(s) of the release.
@@ -3606,6 +5311,16 @@ pub struct Edunvalvontavaltuutus {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Edunvalvontavaltuutus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            valtuutuksen_vahvistamispaiva: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
 ///
@@ -3687,6 +5402,30 @@ pub struct AsiakkaaseenLiittyvatHenkilot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl AsiakkaaseenLiittyvatHenkilot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tehtavanimike: None,
+            organisaatio: None,
+            turvakielto: None,
+            salaiset_yhteystiedot: None,
+            yhteystiedot: None,
+            rooli: None,
+            roolin_kuvaus: None,
+            yhteyshenkilo: None,
+            toimivalta: None,
+            edunvalvonta: None,
+            edunvalvontavaltuutus: None,
+            huoltajuus: None,
+            vanhemman_tiedonsaantioikeus: None,
+        }
+    }
+}
 /// Sosiaalihuollon asiakkuus (sv: Klientrelation inom socialvården)
 ///
 /// JSON `sosiaalihuollon_asiakkuus`: esitystapa Otsikko.
@@ -3715,6 +5454,18 @@ pub struct SosiaalihuollonAsiakkuus {
     /// JSON `asiakkuuden_paattymisen_perustelu`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymisen_perustelu: Option<String>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl SosiaalihuollonAsiakkuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakkuuden_alkamispvm: sosmeta_types::PartialDate) -> Self {
+        Self {
+            vanha_asiakkuus: None,
+            asiakkuuden_alkamispvm,
+            asiakkuuden_paattymispvm: None,
+            asiakkuuden_paattymisen_perustelu: None,
+        }
+    }
 }
 /// Yhteyshenkilö (sv: Kontaktperson)
 ///
@@ -3753,6 +5504,33 @@ pub struct YhteyshenkiloXC9B8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B>,
 }
+#[cfg(
+    any(
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl YhteyshenkiloXC9B8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Palvelunjärjestäjän palveluyksikkö (sv: Tjänsteanordnarens serviceenhet)
 ///
 /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
@@ -3784,6 +5562,22 @@ pub struct PalvelunjarjestajanPalveluyksikko {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloXC9B8>>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalvelunjarjestajanPalveluyksikko {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Code,
+        asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            palveluyksikon_nimi,
+            asiakkuuden_alkamispvm,
+            asiakkuuden_paattymispvm: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
+}
 /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
 ///
 /// JSON `palveluista_vastaava_tyontekija`: toistuva.
@@ -3814,6 +5608,19 @@ pub struct PalveluistaVastaavaTyontekija {
     /// JSON `rekisterointitunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterointitunnus: Option<sosmeta_types::Identifier>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl PalveluistaVastaavaTyontekija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            palveluyksikko: None,
+            yhteystiedot: None,
+            rekisterointitunnus: None,
+        }
+    }
 }
 /// Palveluntoteuttaja (sv: Servicegivare)
 ///
@@ -3850,6 +5657,23 @@ pub struct Palveluntoteuttaja {
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloXC9B8>>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Palveluntoteuttaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Code,
+        asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            palveluyksikon_nimi,
+            asiakkuuden_alkamispvm,
+            asiakkuuden_paattymispvm: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
@@ -3892,6 +5716,24 @@ pub struct Palveluntuottaja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntoteuttaja: Option<Vec<Palveluntoteuttaja>>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Palveluntuottaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Code,
+        asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            palveluyksikon_nimi,
+            asiakkuuden_alkamispvm,
+            asiakkuuden_paattymispvm: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+            palveluntoteuttaja: None,
+        }
+    }
+}
 /// Sosiaalihuollon palvelutehtävä (sv: Serviceuppgift inom socialvården)
 ///
 /// JSON `sosiaalihuollon_palvelutehtava`: toistuva.
@@ -3918,6 +5760,17 @@ pub struct SosiaalihuollonPalvelutehtava {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntuottaja: Option<Vec<Palveluntuottaja>>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl SosiaalihuollonPalvelutehtava {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            palvelunjarjestajan_palveluyksikko: None,
+            palveluntuottaja: None,
+        }
+    }
+}
 /// Lastensuojelun asiakkuus (sv: Klientrelation inom barnskyddet)
 ///
 /// JSON `lastensuojelun_asiakkuus`: esitystapa Otsikko.
@@ -3937,6 +5790,16 @@ pub struct LastensuojelunAsiakkuus {
     /// JSON `lastensuojelun_asiakkuuden_paattymispvm`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl LastensuojelunAsiakkuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lastensuojelun_asiakkuuden_alkamispvm: None,
+            lastensuojelun_asiakkuuden_paattymispvm: None,
+        }
+    }
 }
 /// Asiakkuusasiakirja (sv: Klientrelationshandling)
 ///
@@ -4002,6 +5865,25 @@ pub struct Asiakkuusasiakirja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkuus: Option<LastensuojelunAsiakkuus>,
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja"))]
+impl Asiakkuusasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX10CA) -> Self {
+        Self {
+            asiakkuuden_yksilointitunnus: None,
+            riskitieto: None,
+            asiakirjojen_tiedoksianto: None,
+            asiakas,
+            asiakkaaseen_liittyvat_henkilot: None,
+            sosiaalihuollon_asiakkuus: None,
+            palvelunjarjestajan_toimintayksikko: None,
+            palvelunjarjestajan_palveluyksikko: None,
+            palveluista_vastaava_tyontekija: None,
+            sosiaalihuollon_palvelutehtava: None,
+            lastensuojelun_asiakkuus: None,
+        }
+    }
+}
 /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
 ///
 /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
@@ -4011,6 +5893,13 @@ pub struct Asiakkuusasiakirja {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan {}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
 /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
 ///
 /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
@@ -4030,6 +5919,13 @@ pub struct SelvitettavaVanhemmuus {
     /// JSON `aitiys`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aitiys: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SelvitettavaVanhemmuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { isyys: None, aitiys: None }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Asiakirjan täyttäminen (sv: Ifyllande av handling)"] #[doc = " "] #[doc =
@@ -4067,6 +5963,18 @@ pub struct NeuvotteluunOsallistuvatX8710 {
     /// JSON `asiakirjan_tayttaminen`: esitystapa Fraasi, pakollinen.
     pub asiakirjan_tayttaminen: AsiakirjanTayttaminen,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NeuvotteluunOsallistuvatX8710 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakirjan_tayttaminen: AsiakirjanTayttaminen) -> Self {
+        Self {
+            avioliiton_aikana_lapsen_synnyttanytta_aitia: None,
+            aviomiesta: None,
+            vahvistettu_vanhempi: None,
+            asiakirjan_tayttaminen,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -4095,6 +6003,18 @@ pub struct Asiakas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Asiakas {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+        }
+    }
+}
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
 /// Shape `53f64da6126fd75f`, shared by 24 element(s) of the release.
@@ -4112,6 +6032,16 @@ pub struct Tulkkaustiedot {
     /// JSON `tulkkausmenetelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkausmenetelma: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Tulkkaustiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulkkauksen_tarve: None,
+            tulkkausmenetelma: None,
+        }
+    }
 }
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
@@ -4155,6 +6085,22 @@ pub struct SynnyttanytAiti {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_toteaminen: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttanytAiti {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            tulkkaustiedot: None,
+            kotikunta: None,
+            yhteystiedot: None,
+            henkilollisyyden_toteaminen: None,
+        }
+    }
+}
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
@@ -4175,6 +6121,16 @@ pub struct AllekirjoituksetXCA3D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toinen_vanhempi: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AllekirjoituksetXCA3D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanyt_aiti: None,
+            lapsen_toinen_vanhempi: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -4192,6 +6148,16 @@ pub struct YhteystiedotX31D8 {
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
     pub sahkopostiosoite: String,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteystiedotX31D8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(puhelinnumero: String, sahkopostiosoite: String) -> Self {
+        Self {
+            puhelinnumero,
+            sahkopostiosoite,
+        }
+    }
 }
 /// Neuvottelun toimittaja (sv: Den som genomför en överläggning)
 ///
@@ -4232,6 +6198,27 @@ pub struct NeuvottelunToimittaja {
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
     pub paivamaara: sosmeta_types::PartialDate,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NeuvottelunToimittaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        nimenselvennys: String,
+        yhteystiedot: YhteystiedotX31D8,
+        paikkakunta: String,
+        paivamaara: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            lastenvalvoja: None,
+            suomen_edustustossa_palveleva_henkilo: None,
+            allekirjoitus,
+            nimenselvennys,
+            yhteystiedot,
+            paikkakunta,
+            paivamaara,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -4385,6 +6372,48 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX62FC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        tiedot_vanhemmuuden_selvittamiseksi: String,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX719D,
+        ohje_kolme: OhjeKolmeX53B2,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus: None,
+            neuvotteluun_osallistuvat: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti: None,
+            lapsen_toinen_vanhempi: None,
+            vanhemmuuden_selvittaminen_kohta_yksi: None,
+            vanhempien_pyynto: None,
+            vanhempien_suostumus_isyystestiin: None,
+            hedelmoityshoito: None,
+            vanhemmuuden_selvittaminen_kohta_kaksi: None,
+            vanhempien_hyvaksynta: None,
+            vanhempien_suostumus_isyystestiin_tarvittaessa: None,
+            tiedot_vanhemmuuden_selvittamiseksi,
+            lisatiedot: None,
+            allekirjoitukset: None,
+            neuvottelun_toimittaja: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
@@ -4405,6 +6434,16 @@ pub struct SynnyttanytAitiX46F8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttanytAitiX46F8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttaneen_aidin_suostumus_tietojen_kayttoon: None,
+            tutkimusvuosi_oli: None,
+        }
+    }
+}
 /// Toinen vanhempi (sv: Barnets andra förälder)
 ///
 /// JSON `toinen_vanhempi`: esitystapa Otsikko.
@@ -4424,6 +6463,16 @@ pub struct ToinenVanhempi {
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl ToinenVanhempi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            toisen_vanhemman_suostumus_tietojen_kayttoon: None,
+            tutkimusvuosi_oli: None,
+        }
+    }
 }
 /// Vanhemmuuden selvittäminen ensimmäisen kohdan perusteella (sv: Föräldraskapsutredning på grundval av första punkten)
 ///
@@ -4464,6 +6513,20 @@ pub struct VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteella {
     /// JSON `toinen_vanhempi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toinen_vanhempi: Option<ToinenVanhempi>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteella {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhemmuuden_selvittaminen_kohta_yksi: None,
+            vanhempien_pyynto: None,
+            vanhempien_suostumus_vanhemmuustutkimukseen: None,
+            hedelmoityshoito: None,
+            synnyttanyt_aiti: None,
+            toinen_vanhempi: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Isyyden tunnustaja (sv: Den som erkänner faderskapet)"] #[doc = " "] #[doc
@@ -4512,6 +6575,20 @@ pub struct VanhemmuudenSelvittaminenToisenKohdanPerusteella {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_tunnustaja: Option<IsyydenTunnustaja>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittaminenToisenKohdanPerusteella {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhemmuuden_selvittaminen_kohta_kaksi: None,
+            vanhempien_hyvaksynta: None,
+            vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa: None,
+            hedelmoityshoito: None,
+            synnyttanyt_aiti: None,
+            isyyden_tunnustaja: None,
+        }
+    }
+}
 /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
 ///
 /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
@@ -4537,6 +6614,23 @@ pub struct NeuvottelunToimittanutLastenvalvoja {
     ///
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotX31D8,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NeuvottelunToimittanutLastenvalvoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        palveluyksikko: sosmeta_types::Code,
+        yhteystiedot: YhteystiedotX31D8,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            palveluyksikko,
+            yhteystiedot,
+        }
+    }
 }
 /// Avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhempien neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med föräldrarna för att utreda föräldraskapet till ett barn som har fötts under äktenskapet eller som erkänts under graviditeten)
 ///
@@ -4645,6 +6739,47 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitettava_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        tiedot_vanhemmuuden_selvittamiseksi: String,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX719D,
+        ohje_kolme: OhjeKolmeX53B2,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus,
+            neuvotteluun_osallistuvat: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti: None,
+            lapsen_toinen_vanhempi: None,
+            vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella: None,
+            vanhemmuuden_selvittaminen_toisen_kohdan_perusteella: None,
+            tiedot_vanhemmuuden_selvittamiseksi,
+            lisatiedot: None,
+            paivamaara: None,
+            neuvottelun_toimittanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `d486ebb634f1b0e2`, shared by 60 element(s) of the release.
@@ -4681,6 +6816,34 @@ pub struct YhteystiedotXD486 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl YhteystiedotXD486 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -4711,6 +6874,19 @@ pub struct AsiakasX9C93 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakasX9C93 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Tulevan lapsen toinen vanhempi (sv: Det kommande barnets andra förälder)
 ///
@@ -4743,6 +6919,25 @@ pub struct TulevanLapsenToinenVanhempi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun"
+    )
+)]
+impl TulevanLapsenToinenVanhempi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -4766,6 +6961,17 @@ pub struct YhteystiedotX9BBD {
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl YhteystiedotX9BBD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(puhelinnumero: String) -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero,
+            sahkopostiosoite: None,
+        }
+    }
 }
 /// Ammattihenkilö (sv: Yrkesutbildad person)
 ///
@@ -4799,6 +7005,23 @@ pub struct AmmattihenkiloX051E {
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotX9BBD,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AmmattihenkiloX051E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        yhteystiedot: YhteystiedotX9BBD,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot,
+        }
+    }
+}
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva, pakollinen.
@@ -4817,6 +7040,13 @@ pub struct Ilmoittaja {
     /// JSON `taho`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taho: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Ilmoittaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ammattihenkilo: AmmattihenkiloX051E) -> Self {
+        Self { ammattihenkilo, taho: None }
+    }
 }
 /// Ennakollinen lastensuojeluilmoitus (sv: Föregripande barnskyddsanmälan)
 ///
@@ -4895,6 +7125,36 @@ pub struct EnnakollinenLastensuojeluilmoitus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Laatija>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl EnnakollinenLastensuojeluilmoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX9C93>,
+        ilmoittaja: Vec<Ilmoittaja>,
+        syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen: Vec<sosmeta_types::Code>,
+        lapsen_arvioitu_syntymaaika: String,
+        kerrottu_tulevalle_aidille: bool,
+        kerrottu_tulevalle_toiselle_vanhemmalle: bool,
+    ) -> Self {
+        Self {
+            asiakas,
+            tulevan_lapsen_toinen_vanhempi: None,
+            ilmoittaja,
+            ilmoittamispaivamaara: None,
+            syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen,
+            lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista: None,
+            perhe_ja_asumistilanne: None,
+            aiemmin_annettu_tuki: None,
+            lapsen_arvioitu_syntymaaika,
+            kerrottu_tulevalle_aidille,
+            kerrottu_tulevalle_toiselle_vanhemmalle,
+            lisatiedot_tuleville_vanhemmille_kertomisesta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            laatija: None,
+        }
+    }
+}
 /// Työntekijän arvio tarvittavista palveluista (sv: Arbetstagarens bedömning av vilken service som behövs)
 ///
 /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
@@ -4919,6 +7179,17 @@ pub struct TyontekijanArvioTarvittavistaPalveluista {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TyontekijanArvioTarvittavistaPalveluista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Ennakollisen lastensuojeluilmoituksen arvio (sv: Bedömning av en föregripande barnskyddsanmälan)
 ///
@@ -4986,6 +7257,31 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvio {
     ///
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl EnnakollisenLastensuojeluilmoituksenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        toimenpiteet: String,
+        arvio_asian_kiireellisyydesta: sosmeta_types::Code,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            ilmoituksen_perustelut: None,
+            kuvaus_tilanteesta: None,
+            toimenpiteet,
+            tyontekijan_arvio_tarvittavista_palveluista: None,
+            sovitut_jatkotoimenpiteet: None,
+            arvio_asian_kiireellisyydesta,
+            kiireellisyyden_perustelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Häirinnän ja vainon riskiarvio (sv: Riskbedömning gällande trakasserier och förföljelse)
 ///
@@ -5078,6 +7374,31 @@ pub struct HairinnanJaVainonRiskiarvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl HairinnanJaVainonRiskiarvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX4807, laatija: Laatija) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            kysymys_yksi: None,
+            kysymys_kaksi: None,
+            kysymys_kolme: None,
+            kysymys_nelja: None,
+            kysymys_viisi: None,
+            kysymys_kuusi: None,
+            kysymys_seitseman: None,
+            kysymys_kahdeksan: None,
+            kysymys_yhdeksan: None,
+            kysymys_kymmenen: None,
+            kysymys_yksitoista: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -5105,6 +7426,26 @@ pub struct Vastaanottaja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXEE4F>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Vastaanottaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `95ecf546c20c0fc0`, shared by 2 element(s) of the release.
@@ -5125,6 +7466,17 @@ pub struct YhteystiedotX95EC {
     /// JSON `puhelinnumero`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl YhteystiedotX95EC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            tilapainen_osoite: None,
+            puhelinnumero: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -5155,6 +7507,23 @@ pub struct AsiakasX3823 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX95EC>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsiakasX3823 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Hakija (sv: Klient)
 ///
@@ -5190,6 +7559,20 @@ pub struct Hakija {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Hakija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Hakemus (sv: Ansökan)
 ///
 /// JSON `hakemus`: pakollinen.
@@ -5203,6 +7586,13 @@ pub struct HakemusXFBC4 {
     ///
     /// JSON `perustelu`: esitystapa Teksti, pakollinen.
     pub perustelu: String,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HakemusXFBC4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(perustelu: String) -> Self {
+        Self { perustelu }
+    }
 }
 /// Hakemus erityishuoltoon (sv: Ansökan om specialomsorger)
 ///
@@ -5250,6 +7640,29 @@ pub struct HakemusErityishuoltoon {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: AllekirjoitusXC51D,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HakemusErityishuoltoon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        hakemus_koskee: sosmeta_types::Code,
+        asiakas: AsiakasX3823,
+        hakemus: HakemusXFBC4,
+        allekirjoitus: AllekirjoitusXC51D,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            hakemus_koskee,
+            asiakas,
+            hakija: None,
+            hakemus,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -5276,6 +7689,22 @@ pub struct AsiakasXDF8E {
     /// JSON `turvakielto`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl AsiakasXDF8E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            turvakielto: None,
+        }
+    }
 }
 /// Huoltaja tai laillinen edustaja (sv: Vårdnadshavare eller laglig företrädare)
 ///
@@ -5305,6 +7734,20 @@ pub struct HuoltajaTaiLaillinenEdustaja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(
+    any(feature = "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset")
+)]
+impl HuoltajaTaiLaillinenEdustaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Lastensuojeluasian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett barnskyddsärende)
 ///
 /// JSON `lastensuojeluasian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
@@ -5332,6 +7775,17 @@ pub struct LastensuojeluasianVireilletuloaKoskevatTiedot {
         sosmeta_types::PartialDate,
     >,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojeluasianVireilletuloaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lastensuojeluasian_vireilletulon_tapa: None,
+            lastensuojeluasian_vireilletulon_paivamaara: None,
+            palvelutarpeen_arvion_oletettu_valmistumisajankohta: None,
+        }
+    }
+}
 /// Vaatimus ja perustelut lapsen tutkimiseksi (sv: Yrkande och grunder för undersökning av barnet)
 ///
 /// JSON `vaatimus_ja_perustelut_lapsen_tutkimiseksi`: esitystapa Otsikko.
@@ -5353,6 +7807,21 @@ pub struct VaatimusJaPerustelutLapsenTutkimiseksi {
     ///
     /// JSON `vastustamisen_perustelut`: esitystapa Teksti, pakollinen.
     pub vastustamisen_perustelut: String,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl VaatimusJaPerustelutLapsenTutkimiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vaatimus_lapsen_tutkimisesta: String,
+        selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: String,
+        vastustamisen_perustelut: String,
+    ) -> Self {
+        Self {
+            vaatimus_lapsen_tutkimisesta,
+            selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista,
+            vastustamisen_perustelut,
+        }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -5378,6 +7847,22 @@ pub struct Kuuleminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Kuuleminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Tutkimus (sv: Undersökning)
 ///
 /// JSON `tutkimus`: toistuva.
@@ -5397,6 +7882,16 @@ pub struct TutkimusXBD84 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-yhteiset"))]
+impl TutkimusXBD84 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tutkiva_taho: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Omatyöntekijä (sv: Egen kontaktperson)
 ///
@@ -5441,6 +7936,32 @@ pub struct OmatyontekijaXBA32 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl OmatyontekijaXBA32 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            palveluyksikko: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Hakemus hallinto-oikeudelle lapsen tutkimiseksi (sv: Ansökan till förvaltningsdomstolen om tillstånd till undersökning av ett barn)
 ///
@@ -5527,6 +8048,37 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksi {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl HakemusHallintoOikeudelleLapsenTutkimiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: AsiakasXDF8E,
+        kiireellisyys: String,
+        omatyontekija: OmatyontekijaXBA32,
+        hakija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            huoltaja_tai_laillinen_edustaja: None,
+            lastensuojeluasian_vireilletuloa_koskevat_tiedot: None,
+            kuvaus_yhteistyosta_huoltajien_kanssa: None,
+            vaatimus_ja_perustelut_lapsen_tutkimiseksi: None,
+            kuuleminen: None,
+            tutkimus: None,
+            kiireellisyys,
+            taytantoonpano: None,
+            omatyontekija,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            hakija,
+            allekirjoitus,
+        }
+    }
+}
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
 /// Shape `57cd88c762bfa7e6`, shared by 10 element(s) of the release.
@@ -5555,6 +8107,27 @@ pub struct TulkkaustiedotX57CD {
     /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauskieli: Option<Vec<sosmeta_types::Code>>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl TulkkaustiedotX57CD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulkkauksen_tarve: None,
+            tulkkauskieli: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -5592,6 +8165,31 @@ pub struct AsiakasXED54 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl AsiakasXED54 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            tulkkaustiedot: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Haettava palvelu (sv: Service som söks)
 ///
 /// JSON `haettava_palvelu`: toistuva, pakollinen.
@@ -5623,6 +8221,25 @@ pub struct HaettavaPalvelu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_ajanjakso: Option<Voimassaolo>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl HaettavaPalvelu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            kuvaus: None,
+            palvelun_ajanjakso: None,
+        }
+    }
+}
 /// Hakemus (sv: Ansökan)
 ///
 /// JSON `hakemus`: pakollinen.
@@ -5648,6 +8265,22 @@ pub struct Hakemus {
     /// JSON `perustelu`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl Hakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(haettava_palvelu: Vec<HaettavaPalvelu>) -> Self {
+        Self {
+            haettava_palvelu,
+            perustelu: None,
+        }
+    }
 }
 /// Hakemus päihde- ja riippuvuustyön erityiseen palveluun (sv: Ansökan om särskild service inom arbetet med missbruk och beroende)
 ///
@@ -5695,6 +8328,27 @@ pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
 }
+#[cfg(
+    any(
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXED54>, hakemus: Hakemus) -> Self {
+        Self {
+            asiakas,
+            hakemus,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `0e8970d4ed43b65a`, shared by 2 element(s) of the release.
@@ -5711,6 +8365,16 @@ pub struct OrganisaatioX0E89 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl OrganisaatioX0E89 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            organisaation_nimi: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Hakija (sv: Sökande)
 ///
 /// Shape `1c93bb1509efe70a`, shared by 1 element(s) of the release.
@@ -5724,6 +8388,16 @@ pub struct HakijaX1C93 {
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX0E89>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HakijaX1C93 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            organisaatio: None,
+        }
+    }
 }
 /// Allekirjoitus (sv: Underskrift)
 ///
@@ -5757,6 +8431,19 @@ pub struct AllekirjoitusX35B7 {
     /// JSON `nimi`: esitystapa Nimi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AllekirjoitusX35B7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paikka: None,
+            ajankohta: None,
+            allekirjoituksen_tyyppi: None,
+            allekirjoitus: None,
+            nimi: None,
+        }
+    }
 }
 /// Hakemus tahdosta riippumattomaan erityishuoltoon (sv: Ansökan om specialomsorger oberoende av personens vilja)
 ///
@@ -5799,6 +8486,26 @@ pub struct HakemusTahdostaRiippumattomaanErityishuoltoon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HakemusTahdostaRiippumattomaanErityishuoltoon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: AsiakasX3823,
+        hakemus: HakemusXFBC4,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            hakija: None,
+            hakemus,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus: None,
+        }
+    }
+}
 /// Lapsen sijoitus (sv: Placering av ett barn)
 ///
 /// Shape `9d14d1c066e32020`, shared by 1 element(s) of the release.
@@ -5826,6 +8533,18 @@ pub struct LapsenSijoitusX9D14 {
     /// JSON `paattymispaiva`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LapsenSijoitusX9D14 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sijoituksen_laji: None,
+            sijoituspaikan_nimi: None,
+            alkamispaiva: None,
+            paattymispaiva: None,
+        }
+    }
 }
 /// Lapsen tilanne (sv: Barnets situation)
 ///
@@ -5877,6 +8596,22 @@ pub struct LapsenTilanne {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tuen_tarve: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LapsenTilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            arki_sijoituspaikassa: None,
+            arki_sijoituspaikan_ulkopuolella: None,
+            harrastukset_ja_ystavat: None,
+            lapsen_terveydentila: None,
+            voimavarat_vahvuudet_ja_ilonaiheet: None,
+            kokemukset_palvelusta: None,
+            huolenaiheet: None,
+            lapsen_tuen_tarve: None,
+        }
+    }
+}
 /// Perhe ja lähiverkosto (sv: Familj och närståendenätverk)
 ///
 /// JSON `perhe_ja_lahiverkosto`: esitystapa Otsikko.
@@ -5904,6 +8639,17 @@ pub struct PerheJaLahiverkosto {
         String,
     >,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl PerheJaLahiverkosto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            perheen_ja_laheisten_elamantilanne: None,
+            perheen_odotukset_ja_toiveet_sijaishuollolta: None,
+            perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen: None,
+        }
+    }
+}
 /// Yhteydenpito (sv: Kontakt)
 ///
 /// JSON `yhteydenpito`: esitystapa Otsikko.
@@ -5928,6 +8674,17 @@ pub struct Yhteydenpito {
     /// JSON `perheen_parissa_vietettavat_kotijaksot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_parissa_vietettavat_kotijaksot: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl Yhteydenpito {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin: None,
+            perheenjasenten_vierailut_lapsen_sijoituspaikassa: None,
+            perheen_parissa_vietettavat_kotijaksot: None,
+        }
+    }
 }
 /// Hoito- ja kasvatussuunnitelma (sv: Plan för vård och fostran)
 ///
@@ -6043,6 +8800,40 @@ pub struct HoitoJaKasvatussuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl HoitoJaKasvatussuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            lapsen_sijoitus: None,
+            sosiaalipalvelu_jota_suunnitelma_koskee,
+            sosiaalipalvelun_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            lapsen_tilanne: None,
+            perhe_ja_lahiverkosto: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            muut_asiat: None,
+            ulkopuolisilta_hankittavat_palvelut: None,
+            kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan: None,
+            yhteydenpito: None,
+            lapselle_annettavat_kayttovarat: None,
+            rajoitukset: None,
+            huoltajien_kuuleminen: None,
+            osallistujien_eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -6075,6 +8866,19 @@ pub struct AsiakasX2927 {
     /// JSON `turvakielto`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AsiakasX2927 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            turvakielto: None,
+        }
+    }
 }
 /// Vaatimus ja perustelut (sv: Yrkande och grunder)
 ///
@@ -6114,6 +8918,23 @@ pub struct VaatimusJaPerustelut {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_arvioidut_toimenpidevaihtoehdot: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VaatimusJaPerustelut {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: String,
+        selvitys_sijaishuollosta: String,
+    ) -> Self {
+        Self {
+            lapsen_huostaanoton_syy: None,
+            vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta,
+            kasvuolosuhteet: None,
+            lapsen_kayttaytyminen: None,
+            selvitys_sijaishuollosta,
+            muut_arvioidut_toimenpidevaihtoehdot: None,
+        }
+    }
+}
 /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
 ///
 /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
@@ -6146,6 +8967,18 @@ pub struct AvohuollonTukitoimiaKoskevatTiedotX9792 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_tukitoimien_riittamattomyydesta: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AvohuollonTukitoimiaKoskevatTiedotX9792 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            selvitys_toteutetuista_avohuollon_tukitoimista: None,
+            selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: None,
+            syy_miksi_asiakas_on_kieltaytynyt_tukitoimista: None,
+            selvitys_tukitoimien_riittamattomyydesta: None,
+        }
+    }
+}
 /// Tätä päätöstä välittömästi edeltäneen (sv: Omedelbart före detta beslut)
 ///
 /// JSON `tata_paatosta_valittomasti_edeltaneen`: esitystapa Otsikko.
@@ -6171,6 +9004,17 @@ pub struct TataPaatostaValittomastiEdeltaneen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisen_sijoituksen_paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl TataPaatostaValittomastiEdeltaneen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kiireellisen_sijoituksen_alkamispaiva: None,
+            kiireellisen_sijoituksen_jatkamispaiva: None,
+            kiireellisen_sijoituksen_paattymispaiva: None,
+        }
+    }
+}
 /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
 ///
 /// JSON `aiempia_sijoituksia_koskevat_tiedot`: esitystapa Otsikko.
@@ -6192,6 +9036,16 @@ pub struct AiempiaSijoituksiaKoskevatTiedotX9F48 {
     pub tata_paatosta_valittomasti_edeltaneen: Option<
         TataPaatostaValittomastiEdeltaneen,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AiempiaSijoituksiaKoskevatTiedotX9F48 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yhteenveto_aiemmista_sijoituksista: None,
+            tata_paatosta_valittomasti_edeltaneen: None,
+        }
+    }
 }
 /// Asiakassuunnitelmaa koskevat tiedot (sv: Uppgifter om klientplanen)
 ///
@@ -6222,6 +9076,18 @@ pub struct AsiakassuunnitelmaaKoskevatTiedot {
     /// JSON `suunnitelma_asiakassuunnitelman_laatimisesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakassuunnitelman_laatimisesta: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AsiakassuunnitelmaaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakassuunnitelma_laadittu: None,
+            asiakassuunnitelma_liitteena: None,
+            syyt_asiakassuunnitelman_puuttumiselle: None,
+            suunnitelma_asiakassuunnitelman_laatimisesta: None,
+        }
+    }
 }
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
 ///
@@ -6259,6 +9125,21 @@ pub struct LaheisverkostonKartoittaminenX23C1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tekematta_jattamisen_syy: Option<String>,
 }
+#[cfg(
+    any(feature = "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon")
+)]
+impl LaheisverkostonKartoittaminenX23C1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kartoitus_on_tehty: bool) -> Self {
+        Self {
+            kartoitus_on_tehty,
+            lapsen_ehdottamat_henkilot: None,
+            vanhempien_ehdottamat_henkilot: None,
+            laheisverkoston_antama_tuki: None,
+            tekematta_jattamisen_syy: None,
+        }
+    }
+}
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: toistuva, pakollinen.
@@ -6291,6 +9172,19 @@ pub struct LapsenSijoitusXEEB3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_kesto: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenSijoitusXEEB3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+        Self {
+            sijoituspaikka,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            sijoituspaikan_valinnan_perustelut: None,
+            arvioitu_kesto: None,
+        }
+    }
+}
 /// Sijaishuoltopaikan valintaa koskevat tiedot (sv: Uppgifter om val av plats för vård utom hemmet)
 ///
 /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
@@ -6310,6 +9204,16 @@ pub struct SijaishuoltopaikanValintaaKoskevatTiedot {
     /// JSON `sijaishuoltopaikan_valinta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valinta: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijaishuoltopaikanValintaaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(lapsen_sijoitus: Vec<LapsenSijoitusXEEB3>) -> Self {
+        Self {
+            lapsen_sijoitus,
+            sijaishuoltopaikan_valinta: None,
+        }
+    }
 }
 /// Suunnitelma lapsen ja  hänen läheistensä yhteydenpidon toteuttamisesta (sv: Plan för hur barnet och dess närstående ska hålla kontakt)
 ///
@@ -6334,6 +9238,20 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisesta {
     /// JSON `muu_yhteydenpito`: esitystapa Teksti, pakollinen.
     pub muu_yhteydenpito: String,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: String,
+        muu_yhteydenpito: String,
+    ) -> Self {
+        Self {
+            kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta,
+            lapsen_ja_muiden_henkiloiden_tapaamiset: None,
+            muu_yhteydenpito,
+        }
+    }
+}
 /// Suhtautuminen huostaanottoon (sv: Inställning till omhändertagandet)
 ///
 /// Shape `9212e8ed1ae41d31`, shared by 14 element(s) of the release.
@@ -6346,6 +9264,13 @@ pub struct SuhtautuminenHuostaanottoon {
     /// JSON `vastustus`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastustus: Option<bool>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl SuhtautuminenHuostaanottoon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { vastustus: None }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -6371,6 +9296,18 @@ pub struct KuuleminenXBD1D {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KuuleminenXBD1D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(suoritettu: bool) -> Self {
+        Self {
+            suoritettu,
+            suhtautuminen_huostaanottoon: None,
+            suhtautuminen_sijaishuoltopaikkaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Kuultava (sv: Person som hörs)
 ///
@@ -6403,6 +9340,27 @@ pub struct Kuultava {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl Kuultava {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            kuvaus: None,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
@@ -6432,6 +9390,19 @@ pub struct KuuleminenX4CB7 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KuuleminenX4CB7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            suoritettu: None,
+            suhtautuminen_huostaanottoon: None,
+            suhtautuminen_sijaishuoltopaikkaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
@@ -6446,6 +9417,13 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX68F
     /// JSON `kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX4CB7>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX68FE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kuuleminen: None }
+    }
 }
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning om åsikt och hörande)
 ///
@@ -6473,6 +9451,17 @@ pub struct MielipiteenSelvittaminenJaKuuleminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_mielipiteen_huomioonottamisesta: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenJaKuuleminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: KuuleminenXBD1D) -> Self {
+        Self {
+            kuuleminen,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: None,
+            arvio_mielipiteen_huomioonottamisesta: None,
+        }
+    }
+}
 /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
 ///
 /// Shape `655d04d1a68eac51`, shared by 4 element(s) of the release.
@@ -6499,6 +9488,18 @@ pub struct LapsenTerveydentilanTutkiminen {
     /// JSON `suunnitelma_tutkimisesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_tutkimisesta: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenTerveydentilanTutkiminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(terveydentila_on_tutkittu: bool) -> Self {
+        Self {
+            terveydentila_on_tutkittu,
+            tutkimatta_jattamisen_syy: None,
+            tutkimus_tehdaan_myohemmin: None,
+            suunnitelma_tutkimisesta: None,
+        }
+    }
 }
 /// Huostaanottohakemus hallinto-oikeudelle (sv: Ansökan om omhändertagande till förvaltningsdomstolen)
 ///
@@ -6629,6 +9630,44 @@ pub struct HuostaanottohakemusHallintoOikeudelle {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuostaanottohakemusHallintoOikeudelle {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: AsiakasX2927,
+        laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C1,
+        lapsen_asioista_vastaava_sosiaalityontekija: OmatyontekijaXBA32,
+        hakija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            huoltaja_tai_laillinen_edustaja: None,
+            vaatimus_ja_perustelut: None,
+            avohuollon_tukitoimia_koskevat_tiedot: None,
+            aiempia_sijoituksia_koskevat_tiedot: None,
+            asiakassuunnitelmaa_koskevat_tiedot: None,
+            laheisverkoston_kartoittaminen,
+            sijaishuoltopaikan_valintaa_koskevat_tiedot: None,
+            selvitys_sijoituksen_valmistelusta: None,
+            suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: None,
+            suunnitelma_perheen_jalleenyhdistamisesta: None,
+            mielipiteen_selvittaminen_ja_kuuleminen: None,
+            lapsen_terveydentilan_tutkiminen: None,
+            pyynto_ja_perustelut_valittomalle_taytantoonpanolle: None,
+            selvitys_asiakirjoista: None,
+            lapsen_asioista_vastaava_sosiaalityontekija,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            hakija,
+            allekirjoitus,
+        }
+    }
+}
 /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
 ///
 /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
@@ -6654,6 +9693,17 @@ pub struct TunnustettuVanhemmuus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustamispaivamaara: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TunnustettuVanhemmuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            isyys: None,
+            toisen_aidin_aitiys: None,
+            tunnustamispaivamaara: None,
+        }
+    }
+}
 /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
 ///
 /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
@@ -6668,6 +9718,15 @@ pub struct SelvitettavaVanhemmuusX838A {
     /// JSON `kuolleen_henkilon_vanhemmuus`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuus: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SelvitettavaVanhemmuusX838A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuolleen_henkilon_vanhemmuus: None,
+        }
+    }
 }
 /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
 ///
@@ -6686,6 +9745,19 @@ pub struct HyvaksymislausumanAntaja {
     ///
     /// JSON `hyvaksymislausuman_antajan_tiedot`: pakollinen.
     pub hyvaksymislausuman_antajan_tiedot: SynnyttanytAiti,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HyvaksymislausumanAntaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        hyvaksymislausuman_antaja: sosmeta_types::Code,
+        hyvaksymislausuman_antajan_tiedot: SynnyttanytAiti,
+    ) -> Self {
+        Self {
+            hyvaksymislausuman_antaja,
+            hyvaksymislausuman_antajan_tiedot,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Hyväksymislausuman antaminen (sv: Utsaga om godkännande)"] #[doc = " "]
@@ -6738,6 +9810,43 @@ pub struct OsoiteX6FDC {
     /// JSON `postitoimipaikka`: esitystapa Nimi, pakollinen.
     pub postitoimipaikka: String,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl OsoiteX6FDC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lahiosoite: String,
+        postinumero: String,
+        postitoimipaikka: String,
+    ) -> Self {
+        Self {
+            lahiosoite,
+            postinumero,
+            postitoimipaikka,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -6759,6 +9868,21 @@ pub struct YhteystiedotXF6B0 {
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
     pub sahkopostiosoite: String,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteystiedotXF6B0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        osoite: OsoiteX6FDC,
+        puhelinnumero: String,
+        sahkopostiosoite: String,
+    ) -> Self {
+        Self {
+            osoite,
+            puhelinnumero,
+            sahkopostiosoite,
+        }
+    }
 }
 /// Hyväksymisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit godkännandet)
 ///
@@ -6785,6 +9909,23 @@ pub struct HyvaksymisenVastaanottanutLastenvalvoja {
     ///
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotXF6B0,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HyvaksymisenVastaanottanutLastenvalvoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        palveluyksikko: sosmeta_types::Code,
+        yhteystiedot: YhteystiedotXF6B0,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            palveluyksikko,
+            yhteystiedot,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
@@ -6906,6 +10047,50 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassa {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HyvaksymisasiakirjaVanhemmuusasiassa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        vanhemmuuden_tunnustaja: Asiakas,
+        hyvaksymislausuma: sosmeta_types::Code,
+        hyvaksymislausuman_antaminen: HyvaksymislausumanAntaminen,
+        hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX30E4,
+        ohje_kolme: OhjeKolmeX4A79,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan: None,
+            tunnustettu_vanhemmuus: None,
+            selvitettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhemmuuden_tunnustaja,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: None,
+            hyvaksymislausuman_antaja: None,
+            hyvaksymislausuma,
+            hyvaksymislausuman_antaminen,
+            lisatiedot: None,
+            paivamaara: None,
+            hyvaksymisen_vastaanottanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Hyväksymisasiakirja vanhemmuusasiassa (sv: Handling över godkännande i föräldraskapsärendet)
 ///
 /// Shape `5bdb63a682d52e54`, shared by 1 element(s) of the release.
@@ -7013,6 +10198,49 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaX5BDB {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HyvaksymisasiakirjaVanhemmuusasiassaX5BDB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        hyvaksymislausuma: sosmeta_types::Code,
+        hyvaksymislausuman_antaminen: HyvaksymislausumanAntaminen,
+        hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX30E4,
+        ohje_kolme: OhjeKolmeX4A79,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan: None,
+            tunnustettu_vanhemmuus: None,
+            selvitettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhemmuuden_tunnustaja: None,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: None,
+            hyvaksymislausuman_antaja: None,
+            hyvaksymislausuma,
+            hyvaksymislausuman_antaminen,
+            lisatiedot: None,
+            paivamaara: None,
+            hyvaksymisen_vastaanottanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
 ///
 /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -7054,6 +10282,33 @@ pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            paikka: None,
+            osallistujat: None,
+        }
+    }
+}
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: toistuva.
@@ -7080,6 +10335,20 @@ pub struct AsetettavatTavoitteetX1664 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsetettavatTavoitteetX1664 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { nimi: None, kuvaus: None }
+    }
 }
 /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
 ///
@@ -7116,6 +10385,28 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaan {
     /// JSON `arvioitu_alkamisajankohta_ja_kesto`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "turvakotipalvelun",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl PalvelutJoitaAsiakkaalleSuunnitellaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            kuvaus: None,
+            arvioitu_alkamisajankohta_ja_kesto: None,
+        }
+    }
 }
 /// Suunnitelma (sv: Plan)
 ///
@@ -7232,6 +10523,35 @@ pub struct SuunnitelmaX0B68 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl SuunnitelmaX0B68 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_tarvittavasta_tuesta: None,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot: None,
+            palvelunantajat_ja_heidan_vastuunsa: None,
+            yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Iäkkäiden palvelujen asiakassuunnitelma (sv: Klientplan inom äldreservicen)
 ///
 /// Shape `9535f99175b50fc8`, shared by 1 element(s) of the release.
@@ -7267,6 +10587,20 @@ pub struct IakkaidenPalvelujenAsiakassuunnitelma {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl IakkaidenPalvelujenAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            suunnitelma: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
 ///
@@ -7308,6 +10642,28 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXE570 {
     /// JSON `arvioitu_alkamisajankohta_ja_kesto`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl PalvelutJoitaAsiakkaalleSuunnitellaanXE570 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            kuvaus: None,
+            asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta: None,
+            arvioitu_alkamisajankohta_ja_kesto: None,
+        }
+    }
 }
 /// Suunnitelma (sv: Plan)
 ///
@@ -7424,6 +10780,35 @@ pub struct SuunnitelmaX9278 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl SuunnitelmaX9278 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_tarvittavasta_tuesta: None,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot: None,
+            palvelunantajat_ja_heidan_vastuunsa: None,
+            yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Iäkkäiden palvelujen asiakassuunnitelma (sv: Klientplan inom äldreservicen)
 ///
 /// Shape `5851dd66ea559f2f`, shared by 1 element(s) of the release.
@@ -7459,6 +10844,20 @@ pub struct IakkaidenPalvelujenAsiakassuunnitelmaX5851 {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl IakkaidenPalvelujenAsiakassuunnitelmaX5851 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            suunnitelma: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Iäkkäiden palvelujen hakemus (sv: Ansökan om äldreservice)
 ///
@@ -7515,6 +10914,27 @@ pub struct IakkaidenPalvelujenHakemus {
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl IakkaidenPalvelujenHakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXED54>,
+        haettava_palvelu: Vec<HaettavaPalvelu>,
+    ) -> Self {
+        Self {
+            asiakas,
+            haettava_palvelu,
+            perustelu: None,
+            samassa_taloudessa_asuvat_henkilot: None,
+            myos_puoliso_hakee_asumispalveluja: None,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
 }
 /// Suunnitelma (sv: Plan)
 ///
@@ -7605,6 +11025,36 @@ pub struct Suunnitelma {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl Suunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code) -> Self {
+        Self {
+            sosiaalipalvelu_jota_suunnitelma_koskee,
+            sosiaalipalvelun_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            kokemukset_palvelusta: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            annettavan_palvelun_sisalto_ja_toteutus: None,
+            palvelun_vastuuhenkilo: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Iäkkäiden palvelujen toteuttamissuunnitelma (sv: Genomförandeplan för äldreservice)
 ///
 /// Shape `450ed752bb4bc399`, shared by 2 element(s) of the release.
@@ -7636,6 +11086,23 @@ pub struct IakkaidenPalvelujenToteuttamissuunnitelma {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
+impl IakkaidenPalvelujenToteuttamissuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        suunnitelma: Suunnitelma,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            suunnitelma,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
@@ -7673,6 +11140,25 @@ pub struct SosiaalipalveluJotaPaatosKoskee {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl SosiaalipalveluJotaPaatosKoskee {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+        Self {
+            sosiaalipalvelu,
+            palvelun_maara_tunteina: None,
+            palvelu_on_pitkaaikaista: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
 ///
 /// Shape `7302c2ccb73d2b00`, shared by 40 element(s) of the release.
@@ -7701,6 +11187,27 @@ pub struct PaatoksenValitonTaytantoonpano {
     /// JSON `valittoman_taytantoonpanon_perustelut`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valittoman_taytantoonpanon_perustelut: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl PaatoksenValitonTaytantoonpano {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            valiton_taytantoonpano: None,
+            valittoman_taytantoonpanon_perustelut: None,
+        }
+    }
 }
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
@@ -7748,6 +11255,39 @@ pub struct YhteystiedotXD5B0 {
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl YhteystiedotXD5B0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(postiosoite: OsoiteX6FDC, puhelinnumero: String) -> Self {
+        Self {
+            kayntiosoite: None,
+            postiosoite,
+            puhelinnumero,
+            sahkopostiosoite: None,
+        }
+    }
 }
 /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
 ///
@@ -7802,6 +11342,44 @@ pub struct LisatietojenAntaja {
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotXD5B0,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl LisatietojenAntaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        yhteystiedot: YhteystiedotXD5B0,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            palveluyksikko: None,
+            yhteystiedot,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `9322fda13311d523`, shared by 107 element(s) of the release.
@@ -7844,6 +11422,36 @@ pub struct Yhteystiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Yhteystiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kayntiosoite: None,
+            postiosoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
+}
 /// Viranomainen (sv: Myndighet)
 ///
 /// Shape `42d0d5930a782547`, shared by 107 element(s) of the release.
@@ -7877,6 +11485,34 @@ pub struct Viranomainen {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<Yhteystiedot>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Viranomainen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            organisaation_nimi: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
@@ -7924,6 +11560,36 @@ pub struct Muutoksenhaku {
     /// JSON `maaraaika`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Muutoksenhaku {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ohjeteksti: String) -> Self {
+        Self {
+            muutoksenhakukeino: None,
+            ohjeteksti,
+            viranomainen: None,
+            muutoksenhakukirjelman_vastaanottaja: None,
+            maaraaika: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -8015,6 +11681,46 @@ pub struct Paatos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl Paatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskee,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee,
+            ratkaisu_ja_perustelut,
+            myonnettavan_palvelun_jarjestamistapa: None,
+            lisatiedot_palvelun_jarjestamisesta: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Iäkkäiden palvelupäätös (sv: Beslut om äldreservice)
 ///
 /// Shape `3dbb1d0d12547d09`, shared by 2 element(s) of the release.
@@ -8051,6 +11757,28 @@ pub struct IakkaidenPalvelupaatos {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
+    )
+)]
+impl IakkaidenPalvelupaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatos: Paatos,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledning av ett ärende)
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
@@ -8081,6 +11809,24 @@ pub struct AsianVireilletuloaKoskevatTiedot {
     ///
     /// JSON `vireilletulopaiva`: esitystapa Pvm, pakollinen.
     pub vireilletulopaiva: sosmeta_types::PartialDate,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsianVireilletuloaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vireilletulopaiva: sosmeta_types::PartialDate) -> Self {
+        Self {
+            vireilletulon_tapa: None,
+            vireilletulon_syyt: None,
+            vireilletulopaiva,
+        }
+    }
 }
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
@@ -8124,6 +11870,28 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedot {
     /// JSON `erityisen_tuen_perustelut`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
+    )
+)]
+impl PalvelutarpeenArviointiaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
+        asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
+    ) -> Self {
+        Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva,
+            kuvaus_arvioinnin_toteuttamisesta: None,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: None,
+            arvioinnista_poisjaaneet_henkilot: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen,
+            erityisen_tuen_perustelut: None,
+        }
+    }
 }
 /// Asunto (sv: Bostad)
 ///
@@ -8173,6 +11941,22 @@ pub struct Asunto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiinteiston_yhteyshenkilot: Option<String>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl Asunto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pinta_ala: None,
+            huoneluku: None,
+            talotyyppi: None,
+            asunnon_puutteet: None,
+            esteettomyys: None,
+            muutostyot: None,
+            korjaustoista_vastaaminen: None,
+            kiinteiston_yhteyshenkilot: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// Shape `df39be9ae3a4351c`, shared by 1 element(s) of the release.
@@ -8219,6 +12003,22 @@ pub struct AsuminenXDF39 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarpeenmukaisuus: Option<String>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl AsuminenXDF39 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asunnon_hallintaperuste: None,
+            kuvaus: None,
+            asunto: None,
+            asuntokunta: None,
+            asuinalue: None,
+            lahiympariston_turvallisuus: None,
+            vaarantavat_tekijat: None,
+            tarpeenmukaisuus: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
@@ -8241,6 +12041,17 @@ pub struct AsuminenXA0CC {
     /// JSON `taloudessa_olevat_lemmikkielaimet`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudessa_olevat_lemmikkielaimet: Option<String>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl AsuminenXA0CC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asuminen: None,
+            tyytyvaisyys_asumistilanteeseen: None,
+            taloudessa_olevat_lemmikkielaimet: None,
+        }
+    }
 }
 /// Sairaus (sv: Sjukdom)
 ///
@@ -8277,6 +12088,19 @@ pub struct SairausX209B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedon_lahde: Option<String>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl SairausX209B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            diagnoosi: None,
+            diagnoosin_tekija: None,
+            diagnoosin_paivamaara: None,
+            tiedon_lahde: None,
+        }
+    }
+}
 /// Lääke (sv: Läkemedel)
 ///
 /// JSON `laake`: toistuva.
@@ -8291,6 +12115,13 @@ pub struct Laake {
     /// JSON `valmisteen_nimi`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmisteen_nimi: Option<String>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-sijaishuollon"))]
+impl Laake {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { valmisteen_nimi: None }
+    }
 }
 /// Terveydentila (sv: Hälsotillstånd)
 ///
@@ -8350,6 +12181,24 @@ pub struct TerveydentilaXB83D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kivun_hallintaan_tahtaavat_toimet: Option<bool>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl TerveydentilaXB83D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            kuvaus: None,
+            sairaus: None,
+            laake: None,
+            tutkimus: None,
+            koettu_terveydentila: None,
+            huolenaihe: None,
+            koettu_muutos: None,
+            pitkaaikaiset_kivut: None,
+            kivun_hallintaan_tahtaavat_toimet: None,
+        }
+    }
+}
 /// Toimintakyky (sv: Funktionsförmåga)
 ///
 /// JSON `toimintakyky`: toistuva.
@@ -8378,6 +12227,18 @@ pub struct ToimintakykyXF2DD {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_nakemys_toimintakyvystaan: Option<String>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl ToimintakykyXF2DD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            apuvalineiden_tarve: None,
+            ammattihenkilon_arvio_asiakkaan_toimintakyvysta: None,
+            asiakkaan_oma_nakemys_toimintakyvystaan: None,
+        }
+    }
+}
 /// Palvelujen saavutettavuus (sv: Servicens tillgänglighet)
 ///
 /// JSON `palvelujen_saavutettavuus`: toistuva.
@@ -8402,6 +12263,17 @@ pub struct PalvelujenSaavutettavuus {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl PalvelujenSaavutettavuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            saavutettavuus: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
 ///
@@ -8430,6 +12302,25 @@ pub struct LaheisverkostonKartoittaminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisen_tuen_tarve_on_selvitetty: Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl LaheisverkostonKartoittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            laheisverkoston_antama_tuki: None,
+            laheisen_tuen_tarve_on_selvitetty: None,
+        }
+    }
+}
 /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
 ///
 /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -8451,6 +12342,21 @@ pub struct AsiakkuudenJatko {
     ///
     /// JSON `asiakkuus_jatkuu`: esitystapa Kytkin, pakollinen.
     pub asiakkuus_jatkuu: bool,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsiakkuudenJatko {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakkuus_jatkuu: bool) -> Self {
+        Self { asiakkuus_jatkuu }
+    }
 }
 /// Omatyöntekijä (sv: Egen kontaktperson)
 ///
@@ -8485,6 +12391,28 @@ pub struct Omatyontekija {
     /// JSON `tehtavanimike`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl Omatyontekija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+        }
+    }
 }
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
@@ -8555,6 +12483,34 @@ pub struct JohtopaatoksetJaJatkotoimet {
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
+    )
+)]
+impl JohtopaatoksetJaJatkotoimet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakkuuden_jatko: AsiakkuudenJatko,
+        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+        asiakas_tarvitsee_omatyontekijan: bool,
+    ) -> Self {
+        Self {
+            asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan: None,
+            asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta: None,
+            ammattihenkilon_arvio_tuen_tarpeesta: None,
+            asiakkuuden_jatko,
+            ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta,
+            arvio_tuen_tarpeen_luonteesta: None,
+            asiakkaalle_laaditaan_asiakassuunnitelma: None,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: None,
+            asiakas_tarvitsee_omatyontekijan,
+            omatyontekija: None,
+            jatkosuunnitelma: None,
+        }
+    }
 }
 /// Iäkkäiden palvelutarpeen arvio (sv: Bedömning av servicebehovet för äldre)
 ///
@@ -8665,6 +12621,35 @@ pub struct IakkaidenPalvelutarpeenArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "iakkaiden-palvelujen"))]
+impl IakkaidenPalvelutarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asuminen: None,
+            teknologian_kaytto: None,
+            kotoutuminen: None,
+            taloudellinen_tilanne: None,
+            terveydentila: None,
+            toimintakyky: None,
+            palvelujen_saavutettavuus: None,
+            sosiaaliset_suhteet: None,
+            paihteiden_kaytto_ja_riippuvuudet: None,
+            laheisverkoston_kartoittaminen: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Ilmoitus adoptionhakijoiden olosuhteiden muutoksesta
 ///
 /// Shape `b6c05e5485814b49`, shared by 1 element(s) of the release.
@@ -8710,6 +12695,22 @@ pub struct IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<OmatyontekijaXBA32>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vastaanottaja: Vastaanottaja, asiakas: Vec<AsiakasX4807>) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            olosuhteissa_tapahtunut_olennainen_muutos: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            ilmoittaja: None,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// Shape `0510cbb52900884a`, shared by 1 element(s) of the release.
@@ -8725,6 +12726,16 @@ pub struct VastaanottajaX0510 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXEE4F>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VastaanottajaX0510 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            organisaation_nimi: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Sitomisen ajankohta (sv: Tidpunkt för fastbindningen)
 ///
@@ -8751,6 +12762,22 @@ pub struct SitomisenAjankohta {
     /// JSON `paattymishetki`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymishetki: Option<sosmeta_types::Instant>,
+}
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl SitomisenAjankohta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alkamishetki: None,
+            paattymishetki: None,
+        }
+    }
 }
 /// Ilmoitus aluehallintovirastolle asiakkaan sitomisesta (sv: Anmälan om fastbildning av klient till regionförvaltningsverket)
 ///
@@ -8803,6 +12830,28 @@ pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<OmatyontekijaXBA32>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl IlmoitusAluehallintovirastolleAsiakkaanSitomisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        tiedot_sitomisesta: String,
+        sitomisesta_paattanyt_laakari: String,
+    ) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas,
+            tiedot_sitomisesta,
+            sitomisen_ajankohta: None,
+            sitomisesta_paattanyt_laakari,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            ilmoittaja: None,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -8819,6 +12868,16 @@ pub struct VastaanottajaXC7B0 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXEE4F>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VastaanottajaXC7B0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+        Self {
+            palveluyksikon_nimi,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Ilmoitus hyvinvointialueen alueelle sijoitetusta lapsesta (sv: Anmälan om ett barn som har placerats på välfärdsområdets område)
 ///
@@ -8905,6 +12964,39 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta {
     /// JSON `ilmoittaja`: pakollinen.
     pub ilmoittaja: OmatyontekijaXBA32,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaXC7B0,
+        asiakas: Vec<AsiakasX4807>,
+        ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella: bool,
+        ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituksen_paattymista: bool,
+        ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituspaikan_vaihtumista: bool,
+        sijoituksen_laji: sosmeta_types::Code,
+        ilmoittaja: OmatyontekijaXBA32,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella,
+            sijoituksen_alkamisen_paivamaara: None,
+            ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituksen_paattymista,
+            sijoituksen_paattymisen_paivamaara: None,
+            ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituspaikan_vaihtumista,
+            sijoituspaikan_vaihtumisen_paivamaara: None,
+            sijoituspaikka: None,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            sijoituksen_laji,
+            lapsen_tarvitsemat_palvelut_ja_tukitoimet: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            ilmoittaja,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -8940,6 +13032,29 @@ pub struct AsiakasXE5C1 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
+}
+#[cfg(
+    any(
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan"
+    )
+)]
+impl AsiakasXE5C1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Ilmoitus kuntouttavasta työtoiminnasta (sv: Anmälan om arbetsverksamhet i rehabiliteringssyfte)
 ///
@@ -9022,6 +13137,29 @@ pub struct IlmoitusKuntouttavastaTyotoiminnasta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
+#[cfg(any(feature = "kuntouttavan-tyotoiminnan"))]
+impl IlmoitusKuntouttavastaTyotoiminnasta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vastaanottaja: VastaanottajaXB1A3, asiakas: AsiakasXE5C1) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            kuntouttava_tyotoiminta_aloitetaan: None,
+            kuntouttavan_tyotoiminnan_aloittamispaiva: None,
+            kuntouttavan_tyotoiminnan_jakson_pituus: None,
+            kuntouttava_tyotoiminta_keskeytetaan: None,
+            kuntouttavan_tyotoiminnan_keskeyttamisen_syy: None,
+            kuntouttavan_tyotoiminnan_keskeyttamispaiva: None,
+            tyotoimintapaikka: None,
+            kuvaus_kuntouttavasta_tyotoiminnasta: None,
+            tyoaika: None,
+            paivamaara: None,
+            ilmoittaja: None,
+            lisatiedot: None,
+            lakiselostus: None,
+        }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: ehdollisesti pakollinen.
@@ -9035,6 +13173,13 @@ pub struct OrganisaatioXDB4A {
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
     pub palveluyksikon_nimi: sosmeta_types::Code,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl OrganisaatioXDB4A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+        Self { palveluyksikon_nimi }
+    }
 }
 /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
 ///
@@ -9056,6 +13201,16 @@ pub struct ElatusavunNostajaX1AF9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioXDB4A>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunNostajaX1AF9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            organisaatio: None,
+        }
+    }
+}
 /// Muutettava elatusapu (sv: Underhållsbidrag som ska ändras)
 ///
 /// JSON `muutettavaelatusapu`: pakollinen.
@@ -9069,6 +13224,13 @@ pub struct Muutettavaelatusapu {
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä, pakollinen.
     pub maara_kuukaudessa: sosmeta_types::Quantity,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl Muutettavaelatusapu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(maara_kuukaudessa: sosmeta_types::Quantity) -> Self {
+        Self { maara_kuukaudessa }
+    }
 }
 /// Elatusavun lakimääräinen muutos (sv: Lagstadgad ändring av underhållsbidrag)
 ///
@@ -9107,6 +13269,24 @@ pub struct ElatusavunLakimaarainenMuutos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutosalkaen: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunLakimaarainenMuutos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        muutoksenperustelu: String,
+        muutettavaelatusapu: Muutettavaelatusapu,
+        muutettu_elatusapu: Muutettavaelatusapu,
+    ) -> Self {
+        Self {
+            muutoksenperustelu,
+            muutettavaelatusapu,
+            muutosprosentti: None,
+            muutoksen_maara: None,
+            muutettu_elatusapu,
+            muutosalkaen: None,
+        }
+    }
+}
 /// Muutostiedot (sv: Uppgifter om ändringen)
 ///
 /// JSON `muutostiedot`: toistuva, pakollinen.
@@ -9124,6 +13304,18 @@ pub struct Muutostiedot {
     /// JSON `elatusavun_lakimaarainen_muutos`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub elatusavun_lakimaarainen_muutos: Vec<ElatusavunLakimaarainenMuutos>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl Muutostiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        elatusavun_lakimaarainen_muutos: Vec<ElatusavunLakimaarainenMuutos>,
+    ) -> Self {
+        Self {
+            lapsi: None,
+            elatusavun_lakimaarainen_muutos,
+        }
+    }
 }
 /// Ilmoitus lapsen elatusavun lakimääräisestä muutoksesta (sv: Anmälan om lagstadgad ändring av underhållsbidrag till barn)
 ///
@@ -9179,6 +13371,29 @@ pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<OmatyontekijaXBA32>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        elatusavun_suorittaja: AsiakasX4807,
+        elatusavun_nostaja: ElatusavunNostajaX1AF9,
+        muutostiedot: Vec<Muutostiedot>,
+    ) -> Self {
+        Self {
+            asiakas,
+            elatussopimuksen_asiakirjatunnus: None,
+            elatussopimuksen_vahvistamisaika: None,
+            elatusavun_suorittaja,
+            elatusavun_nostaja,
+            muutostiedot,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            ilmoittaja: None,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -9214,6 +13429,20 @@ pub struct AsiakasX4C36 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl AsiakasX4C36 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Lapsen hoidosta vastaava henkilö (sv: Person som svarar för barnets vård)
 ///
@@ -9256,6 +13485,21 @@ pub struct LapsenHoidostaVastaavaHenkilo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHoidostaVastaavaHenkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Henkilö (sv: Person)
 ///
 /// JSON `henkilo`: pakollinen.
@@ -9292,6 +13536,24 @@ pub struct Henkilo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
 }
+#[cfg(
+    any(
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl Henkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva, pakollinen.
@@ -9305,6 +13567,13 @@ pub struct IlmoittajaX6366 {
     ///
     /// JSON `henkilo`: pakollinen.
     pub henkilo: Henkilo,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl IlmoittajaX6366 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(henkilo: Henkilo) -> Self {
+        Self { henkilo }
+    }
 }
 /// Ilmoitus (sv: Anmälan)
 ///
@@ -9329,6 +13598,17 @@ pub struct IlmoitusXB571 {
     /// JSON `ilmoittaja`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub ilmoittaja: Vec<IlmoittajaX6366>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl IlmoitusXB571 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String, ilmoittaja: Vec<IlmoittajaX6366>) -> Self {
+        Self {
+            asiasisalto,
+            paivamaara: None,
+            ilmoittaja,
+        }
+    }
 }
 /// Ilmoitus lapsen huoltajan tarpeesta (sv: Anmälan om ett barns behov av vårdnadshavare)
 ///
@@ -9361,6 +13641,23 @@ pub struct IlmoitusLapsenHuoltajanTarpeesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl IlmoitusLapsenHuoltajanTarpeesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4C36,
+        lapsen_hoidosta_vastaava_henkilo: Vec<LapsenHoidostaVastaavaHenkilo>,
+        ilmoitus: IlmoitusXB571,
+    ) -> Self {
+        Self {
+            asiakas,
+            lapsen_hoidosta_vastaava_henkilo,
+            ilmoitus,
+            lisatiedot: None,
+            lakiselostus: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -9379,6 +13676,16 @@ pub struct YhteystiedotXA4B3 {
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
     pub puhelinnumero: String,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl YhteystiedotXA4B3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(puhelinnumero: String) -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero,
+        }
+    }
 }
 /// Henkilö (sv: Person)
 ///
@@ -9409,6 +13716,23 @@ pub struct HenkiloX6321 {
     ///
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotXA4B3,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl HenkiloX6321 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        yhteystiedot: YhteystiedotXA4B3,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot,
+        }
+    }
 }
 /// Ilmoittaja (sv: Anmälare)
 ///
@@ -9442,6 +13766,19 @@ pub struct IlmoittajaXD36C {
     /// JSON `salassapidon_perustelut`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salassapidon_perustelut: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl IlmoittajaXD36C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            taho: None,
+            kuvaus: None,
+            ilmoittajan_tietojen_salassapito: None,
+            salassapidon_perustelut: None,
+        }
+    }
 }
 /// Ilmoitus sosiaalihuollon tarpeesta (sv: Anmälan om behov av socialvård)
 ///
@@ -9488,6 +13825,25 @@ pub struct IlmoitusSosiaalihuollonTarpeesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Laatija>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl IlmoitusSosiaalihuollonTarpeesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX9C93>,
+        kuvaus_tilanteesta_ja_huolesta: String,
+    ) -> Self {
+        Self {
+            asiakas,
+            ilmoittaja: None,
+            ilmoittamispaivamaara: None,
+            asiasisalto: None,
+            kuvaus_tilanteesta_ja_huolesta,
+            lisatiedot: None,
+            lakiselostus: None,
+            laatija: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `b7f168199209c136`, shared by 3 element(s) of the release.
@@ -9509,6 +13865,21 @@ pub struct YhteystiedotXB7F1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tapaamisten-valvonnan"
+    )
+)]
+impl YhteystiedotXB7F1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            sahkopostiosoite: None,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -9528,6 +13899,17 @@ pub struct VastaanottajaX40FD {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl VastaanottajaX40FD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Toteutumaton  valvottu tapaaminen (sv: Ogenomfört övervakat umgänge)
 ///
@@ -9550,6 +13932,21 @@ pub struct ToteutumatonValvottuTapaaminen {
     ///
     /// JSON `kuvaus_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub kuvaus_ja_perustelut: String,
+}
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl ToteutumatonValvottuTapaaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paivamaara: sosmeta_types::PartialDate,
+        tilanne_jota_ilmoitus_koskee: sosmeta_types::Code,
+        kuvaus_ja_perustelut: String,
+    ) -> Self {
+        Self {
+            paivamaara,
+            tilanne_jota_ilmoitus_koskee,
+            kuvaus_ja_perustelut,
+        }
+    }
 }
 /// Ilmoitus tapaamisten valvonnasta (sv: Anmälan om övervakning av umgänge)
 ///
@@ -9594,6 +13991,26 @@ pub struct IlmoitusTapaamistenValvonnasta {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub ilmoittaja: Vec<OmatyontekijaXBA32>,
 }
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl IlmoitusTapaamistenValvonnasta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaX40FD,
+        asiakas: Vec<AsiakasX4807>,
+        toteutumaton_valvottu_tapaaminen: Vec<ToteutumatonValvottuTapaaminen>,
+        ilmoittaja: Vec<OmatyontekijaXBA32>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            toteutumaton_valvottu_tapaaminen,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            ilmoittaja,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -9631,6 +14048,25 @@ pub struct VastaanottajaX525E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXEE4F>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl VastaanottajaX525E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Lausunto (sv: Utlåtande)
 ///
 /// JSON `lausunto`: pakollinen.
@@ -9667,6 +14103,24 @@ pub struct Lausunto {
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
     pub asiasisalto: String,
+}
+#[cfg(
+    any(
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl Lausunto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            perustelu_lausunnon_antamiselle: None,
+            lausunnon_tarkoitus: None,
+            ajanjakso_jota_lausunto_koskee: None,
+            menetelmat: None,
+            asiasisalto,
+        }
+    }
 }
 /// Kasvatus- ja perheneuvonnan lausunto (sv: Utlåtande från rådgivningen i uppfostrings- och familjefrågor)
 ///
@@ -9717,6 +14171,29 @@ pub struct KasvatusJaPerheneuvonnanLausunto {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "kasvatus-ja-perheneuvonnan"))]
+impl KasvatusJaPerheneuvonnanLausunto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaX525E,
+        asiakas: Vec<AsiakasXEEC1>,
+        lausunto: Lausunto,
+        laatija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            palvelutehtava: None,
+            lausunto,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
 }
 /// Kasvatus- ja perheneuvonnan yhteenveto (sv: Sammanfattning från rådgivningen i uppfostrings- och familjefrågor)
 ///
@@ -9791,6 +14268,32 @@ pub struct KasvatusJaPerheneuvonnanYhteenveto {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "kasvatus-ja-perheneuvonnan"))]
+impl KasvatusJaPerheneuvonnanYhteenveto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        yhteenveto_ja_johtopaatokset: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas,
+            palvelutehtava: None,
+            tutkimuksen_tekemiseen_osallistuneet_henkilot: None,
+            arvioitava_ajanjakso: None,
+            tutkimuksen_syy: None,
+            taustatiedot: None,
+            tutkimusmenetelmat: None,
+            tutkimustulokset: None,
+            yhteenveto_ja_johtopaatokset,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Infoteksti (sv: Infotext)"] #[doc = " "] #[doc =
     " JSON `infoteksti`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -9835,6 +14338,20 @@ pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisen {
     /// JSON `rooli`: esitystapa Koodi, pakollinen.
     pub rooli: sosmeta_types::Code,
 }
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl HenkiloJokaKieltaaAsiakastietojenLuovuttamisen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String, rooli: sosmeta_types::Code) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            edunvalvojan_tunniste: None,
+            rooli,
+        }
+    }
+}
 /// Rekisterinpitäjää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller den personuppgiftsansvarige)
 ///
 /// JSON `rekisterinpitajaa_koskeva_luovutuskielto`: toistuva.
@@ -9866,6 +14383,21 @@ pub struct RekisterinpitajaaKoskevaLuovutuskielto {
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisen>,
     >,
 }
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl RekisterinpitajaaKoskevaLuovutuskielto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: Vec<sosmeta_types::Code>,
+        kiellon_asettamisen_ajankohta: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            rekisterinpitaja_jonka_tietojen_luovutus_kielletaan,
+            kiellon_asettamisen_ajankohta,
+            kieltaja_on_laillinen_edustaja: None,
+            henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: None,
+        }
+    }
+}
 /// Rekisterinpitäjää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller den personuppgiftsansvarige)
 ///
 /// JSON `rekisterinpitajaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
@@ -9882,6 +14414,15 @@ pub struct RekisterinpitajaaKoskevatLuovutuskiellot {
     pub rekisterinpitajaa_koskeva_luovutuskielto: Option<
         Vec<RekisterinpitajaaKoskevaLuovutuskielto>,
     >,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl RekisterinpitajaaKoskevatLuovutuskiellot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            rekisterinpitajaa_koskeva_luovutuskielto: None,
+        }
+    }
 }
 /// Palvelutehtävää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller serviceuppgiften)
 ///
@@ -9914,6 +14455,21 @@ pub struct PalvelutehtavaaKoskevaLuovutuskielto {
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisen>,
     >,
 }
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl PalvelutehtavaaKoskevaLuovutuskielto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutehtava_jonka_tietojen_luovutus_kielletaan: Vec<sosmeta_types::Code>,
+        kiellon_asettamisen_ajankohta: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            palvelutehtava_jonka_tietojen_luovutus_kielletaan,
+            kiellon_asettamisen_ajankohta,
+            kieltaja_on_laillinen_edustaja: None,
+            henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: None,
+        }
+    }
+}
 /// Palvelutehtävää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller serviceuppgiften)
 ///
 /// JSON `palvelutehtavaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
@@ -9930,6 +14486,15 @@ pub struct PalvelutehtavaaKoskevatLuovutuskiellot {
     pub palvelutehtavaa_koskeva_luovutuskielto: Option<
         Vec<PalvelutehtavaaKoskevaLuovutuskielto>,
     >,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl PalvelutehtavaaKoskevatLuovutuskiellot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelutehtavaa_koskeva_luovutuskielto: None,
+        }
+    }
 }
 /// Asiakirja, jonka luovutus kielletään (sv: Handling vars utlämnande förbjuds)
 ///
@@ -9954,6 +14519,17 @@ pub struct AsiakirjaJonkaLuovutusKielletaan {
     /// JSON `laatimisaika`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl AsiakirjaJonkaLuovutusKielletaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(oid_tunnus: sosmeta_types::Identifier) -> Self {
+        Self {
+            oid_tunnus,
+            nimi: None,
+            laatimisaika: None,
+        }
+    }
 }
 /// Asiakirjaa koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller handlingar)
 ///
@@ -9986,6 +14562,21 @@ pub struct AsiakirjaaKoskevaLuovutuskielto {
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisen>,
     >,
 }
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl AsiakirjaaKoskevaLuovutuskielto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakirja_jonka_luovutus_kielletaan: Vec<AsiakirjaJonkaLuovutusKielletaan>,
+        kiellon_asettamisen_ajankohta: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            asiakirja_jonka_luovutus_kielletaan,
+            kiellon_asettamisen_ajankohta,
+            kieltaja_on_laillinen_edustaja: None,
+            henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: None,
+        }
+    }
+}
 /// Asiakirjoja koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller handlingar)
 ///
 /// JSON `asiakirjoja_koskevat_luovutuskiellot`: esitystapa Otsikko.
@@ -10000,6 +14591,15 @@ pub struct AsiakirjojaKoskevatLuovutuskiellot {
     /// JSON `asiakirjaa_koskeva_luovutuskielto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjaa_koskeva_luovutuskielto: Option<Vec<AsiakirjaaKoskevaLuovutuskielto>>,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl AsiakirjojaKoskevatLuovutuskiellot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakirjaa_koskeva_luovutuskielto: None,
+        }
+    }
 }
 /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
 ///
@@ -10022,6 +14622,16 @@ pub struct AmmattihenkilonLaatimaAsiakirja {
     pub perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta: Option<
         String,
     >,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl AmmattihenkilonLaatimaAsiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            laatija: None,
+            perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta: None,
+        }
+    }
 }
 /// Kieltoasiakirja (sv: Förbudshandling)
 ///
@@ -10067,6 +14677,21 @@ pub struct Kieltoasiakirja {
     /// JSON `laatimispaivamaara`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimispaivamaara: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl Kieltoasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, infoteksti: InfotekstiXECFF) -> Self {
+        Self {
+            asiakas,
+            infoteksti,
+            rekisterinpitajaa_koskevat_luovutuskiellot: None,
+            palvelutehtavaa_koskevat_luovutuskiellot: None,
+            asiakirjoja_koskevat_luovutuskiellot: None,
+            ammattihenkilon_laatima_asiakirja: None,
+            laatimispaivamaara: None,
+        }
+    }
 }
 /// Arvioinnin sisältö (sv: Bedömningens innehåll)
 ///
@@ -10127,6 +14752,24 @@ pub struct ArvioinninSisalto {
     /// JSON `taidot_joita_tulisi_edelleen_kehittaa`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taidot_joita_tulisi_edelleen_kehittaa: Option<String>,
+}
+#[cfg(any(feature = "kuntouttavan-tyotoiminnan"))]
+impl ArvioinninSisalto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyoaikojen_noudattaminen: None,
+            poissaolojen_ilmoittaminen: None,
+            asiakkaan_vahvuudet: None,
+            aktiivisuus_ja_omatoimisuus: None,
+            soveltuvuus_kyseiseen_tyotoimintaan: None,
+            tyon_laatu_ja_tyotaidot: None,
+            tyoyhteisotaidot: None,
+            tavoitteiden_saavuttaminen: None,
+            muuta_huomioitavaa: None,
+            taidot_joita_tulisi_edelleen_kehittaa: None,
+        }
+    }
 }
 /// Kuntouttavan työtoiminnan arvio (sv: Bedömning av arbetsverksamhet i rehabiliteringssyfte)
 ///
@@ -10197,6 +14840,31 @@ pub struct KuntouttavanTyotoiminnanArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "kuntouttavan-tyotoiminnan"))]
+impl KuntouttavanTyotoiminnanArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        neuvotteluun_osallistujat: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            neuvotteluun_osallistujat,
+            tyotoimintapaikka: None,
+            kuntouttavan_tyotoiminnan_alkamisaika: None,
+            arvioitava_ajanjakso: None,
+            tyotehtavat: None,
+            arvioinnin_sisalto: None,
+            jatkosuunnitelmat: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
 ///
 /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
@@ -10216,6 +14884,16 @@ pub struct SelvitettavaVanhemmuusX5841 {
     /// JSON `kuolleen_henkilon_vanhemmuus`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuus: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SelvitettavaVanhemmuusX5841 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttaneen_aidin_aitiys: None,
+            kuolleen_henkilon_vanhemmuus: None,
+        }
+    }
 }
 /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
 ///
@@ -10255,6 +14933,20 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            synnyttanyt_aiti: None,
+            otaksuttu_synnyttanyt_aiti: None,
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+        }
+    }
+}
 /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
 ///
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
@@ -10274,6 +14966,16 @@ pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet {
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilollisyyden_todentamiseksi: None,
+            mika_asiakirja_tai_selvitys: None,
+        }
+    }
 }
 /// Kuultava (sv: Person som hörs)
 ///
@@ -10305,6 +15007,18 @@ pub struct KuultavaX6A33 {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuultavaX6A33 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava_on: sosmeta_types::Code, kuultava: SynnyttanytAiti) -> Self {
+        Self {
+            kuultava_on,
+            kuka: None,
+            kuultava,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: esitystapa Otsikko.
@@ -10333,6 +15047,18 @@ pub struct KuuleminenXDD62 {
     /// JSON `kuultavalla_ei_ole_huomautettavaa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalla_ei_ole_huomautettavaa: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuuleminenXDD62 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuulemistapa: sosmeta_types::Code) -> Self {
+        Self {
+            kuulemistapa,
+            kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: None,
+            kuultavan_mahdolliset_huomautukset: None,
+            kuultavalla_ei_ole_huomautettavaa: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
@@ -10443,6 +15169,44 @@ pub struct KuulemisasiakirjaVanhemmuusasiassa {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuulemisasiakirjaVanhemmuusasiassa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        vanhemmuuden_tunnustaja: Asiakas,
+        kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX9551,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan: None,
+            tunnustettu_vanhemmuus: None,
+            selvitettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            vanhemmuuden_tunnustaja,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: None,
+            kuultava: None,
+            kuuleminen: None,
+            lisatiedot: None,
+            paivamaara: None,
+            kuulemisen_vastaanottanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Kuulemisasiakirja vanhemmuusasiassa (sv: Handling över hörande i föräldraskapsärendet)
 ///
 /// Shape `a63814af5c94b4dd`, shared by 1 element(s) of the release.
@@ -10546,6 +15310,43 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXA638 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuulemisasiakirjaVanhemmuusasiassaXA638 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX9551,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan: None,
+            tunnustettu_vanhemmuus: None,
+            selvitettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            vanhemmuuden_tunnustaja: None,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: None,
+            kuultava: None,
+            kuuleminen: None,
+            lisatiedot: None,
+            paivamaara: None,
+            kuulemisen_vastaanottanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Suodatinkysymykset (sv: Screeningsfrågor)
 ///
 /// JSON `suodatinkysymykset`: esitystapa Otsikko.
@@ -10571,6 +15372,23 @@ pub struct Suodatinkysymykset {
     ///
     /// JSON `kysymys_nelja`: esitystapa Kytkin, pakollinen.
     pub kysymys_nelja: bool,
+}
+#[cfg(any(feature = "vakivaltatyon"))]
+impl Suodatinkysymykset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        kysymys_yksi: bool,
+        kysymys_kaksi: bool,
+        kysymys_kolme: bool,
+        kysymys_nelja: bool,
+    ) -> Self {
+        Self {
+            kysymys_yksi,
+            kysymys_kaksi,
+            kysymys_kolme,
+            kysymys_nelja,
+        }
+    }
 }
 /// Kartoituskysymykset (sv: Kartläggningsfrågor)
 ///
@@ -10617,6 +15435,21 @@ pub struct Kartoituskysymykset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kuusi: Option<bool>,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl Kartoituskysymykset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kysymys_yksi: None,
+            lahisuhdevakivallan_tarkempi_kuvaus: None,
+            kysymys_kaksi: None,
+            kysymys_kolme: None,
+            kysymys_nelja: None,
+            kysymys_viisi: None,
+            kysymys_kuusi: None,
+        }
+    }
+}
 /// Asiakkaan oma arviointi (sv: Klientens egen bedömning)
 ///
 /// JSON `asiakkaan_oma_arviointi`: esitystapa Otsikko.
@@ -10642,6 +15475,17 @@ pub struct AsiakkaanOmaArviointi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kolme: Option<sosmeta_types::Number>,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl AsiakkaanOmaArviointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kysymys_yksi: None,
+            kysymys_kaksi: None,
+            kysymys_kolme: None,
+        }
+    }
+}
 /// Työntekijän arviointi (sv: Arbetstagarens bedömning)
 ///
 /// JSON `tyontekijan_arviointi`: esitystapa Otsikko.
@@ -10658,6 +15502,19 @@ pub struct TyontekijanArviointi {
     pub arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: Vec<
         sosmeta_types::Code,
     >,
+}
+#[cfg(any(feature = "vakivaltatyon"))]
+impl TyontekijanArviointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: Vec<
+            sosmeta_types::Code,
+        >,
+    ) -> Self {
+        Self {
+            arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin,
+        }
+    }
 }
 /// Lähisuhdeväkivaltakokemusten arvio (sv: Bedömning av upplevelser av våld i nära relation)
 ///
@@ -10720,6 +15577,25 @@ pub struct LahisuhdevakivaltakokemustenArvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl LahisuhdevakivaltakokemustenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX4807, laatija: Laatija) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            suodatinkysymykset: None,
+            kartoituskysymykset: None,
+            asiakkaan_oma_arviointi: None,
+            millaista_apua_toivoisit_tilanteeseesi: None,
+            tyontekijan_arviointi: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tulo (sv: Inkomst)
 ///
 /// JSON `tulo`: toistuva.
@@ -10746,6 +15622,19 @@ pub struct Tulo {
     /// JSON `maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
+}
+#[cfg(
+    any(feature = "lapsen-elatusavun-turvaamisen", feature = "sosiaalisen-luototuksen")
+)]
+impl Tulo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulolaji: None,
+            kuvaus: None,
+            maara: None,
+        }
+    }
 }
 /// Elatuksen tarve (sv: Behov av underhåll)
 ///
@@ -10801,6 +15690,23 @@ pub struct ElatuksenTarve {
     /// JSON `maara_kuukaudessa`: esitystapa Määrä, pakollinen.
     pub maara_kuukaudessa: sosmeta_types::Quantity,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatuksenTarve {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(maara_kuukaudessa: sosmeta_types::Quantity) -> Self {
+        Self {
+            vanhempi: None,
+            yleiset_kustannukset: None,
+            erityinen_kustannus: None,
+            lapsen_euromaarainen_osuus_vanhemman_asumiskuluista: None,
+            kustannukset_yhteensa: None,
+            tulo: None,
+            varallisuus: None,
+            vahennykset_yhteensa: None,
+            maara_kuukaudessa,
+        }
+    }
+}
 /// Lapsen elatuksen tarpeen määrittäminen (sv: Fastställande av barnets behov av underhåll)
 ///
 /// JSON `lapsen_elatuksen_tarpeen_maarittaminen`: toistuva.
@@ -10819,6 +15725,16 @@ pub struct LapsenElatuksenTarpeenMaarittaminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatuksen_tarve: Option<Vec<ElatuksenTarve>>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl LapsenElatuksenTarpeenMaarittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi: None,
+            elatuksen_tarve: None,
+        }
+    }
+}
 /// Velka (sv: Skuld)
 ///
 /// Shape `4d5c711aabd55296`, shared by 1 element(s) of the release.
@@ -10836,6 +15752,13 @@ pub struct Velka {
     /// JSON `maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl Velka {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kuvaus: None, maara: None }
+    }
 }
 /// Elatusvastuu samassa taloudessa asuvasta lapsesta (sv: Underhållsansvar för barn som bor i samma hushåll)
 ///
@@ -10871,6 +15794,19 @@ pub struct ElatusvastuuSamassaTaloudessaAsuvastaLapsesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_osuus_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusvastuuSamassaTaloudessaAsuvastaLapsesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(lapsi: Yhteyshenkilo) -> Self {
+        Self {
+            lapsi,
+            yleiset_elinkustannukset: None,
+            vahennykset: None,
+            kokonaismaara: None,
+            vanhemman_osuus_kuukaudessa: None,
+        }
+    }
+}
 /// Elatusvastuu muualla asuvasta lapsesta (sv: Underhållsansvar för barn som bor annanstans)
 ///
 /// JSON `elatusvastuu_muualla_asuvasta_lapsesta`: toistuva.
@@ -10889,6 +15825,16 @@ pub struct ElatusvastuuMuuallaAsuvastaLapsesta {
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusvastuuMuuallaAsuvastaLapsesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(lapsi: Yhteyshenkilo) -> Self {
+        Self {
+            lapsi,
+            maara_kuukaudessa: None,
+        }
+    }
 }
 /// Muu elatusvastuu (sv: Övrigt underhållsansvar)
 ///
@@ -10943,6 +15889,22 @@ pub struct MuuElatusvastuu {
     /// JSON `yhteensa_kuukaudessa`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteensa_kuukaudessa: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl MuuElatusvastuu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            elatusvastuu_samassa_taloudessa_asuvasta_lapsesta: None,
+            elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa: None,
+            elatusvastuu_muualla_asuvasta_lapsesta: None,
+            elatusvastuu_muualla_asuvista_lapsista_yhteensa: None,
+            aviopuolison_yleiset_elinkustannukset: None,
+            aviopuolison_asumiskustannukset: None,
+            avopuolison_elinkustannukset: None,
+            yhteensa_kuukaudessa: None,
+        }
+    }
 }
 /// Elatuskyky (sv: Underhållsförmåga)
 ///
@@ -11039,6 +16001,32 @@ pub struct Elatuskyky {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl Elatuskyky {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            tulo: None,
+            varallisuus: None,
+            tulot_ja_varallisuus_yhteensa: None,
+            yleiset_elinkustannukset: None,
+            asumiskustannus: None,
+            asumiskustannukset_yhteensa: None,
+            nettoasumiskustannukset: None,
+            vanhemman_osuus_nettoasumiskustannuksista: None,
+            lapsen_osuus_asumiskustannuksista: None,
+            huomioon_otettavat_asumiskustannukset: None,
+            erityiset_terveydenhoitomenot: None,
+            auto_ja_tyomatkamenot: None,
+            lapsen_tapaamisen_menot: None,
+            velka: None,
+            vahennykset_yhteensa: None,
+            muu_elatusvastuu: None,
+            maara_kuukaudessa: None,
+        }
+    }
+}
 /// Luonapitovähennys (sv: Umgängesavdrag)
 ///
 /// JSON `luonapitovahennys`: toistuva.
@@ -11068,6 +16056,18 @@ pub struct Luonapitovahennys {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_euroina: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl Luonapitovahennys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: Yhteyshenkilo) -> Self {
+        Self {
+            yksityishenkilo,
+            laskuperuste: None,
+            yot_kuukaudessa: None,
+            maara_euroina: None,
+        }
+    }
+}
 /// Elatusapu (sv: Underhållsbidrag)
 ///
 /// JSON `elatusapu`: toistuva.
@@ -11085,6 +16085,16 @@ pub struct ElatusapuXFFF9 {
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusapuXFFF9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi: None,
+            maara_kuukaudessa: None,
+        }
+    }
 }
 /// Elatusavun laskeminen (sv: Beräkning av underhållsbidrag)
 ///
@@ -11131,6 +16141,21 @@ pub struct ElatusavunLaskeminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_vaje_euroina: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunLaskeminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lasten_elatuksen_tarve_euroina_yhteensa: None,
+            lasten_lukumaara: None,
+            vanhempien_elatuskyky_euroina_yhteensa: None,
+            elatusvelvollisen_maksukyky_riittaa: None,
+            elatusapu: None,
+            lasten_elatusavut_euroina_yhteensa: None,
+            elatusavun_vaje_euroina: None,
+        }
+    }
+}
 /// Elatusapu vuoroasumistilanteessa (sv: Underhållsbidrag vid växelvist boende)
 ///
 /// JSON `elatusapu_vuoroasumistilanteessa`: toistuva.
@@ -11168,6 +16193,19 @@ pub struct ElatusapuVuoroasumistilanteessa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasaus_tai_elatusapu: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusapuVuoroasumistilanteessa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhempi: None,
+            lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona: None,
+            vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta: None,
+            vanhemman_euromaarainen_osuus: None,
+            tasaus_tai_elatusapu: None,
+        }
+    }
+}
 /// Elatusavun laskeminen vuoroasumistilanteessa (sv: Beräkning av underhållsbidrag vid växelvist boende)
 ///
 /// JSON `elatusavun_laskeminen_vuoroasumistilanteessa`: esitystapa Otsikko.
@@ -11187,6 +16225,16 @@ pub struct ElatusavunLaskeminenVuoroasumistilanteessa {
     /// JSON `kuvaus_elatusavun_maksamisesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_elatusavun_maksamisesta: Option<String>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunLaskeminenVuoroasumistilanteessa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            elatusapu_vuoroasumistilanteessa: None,
+            kuvaus_elatusavun_maksamisesta: None,
+        }
+    }
 }
 /// Lapsen elatusapulaskelma (sv: Beräkning av underhållsbidrag till barn)
 ///
@@ -11267,6 +16315,28 @@ pub struct LapsenElatusapulaskelma {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl LapsenElatusapulaskelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasX4807>, laatija: Laatija) -> Self {
+        Self {
+            asiakas,
+            lapsi_jonka_elatusapua_laskelma_koskee: None,
+            ajanjakso_jota_laskelma_koskee: None,
+            vuoroasuminen: None,
+            lapsen_elatuksen_tarpeen_maarittaminen: None,
+            elatuskyky: None,
+            lisaselvitykset: None,
+            luonapitovahennys: None,
+            elatusavun_laskeminen: None,
+            elatusavun_laskeminen_vuoroasumistilanteessa: None,
+            tositteet: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `cc81f824bb564538`, shared by 8 element(s) of the release.
@@ -11282,6 +16352,18 @@ pub struct YhteystiedotXCC81 {
     /// Postiosoite (sv: Postadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postiosoite: Option<Osoite>,
+}
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
+    )
+)]
+impl YhteystiedotXCC81 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { postiosoite: None }
+    }
 }
 /// Lapsi (sv: Barn)
 ///
@@ -11320,6 +16402,25 @@ pub struct Lapsi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXCC81>,
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
+    )
+)]
+impl Lapsi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            kotikunta: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `75d7925cd2740675`, shared by 1 element(s) of the release.
@@ -11336,6 +16437,16 @@ pub struct OrganisaatioX75D7 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXCC81>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl OrganisaatioX75D7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palveluyksikon_nimi: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
 ///
 /// Shape `95abf3f7aa919509`, shared by 1 element(s) of the release.
@@ -11349,6 +16460,16 @@ pub struct ElatusavunNostajaX95AB {
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX75D7>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunNostajaX95AB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            organisaatio: None,
+        }
+    }
 }
 /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
 ///
@@ -11371,6 +16492,18 @@ pub struct ElatusavunSuorittaja {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXCC81>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunSuorittaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            kotikunta: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Ajanjakso (sv: Tidsperiod)
 ///
@@ -11397,6 +16530,26 @@ pub struct Ajanjakso {
     /// JSON `paattymispaiva`: esitystapa Pvm, pakollinen.
     pub paattymispaiva: sosmeta_types::PartialDate,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl Ajanjakso {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        alkamispaiva: sosmeta_types::PartialDate,
+        paattymispaiva: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            alkamispaiva,
+            paattymispaiva,
+        }
+    }
+}
 /// Elatusavun määrä (sv: Underhållsbidragets belopp)
 ///
 /// JSON `elatusavun_maara`: toistuva.
@@ -11420,6 +16573,17 @@ pub struct ElatusavunMaara {
     /// JSON `kuukausittainen_maksupaiva`: esitystapa Numero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuukausittainen_maksupaiva: Option<sosmeta_types::Number>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusavunMaara {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ajanjakso: Ajanjakso) -> Self {
+        Self {
+            ajanjakso,
+            maara_kuukaudessa: None,
+            kuukausittainen_maksupaiva: None,
+        }
+    }
 }
 /// Kertamaksuna suoritettava elatusapu (sv: Underhållsbidrag som betalas som ett engångsbelopp)
 ///
@@ -11447,6 +16611,21 @@ pub struct KertamaksunaSuoritettavaElatusapu {
     pub kertamaksuna_suoritettavan_elatusavun_maksupaiva: Option<
         sosmeta_types::PartialDate,
     >,
+}
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl KertamaksunaSuoritettavaElatusapu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kertamaksuna_suoritettavan_elatusavun_maara_euroina: None,
+            kertamaksuna_suoritettavan_elatusavun_maksupaiva: None,
+        }
+    }
 }
 /// Elatusapu (sv: Underhållsbidrag)
 ///
@@ -11485,6 +16664,21 @@ pub struct ElatusapuX6E51 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elattamisehto: Option<bool>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl ElatusapuX6E51 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi: None,
+            elatusavun_nostaja: None,
+            elatusavun_suorittaja: None,
+            elatusavun_maara: None,
+            kertamaksuna_suoritettava_elatusapu: None,
+            maaran_perustelu: None,
+            elattamisehto: None,
+        }
+    }
+}
 /// Merkinnät elatustukea varten (sv: Anteckningar för underhållsstöd)
 ///
 /// JSON `merkinnat_elatustukea_varten`: esitystapa Otsikko.
@@ -11506,6 +16700,16 @@ pub struct MerkinnatElatustukeaVarten {
     /// JSON `perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi: Option<String>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl MerkinnatElatustukeaVarten {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi: None,
+            perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi: None,
+        }
+    }
 }
 /// Sopimuksen sisältö (sv: Avtalets innehåll)
 ///
@@ -11540,6 +16744,19 @@ pub struct SopimuksenSisaltoXA414 {
     /// JSON `edellinen_sopimus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellinen_sopimus: Option<String>,
+}
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl SopimuksenSisaltoXA414 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sopimusteksti: String) -> Self {
+        Self {
+            elatusapu: None,
+            sopimusteksti,
+            merkinnat_elatustukea_varten: None,
+            sopimuksen_luonne: None,
+            edellinen_sopimus: None,
+        }
+    }
 }
 /// Allekirjoitus (sv: Underskrift)
 ///
@@ -11585,6 +16802,26 @@ pub struct AllekirjoitusX4386 {
     /// JSON `rooli`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl AllekirjoitusX4386 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(allekirjoituksen_tyyppi: sosmeta_types::Code) -> Self {
+        Self {
+            allekirjoituksen_tyyppi,
+            paikka: None,
+            paivamaara: None,
+            allekirjoitus: None,
+            nimi: None,
+            rooli: None,
+        }
+    }
 }
 /// Lapsen elatussopimus (sv: Avtal om underhållsbidrag till barn)
 ///
@@ -11643,6 +16880,28 @@ pub struct LapsenElatussopimus {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusX4386>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl LapsenElatussopimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        laatija: Laatija,
+        allekirjoitus: Vec<AllekirjoitusX4386>,
+    ) -> Self {
+        Self {
+            asiatunnus: None,
+            sopimuksen_asiakirjatunnus: None,
+            asiakas,
+            sopimuksen_sisalto: None,
+            todistaja: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Lapsen huoltajan tarpeesta tehdyn ilmoituksen arvio (sv: Bedömning av anmälan om ett barns behov av vårdnadshavare)
 ///
 /// Shape `fcd3017890b5b614`, shared by 1 element(s) of the release.
@@ -11678,6 +16937,20 @@ pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX4807, toimenpiteet: String, laatija: Laatija) -> Self {
+        Self {
+            asiakas,
+            toimenpiteet,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -11709,6 +16982,19 @@ pub struct AsiakasXA13B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl AsiakasXA13B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Tuomioistuimen selvityspyynnön tiedot (sv: Uppgifter om domstolens begäran om utredning)
 ///
 /// JSON `tuomioistuimen_selvityspyynnon_tiedot`: esitystapa Otsikko.
@@ -11731,6 +17017,20 @@ pub struct TuomioistuimenSelvityspyynnonTiedot {
     /// JSON `selvityspyynnon_sisalto`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvityspyynnon_sisalto: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl TuomioistuimenSelvityspyynnonTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        selvityspyynnon_diaarinumero: sosmeta_types::Identifier,
+        selvityspyynnon_saapumispaivamaara: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            selvityspyynnon_diaarinumero,
+            selvityspyynnon_saapumispaivamaara,
+            selvityspyynnon_sisalto: None,
+        }
+    }
 }
 /// Henkilö (sv: Person)
 ///
@@ -11775,6 +17075,21 @@ pub struct HenkiloX04CC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_tietoja_on_selvitetty: Option<bool>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl HenkiloX04CC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            kuvaus: None,
+            henkiloa_on_kuultu: None,
+            henkilon_tietoja_on_selvitetty: None,
+        }
+    }
+}
 /// Tiedot tapaamisista (sv: Uppgifter om möten)
 ///
 /// JSON `tiedot_tapaamisista`: toistuva.
@@ -11810,6 +17125,19 @@ pub struct TiedotTapaamisista {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl TiedotTapaamisista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            tapaamisen_tyyppi: None,
+            peruuntunut_ajanvaraus: None,
+            lisatiedot_peruuntumisesta: None,
+            osallistujat: None,
+        }
+    }
+}
 /// Tapaamiset (sv: Möten)
 ///
 /// JSON `tapaamiset`: esitystapa Otsikko.
@@ -11829,6 +17157,16 @@ pub struct TapaamisetXD6EF {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl TapaamisetXD6EF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tiedot_tapaamisista: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -11862,6 +17200,19 @@ pub struct KuuleminenXC489 {
     /// JSON `lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa: Option<bool>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl KuuleminenXC489 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            kuulemispaiva: None,
+            mielipide: None,
+            selvittamisen_tapa: None,
+            lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa: None,
+        }
+    }
 }
 /// Lapsen huolto- ja tapaamisoikeusselvitys (sv: Utredning om vårdnad om barn och umgängesrätt)
 ///
@@ -11976,6 +17327,41 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitys {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuoltoJaTapaamisoikeusselvitys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: Vec<AsiakasXA13B>,
+        lapsi: Vec<AsiakasX4807>,
+        johtopaatokset_perusteluineen: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            lapsi,
+            tuomioistuimen_selvityspyynnon_tiedot: None,
+            henkilo: None,
+            menetelmat: None,
+            tapaamiset: None,
+            perheen_tausta_ja_nykytilanne: None,
+            vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta: None,
+            vanhemmuus: None,
+            lapsen_ja_vanhemman_valinen_suhde: None,
+            vanhempien_olosuhteet: None,
+            vanhempien_nakemykset: None,
+            kuuleminen: None,
+            muiden_viranomaisten_ja_ammattilaisten_nakemykset: None,
+            johtopaatokset_perusteluineen,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Kotikunta (sv: Hemkommun)
 ///
 /// Shape `7557d71f6f4b7755`, shared by 2 element(s) of the release.
@@ -11988,6 +17374,13 @@ pub struct KotikuntaX7557 {
     /// JSON `kunta`: esitystapa Nimi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl KotikuntaX7557 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kunta: None }
+    }
 }
 /// Lapsi (sv: Barn)
 ///
@@ -12022,6 +17415,20 @@ pub struct LapsiXBE9C {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXCC81>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsiXBE9C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            kotikunta: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Sopijapuolet (sv: Avtalsparter)
 ///
@@ -12062,6 +17469,21 @@ pub struct SopijapuoletXFF5E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl SopijapuoletXFF5E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            kotikunta: None,
+            yhteystiedot: None,
+            rooli: None,
+        }
+    }
+}
 /// Me allekirjoittaneet olemme sopineet seuraavaa: (sv: Vi undertecknade har kommit överens om följande ärenden:)
 ///
 /// JSON `me_allekirjoittaneet_olemme_sopineet_seuraavaa`: esitystapa Otsikko.
@@ -12092,6 +17514,18 @@ pub struct MeAllekirjoittaneetOlemmeSopineetSeuraavaa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisoikeus: Option<bool>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl MeAllekirjoittaneetOlemmeSopineetSeuraavaa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_huolto: None,
+            asuminen: None,
+            tiedonsaantioikeus: None,
+            tapaamisoikeus: None,
+        }
+    }
+}
 /// Sopimuksen sisältö (sv: Avtalets innehål)
 ///
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
@@ -12108,6 +17542,15 @@ pub struct SopimuksenSisalto {
     pub me_allekirjoittaneet_olemme_sopineet_seuraavaa: Option<
         MeAllekirjoittaneetOlemmeSopineetSeuraavaa,
     >,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl SopimuksenSisalto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            me_allekirjoittaneet_olemme_sopineet_seuraavaa: None,
+        }
+    }
 }
 /// Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)
 ///
@@ -12149,6 +17592,19 @@ pub struct LapsenHuoltoUskotaan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<Vec<String>>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuoltoUskotaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            molemmille_vanhemmille_yhteisesti: None,
+            yksin_toiselle_vanhemmalle: None,
+            vanhemman_nimi: None,
+            vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_seuraaville_henkiloille: None,
+            nimi: None,
+        }
+    }
+}
 /// Lapsen huolto (sv: Vårdnad om barnet)
 ///
 /// JSON `lapsen_huolto`: esitystapa Otsikko.
@@ -12168,6 +17624,16 @@ pub struct LapsenHuolto {
     /// JSON `tehtavien_jako`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavien_jako: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuolto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_huolto_uskotaan: None,
+            tehtavien_jako: None,
+        }
+    }
 }
 /// Lapsi asuu (sv: Barnet bor)
 ///
@@ -12221,6 +17687,22 @@ pub struct LapsiAsuu {
         String,
     >,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsiAsuu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhemman_luona: None,
+            vanhemman_nimi: None,
+            oheishuoltajan_luona: None,
+            ohjeishuoltajan_nimi: None,
+            vuorotellen_seuraavien_henkiloiden_luona: None,
+            henkilon_nimi: None,
+            vuoroasumisen_tarkemmat_ehdot: None,
+            vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
@@ -12235,6 +17717,13 @@ pub struct AsuminenX5775 {
     /// JSON `lapsi_asuu`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_asuu: Option<LapsiAsuu>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl AsuminenX5775 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lapsi_asuu: None }
+    }
 }
 /// Tiedonsaantioikeus (sv: Rätt till information)
 ///
@@ -12266,6 +17755,18 @@ pub struct Tiedonsaantioikeus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Tiedonsaantioikeus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            kaikissa_lasta_koskevissa_asioissa: None,
+            seuraavasti: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Tapaamisoikeus (sv: Umgängesrätt)
 ///
 /// JSON `tapaamisoikeus`: esitystapa Otsikko.
@@ -12280,6 +17781,15 @@ pub struct Tapaamisoikeus {
     /// JSON `tapaamisoikeudesta_sovitaan_seuraavasti`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisoikeudesta_sovitaan_seuraavasti: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Tapaamisoikeus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tapaamisoikeudesta_sovitaan_seuraavasti: None,
+        }
+    }
 }
 /// Tällä sopimuksella muutetaan (sv: Med detta avtal ändras)
 ///
@@ -12326,6 +17836,21 @@ pub struct TallaSopimuksellaMuutetaanXD4E7 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl TallaSopimuksellaMuutetaanXD4E7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalilautakunnan_vahvistamaa_sopimusta: None,
+            paikkakunta: None,
+            sopimuksen_paivamaara: None,
+            sopimuksen_asiakirjatunnus: None,
+            oikeuden_antamaa_paatosta: None,
+            paatoksen_paivamaara: None,
+            paatoksen_asiakirjatunnus: None,
+        }
+    }
+}
 /// Muutettava sopimus tai päätös (sv: Avtal eller beslut som ändras)
 ///
 /// JSON `muutettava_sopimus_tai_paatos`: esitystapa Otsikko.
@@ -12348,6 +17873,16 @@ pub struct MuutettavaSopimusTaiPaatos {
         String,
     >,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl MuutettavaSopimusTaiPaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            talla_sopimuksella_muutetaan: None,
+            tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: None,
+        }
+    }
+}
 /// Lisätietoja (sv: Mer information)
 ///
 /// JSON `lisatietoja`: esitystapa Otsikko.
@@ -12362,6 +17897,15 @@ pub struct Lisatietoja {
     /// JSON `lisaksi_olemme_sopineet_seuraavaa`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisaksi_olemme_sopineet_seuraavaa: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Lisatietoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lisaksi_olemme_sopineet_seuraavaa: None,
+        }
+    }
 }
 /// Allekirjoitus (sv: Underskrift)
 ///
@@ -12389,6 +17933,23 @@ pub struct AllekirjoitusXAE1B {
     /// JSON `nimi`: esitystapa Nimi, pakollinen.
     pub nimi: String,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl AllekirjoitusXAE1B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paivamaara: sosmeta_types::PartialDate,
+        paikka: String,
+        allekirjoitus: String,
+        nimi: String,
+    ) -> Self {
+        Self {
+            paivamaara,
+            paikka,
+            allekirjoitus,
+            nimi,
+        }
+    }
+}
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
@@ -12403,6 +17964,13 @@ pub struct Allekirjoitukset {
     /// JSON `allekirjoitus`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXAE1B>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Allekirjoitukset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(allekirjoitus: Vec<AllekirjoitusXAE1B>) -> Self {
+        Self { allekirjoitus }
+    }
 }
 /// Lapsen mielipiteen selvittäminen (sv: Utredning av barnets åsikt)
 ///
@@ -12441,6 +18009,19 @@ pub struct LapsenMielipiteenSelvittaminen {
         bool,
     >,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenMielipiteenSelvittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhemmat_ovat_keskustelleet_lapsen_kanssa: None,
+            lastenvalvoja_on_keskustellut_lapsen_kanssa: None,
+            lapsen_mielipide_on_selvitetty_muulla_tavoin: None,
+            miten: None,
+            lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista: None,
+        }
+    }
+}
 /// Oheishuoltaja (sv: Extra vårdnadshavare)
 ///
 /// JSON `oheishuoltaja`: toistuva.
@@ -12474,6 +18055,19 @@ pub struct Oheishuoltaja {
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::Identifier>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Oheishuoltaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(allekirjoitus: String) -> Self {
+        Self {
+            paivamaara: None,
+            paikka: None,
+            allekirjoitus,
+            nimi: None,
+            henkilotunnus: None,
+        }
+    }
 }
 /// Suostumukset (sv: Samtycken)
 ///
@@ -12522,6 +18116,20 @@ pub struct Suostumukset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_laheinen_henkilo: Option<Vec<Oheishuoltaja>>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Suostumukset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            oheishuoltajan_suostumus: None,
+            oheishuoltaja: None,
+            suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus: None,
+            tiedonsaantiin_oikeutettu_henkilo: None,
+            suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain_ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta: None,
+            erityisen_laheinen_henkilo: None,
+        }
+    }
+}
 /// Laatija (sv: Upprättare)
 ///
 /// JSON `laatija`: pakollinen.
@@ -12547,6 +18155,18 @@ pub struct LaatijaXD8F0 {
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<HenkilonnimiXBF17>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LaatijaXD8F0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+        }
+    }
 }
 /// Lapsen huolto- ja tapaamisoikeussopimus (sv: Avtal om vårdnad om barn och umgängesrätt)
 ///
@@ -12643,6 +18263,38 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimus {
     /// JSON `laatija`: pakollinen.
     pub laatija: LaatijaXD8F0,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuoltoJaTapaamisoikeussopimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: LapsiXBE9C,
+        sopijapuolet: Vec<SopijapuoletXFF5E>,
+        laatija: LaatijaXD8F0,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero: None,
+            asiakirjatunnus: None,
+            asiakas,
+            lapsi,
+            sopijapuolet,
+            sopimuksen_sisalto: None,
+            lapsen_huolto: None,
+            asuminen: None,
+            tiedonsaantioikeus: None,
+            tapaamisoikeus: None,
+            muutettava_sopimus_tai_paatos: None,
+            lisatietoja: None,
+            liitteet: None,
+            allekirjoitukset: None,
+            lapsen_mielipiteen_selvittaminen: None,
+            suostumukset: None,
+            laatija,
+        }
+    }
+}
 /// Sopijapuolet (sv: Avtalsparter)
 ///
 /// JSON `sopijapuolet`: toistuva, pakollinen.
@@ -12682,6 +18334,21 @@ pub struct Sopijapuolet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl Sopijapuolet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            kotikunta: None,
+            yhteystiedot: None,
+            rooli: None,
+        }
+    }
+}
 /// Lapsen huolto (sv: Vårdnad om barnet)
 ///
 /// JSON `lapsen_huolto`: esitystapa Otsikko.
@@ -12719,6 +18386,19 @@ pub struct LapsenHuoltoX8B89 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavien_jako: Option<String>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuoltoX8B89 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_huolto_uskotaan: None,
+            sen_vanhemman_nimi_jolle_huolto_uskotaan: None,
+            lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille: None,
+            nimi: None,
+            tehtavien_jako: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
@@ -12751,6 +18431,18 @@ pub struct AsuminenX03E3 {
         String,
     >,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl AsuminenX03E3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi_asuu: None,
+            henkilo_jonka_kanssa_lapsi_asuu: None,
+            vuoroasumisen_tarkemmat_ehdot: None,
+            vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: None,
+        }
+    }
+}
 /// Tiedonsaantioikeus (sv: Rätt till information)
 ///
 /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
@@ -12777,6 +18469,17 @@ pub struct TiedonsaantioikeusX8956 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl TiedonsaantioikeusX8956 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Tällä sopimuksella muutetaan (sv: Med detta avtal ändras)
 ///
@@ -12823,6 +18526,21 @@ pub struct TallaSopimuksellaMuutetaan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl TallaSopimuksellaMuutetaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            hyvinvointialueen_vahvistamaa_sopimusta: None,
+            paikkakunta: None,
+            sopimuksen_paivamaara: None,
+            sopimuksen_asiakirjatunnus: None,
+            oikeuden_antamaa_paatosta: None,
+            paatoksen_paivamaara: None,
+            paatoksen_asiakirjatunnus: None,
+        }
+    }
+}
 /// Muutettava sopimus tai päätös (sv: Avtal eller beslut som ändras)
 ///
 /// JSON `muutettava_sopimus_tai_paatos`: esitystapa Otsikko.
@@ -12845,6 +18563,16 @@ pub struct MuutettavaSopimusTaiPaatosXF92B {
         String,
     >,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl MuutettavaSopimusTaiPaatosXF92B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            talla_sopimuksella_muutetaan: None,
+            tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: None,
+        }
+    }
+}
 /// Lisätietoja (sv: Mer information)
 ///
 /// JSON `lisatietoja`: esitystapa Otsikko.
@@ -12859,6 +18587,13 @@ pub struct LisatietojaX029B {
     /// JSON `muut_sovitut_asiat`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_sovitut_asiat: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LisatietojaX029B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { muut_sovitut_asiat: None }
+    }
 }
 /// Suostumuksen antaja (sv: Samtyckesgivare)
 ///
@@ -12877,6 +18612,16 @@ pub struct SuostumuksenAntajaX5E0D {
     /// Suostumuksen antaja (sv: Samtyckesgivare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_antaja: Option<AsiakasX4807>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl SuostumuksenAntajaX5E0D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suostumus: None,
+            suostumuksen_antaja: None,
+        }
+    }
 }
 /// Laatija (sv: Upprättare)
 ///
@@ -12904,6 +18649,22 @@ pub struct LaatijaX8A3D {
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi, pakollinen.
     pub palveluyksikko: sosmeta_types::Code,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LaatijaX8A3D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        palveluyksikko: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            palveluyksikko,
+        }
+    }
 }
 /// Lapsen huolto- ja tapaamisoikeussopimus (sv: Avtal om vårdnad om barn och umgängesrätt)
 ///
@@ -13005,6 +18766,40 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX9471 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusX4386>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl LapsenHuoltoJaTapaamisoikeussopimusX9471 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: Lapsi,
+        sopijapuolet: Vec<Sopijapuolet>,
+        laatija: LaatijaX8A3D,
+        allekirjoitus: Vec<AllekirjoitusX4386>,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asiatunnus: None,
+            sopimuksen_asiakirjatunnus: None,
+            asiakas,
+            lapsi,
+            sopijapuolet,
+            sopimuksen_sisalto: None,
+            lapsen_huolto: None,
+            asuminen: None,
+            tiedonsaantioikeus: None,
+            tapaamisoikeus: None,
+            muutettava_sopimus_tai_paatos: None,
+            lisatietoja: None,
+            liitteet: None,
+            lapsen_mielipiteen_selvittaminen: None,
+            suostumuksen_antaja: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
@@ -13053,6 +18848,25 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXF082 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl PalvelutarpeenArviointiaKoskevatTiedotXF082 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
+        asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
+    ) -> Self {
+        Self {
+            lastensuojelun_tarve: None,
+            perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta: None,
+            palvelutarpeen_arvioinnin_aloittamispaiva,
+            kuvaus_arvioinnin_toteuttamisesta: None,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: None,
+            arvioinnista_poisjaaneet_henkilot: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen,
+            erityisen_tuen_perustelut: None,
+        }
+    }
+}
 /// Lapsen tarpeet ja arki (sv: Barnets behov och vardag)
 ///
 /// JSON `lapsen_tarpeet_ja_arki`: esitystapa Otsikko.
@@ -13082,6 +18896,18 @@ pub struct LapsenTarpeetJaArki {
     /// JSON `lapsen_osallisuus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_osallisuus: Option<String>,
+}
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl LapsenTarpeetJaArki {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_arki_ja_kasvuymparisto: None,
+            perhesuhteet_ja_muut_sosiaaliset_suhteet: None,
+            lapsen_hyvinvointi: None,
+            lapsen_osallisuus: None,
+        }
+    }
 }
 /// Perheen olosuhteet (sv: Familjens förhållanden)
 ///
@@ -13121,6 +18947,20 @@ pub struct PerheenOlosuhteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyollisyys_ja_toimeentulo: Option<String>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl PerheenOlosuhteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            perheen_tausta: None,
+            vanhempien_terveys_ja_hyvinvointi: None,
+            vanhempien_paihteiden_kaytto_ja_riippuvuudet: None,
+            asuminen: None,
+            kotoutuminen: None,
+            tyollisyys_ja_toimeentulo: None,
+        }
+    }
+}
 /// Vanhempien valmiudet (sv: Föräldrarnas beredskap)
 ///
 /// JSON `vanhempien_valmiudet`: esitystapa Otsikko.
@@ -13151,6 +18991,18 @@ pub struct VanhempienValmiudet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_osallisuuden_tukeminen: Option<String>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl VanhempienValmiudet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            huolenpito_ja_kasvatus: None,
+            laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky: None,
+            lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen: None,
+            lapsen_osallisuuden_tukeminen: None,
+        }
+    }
+}
 /// Lastensuojelun tarve (sv: Behov av barnskydd)
 ///
 /// JSON `lastensuojelun_tarve`: esitystapa Otsikko.
@@ -13177,6 +19029,17 @@ pub struct LastensuojelunTarve {
     /// JSON `lastensuojeluasiakkuuden_alkamisen_syy`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasiakkuuden_alkamisen_syy: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl LastensuojelunTarve {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta: None,
+            lastensuojeluasiakkuus_alkaa: None,
+            lastensuojeluasiakkuuden_alkamisen_syy: None,
+        }
+    }
 }
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
@@ -13255,6 +19118,32 @@ pub struct JohtopaatoksetJaJatkotoimetXF14D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl JohtopaatoksetJaJatkotoimetXF14D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakkuuden_jatko: AsiakkuudenJatko,
+        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+        asiakas_tarvitsee_omatyontekijan: bool,
+    ) -> Self {
+        Self {
+            lapsen_arvio_tuen_ja_palvelujen_tarpeesta: None,
+            vanhemman_arvio_tuen_ja_palvelujen_tarpeesta: None,
+            muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta: None,
+            muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta: None,
+            ammattihenkilon_arvio_tuen_tarpeesta: None,
+            asiakkuuden_jatko,
+            ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta,
+            lastensuojelun_tarve: None,
+            arvio_tuen_tarpeen_luonteesta: None,
+            asiakkaalle_laaditaan_asiakassuunnitelma: None,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: None,
+            asiakas_tarvitsee_omatyontekijan,
+            omatyontekija: None,
+            jatkosuunnitelma: None,
+        }
+    }
+}
 /// Lapsen ja perheen palvelutarpeen arvio (sv: Bedömning av ett barns och en familjs servicebehov)
 ///
 /// Shape `f65018ed308d95eb`, shared by 1 element(s) of the release.
@@ -13328,6 +19217,27 @@ pub struct LapsenJaPerheenPalvelutarpeenArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl LapsenJaPerheenPalvelutarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            lapsen_tarpeet_ja_arki: None,
+            perheen_olosuhteet: None,
+            vanhempien_valmiudet: None,
+            laheisverkoston_kartoittaminen: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            henkilot_joille_asiakirja_toimitetaan: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Käyttötarkoitus (sv: Användningsändamål)"] #[doc = " "] #[doc =
     " JSON `kayttotarkoitus`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -13368,6 +19278,19 @@ pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_toteaminen: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            henkilollisyyden_toteaminen: None,
+        }
+    }
+}
 /// Lapsen suostumus vanhemmuuden selvittämiseen (sv: Barnets samtycke till en föräldraskapsutredning)
 ///
 /// JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Otsikko.
@@ -13387,6 +19310,16 @@ pub struct LapsenSuostumusVanhemmuudenSelvittamiseen {
     /// JSON `vaadin_vanhemmuuden_selvittamisen_keskeyttamista`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaadin_vanhemmuuden_selvittamisen_keskeyttamista: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenSuostumusVanhemmuudenSelvittamiseen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suostun_vanhemmuuden_selvittamiseen: None,
+            vaadin_vanhemmuuden_selvittamisen_keskeyttamista: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
@@ -13514,6 +19447,51 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX2662 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX2662 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: SynnyttanytAiti,
+        kayttotarkoitus: Kayttotarkoitus,
+        lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+        vanhemmuuden_selvittamisen_peruste: sosmeta_types::Code,
+        synnyttanyt_aiti: Asiakas,
+        mahdollinen_toinen_vanhempi: Asiakas,
+        lapsen_allekirjoitus: String,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiXF562,
+        ohje_kolme: OhjeKolmeX2F61,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            kayttotarkoitus,
+            lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias,
+            vanhemmuuden_selvittamisen_peruste,
+            lapsen_suostumus_vanhemmuuden_selvittamiseen: None,
+            synnyttanyt_aiti,
+            mahdollinen_toinen_vanhempi,
+            tiedot_vanhemmuuden_selvittamiseksi: None,
+            suostun_oikeusgeneettiseen_isyystutkimukseen: None,
+            en_suostu_oikeusgeneettiseen_isyystutkimukseen: None,
+            lisatiedot: None,
+            lapsen_allekirjoitus,
+            neuvottelun_toimittaja: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)
 ///
 /// JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Otsikko.
@@ -13537,6 +19515,19 @@ pub struct SuostumusOikeusgeneettiseenVanhemmuustutkimukseen {
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SuostumusOikeusgeneettiseenVanhemmuustutkimukseen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen,
+            suostumus: None,
+            tutkimusvuosi_oli: None,
+        }
+    }
 }
 /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
 ///
@@ -13650,6 +19641,52 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitettava_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: SynnyttanytAiti,
+        kayttotarkoitus: Kayttotarkoitus,
+        vanhemmuuden_selvittamisen_peruste: sosmeta_types::Code,
+        lapsen_suostumus_vanhemmuuden_selvittamiseen: sosmeta_types::Code,
+        tiedot_vanhemmuuden_selvittamiseksi: String,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiXF562,
+        ohje_kolme: OhjeKolmeX2F61,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus,
+            asiakas,
+            lapsi,
+            kayttotarkoitus,
+            lapsen_henkilollisyyden_todistaja: None,
+            vanhemmuuden_selvittamisen_peruste,
+            lapsen_suostumus_vanhemmuuden_selvittamiseen,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            mahdollinen_toinen_vanhempi: None,
+            tiedot_vanhemmuuden_selvittamiseksi,
+            suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: None,
+            lisatiedot: None,
+            paivamaara: None,
+            neuvottelun_toimittanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Asiakas
 ///
 /// JSON `asiakas`: pakollinen.
@@ -13686,6 +19723,20 @@ pub struct AsiakasX2967 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymatiedot: Option<Syntymatiedot>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AsiakasX2967 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika: None,
+            syntymatiedot: None,
+        }
+    }
+}
 /// Suostumus
 ///
 /// JSON `suostumus`: pakollinen.
@@ -13704,6 +19755,18 @@ pub struct SuostumusX0387 {
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
     pub asiasisalto: String,
+}
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl SuostumusX0387 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self { asiasisalto }
+    }
 }
 /// Lapsen suostumus adoptioon
 ///
@@ -13754,6 +19817,29 @@ pub struct LapsenSuostumusAdoptioon {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: AllekirjoitusXC51D,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsenSuostumusAdoptioon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        suostumuksen_vastaanottaja: VastaanottajaX525E,
+        asiakas: AsiakasX2967,
+        adoptoiva_vanhempi: Vec<AsiakasX4807>,
+        suostumus: SuostumusX0387,
+        allekirjoitus: AllekirjoitusXC51D,
+    ) -> Self {
+        Self {
+            suostumuksen_vastaanottaja,
+            asiakas,
+            vanhempi: None,
+            adoptoiva_vanhempi,
+            suostumus,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Osoite (sv: Adress)
 ///
 /// Shape `e9149ed73bc89329`, shared by 6 element(s) of the release.
@@ -13766,6 +19852,13 @@ pub struct OsoiteXE914 {
     /// JSON `lahiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahiosoite: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OsoiteXE914 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lahiosoite: None }
+    }
 }
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
@@ -13782,6 +19875,16 @@ pub struct YhteystiedotXE57F {
     /// JSON `puhelinnumero`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteystiedotXE57F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+        }
+    }
 }
 /// Lapsi (sv: Barnet)
 ///
@@ -13816,6 +19919,20 @@ pub struct LapsiXC85C {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE57F>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsiXC85C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            kotikunta: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Yksityishenkilö (sv: Privatperson)
 ///
@@ -13859,6 +19976,22 @@ pub struct YksityishenkiloX0FE0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_toteaminen: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YksityishenkiloX0FE0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            tulkkaustiedot: None,
+            kotikunta: None,
+            yhteystiedot: None,
+            henkilollisyyden_toteaminen: None,
+        }
+    }
+}
 /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
 ///
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
@@ -13884,6 +20017,17 @@ pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ei_ole_esitetty_mitaan_asiakirjaa: None,
+            on_esitetty_muu_asiakirja_tai_selvitys: None,
+            mika_asiakirja_tai_selvitys: None,
+        }
+    }
+}
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
@@ -13904,6 +20048,16 @@ pub struct SynnyttanytAitiX9196 {
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttanytAitiX9196 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: YksityishenkiloX0FE0) -> Self {
+        Self {
+            yksityishenkilo,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Tunnustamislausuma (sv: Utsaga om erkännande)"] #[doc = " "] #[doc =
@@ -13940,6 +20094,16 @@ pub struct KuuleminenTunnustamisenJohdosta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_allekirjoitus: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuuleminenTunnustamisenJohdosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanytta_aitia_kuultiin_henkilokohtaisesti: None,
+            synnyttaneen_aidin_allekirjoitus: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -13959,6 +20123,13 @@ pub struct YhteystiedotXFA89 {
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
     pub sahkopostiosoite: String,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteystiedotXFA89 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(osoite: Vec<OsoiteX6FDC>, sahkopostiosoite: String) -> Self {
+        Self { osoite, sahkopostiosoite }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: pakollinen.
@@ -13976,6 +20147,16 @@ pub struct Organisaatio {
     ///
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotXFA89,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Organisaatio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String, yhteystiedot: YhteystiedotXFA89) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot,
+        }
+    }
 }
 /// Tunnustamisen vastaanottaja (sv: Mottagare av erkännandet)
 ///
@@ -14027,6 +20208,29 @@ pub struct TunnustamisenVastaanottaja {
     /// JSON `organisaatio`: pakollinen.
     pub organisaatio: Organisaatio,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TunnustamisenVastaanottaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        nimenselvennys: String,
+        paivamaara: sosmeta_types::PartialDate,
+        puhelinnumero: String,
+        organisaatio: Organisaatio,
+    ) -> Self {
+        Self {
+            lastenvalvoja: None,
+            suomen_edustustossa_palveleva_henkilo: None,
+            henkikirjoittaja: None,
+            julkinen_notaari: None,
+            allekirjoitus,
+            nimenselvennys,
+            paivamaara,
+            puhelinnumero,
+            organisaatio,
+        }
+    }
+}
 /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
 ///
 /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
@@ -14067,6 +20271,26 @@ pub struct VanhemmuudenTunnustamisasiakirjanLiitteetX164C {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenTunnustamisasiakirjanLiitteetX164C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vanhemmuuden_tunnustamisen_kuulemisasiakirja: bool,
+        kuulemisasiakirjojen_lukumaara: sosmeta_types::Number,
+        vanhemmuuden_tunnustamisen_hyvaksymisasiakirja: bool,
+        hyvaksymisasiakirjojen_lukumaara: sosmeta_types::Number,
+    ) -> Self {
+        Self {
+            todistus_hedelmoityshoidosta: None,
+            vanhemmuuden_tunnustamisen_kuulemisasiakirja,
+            kuulemisasiakirjojen_lukumaara,
+            vanhemmuuden_tunnustamisen_hyvaksymisasiakirja,
+            hyvaksymisasiakirjojen_lukumaara,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -14200,6 +20424,47 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX85E6 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX85E6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: LapsiXC85C,
+        tunnustamislausuma: Tunnustamislausuma,
+        vanhemmuuden_tunnustajan_allekirjoitus: String,
+        tunnustamislausuma_on_annettu: TunnustamislausumaOnAnnettu,
+        ohje_yksi: OhjeYksiX739B,
+        ohje_kaksi: OhjeKaksiX6B9D,
+        ohje_kolme: OhjeKolmeXA4A1,
+        ohje_nelja: OhjeNeljaX3041,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: None,
+            tunnustettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti: None,
+            vanhemmuuden_tunnustaja: None,
+            lisatiedot: None,
+            tunnustamislausuma,
+            vanhemmuuden_tunnustajan_allekirjoitus,
+            tunnustamislausuma_on_annettu,
+            kuuleminen_tunnustamisen_johdosta: None,
+            tunnustamisen_vastaanottaja: None,
+            vanhemmuuden_tunnustamisasiakirjan_liitteet: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            lue_lisaa,
+        }
+    }
+}
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
@@ -14221,6 +20486,16 @@ pub struct SynnyttanytAitiXBB79 {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttanytAitiXBB79 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: YksityishenkiloX0FE0) -> Self {
+        Self {
+            yksityishenkilo,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
+}
 /// Kuuleminen tunnustamisen johdosta (sv: Hörande gällande ett erkännande)
 ///
 /// JSON `kuuleminen_tunnustamisen_johdosta`: esitystapa Otsikko.
@@ -14235,6 +20510,15 @@ pub struct KuuleminenTunnustamisenJohdostaX402D {
     /// JSON `synnyttanytta_aitia_kuultiin_henkilokohtaisesti`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_kuultiin_henkilokohtaisesti: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuuleminenTunnustamisenJohdostaX402D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanytta_aitia_kuultiin_henkilokohtaisesti: None,
+        }
+    }
 }
 /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
 ///
@@ -14280,6 +20564,21 @@ pub struct VanhemmuudenTunnustamisasiakirjanLiitteet {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenTunnustamisasiakirjanLiitteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            todistus_hedelmoityshoidosta: None,
+            kuulemisasiakirja_vanhemmuusasiassa: None,
+            kuulemisasiakirjojen_lukumaara: None,
+            hyvaksymisasiakirja_vanhemmuusasiassa: None,
+            hyvaksymisasiakirjojen_lukumaara: None,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -14403,6 +20702,50 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        tunnustettava_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: LapsiXC85C,
+        tunnustamislausuma: Tunnustamislausuma,
+        tunnustamislausuma_on_annettu: TunnustamislausumaOnAnnettu,
+        tunnustamisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksiX32A7,
+        ohje_kaksi: OhjeKaksiX6B9D,
+        ohje_kolme: OhjeKolmeXA4A1,
+        ohje_nelja: OhjeNeljaX9E75,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: None,
+            tunnustettava_vanhemmuus,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti: None,
+            vanhemmuuden_tunnustaja: None,
+            lisatiedot: None,
+            tunnustamislausuma,
+            tunnustamislausuma_on_annettu,
+            kuuleminen_tunnustamisen_johdosta: None,
+            paivamaara: None,
+            tunnustamisen_vastaanottanut_lastenvalvoja,
+            allekirjoitus,
+            vanhemmuuden_tunnustamisasiakirjan_liitteet: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            lue_lisaa,
+        }
+    }
+}
 /// Suunnitelma (sv: Plan)
 ///
 /// Shape `91268a08b3deee89`, shared by 1 element(s) of the release.
@@ -14513,6 +20856,34 @@ pub struct SuunnitelmaX9126 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl SuunnitelmaX9126 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_tarvittavasta_tuesta: None,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot: None,
+            palvelunantajat_ja_heidan_vastuunsa: None,
+            yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Lapsiperheiden palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för barnfamiljer)
 ///
 /// Shape `285edf50ce7cd3e4`, shared by 1 element(s) of the release.
@@ -14548,6 +20919,20 @@ pub struct LapsiperheidenPalvelujenAsiakassuunnitelma {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl LapsiperheidenPalvelujenAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            suunnitelma: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Suunnitelma (sv: Plan)
 ///
@@ -14659,6 +21044,34 @@ pub struct SuunnitelmaX5C88 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl SuunnitelmaX5C88 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_tarvittavasta_tuesta: None,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot: None,
+            palvelunantajat_ja_heidan_vastuunsa: None,
+            yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Lapsiperheiden palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för barnfamiljer)
 ///
 /// Shape `e4d7dac979c067be`, shared by 1 element(s) of the release.
@@ -14695,6 +21108,20 @@ pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaXE4D7 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl LapsiperheidenPalvelujenAsiakassuunnitelmaXE4D7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            suunnitelma: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Lapsiperheiden palvelupäätös (sv: Beslut om service för barnfamiljer)
 ///
 /// Shape `ff28cd39dbfee49d`, shared by 1 element(s) of the release.
@@ -14720,6 +21147,22 @@ pub struct LapsiperheidenPalvelupaatos {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lapsiperheiden-palvelujen"))]
+impl LapsiperheidenPalvelupaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatos: Paatos,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Lastensuojeluhakemus (sv: Ansökan om barnskydd)
 ///
@@ -14765,6 +21208,26 @@ pub struct Lastensuojeluhakemus {
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl Lastensuojeluhakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXED54>,
+        haettava_palvelu: Vec<HaettavaPalvelu>,
+        perustelu: String,
+    ) -> Self {
+        Self {
+            asiakas,
+            haettava_palvelu,
+            perustelu,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
 }
 /// Lapsen asiakkuus (sv: Barnets klientrelation)
 ///
@@ -14827,6 +21290,24 @@ pub struct LapsenAsiakkuus {
     /// JSON `muu_tilanne`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_tilanne: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LapsenAsiakkuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella: None,
+            lapsen_palvelutarpeen_arviointi_on_kaynnistetty: None,
+            lapsi_on_erityisen_tuen_tarpeessa: None,
+            lapsi_on_lapsiperhepalvelujen_asiakas: None,
+            lapsi_on_lastensuojelun_avohuollon_asiakas: None,
+            hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen: None,
+            asiakkuus_toisella_hyvinvointialueella: None,
+            toisen_hyvinvointialueen_sijoittama: None,
+            toisella_hyvinvointialueella_asuva: None,
+            muu_tilanne: None,
+        }
+    }
 }
 /// Lastensuojeluilmoituksen arvio (sv: Bedömning av barnskyddsanmälan)
 ///
@@ -14897,6 +21378,33 @@ pub struct LastensuojeluilmoituksenArvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojeluilmoituksenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        aiemmat_ilmoitukset_ja_yhteydenotot: bool,
+        toimenpiteet: Vec<sosmeta_types::Code>,
+        arvio_asian_kiireellisyydesta: sosmeta_types::Code,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            aiemmat_ilmoitukset_ja_yhteydenotot,
+            lapsen_asiakkuus: None,
+            ilmoituksen_perustelut: None,
+            tietojen_hankkiminen: None,
+            toimenpiteet,
+            kuvaus: None,
+            arvio_asian_kiireellisyydesta,
+            kiireellisyyden_perustelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -14933,6 +21441,20 @@ pub struct AsiakasX6D2E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl AsiakasX6D2E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            ika: None,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Tiedot lapsen asumisesta (sv: Uppgifter om barnets boende)
 ///
 /// Shape `555526e6a8955410`, shared by 3 element(s) of the release.
@@ -14950,6 +21472,16 @@ pub struct TiedotLapsenAsumisesta {
     /// JSON `lapsen_asumisen_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_asumisen_kuvaus: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl TiedotLapsenAsumisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_asuminen: None,
+            lapsen_asumisen_kuvaus: None,
+        }
+    }
 }
 /// Henkilö (sv: Person)
 ///
@@ -14979,6 +21511,19 @@ pub struct HenkiloX8107 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl HenkiloX8107 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Ilmoittaja (sv: Anmälare)
 ///
@@ -15012,6 +21557,19 @@ pub struct IlmoittajaXD17A {
     /// JSON `salassapidon_perustelut`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salassapidon_perustelut: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl IlmoittajaXD17A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            taho: None,
+            kuvaus: None,
+            ilmoittajan_tietojen_salassapito: None,
+            salassapidon_perustelut: None,
+        }
+    }
 }
 /// Lastensuojeluilmoitus (sv: Barnskyddsanmälan)
 ///
@@ -15079,6 +21637,26 @@ pub struct Lastensuojeluilmoitus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl Lastensuojeluilmoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX6D2E, asiasisalto: String) -> Self {
+        Self {
+            asiakas,
+            tiedot_lapsen_asumisesta: None,
+            huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: None,
+            anonyymi_ilmoitus: None,
+            ilmoittaja: None,
+            ilmoittamispaivamaara: None,
+            asiasisalto,
+            lapselle_on_kerrottu_lastensuojeluilmoituksesta: None,
+            ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta: None,
+            lisatiedot_lapselle_jatai_huoltajille_kertomisesta: None,
+            lakiselostus: None,
+            laatija: None,
+        }
+    }
+}
 /// Sijoituksen tiedot (sv: Information om placering)
 ///
 /// Shape `e04fdb3515f6ad90`, shared by 2 element(s) of the release.
@@ -15106,6 +21684,18 @@ pub struct SijoituksenTiedot {
     /// JSON `paattymispaiva`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl SijoituksenTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sijoituspaikan_nimi: None,
+            kuvaus: None,
+            alkamispaiva: None,
+            paattymispaiva: None,
+        }
+    }
 }
 /// Tausta ja nykytilanne (sv: Bakgrund och nuläge)
 ///
@@ -15158,6 +21748,23 @@ pub struct TaustaJaNykytilanne {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_taustatiedot: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl TaustaJaNykytilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sijoituksen_tiedot: None,
+            asuminen: None,
+            lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet: None,
+            lapsen_terveydentila_ja_sairaudet: None,
+            asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan: None,
+            lapsen_nykyiset_palvelut_ja_tukitoimet: None,
+            lapsen_ja_perheen_tuen_ja_palvelujen_tarve: None,
+            lapsen_ja_perheen_vahvuudet_ja_voimavarat: None,
+            muut_taustatiedot: None,
+        }
+    }
+}
 /// Sijaishuollossa olevan lapsen hyvinvointi (sv: Välbefinnandet hos barn i vård utom hemmet)
 ///
 /// Shape `ff1d1b59b30b522e`, shared by 4 element(s) of the release.
@@ -15180,6 +21787,17 @@ pub struct SijaishuollossaOlevanLapsenHyvinvointi {
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-yhteiset"))]
+impl SijaishuollossaOlevanLapsenHyvinvointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_kokemus: None,
+            numeerinen_arvio: None,
+            sanallinen_arvio: None,
+        }
+    }
 }
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
@@ -15215,6 +21833,18 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi {
         String,
     >,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            muut_palvelut_tukitoimet_ja_keinot: None,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+        }
+    }
+}
 /// Sijaishuoltoa koskevat muut asiat (sv: Annat som anknyter till vård utom hemmet)
 ///
 /// JSON `sijaishuoltoa_koskevat_muut_asiat`: esitystapa Otsikko.
@@ -15245,6 +21875,18 @@ pub struct SijaishuoltoaKoskevatMuutAsiat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_jalleenyhdistaminen: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl SijaishuoltoaKoskevatMuutAsiat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            varhaiskasvatus_ja_opetus: None,
+            vanhempien_tukitoimet_ja_suunnitelma: None,
+            yhteydenpito: None,
+            perheen_jalleenyhdistaminen: None,
+        }
+    }
+}
 /// Sosiaalihuollon asiakkaan asemasta ja oikeuksista annetun lain mukaisen selvityksen antaminen (sv: Redogörelse enligt lagen om klientens ställning och rättigheter inom socialvården)
 ///
 /// JSON `sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen`: esitystapa Otsikko.
@@ -15264,6 +21906,16 @@ pub struct SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvi
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+        }
+    }
 }
 /// Lastensuojelun asiakassuunnitelma (sv: Klientplan för barnskyddet)
 ///
@@ -15377,6 +22029,34 @@ pub struct LastensuojelunAsiakassuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojelunAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tama_asiakassuunnitelma_on: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            tausta_ja_nykytilanne: None,
+            sijaishuollossa_olevan_lapsen_hyvinvointi: None,
+            tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            lapsen_ja_sosiaalityontekijan_tapaamiset: None,
+            sijaishuoltoa_koskevat_muut_asiat: None,
+            sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakassuunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
@@ -15410,6 +22090,18 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE6B6 {
     pub lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE6B6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            muut_palvelut_tukitoimet_ja_keinot: None,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+        }
+    }
 }
 /// Lastensuojelun asiakassuunnitelma (sv: Klientplan för barnskyddet)
 ///
@@ -15523,6 +22215,34 @@ pub struct LastensuojelunAsiakassuunnitelmaX251F {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojelunAsiakassuunnitelmaX251F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tama_asiakassuunnitelma_on: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            tausta_ja_nykytilanne: None,
+            sijaishuollossa_olevan_lapsen_hyvinvointi: None,
+            tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            lapsen_ja_sosiaalityontekijan_tapaamiset: None,
+            sijaishuoltoa_koskevat_muut_asiat: None,
+            sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakassuunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
@@ -15558,6 +22278,18 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXEE4F {
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXEE4F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suunniteltavat_sosiaalipalvelut: None,
+            muut_palvelut_tukitoimet_ja_keinot: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+        }
+    }
 }
 /// Lastensuojelun jälkihuollon asiakassuunnitelma (sv: Klientplan för eftervård inom barnskyddet)
 ///
@@ -15693,6 +22425,43 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl LastensuojelunJalkihuollonAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        kuvaus_lapsen_tai_nuoren_tilanteesta: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot: None,
+            aikaisemmat_palvelut_ja_tukitoimet: None,
+            nykyiset_palvelut_ja_tukitoimet: None,
+            kuvaus_lapsen_tai_nuoren_tilanteesta,
+            lapsen_tai_nuoren_hyvinvointi: None,
+            lapsen_tai_nuoren_tuen_ja_palvelujen_tarve: None,
+            lapsen_tai_nuoren_vahvuudet_ja_voimavarat: None,
+            lapsen_tai_nuoren_tulevaisuudensuunnitelmat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista: None,
+            selvitys_vaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_jalkihuollon_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
@@ -15728,6 +22497,18 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX2DDB {
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX2DDB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suunniteltavat_sosiaalipalvelut: None,
+            muut_palvelut_tukitoimet_ja_keinot: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+        }
+    }
 }
 /// Lastensuojelun jälkihuollon asiakassuunnitelma (sv: Klientplan för eftervård inom barnskyddet)
 ///
@@ -15863,6 +22644,43 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXBA69 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl LastensuojelunJalkihuollonAsiakassuunnitelmaXBA69 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        kuvaus_lapsen_tai_nuoren_tilanteesta: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot: None,
+            aikaisemmat_palvelut_ja_tukitoimet: None,
+            nykyiset_palvelut_ja_tukitoimet: None,
+            kuvaus_lapsen_tai_nuoren_tilanteesta,
+            lapsen_tai_nuoren_hyvinvointi: None,
+            lapsen_tai_nuoren_tuen_ja_palvelujen_tarve: None,
+            lapsen_tai_nuoren_vahvuudet_ja_voimavarat: None,
+            lapsen_tai_nuoren_tulevaisuudensuunnitelmat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista: None,
+            selvitys_vaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_jalkihuollon_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
@@ -15892,6 +22710,18 @@ pub struct SosiaalipalveluJotaPaatosKoskeeXE601 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl SosiaalipalveluJotaPaatosKoskeeXE601 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava: None,
+            sosiaalipalvelu,
+            palvelun_maara_tunteina: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
 ///
 /// Shape `887fec6eaadff5fd`, shared by 4 element(s) of the release.
@@ -15913,6 +22743,22 @@ pub struct SijoituspaikanYhteystiedot {
     /// JSON `puhelinnumero`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl SijoituspaikanYhteystiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+        }
+    }
 }
 /// Jälkihuollon sijoituksen tiedot (sv: Uppgifter om eftervård vid placering)
 ///
@@ -15953,6 +22799,21 @@ pub struct JalkihuollonSijoituksenTiedot {
     /// JSON `tavoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl JalkihuollonSijoituksenTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+        Self {
+            sijoituspaikka,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            sijoituspaikan_valinnan_perustelut: None,
+            alkamispaiva: None,
+            paattymispaiva: None,
+            tavoite: None,
+        }
+    }
 }
 /// Lastensuojelun jälkihuollon palvelu- tai tukitoimipäätös (sv: Barnskyddets beslut om tjänster eller stödåtgärder vid eftervård)
 ///
@@ -16032,6 +22893,41 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXE601,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee,
+            jalkihuollon_sijoituksen_tiedot: None,
+            ratkaisu_ja_perustelut,
+            myonnettavan_palvelun_jarjestamistapa: None,
+            lisatiedot_palvelun_jarjestamisesta: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            paatoksen_voimassaolo: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Suhtautuminen asiaan (sv: Inställning till ärendet)
 ///
 /// JSON `suhtautuminen_asiaan`: toistuva.
@@ -16056,6 +22952,17 @@ pub struct SuhtautuminenAsiaan {
     /// JSON `perustelu`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl SuhtautuminenAsiaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asia: None,
+            vastustus: None,
+            perustelu: None,
+        }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -16086,6 +22993,18 @@ pub struct KuuleminenXB0CE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvittamisen_tapa: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl KuuleminenXB0CE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava: Kuultava) -> Self {
+        Self {
+            kuultava,
+            osallistujat: None,
+            suhtautuminen_asiaan: None,
+            selvittamisen_tapa: None,
+        }
+    }
+}
 /// Kuulemisasiakirja (sv: Samrådshandling)
 ///
 /// JSON `kuulemisasiakirja`: pakollinen.
@@ -16104,6 +23023,16 @@ pub struct KuulemisasiakirjaX187C {
     ///
     /// JSON `kuuleminen`: pakollinen.
     pub kuuleminen: KuuleminenXB0CE,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl KuulemisasiakirjaX187C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: KuuleminenXB0CE) -> Self {
+        Self {
+            asiasisalto: None,
+            kuuleminen,
+        }
+    }
 }
 /// Lastensuojelun kuulemisasiakirja (sv: Samrådshandling inom barnskyddet)
 ///
@@ -16145,6 +23074,26 @@ pub struct LastensuojelunKuulemisasiakirja {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: AllekirjoitusXC51D,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojelunKuulemisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        kuulemisasiakirja: KuulemisasiakirjaX187C,
+        laatija: Laatija,
+        allekirjoitus: AllekirjoitusXC51D,
+    ) -> Self {
+        Self {
+            asiakas,
+            kuulemisasiakirja,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: pakollinen.
@@ -16179,6 +23128,23 @@ pub struct KuuleminenX0018 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvittamisen_tapa: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl KuuleminenX0018 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava: Kuultava) -> Self {
+        Self {
+            kuultava,
+            osallistujat: None,
+            mielipide: None,
+            selvittamisen_tapa: None,
+        }
+    }
+}
 /// Kuulemisasiakirja (sv: Samrådshandling)
 ///
 /// JSON `kuulemisasiakirja`: pakollinen.
@@ -16202,6 +23168,21 @@ pub struct Kuulemisasiakirja {
     ///
     /// JSON `kuuleminen`: pakollinen.
     pub kuuleminen: KuuleminenX0018,
+}
+#[cfg(
+    any(
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl Kuulemisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: KuuleminenX0018) -> Self {
+        Self {
+            asiasisalto: None,
+            kuuleminen,
+        }
+    }
 }
 /// Lastensuojelun mielipiteen selvittämisasiakirja (sv: Handling för utredning av åsikt inom barnskyddet)
 ///
@@ -16239,6 +23220,24 @@ pub struct LastensuojelunMielipiteenSelvittamisasiakirja {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojelunMielipiteenSelvittamisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        kuulemisasiakirja: Kuulemisasiakirja,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            kuulemisasiakirja,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
@@ -16263,6 +23262,17 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX198B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl SosiaalipalveluJotaPaatosKoskeeX198B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+        Self {
+            sosiaalipalvelu,
+            palvelun_maara_tunteina: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
@@ -16285,6 +23295,17 @@ pub struct KuuleminenX9793 {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl KuuleminenX9793 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -16374,6 +23395,40 @@ pub struct PaatosX3753 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl PaatosX3753 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX198B,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee,
+            ratkaisu_ja_perustelut,
+            myonnettavan_palvelun_jarjestamistapa: None,
+            lisatiedot_palvelun_jarjestamisesta: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Lastensuojelun palvelu- tai tukitoimipäätös (sv: Barnskyddets beslut om tjänster eller stödåtgärder)
 ///
 /// Shape `d3633d6e0b40ff8c`, shared by 1 element(s) of the release.
@@ -16399,6 +23454,22 @@ pub struct LastensuojelunPalveluTaiTukitoimipaatos {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-yhteiset"))]
+impl LastensuojelunPalveluTaiTukitoimipaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatos: PaatosX3753,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Lastensuojelun toteuttamissuunnitelma (sv: Genomförandeplan för barnskyddet)
 ///
@@ -16432,6 +23503,23 @@ pub struct LastensuojelunToteuttamissuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+impl LastensuojelunToteuttamissuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        suunnitelma: Suunnitelma,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            suunnitelma,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// JSON `asiakkaan_kuuleminen`: pakollinen.
@@ -16456,6 +23544,22 @@ pub struct AsiakkaanKuuleminen {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsiakkaanKuuleminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(suoritettu: bool) -> Self {
+        Self {
+            suoritettu,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Kuultava (sv: Person som hörs)
 ///
@@ -16483,6 +23587,18 @@ pub struct KuultavaXC1AA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl KuultavaXC1AA {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
@@ -16505,6 +23621,17 @@ pub struct MuidenHenkiloidenKuuleminenX3312 {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl MuidenHenkiloidenKuuleminenX3312 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Lausunto tahdosta riippumattoman erityishuollon edellytyksistä (sv: Utlåtande om förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
@@ -16565,6 +23692,30 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX13D2 {
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX13D2 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        asiakkaan_kuuleminen: AsiakkaanKuuleminen,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas,
+            asiasisalto: None,
+            tutkimuksen_kesto: None,
+            menetelmat: None,
+            asiakkaan_kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus: None,
+        }
+    }
 }
 /// Lausunto tahdosta riippumattoman erityishuollon edellytyksistä (sv: Utlåtande om förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
@@ -16627,6 +23778,31 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        asiakkaan_kuuleminen: AsiakkaanKuuleminen,
+        laatija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas,
+            asiasisalto: None,
+            tutkimuksen_kesto: None,
+            menetelmat: None,
+            asiakkaan_kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Pyyntö (sv: Begäran)"] #[doc = " "] #[doc =
     " JSON `pyynto`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -16666,6 +23842,19 @@ pub struct MahdollisestiTutkittavienLahisukulaistenTiedot {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl MahdollisestiTutkittavienLahisukulaistenTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            kuvaus: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -16771,6 +23960,46 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        tilauksen_asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        pyynto: PyyntoX0C14,
+        selvitettava_vanhemmuus: sosmeta_types::Code,
+        lausuntopyynto_koskee: sosmeta_types::Code,
+        lapsi: Asiakas,
+        mahdollisesti_tutkittavien_lahisukulaisten_tiedot: Vec<
+            MahdollisestiTutkittavienLahisukulaistenTiedot,
+        >,
+        lausuntoa_pyytava_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+        ohje_yksi: OhjeYksiXC486,
+        lue_lisaa: LueLisaaX2FCA,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            tilauksen_asianumero,
+            laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti: None,
+            asiakas,
+            pyynto,
+            selvitettava_vanhemmuus,
+            lausuntopyynto_koskee,
+            lapsi,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            mahdollinen_isa: None,
+            mahdollisesti_tutkittavien_lahisukulaisten_tiedot,
+            lisatiedot: None,
+            paivamaara: None,
+            lausuntoa_pyytava_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            lue_lisaa,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Pyyntö (sv: Begäran)"] #[doc = " "] #[doc =
     " JSON `pyynto`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -16817,6 +24046,27 @@ pub struct LausunnonPyytaja {
     ///
     /// JSON `organisaatio`: pakollinen.
     pub organisaatio: Organisaatio,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LausunnonPyytaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        nimenselvennys: String,
+        paivamaara: sosmeta_types::PartialDate,
+        puhelinnumero: String,
+        organisaatio: Organisaatio,
+    ) -> Self {
+        Self {
+            lastenvalvoja: None,
+            tuomioistuin: None,
+            allekirjoitus,
+            nimenselvennys,
+            paivamaara,
+            puhelinnumero,
+            organisaatio,
+        }
+    }
 }
 /// Lausuntopyyntö sukulaisen oikeusgeneettisestä isyystutkimuksesta (sv: Begäran om utlåtande om rättsgenetisk faderskapsundersökning som gäller släkting)
 ///
@@ -16891,6 +24141,39 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta {
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
     pub ohje_yksi: OhjeYksiXC486,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        tilauksen_asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        pyynto: PyyntoXAA4F,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        mahdollinen_isa: Asiakas,
+        mahdollisesti_tutkittavien_sukulaisten_tiedot: Vec<
+            MahdollisestiTutkittavienLahisukulaistenTiedot,
+        >,
+        ohje_yksi: OhjeYksiXC486,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            tilauksen_asianumero,
+            maarayksen_diaarinumero: None,
+            laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti: None,
+            asiakas,
+            pyynto,
+            lapsi,
+            synnyttanyt_aiti,
+            mahdollinen_isa,
+            mahdollisesti_tutkittavien_sukulaisten_tiedot,
+            lisatiedot: None,
+            lausunnon_pyytaja: None,
+            ohje_yksi,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Infoteksti (sv: Infotext)"] #[doc = " "] #[doc =
     " JSON `infoteksti`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -16916,6 +24199,19 @@ pub struct VoimassaOlevaLuovutuslupa {
     /// JSON `luovutusluvan_antamisen_ajankohta`: esitystapa Pvm, pakollinen.
     pub luovutusluvan_antamisen_ajankohta: sosmeta_types::PartialDate,
 }
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl VoimassaOlevaLuovutuslupa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        luovutuslupa: bool,
+        luovutusluvan_antamisen_ajankohta: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            luovutuslupa,
+            luovutusluvan_antamisen_ajankohta,
+        }
+    }
+}
 /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
 ///
 /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
@@ -16937,6 +24233,16 @@ pub struct AmmattihenkilonLaatimaAsiakirjaX1C48 {
     pub perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta: Option<
         String,
     >,
+}
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl AmmattihenkilonLaatimaAsiakirjaX1C48 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            laatija: None,
+            perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta: None,
+        }
+    }
 }
 /// Luovutuslupa-asiakirja (sv: Tillståndshandling)
 ///
@@ -16981,6 +24287,21 @@ pub struct LuovutuslupaAsiakirja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimispaivamaara: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "tahdonilmaisupalvelun"))]
+impl LuovutuslupaAsiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, infoteksti: Infoteksti) -> Self {
+        Self {
+            asiakas,
+            infoteksti,
+            luovutusluvan_antaja_on_laillinen_edustaja: None,
+            luovutusluvan_antaja: None,
+            voimassa_oleva_luovutuslupa: None,
+            ammattihenkilon_laatima_asiakirja: None,
+            laatimispaivamaara: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `c1d69b49308950e8`, shared by 4 element(s) of the release.
@@ -17004,6 +24325,19 @@ pub struct YhteystiedotXC1D6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
+#[cfg(
+    any(feature = "lastensuojelun-sijaishuollon", feature = "sosiaalisen-luototuksen")
+)]
+impl YhteystiedotXC1D6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
+}
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// JSON `vastausosoite`: pakollinen.
@@ -17023,6 +24357,17 @@ pub struct Vastausosoite {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Vastausosoite {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Pyyntö (sv: Begäran)
 ///
@@ -17057,6 +24402,19 @@ pub struct Pyynto {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Pyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vastausosoite: Vastausosoite) -> Self {
+        Self {
+            pyydetyt_asiakirjat: None,
+            asiasisalto: None,
+            perustelu: None,
+            vastausosoite,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Maksuhäiriötiedustelu (sv: Förfrågan om betalningsstörningar)
 ///
@@ -17098,6 +24456,26 @@ pub struct Maksuhairiotiedustelu {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Maksuhairiotiedustelu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: Vec<AsiakasXEEC1>,
+        pyynto: Pyynto,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            pyynto,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Liite (sv: Bilaga)
 ///
 /// JSON `liite`: toistuva.
@@ -17117,6 +24495,16 @@ pub struct Liite {
     /// JSON `nimi`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Liite {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            oid_tunnus: None,
+            nimi: None,
+        }
+    }
 }
 /// Tiedot antanut henkilö (sv: Person som gett uppgifterna)
 ///
@@ -17150,6 +24538,19 @@ pub struct TiedotAntanutHenkilo {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TiedotAntanutHenkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Merkintä asiakasta koskevien tietojen pyytämisestä tai saamisesta (sv: Anteckning om begäran om eller tillgång till uppgifter om en klient)
 ///
@@ -17235,6 +24636,34 @@ pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        palvelutehtava: sosmeta_types::Code,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tietojen_pyytamisen_paivamaara: None,
+            tietoja_pyytanyt_ammattihenkilo: None,
+            perustelu: None,
+            kayttotarkoitus_johon_tiedot_on_pyydetty: None,
+            pyydetyt_tiedot: None,
+            saadut_tiedot: None,
+            liite: None,
+            tiedot_antanut_henkilo: None,
+            tiedonlahde: None,
+            tietojen_saamisen_paivamaara: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tietojen vastaanottaja (sv: Mottagare av uppgifterna)
 ///
 /// JSON `tietojen_vastaanottaja`: pakollinen.
@@ -17267,6 +24696,23 @@ pub struct TietojenVastaanottaja {
     /// JSON `organisaatio`: esitystapa Nimi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl TietojenVastaanottaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+        }
+    }
 }
 /// Merkintä asiakastietojen luovuttamisesta (sv: Anteckning om utlämnande av klientuppgifter)
 ///
@@ -17334,6 +24780,36 @@ pub struct MerkintaAsiakastietojenLuovuttamisesta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaAsiakastietojenLuovuttamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        palvelutehtava: sosmeta_types::Code,
+        tietojen_luovuttamisen_paivamaara: sosmeta_types::PartialDate,
+        tietojen_vastaanottaja: TietojenVastaanottaja,
+        tietojen_luovuttaja: Laatija,
+        perustelu: String,
+        kayttotarkoitus_johon_tiedot_on_luovutettu: String,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            luovutetut_tiedot: None,
+            luovutetut_asiakirjat: None,
+            tietojen_luovuttamisen_paivamaara,
+            tietojen_vastaanottaja,
+            tietojen_luovuttaja,
+            perustelu,
+            kayttotarkoitus_johon_tiedot_on_luovutettu,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `6e1e25231ea3a418`, shared by 1 element(s) of the release.
@@ -17354,6 +24830,17 @@ pub struct TapahtumaX6E1E {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TapahtumaX6E1E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            paikka: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
@@ -17376,6 +24863,17 @@ pub struct AsiakaskertomusmerkintaX3B42 {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX6E1E>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakaskertomusmerkintaX3B42 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Tehty tutkimus ja sen tulos (sv: Genomförd undersökning och resultat)
 ///
@@ -17401,6 +24899,17 @@ pub struct TehtyTutkimusJaSenTulos {
     /// JSON `sanallinen_tulos`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_tulos: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TehtyTutkimusJaSenTulos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kaytetty_menetelma_testi_tai_mittari: None,
+            tulos_lukuarvona: None,
+            sanallinen_tulos: None,
+        }
+    }
 }
 /// Merkintä asiakkaalle tehdystä tutkimuksesta (sv: Anteckning om en undersökning som klienten genomgått)
 ///
@@ -17433,6 +24942,23 @@ pub struct MerkintaAsiakkaalleTehdystaTutkimuksesta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaAsiakkaalleTehdystaTutkimuksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX3B42,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            tehty_tutkimus_ja_sen_tulos: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `efc0d62bc9f407e2`, shared by 2 element(s) of the release.
@@ -17453,6 +24979,17 @@ pub struct Tapahtuma {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Tapahtuma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            asiointitapa: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
@@ -17475,6 +25012,17 @@ pub struct Asiakaskertomusmerkinta {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<Tapahtuma>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Asiakaskertomusmerkinta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Merkintä asiakkaan arjesta (sv: Anteckning om en klients vardag)
 ///
@@ -17501,6 +25049,22 @@ pub struct MerkintaAsiakkaanArjesta {
     ///
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaAsiakkaanArjesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        asiakaskertomusmerkinta: Asiakaskertomusmerkinta,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Merkintä asian vireilletulosta (sv: Anteckning om inledande behandling av ärende)
 ///
@@ -17568,6 +25132,31 @@ pub struct MerkintaAsianVireilletulosta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaAsianVireilletulosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        palvelutehtava: Vec<sosmeta_types::Code>,
+        vireilletulopaiva: sosmeta_types::PartialDate,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            vireilletulopaiva,
+            kuvaus_asian_vireilletulosta: None,
+            vireilletulon_syyt: None,
+            lastensuojelullinen_huoli: None,
+            toimenpiteet: None,
+            arvio_asian_kiireellisyydesta: None,
+            kiireellisyyden_peruste: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `8e5bd6fe489526ae`, shared by 1 element(s) of the release.
@@ -17596,6 +25185,18 @@ pub struct TapahtumaX8E5B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_peruuntumisesta: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TapahtumaX8E5B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara_ja_kellonaika: None,
+            asiointitapa: None,
+            peruuntumisen_syy: None,
+            lisatiedot_peruuntumisesta: None,
+        }
+    }
+}
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
@@ -17617,6 +25218,17 @@ pub struct AsiakaskertomusmerkintaXF4E6 {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX8E5B>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakaskertomusmerkintaXF4E6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Merkintä neuvottelun, tapaamisen tai yhteydenoton peruuntumisesta (sv: Anteckning om inhibering av överläggning, möte eller kontakt)
 ///
@@ -17644,6 +25256,22 @@ pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXF4E6,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `074407116fb268c0`, shared by 1 element(s) of the release.
@@ -17670,6 +25298,18 @@ pub struct TapahtumaX0744 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TapahtumaX0744 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            asiointitapa: None,
+            osallistujat: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
@@ -17691,6 +25331,17 @@ pub struct AsiakaskertomusmerkintaXE3F9 {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX0744>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakaskertomusmerkintaXE3F9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Merkintä neuvottelusta (sv: Anteckning om överläggning)
 ///
@@ -17723,6 +25374,23 @@ pub struct MerkintaNeuvottelusta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaNeuvottelusta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXE3F9,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            neuvottelussa_sovitut_asiat_ja_vastuunjako: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// Shape `485e24242c7f0698`, shared by 3 element(s) of the release.
@@ -17740,6 +25408,18 @@ pub struct AsiakkaanKuuleminenX485E {
     /// JSON `mielipide`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipide: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl AsiakkaanKuuleminenX485E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { mielipide: None }
+    }
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
@@ -17796,6 +25476,24 @@ pub struct RajoitustoimenpideXCBCC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX485E>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl RajoitustoimenpideXCBCC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            muut_lastensuojelun_rajoitukset: None,
+            muut_kehitysvammaisten_erityishuollon_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_ratkaisija: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+        }
+    }
+}
 /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
 ///
 /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
@@ -17820,6 +25518,17 @@ pub struct RajoituksenAikainenKirjaaminen {
     /// JSON `rajoituksen_lopettamisaika`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_lopettamisaika: Option<sosmeta_types::Instant>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl RajoituksenAikainenKirjaaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            huomiot_rajoituksen_aikana: None,
+            seuraaminen: None,
+            rajoituksen_lopettamisaika: None,
+        }
+    }
 }
 /// Lastensuojelun eristämiseen liittyvä kirjaaminen (sv: Anteckning gällande isolering inom barnskyddet)
 ///
@@ -17855,6 +25564,19 @@ pub struct LastensuojelunEristamiseenLiittyvaKirjaaminen {
     /// JSON `eristamisen_lopettamisaika`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamisen_lopettamisaika: Option<sosmeta_types::Instant>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl LastensuojelunEristamiseenLiittyvaKirjaaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            eristamiseen_johtanut_tilanne: None,
+            eristamisen_toteuttamistapa: None,
+            arvio_eristamisen_jatkamisen_perusteista: None,
+            eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy: None,
+            eristamisen_lopettamisaika: None,
+        }
+    }
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
@@ -17900,6 +25622,20 @@ pub struct RajoitustoimenpideXA73D {
         LastensuojelunEristamiseenLiittyvaKirjaaminen,
     >,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl RajoitustoimenpideXA73D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            millaista_tilannetta_kirjaaminen_koskee: None,
+            lastensuojelun_rajoitustoimenpiteen_laji: None,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: None,
+            rajoitustoimenpide: None,
+            rajoituksen_aikainen_kirjaaminen: None,
+            lastensuojelun_eristamiseen_liittyva_kirjaaminen: None,
+        }
+    }
+}
 /// Merkintä rajoitustoimenpiteestä (sv: Anteckning om begränsningsåtgärd)
 ///
 /// Shape `09cc3568c602235b`, shared by 1 element(s) of the release.
@@ -17943,6 +25679,28 @@ pub struct MerkintaRajoitustoimenpiteesta {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaRajoitustoimenpiteesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        palvelutehtava: sosmeta_types::Code,
+        sosiaalipalvelu: sosmeta_types::Code,
+        yksikko: sosmeta_types::Code,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu,
+            yksikko,
+            rajoitustoimenpide: None,
+            jatkotoimenpiteet: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
@@ -18001,6 +25759,24 @@ pub struct RajoitustoimenpideXC676 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX485E>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl RajoitustoimenpideXC676 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            muut_lastensuojelun_rajoitukset: None,
+            muut_kehitysvammaisten_erityishuollon_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_ratkaisija: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+        }
+    }
+}
 /// Päätökseen perustuva rajoitustoimenpide (sv: Beslutsbaserad begränsningsåtgärd)
 ///
 /// JSON `paatokseen_perustuva_rajoitustoimenpide`: toistuva.
@@ -18053,6 +25829,22 @@ pub struct PaatokseenPerustuvaRajoitustoimenpide {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<Omatyontekija>>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PaatokseenPerustuvaRajoitustoimenpide {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            lastensuojelun_rajoitustoimenpiteen_laji: None,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: None,
+            rajoittava_valine_tai_asuste: None,
+            muut_kehitysvammaisten_erityishuollon_rajoitukset: None,
+            kuvaus: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+        }
+    }
+}
 /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
 ///
 /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
@@ -18084,6 +25876,18 @@ pub struct RajoituksenAikainenKirjaaminenX378E {
     /// JSON `rajoituksen_lopettamisaika`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_lopettamisaika: Option<sosmeta_types::Instant>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl RajoituksenAikainenKirjaaminenX378E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paatokseen_perustuva_rajoitustoimenpide: None,
+            huomiot_rajoituksen_aikana: None,
+            seuraaminen: None,
+            rajoituksen_lopettamisaika: None,
+        }
+    }
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
@@ -18129,6 +25933,20 @@ pub struct RajoitustoimenpideXB468 {
         LastensuojelunEristamiseenLiittyvaKirjaaminen,
     >,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl RajoitustoimenpideXB468 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            millaista_tilannetta_kirjaaminen_koskee: None,
+            lastensuojelun_rajoitustoimenpiteen_laji: None,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: None,
+            rajoitustoimenpide: None,
+            rajoituksen_aikainen_kirjaaminen: None,
+            lastensuojelun_eristamiseen_liittyva_kirjaaminen: None,
+        }
+    }
+}
 /// Merkintä rajoitustoimenpiteestä (sv: Anteckning om begränsningsåtgärd)
 ///
 /// Shape `fa2a58009f9a1c9a`, shared by 1 element(s) of the release.
@@ -18173,6 +25991,28 @@ pub struct MerkintaRajoitustoimenpiteestaXFA2A {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaRajoitustoimenpiteestaXFA2A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        palvelutehtava: sosmeta_types::Code,
+        sosiaalipalvelu: sosmeta_types::Code,
+        yksikko: sosmeta_types::Code,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu,
+            yksikko,
+            rajoitustoimenpide: None,
+            jatkotoimenpiteet: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Merkintä sosiaalipalvelun alkamisesta (sv: Anteckning om inledande av socialservice)
 ///
 /// Shape `2c576689ca294681`, shared by 1 element(s) of the release.
@@ -18212,6 +26052,27 @@ pub struct MerkintaSosiaalipalvelunAlkamisesta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaSosiaalipalvelunAlkamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        palvelutehtava: sosmeta_types::Code,
+        sosiaalipalvelu: sosmeta_types::Code,
+        sosiaalipalvelun_alkamispaiva: sosmeta_types::PartialDate,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu,
+            sosiaalipalvelun_alkamispaiva,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Turvakotipalvelua koskevat tiedot (sv: Information om skyddshemsservice)
 ///
 /// JSON `turvakotipalvelua_koskevat_tiedot`: esitystapa Otsikko.
@@ -18231,6 +26092,16 @@ pub struct TurvakotipalveluaKoskevatTiedot {
     /// JSON `asuminen_vakivallan_tekijan_kanssa`: esitystapa Koodi, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen_vakivallan_tekijan_kanssa: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TurvakotipalveluaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen: None,
+            asuminen_vakivallan_tekijan_kanssa: None,
+        }
+    }
 }
 /// Merkintä sosiaalipalvelun päättymisestä (sv: Anteckning om avslutning av socialservice)
 ///
@@ -18281,6 +26152,29 @@ pub struct MerkintaSosiaalipalvelunPaattymisesta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaSosiaalipalvelunPaattymisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        palvelutehtava: sosmeta_types::Code,
+        sosiaalipalvelu: sosmeta_types::Code,
+        sosiaalipalvelun_paattymispaiva: sosmeta_types::PartialDate,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava,
+            sosiaalipalvelu,
+            sosiaalipalvelun_paattymisen_perustelut: None,
+            sosiaalipalvelun_paattymispaiva,
+            turvakotipalvelua_koskevat_tiedot: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `41c09371b8c9146c`, shared by 1 element(s) of the release.
@@ -18312,6 +26206,19 @@ pub struct TapahtumaX41C0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TapahtumaX41C0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            asiointitapa: None,
+            paikka: None,
+            osallistujat: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
@@ -18333,6 +26240,17 @@ pub struct AsiakaskertomusmerkintaX1142 {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX41C0>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakaskertomusmerkintaX1142 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Merkintä tapaamisesta tai yhteydenotosta (sv: Anteckning om möte eller kontakt)
 ///
@@ -18365,6 +26283,23 @@ pub struct MerkintaTapaamisestaTaiYhteydenotosta {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaTapaamisestaTaiYhteydenotosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX1142,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            sovitut_asiat: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `8485eaa28c574ba6`, shared by 1 element(s) of the release.
@@ -18391,6 +26326,18 @@ pub struct TapahtumaX8485 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TapahtumaX8485 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            asiointitapa: None,
+            paikka: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
@@ -18412,6 +26359,17 @@ pub struct AsiakaskertomusmerkintaX036E {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX8485>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakaskertomusmerkintaX036E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Merkintä terapeuttisesta työskentelystä (sv: Anteckning om terapeutiskt arbete)
 ///
@@ -18438,6 +26396,22 @@ pub struct MerkintaTerapeuttisestaTyoskentelysta {
     ///
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaTerapeuttisestaTyoskentelysta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX036E,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Toimintakykyhavainto (sv: Observation av funktionsförmågan)
 ///
@@ -18513,6 +26487,27 @@ pub struct Toimintakykyhavainto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyrajoitteen_paattymisen_perustelut: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Toimintakykyhavainto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa: bool) -> Self {
+        Self {
+            havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa,
+            toimintakykyhavainnon_icf_aihekoodi: None,
+            toimintakykyhavainnon_icd_aihekoodi: None,
+            toimintakykyhavainnon_aihekoodin_icf_tarkenne: None,
+            toimintakykyhavainnon_aiheen_kuvaus: None,
+            havainnointimenetelma: None,
+            lisatiedot_havainnointimenetelmasta: None,
+            toimintakykyhavainnon_tulos_tekstina: None,
+            toimintakykyhavainnon_tulos_lukuarvona: None,
+            havaittu_toimintakykyrajoite_on_pysyva: None,
+            toimintakykyrajoitteen_alkamispaiva: None,
+            toimintakykyrajoitteen_paattymispaiva: None,
+            toimintakykyrajoitteen_paattymisen_perustelut: None,
+        }
+    }
+}
 /// Toimintakykymerkintä (sv: Anteckning om funktionsförmågan)
 ///
 /// JSON `toimintakykymerkinta`: pakollinen.
@@ -18542,6 +26537,18 @@ pub struct Toimintakykymerkinta {
     /// JSON `toimintakykyhavainto`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub toimintakykyhavainto: Vec<Toimintakykyhavainto>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Toimintakykymerkinta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(toimintakykyhavainto: Vec<Toimintakykyhavainto>) -> Self {
+        Self {
+            toimintakyvyn_havainnointipaivamaara: None,
+            toimintakyvyn_havainnointipaikka: None,
+            lisatiedot_toimintakyvyn_havainnointipaikasta: None,
+            toimintakykyhavainto,
+        }
+    }
 }
 /// Ammattihenkilö (sv: Yrkesutbildad person)
 ///
@@ -18576,6 +26583,19 @@ pub struct Ammattihenkilo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Ammattihenkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            ammattioikeus: None,
+            palveluyksikko: None,
+        }
+    }
+}
 /// Merkintä toimintakyvystä (sv: Anteckning om funktionsförmågan)
 ///
 /// Shape `eeafbe29e9aa5b91`, shared by 1 element(s) of the release.
@@ -18602,6 +26622,22 @@ pub struct MerkintaToimintakyvysta {
     /// JSON `ammattihenkilo`: pakollinen.
     pub ammattihenkilo: Ammattihenkilo,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MerkintaToimintakyvysta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        toimintakykymerkinta: Toimintakykymerkinta,
+        ammattihenkilo: Ammattihenkilo,
+    ) -> Self {
+        Self {
+            asiakas,
+            toimintakykymerkinta,
+            toimintakykymerkinnan_laatimispaivamaara: None,
+            ammattihenkilo,
+        }
+    }
+}
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `4b7c2fc8e6668b64`, shared by 1 element(s) of the release.
@@ -18617,6 +26653,16 @@ pub struct TapahtumaX4B7C {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl TapahtumaX4B7C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
@@ -18639,6 +26685,17 @@ pub struct AsiakaskertomusmerkintaXC62F {
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX4B7C>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakaskertomusmerkintaXC62F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+        Self {
+            palvelutehtava,
+            sosiaalipalvelu: None,
+            tapahtuma: None,
+        }
+    }
 }
 /// Muu asiakaskertomusmerkintä (sv: Annan anteckning i en klientjournal)
 ///
@@ -18665,6 +26722,22 @@ pub struct MuuAsiakaskertomusmerkinta {
     ///
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl MuuAsiakaskertomusmerkinta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXC62F,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakaskertomusmerkinta,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohjeet (sv: Anvisningar)"] #[doc = " "] #[doc =
@@ -18697,6 +26770,17 @@ pub struct SuostumusKoskeeKuollutta {
     /// JSON `synnyttanytta_aitia`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SuostumusKoskeeKuollutta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            mahdollista_isaa: None,
+            mahdollista_toista_aitia: None,
+            synnyttanytta_aitia: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Näyte (sv: Prov)"] #[doc = " "] #[doc =
@@ -18739,6 +26823,19 @@ pub struct OikeusgeneettinenIsyystutkimus {
     /// JSON `nayte`: esitystapa Fraasi, pakollinen.
     pub nayte: Nayte,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeusgeneettinenIsyystutkimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nayte: Nayte) -> Self {
+        Self {
+            annan_suostumukseni: None,
+            en_anna_suostumustani: None,
+            oikeudenomistajana: None,
+            laillisena_edustajana: None,
+            nayte,
+        }
+    }
+}
 /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
 ///
 /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
@@ -18769,6 +26866,18 @@ pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollisen_toisen_aidin_oikeudenomistajana: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            annan_suostumukseni: None,
+            en_anna_suostumustani: None,
+            mahdollisen_isan_oikeudenomistajana: None,
+            mahdollisen_toisen_aidin_oikeudenomistajana: None,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -18798,6 +26907,21 @@ pub struct OikeudenomistajaTaiHanenLaillinenEdustajansa {
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
     pub paivamaara: sosmeta_types::PartialDate,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeudenomistajaTaiHanenLaillinenEdustajansa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        puhelinnumero: String,
+        paivamaara: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            allekirjoitus,
+            puhelinnumero,
+            paivamaara,
+        }
+    }
+}
 /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som tagit emot samtycket)
 ///
 /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: esitystapa Otsikko.
@@ -18819,6 +26943,21 @@ pub struct SuostumuksenVastaanottanutLastenvalvoja {
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
     pub paivamaara: sosmeta_types::PartialDate,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SuostumuksenVastaanottanutLastenvalvoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        nimenselvennys: String,
+        paivamaara: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            allekirjoitus,
+            nimenselvennys,
+            paivamaara,
+        }
+    }
 }
 /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
 ///
@@ -18914,6 +27053,40 @@ pub struct OikeudenomistajanSuostumusXFB32 {
         SuostumuksenVastaanottanutLastenvalvoja,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeudenomistajanSuostumusXFB32 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        ohjeet: Ohjeet,
+        asiakas: Vec<Asiakas>,
+        alaikainen_lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        mahdollinen_toinen_vanhempi: Asiakas,
+        ohje_yksi: OhjeYksiXE823,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan: None,
+            ohjeet,
+            suostumus_koskee_kuollutta: None,
+            asiakas,
+            alaikainen_lapsi,
+            synnyttanyt_aiti,
+            mahdollinen_toinen_vanhempi,
+            oikeudenomistaja: None,
+            oikeudenomistajan_laillinen_edustaja: None,
+            oikeusgeneettinen_isyystutkimus: None,
+            vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: None,
+            ohje_yksi,
+            lisatiedot: None,
+            oikeudenomistaja_tai_hanen_laillinen_edustajansa: None,
+            suostumuksen_vastaanottanut_lastenvalvoja: None,
+        }
+    }
+}
 /// Oikeudenomistaja (sv: Rättsinnehavare)
 ///
 /// Shape `6f308b66b5ce53c5`, shared by 2 element(s) of the release.
@@ -18942,6 +27115,19 @@ pub struct OikeudenomistajaX6F30 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeudenomistajaX6F30 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            yhteystiedot: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Näyte (sv: Prov)"] #[doc = " "] #[doc =
@@ -18972,6 +27158,21 @@ pub struct OikeusgeneettinenVanhemmuustutkimus {
     /// JSON `nayte`: esitystapa Fraasi, pakollinen.
     pub nayte: NayteXF8AA,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeusgeneettinenVanhemmuustutkimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        suostumus: sosmeta_types::Code,
+        suostumuksen_antaja: sosmeta_types::Code,
+        nayte: NayteXF8AA,
+    ) -> Self {
+        Self {
+            suostumus,
+            suostumuksen_antaja,
+            nayte,
+        }
+    }
+}
 /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
 ///
 /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
@@ -18989,6 +27190,19 @@ pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499 {
     ///
     /// JSON `suostumuksen_antaja`: esitystapa Koodi, pakollinen.
     pub suostumuksen_antaja: sosmeta_types::Code,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        suostumus: sosmeta_types::Code,
+        suostumuksen_antaja: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            suostumus,
+            suostumuksen_antaja,
+        }
+    }
 }
 /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit samtycket)
 ///
@@ -19011,6 +27225,21 @@ pub struct SuostumuksenVastaanottanutLastenvalvojaX2C31 {
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi, pakollinen.
     pub palveluyksikko: sosmeta_types::Code,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SuostumuksenVastaanottanutLastenvalvojaX2C31 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        palveluyksikko: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            palveluyksikko,
+        }
+    }
 }
 /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
 ///
@@ -19109,6 +27338,42 @@ pub struct OikeudenomistajanSuostumus {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeudenomistajanSuostumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        ohjeet: Ohjeet,
+        suostumus_koskee_kuollutta: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        alaikainen_lapsi: Asiakas,
+        ohje_yksi: OhjeYksiXE823,
+        suostumuksen_vastaanottanut_lastenvalvoja: SuostumuksenVastaanottanutLastenvalvojaX2C31,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan: None,
+            ohjeet,
+            suostumus_koskee_kuollutta,
+            asiakas,
+            alaikainen_lapsi,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            mahdollinen_toinen_vanhempi: None,
+            oikeudenomistaja: None,
+            oikeudenomistajan_laillinen_edustaja: None,
+            oikeusgeneettinen_vanhemmuustutkimus: None,
+            vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: None,
+            ohje_yksi,
+            lisatiedot: None,
+            paivamaara: None,
+            suostumuksen_vastaanottanut_lastenvalvoja,
+            allekirjoitus,
+        }
+    }
+}
 /// Näytteenantaja (sv: Provgivaren)
 ///
 /// JSON `naytteenantaja`: esitystapa Otsikko.
@@ -19129,6 +27394,18 @@ pub struct NaytteenantajaX57FF {
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NaytteenantajaX57FF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+    ) -> Self {
+        Self {
+            naytteenantaja,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
 }
 /// Lapsen henkilöllisyyden todistaja (jos lapsi on alle 15-vuotias) (sv: Vittne som bekräftar barnets identitet (om barnet är under 15 år))
 ///
@@ -19151,6 +27428,16 @@ pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX1697 {
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX1697 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_henkilollisyyden_todistaja: None,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
 }
 /// Näytetyyppi (sv: Provtyp)
 ///
@@ -19187,6 +27474,19 @@ pub struct Naytetyyppi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uusintanayte: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Naytetyyppi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            posken_sisapinnan_sivelynayte: None,
+            muu_kudosnayte: None,
+            verinayte: None,
+            ensimmainen_nayte: None,
+            uusintanayte: None,
+        }
+    }
+}
 /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
 ///
 /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
@@ -19213,6 +27513,18 @@ pub struct NaytteenotonValvojaX5467 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suomen_edustuston_virkamiehen_nimi: Option<Yhteyshenkilo>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NaytteenotonValvojaX5467 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lastenvalvoja: None,
+            lastenvalvojan_nimi: None,
+            suomen_edustustossa_palveleva_henkilo: None,
+            suomen_edustuston_virkamiehen_nimi: None,
+        }
+    }
+}
 /// Näytteenottaja (sv: Provtagaren)
 ///
 /// JSON `naytteenottaja`: esitystapa Otsikko.
@@ -19225,6 +27537,15 @@ pub struct Naytteenottaja {
     /// Terveydenhuollon ammattihenkilö (sv: Yrkesutbildad person inom hälso- och sjukvården)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydenhuollon_ammattihenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Naytteenottaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            terveydenhuollon_ammattihenkilo: None,
+        }
+    }
 }
 /// Paikkakunta ja päivämäärä (sv: Ort och datum)
 ///
@@ -19248,6 +27569,21 @@ pub struct PaikkakuntaJaPaivamaara {
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
     pub puhelinnumero: String,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaikkakuntaJaPaivamaara {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        naytteenottopaikkakunta: String,
+        naytteenottopaivamaara: sosmeta_types::PartialDate,
+        puhelinnumero: String,
+    ) -> Self {
+        Self {
+            naytteenottopaikkakunta,
+            naytteenottopaivamaara,
+            puhelinnumero,
+        }
+    }
+}
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
@@ -19265,6 +27601,19 @@ pub struct AllekirjoituksetX123C {
     ///
     /// JSON `naytteenoton_valvoja_tai_naytteenottaja`: esitystapa Allekirjoitus, pakollinen.
     pub naytteenoton_valvoja_tai_naytteenottaja: String,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AllekirjoituksetX123C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: String,
+        naytteenoton_valvoja_tai_naytteenottaja: String,
+    ) -> Self {
+        Self {
+            naytteenantaja_tai_lapsen_henkilollisyyden_todistaja,
+            naytteenoton_valvoja_tai_naytteenottaja,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -19397,6 +27746,49 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        tilauksen_asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        allekirjoitus: String,
+        nimenselvennys: String,
+        paivamaara: sosmeta_types::PartialDate,
+        puhelinnumero: String,
+        organisaatio: Organisaatio,
+        ohje_yksi: OhjeYksiX4771,
+        ohje_kaksi: OhjeKaksiXDDC8,
+        lue_lisaa: LueLisaaX2FCA,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            tilauksen_asianumero,
+            maarayksen_diaarinumero: None,
+            laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: None,
+            asiakas,
+            naytteenantaja: None,
+            lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: None,
+            naytetyyppi: None,
+            naytteenoton_valvoja: None,
+            naytteenottaja: None,
+            paikkakunta_ja_paivamaara: None,
+            lisatiedot: None,
+            allekirjoitukset: None,
+            lastenvalvojan_tilaus: None,
+            tuomioistuimen_maarays: None,
+            allekirjoitus,
+            nimenselvennys,
+            paivamaara,
+            puhelinnumero,
+            organisaatio,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Suoritettava tutkimus (sv: Undersökning som ska genomföras)
 ///
 /// JSON `suoritettava_tutkimus`: esitystapa Otsikko.
@@ -19416,6 +27808,16 @@ pub struct SuoritettavaTutkimus {
     /// JSON `isyystutkimus_sukulaisten_avulla`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyystutkimus_sukulaisten_avulla: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SuoritettavaTutkimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa: None,
+            isyystutkimus_sukulaisten_avulla: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc =
@@ -19467,6 +27869,20 @@ pub struct SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaat
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_mahdollinen_isa: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: None,
+            tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: None,
+            synnyttanyt_aiti: None,
+            tutkimusvuosi_synnyttanyt_aiti: None,
+            mahdollinen_isa: None,
+            tutkimusvuosi_mahdollinen_isa: None,
+        }
+    }
+}
 /// Tutkimus kuolleesta henkilöstä (sv: Undersökning som gäller en avliden person)
 ///
 /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
@@ -19491,6 +27907,17 @@ pub struct TutkimusKuolleestaHenkilostaX6DD9 {
     /// JSON `suostumukset_on_saatu`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumukset_on_saatu: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkimusKuolleestaHenkilostaX6DD9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            mahdollinen_isa_on_kuollut: None,
+            synnyttanyt_aiti_on_kuollut: None,
+            suostumukset_on_saatu: None,
+        }
+    }
 }
 /// Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)
 ///
@@ -19517,6 +27944,17 @@ pub struct TutkimuslausuntoPyydetaan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub englanniksi: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkimuslausuntoPyydetaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suomeksi: None,
+            ruotsiksi: None,
+            englanniksi: None,
+        }
+    }
+}
 /// Mahdollisen isän (tai synnyttäneen äidin) sijaan tutkittavat sukulaiset (sv: Släktingar som undersöks i stället för den eventuella fadern (eller den mor som har fött barnet))
 ///
 /// JSON `mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset`: esitystapa Otsikko.
@@ -19538,6 +27976,16 @@ pub struct MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaiset {
     pub ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen: Option<
         bool,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaiset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -19693,6 +28141,57 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaarays {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeusgeneettisenIsyystutkimuksenTilausTaiMaarays {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        tilauksen_asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        mahdollinen_isa: Asiakas,
+        tutkittavien_sukulaisten_tiedot: TutkittavienSukulaistenTiedotX17B6,
+        allekirjoitus: String,
+        nimenselvennys: String,
+        paivamaara: sosmeta_types::PartialDate,
+        puhelinnumero: String,
+        organisaatio: Organisaatio,
+        ohje_yksi: OhjeYksiX2C52,
+        ohje_kaksi: OhjeKaksiX81EA,
+        lue_lisaa: LueLisaaX2FCA,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            tilauksen_asianumero,
+            maarayksen_diaarinumero: None,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi: None,
+            laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: None,
+            asiakas,
+            suoritettava_tutkimus: None,
+            lapsi,
+            synnyttanyt_aiti,
+            mahdollinen_isa,
+            tutkittavien_sukulaisten_tiedot,
+            suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen: None,
+            tutkimus_kuolleesta_henkilosta: None,
+            lisatiedot: None,
+            tutkimuslausunto_pyydetaan: None,
+            paivamaara_johon_mennessa_nayte_on_annettava: None,
+            lastenvalvojan_tilaus: None,
+            tuomioistuimen_maarays: None,
+            allekirjoitus,
+            nimenselvennys,
+            paivamaara,
+            puhelinnumero,
+            organisaatio,
+            mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset: None,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Näytteenantaja (sv: Provgivaren)
 ///
 /// JSON `naytteenantaja`: esitystapa Otsikko.
@@ -19713,6 +28212,18 @@ pub struct Naytteenantaja {
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Naytteenantaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+    ) -> Self {
+        Self {
+            naytteenantaja,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
 }
 /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
 ///
@@ -19736,6 +28247,16 @@ pub struct LapsenHenkilollisyydenTodistaja {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenHenkilollisyydenTodistaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_henkilollisyyden_todistaja: None,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
+}
 /// Näytetyyppi (sv: Provtyp)
 ///
 /// JSON `naytetyyppi`: esitystapa Otsikko.
@@ -19754,6 +28275,19 @@ pub struct NaytetyyppiXF287 {
     /// JSON `ensimmainen_tai_uusintanayte`: esitystapa Koodi, pakollinen.
     pub ensimmainen_tai_uusintanayte: sosmeta_types::Code,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NaytetyyppiXF287 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        tyyppi: sosmeta_types::Code,
+        ensimmainen_tai_uusintanayte: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            tyyppi,
+            ensimmainen_tai_uusintanayte,
+        }
+    }
+}
 /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
 ///
 /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
@@ -19766,6 +28300,13 @@ pub struct NaytteenotonValvoja {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NaytteenotonValvoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lastenvalvoja: None }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -19870,6 +28411,40 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirja {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        tilauksen_asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        tilauksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksiX1875,
+        ohje_kaksi: OhjeKaksiX0F9E,
+        lue_lisaa: LueLisaaX2FCA,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            tilauksen_asianumero,
+            laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: None,
+            asiakas,
+            naytteenantaja: None,
+            lapsen_henkilollisyyden_todistaja: None,
+            naytetyyppi: None,
+            naytteenoton_valvoja: None,
+            naytteenottaja: None,
+            paikkakunta_ja_paivamaara: None,
+            lisatiedot: None,
+            paivamaara: None,
+            tilauksen_tehnyt_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Lapsi (sv: Barnet)
 ///
 /// JSON `lapsi`: esitystapa Otsikko.
@@ -19907,6 +28482,20 @@ pub struct LapsiX796F {
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsiX796F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(etunimet: String, sukunimi: String) -> Self {
+        Self {
+            etunimet,
+            sukunimi,
+            henkilotunnus: None,
+            syntymaaika: None,
+            suostumus_aiempien_tietojen_kayttoon: None,
+            tutkimusvuosi_oli: None,
+        }
+    }
 }
 /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
 ///
@@ -19956,6 +28545,22 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            synnyttanyt_aiti: None,
+            otaksuttu_synnyttanyt_aiti: None,
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            suostumus_aiempien_tietojen_kayttoon: None,
+            tutkimusvuosi_oli: None,
+        }
+    }
+}
 /// Mahdollinen isä (sv: Den eventuella fadern)
 ///
 /// JSON `mahdollinen_isa`: esitystapa Otsikko.
@@ -19994,6 +28599,20 @@ pub struct MahdollinenIsa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl MahdollinenIsa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            syntymaaika: None,
+            suostumus_aiempien_tietojen_kayttoon: None,
+            tutkimusvuosi_oli: None,
+        }
+    }
+}
 /// Tutkittavat henkilöt (sv: De personerna som ska undersökas)
 ///
 /// JSON `tutkittavat_henkilot`: esitystapa Otsikko.
@@ -20020,6 +28639,17 @@ pub struct TutkittavatHenkilot {
     /// JSON `mahdollinen_isa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_isa: Option<MahdollinenIsa>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkittavatHenkilot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi: None,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            mahdollinen_isa: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc =
@@ -20062,6 +28692,17 @@ pub struct TutkimusKuolleestaHenkilosta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohje: Option<Ohje>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkimusKuolleestaHenkilosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuollut_henkilo: None,
+            suostumukset_on_saatu: None,
+            ohje: None,
+        }
+    }
+}
 /// Tutkittavat lähisukulaiset (sv: Nära släktingar som undersöks)
 ///
 /// JSON `tutkittavat_lahisukulaiset`: esitystapa Otsikko.
@@ -20083,6 +28724,16 @@ pub struct TutkittavatLahisukulaiset {
     pub ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen: Option<
         bool,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkittavatLahisukulaiset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilo: None,
+            ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -20181,6 +28832,42 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilaus {
     ///
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeusgeneettisenVanhemmuustutkimuksenTilaus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        tilauksen_asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        suoritettava_tutkimus: sosmeta_types::Code,
+        tutkittavien_sukulaisten_tiedot: TutkittavienSukulaistenTiedot,
+        tutkimuslausunto_pyydetaan: sosmeta_types::Code,
+        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+        ohje_yksi: OhjeYksiXD641,
+        lue_lisaa: LueLisaaX2FCA,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            tilauksen_asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi: None,
+            laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: None,
+            asiakas,
+            suoritettava_tutkimus,
+            tutkittavat_henkilot: None,
+            tutkittavien_sukulaisten_tiedot,
+            tutkimus_kuolleesta_henkilosta: None,
+            lisatiedot: None,
+            tutkimuslausunto_pyydetaan,
+            paivamaara: None,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+            allekirjoitus,
+            tutkittavat_lahisukulaiset: None,
+            ohje_yksi,
+            lue_lisaa,
+        }
+    }
 }
 /// Omaishoidon tuen suunnitelma (sv: Plan för stödet för närståendevård)
 ///
@@ -20335,6 +29022,51 @@ pub struct OmaishoidonTuenSuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "omaishoidon-tuen"))]
+impl OmaishoidonTuenSuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        omaishoitaja: Vec<Kuultava>,
+        omaishoitajan_antaman_tuen_maara_ja_sisalto: String,
+        omaishoitajan_palvelut: String,
+        hoidon_ja_vapaan_jarjestaminen: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            omaishoitaja,
+            palvelutehtava: None,
+            palvelun_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            asiakkaalle_laaditut_muut_suunnitelmat: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            kokemukset_omaishoidon_tuesta: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa: None,
+            omaishoitajan_antaman_tuen_maara_ja_sisalto,
+            muiden_tarpeellisten_palvelujen_maara_ja_sisalto: None,
+            muiden_laheisten_antama_tuki: None,
+            omaishoitajan_palvelut,
+            yhteistyotahojen_vastuu: None,
+            muu_hoito: None,
+            hoidettavan_parjaaminen_yksin: None,
+            omaishoitajan_vapaavuorokausien_maara_kuukaudessa: None,
+            hoidon_ja_vapaan_jarjestaminen,
+            palvelun_vastuuhenkilo: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
     #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Fraasi, pakollinen."] #[doc =
@@ -20362,6 +29094,16 @@ pub struct NeuvotteluunOsallistuvatX1A64 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huoltaja_tai_muu_laillinen_edustaja: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NeuvotteluunOsallistuvatX1A64 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            otaksuttu_synnyttanyt_aiti: None,
+            lapsen_huoltaja_tai_muu_laillinen_edustaja: None,
+        }
+    }
+}
 /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
 ///
 /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
@@ -20383,6 +29125,16 @@ pub struct OtaksuttuSynnyttanytAiti {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OtaksuttuSynnyttanytAiti {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: SynnyttanytAiti) -> Self {
+        Self {
+            yksityishenkilo,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
+}
 /// Lapsen huoltaja tai muu laillinen edustaja (sv: Barnets vårdnadshavare eller någon annan laglig företrädare)
 ///
 /// JSON `lapsen_huoltaja_tai_muu_laillinen_edustaja`: esitystapa Otsikko.
@@ -20403,6 +29155,16 @@ pub struct LapsenHuoltajaTaiMuuLaillinenEdustaja {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsenHuoltajaTaiMuuLaillinenEdustaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
+}
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
@@ -20421,6 +29183,16 @@ pub struct HedelmoityshoitoXABA4 {
     /// JSON `luovutetun_munasolun_kaytto`: esitystapa Koodi, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutetun_munasolun_kaytto: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HedelmoityshoitoXABA4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(annettu_hedelmoityshoitoa: sosmeta_types::Code) -> Self {
+        Self {
+            annettu_hedelmoityshoitoa,
+            luovutetun_munasolun_kaytto: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
@@ -20552,6 +29324,50 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitettava_vanhemmuus: SelvitettavaVanhemmuusX527A,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi: String,
+        otaksutun_synnyttaneen_aidin_kanta: sosmeta_types::Code,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksiX32A7,
+        ohje_kaksi: OhjeKaksiX57C1,
+        ohje_kolme: OhjeKolmeXB641,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus,
+            neuvotteluun_osallistuvat: None,
+            asiakas,
+            lapsi,
+            otaksuttu_synnyttanyt_aiti: None,
+            lapsen_huoltaja_tai_muu_laillinen_edustaja: None,
+            tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi,
+            hedelmoityshoito: None,
+            otaksutun_synnyttaneen_aidin_kanta,
+            lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus: None,
+            alle_yksiviisi_vuotiaan_lapsen_suostumus: None,
+            lisatiedot: None,
+            paivamaara: None,
+            neuvottelun_toimittanut_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Päätös
 ///
 /// JSON `paatos`: pakollinen.
@@ -20604,6 +29420,30 @@ pub struct PaatosX76B0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl PaatosX76B0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös adoptioneuvonnan keskeyttämisestä
 ///
 /// Shape `5ee44f1785813396`, shared by 1 element(s) of the release.
@@ -20629,6 +29469,22 @@ pub struct PaatosAdoptioneuvonnanKeskeyttamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl PaatosAdoptioneuvonnanKeskeyttamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatos: PaatosX76B0,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Päätös
 ///
@@ -20684,6 +29540,30 @@ pub struct PaatosX4EA1 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub lisatietojen_antaja: Vec<LisatietojenAntaja>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl PaatosX4EA1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            paatoksen_toimeenpanotapa: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+        }
+    }
+}
 /// Päätös adoptioneuvonnasta
 ///
 /// Shape `d5fc4963d22ae870`, shared by 1 element(s) of the release.
@@ -20709,6 +29589,22 @@ pub struct PaatosAdoptioneuvonnasta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl PaatosAdoptioneuvonnasta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatos: PaatosX4EA1,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -20738,6 +29634,19 @@ pub struct RajoitusX1BB8 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3312>>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl RajoitusX1BB8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            rajoitustoimenpiteen_ratkaisija: None,
+            rajoitustoimenpiteen_ratkaisijan_koulutus: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -20789,6 +29698,30 @@ pub struct PaatosXA7BD {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosXA7BD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös aineiden tai esineiden haltuunotosta kehitysvammaisten erityishuollossa (sv: Beslut om omhändertagande av ämnen och föremål inom specialomsorger om personer med utvecklingsstörning)
 ///
 /// Shape `37ddb62cf6951476`, shared by 1 element(s) of the release.
@@ -20818,6 +29751,19 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, paatos: PaatosXA7BD) -> Self {
+        Self {
+            asiakas,
+            yksikko: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus: None,
+        }
+    }
+}
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// Shape `57fbc462ba33c948`, shared by 8 element(s) of the release.
@@ -20840,6 +29786,17 @@ pub struct AsiakkaanKuuleminenX57FB {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
+impl AsiakkaanKuuleminenX57FB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suoritettu: None,
+            mielipide: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
 ///
@@ -20869,6 +29826,18 @@ pub struct MuidenHenkiloidenKuuleminenX9451 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl MuidenHenkiloidenKuuleminenX9451 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            suoritettu: None,
+            mielipide: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `5968cbb95182a56c`, shared by 2 element(s) of the release.
@@ -20897,6 +29866,19 @@ pub struct RajoitusX5968 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX9451>>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl RajoitusX5968 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            rajoitustoimenpiteen_ratkaisija: None,
+            rajoitustoimenpiteen_ratkaisijan_koulutus: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -20948,6 +29930,30 @@ pub struct PaatosXD4ED {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosXD4ED {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös aineiden tai esineiden haltuunotosta kehitysvammaisten erityishuollossa (sv: Beslut om omhändertagande av ämnen och föremål inom specialomsorger om personer med utvecklingsstörning)
 ///
 /// Shape `eca6deb3c25fd9bd`, shared by 1 element(s) of the release.
@@ -20978,6 +29984,23 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaXECA6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatos: PaatosXD4ED,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            yksikko: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
@@ -21005,6 +30028,18 @@ pub struct MuidenHenkiloidenKuuleminen {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MuidenHenkiloidenKuuleminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            ilmoittaminen: None,
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -21050,6 +30085,22 @@ pub struct RajoitusX17B4 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX17B4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -21101,6 +30152,30 @@ pub struct PaatosX0724 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX0724 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös aineiden tai esineiden haltuunotosta lastensuojelussa (sv: Beslut om beslagtagning av ämnen och föremål inom barnskyddet)
 ///
 /// Shape `31eed7e2fb2e8185`, shared by 1 element(s) of the release.
@@ -21131,6 +30206,23 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX0724,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// Shape `2ddf79697af5664e`, shared by 10 element(s) of the release.
@@ -21153,6 +30245,17 @@ pub struct AsiakkaanKuuleminenX2DDF {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AsiakkaanKuuleminenX2DDF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ilmoittaminen: None,
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -21187,6 +30290,20 @@ pub struct RajoitusX7A2A {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX7A2A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            kuvaus: None,
+            perustelu: None,
+            erityisperustelut_ja_selvitykset: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -21243,6 +30360,32 @@ pub struct PaatosX7BD6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX7BD6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        valmistelija: Vec<Laatija>,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös erityisen huolenpidon jatkamisesta (sv: Beslut om förlängning av särskild omsorg)
 ///
 /// Shape `0a513b34bd7229b1`, shared by 1 element(s) of the release.
@@ -21273,6 +30416,23 @@ pub struct PaatosErityisenHuolenpidonJatkamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosErityisenHuolenpidonJatkamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX7BD6,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `02ac0febceb3af78`, shared by 1 element(s) of the release.
@@ -21298,6 +30458,18 @@ pub struct RajoitusX02AC {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX02AC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            vaikutus_asiakassuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -21349,6 +30521,30 @@ pub struct PaatosX70F2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX70F2 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös erityisen huolenpidon lopettamisesta (sv: Beslut om upphörande av särskild omsorg)
 ///
 /// Shape `22768379c4c5406c`, shared by 1 element(s) of the release.
@@ -21378,6 +30574,23 @@ pub struct PaatosErityisenHuolenpidonLopettamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosErityisenHuolenpidonLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX70F2,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -21415,6 +30628,21 @@ pub struct RajoitusX31E7 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX31E7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            kuvaus: None,
+            perustelu: None,
+            erityisperustelut_ja_selvitykset: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -21471,6 +30699,31 @@ pub struct PaatosX35E5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX35E5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös erityisestä huolenpidosta (sv: Beslut om särskild omsorg)
 ///
 /// Shape `8e17dcbb6a0daaa5`, shared by 1 element(s) of the release.
@@ -21501,6 +30754,23 @@ pub struct PaatosErityisestaHuolenpidosta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosErityisestaHuolenpidosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX35E5,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: pakollinen.
@@ -21514,6 +30784,13 @@ pub struct OrganisaatioX5302 {
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
     pub organisaation_nimi: String,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl OrganisaatioX5302 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String) -> Self {
+        Self { organisaation_nimi }
+    }
 }
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
@@ -21534,6 +30811,16 @@ pub struct Paatoksentekija {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub ammattihenkilo: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Paatoksentekija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaatio: OrganisaatioX5302, ammattihenkilo: Vec<Laatija>) -> Self {
+        Self {
+            organisaatio,
+            ammattihenkilo,
+        }
+    }
+}
 /// Muutoksenhaku (sv: Ansökan om ändring)
 ///
 /// Shape `48e0a0e6e3a5d8bd`, shared by 6 element(s) of the release.
@@ -21545,6 +30832,13 @@ pub struct MuutoksenhakuX48E0 {
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
     pub ohjeteksti: String,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl MuutoksenhakuX48E0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ohjeteksti: String) -> Self {
+        Self { ohjeteksti }
+    }
 }
 /// Päätös erityishuollon lopettamisesta (sv: Beslut om avslutande av specialomsorger)
 ///
@@ -21632,6 +30926,41 @@ pub struct PaatosErityishuollonLopettamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosErityishuollonLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        kuuleminen: AsiakkaanKuuleminen,
+        paatoksentekija: Paatoksentekija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos_koskee: None,
+            paatostunnus: None,
+            paatospaivamaara,
+            paatos_ja_perustelut,
+            lainkohdat_joihin_paatos_perustuu,
+            aikaisemman_paatoksen_voimassaolo: None,
+            erityishuollon_lopettamispaiva: None,
+            kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Päätös erityishuollosta (sv: Beslut om specialomsorger)
 ///
@@ -21744,6 +31073,49 @@ pub struct PaatosErityishuollosta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosErityishuollosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatoksen_laji: sosmeta_types::Code,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        kuuleminen: AsiakkaanKuuleminen,
+        paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi: bool,
+        paatoksentekija: Paatoksentekija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos_koskee: None,
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            paatospaivamaara,
+            tutkimukseen_maaraamisen_paivamaara: None,
+            aikaisemman_paatoksen_paivamaara: None,
+            aikaisemman_paatoksen_voimassaolo: None,
+            paatoksen_laji,
+            paatos_ja_perustelut,
+            lainkohdat_joihin_paatos_perustuu,
+            paatoksen_voimassaolo: None,
+            kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `7c1031875cd8828b`, shared by 1 element(s) of the release.
@@ -21799,6 +31171,24 @@ pub struct RajoitusX7C10 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX7C10 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            erityisperustelut_ja_selvitykset: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
+}
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
@@ -21846,6 +31236,29 @@ pub struct PaatosX57D8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX48E0>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX57D8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös henkilönkatsastuksen toimittamisesta (sv: Beslut om utförande av kroppsbesiktning)
 ///
 /// Shape `a096014b6ec84702`, shared by 1 element(s) of the release.
@@ -21875,6 +31288,23 @@ pub struct PaatosHenkilonkatsastuksenToimittamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosHenkilonkatsastuksenToimittamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX57D8,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -21917,6 +31347,21 @@ pub struct RajoitusX5C66 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX5C66 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -21968,6 +31413,30 @@ pub struct PaatosXD25C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosXD25C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös lähetyksen luovuttamatta jättämisestä (sv: Beslut om kvarhållande av försändelser)
 ///
 /// Shape `a10a6d5afb8b8d55`, shared by 1 element(s) of the release.
@@ -21998,6 +31467,23 @@ pub struct PaatosLahetyksenLuovuttamattaJattamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLahetyksenLuovuttamattaJattamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosXD25C,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
 ///
 /// Shape `1707675af3f4928c`, shared by 3 element(s) of the release.
@@ -22021,6 +31507,22 @@ pub struct SopimuksenVahvistaminen {
     /// JSON `vahvistaminen`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistaminen: Option<sosmeta_types::Code>,
+}
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl SopimuksenVahvistaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: None,
+            vahvistaminen: None,
+        }
+    }
 }
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
@@ -22059,6 +31561,25 @@ pub struct PaatoksentekijaX875D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B>,
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl PaatoksentekijaX875D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            palveluyksikko: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
 /// Shape `20dc618f80033f04`, shared by 3 element(s) of the release.
@@ -22081,6 +31602,22 @@ pub struct MuutoksenhakuX20DC {
     /// JSON `maaraaika`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl MuutoksenhakuX20DC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ohjeteksti: String) -> Self {
+        Self {
+            ohjeteksti,
+            maaraaika: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -22134,6 +31671,30 @@ pub struct PaatosX0AC4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX20DC>,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl PaatosX0AC4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: PaatoksentekijaX875D,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            paatospaivamaara,
+            sopimuksen_vahvistaminen: None,
+            ratkaisu_ja_perustelut,
+            ratkaisun_lakiperuste,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös lapsen elatussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om underhållsbidrag till barn)
 ///
 /// Shape `eca8c81ebb98fbd0`, shared by 1 element(s) of the release.
@@ -22170,6 +31731,25 @@ pub struct PaatosLapsenElatussopimuksenVahvistamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lapsen-elatusavun-turvaamisen"))]
+impl PaatosLapsenElatussopimuksenVahvistamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: Vec<AsiakasX4807>,
+        paatos: PaatosX0AC4,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiatunnus: None,
+            asiakas,
+            lapsi,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Lapsen tarvitsemat lääkärintarkastukset (sv: Läkarundersökningar som barnet behöver)
 ///
 /// Shape `690fdb6a0de2df5c`, shared by 2 element(s) of the release.
@@ -22192,6 +31772,17 @@ pub struct LapsenTarvitsematLaakarintarkastukset {
     /// JSON `perustelut_laakarintarkastuksen_suorittamatta_jattamiselle`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_laakarintarkastuksen_suorittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenTarvitsematLaakarintarkastukset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tutkiva_taho: None,
+            kuvaus: None,
+            perustelut_laakarintarkastuksen_suorittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
@@ -22235,6 +31826,22 @@ pub struct RajoitustoimenpideX5A20 {
     pub lapsen_tarvitsemat_laakarintarkastukset: Option<
         LapsenTarvitsematLaakarintarkastukset,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitustoimenpideX5A20 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            muut_lastensuojelun_rajoitukset: None,
+            perustelu: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+            lapsen_tarvitsemat_laakarintarkastukset: None,
+        }
+    }
 }
 /// Päätös lapsen eristämisen jatkamisesta (sv: Beslut om förlängning av isolering av barn)
 ///
@@ -22311,6 +31918,39 @@ pub struct PaatosLapsenEristamisenJatkamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenEristamisenJatkamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu,
+            ajanjakso: None,
+            rajoitustoimenpide: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            eristamisen_jatkamisesta_ilmoittaminen: None,
+            paatoksen_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// Shape `951bedead353606a`, shared by 1 element(s) of the release.
@@ -22358,6 +31998,23 @@ pub struct Rajoitustoimenpide {
     pub lapsen_tarvitsemat_laakarintarkastukset: Option<
         LapsenTarvitsematLaakarintarkastukset,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Rajoitustoimenpide {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+            lapsen_tarvitsemat_laakarintarkastukset: None,
+        }
+    }
 }
 /// Päätös lapsen eristämisestä (sv: Beslut om isolering av barn)
 ///
@@ -22432,6 +32089,37 @@ pub struct PaatosLapsenEristamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenEristamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu,
+            rajoitustoimenpide: None,
+            lainkohdat_joihin_ratkaisu_perustuu: None,
+            eristamisesta_ilmoittaminen: None,
+            paatoksen_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
 /// JSON `paatoksentekija`: esitystapa Otsikko.
@@ -22465,6 +32153,19 @@ pub struct PaatoksentekijaX0057 {
     /// JSON `allekirjoitus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<String>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl PaatoksentekijaX0057 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nimi: String) -> Self {
+        Self {
+            nimi,
+            virka_asema: None,
+            kunta: None,
+            puhelinnumero: None,
+            allekirjoitus: None,
+        }
+    }
 }
 /// Päätös lapsen huolto- ja tapaamisoikeussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om vårdnad om barn och umgängesrätt)
 ///
@@ -22538,6 +32239,37 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liitteet: Option<String>,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: AsiakasX4807,
+        sopijapuolet: Vec<AsiakasX4807>,
+        sopimuksen_asianumero: sosmeta_types::Identifier,
+        paatoksen_paivamaara: sosmeta_types::PartialDate,
+        paatosnumero: sosmeta_types::Identifier,
+        jakelu: String,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero: None,
+            asiakas,
+            lapsi,
+            sopijapuolet,
+            sopimuksen_asianumero,
+            sopimus_on_vahvistettu: None,
+            sopimusta_ei_ole_vahvistettu: None,
+            perustelu: None,
+            paatoksentekija: None,
+            paatoksen_paivamaara,
+            paatosnumero,
+            jakelu,
+            liitteet: None,
+        }
+    }
+}
 /// Päätös (sv: Beslut)
 ///
 /// Shape `be3a4c20047bb3cd`, shared by 1 element(s) of the release.
@@ -22580,6 +32312,31 @@ pub struct PaatosXBE3A {
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX20DC>,
+}
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl PaatosXBE3A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatostunnus: sosmeta_types::Identifier,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: String,
+        paatoksentekija: PaatoksentekijaX875D,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus,
+            paatospaivamaara,
+            sopimuksen_vahvistaminen: None,
+            ratkaisu_ja_perustelut,
+            ratkaisun_lakiperuste,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
 }
 /// Päätös lapsen huolto- ja tapaamisoikeussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om vårdnad om barn och umgängesrätt)
 ///
@@ -22624,6 +32381,28 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX7408 {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))]
+impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX7408 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: AsiakasX4807,
+        sopijapuolet: Vec<AsiakasX4807>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asiatunnus: None,
+            asiakas,
+            lapsi,
+            sopijapuolet,
+            paatos: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Huostaanotto (sv: Omhändertagande)
 ///
 /// JSON `huostaanotto`: pakollinen.
@@ -22637,6 +32416,13 @@ pub struct HuostaanottoXC00B {
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm, pakollinen.
     pub alkamispaiva: sosmeta_types::PartialDate,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuostaanottoXC00B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(alkamispaiva: sosmeta_types::PartialDate) -> Self {
+        Self { alkamispaiva }
+    }
 }
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
@@ -22652,6 +32438,15 @@ pub struct LapsenSijoitus {
     /// JSON `alkamispaiva`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(
+    any(feature = "lastensuojelun-sijaishuollon", feature = "sosiaalisen-luototuksen")
+)]
+impl LapsenSijoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { alkamispaiva: None }
+    }
 }
 /// Huostaanoton perustelut (sv: Motiveringar till omhändertagande)
 ///
@@ -22687,6 +32482,19 @@ pub struct HuostaanotonPerustelut {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_arvioidut_toimenpidevaihtoehdot: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuostaanotonPerustelut {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(selvitys_sijaishuollosta: String) -> Self {
+        Self {
+            kasvuolosuhteet: None,
+            lapsen_kayttaytyminen: None,
+            lapsen_huostaanoton_syy: None,
+            selvitys_sijaishuollosta,
+            muut_arvioidut_toimenpidevaihtoehdot: None,
+        }
+    }
+}
 /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
 ///
 /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
@@ -22718,6 +32526,18 @@ pub struct AvohuollonTukitoimiaKoskevatTiedot {
     /// JSON `selvitys_tukitoimien_riittamattomyydesta`: esitystapa Teksti, pakollinen.
     pub selvitys_tukitoimien_riittamattomyydesta: String,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AvohuollonTukitoimiaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(selvitys_tukitoimien_riittamattomyydesta: String) -> Self {
+        Self {
+            selvitys_toteutetuista_avohuollon_tukitoimista: None,
+            selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: None,
+            syy_miksi_asiakas_on_kieltaytynyt_tukitoimista: None,
+            selvitys_tukitoimien_riittamattomyydesta,
+        }
+    }
+}
 /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
 ///
 /// JSON `aiempia_sijoituksia_koskevat_tiedot`: esitystapa Otsikko.
@@ -22739,6 +32559,16 @@ pub struct AiempiaSijoituksiaKoskevatTiedot {
     /// JSON `yhteenveto_aiemmista_sijoituksista`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_aiemmista_sijoituksista: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AiempiaSijoituksiaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tata_paatosta_valittomasti_edeltaneen: None,
+            yhteenveto_aiemmista_sijoituksista: None,
+        }
+    }
 }
 /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
 ///
@@ -22767,6 +32597,18 @@ pub struct SijaishuoltopaikkaX617C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijaishuoltopaikkaX617C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+        Self {
+            sijoituspaikka,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            sijoituspaikan_valinnan_perustelut: None,
+        }
+    }
+}
 /// Sijaishuoltopaikan valintaa koskevat tiedot (sv: Uppgifter om val av plats för vård utom hemmet)
 ///
 /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
@@ -22785,6 +32627,16 @@ pub struct SijaishuoltopaikanValintaaKoskevatTiedotX93CF {
     /// JSON `sijaishuoltopaikan_valinta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valinta: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijaishuoltopaikanValintaaKoskevatTiedotX93CF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijaishuoltopaikka: SijaishuoltopaikkaX617C) -> Self {
+        Self {
+            sijaishuoltopaikka,
+            sijaishuoltopaikan_valinta: None,
+        }
+    }
 }
 /// Suunnitelma lapsen ja  hänen läheistensä yhteydenpidon toteuttamisesta (sv: Plan för hur barnet och dess närstående ska hålla kontakt)
 ///
@@ -22815,6 +32667,18 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B25 
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kirjauksen_puuttumisen_syy: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B25 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yhteydenpito: String) -> Self {
+        Self {
+            yhteydenpito,
+            yhteydenpito_kirjattu: None,
+            kirjauspaivamaara: None,
+            kirjauksen_puuttumisen_syy: None,
+        }
+    }
+}
 /// Aikaisempi päätös (sv: Tidigare beslut)
 ///
 /// JSON `aikaisempi_paatos`: toistuva.
@@ -22840,6 +32704,17 @@ pub struct AikaisempiPaatos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AikaisempiPaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            oid_tunnus: None,
+            nimi: None,
+            laatimisaika: None,
+        }
+    }
+}
 /// Yhteydenpitoa on sijaishuollon aikana rajoitettu seuraavilla päätöksillä (sv: Under vården utom hemmet är kontakten begränsad genom följande beslut)
 ///
 /// JSON `yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla`: esitystapa Otsikko.
@@ -22854,6 +32729,13 @@ pub struct YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksilla {
     /// JSON `aikaisempi_paatos`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisempi_paatos: Option<Vec<AikaisempiPaatos>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksilla {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { aikaisempi_paatos: None }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -22885,6 +32767,19 @@ pub struct KuuleminenX2501 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KuuleminenX2501 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava: Kuultava) -> Self {
+        Self {
+            kuultava,
+            suoritettu: None,
+            suhtautuminen_huostaanottoon: None,
+            suhtautuminen_sijaishuoltopaikkaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
@@ -22899,6 +32794,13 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen {
     /// JSON `kuuleminen`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub kuuleminen: Vec<KuuleminenX2501>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: Vec<KuuleminenX2501>) -> Self {
+        Self { kuuleminen }
+    }
 }
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
 ///
@@ -22921,6 +32823,16 @@ pub struct MielipiteenSelvittaminenJaKuuleminenXEEDD {
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen,
     >,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenJaKuuleminenXEEDD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: KuuleminenXBD1D) -> Self {
+        Self {
+            kuuleminen,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: None,
+        }
+    }
+}
 /// Päätöksen täytäntöönpano (sv: Verkställande av beslut)
 ///
 /// JSON `paatoksen_taytantoonpano`: pakollinen.
@@ -22939,6 +32851,16 @@ pub struct PaatoksenTaytantoonpano {
     /// JSON `valittoman_taytantoonpanon_perustelut`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valittoman_taytantoonpanon_perustelut: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatoksenTaytantoonpano {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(valiton_taytantoonpano: bool) -> Self {
+        Self {
+            valiton_taytantoonpano,
+            valittoman_taytantoonpanon_perustelut: None,
+        }
+    }
 }
 /// Päätös lapsen huostaanotosta ja sijaishuollosta (sv: Beslut om omhändertagande av barn och vård utom hemmet)
 ///
@@ -23076,6 +32998,54 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollosta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenHuostaanotostaJaSijaishuollosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C1,
+        huostaanotto: HuostaanottoXC00B,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksen_taytantoonpano: PaatoksenTaytantoonpano,
+        omatyontekija: Laatija,
+        valmistelija: Vec<Laatija>,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu,
+            laheisverkoston_kartoittaminen,
+            huostaanotto,
+            lapsen_sijoitus: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            huostaanoton_perustelut: None,
+            avohuollon_tukitoimia_koskevat_tiedot: None,
+            aiempia_sijoituksia_koskevat_tiedot: None,
+            sijaishuoltopaikan_valintaa_koskevat_tiedot: None,
+            selvitys_sijoituksen_valmistelusta: None,
+            suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: None,
+            yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla: None,
+            mielipiteen_selvittaminen_ja_kuuleminen: None,
+            lapsen_terveydentilan_tutkiminen: None,
+            paatoksen_taytantoonpano,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            omatyontekija,
+            valmistelija,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// Shape `5cf77824567c6647`, shared by 1 element(s) of the release.
@@ -23098,6 +33068,17 @@ pub struct KuuleminenX5CF7 {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KuuleminenX5CF7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suoritettu: None,
+            suhtautuminen_asiaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -23125,6 +33106,18 @@ pub struct KuuleminenX178E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KuuleminenX178E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuultava: None,
+            suoritettu: None,
+            suhtautuminen_asiaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
@@ -23139,6 +33132,13 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX863
     /// JSON `kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX178E>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX8630 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { kuuleminen: None }
+    }
 }
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
 ///
@@ -23159,6 +33159,16 @@ pub struct MielipiteenSelvittaminenJaKuuleminenXB678 {
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX8630,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenJaKuuleminenXB678 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuuleminen: None,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: None,
+        }
+    }
 }
 /// Päätös lapsen huostassapidosta (sv: Beslut om upphörande av omhändertagande av barn)
 ///
@@ -23255,6 +33265,45 @@ pub struct PaatosLapsenHuostassapidosta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenHuostassapidosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        nykyisen_sijaishuoltopaikan_edustajan_nakemys: String,
+        valmistelija: Vec<Laatija>,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            ratkaisu_ja_perustelut,
+            lapsen_huostassapidon_paattymispaiva: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            nykyisen_sijaishuoltopaikan_nimi: None,
+            nykyisen_sijaishuoltopaikan_edustajan_nakemys,
+            mielipiteen_selvittaminen_ja_kuuleminen: None,
+            paatos_taytantoonpanosta: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Kiireellisen sijoituksen jatkamisen perustelut (sv: Grunder för förlängning av brådskande placering)
 ///
 /// JSON `kiireellisen_sijoituksen_jatkamisen_perustelut`: esitystapa Otsikko.
@@ -23287,6 +33336,23 @@ pub struct KiireellisenSijoituksenJatkamisenPerustelut {
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_ratkaisu_perustuu: String,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KiireellisenSijoituksenJatkamisenPerustelut {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        toimenpiteista_paattaminen: String,
+        lapsen_etu: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+    ) -> Self {
+        Self {
+            lapsen_kiireellisen_sijoituksen_jatkamisen_syy: None,
+            toimenpiteista_paattaminen,
+            lisaselvitykset: None,
+            lapsen_etu,
+            lainkohdat_joihin_ratkaisu_perustuu,
+        }
+    }
+}
 /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
 ///
 /// JSON `mielipiteen_selvittaminen`: toistuva, pakollinen.
@@ -23311,6 +33377,17 @@ pub struct MielipiteenSelvittaminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava: Kuultava) -> Self {
+        Self {
+            kuultava,
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön mielipiteen selvittäminen kiireellisen sijoituksen jatkamisesta (sv: Utredning av åsikten hos barnet, föräldrarna och vårdnadshavarna samt andra personer som svarar för barnets vård och fostran om förlängning av den brådskande placeringen)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta`: esitystapa Otsikko.
@@ -23325,6 +33402,13 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSel
     /// JSON `mielipiteen_selvittaminen`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminen>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminen>) -> Self {
+        Self { mielipiteen_selvittaminen }
+    }
 }
 /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
 ///
@@ -23346,6 +33430,16 @@ pub struct MielipiteenSelvittaminenXF994 {
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisesta,
     >,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenXF994 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: AsiakkaanKuuleminen) -> Self {
+        Self {
+            kuuleminen,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta: None,
+        }
+    }
 }
 /// Päätös lapsen kiireellisen sijoituksen jatkamisesta (sv: Beslut om förlängning av brådskande placering av barn)
 ///
@@ -23447,6 +33541,48 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenKiireellisenSijoituksenJatkamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C1,
+        sijaishuoltopaikka: String,
+        kiireellisen_sijoituksen_alkamispaiva: sosmeta_types::PartialDate,
+        kiireellisen_sijoituksen_paatoksentekija: Laatija,
+        paatos_taytantoonpanosta: PaatoksenTaytantoonpano,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu,
+            laheisverkoston_kartoittaminen,
+            kiireellisen_sijoituksen_jatkamisen_perustelut: None,
+            sijaishuoltopaikka,
+            sijaishuoltopaikan_yhteystiedot: None,
+            sijaishuoltopaikan_nakemys: None,
+            kiireellisen_sijoituksen_alkamispaiva,
+            kiireellisen_sijoituksen_paatoksentekija,
+            mielipiteen_selvittaminen: None,
+            lapsen_terveydentilan_tutkiminen: None,
+            paatos_taytantoonpanosta,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Kiireellisen sijoituksen lopettaminen (sv: Avslutning av brådskande placering)
 ///
 /// JSON `kiireellisen_sijoituksen_lopettaminen`: pakollinen.
@@ -23478,6 +33614,20 @@ pub struct KiireellisenSijoituksenLopettaminen {
     /// JSON `paattymispaiva`: esitystapa Pvm, pakollinen.
     pub paattymispaiva: sosmeta_types::PartialDate,
 }
+#[cfg(
+    any(feature = "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon")
+)]
+impl KiireellisenSijoituksenLopettaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(paattymispaiva: sosmeta_types::PartialDate) -> Self {
+        Self {
+            sijoituspaikan_nimi: None,
+            alkamispaiva: None,
+            jatkamispaiva: None,
+            paattymispaiva,
+        }
+    }
+}
 /// Mielipiteen selvittäminen (sv: Utredning om åsikt)
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
@@ -23497,6 +33647,19 @@ pub struct MielipiteenSelvittaminenXC39E {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminen>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenXC39E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lapsen_mielipide: AsiakkaanKuuleminen,
+        mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminen>,
+    ) -> Self {
+        Self {
+            lapsen_mielipide,
+            mielipiteen_selvittaminen,
+        }
+    }
+}
 /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
 ///
 /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
@@ -23511,6 +33674,15 @@ pub struct PaatosTaytantoonpanostaXB697 {
     /// JSON `valiton_taytantoonpano`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valiton_taytantoonpano: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosTaytantoonpanostaXB697 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            valiton_taytantoonpano: None,
+        }
+    }
 }
 /// Päätös lapsen kiireellisen sijoituksen lopettamisesta (sv: Beslut om upphörande av brådskande placering av barn)
 ///
@@ -23593,6 +33765,39 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenKiireellisenSijoituksenLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        kiireellisen_sijoituksen_lopettaminen: KiireellisenSijoituksenLopettaminen,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            kiireellisen_sijoituksen_lopettaminen,
+            ratkaisu_ja_perustelut,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta: None,
+            mielipiteen_selvittaminen: None,
+            paatos_taytantoonpanosta: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
 ///
 /// Shape `c964a058684be6b8`, shared by 1 element(s) of the release.
@@ -23614,6 +33819,17 @@ pub struct LaheisverkostonKartoittaminenXC964 {
     /// JSON `tekematta_jattamisen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tekematta_jattamisen_syy: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LaheisverkostonKartoittaminenXC964 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kartoitus_on_tehty: bool) -> Self {
+        Self {
+            kartoitus_on_tehty,
+            laheisverkoston_antama_tuki: None,
+            tekematta_jattamisen_syy: None,
+        }
+    }
 }
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
@@ -23647,6 +33863,19 @@ pub struct LapsenSijoitusX1AF1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenSijoitusX1AF1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+        Self {
+            sijoituspaikka,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            sijoituspaikan_valinnan_perustelut: None,
+            alkamispaiva: None,
+        }
+    }
+}
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön mielipiteen selvittäminen kiireellisestä sijoituksesta (sv: Utredning om åsikten hos vårdnadshavaren, föräldern och en annan person som svarar för barnets vård om den brådskande placeringen)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta`: esitystapa Otsikko.
@@ -23661,6 +33890,13 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSel
     /// JSON `kuuleminen`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub kuuleminen: Vec<MielipiteenSelvittaminen>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: Vec<MielipiteenSelvittaminen>) -> Self {
+        Self { kuuleminen }
+    }
 }
 /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
 ///
@@ -23683,6 +33919,16 @@ pub struct MielipiteenSelvittaminenX5DA6 {
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksesta,
     >,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenX5DA6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuuleminen: AsiakkaanKuuleminen) -> Self {
+        Self {
+            kuuleminen,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta: None,
+        }
+    }
+}
 /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
 ///
 /// Shape `9135e2f01ba203bf`, shared by 1 element(s) of the release.
@@ -23700,6 +33946,16 @@ pub struct LapsenTerveydentilanTutkiminenX9135 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimatta_jattamisen_syy: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenTerveydentilanTutkiminenX9135 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(terveydentila_on_tutkittu: bool) -> Self {
+        Self {
+            terveydentila_on_tutkittu,
+            tutkimatta_jattamisen_syy: None,
+        }
+    }
+}
 /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
 ///
 /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
@@ -23713,6 +33969,13 @@ pub struct PaatosTaytantoonpanosta {
     ///
     /// JSON `valiton_taytantoonpano`: esitystapa Teksti, pakollinen.
     pub valiton_taytantoonpano: String,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosTaytantoonpanosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(valiton_taytantoonpano: String) -> Self {
+        Self { valiton_taytantoonpano }
+    }
 }
 /// Päätös lapsen kiireellisestä sijoituksesta (sv: Beslut om brådskande placering av barn)
 ///
@@ -23810,6 +34073,44 @@ pub struct PaatosLapsenKiireellisestaSijoituksesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenKiireellisestaSijoituksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        lapsen_sijoitus: LapsenSijoitusX1AF1,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            asia_vireilla_hallinto_oikeudessa: None,
+            laheisverkoston_kartoittaminen: None,
+            lapsen_sijoitus,
+            ratkaisu_ja_perustelut,
+            lastensuojeluasian_syy: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            mielipiteen_selvittaminen: None,
+            lapsen_terveydentilan_tutkiminen: None,
+            yhteydenpito: None,
+            paatos_taytantoonpanosta: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `b2660676fc361ff4`, shared by 1 element(s) of the release.
@@ -23843,6 +34144,20 @@ pub struct RajoitusXB266 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusXB266 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            rajoitettu_henkilo: None,
+            perustelu: None,
+            vaikutus_asiakassuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -23899,6 +34214,32 @@ pub struct PaatosXE3AA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosXE3AA {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        valmistelija: Vec<Laatija>,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös lapsen olinpaikan ilmoittamatta jättämisestä (sv: Beslut om att inte röja barnets vistelseort)
 ///
 /// Shape `84c2461f93919dab`, shared by 1 element(s) of the release.
@@ -23924,6 +34265,22 @@ pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLapsenOlinpaikanIlmoittamattaJattamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosXE3AA,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
 ///
 /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
@@ -23948,6 +34305,17 @@ pub struct HuoltajienKuuleminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl HuoltajienKuuleminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava: Yhteyshenkilo) -> Self {
+        Self {
+            kuultava,
+            suoritettu: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
 ///
 /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
@@ -23966,6 +34334,19 @@ pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX69CF {
     /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub huoltajien_kuuleminen: Vec<HuoltajienKuuleminen>,
+}
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX69CF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lapsen_mielipide: AsiakkaanKuuleminen,
+        huoltajien_kuuleminen: Vec<HuoltajienKuuleminen>,
+    ) -> Self {
+        Self {
+            lapsen_mielipide,
+            huoltajien_kuuleminen,
+        }
+    }
 }
 /// Päätös lastensuojelun avohuollon sijoituksen lopettamisesta (sv: Beslut om att placering inom barnskyddets öppenvård ska avslutas)
 ///
@@ -24044,6 +34425,38 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot: KiireellisenSijoituksenLopettaminen,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            lopetettavan_sijoituksen_laji: None,
+            avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot,
+            ratkaisu_ja_perustelut,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
@@ -24106,6 +34519,25 @@ pub struct LapsenSijoitusXE063 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_syy: Option<Vec<sosmeta_types::Code>>,
 }
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl LapsenSijoitusXE063 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+        Self {
+            sijoituspaikka,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            sijoituspaikan_valinnan_perustelut: None,
+            yksin_sijoittamisen_tarkoitus: None,
+            alkamispaiva: None,
+            paattymispaiva: None,
+            tavoite: None,
+            erityisperustelut: None,
+            yhteydenpito: None,
+            sijoituksen_syy: None,
+        }
+    }
+}
 /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
 ///
 /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
@@ -24128,6 +34560,17 @@ pub struct HuoltajienKuuleminenXC569 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl HuoltajienKuuleminenXC569 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(suoritettu: bool) -> Self {
+        Self {
+            kuultava: None,
+            suoritettu,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
 ///
 /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
@@ -24146,6 +34589,19 @@ pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminen {
     /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub huoltajien_kuuleminen: Vec<HuoltajienKuuleminenXC569>,
+}
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl AsianosaistenKuuleminenJaMielipiteenSelvittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lapsen_kuuleminen_tai_mielipiteen_selvittaminen: AsiakkaanKuuleminen,
+        huoltajien_kuuleminen: Vec<HuoltajienKuuleminenXC569>,
+    ) -> Self {
+        Self {
+            lapsen_kuuleminen_tai_mielipiteen_selvittaminen,
+            huoltajien_kuuleminen,
+        }
+    }
 }
 /// Päätös lastensuojelun avohuollon sijoituksesta (sv: Beslut om placering inom barnskyddets öppenvård)
 ///
@@ -24238,6 +34694,42 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-avohuollon"))]
+impl PaatosLastensuojelunAvohuollonSijoituksesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C1,
+        lapsen_sijoitus: LapsenSijoitusXE063,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            sijoituksen_laji: None,
+            jatkopaatos: None,
+            laheisverkoston_kartoittaminen,
+            lapsen_sijoitus,
+            ratkaisu_ja_perustelut,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: None,
+            rikosseuraamuslaitoksen_kuuleminen: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `57255b8c512ed615`, shared by 1 element(s) of the release.
@@ -24272,6 +34764,20 @@ pub struct RajoitusX5725 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX5725 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            muut_lastensuojelun_rajoitukset: None,
+            perustelu: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -24323,6 +34829,30 @@ pub struct PaatosXC5E9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosXC5E9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös liikkumisvapauden rajoittamisen lopettamisesta (sv: Beslut om upphörande av begränsning av rörelsefriheten)
 ///
 /// Shape `66c99d63ffb07db6`, shared by 1 element(s) of the release.
@@ -24352,6 +34882,23 @@ pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLiikkumisvapaudenRajoittamisenLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosXC5E9,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -24392,6 +34939,21 @@ pub struct RajoitusXF1C4 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusXF1C4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös liikkumisvapauden rajoittamisesta (sv: Beslut om begränsning av rörelsefriheten)
 ///
@@ -24471,6 +35033,39 @@ pub struct PaatosLiikkumisvapaudenRajoittamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLiikkumisvapaudenRajoittamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu,
+            rajoitus: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            ensimmainen_paatos: None,
+            edellisen_paatoksen_alkamis_ja_paattymispaivamaara: None,
+            paatoksen_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
 ///
 /// Shape `248cadcf0d51547f`, shared by 1 element(s) of the release.
@@ -24486,6 +35081,16 @@ pub struct Sijaishuoltopaikka {
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC1D6>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Sijaishuoltopaikka {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+        }
+    }
 }
 /// Rajoitustoimenpiteen tiedot (sv: Uppgifter om begränsningsåtgärden)
 ///
@@ -24531,6 +35136,22 @@ pub struct RajoitustoimenpiteenTiedot {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitustoimenpiteenTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös luvatta laitoksesta poistuneen lapsen palauttamisesta (sv: Beslut om återförande av ett barn som utan tillstånd avlägsnat sig från anstalten)
 ///
@@ -24592,6 +35213,35 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu,
+            sijaishuoltopaikka: None,
+            rajoitustoimenpiteen_tiedot: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -24659,6 +35309,34 @@ pub struct PaatosX4974 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl PaatosX4974 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            ratkaisu_ja_perustelut,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös oikeudesta lastensuojelun jälkihuoltoon (sv: Beslut om rätt till eftervård inom barnskyddet)
 ///
 /// Shape `31c96341db4e9d12`, shared by 1 element(s) of the release.
@@ -24684,6 +35362,22 @@ pub struct PaatosOikeudestaLastensuojelunJalkihuoltoon {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-jalkihuollon"))]
+impl PaatosOikeudestaLastensuojelunJalkihuoltoon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatos: PaatosX4974,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -24740,6 +35434,24 @@ pub struct RajoitusX66FF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX66FF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            muut_lastensuojelun_rajoitukset: None,
+            kuvaus: None,
+            perustelu: None,
+            erityisperustelut_ja_selvitykset: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
+}
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
@@ -24787,6 +35499,29 @@ pub struct PaatosX4E4F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX48E0>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX4E4F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös omaisuuden tai lähetysten tarkastamisesta (sv: Beslut om granskning av egendom och försändelser)
 ///
 /// Shape `a1edb3a6f001fc59`, shared by 1 element(s) of the release.
@@ -24817,6 +35552,23 @@ pub struct PaatosOmaisuudenTaiLahetystenTarkastamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosOmaisuudenTaiLahetystenTarkastamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX4E4F,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `cf2deb6a9427d56c`, shared by 4 element(s) of the release.
@@ -24835,6 +35587,17 @@ pub struct Rajoitus {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3312>>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Rajoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös poistumisen estämisestä (sv: Beslut om kvarhållande)
 ///
@@ -24912,6 +35675,38 @@ pub struct PaatosPoistumisenEstamisestaX64AA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosPoistumisenEstamisestaX64AA {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus: None,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `56c4607eee2494db`, shared by 4 element(s) of the release.
@@ -24930,6 +35725,17 @@ pub struct RajoitusX56C4 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX9451>>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl RajoitusX56C4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös poistumisen estämisestä (sv: Beslut om kvarhållande)
 ///
@@ -25008,6 +35814,39 @@ pub struct PaatosPoistumisenEstamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosPoistumisenEstamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Päätös
 ///
 /// JSON `paatos`: pakollinen.
@@ -25055,6 +35894,29 @@ pub struct PaatosX19D0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX20DC>,
 }
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl PaatosX19D0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: PaatoksentekijaX875D,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            sopimuksen_vahvistaminen: None,
+            ratkaisu_ja_perustelut,
+            ratkaisun_lakiperuste,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös puolison elatussopimuksen vahvistamisesta
 ///
 /// Shape `a831f875c4fee6f8`, shared by 1 element(s) of the release.
@@ -25085,6 +35947,23 @@ pub struct PaatosPuolisonElatussopimuksenVahvistamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl PaatosPuolisonElatussopimuksenVahvistamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatos: PaatosX19D0,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiatunnus: None,
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Päätös rajoittavien välineiden tai asusteiden käytöstä vakavassa vaaratilanteessa (sv: Beslut om användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
@@ -25161,6 +36040,38 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus: None,
+        }
+    }
 }
 /// Päätös rajoittavien välineiden tai asusteiden käytöstä vakavassa vaaratilanteessa (sv: Beslut om användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
@@ -25239,6 +36150,39 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXC6B6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä päivittäisissä toiminnoissa (sv: Beslut om återkommande användning av begränsande anordningar och klädesplagg i dagliga rutiner)
 ///
 /// Shape `4d24cd41c2b6a617`, shared by 1 element(s) of the release.
@@ -25315,6 +36259,38 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus: None,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `88ade93b5ad1c146`, shared by 1 element(s) of the release.
@@ -25338,6 +36314,18 @@ pub struct RajoitusX88AD {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX9451>>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl RajoitusX88AD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            rajoittava_valine_tai_asuste: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä päivittäisissä toiminnoissa (sv: Beslut om återkommande användning av begränsande anordningar och klädesplagg i dagliga rutiner)
 ///
@@ -25416,6 +36404,39 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXEC2E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä vakavissa vaaratilanteissa (sv: Beslut om återkommande användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
 /// Shape `81602d95a126a9fe`, shared by 1 element(s) of the release.
@@ -25491,6 +36512,38 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus: None,
+        }
+    }
 }
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä vakavissa vaaratilanteissa (sv: Beslut om återkommande användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
@@ -25569,6 +36622,39 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX1574 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            yksikko: None,
+            paatos_ja_perustelut,
+            rajoitus: None,
+            lainkohdat_joihin_paatos_perustuu,
+            asiantuntijoiden_arviot: None,
+            seuranta_ja_arviointi: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
 ///
 /// Shape `2488c5bc7e1cc144`, shared by 3 element(s) of the release.
@@ -25587,6 +36673,18 @@ pub struct SijoituspaikanYhteystiedotX2488 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<Osoite>>,
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl SijoituspaikanYhteystiedotX2488 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { osoite: None }
+    }
+}
 /// Nykyinen sijaishuoltopaikka (sv: Nuvarande plats för vård utom hemmet)
 ///
 /// JSON `nykyinen_sijaishuoltopaikka`: pakollinen.
@@ -25603,6 +36701,16 @@ pub struct NykyinenSijaishuoltopaikka {
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotX2488>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl NykyinenSijaishuoltopaikka {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikan_nimi: String) -> Self {
+        Self {
+            sijoituspaikan_nimi,
+            sijoituspaikan_yhteystiedot: None,
+        }
+    }
 }
 /// Huostaanottoa tai kiireellistä sijoitusta koskevat tiedot (sv: Uppgifter om omhändertagande eller brådskande placering)
 ///
@@ -25638,6 +36746,21 @@ pub struct HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyisen_paikan_valinnan_syyt: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: Laatija,
+    ) -> Self {
+        Self {
+            edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen,
+            muutettava_paatos: None,
+            kasvuolosuhteet: None,
+            lapsen_oma_kayttaytyminen: None,
+            nykyisen_paikan_valinnan_syyt: None,
+        }
+    }
+}
 /// Perustelut sijaishuoltopaikan muuttamiselle (sv: Grunder för ändring av plats för vård utom hemmet)
 ///
 /// JSON `perustelut_sijaishuoltopaikan_muuttamiselle`: esitystapa Otsikko.
@@ -25670,6 +36793,19 @@ pub struct PerustelutSijaishuoltopaikanMuuttamiselle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_lapsen_edusta: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PerustelutSijaishuoltopaikanMuuttamiselle {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(muutoksen_tarvetta_aiheuttaneet_tekijat: String) -> Self {
+        Self {
+            kuvaus_nykyisesta_sijaishuoltopaikasta: None,
+            sijaishuollon_kesto: None,
+            muutoksen_tarvetta_aiheuttaneet_tekijat,
+            kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata: None,
+            selvitys_lapsen_edusta: None,
+        }
+    }
+}
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
@@ -25691,6 +36827,17 @@ pub struct LapsenSijoitusX3891 {
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotX2488>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenSijoitusX3891 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+        Self {
+            sijoituspaikka,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+        }
+    }
 }
 /// Esitettyä sijaishuoltopaikkaa koskevat tiedot (sv: Uppgifter om den plats för vård utom hemmet som har framförts)
 ///
@@ -25719,6 +36866,22 @@ pub struct EsitettyaSijaishuoltopaikkaaKoskevatTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemien_palvelujen_jarjestaminen: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl EsitettyaSijaishuoltopaikkaaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lapsen_sijoitus: LapsenSijoitusX3891,
+        kuvaus_uudesta_sijaishuoltopaikasta: String,
+        uuden_paikan_sopivuus: String,
+    ) -> Self {
+        Self {
+            lapsen_sijoitus,
+            kuvaus_uudesta_sijaishuoltopaikasta,
+            uuden_paikan_sopivuus,
+            lapsen_tarvitsemien_palvelujen_jarjestaminen: None,
+        }
+    }
+}
 /// Lapsen kuuleminen tai mielipiteen selvittäminen (sv: Hörande av barnet och utredning av dess åsikt)
 ///
 /// JSON `lapsen_kuuleminen_tai_mielipiteen_selvittaminen`: pakollinen.
@@ -25740,6 +36903,17 @@ pub struct LapsenKuuleminenTaiMielipiteenSelvittaminen {
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenKuuleminenTaiMielipiteenSelvittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(suoritettu: bool) -> Self {
+        Self {
+            suoritettu,
+            suhtautuminen_asiaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
 }
 /// Kuuleminen (sv: Hörande)
 ///
@@ -25768,6 +36942,18 @@ pub struct KuuleminenX77A6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KuuleminenX77A6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava: Kuultava) -> Self {
+        Self {
+            kuultava,
+            suoritettu: None,
+            suhtautuminen_asiaan: None,
+            syyt_selvittamatta_jattamiselle: None,
+        }
+    }
+}
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
@@ -25786,6 +36972,19 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX4F72 {
     /// JSON `kuuleminen`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub kuuleminen: Vec<KuuleminenX77A6>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MielipiteenSelvittaminenJaKuuleminenX4F72 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lapsen_kuuleminen_tai_mielipiteen_selvittaminen: LapsenKuuleminenTaiMielipiteenSelvittaminen,
+        kuuleminen: Vec<KuuleminenX77A6>,
+    ) -> Self {
+        Self {
+            lapsen_kuuleminen_tai_mielipiteen_selvittaminen,
+            kuuleminen,
+        }
+    }
 }
 /// Päätös sijaishuoltopaikan muuttamisesta (sv: Beslut om byte av plats för vård utom hemmet)
 ///
@@ -25927,6 +37126,53 @@ pub struct PaatosSijaishuoltopaikanMuuttamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosSijaishuoltopaikanMuuttamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu: String,
+        nykyinen_sijaishuoltopaikka: NykyinenSijaishuoltopaikka,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatos_taytantoonpanosta: PaatoksenTaytantoonpano,
+        valmistelija: Vec<Laatija>,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            asia_vireilla_hallinto_oikeudessa: None,
+            paatos_koskee_huostaanotetun_lapsen_sijoitusta: None,
+            paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta: None,
+            ratkaisu,
+            laheisverkoston_kartoittaminen: None,
+            nykyinen_sijaishuoltopaikka,
+            nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta: None,
+            huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot: None,
+            perustelut_sijaishuoltopaikan_muuttamiselle: None,
+            esitettya_sijaishuoltopaikkaa_koskevat_tiedot: None,
+            selvitys_sijoituksen_valmistelusta: None,
+            uuden_sijoituksen_alkamispaiva: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            mielipiteen_selvittaminen_ja_kuuleminen: None,
+            lapsen_terveydentilan_tutkiminen: None,
+            paatos_taytantoonpanosta,
+            ilmoitus_paatoksesta: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
@@ -26004,6 +37250,35 @@ pub struct PaatosXB8A4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl PaatosXB8A4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            paatos_koskee: None,
+            ratkaisun_laji: None,
+            ratkaisu_ja_perustelut,
+            paatoksen_toimeenpanotapa: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös sosiaalisesta luotosta (sv: Beslut om social kredit)
 ///
 /// Shape `94427207b968390c`, shared by 1 element(s) of the release.
@@ -26034,6 +37309,23 @@ pub struct PaatosSosiaalisestaLuotosta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl PaatosSosiaalisestaLuotosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatos: PaatosXB8A4,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Päätös tahdosta riippumattoman erityishuollon lopettamisesta (sv: Beslut om avslutande av specialomsorger oberoende av personens vilja)
 ///
@@ -26117,6 +37409,39 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisesta {
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosTahdostaRiippumattomanErityishuollonLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        kuuleminen: AsiakkaanKuuleminen,
+        paatoksentekija: OrganisaatioX5302,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            paatospaivamaara,
+            paatos_ja_perustelut,
+            lainkohdat_joihin_paatos_perustuu,
+            aikaisemman_paatoksen_voimassaolo: None,
+            tahdosta_riippumattoman_erityishuollon_lopettamispaiva: None,
+            kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus: None,
+        }
+    }
 }
 /// Päätös tahdosta riippumattomasta erityishuollosta (sv: Beslut om specialomsorger oberoende av personens vilja)
 ///
@@ -26223,6 +37548,47 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollosta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosTahdostaRiippumattomastaErityishuollosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatoksen_laji: sosmeta_types::Code,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        kuuleminen: AsiakkaanKuuleminen,
+        paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi: bool,
+        paatoksentekija: OrganisaatioX5302,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            paatospaivamaara,
+            tutkimukseen_maaraamisen_paivamaara: None,
+            aikaisemman_paatoksen_paivamaara: None,
+            aikaisemman_paatoksen_voimassaolo: None,
+            paatoksen_laji,
+            paatos_ja_perustelut,
+            lainkohdat_joihin_paatos_perustuu,
+            paatoksen_voimassaolo: None,
+            kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `00fe552fa43d7dfa`, shared by 1 element(s) of the release.
@@ -26236,6 +37602,16 @@ pub struct YhteystiedotX00FE {
     /// Postiosoite (sv: Postadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postiosoite: Option<Osoite>,
+}
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl YhteystiedotX00FE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kayntiosoite: None,
+            postiosoite: None,
+        }
+    }
 }
 /// Viranomainen (sv: Myndighet)
 ///
@@ -26252,6 +37628,16 @@ pub struct ViranomainenXBC08 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX00FE>,
+}
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl ViranomainenXBC08 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            organisaation_nimi: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
@@ -26282,6 +37668,19 @@ pub struct MuutoksenhakuX9626 {
     /// JSON `maaraaika`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
+}
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl MuutoksenhakuX9626 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ohjeteksti: String) -> Self {
+        Self {
+            muutoksenhakukeino: None,
+            ohjeteksti,
+            viranomainen: None,
+            muutoksenhakukirjelman_vastaanottaja: None,
+            maaraaika: None,
+        }
+    }
 }
 /// Päätös tapaamisten valvonnasta (sv: Beslut om övervakning av umgänge)
 ///
@@ -26352,6 +37751,37 @@ pub struct PaatosTapaamistenValvonnasta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "tapaamisten-valvonnan"))]
+impl PaatosTapaamistenValvonnasta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        tapaamisten_valvonnan_muoto: Vec<sosmeta_types::Code>,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            paatospaivamaara,
+            tapaamisten_valvonnan_muoto,
+            ratkaisu_ja_perustelut,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            paatoksen_voimassaolo: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Täydentävä toimeentulotuki (sv: Kompletterande utkomststöd)
 ///
 /// JSON `taydentava_toimeentulotuki`: esitystapa Otsikko.
@@ -26374,6 +37804,16 @@ pub struct TaydentavaToimeentulotuki {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taydentavan_toimeentulotuen_maara: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl TaydentavaToimeentulotuki {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            menot_joihin_taydentavaa_toimeentulotukea_myonnetaan: None,
+            taydentavan_toimeentulotuen_maara: None,
+        }
+    }
+}
 /// Ehkäisevä toimeentulotuki (sv: Förebyggande utkomststöd)
 ///
 /// JSON `ehkaiseva_toimeentulotuki`: esitystapa Otsikko.
@@ -26395,6 +37835,16 @@ pub struct EhkaisevaToimeentulotuki {
     /// JSON `ehkaisevan_toimeentulotuen_maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehkaisevan_toimeentulotuen_maara: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl EhkaisevaToimeentulotuki {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan: None,
+            ehkaisevan_toimeentulotuen_maara: None,
+        }
+    }
 }
 /// Toimeentulotuen takaisinperintä (sv: Återkrav av utkomststöd)
 ///
@@ -26419,6 +37869,18 @@ pub struct ToimeentulotuenTakaisinperinta {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl ToimeentulotuenTakaisinperinta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(perustelu: sosmeta_types::Code, kohde: sosmeta_types::Code) -> Self {
+        Self {
+            perustelu,
+            kohde,
+            kuvaus: None,
+            ajanjakso: None,
+        }
+    }
 }
 /// Päätös täydentävästä tai ehkäisevästä toimeentulotuesta (sv: Beslut om kompletterande eller förebyggande utkomststöd)
 ///
@@ -26536,6 +37998,47 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        ratkaisu_ja_perustelut: String,
+        lainkohdat_joihin_ratkaisu_perustuu: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            asian_vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            menot_joita_paatos_koskee: None,
+            kiireellisesti_kasitelty_hakemus: None,
+            lisaselvityksen_saapumispaivamaara: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            ratkaisu_ja_perustelut,
+            taydentava_toimeentulotuki: None,
+            ehkaiseva_toimeentulotuki: None,
+            myonnettavan_tuen_maara: None,
+            toimeentulotuen_takaisinperinta: None,
+            paatoksen_voimassaolo: None,
+            paatoksen_toimeenpanotapa: None,
+            lainkohdat_joihin_ratkaisu_perustuu,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Päätös tutkimuksesta tahdosta riippumattoman erityishuollon edellytysten selvittämiseksi (sv: Beslut om undersökning för att utreda förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
 /// Shape `7a2abf7cd27ab8af`, shared by 1 element(s) of the release.
@@ -26629,6 +38132,44 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatoksen_laji: sosmeta_types::Code,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        kuuleminen: AsiakkaanKuuleminen,
+        paatoksentekija: OrganisaatioX5302,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            paatoksen_laji,
+            paatos_ja_perustelut,
+            lainkohdat_joihin_paatos_perustuu,
+            paatoksen_voimassaolo: None,
+            kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus: None,
+        }
+    }
 }
 /// Päätös tutkimuksesta tahdosta riippumattoman erityishuollon edellytysten selvittämiseksi (sv: Beslut om undersökning för att utreda förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
@@ -26725,6 +38266,45 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX1B55 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatospaivamaara: sosmeta_types::PartialDate,
+        paatoksen_laji: sosmeta_types::Code,
+        paatos_ja_perustelut: String,
+        lainkohdat_joihin_paatos_perustuu: String,
+        kuuleminen: AsiakkaanKuuleminen,
+        paatoksentekija: Paatoksentekija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+        muutoksenhaku: Muutoksenhaku,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            paatoksen_laji,
+            paatos_ja_perustelut,
+            lainkohdat_joihin_paatos_perustuu,
+            paatoksen_voimassaolo: None,
+            kuuleminen,
+            muiden_henkiloiden_kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku,
+            lisatiedot: None,
+            liiteluettelo: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Pyynnön esittäjä (sv: Den som framställer begäran)
 ///
 /// JSON `pyynnon_esittaja`: esitystapa Otsikko.
@@ -26749,6 +38329,17 @@ pub struct PyynnonEsittaja {
     /// JSON `vanhempana_itseaan_pitava_henkilo`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempana_itseaan_pitava_henkilo: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PyynnonEsittaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            viisitoista_vuotta_tayttanyt_lapsi: None,
+            lapsen_synnyttanyt_aiti: None,
+            vanhempana_itseaan_pitava_henkilo: None,
+        }
+    }
 }
 /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
 ///
@@ -26810,6 +38401,27 @@ pub struct PaatoksenPerusteJaPerustelutX3E8C {
         sosmeta_types::PartialDate,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatoksenPerusteJaPerustelutX3E8C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        tarkemmat_perustelut: String,
+        paatospaivamaara: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            paatos_tehdaan: None,
+            riittavasti_tietoja: None,
+            lapsesta_on_mahdollista_saada_nayte: None,
+            hedelmoityshoito: None,
+            aidin_pyynto: None,
+            lapsen_mielipide_on_selvitetty: None,
+            tarkemmat_perustelut,
+            paatospaivamaara,
+            paatos_annettu_henkilokohtaisesti_paivamaara: None,
+            paatos_lahetetty_saantitodistuksella_paivamaara: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -26833,6 +38445,21 @@ pub struct YhteystiedotX94E3 {
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
     pub sahkopostiosoite: String,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteystiedotX94E3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        osoite: Vec<OsoiteX6FDC>,
+        puhelinnumero: String,
+        sahkopostiosoite: String,
+    ) -> Self {
+        Self {
+            osoite,
+            puhelinnumero,
+            sahkopostiosoite,
+        }
+    }
+}
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: pakollinen.
@@ -26850,6 +38477,16 @@ pub struct OrganisaatioX778C {
     ///
     /// JSON `yhteystiedot`: pakollinen.
     pub yhteystiedot: YhteystiedotX94E3,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OrganisaatioX778C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String, yhteystiedot: YhteystiedotX94E3) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot,
+        }
+    }
 }
 /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
 ///
@@ -26872,6 +38509,21 @@ pub struct PaatoksenTehnytLastenvalvoja {
     ///
     /// JSON `organisaatio`: pakollinen.
     pub organisaatio: OrganisaatioX778C,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatoksenTehnytLastenvalvoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        nimenselvennys: String,
+        organisaatio: OrganisaatioX778C,
+    ) -> Self {
+        Self {
+            allekirjoitus,
+            nimenselvennys,
+            organisaatio,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -26970,6 +38622,41 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX60CF {
     ///
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX60CF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        mahdollinen_toinen_vanhempi: Asiakas,
+        paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara: sosmeta_types::PartialDate,
+        ohje_yksi: OhjeYksiX26BE,
+        ohje_kaksi: OhjeKaksiXCDEE,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: None,
+            selvitettava_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            mahdollinen_toinen_vanhempi,
+            paatostunnus: None,
+            pyynnon_esittaja: None,
+            paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara,
+            paatoksen_peruste_ja_perustelut: None,
+            paatoksen_tehnyt_lastenvalvoja: None,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -27070,6 +38757,44 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitettava_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara: sosmeta_types::PartialDate,
+        paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+        ohje_yksi: OhjeYksiXEE9F,
+        ohje_kaksi: OhjeKaksiXDFEA,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: None,
+            selvitettava_vanhemmuus,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhempana_itseaan_pitava_henkilo: None,
+            paatostunnus: None,
+            pyynnon_esittaja: None,
+            paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara,
+            paatoksen_peruste_ja_perustelut: None,
+            paatoksen_tehnyt_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
 ///
 /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
@@ -27109,6 +38834,24 @@ pub struct PaatoksenPerusteJaPerustelut {
     pub paatos_lahetetty_saantitodistuksella_paivamaara: Option<
         sosmeta_types::PartialDate,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatoksenPerusteJaPerustelut {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatoksen_peruste: Vec<sosmeta_types::Code>,
+        tarkemmat_perustelut: String,
+        paatospaivamaara: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            paatoksen_peruste,
+            lapsen_mielipide_on_selvitetty: None,
+            tarkemmat_perustelut,
+            paatospaivamaara,
+            paatos_annettu_henkilokohtaisesti_paivamaara: None,
+            paatos_lahetetty_saantitodistuksella_paivamaara: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -27234,6 +38977,45 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX3644 {
     ///
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX3644 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        ohje_yksi: OhjeYksiXD8E9,
+        ohje_kaksi: OhjeKaksiX4513,
+        ohje_kolme: OhjeKolmeX84D0,
+        ohje_nelja: OhjeNeljaXB9F7,
+        ohje_viisi: OhjeViisi,
+        ohje_kuusi: OhjeKaksiXCDEE,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: None,
+            selvitetty_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            mahdollinen_toinen_vanhempi_jos_tiedossa: None,
+            paatostunnus: None,
+            paatoksen_peruste_ja_perustelut: None,
+            paatoksen_tehnyt_lastenvalvoja: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            ohje_viisi,
+            ohje_kuusi,
+            lue_lisaa,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
@@ -27362,6 +39144,50 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisesta {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PaatosVanhemmuudenSelvittamisenKeskeyttamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitetty_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+        ohje_yksi: OhjeYksiX2ABB,
+        ohje_kaksi: OhjeKaksiX394C,
+        ohje_kolme: OhjeKolmeX5499,
+        ohje_nelja: OhjeKolmeX84D0,
+        ohje_viisi: OhjeNeljaXB9F7,
+        ohje_kuusi: OhjeKuusi,
+        ohje_seitseman: OhjeKaksiXDFEA,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: None,
+            selvitetty_vanhemmuus,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            mahdollinen_toinen_vanhempi_jos_tiedossa: None,
+            paatostunnus: None,
+            paatoksen_peruste_ja_perustelut: None,
+            paatoksen_tehnyt_lastenvalvoja,
+            allekirjoitus,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            ohje_viisi,
+            ohje_kuusi,
+            ohje_seitseman,
+            lue_lisaa,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `3fd2a293c2dc7d2b`, shared by 1 element(s) of the release.
@@ -27402,6 +39228,21 @@ pub struct RajoitusX3FD2 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX3FD2 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            kuvaus: None,
+            rajoitettu_henkilo: None,
+            perustelu: None,
+            vaikutus_asiakassuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -27458,6 +39299,31 @@ pub struct PaatosXF215 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosXF215 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös yhteydenpidon rajoittamisen lopettamisesta (sv: Beslut om upphörande av begränsning av kontakterna)
 ///
 /// Shape `902993faf840e546`, shared by 1 element(s) of the release.
@@ -27487,6 +39353,23 @@ pub struct PaatosYhteydenpidonRajoittamisenLopettamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosYhteydenpidonRajoittamisenLopettamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosXF215,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Rajoitus (sv: Begränsning)
 ///
@@ -27526,6 +39409,21 @@ pub struct RajoitusX3006 {
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminen>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoitusX3006 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            kuvaus: None,
+            rajoitettu_henkilo: None,
+            perustelu: None,
+            vaikutus_asiakassuunnitelmaan: None,
+            asiakkaan_kuuleminen: None,
+            muiden_henkiloiden_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -27582,6 +39480,31 @@ pub struct PaatosX33C2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosX33C2 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Päätös yhteydenpidon rajoittamisesta (sv: Beslut om begränsning av kontakterna)
 ///
 /// Shape `828935cd450683df`, shared by 1 element(s) of the release.
@@ -27606,6 +39529,22 @@ pub struct PaatosYhteydenpidonRajoittamisesta {
     ///
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaatosYhteydenpidonRajoittamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosX33C2,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
 }
 /// Alkoholin käyttö (sv: Användning av alkohol)
 ///
@@ -27665,6 +39604,24 @@ pub struct AlkoholinKaytto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl AlkoholinKaytto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kayttotiheys: None,
+            ensimmaisen_kysymyksen_pisteet: None,
+            alkoholin_kayttomaara_yhdella_kayttokerralla: None,
+            toisen_kysymyksen_pisteet: None,
+            kuusi_alkoholiannosta_yhdella_kayttokerralla: None,
+            kolmannen_kysymyksen_pisteet: None,
+            audit_cn_tulos: None,
+            audit_cn_sanallinen_tulos: None,
+            ensikokeilu: None,
+            kayton_kuvaus: None,
+        }
+    }
+}
 /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
 ///
 /// JSON `muiden_paihteiden_kaytto`: toistuva.
@@ -27695,6 +39652,18 @@ pub struct MuidenPaihteidenKaytto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl MuidenPaihteidenKaytto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paihde: None,
+            kayttotiheys: None,
+            ensikokeilu: None,
+            kayton_kuvaus: None,
+        }
+    }
+}
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
 /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
@@ -27712,6 +39681,16 @@ pub struct PaihteidenKayttoX2365 {
     /// JSON `muiden_paihteiden_kaytto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_paihteiden_kaytto: Option<Vec<MuidenPaihteidenKaytto>>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihteidenKayttoX2365 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alkoholin_kaytto: None,
+            muiden_paihteiden_kaytto: None,
+        }
+    }
 }
 /// Päihde- ja riippuvuustyön erityisten palvelujen asiakassuunnitelma (sv: Klientplan vid särskild service inom arbetet med missbruk och beroende)
 ///
@@ -27878,6 +39857,43 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            paihteiden_kaytto: None,
+            muut_riippuvuudet: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_tuen_tarpeesta: None,
+            ammattihenkilon_arvio_tuen_tarpeesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            sovittujen_kayntien_tai_tapaamisten_toteutuminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            muut_asiat: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            asiakkaalle_on_anne_selvitys_vaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Päihde- ja riippuvuustyön erityisten palvelujen asiakassuunnitelma (sv: Klientplan vid särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `d1733f8226fb95ac`, shared by 1 element(s) of the release.
@@ -28043,6 +40059,43 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXD173 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXD173 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            paihteiden_kaytto: None,
+            muut_riippuvuudet: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_tuen_tarpeesta: None,
+            ammattihenkilon_arvio_tuen_tarpeesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            sovittujen_kayntien_tai_tapaamisten_toteutuminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            muut_asiat: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            asiakkaalle_on_anne_selvitys_vaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Palveluun ohjaaja (sv: Servicehandledare)
 ///
 /// Shape `842e19a694928906`, shared by 1 element(s) of the release.
@@ -28060,6 +40113,13 @@ pub struct PalveluunOhjaaja {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PalveluunOhjaaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { taho: None, kuvaus: None }
+    }
 }
 /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
 ///
@@ -28092,6 +40152,22 @@ pub struct AsianVireilletuloaKoskevatTiedotX557E {
     /// Palveluun ohjaaja (sv: Servicehandledare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluun_ohjaaja: Option<PalveluunOhjaaja>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl AsianVireilletuloaKoskevatTiedotX557E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vireilletulon_syyt: Vec<sosmeta_types::Code>,
+        vireilletulopaiva: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            vireilletulon_tapa: None,
+            vireilletulon_syyt,
+            vireilletulon_syyn_tarkempi_kuvaus: None,
+            vireilletulopaiva,
+            palveluun_ohjaaja: None,
+        }
+    }
 }
 /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
 ///
@@ -28140,6 +40216,21 @@ pub struct AikaisemmatJaNykyisetPalvelut {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl AikaisemmatJaNykyisetPalvelut {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            aiemmat_paihdehuollon_kontaktit: None,
+            hoito_huumeiden_takia: None,
+            oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia: None,
+            hoito_laheisen_riippuvuuden_takia: None,
+            hoito_muusta_syysta: None,
+            palveluuntuloika: None,
+            kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
@@ -28165,6 +40256,17 @@ pub struct AsuminenXD9A9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asumistilanteesta: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl AsuminenXD9A9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asumistilanne: None,
+            asuminen_toisen_aikuisen_kanssa: None,
+            kuvaus_asumistilanteesta: None,
+        }
+    }
+}
 /// Koulutus (sv: Utbildning)
 ///
 /// JSON `koulutus`: esitystapa Otsikko.
@@ -28185,6 +40287,16 @@ pub struct KoulutusX771C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_koulutuksesta_seka_valmistumisvuosi: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl KoulutusX771C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ylin_loppuun_suoritettu_koulutus: None,
+            kuvaus_koulutuksesta_seka_valmistumisvuosi: None,
+        }
+    }
+}
 /// Työllisyystilanne (sv: Sysselsättningsläge)
 ///
 /// JSON `tyollisyystilanne`: esitystapa Otsikko.
@@ -28204,6 +40316,16 @@ pub struct Tyollisyystilanne {
     /// JSON `kuvaus_tyollisyystilanteesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tyollisyystilanteesta: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl Tyollisyystilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyovoimaan_kuuluminen: None,
+            kuvaus_tyollisyystilanteesta: None,
+        }
+    }
 }
 /// Alkoholin käyttö (sv: Användning av alkohol)
 ///
@@ -28273,6 +40395,26 @@ pub struct AlkoholinKayttoX0AD0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl AlkoholinKayttoX0AD0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kayttotiheys: None,
+            ensimmaisen_kysymyksen_pisteet: None,
+            alkoholin_kayttomaara_yhdella_kayttokerralla: None,
+            toisen_kysymyksen_pisteet: None,
+            kuusi_alkoholiannosta_yhdella_kayttokerralla: None,
+            kolmannen_kysymyksen_pisteet: None,
+            audit_cn_tulos: None,
+            audit_cn_sanallinen_tulos: None,
+            alkoholin_pitkittynyt_kaytto: None,
+            saannollinen_kaytto: None,
+            ensikokeilu: None,
+            kayton_kuvaus: None,
+        }
+    }
+}
 /// Päihdekohtainen käyttö (sv: Berusningsmedelsspecifik användning)
 ///
 /// JSON `paihdekohtainen_kaytto`: toistuva.
@@ -28313,6 +40455,20 @@ pub struct PaihdekohtainenKaytto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihdekohtainenKaytto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paihde: None,
+            kayttotapa: None,
+            kayttotiheys: None,
+            saannollinen_kaytto: None,
+            ensikokeilu: None,
+            kayton_kuvaus: None,
+        }
+    }
+}
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
 /// Shape `2c712fae711b4398`, shared by 1 element(s) of the release.
@@ -28331,6 +40487,16 @@ pub struct PaihteidenKayttoX2C71 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suonensisaisten_huumausaineiden_kayton_aloitusika: Option<sosmeta_types::Number>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihteidenKayttoX2C71 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paihdekohtainen_kaytto: None,
+            suonensisaisten_huumausaineiden_kayton_aloitusika: None,
+        }
+    }
+}
 /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
 ///
 /// JSON `muiden_paihteiden_kaytto`: esitystapa Otsikko.
@@ -28348,6 +40514,16 @@ pub struct MuidenPaihteidenKayttoXC45D {
     /// Päihteiden käyttö (sv: Användning av berusningsmedel)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX2C71>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl MuidenPaihteidenKayttoXC45D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            huumeiden_kaytto: None,
+            paihteiden_kaytto: None,
+        }
+    }
 }
 /// Kahden tai useamman päihteen yhtäaikainen käyttö (sv: Användning av två eller flera berusningsmedel samtidigt)
 ///
@@ -28371,6 +40547,17 @@ pub struct KahdenTaiUseammanPaihteenYhtaaikainenKaytto {
     /// JSON `sekakayton_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sekakayton_kuvaus: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl KahdenTaiUseammanPaihteenYhtaaikainenKaytto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sekakaytto: None,
+            sekakayton_luonne: None,
+            sekakayton_kuvaus: None,
+        }
+    }
 }
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
@@ -28399,6 +40586,18 @@ pub struct PaihteidenKayttoX070A {
     /// JSON `paihteeton_aika`: esitystapa Numero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteeton_aika: Option<sosmeta_types::Number>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihteidenKayttoX070A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alkoholin_kaytto: None,
+            muiden_paihteiden_kaytto: None,
+            kahden_tai_useamman_paihteen_yhtaaikainen_kaytto: None,
+            paihteeton_aika: None,
+        }
+    }
 }
 /// Vanhemmuus ja päihteet (sv: Föräldraskap och berusningsmedel)
 ///
@@ -28434,6 +40633,19 @@ pub struct VanhemmuusJaPaihteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkaana_oleva_lapsi: Option<Vec<Yhteyshenkilo>>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl VanhemmuusJaPaihteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(onko_sinulla_omia_lapsia: sosmeta_types::Code) -> Self {
+        Self {
+            onko_sinulla_omia_lapsia,
+            asutko_alaikaisten_lastesi_kanssa: None,
+            paihteiden_kayton_vaikutus_vanhemmuuteen: None,
+            oletko_lastensuojelun_tukitoimien_piirissa: None,
+            lastensuojelun_asiakkaana_oleva_lapsi: None,
+        }
+    }
+}
 /// Muut riippuvuudet (sv: Övriga beroenden)
 ///
 /// JSON `muut_riippuvuudet`: toistuva.
@@ -28453,6 +40665,16 @@ pub struct MuutRiippuvuudet {
     /// JSON `riippuvuuden_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riippuvuuden_kuvaus: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl MuutRiippuvuudet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            riippuvuus: None,
+            riippuvuuden_kuvaus: None,
+        }
+    }
 }
 /// Läheisten päihteiden käyttö (sv: Användning av berusningsmedel hos närstående)
 ///
@@ -28479,6 +40701,17 @@ pub struct LaheistenPaihteidenKaytto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl LaheistenPaihteidenKaytto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paihteiden_kaytto_ystavapiirissa: None,
+            paihteiden_kaytto_perheessa: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
 ///
 /// Shape `609091614d06cb6b`, shared by 2 element(s) of the release.
@@ -28491,6 +40724,13 @@ pub struct FyysinenTerveydentila {
     /// JSON `koettu_terveydentila`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koettu_terveydentila: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl FyysinenTerveydentila {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { koettu_terveydentila: None }
+    }
 }
 /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
 ///
@@ -28515,6 +40755,17 @@ pub struct FyysinenTerveydentilaX8C57 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tupakointi_tai_muu_nikotiinin_kaytto: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl FyysinenTerveydentilaX8C57 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            fyysinen_terveydentila: None,
+            kuvaus_fyysisesta_terveydentilasta: None,
+            tupakointi_tai_muu_nikotiinin_kaytto: None,
+        }
+    }
+}
 /// Mieliala (sv: Sinnesstämning)
 ///
 /// Shape `6f43a83d70efcbf1`, shared by 1 element(s) of the release.
@@ -28532,6 +40783,16 @@ pub struct Mieliala {
     /// JSON `mielenkiinnon_puute_tai_haluttomuus`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielenkiinnon_puute_tai_haluttomuus: Option<bool>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl Mieliala {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alakulo_masentuneisuus_tai_toivottomuus: None,
+            mielenkiinnon_puute_tai_haluttomuus: None,
+        }
+    }
 }
 /// Psyykkinen terveydentila (sv: Psykiskt hälsotillstånd)
 ///
@@ -28554,6 +40815,17 @@ pub struct PsyykkinenTerveydentila {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PsyykkinenTerveydentila {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            psyykkinen_terveydentila: None,
+            mieliala: None,
+            kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta: None,
+        }
+    }
+}
 /// Terveyshaitat ja itsehoito (sv: Hälsoolägenheter och egenvård)
 ///
 /// Shape `5e319eef041d899d`, shared by 1 element(s) of the release.
@@ -28571,6 +40843,16 @@ pub struct TerveyshaitatJaItsehoito {
     /// JSON `itsehoito`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub itsehoito: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl TerveyshaitatJaItsehoito {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            huolenaihe: None,
+            itsehoito: None,
+        }
+    }
 }
 /// Terveydentila (sv: Hälsotillstånd)
 ///
@@ -28600,6 +40882,18 @@ pub struct TerveydentilaX051B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl TerveydentilaX051B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            fyysinen_terveydentila: None,
+            psyykkinen_terveydentila: None,
+            terveyshaitat_ja_itsehoito: None,
+            toimintakyky: None,
+        }
+    }
+}
 /// Yksinäisyyden kokemus (sv: Upplevelse av ensamhet)
 ///
 /// Shape `c8734fe12b25868b`, shared by 1 element(s) of the release.
@@ -28617,6 +40911,16 @@ pub struct YksinaisyydenKokemus {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl YksinaisyydenKokemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksinaisyys: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Sosiaaliset suhteet (sv: Sociala relationer)
 ///
@@ -28636,6 +40940,16 @@ pub struct SosiaalisetSuhteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminen>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl SosiaalisetSuhteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus_sosiaalisista_suhteista: None,
+            laheisverkoston_kartoittaminen: None,
+        }
+    }
+}
 /// Arkielämä (sv: Vardagsliv)
 ///
 /// Shape `d72d0ac1d6e03a1e`, shared by 1 element(s) of the release.
@@ -28654,6 +40968,16 @@ pub struct Arkielama {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_suoriutumisesta: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl Arkielama {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suoriutuminen: None,
+            kuvaus_suoriutumisesta: None,
+        }
+    }
+}
 /// Ryhmätilanteet (sv: Gruppsituationer)
 ///
 /// Shape `406944c346136fb7`, shared by 1 element(s) of the release.
@@ -28671,6 +40995,16 @@ pub struct Ryhmatilanteet {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl Ryhmatilanteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ryhmatilanteet: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Päihde- ja riippuvuustyön erityisten palvelujen palvelutarpeen arvio (sv: bedömning av servicebehovet vid särskild service inom arbetet med missbruk och beroende)
 ///
@@ -28817,6 +41151,42 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            asuminen: None,
+            kotoutuminen: None,
+            koulutus: None,
+            tyollisyystilanne: None,
+            taloudellinen_tilanne: None,
+            paihteiden_kaytto: None,
+            vanhemmuus_ja_paihteet: None,
+            muut_riippuvuudet: None,
+            laheisten_paihteiden_kaytto: None,
+            paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat: None,
+            terveydentila: None,
+            yksinaisyyden_kokemus: None,
+            sosiaaliset_suhteet: None,
+            arkielama: None,
+            ryhmatilanteet: None,
+            vakivallan_kokemukset: None,
+            vahvuudet_ja_voimavarat: None,
+            muut_olennaiset_arviointitiedot: None,
+            asiakkaan_muutosvalmius: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Suunnitelma
 ///
 /// Shape `0e2b697731758f9f`, shared by 1 element(s) of the release.
@@ -28912,6 +41282,32 @@ pub struct SuunnitelmaX0E2B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl SuunnitelmaX0E2B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code) -> Self {
+        Self {
+            sosiaalipalvelu_jota_suunnitelma_koskee,
+            sosiaalipalvelun_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            kokemukset_palvelusta: None,
+            kayntien_toteutuminen: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            annettavan_palvelun_sisalto_ja_toteutus: None,
+            muut_asiat: None,
+            palvelun_vastuuhenkilo: None,
+            sovitut_jatkotoimet: None,
+            asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Päihde- ja riippuvuustyön erityisten palvelujen toteuttamissuunnitelma (sv: Genomförandeplan för särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `e38568feb34a22cf`, shared by 1 element(s) of the release.
@@ -28942,6 +41338,19 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelma {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasX4807>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            suunnitelma: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Adoptoiva vanhempi
 ///
@@ -28981,6 +41390,25 @@ pub struct AdoptoivaVanhempi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<Edunvalvontatiedot>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptoivaVanhempi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            ammatti: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            edunvalvontatiedot: None,
+        }
+    }
+}
 /// Asiakkaat
 ///
 /// JSON `asiakkaat`: esitystapa Otsikko.
@@ -28998,6 +41426,19 @@ pub struct Asiakkaat {
     ///
     /// JSON `lahivanhempi`: pakollinen.
     pub lahivanhempi: AdoptoivaVanhempi,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Asiakkaat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        adoptoiva_vanhempi: AdoptoivaVanhempi,
+        lahivanhempi: AdoptoivaVanhempi,
+    ) -> Self {
+        Self {
+            adoptoiva_vanhempi,
+            lahivanhempi,
+        }
+    }
 }
 /// Adoptoitava lapsi
 ///
@@ -29024,6 +41465,22 @@ pub struct AdoptoitavaLapsi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymatiedot: Option<SyntymatiedotXD46A>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AdoptoitavaLapsi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            syntymatiedot: None,
+        }
+    }
+}
 /// Lapsensa adoptoitavaksi antava vanhempi
 ///
 /// Shape `f6f1567fe99929d6`, shared by 1 element(s) of the release.
@@ -29047,6 +41504,18 @@ pub struct LapsensaAdoptoitavaksiAntavaVanhempi {
     /// Yhteystiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsensaAdoptoitavaksiAntavaVanhempi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Lapsen sisarussuhteet
 ///
@@ -29072,6 +41541,17 @@ pub struct LapsenSisarussuhteet {
     /// JSON `adoptoivan_vanhemman_lapset`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptoivan_vanhemman_lapset: Option<String>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsenSisarussuhteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            nykyisessa_perheessa_asuvat_sisarukset: None,
+            muualla_asuvat_sisarukset: None,
+            adoptoivan_vanhemman_lapset: None,
+        }
+    }
 }
 /// Perheen sisäisen adoption osapuolten taustaselvitys
 ///
@@ -29163,6 +41643,35 @@ pub struct PerheenSisaisenAdoptionOsapuoltenTaustaselvitys {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl PerheenSisaisenAdoptionOsapuoltenTaustaselvitys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        adoptoitava_lapsi: AdoptoitavaLapsi,
+        laatija: Vec<Yhteyshenkilo>,
+    ) -> Self {
+        Self {
+            asiakkaat: None,
+            adoptoitava_lapsi,
+            lapsensa_adoptoitavaksi_antava_vanhempi: None,
+            isyyden_vahvistaminen: None,
+            lapsen_sisarussuhteet: None,
+            adoptoivan_vanhemman_terveydentila: None,
+            paihteiden_kaytto: None,
+            miksi_haluatte_adoptoida_puolisonne_lapsen: None,
+            adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus: None,
+            vanhemman_ja_lapsen_suhde: None,
+            lapsen_tietoisuus_asiasta: None,
+            yhteydenpito: None,
+            toisen_biologisen_vanhemman_tietoisuus_asiasta: None,
+            rikostausta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Perhetyön suunnitelma (sv: Plan för familjearbetet)
 ///
@@ -29280,6 +41789,36 @@ pub struct PerhetyonSuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "perhetyon"))]
+impl PerhetyonSuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            perhetyon_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            samassa_taloudessa_asuvat_henkilot: None,
+            laheiset_ja_viranomaiset_joihin_saa_olla_yhteydessa: None,
+            muut_perhetyon_kannalta_oleelliset_laheiset_ja_muu_verkosto: None,
+            muut_perhetyon_kannalta_oleelliset_asiat: None,
+            kuvaus_perheen_tilanteesta: None,
+            vahvuudet_ja_voimavarat: None,
+            kokemukset_palvelusta: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            perhetyon_sisalto_ja_toteutus: None,
+            perhetyon_vastuuhenkilo: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
 ///
 /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
@@ -29299,6 +41838,16 @@ pub struct TutkimustulosOnAnnettuTiedoksiX62A9 {
     /// JSON `lapsen_toiselle_vanhemmalle_paivamaara`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toiselle_vanhemmalle_paivamaara: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkimustulosOnAnnettuTiedoksiX62A9 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttaneelle_aidille_paivamaara: None,
+            lapsen_toiselle_vanhemmalle_paivamaara: None,
+        }
+    }
 }
 /// Edellä mainituista henkilöistä tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller ovan nämnda personer är)
 ///
@@ -29324,6 +41873,17 @@ pub struct EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTu
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<TutkimustulosOnAnnettuTiedoksiX62A9>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa: None,
+            poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa: None,
+            tutkimustulos_on_annettu_tiedoksi: None,
+        }
+    }
 }
 /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
 ///
@@ -29355,6 +41915,18 @@ pub struct TutkimustulosOnAnnettuTiedoksi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_jos_tarpeen_paivamaara: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TutkimustulosOnAnnettuTiedoksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttaneelle_aidille_paivamaara: None,
+            lapsen_toiselle_vanhemmalle_paivamaara: None,
+            tunnustajalle_paivamaara: None,
+            lapselle_jos_tarpeen_paivamaara: None,
+        }
+    }
+}
 /// Lapsesta, synnyttäneestä äidistä ja isyyden tunnustajasta tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller barnet, den mor som har fött barnet och den som har erkänt eller erkänner faderskapet är)
 ///
 /// JSON `lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on`: esitystapa Otsikko.
@@ -29379,6 +41951,17 @@ pub struct LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneet
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<TutkimustulosOnAnnettuTiedoksi>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            myonteinen_tunnustaja_on_lapsen_biologinen_isa: None,
+            poissuljenta: None,
+            tutkimustulos_on_annettu_tiedoksi: None,
+        }
+    }
 }
 /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija. (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet.)
 ///
@@ -29409,6 +41992,25 @@ pub struct LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvitt
     ///
     /// JSON `organisaatio`: pakollinen.
     pub organisaatio: Organisaatio,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        allekirjoitus: String,
+        nimenselvennys: String,
+        paivamaara: sosmeta_types::PartialDate,
+        puhelinnumero: String,
+        organisaatio: Organisaatio,
+    ) -> Self {
+        Self {
+            allekirjoitus,
+            nimenselvennys,
+            paivamaara,
+            puhelinnumero,
+            organisaatio,
+        }
+    }
 }
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
@@ -29453,6 +42055,29 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetX1146 {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittamispoytakirjanLiitteetX1146 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        neuvotteluasiakirja: bool,
+        neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
+        vanhempien_neuvotteluasiakirja: bool,
+        lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: bool,
+        oikeusgeneettisen_isyystutkimuksen_lausunto: bool,
+        lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: bool,
+    ) -> Self {
+        Self {
+            neuvotteluasiakirja,
+            neuvotteluasiakirjojen_lukumaara,
+            vanhempien_neuvotteluasiakirja,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi,
+            oikeusgeneettisen_isyystutkimuksen_lausunto,
+            lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 /// Pöytäkirja avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhemmuuden  selvittämisestä (sv: Protokoll över utredning av föräldraskap till ett barn som har fötts under äktenskap eller som erkänts under graviditeten)
 ///
@@ -29548,6 +42173,37 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
         VanhemmuudenSelvittamispoytakirjanLiitteetX1146,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXB97B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        lapsen_toinen_vanhempi: Asiakas,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: None,
+            selvitetty_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            lapsen_toinen_vanhempi,
+            vanhemmuuden_selvittamisen_alkaminen_pyynnosta: None,
+            edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on: None,
+            vanhemmuuden_selvittamisen_alkaminen: None,
+            vanhemmuuden_tunnustaja: None,
+            lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on: None,
+            lisatiedot: None,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: None,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: None,
+        }
+    }
+}
 /// Vanhemmuuden selvittäminen lapsen synnyttäneen äidin ja toisen vanhemman pyynnöstä ennen kuin kuusi kuukautta oli kulunut lapsen syntymästä (sv: Föräldraskapsutredning på begäran av den mor som har fött barnet och den andra föräldern inom sex månader från barnets födelse)
 ///
 /// JSON `vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta`: esitystapa Otsikko.
@@ -29572,6 +42228,17 @@ pub struct VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyyn
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<TutkimustulosOnAnnettuTiedoksiX62A9>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhemmuuden_selvittamisen_alkaminen_pyynnosta: None,
+            oikeusgeneettisen_vanhemmuustutkimuksen_tulos: None,
+            tutkimustulos_on_annettu_tiedoksi: None,
+        }
+    }
 }
 /// Vanhemmuuden selvittäminen toisen henkilön tunnustamisen perusteella (sv: Föräldraskapsutredning på grund av en annan persons erkännande)
 ///
@@ -29605,6 +42272,19 @@ pub struct VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella {
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhemmuuden_selvittamisen_alkaminen: None,
+            vanhemmuuden_tunnustaja: None,
+            oikeusgeneettisen_vanhemmuustutkimuksen_tulos: None,
+            tutkimustulos_on_annettu_tiedoksi: None,
+            oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen: None,
+        }
+    }
 }
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
@@ -29653,6 +42333,25 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4 {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        neuvotteluasiakirja: bool,
+        neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
+    ) -> Self {
+        Self {
+            neuvotteluasiakirja,
+            neuvotteluasiakirjojen_lukumaara,
+            vanhempien_neuvotteluasiakirja: None,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: None,
+            oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: None,
+            lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: None,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 /// Pöytäkirja avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhemmuuden  selvittämisestä (sv: Protokoll över utredning av föräldraskap till ett barn som har fötts under äktenskap eller som erkänts under graviditeten)
 ///
@@ -29740,6 +42439,39 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
         VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitetty_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        lapsen_toinen_vanhempi: Asiakas,
+        lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: None,
+            selvitetty_vanhemmuus,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            lapsen_toinen_vanhempi,
+            vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta: None,
+            vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella: None,
+            lisatiedot: None,
+            paivamaara: None,
+            lastenvalvoja,
+            allekirjoitus,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: None,
+        }
+    }
+}
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva, pakollinen.
@@ -29779,6 +42511,28 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet {
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<Yhteyshenkilo>>,
+}
+#[cfg(any(feature = "perheryhmakotitoiminnan"))]
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        ajankohta: sosmeta_types::Instant,
+        perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: sosmeta_types::Code,
+        kuvaus: String,
+        perustelu: String,
+        paatoksentekija: Yhteyshenkilo,
+        rajoitustoimenpiteen_suorittaja: Vec<Yhteyshenkilo>,
+    ) -> Self {
+        Self {
+            ajankohta,
+            perheryhmakotitoiminnan_rajoitustoimenpiteen_laji,
+            kuvaus,
+            perustelu,
+            paatoksentekija,
+            rajoitustoimenpiteen_suorittaja,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+        }
+    }
 }
 /// Pöytäkirja rajoituksesta perheryhmäkotitoiminnassa (sv: Protokoll om begränsning inom familjegrupphemsverksamheten)
 ///
@@ -29830,6 +42584,33 @@ pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassa {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "perheryhmakotitoiminnan"))]
+impl PoytakirjaRajoituksestaPerheryhmakotitoiminnassa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        yksikko: sosmeta_types::Code,
+        asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Vec<
+            AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        >,
+        jakelu: String,
+        paivamaara: sosmeta_types::PartialDate,
+        laatija: Laatija,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            asiakas,
+            yksikko,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet,
+            jakelu,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Selvittämisen syy (sv: Motivet för utredningen)"] #[doc = " "] #[doc =
     " JSON `selvittamisen_syy`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -29875,6 +42656,20 @@ pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta {
     /// JSON `vanhemmuus`: esitystapa Koodi, pakollinen.
     pub vanhemmuus: sosmeta_types::Code,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: Asiakas, vanhemmuus: sosmeta_types::Code) -> Self {
+        Self {
+            yksityishenkilo,
+            oikeusgeneettinen_vanhemmuustutkimus_tehty: None,
+            tutkimustulos: None,
+            tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: None,
+            tutkimustulos_on_annettu_tiedoksi_lapselle: None,
+            vanhemmuus,
+        }
+    }
+}
 /// Kuolleen henkilön äitiyden vahvistaminen (sv: Fastställande av en avliden persons moderskap)
 ///
 /// JSON `kuolleen_henkilon_aitiyden_vahvistaminen`: esitystapa Otsikko.
@@ -29914,6 +42709,20 @@ pub struct KuolleenHenkilonAitiydenVahvistaminen {
     /// JSON `asiaa_kasitteleva_karajaoikeus`: esitystapa Nimi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaa_kasitteleva_karajaoikeus: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuolleenHenkilonAitiydenVahvistaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: None,
+            kuollut_henkilo: None,
+            yksi_tai_useampi_oikeudenomistaja: None,
+            taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: None,
+            haastehakemuksen_toimittamispaivamaara: None,
+            asiaa_kasitteleva_karajaoikeus: None,
+        }
+    }
 }
 /// Äitiyden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över moderskapsutredningen)
 ///
@@ -29966,6 +42775,27 @@ pub struct AitiydenSelvittamispoytakirjanLiitteet {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AitiydenSelvittamispoytakirjanLiitteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        neuvotteluasiakirja: bool,
+        neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
+        oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: bool,
+    ) -> Self {
+        Self {
+            neuvotteluasiakirja,
+            neuvotteluasiakirjojen_lukumaara,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: None,
+            oikeusgeneettisen_vanhemmuustutkimuksen_lausunto,
+            yhteenveto_vainajan_oikeudenomistajista: None,
+            oikeudenomistajan_suostumus: None,
+            suostumusten_lukumaara: None,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Oikeus saada tieto (sv: Rätt att ta del)"] #[doc = " "] #[doc =
@@ -30058,6 +42888,39 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        selvittamisen_syy: SelvittamisenSyy,
+        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+        oikeus_saada_tieto: OikeusSaadaTieto,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: None,
+            asiakas,
+            lapsi,
+            selvittamisen_syy,
+            aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta: None,
+            kuolleen_henkilon_aitiyden_vahvistaminen: None,
+            lisatiedot: None,
+            paivamaara: None,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+            allekirjoitus,
+            aitiyden_selvittamispoytakirjan_liitteet: None,
+            oikeus_saada_tieto,
+            lue_lisaa,
+        }
+    }
+}
 /// Vanhemmuuden selvittäminen alkoi (sv: Föräldraskapsutredningen inleddes)
 ///
 /// JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Otsikko.
@@ -30077,6 +42940,16 @@ pub struct VanhemmuudenSelvittaminenAlkoi {
     /// JSON `kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittaminenAlkoi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kun_lastenvalvoja_sai_tiedon: None,
+            kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen: None,
+        }
+    }
 }
 /// Henkilö (sv: Person)
 ///
@@ -30128,6 +43001,22 @@ pub struct HenkiloX2800 {
     /// JSON `vanhemmuus`: esitystapa Koodi, pakollinen.
     pub vanhemmuus: sosmeta_types::Code,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HenkiloX2800 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: Asiakas, vanhemmuus: sosmeta_types::Code) -> Self {
+        Self {
+            yksityishenkilo,
+            oikeusgeneettinen_isyystutkimus_tehty: None,
+            myonteinen_tulos: None,
+            poissuljenta: None,
+            tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: None,
+            tutkimustulos_on_annettu_tiedoksi_henkilolle: None,
+            tutkimustulos_on_annettu_tiedoksi_lapselle: None,
+            vanhemmuus,
+        }
+    }
+}
 /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
 ///
 /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
@@ -30142,6 +43031,13 @@ pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta {
     /// JSON `henkilo`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub henkilo: Vec<HenkiloX2800>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(henkilo: Vec<HenkiloX2800>) -> Self {
+        Self { henkilo }
+    }
 }
 /// Vanhemmuuden tunnustaminen (sv: Erkännande av föräldraskap)
 ///
@@ -30176,6 +43072,19 @@ pub struct VanhemmuudenTunnustaminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaa_kasitteleva_karajaoikeus: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenTunnustaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            tunnustamispaivamaara: None,
+            vanhemmuutta_ei_ole_tunnustettu: None,
+            haastehakemuksen_toimittamispaivamaara: None,
+            asiaa_kasitteleva_karajaoikeus: None,
+        }
+    }
+}
 /// Kuolleen henkilön vanhemmuuden vahvistaminen (sv: Fastställande av en avliden persons föräldraskap)
 ///
 /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
@@ -30203,6 +43112,18 @@ pub struct KuolleenHenkilonVanhemmuudenVahvistaminen {
     /// JSON `taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuolleenHenkilonVanhemmuudenVahvistaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: None,
+            kuollut_henkilo: None,
+            yksi_tai_useampi_oikeudenomistaja: None,
+            taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: None,
+        }
+    }
 }
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
@@ -30259,6 +43180,35 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteet {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittamispoytakirjanLiitteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        neuvotteluasiakirja: bool,
+        neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
+        lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: bool,
+        tunnustamisasiakirja: bool,
+        oikeusgeneettisen_isyystutkimuksen_lausunto: bool,
+        lausuntojen_lukumaara: sosmeta_types::Number,
+        yhteenveto_vainajan_oikeudenomistajista: bool,
+        oikeudenomistajan_suostumus: bool,
+        suostumusten_lukumaara: sosmeta_types::Number,
+    ) -> Self {
+        Self {
+            neuvotteluasiakirja,
+            neuvotteluasiakirjojen_lukumaara,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi,
+            tunnustamisasiakirja,
+            oikeusgeneettisen_isyystutkimuksen_lausunto,
+            lausuntojen_lukumaara,
+            yhteenveto_vainajan_oikeudenomistajista,
+            oikeudenomistajan_suostumus,
+            suostumusten_lukumaara,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 /// Pöytäkirja vanhemmuuden selvittämisestä (sv: Protokoll över utredning av föräldraskap)
 ///
@@ -30363,6 +43313,40 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX6440 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PoytakirjaVanhemmuudenSelvittamisestaX6440 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        oikeus_saada_tieto: OikeusSaadaTieto,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: None,
+            selvitetty_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhemmuuden_selvittaminen_alkoi: None,
+            vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: None,
+            vanhemmuuden_tunnustaminen: None,
+            kuolleen_henkilon_vanhemmuuden_vahvistaminen: None,
+            haastehakemuksen_toimittamispaivamaara: None,
+            organisaatio: None,
+            lisatiedot: None,
+            lastenvalvoja: None,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: None,
+            oikeus_saada_tieto,
+            lue_lisaa,
+        }
+    }
+}
 /// Henkilö (sv: Person)
 ///
 /// JSON `henkilo`: toistuva, pakollinen.
@@ -30408,6 +43392,21 @@ pub struct HenkiloX9B88 {
     /// JSON `vanhemmuus`: esitystapa Koodi, pakollinen.
     pub vanhemmuus: sosmeta_types::Code,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HenkiloX9B88 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(yksityishenkilo: Asiakas, vanhemmuus: sosmeta_types::Code) -> Self {
+        Self {
+            yksityishenkilo,
+            oikeusgeneettinen_vanhemmuustutkimus_tehty: None,
+            tutkimustulos: None,
+            tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: None,
+            tutkimustulos_on_annettu_tiedoksi_henkilolle: None,
+            tutkimustulos_on_annettu_tiedoksi_lapselle: None,
+            vanhemmuus,
+        }
+    }
+}
 /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
 ///
 /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
@@ -30422,6 +43421,13 @@ pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXF481 {
     /// JSON `henkilo`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub henkilo: Vec<HenkiloX9B88>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXF481 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(henkilo: Vec<HenkiloX9B88>) -> Self {
+        Self { henkilo }
+    }
 }
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
@@ -30485,6 +43491,28 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        neuvotteluasiakirja: bool,
+        neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
+    ) -> Self {
+        Self {
+            neuvotteluasiakirja,
+            neuvotteluasiakirjojen_lukumaara,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: None,
+            tunnustamisasiakirja: None,
+            oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: None,
+            lausuntojen_lukumaara: None,
+            yhteenveto_vainajan_oikeudenomistajista: None,
+            oikeudenomistajan_suostumus: None,
+            suostumusten_lukumaara: None,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 /// Pöytäkirja vanhemmuuden selvittämisestä (sv: Protokoll över utredning av föräldraskap)
 ///
@@ -30586,6 +43614,43 @@ pub struct PoytakirjaVanhemmuudenSelvittamisesta {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl PoytakirjaVanhemmuudenSelvittamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitetty_vanhemmuus: sosmeta_types::Code,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+        oikeus_saada_tieto: OikeusSaadaTieto,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: None,
+            selvitetty_vanhemmuus,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhemmuuden_selvittaminen_alkoi: None,
+            vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: None,
+            vanhemmuuden_tunnustaminen: None,
+            kuolleen_henkilon_vanhemmuuden_vahvistaminen: None,
+            lisatiedot: None,
+            paivamaara: None,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+            allekirjoitus,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: None,
+            oikeus_saada_tieto,
+            lue_lisaa,
+        }
+    }
+}
 /// Elatusavun nostaja
 ///
 /// Shape `8c8713b79873178b`, shared by 1 element(s) of the release.
@@ -30596,6 +43661,13 @@ pub struct ElatusavunNostaja {
     /// Yksityishenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl ElatusavunNostaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yksityishenkilo: None }
+    }
 }
 /// Elatusavun määrä
 ///
@@ -30620,6 +43692,17 @@ pub struct ElatusavunMaaraXEA44 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuukausittainen_maksupaiva: Option<sosmeta_types::Number>,
 }
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl ElatusavunMaaraXEA44 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajanjakso: None,
+            maara_kuukaudessa: None,
+            kuukausittainen_maksupaiva: None,
+        }
+    }
+}
 /// Elatusapu
 ///
 /// Shape `a5c04f2cc7fce85a`, shared by 1 element(s) of the release.
@@ -30642,6 +43725,18 @@ pub struct Elatusapu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kertamaksuna_suoritettava_elatusapu: Option<KertamaksunaSuoritettavaElatusapu>,
 }
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl Elatusapu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            elatusavun_nostaja: None,
+            elatusavun_suorittaja: None,
+            elatusavun_maara: None,
+            kertamaksuna_suoritettava_elatusapu: None,
+        }
+    }
+}
 /// Sopimuksen sisältö
 ///
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
@@ -30659,6 +43754,16 @@ pub struct SopimuksenSisaltoX116E {
     /// JSON `sopimusteksti`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimusteksti: Option<String>,
+}
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl SopimuksenSisaltoX116E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            elatusapu: None,
+            sopimusteksti: None,
+        }
+    }
 }
 /// Puolison elatussopimus
 ///
@@ -30717,6 +43822,28 @@ pub struct PuolisonElatussopimus {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusX4386>,
 }
+#[cfg(any(feature = "puolison-elatusavun-turvaamisen"))]
+impl PuolisonElatussopimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        laatija: Laatija,
+        allekirjoitus: Vec<AllekirjoitusX4386>,
+    ) -> Self {
+        Self {
+            asiatunnus: None,
+            sopimuksen_asiakirjatunnus: None,
+            asiakas,
+            sopimuksen_sisalto: None,
+            todistaja: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Lapseen kohdistettu rajoitus (sv: Begränsning som riktats mot barnet)
 ///
 /// JSON `lapseen_kohdistettu_rajoitus`: toistuva.
@@ -30762,6 +43889,22 @@ pub struct LapseenKohdistettuRajoitus {
     /// JSON `toimenpiteeseen_osallistuneen_henkiloston_toiminta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimenpiteeseen_osallistuneen_henkiloston_toiminta: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapseenKohdistettuRajoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            ajanjakso: None,
+            rajoitustoimenpiteen_laji: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+            toimenpiteeseen_osallistuneen_henkiloston_toiminta: None,
+        }
+    }
 }
 /// Rajoituksen käytön arvio (sv: Bedömning av bruket av begränsning)
 ///
@@ -30819,6 +43962,24 @@ pub struct RajoituksenKaytonArvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl RajoituksenKaytonArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX4807, laatija: Laatija) -> Self {
+        Self {
+            asiakas,
+            sijaishuoltopaikka: None,
+            lapseen_kohdistettu_rajoitus: None,
+            lapsen_nakemys: None,
+            selvitys_lapselle: None,
+            kuvaus_selvityksen_antamisesta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `77cdbf06ed8e4431`, shared by 1 element(s) of the release.
@@ -30859,6 +44020,21 @@ pub struct RajoitusX77CD {
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FB>,
+}
+#[cfg(any(feature = "perheryhmakotitoiminnan"))]
+impl RajoitusX77CD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: None,
+            kuvaus: None,
+            perustelu: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteessa_lasnaoleva: None,
+            asiakkaan_kuuleminen: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -30907,6 +44083,29 @@ pub struct PaatosXB7E0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "perheryhmakotitoiminnan"))]
+impl PaatosXB7E0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            paatospaivamaara,
+            ratkaisu_ja_perustelut,
+            rajoitus: None,
+            ratkaisun_lakiperuste,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Rajoituspäätös perheryhmäkotitoiminnassa (sv: Beslut om begränsning inom familjegrupphemsverksamhet)
 ///
 /// Shape `88de3487a6cce711`, shared by 1 element(s) of the release.
@@ -30937,6 +44136,23 @@ pub struct RajoituspaatosPerheryhmakotitoiminnassa {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "perheryhmakotitoiminnan"))]
+impl RajoituspaatosPerheryhmakotitoiminnassa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        paatos: PaatosXB7E0,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            perheryhmakoti_jossa_rajoitus_on_tehty: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Voimassaolo
 ///
 /// Shape `0760ae74c25bd0c0`, shared by 1 element(s) of the release.
@@ -30950,6 +44166,13 @@ pub struct VoimassaoloX0760 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamisvuosi: Option<sosmeta_types::Number>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl VoimassaoloX0760 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { alkamisvuosi: None }
+    }
+}
 /// Parisuhdetiedot
 ///
 /// Shape `e8e8b382a7f40713`, shared by 1 element(s) of the release.
@@ -30960,6 +44183,13 @@ pub struct ParisuhdetiedotXE8E8 {
     /// Voimassaolo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloX0760>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl ParisuhdetiedotXE8E8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { voimassaolo: None }
+    }
 }
 /// Huollettava
 ///
@@ -30985,6 +44215,18 @@ pub struct Huollettava {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Huollettava {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            syntymaaika: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Huoltajuus
 ///
 /// JSON `huoltajuus`: toistuva.
@@ -30997,6 +44239,13 @@ pub struct HuoltajuusX73C3 {
     /// Huollettava
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huollettava: Option<Huollettava>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl HuoltajuusX73C3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { huollettava: None }
+    }
 }
 /// Lapsi
 ///
@@ -31021,6 +44270,17 @@ pub struct LapsiX3098 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
+#[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
+impl LapsiX3098 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            syntymaaika: None,
+        }
+    }
+}
 /// Lapsi-vanhempisuhteen tiedot
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
@@ -31035,6 +44295,13 @@ pub struct LapsiVanhempisuhteenTiedotXFB53 {
     /// JSON `lapsi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<Vec<LapsiX3098>>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl LapsiVanhempisuhteenTiedotXFB53 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lapsi: None }
+    }
 }
 /// Asiakas
 ///
@@ -31095,6 +44362,25 @@ pub struct AsiakasXA3AB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXFB53>>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AsiakasXA3AB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            ammatti: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+            parisuhdetiedot: None,
+            huoltajuus: None,
+            lapsi_vanhempisuhteen_tiedot: None,
+        }
+    }
+}
 /// Tapaamiset
 ///
 /// JSON `tapaamiset`: toistuva, pakollinen.
@@ -31116,6 +44402,21 @@ pub struct Tapaamiset {
     ///
     /// JSON `osallistujat`: esitystapa Teksti, pakollinen.
     pub osallistujat: String,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Tapaamiset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paivamaara: sosmeta_types::PartialDate,
+        paikka: String,
+        osallistujat: String,
+    ) -> Self {
+        Self {
+            paivamaara,
+            paikka,
+            osallistujat,
+        }
+    }
 }
 /// Kuvaus asian valmistelusta
 ///
@@ -31140,6 +44441,21 @@ pub struct KuvausAsianValmistelusta {
     ///
     /// JSON `lisatiedot_valmistelusta`: esitystapa Teksti, pakollinen.
     pub lisatiedot_valmistelusta: String,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl KuvausAsianValmistelusta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        valmistelija: Vec<Laatija>,
+        tapaamiset: Vec<Tapaamiset>,
+        lisatiedot_valmistelusta: String,
+    ) -> Self {
+        Self {
+            valmistelija,
+            tapaamiset,
+            lisatiedot_valmistelusta,
+        }
+    }
 }
 /// Selvitys adoptionhakijoista
 ///
@@ -31220,6 +44536,39 @@ pub struct SelvitysAdoptionhakijoista {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SelvitysAdoptionhakijoista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXA3AB>,
+        adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: String,
+        adoptionhakijoiden_terveydentila_ja_toimintakyky: String,
+        adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin: String,
+        adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset: String,
+        adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: String,
+        tyontekijan_arvio: String,
+        laatija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot: None,
+            adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne,
+            adoptionhakijoiden_terveydentila_ja_toimintakyky,
+            adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin,
+            adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset,
+            adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon,
+            tyontekijan_arvio,
+            kuvaus_asian_valmistelusta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
@@ -31257,6 +44606,20 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX832C 
     /// JSON `asiakkaan_kaytossa_olevat_oikeusturvakeinot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX832C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            ajanjakso: None,
+            rajoitustoimenpiteen_laji: None,
+            kuvaus: None,
+            perustelu: None,
+            asiakkaan_kaytossa_olevat_oikeusturvakeinot: None,
+        }
+    }
 }
 /// Selvitys rajoitustoimenpiteistä (sv: Utredning om begränsningsåtgärder)
 ///
@@ -31312,6 +44675,27 @@ pub struct SelvitysRajoitustoimenpiteistaX27F6 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SelvitysRajoitustoimenpiteistaX27F6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vec<VastaanottajaX525E>,
+        asiakas: AsiakasXEEC1,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            yksikko: None,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: None,
+            kuvaus_jalkiselvittelysta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
@@ -31351,6 +44735,20 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX8B51 
     /// JSON `asiakkaan_kaytossa_olevat_oikeusturvakeinot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX8B51 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            ajanjakso: None,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: None,
+            kuvaus: None,
+            perustelu: None,
+            asiakkaan_kaytossa_olevat_oikeusturvakeinot: None,
+        }
+    }
 }
 /// Selvitys rajoitustoimenpiteistä (sv: Rapport om begränsningsåtgärder)
 ///
@@ -31405,6 +44803,23 @@ pub struct SelvitysRajoitustoimenpiteista {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SelvitysRajoitustoimenpiteista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, jakelu: String, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            yksikko: None,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: None,
+            kuvaus_jalkiselvittelysta: None,
+            jakelu,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -31424,6 +44839,17 @@ pub struct VastaanottajaX79B6 {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VastaanottajaX79B6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+        Self {
+            palveluyksikon_nimi,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -31479,6 +44905,24 @@ pub struct AsiakasX6B3E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedot>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl AsiakasX6B3E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            ika: None,
+            sukupuoli: None,
+            rekisteriviranomainen: None,
+            kotikunta: None,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Sijoitettavan lapsen muut tiedot (sv: Andra uppgifter om det barn som ska placeras)
 ///
 /// JSON `sijoitettavan_lapsen_muut_tiedot`: esitystapa Otsikko.
@@ -31503,6 +44947,17 @@ pub struct SijoitettavanLapsenMuutTiedot {
     /// JSON `merkittavat_muutokset_lapsen_elamassa`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merkittavat_muutokset_lapsen_elamassa: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijoitettavanLapsenMuutTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kulttuuritaustaan_liittyvat_tekijat: None,
+            paivahoito_esiopetus_tai_koulu: None,
+            merkittavat_muutokset_lapsen_elamassa: None,
+        }
+    }
 }
 /// Edunvalvoja (sv: Intressebevakare)
 ///
@@ -31538,6 +44993,20 @@ pub struct Edunvalvoja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
+impl Edunvalvoja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
 ///
 /// Shape `b95e858245f8586c`, shared by 2 element(s) of the release.
@@ -31551,6 +45020,16 @@ pub struct LapsenEdunvalvonta {
     /// Edunvalvonnan voimassaolo (sv: Giltighetstid för intressebevakningen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvonnan_voimassaolo: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenEdunvalvonta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            edunvalvoja: None,
+            edunvalvonnan_voimassaolo: None,
+        }
+    }
 }
 /// Perheenjäsenten elämäntilanne (sv: Familjemedlemmarnas livssituation)
 ///
@@ -31577,6 +45056,17 @@ pub struct PerheenjasentenElamantilanne {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_perheenjasenten_elamantilanne: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PerheenjasentenElamantilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhempien_elamantilanne: None,
+            sisarusten_elamantilanne: None,
+            muiden_perheenjasenten_elamantilanne: None,
+        }
+    }
+}
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
 ///
 /// Shape `f5a28c95636da5b3`, shared by 2 element(s) of the release.
@@ -31594,6 +45084,16 @@ pub struct LaheisverkostonKartoittaminenXF5A2 {
     /// JSON `laheisverkoston_antama_tuki`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_antama_tuki: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LaheisverkostonKartoittaminenXF5A2 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kartoitus_on_tehty: None,
+            laheisverkoston_antama_tuki: None,
+        }
+    }
 }
 /// Muut tärkeät ihmiset ja verkostot (sv: Andra viktiga människor och nätverk)
 ///
@@ -31618,6 +45118,17 @@ pub struct MuutTarkeatIhmisetJaVerkostot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenXF5A2>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl MuutTarkeatIhmisetJaVerkostot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sukulaiset_jatai_muut_lapselle_tarkeat_henkilot: None,
+            tukiperhe_tai_tukihenkilo: None,
+            laheisverkoston_kartoittaminen: None,
+        }
+    }
+}
 /// Tutkimus (sv: Undersökning)
 ///
 /// Shape `0a18ebb584aba6d9`, shared by 2 element(s) of the release.
@@ -31630,6 +45141,13 @@ pub struct Tutkimus {
     /// JSON `paivamaara`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Tutkimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { paivamaara: None }
+    }
 }
 /// Terveydentila (sv: Hälsotillstånd)
 ///
@@ -31649,6 +45167,17 @@ pub struct TerveydentilaX93AB {
     /// Tutkimus (sv: Undersökning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus: Option<Tutkimus>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl TerveydentilaX93AB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            laake: None,
+            tutkimus: None,
+        }
+    }
 }
 /// Fyysinen, psyykkinen ja sosiaalinen hyvinvointi (sv: Fysiskt, psykiskt och socialt välbefinnande)
 ///
@@ -31704,6 +45233,23 @@ pub struct FyysinenPsyykkinenJaSosiaalinenHyvinvointi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_tarkeat_asiat: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl FyysinenPsyykkinenJaSosiaalinenHyvinvointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            terveydentila: None,
+            muut_keskeiset_tutkimukset: None,
+            sairaala_ja_neuvolakaynnit: None,
+            hoitosuhteet: None,
+            lapsen_fyysinen_kehitys: None,
+            lapsen_kognitiivinen_kehitys: None,
+            lapsen_psykososiaalinen_kehitys: None,
+            lapsen_perhesuhteet: None,
+            lapselle_tarkeat_asiat: None,
+        }
+    }
+}
 /// Yhteydenpito läheisiin (sv: Kontakt till närstående)
 ///
 /// JSON `yhteydenpito_laheisiin`: esitystapa Otsikko.
@@ -31723,6 +45269,16 @@ pub struct YhteydenpitoLaheisiin {
     /// JSON `yhteydenpidon_aikaisemmat_rajoitukset`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpidon_aikaisemmat_rajoitukset: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl YhteydenpitoLaheisiin {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yhteydenpidossa_huomioitavat_asiat: None,
+            yhteydenpidon_aikaisemmat_rajoitukset: None,
+        }
+    }
 }
 /// Huostaanotto (sv: Omhändertagande)
 ///
@@ -31746,6 +45302,17 @@ pub struct Huostaanotto {
     /// JSON `suostumukseen_perustuva`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumukseen_perustuva: Option<bool>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Huostaanotto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            alkamispaiva: None,
+            perustelut: None,
+            suostumukseen_perustuva: None,
+        }
+    }
 }
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
@@ -31779,6 +45346,19 @@ pub struct LapsenSijoitusX18E8 {
     /// JSON `tavoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl LapsenSijoitusX18E8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sijoituksen_laji: None,
+            sijoituspaikka: None,
+            sijoituspaikan_valinnan_perustelut: None,
+            arvioitu_kesto: None,
+            tavoite: None,
+        }
+    }
 }
 /// Sijoitus ja sijaishuoltopaikka (sv: Placering och plats för vård utom hemmet)
 ///
@@ -31815,6 +45395,19 @@ pub struct SijoitusJaSijaishuoltopaikka {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksessa_huomioitavat_asiat: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijoitusJaSijaishuoltopaikka {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_sijoitus: None,
+            lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen: None,
+            vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen: None,
+            aikaisemmat_sijoitukset: None,
+            sijoituksessa_huomioitavat_asiat: None,
+        }
+    }
+}
 /// Päivähoitopaikan yhteystiedot (sv: Kontaktuppgifter till dagvårdsplatsen)
 ///
 /// Shape `59e703d1e1d7655a`, shared by 6 element(s) of the release.
@@ -31843,6 +45436,18 @@ pub struct PaivahoitopaikanYhteystiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PaivahoitopaikanYhteystiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+            yhteyshenkilo: None,
+        }
+    }
+}
 /// Avustajan yhteystiedot (sv: Assistentens kontaktuppgifter)
 ///
 /// Shape `17c27c90988b9b2e`, shared by 4 element(s) of the release.
@@ -31865,6 +45470,21 @@ pub struct AvustajanYhteystiedot {
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl AvustajanYhteystiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            puhelinnumero: None,
+            sahkopostiosoite: None,
+        }
+    }
 }
 /// Yhteistyötahot (sv: Samarbetsaktörer)
 ///
@@ -31917,6 +45537,24 @@ pub struct Yhteistyotahot {
     /// JSON `muut_yhteistyotahot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_yhteistyotahot: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Yhteistyotahot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivahoitopaikka: None,
+            paivahoitopaikan_yhteystiedot: None,
+            esiopetuspaikka: None,
+            esiopetuspaikan_yhteystiedot: None,
+            oppilaitos: None,
+            oppilaitoksen_yhteystiedot: None,
+            erityisopetus: None,
+            avustaja: None,
+            avustajan_yhteystiedot: None,
+            muut_yhteistyotahot: None,
+        }
+    }
 }
 /// Sijoitettavan lapsen esitiedot (sv: Förhandsuppgifter om barn som ska placeras)
 ///
@@ -32016,6 +45654,38 @@ pub struct SijoitettavanLapsenEsitiedot {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijoitettavanLapsenEsitiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaX79B6,
+        asiakas: AsiakasX6B3E,
+        omatyontekija: OmatyontekijaXBA32,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            sijoitettavan_lapsen_muut_tiedot: None,
+            huoltaja: None,
+            vanhempi: None,
+            muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: None,
+            lapsen_edunvalvonta: None,
+            perheenjasenten_elamantilanne: None,
+            muut_tarkeat_ihmiset_ja_verkostot: None,
+            fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi: None,
+            yhteydenpito_laheisiin: None,
+            huostaanotto: None,
+            sijoitus_ja_sijaishuoltopaikka: None,
+            kustannuksista_vastaava_hyvinvointialue: None,
+            yhteistyotahot: None,
+            omatyontekija,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
 ///
 /// Shape `0127b5ae6c6106b9`, shared by 1 element(s) of the release.
@@ -32031,6 +45701,16 @@ pub struct KustannuksistaVastaavaHyvinvointialue {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl KustannuksistaVastaavaHyvinvointialue {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            hyvinvointialue: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Sijoitettavan lapsen esitiedot (sv: Förhandsuppgifter om barn som ska placeras)
 ///
@@ -32132,6 +45812,38 @@ pub struct SijoitettavanLapsenEsitiedotXF121 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijoitettavanLapsenEsitiedotXF121 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaX79B6,
+        asiakas: AsiakasX6B3E,
+        omatyontekija: OmatyontekijaXBA32,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            sijoitettavan_lapsen_muut_tiedot: None,
+            huoltaja: None,
+            vanhempi: None,
+            muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: None,
+            lapsen_edunvalvonta: None,
+            perheenjasenten_elamantilanne: None,
+            muut_tarkeat_ihmiset_ja_verkostot: None,
+            fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi: None,
+            yhteydenpito_laheisiin: None,
+            huostaanotto: None,
+            sijoitus_ja_sijaishuoltopaikka: None,
+            kustannuksista_vastaava_hyvinvointialue: None,
+            yhteistyotahot: None,
+            omatyontekija,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Luoton myöntäjä (sv: Kreditgivare)
 ///
 /// JSON `luoton_myontaja`: pakollinen.
@@ -32148,6 +45860,16 @@ pub struct LuotonMyontaja {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl LuotonMyontaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+        Self {
+            palveluyksikon_nimi,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Pankkiyhteys (sv: Bankförbindelse)
 ///
@@ -32171,6 +45893,18 @@ pub struct Pankkiyhteys {
     /// JSON `iban`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<sosmeta_types::Identifier>,
+}
+#[cfg(
+    any(
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
+    )
+)]
+impl Pankkiyhteys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { bic: None, iban: None }
+    }
 }
 /// Velka (sv: Skuld)
 ///
@@ -32206,6 +45940,20 @@ pub struct VelkaX4691 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotarkoitus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VelkaX4691 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            maara: None,
+            maara_kirjaimin: None,
+            korkoprosentti: None,
+            laina_aika: None,
+            pankkiyhteys: None,
+            kayttotarkoitus: None,
+        }
+    }
+}
 /// Takaisinmaksuehdot (sv: Återbetalningsvillkor)
 ///
 /// JSON `takaisinmaksuehdot`: esitystapa Otsikko.
@@ -32235,6 +45983,18 @@ pub struct Takaisinmaksuehdot {
     /// JSON `erityisehdot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisehdot: Option<String>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Takaisinmaksuehdot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ensimmainen_erapaiva: None,
+            ensimmainen_koronmaksupaiva: None,
+            ennenaikainen_suoritus: None,
+            erityisehdot: None,
+        }
+    }
 }
 /// Sopimus sosiaalisesta luotosta (sv: Avtal om social kredit)
 ///
@@ -32306,6 +46066,35 @@ pub struct SopimusSosiaalisestaLuotosta {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SopimusSosiaalisestaLuotosta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        luoton_myontaja: LuotonMyontaja,
+        sopimuksen_sisalto: String,
+        sopimusehdot: String,
+        laatija: Laatija,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            asiakas,
+            luoton_myontaja,
+            muut_sopijat: None,
+            sopimuksen_sisalto,
+            sopimusehdot,
+            voimassaolo: None,
+            velka: None,
+            takaisinmaksuehdot: None,
+            lausuma: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -32331,6 +46120,22 @@ pub struct AsiakasX0B67 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedot>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakasX0B67 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Palvelu, jota sopimus koskee (sv: Service, som avtalet gäller)
 ///
 /// Shape `d9db46efb4f00925`, shared by 1 element(s) of the release.
@@ -32348,6 +46153,16 @@ pub struct PalveluJotaSopimusKoskee {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PalveluJotaSopimusKoskee {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+        }
+    }
 }
 /// Paikka, jossa toiminta toteutetaan (sv: Plats där verksamheten genomförs)
 ///
@@ -32370,6 +46185,21 @@ pub struct PaikkaJossaToimintaToteutetaan {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
+}
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl PaikkaJossaToimintaToteutetaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(organisaation_nimi: String) -> Self {
+        Self {
+            organisaation_nimi,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Lähiohjaaja (sv: Närhandledare)
 ///
@@ -32401,6 +46231,19 @@ pub struct Lahiohjaaja {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<AvustajanYhteystiedot>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Lahiohjaaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Toiminnan sisältöä koskevat tiedot (sv: Uppgifter om verksamhetens innehåll)
 ///
@@ -32442,6 +46285,20 @@ pub struct ToiminnanSisaltoaKoskevatTiedot {
     /// JSON `ohjauksen_jarjestaminen`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjauksen_jarjestaminen: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl ToiminnanSisaltoaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(toiminnan_kesto: Ajanjakso) -> Self {
+        Self {
+            toiminnan_kesto,
+            toiminnan_paivittainen_kesto_tunteina: None,
+            toiminnan_viikoittainen_kesto_paivina: None,
+            toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat: None,
+            tehtavat_toiminnan_sisalto_ja_tavoitteet: None,
+            ohjauksen_jarjestaminen: None,
+        }
+    }
 }
 /// Sopimus työelämään osallistumiseen liittyvästä sosiaalipalvelusta (sv: Avtal om socialservice gällande deltagande i arbetslivet)
 ///
@@ -32519,6 +46376,37 @@ pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX0B67,
+        paikka_jossa_toiminta_toteutetaan: PaikkaJossaToimintaToteutetaan,
+        lahiohjaaja: Vec<Lahiohjaaja>,
+        vastuutyontekija: Lahiohjaaja,
+        poissaoloista_ilmoittaminen: String,
+        laatija: Laatija,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelu_jota_sopimus_koskee: None,
+            muut_sopijat: None,
+            paikka_jossa_toiminta_toteutetaan,
+            lahiohjaaja,
+            vastuutyontekija,
+            toiminnan_sisaltoa_koskevat_tiedot: None,
+            poissaoloista_ilmoittaminen,
+            muut_asiat: None,
+            sopimuksen_tarkistuspaiva: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
 /// Shape `e8f0e22a7bf2576d`, shared by 1 element(s) of the release.
@@ -32540,6 +46428,17 @@ pub struct PalveluntuottajaXE8F0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<Omatyontekija>>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PalveluntuottajaXE8F0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palveluyksikon_nimi: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
+}
 /// Palvelut, joita sopimus koskee (sv: Service, som avtalet gäller)
 ///
 /// Shape `55d218f450a95192`, shared by 1 element(s) of the release.
@@ -32557,6 +46456,16 @@ pub struct PalvelutJoitaSopimusKoskee {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PalvelutJoitaSopimusKoskee {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+        }
+    }
 }
 /// Sopimus (sv: Avtal)
 ///
@@ -32577,6 +46486,17 @@ pub struct Sopimus {
     /// Voimassaolo (sv: Giltighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Sopimus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            asiasisalto,
+            ehdot: None,
+            voimassaolo: None,
+        }
+    }
 }
 /// Sopimus yksityisesti järjestettävästä sosiaalipalvelusta (sv: Avtal om ordnande av privat socialservice)
 ///
@@ -32629,6 +46549,24 @@ pub struct SopimusYksityisestiJarjestettavastaSosiaalipalvelusta {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SopimusYksityisestiJarjestettavastaSosiaalipalvelusta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(laatija: Laatija, allekirjoitus: Vec<AllekirjoitusXC51D>) -> Self {
+        Self {
+            asiakas: None,
+            palveluntuottaja: None,
+            muut_sopijat: None,
+            palvelut_joita_sopimus_koskee: None,
+            sopimus: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -32659,6 +46597,24 @@ pub struct AsiakasXDB3A {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::Identifier>,
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "turvakotipalvelun"
+    )
+)]
+impl AsiakasXDB3A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+        }
+    }
+}
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// Shape `24679ba05c4feef1`, shared by 3 element(s) of the release.
@@ -32677,6 +46633,17 @@ pub struct VastausosoiteX2467 {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl VastausosoiteX2467 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palveluyksikon_nimi: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Pyyntö (sv: Begäran)
 ///
@@ -32708,6 +46675,19 @@ pub struct PyyntoXD133 {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PyyntoXD133 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pyydetyt_asiakirjat: None,
+            asiasisalto: None,
+            perustelu: None,
+            vastausosoite: None,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Sosiaalihuollon asiakirjapyyntö (sv: Socialvårdens begäran om handling)
 ///
@@ -32742,6 +46722,24 @@ pub struct SosiaalihuollonAsiakirjapyynto {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonAsiakirjapyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakirjapyynnon_vastaanottaja: VastaanottajaXB1A3,
+        asiakas: AsiakasXDB3A,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakirjapyynnon_vastaanottaja,
+            asiakas,
+            pyynto: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// Shape `4c1db03ebe093467`, shared by 2 element(s) of the release.
@@ -32760,6 +46758,17 @@ pub struct VastausosoiteX4C1D {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl VastausosoiteX4C1D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palveluyksikon_nimi: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Pyyntö (sv: Begäran)
 ///
@@ -32791,6 +46800,19 @@ pub struct PyyntoXDA75 {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PyyntoXDA75 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pyydetyt_asiakirjat: None,
+            asiasisalto: None,
+            perustelu: None,
+            vastausosoite: None,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Sosiaalihuollon asiakirjapyyntö (sv: Socialvårdens begäran om handling)
 ///
@@ -32830,6 +46852,25 @@ pub struct SosiaalihuollonAsiakirjapyyntoXA337 {
     ///
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonAsiakirjapyyntoXA337 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakirjapyynnon_vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasX4807>,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakirjapyynnon_vastaanottaja,
+            asiakas,
+            henkilo_jota_koskevia_asiakirjoja_pyydetaan: None,
+            pyynto: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Sosiaalihuollon ilmoitus toiselle viranomaiselle (sv: Anmälan från socialvården till en annan myndighet)
 ///
@@ -32885,6 +46926,30 @@ pub struct SosiaalihuollonIlmoitusToiselleViranomaiselle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonIlmoitusToiselleViranomaiselle {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: Vec<AsiakasXE5C1>,
+        kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista: String,
+        ilmoituksen_tekemiseen_on_asiakkaan_suostumus: bool,
+        ilmoittaja: OmatyontekijaXBA32,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista,
+            perustelut: None,
+            ilmoituksen_tekemiseen_on_asiakkaan_suostumus,
+            perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta: None,
+            ilmoittaja,
+            ilmoittamispaivamaara: None,
+            lisatiedot: None,
+            lakiselostus: None,
+        }
+    }
+}
 /// Sosiaalihuollon kuulemisasiakirja (sv: Samrådshandling inom socialvården)
 ///
 /// Shape `94e14cd5de0c2a3b`, shared by 1 element(s) of the release.
@@ -32935,6 +47000,28 @@ pub struct SosiaalihuollonKuulemisasiakirja {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: AllekirjoitusXC51D,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonKuulemisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        kuulemisasiakirja: Kuulemisasiakirja,
+        laatija: Laatija,
+        allekirjoitus: AllekirjoitusXC51D,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            kuulemisasiakirja,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Pyyntö (sv: Begäran)
 ///
 /// JSON `pyynto`: pakollinen.
@@ -32961,6 +47048,18 @@ pub struct PyyntoX92B2 {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PyyntoX92B2 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            asiasisalto,
+            perustelu: None,
+            vastausosoite: None,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Sosiaalihuollon kuulemispyyntö (sv: Begäran om hörande inom socialvården)
 ///
@@ -33002,6 +47101,26 @@ pub struct SosiaalihuollonKuulemispyynto {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonKuulemispyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Yhteyshenkilo,
+        asiakas: Vec<AsiakasXEEC1>,
+        pyynto: PyyntoX92B2,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            pyynto,
+            lakiselostus: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Lähete (sv: Remiss)
 ///
 /// JSON `lahete`: pakollinen.
@@ -33030,6 +47149,18 @@ pub struct Lahete {
     /// JSON `kiireellisyyden_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Lahete {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(lahetteen_tarkoitus_ja_sisalto: String) -> Self {
+        Self {
+            lahetteen_tarkoitus_ja_sisalto,
+            taustatiedot: None,
+            asian_kiireellisyys: None,
+            kiireellisyyden_kuvaus: None,
+        }
+    }
 }
 /// Sosiaalihuollon lähete (sv: Remiss inom socialvården)
 ///
@@ -33081,6 +47212,28 @@ pub struct SosiaalihuollonLahete {
     /// JSON `laatija`: pakollinen.
     pub laatija: OmatyontekijaXBA32,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonLahete {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasXE5C1>,
+        lahete: Lahete,
+        laatija: OmatyontekijaXBA32,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            lahete,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// Shape `2ea0535d1d210481`, shared by 3 element(s) of the release.
@@ -33099,6 +47252,17 @@ pub struct VastaanottajaX2EA0 {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "muut", feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl VastaanottajaX2EA0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            organisaation_nimi: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Sosiaalihuollon lausunto (sv: Socialvårdens utlåtande)
 ///
@@ -33154,6 +47318,29 @@ pub struct SosiaalihuollonLausunto {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonLausunto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        lausunto: Lausunto,
+        laatija: Vec<Laatija>,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            lausunto,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Pyyntö (sv: Begäran)
 ///
 /// Shape `95df8b8a7d719e2f`, shared by 1 element(s) of the release.
@@ -33174,6 +47361,17 @@ pub struct PyyntoX95DF {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PyyntoX95DF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiasisalto: None,
+            vastausosoite: None,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Sosiaalihuollon lausuntopyyntö (sv: Socialvårdens begäran om utlåtande)
 ///
@@ -33224,6 +47422,27 @@ pub struct SosiaalihuollonLausuntopyyntoX5E9C {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonLausuntopyyntoX5E9C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lausuntopyynnon_vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasXEEC1>,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            lausuntopyynnon_vastaanottaja,
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            pyynto: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Pyyntö (sv: Begäran)
 ///
 /// Shape `99a5103af4b6ce61`, shared by 1 element(s) of the release.
@@ -33244,6 +47463,17 @@ pub struct PyyntoX99A5 {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PyyntoX99A5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiasisalto: None,
+            vastausosoite: None,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Sosiaalihuollon lausuntopyyntö (sv: Socialvårdens begäran om utlåtande)
 ///
@@ -33299,6 +47529,28 @@ pub struct SosiaalihuollonLausuntopyynto {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonLausuntopyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        lausuntopyynnon_vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasX4807>,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            lausuntopyynnon_vastaanottaja,
+            asiakas,
+            henkilo_josta_lausuntoa_pyydetaan: None,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            pyynto: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// Shape `e5bdd27cf8066f7b`, shared by 1 element(s) of the release.
@@ -33317,6 +47569,17 @@ pub struct VastausosoiteXE5BD {
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl VastausosoiteXE5BD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palveluyksikon_nimi: None,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Pyyntö (sv: Begäran)
 ///
@@ -33343,6 +47606,21 @@ pub struct PyyntoXC7A4 {
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm, pakollinen.
     pub vastauksen_maaraaika: sosmeta_types::PartialDate,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PyyntoXC7A4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        pyydetyt_asiakirjat: String,
+        vastauksen_maaraaika: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            pyydetyt_asiakirjat,
+            perustelu: None,
+            vastausosoite: None,
+            vastauksen_maaraaika,
+        }
+    }
 }
 /// Sosiaalihuollon lisäselvityspyyntö (sv: Socialvårdens begäran om tilläggsutredning)
 ///
@@ -33390,6 +47668,26 @@ pub struct SosiaalihuollonLisaselvityspyynto {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonLisaselvityspyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        pyynto: PyyntoXC7A4,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            pyynto,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Maksusitoumus (sv: Betalningsförbindelse)
 ///
 /// JSON `maksusitoumus`: pakollinen.
@@ -33431,6 +47729,25 @@ pub struct Maksusitoumus {
     /// JSON `laskutustiedot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laskutustiedot: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
+    )
+)]
+impl Maksusitoumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(maksusitoumuksen_antaja: OmatyontekijaXBA32) -> Self {
+        Self {
+            asiasisalto: None,
+            maksimisumma: None,
+            ehdot: None,
+            voimassaolo: None,
+            maksusitoumuksen_antaja,
+            laskutustiedot: None,
+        }
+    }
 }
 /// Sosiaalihuollon maksusitoumus (sv: Betalningsförbindelse inom socialvården)
 ///
@@ -33482,6 +47799,23 @@ pub struct SosiaalihuollonMaksusitoumus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonMaksusitoumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasX4807>, maksusitoumus: Maksusitoumus) -> Self {
+        Self {
+            vastaanottajan_nimi: None,
+            vastaanottajan_yhteystiedot: None,
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            maksusitoumus,
+            lisatiedot: None,
+            paivamaara: None,
+            lakiselostus: None,
+        }
+    }
+}
 /// Sosiaalihuollon mielipiteen selvittämisasiakirja (sv: Handling för utredning av åsikt inom socialvården)
 ///
 /// Shape `241e89e8f9884560`, shared by 1 element(s) of the release.
@@ -33528,6 +47862,26 @@ pub struct SosiaalihuollonMielipiteenSelvittamisasiakirja {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonMielipiteenSelvittamisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        kuulemisasiakirja: Kuulemisasiakirja,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            kuulemisasiakirja,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
@@ -33556,6 +47910,21 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX3131 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PalvelutarpeenArviointiaKoskevatTiedotX3131 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
+        asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
+    ) -> Self {
+        Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva,
+            kuvaus_arvioinnin_toteuttamisesta: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen,
+            erityisen_tuen_perustelut: None,
+        }
+    }
+}
 /// Asiakkaan elämäntilanne (sv: Klientens livssituation)
 ///
 /// JSON `asiakkaan_elamantilanne`: toistuva.
@@ -33575,6 +47944,16 @@ pub struct AsiakkaanElamantilanne {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakkaanElamantilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvattava_osa_alue: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
@@ -33635,6 +48014,29 @@ pub struct JohtopaatoksetJaJatkotoimetXDC80 {
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl JohtopaatoksetJaJatkotoimetXDC80 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen: bool,
+        ammattihenkilon_johtopaatokset: String,
+        asiakas_tarvitsee_omatyontekijan: bool,
+    ) -> Self {
+        Self {
+            asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan: None,
+            muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta: None,
+            ammattihenkilon_arvio_tuen_tarpeesta: None,
+            asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen,
+            ammattihenkilon_johtopaatokset,
+            arvio_tuen_tarpeen_luonteesta: None,
+            asiakkaalle_laaditaan_asiakassuunnitelma: None,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: None,
+            asiakas_tarvitsee_omatyontekijan,
+            omatyontekija: None,
+            jatkosuunnitelma: None,
+        }
+    }
 }
 /// Sosiaalihuollon palvelutarpeen arvio (sv: Bedömning av servicebehov inom socialvården)
 ///
@@ -33718,6 +48120,29 @@ pub struct SosiaalihuollonPalvelutarpeenArvio {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonPalvelutarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_elamantilanne: None,
+            vahvuudet_ja_voimavarat: None,
+            laheisverkoston_kartoittaminen: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            henkilot_joille_tama_asiakirja_toimitetaan: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Sosiaalihuollon tarpeesta tehdyn ilmoituksen tai yhteydenoton arvio (sv: Bedömning av en kontakt eller anmälan gällande stödbehov inom socialvården)
 ///
@@ -33811,6 +48236,36 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        toimenpiteet: String,
+        arvio_asian_kiireellisyydesta: sosmeta_types::Code,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            yhteydenottotapa: None,
+            asiasisalto: None,
+            lastensuojeluasian_syy: None,
+            kuvaus_tilanteesta: None,
+            toimenpiteet,
+            tyontekijan_arvio_tarvittavista_palveluista: None,
+            sovitut_jatkotoimenpiteet: None,
+            henkilo_on_yli_seitsemanviisi_vuotias: None,
+            henkilo_saa_ylinta_hoitotukea: None,
+            erityista_tukea_tarvitseva_lapsi: None,
+            arvio_asian_kiireellisyydesta,
+            kiireellisyyden_perustelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Valtuutettu (sv: Befullmäktigad)
 ///
 /// JSON `valtuutettu`: pakollinen.
@@ -33842,6 +48297,19 @@ pub struct Valtuutettu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE46A>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Valtuutettu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Suostumus (sv: Samtycke)
 ///
 /// JSON `suostumus`: pakollinen.
@@ -33863,6 +48331,21 @@ pub struct Suostumus {
     /// Voimassaolo (sv: Giltighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<Voimassaolo>,
+}
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl Suostumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            asiasisalto,
+            voimassaolo: None,
+        }
+    }
 }
 /// Sosiaalihuollon valtakirja (sv: Fullmakt inom socialvården)
 ///
@@ -33908,6 +48391,28 @@ pub struct SosiaalihuollonValtakirja {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: AllekirjoitusXC51D,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonValtakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        valtuuttaja: AsiakasX4807,
+        valtuutettu: Valtuutettu,
+        suostumus: Suostumus,
+        allekirjoitus: AllekirjoitusXC51D,
+    ) -> Self {
+        Self {
+            asiakas,
+            valtuuttaja,
+            valtuutettu,
+            suostumus,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Yhteenveto (sv: Sammanfattning)
 ///
 /// Shape `9c6493e93b03cdc0`, shared by 1 element(s) of the release.
@@ -33925,6 +48430,16 @@ pub struct Yhteenveto {
     /// JSON `asiasisalto`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Yhteenveto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tarkoitus: None,
+            asiasisalto: None,
+        }
+    }
 }
 /// Sosiaalihuollon yhteenveto (sv: Sammanfattning om en klient inom socialvården)
 ///
@@ -33983,6 +48498,25 @@ pub struct SosiaalihuollonYhteenveto {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalihuollonYhteenveto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(laatija: Vec<Laatija>) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas: None,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            ajanjakso: None,
+            yhteenveto: None,
+            johtopaatokset: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Oppilaan ja hänen huoltajiensa näkemykset (sv: Uppfattningar hos eleven och elevens vårdnadshavare)
 ///
 /// JSON `oppilaan_ja_hanen_huoltajiensa_nakemykset`: esitystapa Otsikko.
@@ -34002,6 +48536,16 @@ pub struct OppilaanJaHanenHuoltajiensaNakemykset {
     /// JSON `oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta: Option<String>,
+}
+#[cfg(any(feature = "muut"))]
+impl OppilaanJaHanenHuoltajiensaNakemykset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            oppilaan_nakemys_erityisen_tuen_tarpeesta: None,
+            oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta: None,
+        }
+    }
 }
 /// Sosiaalinen selvitys perusopetuksen erityisen tuen tarpeen arviointia varten (sv: Social utredning för bedömning av behovet av särskilt stöd i grundläggande utbildning)
 ///
@@ -34084,6 +48628,29 @@ pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "muut"))]
+impl SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Laatija) -> Self {
+        Self {
+            vastaanottaja: None,
+            asiakas,
+            selvityksen_tekoon_osallistuneet_henkilot: None,
+            asuminen: None,
+            perhetilanne: None,
+            vapaa_aika: None,
+            toimintakyky: None,
+            koulunkaynti: None,
+            tukitoimet_ja_kontaktit: None,
+            oppilaan_ja_hanen_huoltajiensa_nakemykset: None,
+            yhteenveto: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Pankkiyhteys (sv: Bankförbindelse)
 ///
 /// JSON `pankkiyhteys`: toistuva.
@@ -34109,6 +48676,17 @@ pub struct PankkiyhteysXD5CB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkikonttori: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl PankkiyhteysXD5CB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            bic: None,
+            iban: None,
+            pankkikonttori: None,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `38b0f10c0ec1df7f`, shared by 1 element(s) of the release.
@@ -34131,6 +48709,17 @@ pub struct YhteystiedotX38B0 {
     /// JSON `pankkiyhteys`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkiyhteys: Option<Vec<PankkiyhteysXD5CB>>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl YhteystiedotX38B0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+            pankkiyhteys: None,
+        }
+    }
 }
 /// Puoliso (sv: Make/maka)
 ///
@@ -34155,6 +48744,22 @@ pub struct Puoliso {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Puoliso {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Parisuhdetiedot (sv: Uppgifter om parförhållande)
 ///
 /// Shape `2d0dd9360ff8f57c`, shared by 1 element(s) of the release.
@@ -34165,6 +48770,13 @@ pub struct ParisuhdetiedotX2D0D {
     /// Puoliso (sv: Make/maka)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puoliso: Option<Puoliso>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl ParisuhdetiedotX2D0D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { puoliso: None }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -34196,6 +48808,24 @@ pub struct AsiakasX2206 {
     /// Parisuhdetiedot (sv: Uppgifter om parförhållande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parisuhdetiedot: Option<ParisuhdetiedotX2D0D>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl AsiakasX2206 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            tulkkaustiedot: None,
+            yhteystiedot: None,
+            parisuhdetiedot: None,
+        }
+    }
 }
 /// Luottohakemus (sv: Ansökan om kredit)
 ///
@@ -34231,6 +48861,19 @@ pub struct Luottohakemus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Luottohakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(luoton_maara: sosmeta_types::Quantity) -> Self {
+        Self {
+            luoton_maara,
+            luoton_kayttotarkoitus: None,
+            muut_tahot_joilta_luottoa_haettu: None,
+            syy_siihen_miksei_muuta_luottoa_ole_saatu: None,
+            arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta: None,
+        }
+    }
+}
 /// Työsuhde (sv: Anställningsförhållande)
 ///
 /// JSON `tyosuhde`: toistuva.
@@ -34259,6 +48902,18 @@ pub struct Tyosuhde {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaikainen: Option<bool>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Tyosuhde {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyonantaja: None,
+            ajanjakso: None,
+            osa_aikainen: None,
+            maaraaikainen: None,
+        }
+    }
+}
 /// Työ (sv: Arbete)
 ///
 /// Shape `f44ff94e65857186`, shared by 1 element(s) of the release.
@@ -34272,6 +48927,13 @@ pub struct TyoXF44F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyosuhde: Option<Vec<Tyosuhde>>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TyoXF44F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { tyosuhde: None }
+    }
+}
 /// Yritys (sv: Företag)
 ///
 /// Shape `02ff5fbe653d8ee4`, shared by 2 element(s) of the release.
@@ -34284,6 +48946,13 @@ pub struct Yritys {
     /// JSON `toimiala`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimiala: Option<String>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Yritys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { toimiala: None }
+    }
 }
 /// Yrittäjyys (sv: Företagande)
 ///
@@ -34301,6 +48970,16 @@ pub struct Yrittajyys {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoskentely_yrityksessa: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Yrittajyys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yritys: None,
+            tyoskentely_yrityksessa: None,
+        }
+    }
+}
 /// Työtilanne (sv: Arbetssituation)
 ///
 /// Shape `0d6534a92b24a1af`, shared by 1 element(s) of the release.
@@ -34317,6 +48996,17 @@ pub struct TyotilanneX0D65 {
     /// Yrittäjyys (sv: Företagande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yrittajyys: Option<Yrittajyys>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TyotilanneX0D65 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyo: None,
+            tyottomyys: None,
+            yrittajyys: None,
+        }
+    }
 }
 /// Koulutus (sv: Utbildning)
 ///
@@ -34349,6 +49039,19 @@ pub struct KoulutusX90BB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl KoulutusX90BB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tutkintonimike: None,
+            koulutusaste: None,
+            koulutusala: None,
+            ajanjakso: None,
+            oppilaitos: None,
+        }
+    }
+}
 /// Toistumistiheys (sv: Upprepningsfrekvens)
 ///
 /// Shape `2a699c8f939fb250`, shared by 8 element(s) of the release.
@@ -34364,6 +49067,13 @@ pub struct Toistumistiheys {
     ///
     /// JSON `aikayksikko`: esitystapa Koodi, pakollinen.
     pub aikayksikko: sosmeta_types::Code,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Toistumistiheys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(maara: sosmeta_types::Number, aikayksikko: sosmeta_types::Code) -> Self {
+        Self { maara, aikayksikko }
+    }
 }
 /// Tulo (sv: Inkomst)
 ///
@@ -34392,6 +49102,18 @@ pub struct TuloXB027 {
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<Toistumistiheys>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TuloXB027 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulolaji: None,
+            kuvaus: None,
+            maara: None,
+            toistumistiheys: None,
+        }
+    }
 }
 /// Varallisuus (sv: Förmögenhet)
 ///
@@ -34448,6 +49170,23 @@ pub struct VarallisuusXEE04 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolinpesan_tunnus: Option<sosmeta_types::Identifier>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VarallisuusXEE04 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            varallisuuslaji: None,
+            kuvaus: None,
+            verotusarvo: None,
+            omistusosuuden_arvo: None,
+            omistusosuus: None,
+            kulkuneuvo: None,
+            omistusosuuden_kohde: None,
+            y_tunnus: None,
+            kuolinpesan_tunnus: None,
+        }
+    }
+}
 /// Meno (sv: Utgift)
 ///
 /// JSON `meno`: toistuva.
@@ -34475,6 +49214,18 @@ pub struct MenoX8B66 {
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<Toistumistiheys>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl MenoX8B66 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            menolaji: None,
+            kuvaus: None,
+            maara: None,
+            toistumistiheys: None,
+        }
+    }
 }
 /// Vuokravelka (sv: Hyresskuld)
 ///
@@ -34538,6 +49289,25 @@ pub struct Vuokravelka {
     /// JSON `muusta_avustuksesta_myonteinen_paatos`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muusta_avustuksesta_myonteinen_paatos: Option<bool>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Vuokravelka {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuukausien_lukumaara: None,
+            maara: None,
+            haatouhka: None,
+            maaratty_haatopaiva: None,
+            haatoneuvottelussa_sovittu: None,
+            toimeentulotukea_haettu: None,
+            syy_miksi_toimeentulotukea_ei_ole_haettu: None,
+            toimeentulotuesta_myonteinen_paatos: None,
+            muuta_avustusta_haettu: None,
+            syy_miksi_muuta_avustusta_ei_ole_haettu: None,
+            muusta_avustuksesta_myonteinen_paatos: None,
+        }
+    }
 }
 /// Velka (sv: Skuld)
 ///
@@ -34633,6 +49403,32 @@ pub struct VelkaXDAA1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokravelka: Option<Vuokravelka>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VelkaXDAA1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            velkalaji: None,
+            kuvaus: None,
+            maara: None,
+            lyhennysera: None,
+            lyhennyksen_aikayksikko: None,
+            laina_aika: None,
+            henkilon_suhde: None,
+            kanssavelallinen: None,
+            takaaja: None,
+            velkojan_nimi: None,
+            kayttotarkoitus: None,
+            hoitamatta_alkaen: None,
+            irtisanomispaiva: None,
+            muu_vakuus: None,
+            ulosotossa_perittavana_olevat_velat: None,
+            alkuperainen_maara: None,
+            eraantyneen_saatavan_maara: None,
+            vuokravelka: None,
+        }
+    }
+}
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// Shape `470816bb6db3a73e`, shared by 1 element(s) of the release.
@@ -34661,6 +49457,18 @@ pub struct TaloudellinenTilanneX4708 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaXDAA1>>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TaloudellinenTilanneX4708 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulo: None,
+            varallisuus: None,
+            meno: None,
+            velka: None,
+        }
+    }
+}
 /// Vuokrasuhde (sv: Hyresförhållande)
 ///
 /// Shape `4da68df1bc676e11`, shared by 1 element(s) of the release.
@@ -34681,6 +49489,17 @@ pub struct Vuokrasuhde {
     /// Vuokrasuhteen voimassaolo (sv: Hyresförhållandets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokrasuhteen_voimassaolo: Option<Voimassaolo>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Vuokrasuhde {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vuokranantajan_nimi: None,
+            paavuokralainen: None,
+            vuokrasuhteen_voimassaolo: None,
+        }
+    }
 }
 /// Asunto (sv: Bostad)
 ///
@@ -34710,6 +49529,18 @@ pub struct AsuntoX7814 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunto_omalla_tontilla: Option<bool>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl AsuntoX7814 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pinta_ala: None,
+            huoneluku: None,
+            tontin_pinta_ala: None,
+            asunto_omalla_tontilla: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// Shape `898f86969f4ebebe`, shared by 1 element(s) of the release.
@@ -34738,6 +49569,19 @@ pub struct AsuminenX898F {
     /// JSON `asumisoikeusasunnon_hankintavuosi`: esitystapa Numero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumisoikeusasunnon_hankintavuosi: Option<sosmeta_types::Number>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl AsuminenX898F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asunnon_hallintaperuste: None,
+            kuvaus: None,
+            vuokrasuhde: None,
+            asunto: None,
+            asumisoikeusasunnon_hankintavuosi: None,
+        }
+    }
 }
 /// Hakijan elämäntilanne (sv: Sökandens livssituation)
 ///
@@ -34773,6 +49617,21 @@ pub struct HakijanElamantilanne {
     /// JSON `elakkeelle_siirtyminen`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elakkeelle_siirtyminen: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl HakijanElamantilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            kuvaus: None,
+            tyotilanne: None,
+            koulutus: None,
+            taloudellinen_tilanne: None,
+            asuminen: None,
+            elakkeelle_siirtyminen: None,
+        }
+    }
 }
 /// Varallisuus (sv: Förmögenhet)
 ///
@@ -34823,6 +49682,22 @@ pub struct VarallisuusX1981 {
     /// JSON `kuolinpesan_tunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolinpesan_tunnus: Option<sosmeta_types::Identifier>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VarallisuusX1981 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            varallisuuslaji: None,
+            verotusarvo: None,
+            omistusosuuden_arvo: None,
+            omistusosuus: None,
+            kulkuneuvo: None,
+            omistusosuuden_kohde: None,
+            y_tunnus: None,
+            kuolinpesan_tunnus: None,
+        }
+    }
 }
 /// Velka (sv: Skuld)
 ///
@@ -34915,6 +49790,31 @@ pub struct VelkaX5A77 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eraantyneen_saatavan_maara: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VelkaX5A77 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            velkalaji: None,
+            kuvaus: None,
+            maara: None,
+            lyhennysera: None,
+            lyhennyksen_aikayksikko: None,
+            laina_aika: None,
+            henkilon_suhde: None,
+            kanssavelallinen: None,
+            takaaja: None,
+            velkojan_nimi: None,
+            kayttotarkoitus: None,
+            hoitamatta_alkaen: None,
+            irtisanomispaiva: None,
+            muu_vakuus: None,
+            ulosotossa_perittavana_olevat_velat: None,
+            alkuperainen_maara: None,
+            eraantyneen_saatavan_maara: None,
+        }
+    }
+}
 /// Puolison taloudellinen tilanne (sv: Makens/makans ekonomiska situation)
 ///
 /// Shape `8531bc11f8f761c9`, shared by 1 element(s) of the release.
@@ -34942,6 +49842,18 @@ pub struct PuolisonTaloudellinenTilanne {
     /// JSON `velka`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaX5A77>>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl PuolisonTaloudellinenTilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulo: None,
+            varallisuus: None,
+            meno: None,
+            velka: None,
+        }
+    }
 }
 /// Toimeentulotukiasiakkuus (sv: Klientrelation som gäller utkomststöd)
 ///
@@ -34986,6 +49898,20 @@ pub struct Toimeentulotukiasiakkuus {
     /// JSON `hakija_on_hakenut_toimeentulotukea`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_hakenut_toimeentulotukea: Option<bool>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Toimeentulotukiasiakkuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            hakija_saa_nyt_toimeentulotukea: None,
+            hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana: None,
+            hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana: None,
+            perustoimeentulotuki: None,
+            ehkaiseva_toimeentulotuki: None,
+            hakija_on_hakenut_toimeentulotukea: None,
+        }
+    }
 }
 /// Sosiaalisen luoton hakemus (sv: Ansökan om social kredit)
 ///
@@ -35051,6 +49977,26 @@ pub struct SosiaalisenLuotonHakemus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SosiaalisenLuotonHakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasX2206>) -> Self {
+        Self {
+            asiakas,
+            luottohakemus: None,
+            hakijan_elamantilanne: None,
+            puolison_taloudellinen_tilanne: None,
+            samassa_taloudessa_asuvat_henkilot: None,
+            toimeentulotukiasiakkuus: None,
+            muu_saatu_avustus: None,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Tulo (sv: Inkomst)
 ///
 /// JSON `tulo`: toistuva, pakollinen.
@@ -35077,6 +50023,18 @@ pub struct TuloX4BA7 {
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<Toistumistiheys>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TuloX4BA7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(maara: sosmeta_types::Quantity) -> Self {
+        Self {
+            tulolaji: None,
+            kuvaus: None,
+            maara,
+            toistumistiheys: None,
+        }
+    }
 }
 /// Meno (sv: Utgift)
 ///
@@ -35110,6 +50068,19 @@ pub struct MenoXB9E5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huomioitu_maara: Option<sosmeta_types::Quantity>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl MenoXB9E5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(maara: sosmeta_types::Quantity) -> Self {
+        Self {
+            menolaji: None,
+            kuvaus: None,
+            maara,
+            toistumistiheys: None,
+            huomioitu_maara: None,
+        }
+    }
+}
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// JSON `taloudellinen_tilanne`: toistuva, pakollinen.
@@ -35132,6 +50103,17 @@ pub struct TaloudellinenTilanneX20F4 {
     /// JSON `meno`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub meno: Vec<MenoXB9E5>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TaloudellinenTilanneX20F4 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(tulo: Vec<TuloX4BA7>, meno: Vec<MenoXB9E5>) -> Self {
+        Self {
+            yksityishenkilo: None,
+            tulo,
+            meno,
+        }
+    }
 }
 /// Laskelma (sv: Beräkning)
 ///
@@ -35162,6 +50144,24 @@ pub struct Laskelma {
     ///
     /// JSON `tulojen_ja_menojen_erotus`: esitystapa Määrä, pakollinen.
     pub tulojen_ja_menojen_erotus: sosmeta_types::Quantity,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Laskelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        taloudellinen_tilanne: Vec<TaloudellinenTilanneX20F4>,
+        tulot_yhteensa: sosmeta_types::Quantity,
+        menot_yhteensa: sosmeta_types::Quantity,
+        tulojen_ja_menojen_erotus: sosmeta_types::Quantity,
+    ) -> Self {
+        Self {
+            ajanjakso: None,
+            taloudellinen_tilanne,
+            tulot_yhteensa,
+            menot_yhteensa,
+            tulojen_ja_menojen_erotus,
+        }
+    }
 }
 /// Sosiaalisen luoton maksuvaralaskelma (sv: Beräkning av betalningsmån för social kredit)
 ///
@@ -35199,6 +50199,24 @@ pub struct SosiaalisenLuotonMaksuvaralaskelma {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SosiaalisenLuotonMaksuvaralaskelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        laskelma: Laskelma,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            laskelma,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -35223,6 +50241,22 @@ pub struct AsiakasX3315 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl AsiakasX3315 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Sosiaalisen luoton muutoshakemus (sv: Ansökan om ändring i social kredit)
 ///
@@ -35279,6 +50313,28 @@ pub struct SosiaalisenLuotonMuutoshakemus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SosiaalisenLuotonMuutoshakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX3315>,
+        sosiaaliseen_luottoon_haettava_muutos: Vec<sosmeta_types::Code>,
+        haettavan_muutoksen_kuvaus_ja_perustelut: String,
+    ) -> Self {
+        Self {
+            asiakas,
+            sosiaaliseen_luottoon_haettava_muutos,
+            haettavan_muutoksen_kuvaus_ja_perustelut,
+            ajanjakso: None,
+            neuvonnan_tarve: None,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Sosiaalisen luoton valtakirja (sv: Fullmakt för social kredit)
 ///
 /// Shape `223ff32f90c82762`, shared by 1 element(s) of the release.
@@ -35323,6 +50379,28 @@ pub struct SosiaalisenLuotonValtakirja {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: AllekirjoitusXC51D,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SosiaalisenLuotonValtakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        valtuuttaja: AsiakasXDB3A,
+        valtuutettu: OmatyontekijaXBA32,
+        suostumus: Suostumus,
+        allekirjoitus: AllekirjoitusXC51D,
+    ) -> Self {
+        Self {
+            asiakas,
+            valtuuttaja,
+            valtuutettu,
+            suostumus,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Sosiaaliseen luototukseen vaikuttavat asiakkuudet (sv: Klientrelationer som påverkar social kreditgivning)
 ///
 /// JSON `sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet`: esitystapa Otsikko.
@@ -35364,6 +50442,20 @@ pub struct SosiaaliseenLuototukseenVaikuttavatAsiakkuudet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuus_muissa_palveluissa: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SosiaaliseenLuototukseenVaikuttavatAsiakkuudet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            hakija_on_velkajarjestelyssa: None,
+            kuvaus_velkajarjestelysta: None,
+            hakija_on_talous_ja_velkaneuvonnan_asiakkaana: None,
+            hakija_on_toimeentuloen_asiakkaana: None,
+            lisatiedot_toimeentulotuesta: None,
+            asiakkuus_muissa_palveluissa: None,
+        }
+    }
+}
 /// Maksuhäiriöt (sv: Betalningsstörningar)
 ///
 /// JSON `maksuhairiot`: esitystapa Otsikko.
@@ -35399,6 +50491,19 @@ pub struct Maksuhairiot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Maksuhairiot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            hakijalla_on_maksuvaikeuksia: None,
+            hakijalla_on_maksuhairiomerkintoja: None,
+            hakijalla_on_velkoja_perinnassa: None,
+            hakijalla_on_velkoja_ulosotossa: None,
+            lisatiedot: None,
+        }
+    }
+}
 /// Työsuhde (sv: Anställningsförhållande)
 ///
 /// JSON `tyosuhde`: toistuva.
@@ -35424,6 +50529,17 @@ pub struct TyosuhdeX25F5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaikainen: Option<bool>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TyosuhdeX25F5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyonantaja: None,
+            osa_aikainen: None,
+            maaraaikainen: None,
+        }
+    }
+}
 /// Työ (sv: Arbete)
 ///
 /// Shape `5317e3952ae3be43`, shared by 1 element(s) of the release.
@@ -35437,6 +50553,13 @@ pub struct TyoX5317 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyosuhde: Option<Vec<TyosuhdeX25F5>>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TyoX5317 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { tyosuhde: None }
+    }
+}
 /// Yrittäjyys (sv: Företagande)
 ///
 /// Shape `d1f76bb2baf44718`, shared by 1 element(s) of the release.
@@ -35447,6 +50570,13 @@ pub struct YrittajyysXD1F7 {
     /// Yritys (sv: Företag)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yritys: Option<Yritys>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl YrittajyysXD1F7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yritys: None }
+    }
 }
 /// Työtilanne (sv: Arbetssituation)
 ///
@@ -35465,6 +50595,17 @@ pub struct TyotilanneX4813 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yrittajyys: Option<YrittajyysXD1F7>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TyotilanneX4813 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tyo: None,
+            tyottomyys: None,
+            yrittajyys: None,
+        }
+    }
+}
 /// Varallisuus (sv: Förmögenhet)
 ///
 /// JSON `varallisuus`: toistuva.
@@ -35479,6 +50620,13 @@ pub struct VarallisuusX9DB8 {
     /// JSON `varallisuuslaji`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuuslaji: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VarallisuusX9DB8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { varallisuuslaji: None }
+    }
 }
 /// Velka (sv: Skuld)
 ///
@@ -35504,6 +50652,17 @@ pub struct VelkaX1722 {
     /// JSON `maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VelkaX1722 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            velkalaji: None,
+            kuvaus: None,
+            maara: None,
+        }
+    }
 }
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
@@ -35533,6 +50692,18 @@ pub struct TaloudellinenTilanneX4E21 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaX1722>>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl TaloudellinenTilanneX4E21 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulo: None,
+            varallisuus: None,
+            meno: None,
+            velka: None,
+        }
+    }
+}
 /// Hakijan ja hänen puolisonsa elämäntilanne (sv: Livssituationen för sökande och maken eller makan)
 ///
 /// JSON `hakijan_ja_hanen_puolisonsa_elamantilanne`: toistuva.
@@ -35561,6 +50732,19 @@ pub struct HakijanJaHanenPuolisonsaElamantilanne {
     /// JSON `elakkeelle_siirtyminen`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elakkeelle_siirtyminen: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl HakijanJaHanenPuolisonsaElamantilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksityishenkilo: None,
+            kuvaus: None,
+            tyotilanne: None,
+            taloudellinen_tilanne: None,
+            elakkeelle_siirtyminen: None,
+        }
+    }
 }
 /// Palveluohjaus (sv: Servicehandledning)
 ///
@@ -35592,6 +50776,24 @@ pub struct Palveluohjaus {
     /// JSON `ohjattu_muualle`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjattu_muualle: Option<String>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Palveluohjaus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        hakija_hakee_sosiaalista_luottoa: bool,
+        ohjattu_velkaneuvontaan: bool,
+        ohjattu_muihin_sosiaalipalveluihin: bool,
+        ohjattu_takuu_saatioon: bool,
+    ) -> Self {
+        Self {
+            hakija_hakee_sosiaalista_luottoa,
+            ohjattu_velkaneuvontaan,
+            ohjattu_muihin_sosiaalipalveluihin,
+            ohjattu_takuu_saatioon,
+            ohjattu_muualle: None,
+        }
+    }
 }
 /// Sosiaalisen luototuksen tarpeen arvio (sv: Bedömning av behovet av social kreditgivning)
 ///
@@ -35664,6 +50866,30 @@ pub struct SosiaalisenLuototuksenTarpeenArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl SosiaalisenLuototuksenTarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        sosiaalisen_luoton_kayttotarkoitus: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            luototukseen_ohjannut_taho: None,
+            osallistujat: None,
+            sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet: None,
+            maksuhairiot: None,
+            sosiaalisen_luoton_kayttotarkoitus,
+            hakijan_ja_hanen_puolisonsa_elamantilanne: None,
+            palveluohjaus: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Suostumuksen antaja
 ///
 /// JSON `suostumuksen_antaja`: toistuva, pakollinen.
@@ -35690,6 +50916,18 @@ pub struct SuostumuksenAntaja {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SuostumuksenAntaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Isyyden vahvistaminen
 ///
 /// Shape `cb0d0eaa4699dd6f`, shared by 1 element(s) of the release.
@@ -35701,6 +50939,13 @@ pub struct IsyydenVahvistaminenXCB0D {
     ///
     /// JSON `vahvistettu`: esitystapa Kytkin, pakollinen.
     pub vahvistettu: bool,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl IsyydenVahvistaminenXCB0D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vahvistettu: bool) -> Self {
+        Self { vahvistettu }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Lausumateksti"] #[doc = " "] #[doc =
@@ -35736,6 +50981,17 @@ pub struct AnnanSuostumuksenSiihen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa: Option<bool>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl AnnanSuostumuksenSiihen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsi_annetaan_adoptiolapseksi_em_henkiloille: None,
+            lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle: None,
+            lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa: None,
+        }
+    }
+}
 /// Suostumus
 ///
 /// JSON `suostumus`: esitystapa Otsikko.
@@ -35761,6 +51017,17 @@ pub struct SuostumusX3BD0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_antaneen_vanhemman_ilmoitus: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SuostumusX3BD0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lausumateksti: None,
+            annan_suostumuksen_siihen: None,
+            suostumuksen_antaneen_vanhemman_ilmoitus: None,
+        }
+    }
+}
 /// Suostumuksen vastaanotto
 ///
 /// JSON `suostumuksen_vastaanotto`: esitystapa Otsikko.
@@ -35780,6 +51047,16 @@ pub struct SuostumuksenVastaanotto {
     /// JSON `rekisteroity_parisuhde_ja_hedelmoityshoito`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisteroity_parisuhde_ja_hedelmoityshoito: Option<bool>,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SuostumuksenVastaanotto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa: None,
+            rekisteroity_parisuhde_ja_hedelmoityshoito: None,
+        }
+    }
 }
 /// Suostumus adoptioon
 ///
@@ -35849,6 +51126,32 @@ pub struct SuostumusAdoptioon {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl SuostumusAdoptioon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        suostumuksen_vastaanottaja: VastaanottajaX525E,
+        asiakas: Vec<AsiakasX4807>,
+        suostumuksen_antaja: Vec<SuostumuksenAntaja>,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            suostumuksen_vastaanottaja,
+            asiakas,
+            suostumuksen_antaja,
+            lapsi: None,
+            vanhempi: None,
+            adoptoiva_vanhempi: None,
+            isyyden_vahvistaminen: None,
+            suostumus: None,
+            suostumuksen_vastaanotto: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Suostumus sosiaalihuollon lausuntopyyntöön (sv: Samtycke till socialvårdens begäran om utlåtande)
 ///
 /// Shape `3546a44f75703491`, shared by 1 element(s) of the release.
@@ -35901,6 +51204,28 @@ pub struct SuostumusSosiaalihuollonLausuntopyyntoon {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub allekirjoitus: Vec<AllekirjoitusXC51D>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SuostumusSosiaalihuollonLausuntopyyntoon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        suostumuksen_antaja: Vec<AsiakasXEEC1>,
+        suostumus: SuostumusX0387,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+    ) -> Self {
+        Self {
+            asiakas,
+            suostumuksen_antaja,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            suostumus,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
 ///
 /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
@@ -35921,6 +51246,16 @@ pub struct NeuvotteluunOsallistuvat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl NeuvotteluunOsallistuvat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanyt_aiti: None,
+            mahdollinen_toinen_vanhempi: None,
+        }
+    }
+}
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
@@ -35935,6 +51270,15 @@ pub struct HedelmoityshoitoXE36E {
     /// JSON `annettu_hedelmoityshoitoa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annettu_hedelmoityshoitoa: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl HedelmoityshoitoXE36E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            annettu_hedelmoityshoitoa: None,
+        }
+    }
 }
 /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
 ///
@@ -35960,6 +51304,17 @@ pub struct KantaJaSuostumusX5EEF {
     /// JSON `en_suostu_oikeusgeneettiseen_isyystutkimukseen`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_suostu_oikeusgeneettiseen_isyystutkimukseen: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KantaJaSuostumusX5EEF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            pyydan_ja_suostun: None,
+            en_pida_tarpeellisena: None,
+            en_suostu_oikeusgeneettiseen_isyystutkimukseen: None,
+        }
+    }
 }
 /// Isyyden selvittäminen oikeusgeneettisellä isyystutkimuksella (sv: Utredning av faderskap med en rättsgenetisk faderskapsundersökning)
 ///
@@ -35991,6 +51346,18 @@ pub struct IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksella {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksella {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suostumus_huollettavan_lapsen_puolesta: None,
+            suostumus_omasta_puolesta: None,
+            kanta_ja_suostumus: None,
+            oikeusgeneettisen_isyystutkimuksen_tarve: None,
+        }
+    }
+}
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
@@ -36010,6 +51377,16 @@ pub struct AllekirjoituksetXF5A7 {
     /// JSON `mahdollinen_toinen_vanhempi`: esitystapa Allekirjoitus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AllekirjoituksetXF5A7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanyt_aiti: None,
+            mahdollinen_toinen_vanhempi: None,
+        }
+    }
 }
 /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
 ///
@@ -36036,6 +51413,17 @@ pub struct TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_yksin: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            nais_miespari: None,
+            naispari: None,
+            synnyttanyt_aiti_yksin: None,
+        }
+    }
+}
 /// Tiedot hedelmöityshoidosta: äitiyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av moderskap)
 ///
 /// JSON `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen`: esitystapa Otsikko.
@@ -36051,6 +51439,13 @@ pub struct TiedotHedelmoityshoidostaAitiydenSelvittaminenXE242 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naispari: Option<bool>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TiedotHedelmoityshoidostaAitiydenSelvittaminenXE242 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { naispari: None }
+    }
+}
 /// Tiedot hedelmöityshoidosta: toista vanhemmuutta ei selvitetä (sv: Uppgifter om assisterad befruktning: ett andra föräldraskap utreds inte)
 ///
 /// JSON `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta`: esitystapa Otsikko.
@@ -36065,6 +51460,15 @@ pub struct TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A55 {
     /// JSON `synnyttanyt_aiti_yksin`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_yksin: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A55 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanyt_aiti_yksin: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
@@ -36231,6 +51635,53 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX135C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakirjan_tayttaminen: AsiakirjanTayttaminen,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: SynnyttanytAiti,
+        mahdollinen_toinen_vanhempi: SynnyttanytAiti,
+        ohje_yksi: OhjeYksiX739B,
+        ohje_kaksi: OhjeKaksi,
+        ohje_kolme: OhjeKolme,
+        ohje_nelja: OhjeNelja,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus: None,
+            neuvotteluun_osallistuvat: None,
+            asiakirjan_tayttaminen,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: None,
+            mahdollinen_toinen_vanhempi,
+            toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: None,
+            tiedot_vanhemmuuden_selvittamiseksi: None,
+            hedelmoityshoito: None,
+            isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella: None,
+            lisatiedot: None,
+            allekirjoitukset: None,
+            neuvottelun_toimittaja: None,
+            tiedot_hedelmoityshoidosta_isyyden_selvittaminen: None,
+            tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: None,
+            tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            lue_lisaa,
+        }
+    }
+}
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
@@ -36244,6 +51695,13 @@ pub struct Hedelmoityshoito {
     ///
     /// JSON `annettu_hedelmoityshoitoa`: esitystapa Koodi, pakollinen.
     pub annettu_hedelmoityshoitoa: sosmeta_types::Code,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Hedelmoityshoito {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(annettu_hedelmoityshoitoa: sosmeta_types::Code) -> Self {
+        Self { annettu_hedelmoityshoitoa }
+    }
 }
 /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
 ///
@@ -36284,6 +51742,20 @@ pub struct SynnyttaneenAidinSuostumus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_koskeva_tutkimusvuosi: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttaneenAidinSuostumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(suostumus_huollettavan_lapsen_puolesta: sosmeta_types::Code) -> Self {
+        Self {
+            suostumus_huollettavan_lapsen_puolesta,
+            synnyttaneen_aidin_suostumus: None,
+            suostun_huollettavana_olevan_lapseni_puolesta: None,
+            lasta_koskeva_tutkimusvuosi: None,
+            synnyttaneen_aidin_suostumus_tietojen_kayttoon: None,
+            synnyttanytta_aitia_koskeva_tutkimusvuosi: None,
+        }
+    }
+}
 /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
 ///
 /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
@@ -36308,6 +51780,17 @@ pub struct KantaJaSuostumus {
     /// JSON `isaa_koskeva_tutkimusvuosi`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isaa_koskeva_tutkimusvuosi: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KantaJaSuostumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            mahdollisen_isan_kanta_ja_suostumus: None,
+            isan_suostumus_aiempien_tietojen_kayttoon: None,
+            isaa_koskeva_tutkimusvuosi: None,
+        }
+    }
 }
 /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 å)
 ///
@@ -36338,6 +51821,18 @@ pub struct AlleYksiviisiVuotiaanLapsenSuostumus {
     /// JSON `lapsi_ei_voi_antaa_itse_suostumustaan`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_ei_voi_antaa_itse_suostumustaan: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl AlleYksiviisiVuotiaanLapsenSuostumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_suostumus: None,
+            lapsen_suostumus_aiempien_tietojen_kayttoon: None,
+            lasta_koskeva_tutkimusvuosi: None,
+            lapsi_ei_voi_antaa_itse_suostumustaan: None,
+        }
+    }
 }
 /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
 ///
@@ -36370,6 +51865,18 @@ pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX60D5 {
     /// JSON `oikeusgeneettisen_isyystutkimuksen_tarve`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX60D5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttaneen_aidin_suostumus: None,
+            kanta_ja_suostumus: None,
+            alle_yksiviisi_vuotiaan_lapsen_suostumus: None,
+            oikeusgeneettisen_isyystutkimuksen_tarve: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc =
@@ -36439,6 +51946,20 @@ pub struct TiedotHedelmoityshoidostaIsyydenSelvittaminen {
         FraasiKentalleSynnyttanytAitiYksinXD0C4,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TiedotHedelmoityshoidostaIsyydenSelvittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            nais_miespari: None,
+            fraasi_kentalle_nais_miespari: None,
+            naispari: None,
+            fraasi_kentalle_naispari: None,
+            synnyttanyt_aiti_yksin: None,
+            fraasi_kentalle_synnyttanyt_aiti_yksin: None,
+        }
+    }
+}
 sosmeta_types::fixed_phrase!(
     #[doc = " Fraasi kentälle Naispari (sv: Fras för fältet Kvinnligt par)"] #[doc =
     " "] #[doc = " JSON `fraasi_kentalle_naispari`: esitystapa Fraasi."] #[doc = " "]
@@ -36465,6 +51986,16 @@ pub struct TiedotHedelmoityshoidostaAitiydenSelvittaminen {
     /// JSON `fraasi_kentalle_naispari`: esitystapa Fraasi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraasi_kentalle_naispari: Option<FraasiKentalleNaispari>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TiedotHedelmoityshoidostaAitiydenSelvittaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            naispari: None,
+            fraasi_kentalle_naispari: None,
+        }
+    }
 }
 sosmeta_types::fixed_phrase!(
     #[doc =
@@ -36497,6 +52028,16 @@ pub struct TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta {
     pub fraasi_kentalle_synnyttanyt_aiti_yksin: Option<
         FraasiKentalleSynnyttanytAitiYksin,
     >,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttanyt_aiti_yksin: None,
+            fraasi_kentalle_synnyttanyt_aiti_yksin: None,
+        }
+    }
 }
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
@@ -36643,6 +52184,57 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEB55 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitettava_vanhemmuus: sosmeta_types::Code,
+        asiakirjan_tayttaminen: AsiakirjanTayttaminen,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: SynnyttanytAiti,
+        tiedot_vanhemmuuden_selvittamiseksi: String,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksiX32A7,
+        ohje_kaksi: OhjeKaksi,
+        ohje_kolme: OhjeKolme,
+        ohje_nelja: OhjeNelja,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus,
+            neuvotteluun_osallistuvat: None,
+            asiakirjan_tayttaminen,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: None,
+            mahdollinen_toinen_vanhempi: None,
+            toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: None,
+            tiedot_vanhemmuuden_selvittamiseksi,
+            hedelmoityshoito: None,
+            isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: None,
+            lisatiedot: None,
+            paivamaara: None,
+            neuvottelun_toimittanut_lastenvalvoja,
+            allekirjoitus,
+            tiedot_hedelmoityshoidosta_isyyden_selvittaminen: None,
+            tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: None,
+            tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            lue_lisaa,
+        }
+    }
+}
 /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
 ///
 /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
@@ -36683,6 +52275,20 @@ pub struct SynnyttaneenAidinSuostumusXB263 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_koskeva_tutkimusvuosi: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttaneenAidinSuostumusXB263 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suostumus_huollettavan_lapsen_puolesta: None,
+            synnyttaneen_aidin_suostumus: None,
+            suostun_huollettavana_olevan_lapseni_puolesta: None,
+            lasta_koskeva_tutkimusvuosi: None,
+            synnyttaneen_aidin_suostumus_tietojen_kayttoon: None,
+            synnyttanytta_aitia_koskeva_tutkimusvuosi: None,
+        }
+    }
+}
 /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
 ///
 /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
@@ -36714,6 +52320,18 @@ pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella {
     /// JSON `oikeusgeneettisen_isyystutkimuksen_tarve`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            synnyttaneen_aidin_suostumus: None,
+            kanta_ja_suostumus: None,
+            alle_yksiviisi_vuotiaan_lapsen_suostumus: None,
+            oikeusgeneettisen_isyystutkimuksen_tarve: None,
+        }
+    }
 }
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
@@ -36860,6 +52478,57 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        selvitettava_vanhemmuus: sosmeta_types::Code,
+        asiakirjan_tayttaminen: AsiakirjanTayttaminen,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: SynnyttanytAiti,
+        tiedot_vanhemmuuden_selvittamiseksi: String,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvoja,
+        allekirjoitus: Vec<AllekirjoitusXC51D>,
+        ohje_yksi: OhjeYksiX32A7,
+        ohje_kaksi: OhjeKaksi,
+        ohje_kolme: OhjeKolme,
+        ohje_nelja: OhjeNelja,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: None,
+            selvitettava_vanhemmuus,
+            neuvotteluun_osallistuvat: None,
+            asiakirjan_tayttaminen,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: None,
+            mahdollinen_toinen_vanhempi: None,
+            toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: None,
+            tiedot_vanhemmuuden_selvittamiseksi,
+            hedelmoityshoito: None,
+            isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: None,
+            lisatiedot: None,
+            paivamaara: None,
+            neuvottelun_toimittanut_lastenvalvoja,
+            allekirjoitus,
+            tiedot_hedelmoityshoidosta_isyyden_selvittaminen: None,
+            tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: None,
+            tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            ohje_nelja,
+            lue_lisaa,
+        }
+    }
+}
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `dcbba5f2e6a43882`, shared by 1 element(s) of the release.
@@ -36882,6 +52551,17 @@ pub struct YhteystiedotXDCBB {
     /// JSON `pankkiyhteys`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkiyhteys: Option<Vec<Pankkiyhteys>>,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl YhteystiedotXDCBB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            osoite: None,
+            puhelinnumero: None,
+            pankkiyhteys: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -36916,6 +52596,20 @@ pub struct AsiakasX01ED {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDCBB>,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl AsiakasX01ED {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            tulkkaustiedot: None,
+            yhteystiedot: None,
+        }
+    }
 }
 /// Täydentävän tai ehkäisevän toimeentulotuen hakemus (sv: Ansökan om kompletterande eller förebyggande utkomststöd)
 ///
@@ -36986,6 +52680,31 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenHakemus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
 }
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl TaydentavanTaiEhkaisevanToimeentulotuenHakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX01ED>,
+        tuen_tarkoitus_ja_perustelut: String,
+        hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta: bool,
+    ) -> Self {
+        Self {
+            asiakas,
+            tuen_tarkoitus_ja_perustelut,
+            hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta,
+            hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa: None,
+            paatoksen_ajanjakso: None,
+            hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa: None,
+            asia_josta_hakija_haluaa_keskustella: None,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Perustoimeentulotukilaskelman tiedot (sv: Uppgifter om beräkning av grundläggande utkomststöd)
 ///
 /// JSON `perustoimeentulotukilaskelman_tiedot`: esitystapa Otsikko.
@@ -37006,6 +52725,16 @@ pub struct PerustoimeentulotukilaskelmanTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_yksilointitiedot: Option<String>,
 }
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl PerustoimeentulotukilaskelmanTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            yksilointitunnus: None,
+            muut_yksilointitiedot: None,
+        }
+    }
+}
 /// Tulot (sv: Inkomster)
 ///
 /// JSON `tulot`: toistuva.
@@ -37025,6 +52754,16 @@ pub struct Tulot {
     /// JSON `maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl Tulot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulolaji: None,
+            maara: None,
+        }
+    }
 }
 /// Meno (sv: Utgift)
 ///
@@ -37061,6 +52800,23 @@ pub struct MenoX4B28 {
     ///
     /// JSON `huomioitu_maara`: esitystapa Määrä, pakollinen.
     pub huomioitu_maara: sosmeta_types::Quantity,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl MenoX4B28 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        maara: sosmeta_types::Quantity,
+        huomioitu_maara: sosmeta_types::Quantity,
+    ) -> Self {
+        Self {
+            menolaji: None,
+            maara,
+            maksupaiva: None,
+            erapaiva: None,
+            ajanjakso: None,
+            huomioitu_maara,
+        }
+    }
 }
 /// Täydentävän tai ehkäisevän toimeentulotuen laskelma (sv: Beräkning av kompletterande eller förebyggande utkomststöd)
 ///
@@ -37122,6 +52878,31 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelma {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl TaydentavanTaiEhkaisevanToimeentulotuenLaskelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        meno: Vec<MenoX4B28>,
+        menot_yhteensa: sosmeta_types::Quantity,
+        erotus: sosmeta_types::Quantity,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            ajanjakso: None,
+            perustoimeentulotukilaskelman_ylijaama: None,
+            perustoimeentulotukilaskelman_tiedot: None,
+            tulot: None,
+            meno,
+            menot_yhteensa,
+            erotus,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Täydentävän tai ehkäisevän toimeentulotuen maksusitoumus (sv: Betalningsförbindelse för kompletterande eller förebyggande utkomststöd)
 ///
 /// Shape `60af16b327e3a935`, shared by 1 element(s) of the release.
@@ -37160,6 +52941,25 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus {
     /// JSON `lakiselostus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
+}
+#[cfg(any(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+impl TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottajan_nimi: String,
+        asiakas: Vec<AsiakasX4807>,
+        maksusitoumus: Maksusitoumus,
+    ) -> Self {
+        Self {
+            vastaanottajan_nimi,
+            vastaanottajan_yhteystiedot: None,
+            asiakas,
+            maksusitoumus,
+            lisatiedot: None,
+            paivamaara: None,
+            lakiselostus: None,
+        }
+    }
 }
 /// Tehostetun perhetyön suunnitelma (sv: Plan för intensifierat familjearbete)
 ///
@@ -37272,6 +53072,35 @@ pub struct TehostetunPerhetyonSuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-tehostetun-perhetyon"))]
+impl TehostetunPerhetyonSuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tehostetun_perhetyon_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            samassa_taloudessa_asuvat_henkilot: None,
+            laheiset_ja_viranomaiset: None,
+            muu_verkosto: None,
+            muut_perhetyon_kannalta_oleelliset_asiat: None,
+            kuvaus_perheen_tilanteesta: None,
+            vahvuudet_ja_voimavarat: None,
+            kokemukset_palvelusta: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            tehostetun_perhetyon_sisalto_ja_toteutus: None,
+            tehostetun_perhetyon_vastuuhenkilo: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Todistus
 ///
 /// JSON `todistus`: esitystapa Otsikko.
@@ -37315,6 +53144,29 @@ pub struct Todistus {
     ///
     /// JSON `lapsen_etu`: esitystapa Teksti, pakollinen.
     pub lapsen_etu: String,
+}
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl Todistus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        adoptioneuvontaa_on_annettu_ajalla: Ajanjakso,
+        hoidettavana_alkaen: sosmeta_types::PartialDate,
+        kyky_huolehtia_lapsesta: String,
+        suhde_lapseen: String,
+        lapsi_tavattu: bool,
+        lapsen_etu: String,
+    ) -> Self {
+        Self {
+            adoptioneuvontaa_on_annettu_ajalla,
+            hoidettavana_alkaen,
+            kyky_huolehtia_lapsesta,
+            suhde_lapseen,
+            lapsen_suhtautuminen: None,
+            lapsen_suhtautuminen_yhteydenpitoon: None,
+            lapsi_tavattu,
+            lapsen_etu,
+        }
+    }
 }
 /// Todistus adoptioneuvonnan antamisesta
 ///
@@ -37366,6 +53218,28 @@ pub struct TodistusAdoptioneuvonnanAntamisesta {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "adoptioneuvonnan"))]
+impl TodistusAdoptioneuvonnanAntamisesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: AsiakasX2967,
+        laatija: Laatija,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            lapsi,
+            todistus: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija,
+            allekirjoitus,
+        }
+    }
+}
 /// Sijoitukseen liittyvät tiedot (sv: Uppgifter om placeringen)
 ///
 /// Shape `7a7c466405853452`, shared by 1 element(s) of the release.
@@ -37396,6 +53270,19 @@ pub struct SijoitukseenLiittyvatTiedot {
     /// JSON `sijoituksen_syy`: esitystapa Koodi, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_syy: Option<Vec<sosmeta_types::Code>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl SijoitukseenLiittyvatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sijoituspaikka: None,
+            sijoituspaikan_nimi: None,
+            sijoituspaikan_yhteystiedot: None,
+            alkamispaiva: None,
+            sijoituksen_syy: None,
+        }
+    }
 }
 /// Toimeenpanopäätös hallinto-oikeuden ratkaisusta huostaanottoasiassa (sv: Beslut om verkställande av förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)
 ///
@@ -37445,6 +53332,27 @@ pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        muutoksenhaku: MuutoksenhakuX48E0,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatoksen_tehnyt_hallinto_oikeus: None,
+            hallinto_oikeuden_paatoksen_paatostunnus: None,
+            hallinto_oikeuden_paatoksen_paivamaara: None,
+            hallinto_oikeuden_ratkaisu_huostaanottoasiassa: None,
+            sijoitukseen_liittyvat_tiedot: None,
+            muutoksenhaku,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Toimintakykyarvion taustatiedot (sv: Bakgrundsuppgifter för bedömning av funktionsförmågan)
 ///
 /// JSON `toimintakykyarvion_taustatiedot`: esitystapa Otsikko.
@@ -37464,6 +53372,16 @@ pub struct ToimintakykyarvionTaustatiedot {
     /// JSON `asiakirjaviittaus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjaviittaus: Option<Vec<Liite>>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl ToimintakykyarvionTaustatiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            taustatiedot_elamantilanteesta_tai_terveydentilasta: None,
+            asiakirjaviittaus: None,
+        }
+    }
 }
 /// Toimintakyvyn muutos (sv: Förändring i funktionsförmågan)
 ///
@@ -37509,6 +53427,21 @@ pub struct ToimintakyvynMuutos {
     /// JSON `toimintakyvyn_muutos_tekstina`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_muutos_tekstina: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl ToimintakyvynMuutos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            toimintakykyhavainnon_icf_aihekoodi: None,
+            toimintakykyhavainnon_icd_aihekoodi: None,
+            havainnointimenetelma: None,
+            havainnointimenetelman_tai_havainnon_aiheen_kuvaus: None,
+            toimintakyvyn_muutos_lukuarvona: None,
+            toimintakyvyn_muutos_luokiteltuna: None,
+            toimintakyvyn_muutos_tekstina: None,
+        }
+    }
 }
 /// Toimintakykyarvio (sv: Bedömning av funktionsförmågan)
 ///
@@ -37575,6 +53508,30 @@ pub struct Toimintakykyarvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub ammattihenkilo: Vec<Ammattihenkilo>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Toimintakykyarvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: String,
+        ammattihenkilo: Vec<Ammattihenkilo>,
+    ) -> Self {
+        Self {
+            asiakas,
+            toimintakykyarvion_tarkoitus: None,
+            toimintakykyarvion_ajanjakso_aikavalina: None,
+            toimintakykyarvion_ajanjakso_tekstina: None,
+            toimintakyvyn_arviointitilanne: None,
+            toimintakykyarvion_taustatiedot: None,
+            keskeiset_merkinnat_toimintakyvysta: None,
+            toimintakyvyn_muutos: None,
+            henkilon_oma_arvio_toimintakyvystaan: None,
+            ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet,
+            toimintakykyarvion_laatimispaivamaara: None,
+            ammattihenkilo,
+        }
+    }
+}
 /// Lapsen perheenjäsenet (sv: Barnets familjemedlemmar)
 ///
 /// JSON `lapsen_perheenjasenet`: esitystapa Otsikko.
@@ -37592,6 +53549,16 @@ pub struct LapsenPerheenjasenet {
     /// Lähihuoltajan nykyinen puoliso (sv: Närvårdarens nuvarande make/maka)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahihuoltajan_nykyinen_puoliso: Option<Yhteyshenkilo>,
+}
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl LapsenPerheenjasenet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_sisarukset: None,
+            lahihuoltajan_nykyinen_puoliso: None,
+        }
+    }
 }
 /// Lapsen terveys ja  kehitys (sv: Barnets hälsa och utveckling)
 ///
@@ -37653,6 +53620,24 @@ pub struct LapsenTerveysJaKehitys {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onko_kastelu_jatkuvaa: Option<bool>,
 }
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl LapsenTerveysJaKehitys {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_terveydentila: None,
+            sairaus: None,
+            allergia: None,
+            laake: None,
+            fyysinen_kehitys: None,
+            puhe: None,
+            tutkimukset: None,
+            yokastelu: None,
+            kastelu_paivalla: None,
+            onko_kastelu_jatkuvaa: None,
+        }
+    }
+}
 /// Lapsen päivärytmi ja rutiinit (sv: Barnets dagsrytm och rutiner)
 ///
 /// JSON `lapsen_paivarytmi_ja_rutiinit`: esitystapa Otsikko.
@@ -37682,6 +53667,18 @@ pub struct LapsenPaivarytmiJaRutiinit {
     /// JSON `ruokailu`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ruokailu: Option<String>,
+}
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl LapsenPaivarytmiJaRutiinit {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_tavat_ja_tottumukset: None,
+            vuorokausirytmi: None,
+            mieluisat_asiat: None,
+            ruokailu: None,
+        }
+    }
 }
 /// Lapsen vahvuudet, sosiaaliset taidot ja tunteet (sv: Barnets styrkor, sociala färdigheter och känslor)
 ///
@@ -37733,6 +53730,22 @@ pub struct LapsenVahvuudetSosiaalisetTaidotJaTunteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_erityistarpeet_ja_muut_huomioitavat_asiat: Option<String>,
 }
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl LapsenVahvuudetSosiaalisetTaidotJaTunteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vahvuudet: None,
+            sosiaaliset_taidot: None,
+            luonteenpiirteet: None,
+            ilahduttavat_asiat: None,
+            pelottavat_asiat: None,
+            erossaolo_vanhemmista: None,
+            tarkenne: None,
+            lapsen_erityistarpeet_ja_muut_huomioitavat_asiat: None,
+        }
+    }
+}
 /// Harrastukset, kiinnostukset ja leikkiminen (sv: Hobbyer, intressen och lek)
 ///
 /// JSON `harrastukset_kiinnostukset_ja_leikkiminen`: esitystapa Otsikko.
@@ -37752,6 +53765,16 @@ pub struct HarrastuksetKiinnostuksetJaLeikkiminen {
     /// JSON `leikit`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leikit: Option<String>,
+}
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl HarrastuksetKiinnostuksetJaLeikkiminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            harrastukset: None,
+            leikit: None,
+        }
+    }
 }
 /// Kerhot, päivähoito ja koulu (sv: Klubbar, dagvård och skola)
 ///
@@ -37792,6 +53815,20 @@ pub struct KerhotPaivahoitoJaKoulu {
     /// JSON `kuvaus_erityisjarjestelyista`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_erityisjarjestelyista: Option<String>,
+}
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl KerhotPaivahoitoJaKoulu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kerho: None,
+            paivahoito: None,
+            koulu: None,
+            kokemukset: None,
+            erityisjarjestelyt: None,
+            kuvaus_erityisjarjestelyista: None,
+        }
+    }
 }
 /// Lapselle ei sovi perhe, jossa on (sv: För barnet lämpar sig inte en familj där det finns)
 ///
@@ -37847,6 +53884,23 @@ pub struct LapselleEiSoviPerheJossaOn {
     /// JSON `mita_elaimia_ulkotiloissa`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_elaimia_ulkotiloissa: Option<String>,
+}
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl LapselleEiSoviPerheJossaOn {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kissoja_asuintiloissa: None,
+            koiria_asuintiloissa: None,
+            muita_elaimia_sisatiloissa: None,
+            mita_elaimia_sisatiloissa: None,
+            kissoja_ulkotiloissa: None,
+            koiria_ulkotiloissa: None,
+            hevosia: None,
+            muita_elaimia_ulkotiloissa: None,
+            mita_elaimia_ulkotiloissa: None,
+        }
+    }
 }
 /// Tukiperheen hakijan tiedot (sv: Uppgifter om en sökande av stödfamilj)
 ///
@@ -37969,6 +54023,36 @@ pub struct TukiperheenHakijanTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yhteyshenkilo>,
 }
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl TukiperheenHakijanTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXE5C1, toiveet_tuen_maarasta: String) -> Self {
+        Self {
+            asiakas,
+            huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: None,
+            lapsen_perheenjasenet: None,
+            suhtautuminen_sisaruksiin: None,
+            laheiset_ihmiset: None,
+            yhteydenpito: None,
+            lapsen_terveys_ja_kehitys: None,
+            lapsen_paivarytmi_ja_rutiinit: None,
+            lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet: None,
+            harrastukset_kiinnostukset_ja_leikkiminen: None,
+            kerhot_paivahoito_ja_koulu: None,
+            perustelu: None,
+            toiveet_tuen_maarasta,
+            tukiperheeseen_kohdistuvat_toiveet: None,
+            lapselle_ei_sovi_perhe_jossa_on: None,
+            tukiperhe_muualta: None,
+            mista: None,
+            kuljetus: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Tukiperhe- tai tukihenkilötoiminnan käytännön toteutus (sv: Genomförande av stödfamiljs- eller stödpersonsverksamheten i praktiken)
 ///
 /// JSON `tukiperhe__tai_tukihenkilotoiminnan_kaytannon_toteutus`: esitystapa Otsikko.
@@ -37993,6 +54077,17 @@ pub struct TukiperheTaiTukihenkilotoiminnanKaytannonToteutus {
     /// JSON `yhteydenotto`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenotto: Option<String>,
+}
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl TukiperheTaiTukihenkilotoiminnanKaytannonToteutus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kayntien_maara_ja_ajankohta: None,
+            kuljetuksesta_sopiminen: None,
+            yhteydenotto: None,
+        }
+    }
 }
 /// Tukisuhdesuunnitelma (sv: Stödrelationsplan)
 ///
@@ -38112,6 +54207,36 @@ pub struct Tukisuhdesuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "tukisuhdetoiminnan"))]
+impl Tukisuhdesuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_lapsen_tai_nuoren_tilanteesta: None,
+            tukisuhteeseen_vaikuttavat_tiedot: None,
+            lapsen_tai_nuoren_sairaudet: None,
+            sopimuksen_toimiminen: None,
+            lapsen_tai_nuoren_kokemukset: None,
+            vanhempien_kokemukset: None,
+            tukiperheen_tai_tukihenkilon_kokemukset: None,
+            sosiaalihuollon_ammattihenkilon_nakemys: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            tukiperhe_tai_tukihenkilotoiminnan_kaytannon_toteutus: None,
+            tukisuhdetoiminnan_vastuuhenkilo: None,
+            osallistujien_eriavat_nakemykset: None,
+            sopimuksen_paattymispaiva: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Koulutus (sv: Utbildning)
 ///
 /// Shape `4bc4a4156d4ad0e5`, shared by 3 element(s) of the release.
@@ -38125,6 +54250,13 @@ pub struct Koulutus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl Koulutus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { koulutusaste: None }
+    }
+}
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// JSON `huoltajuus`: toistuva.
@@ -38137,6 +54269,13 @@ pub struct Huoltajuus {
     /// Huoltaja (sv: Vårdnadshavare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<TulevanLapsenToinenVanhempi>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl Huoltajuus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { huoltaja: None }
+    }
 }
 /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
 ///
@@ -38155,6 +54294,16 @@ pub struct EdunvalvontatiedotX41A7 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl EdunvalvontatiedotX41A7 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            edunvalvoja: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Vanhempi (sv: Förälder)
 ///
@@ -38190,6 +54339,20 @@ pub struct Vanhempi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl Vanhempi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            turvakielto: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Lapsi-vanhempisuhteen tiedot (sv: Uppgifter om barn-föräldrarelation)
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
@@ -38207,6 +54370,16 @@ pub struct LapsiVanhempisuhteenTiedot {
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl LapsiVanhempisuhteenTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vanhempi: None,
+            vanhemman_tiedonsaantioikeus: None,
+        }
+    }
 }
 /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
 ///
@@ -38243,6 +54416,20 @@ pub struct AsiakkaanHuolenpitoonOsallistuvaHenkilo {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakkaanHuolenpitoonOsallistuvaHenkilo {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            organisaatio: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -38349,6 +54536,41 @@ pub struct AsiakasX4A3A {
         Vec<AsiakkaanHuolenpitoonOsallistuvaHenkilo>,
     >,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakasX4A3A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        syntymaaika: sosmeta_types::PartialDate,
+        sukupuoli: sosmeta_types::Code,
+        aidinkieli: Vec<sosmeta_types::Code>,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika,
+            sukupuoli,
+            muunsukupuolinen: None,
+            tyovoimaan_kuuluminen: None,
+            koulutus: None,
+            aidinkieli,
+            asiointikieli: None,
+            tulkkaustiedot: None,
+            kotikunta: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+            huoltajuus: None,
+            edunvalvontatiedot: None,
+            lapsi_vanhempisuhteen_tiedot: None,
+            asiakkaan_huolenpitoon_osallistuva_henkilo: None,
+        }
+    }
+}
 /// Turvakotipalvelun asiakkaan esitiedot (sv: Förhandsuppgifter om klient vid skyddshem)
 ///
 /// Shape `3a6bb338e45502e9`, shared by 1 element(s) of the release.
@@ -38413,6 +54635,31 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX3A6B {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl TurvakotipalvelunAsiakkaanEsitiedotX3A6B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4A3A,
+        yhteydenoton_ajankohta: sosmeta_types::PartialDate,
+        asiakas_ohjattiin_toisesta_turvakodista: bool,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            yksin_turvakotiin_hakeutunut_alaikainen: None,
+            yhteydenoton_ajankohta,
+            aloitteentekija: None,
+            vaihtoehdon_muu_tarkempi_kuvaus: None,
+            asiakas_ohjattiin_toisesta_turvakodista,
+            ohjaussyy: None,
+            aiempien_turvakotikayntien_maara: None,
+            terveytta_ja_turvallisuutta_koskevat_lisatiedot: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Turvakotipalvelun asiakkaan esitiedot (sv: Förhandsuppgifter om klient vid skyddshem)
 ///
@@ -38479,6 +54726,31 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedot {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl TurvakotipalvelunAsiakkaanEsitiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4A3A,
+        yhteydenoton_ajankohta: sosmeta_types::PartialDate,
+        asiakas_ohjattiin_toisesta_turvakodista: bool,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            yksin_turvakotiin_hakeutunut_alaikainen: None,
+            yhteydenoton_ajankohta,
+            aloitteentekija: None,
+            vaihtoehdon_muu_tarkempi_kuvaus: None,
+            asiakas_ohjattiin_toisesta_turvakodista,
+            ohjaussyy: None,
+            aiempien_turvakotikayntien_maara: None,
+            terveytta_ja_turvallisuutta_koskevat_lisatiedot: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
@@ -38491,6 +54763,13 @@ pub struct EdunvalvontatiedotX2F20 {
     /// Edunvalvoja (sv: Intressebevakare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvoja: Option<Edunvalvoja>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl EdunvalvontatiedotX2F20 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { edunvalvoja: None }
+    }
 }
 /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
 ///
@@ -38532,6 +54811,21 @@ pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloXA4E5 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakkaanHuolenpitoonOsallistuvaHenkiloXA4E5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            organisaatio: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -38623,6 +54917,36 @@ pub struct AsiakasX427E {
         Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA4E5>,
     >,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakasX427E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        sukupuoli: sosmeta_types::Code,
+        aidinkieli: Vec<sosmeta_types::Code>,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika: None,
+            sukupuoli,
+            muunsukupuolinen: None,
+            aidinkieli,
+            asiointikieli: None,
+            kotikunta: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+            huoltajuus: None,
+            edunvalvontatiedot: None,
+            asiakkaan_huolenpitoon_osallistuva_henkilo: None,
+        }
+    }
+}
 /// Asiakkaan lapset (sv: Klientens barn)
 ///
 /// JSON `asiakkaan_lapset`: esitystapa Otsikko.
@@ -38652,6 +54976,18 @@ pub struct AsiakkaanLapset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laskettu_aika: Option<String>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakkaanLapset {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(alle_yksikahdeksan_v_lasten_lukumaara: sosmeta_types::Number) -> Self {
+        Self {
+            alle_yksikahdeksan_v_lapset: None,
+            alle_yksikahdeksan_v_lasten_lukumaara,
+            raskaus: None,
+            laskettu_aika: None,
+        }
+    }
+}
 /// Alaikäiset lapset, jotka ovat asiakkaan mukana turvakodissa (sv: Minderåriga barn, som är på skyddshemmet tillsammans med klienten)
 ///
 /// JSON `alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
@@ -38666,6 +55002,13 @@ pub struct AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissa {
     /// JSON `yksityishenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<AsiakasXDB3A>>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yksityishenkilo: None }
+    }
 }
 /// Lapsi (sv: Barn)
 ///
@@ -38687,6 +55030,16 @@ pub struct LapsiX0BAE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sukupuoli: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl LapsiX0BAE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_ika: None,
+            lapsen_sukupuoli: None,
+        }
+    }
+}
 /// Lapset, jotka eivät ole asiakkaan mukana turvakodissa (sv: Barn, som inte är på skyddshemmet tillsammans med klienten)
 ///
 /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
@@ -38701,6 +55054,13 @@ pub struct LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa {
     /// JSON `lapsi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<Vec<LapsiX0BAE>>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { lapsi: None }
+    }
 }
 /// Väkivallantekijä (sv: Våldsverkare)
 ///
@@ -38727,6 +55087,17 @@ pub struct VakivallantekijaXF295 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl VakivallantekijaXF295 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vakivallantekijan_suhde_asiakkaaseen: None,
+            vakivallantekijan_sukupuoli: None,
+            vakivallantekijan_kuvaus: None,
+        }
+    }
+}
 /// Väkivallantekijät (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekijat`: esitystapa Otsikko.
@@ -38741,6 +55112,13 @@ pub struct VakivallantekijatXCE69 {
     /// JSON `vakivallantekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekija: Option<Vec<VakivallantekijaXF295>>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl VakivallantekijatXCE69 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { vakivallantekija: None }
+    }
 }
 /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
 ///
@@ -38806,6 +55184,25 @@ pub struct VakivaltaanLiittyvatTiedotXB7CB {
     /// JSON `lisatiedot_ilmoituksista`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ilmoituksista: Option<String>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl VakivaltaanLiittyvatTiedotXB7CB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            koetun_vakivallan_muoto: None,
+            vakivallan_kesto: None,
+            kuvaus: None,
+            vakivallantekijat: None,
+            kiellot: None,
+            asumistilanne: None,
+            asumistilanteen_kuvaus: None,
+            rikosilmoituksen_tekeminen: None,
+            muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: None,
+            lapsen_tilanteesta_tehdyt_ilmoitukset: None,
+            lisatiedot_ilmoituksista: None,
+        }
+    }
 }
 /// Turvakotipalvelun ensiarvio (sv: Första bedömning inom skyddshemsservicen)
 ///
@@ -38873,6 +55270,29 @@ pub struct TurvakotipalvelunEnsiarvioXB147 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl TurvakotipalvelunEnsiarvioXB147 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX427E>,
+        ammattihenkilon_arvio_palvelutarpeesta: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            asiakkaan_lapset: None,
+            alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: None,
+            lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: None,
+            vakivaltaan_liittyvat_tiedot: None,
+            asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan: None,
+            ammattihenkilon_arvio_palvelutarpeesta,
+            arvio_omatyontekijan_tarpeesta: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -38931,6 +55351,31 @@ pub struct AsiakasX3370 {
     /// JSON `turvakielto`: esitystapa Kytkin, pakollinen.
     pub turvakielto: bool,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakasX3370 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        syntymaaika: sosmeta_types::PartialDate,
+        aidinkieli: sosmeta_types::Code,
+        turvakielto: bool,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika,
+            sukupuoli: None,
+            muunsukupuolinen: None,
+            tyovoimaan_kuuluminen: None,
+            koulutus: None,
+            aidinkieli,
+            turvakielto,
+        }
+    }
+}
 /// Lapset, jotka ovat asiakkaan mukana turvakodissa (sv: Barn, som är på skyddshemmet tillsammans med klienten)
 ///
 /// JSON `lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
@@ -38945,6 +55390,13 @@ pub struct LapsetJotkaOvatAsiakkaanMukanaTurvakodissa {
     /// JSON `yksityishenkilo`: toistuva, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<AsiakasXEEC1>>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl LapsetJotkaOvatAsiakkaanMukanaTurvakodissa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yksityishenkilo: None }
+    }
 }
 /// Asiakkaan alaikäiset lapset, joiden kanssa asiakas asuu tai joita hän tapaa (sv: Klientens minderåriga barn som han eller hon bor tillsammans med eller träffar)
 ///
@@ -38979,6 +55431,18 @@ pub struct AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaa {
         LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
     >,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(alle_yksikahdeksan_v_lapset: bool) -> Self {
+        Self {
+            alle_yksikahdeksan_v_lapset,
+            lasten_maara: None,
+            lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: None,
+            lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: None,
+        }
+    }
+}
 /// Turvakotiin ohjautuminen (sv: Att hänvisa klienten till skyddshemmet)
 ///
 /// JSON `turvakotiin_ohjautuminen`: esitystapa Otsikko.
@@ -39012,6 +55476,23 @@ pub struct TurvakotiinOhjautuminen {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjaussyy: Option<sosmeta_types::Code>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl TurvakotiinOhjautuminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        yhteydenoton_ajankohta: sosmeta_types::PartialDate,
+        aloitteentekija: Vec<sosmeta_types::Code>,
+        asiakas_ohjattiin_toisesta_turvakodista: bool,
+    ) -> Self {
+        Self {
+            yhteydenoton_ajankohta,
+            aloitteentekija,
+            vaihtoehdon_muu_tarkempi_kuvaus: None,
+            asiakas_ohjattiin_toisesta_turvakodista,
+            ohjaussyy: None,
+        }
+    }
+}
 /// Väkivallantekijä (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekija`: toistuva, pakollinen.
@@ -39035,6 +55516,20 @@ pub struct Vakivallantekija {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_kuvaus: Option<String>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl Vakivallantekija {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vakivallantekijan_suhde_asiakkaaseen: sosmeta_types::Code,
+        vakivallantekijan_sukupuoli: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            vakivallantekijan_suhde_asiakkaaseen,
+            vakivallantekijan_sukupuoli,
+            vakivallantekijan_kuvaus: None,
+        }
+    }
+}
 /// Väkivallantekijät (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekijat`: esitystapa Otsikko.
@@ -39049,6 +55544,13 @@ pub struct Vakivallantekijat {
     /// JSON `vakivallantekija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub vakivallantekija: Vec<Vakivallantekija>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl Vakivallantekijat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vakivallantekija: Vec<Vakivallantekija>) -> Self {
+        Self { vakivallantekija }
+    }
 }
 /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
 ///
@@ -39116,6 +55618,28 @@ pub struct VakivaltaanLiittyvatTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ilmoituksista: Option<String>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl VakivaltaanLiittyvatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        koetun_vakivallan_muoto: Vec<sosmeta_types::Code>,
+        asumistilanne: sosmeta_types::Code,
+    ) -> Self {
+        Self {
+            koetun_vakivallan_muoto,
+            vakivallan_kesto: None,
+            kuvaus: None,
+            vakivallantekijat: None,
+            kiellot: None,
+            asumistilanne,
+            asumistilanteen_kuvaus: None,
+            rikosilmoituksen_tekeminen: None,
+            muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: None,
+            lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset: None,
+            lisatiedot_ilmoituksista: None,
+        }
+    }
+}
 /// Omatyöntekijä turvakodissa (sv: Egen kontaktperson i skyddshemmet)
 ///
 /// JSON `omatyontekija_turvakodissa`: esitystapa Otsikko.
@@ -39135,6 +55659,16 @@ pub struct OmatyontekijaTurvakodissa {
     /// JSON `perustelut_sille_miksi_omatyontekijaa_ei_nimeta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_sille_miksi_omatyontekijaa_ei_nimeta: Option<String>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl OmatyontekijaTurvakodissa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            omatyontekijan_tiedot: None,
+            perustelut_sille_miksi_omatyontekijaa_ei_nimeta: None,
+        }
+    }
 }
 /// Turvakotipalvelun ensiarvio (sv: Första bedömning inom skyddshemsservicen)
 ///
@@ -39217,6 +55751,34 @@ pub struct TurvakotipalvelunEnsiarvio {
     /// JSON `laatija`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl TurvakotipalvelunEnsiarvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX3370,
+        aiempien_turvakotikayntien_maara: sosmeta_types::Code,
+        ammattihenkilon_arvio_palvelutarpeesta: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            yksin_turvakotiin_hakeutunut_taysi_ikainen: None,
+            yksin_turvakotiin_hakeutunut_alaikainen: None,
+            aiempien_turvakotikayntien_maara,
+            asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa: None,
+            raskaus: None,
+            laskettu_aika: None,
+            turvakotiin_ohjautuminen: None,
+            vakivaltaan_liittyvat_tiedot: None,
+            asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan: None,
+            ammattihenkilon_arvio_palvelutarpeesta,
+            omatyontekija_turvakodissa: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -39307,6 +55869,36 @@ pub struct AsiakasXE09B {
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
         Vec<AsiakkaanHuolenpitoonOsallistuvaHenkilo>,
     >,
+}
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl AsiakasXE09B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        sukupuoli: sosmeta_types::Code,
+        aidinkieli: Vec<sosmeta_types::Code>,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            tilapainen_yksilointitunnus: None,
+            syntymaaika: None,
+            sukupuoli,
+            muunsukupuolinen: None,
+            aidinkieli,
+            asiointikieli: None,
+            kotikunta: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            siviilisaaty: None,
+            elaa_avoliitossa: None,
+            huoltajuus: None,
+            edunvalvontatiedot: None,
+            asiakkaan_huolenpitoon_osallistuva_henkilo: None,
+        }
+    }
 }
 /// Turvakotipalvelusuunnitelma (sv: Plan inom skyddshemsservicen)
 ///
@@ -39422,6 +56014,34 @@ pub struct TurvakotipalvelusuunnitelmaXF445 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl TurvakotipalvelusuunnitelmaXF445 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXE09B>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: None,
+            muut_palvelut_joita_asiakas_talla_hetkella_saa: None,
+            tavoitteet: None,
+            turvakotipalvelun_sisalto_ja_toteutus: None,
+            sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            tukemiseen_osallistuvat_palvelunantajat: None,
+            tukemiseen_osallistuvat_yksityishenkilot: None,
+            asiakkaalle_on_annettu_selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_turvakotipalvelun_kestosta: None,
+            suunnitelman_seuranta_ja_arviointi: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Turvakotipalvelusuunnitelma (sv: Plan inom skyddshemsservicen)
 ///
 /// Shape `3e80d218adeb97c5`, shared by 1 element(s) of the release.
@@ -39533,6 +56153,34 @@ pub struct Turvakotipalvelusuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "turvakotipalvelun"))]
+impl Turvakotipalvelusuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX4807, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: None,
+            muut_palvelut_joita_asiakas_talla_hetkella_saa: None,
+            tavoitteet: None,
+            turvakotipalvelun_sisalto_ja_toteutus: None,
+            sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            tukemiseen_osallistuvat_palvelunantajat: None,
+            tukemiseen_osallistuvat_yksityishenkilot: None,
+            asiakkaalle_on_annettu_selvitys_oikeuksista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_turvakotipalvelun_kestosta: None,
+            suunnitelman_seuranta_ja_arviointi: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Auttavat henkilöt (sv: Personer som hjälper)
 ///
 /// JSON `auttavat_henkilot`: esitystapa Otsikko.
@@ -39545,6 +56193,13 @@ pub struct AuttavatHenkilot {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloXC9B8>,
+}
+#[cfg(any(feature = "vakivaltatyon"))]
+impl AuttavatHenkilot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yksityishenkilo: None }
+    }
 }
 /// Henkilöt, joilla on lupa hakea lapseni (sv: Personer som har tillstånd att hämta mina barn)
 ///
@@ -39560,6 +56215,13 @@ pub struct HenkilotJoillaOnLupaHakeaLapseni {
     /// JSON `yksityishenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<YhteyshenkiloXC9B8>>,
+}
+#[cfg(any(feature = "vakivaltatyon"))]
+impl HenkilotJoillaOnLupaHakeaLapseni {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { yksityishenkilo: None }
+    }
 }
 /// Tavarat (sv: Saker)
 ///
@@ -39605,6 +56267,21 @@ pub struct Tavarat {
     /// JSON `muut_tavarat`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_tavarat: Option<String>,
+}
+#[cfg(any(feature = "vakivaltatyon"))]
+impl Tavarat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            rahaa: None,
+            varavaatteita_itselleni_ja_lapselleni: None,
+            hygieniavalineet: None,
+            vara_avaimet_kotiin_ja_autoon: None,
+            tarkeat_asiakirjat: None,
+            laakkeet: None,
+            muut_tavarat: None,
+        }
+    }
 }
 /// Turvasuunnitelma (sv: Säkerhetsplan)
 ///
@@ -39688,6 +56365,29 @@ pub struct Turvasuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl Turvasuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasX4807, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            turvallinen_paikka: None,
+            vakivallan_ennusmerkit: None,
+            kotoa_poistuminen: None,
+            poistumisreitit: None,
+            auttavat_henkilot: None,
+            turvakoodi: None,
+            turvakeinot: None,
+            henkilot_joilla_on_lupa_hakea_lapseni: None,
+            tavarat: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Palvelut joita asiakas tällä hetkellä saa (sv: Tjänster som klienten får för närvarande)
 ///
 /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
@@ -39707,6 +56407,16 @@ pub struct PalvelutJoitaAsiakasTallaHetkellaSaa {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl PalvelutJoitaAsiakasTallaHetkellaSaa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelut: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Tilannetekijät (sv: Situationsfaktorer)
 ///
@@ -39730,6 +56440,16 @@ pub struct Tilannetekijat {
         sosmeta_types::Code,
     >,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl Tilannetekijat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tilannetekija: None,
+            tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista: None,
+        }
+    }
+}
 /// Arvio siitä onko tavoite saavutettu (sv: Bedömning av hur målet uppnåtts)
 ///
 /// Shape `6e6712398cf26cb0`, shared by 2 element(s) of the release.
@@ -39752,6 +56472,17 @@ pub struct ArvioSiitaOnkoTavoiteSaavutettu {
     /// JSON `tilannetekijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilannetekijat: Option<Vec<Tilannetekijat>>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl ArvioSiitaOnkoTavoiteSaavutettu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            arvio: None,
+            sanallinen_arvio: None,
+            tilannetekijat: None,
+        }
+    }
 }
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
@@ -39780,6 +56511,18 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC177 {
     /// Arvio siitä onko tavoite saavutettu (sv: Bedömning av hur målet uppnåtts)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_siita_onko_tavoite_saavutettu: Option<ArvioSiitaOnkoTavoiteSaavutettu>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC177 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tavoite: None,
+            tavoitteen_asteikko: None,
+            kuvaus: None,
+            arvio_siita_onko_tavoite_saavutettu: None,
+        }
+    }
 }
 /// Palvelujen arviointi (sv: Bedömning av tjänster)
 ///
@@ -39811,6 +56554,18 @@ pub struct PalvelujenArviointi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_palvelun_kaytosta: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl PalvelujenArviointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            sosiaalipalvelu: None,
+            arvio_palvelun_kaytosta: None,
+            kuvaus_palvelun_kaytosta: None,
+        }
+    }
+}
 /// Menetelmien arviointi (sv: Bedömning av metoder)
 ///
 /// JSON `menetelmien_arviointi`: toistuva.
@@ -39835,6 +56590,17 @@ pub struct MenetelmienArviointi {
     /// JSON `kuvaus_menetelman_kaytosta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_menetelman_kaytosta: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl MenetelmienArviointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            menetelma: None,
+            arvio_menetelman_kaytosta: None,
+            kuvaus_menetelman_kaytosta: None,
+        }
+    }
 }
 /// Suunnitelman arviointi (sv: Utvärdering av planen)
 ///
@@ -39862,6 +56628,17 @@ pub struct SuunnitelmanArviointi {
     /// JSON `menetelmien_arviointi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmien_arviointi: Option<Vec<MenetelmienArviointi>>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl SuunnitelmanArviointi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            palvelujen_arviointi: None,
+            menetelmien_arviointi: None,
+        }
+    }
 }
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
@@ -39892,6 +56669,18 @@ pub struct AsetettavatTavoitteetX5D0C {
     /// JSON `tilannetekijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilannetekijat: Option<Vec<Tilannetekijat>>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl AsetettavatTavoitteetX5D0C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tavoite: None,
+            tavoitteen_asteikko: None,
+            kuvaus: None,
+            tilannetekijat: None,
+        }
+    }
 }
 /// Palvelut (sv: Tjänster)
 ///
@@ -39938,6 +56727,21 @@ pub struct Palvelut {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl Palvelut {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            kuvaus: None,
+            menetelma: None,
+            lisatiedot_menetelmista: None,
+            arvioitu_alkamisajankohta_ja_kesto: None,
+        }
+    }
+}
 /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
 ///
 /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
@@ -39966,6 +56770,17 @@ pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan {
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelut: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+        }
+    }
 }
 /// Työikäisten palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för personer i arbetsför ålder)
 ///
@@ -40090,6 +56905,35 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl TyoikaistenPalvelujenAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee: None,
+            ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee: None,
+            suunnitelman_arviointi: None,
+            asetettavat_tavoitteet: None,
+            menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: None,
+            asiakkaan_ja_omatyontekijan_tapaamiset: None,
+            asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakassuunnitelman_tarkastaminen: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Palvelut (sv: Tjänster)
 ///
 /// JSON `palvelut`: toistuva.
@@ -40141,6 +56985,22 @@ pub struct PalvelutX9336 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl PalvelutX9336 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            kuvaus: None,
+            menetelma: None,
+            lisatiedot_menetelmista: None,
+            asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta: None,
+            arvioitu_alkamisajankohta_ja_kesto: None,
+        }
+    }
+}
 /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
 ///
 /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
@@ -40169,6 +57029,17 @@ pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX641A {
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX641A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelut: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+        }
+    }
 }
 /// Työikäisten palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för personer i arbetsför ålder)
 ///
@@ -40293,6 +57164,35 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaXEBFD {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl TyoikaistenPalvelujenAsiakassuunnitelmaXEBFD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            palvelut_joita_asiakas_talla_hetkella_saa: None,
+            asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee: None,
+            ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee: None,
+            suunnitelman_arviointi: None,
+            asetettavat_tavoitteet: None,
+            menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: None,
+            asiakkaan_ja_omatyontekijan_tapaamiset: None,
+            asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakassuunnitelman_tarkastaminen: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Työikäisten palvelupäätös (sv: Beslut om service för personer i arbetsför ålder)
 ///
 /// Shape `9533af6e0eabe7dc`, shared by 1 element(s) of the release.
@@ -40318,6 +57218,18 @@ pub struct TyoikaistenPalvelupaatos {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl TyoikaistenPalvelupaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasX4807>, allekirjoitus: Allekirjoitus) -> Self {
+        Self {
+            asiakas,
+            paatos: None,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett ärende)
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
@@ -40341,6 +57253,17 @@ pub struct AsianVireilletuloaKoskevatTiedotX366C {
     ///
     /// JSON `vireilletulopaiva`: esitystapa Pvm, pakollinen.
     pub vireilletulopaiva: sosmeta_types::PartialDate,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl AsianVireilletuloaKoskevatTiedotX366C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vireilletulopaiva: sosmeta_types::PartialDate) -> Self {
+        Self {
+            vireilletulon_tapa: None,
+            vireilletulon_syyt: None,
+            vireilletulopaiva,
+        }
+    }
 }
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
@@ -40385,6 +57308,24 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX2C93 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl PalvelutarpeenArviointiaKoskevatTiedotX2C93 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
+        asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
+    ) -> Self {
+        Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva,
+            kuvaus_arvioinnin_toteuttamisesta: None,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: None,
+            arvioinnista_poisjaaneet_viranomaistahot: None,
+            arvioinnista_poisjaaneet_muut_henkilot_tai_tahot: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen,
+            erityisen_tuen_perustelut: None,
+        }
+    }
+}
 /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
 ///
 /// JSON `aikaisemmat_ja_nykyiset_palvelut`: toistuva.
@@ -40410,6 +57351,17 @@ pub struct AikaisemmatJaNykyisetPalvelutXCB7B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl AikaisemmatJaNykyisetPalvelutXCB7B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palvelu: None,
+            nykyinen: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// Shape `589360100b14c453`, shared by 1 element(s) of the release.
@@ -40432,6 +57384,17 @@ pub struct AsuminenX5893 {
     /// JSON `asiakkaan_asunnonhaku_on_kaynnissa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_asunnonhaku_on_kaynnissa: Option<bool>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl AsuminenX5893 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            vakinainen: None,
+            asiakkaan_asunnonhaku_on_kaynnissa: None,
+        }
+    }
 }
 /// Maahanmuuttoon liittyvät tiedot (sv: Uppgifter om invandring)
 ///
@@ -40490,6 +57453,25 @@ pub struct MaahanmuuttoonLiittyvatTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passin_voimassaolo: Option<Voimassaolo>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl MaahanmuuttoonLiittyvatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            maahantulopaiva: None,
+            maa_jossa_asunut_aiemmin: None,
+            historia: None,
+            oleskeluoikeus: None,
+            oleskeluluvan_voimassaolo: None,
+            oleskeluluvan_peruste: None,
+            oleskeluluvan_perusteen_kuvaus: None,
+            tyoluvan_voimassaolo: None,
+            vaestotietokirjaus: None,
+            kuntapaikka: None,
+            passin_voimassaolo: None,
+        }
+    }
+}
 /// Maahanmuutto ja kotoutuminen (sv: Invandring och integration)
 ///
 /// JSON `maahanmuutto_ja_kotoutuminen`: esitystapa Otsikko.
@@ -40507,6 +57489,16 @@ pub struct MaahanmuuttoJaKotoutuminen {
     /// JSON `kotoutuminen`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl MaahanmuuttoJaKotoutuminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            maahanmuuttoon_liittyvat_tiedot: None,
+            kotoutuminen: None,
+        }
+    }
 }
 /// Koulutus ja osaaminen (sv: Utbildning och kompetens)
 ///
@@ -40535,6 +57527,18 @@ pub struct KoulutusJaOsaaminen {
     /// JSON `arvio_koulutuksesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_koulutuksesta: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl KoulutusJaOsaaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            koulutusaste: None,
+            opintojen_suorittamisen_tilanne: None,
+            koulutuksen_kuvaus: None,
+            arvio_koulutuksesta: None,
+        }
+    }
 }
 /// Työelämä (sv: Arbetsliv)
 ///
@@ -40589,6 +57593,23 @@ pub struct Tyoelama {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_tyottomyydesta: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl Tyoelama {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ammatti: None,
+            tyotilanne: None,
+            tyosuhde_on_vakinainen: None,
+            tyotilanteen_lisatiedot: None,
+            aiemmat_tyosuhteet: None,
+            tyottomyyden_kesto: None,
+            tyonhakijana_te_toimistossa: None,
+            karenssi_tai_tyossaolovelvoite: None,
+            lisatiedot_tyottomyydesta: None,
+        }
+    }
+}
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// Shape `6aed5e689cf4e328`, shared by 1 element(s) of the release.
@@ -40616,6 +57637,18 @@ pub struct TaloudellinenTilanne {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl TaloudellinenTilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakas_on_tuloton: None,
+            asiakkaalla_on_taloudellisia_vaikeuksia: None,
+            asiakkaalla_on_maksuhairiomerkinta: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Sosiaaliset suhteet (sv: Sociala relationer)
 ///
@@ -40645,6 +57678,18 @@ pub struct SosiaalisetSuhteetXFE3C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminen>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl SosiaalisetSuhteetXFE3C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            perhesuhteet_ja_vanhemmuus: None,
+            muut_ihmissuhteet: None,
+            sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet: None,
+            laheisverkoston_kartoittaminen: None,
+        }
+    }
+}
 /// Elämänhallinta (sv: Livskompetens)
 ///
 /// JSON `elamanhallinta`: esitystapa Otsikko.
@@ -40665,6 +57710,16 @@ pub struct Elamanhallinta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arkielama_ja_vapaa_aika: Option<String>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl Elamanhallinta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            muutokset_elamantilanteessa: None,
+            arkielama_ja_vapaa_aika: None,
+        }
+    }
+}
 /// Kuntoutustarve (sv: Rehabiliteringsbehov)
 ///
 /// Shape `bd6358ac3d8e9b2a`, shared by 1 element(s) of the release.
@@ -40682,6 +57737,16 @@ pub struct Kuntoutustarve {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl Kuntoutustarve {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuntoutustarve_on_selvitettava: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
@@ -40754,6 +57819,30 @@ pub struct JohtopaatoksetJaJatkotoimetX63DD {
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
+}
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl JohtopaatoksetJaJatkotoimetX63DD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakkuuden_jatko: AsiakkuudenJatko,
+        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+        asiakas_tarvitsee_omatyontekijan: bool,
+    ) -> Self {
+        Self {
+            asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan: None,
+            ammattihenkilon_arvio_tuen_tarpeesta: None,
+            asiakkuuden_jatko,
+            ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta,
+            arvio_tuen_tarpeen_luonteesta: None,
+            asiakkaalle_laaditaan_aktivointisuunnitelma: None,
+            asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma: None,
+            asiakkaalle_laaditaan_asiakassuunnitelma: None,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: None,
+            asiakas_tarvitsee_omatyontekijan,
+            omatyontekija: None,
+            jatkosuunnitelma: None,
+        }
+    }
 }
 /// Työikäisten palvelutarpeen arvio (sv: Bedömning av servicebehovet för personer i arbetsför ålder)
 ///
@@ -40866,6 +57955,36 @@ pub struct TyoikaistenPalvelutarpeenArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen"))]
+impl TyoikaistenPalvelutarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi: None,
+            asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi: None,
+            asuminen: None,
+            maahanmuutto_ja_kotoutuminen: None,
+            koulutus_ja_osaaminen: None,
+            tyoelama: None,
+            taloudellinen_tilanne: None,
+            terveydentila: None,
+            paihteiden_kaytto_ja_riippuvuudet: None,
+            sosiaaliset_suhteet: None,
+            elamanhallinta: None,
+            kuntoutustarve: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            henkilot_joille_tama_asiakirja_toimitetaan: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Ammattilaisen harkittavaksi (sv: Den yrkesutbildade personens överväganden)
 ///
 /// JSON `ammattilaisen_harkittavaksi`: esitystapa Otsikko.
@@ -40901,6 +58020,19 @@ pub struct AmmattilaisenHarkittavaksi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallan_tekijan_paasy_kasiksi_aseisiin: Option<String>,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl AmmattilaisenHarkittavaksi {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            onko_muuta_asiaan_liittyvaa_tietoa: None,
+            asiakkaan_toimintakyky_ja_esteellisyys: None,
+            asiakkaan_sitoutuminen_tyoskentelyyn: None,
+            asiakkaan_tarpeet_ja_toiveet: None,
+            vakivallan_tekijan_paasy_kasiksi_aseisiin: None,
+        }
+    }
+}
 /// Arvioi kohdistuuko perheen lapsiin riskiä (sv: Bedöm om familjens barn utsätts för risker)
 ///
 /// JSON `arvioi_kohdistuuko_perheen_lapsiin_riskia`: esitystapa Otsikko.
@@ -40925,6 +58057,17 @@ pub struct ArvioiKohdistuukoPerheenLapsiinRiskia {
     /// JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<Vec<sosmeta_types::Code>>,
+}
+#[cfg(any(feature = "vakivaltatyon"))]
+impl ArvioiKohdistuukoPerheenLapsiinRiskia {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            onko_perheessa_lapsia: None,
+            kohdistuuko_perheen_lapsiin_riskia: None,
+            lapsen_tilanteesta_tehdyt_ilmoitukset: None,
+        }
+    }
 }
 /// Vakavan parisuhdeväkivallan riskiarvio (sv: Riskbedömning gällande allvarligt våld i parförhållande)
 ///
@@ -41225,6 +58368,102 @@ pub struct VakavanParisuhdevakivallanRiskiarvio {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "vakivaltatyon"))]
+impl VakavanParisuhdevakivallanRiskiarvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasX4807,
+        fyysiset_vammat: sosmeta_types::Code,
+        pelon_kokemus: sosmeta_types::Code,
+        pelko: sosmeta_types::Code,
+        eristaminen: sosmeta_types::Code,
+        henkinen_vakivalta: sosmeta_types::Code,
+        ero: sosmeta_types::Code,
+        yhteydenpito_lapsiin: sosmeta_types::Code,
+        yhteydenotot: sosmeta_types::Code,
+        raskaus: sosmeta_types::Code,
+        vakivallan_toistuvuus: sosmeta_types::Code,
+        vakivallan_koventuminen: sosmeta_types::Code,
+        kontrollointi_ja_mustasukkaisuus: sosmeta_types::Code,
+        vahingoittaminen_aseella_tai_muulla_esineella: sosmeta_types::Code,
+        tappamisella_uhkaaminen: sosmeta_types::Code,
+        kuristaminen: sosmeta_types::Code,
+        seksuaalivakivalta: sosmeta_types::Code,
+        muu_vakivallan_tekija: sosmeta_types::Code,
+        vakivalta_muita_kohtaan: sosmeta_types::Code,
+        taloudellinen_vakivalta: sosmeta_types::Code,
+        paihde_tai_mielenterveysongelma: sosmeta_types::Code,
+        itsemurha: sosmeta_types::Code,
+        kieltojen_tai_sopimusten_rikkominen: sosmeta_types::Code,
+        vakivaltahistoria: sosmeta_types::Code,
+        kylla_vastaukset_yhteensa: sosmeta_types::Number,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            fyysiset_vammat,
+            kuvaus_vammoista: None,
+            pelon_kokemus,
+            lisatiedot_pelon_kokemuksesta: None,
+            pelko,
+            kuvaus_pelosta: None,
+            eristaminen,
+            lisatiedot_eristamisen_kokemuksista: None,
+            henkinen_vakivalta,
+            lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista: None,
+            ero,
+            lisatiedot_erosta: None,
+            yhteydenpito_lapsiin,
+            lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin: None,
+            yhteydenotot,
+            lisatiedot_yhteydenotoista: None,
+            raskaus,
+            lisatiedot_raskaudesta_tai_lapsen_saamisesta: None,
+            vakivallan_toistuvuus,
+            lisatiedot_vakivallan_toistumisesta: None,
+            vakivallan_koventuminen,
+            lisatiedot_vakivallan_pahentumisesta: None,
+            kontrollointi_ja_mustasukkaisuus,
+            lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta: None,
+            vahingoittaminen_aseella_tai_muulla_esineella,
+            lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa: None,
+            tappamisella_uhkaaminen,
+            lisatiedot_uhkauksista: None,
+            kuristaminen,
+            lisatiedot_kuristamis_tukehduttamis_tai_hukuttamisyrityksista: None,
+            seksuaalivakivalta,
+            lisatiedot_seksuaalisesta_vakivallasta: None,
+            muu_vakivallan_tekija,
+            lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat: None,
+            vakivalta_muita_kohtaan,
+            lisatiedot_muiden_henkiloiden_satuttamisesta: None,
+            elaimiin_kohdistuva_vakivalta: None,
+            lisatiedot_vakivallan_kohdistamisesta_elaimiin: None,
+            taloudellinen_vakivalta,
+            kuvaus_taloudellisesta_riippuvuudesta: None,
+            paihde_tai_mielenterveysongelma,
+            lisatiedot_paihde_ja_mielenterveysongelmista: None,
+            itsemurha,
+            lisatiedot_itsemurhauhkailusta_tai_yrityksesta: None,
+            kieltojen_tai_sopimusten_rikkominen,
+            lisatiedot_kieltojen_tai_sopimusten_rikkomisesta: None,
+            vakivaltahistoria,
+            lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa: None,
+            kylla_vastaukset_yhteensa,
+            ammattilaisen_harkittavaksi: None,
+            marakiin_ohjaaminen: None,
+            perustelut: None,
+            arvioi_kohdistuuko_perheen_lapsiin_riskia: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
@@ -41238,6 +58477,13 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX0545 {
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
     pub sosiaalipalvelu: sosmeta_types::Code,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl SosiaalipalveluJotaPaatosKoskeeX0545 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+        Self { sosiaalipalvelu }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -41314,6 +58560,37 @@ pub struct PaatosXC9A0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl PaatosXC9A0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0545,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee,
+            ratkaisu_ja_perustelut,
+            paatoksen_toimeenpanotapa: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Välitystilipäätös (sv: Beslut om förmedlingskonto)
 ///
 /// Shape `698f0cfc9e9a236d`, shared by 1 element(s) of the release.
@@ -41344,6 +58621,23 @@ pub struct Valitystilipaatos {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Valitystilipaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        paatos: PaatosXC9A0,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            palvelutehtava: None,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -41372,6 +58666,23 @@ pub struct AsiakasXC797 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXD486>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsiakasXC797 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: String,
+        etunimet: String,
+        henkilotunnus: sosmeta_types::Identifier,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus,
+            tulkkaustiedot: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Haettava palvelu (sv: Service som söks)
 ///
 /// JSON `haettava_palvelu`: toistuva, pakollinen.
@@ -41391,6 +58702,16 @@ pub struct HaettavaPalveluXC29D {
     /// JSON `kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HaettavaPalveluXC29D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Vammaispalveluhakemus (sv: Ansökan om service för personer med funktionsnedsättning)
 ///
@@ -41450,6 +58771,27 @@ pub struct Vammaispalveluhakemus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Yksityishenkilo>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Vammaispalveluhakemus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXC797>,
+        haettava_palvelu: Vec<HaettavaPalveluXC29D>,
+    ) -> Self {
+        Self {
+            asiakas,
+            haettava_palvelu,
+            kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle: None,
+            hakijan_kaytossa_olevat_apuvalineet: None,
+            kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa: None,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija: None,
+        }
+    }
+}
 /// Sairaus (sv: Sjukdom)
 ///
 /// JSON `sairaus`: toistuva.
@@ -41464,6 +58806,13 @@ pub struct Sairaus {
     /// JSON `diagnoosi`: esitystapa Koodi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnoosi: Option<sosmeta_types::Code>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Sairaus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { diagnoosi: None }
+    }
 }
 /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
 ///
@@ -41487,6 +58836,17 @@ pub struct TerveydentilaVammatJaSairaudet {
     /// JSON `riskitiedot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riskitiedot: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl TerveydentilaVammatJaSairaudet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            kuvaus: None,
+            sairaus: None,
+            riskitiedot: None,
+        }
+    }
 }
 /// Toimintakyky (sv: Funktionsförmåga)
 ///
@@ -41513,6 +58873,17 @@ pub struct ToimintakykyX18F8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elamantilanteen_ja_toimintaympariston_vaikutus: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl ToimintakykyX18F8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ammattihenkilon_arvio: None,
+            asiakkaan_oma_nakemys: None,
+            elamantilanteen_ja_toimintaympariston_vaikutus: None,
+        }
+    }
+}
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
 /// Shape `e8fc5c8588cbdcb6`, shared by 4 element(s) of the release.
@@ -41538,6 +58909,17 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakkaan_arvio_siita_onko_tavoitteet_saavutettu: None,
+            ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu: None,
+            sanallinen_arvio: None,
+        }
+    }
+}
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: esitystapa Otsikko.
@@ -41561,6 +58943,16 @@ pub struct AsetettavatTavoitteetX4900 {
     pub sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: Option<
         Vec<AsetettavatTavoitteetX1664>,
     >,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsetettavatTavoitteetX4900 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: None,
+            sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: None,
+        }
+    }
 }
 /// Henkilökohtainen apu (sv: Personlig assistans)
 ///
@@ -41591,6 +58983,18 @@ pub struct HenkilokohtainenApuXAD6D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HenkilokohtainenApuXAD6D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suostumus_tyonantajana_toimimiseen: None,
+            selvityksen_antamisen_tapa_ja_sisalto: None,
+            palkan_ja_kulujen_perusteet_ja_korvaamistapa: None,
+            sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: None,
+        }
+    }
+}
 /// Palvelut, joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: esitystapa Otsikko.
@@ -41608,6 +59012,16 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaanX6762 {
     /// Henkilökohtainen apu (sv: Personlig assistans)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApuXAD6D>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PalvelutJoitaAsiakkaalleSuunnitellaanX6762 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelut: None,
+            henkilokohtainen_apu: None,
+        }
+    }
 }
 /// Rajoitustoimenpiteet (sv: Begränsningsåtgärder)
 ///
@@ -41644,6 +59058,19 @@ pub struct Rajoitustoimenpiteet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaytettyjen_rajoitustoimenpiteiden_vaikutus: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Rajoitustoimenpiteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            arvio_rajoitustoimenpiteista: None,
+            kaytetyt_rajoitustoimenpiteet: None,
+            ulkoilua_ja_liikkumista_koskeva_suunnitelma: None,
+            liikkumista_koskeva_suunnitelma: None,
+            kaytettyjen_rajoitustoimenpiteiden_vaikutus: None,
+        }
+    }
+}
 /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
 ///
 /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
@@ -41674,6 +59101,18 @@ pub struct ErityishuoltoaKoskevatTiedot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteet: Option<Rajoitustoimenpiteet>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl ErityishuoltoaKoskevatTiedot {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            erityishuollon_jarjestelyt: None,
+            erityishuollon_mukautukset: None,
+            erityishuollon_toteuttamiskeinot: None,
+            rajoitustoimenpiteet: None,
+        }
+    }
+}
 /// Suunnitelman tarkistaminen (sv: Granskning av planen)
 ///
 /// JSON `suunnitelman_tarkistaminen`: esitystapa Otsikko.
@@ -41698,6 +59137,17 @@ pub struct SuunnitelmanTarkistaminen {
     /// JSON `paikka`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SuunnitelmanTarkistaminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ajankohta: None,
+            paivamaara_ja_kellonaika: None,
+            paikka: None,
+        }
+    }
 }
 /// Vammaispalvelujen asiakassuunnitelma (sv: Klientplan inom funktionshinderservicen)
 ///
@@ -41884,6 +59334,53 @@ pub struct VammaispalvelujenAsiakassuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelujenAsiakassuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        palvelut_joita_asiakas_talla_hetkella_saa: String,
+        asiakkaalle_on_annettu_selvitys: bool,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            asiakkaan_muut_voimassaolevat_suunnitelmat: None,
+            asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            terveydentila_vammat_ja_sairaudet: None,
+            toimintakyky: None,
+            palvelut_joita_asiakas_talla_hetkella_saa,
+            asiakkaan_arvio_tuesta: None,
+            laheisten_arvio_tuesta: None,
+            ammattihenkilon_arvio_tuesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            erityiset_toimenpiteet: None,
+            koulutuksen_ja_tyonhaun_suunnitelma: None,
+            varhaiskasvatus_tai_opetus: None,
+            erityishuoltoa_koskevat_tiedot: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            sovitut_jatkotoimet: None,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakkaalle_on_annettu_selvitys,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Toimintakyky (sv: Funktionsförmåga)
 ///
 /// JSON `toimintakyky`: esitystapa Otsikko.
@@ -41903,6 +59400,16 @@ pub struct Toimintakyky {
     /// JSON `asiakkaan_oma_nakemys`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_nakemys: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Toimintakyky {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            ammattihenkilon_arvio: None,
+            asiakkaan_oma_nakemys: None,
+        }
+    }
 }
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
@@ -41927,6 +59434,16 @@ pub struct AsetettavatTavoitteetXFC2A {
     pub sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: Option<
         Vec<AsetettavatTavoitteetX1664>,
     >,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsetettavatTavoitteetXFC2A {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: None,
+            sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: None,
+        }
+    }
 }
 /// Vammaispalvelujen palvelusuunnitelma (sv: Serviceplan inom servicen för personer med funktionsnedsättning)
 ///
@@ -42103,6 +59620,51 @@ pub struct VammaispalvelujenPalvelusuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelujenPalvelusuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        palvelut_joita_asiakas_talla_hetkella_saa: String,
+        asiakkaalle_on_annettu_selvitys: bool,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            asiakkaan_muut_voimassaolevat_suunnitelmat: None,
+            asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            terveydentila_vammat_ja_sairaudet: None,
+            toimintakyky: None,
+            palvelut_joita_asiakas_talla_hetkella_saa,
+            asiakkaan_arvio_tuesta: None,
+            laheisten_arvio_tuesta: None,
+            ammattihenkilon_arvio_tuesta: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            palvelut_joita_asiakkaalle_suunnitellaan: None,
+            muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: None,
+            koulutuksen_ja_tyonhaun_suunnitelma: None,
+            erityishuoltoa_koskevat_tiedot: None,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: None,
+            sovitut_jatkotoimet: None,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: None,
+            arvio_asiakkuuden_kestosta: None,
+            asiakkaalle_on_annettu_selvitys,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
@@ -42141,6 +59703,23 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXECD1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PalvelutarpeenArviointiaKoskevatTiedotXECD1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
+        asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
+    ) -> Self {
+        Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva,
+            kuvaus_arvionnin_toteuttamisesta: None,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: None,
+            arvioinnista_poisjaaneet_henkilot: None,
+            asiakkaalla_on_oikeus_erityiseen_tukeen,
+            erityisen_tuen_perustelut: None,
+        }
+    }
+}
 /// Asuminen (sv: Boende)
 ///
 /// Shape `9d3f4a7e8ab36490`, shared by 2 element(s) of the release.
@@ -42158,6 +59737,16 @@ pub struct Asuminen {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Asuminen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            asunnon_hallintaperuste: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
@@ -42220,6 +59809,29 @@ pub struct JohtopaatoksetJaJatkotoimetX690C {
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl JohtopaatoksetJaJatkotoimetX690C {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakkuuden_jatko: AsiakkuudenJatko,
+        ammattihenkilon_johtopaatokset: String,
+        asiakas_tarvitsee_omatyontekijan: bool,
+    ) -> Self {
+        Self {
+            asiakkaan_arvio_tuesta: None,
+            laheisten_arvio_tuesta: None,
+            ammattihenkilon_arvio_tuesta: None,
+            asiakkuuden_jatko,
+            ammattihenkilon_johtopaatokset,
+            arvio_tuen_tarpeen_luonteesta: None,
+            asiakkaalle_laaditaan_palvelusuunnitelma: None,
+            perustelut_miksi_palvelusuunnitelmaa_ei_laadita: None,
+            asiakas_tarvitsee_omatyontekijan,
+            omatyontekija: None,
+            jatkosuunnitelma: None,
+        }
+    }
 }
 /// Vammaispalvelujen palvelutarpeen arvio (sv: Bedömning av servicebehovet inom servicen för personer med funktionsnedsättning)
 ///
@@ -42312,6 +59924,32 @@ pub struct VammaispalvelujenPalvelutarpeenArvio {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelujenPalvelutarpeenArvio {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asuminen: None,
+            kotoutuminen: None,
+            terveydentila_vammat_ja_sairaudet: None,
+            toimintakyky: None,
+            paihteiden_kaytto_ja_riippuvuudet: None,
+            asiakkaan_tarvitsemat_apuvalineet: None,
+            laheisverkoston_kartoittaminen: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
@@ -42371,6 +60009,29 @@ pub struct JohtopaatoksetJaJatkotoimetX8352 {
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl JohtopaatoksetJaJatkotoimetX8352 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakkuuden_jatko: AsiakkuudenJatko,
+        ammattihenkilon_johtopaatokset: String,
+        asiakas_tarvitsee_omatyontekijan: bool,
+    ) -> Self {
+        Self {
+            asiakkaan_arvio_tuesta: None,
+            laheisten_arvio_tuesta: None,
+            ammattihenkilon_arvio_tuesta: None,
+            asiakkuuden_jatko,
+            ammattihenkilon_johtopaatokset,
+            arvio_tuen_tarpeen_luonteesta: None,
+            asiakkaalle_laaditaan_asiakassuunnitelma: None,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: None,
+            asiakas_tarvitsee_omatyontekijan,
+            omatyontekija: None,
+            jatkosuunnitelma: None,
+        }
+    }
 }
 /// Vammaispalvelujen palvelutarpeen arvio (sv: Bedömning av servicebehovet inom servicen för personer med funktionsnedsättning)
 ///
@@ -42463,6 +60124,32 @@ pub struct VammaispalvelujenPalvelutarpeenArvioXC4DE {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelujenPalvelutarpeenArvioXC4DE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: AsiakasXEEC1, laatija: Vec<Laatija>) -> Self {
+        Self {
+            asiakas,
+            asian_vireilletuloa_koskevat_tiedot: None,
+            palvelutarpeen_arviointia_koskevat_tiedot: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asuminen: None,
+            kotoutuminen: None,
+            terveydentila_vammat_ja_sairaudet: None,
+            toimintakyky: None,
+            paihteiden_kaytto_ja_riippuvuudet: None,
+            asiakkaan_tarvitsemat_apuvalineet: None,
+            laheisverkoston_kartoittaminen: None,
+            aikaisemmat_ja_nykyiset_palvelut: None,
+            johtopaatokset_ja_jatkotoimet: None,
+            jakelu: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Suunnitelma (sv: Plan)
 ///
 /// JSON `suunnitelma`: pakollinen.
@@ -42547,6 +60234,29 @@ pub struct SuunnitelmaX024F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SuunnitelmaX024F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palvelun_vastuuhenkilo: YhteyshenkiloXC9B8) -> Self {
+        Self {
+            sosiaalipalvelu_jota_suunnitelma_koskee: None,
+            sosiaalipalvelun_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            kokemukset_palvelusta: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            annettavan_palvelun_sisalto_ja_toteutus: None,
+            palvelun_vastuuhenkilo,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            henkilot_joille_tama_suunnitelma_toimitetaan: None,
+        }
+    }
+}
 /// Vammaispalvelujen toteuttamissuunnitelma (sv: Genomförandeplan inom servicen för personer med funktionsnedsättning)
 ///
 /// Shape `dd31d5b0deb6e20b`, shared by 1 element(s) of the release.
@@ -42584,6 +60294,24 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaXDD31 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelujenToteuttamissuunnitelmaXDD31 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        suunnitelma: SuunnitelmaX024F,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            suunnitelma,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Rajoitustoimenpiteet (sv: Begränsningsåtgärder)
 ///
 /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
@@ -42614,6 +60342,18 @@ pub struct RajoitustoimenpiteetX1231 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liikkumista_koskeva_suunnitelma: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl RajoitustoimenpiteetX1231 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            arvio_rajoitustoimenpiteista: None,
+            kaytetyt_rajoitustoimenpiteet: None,
+            ulkoilua_ja_liikkumista_koskeva_suunnitelma: None,
+            liikkumista_koskeva_suunnitelma: None,
+        }
+    }
+}
 /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
 ///
 /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
@@ -42643,6 +60383,18 @@ pub struct ErityishuoltoaKoskevatTiedotX8DA0 {
     /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetX1231>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl ErityishuoltoaKoskevatTiedotX8DA0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            erityishuollon_jarjestelyt: None,
+            erityishuollon_mukautukset: None,
+            erityishuollon_toteuttamiskeinot: None,
+            rajoitustoimenpiteet: None,
+        }
+    }
 }
 /// Vammaispalvelujen toteuttamissuunnitelma (sv: Genomförandeplan inom funktionshinderservicen)
 ///
@@ -42759,6 +60511,40 @@ pub struct VammaispalvelujenToteuttamissuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelujenToteuttamissuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            sosiaalipalvelu_jota_suunnitelma_koskee,
+            sosiaalipalvelun_alkamispaivamaara: None,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            kuvaus_asiakkaan_tilanteesta: None,
+            asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: None,
+            asiakkaan_terveys_ja_toimintakyky: None,
+            asiakkaan_vahvuudet_ja_voimavarat: None,
+            kokemukset_palvelusta: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            asetettavat_tavoitteet: None,
+            annettavan_palvelun_sisalto_ja_toteutus: None,
+            erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi: None,
+            erityishuoltoa_koskevat_tiedot: None,
+            palvelun_vastuuhenkilo: None,
+            sovitut_jatkotoimet: None,
+            eriavat_nakemykset: None,
+            suunnitelman_tarkistaminen: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// Shape `2ef3712ff3472a02`, shared by 1 element(s) of the release.
@@ -42786,6 +60572,18 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX2EF3 {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SosiaalipalveluJotaPaatosKoskeeX2EF3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            palvelun_maara_tunteina: None,
+            palvelu_on_pitkaaikaista: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -42869,6 +60667,38 @@ pub struct PaatosXBF74 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosXBF74 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee: None,
+            ratkaisu_ja_perustelut,
+            myonnettavan_palvelun_jarjestamistapa: None,
+            lisatiedot_palvelun_jarjestamisesta: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
 /// Shape `e9e5b2d2a88d5d45`, shared by 1 element(s) of the release.
@@ -42894,6 +60724,18 @@ pub struct VammaispalvelupaatosXE9E5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusX35B7>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl VammaispalvelupaatosXE9E5 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiakas: Vec<AsiakasXEEC1>, paatos: PaatosXBF74) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus: None,
+        }
+    }
+}
 /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
 ///
 /// Shape `902367fce3185502`, shared by 2 element(s) of the release.
@@ -42911,6 +60753,16 @@ pub struct SosiaalipalvelunToteuttamistapa {
     /// JSON `sosiaalipalvelun_muu_toteuttamistapa`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_muu_toteuttamistapa: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SosiaalipalvelunToteuttamistapa {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            sosiaalipalvelun_muu_toteuttamistapa: None,
+        }
+    }
 }
 /// Henkilökohtainen apu (sv: Personlig assistans)
 ///
@@ -42930,6 +60782,16 @@ pub struct HenkilokohtainenApu {
     #[serde(rename = "sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: Option<String>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl HenkilokohtainenApu {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            palkan_ja_kulujen_perusteet_ja_korvaamistapa: None,
+            sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: None,
+        }
+    }
 }
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
@@ -42966,6 +60828,20 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX6DE1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApu>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl SosiaalipalveluJotaPaatosKoskeeX6DE1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+        Self {
+            sosiaalipalvelu,
+            palvelun_maara_tunteina: None,
+            palvelu_on_pitkaaikaista: None,
+            kuvaus: None,
+            sosiaalipalvelun_toteuttamistapa: None,
+            henkilokohtainen_apu: None,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
@@ -42983,6 +60859,16 @@ pub struct KuuleminenX8CDB {
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<SuhtautuminenHuostaanottoon>,
+}
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl KuuleminenX8CDB {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suoritettu: None,
+            suhtautuminen_asiaan: None,
+        }
+    }
 }
 /// Päätös (sv: Beslut)
 ///
@@ -43072,6 +60958,40 @@ pub struct PaatosXE3A6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<Muutoksenhaku>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl PaatosXE3A6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Code,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX6DE1,
+        ratkaisu_ja_perustelut: String,
+        ratkaisun_lakiperuste: String,
+        paatoksentekija: Laatija,
+        lisatietojen_antaja: Vec<LisatietojenAntaja>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee,
+            ratkaisu_ja_perustelut,
+            myonnettavan_palvelun_jarjestamistapa: None,
+            lisatiedot_palvelun_jarjestamisesta: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
 /// Shape `92aaaa0272976c67`, shared by 2 element(s) of the release.
@@ -43098,6 +61018,22 @@ pub struct Vammaispalvelupaatos {
     /// JSON `allekirjoitus`: pakollinen.
     pub allekirjoitus: Allekirjoitus,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl Vammaispalvelupaatos {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXEEC1>,
+        paatos: PaatosXE3A6,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
 /// Tausta (sv: Bakgrund)
 ///
 /// JSON `tausta`: esitystapa Otsikko.
@@ -43122,6 +61058,17 @@ pub struct Tausta {
     /// JSON `suku_ja_laheiset`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suku_ja_laheiset: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Tausta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_sijoituksen_syyt: None,
+            suhde_toiseen_vanhempaan: None,
+            suku_ja_laheiset: None,
+        }
+    }
 }
 /// Vanhemman tilanne (sv: Förälderns situation)
 ///
@@ -43178,6 +61125,23 @@ pub struct VanhemmanTilanne {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ystavat_ja_tukiverkosto: Option<String>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VanhemmanTilanne {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen: None,
+            vuorovaikutussuhde_lapseen: None,
+            yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa: None,
+            psyykkinen_ja_fyysinen_terveydentila: None,
+            paihteet: None,
+            tyo_ja_koulutus: None,
+            rahatilanne: None,
+            harrastukset: None,
+            ystavat_ja_tukiverkosto: None,
+        }
+    }
+}
 /// Palvelut joita vanhemmalle suunnitellaan (sv: Service som planeras för föräldern)
 ///
 /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
@@ -43199,6 +61163,16 @@ pub struct PalvelutJoitaVanhemmalleSuunnitellaan {
     /// JSON `muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PalvelutJoitaVanhemmalleSuunnitellaan {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suunniteltavat_sosiaalipalvelut: None,
+            muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: None,
+        }
+    }
 }
 /// Vanhemmuuden tukemisen suunnitelma (sv: Klientplan för stöd i föräldraskapet)
 ///
@@ -43347,6 +61321,46 @@ pub struct VanhemmuudenTukemisenSuunnitelma {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VanhemmuudenTukemisenSuunnitelma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: AsiakasX4807,
+        perheen_jalleenyhdistaminen: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            lapsi,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            tausta: None,
+            vanhemman_tilanne: None,
+            palvelut_joita_vanhempi_talla_hetkella_saa: None,
+            vanhemman_tuen_tarve: None,
+            vanhemman_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            tavoite: None,
+            palvelut_joita_vanhemmalle_suunnitellaan: None,
+            perheen_jalleenyhdistaminen,
+            vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+            vanhemmuus_sijoituksen_aikana: None,
+            muuta_mainittavaa: None,
+            suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista: None,
+            selvitys_vaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            osallistujien_eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Palvelut joita vanhemmalle suunnitellaan (sv: Service som planeras för föräldern)
 ///
 /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
@@ -43368,6 +61382,16 @@ pub struct PalvelutJoitaVanhemmalleSuunnitellaanX984D {
     /// JSON `muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: Option<String>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl PalvelutJoitaVanhemmalleSuunnitellaanX984D {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            suunniteltavat_sosiaalipalvelut: None,
+            muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: None,
+        }
+    }
 }
 /// Vanhemmuuden tukemisen suunnitelma (sv: Klientplan för stöd i föräldraskapet)
 ///
@@ -43516,6 +61540,46 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXD012 {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VanhemmuudenTukemisenSuunnitelmaXD012 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasX4807>,
+        lapsi: AsiakasX4807,
+        perheen_jalleenyhdistaminen: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            lapsi,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
+            tausta: None,
+            vanhemman_tilanne: None,
+            palvelut_joita_vanhempi_talla_hetkella_saa: None,
+            vanhemman_tuen_tarve: None,
+            vanhemman_vahvuudet_ja_voimavarat: None,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
+            tavoite: None,
+            palvelut_joita_vanhemmalle_suunnitellaan: None,
+            perheen_jalleenyhdistaminen,
+            vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: None,
+            vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
+            vanhemmuus_sijoituksen_aikana: None,
+            muuta_mainittavaa: None,
+            suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista: None,
+            selvitys_vaihtoehdoista: None,
+            kuvaus_siita_miten_selvitys_on_annettu: None,
+            sovitut_jatkotoimet: None,
+            osallistujien_eriavat_nakemykset: None,
+            arvio_asiakkuuden_kestosta: None,
+            suunnitelman_tarkistaminen: None,
+            jakelu: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
 ///
 /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
@@ -43540,6 +61604,17 @@ pub struct TunnustettuVanhemmuusXE11B {
     /// JSON `tunnustamispaivamaara`: esitystapa Pvm, pakollinen.
     pub tunnustamispaivamaara: sosmeta_types::PartialDate,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl TunnustettuVanhemmuusXE11B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(tunnustamispaivamaara: sosmeta_types::PartialDate) -> Self {
+        Self {
+            isyys: None,
+            aitiys: None,
+            tunnustamispaivamaara,
+        }
+    }
+}
 /// Hyväksymislausuma (sv: Utsaga om godkännande)
 ///
 /// JSON `hyvaksymislausuma`: esitystapa Otsikko.
@@ -43559,6 +61634,16 @@ pub struct Hyvaksymislausuma {
     /// JSON `en_hyvaksy_tunnustamista`: esitystapa Kytkin, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_hyvaksy_tunnustamista: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Hyvaksymislausuma {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            hyvaksyn_tunnustamisen: None,
+            en_hyvaksy_tunnustamista: None,
+        }
+    }
 }
 /// Vanhemmuuden tunnustamisen hyväksymisasiakirja (sv: Handling över godkännande av erkännande av föräldraskap)
 ///
@@ -43652,6 +61737,45 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirja {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenTunnustamisenHyvaksymisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        vanhemmuuden_tunnustaja: Asiakas,
+        hyvaksymislausuman_antajan_allekirjoitus: String,
+        hyvaksymislausuman_antaminen: HyvaksymislausumanAntaminen,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX30E4,
+        ohje_kolme: OhjeKolmeX4A79,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: None,
+            tunnustettu_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhemmuuden_tunnustaja,
+            hyvaksymislausuman_antaja: None,
+            hyvaksymislausuma: None,
+            hyvaksymislausuman_antajan_allekirjoitus,
+            hyvaksymislausuman_antaminen,
+            lisatiedot: None,
+            hyvaksymisen_vastaanottaja: None,
+            ohje_yksi,
+            ohje_kaksi,
+            ohje_kolme,
+            lue_lisaa,
+        }
+    }
+}
 /// Kuultava (sv: Person som hörs)
 ///
 /// JSON `kuultava`: esitystapa Otsikko.
@@ -43682,6 +61806,18 @@ pub struct KuultavaX6C61 {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
     >,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuultavaX6C61 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuultava_on: sosmeta_types::Code, kuultava: SynnyttanytAiti) -> Self {
+        Self {
+            kuultava_on,
+            kuka: None,
+            kuultava,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
+        }
+    }
+}
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: esitystapa Otsikko.
@@ -43710,6 +61846,18 @@ pub struct KuuleminenX0121 {
     /// JSON `kuultavalla_ei_ole_tunnustamisesta_huomautettavaa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalla_ei_ole_tunnustamisesta_huomautettavaa: Option<bool>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl KuuleminenX0121 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuulemistapa: sosmeta_types::Code) -> Self {
+        Self {
+            kuulemistapa,
+            kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: None,
+            kuultavan_mahdolliset_huomautukset_tunnustamisesta: None,
+            kuultavalla_ei_ole_tunnustamisesta_huomautettavaa: None,
+        }
+    }
 }
 /// Vanhemmuuden tunnustamisen kuulemisasiakirja (sv: Handling över hörande i samband med ett erkännande av föräldraskap)
 ///
@@ -43799,6 +61947,43 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirja {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaa,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl VanhemmuudenTunnustamisenKuulemisasiakirja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        vanhemmuuden_tunnustaja: Asiakas,
+        kuultavan_allekirjoitus: String,
+        paivamaara: sosmeta_types::PartialDate,
+        ohje_yksi: OhjeYksi,
+        ohje_kaksi: OhjeKaksiX9551,
+        lue_lisaa: LueLisaa,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme: None,
+            tunnustettu_vanhemmuus: None,
+            asiakas,
+            lapsi,
+            synnyttanyt_aiti,
+            vanhemmuuden_tunnustaja,
+            kuultava: None,
+            kuuleminen: None,
+            kuultavan_allekirjoitus,
+            paivamaara,
+            lisatiedot: None,
+            kuulemisen_vastaanottaja: None,
+            ohje_yksi,
+            ohje_kaksi,
+            lue_lisaa,
+        }
+    }
+}
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// Shape `b43efd8f31887242`, shared by 1 element(s) of the release.
@@ -43809,6 +61994,13 @@ pub struct IlmoittajaXB43E {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilo: Option<OmatyontekijaXBA32>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl IlmoittajaXB43E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { ammattihenkilo: None }
+    }
 }
 /// Ilmoitus (sv: Anmälan)
 ///
@@ -43826,6 +62018,16 @@ pub struct Ilmoitus {
     /// Ilmoittaja (sv: Anmälare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<IlmoittajaXB43E>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Ilmoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            asiasisalto,
+            ilmoittaja: None,
+        }
+    }
 }
 /// Vapaaehtoinen velkajärjestelyilmoitus (sv: Frivillig anmälan om skuldsanering)
 ///
@@ -43867,6 +62069,26 @@ pub struct VapaaehtoinenVelkajarjestelyilmoitus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VapaaehtoinenVelkajarjestelyilmoitus {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: Vec<AsiakasXEEC1>,
+        ilmoitus: Ilmoitus,
+        palvelunjarjestaja: PaikkaJossaToimintaToteutetaan,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            ilmoitus,
+            ilmoittamispaivamaara: None,
+            palvelunjarjestaja,
+            lisatiedot: None,
+            lakiselostus: None,
+        }
+    }
+}
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva.
@@ -43881,6 +62103,13 @@ pub struct IlmoittajaXDF62 {
     /// JSON `ammattihenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilo: Option<Vec<OmatyontekijaXBA32>>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl IlmoittajaXDF62 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { ammattihenkilo: None }
+    }
 }
 /// Ilmoitus (sv: Anmälan)
 ///
@@ -43900,6 +62129,16 @@ pub struct IlmoitusX2832 {
     /// JSON `ilmoittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<Vec<IlmoittajaXDF62>>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl IlmoitusX2832 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(asiasisalto: String) -> Self {
+        Self {
+            asiasisalto,
+            ilmoittaja: None,
+        }
+    }
 }
 /// Vastaus virka-apupyyntöön (sv: Svar på begäran om handräckning)
 ///
@@ -43942,6 +62181,25 @@ pub struct VastausVirkaApupyyntoon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl VastausVirkaApupyyntoon {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasXEEC1>,
+        ilmoitus: IlmoitusX2832,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            ilmoitus,
+            paivamaara: None,
+            lisatiedot: None,
+        }
+    }
+}
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// JSON `vastausosoite`: pakollinen.
@@ -43963,6 +62221,17 @@ pub struct VastausosoiteX43A1 {
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<Yhteyshenkilo>>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl VastausosoiteX43A1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+        Self {
+            palveluyksikon_nimi,
+            yhteystiedot: None,
+            yhteyshenkilo: None,
+        }
+    }
 }
 /// Pyyntö (sv: Begäran)
 ///
@@ -43997,6 +62266,19 @@ pub struct PyyntoX6B5E {
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
+}
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl PyyntoX6B5E {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(vastausosoite: VastausosoiteX43A1) -> Self {
+        Self {
+            pyydetyt_asiakirjat: None,
+            asiasisalto: None,
+            perustelu: None,
+            vastausosoite,
+            vastauksen_maaraaika: None,
+        }
+    }
 }
 /// Verotietopyyntö (sv: Begäran om skatteuppgifter)
 ///
@@ -44043,6 +62325,27 @@ pub struct Verotietopyynto {
     /// JSON `laatija`: pakollinen.
     pub laatija: Laatija,
 }
+#[cfg(any(feature = "sosiaalisen-luototuksen"))]
+impl Verotietopyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: Vastaanottaja,
+        asiakas: Vec<AsiakasXEEC1>,
+        pyynto: PyyntoX6B5E,
+        laatija: Laatija,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            pyynto,
+            lisatiedot: None,
+            lakiselostus: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Kuvaus tilanteesta ja pyydettävästä toimenpiteestä (sv: Beskrivning av situationen och den åtgärd som begärs)
 ///
 /// JSON `kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta`: esitystapa Otsikko.
@@ -44075,6 +62378,22 @@ pub struct KuvausTilanteestaJaPyydettavastaToimenpiteesta {
     /// JSON `muut_toivomukset`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_toivomukset: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl KuvausTilanteestaJaPyydettavastaToimenpiteesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        kuvaus_pyydettavasta_toimenpiteesta: String,
+        toivottu_suorittamisajankohta: String,
+    ) -> Self {
+        Self {
+            kuvaus_tilanteesta: None,
+            kuvaus_pyydettavasta_toimenpiteesta,
+            toivottu_suorittamisajankohta,
+            asia_on_kiireellinen: None,
+            muut_toivomukset: None,
+        }
+    }
 }
 /// Virka-apupyyntö (sv: Begäran om handräckning)
 ///
@@ -44134,6 +62453,29 @@ pub struct VirkaApupyynto {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<OmatyontekijaXBA32>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl VirkaApupyynto {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaXB1A3,
+        asiakas: Vec<AsiakasXE5C1>,
+        perustelut: String,
+        laatija: Vec<OmatyontekijaXBA32>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            palvelutehtava: None,
+            sosiaalipalvelu: None,
+            kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta: None,
+            perustelut,
+            lisatiedot: None,
+            liiteluettelo: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -44165,6 +62507,19 @@ pub struct VastaanottajaX08AE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXEE4F>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl VastaanottajaX08AE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            tehtavanimike: None,
+            palveluyksikko: None,
+            yhteystiedot: None,
+        }
+    }
+}
 /// Kotikäynnit (sv: Hembesök)
 ///
 /// JSON `kotikaynnit`: esitystapa Otsikko.
@@ -44179,6 +62534,13 @@ pub struct Kotikaynnit {
     /// JSON `paivamaara`: esitystapa Pvm, toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<Vec<sosmeta_types::PartialDate>>,
+}
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl Kotikaynnit {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { paivamaara: None }
+    }
 }
 /// Yhteenveto perhehoidossa olevan lapsen tuesta (sv: Sammanfattning av stöd för barn i familjevård)
 ///
@@ -44265,6 +62627,36 @@ pub struct YhteenvetoPerhehoidossaOlevanLapsenTuesta {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon"))]
+impl YhteenvetoPerhehoidossaOlevanLapsenTuesta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        vastaanottaja: VastaanottajaX08AE,
+        asiakas: AsiakasXEEC1,
+        perhehoitaja: Vec<Yhteyshenkilo>,
+        ajanjakso: Ajanjakso,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            vastaanottaja,
+            asiakas,
+            perhehoitaja,
+            ajanjakso,
+            sijoituksen_alkamispaiva: None,
+            kotikaynnit: None,
+            arjen_sujuminen: None,
+            koulunkaynti: None,
+            havainnot_lapsen_hyvinvoinnista_ja_kehityksesta: None,
+            havainnot_sosiaalisista_suhteista: None,
+            yhteydenpito_biologisiin_sukulaisiin: None,
+            tyoskentely_ja_tukitoimet: None,
+            lapsen_omat_ajatukset: None,
+            lisatiedot: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
@@ -44330,6 +62722,27 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX4FE3 
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX4FE3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            paivamaara: None,
+            ajanjakso: None,
+            rajoitustoimenpiteen_laji: None,
+            kuvaus: None,
+            perustelu: None,
+            erityisperustelut_ja_selvitykset: None,
+            paatoksentekija: None,
+            rajoitustoimenpiteen_ratkaisija: None,
+            rajoitustoimenpiteen_ratkaisijan_koulutus: None,
+            rajoitustoimenpiteen_suorittaja: None,
+            rajoitustoimenpiteen_suorittajan_koulutus: None,
+            rajoitustoimenpiteeseen_liittyva_kuuleminen: None,
+            asiakkaan_kaytossa_olevat_oikeusturvakeinot: None,
+        }
+    }
+}
 /// Yhteenveto rajoitustoimenpiteen jälkiselvittelystä (sv: Sammanfattning av genomgång i efterhand av begränsningsåtgärder)
 ///
 /// Shape `0d3f7ee23d0305c4`, shared by 1 element(s) of the release.
@@ -44388,6 +62801,28 @@ pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelysta {
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub laatija: Vec<Laatija>,
 }
+#[cfg(any(feature = "vammaispalvelujen"))]
+impl YhteenvetoRajoitustoimenpiteenJalkiselvittelysta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: AsiakasXEEC1,
+        keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: String,
+        laatija: Vec<Laatija>,
+    ) -> Self {
+        Self {
+            asiakas,
+            yksikko: None,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: None,
+            yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi: None,
+            keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa,
+            kuvaus_jalkiselvittelysta: None,
+            lisatiedot: None,
+            lakiselostus: None,
+            paivamaara: None,
+            laatija,
+        }
+    }
+}
 /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
 ///
 /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
@@ -44422,6 +62857,19 @@ pub struct YhteenvetoKoskeeKuollutta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteen_sailytyspaikka: Option<String>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteenvetoKoskeeKuollutta {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kuolinpaiva: sosmeta_types::PartialDate) -> Self {
+        Self {
+            mahdollista_isaa: None,
+            mahdollista_toista_aitia: None,
+            synnyttanytta_aitia: None,
+            kuolinpaiva,
+            naytteen_sailytyspaikka: None,
+        }
+    }
+}
 /// Oikeudenomistaja (sv: Rättsinnehavare)
 ///
 /// JSON `oikeudenomistaja`: toistuva, pakollinen.
@@ -44440,6 +62888,16 @@ pub struct Oikeudenomistaja {
     /// JSON `suostumus_saatu`: esitystapa Kytkin, pakollinen.
     pub suostumus_saatu: bool,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl Oikeudenomistaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        henkilo: MahdollisestiTutkittavienLahisukulaistenTiedot,
+        suostumus_saatu: bool,
+    ) -> Self {
+        Self { henkilo, suostumus_saatu }
+    }
+}
 /// Oikeudenomistajia ovat (sv: Rättsinnehavare är)
 ///
 /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
@@ -44454,6 +62912,13 @@ pub struct OikeudenomistajiaOvat {
     /// JSON `oikeudenomistaja`: toistuva, pakollinen.
     #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
     pub oikeudenomistaja: Vec<Oikeudenomistaja>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl OikeudenomistajiaOvat {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(oikeudenomistaja: Vec<Oikeudenomistaja>) -> Self {
+        Self { oikeudenomistaja }
+    }
 }
 /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
 ///
@@ -44508,6 +62973,23 @@ pub struct YhteenvedonLiitteet {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteenvedonLiitteet {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(kopio_perukirjasta_jos_perunkirjoitus_on_pidetty: bool) -> Self {
+        Self {
+            aukoton_sukuselvitys: None,
+            kopio_perukirjasta_jos_perunkirjoitus_on_pidetty,
+            vainajalla_oli_testamentti: None,
+            oikeudenomistaja_on_luopunut_perinnosta: None,
+            avioehtosopimus: None,
+            ositussopimus: None,
+            perukirjan_osakasluettelo: None,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
 ///
@@ -44583,6 +63065,35 @@ pub struct YhteenvetoVainajanOikeudenomistajista {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_liitteet: Option<YhteenvedonLiitteet>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteenvetoVainajanOikeudenomistajista {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        alaikainen_lapsi: Asiakas,
+        synnyttanyt_aiti: Asiakas,
+        mahdollinen_toinen_vanhempi: Asiakas,
+        tunnustaminen: bool,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman: None,
+            asiakas,
+            alaikainen_lapsi,
+            synnyttanyt_aiti,
+            mahdollinen_toinen_vanhempi,
+            yhteenveto_koskee_kuollutta: None,
+            tunnustaminen,
+            oikeudenomistajia_ovat: None,
+            lisatiedot: None,
+            yhteenvedon_tehnyt_lastenvalvoja: None,
+            yhteenvedon_liitteet: None,
+        }
+    }
+}
 /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
 ///
 /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
@@ -44605,6 +63116,20 @@ pub struct YhteenvetoKoskeeKuolluttaXDBDE {
     /// JSON `naytteen_sailytyspaikka`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteen_sailytyspaikka: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteenvetoKoskeeKuolluttaXDBDE {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        yhteenveto_koskee_kuollutta: sosmeta_types::Code,
+        kuolinpaiva: sosmeta_types::PartialDate,
+    ) -> Self {
+        Self {
+            yhteenveto_koskee_kuollutta,
+            kuolinpaiva,
+            naytteen_sailytyspaikka: None,
+        }
+    }
 }
 /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
 ///
@@ -44660,6 +63185,23 @@ pub struct YhteenvedonLiitteetX8189 {
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
+}
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteenvedonLiitteetX8189 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            aukoton_sukuselvitys: None,
+            kopio_perukirjasta_jos_perunkirjoitus_on_pidetty: None,
+            vainajalla_oli_testamentti: None,
+            oikeudenomistaja_on_luopunut_perinnosta: None,
+            avioehtosopimus: None,
+            ositussopimus: None,
+            perukirjan_osakasluettelo: None,
+            muita_liitteita: None,
+            mita_liitteita: None,
+        }
+    }
 }
 /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
 ///
@@ -44743,6 +63285,37 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX86EF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_liitteet: Option<YhteenvedonLiitteetX8189>,
 }
+#[cfg(any(feature = "vanhemmuuden-selvittamisen"))]
+impl YhteenvetoVainajanOikeudenomistajistaX86EF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        versiotunnus: sosmeta_types::Identifier,
+        asianumero: sosmeta_types::Identifier,
+        asiakas: Vec<Asiakas>,
+        alaikainen_lapsi: Asiakas,
+        tunnustaminen: bool,
+        yhteenvedon_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvoja,
+        allekirjoitus: Allekirjoitus,
+    ) -> Self {
+        Self {
+            versiotunnus,
+            asianumero,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman: None,
+            asiakas,
+            alaikainen_lapsi,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: None,
+            mahdollinen_toinen_vanhempi: None,
+            yhteenveto_koskee_kuollutta: None,
+            tunnustaminen,
+            oikeudenomistajia_ovat: None,
+            lisatiedot: None,
+            paivamaara: None,
+            yhteenvedon_tehnyt_lastenvalvoja,
+            allekirjoitus,
+            yhteenvedon_liitteet: None,
+        }
+    }
+}
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// JSON `huoltajuus`: toistuva.
@@ -44755,6 +63328,13 @@ pub struct HuoltajuusX2AD0 {
     /// Huoltaja (sv: Vårdnadshavare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<YhteyshenkiloXC9B8>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl HuoltajuusX2AD0 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { huoltaja: None }
+    }
 }
 /// Asiakas (sv: Klient)
 ///
@@ -44792,6 +63372,20 @@ pub struct AsiakasXD444 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusX2AD0>>,
 }
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl AsiakasXD444 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sukunimi: String, etunimet: String) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            turvakielto: None,
+            yhteystiedot: None,
+            huoltajuus: None,
+        }
+    }
+}
 /// Yhteydenottaja (sv: Kontakttagare)
 ///
 /// JSON `yhteydenottaja`: toistuva, pakollinen.
@@ -44815,6 +63409,17 @@ pub struct Yhteydenottaja {
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl Yhteydenottaja {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(henkilo: HenkiloX6321) -> Self {
+        Self {
+            henkilo,
+            taho: None,
+            kuvaus: None,
+        }
+    }
 }
 /// Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen (sv: Kontakt med myndighet som ansvarar för socialvården)
 ///
@@ -44865,4 +63470,26 @@ pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen {
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<Laatija>,
+}
+#[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+impl YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: Vec<AsiakasXD444>,
+        yhteydenottaja: Vec<Yhteydenottaja>,
+        asiasisalto: Vec<sosmeta_types::Code>,
+        yhteydenotto_on_tehty_henkilon_suostumuksella: bool,
+    ) -> Self {
+        Self {
+            asiakas,
+            yhteydenottaja,
+            yhteydenoton_paivamaara: None,
+            asiasisalto,
+            kuvaus_tilanteesta_ja_huolesta: None,
+            yhteydenotto_on_tehty_henkilon_suostumuksella,
+            lisatiedot: None,
+            lakiselostus: None,
+            laatija: None,
+        }
+    }
 }

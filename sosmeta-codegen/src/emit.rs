@@ -188,7 +188,7 @@ fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStr
         },
         ShapeKind::Struct(fields) => {
             let mut seen = BTreeSet::new();
-            let fields = fields.iter().map(|f| {
+            let fields_iter = fields.iter().map(|f| {
                 let mut id = field_ident(&f.key);
                 while !seen.insert(id.to_string()) {
                     id = format_ident!("{}_", id);
@@ -230,13 +230,38 @@ fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStr
                     pub #id: #ty,
                 }
             });
+            let mut seen2 = BTreeSet::new();
+            let mut args = Vec::new();
+            let mut inits = Vec::new();
+            for f in fields {
+                let mut id = field_ident(&f.key);
+                while !seen2.insert(id.to_string()) {
+                    id = format_ident!("{}_", id);
+                }
+                if f.required {
+                    let t = ty_tokens(&f.ty, shapes, &quote!());
+                    args.push(quote!(#id: #t));
+                    inits.push(quote!(#id));
+                } else {
+                    inits.push(quote!(#id: None));
+                }
+            }
+            let fields_tokens: Vec<TokenStream> = fields_iter.collect();
             quote! {
                 #docs
                 #cfg
                 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 pub struct #name {
-                    #(#fields)*
+                    #(#fields_tokens)*
+                }
+
+                #cfg
+                impl #name {
+                    /// A value with the required elements given and every optional one absent.
+                    pub fn new(#(#args),*) -> Self {
+                        Self { #(#inits),* }
+                    }
                 }
             }
         }
@@ -613,7 +638,7 @@ fn lib_tokens(
     });
     quote! {
         #![doc = include_str!("../README.md")]
-        #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::new_without_default)]
 
         #(#mod_decls)*
         pub mod shapes;

@@ -1,6 +1,27 @@
-use sosmeta_generated::{Document, Lang};
+use sosmeta_generated::asiakkuusasiakirja::v2023_06_01 as asiakkuus;
+use sosmeta_generated::{Document, Identifier, Lang, PartialDate};
 
-// Parse a received document (or build one field by field with the typed structs).
-let json = r#"{"asiakkuusasiakirja": {}}"#;
-let doc = Document::from_json("1.2.246.537.6.1505.1@2023-06-01", json);
-assert!(doc.is_err());
+// Build a document as typed Rust: required elements go to `new`, optional ones are fields.
+let mut asiakas = asiakkuus::AsiakasX10CA::new("Meikäläinen".into(), "Maija".into(), false);
+asiakas.henkilotunnus = Some(Identifier::hetu("010203A123N"));
+asiakas.syntymaaika = Some("2003-02-01".parse::<PartialDate>()?);
+let doc = asiakkuus::Document {
+    asiakkuusasiakirja: asiakkuus::Asiakkuusasiakirja::new(asiakas),
+};
+
+// Serialize to the exact JSON Sosmeta expects, and render the XHTML a person reads.
+let json = doc.to_json();
+assert!(json.starts_with(r#"{"asiakkuusasiakirja":{"asiakas":{"sukunimi":"Meikäläinen""#));
+let page = doc.to_xhtml(Lang::Sv);
+assert!(page.contains("Meikäläinen"));
+
+// Parse received JSON back, by definition id (`OID@YYYY-MM-DD` or the dotted form).
+let received = Document::from_json("1.2.246.537.6.1505.1.2023.6.1", &json)?;
+assert_eq!(received.definition().version, "2023-06-01");
+assert_eq!(received.to_json(), json);
+
+// Malformed input is refused with the JSON path.
+let bad = json.replace("2003-02-01", "2003-02-30");
+let err = Document::from_json("1.2.246.537.6.1505.1@2023-06-01", &bad).unwrap_err();
+assert!(err.to_string().contains("/asiakkuusasiakirja/asiakas/syntymaaika"));
+# Ok::<(), Box<dyn std::error::Error>>(())
