@@ -235,6 +235,23 @@ fn measure(
         note: format!("bytes -> report with every finding; {invalid} invalid"),
     });
 
+    // sosmeta, schema layer only (every schema error collected, no Sosmeta rules).
+    let start = Instant::now();
+    for (id, b) in &docs {
+        let opts = ValidateOptions {
+            definition: Some(id.clone()),
+            rules: false,
+            ..ValidateOptions::default()
+        };
+        validator.validate_bytes("bench", b, &opts);
+    }
+    rows.push(Row {
+        name: "sosmeta validate, schema layer only (1 thread)".into(),
+        docs: docs.len(),
+        seconds: start.elapsed().as_secs_f64(),
+        note: "bytes -> report with every schema error, no Sosmeta rules".into(),
+    });
+
     // sosmeta, batch in parallel.
     let sources: Vec<_> = docs
         .iter()

@@ -6,6 +6,17 @@ use sosmeta_model::Element;
 
 /// Report an absent conditionally required child, quoting its condition.
 pub fn report_absent(w: &mut Walk<'_>, child: &Element) {
+    let msg = message(child);
+    w.report(
+        rules::CONDITIONAL_REQUIRED,
+        Severity::Warning,
+        &[&child.key],
+        msg,
+    );
+}
+
+/// The message for an absent conditionally required element.
+pub fn message(child: &Element) -> String {
     let name = child.name_fi().unwrap_or(&child.key);
     let note = child
         .meta()
@@ -19,12 +30,7 @@ pub fn report_absent(w: &mut Walk<'_>, child: &Element) {
             child.key
         ),
     };
-    w.report(
-        rules::CONDITIONAL_REQUIRED,
-        Severity::Warning,
-        &[&child.key],
-        msg,
-    );
+    msg
 }
 
 fn clip(s: &str, n: usize) -> String {

@@ -17,10 +17,55 @@ use serde_json::Value;
 use sosmeta_model::{Definition, Element, Kind, Representation};
 use std::collections::HashMap;
 
-/// What the rules need about one definition, computed once.
+/// What a node is for the rules, from its representation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rep {
+    Plain,
+    Koodi,
+    Tunnus,
+    Pvm,
+    Hetki,
+    Fraasi,
+}
+
+/// Per-element rule data, prepared once.
+#[derive(Debug)]
+struct NodeInfo {
+    rep: Rep,
+    /// Index into [`Prepared::codes`] for a Koodi.
+    code: Option<usize>,
+    /// The children marked conditionalRequired: index, name path and message.
+    conditional: Vec<(usize, String, String)>,
+}
+
+/// Hashes element addresses (already unique integers) cheaply.
+#[derive(Default, Clone, Copy)]
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_right(17);
+    }
+}
+
+type AddrMap<V> = HashMap<usize, V, std::hash::BuildHasherDefault<AddrHasher>>;
+
+/// What the rules need about one definition, computed once: each element's role and
+/// the parsed value sets.
 #[derive(Debug, Default)]
 pub struct Prepared {
-    codes: HashMap<usize, codes::CodeInfo>,
+    nodes: AddrMap<NodeInfo>,
+    codes: Vec<codes::CodeInfo>,
 }
 
 fn addr(el: &Element) -> usize {
@@ -30,14 +75,48 @@ fn addr(el: &Element) -> usize {
 impl Prepared {
     /// Prepare the rules for a definition (parses every value set once).
     pub fn new(def: &Definition) -> Prepared {
-        let mut codes = HashMap::new();
+        let mut p = Prepared::default();
         for item in def.root.walk() {
             let el = item.element;
-            if el.kind != Kind::Array && el.representation() == Some(Representation::Koodi) {
-                codes.insert(addr(el), codes::CodeInfo::new(el));
+            let rep = if el.kind == Kind::Array {
+                Rep::Plain
+            } else {
+                match (el.kind, el.representation()) {
+                    (Kind::Object, Some(Representation::Koodi)) => Rep::Koodi,
+                    (Kind::Object, Some(Representation::Tunnus)) => Rep::Tunnus,
+                    (Kind::String, Some(Representation::Pvm)) => Rep::Pvm,
+                    (Kind::String, Some(Representation::Hetki)) => Rep::Hetki,
+                    (Kind::String, Some(Representation::Fraasi)) => Rep::Fraasi,
+                    _ => Rep::Plain,
+                }
+            };
+            let code = (rep == Rep::Koodi).then(|| {
+                p.codes.push(codes::CodeInfo::new(el));
+                p.codes.len() - 1
+            });
+            let conditional: Vec<(usize, String, String)> = el
+                .children()
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_conditional_required())
+                .map(|(i, c)| {
+                    let mut p = item.data_path.replace("/*", "/0");
+                    push_token(&mut p, &c.key);
+                    (i, name_path(def, &p), conditional::message(c))
+                })
+                .collect();
+            if rep != Rep::Plain || !conditional.is_empty() {
+                p.nodes.insert(
+                    addr(el),
+                    NodeInfo {
+                        rep,
+                        code,
+                        conditional,
+                    },
+                );
             }
         }
-        Prepared { codes }
+        p
     }
 }
 
@@ -87,39 +166,57 @@ impl<'a> Walk<'a> {
                 if let Some(item_el) = el.items.as_deref() {
                     let mut buf = itoa_buf();
                     for (i, item) in items.iter().enumerate() {
-                        let tok = fmt_index(&mut buf, i);
-                        let tok = tok.to_string();
+                        let tok = fmt_index(&mut buf, i).to_string();
                         self.enter(&tok, |w| w.value(item_el, item));
                     }
                 }
             }
             (Kind::Object, Value::Object(map)) => {
-                match el.representation() {
-                    Some(Representation::Koodi) => {
-                        if let Some(info) = self.prepared.codes.get(&addr(el)) {
-                            codes::check(self, info, map);
-                        }
-                    }
-                    Some(Representation::Tunnus) => hetu::check(self, el, map),
-                    _ => {}
-                }
-                for child in el.children() {
-                    match map.get(&child.key) {
-                        Some(cv) => self.enter(&child.key, |w| w.value(child, cv)),
-                        None => {
-                            if child.is_conditional_required() {
-                                conditional::report_absent(self, child);
+                let info = self.prepared.nodes.get(&addr(el));
+                if let Some(info) = info {
+                    match info.rep {
+                        Rep::Koodi => {
+                            if let Some(ci) = info.code.and_then(|i| self.prepared.codes.get(i)) {
+                                codes::check(self, ci, map);
                             }
+                        }
+                        Rep::Tunnus => hetu::check(self, el, map),
+                        _ => {}
+                    }
+                }
+                // Follow the document's members (unknown ones are the schema's business).
+                for (key, cv) in map {
+                    if let Some(child) = el.children().iter().find(|c| &c.key == key) {
+                        self.enter(key, |w| w.value(child, cv));
+                    }
+                }
+                if let Some(info) = info {
+                    for (i, path, message) in &info.conditional {
+                        let child = &el.children()[*i];
+                        if !map.contains_key(&child.key) {
+                            let mut p = self.pointer.clone();
+                            push_token(&mut p, &child.key);
+                            self.findings.push(Finding::new(
+                                crate::finding::rules::CONDITIONAL_REQUIRED,
+                                crate::Severity::Warning,
+                                p,
+                                path.clone(),
+                                message.clone(),
+                            ));
                         }
                     }
                 }
             }
-            (Kind::String, Value::String(s)) => match el.representation() {
-                Some(Representation::Pvm) => dates::check(self, s, false),
-                Some(Representation::Hetki) => dates::check(self, s, true),
-                Some(Representation::Fraasi) => phrase::check(self, el, s),
-                _ => {}
-            },
+            (Kind::String, Value::String(s)) => {
+                if let Some(info) = self.prepared.nodes.get(&addr(el)) {
+                    match info.rep {
+                        Rep::Pvm => dates::check(self, s, false),
+                        Rep::Hetki => dates::check(self, s, true),
+                        Rep::Fraasi => phrase::check(self, el, s),
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
     }
