@@ -3,7 +3,9 @@
 //! Draft7Validator and Ajv (when Node is present).
 //!
 //! Every peer compiles its validators before timing; each is timed on one core over the
-//! same documents (the cases of `cargo xtask cases`, repeated). The Rust rows start from
+//! same documents (the cases of `cargo xtask cases`, repeated), in CPU time (thread CPU
+//! time for Rust and Python, process CPU time for Node) so that other load on the machine
+//! does not skew the ratios; the parallel row is wall time. The Rust rows start from
 //! the bytes of each document (parsing included); Python and Ajv start from documents
 //! already parsed, which favours them.
 
@@ -25,6 +27,36 @@ pub struct Args {
     /// Skip the Python and Node peers.
     #[arg(long)]
     pub rust_only: bool,
+}
+
+/// CPU time of the current thread in seconds (Linux `/proc/thread-self/schedstat`),
+/// so that single-thread rows are not skewed by other load on the machine.
+fn thread_cpu() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+/// A stopwatch: thread CPU time where available, else wall time.
+struct Timer {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+impl Timer {
+    fn start() -> Timer {
+        Timer {
+            wall: Instant::now(),
+            cpu: thread_cpu(),
+        }
+    }
+
+    fn seconds(&self) -> f64 {
+        match (self.cpu, thread_cpu()) {
+            (Some(a), Some(b)) => b - a,
+            _ => self.wall.elapsed().as_secs_f64(),
+        }
+    }
 }
 
 struct Row {
@@ -64,10 +96,11 @@ for (const line of fs.readFileSync(casesPath, 'utf8').split('\n')) {
   }
   cases.push([validators[c.dotted], c.document]);
 }
-const start = process.hrtime.bigint();
+const start = process.cpuUsage();
 let valid = 0;
 for (const [v, doc] of cases) if (v(doc)) valid++;
-const secs = Number(process.hrtime.bigint() - start) / 1e9;
+const used = process.cpuUsage(start);
+const secs = (used.user + used.system) / 1e6;
 console.log(cases.length, secs, valid);
 "#;
 
@@ -217,7 +250,7 @@ fn measure(
     let mut rows = Vec::new();
 
     // sosmeta, every rule, one thread.
-    let start = Instant::now();
+    let start = Timer::start();
     let mut invalid = 0;
     for (id, b) in &docs {
         let opts = ValidateOptions {
@@ -231,12 +264,12 @@ fn measure(
     rows.push(Row {
         name: "sosmeta validate, all rules (1 thread)".into(),
         docs: docs.len(),
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: start.seconds(),
         note: format!("bytes -> report with every finding; {invalid} invalid"),
     });
 
     // sosmeta, schema layer only (every schema error collected, no Sosmeta rules).
-    let start = Instant::now();
+    let start = Timer::start();
     for (id, b) in &docs {
         let opts = ValidateOptions {
             definition: Some(id.clone()),
@@ -248,7 +281,7 @@ fn measure(
     rows.push(Row {
         name: "sosmeta validate, schema layer only (1 thread)".into(),
         docs: docs.len(),
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: start.seconds(),
         note: "bytes -> report with every schema error, no Sosmeta rules".into(),
     });
 
@@ -266,7 +299,7 @@ fn measure(
         ),
         docs: results.len(),
         seconds: start.elapsed().as_secs_f64(),
-        note: "rayon batch, definition from the root key".into(),
+        note: "rayon batch, definition from the root key; wall time".into(),
     });
 
     // jsonschema crate alone.
@@ -281,7 +314,7 @@ fn measure(
             (d.id.clone(), v)
         })
         .collect();
-    let start = Instant::now();
+    let start = Timer::start();
     let mut raw_invalid = 0;
     for (id, b) in &docs {
         let v: serde_json::Value = serde_json::from_slice(b)?;
@@ -292,7 +325,7 @@ fn measure(
     rows.push(Row {
         name: "jsonschema crate alone (1 thread)".into(),
         docs: docs.len(),
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: start.seconds(),
         note: format!("bytes -> serde_json -> is_valid; {raw_invalid} invalid"),
     });
 

@@ -185,9 +185,18 @@ impl<'a> Walk<'a> {
                     }
                 }
                 // Follow the document's members (unknown ones are the schema's business).
+                // Documents usually list members in the definition's order: search from
+                // just after the previous match, wrapping around.
+                let children = el.children();
+                let mut next = 0;
                 for (key, cv) in map {
-                    if let Some(child) = el.children().iter().find(|c| &c.key == key) {
-                        self.enter(key, |w| w.value(child, cv));
+                    let n = children.len();
+                    let found = (0..n)
+                        .map(|k| (next + k) % n)
+                        .find(|&i| children[i].key == *key);
+                    if let Some(i) = found {
+                        next = i + 1;
+                        self.enter(key, |w| w.value(&children[i], cv));
                     }
                 }
                 if let Some(info) = info {
