@@ -145,6 +145,10 @@ fn cfg_any(features: &BTreeSet<String>, all: &BTreeSet<String>) -> TokenStream {
     if features == all {
         return quote!();
     }
+    if features.len() == 1 {
+        let f = features.iter().next();
+        return quote!(#[cfg(feature = #f)]);
+    }
     let fs = features.iter();
     quote!(#[cfg(any(#(feature = #fs),*))])
 }
@@ -280,7 +284,12 @@ fn pretty(file: &str, tokens: TokenStream, what: &str) -> Result<Vec<u8>, Codege
         file: file.to_string(),
         message: e.to_string(),
     })?;
-    Ok(format!("{}{}", header(what), prettyplease::unparse(&parsed)).into_bytes())
+    Ok(format!(
+        "{}#![cfg_attr(rustfmt, rustfmt::skip)]\n{}",
+        header(what),
+        prettyplease::unparse(&parsed)
+    )
+    .into_bytes())
 }
 
 #[derive(Serialize)]
@@ -487,7 +496,7 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
     let root_key = def.document_key();
     let root_field = field_ident(root_key);
     let root_ty = ty_tokens(&p.root_ty, shapes, &quote!());
-    let rename = if root_field.to_string() != root_key {
+    let rename = if root_field != root_key {
         quote!(#[serde(rename = #root_key)])
     } else {
         quote!()

@@ -325,12 +325,10 @@ fn canonical_struct(fields: &[Field]) -> String {
 /// Every shape reachable from `ty`, into `out`.
 pub fn reachable(shapes: &[Shape], ty: &Ty, out: &mut BTreeSet<usize>) {
     match ty {
-        Ty::Shape(i) => {
-            if out.insert(*i) {
-                if let ShapeKind::Struct(fields) = &shapes[*i].kind {
-                    for f in fields {
-                        reachable(shapes, &f.ty, out);
-                    }
+        Ty::Shape(i) if out.insert(*i) => {
+            if let ShapeKind::Struct(fields) = &shapes[*i].kind {
+                for f in fields {
+                    reachable(shapes, &f.ty, out);
                 }
             }
         }

@@ -365,7 +365,7 @@ pub fn format_instant(s: &str, lang: Lang) -> String {
     let h = h.trim_start_matches('0');
     let h = if h.is_empty() { "0" } else { h };
     let mut t = format!("{h}.{m}");
-    if sec.trim_end_matches(['0', '.']) != "" {
+    if !sec.trim_end_matches(['0', '.']).is_empty() {
         t.push('.');
         t.push_str(sec);
     }
