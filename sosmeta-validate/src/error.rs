@@ -1,5 +1,6 @@
 //! Typed errors of the validator's API (problems of a single document are findings).
 
+use sosmeta_model::koodisto::KoodistoError;
 use sosmeta_model::{LoadError, ParseRefError, ResolveError};
 
 /// What can go wrong outside a document: loading a release, naming a definition.
@@ -9,6 +10,12 @@ pub enum ValidateError {
     /// The release could not be loaded.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The release bundle's code sets (koodistot) could not be read.
+    #[error(transparent)]
+    Koodisto(#[from] KoodistoError),
+    /// The release calendar could not be read.
+    #[error(transparent)]
+    Calendar(#[from] crate::metadata::calendar::CalendarError),
     /// The definition reference is malformed.
     #[error(transparent)]
     ParseRef(#[from] ParseRefError),

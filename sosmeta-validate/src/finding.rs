@@ -122,6 +122,10 @@ pub mod rules {
     pub const CODE_DISPLAY: &str = "code.display";
     /// A code system that is not the element's classification OID.
     pub const CODE_SYSTEM: &str = "code.system";
+    /// A code that does not exist in its classification (needs the release's koodistot).
+    pub const CODE_CLASSIFICATION: &str = "code.classification";
+    /// A code that was not valid on the document's date (error) or today (warning).
+    pub const CODE_ACTIVE: &str = "code.active";
     /// A Fraasi whose text is not the definition's fixed text.
     pub const PHRASE_TEXT: &str = "phrase.text";
     /// A conditionally required element is absent.

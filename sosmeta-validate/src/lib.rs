@@ -37,7 +37,7 @@ pub mod validator;
 pub use error::ValidateError;
 pub use finding::{Finding, RuleInfo, Severity, RULES};
 pub use input::{Source, SourceData};
-pub use report::{Counts, DocumentResult, Report, Summary};
+pub use report::{Counts, DocumentResult, InputKind, Report, Summary};
 pub use validator::{ValidateOptions, Validator};
 
 #[cfg(test)]

@@ -45,6 +45,16 @@ impl Counts {
     }
 }
 
+/// What kind of input a document was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    /// A plain document `{<root key>: …}`.
+    Document,
+    /// An envelope `{"metadata": …, "content": …}`: metadata rules ran too.
+    Envelope,
+}
+
 /// The result of validating one document (one file, stdin, or one NDJSON line).
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentResult {
@@ -56,6 +66,8 @@ pub struct DocumentResult {
     pub version: Option<String>,
     /// True when no finding reaches the `--fail-on` level (default: no errors).
     pub valid: bool,
+    /// Whether the input was a plain document or an envelope.
+    pub input: InputKind,
     /// The findings, in layer order (input, document, schema, Sosmeta rules).
     pub findings: Vec<Finding>,
     /// Findings left out by `--max-findings` (absent when none).
@@ -118,6 +130,9 @@ pub struct Report {
     pub validator: String,
     /// The release label (e.g. `2025-05-20`).
     pub release: Option<String>,
+    /// Things said once for the whole run (e.g. rules skipped for lack of koodistot).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// One result per document, in input order.
     pub results: Vec<DocumentResult>,
     /// Totals.
@@ -155,7 +170,11 @@ pub fn write_text_result(w: &mut impl Write, r: &DocumentResult, quiet: bool) ->
     } else {
         format!(" ({})", counts.join(", "))
     };
-    writeln!(w, "{}: {verdict}{counts}{def}", r.file)?;
+    let kind = match r.input {
+        InputKind::Envelope => "  (envelope: metadata checked)",
+        InputKind::Document => "",
+    };
+    writeln!(w, "{}: {verdict}{counts}{def}{kind}", r.file)?;
     for f in &r.findings {
         if quiet && f.severity != Severity::Error {
             continue;

@@ -4,11 +4,15 @@
 use crate::error::ValidateError;
 use crate::finding::{rules, Finding, Severity};
 use crate::input::{self, Source, SourceData};
-use crate::report::{Counts, DocumentResult};
+use crate::metadata::calendar::{Calendar, Environment};
+use crate::metadata::envelope::is_envelope;
+use crate::report::{Counts, DocumentResult, InputKind};
 use crate::rules::Prepared;
 use crate::schema_layer::{nearest, CompiledSchema};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::Value;
+use sosmeta_model::koodisto::CodeSets;
 use sosmeta_model::{Definition, DefinitionId, DefinitionRef, Release, Status};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -30,6 +34,12 @@ pub struct ValidateOptions {
     pub schema: bool,
     /// Run the Sosmeta rules.
     pub rules: bool,
+    /// The day plain documents are stored (`--on`): with [`Self::environment`], the
+    /// release-calendar rules run on plain documents too; it is also the document's date
+    /// for code validity. Envelopes carry their own dates.
+    pub on: Option<NaiveDate>,
+    /// The Kanta environment plain documents are stored in (`--env`).
+    pub environment: Option<Environment>,
 }
 
 impl Default for ValidateOptions {
@@ -41,6 +51,8 @@ impl Default for ValidateOptions {
             fail_on: Severity::Error,
             schema: true,
             rules: true,
+            on: None,
+            environment: None,
         }
     }
 }
@@ -61,6 +73,9 @@ pub struct Validator {
     /// Per root key: the definition used and, when there are several versions, the
     /// `definition.chosen` message.
     by_key: HashMap<String, (usize, Option<String>)>,
+    calendar: Calendar,
+    code_sets: Option<CodeSets>,
+    today: NaiveDate,
 }
 
 impl std::fmt::Debug for Validator {
@@ -88,9 +103,53 @@ impl Validator {
         Validator::build(Cow::Owned(release))
     }
 
-    /// Load a release (folder, zip or compact file) and build a validator for it.
+    /// Load a release (folder, zip or compact file) and build a validator for it, with
+    /// the bundle's code sets (`koodistot/`) when it has them.
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Validator, ValidateError> {
-        Ok(Validator::new(Release::load(path)?))
+        let path = path.as_ref();
+        let code_sets = CodeSets::load_bundle(path)?;
+        Ok(Validator::new(Release::load(path)?).with_code_sets(code_sets))
+    }
+
+    /// Use these code sets (koodistot) for `code.classification` and `code.active`.
+    pub fn with_code_sets(mut self, code_sets: Option<CodeSets>) -> Validator {
+        self.code_sets = code_sets;
+        self
+    }
+
+    /// Use this release calendar instead of the embedded one.
+    pub fn with_calendar(mut self, calendar: Calendar) -> Validator {
+        self.calendar = calendar;
+        self
+    }
+
+    /// Check code validity against this day when a document states no date (default:
+    /// the day the validator was built).
+    pub fn with_today(mut self, today: NaiveDate) -> Validator {
+        self.today = today;
+        self
+    }
+
+    /// The code sets in use, if the release bundle has them.
+    pub fn code_sets(&self) -> Option<&CodeSets> {
+        self.code_sets.as_ref()
+    }
+
+    /// The release calendar in use.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// Notes about the whole run, said once (e.g. that the koodisto rules were skipped).
+    pub fn notes(&self) -> Vec<String> {
+        match &self.code_sets {
+            None => vec![format!(
+                "the release has no koodistot/: {} and {} were skipped (fetch a bundle with `cargo xtask fetch` to check codes against Koodistopalvelu)",
+                rules::CODE_CLASSIFICATION,
+                rules::CODE_ACTIVE
+            )],
+            Some(_) => Vec::new(),
+        }
     }
 
     fn build(release: Cow<'static, Release>) -> Validator {
@@ -120,6 +179,9 @@ impl Validator {
             compiled,
             max_depth,
             by_key,
+            calendar: Calendar::embedded(),
+            code_sets: None,
+            today: chrono::Local::now().date_naive(),
         }
     }
 
@@ -259,14 +321,63 @@ impl Validator {
         opts: &ValidateOptions,
     ) -> DocumentResult {
         let mut findings = Vec::new();
-        let def = self.check_value(doc, opts, &mut findings);
-        self.finish(file, def, findings, opts)
+        let (def, kind) = self.check_value(doc, opts, &mut findings);
+        self.finish(file, def, kind, findings, opts)
     }
 
+    /// Check a plain document or an envelope.
     fn check_value(
         &self,
         doc: &Value,
         opts: &ValidateOptions,
+        findings: &mut Vec<Finding>,
+    ) -> (Option<&Definition>, InputKind) {
+        if !is_envelope(doc) {
+            let def = self.check_document(doc, opts, opts.on, findings);
+            if let (Some(def), Some(on), Some(env)) = (def, opts.on, opts.environment) {
+                findings.extend(crate::metadata::check_calendar(
+                    &self.release,
+                    &self.calendar,
+                    def,
+                    env,
+                    on,
+                ));
+            }
+            return (def, InputKind::Document);
+        }
+        let content = &doc["content"];
+        let check = crate::metadata::check_envelope(
+            &self.release,
+            &self.calendar,
+            &doc["metadata"],
+            content,
+        );
+        findings.extend(check.findings);
+        let mut inner_opts = opts.clone();
+        if let Some(def) = check.definition {
+            let key_matches = content
+                .as_object()
+                .is_some_and(|o| o.len() == 1 && o.contains_key(def.document_key()));
+            if key_matches {
+                inner_opts.definition = Some(def.id.clone());
+            }
+        }
+        let on = check.metadata.created.map(|t| t.date_naive());
+        let mut inner = Vec::new();
+        let def = self.check_document(content, &inner_opts, on, &mut inner);
+        for f in &mut inner {
+            f.pointer.insert_str(0, "/content");
+        }
+        findings.append(&mut inner);
+        (def.or(check.definition), InputKind::Envelope)
+    }
+
+    /// Check a plain document `{root_key: …}`; `on` is its date, if it states one.
+    fn check_document(
+        &self,
+        doc: &Value,
+        opts: &ValidateOptions,
+        on: Option<NaiveDate>,
         findings: &mut Vec<Finding>,
     ) -> Option<&Definition> {
         let depth = input::depth(doc);
@@ -297,7 +408,12 @@ impl Validator {
             }
         }
         let mut rule_findings = if opts.rules {
-            crate::rules::check(def, &compiled.prepared, doc)
+            let context = crate::rules::Context {
+                code_sets: self.code_sets.as_ref(),
+                on,
+                today: Some(self.today),
+            };
+            crate::rules::check(def, &compiled.prepared, doc, context)
         } else {
             Vec::new()
         };
@@ -318,6 +434,7 @@ impl Validator {
         &self,
         file: &str,
         def: Option<&Definition>,
+        input: InputKind,
         mut findings: Vec<Finding>,
         opts: &ValidateOptions,
     ) -> DocumentResult {
@@ -334,6 +451,7 @@ impl Validator {
             definition: def.map(|d| d.oid().to_string()),
             version: def.map(|d| d.version().format("%Y-%m-%d").to_string()),
             valid: !counts.reaches(opts.fail_on),
+            input,
             findings,
             omitted,
             counts,
@@ -349,11 +467,11 @@ impl Validator {
     ) -> DocumentResult {
         let parsed = input::parse_bytes(bytes, opts.max_size);
         let mut findings = parsed.findings;
-        let def = match &parsed.value {
+        let (def, kind) = match &parsed.value {
             Some(v) => self.check_value(v, opts, &mut findings),
-            None => None,
+            None => (None, InputKind::Document),
         };
-        self.finish(file, def, findings, opts)
+        self.finish(file, def, kind, findings, opts)
     }
 
     /// Validate one source (a file is read here; read errors become `input.io`).
@@ -362,11 +480,12 @@ impl Validator {
             SourceData::Bytes(b) => self.validate_bytes(&source.name, b, opts),
             SourceData::File(path) => match read_limited(path, opts.max_size) {
                 Ok(b) => self.validate_bytes(&source.name, &b, opts),
-                Err(f) => self.finish(&source.name, None, vec![*f], opts),
+                Err(f) => self.finish(&source.name, None, InputKind::Document, vec![*f], opts),
             },
             SourceData::Failed(msg) => self.finish(
                 &source.name,
                 None,
+                InputKind::Document,
                 vec![Finding::root_error(rules::INPUT_IO, msg.clone())],
                 opts,
             ),

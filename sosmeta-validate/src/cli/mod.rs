@@ -2,6 +2,7 @@
 //! diff, …) add a variant to [`Command`] and a module here.
 
 pub mod definitions;
+pub mod diff;
 pub mod validate;
 
 use crate::Validator;
@@ -41,6 +42,8 @@ pub enum Command {
     Schema(definitions::SchemaArgs),
     /// List the rule ids with their severities.
     Rules,
+    /// Compare two releases: definitions, versions, statuses and element changes.
+    Diff(diff::DiffArgs),
 }
 
 /// A CLI failure that is not about a document: exit code 2.
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::List(a) => definitions::list(release, a),
         Command::Show(a) => definitions::show(release, a),
         Command::Schema(a) => definitions::schema(release, a),
+        Command::Diff(a) => diff::run(a),
         Command::Rules => {
             for r in crate::RULES {
                 println!("{:<30} {:<8} {}", r.id, r.severity, r.description);

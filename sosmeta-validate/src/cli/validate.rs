@@ -56,6 +56,18 @@ pub struct Args {
     /// Refuse inputs over this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
     pub max_size: u64,
+    /// The day plain documents are stored (YYYY-MM-DD): with --env, checks them against the
+    /// release calendar (envelopes carry their own dates); also their date for code validity.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "env")]
+    pub on: Option<chrono::NaiveDate>,
+    /// The Kanta environment plain documents are stored in: AT (customer test) or TU
+    /// (production); needs --on.
+    #[arg(long, value_name = "AT|TU", requires = "on")]
+    pub env: Option<crate::metadata::calendar::Environment>,
+    /// A release calendar file to use instead of the embedded one
+    /// (sosmeta-validate/data/release-calendar.json shows the shape).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
 }
 
 fn is_ndjson(path: &Path) -> bool {
@@ -121,7 +133,14 @@ fn failed(name: &str, msg: String) -> Source {
 
 /// Run `sosmeta validate`.
 pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
-    let validator = super::validator(release)?;
+    let mut validator = super::validator(release)?;
+    if let Some(path) = &args.calendar {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        let calendar = crate::metadata::calendar::Calendar::from_json(&text)
+            .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+        validator = validator.with_calendar(calendar);
+    }
     let definition = match &args.definition {
         Some(r) => Some(validator.resolve(r)?.id.clone()),
         None => None,
@@ -134,6 +153,8 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
         },
+        on: args.on,
+        environment: args.env,
         ..ValidateOptions::default()
     };
     let start = std::time::Instant::now();
@@ -181,6 +202,12 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
     } else {
         EXIT_OK
     };
+    let notes = validator.notes();
+    if args.format == Format::Ndjson && !args.quiet {
+        for note in &notes {
+            eprintln!("sosmeta: note: {note}");
+        }
+    }
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     let written = (|| -> std::io::Result<()> {
@@ -190,6 +217,9 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
                     write_text_result(&mut w, r, args.quiet)?;
                 }
                 if !args.quiet {
+                    for note in &notes {
+                        writeln!(w, "note: {note}")?;
+                    }
                     write_text_summary(&mut w, &summary)?;
                 }
             }
@@ -197,6 +227,7 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
                 let report = Report {
                     validator: validator_name(),
                     release: validator.release().label().map(str::to_string),
+                    notes,
                     results,
                     summary,
                 };

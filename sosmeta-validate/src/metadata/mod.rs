@@ -74,6 +74,8 @@ pub struct EnvelopeCheck<'r> {
     pub definition: Option<&'r Definition>,
     /// The findings, metadata rules only.
     pub findings: Vec<Finding>,
+    /// The metadata as read.
+    pub metadata: Metadata,
 }
 
 /// Run every metadata rule on an envelope's `metadata` and `content`.
@@ -120,6 +122,7 @@ pub fn check_envelope<'r>(
     EnvelopeCheck {
         definition,
         findings,
+        metadata: meta,
     }
 }
 

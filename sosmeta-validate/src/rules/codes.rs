@@ -1,10 +1,13 @@
 //! Koodi rules: `code.value-set` (the code is one the element allows), `code.display`
 //! (warning: the display is that code's fi or sv text) and `code.system` (the system is
-//! `urn:oid:` + the element's classification OID).
+//! `urn:oid:` + the element's classification OID); with the release's koodistot also
+//! `code.classification` (the code exists in its classification), `code.active` (it was
+//! valid on the document's date) and `code.display` against the code's name.
 
 use super::Walk;
 use crate::finding::{rules, Severity};
 use serde_json::{Map, Value};
+use sosmeta_model::koodisto::{Activity, CodeCheck, DisplayCheck};
 use sosmeta_model::{CodeEntry, Element};
 
 /// The code data of one Koodi element, prepared once per definition.
@@ -102,10 +105,11 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: &Map<String, Value>) {
             return;
         }
     }
-    if let (Some(Value::String(display)), Some(entry)) = (
-        map.get("display"),
-        info.entries.iter().find(|e| &e.code == code),
-    ) {
+    let display = map.get("display").and_then(Value::as_str);
+    let entry = info.entries.iter().find(|e| &e.code == code);
+    // The value set's text, where it has one, is what the display is checked against.
+    check_koodisto(w, info, map, code, display.filter(|_| entry.is_none()));
+    if let (Some(display), Some(entry)) = (display, entry) {
         if !entry.display_matches(display) {
             let want = [&entry.fi, &entry.sv]
                 .into_iter()
@@ -119,6 +123,96 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: &Map<String, Value>) {
                 &["display"],
                 format!("display {display:?} is not the text of code {code:?} ({want})"),
             );
+        }
+    }
+}
+
+/// The koodisto checks of one code: the classification OID is the element's (or, for an
+/// element without one, the system's).
+fn check_koodisto(
+    w: &mut Walk<'_>,
+    info: &CodeInfo,
+    map: &Map<String, Value>,
+    code: &str,
+    display: Option<&str>,
+) {
+    let Some(sets) = w.context.code_sets else {
+        return;
+    };
+    let system = map.get("system").and_then(Value::as_str).unwrap_or("");
+    let oid = info
+        .oids
+        .iter()
+        .find(|o| system.strip_prefix("urn:oid:") == Some(o.as_str()))
+        .or(info.oids.first())
+        .map(String::as_str)
+        .or_else(|| system.strip_prefix("urn:oid:"));
+    let Some(oid) = oid else {
+        return;
+    };
+    let (day, stated) = match (w.context.on, w.context.today) {
+        (Some(d), _) => (Some(d), true),
+        (None, t) => (t, false),
+    };
+    match sets.check(oid, code, display, day) {
+        CodeCheck::ClassificationNotLoaded => {}
+        CodeCheck::UnknownCode { similar } => {
+            let hint = if similar.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", similar.join(", "))
+            };
+            w.report(
+                rules::CODE_CLASSIFICATION,
+                Severity::Error,
+                &["code"],
+                format!("code {code:?} is not in classification {oid}{hint}"),
+            );
+        }
+        CodeCheck::Found {
+            activity,
+            display: d,
+            name,
+            ..
+        } => {
+            let when = if stated {
+                "on the document's date"
+            } else {
+                "today"
+            };
+            let inactive = match activity {
+                Activity::NotYetValid { begins } => Some(format!("valid only from {begins}")),
+                Activity::Expired { expired } => Some(format!("expired on {expired}")),
+                Activity::Active | Activity::NotChecked => None,
+            };
+            if let (Some(why), Some(day)) = (inactive, day) {
+                w.report(
+                    rules::CODE_ACTIVE,
+                    if stated {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                    &["code"],
+                    format!(
+                        "code {code:?} of classification {oid} is {why}: not valid {when} ({day})"
+                    ),
+                );
+            }
+            if let DisplayCheck::Differs { expected } = d {
+                let want = name
+                    .map(|n| format!("{n:?}"))
+                    .unwrap_or_else(|| expected.join(" / "));
+                w.report(
+                    rules::CODE_DISPLAY,
+                    Severity::Warning,
+                    &["display"],
+                    format!(
+                        "display {:?} is not the name of code {code:?} in classification {oid} ({want})",
+                        display.unwrap_or_default()
+                    ),
+                );
+            }
         }
     }
 }

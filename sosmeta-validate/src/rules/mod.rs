@@ -120,11 +120,25 @@ impl Prepared {
     }
 }
 
+/// What the rules know besides the document: the release's code sets (koodistot), if
+/// any, and the document's date, if it states one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The code sets of the release bundle (`code.classification`, `code.active`).
+    pub code_sets: Option<&'a sosmeta_model::koodisto::CodeSets>,
+    /// The document's date (the envelope's creation date, or `--on`).
+    pub on: Option<chrono::NaiveDate>,
+    /// The day to check code validity against when the document states no date.
+    pub today: Option<chrono::NaiveDate>,
+}
+
 /// The state of one walk: where we are and what was found.
 pub struct Walk<'a> {
     /// The definition.
     pub def: &'a Definition,
     prepared: &'a Prepared,
+    /// What the rules know besides the document.
+    pub context: Context<'a>,
     pointer: String,
     /// The findings so far.
     pub findings: Vec<Finding>,
@@ -243,10 +257,16 @@ fn fmt_index(buf: &mut String, i: usize) -> &str {
 }
 
 /// Run every Sosmeta rule on a document (the whole `{root_key: …}` object).
-pub fn check(def: &Definition, prepared: &Prepared, doc: &Value) -> Vec<Finding> {
+pub fn check(
+    def: &Definition,
+    prepared: &Prepared,
+    doc: &Value,
+    context: Context<'_>,
+) -> Vec<Finding> {
     let mut w = Walk {
         def,
         prepared,
+        context,
         pointer: String::new(),
         findings: Vec::new(),
     };
