@@ -297,3 +297,48 @@ fn cli_diff_reports_changes_between_releases() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn cli_render_matches_the_renderer_for_documents_and_envelopes() {
+    let v = Validator::embedded();
+    let def = v
+        .release()
+        .get_version(LAUSUNTOPYYNTO, "2025-04-01".parse().unwrap())
+        .unwrap();
+    let doc = samples::maximal(def);
+    let dir = tempfile::tempdir().unwrap();
+    let doc_path = dir.path().join("doc.json");
+    std::fs::write(&doc_path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let env_path = dir.path().join("envelope.json");
+    std::fs::write(
+        &env_path,
+        serde_json::to_vec(&envelope(def, doc.clone())).unwrap(),
+    )
+    .unwrap();
+    for lang in ["fi", "sv"] {
+        let expected = sosmeta_xhtml::render(def, &doc, lang.parse().unwrap()).unwrap();
+        for path in [&doc_path, &env_path] {
+            let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+                .args(["render", "--lang", lang])
+                .arg(path)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+        }
+    }
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, b"{\"ei_tunnettu\": {}}").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ei_tunnettu"));
+}

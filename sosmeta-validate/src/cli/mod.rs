@@ -3,6 +3,7 @@
 
 pub mod definitions;
 pub mod diff;
+pub mod render;
 pub mod validate;
 
 use crate::Validator;
@@ -44,6 +45,8 @@ pub enum Command {
     Rules,
     /// Compare two releases: definitions, versions, statuses and element changes.
     Diff(diff::DiffArgs),
+    /// Render a document (or an envelope's content) as XHTML 1.0 for people.
+    Render(render::RenderArgs),
 }
 
 /// A CLI failure that is not about a document: exit code 2.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Show(a) => definitions::show(release, a),
         Command::Schema(a) => definitions::schema(release, a),
         Command::Diff(a) => diff::run(a),
+        Command::Render(a) => render::run(release, a),
         Command::Rules => {
             for r in crate::RULES {
                 println!("{:<30} {:<8} {}", r.id, r.severity, r.description);

@@ -1,0 +1,100 @@
+//! `sosmeta render FILE --lang fi|sv`: the XHTML a person reads, from the model and the
+//! JSON (the same renderer as `sosmeta_generated::Document::to_xhtml`).
+
+use super::{UsageError, EXIT_OK};
+use crate::input::{parse_bytes, DEFAULT_MAX_SIZE};
+use crate::metadata::envelope::is_envelope;
+use serde_json::Value;
+use sosmeta_xhtml::Lang;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `sosmeta render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The document (or envelope) to render; `-` for stdin.
+    pub file: PathBuf,
+    /// The language of the page: fi or sv.
+    #[arg(long, short = 'l', default_value = "fi")]
+    pub lang: Lang,
+    /// The definition: `OID`, `OID@YYYY-MM-DD` or dotted (default: from the root key, or
+    /// from an envelope's metadata).
+    #[arg(long, short = 'd', value_name = "OID[@VERSION]")]
+    pub definition: Option<String>,
+    /// Write the page here instead of to stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let mut buf = Vec::new();
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(DEFAULT_MAX_SIZE + 1)
+            .read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(DEFAULT_MAX_SIZE + 1).read_to_end(&mut buf))
+    };
+    result.map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    Ok(buf)
+}
+
+/// Run `sosmeta render`.
+pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
+    let validator = super::validator(release)?;
+    let bytes = read_input(&args.file)?;
+    let parsed = parse_bytes(&bytes, DEFAULT_MAX_SIZE);
+    let Some(value) = parsed.value else {
+        let why: Vec<String> = parsed.findings.iter().map(|f| f.message.clone()).collect();
+        return Err(UsageError(format!(
+            "{}: {}",
+            args.file.display(),
+            why.join("; ")
+        )));
+    };
+    let (doc, meta_def): (&Value, Option<String>) = if is_envelope(&value) {
+        let d = &value["metadata"]["definition"];
+        let named = match (d["oid"].as_str(), d["version"].as_str(), d.as_str()) {
+            (Some(o), Some(v), _) => Some(format!("{o}@{v}")),
+            (_, _, Some(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        (&value["content"], named)
+    } else {
+        (&value, None)
+    };
+    let release = validator.release();
+    let def = match args.definition.or(meta_def) {
+        Some(r) => validator.resolve(&r)?,
+        None => {
+            let key = doc
+                .as_object()
+                .and_then(|o| o.keys().next())
+                .ok_or_else(|| {
+                    UsageError("the document is not an object with a root key".into())
+                })?;
+            release.for_root_key(key).ok_or_else(|| {
+                UsageError(format!(
+                    "root key `{key}` matches no definition in this release (see `sosmeta list`)"
+                ))
+            })?
+        }
+    };
+    let page = sosmeta_xhtml::render(def, doc, args.lang)
+        .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?;
+    match &args.output {
+        Some(out) => std::fs::write(out, page)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", out.display())))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = stdout.lock();
+            match w.write_all(page.as_bytes()).and_then(|_| w.flush()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(UsageError(format!("cannot write output: {e}"))),
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
