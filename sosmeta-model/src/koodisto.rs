@@ -44,6 +44,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+#[cfg(feature = "zip")]
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -639,6 +640,16 @@ impl CodeSets {
         Ok(set)
     }
 
+    /// Without the `zip` feature a zip bundle is refused with a clear error.
+    #[cfg(not(feature = "zip"))]
+    fn from_zip(name: &str, _bytes: &[u8]) -> Result<Option<CodeSets>, KoodistoError> {
+        Err(KoodistoError::Zip {
+            file: name.to_string(),
+            message: "sosmeta-model was built without its `zip` feature".into(),
+        })
+    }
+
+    #[cfg(feature = "zip")]
     fn from_zip(name: &str, bytes: &[u8]) -> Result<Option<CodeSets>, KoodistoError> {
         let zerr = |e: zip::result::ZipError| KoodistoError::Zip {
             file: name.to_string(),

@@ -3,8 +3,8 @@
 use crate::definition::Definition;
 use crate::error::LoadError;
 use crate::release::Release;
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Largest definition file accepted (the largest in the corpus is under 1 MiB).
@@ -92,8 +92,7 @@ fn load_dir(dir: &Path) -> Result<Release, LoadError> {
             path: dir.to_path_buf(),
         });
     }
-    let defs = files
-        .par_iter()
+    let defs = par_iter(&files)
         .map(|p| {
             let size = std::fs::metadata(p).map_err(io(p))?.len();
             let bytes = read_limited(p, size, MAX_DEFINITION_BYTES)?;
@@ -108,7 +107,30 @@ fn load_dir(dir: &Path) -> Result<Release, LoadError> {
     Release::from_definitions(label_of(dir), defs)
 }
 
+/// Iterate in parallel when the `parallel` feature is on.
+#[cfg(feature = "parallel")]
+fn par_iter<T: Sync>(items: &[T]) -> rayon::slice::Iter<'_, T> {
+    items.par_iter()
+}
+
+/// Iterate in parallel when the `parallel` feature is on.
+#[cfg(not(feature = "parallel"))]
+fn par_iter<T>(items: &[T]) -> std::slice::Iter<'_, T> {
+    items.iter()
+}
+
+/// Without the `zip` feature a zip bundle is refused with a clear error.
+#[cfg(not(feature = "zip"))]
+pub(crate) fn load_zip(name: &str, _bytes: &[u8]) -> Result<Release, LoadError> {
+    Err(LoadError::Zip {
+        file: name.to_string(),
+        message: "sosmeta-model was built without its `zip` feature".into(),
+    })
+}
+
+#[cfg(feature = "zip")]
 pub(crate) fn load_zip(name: &str, bytes: &[u8]) -> Result<Release, LoadError> {
+    use std::io::Read;
     let zerr = |e: zip::result::ZipError| LoadError::Zip {
         file: name.to_string(),
         message: e.to_string(),
@@ -150,8 +172,7 @@ pub(crate) fn load_zip(name: &str, bytes: &[u8]) -> Result<Release, LoadError> {
             path: PathBuf::from(name),
         });
     }
-    let defs = entries
-        .par_iter()
+    let defs = par_iter(&entries)
         .map(|(entry, buf)| Definition::from_json_bytes(entry, buf))
         .collect::<Result<Vec<_>, _>>()?;
     Release::from_definitions(label_of(Path::new(name)), defs)

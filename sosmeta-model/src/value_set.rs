@@ -8,7 +8,7 @@
 //! It never invents codes.
 
 use crate::text::{Lang, Texts};
-use regex::Regex;
+use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
