@@ -4,6 +4,11 @@
 
 use clap::{Parser, Subcommand};
 
+// The same allocator as the `sosmeta` binary, so that `cargo xtask bench` measures what
+// users run (every Rust row of the benchmark shares it).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod cases;
 mod codegen;
