@@ -193,19 +193,12 @@ impl Code {
 
     /// True when `display` equals a name or alias, ignoring case and runs of whitespace.
     pub fn display_matches(&self, display: &str) -> bool {
-        let want = normalize(display);
+        let want = crate::text::normalize(display);
         self.names
             .values()
             .chain(self.aliases.iter())
-            .any(|n| normalize(n) == want)
+            .any(|n| crate::text::normalize(n) == want)
     }
-}
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// One classification, normalized.

@@ -116,3 +116,12 @@ impl Texts {
         self.0.is_empty()
     }
 }
+
+/// A text as Sosmeta texts are compared (display texts, names): runs of whitespace made one
+/// space, no leading or trailing space, lower case.
+pub fn normalize(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}

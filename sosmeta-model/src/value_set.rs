@@ -7,7 +7,7 @@
 //! when every part of it is accounted for; otherwise it keeps the raw text and says why.
 //! It never invents codes.
 
-use crate::text::{Lang, Texts};
+use crate::text::{normalize, Lang, Texts};
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -33,13 +33,6 @@ impl CodeEntry {
             .flatten()
             .any(|t| normalize(t) == want)
     }
-}
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// A parsed `valueSet`.

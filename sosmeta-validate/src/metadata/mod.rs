@@ -364,13 +364,7 @@ fn values_at<'v>(doc: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
 }
 
 fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    norm(a) == norm(b)
+    sosmeta_model::text::normalize(a) == sosmeta_model::text::normalize(b)
 }
 
 fn check_recorder(def: &Definition, meta: &Metadata, content: &Value, findings: &mut Vec<Finding>) {
