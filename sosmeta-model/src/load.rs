@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 /// Largest definition file accepted (the largest in the corpus is under 1 MiB).
 pub(crate) const MAX_DEFINITION_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Largest single-file bundle accepted (a zip or compact release; the pinned release's
+/// zip is a few MiB).
+const MAX_BUNDLE_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Folders of a bundle that hold definitions, besides the bundle root.
 const STATUS_DIRS: &[&str] = &["Valmis", "Vanhentunut"];
 
@@ -35,11 +39,7 @@ pub(crate) fn load_path(path: &Path) -> Result<Release, LoadError> {
     if meta.is_dir() {
         return load_dir(path);
     }
-    let bytes = read_limited(
-        path,
-        meta.len(),
-        MAX_DEFINITION_BYTES.max(512 * 1024 * 1024),
-    )?;
+    let bytes = read_limited(path, meta.len(), MAX_BUNDLE_FILE_BYTES)?;
     let name = path.display().to_string();
     let mut release = if bytes.starts_with(b"PK") {
         load_zip(&name, &bytes)?
