@@ -19,7 +19,7 @@ fn minimal_and_maximal_samples_are_schema_valid_for_all_263() {
             let errors: Vec<String> = validator
                 .iter_errors(&doc)
                 .take(3)
-                .map(|e| format!("{} at {}", e, e.instance_path))
+                .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
             if !errors.is_empty() {
                 failures.push(format!("{} {label}: {errors:?}", def.id));

@@ -3,6 +3,7 @@
 //! Nothing here panics or stops a batch; every problem becomes a [`Finding`].
 
 use crate::finding::{rules, Finding};
+use crate::json_tree::JsonTree;
 use serde_json::Value;
 
 /// The default size limit of one input (64 MiB).
@@ -19,9 +20,33 @@ pub struct ParsedInput {
 
 /// Read bytes as one JSON document, reporting every problem as a finding.
 pub fn parse_bytes(bytes: &[u8], max_size: u64) -> ParsedInput {
-    let mut out = ParsedInput::default();
+    let mut findings = Vec::new();
+    let value = decode(bytes, max_size, &mut findings).and_then(|text| {
+        serde_json::from_str::<Value>(text)
+            .map_err(|e| findings.push(json_error(&e)))
+            .ok()
+    });
+    ParsedInput { value, findings }
+}
+
+/// Read bytes as one JSON document into a [`JsonTree`] (strings borrowed from
+/// `bytes`), reporting every problem as a finding.
+pub fn parse_tree<'b>(
+    bytes: &'b [u8],
+    max_size: u64,
+    findings: &mut Vec<Finding>,
+) -> Option<JsonTree<'b>> {
+    let text = decode(bytes, max_size, findings)?;
+    JsonTree::parse(text)
+        .map_err(|e| findings.push(json_error(&e)))
+        .ok()
+}
+
+/// The JSON text of the bytes: size limit, BOM (reported and skipped), UTF-8, not
+/// empty. `None` when the text cannot be read as JSON at all.
+fn decode<'b>(bytes: &'b [u8], max_size: u64, findings: &mut Vec<Finding>) -> Option<&'b str> {
     if bytes.len() as u64 > max_size {
-        out.findings.push(Finding::root_error(
+        findings.push(Finding::root_error(
             rules::INPUT_SIZE,
             format!(
                 "{} bytes is over the size limit of {} bytes (see --max-size)",
@@ -29,11 +54,11 @@ pub fn parse_bytes(bytes: &[u8], max_size: u64) -> ParsedInput {
                 max_size
             ),
         ));
-        return out;
+        return None;
     }
     let mut bytes = bytes;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        out.findings.push(Finding::root_error(
+        findings.push(Finding::root_error(
             rules::INPUT_BOM,
             "the input starts with a UTF-8 byte order mark (BOM); JSON must not (RFC 8259 §8.1): remove it (the rest was still checked)",
         ));
@@ -50,7 +75,7 @@ pub fn parse_bytes(bytes: &[u8], max_size: u64) -> ParsedInput {
                     ..
                 }
             );
-            out.findings.push(Finding::root_error(
+            findings.push(Finding::root_error(
                 rules::INPUT_ENCODING,
                 format!(
                     "not UTF-8: invalid byte at offset {}{}",
@@ -62,37 +87,36 @@ pub fn parse_bytes(bytes: &[u8], max_size: u64) -> ParsedInput {
                     }
                 ),
             ));
-            return out;
+            return None;
         }
     };
     if text.trim().is_empty() {
-        out.findings.push(Finding::root_error(
+        findings.push(Finding::root_error(
             rules::INPUT_EMPTY,
             "empty input: expected a JSON document",
         ));
-        return out;
+        return None;
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => out.value = Some(v),
-        Err(e) => {
-            let msg = e.to_string();
-            let rule = if msg.contains("recursion limit") {
-                rules::INPUT_DEPTH
-            } else {
-                rules::INPUT_JSON
-            };
-            out.findings.push(Finding::root_error(
-                rule,
-                format!(
-                    "invalid JSON at line {}, column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&msg)
-                ),
-            ));
-        }
-    }
-    out
+    Some(text)
+}
+
+/// The finding for a JSON syntax error (or nesting past the parser's limit).
+fn json_error(e: &serde_json::Error) -> Finding {
+    let msg = e.to_string();
+    let rule = if msg.contains("recursion limit") {
+        rules::INPUT_DEPTH
+    } else {
+        rules::INPUT_JSON
+    };
+    Finding::root_error(
+        rule,
+        format!(
+            "invalid JSON at line {}, column {}: {}",
+            e.line(),
+            e.column(),
+            strip_position(&msg)
+        ),
+    )
 }
 
 fn strip_position(msg: &str) -> &str {
@@ -153,6 +177,26 @@ mod tests {
         assert_eq!(rule_of(deep.as_bytes()), vec![rules::INPUT_DEPTH]);
         let p = parse_bytes(b"{\n  \"a\": 1,,\n}", 1000);
         assert!(p.findings[0].message.contains("line 2"), "{:?}", p.findings);
+    }
+
+    #[test]
+    fn tree_and_value_parsing_report_alike() {
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        for bytes in [
+            &b""[..],
+            b"{\"a\": 1",
+            b"\xEF\xBB\xBF{\"a\": [1, \"x\"]}",
+            b"{\"nimi\": \"J\xE4rvinen\"}",
+            deep.as_bytes(),
+            b"{\n  \"a\": 1,,\n}",
+            b"[1] x",
+        ] {
+            let p = parse_bytes(bytes, 1000);
+            let mut findings = Vec::new();
+            let tree = parse_tree(bytes, 1000, &mut findings);
+            assert_eq!(p.findings, findings);
+            assert_eq!(p.value, tree.map(|t| t.root().to_value()));
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod cli;
 pub mod error;
 pub mod finding;
 pub mod input;
+pub mod json_tree;
 pub mod metadata;
 pub mod names;
 pub mod report;

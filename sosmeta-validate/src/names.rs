@@ -18,7 +18,18 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
 /// Append one token to a JSON pointer, escaping it.
 pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    pointer.push_str(&sosmeta_model::element::escape_pointer(token));
+    if token.contains(['~', '/']) {
+        pointer.push_str(&sosmeta_model::element::escape_pointer(token));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
+/// Append an array index to a JSON pointer.
+pub fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = write!(pointer, "/{index}");
 }
 
 /// The element a document pointer leads to, if the definition has one there.
@@ -69,6 +80,7 @@ mod tests {
         let mut p = String::new();
         push_token(&mut p, "a/b");
         push_token(&mut p, "0");
-        assert_eq!(p, "/a~1b/0");
+        push_index(&mut p, 12);
+        assert_eq!(p, "/a~1b/0/12");
     }
 }

@@ -1,7 +1,11 @@
 //! Layer 2: JSON Schema (draft-07) with the `jsonschema` crate, one compiled validator
-//! per definition version, built from the model's [`Definition::to_json_schema`].
+//! per definition version, built from the model's [`Definition::to_json_schema`]. It
+//! validates the parsed [`JsonTree`](crate::json_tree::JsonTree) directly, through
+//! [`TreeJson`].
 
 use crate::finding::{rules, Finding, Severity};
+use crate::json_tree::repr::TreeJson;
+use crate::json_tree::JsonRef;
 use crate::names::{element_at, name_path, push_token};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
@@ -9,7 +13,7 @@ use sosmeta_model::Definition;
 
 /// A compiled draft-07 validator for one definition version.
 pub struct CompiledSchema {
-    validator: jsonschema::Validator,
+    validator: jsonschema::Validator<TreeJson>,
 }
 
 impl std::fmt::Debug for CompiledSchema {
@@ -22,7 +26,7 @@ impl CompiledSchema {
     /// Compile the definition's schema (as the model writes it) as draft-07.
     pub fn compile(def: &Definition) -> Result<CompiledSchema, String> {
         let schema = def.to_json_schema();
-        jsonschema::options()
+        jsonschema::options_for::<TreeJson>()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(false)
             .build(&schema)
@@ -31,12 +35,12 @@ impl CompiledSchema {
     }
 
     /// True when the document passes the schema (fast path, no error collection).
-    pub fn is_valid(&self, doc: &Value) -> bool {
+    pub fn is_valid(&self, doc: JsonRef<'_>) -> bool {
         self.validator.is_valid(doc)
     }
 
     /// Every schema error of the document as findings (at most `limit`).
-    pub fn findings(&self, def: &Definition, doc: &Value, limit: usize) -> Vec<Finding> {
+    pub fn findings(&self, def: &Definition, doc: JsonRef<'_>, limit: usize) -> Vec<Finding> {
         let mut out = Vec::new();
         for err in self.validator.iter_errors(doc) {
             if out.len() >= limit {

@@ -4,8 +4,8 @@
 use crate::error::ValidateError;
 use crate::finding::{rules, Finding, Severity};
 use crate::input::{self, Source, SourceData};
+use crate::json_tree::{JsonRef, JsonTree, JsonView};
 use crate::metadata::calendar::{Calendar, Environment};
-use crate::metadata::envelope::is_envelope;
 use crate::report::{Counts, DocumentResult, InputKind};
 use crate::rules::Prepared;
 use crate::schema_layer::{nearest, CompiledSchema};
@@ -214,17 +214,18 @@ impl Validator {
     /// The raw draft-07 verdict of the `jsonschema` crate for a document against a
     /// definition, without Sosmeta rules (`None` if the schema did not compile).
     pub fn schema_is_valid(&self, def: &Definition, doc: &Value) -> Option<bool> {
+        let tree = JsonTree::from_value(doc);
         self.compiled(def)
             .schema
             .as_ref()
             .ok()
-            .map(|s| s.is_valid(doc))
+            .map(|s| s.is_valid(tree.root()))
     }
 
     /// Choose the definition for a document: the one asked for, else from the root key.
     fn choose(
         &self,
-        doc: &Value,
+        doc: JsonRef<'_>,
         opts: &ValidateOptions,
         findings: &mut Vec<Finding>,
     ) -> Option<&Definition> {
@@ -238,7 +239,7 @@ impl Validator {
             }
             return def;
         }
-        let Value::Object(map) = doc else {
+        let JsonView::Object(map) = doc.view() else {
             findings.push(Finding::root_error(
                 rules::DOCUMENT_ROOT,
                 format!(
@@ -248,9 +249,9 @@ impl Validator {
             ));
             return None;
         };
-        let matching: Vec<&String> = map
+        let matching: Vec<&str> = map
             .keys()
-            .filter(|k| self.by_key.contains_key(k.as_str()))
+            .filter(|k| self.by_key.contains_key(*k))
             .collect();
         let key = match matching.as_slice() {
             [one] => *one,
@@ -299,7 +300,7 @@ impl Validator {
                 return None;
             }
         };
-        let (i, note) = self.by_key.get(key.as_str())?;
+        let (i, note) = self.by_key.get(key)?;
         if let Some(note) = note {
             findings.push(Finding::new(
                 rules::DEFINITION_CHOSEN,
@@ -321,19 +322,24 @@ impl Validator {
         opts: &ValidateOptions,
     ) -> DocumentResult {
         let mut findings = Vec::new();
-        let (def, kind) = self.check_value(doc, opts, &mut findings);
+        let tree = JsonTree::from_value(doc);
+        let (def, kind) = self.check_value(&tree, opts, &mut findings);
         self.finish(file, def, kind, findings, opts)
     }
 
     /// Check a plain document or an envelope.
     fn check_value(
         &self,
-        doc: &Value,
+        tree: &JsonTree<'_>,
         opts: &ValidateOptions,
         findings: &mut Vec<Finding>,
     ) -> (Option<&Definition>, InputKind) {
-        if !is_envelope(doc) {
-            let def = self.check_document(doc, opts, opts.on, findings);
+        let doc = tree.root();
+        let envelope = doc
+            .as_object()
+            .and_then(|o| Some((o.get("metadata")?, o.get("content")?)));
+        let Some((metadata, content)) = envelope else {
+            let def = self.check_document(doc, tree.depth(), opts, opts.on, findings);
             if let (Some(def), Some(on), Some(env)) = (def, opts.on, opts.environment) {
                 findings.extend(crate::metadata::check_calendar(
                     &self.release,
@@ -344,13 +350,13 @@ impl Validator {
                 ));
             }
             return (def, InputKind::Document);
-        }
-        let content = &doc["content"];
+        };
+        // Envelopes are read as values: the metadata checks are not on the hot path.
         let check = crate::metadata::check_envelope(
             &self.release,
             &self.calendar,
-            &doc["metadata"],
-            content,
+            &metadata.to_value(),
+            &content.to_value(),
         );
         findings.extend(check.findings);
         let mut inner_opts = opts.clone();
@@ -364,7 +370,7 @@ impl Validator {
         }
         let on = check.metadata.created.map(|t| t.date_naive());
         let mut inner = Vec::new();
-        let def = self.check_document(content, &inner_opts, on, &mut inner);
+        let def = self.check_document(content, content.depth(), &inner_opts, on, &mut inner);
         for f in &mut inner {
             f.pointer.insert_str(0, "/content");
         }
@@ -373,14 +379,15 @@ impl Validator {
     }
 
     /// Check a plain document `{root_key: …}`; `on` is its date, if it states one.
+    /// `depth` is the document's nesting depth.
     fn check_document(
         &self,
-        doc: &Value,
+        doc: JsonRef<'_>,
+        depth: usize,
         opts: &ValidateOptions,
         on: Option<NaiveDate>,
         findings: &mut Vec<Finding>,
     ) -> Option<&Definition> {
-        let depth = input::depth(doc);
         if depth > self.max_depth {
             findings.push(Finding::root_error(
                 rules::INPUT_DEPTH,
@@ -465,10 +472,9 @@ impl Validator {
         bytes: &[u8],
         opts: &ValidateOptions,
     ) -> DocumentResult {
-        let parsed = input::parse_bytes(bytes, opts.max_size);
-        let mut findings = parsed.findings;
-        let (def, kind) = match &parsed.value {
-            Some(v) => self.check_value(v, opts, &mut findings),
+        let mut findings = Vec::new();
+        let (def, kind) = match input::parse_tree(bytes, opts.max_size, &mut findings) {
+            Some(tree) => self.check_value(&tree, opts, &mut findings),
             None => (None, InputKind::Document),
         };
         self.finish(file, def, kind, findings, opts)
@@ -539,14 +545,14 @@ fn read_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Box<Finding
     Ok(buf)
 }
 
-fn kind_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+fn kind_name(v: JsonRef<'_>) -> &'static str {
+    match v.view() {
+        JsonView::Null => "null",
+        JsonView::Bool(_) => "a boolean",
+        JsonView::Number(_) => "a number",
+        JsonView::String(_) => "a string",
+        JsonView::Array(_) => "an array",
+        JsonView::Object(_) => "an object",
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::Walk;
 use crate::finding::{rules, Severity};
-use serde_json::{Map, Value};
+use crate::json_tree::ObjectRef;
 use sosmeta_model::koodisto::{Activity, CodeCheck, DisplayCheck};
 use sosmeta_model::{CodeEntry, Element};
 
@@ -69,8 +69,8 @@ impl CodeInfo {
 }
 
 /// The rules on one Koodi object.
-pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: &Map<String, Value>) {
-    if let Some(Value::String(system)) = map.get("system") {
+pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
+    if let Some(system) = map.get("system").and_then(|v| v.as_str()) {
         if !info.oids.is_empty() && !info.system_ok(system) {
             let want = info
                 .oids
@@ -86,7 +86,7 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: &Map<String, Value>) {
             );
         }
     }
-    let Some(Value::String(code)) = map.get("code") else {
+    let Some(code) = map.get("code").and_then(|v| v.as_str()) else {
         return;
     };
     if let Some(allowed) = &info.allowed {
@@ -105,8 +105,8 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: &Map<String, Value>) {
             return;
         }
     }
-    let display = map.get("display").and_then(Value::as_str);
-    let entry = info.entries.iter().find(|e| &e.code == code);
+    let display = map.get("display").and_then(|v| v.as_str());
+    let entry = info.entries.iter().find(|e| e.code == code);
     // The value set's text, where it has one, is what the display is checked against.
     check_koodisto(w, info, map, code, display.filter(|_| entry.is_none()));
     if let (Some(display), Some(entry)) = (display, entry) {
@@ -132,14 +132,14 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: &Map<String, Value>) {
 fn check_koodisto(
     w: &mut Walk<'_>,
     info: &CodeInfo,
-    map: &Map<String, Value>,
+    map: ObjectRef<'_>,
     code: &str,
     display: Option<&str>,
 ) {
     let Some(sets) = w.context.code_sets else {
         return;
     };
-    let system = map.get("system").and_then(Value::as_str).unwrap_or("");
+    let system = map.get("system").and_then(|v| v.as_str()).unwrap_or("");
     let oid = info
         .oids
         .iter()

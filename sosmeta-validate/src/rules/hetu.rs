@@ -6,9 +6,8 @@
 
 use super::Walk;
 use crate::finding::{rules, Severity};
+use crate::json_tree::{JsonView, ObjectRef};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
-use sosmeta_model::Element;
 
 /// The identifier system of the Finnish personal identity code.
 pub const HETU_SYSTEM: &str = "urn:oid:1.2.246.21";
@@ -68,16 +67,18 @@ pub fn check_hetu(s: &str) -> Result<(), String> {
 }
 
 /// The rule on one Tunnus object.
-pub fn check(w: &mut Walk<'_>, el: &Element, map: &Map<String, Value>) {
-    let is_hetu = match map.get("system") {
-        Some(Value::String(sys)) => sys.trim() == HETU_SYSTEM,
+/// `by_default`: whether the element's own system is the personal identity code's (for
+/// a value without a `system` member).
+pub fn check(w: &mut Walk<'_>, by_default: bool, map: ObjectRef<'_>) {
+    let is_hetu = match map.get("system").map(|v| v.view()) {
+        Some(JsonView::String(sys)) => sys.trim() == HETU_SYSTEM,
         Some(_) => false,
-        None => el.system_uri() == Some(HETU_SYSTEM),
+        None => by_default,
     };
     if !is_hetu {
         return;
     }
-    if let Some(Value::String(v)) = map.get("value") {
+    if let Some(v) = map.get("value").and_then(|v| v.as_str()) {
         if let Err(why) = check_hetu(v) {
             w.report(rules::HETU_CHECKSUM, Severity::Error, &["value"], why);
         }

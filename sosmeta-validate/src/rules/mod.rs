@@ -12,10 +12,9 @@ pub mod phrase;
 pub mod status;
 
 use crate::finding::Finding;
-use crate::names::{name_path, push_token};
-use serde_json::Value;
+use crate::json_tree::{JsonRef, JsonView};
+use crate::names::{name_path, push_index, push_token};
 use sosmeta_model::{Definition, Element, Kind, Representation};
-use std::collections::HashMap;
 
 /// What a node is for the rules, from its representation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,95 +27,111 @@ enum Rep {
     Fraasi,
 }
 
-/// Per-element rule data, prepared once.
+/// One element of the definition, reduced to what the walk needs.
 #[derive(Debug)]
-struct NodeInfo {
+struct Step {
+    /// The JSON shape the element describes.
+    kind: Kind,
     rep: Rep,
+    /// Whether any rule can fire at this element or below it; the walk skips the rest.
+    relevant: bool,
+    /// The children of an object: a range of [`Prepared::children`].
+    children: std::ops::Range<usize>,
+    /// The item step of an array.
+    items: Option<usize>,
     /// Index into [`Prepared::codes`] for a Koodi.
     code: Option<usize>,
-    /// The children marked conditionalRequired: index, name path and message.
-    conditional: Vec<(usize, String, String)>,
+    /// For a Tunnus without a `system` member: whether the element's own system is the
+    /// personal identity code's.
+    hetu_by_default: bool,
+    /// The fixed text of a Fraasi.
+    phrase: Option<String>,
+    /// The children marked conditionalRequired: key, name path and message.
+    conditional: Vec<(String, String, String)>,
 }
 
-/// Hashes element addresses (already unique integers) cheaply.
-#[derive(Default, Clone, Copy)]
-struct AddrHasher(u64);
-
-impl std::hash::Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_right(17);
-    }
-}
-
-type AddrMap<V> = HashMap<usize, V, std::hash::BuildHasherDefault<AddrHasher>>;
-
-/// What the rules need about one definition, computed once: each element's role and
-/// the parsed value sets.
+/// What the rules need about one definition, computed once: the element tree as a
+/// compact plan (each element's role, whether its subtree matters to any rule) and the
+/// parsed value sets.
 #[derive(Debug, Default)]
 pub struct Prepared {
-    nodes: AddrMap<NodeInfo>,
+    steps: Vec<Step>,
+    /// Object members: key and step.
+    children: Vec<(String, usize)>,
     codes: Vec<codes::CodeInfo>,
-}
-
-fn addr(el: &Element) -> usize {
-    el as *const Element as usize
 }
 
 impl Prepared {
     /// Prepare the rules for a definition (parses every value set once).
     pub fn new(def: &Definition) -> Prepared {
         let mut p = Prepared::default();
-        for item in def.root.walk() {
-            let el = item.element;
-            let rep = if el.kind == Kind::Array {
-                Rep::Plain
-            } else {
-                match (el.kind, el.representation()) {
-                    (Kind::Object, Some(Representation::Koodi)) => Rep::Koodi,
-                    (Kind::Object, Some(Representation::Tunnus)) => Rep::Tunnus,
-                    (Kind::String, Some(Representation::Pvm)) => Rep::Pvm,
-                    (Kind::String, Some(Representation::Hetki)) => Rep::Hetki,
-                    (Kind::String, Some(Representation::Fraasi)) => Rep::Fraasi,
-                    _ => Rep::Plain,
-                }
-            };
-            let code = (rep == Rep::Koodi).then(|| {
-                p.codes.push(codes::CodeInfo::new(el));
-                p.codes.len() - 1
-            });
-            let conditional: Vec<(usize, String, String)> = el
+        p.add(def, &def.root, "");
+        p
+    }
+
+    /// Add the steps of `el` and its subtree (at document data path `data_path`, with
+    /// `*` for array items); returns its index. The root is step 0.
+    fn add(&mut self, def: &Definition, el: &Element, data_path: &str) -> usize {
+        let rep = match (el.kind, el.representation()) {
+            (Kind::Object, Some(Representation::Koodi)) => Rep::Koodi,
+            (Kind::Object, Some(Representation::Tunnus)) => Rep::Tunnus,
+            (Kind::String, Some(Representation::Pvm)) => Rep::Pvm,
+            (Kind::String, Some(Representation::Hetki)) => Rep::Hetki,
+            (Kind::String, Some(Representation::Fraasi)) => Rep::Fraasi,
+            _ => Rep::Plain,
+        };
+        let code = (rep == Rep::Koodi).then(|| {
+            self.codes.push(codes::CodeInfo::new(el));
+            self.codes.len() - 1
+        });
+        let conditional: Vec<(String, String, String)> = el
+            .children()
+            .iter()
+            .filter(|c| c.is_conditional_required())
+            .map(|c| {
+                let mut p = data_path.replace("/*", "/0");
+                push_token(&mut p, &c.key);
+                (c.key.clone(), name_path(def, &p), conditional::message(c))
+            })
+            .collect();
+        let me = self.steps.len();
+        self.steps.push(Step {
+            kind: el.kind,
+            rep,
+            relevant: rep != Rep::Plain || !conditional.is_empty(),
+            children: 0..0,
+            items: None,
+            code,
+            hetu_by_default: rep == Rep::Tunnus && el.system_uri() == Some(hetu::HETU_SYSTEM),
+            phrase: (rep == Rep::Fraasi)
+                .then(|| el.phrase().map(str::to_string))
+                .flatten(),
+            conditional,
+        });
+        let mut relevant = false;
+        if el.kind == Kind::Array {
+            if let Some(item) = el.items.as_deref() {
+                let i = self.add(def, item, &format!("{data_path}/*"));
+                relevant |= self.steps[i].relevant;
+                self.steps[me].items = Some(i);
+            }
+        } else {
+            let kids: Vec<(String, usize)> = el
                 .children()
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| c.is_conditional_required())
-                .map(|(i, c)| {
-                    let mut p = item.data_path.replace("/*", "/0");
+                .map(|c| {
+                    let mut p = data_path.to_string();
                     push_token(&mut p, &c.key);
-                    (i, name_path(def, &p), conditional::message(c))
+                    (c.key.clone(), self.add(def, c, &p))
                 })
                 .collect();
-            if rep != Rep::Plain || !conditional.is_empty() {
-                p.nodes.insert(
-                    addr(el),
-                    NodeInfo {
-                        rep,
-                        code,
-                        conditional,
-                    },
-                );
-            }
+            relevant |= kids.iter().any(|(_, i)| self.steps[*i].relevant);
+            let start = self.children.len();
+            self.children.extend(kids);
+            self.steps[me].children = start..self.children.len();
         }
-        p
+        self.steps[me].relevant |= relevant;
+        me
     }
 }
 
@@ -167,100 +182,88 @@ impl<'a> Walk<'a> {
             .push(Finding::new(rule, severity, p, path, message));
     }
 
-    fn enter(&mut self, token: &str, f: impl FnOnce(&mut Self)) {
-        let len = self.pointer.len();
-        push_token(&mut self.pointer, token);
-        f(self);
-        self.pointer.truncate(len);
-    }
-
-    fn value(&mut self, el: &'a Element, v: &Value) {
-        match (el.kind, v) {
-            (Kind::Array, Value::Array(items)) => {
-                if let Some(item_el) = el.items.as_deref() {
-                    let mut buf = itoa_buf();
+    fn value(&mut self, step: usize, v: JsonRef<'_>) {
+        let prepared = self.prepared;
+        let st = &prepared.steps[step];
+        if !st.relevant {
+            return;
+        }
+        match (st.kind, v.view()) {
+            (Kind::Array, JsonView::Array(items)) => {
+                if let Some(item_step) = st.items {
                     for (i, item) in items.iter().enumerate() {
-                        let tok = fmt_index(&mut buf, i).to_string();
-                        self.enter(&tok, |w| w.value(item_el, item));
+                        let len = self.pointer.len();
+                        push_index(&mut self.pointer, i);
+                        self.value(item_step, item);
+                        self.pointer.truncate(len);
                     }
                 }
             }
-            (Kind::Object, Value::Object(map)) => {
-                let info = self.prepared.nodes.get(&addr(el));
-                if let Some(info) = info {
-                    match info.rep {
-                        Rep::Koodi => {
-                            if let Some(ci) = info.code.and_then(|i| self.prepared.codes.get(i)) {
-                                codes::check(self, ci, map);
-                            }
+            (Kind::Object, JsonView::Object(map)) => {
+                match st.rep {
+                    Rep::Koodi => {
+                        if let Some(ci) = st.code.and_then(|i| prepared.codes.get(i)) {
+                            codes::check(self, ci, map);
                         }
-                        Rep::Tunnus => hetu::check(self, el, map),
-                        _ => {}
                     }
+                    Rep::Tunnus => hetu::check(self, st.hetu_by_default, map),
+                    _ => {}
                 }
                 // Follow the document's members (unknown ones are the schema's business).
                 // Documents usually list members in the definition's order: search from
                 // just after the previous match, wrapping around.
-                let children = el.children();
+                let children = &prepared.children[st.children.clone()];
+                let n = children.len();
                 let mut next = 0;
-                for (key, cv) in map {
-                    let n = children.len();
+                for (key, cv) in map.iter() {
                     let found = (0..n)
                         .map(|k| (next + k) % n)
-                        .find(|&i| children[i].key == *key);
+                        .find(|&i| children[i].0 == key);
                     if let Some(i) = found {
                         next = i + 1;
-                        self.enter(key, |w| w.value(&children[i], cv));
-                    }
-                }
-                if let Some(info) = info {
-                    for (i, path, message) in &info.conditional {
-                        let child = &el.children()[*i];
-                        if !map.contains_key(&child.key) {
-                            let mut p = self.pointer.clone();
-                            push_token(&mut p, &child.key);
-                            self.findings.push(Finding::new(
-                                crate::finding::rules::CONDITIONAL_REQUIRED,
-                                crate::Severity::Warning,
-                                p,
-                                path.clone(),
-                                message.clone(),
-                            ));
+                        let child = children[i].1;
+                        if prepared.steps[child].relevant {
+                            let len = self.pointer.len();
+                            push_token(&mut self.pointer, key);
+                            self.value(child, cv);
+                            self.pointer.truncate(len);
                         }
                     }
                 }
-            }
-            (Kind::String, Value::String(s)) => {
-                if let Some(info) = self.prepared.nodes.get(&addr(el)) {
-                    match info.rep {
-                        Rep::Pvm => dates::check(self, s, false),
-                        Rep::Hetki => dates::check(self, s, true),
-                        Rep::Fraasi => phrase::check(self, el, s),
-                        _ => {}
+                for (key, path, message) in &st.conditional {
+                    if !map.contains_key(key) {
+                        let mut p = self.pointer.clone();
+                        push_token(&mut p, key);
+                        self.findings.push(Finding::new(
+                            crate::finding::rules::CONDITIONAL_REQUIRED,
+                            crate::Severity::Warning,
+                            p,
+                            path.clone(),
+                            message.clone(),
+                        ));
                     }
                 }
             }
+            (Kind::String, JsonView::String(s)) => match st.rep {
+                Rep::Pvm => dates::check(self, s, false),
+                Rep::Hetki => dates::check(self, s, true),
+                Rep::Fraasi => {
+                    if let Some(want) = &st.phrase {
+                        phrase::check(self, want, s);
+                    }
+                }
+                _ => {}
+            },
             _ => {}
         }
     }
-}
-
-fn itoa_buf() -> String {
-    String::with_capacity(8)
-}
-
-fn fmt_index(buf: &mut String, i: usize) -> &str {
-    use std::fmt::Write;
-    buf.clear();
-    let _ = write!(buf, "{i}");
-    buf
 }
 
 /// Run every Sosmeta rule on a document (the whole `{root_key: …}` object).
 pub fn check(
     def: &Definition,
     prepared: &Prepared,
-    doc: &Value,
+    doc: JsonRef<'_>,
     context: Context<'_>,
 ) -> Vec<Finding> {
     let mut w = Walk {
@@ -271,6 +274,6 @@ pub fn check(
         findings: Vec::new(),
     };
     status::check(&mut w);
-    w.value(&def.root, doc);
+    w.value(0, doc);
     w.findings
 }
