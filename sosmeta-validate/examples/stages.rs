@@ -6,7 +6,7 @@
 //! `cargo run --release -p sosmeta-validate --example stages [-- ROUNDS]`. Each round
 //! times every stage once, interleaved, and the fastest round counts, so a noisy
 //! machine disturbs the numbers less. Run it under `perf record` to profile the
-//! validator without the benchmark's setup.
+//! validator without the benchmark's setup; `STAGES="all rules"` keeps only that stage.
 
 use sosmeta_model::DefinitionId;
 use sosmeta_validate::json_tree::JsonTree;
@@ -54,6 +54,11 @@ fn main() {
             (d.id.clone(), v)
         })
         .collect();
+    let prepared: HashMap<_, _> = release
+        .definitions()
+        .iter()
+        .map(|d| (d.id.clone(), (d, sosmeta_validate::rules::Prepared::new(d))))
+        .collect();
     let bytes: usize = docs.iter().map(|d| d.2.len()).sum();
     println!(
         "{} documents, {} bytes on average",
@@ -93,9 +98,28 @@ fn main() {
                 std::hint::black_box(raw[id].is_valid(&v));
             }),
         ),
+        (
+            "tree parse + rules walk",
+            Box::new(|id, b| {
+                let text = std::str::from_utf8(b).expect("utf-8");
+                let tree = JsonTree::parse(text).expect("json");
+                let (def, p) = &prepared[id];
+                let context = sosmeta_validate::rules::Context::default();
+                std::hint::black_box(sosmeta_validate::rules::check(def, p, tree.root(), context));
+            }),
+        ),
         ("schema layer", run(false)),
         ("all rules", run(true)),
     ];
+    // STAGES=name,name… keeps only those stages (e.g. to profile one of them).
+    let only = std::env::var("STAGES").is_ok();
+    let stages: Vec<Stage<'_>> = match std::env::var("STAGES") {
+        Ok(only) => stages
+            .into_iter()
+            .filter(|(name, _)| only.split(',').any(|o| o == *name))
+            .collect(),
+        Err(_) => stages,
+    };
     for (label, only_valid) in [("all cases", false), ("valid samples", true)] {
         let set: Vec<_> = docs.iter().filter(|d| !only_valid || d.1).collect();
         let n = set.len() as f64;
@@ -119,6 +143,9 @@ fn main() {
             set.len(),
             times.join(", ")
         );
+        if only {
+            continue;
+        }
         let sources: Vec<Source> = set
             .iter()
             .map(|(_, _, b)| Source::bytes("x", b.clone()))

@@ -168,10 +168,57 @@ fn map_error(
 
 /// The known key nearest to `key` (Jaro-Winkler similarity at least 0.8).
 pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    // `strsim::jaro_winkler` decodes both strings again for every character compared;
+    // on decoded characters the same measure is several times faster.
+    let key: Vec<char> = key.chars().collect();
+    let mut other: Vec<char> = Vec::new();
     known
         .iter()
-        .map(|k| (strsim::jaro_winkler(key, k), *k))
+        .map(|k| {
+            other.clear();
+            other.extend(k.chars());
+            (strsim::generic_jaro_winkler(&key, &other), *k)
+        })
         .filter(|(s, _)| *s >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nearest;
+
+    #[test]
+    fn nearest_key_is_the_jaro_winkler_nearest() {
+        let known = [
+            "asiakkuusasiakirja",
+            "asiakkuuden_alkamispvm",
+            "henkilotunnus",
+            "yhteystiedot",
+        ];
+        assert_eq!(
+            nearest("asiakuusasiakirja", &known),
+            Some("asiakkuusasiakirja")
+        );
+        assert_eq!(nearest("henkilötunnus", &known), Some("henkilotunnus"));
+        assert_eq!(nearest("xyz", &known), None);
+        assert_eq!(nearest("", &known), None);
+        for k in known {
+            let ours = nearest(k, &known);
+            assert_eq!(ours, Some(k));
+        }
+        // The same measure as strsim's own.
+        for (a, b) in [
+            ("yhteystieto", "yhteystiedot"),
+            ("äiti", "aiti"),
+            ("ab", "ba"),
+        ] {
+            let a_chars: Vec<char> = a.chars().collect();
+            let b_chars: Vec<char> = b.chars().collect();
+            assert_eq!(
+                strsim::generic_jaro_winkler(&a_chars, &b_chars),
+                strsim::jaro_winkler(a, b)
+            );
+        }
+    }
 }

@@ -9,6 +9,7 @@ use crate::finding::{rules, Severity};
 use crate::json_tree::ObjectRef;
 use sosmeta_model::koodisto::{Activity, CodeCheck, DisplayCheck};
 use sosmeta_model::{CodeEntry, Element};
+use std::collections::HashMap;
 
 /// The code data of one Koodi element, prepared once per definition.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,9 @@ pub struct CodeInfo {
     pub entries: Vec<CodeEntry>,
     /// The classification OIDs (Koodistopalvelu); empty for internal classifications.
     pub oids: Vec<String>,
+    /// Per code: whether it is allowed, and its entry in [`Self::entries`] if it has one
+    /// (value sets run to hundreds of codes; every Koodi value is looked up here).
+    by_code: HashMap<String, (bool, Option<usize>)>,
 }
 
 impl CodeInfo {
@@ -36,15 +40,43 @@ impl CodeInfo {
         } else {
             None
         };
+        let oids = el
+            .classification_oids()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        CodeInfo::from_parts(allowed, entries, oids)
+    }
+
+    fn from_parts(
+        allowed: Option<Vec<String>>,
+        entries: Vec<CodeEntry>,
+        oids: Vec<String>,
+    ) -> CodeInfo {
+        let mut by_code: HashMap<String, (bool, Option<usize>)> = HashMap::new();
+        for (i, e) in entries.iter().enumerate().rev() {
+            by_code.insert(e.code.clone(), (false, Some(i)));
+        }
+        for c in allowed.iter().flatten() {
+            by_code.entry(c.clone()).or_default().0 = true;
+        }
         CodeInfo {
             allowed,
             entries,
-            oids: el
-                .classification_oids()
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            oids,
+            by_code,
         }
+    }
+
+    /// Whether `code` is allowed (always, when the allowed codes are unknown).
+    pub fn allows(&self, code: &str) -> bool {
+        self.allowed.is_none() || self.by_code.get(code).is_some_and(|(ok, _)| *ok)
+    }
+
+    /// The value set entry of `code` (the first, if listed twice).
+    pub fn entry(&self, code: &str) -> Option<&CodeEntry> {
+        let i = self.by_code.get(code)?.1?;
+        self.entries.get(i)
     }
 
     /// True when `system` is `urn:oid:<oid>` (optionally followed by `.digits`, as the
@@ -89,8 +121,8 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
     let Some(code) = map.get("code").and_then(|v| v.as_str()) else {
         return;
     };
-    if let Some(allowed) = &info.allowed {
-        if !allowed.iter().any(|c| c == code) {
+    if let Some(allowed) = info.allowed.as_ref().filter(|_| !info.allows(code)) {
+        {
             let list = if allowed.len() > 12 {
                 format!("{}, … ({} codes)", allowed[..12].join(", "), allowed.len())
             } else {
@@ -106,7 +138,7 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
         }
     }
     let display = map.get("display").and_then(|v| v.as_str());
-    let entry = info.entries.iter().find(|e| e.code == code);
+    let entry = info.entry(code);
     // The value set's text, where it has one, is what the display is checked against.
     check_koodisto(w, info, map, code, display.filter(|_| entry.is_none()));
     if let (Some(display), Some(entry)) = (display, entry) {
@@ -220,6 +252,29 @@ fn check_koodisto(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_lookup() {
+        let entry = |code: &str, fi: &str| CodeEntry {
+            code: code.into(),
+            fi: Some(fi.into()),
+            sv: None,
+        };
+        let entries = vec![
+            entry("1", "yksi"),
+            entry("2", "kaksi"),
+            entry("1", "toinen"),
+        ];
+        let info = CodeInfo::from_parts(Some(vec!["1".into(), "2".into()]), entries, vec![]);
+        assert!(info.allows("1") && info.allows("2") && !info.allows("3"));
+        assert_eq!(info.entry("1").and_then(|e| e.fi.as_deref()), Some("yksi"));
+        assert_eq!(info.entry("2").and_then(|e| e.fi.as_deref()), Some("kaksi"));
+        assert!(info.entry("3").is_none());
+        // acceptedValues narrower than the value set: listed, but not allowed.
+        let info = CodeInfo::from_parts(Some(vec!["2".into()]), vec![entry("1", "yksi")], vec![]);
+        assert!(!info.allows("1") && info.entry("1").is_some());
+        assert!(CodeInfo::default().allows("anything"));
+    }
 
     #[test]
     fn system_matching() {
