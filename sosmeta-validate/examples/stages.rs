@@ -120,7 +120,11 @@ fn main() {
             .collect(),
         Err(_) => stages,
     };
-    for (label, only_valid) in [("all cases", false), ("valid samples", true)] {
+    let sets: Vec<(&str, bool)> = [("all cases", false), ("valid samples", true)]
+        .into_iter()
+        .filter(|(_, valid)| std::env::var("VALID_ONLY").is_err() || *valid)
+        .collect();
+    for (label, only_valid) in sets {
         let set: Vec<_> = docs.iter().filter(|d| !only_valid || d.1).collect();
         let n = set.len() as f64;
         let mut best = vec![f64::INFINITY; stages.len()];

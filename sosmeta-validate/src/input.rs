@@ -64,7 +64,9 @@ fn decode<'b>(bytes: &'b [u8], max_size: u64, findings: &mut Vec<Finding>) -> Op
         ));
         bytes = rest;
     }
-    let text = match std::str::from_utf8(bytes) {
+    // The fast check first; the standard one only to say where the bad byte is.
+    let checked = simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes));
+    let text = match checked {
         Ok(t) => t,
         Err(e) => {
             let hint = sosmeta_model::LoadError::not_utf8("", bytes, e);

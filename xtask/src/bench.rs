@@ -158,8 +158,16 @@ fn python_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec
         note: format!("{note}; one compiled validator per schema, is_valid; thread CPU time"),
     };
     Ok(vec![
-        row("from text", from_text, "json.loads of the compact JSON text included"),
-        row("pre-parsed", parsed, "documents already parsed (favours Python)"),
+        row(
+            "from text",
+            from_text,
+            "json.loads of the compact JSON text included",
+        ),
+        row(
+            "pre-parsed",
+            parsed,
+            "documents already parsed (favours Python)",
+        ),
     ])
 }
 
@@ -200,8 +208,16 @@ fn ajv_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec<Ro
         }
         let (docs, parsed, from_text) = parse_timing(&out.stdout)?;
         for (how, seconds, note) in [
-            ("from text", from_text, "JSON.parse of the compact JSON text included"),
-            ("pre-parsed", parsed, "documents already parsed (favours Ajv)"),
+            (
+                "from text",
+                from_text,
+                "JSON.parse of the compact JSON text included",
+            ),
+            (
+                "pre-parsed",
+                parsed,
+                "documents already parsed (favours Ajv)",
+            ),
         ] {
             rows.push(Row {
                 name: format!("Ajv 8 (Node), allErrors {all_errors}, {how}"),

@@ -40,7 +40,7 @@ pub struct JsonTree<'s> {
 impl<'s> JsonTree<'s> {
     /// Parse one JSON text (trailing characters other than whitespace are an error).
     pub fn parse(text: &'s str) -> Result<JsonTree<'s>, serde_json::Error> {
-        let mut builder = Builder::default();
+        let mut builder = Builder::with_text_len(text.len());
         let mut de = serde_json::Deserializer::from_str(text);
         let root = ValueSeed {
             b: &mut builder,
@@ -89,6 +89,21 @@ fn index<E: de::Error>(n: usize) -> Result<u32, E> {
 }
 
 impl<'s> Builder<'s> {
+    /// A builder sized for a text of `len` bytes (compact Sosmeta documents have about
+    /// one value and one object member per 30 bytes, an array item per 360), so that the
+    /// lists rarely grow while parsing.
+    fn with_text_len(len: usize) -> Builder<'s> {
+        let values = (len / 24).clamp(4, 1 << 20);
+        Builder {
+            nodes: Vec::with_capacity(values),
+            members: Vec::with_capacity(values),
+            items: Vec::with_capacity(values / 8),
+            member_stack: Vec::with_capacity(64),
+            item_stack: Vec::with_capacity(16),
+            depth: 0,
+        }
+    }
+
     fn push<E: de::Error>(&mut self, node: Node<'s>) -> Result<u32, E> {
         let i = index(self.nodes.len())?;
         self.nodes.push(node);

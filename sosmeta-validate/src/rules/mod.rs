@@ -35,7 +35,8 @@ struct Step {
     rep: Rep,
     /// Whether any rule can fire at this element or below it; the walk skips the rest.
     relevant: bool,
-    /// The children of an object: a range of [`Prepared::children`].
+    /// The children of an object that some rule looks at: a range of
+    /// [`Prepared::children`].
     children: std::ops::Range<usize>,
     /// The item step of an array.
     items: Option<usize>,
@@ -125,7 +126,12 @@ impl Prepared {
                     (c.key.clone(), self.add(def, c, &p))
                 })
                 .collect();
-            relevant |= kids.iter().any(|(_, i)| self.steps[*i].relevant);
+            // Only the children a rule can look at are kept: the walk skips the others.
+            let kids: Vec<(String, usize)> = kids
+                .into_iter()
+                .filter(|(_, i)| self.steps[*i].relevant)
+                .collect();
+            relevant |= !kids.is_empty();
             let start = self.children.len();
             self.children.extend(kids);
             self.steps[me].children = start..self.children.len();
@@ -209,25 +215,25 @@ impl<'a> Walk<'a> {
                     Rep::Tunnus => hetu::check(self, st.hetu_by_default, map),
                     _ => {}
                 }
-                // Follow the document's members (unknown ones are the schema's business).
-                // Documents usually list members in the definition's order: search from
-                // just after the previous match, wrapping around.
+                // Follow the document's members that some rule looks at (unknown ones are
+                // the schema's business). Documents usually list members in the
+                // definition's order: search from just after the previous match, wrapping
+                // around.
                 let children = &prepared.children[st.children.clone()];
-                let n = children.len();
                 let mut next = 0;
                 for (key, cv) in map.iter() {
-                    let found = (0..n)
-                        .map(|k| (next + k) % n)
-                        .find(|&i| children[i].0 == key);
+                    let (wrapped, ahead) = children.split_at(next.min(children.len()));
+                    let found = ahead
+                        .iter()
+                        .position(|c| c.0 == key)
+                        .map(|i| i + next)
+                        .or_else(|| wrapped.iter().position(|c| c.0 == key));
                     if let Some(i) = found {
                         next = i + 1;
-                        let child = children[i].1;
-                        if prepared.steps[child].relevant {
-                            let len = self.pointer.len();
-                            push_token(&mut self.pointer, key);
-                            self.value(child, cv);
-                            self.pointer.truncate(len);
-                        }
+                        let len = self.pointer.len();
+                        push_token(&mut self.pointer, key);
+                        self.value(children[i].1, cv);
+                        self.pointer.truncate(len);
                     }
                 }
                 for (key, path, message) in &st.conditional {
