@@ -67,7 +67,38 @@ impl Prepared {
     pub fn new(def: &Definition) -> Prepared {
         let mut p = Prepared::default();
         p.add(def, &def.root, "");
+        p.keep_relevant();
         p
+    }
+
+    /// Drop the steps no rule looks at (most elements are plain text), so that the
+    /// steps the walk visits lie together in memory; the root stays step 0.
+    fn keep_relevant(&mut self) {
+        let mut new_index = vec![usize::MAX; self.steps.len()];
+        let mut n = 0;
+        for (i, st) in self.steps.iter().enumerate() {
+            if st.relevant || i == 0 {
+                new_index[i] = n;
+                n += 1;
+            }
+        }
+        let steps = std::mem::take(&mut self.steps);
+        self.steps = steps
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| new_index[*i] != usize::MAX)
+            .map(|(_, mut st)| {
+                st.items = st
+                    .items
+                    .filter(|i| new_index[*i] != usize::MAX)
+                    .map(|i| new_index[i]);
+                st
+            })
+            .collect();
+        // Children lists already hold relevant steps only.
+        for child in &mut self.children {
+            child.1 = new_index[child.1];
+        }
     }
 
     /// Add the steps of `el` and its subtree (at document data path `data_path`, with
