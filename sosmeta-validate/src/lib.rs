@@ -3,8 +3,10 @@
 //! Validation of Sosmeta documents (`{"<root key>": {…}}`) against a release, in
 //! layers, each finding with a stable rule id ([`finding::rules`], [`finding::RULES`]):
 //!
-//! 1. input ([`input`]): size, UTF-8, BOM, JSON well-formedness, depth;
-//! 2. JSON Schema draft-07 ([`schema_layer`]), compiled once per definition version;
+//! 1. input ([`input`]): size, UTF-8, BOM, JSON well-formedness, depth; the document is
+//!    parsed into one arena ([`json_tree::JsonTree`]) that the next layers read;
+//! 2. JSON Schema draft-07 ([`schema_layer`]), compiled once per definition version, run
+//!    by the `jsonschema` crate directly on the arena;
 //! 3. Sosmeta rules ([`rules`]): real dates, hetu, codes, phrases, conditional
 //!    requirements, definition status.
 //!
