@@ -121,6 +121,37 @@ fn json_error(e: &serde_json::Error) -> Finding {
     )
 }
 
+/// Read a file of at most `max` bytes (one byte more is read, so that the size rule can
+/// say it is over); a read error is an `input.io` finding, a file over the limit an
+/// `input.size` finding.
+pub fn read_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Box<Finding>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
+        Finding::root_error(
+            rules::INPUT_IO,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > max {
+            return Err(Box::new(Finding::root_error(
+                rules::INPUT_SIZE,
+                format!(
+                    "{} bytes is over the size limit of {max} bytes (see --max-size)",
+                    meta.len()
+                ),
+            )));
+        }
+    }
+    let mut buf = Vec::new();
+    // Read one byte past the limit so the size rule can say it is over.
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(io)?;
+    Ok(buf)
+}
+
 fn strip_position(msg: &str) -> &str {
     match msg.rfind(" at line ") {
         Some(i) => &msg[..i],

@@ -484,7 +484,7 @@ impl Validator {
     pub fn validate_source(&self, source: &Source, opts: &ValidateOptions) -> DocumentResult {
         match &source.data {
             SourceData::Bytes(b) => self.validate_bytes(&source.name, b, opts),
-            SourceData::File(path) => match read_limited(path, opts.max_size) {
+            SourceData::File(path) => match input::read_file(path, opts.max_size) {
                 Ok(b) => self.validate_bytes(&source.name, &b, opts),
                 Err(f) => self.finish(&source.name, None, InputKind::Document, vec![*f], opts),
             },
@@ -515,34 +515,6 @@ impl Validator {
             })
             .collect()
     }
-}
-
-fn read_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Box<Finding>> {
-    use std::io::Read;
-    let io = |e: std::io::Error| {
-        Finding::root_error(
-            rules::INPUT_IO,
-            format!("cannot read {}: {e}", path.display()),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    if let Ok(meta) = file.metadata() {
-        if meta.is_file() && meta.len() > max {
-            return Err(Box::new(Finding::root_error(
-                rules::INPUT_SIZE,
-                format!(
-                    "{} bytes is over the size limit of {max} bytes (see --max-size)",
-                    meta.len()
-                ),
-            )));
-        }
-    }
-    let mut buf = Vec::new();
-    // Read one byte past the limit so the size rule can say it is over.
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(io)?;
-    Ok(buf)
 }
 
 fn kind_name(v: JsonRef<'_>) -> &'static str {

@@ -2,7 +2,7 @@
 //! JSON (the same renderer as `sosmeta_generated::Document::to_xhtml`).
 
 use super::{UsageError, EXIT_OK};
-use crate::input::{parse_bytes, DEFAULT_MAX_SIZE};
+use crate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
 use crate::metadata::envelope::is_envelope;
 use serde_json::Value;
 use sosmeta_xhtml::Lang;
@@ -27,16 +27,15 @@ pub struct RenderArgs {
 }
 
 fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
+    if path.as_os_str() != "-" {
+        return read_file(path, DEFAULT_MAX_SIZE).map_err(|f| UsageError(f.message));
+    }
     let mut buf = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(DEFAULT_MAX_SIZE + 1)
-            .read_to_end(&mut buf)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(DEFAULT_MAX_SIZE + 1).read_to_end(&mut buf))
-    };
-    result.map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    std::io::stdin()
+        .lock()
+        .take(DEFAULT_MAX_SIZE + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
     Ok(buf)
 }
 
