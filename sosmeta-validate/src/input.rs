@@ -159,26 +159,6 @@ fn strip_position(msg: &str) -> &str {
     }
 }
 
-/// The nesting depth of a JSON value (scalars 0, `{}` and `[]` 1), without recursion.
-pub fn depth(value: &Value) -> usize {
-    let mut max = 0;
-    let mut stack = vec![(value, 0usize)];
-    while let Some((v, d)) = stack.pop() {
-        match v {
-            Value::Object(m) => {
-                max = max.max(d + 1);
-                stack.extend(m.values().map(|c| (c, d + 1)));
-            }
-            Value::Array(a) => {
-                max = max.max(d + 1);
-                stack.extend(a.iter().map(|c| (c, d + 1)));
-            }
-            _ => {}
-        }
-    }
-    max
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,12 +210,6 @@ mod tests {
             assert_eq!(p.findings, findings);
             assert_eq!(p.value, tree.map(|t| t.root().to_value()));
         }
-    }
-
-    #[test]
-    fn measures_depth() {
-        assert_eq!(depth(&serde_json::json!(1)), 0);
-        assert_eq!(depth(&serde_json::json!({"a": [{"b": {}}]})), 4);
     }
 }
 

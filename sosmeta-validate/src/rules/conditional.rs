@@ -1,19 +1,6 @@
 //! `conditional-required` (warning): an element marked conditionalRequired is absent.
 
-use super::Walk;
-use crate::finding::{rules, Severity};
 use sosmeta_model::Element;
-
-/// Report an absent conditionally required child, quoting its condition.
-pub fn report_absent(w: &mut Walk<'_>, child: &Element) {
-    let msg = message(child);
-    w.report(
-        rules::CONDITIONAL_REQUIRED,
-        Severity::Warning,
-        &[&child.key],
-        msg,
-    );
-}
 
 /// The message for an absent conditionally required element.
 pub fn message(child: &Element) -> String {

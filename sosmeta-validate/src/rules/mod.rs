@@ -148,7 +148,7 @@ impl Prepared {
                 self.steps[me].items = Some(i);
             }
         } else {
-            let kids: Vec<(String, usize)> = el
+            let mut kids: Vec<(String, usize)> = el
                 .children()
                 .iter()
                 .map(|c| {
@@ -158,10 +158,7 @@ impl Prepared {
                 })
                 .collect();
             // Only the children a rule can look at are kept: the walk skips the others.
-            let kids: Vec<(String, usize)> = kids
-                .into_iter()
-                .filter(|(_, i)| self.steps[*i].relevant)
-                .collect();
+            kids.retain(|(_, i)| self.steps[*i].relevant);
             relevant |= !kids.is_empty();
             let start = self.children.len();
             self.children.extend(kids);
