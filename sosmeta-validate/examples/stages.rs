@@ -3,7 +3,7 @@
 //! comparison), the raw `jsonschema` verdict, the schema layer with its findings, and
 //! every rule; then a batch on one thread and on all of them.
 //!
-//! `cargo run --release -p sosmeta-validate --example stages [-- ROUNDS]`. Each round
+//! `cargo run --release -p sosmeta-validate --features test-kit --example stages [-- ROUNDS]`. Each round
 //! times every stage once, interleaved, and the fastest round counts, so a noisy
 //! machine disturbs the numbers less. Run it under `perf record` to profile the
 //! validator without the benchmark's setup; `STAGES="all rules"` keeps only that stage.
@@ -14,7 +14,7 @@ use sosmeta_validate::{cases, Source, ValidateOptions, Validator};
 use std::collections::HashMap;
 use std::time::Instant;
 
-#[cfg(feature = "mimalloc")]
+// The same allocator as the `sosmeta` binary, so the stages cost what users see.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -9,6 +9,7 @@
 //! it when the schema accepts it (`semantic_rule`).
 
 use crate::finding::rules;
+use crate::registry::Rule;
 use crate::names::push_token;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -30,7 +31,7 @@ pub struct Case {
     /// Where the mutation is (empty for valid samples).
     pub pointer: String,
     /// The Sosmeta rule that must flag the document if JSON Schema accepts it.
-    pub semantic_rule: Option<&'static str>,
+    pub semantic_rule: Option<Rule>,
     /// The document.
     pub document: Value,
 }
@@ -73,7 +74,7 @@ fn locations<'d>(el: &'d Element, v: &Value, pointer: &mut String, out: &mut Vec
 
 /// A mutation: its kind, the rule that must catch it when the schema does not, and
 /// the function that finds a place and changes the document (or `None` if none fits).
-type Mutator = fn(&[Loc<'_>], &mut Value) -> Option<(String, Option<&'static str>)>;
+type Mutator = fn(&[Loc<'_>], &mut Value) -> Option<(String, Option<Rule>)>;
 
 fn set(doc: &mut Value, pointer: &str, v: Value) -> bool {
     match doc.pointer_mut(pointer) {
@@ -89,7 +90,7 @@ fn rep(el: &Element) -> Option<Representation> {
     el.representation()
 }
 
-fn missing_required(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn missing_required(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     for l in locs.iter().skip(1) {
         if l.el.kind != Kind::Object {
             continue;
@@ -107,7 +108,7 @@ fn missing_required(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option
     None
 }
 
-fn unknown_field(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn unknown_field(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs.iter().skip(1).find(|l| l.el.kind == Kind::Object)?;
     if let Some(Value::Object(m)) = doc.pointer_mut(&l.pointer) {
         m.insert("tuntematon_kentta".into(), json!("x"));
@@ -116,7 +117,7 @@ fn unknown_field(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'
     None
 }
 
-fn wrong_type(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn wrong_type(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs
         .iter()
         .find(|l| matches!(l.el.kind, Kind::String | Kind::Boolean))?;
@@ -133,24 +134,24 @@ fn temporal<'a, 'd>(locs: &'a [Loc<'d>]) -> Option<&'a Loc<'d>> {
         .find(|l| l.el.kind == Kind::String && rep(l.el).is_some_and(|r| r.is_temporal()))
 }
 
-fn bad_date(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn bad_date(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = temporal(locs)?;
     set(doc, &l.pointer, json!("31.12.2023")).then(|| (l.pointer.clone(), None))
 }
 
-fn impossible_date(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn impossible_date(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = temporal(locs)?;
     set(doc, &l.pointer, json!("2023-02-30"))
         .then(|| (l.pointer.clone(), Some(rules::DATE_CALENDAR)))
 }
 
-fn day_zero(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn day_zero(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = temporal(locs)?;
     set(doc, &l.pointer, json!("2023-06-00"))
         .then(|| (l.pointer.clone(), Some(rules::DATE_CALENDAR)))
 }
 
-fn not_leap_year(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn not_leap_year(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs
         .iter()
         .find(|l| rep(l.el) == Some(Representation::Hetki) && l.el.kind == Kind::String)
@@ -169,7 +170,7 @@ fn koodi<'a, 'd>(locs: &'a [Loc<'d>], pred: impl Fn(&Element) -> bool) -> Option
     })
 }
 
-fn wrong_code_system(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn wrong_code_system(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     // Prefer an element whose system the schema does not constrain: then only the
     // Sosmeta rule can catch it.
     let unconstrained = |e: &Element| {
@@ -183,7 +184,7 @@ fn wrong_code_system(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Optio
     set(doc, &p, json!("urn:oid:1.2.246.537.6.99999")).then_some((p, Some(rules::CODE_SYSTEM)))
 }
 
-fn enum_miss(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn enum_miss(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let has_codes = |e: &Element| {
         e.child("code").is_some_and(|c| c.enum_values.is_some())
             || !e.accepted_values().is_empty()
@@ -198,7 +199,7 @@ fn enum_miss(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'stat
     set(doc, &p, json!("EI-KOODI-999")).then_some((p, Some(rules::CODE_VALUE_SET)))
 }
 
-fn empty_string(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn empty_string(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs
         .iter()
         .find(|l| l.el.kind == Kind::String && l.el.min_length.unwrap_or(0) > 0)
@@ -206,7 +207,7 @@ fn empty_string(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'s
     set(doc, &l.pointer, json!("")).then(|| (l.pointer.clone(), None))
 }
 
-fn empty_array(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn empty_array(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs
         .iter()
         .find(|l| l.el.kind == Kind::Array && l.el.min_items.unwrap_or(0) > 0)
@@ -214,7 +215,7 @@ fn empty_array(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'st
     set(doc, &l.pointer, json!([])).then(|| (l.pointer.clone(), None))
 }
 
-fn bad_hetu(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn bad_hetu(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs.iter().find(|l| {
         l.el.kind == Kind::Object
             && rep(l.el) == Some(Representation::Tunnus)
@@ -225,7 +226,7 @@ fn bad_hetu(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'stati
     set(doc, &p, json!("131052-308U")).then_some((p, Some(rules::HETU_CHECKSUM)))
 }
 
-fn wrong_phrase(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
+fn wrong_phrase(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let l = locs.iter().find(|l| {
         l.el.kind == Kind::String
             && rep(l.el) == Some(Representation::Fraasi)

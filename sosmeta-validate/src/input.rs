@@ -49,7 +49,7 @@ fn decode<'b>(bytes: &'b [u8], max_size: u64, findings: &mut Vec<Finding>) -> Op
         findings.push(Finding::root_error(
             rules::INPUT_SIZE,
             format!(
-                "{} bytes is over the size limit of {} bytes (see --max-size)",
+                "{} bytes is over the size limit of {} bytes",
                 bytes.len(),
                 max_size
             ),
@@ -138,7 +138,7 @@ pub fn read_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Box<Findin
             return Err(Box::new(Finding::root_error(
                 rules::INPUT_SIZE,
                 format!(
-                    "{} bytes is over the size limit of {max} bytes (see --max-size)",
+                    "{} bytes is over the size limit of {max} bytes",
                     meta.len()
                 ),
             )));
@@ -163,7 +163,7 @@ fn strip_position(msg: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn rule_of(bytes: &[u8]) -> Vec<&'static str> {
+    fn rule_of(bytes: &[u8]) -> Vec<crate::registry::Rule> {
         parse_bytes(bytes, 1000)
             .findings
             .iter()

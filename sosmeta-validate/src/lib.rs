@@ -7,38 +7,53 @@
 //!    parsed into one arena ([`json_tree::JsonTree`]) that the next layers read;
 //! 2. JSON Schema draft-07 ([`schema_layer`]), compiled once per definition version, run
 //!    by the `jsonschema` crate directly on the arena;
-//! 3. Sosmeta rules ([`rules`]): real dates, hetu, codes, phrases, conditional
-//!    requirements, definition status.
+//! 3. Sosmeta rules: real dates, hetu, codes, phrases, conditional requirements,
+//!    definition status; then the koodisto and metadata layers ([`metadata`]).
+//!
+//! Every finding names a [`Rule`] of the one [`registry`] (id, layer, severity, meaning,
+//! example). The `sosmeta` command line lives in the `sosmeta-cli` crate; this library
+//! has no CLI dependencies. The `test-kit` feature exposes the case generator
+//! ([`cases`]) and the internal stages for benchmarks and profiling.
 //!
 //! ```no_run
 //! use sosmeta_validate::{Validator, ValidateOptions};
 //!
-//! let v = Validator::embedded();
+//! let v = Validator::load("../shared/sosmeta-corpus/2025-05-20")?;
 //! let doc = std::fs::read("examples/asiakkuusasiakirja.json")?;
 //! let result = v.validate_bytes("example", &doc, &ValidateOptions::default());
 //! for f in &result.findings {
 //!     println!("{} {} {} {}", f.severity, f.rule, f.pointer, f.message);
 //! }
-//! # Ok::<(), std::io::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "test-kit")]
 pub mod cases;
-pub mod cli;
 pub mod error;
 pub mod finding;
 pub mod input;
-pub mod json_tree;
 pub mod metadata;
-pub mod names;
+pub mod registry;
 pub mod report;
-pub mod rules;
-pub mod schema_layer;
 pub mod validator;
 
+// Internal stages: public only to the test kit (benchmarks, profiling examples).
+#[cfg(feature = "test-kit")]
+pub mod json_tree;
+#[cfg(not(feature = "test-kit"))]
+pub(crate) mod json_tree;
+#[cfg(feature = "test-kit")]
+pub mod rules;
+#[cfg(not(feature = "test-kit"))]
+pub(crate) mod rules;
+pub(crate) mod names;
+pub(crate) mod schema_layer;
+
 pub use error::ValidateError;
-pub use finding::{Finding, RuleInfo, Severity, RULES};
+pub use finding::{Finding, Severity};
+pub use registry::{Layer, Rule, RuleInfo, RULES};
 pub use input::{Source, SourceData};
 pub use report::{Counts, DocumentResult, InputKind, Report, Summary};
 pub use validator::{ValidateOptions, Validator};

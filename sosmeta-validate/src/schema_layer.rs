@@ -74,7 +74,7 @@ fn short(v: &Value) -> String {
     }
 }
 
-fn err(rule: &'static str, def: &Definition, pointer: String, message: String) -> Finding {
+fn err(rule: crate::registry::Rule, def: &Definition, pointer: String, message: String) -> Finding {
     let path = name_path(def, &pointer);
     Finding::new(rule, Severity::Error, pointer, path, message)
 }

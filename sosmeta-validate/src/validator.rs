@@ -88,11 +88,6 @@ impl std::fmt::Debug for Validator {
 }
 
 impl Validator {
-    /// A validator for the release embedded in `sosmeta-generated` (no files, no network).
-    pub fn embedded() -> Validator {
-        Validator::from_static(sosmeta_generated::embedded_release())
-    }
-
     /// A validator for a release that lives for the whole program.
     pub fn from_static(release: &'static Release) -> Validator {
         Validator::build(Cow::Borrowed(release))
@@ -144,7 +139,7 @@ impl Validator {
     pub fn notes(&self) -> Vec<String> {
         match &self.code_sets {
             None => vec![format!(
-                "the release has no koodistot/: {} and {} were skipped (fetch a bundle with `cargo xtask fetch` to check codes against Koodistopalvelu)",
+                "the release has no koodistot/: {} and {} were skipped (a release bundle with koodistot/ checks codes against Koodistopalvelu)",
                 rules::CODE_CLASSIFICATION,
                 rules::CODE_ACTIVE
             )],
@@ -535,7 +530,7 @@ fn chosen_message(key: &str, def: &Definition, all: &[&Definition]) -> String {
         "newest; none in force"
     };
     format!(
-        "`{key}`: {} versions in this release ({}); used {} ({why}); --definition picks another",
+        "`{key}`: {} versions in this release ({}); used {} ({why}); another can be named explicitly",
         all.len(),
         all.iter()
             .map(|d| if d.oid() == def.oid() {

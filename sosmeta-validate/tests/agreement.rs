@@ -77,7 +77,7 @@ fn schema_layer_agrees_with_python_draft7_and_rules_catch_the_rest() {
         let has_schema_error = result
             .findings
             .iter()
-            .any(|f| f.rule.starts_with("schema.") && f.severity == Severity::Error);
+            .any(|f| f.rule.as_str().starts_with("schema.") && f.severity == Severity::Error);
         if has_schema_error == ours {
             disagreements.push(format!(
                 "{}: is_valid {ours} but schema findings {:?}",
@@ -93,7 +93,7 @@ fn schema_layer_agrees_with_python_draft7_and_rules_catch_the_rest() {
             }
             ("minimal" | "maximal", _, _) => {}
             (_, true, Some(rule)) => {
-                *semantic_checked.entry(rule).or_default() += 1;
+                *semantic_checked.entry(rule.as_str()).or_default() += 1;
                 if !result
                     .findings
                     .iter()

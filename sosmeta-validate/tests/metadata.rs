@@ -79,7 +79,7 @@ fn metadata(oid: &str, version: &str) -> Value {
     })
 }
 
-fn ids(meta: &Value, content: &Value) -> Vec<(&'static str, Severity)> {
+fn ids(meta: &Value, content: &Value) -> Vec<(sosmeta_validate::Rule, Severity)> {
     check_envelope(release(), &Calendar::embedded(), meta, content)
         .findings
         .iter()
@@ -87,7 +87,7 @@ fn ids(meta: &Value, content: &Value) -> Vec<(&'static str, Severity)> {
         .collect()
 }
 
-fn rules_of(meta: &Value, content: &Value) -> Vec<&'static str> {
+fn rules_of(meta: &Value, content: &Value) -> Vec<sosmeta_validate::Rule> {
     ids(meta, content).into_iter().map(|(r, _)| r).collect()
 }
 

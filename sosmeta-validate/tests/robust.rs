@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(Validator::embedded)
+    V.get_or_init(|| Validator::from_static(sosmeta_generated::embedded_release()))
 }
 
 fn json_value() -> impl Strategy<Value = Value> {

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(Validator::embedded)
+    V.get_or_init(sosmeta_cli::embedded_validator)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -17,6 +17,6 @@ fuzz_target!(|data: &[u8]| {
 
 fn serde_json_string(r: &sosmeta_validate::DocumentResult) -> usize {
     let mut out = Vec::new();
-    let _ = sosmeta_validate::report::write_text_result(&mut out, r, false);
+    let _ = sosmeta_cli::text::write_text_result(&mut out, r, false);
     out.len()
 }

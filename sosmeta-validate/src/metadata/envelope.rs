@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 pub const ENVELOPE_SCHEMA: &str = include_str!("../../schemas/envelope.schema.json");
 
 /// Rule id of a malformed or missing envelope member.
-pub const META_ENVELOPE: &str = "meta.envelope";
+pub const META_ENVELOPE: crate::registry::Rule = crate::registry::ids::META_ENVELOPE;
 
 /// True when `doc` has the shape of an envelope (an object with `metadata` and `content`).
 pub fn is_envelope(doc: &Value) -> bool {

@@ -17,28 +17,30 @@ use sosmeta_model::{Definition, Kind, Release, Representation, Status};
 
 /// The stable ids of the metadata rules.
 pub mod rules {
+    use crate::registry::{ids, Rule};
+
     /// The metadata's OID or version is not in the release.
-    pub const DEFINITION_UNKNOWN: &str = "meta.definition.unknown";
+    pub const DEFINITION_UNKNOWN: Rule = ids::META_DEFINITION_UNKNOWN;
     /// The content's root key is not the definition's.
-    pub const DEFINITION_MISMATCH: &str = "meta.definition.mismatch";
+    pub const DEFINITION_MISMATCH: Rule = ids::META_DEFINITION_MISMATCH;
     /// Stored before the version is supported in that environment.
-    pub const DEFINITION_NOT_YET_SUPPORTED: &str = "meta.definition.not-yet-supported";
+    pub const DEFINITION_NOT_YET_SUPPORTED: Rule = ids::META_DEFINITION_NOT_YET_SUPPORTED;
     /// A Vanhentunut version is used although a newer Valmis version is supported.
-    pub const DEFINITION_SUPERSEDED: &str = "meta.definition.superseded";
+    pub const DEFINITION_SUPERSEDED: Rule = ids::META_DEFINITION_SUPERSEDED;
     /// 1st-phase content stored after 31.8.2026.
-    pub const PHASE1_EXPIRED: &str = "meta.phase1.expired";
+    pub const PHASE1_EXPIRED: Rule = ids::META_PHASE1_EXPIRED;
     /// The recorder is not one of the authors in the content.
-    pub const RECORDER_NOT_AUTHOR: &str = "meta.recorder.not-author";
+    pub const RECORDER_NOT_AUTHOR: Rule = ids::META_RECORDER_NOT_AUTHOR;
     /// The definition has no author element, so the recorder check was skipped.
-    pub const RECORDER_SKIPPED: &str = "meta.recorder.skipped";
+    pub const RECORDER_SKIPPED: Rule = ids::META_RECORDER_SKIPPED;
     /// A private provider does not state its joining model.
-    pub const JOINING_MODEL_MISSING: &str = "meta.joining-model.missing";
+    pub const JOINING_MODEL_MISSING: Rule = ids::META_JOINING_MODEL_MISSING;
     /// A document for the organiser's register does not name a different organiser.
-    pub const REGISTER_ORGANISER_MISSING: &str = "meta.register.organiser-missing";
+    pub const REGISTER_ORGANISER_MISSING: Rule = ids::META_REGISTER_ORGANISER_MISSING;
     /// The storage format is not JSON or XHTML.
-    pub const FORMAT: &str = "meta.format";
+    pub const FORMAT: Rule = ids::META_FORMAT;
     /// A metadata member is missing or malformed.
-    pub const ENVELOPE: &str = super::envelope::META_ENVELOPE;
+    pub const ENVELOPE: Rule = ids::META_ENVELOPE;
 }
 
 /// The last day 1st-phase documents may be stored (from 1.9.2026 every document must be
@@ -48,7 +50,7 @@ pub fn phase1_last_day() -> NaiveDate {
 }
 
 pub(crate) fn finding_at(
-    rule: &'static str,
+    rule: crate::registry::Rule,
     severity: Severity,
     pointer: &str,
     label: &str,

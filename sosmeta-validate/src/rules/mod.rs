@@ -202,7 +202,7 @@ impl<'a> Walk<'a> {
     /// Report a finding at the current pointer plus `tail` tokens.
     pub fn report(
         &mut self,
-        rule: &'static str,
+        rule: crate::registry::Rule,
         severity: crate::Severity,
         tail: &[&str],
         message: String,

@@ -1,12 +1,22 @@
 //! `sosmeta validate PATH...`.
 
-use super::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use crate::finding::rules;
-use crate::input::{ndjson_sources, Source, DEFAULT_MAX_SIZE};
-use crate::report::{validator_name, write_text_result, write_text_summary, Report, Summary};
-use crate::{Severity, ValidateOptions};
+use crate::text::{write_text_result, write_text_summary};
+use crate::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use sosmeta_validate::finding::rules;
+use sosmeta_validate::input::{ndjson_sources, Source, DEFAULT_MAX_SIZE};
+use sosmeta_validate::report::{validator_name, Report, Summary};
+use sosmeta_validate::{Severity, ValidateOptions};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+
+/// How inputs are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// By extension: `*.ndjson` and `*.jsonl` are NDJSON, everything else one document.
+    Auto,
+    /// Every input (stdin and files of any extension) is NDJSON: one document per line.
+    Ndjson,
+}
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,9 +60,10 @@ pub struct Args {
     /// Print only invalid documents and errors (text), and no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Read stdin (and files of any extension) as NDJSON: one document per line.
-    #[arg(long)]
-    pub ndjson: bool,
+    /// How to read the inputs: `ndjson` reads stdin and files of any extension as one
+    /// document per line (the output format is `-f`).
+    #[arg(long, value_enum, default_value = "auto", value_name = "auto|ndjson")]
+    pub input_format: InputFormat,
     /// Refuse inputs over this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
     pub max_size: u64,
@@ -63,7 +74,7 @@ pub struct Args {
     /// The Kanta environment plain documents are stored in: AT (customer test) or TU
     /// (production); needs --on.
     #[arg(long, value_name = "AT|TU", requires = "on")]
-    pub env: Option<crate::metadata::calendar::Environment>,
+    pub env: Option<sosmeta_validate::metadata::calendar::Environment>,
     /// A release calendar file to use instead of the embedded one
     /// (sosmeta-validate/data/release-calendar.json shows the shape).
     #[arg(long, value_name = "FILE")]
@@ -127,17 +138,17 @@ fn collect(path: &Path, ndjson: bool, max_size: u64, out: &mut Vec<Source>) {
 fn failed(name: &str, msg: String) -> Source {
     Source {
         name: name.to_string(),
-        data: crate::SourceData::Failed(msg),
+        data: sosmeta_validate::SourceData::Failed(msg),
     }
 }
 
 /// Run `sosmeta validate`.
 pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
-    let mut validator = super::validator(release)?;
+    let mut validator = crate::validator(release)?;
     if let Some(path) = &args.calendar {
         let text = std::fs::read_to_string(path)
             .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
-        let calendar = crate::metadata::calendar::Calendar::from_json(&text)
+        let calendar = sosmeta_validate::metadata::calendar::Calendar::from_json(&text)
             .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
         validator = validator.with_calendar(calendar);
     }
@@ -160,7 +171,12 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
     let start = std::time::Instant::now();
     let mut sources = Vec::new();
     for p in &args.paths {
-        collect(p, args.ndjson, args.max_size, &mut sources);
+        collect(
+            p,
+            args.input_format == InputFormat::Ndjson,
+            args.max_size,
+            &mut sources,
+        );
     }
     if sources.is_empty() {
         return Err(UsageError(
@@ -203,6 +219,7 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
         EXIT_OK
     };
     let notes = validator.notes();
+    let notes: Vec<String> = notes.into_iter().map(word_note).collect();
     if args.format == Format::Ndjson && !args.quiet {
         for note in &notes {
             eprintln!("sosmeta: note: {note}");
@@ -248,5 +265,14 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
         // A closed pipe (e.g. `| head`) is not an error of the documents.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
         Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
+    }
+}
+
+/// The library's run notes, worded for the command line.
+fn word_note(note: String) -> String {
+    if note.contains("koodistot/") {
+        format!("{note}; fetch one with `cargo xtask fetch` and pass it with --release")
+    } else {
+        note
     }
 }

@@ -1,6 +1,6 @@
 //! `sosmeta list`, `sosmeta show`, `sosmeta schema`: explore the release.
 
-use super::{UsageError, EXIT_OK};
+use crate::{write_result as ignore_broken_pipe, DataFormat, UsageError, EXIT_OK};
 use serde::Serialize;
 use sosmeta_model::{Definition, Status};
 use std::io::Write;
@@ -18,9 +18,9 @@ pub struct ListArgs {
     /// Only versions with this status (Valmis, Vanhentunut).
     #[arg(long)]
     pub status: Option<String>,
-    /// Write JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: DataFormat,
 }
 
 #[derive(Serialize)]
@@ -39,7 +39,7 @@ fn contains(hay: &str, needle: &str) -> bool {
 
 /// Run `sosmeta list`.
 pub fn list(release: Option<&Path>, a: ListArgs) -> Result<u8, UsageError> {
-    let v = super::validator(release)?;
+    let v = crate::validator(release)?;
     let rows: Vec<Row> = v
         .release()
         .definitions()
@@ -65,7 +65,7 @@ pub fn list(release: Option<&Path>, a: ListArgs) -> Result<u8, UsageError> {
         })
         .collect();
     let mut out = std::io::stdout().lock();
-    let r = if a.json {
+    let r = if a.format == DataFormat::Json {
         serde_json::to_writer_pretty(&mut out, &rows)
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out))
@@ -94,20 +94,26 @@ pub fn list(release: Option<&Path>, a: ListArgs) -> Result<u8, UsageError> {
     Ok(EXIT_OK)
 }
 
-fn ignore_broken_pipe(r: std::io::Result<()>) -> Result<(), UsageError> {
-    match r {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(UsageError(format!("cannot write output: {e}")))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Arguments of `sosmeta show`.
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// `OID`, `OID@YYYY-MM-DD` or the dotted `OID.y.m.d`.
     pub definition: String,
+    /// Output format: an indented tree, or JSON (the definition and one row per element).
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: DataFormat,
+}
+
+/// One element of `sosmeta show -f json`.
+#[derive(Serialize)]
+struct ElementRow<'a> {
+    pointer: String,
+    key: &'a str,
+    name_fi: Option<&'a str>,
+    name_sv: Option<&'a str>,
+    representation: Option<String>,
+    depth: usize,
+    flags: Vec<String>,
 }
 
 /// Arguments of `sosmeta schema`.
@@ -134,73 +140,107 @@ fn header(d: &Definition) -> String {
     )
 }
 
+fn element_rows(d: &Definition) -> Vec<ElementRow<'_>> {
+    let mut rows = Vec::new();
+    for item in d.document().walk() {
+        let el = item.element;
+        if el.sosmeta.is_none() && el.kind != sosmeta_model::Kind::Array {
+            continue; // system/code/display/value and array items shown via the array
+        }
+        if item.data_path.ends_with("/*") {
+            continue;
+        }
+        let mut flags = Vec::new();
+        if el.meta().and_then(|m| m.required) == Some(true) {
+            flags.push("required".to_string());
+        }
+        if el.is_repeatable() {
+            flags.push("repeatable".to_string());
+        }
+        if el.is_conditional_required() {
+            flags.push("conditional".to_string());
+        }
+        if el.is_hidden_field() {
+            flags.push("hidden".to_string());
+        }
+        if let Some(vs) = el.value_set() {
+            match vs.entries() {
+                Some(e) => flags.push(format!("{} codes", e.len())),
+                None => flags.push("value set (prose)".to_string()),
+            }
+        }
+        for oid in el.classification_oids() {
+            flags.push(format!("classification {oid}"));
+        }
+        let depth = item
+            .data_path
+            .matches('/')
+            .count()
+            .saturating_sub(item.data_path.matches("/*").count());
+        rows.push(ElementRow {
+            pointer: item.data_path,
+            key: &el.key,
+            name_fi: el.name_fi(),
+            name_sv: el.meta().and_then(|m| m.name.as_ref()).and_then(|n| n.get(&sosmeta_model::Lang::Sv)),
+            representation: el.representation().map(|r| r.to_string()),
+            depth,
+            flags,
+        });
+    }
+    rows
+}
+
 /// Run `sosmeta show`: the element tree with names, representations and flags.
 pub fn show(release: Option<&Path>, a: ShowArgs) -> Result<u8, UsageError> {
-    let v = super::validator(release)?;
+    let v = crate::validator(release)?;
     let d = v.resolve(&a.definition)?;
+    let rows = element_rows(d);
     let mut out = std::io::stdout().lock();
-    let r = (|| {
-        writeln!(out, "{}", header(d))?;
-        for item in d.document().walk() {
-            let el = item.element;
-            if el.sosmeta.is_none() && el.kind != sosmeta_model::Kind::Array {
-                continue; // system/code/display/value and array items shown via the array
+    let r = if a.format == DataFormat::Json {
+        let json = serde_json::json!({
+            "oid": d.oid(),
+            "version": d.version().to_string(),
+            "status": d.status().as_str(),
+            "title": d.title(),
+            "root_key": d.document_key(),
+            "document_type": d.document_type(),
+            "subject": d.subject(),
+            "elements": rows,
+        });
+        serde_json::to_writer_pretty(&mut out, &json)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        (|| {
+            writeln!(out, "{}", header(d))?;
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{}{} ({}){}{}",
+                    "  ".repeat(r.depth),
+                    r.name_fi.unwrap_or(r.key),
+                    if r.key.is_empty() { "-" } else { r.key },
+                    r.representation
+                        .as_ref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default(),
+                    if r.flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", r.flags.join(", "))
+                    }
+                )?;
             }
-            if item.data_path.ends_with("/*") {
-                continue;
-            }
-            let mut flags = Vec::new();
-            if el.meta().and_then(|m| m.required) == Some(true) {
-                flags.push("required".to_string());
-            }
-            if el.is_repeatable() {
-                flags.push("repeatable".to_string());
-            }
-            if el.is_conditional_required() {
-                flags.push("conditional".to_string());
-            }
-            if el.is_hidden_field() {
-                flags.push("hidden".to_string());
-            }
-            if let Some(vs) = el.value_set() {
-                match vs.entries() {
-                    Some(e) => flags.push(format!("{} codes", e.len())),
-                    None => flags.push("value set (prose)".to_string()),
-                }
-            }
-            for oid in el.classification_oids() {
-                flags.push(format!("classification {oid}"));
-            }
-            let depth = item
-                .data_path
-                .matches('/')
-                .count()
-                .saturating_sub(item.data_path.matches("/*").count());
-            writeln!(
-                out,
-                "{}{} ({}){}{}",
-                "  ".repeat(depth),
-                el.name_fi().unwrap_or(&el.key),
-                if el.key.is_empty() { "-" } else { &el.key },
-                el.representation()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default(),
-                if flags.is_empty() {
-                    String::new()
-                } else {
-                    format!("  [{}]", flags.join(", "))
-                }
-            )?;
-        }
-        Ok(())
-    })();
+            Ok(())
+        })()
+    };
     ignore_broken_pipe(r)?;
     Ok(EXIT_OK)
 }
 
 /// Run `sosmeta schema`: the JSON Schema as the model writes it.
 pub fn schema(release: Option<&Path>, a: SchemaArgs) -> Result<u8, UsageError> {
-    let v = super::validator(release)?;
+    let v = crate::validator(release)?;
     let d = v.resolve(&a.definition)?;
     let mut out = std::io::stdout().lock();
     let r = serde_json::to_writer_pretty(&mut out, &d.to_json_schema())

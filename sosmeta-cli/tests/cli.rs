@@ -106,7 +106,7 @@ fn ndjson_from_stdin_and_missing_files() {
     let one_line =
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&good).unwrap()).unwrap();
     let input = format!("{one_line}\n\n{{\"tuntematon\": {{}}}}\n");
-    let o = sosmeta(&["validate", "--ndjson", "-q", "-"], Some(input.as_bytes()));
+    let o = sosmeta(&["validate", "--input-format", "ndjson", "-q", "-"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("-:3: INVALID"), "{out}");
@@ -138,7 +138,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn list_show_schema() {
-    let o = sosmeta(&["list", "--status", "Valmis", "--json"], None);
+    let o = sosmeta(&["list", "--status", "Valmis", "-f", "json"], None);
     assert_eq!(o.status.code(), Some(0));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(rows.len() > 50 && rows.iter().all(|r| r["status"] == "Valmis"));

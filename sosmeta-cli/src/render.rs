@@ -1,9 +1,9 @@
 //! `sosmeta render FILE --lang fi|sv`: the XHTML a person reads, from the model and the
 //! JSON (the same renderer as `sosmeta_generated::Document::to_xhtml`).
 
-use super::{UsageError, EXIT_OK};
-use crate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
-use crate::metadata::envelope::is_envelope;
+use crate::{UsageError, EXIT_OK};
+use sosmeta_validate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
+use sosmeta_validate::metadata::envelope::is_envelope;
 use serde_json::Value;
 use sosmeta_xhtml::Lang;
 use std::io::{Read, Write};
@@ -41,7 +41,7 @@ fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
 
 /// Run `sosmeta render`.
 pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
-    let validator = super::validator(release)?;
+    let validator = crate::validator(release)?;
     let bytes = read_input(&args.file)?;
     let parsed = parse_bytes(&bytes, DEFAULT_MAX_SIZE);
     let Some(value) = parsed.value else {

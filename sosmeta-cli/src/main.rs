@@ -1,9 +1,9 @@
-//! The `sosmeta` command line (see [`sosmeta_validate::cli`]).
+//! The `sosmeta` command line (see the `sosmeta_cli` library).
 
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    sosmeta_validate::cli::main()
+    sosmeta_cli::main()
 }

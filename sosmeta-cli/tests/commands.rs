@@ -1,0 +1,150 @@
+//! The `sosmeta` binary on envelopes, the calendar options, diff and render.
+
+use serde_json::{json, Value};
+use sosmeta_model::{samples, Definition};
+use sosmeta_validate::Validator;
+use std::process::Command;
+
+const LAUSUNTOPYYNTO: &str = "1.2.246.537.6.1506.10013";
+
+fn envelope(def: &Definition, content: Value) -> Value {
+    json!({
+        "metadata": {
+            "definition": {"oid": def.oid(), "version": def.version().to_string()},
+            "environment": "AT",
+            "created": "2025-04-09T09:00:00+03:00",
+            "stored": "2025-04-09T10:00:00+03:00",
+            "phase": 2,
+            "recorder": {"givenNames": "Maija", "familyName": "Meikäläinen"},
+            "serviceProvider": {"oid": "1.2.246.10.1234567", "sector": "private"},
+            "register": {"kind": "provider"},
+            "serviceTask": {"system": "urn:oid:1.2.246.537.6.1271", "code": "01"},
+            "format": "JSON"
+        },
+        "content": content
+    })
+}
+
+
+#[test]
+fn cli_json_reports_input_kind_and_notes_once() {
+    let v = Validator::from_static(sosmeta_generated::embedded_release());
+    let def = v
+        .release()
+        .get_version(LAUSUNTOPYYNTO, "2025-04-01".parse().unwrap())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env_path = dir.path().join("envelope.json");
+    std::fs::write(
+        &env_path,
+        serde_json::to_vec(&envelope(def, samples::minimal(def))).unwrap(),
+    )
+    .unwrap();
+    let doc_path = dir.path().join("plain.json");
+    std::fs::write(
+        &doc_path,
+        serde_json::to_vec(&samples::minimal(def)).unwrap(),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["validate", "-f", "json"])
+        .arg(&env_path)
+        .arg(&doc_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"][0]["input"], "envelope");
+    assert_eq!(report["results"][1]["input"], "document");
+    assert_eq!(report["notes"].as_array().unwrap().len(), 1);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["validate", "--on", "2025-04-09", "--env", "AT"])
+        .arg(&doc_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("meta.definition.not-yet-supported"), "{text}");
+    assert_eq!(text.matches("note:").count(), 1, "{text}");
+
+    // --on without --env is a usage error.
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["validate", "--on", "2025-04-09"])
+        .arg(&doc_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cli_diff_reports_changes_between_releases() {
+    let corpus = sosmeta_model::corpus::pinned_corpus_dir();
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["diff", "--format", "markdown", "--fail-on-breaking"])
+        .arg(corpus.join("Vanhentunut"))
+        .arg(corpus.join("Valmis"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("breaking"), "{md}");
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["diff"])
+        .arg(corpus.join("Valmis"))
+        .arg(corpus.join("Valmis"))
+        .args(["--fail-on-breaking"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn cli_render_matches_the_renderer_for_documents_and_envelopes() {
+    let v = Validator::from_static(sosmeta_generated::embedded_release());
+    let def = v
+        .release()
+        .get_version(LAUSUNTOPYYNTO, "2025-04-01".parse().unwrap())
+        .unwrap();
+    let doc = samples::maximal(def);
+    let dir = tempfile::tempdir().unwrap();
+    let doc_path = dir.path().join("doc.json");
+    std::fs::write(&doc_path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let env_path = dir.path().join("envelope.json");
+    std::fs::write(
+        &env_path,
+        serde_json::to_vec(&envelope(def, doc.clone())).unwrap(),
+    )
+    .unwrap();
+    for lang in ["fi", "sv"] {
+        let expected = sosmeta_xhtml::render(def, &doc, lang.parse().unwrap()).unwrap();
+        for path in [&doc_path, &env_path] {
+            let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+                .args(["render", "--lang", lang])
+                .arg(path)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+        }
+    }
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, b"{\"ei_tunnettu\": {}}").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ei_tunnettu"));
+}

@@ -1,0 +1,395 @@
+//! The rule registry: every rule id a report can contain, with its layer, default
+//! severity, a one-line meaning and a short example, in one table.
+//!
+//! A [`Finding`](crate::Finding) names its rule by a [`Rule`] value, and every [`Rule`]
+//! is a row of the table below, so code cannot emit an id the table lacks (the compiler
+//! checks it). `sosmeta rules` prints [`RULES`].
+
+use crate::finding::Severity;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Where in the pipeline a rule runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    /// Reading the bytes: size, encoding, JSON syntax, depth.
+    Input,
+    /// Which definition the document belongs to.
+    Document,
+    /// The definition's JSON Schema (draft-07).
+    Schema,
+    /// Sosmeta's own rules: dates, hetu, codes, phrases, conditions.
+    Content,
+    /// Koodistopalvelu code sets (needs a release bundle with `koodistot/`).
+    Koodisto,
+    /// Kanta metadata, the release calendar and the recorder.
+    Metadata,
+}
+
+impl Layer {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Input => "input",
+            Layer::Document => "document",
+            Layer::Schema => "schema",
+            Layer::Content => "content",
+            Layer::Koodisto => "koodisto",
+            Layer::Metadata => "metadata",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    /// The stable id (e.g. `schema.required`).
+    pub id: &'static str,
+    /// The layer that reports it.
+    pub layer: Layer,
+    /// The severity its findings have by default.
+    pub severity: Severity,
+    /// What it means, in one line.
+    pub description: &'static str,
+    /// A short example of what it reports.
+    pub example: &'static str,
+}
+
+macro_rules! registry {
+    ($( $(#[$doc:meta])* $variant:ident $konst:ident = $id:literal, $layer:ident, $sev:ident,
+        $desc:literal, $example:literal; )*) => {
+        /// A rule id. Its [`info`](Rule::info) is its row of the registry.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        /// Every rule, in the order of the layers.
+        pub const ALL: &[Rule] = &[ $( Rule::$variant, )* ];
+
+        /// The registry: every rule with its layer, severity, meaning and example.
+        pub const RULES: &[RuleInfo] = &[ $( RuleInfo {
+            id: $id,
+            layer: Layer::$layer,
+            severity: Severity::$sev,
+            description: $desc,
+            example: $example,
+        }, )* ];
+
+        /// The rules as constants named by their ids (`rules::SCHEMA_REQUIRED`).
+        pub mod ids {
+            use super::Rule;
+            $( $(#[$doc])* pub const $konst: Rule = Rule::$variant; )*
+        }
+    };
+}
+
+registry! {
+    /// The file could not be read.
+    InputIo INPUT_IO = "input.io", Input, Error,
+        "the file could not be read",
+        "cannot read asiakirja.json: permission denied";
+    /// The input is empty.
+    InputEmpty INPUT_EMPTY = "input.empty", Input, Error,
+        "empty input",
+        "a 0-byte file";
+    /// The input is over the size limit.
+    InputSize INPUT_SIZE = "input.size", Input, Error,
+        "input over the size limit (default 64 MiB per document)",
+        "70000000 bytes is over the size limit of 67108864 bytes";
+    /// The input is not UTF-8.
+    InputEncoding INPUT_ENCODING = "input.encoding", Input, Error,
+        "not UTF-8 (says when it looks like Latin-1)",
+        "byte 0xe4 at offset 31: the file looks like Latin-1";
+    /// The input starts with a byte order mark.
+    InputBom INPUT_BOM = "input.bom", Input, Error,
+        "a UTF-8 byte order mark before the JSON (the rest is still checked)",
+        "EF BB BF at the start of the file";
+    /// The input is not well-formed JSON.
+    InputJson INPUT_JSON = "input.json", Input, Error,
+        "not well-formed JSON (line and column)",
+        "expected `,` or `}` at line 3 column 5";
+    /// The input nests deeper than any definition allows.
+    InputDepth INPUT_DEPTH = "input.depth", Input, Error,
+        "nesting deeper than the definition allows",
+        "[[[[[[[[[[[[ ... 200 levels";
+    /// The root key matches no definition, or the root is not a one-key object.
+    DocumentRoot DOCUMENT_ROOT = "document.root", Document, Error,
+        "root is not an object with one key naming a definition (suggests the nearest keys)",
+        "root key `asiakkusasiakirja` matches no definition; did you mean `asiakkuusasiakirja`?";
+    /// Which definition version was used when the root key maps to several.
+    DefinitionChosen DEFINITION_CHOSEN = "definition.chosen", Document, Info,
+        "the root key maps to several versions: which one was used",
+        "`asiakkuusasiakirja`: 2 versions in this release; used 2023-06-01 (the version in force)";
+    /// The definition version used is superseded (Vanhentunut).
+    DefinitionSuperseded DEFINITION_SUPERSEDED = "definition.superseded", Document, Warning,
+        "the version used is Vanhentunut (superseded)",
+        "1.2.246.537.6.1505.1@2020-04-07 is Vanhentunut";
+    /// A required element is missing.
+    SchemaRequired SCHEMA_REQUIRED = "schema.required", Schema, Error,
+        "a required element is missing",
+        "\"asiakas\" is a required property";
+    /// An element the definition does not have.
+    SchemaAdditionalProperties SCHEMA_ADDITIONAL_PROPERTIES = "schema.additional-properties", Schema, Error,
+        "an element the definition does not have",
+        "unknown element `asiakass`";
+    /// A value of the wrong JSON type.
+    SchemaType SCHEMA_TYPE = "schema.type", Schema, Error,
+        "wrong JSON type",
+        "42 is not of type \"string\"";
+    /// A string that does not match the element's pattern.
+    SchemaPattern SCHEMA_PATTERN = "schema.pattern", Schema, Error,
+        "string does not match the element's pattern",
+        "\"2023/01/01\" does not match the Pvm pattern";
+    /// A value outside the element's `enum`.
+    SchemaEnum SCHEMA_ENUM = "schema.enum", Schema, Error,
+        "value not in the element's enum",
+        "\"99\" is not one of [\"1\", \"2\"]";
+    /// A string shorter than `minLength` (usually: empty).
+    SchemaMinLength SCHEMA_MIN_LENGTH = "schema.min-length", Schema, Error,
+        "string too short (empty)",
+        "\"\" is shorter than 1 character";
+    /// An array shorter than `minItems`.
+    SchemaMinItems SCHEMA_MIN_ITEMS = "schema.min-items", Schema, Error,
+        "array has too few items",
+        "[] has less than 1 item";
+    /// Any other JSON Schema keyword failure (not used by the Sosmeta dialect today).
+    SchemaOther SCHEMA_OTHER = "schema.other", Schema, Error,
+        "any other JSON Schema failure",
+        "a keyword outside the Sosmeta dialect failed";
+    /// The definition's schema could not be compiled.
+    SchemaCompile SCHEMA_COMPILE = "schema.compile", Schema, Error,
+        "the definition's schema could not be compiled",
+        "invalid regular expression in a pattern";
+    /// A Pvm or Hetki value that is not a real date or instant.
+    DateCalendar DATE_CALENDAR = "date.calendar", Content, Error,
+        "Pvm/Hetki is not a real date or instant (day 00, 2023-02-30, 2023-02-29)",
+        "\"2023-02-29\": 2023 is not a leap year";
+    /// A Finnish personal identity code with a bad date, century sign or check character.
+    HetuChecksum HETU_CHECKSUM = "hetu.checksum", Content, Error,
+        "hetu (system urn:oid:1.2.246.21): date part, century sign or check character wrong",
+        "the check character of 150487-***** is wrong";
+    /// A code that is not in the element's valueSet or acceptedValues.
+    CodeValueSet CODE_VALUE_SET = "code.value-set", Content, Error,
+        "code not in the element's valueSet / acceptedValues",
+        "code `9` is not in the value set (1, 2, 3)";
+    /// A display text that is not the code's text in the valueSet.
+    CodeDisplay CODE_DISPLAY = "code.display", Content, Warning,
+        "display is not the code's fi or sv text",
+        "display `Suomii` for code `1` (expected `Suomi`)";
+    /// A code system that is not the element's classification OID.
+    CodeSystem CODE_SYSTEM = "code.system", Content, Error,
+        "system is not urn:oid:<the element's classification OID>",
+        "system `urn:oid:1.2.246.537.6.1271` (expected urn:oid:1.2.246.537.6.1221)";
+    /// A Fraasi whose text is not the definition's fixed text.
+    PhraseText PHRASE_TEXT = "phrase.text", Content, Error,
+        "Fraasi is not exactly its fixed text",
+        "the phrase differs from the definition's fixed text";
+    /// A conditionally required element is absent.
+    ConditionalRequired CONDITIONAL_REQUIRED = "conditional-required", Content, Warning,
+        "a conditionally required element is absent (quotes the condition)",
+        "`Henkilötunnus` is conditionally required: \"jos henkilöllä on henkilötunnus\"";
+    /// A code that does not exist in its classification (needs the release's koodistot).
+    CodeClassification CODE_CLASSIFICATION = "code.classification", Koodisto, Error,
+        "code does not exist in its classification (needs koodistot/ in the release bundle)",
+        "code `999` is not in classification 1.2.246.537.6.1221";
+    /// A code that was not valid on the document's date (error) or today (warning).
+    CodeActive CODE_ACTIVE = "code.active", Koodisto, Error,
+        "code not valid on the document's date (error) or today (warning)",
+        "code `24` was retired on 31.12.2024";
+    /// A metadata member is missing or malformed.
+    MetaEnvelope META_ENVELOPE = "meta.envelope", Metadata, Error,
+        "a metadata member is missing or malformed",
+        "/metadata/created: not an RFC 3339 time";
+    /// The metadata's OID or version is not in the release.
+    MetaDefinitionUnknown META_DEFINITION_UNKNOWN = "meta.definition.unknown", Metadata, Error,
+        "the metadata names a definition version not in the release",
+        "1.2.246.537.6.1505.1@2019-01-01 is not in release 2025-05-20";
+    /// The content's root key is not the definition's.
+    MetaDefinitionMismatch META_DEFINITION_MISMATCH = "meta.definition.mismatch", Metadata, Error,
+        "the content's root key is not the named definition's",
+        "content root key `asia_asiakirja`, definition expects `asiakkuusasiakirja`";
+    /// Stored before the version is supported in that environment.
+    MetaDefinitionNotYetSupported META_DEFINITION_NOT_YET_SUPPORTED = "meta.definition.not-yet-supported", Metadata, Error,
+        "stored before the version is supported in that environment (release calendar)",
+        "supported in TU from 17.4.2025; stored 1.4.2025";
+    /// A Vanhentunut version is used although a newer Valmis version is supported.
+    MetaDefinitionSuperseded META_DEFINITION_SUPERSEDED = "meta.definition.superseded", Metadata, Warning,
+        "a superseded version is used although a newer one is supported on that date",
+        "2020-04-07 used; 2023-06-01 is supported in TU since 1.9.2023";
+    /// 1st-phase content stored after 31.8.2026.
+    MetaPhase1Expired META_PHASE1_EXPIRED = "meta.phase1.expired", Metadata, Error,
+        "1st-phase content stored after 31.8.2026",
+        "phase 1 document stored 2.9.2026";
+    /// The recorder is not one of the authors in the content.
+    MetaRecorderNotAuthor META_RECORDER_NOT_AUTHOR = "meta.recorder.not-author", Metadata, Error,
+        "the recorder (tallentaja) is not one of the content's authors (laatija)",
+        "recorder Maija Meikäläinen is not among the authors";
+    /// The definition has no author element, so the recorder check was skipped.
+    MetaRecorderSkipped META_RECORDER_SKIPPED = "meta.recorder.skipped", Metadata, Info,
+        "the definition has no author element: the recorder check was skipped",
+        "asiakkuusasiakirja has no laatija";
+    /// A private provider does not state its joining model.
+    MetaJoiningModelMissing META_JOINING_MODEL_MISSING = "meta.joining-model.missing", Metadata, Error,
+        "a private provider does not state its joining model (liittymismalli)",
+        "private provider without a joining model";
+    /// A document for the organiser's register does not name a different organiser.
+    MetaRegisterOrganiserMissing META_REGISTER_ORGANISER_MISSING = "meta.register.organiser-missing", Metadata, Error,
+        "a document for the organiser's register does not name a different organiser",
+        "register `organiser` but no organiser given";
+    /// The storage format is not JSON or XHTML.
+    MetaFormat META_FORMAT = "meta.format", Metadata, Error,
+        "the storage format is not JSON or XHTML",
+        "format `PDF`";
+}
+
+impl Rule {
+    /// The rule's row of the registry.
+    pub fn info(self) -> &'static RuleInfo {
+        // `ALL` and `RULES` are written by the same macro arm, in the same order.
+        &RULES[self as usize]
+    }
+
+    /// The stable id (e.g. `schema.required`).
+    pub fn as_str(self) -> &'static str {
+        self.info().id
+    }
+
+    /// The layer that reports it.
+    pub fn layer(self) -> Layer {
+        self.info().layer
+    }
+
+    /// The default severity.
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// The rule with this id.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        ALL.iter().copied().find(|r| r.as_str() == id)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Rule {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::str::FromStr for Rule {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Rule, String> {
+        Rule::from_id(s).ok_or_else(|| format!("unknown rule `{s}` (see `sosmeta rules`)"))
+    }
+}
+
+/// The [`RuleInfo`] of a rule id.
+pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
+    Rule::from_id(id).map(Rule::info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_rule_is_its_own_row() {
+        assert_eq!(ALL.len(), RULES.len());
+        for (i, r) in ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i);
+            assert_eq!(r.info().id, RULES[i].id);
+            assert_eq!(Rule::from_id(r.as_str()), Some(*r));
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for info in RULES {
+            assert!(seen.insert(info.id), "duplicate id {}", info.id);
+            assert!(
+                info.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '-' || c.is_ascii_digit()),
+                "{}",
+                info.id
+            );
+            assert!(!info.description.is_empty() && !info.example.is_empty());
+        }
+    }
+
+    #[test]
+    fn layers_are_in_order() {
+        let layers: Vec<Layer> = RULES.iter().map(|r| r.layer).collect();
+        let mut sorted = layers.clone();
+        sorted.sort();
+        assert_eq!(layers, sorted, "the table is ordered by layer");
+    }
+
+    #[test]
+    fn source_names_no_rule_id_outside_the_table() {
+        // Rule ids written as string literals anywhere in this crate's sources must be
+        // ids of the table (a finding can only carry a `Rule`, but messages and docs may
+        // name ids too, and must not name ones that do not exist).
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let ids: HashSet<&str> = RULES.iter().map(|r| r.id).collect();
+        let prefixes = [
+            "input.", "document.", "schema.", "definition.", "date.", "hetu.", "code.",
+            "phrase.", "meta.",
+        ];
+        let mut stack = vec![std::path::PathBuf::from(src)];
+        let mut bad = Vec::new();
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                for e in std::fs::read_dir(&p).unwrap() {
+                    stack.push(e.unwrap().path());
+                }
+                continue;
+            }
+            if p.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for lit in text.split('"').skip(1).step_by(2) {
+                let looks_like_id = prefixes.iter().any(|pre| lit.starts_with(pre))
+                    && lit.len() < 48
+                    && lit
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '-')
+                    && !lit.ends_with('.');
+                if looks_like_id && !ids.contains(lit) {
+                    bad.push(format!("{}: {lit}", p.display()));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "ids not in the registry: {bad:?}");
+    }
+}
