@@ -181,7 +181,10 @@ fn element_rows(d: &Definition) -> Vec<ElementRow<'_>> {
             pointer: item.data_path,
             key: &el.key,
             name_fi: el.name_fi(),
-            name_sv: el.meta().and_then(|m| m.name.as_ref()).and_then(|n| n.get(&sosmeta_model::Lang::Sv)),
+            name_sv: el
+                .meta()
+                .and_then(|m| m.name.as_ref())
+                .and_then(|n| n.get(&sosmeta_model::Lang::Sv)),
             representation: el.representation().map(|r| r.to_string()),
             depth,
             flags,

@@ -7,6 +7,7 @@
 
 pub mod definitions;
 pub mod diff;
+pub mod formats;
 pub mod render;
 pub mod text;
 pub mod validate;
@@ -34,6 +35,9 @@ pub struct Cli {
     /// The release to use: a folder, zip or compact file (default: the embedded release).
     #[arg(long, global = true, value_name = "DIR|ZIP|FILE")]
     pub release: Option<PathBuf>,
+    /// Colour in text output: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: clap::ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -57,6 +61,18 @@ pub enum Command {
     Diff(diff::Args),
     /// Render a document (or an envelope's content) as XHTML 1.0 for people.
     Render(render::RenderArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, for `man -l -`).
+    Man,
+}
+
+/// Arguments of `sosmeta completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output format of the subcommands that print tables (`list`, `show`, `rules`).
@@ -101,9 +117,31 @@ pub fn validator(release: Option<&std::path::Path>) -> Result<Validator, UsageEr
     }
 }
 
+/// `sosmeta --version`: the crate version and the embedded release with its date.
+pub fn version_text() -> String {
+    let release = sosmeta_generated::embedded_release();
+    format!(
+        "{} (embedded Sosmeta release {}, {} definition versions)",
+        env!("CARGO_PKG_VERSION"),
+        release.label().unwrap_or("unlabelled"),
+        release.len()
+    )
+}
+
+/// The clap command with the runtime version text.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    Cli::command().version(VERSION.get_or_init(version_text).as_str())
+}
+
 /// Run the CLI with the process arguments.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
@@ -124,13 +162,26 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<u8, UsageError> {
     let release = cli.release.as_deref();
     match cli.command {
-        Command::Validate(a) => validate::run(release, a),
+        Command::Validate(a) => validate::run(release, a, text::Style::for_stdout(cli.color)),
         Command::List(a) => definitions::list(release, a),
         Command::Show(a) => definitions::show(release, a),
         Command::Schema(a) => definitions::schema(release, a),
         Command::Diff(a) => diff::run(&a),
         Command::Render(a) => render::run(release, a),
         Command::Rules(a) => rules(a),
+        Command::Completions(a) => {
+            let mut cmd = command();
+            clap_complete::generate(a.shell, &mut cmd, "sosmeta", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command())
+                .render(&mut out)
+                .map_err(|e| UsageError(format!("cannot write the manual page: {e}")))?;
+            write_result(std::io::stdout().lock().write_all(&out))?;
+            Ok(EXIT_OK)
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! JSON (the same renderer as `sosmeta_generated::Document::to_xhtml`).
 
 use crate::{UsageError, EXIT_OK};
+use serde_json::Value;
 use sosmeta_validate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
 use sosmeta_validate::metadata::envelope::is_envelope;
-use serde_json::Value;
 use sosmeta_xhtml::Lang;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

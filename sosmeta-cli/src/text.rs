@@ -4,12 +4,65 @@ use sosmeta_validate::report::{DocumentResult, InputKind, Summary};
 use sosmeta_validate::Severity;
 use std::io::{self, Write};
 
+/// Whether text output is coloured (`--color`), decided once per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    /// Write ANSI colour codes.
+    pub color: bool,
+}
+
+impl Style {
+    /// Decide from `--color` and whether stdout is a terminal (and `NO_COLOR`).
+    pub fn for_stdout(choice: clap::ColorChoice) -> Style {
+        use std::io::IsTerminal;
+        let color = match choice {
+            clap::ColorChoice::Always => true,
+            clap::ColorChoice::Never => false,
+            clap::ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Style { color }
+    }
+
+    fn paint(self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(self, s: Severity) -> String {
+        // Pad before painting so the columns stay aligned.
+        let padded = format!("{:<7}", s.as_str());
+        match s {
+            Severity::Error => self.paint(&padded, "1;31"),
+            Severity::Warning => self.paint(&padded, "33"),
+            Severity::Info => self.paint(&padded, "36"),
+        }
+    }
+
+    fn verdict(self, valid: bool) -> String {
+        if valid {
+            self.paint("OK", "32")
+        } else {
+            self.paint("INVALID", "1;31")
+        }
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Write one result for people: `file: OK` or `file: INVALID`, then the findings.
-pub fn write_text_result(w: &mut impl Write, r: &DocumentResult, quiet: bool) -> io::Result<()> {
+pub fn write_text_result(
+    w: &mut impl Write,
+    r: &DocumentResult,
+    quiet: bool,
+    style: Style,
+) -> io::Result<()> {
     if quiet && r.valid {
         return Ok(());
     }
@@ -17,7 +70,7 @@ pub fn write_text_result(w: &mut impl Write, r: &DocumentResult, quiet: bool) ->
         (Some(d), Some(v)) => format!("  [{d}@{v}]"),
         _ => String::new(),
     };
-    let verdict = if r.valid { "OK" } else { "INVALID" };
+    let verdict = style.verdict(r.valid);
     let mut counts = Vec::new();
     if r.counts.errors > 0 {
         counts.push(plural(r.counts.errors, "error", "errors"));
@@ -51,8 +104,8 @@ pub fn write_text_result(w: &mut impl Write, r: &DocumentResult, quiet: bool) ->
         };
         writeln!(
             w,
-            "  {:<7} {:<28} {at}\n          {path}{}",
-            f.severity.as_str(),
+            "  {} {:<28} {at}\n          {path}{}",
+            style.severity(f.severity),
             f.rule,
             f.message
         )?;

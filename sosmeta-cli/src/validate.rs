@@ -27,6 +27,10 @@ pub enum Format {
     Json,
     /// One JSON result per line.
     Ndjson,
+    /// SARIF 2.1.0 (code-scanning dashboards): the rule table and one result per finding.
+    Sarif,
+    /// JUnit XML (CI test views): one testcase per document, a failure per invalid one.
+    Junit,
 }
 
 /// The level at which a document counts as invalid.
@@ -143,7 +147,11 @@ fn failed(name: &str, msg: String) -> Source {
 }
 
 /// Run `sosmeta validate`.
-pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
+pub fn run(
+    release: Option<&Path>,
+    args: Args,
+    style: crate::text::Style,
+) -> Result<u8, UsageError> {
     let mut validator = crate::validator(release)?;
     if let Some(path) = &args.calendar {
         let text = std::fs::read_to_string(path)
@@ -231,7 +239,7 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
         match args.format {
             Format::Text => {
                 for r in &results {
-                    write_text_result(&mut w, r, args.quiet)?;
+                    write_text_result(&mut w, r, args.quiet, style)?;
                 }
                 if !args.quiet {
                     for note in &notes {
@@ -240,7 +248,7 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
                     write_text_summary(&mut w, &summary)?;
                 }
             }
-            Format::Json => {
+            Format::Json | Format::Sarif | Format::Junit => {
                 let report = Report {
                     validator: validator_name(),
                     release: validator.release().label().map(str::to_string),
@@ -248,8 +256,16 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
                     results,
                     summary,
                 };
-                serde_json::to_writer_pretty(&mut w, &report)?;
-                writeln!(w)?;
+                match args.format {
+                    Format::Sarif => {
+                        serde_json::to_writer_pretty(&mut w, &crate::formats::sarif(&report))?
+                    }
+                    Format::Junit => crate::formats::write_junit(&mut w, &report)?,
+                    _ => serde_json::to_writer_pretty(&mut w, &report)?,
+                }
+                if args.format != Format::Junit {
+                    writeln!(w)?;
+                }
             }
             Format::Ndjson => {
                 for r in &results {

@@ -106,7 +106,10 @@ fn ndjson_from_stdin_and_missing_files() {
     let one_line =
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&good).unwrap()).unwrap();
     let input = format!("{one_line}\n\n{{\"tuntematon\": {{}}}}\n");
-    let o = sosmeta(&["validate", "--input-format", "ndjson", "-q", "-"], Some(input.as_bytes()));
+    let o = sosmeta(
+        &["validate", "--input-format", "ndjson", "-q", "-"],
+        Some(input.as_bytes()),
+    );
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("-:3: INVALID"), "{out}");
@@ -151,4 +154,220 @@ fn list_show_schema() {
     let o = sosmeta(&["schema", "1.2.246.537.6.1505.1.2023.6.1"], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["sosmeta"]["documentDefinitionVersion"], "2023-06-01");
+}
+
+/// The SARIF 2.1.0 schema as published in the `serde-sarif` registry package.
+fn sarif_schema() -> serde_json::Value {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let manifest = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif is a dev-dependency")
+        .to_string();
+    let schema = Path::new(&manifest)
+        .with_file_name("src")
+        .join("schema.json");
+    serde_json::from_slice(&std::fs::read(&schema).expect("schema.json in serde-sarif")).unwrap()
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_and_agrees_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad doc.json");
+    std::fs::write(&bad, br#"{"asiakkuusasiakirja": {"tuntematon": 1}}"#).unwrap();
+    let args = |f: &str| {
+        vec![
+            "validate".to_string(),
+            "-f".to_string(),
+            f.to_string(),
+            example(),
+            bad.display().to_string(),
+        ]
+    };
+    let run = |f: &str| {
+        let a = args(f);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        sosmeta(&a, None)
+    };
+    let sarif_out = run("sarif");
+    assert_eq!(sarif_out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif_out.stdout).expect("sarif json");
+    let schema = sarif_schema();
+    // The published schema's `language` patterns have a stray `]`, which ECMA-262 reads
+    // as a literal `]` and the meta-schema's `regex` format refuses: escape it (same
+    // meaning) and keep every other byte of the published schema.
+    let text = schema.to_string();
+    let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert!(text.contains(stray));
+    let schema: serde_json::Value = serde_json::from_str(
+        &text.replace(stray, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    let findings: Vec<(String, String)> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap().iter())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let from_sarif: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["message"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(findings, from_sarif);
+    assert!(from_sarif
+        .iter()
+        .any(|(r, _)| r == "schema.additional-properties"));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), sosmeta_validate::RULES.len());
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+    assert!(results.iter().any(
+        |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("bad%20doc.json")
+    ));
+}
+
+#[test]
+fn junit_output_has_a_testcase_per_document_and_a_failure_per_invalid_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, br#"{"asiakkuusasiakirja": {"tuntematon": "<&>"}}"#).unwrap();
+    let o = sosmeta(
+        &["validate", "-f", "junit", &example(), bad.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed JUnit XML");
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 2);
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(
+        failures[0].parent().unwrap().attribute("name"),
+        bad.to_str()
+    );
+    assert!(failures[0]
+        .text()
+        .unwrap()
+        .contains("schema.additional-properties"));
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("tests"), Some("2"));
+    assert_eq!(suite.attribute("failures"), Some("1"));
+}
+
+#[test]
+fn rules_lists_the_whole_registry_in_text_and_json() {
+    let o = sosmeta(&["rules", "-f", "json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), sosmeta_validate::RULES.len());
+    for key in ["id", "layer", "severity", "description", "example"] {
+        assert!(rows.iter().all(|r| r[key].is_string()), "{key}");
+    }
+    for id in [
+        "meta.recorder.not-author",
+        "code.classification",
+        "code.active",
+        "input.io",
+    ] {
+        assert!(rows.iter().any(|r| r["id"] == id), "{id}");
+    }
+    let text = stdout(&sosmeta(&["rules"], None));
+    for r in sosmeta_validate::RULES {
+        assert!(text.contains(r.id), "{}", r.id);
+    }
+}
+
+#[test]
+fn show_and_list_take_format_json() {
+    let o = sosmeta(&["show", "-f", "json", "1.2.246.537.6.1505.1"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["oid"], "1.2.246.537.6.1505.1");
+    assert!(v["elements"].as_array().unwrap().len() > 5);
+    let o = sosmeta(
+        &["list", "-f", "json", "--search", "asiakkuusasiakirja"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!v.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn version_names_the_embedded_release_and_help_the_exit_codes() {
+    let o = sosmeta(&["--version"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v = stdout(&o);
+    assert!(v.contains("2025-05-20") && v.contains("263"), "{v}");
+    let h = stdout(&sosmeta(&["validate", "--help"], None));
+    assert!(h.contains("Exit codes") && h.contains("2 usage"), "{h}");
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let o = sosmeta(&["completions", "bash"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("validate"));
+    let o = sosmeta(&["man"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let man = stdout(&o);
+    assert!(man.contains(".TH") && man.contains("sosmeta"), "{man}");
+}
+
+#[test]
+fn color_always_paints_and_never_does_not() {
+    let o = sosmeta(&["--color", "always", "validate", &example()], None);
+    assert!(stdout(&o).contains("\x1b[32mOK"), "{}", stdout(&o));
+    let o = sosmeta(&["--color", "never", "validate", &example()], None);
+    assert!(!stdout(&o).contains('\x1b'));
 }

@@ -25,7 +25,6 @@ fn envelope(def: &Definition, content: Value) -> Value {
     })
 }
 
-
 #[test]
 fn cli_json_reports_input_kind_and_notes_once() {
     let v = Validator::from_static(sosmeta_generated::embedded_release());

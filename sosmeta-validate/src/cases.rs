@@ -9,8 +9,8 @@
 //! it when the schema accepts it (`semantic_rule`).
 
 use crate::finding::rules;
-use crate::registry::Rule;
 use crate::names::push_token;
+use crate::registry::Rule;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sosmeta_model::{samples, Definition, Element, Kind, Release, Representation};

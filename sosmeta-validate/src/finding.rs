@@ -1,7 +1,7 @@
 //! Findings: what the validator says about a document, each with a stable rule id.
 
-use serde::Serialize;
 use crate::registry::Rule;
+use serde::Serialize;
 use sosmeta_model::DefinitionId;
 use std::fmt;
 

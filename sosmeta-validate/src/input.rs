@@ -137,10 +137,7 @@ pub fn read_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Box<Findin
         if meta.is_file() && meta.len() > max {
             return Err(Box::new(Finding::root_error(
                 rules::INPUT_SIZE,
-                format!(
-                    "{} bytes is over the size limit of {max} bytes",
-                    meta.len()
-                ),
+                format!("{} bytes is over the size limit of {max} bytes", meta.len()),
             )));
         }
     }

@@ -44,17 +44,17 @@ pub mod validator;
 pub mod json_tree;
 #[cfg(not(feature = "test-kit"))]
 pub(crate) mod json_tree;
+pub(crate) mod names;
 #[cfg(feature = "test-kit")]
 pub mod rules;
 #[cfg(not(feature = "test-kit"))]
 pub(crate) mod rules;
-pub(crate) mod names;
 pub(crate) mod schema_layer;
 
 pub use error::ValidateError;
 pub use finding::{Finding, Severity};
-pub use registry::{Layer, Rule, RuleInfo, RULES};
 pub use input::{Source, SourceData};
+pub use registry::{Layer, Rule, RuleInfo, RULES};
 pub use report::{Counts, DocumentResult, InputKind, Report, Summary};
 pub use validator::{ValidateOptions, Validator};
 

@@ -306,7 +306,8 @@ impl std::str::FromStr for Rule {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Rule, String> {
-        Rule::from_id(s).ok_or_else(|| format!("unknown rule `{s}` (see `sosmeta rules`)"))
+        Rule::from_id(s)
+            .ok_or_else(|| format!("unknown rule `{s}` (the registry lists every rule)"))
     }
 }
 
@@ -362,8 +363,15 @@ mod tests {
         let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
         let ids: HashSet<&str> = RULES.iter().map(|r| r.id).collect();
         let prefixes = [
-            "input.", "document.", "schema.", "definition.", "date.", "hetu.", "code.",
-            "phrase.", "meta.",
+            "input.",
+            "document.",
+            "schema.",
+            "definition.",
+            "date.",
+            "hetu.",
+            "code.",
+            "phrase.",
+            "meta.",
         ];
         let mut stack = vec![std::path::PathBuf::from(src)];
         let mut bad = Vec::new();

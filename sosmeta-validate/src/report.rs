@@ -142,4 +142,3 @@ pub struct Report {
 pub fn validator_name() -> String {
     format!("sosmeta-validate {}", env!("CARGO_PKG_VERSION"))
 }
-

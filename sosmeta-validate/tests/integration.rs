@@ -166,7 +166,9 @@ fn koodistot_in_the_bundle_check_codes_and_their_dates() {
     set_code(&mut doc, "1", "Koodi 1");
     let ok = v.validate_value("ok.json", &doc, &ValidateOptions::default());
     assert!(
-        !ok.findings.iter().any(|f| f.rule.as_str().starts_with("code.")),
+        !ok.findings
+            .iter()
+            .any(|f| f.rule.as_str().starts_with("code.")),
         "{:?}",
         ok.findings
     );

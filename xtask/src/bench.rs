@@ -20,7 +20,7 @@ use std::time::Instant;
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The release (default: the pinned corpus in ../shared).
     #[arg(long)]
     pub release: Option<PathBuf>,
@@ -234,7 +234,7 @@ fn ajv_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec<Ro
 }
 
 /// Run the task.
-pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let corpus = args
         .release
         .clone()

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// Arguments of `cargo xtask cases`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The release (default: the pinned corpus in ../shared).
     #[arg(long)]
     pub release: Option<PathBuf>,
@@ -20,7 +20,10 @@ pub struct Args {
 }
 
 /// Write `cases` as NDJSON: `{id, oid, version, dotted, kind, pointer, semantic_rule, document}`.
-pub fn write_cases(path: &Path, cases: &[sosmeta_validate::cases::Case]) -> anyhow::Result<()> {
+pub(crate) fn write_cases(
+    path: &Path,
+    cases: &[sosmeta_validate::cases::Case],
+) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     }
@@ -35,7 +38,7 @@ pub fn write_cases(path: &Path, cases: &[sosmeta_validate::cases::Case]) -> anyh
 }
 
 /// Load the release named on the command line, or the pinned corpus.
-pub fn load_release(path: Option<&Path>) -> anyhow::Result<Release> {
+pub(crate) fn load_release(path: Option<&Path>) -> anyhow::Result<Release> {
     let p = path
         .map(Path::to_path_buf)
         .unwrap_or_else(sosmeta_model::corpus::pinned_corpus_dir);
@@ -43,7 +46,7 @@ pub fn load_release(path: Option<&Path>) -> anyhow::Result<Release> {
 }
 
 /// Run the task.
-pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let release = load_release(args.release.as_deref())?;
     let cases = sosmeta_validate::cases::all_cases(&release);
     write_cases(&args.out, &cases)?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Arguments of `cargo xtask codegen`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The release to generate from: a folder, zip or compact file (default: the pinned
     /// corpus, `../shared/sosmeta-corpus/2025-05-20` or `$SOSMETA_CORPUS`).
     #[arg(long)]
@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 /// Run the task.
-pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let path = args
         .release
         .clone()

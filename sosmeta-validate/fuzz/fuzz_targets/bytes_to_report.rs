@@ -17,6 +17,6 @@ fuzz_target!(|data: &[u8]| {
 
 fn serde_json_string(r: &sosmeta_validate::DocumentResult) -> usize {
     let mut out = Vec::new();
-    let _ = sosmeta_cli::text::write_text_result(&mut out, r, false);
+    let _ = sosmeta_cli::text::write_text_result(&mut out, r, false, Default::default());
     out.len()
 }

@@ -1,0 +1,223 @@
+//! Report formats for CI systems: SARIF 2.1.0 (code-scanning dashboards) and JUnit XML
+//! (test-report views). Both are built from the same [`Report`] as `-f json`, so they agree
+//! with it: one SARIF result per finding, one JUnit testcase per document.
+
+use serde_json::{json, Value};
+use sosmeta_validate::report::{DocumentResult, Report};
+use sosmeta_validate::{Severity, RULES};
+use std::io::{self, Write};
+
+/// The SARIF level of a severity.
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A file name as a relative or absolute URI reference (SARIF `artifactLocation.uri`).
+fn file_uri(file: &str) -> String {
+    // NDJSON lines are `path:LINE`; the artifact is the file.
+    let path = match file.rsplit_once(':') {
+        Some((p, line)) if !p.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => p,
+        _ => file,
+    };
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if path.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
+}
+
+/// The NDJSON line number of a result (`path:LINE`), if it is one.
+fn ndjson_line(file: &str) -> Option<u64> {
+    file.rsplit_once(':').and_then(|(_, l)| l.parse().ok())
+}
+
+/// The SARIF 2.1.0 log of a report: the rule registry as `tool.driver.rules`, one result
+/// per finding with its level, message, file and, where known, line; the JSON pointer and
+/// the Finnish path as a logical location.
+pub fn sarif(report: &Report) -> Value {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": {"text": r.description},
+                "fullDescription": {"text": format!("{} (layer {}). Example: {}", r.description, r.layer, r.example)},
+                "defaultConfiguration": {"level": sarif_level(r.severity)},
+                "properties": {"layer": r.layer.as_str()},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for doc in &report.results {
+        for f in &doc.findings {
+            let rule_index = RULES.iter().position(|r| r.id == f.rule.as_str());
+            let mut location = json!({
+                "physicalLocation": {"artifactLocation": {"uri": file_uri(&doc.file)}},
+                "logicalLocations": [{
+                    "fullyQualifiedName": if f.pointer.is_empty() { "/".to_string() } else { f.pointer.clone() },
+                    "kind": "element",
+                }],
+            });
+            if let Some(line) = ndjson_line(&doc.file) {
+                location["physicalLocation"]["region"] = json!({"startLine": line});
+            }
+            if !f.path.is_empty() {
+                location["logicalLocations"][0]["name"] = json!(f.path);
+            }
+            let mut result = json!({
+                "ruleId": f.rule.as_str(),
+                "level": sarif_level(f.severity),
+                "message": {"text": f.message},
+                "locations": [location],
+            });
+            if let Some(i) = rule_index {
+                result["ruleIndex"] = json!(i);
+            }
+            results.push(result);
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "sosmeta",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/sosmeta-rs/sosmeta-rs",
+                "rules": rules,
+            }},
+            "properties": {"release": report.release, "summary": report.summary},
+            "results": results,
+        }],
+    })
+}
+
+/// Escape text for XML attribute values and character data.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot hold.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn junit_case(w: &mut impl Write, doc: &DocumentResult) -> io::Result<()> {
+    let name = xml_escape(&doc.file);
+    let class = match (&doc.definition, &doc.version) {
+        (Some(d), Some(v)) => xml_escape(&format!("{d}@{v}")),
+        _ => "sosmeta".to_string(),
+    };
+    if doc.valid {
+        return writeln!(w, r#"    <testcase name="{name}" classname="{class}"/>"#);
+    }
+    writeln!(w, r#"    <testcase name="{name}" classname="{class}">"#)?;
+    let errors: Vec<_> = doc
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let first = errors
+        .first()
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .unwrap_or_else(|| "invalid".to_string());
+    write!(
+        w,
+        r#"      <failure type="invalid" message="{}">"#,
+        xml_escape(&first)
+    )?;
+    for f in &doc.findings {
+        let at = if f.pointer.is_empty() {
+            "/"
+        } else {
+            &f.pointer
+        };
+        writeln!(
+            w,
+            "{} {} {} {}",
+            f.severity,
+            f.rule,
+            xml_escape(at),
+            xml_escape(&f.message)
+        )?;
+    }
+    if doc.omitted > 0 {
+        writeln!(w, "… {} more", doc.omitted)?;
+    }
+    writeln!(w, "</failure>")?;
+    writeln!(w, "    </testcase>")
+}
+
+/// Write a JUnit XML report: one testsuite, one testcase per document, a failure for each
+/// invalid one listing its findings.
+pub fn write_junit(w: &mut impl Write, report: &Report) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        w,
+        r#"<testsuites name="sosmeta validate" tests="{}" failures="{}" time="{:.3}">"#,
+        s.files, s.invalid, s.seconds
+    )?;
+    writeln!(
+        w,
+        r#"  <testsuite name="sosmeta validate{}" tests="{}" failures="{}" errors="0" skipped="0" time="{:.3}">"#,
+        report
+            .release
+            .as_deref()
+            .map(|r| format!(" (release {})", xml_escape(r)))
+            .unwrap_or_default(),
+        s.files,
+        s.invalid,
+        s.seconds
+    )?;
+    for doc in &report.results {
+        junit_case(w, doc)?;
+    }
+    writeln!(w, "  </testsuite>")?;
+    writeln!(w, "</testsuites>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_escaped_and_ndjson_lines_split() {
+        assert_eq!(file_uri("a b/ä.json"), "a%20b/%C3%A4.json");
+        assert_eq!(file_uri("/tmp/x.json"), "file:///tmp/x.json");
+        assert_eq!(file_uri("batch.ndjson:12"), "batch.ndjson");
+        assert_eq!(ndjson_line("batch.ndjson:12"), Some(12));
+        assert_eq!(ndjson_line("x.json"), None);
+    }
+
+    #[test]
+    fn xml_escape_removes_what_xml_cannot_hold() {
+        assert_eq!(
+            xml_escape("<a&\"'\u{1}>"),
+            "&lt;a&amp;&quot;&apos;\u{FFFD}&gt;"
+        );
+    }
+}
