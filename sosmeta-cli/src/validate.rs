@@ -5,7 +5,7 @@ use crate::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use sosmeta_validate::finding::rules;
 use sosmeta_validate::input::{ndjson_sources, Source, DEFAULT_MAX_SIZE};
 use sosmeta_validate::report::{validator_name, Report, Summary};
-use sosmeta_validate::{Severity, ValidateOptions};
+use sosmeta_validate::{Level, RuleLevels, Severity, ValidateOptions};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -79,6 +79,19 @@ pub struct Args {
     /// (production); needs --on.
     #[arg(long, value_name = "AT|TU", requires = "on")]
     pub env: Option<sosmeta_validate::metadata::calendar::Environment>,
+    /// Switch a rule off (an id from `sosmeta rules`, or a prefix like `code.*`); repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+    /// Report a rule as a warning; repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Report a rule as an error; repeatable. Applied after --allow and --warn.
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// A configuration file (TOML) with a `[rules]` table of `"RULE" = "off" | "info" |
+    /// "warning" | "error"`; the flags above are applied after it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// A release calendar file to use instead of the embedded one
     /// (sosmeta-validate/data/release-calendar.json shows the shape).
     #[arg(long, value_name = "FILE")]
@@ -164,6 +177,7 @@ pub fn run(
         Some(r) => Some(validator.resolve(r)?.id.clone()),
         None => None,
     };
+    let rule_levels = rule_levels(&args)?;
     let opts = ValidateOptions {
         definition,
         max_size: args.max_size,
@@ -174,6 +188,7 @@ pub fn run(
         },
         on: args.on,
         environment: args.env,
+        rule_levels,
         ..ValidateOptions::default()
     };
     let start = std::time::Instant::now();
@@ -245,6 +260,14 @@ pub fn run(
                     for note in &notes {
                         writeln!(w, "note: {note}")?;
                     }
+                    let changed = opts.rule_levels.overrides();
+                    if !changed.is_empty() {
+                        let list: Vec<String> = changed
+                            .iter()
+                            .map(|o| format!("{} {:?}", o.rule, o.level).to_lowercase())
+                            .collect();
+                        writeln!(w, "rules changed: {}", list.join(", "))?;
+                    }
                     write_text_summary(&mut w, &summary)?;
                 }
             }
@@ -253,6 +276,7 @@ pub fn run(
                     validator: validator_name(),
                     release: validator.release().label().map(str::to_string),
                     notes,
+                    rule_levels: opts.rule_levels.overrides(),
                     results,
                     summary,
                 };
@@ -291,4 +315,43 @@ fn word_note(note: String) -> String {
     } else {
         note
     }
+}
+
+/// The `[rules]` table of a configuration file.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    #[serde(default)]
+    rules: std::collections::BTreeMap<String, String>,
+}
+
+/// The rule levels of `--config`, then `--allow`, `--warn` and `--deny`.
+fn rule_levels(args: &Args) -> Result<RuleLevels, UsageError> {
+    let mut levels = RuleLevels::default();
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+        for (rule, level) in &config.rules {
+            let level: Level = level
+                .parse()
+                .map_err(|e| UsageError(format!("{}: rule `{rule}`: {e}", path.display())))?;
+            levels.set(rule, level).map_err(|e| {
+                UsageError(format!("{}: {e} (see `sosmeta rules`)", path.display()))
+            })?;
+        }
+    }
+    for (rules, level) in [
+        (&args.allow, Level::Off),
+        (&args.warn, Level::Warning),
+        (&args.deny, Level::Error),
+    ] {
+        for r in rules {
+            levels
+                .set(r, level)
+                .map_err(|e| UsageError(format!("{e} (see `sosmeta rules`)")))?;
+        }
+    }
+    Ok(levels)
 }

@@ -371,3 +371,98 @@ fn color_always_paints_and_never_does_not() {
     let o = sosmeta(&["--color", "never", "validate", &example()], None);
     assert!(!stdout(&o).contains('\x1b'));
 }
+
+#[test]
+fn allow_deny_and_config_change_rule_levels_and_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, br#"{"asiakkuusasiakirja": {"tuntematon": 1}}"#).unwrap();
+    let b = bad.to_str().unwrap();
+    // Default: invalid.
+    assert_eq!(sosmeta(&["validate", "-q", b], None).status.code(), Some(1));
+    // Switching the schema rules off leaves nothing that fails the document.
+    let o = sosmeta(&["validate", "-f", "json", "--allow", "schema.*", b], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["rule"].as_str().unwrap().starts_with("schema.")));
+    assert!(v["rule_levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["rule"] == "schema.required" && o["level"] == "off"));
+    // A config file, then --deny on top of it.
+    let cfg = dir.path().join("sosmeta.toml");
+    std::fs::write(&cfg, "[rules]\n\"definition.chosen\" = \"warning\"\n").unwrap();
+    let o = sosmeta(
+        &[
+            "validate",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--fail-on",
+            "warning",
+            &example(),
+        ],
+        None,
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains("rules changed: definition.chosen warning"),
+        "{text}"
+    );
+    // Unknown rules and levels are usage errors.
+    assert_eq!(
+        sosmeta(&["validate", "--deny", "no.such", b], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    std::fs::write(&cfg, "[rules]\n\"code.display\" = \"loud\"\n").unwrap();
+    let o = sosmeta(&["validate", "--config", cfg.to_str().unwrap(), b], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("loud"));
+}
+
+#[test]
+fn max_findings_limits_what_is_shown_never_the_verdict_or_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    let members: Vec<String> = (0..50).map(|i| format!("\"x{i}\": 1")).collect();
+    std::fs::write(
+        &bad,
+        format!("{{\"asiakkuusasiakirja\": {{{}}}}}", members.join(",")),
+    )
+    .unwrap();
+    for n in ["0", "3"] {
+        let o = sosmeta(
+            &[
+                "validate",
+                "-f",
+                "json",
+                "--max-findings",
+                n,
+                bad.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(1), "--max-findings {n}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let r = &v["results"][0];
+        assert_eq!(r["valid"], false);
+        let shown = r["findings"].as_array().unwrap().len();
+        assert_eq!(shown, n.parse::<usize>().unwrap());
+        assert!(
+            v["summary"]["errors"].as_u64().unwrap() >= 50,
+            "{}",
+            v["summary"]
+        );
+        assert_eq!(
+            shown + r["omitted"].as_u64().unwrap_or(0) as usize,
+            v["summary"]["errors"].as_u64().unwrap() as usize
+                + v["summary"]["warnings"].as_u64().unwrap() as usize
+                + v["summary"]["infos"].as_u64().unwrap() as usize
+        );
+    }
+}

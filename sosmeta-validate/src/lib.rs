@@ -54,7 +54,7 @@ pub(crate) mod schema_layer;
 pub use error::ValidateError;
 pub use finding::{Finding, Severity};
 pub use input::{Source, SourceData};
-pub use registry::{Layer, Rule, RuleInfo, RULES};
+pub use registry::{Layer, Level, Rule, RuleInfo, RuleLevels, RULES};
 pub use report::{Counts, DocumentResult, InputKind, Report, Summary};
 pub use validator::{ValidateOptions, Validator};
 

@@ -311,6 +311,124 @@ impl std::str::FromStr for Rule {
     }
 }
 
+/// What a rule is set to instead of its default severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Switched off: its findings are dropped.
+    Off,
+    /// Reported as info.
+    Info,
+    /// Reported as a warning.
+    Warning,
+    /// Reported as an error.
+    Error,
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Level, String> {
+        match s {
+            "off" | "allow" => Ok(Level::Off),
+            "info" => Ok(Level::Info),
+            "warning" | "warn" => Ok(Level::Warning),
+            "error" | "deny" => Ok(Level::Error),
+            other => Err(format!(
+                "unknown level `{other}` (expected off, info, warning or error)"
+            )),
+        }
+    }
+}
+
+/// Per-rule levels that replace the registry's default severities (`--allow`, `--warn`,
+/// `--deny`, or a configuration file). Set by rule id or by a prefix ending in `*`
+/// (`code.*`); a later setting wins over an earlier one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleLevels {
+    levels: Vec<(Rule, Level)>,
+}
+
+/// One rule whose level was changed, as a report's header lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RuleOverride {
+    /// The rule.
+    pub rule: Rule,
+    /// Its level in this run.
+    pub level: Level,
+}
+
+/// A rule id or pattern that matches no rule of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` matches no rule of the registry")]
+pub struct UnknownRule(pub String);
+
+impl RuleLevels {
+    /// No overrides.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+    }
+
+    /// Set every rule `pattern` names (an id, or a prefix ending in `*`) to `level`.
+    pub fn set(&mut self, pattern: &str, level: Level) -> Result<(), UnknownRule> {
+        let matched: Vec<Rule> = match pattern.strip_suffix('*') {
+            Some(prefix) => ALL
+                .iter()
+                .copied()
+                .filter(|r| r.as_str().starts_with(prefix))
+                .collect(),
+            None => Rule::from_id(pattern).into_iter().collect(),
+        };
+        if matched.is_empty() {
+            return Err(UnknownRule(pattern.to_string()));
+        }
+        for r in matched {
+            self.levels.retain(|(x, _)| *x != r);
+            self.levels.push((r, level));
+        }
+        Ok(())
+    }
+
+    /// The level set for `rule`, if any.
+    pub fn get(&self, rule: Rule) -> Option<Level> {
+        self.levels
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map(|(_, l)| *l)
+    }
+
+    /// Every override, in rule order: what a report lists in its header.
+    pub fn overrides(&self) -> Vec<RuleOverride> {
+        let mut v: Vec<RuleOverride> = self
+            .levels
+            .iter()
+            .map(|&(rule, level)| RuleOverride { rule, level })
+            .collect();
+        v.sort_by_key(|o| o.rule);
+        v
+    }
+
+    /// Drop the findings of rules switched off and give the others their set severity.
+    pub fn apply(&self, findings: &mut Vec<crate::Finding>) {
+        findings.retain_mut(|f| match self.get(f.rule) {
+            None => true,
+            Some(Level::Off) => false,
+            Some(Level::Info) => {
+                f.severity = Severity::Info;
+                true
+            }
+            Some(Level::Warning) => {
+                f.severity = Severity::Warning;
+                true
+            }
+            Some(Level::Error) => {
+                f.severity = Severity::Error;
+                true
+            }
+        });
+    }
+}
+
 /// The [`RuleInfo`] of a rule id.
 pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
     Rule::from_id(id).map(Rule::info)
@@ -345,6 +463,30 @@ mod tests {
             );
             assert!(!info.description.is_empty() && !info.example.is_empty());
         }
+    }
+
+    #[test]
+    fn levels_switch_off_and_change_severity_by_id_and_prefix() {
+        use crate::Finding;
+        let mut levels = RuleLevels::default();
+        levels.set("conditional-required", Level::Off).unwrap();
+        levels.set("code.*", Level::Error).unwrap();
+        assert!(levels.set("no.such-rule", Level::Off).is_err());
+        assert!(levels.set("zzz*", Level::Off).is_err());
+        let mut findings = vec![
+            Finding::new(ids::CONDITIONAL_REQUIRED, Severity::Warning, "/a", "", "x"),
+            Finding::new(ids::CODE_DISPLAY, Severity::Warning, "/b", "", "y"),
+            Finding::new(ids::SCHEMA_REQUIRED, Severity::Error, "/c", "", "z"),
+        ];
+        levels.apply(&mut findings);
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[0].rule, ids::CODE_DISPLAY);
+        assert_eq!(findings[0].severity, Severity::Error);
+        // A later setting wins.
+        levels.set("code.display", Level::Info).unwrap();
+        assert_eq!(levels.get(ids::CODE_DISPLAY), Some(Level::Info));
+        assert_eq!(levels.get(ids::CODE_SYSTEM), Some(Level::Error));
+        assert!(levels.overrides().len() >= 6);
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub struct Report {
     /// Things said once for the whole run (e.g. rules skipped for lack of koodistot).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Rules switched off or given another severity in this run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rule_levels: Vec<crate::registry::RuleOverride>,
     /// One result per document, in input order.
     pub results: Vec<DocumentResult>,
     /// Totals.

@@ -6,6 +6,7 @@ use crate::finding::{rules, Finding, Severity};
 use crate::input::{self, Source, SourceData};
 use crate::json_tree::{JsonRef, JsonTree, JsonView};
 use crate::metadata::calendar::{Calendar, Environment};
+use crate::registry::RuleLevels;
 use crate::report::{Counts, DocumentResult, InputKind};
 use crate::rules::Prepared;
 use crate::schema_layer::{nearest, CompiledSchema};
@@ -40,6 +41,8 @@ pub struct ValidateOptions {
     pub on: Option<NaiveDate>,
     /// The Kanta environment plain documents are stored in (`--env`).
     pub environment: Option<Environment>,
+    /// Rules switched off or given another severity than their default.
+    pub rule_levels: RuleLevels,
 }
 
 impl Default for ValidateOptions {
@@ -53,6 +56,7 @@ impl Default for ValidateOptions {
             rules: true,
             on: None,
             environment: None,
+            rule_levels: RuleLevels::default(),
         }
     }
 }
@@ -400,7 +404,9 @@ impl Validator {
             match &compiled.schema {
                 Ok(schema) => {
                     if !schema.is_valid(doc) {
-                        schema_findings = schema.findings(def, doc, opts.max_findings);
+                        // Every error is collected: --max-findings limits what is
+                        // reported, never the verdict or the counts.
+                        schema_findings = schema.findings(def, doc, usize::MAX);
                     }
                 }
                 Err(e) => findings.push(Finding::root_error(
@@ -419,13 +425,15 @@ impl Validator {
         } else {
             Vec::new()
         };
-        if !schema_findings.is_empty() {
-            // A value the schema already refuses is not reported twice.
-            rule_findings.retain(|r| {
-                !schema_findings
-                    .iter()
-                    .any(|s| s.severity == Severity::Error && s.pointer == r.pointer)
-            });
+        if !schema_findings.is_empty() && !rule_findings.is_empty() {
+            // A value the schema already refuses is not reported twice (a set of the
+            // refused pointers keeps this linear in the number of findings).
+            let refused: std::collections::HashSet<&str> = schema_findings
+                .iter()
+                .filter(|s| s.severity == Severity::Error)
+                .map(|s| s.pointer.as_str())
+                .collect();
+            rule_findings.retain(|r| !refused.contains(r.pointer.as_str()));
         }
         findings.append(&mut schema_findings);
         findings.append(&mut rule_findings);
@@ -444,6 +452,9 @@ impl Validator {
             for f in &mut findings {
                 f.definition = Some(d.id.clone());
             }
+        }
+        if !opts.rule_levels.is_empty() {
+            opts.rule_levels.apply(&mut findings);
         }
         let counts = Counts::of(&findings);
         let omitted = findings.len().saturating_sub(opts.max_findings);
