@@ -1,9 +1,9 @@
 //! Report formats for CI systems: SARIF 2.1.0 (code-scanning dashboards) and JUnit XML
-//! (test-report views). Both are built from the same [`Report`] as `-f json`, so they agree
+//! (test-report views). Both are written from the same results as `-f json`, so they agree
 //! with it: one SARIF result per finding, one JUnit testcase per document.
 
 use serde_json::{json, Value};
-use sosmeta_validate::report::{DocumentResult, Report};
+use sosmeta_validate::report::{DocumentResult, Summary};
 use sosmeta_validate::{Severity, RULES};
 use std::io::{self, Write};
 
@@ -44,10 +44,9 @@ fn ndjson_line(file: &str) -> Option<u64> {
     file.rsplit_once(':').and_then(|(_, l)| l.parse().ok())
 }
 
-/// The SARIF 2.1.0 log of a report: the rule registry as `tool.driver.rules`, one result
-/// per finding with its level, message, file and, where known, line; the JSON pointer and
-/// the Finnish path as a logical location.
-pub fn sarif(report: &Report) -> Value {
+/// The SARIF 2.1.0 log up to its results: the tool with the rule registry as
+/// `tool.driver.rules`. Results follow ([`sarif_results`]), then [`sarif_tail`].
+pub fn sarif_head() -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -61,49 +60,55 @@ pub fn sarif(report: &Report) -> Value {
             })
         })
         .collect();
+    let tool = json!({"driver": {
+        "name": "sosmeta",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://github.com/sosmeta-rs/sosmeta-rs",
+        "rules": rules,
+    }});
+    format!(
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":[\n"
+    )
+}
+
+/// The SARIF results of one document: one per finding, with its level, message, file
+/// and, for an NDJSON line, the line; the JSON pointer and the Finnish path as a logical
+/// location.
+pub fn sarif_results(doc: &DocumentResult) -> Vec<Value> {
     let mut results = Vec::new();
-    for doc in &report.results {
-        for f in &doc.findings {
-            let rule_index = RULES.iter().position(|r| r.id == f.rule.as_str());
-            let mut location = json!({
-                "physicalLocation": {"artifactLocation": {"uri": file_uri(&doc.file)}},
-                "logicalLocations": [{
-                    "fullyQualifiedName": if f.pointer.is_empty() { "/".to_string() } else { f.pointer.clone() },
-                    "kind": "element",
-                }],
-            });
-            if let Some(line) = ndjson_line(&doc.file) {
-                location["physicalLocation"]["region"] = json!({"startLine": line});
-            }
-            if !f.path.is_empty() {
-                location["logicalLocations"][0]["name"] = json!(f.path);
-            }
-            let mut result = json!({
-                "ruleId": f.rule.as_str(),
-                "level": sarif_level(f.severity),
-                "message": {"text": f.message},
-                "locations": [location],
-            });
-            if let Some(i) = rule_index {
-                result["ruleIndex"] = json!(i);
-            }
-            results.push(result);
+    for f in &doc.findings {
+        let rule_index = RULES.iter().position(|r| r.id == f.rule.as_str());
+        let mut location = json!({
+            "physicalLocation": {"artifactLocation": {"uri": file_uri(&doc.file)}},
+            "logicalLocations": [{
+                "fullyQualifiedName": if f.pointer.is_empty() { "/".to_string() } else { f.pointer.clone() },
+                "kind": "element",
+            }],
+        });
+        if let Some(line) = ndjson_line(&doc.file) {
+            location["physicalLocation"]["region"] = json!({"startLine": line});
         }
+        if !f.path.is_empty() {
+            location["logicalLocations"][0]["name"] = json!(f.path);
+        }
+        let mut result = json!({
+            "ruleId": f.rule.as_str(),
+            "level": sarif_level(f.severity),
+            "message": {"text": f.message},
+            "locations": [location],
+        });
+        if let Some(i) = rule_index {
+            result["ruleIndex"] = json!(i);
+        }
+        results.push(result);
     }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "sosmeta",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/sosmeta-rs/sosmeta-rs",
-                "rules": rules,
-            }},
-            "properties": {"release": report.release, "summary": report.summary},
-            "results": results,
-        }],
-    })
+    results
+}
+
+/// The end of the SARIF log: the run's properties (release, summary, notes).
+pub fn sarif_tail(release: Option<&str>, summary: &Summary, notes: &[String]) -> String {
+    let props = json!({"release": release, "summary": summary, "notes": notes});
+    format!("\n],\"properties\":{props}}}]}}\n")
 }
 
 /// Escape text for XML attribute values and character data.
@@ -125,7 +130,8 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-fn junit_case(w: &mut impl Write, doc: &DocumentResult) -> io::Result<()> {
+/// One JUnit testcase: a failure listing the findings when the document is invalid.
+pub fn junit_case(w: &mut impl Write, doc: &DocumentResult) -> io::Result<()> {
     let name = xml_escape(&doc.file);
     let class = match (&doc.definition, &doc.version) {
         (Some(d), Some(v)) => xml_escape(&format!("{d}@{v}")),
@@ -171,10 +177,13 @@ fn junit_case(w: &mut impl Write, doc: &DocumentResult) -> io::Result<()> {
     writeln!(w, "    </testcase>")
 }
 
-/// Write a JUnit XML report: one testsuite, one testcase per document, a failure for each
-/// invalid one listing its findings.
-pub fn write_junit(w: &mut impl Write, report: &Report) -> io::Result<()> {
-    let s = &report.summary;
+/// Write a JUnit XML report around testcases already written by [`junit_case`].
+pub fn write_junit(
+    w: &mut impl Write,
+    release: Option<&str>,
+    s: &Summary,
+    cases: &[u8],
+) -> io::Result<()> {
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         w,
@@ -184,18 +193,14 @@ pub fn write_junit(w: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(
         w,
         r#"  <testsuite name="sosmeta validate{}" tests="{}" failures="{}" errors="0" skipped="0" time="{:.3}">"#,
-        report
-            .release
-            .as_deref()
+        release
             .map(|r| format!(" (release {})", xml_escape(r)))
             .unwrap_or_default(),
         s.files,
         s.invalid,
         s.seconds
     )?;
-    for doc in &report.results {
-        junit_case(w, doc)?;
-    }
+    w.write_all(cases)?;
     writeln!(w, "  </testsuite>")?;
     writeln!(w, "</testsuites>")
 }

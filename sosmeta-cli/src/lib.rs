@@ -9,8 +9,10 @@ pub mod definitions;
 pub mod diff;
 pub mod formats;
 pub mod render;
+pub mod sink;
 pub mod text;
 pub mod validate;
+pub mod walk;
 
 use clap::{Parser, Subcommand};
 use sosmeta_validate::{ValidateError, Validator};

@@ -52,6 +52,26 @@ impl Style {
     }
 }
 
+/// Text that came from input, made safe for a terminal: control characters (newlines,
+/// escape sequences, C1 controls) and bidirectional overrides are shown as `\u{..}`, so a
+/// document or a file name cannot forge output lines or colours.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -87,27 +107,27 @@ pub fn write_text_result(
         InputKind::Envelope => "  (envelope: metadata checked)",
         InputKind::Document => "",
     };
-    writeln!(w, "{}: {verdict}{counts}{def}{kind}", r.file)?;
+    writeln!(w, "{}: {verdict}{counts}{def}{kind}", escape(&r.file))?;
     for f in &r.findings {
         if quiet && f.severity != Severity::Error {
             continue;
         }
         let at = if f.pointer.is_empty() {
-            "/"
+            "/".into()
         } else {
-            &f.pointer
+            escape(&f.pointer)
         };
         let path = if f.path.is_empty() {
             String::new()
         } else {
-            format!("{}: ", f.path)
+            format!("{}: ", escape(&f.path))
         };
         writeln!(
             w,
             "  {} {:<28} {at}\n          {path}{}",
             style.severity(f.severity),
             f.rule,
-            f.message
+            escape(&f.message)
         )?;
     }
     if r.omitted > 0 {
@@ -128,4 +148,17 @@ pub fn write_text_summary(w: &mut impl Write, s: &Summary) -> io::Result<()> {
         plural(s.warnings, "warning", "warnings"),
         s.seconds
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_shows_controls_and_bidi_overrides() {
+        assert_eq!(escape("plain Äö"), "plain Äö");
+        assert_eq!(escape("a\nx.json: OK"), "a\\u{a}x.json: OK");
+        assert_eq!(escape("\x1b[32mOK"), "\\u{1b}[32mOK");
+        assert_eq!(escape("\u{202E}txt"), "\\u{202e}txt");
+    }
 }

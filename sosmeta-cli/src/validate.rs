@@ -1,12 +1,14 @@
 //! `sosmeta validate PATH...`.
 
-use crate::text::{write_text_result, write_text_summary};
+use crate::sink::{RunInfo, Sink};
+use crate::walk::{walk, WalkOptions};
 use crate::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use rayon::prelude::*;
 use sosmeta_validate::finding::rules;
-use sosmeta_validate::input::{ndjson_sources, Source, DEFAULT_MAX_SIZE};
-use sosmeta_validate::report::{validator_name, Report, Summary};
-use sosmeta_validate::{Level, RuleLevels, Severity, ValidateOptions};
-use std::io::{IsTerminal, Read, Write};
+use sosmeta_validate::input::DEFAULT_MAX_SIZE;
+use sosmeta_validate::report::{DocumentResult, Summary};
+use sosmeta_validate::{Level, RuleLevels, Severity, Source, SourceData, ValidateOptions};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// How inputs are read.
@@ -68,9 +70,13 @@ pub struct Args {
     /// document per line (the output format is `-f`).
     #[arg(long, value_enum, default_value = "auto", value_name = "auto|ndjson")]
     pub input_format: InputFormat,
-    /// Refuse inputs over this many bytes.
+    /// Refuse documents over this many bytes (one NDJSON line is one document; a batch
+    /// has no limit).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
     pub max_size: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// The day plain documents are stored (YYYY-MM-DD): with --env, checks them against the
     /// release calendar (envelopes carry their own dates); also their date for code validity.
     #[arg(long, value_name = "YYYY-MM-DD", requires = "env")]
@@ -96,67 +102,6 @@ pub struct Args {
     /// (sosmeta-validate/data/release-calendar.json shows the shape).
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
-}
-
-fn is_ndjson(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("ndjson" | "jsonl")
-    )
-}
-
-fn collect(path: &Path, ndjson: bool, max_size: u64, out: &mut Vec<Source>) {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        match std::io::stdin()
-            .lock()
-            .take(max_size.saturating_add(1))
-            .read_to_end(&mut buf)
-        {
-            Ok(_) if ndjson => out.extend(ndjson_sources("-", &buf)),
-            Ok(_) => out.push(Source::bytes("-", buf)),
-            Err(e) => out.push(failed("-", format!("cannot read stdin: {e}"))),
-        }
-        return;
-    }
-    let name = path.display().to_string();
-    match std::fs::metadata(path) {
-        Err(e) => out.push(failed(&name, format!("cannot read {name}: {e}"))),
-        Ok(m) if m.is_dir() => {
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-                Err(e) => {
-                    out.push(failed(&name, format!("cannot read directory {name}: {e}")));
-                    return;
-                }
-            };
-            entries.sort();
-            for p in entries {
-                let ext = p.extension().and_then(|e| e.to_str());
-                if p.is_dir() || matches!(ext, Some("json" | "ndjson" | "jsonl")) {
-                    collect(&p, ndjson, max_size, out);
-                }
-            }
-        }
-        Ok(m) if ndjson || is_ndjson(path) => {
-            if m.len() > max_size {
-                out.push(Source::file(path));
-                return;
-            }
-            match std::fs::read(path) {
-                Ok(b) => out.extend(ndjson_sources(&name, &b)),
-                Err(e) => out.push(failed(&name, format!("cannot read {name}: {e}"))),
-            }
-        }
-        Ok(_) => out.push(Source::file(path)),
-    }
-}
-
-fn failed(name: &str, msg: String) -> Source {
-    Source {
-        name: name.to_string(),
-        data: sosmeta_validate::SourceData::Failed(msg),
-    }
 }
 
 /// Run `sosmeta validate`.
@@ -192,48 +137,115 @@ pub fn run(
         ..ValidateOptions::default()
     };
     let start = std::time::Instant::now();
-    let mut sources = Vec::new();
-    for p in &args.paths {
-        collect(
-            p,
-            args.input_format == InputFormat::Ndjson,
-            args.max_size,
-            &mut sources,
-        );
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| UsageError(format!("cannot start {jobs} worker threads: {e}")))?;
+    let progress = Progress::new(args.format == Format::Text && !args.quiet);
+    let info = RunInfo {
+        release: validator.release().label().map(str::to_string),
+        rule_levels: opts.rule_levels.overrides(),
+    };
+    let stdout = std::io::stdout();
+    let mut sink = Sink::new(
+        std::io::BufWriter::with_capacity(256 * 1024, stdout.lock()),
+        args.format,
+        args.quiet,
+        style,
+        info,
+    );
+
+    // A reader thread walks the inputs and hands over batches (bounded in count and
+    // bytes); the workers validate a batch while the next one is read; results are
+    // written in input order as each batch completes. At most two batches wait, so memory
+    // stays bounded whatever the run's size.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Source>>(1);
+    let walk_opts = WalkOptions {
+        ndjson: args.input_format == InputFormat::Ndjson,
+        max_size: args.max_size,
+    };
+    let paths = args.paths.clone();
+    let reader = std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH_DOCUMENTS);
+        let mut bytes = 0usize;
+        let mut open = true;
+        let notes = walk(&paths, walk_opts, &mut |s| {
+            bytes += match &s.data {
+                SourceData::Bytes(b) => b.len(),
+                _ => 0,
+            };
+            batch.push(s);
+            if batch.len() >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES {
+                bytes = 0;
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCUMENTS));
+                open = tx.send(full).is_ok();
+            }
+            open
+        });
+        if open && !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        notes
+    });
+
+    let mut summary = Summary::default();
+    let mut io_error = false;
+    let mut written: std::io::Result<()> = Ok(());
+    for batch in rx {
+        let results: Vec<DocumentResult> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|s| validator.validate_source(s, &opts))
+                .collect()
+        });
+        let batch_bytes: u64 = batch
+            .iter()
+            .map(|s| match &s.data {
+                SourceData::Bytes(b) => b.len() as u64,
+                SourceData::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+                _ => 0,
+            })
+            .sum();
+        drop(batch);
+        for r in &results {
+            summary.add(r);
+            io_error |= r.findings.iter().any(|f| f.rule == rules::INPUT_IO);
+            if written.is_ok() {
+                written = sink.result(r);
+            }
+        }
+        progress.advance(results.len() as u64, batch_bytes);
+        if written.is_err() {
+            break; // dropping the receiver stops the reader
+        }
     }
-    if sources.is_empty() {
+    let walk_notes = reader
+        .join()
+        .map_err(|_| UsageError("the input reader stopped unexpectedly".into()))?;
+    progress.finish();
+    summary.seconds = start.elapsed().as_secs_f64();
+    if summary.files == 0 && written.is_ok() {
         return Err(UsageError(
             "no documents found (directories are searched for *.json, *.ndjson, *.jsonl)".into(),
         ));
     }
-    let show_progress = args.format == Format::Text
-        && !args.quiet
-        && sources.len() > 1
-        && std::io::stderr().is_terminal();
-    let bar = if show_progress {
-        let b = indicatif::ProgressBar::new(sources.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} documents {per_sec} eta {eta}",
-        ) {
-            b.set_style(style);
-        }
-        Some(b)
-    } else {
-        None
-    };
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    };
-    let results = validator.validate_all(&sources, &opts, &tick);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
+    let mut notes: Vec<String> = validator.notes().into_iter().map(word_note).collect();
+    for skipped in &walk_notes.skipped {
+        notes.push(format!("skipped {skipped}"));
     }
-    let summary = Summary::of(&results, start.elapsed().as_secs_f64());
-    let io_error = results
-        .iter()
-        .any(|r| r.findings.iter().any(|f| f.rule == rules::INPUT_IO));
+    if walk_notes.revisited > 0 {
+        notes.push(format!(
+            "{} directories reached again through links were not entered again",
+            walk_notes.revisited
+        ));
+    }
+    if written.is_ok() {
+        written = sink.finish(&summary, &notes);
+    }
     let code = if io_error {
         EXIT_USAGE
     } else if summary.invalid > 0 {
@@ -241,70 +253,55 @@ pub fn run(
     } else {
         EXIT_OK
     };
-    let notes = validator.notes();
-    let notes: Vec<String> = notes.into_iter().map(word_note).collect();
-    if args.format == Format::Ndjson && !args.quiet {
-        for note in &notes {
-            eprintln!("sosmeta: note: {note}");
-        }
-    }
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
-    let written = (|| -> std::io::Result<()> {
-        match args.format {
-            Format::Text => {
-                for r in &results {
-                    write_text_result(&mut w, r, args.quiet, style)?;
-                }
-                if !args.quiet {
-                    for note in &notes {
-                        writeln!(w, "note: {note}")?;
-                    }
-                    let changed = opts.rule_levels.overrides();
-                    if !changed.is_empty() {
-                        let list: Vec<String> = changed
-                            .iter()
-                            .map(|o| format!("{} {:?}", o.rule, o.level).to_lowercase())
-                            .collect();
-                        writeln!(w, "rules changed: {}", list.join(", "))?;
-                    }
-                    write_text_summary(&mut w, &summary)?;
-                }
-            }
-            Format::Json | Format::Sarif | Format::Junit => {
-                let report = Report {
-                    validator: validator_name(),
-                    release: validator.release().label().map(str::to_string),
-                    notes,
-                    rule_levels: opts.rule_levels.overrides(),
-                    results,
-                    summary,
-                };
-                match args.format {
-                    Format::Sarif => {
-                        serde_json::to_writer_pretty(&mut w, &crate::formats::sarif(&report))?
-                    }
-                    Format::Junit => crate::formats::write_junit(&mut w, &report)?,
-                    _ => serde_json::to_writer_pretty(&mut w, &report)?,
-                }
-                if args.format != Format::Junit {
-                    writeln!(w)?;
-                }
-            }
-            Format::Ndjson => {
-                for r in &results {
-                    serde_json::to_writer(&mut w, r)?;
-                    writeln!(w)?;
-                }
-            }
-        }
-        w.flush()
-    })();
     match written {
         Ok(()) => Ok(code),
         // A closed pipe (e.g. `| head`) is not an error of the documents.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
         Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Documents per batch handed to the workers.
+const BATCH_DOCUMENTS: usize = 1024;
+/// Bytes of in-memory documents (NDJSON lines, stdin) per batch.
+const BATCH_BYTES: usize = 16 * 1024 * 1024;
+
+/// Progress on a terminal: documents and MB per second (NDJSON and stdin too).
+struct Progress(Option<indicatif::ProgressBar>, std::cell::Cell<u64>);
+
+impl Progress {
+    fn new(wanted: bool) -> Progress {
+        if !wanted || !std::io::stderr().is_terminal() {
+            return Progress(None, Default::default());
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} documents ({per_sec}) {msg} {elapsed}",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Progress(Some(bar), Default::default())
+    }
+
+    fn advance(&self, documents: u64, bytes: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(documents);
+            let total = self.1.get() + bytes;
+            self.1.set(total);
+            let secs = b.elapsed().as_secs_f64().max(1e-3);
+            b.set_message(format!(
+                "{:.1} MB, {:.1} MB/s",
+                total as f64 / 1e6,
+                total as f64 / 1e6 / secs
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
     }
 }
 

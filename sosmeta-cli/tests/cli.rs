@@ -466,3 +466,122 @@ fn max_findings_limits_what_is_shown_never_the_verdict_or_counts() {
         );
     }
 }
+
+#[test]
+fn ndjson_on_stdin_is_never_cut_by_the_size_limit() {
+    // 3,000 lines (over 6 MB) with a 64 KiB limit: the limit is per line, so every line
+    // gets a verdict and the invalid ones at the end are not lost.
+    let doc = std::fs::read_to_string(example()).unwrap();
+    let line: String = serde_json::from_str::<serde_json::Value>(&doc)
+        .unwrap()
+        .to_string();
+    let mut input = String::new();
+    for _ in 0..2_990 {
+        input.push_str(&line);
+        input.push('\n');
+    }
+    for _ in 0..10 {
+        input.push_str("{\"asiakkuusasiakirja\": {\"tuntematon\": 1}}\n");
+    }
+    assert!(input.len() > 65_536 * 40);
+    let o = sosmeta(
+        &[
+            "validate",
+            "--input-format",
+            "ndjson",
+            "--max-size",
+            "65536",
+            "-f",
+            "ndjson",
+            "-",
+        ],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3_000);
+    assert_eq!(lines.iter().filter(|r| r["valid"] == false).count(), 10);
+    assert_eq!(lines[2_999]["file"], "-:3000");
+}
+
+#[test]
+fn an_oversized_ndjson_line_is_refused_alone() {
+    let doc = std::fs::read_to_string(example()).unwrap();
+    let line: String = serde_json::from_str::<serde_json::Value>(&doc)
+        .unwrap()
+        .to_string();
+    let big = format!("{{\"asiakkuusasiakirja\": \"{}\"}}", "x".repeat(5000));
+    let input = format!("{line}\n{big}\n{line}\n");
+    let o = sosmeta(
+        &[
+            "validate",
+            "--input-format",
+            "ndjson",
+            "--max-size",
+            "4096",
+            "-f",
+            "json",
+            "-",
+        ],
+        Some(input.as_bytes()),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("streamed JSON is valid");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["valid"], true);
+    assert_eq!(results[1]["findings"][0]["rule"], "input.size");
+    assert_eq!(results[2]["valid"], true);
+    assert_eq!(v["summary"]["files"], 3);
+}
+
+#[test]
+fn text_output_escapes_control_characters_from_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("x\nforged.json: OK\u{1b}[0m.json");
+    std::fs::write(
+        &bad,
+        "{\"asiakkuusasiakirja\": {\"a\\nb: OK\\u001b[32m\": 1}}",
+    )
+    .unwrap();
+    let o = sosmeta(
+        &["validate", "--color", "never", bad.to_str().unwrap()],
+        None,
+    );
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("forged.json")),
+        "{out:?}"
+    );
+    assert!(out.contains("\\u{a}forged.json"), "{out:?}");
+}
+
+#[test]
+fn jobs_one_and_many_give_the_same_results_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = std::fs::read(example()).unwrap();
+    for i in 0..40 {
+        let body: &[u8] = if i % 7 == 0 { b"{\"x\": 1}" } else { &doc };
+        std::fs::write(dir.path().join(format!("d{i:03}.json")), body).unwrap();
+    }
+    let run = |jobs: &str| {
+        let o = sosmeta(
+            &[
+                "validate",
+                "-j",
+                jobs,
+                "-f",
+                "ndjson",
+                dir.path().to_str().unwrap(),
+            ],
+            None,
+        );
+        stdout(&o)
+    };
+    let one = run("1");
+    assert_eq!(one.lines().count(), 40);
+    assert_eq!(one, run("4"));
+}

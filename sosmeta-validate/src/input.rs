@@ -190,6 +190,35 @@ mod tests {
     }
 
     #[test]
+    fn ndjson_reader_streams_lines_and_bounds_each_one() {
+        let text = b"{\"a\": 1}\r\n\n  \n{\"b\": 2}\n0123456789012345678901234567890\n[1]";
+        // A tiny buffer so that lines cross buffer boundaries.
+        let r = std::io::BufReader::with_capacity(4, &text[..]);
+        let got: Vec<Source> = NdjsonReader::new("x", r, 20).collect();
+        let names: Vec<&str> = got.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["x:1", "x:4", "x:5", "x:6"]);
+        assert!(matches!(&got[0].data, SourceData::Bytes(b) if b == b"{\"a\": 1}"));
+        assert!(matches!(got[2].data, SourceData::TooLarge(31)));
+        assert!(matches!(&got[3].data, SourceData::Bytes(b) if b == b"[1]"));
+        // The same lines as the in-memory splitter.
+        let whole: Vec<String> = ndjson_sources("x", &text[..])
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(whole, ["x:1", "x:4", "x:5", "x:6"]);
+    }
+
+    #[test]
+    fn ndjson_reader_skips_an_endless_line_without_keeping_it() {
+        // 50 MB of one line: only the limit plus one byte is ever kept.
+        let endless = std::io::Read::take(std::io::repeat(b'x'), 50_000_000);
+        let r = std::io::BufReader::new(endless);
+        let got: Vec<Source> = NdjsonReader::new("z", r, 1000).collect();
+        assert_eq!(got.len(), 1);
+        assert!(matches!(got[0].data, SourceData::TooLarge(50_000_000)));
+    }
+
+    #[test]
     fn tree_and_value_parsing_report_alike() {
         let deep = "[".repeat(200) + &"]".repeat(200);
         for bytes in [
@@ -228,6 +257,8 @@ pub enum SourceData {
     Bytes(Vec<u8>),
     /// The input could not be read; the message says why.
     Failed(String),
+    /// The input is this many bytes (or more), over the size limit; it was not kept.
+    TooLarge(u64),
 }
 
 impl Source {
@@ -245,6 +276,121 @@ impl Source {
         Source {
             name: path.display().to_string(),
             data: SourceData::File(path),
+        }
+    }
+}
+
+/// Reads NDJSON incrementally: one [`Source`] per non-blank line, named `name:LINE`.
+///
+/// At most `max_size` bytes of a line are kept; a longer line becomes a
+/// [`SourceData::TooLarge`] source and the reader goes on at the next line, so memory stays
+/// bounded by one line whatever the stream holds (an endless line included: it is
+/// skipped without being kept). A read error ends the stream with a
+/// [`SourceData::Failed`] source.
+#[derive(Debug)]
+pub struct NdjsonReader<R> {
+    reader: R,
+    name: String,
+    max_size: u64,
+    line: usize,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> NdjsonReader<R> {
+    /// A reader of `reader`, naming its lines `name:LINE`.
+    pub fn new(name: impl Into<String>, reader: R, max_size: u64) -> NdjsonReader<R> {
+        NdjsonReader {
+            reader,
+            name: name.into(),
+            max_size,
+            line: 0,
+            done: false,
+        }
+    }
+
+    /// Read one line: its kept bytes (at most `max_size + 1`), its full length, and
+    /// whether anything was read at all.
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> std::io::Result<(u64, bool)> {
+        let keep = usize::try_from(self.max_size.saturating_add(1)).unwrap_or(usize::MAX);
+        let mut total: u64 = 0;
+        let mut any = false;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok((total, any));
+            }
+            any = true;
+            let (part, found) = match memchr_newline(chunk) {
+                Some(i) => (&chunk[..i], Some(i)),
+                None => (chunk, None),
+            };
+            let room = keep.saturating_sub(buf.len());
+            buf.extend_from_slice(&part[..part.len().min(room)]);
+            total = total.saturating_add(part.len() as u64);
+            match found {
+                Some(i) => {
+                    self.reader.consume(i + 1);
+                    return Ok((total, true));
+                }
+                None => {
+                    let n = part.len();
+                    self.reader.consume(n);
+                }
+            }
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+impl<R: std::io::BufRead> Iterator for NdjsonReader<R> {
+    type Item = Source;
+
+    fn next(&mut self) -> Option<Source> {
+        let mut buf = Vec::new();
+        loop {
+            if self.done {
+                return None;
+            }
+            buf.clear();
+            let (len, any) = match self.read_line(&mut buf) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Source {
+                        name: format!("{}:{}", self.name, self.line + 1),
+                        data: SourceData::Failed(format!(
+                            "cannot read {} after line {}: {e}",
+                            self.name, self.line
+                        )),
+                    });
+                }
+            };
+            if !any {
+                self.done = true;
+                return None;
+            }
+            self.line += 1;
+            let name = format!("{}:{}", self.name, self.line);
+            if len > self.max_size {
+                return Some(Source {
+                    name,
+                    data: SourceData::TooLarge(len),
+                });
+            }
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(Source::bytes(name, std::mem::take(&mut buf)));
         }
     }
 }

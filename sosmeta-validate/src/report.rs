@@ -108,17 +108,22 @@ impl Summary {
             ..Summary::default()
         };
         for r in results {
-            s.files += 1;
-            if r.valid {
-                s.valid += 1;
-            } else {
-                s.invalid += 1;
-            }
-            s.errors += r.counts.errors;
-            s.warnings += r.counts.warnings;
-            s.infos += r.counts.infos;
+            s.add(r);
         }
         s
+    }
+
+    /// Count one more result (for runs that stream their results).
+    pub fn add(&mut self, r: &DocumentResult) {
+        self.files += 1;
+        if r.valid {
+            self.valid += 1;
+        } else {
+            self.invalid += 1;
+        }
+        self.errors += r.counts.errors;
+        self.warnings += r.counts.warnings;
+        self.infos += r.counts.infos;
     }
 }
 

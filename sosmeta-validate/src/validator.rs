@@ -494,6 +494,19 @@ impl Validator {
                 Ok(b) => self.validate_bytes(&source.name, &b, opts),
                 Err(f) => self.finish(&source.name, None, InputKind::Document, vec![*f], opts),
             },
+            SourceData::TooLarge(len) => self.finish(
+                &source.name,
+                None,
+                InputKind::Document,
+                vec![Finding::root_error(
+                    rules::INPUT_SIZE,
+                    format!(
+                        "{len} bytes is over the size limit of {} bytes",
+                        opts.max_size
+                    ),
+                )],
+                opts,
+            ),
             SourceData::Failed(msg) => self.finish(
                 &source.name,
                 None,

@@ -417,7 +417,7 @@ impl<'t> JsonRef<'t> {
 
     /// The value as an owned `serde_json::Value` (for cold paths: error reports,
     /// envelopes).
-    pub fn to_value(&self) -> Value {
+    pub fn to_value(self) -> Value {
         match self.view() {
             JsonView::Null => Value::Null,
             JsonView::Bool(b) => Value::Bool(b),

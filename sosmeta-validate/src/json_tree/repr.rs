@@ -113,7 +113,7 @@ impl<'a> JsonNode<'a, TreeJson> for JsonRef<'a> {
     }
 
     fn to_value(&self) -> Cow<'a, Value> {
-        Cow::Owned(JsonRef::to_value(self))
+        Cow::Owned(JsonRef::to_value(*self))
     }
 
     fn identity(&self) -> Option<NodeIdentity> {

@@ -194,11 +194,6 @@ pub struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    /// The JSON pointer of the value being checked.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
-    }
-
     /// Report a finding at the current pointer plus `tail` tokens.
     pub fn report(
         &mut self,
