@@ -122,8 +122,10 @@ mod tests {
         for r in RULES {
             assert!(seen.insert(r.id), "duplicate {}", r.id);
             assert!(
-                r.id.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'-'),
+                r.id.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'.'
+                    || b == b'-'),
                 "{}",
                 r.id
             );

@@ -41,7 +41,7 @@ pub struct ProviderProfile {
 }
 
 /// Options of archive validation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ArchiveOptions {
     /// Options of the wrapped content validation (`fail_on`, `max_findings`, `schema`,
     /// `rules`). Its `definition` and `on` are set per document from the header.
@@ -57,19 +57,6 @@ pub struct ArchiveOptions {
     pub providers: Vec<ProviderProfile>,
     /// Phase dates and the joining-model classification.
     pub data: KantaData,
-}
-
-impl Default for ArchiveOptions {
-    fn default() -> Self {
-        ArchiveOptions {
-            content: ValidateOptions::default(),
-            environment: None,
-            on: None,
-            sector: None,
-            providers: Vec::new(),
-            data: KantaData::embedded(),
-        }
-    }
 }
 
 /// Validates archive documents with a content [`Validator`].
@@ -845,13 +832,7 @@ impl<'v> ArchiveValidator<'v> {
             return;
         };
         let root_of = |i: Option<&Id>| i.and_then(|i| i.root.clone());
-        let pairs: Vec<(
-            &str,
-            &'static str,
-            Option<String>,
-            Option<String>,
-            Option<Pos>,
-        )> = vec![
+        let pairs: Vec<Compared> = vec![
             (
                 "id",
                 "id@root",
@@ -1028,6 +1009,15 @@ impl<'v> ArchiveValidator<'v> {
         }
     }
 }
+
+/// A frame field compared with the CDA's: path, what, CDA value, frame value, position.
+type Compared = (
+    &'static str,
+    &'static str,
+    Option<String>,
+    Option<String>,
+    Option<Pos>,
+);
 
 fn id_text(i: &Id) -> String {
     format!(
