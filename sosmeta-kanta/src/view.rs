@@ -50,6 +50,9 @@ pub enum ViewError {
     /// The structured form could not be decoded or is not JSON.
     #[error("the structured form could not be decoded: {0}")]
     Structured(String),
+    /// The CDA could not be read.
+    #[error(transparent)]
+    Read(#[from] crate::reader::ReadError),
 }
 
 fn payload_error(p: &Payload) -> Option<String> {
@@ -61,6 +64,12 @@ fn payload_error(p: &Payload) -> Option<String> {
 }
 
 impl ArchiveView {
+    /// The view of a CDA file's bytes.
+    pub fn from_cda_bytes(bytes: &[u8]) -> Result<ArchiveView, ViewError> {
+        let read = crate::reader::read_cda(bytes)?;
+        ArchiveView::from_document(&read.document)
+    }
+
     /// The view of a document read from a CDA (signatures stay in
     /// `metadata.localSocialHeader.signatureCollection` as XML text).
     pub fn from_document(doc: &ArchiveDocument) -> Result<ArchiveView, ViewError> {
