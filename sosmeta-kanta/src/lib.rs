@@ -22,6 +22,7 @@ pub mod reader;
 pub mod rules;
 pub mod validate;
 pub mod view;
+pub mod xml;
 
 pub use model::{ArchiveDocument, Frame, Header};
 pub use reader::{

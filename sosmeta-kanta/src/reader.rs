@@ -7,9 +7,9 @@
 //! absent or malformed header elements are left `None` for the rules to report.
 
 use crate::model::*;
+use crate::xml::{self, Tree, N};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
-use roxmltree::{Document, Node, ParsingOptions};
 use std::cell::RefCell;
 
 /// The HL7 V3 namespace (CDA and messages).
@@ -137,21 +137,10 @@ fn as_text(bytes: &[u8]) -> Result<&str, ReadError> {
     })
 }
 
-fn parse(text: &str) -> Result<Document<'_>, ReadError> {
-    let opts = ParsingOptions {
-        allow_dtd: false,
-        ..ParsingOptions::default()
-    };
-    Document::parse_with_options(text, opts).map_err(|e| {
-        let p = e.pos();
-        ReadError::Xml {
-            message: e.to_string(),
-            location: Location {
-                xpath: "/".into(),
-                line: p.row,
-                column: p.col,
-            },
-        }
+fn parse(text: &str) -> Result<Tree<'_>, ReadError> {
+    xml::parse(text).map_err(|e| ReadError::Xml {
+        message: e.message,
+        location: location_at(text, e.offset, "/"),
     })
 }
 
@@ -161,46 +150,42 @@ pub fn has_xml_declaration(bytes: &[u8]) -> bool {
     b.starts_with(b"<?xml") && b.get(5).is_some_and(|c| c.is_ascii_whitespace())
 }
 
-fn pos(n: Node<'_, '_>) -> Option<Pos> {
+fn pos(n: N<'_, '_>) -> Option<Pos> {
     Some(Pos {
         offset: n.range().start,
     })
 }
 
-fn is(n: Node<'_, '_>, ns: &str, name: &str) -> bool {
-    n.is_element() && n.tag_name().name() == name && n.tag_name().namespace() == Some(ns)
+fn is(n: N<'_, '_>, ns: &str, name: &str) -> bool {
+    n.is(ns, name)
 }
 
-fn child<'a, 'i>(n: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a, 'i>> {
+fn child<'a, 'i>(n: N<'a, 'i>, ns: &str, name: &str) -> Option<N<'a, 'i>> {
     n.children().find(|c| is(*c, ns, name))
 }
 
 fn children<'a, 'i: 'a>(
-    n: Node<'a, 'i>,
+    n: N<'a, 'i>,
     ns: &'a str,
     name: &'a str,
-) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+) -> impl Iterator<Item = N<'a, 'i>> + 'a {
     n.children().filter(move |c| is(*c, ns, name))
 }
 
 /// Follow a path of V3 child names.
-fn path<'a, 'i>(n: Node<'a, 'i>, names: &[&str]) -> Option<Node<'a, 'i>> {
+fn path<'a, 'i>(n: N<'a, 'i>, names: &[&str]) -> Option<N<'a, 'i>> {
     names.iter().try_fold(n, |n, name| child(n, NS_V3, name))
 }
 
-fn attr(n: Node<'_, '_>, name: &str) -> Option<String> {
+fn attr(n: N<'_, '_>, name: &str) -> Option<String> {
     n.attribute(name).map(str::to_string)
 }
 
-fn text_of(n: Node<'_, '_>) -> String {
-    let mut s = String::new();
-    for d in n.descendants().filter(|d| d.is_text()) {
-        s.push_str(d.text().unwrap_or(""));
-    }
-    s.trim().to_string()
+fn text_of(n: N<'_, '_>) -> String {
+    n.all_text().trim().to_string()
 }
 
-fn code(n: Node<'_, '_>) -> Code {
+fn code(n: N<'_, '_>) -> Code {
     Code {
         code: attr(n, "code"),
         code_system: attr(n, "codeSystem"),
@@ -211,7 +196,7 @@ fn code(n: Node<'_, '_>) -> Code {
     }
 }
 
-fn id(n: Node<'_, '_>) -> Id {
+fn id(n: N<'_, '_>) -> Id {
     Id {
         root: attr(n, "root"),
         extension: attr(n, "extension"),
@@ -220,7 +205,7 @@ fn id(n: Node<'_, '_>) -> Id {
     }
 }
 
-fn ts(n: Node<'_, '_>) -> Ts {
+fn ts(n: N<'_, '_>) -> Ts {
     Ts {
         value: attr(n, "value"),
         null_flavor: attr(n, "nullFlavor"),
@@ -228,28 +213,28 @@ fn ts(n: Node<'_, '_>) -> Ts {
     }
 }
 
-fn value_text(n: Node<'_, '_>) -> Text {
+fn value_text(n: N<'_, '_>) -> Text {
     Text {
         value: n.attribute("value").unwrap_or("").trim().to_string(),
         pos: pos(n),
     }
 }
 
-fn element_text(n: Node<'_, '_>) -> Text {
+fn element_text(n: N<'_, '_>) -> Text {
     Text {
         value: text_of(n),
         pos: pos(n),
     }
 }
 
-fn name(n: Node<'_, '_>, ns: &str) -> Name {
+fn name(n: N<'_, '_>, ns: &str) -> Name {
     Name {
         given: children(n, ns, "given").map(text_of).collect(),
         family: children(n, ns, "family").map(text_of).collect(),
     }
 }
 
-fn organization(n: Node<'_, '_>) -> Organization {
+fn organization(n: N<'_, '_>) -> Organization {
     Organization {
         id: child(n, NS_V3, "id").map(id),
         name: child(n, NS_V3, "name").map(text_of),
@@ -285,36 +270,35 @@ pub fn decode_base64_text(b64: &str) -> Payload {
 
 /// Record an element of a known Finnish name found outside `urn:hl7finland`, and V3
 /// header elements found in no namespace.
-fn check_namespaces(root: Node<'_, '_>, issues: &mut Vec<NamespaceIssue>) {
-    for c in root.children().filter(Node::is_element) {
-        let tag = c.tag_name();
-        let ns = tag.namespace();
-        let wrong = match tag.name() {
+fn check_namespaces(root: N<'_, '_>, issues: &mut Vec<NamespaceIssue>) {
+    for c in root.children() {
+        let ns = c.ns();
+        let wrong = match c.name() {
             "localSocialHeader" => ns != Some(NS_FI),
             _ => ns.is_none(),
         };
         if wrong {
-            let expected = if tag.name() == "localSocialHeader" {
+            let expected = if c.name() == "localSocialHeader" {
                 NS_FI
             } else {
                 NS_V3
             };
             issues.push(NamespaceIssue {
-                xpath: format!("/ClinicalDocument/{}", tag.name()),
+                xpath: format!("/ClinicalDocument/{}", c.name()),
                 pos: Pos {
                     offset: c.range().start,
                 },
                 message: format!(
                     "`{}` is in the namespace {}, expected {expected}",
-                    tag.name(),
+                    c.name(),
                     ns.map_or("(none)".to_string(), |n| format!("`{n}`"))
                 ),
             });
         }
     }
     if let Some(body) = path(root, &["component", "nonXMLBody"]) {
-        for c in body.children().filter(|c| c.tag_name().name() == "json") {
-            if c.tag_name().namespace() != Some(NS_FI) {
+        for c in body.children().filter(|c| c.name() == "json") {
+            if c.ns() != Some(NS_FI) {
                 issues.push(NamespaceIssue {
                     xpath: "/ClinicalDocument/component/nonXMLBody/json".into(),
                     pos: Pos {
@@ -322,9 +306,7 @@ fn check_namespaces(root: Node<'_, '_>, issues: &mut Vec<NamespaceIssue>) {
                     },
                     message: format!(
                         "`json` is in the namespace {}, expected {NS_FI}",
-                        c.tag_name()
-                            .namespace()
-                            .map_or("(none)".to_string(), |n| format!("`{n}`"))
+                        c.ns().map_or("(none)".to_string(), |n| format!("`{n}`"))
                     ),
                 });
             }
@@ -332,7 +314,7 @@ fn check_namespaces(root: Node<'_, '_>, issues: &mut Vec<NamespaceIssue>) {
     }
 }
 
-fn local_social_header(l: Node<'_, '_>, text: &str) -> LocalSocialHeader {
+fn local_social_header(l: N<'_, '_>, text: &str) -> LocalSocialHeader {
     let c = |name: &str| child(l, NS_FI, name);
     LocalSocialHeader {
         creation_time: c("creationTime").map(ts),
@@ -362,8 +344,8 @@ fn local_social_header(l: Node<'_, '_>, text: &str) -> LocalSocialHeader {
         signature: c("signature").map(|s| Signer {
             assigned_author_signer: child(s, NS_FI, "assignedAuthorSigner").map(id),
             name: child(s, NS_FI, "name")
-                .or_else(|| s.descendants().find(|d| d.tag_name().name() == "name"))
-                .map(|n| name(n, n.tag_name().namespace().unwrap_or(NS_FI))),
+                .or_else(|| child(s, NS_V3, "name"))
+                .map(|n| name(n, n.ns().unwrap_or(NS_FI))),
             authentication_method: child(s, NS_FI, "authenticationMethod").map(code),
             time: child(s, NS_FI, "time").map(ts),
         }),
@@ -378,7 +360,7 @@ fn local_social_header(l: Node<'_, '_>, text: &str) -> LocalSocialHeader {
     }
 }
 
-fn header(root: Node<'_, '_>, text: &str) -> Header {
+fn header(root: N<'_, '_>, text: &str) -> Header {
     let c = |name: &str| child(root, NS_V3, name);
     Header {
         realm_code: c("realmCode").map(code),
@@ -438,14 +420,14 @@ fn header(root: Node<'_, '_>, text: &str) -> Header {
         }),
         local_social_header: root
             .children()
-            .find(|n| n.tag_name().name() == "localSocialHeader" && n.is_element())
+            .find(|n| n.name() == "localSocialHeader")
             .map(|l| local_social_header(l, text)),
     }
 }
 
-fn body(root: Node<'_, '_>) -> Option<Body> {
+fn body(root: N<'_, '_>) -> Option<Body> {
     let b = path(root, &["component", "nonXMLBody"])?;
-    let payload = |n: Node<'_, '_>| decode_base64_text(n.text().unwrap_or(""));
+    let payload = |n: N<'_, '_>| decode_base64_text(n.text().unwrap_or(""));
     Some(Body {
         id: attr(b, "ID"),
         display: child(b, NS_V3, "text").map(|t| DisplayForm {
@@ -467,10 +449,10 @@ fn body(root: Node<'_, '_>) -> Option<Body> {
     })
 }
 
-fn root_name(n: Node<'_, '_>) -> String {
-    match n.tag_name().namespace() {
-        Some(ns) => format!("{{{ns}}}{}", n.tag_name().name()),
-        None => n.tag_name().name().to_string(),
+fn root_name(n: N<'_, '_>) -> String {
+    match n.ns() {
+        Some(ns) => format!("{{{ns}}}{}", n.name()),
+        None => n.name().to_string(),
     }
 }
 
@@ -478,16 +460,12 @@ fn root_name(n: Node<'_, '_>) -> String {
 pub fn read_cda(bytes: &[u8]) -> Result<CdaRead, ReadError> {
     let text = as_text(bytes)?;
     let doc = parse(text)?;
-    let root = doc.root_element();
+    let root = doc.root();
     if !is(root, NS_V3, "ClinicalDocument") {
         return Err(ReadError::Root {
             found: root_name(root),
             expected: "ClinicalDocument in urn:hl7-org:v3",
-            location: location_at(
-                text,
-                root.range().start,
-                &format!("/{}", root.tag_name().name()),
-            ),
+            location: location_at(text, root.range().start, &format!("/{}", root.name())),
         });
     }
     let mut namespace_issues = Vec::new();
@@ -502,15 +480,12 @@ pub fn read_cda(bytes: &[u8]) -> Result<CdaRead, ReadError> {
     })
 }
 
-fn fchild<'a, 'i>(n: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a, 'i>> {
-    n.children().find(|x| {
-        x.is_element()
-            && x.tag_name().name() == name
-            && x.tag_name().namespace().unwrap_or("") == ns
-    })
+fn fchild<'a, 'i>(n: N<'a, 'i>, ns: &str, name: &str) -> Option<N<'a, 'i>> {
+    n.children()
+        .find(|x| x.name() == name && x.ns().unwrap_or("") == ns)
 }
 
-fn fpath<'a, 'i>(n: Node<'a, 'i>, ns: &str, names: &[&str]) -> Option<Node<'a, 'i>> {
+fn fpath<'a, 'i>(n: N<'a, 'i>, ns: &str, names: &[&str]) -> Option<N<'a, 'i>> {
     names.iter().try_fold(n, |n, name| fchild(n, ns, name))
 }
 
@@ -519,25 +494,25 @@ fn fpath<'a, 'i>(n: Node<'a, 'i>, ns: &str, names: &[&str]) -> Option<Node<'a, '
 pub fn read_frame(bytes: &[u8]) -> Result<FrameRead, ReadError> {
     let text = as_text(bytes)?;
     let doc = parse(text)?;
-    let root = doc.root_element();
-    let ns = root.tag_name().namespace().unwrap_or("");
+    let root = doc.root();
+    let ns = root.ns().unwrap_or("");
     let c = |n, name| fchild(n, ns, name);
     let p = |n, names: &[&str]| fpath(n, ns, names);
     let cap = c(root, "controlActProcess");
-    let nm = |n: Node<'_, '_>| Name {
+    let nm = |n: N<'_, '_>| Name {
         given: n
             .children()
-            .filter(|x| x.is_element() && x.tag_name().name() == "given")
+            .filter(|x| x.name() == "given")
             .map(text_of)
             .collect(),
         family: n
             .children()
-            .filter(|x| x.is_element() && x.tag_name().name() == "family")
+            .filter(|x| x.name() == "family")
             .map(text_of)
             .collect(),
     };
     let frame = Frame {
-        root: root.tag_name().name().to_string(),
+        root: root.name().to_string(),
         id: c(root, "id").map(id),
         creation_time: c(root, "creationTime").map(ts),
         interaction_id: c(root, "interactionId").map(id),
@@ -549,7 +524,7 @@ pub fn read_frame(bytes: &[u8]) -> Result<FrameRead, ReadError> {
         reason_code: cap
             .map(|cap| {
                 cap.children()
-                    .filter(|x| x.is_element() && x.tag_name().name() == "reasonCode")
+                    .filter(|x| x.name() == "reasonCode")
                     .map(code)
                     .collect()
             })
@@ -594,7 +569,7 @@ pub fn read_frame(bytes: &[u8]) -> Result<FrameRead, ReadError> {
     };
     Ok(FrameRead {
         frame,
-        namespace: root.tag_name().namespace().map(str::to_string),
+        namespace: root.ns().map(str::to_string),
         xml_declaration: has_xml_declaration(bytes),
     })
 }

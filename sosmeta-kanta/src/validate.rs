@@ -1490,42 +1490,40 @@ fn check_body(out: &mut Out<'_>, doc: &ArchiveDocument, xml: bool) {
 }
 
 fn check_xhtml(out: &mut Out<'_>, xhtml: &str, expected_id: Option<&str>, at: Loc) {
-    let opts = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
-    let doc = match roxmltree::Document::parse_with_options(xhtml, opts) {
-        Ok(d) => d,
+    let root = match crate::xml::check(xhtml) {
+        Ok(r) => r,
         Err(e) => {
             out.emit(
                 ids::BODY_DISPLAY_XHTML,
                 at,
-                format!("the display form is not a well-formed XHTML fragment: {e} (in the decoded text)"),
+                format!(
+                    "the display form is not a well-formed XHTML fragment: {} (at byte {} of the decoded text)",
+                    e.message, e.offset
+                ),
             );
             return;
         }
     };
-    let root = doc.root_element();
-    if root.tag_name().name() != "div" || root.tag_name().namespace() != Some(NS_XHTML) {
+    if root.name != "div" || root.ns.as_deref() != Some(NS_XHTML) {
         out.emit(
             ids::BODY_DISPLAY_XHTML,
             at,
             format!(
                 "the display form's root is `{}` in {}; it must be a div in {NS_XHTML} (a fragment, not a page)",
-                root.tag_name().name(),
-                root.tag_name().namespace().unwrap_or("no namespace")
+                root.name,
+                root.ns.as_deref().unwrap_or("no namespace")
             ),
         );
         return;
     }
     if let Some(expected) = expected_id {
-        if root.attribute("id") != Some(expected) {
+        if root.id.as_deref() != Some(expected) {
             out.emit(
                 ids::BODY_DISPLAY_ID,
                 at,
                 format!(
                     "the display form's root div has id `{}`, must be `{expected}`",
-                    root.attribute("id").unwrap_or("(none)")
+                    root.id.as_deref().unwrap_or("(none)")
                 ),
             );
         }
