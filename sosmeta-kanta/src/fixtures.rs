@@ -208,26 +208,8 @@ impl Spec {
             .cloned()
             .unwrap_or_default();
         let mut items = String::new();
-        if let Some(Value::Object(fields)) = self.content.get(&key) {
-            for (k, v) in fields.iter().take(12) {
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Bool(true) => "Kyllä".into(),
-                    Value::Bool(false) => "Ei".into(),
-                    Value::Object(o) => o
-                        .get("display")
-                        .or_else(|| o.get("value"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    other => other.to_string(),
-                };
-                items.push_str(&format!(
-                    "<div class=\"soc-item\"><h2 class=\"soc-title\">{}</h2><div class=\"soc-content\">{}</div></div>",
-                    xml_escape(k),
-                    xml_escape(&text)
-                ));
-            }
+        if let Some(v) = self.content.get(&key) {
+            render(v, "", 1, &mut items);
         }
         format!(
             "\r\n<div class=\"soc-document\" id=\"{}\" xmlns=\"http://www.w3.org/1999/xhtml\"><div class=\"soc-header\"><p>Testiorganisaatio</p></div><div class=\"soc-main-wrapper\"><h1 class=\"soc-fulltitle\">{}</h1><div class=\"soc-list\">{items}</div></div><div class=\"soc-footer\"/></div>",
@@ -737,6 +719,65 @@ impl Spec {
             post(&mut f);
         }
         f
+    }
+}
+
+/// Show a value as a reader expects it: dates `dd.mm.yyyy`, Kyllä/Ei, codes by their
+/// display text, identifiers by their value.
+fn shown(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::String(s) => {
+            let b = s.as_bytes();
+            if s.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+                format!("{}.{}.{}", &s[8..10], &s[5..7], &s[..4])
+            } else {
+                s.clone()
+            }
+        }
+        Value::Bool(true) => "Kyllä".into(),
+        Value::Bool(false) => "Ei".into(),
+        Value::Number(n) => n.to_string(),
+        Value::Object(o) if o.contains_key("display") => o["display"].as_str()?.to_string(),
+        Value::Object(o) if o.contains_key("value") && o.len() <= 2 => match &o["value"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        _ => return None,
+    })
+}
+
+/// The display form's items for a value: one `soc-item` per leaf, headings for groups.
+fn render(v: &Value, key: &str, depth: usize, out: &mut String) {
+    if let Some(text) = shown(v) {
+        out.push_str(&format!(
+            "<div class=\"soc-item\"><h3 class=\"soc-title\">{}</h3><div class=\"soc-content\">{}</div></div>",
+            xml_escape(key),
+            xml_escape(&text)
+        ));
+        return;
+    }
+    match v {
+        Value::Array(a) => {
+            for x in a {
+                render(x, key, depth, out);
+            }
+        }
+        Value::Object(o) => {
+            if !key.is_empty() {
+                let h = depth.clamp(1, 3);
+                out.push_str(&format!(
+                    "<div class=\"soc-list\"><h{h} class=\"soc-title\">{}</h{h}>",
+                    xml_escape(key)
+                ));
+            }
+            for (k, x) in o {
+                render(x, k, depth + 1, out);
+            }
+            if !key.is_empty() {
+                out.push_str("</div>");
+            }
+        }
+        _ => {}
     }
 }
 

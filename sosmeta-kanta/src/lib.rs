@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod content;
 pub mod data;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;

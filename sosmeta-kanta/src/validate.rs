@@ -15,10 +15,12 @@ use crate::view::ArchiveView;
 use chrono::NaiveDate;
 use serde_json::Value;
 use sosmeta_model::koodisto::{Activity, CodeCheck};
-use sosmeta_model::Definition;
+use sosmeta_model::{Definition, DefinitionId};
 use sosmeta_validate::metadata::calendar::Environment;
 use sosmeta_validate::report::{Counts, DocumentResult, InputKind};
 use sosmeta_validate::{Finding, Severity, ValidateOptions, Validator};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 /// A service provider's sector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,6 +66,8 @@ pub struct ArchiveOptions {
 pub struct ArchiveValidator<'v> {
     validator: &'v Validator,
     options: ArchiveOptions,
+    /// The laatija paths of each definition met, computed once.
+    laatija: RwLock<HashMap<DefinitionId, Arc<[String]>>>,
 }
 
 /// Where a finding is: an XPath (CDA or frame) and a JSON pointer (JSON view).
@@ -345,10 +349,10 @@ fn storage_day(opts: &ArchiveOptions, h: &Header, frame: Option<&Frame>) -> Opti
 
 /// The content as handed to the rules.
 enum Content<'a> {
-    /// Parsed JSON.
+    /// Parsed JSON (a JSON view's content).
     Value(Value),
-    /// Bytes that are not readable JSON (the content validation reports why).
-    Raw(&'a [u8]),
+    /// The decoded text of a CDA's structured form (validated as bytes: the fast path).
+    Text(&'a str),
     /// No structured form.
     Missing,
 }
@@ -356,7 +360,11 @@ enum Content<'a> {
 impl<'v> ArchiveValidator<'v> {
     /// An archive validator over a content validator.
     pub fn new(validator: &'v Validator, options: ArchiveOptions) -> ArchiveValidator<'v> {
-        ArchiveValidator { validator, options }
+        ArchiveValidator {
+            validator,
+            options,
+            laatija: RwLock::new(HashMap::new()),
+        }
     }
 
     /// The options in use.
@@ -414,10 +422,7 @@ impl<'v> ArchiveValidator<'v> {
         let doc = &read.document;
         let content = match doc.body.as_ref().and_then(|b| b.structured.as_ref()) {
             Some(s) => match &s.json {
-                Payload::Text(t) => match serde_json::from_str::<Value>(t) {
-                    Ok(v) => Content::Value(v),
-                    Err(_) => Content::Raw(t.as_bytes()),
-                },
+                Payload::Text(t) => Content::Text(t),
                 _ => Content::Missing,
             },
             None => Content::Missing,
@@ -519,6 +524,22 @@ impl<'v> ArchiveValidator<'v> {
         self.finish(name, def, out.findings)
     }
 
+    fn laatija_paths(&self, def: &Definition) -> Arc<[String]> {
+        if let Some(p) = self
+            .laatija
+            .read()
+            .ok()
+            .and_then(|m| m.get(&def.id).cloned())
+        {
+            return p;
+        }
+        let p: Arc<[String]> = crate::content::laatija_paths(def).into();
+        if let Ok(mut m) = self.laatija.write() {
+            m.insert(def.id.clone(), p.clone());
+        }
+        p
+    }
+
     fn named_definition(&self, h: &Header) -> Option<&'v Definition> {
         let id = h.lsh().content_specification_id.as_ref()?;
         let id = sosmeta_model::id::split_dotted(id.value.trim())?;
@@ -570,8 +591,18 @@ impl<'v> ArchiveValidator<'v> {
         check_codes(out, h, self.validator, self.document_day(h));
         check_times(out, h);
         check_body(out, doc, xml);
-        if let (Some(def), Content::Value(v)) = (def, content) {
-            check_recorder(out, h, def, v);
+        if let (Some(def), Some(_)) = (def, &h.author) {
+            let paths = self.laatija_paths(def);
+            match content {
+                Content::Value(v) => check_recorder(out, h, def, &paths, v),
+                // The skeleton is built only when the definition has authors.
+                Content::Text(t) if !paths.is_empty() => {
+                    if let Some(v) = crate::content::author_skeleton(&paths, t) {
+                        check_recorder(out, h, def, &paths, &v);
+                    }
+                }
+                _ => {}
+            }
         }
         if let (Some(f), Some(fr)) = (frame, frame_read) {
             self.check_frame(out, h, f, fr, def);
@@ -674,11 +705,16 @@ impl<'v> ArchiveValidator<'v> {
                 }
             }
         }
-        if let Content::Value(v) = content {
-            let keys: Vec<&str> = v
-                .as_object()
-                .map(|o| o.keys().map(String::as_str).collect())
-                .unwrap_or_default();
+        let keys: Option<Vec<String>> = match content {
+            Content::Value(v) => Some(
+                v.as_object()
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default(),
+            ),
+            Content::Text(t) => crate::content::root_keys(t),
+            Content::Missing => None,
+        };
+        if let Some(keys) = keys {
             if keys != [def.document_key()] {
                 let (xpath, pointer) = (JSON_XPATH, "/content");
                 out.emit(
@@ -714,7 +750,9 @@ impl<'v> ArchiveValidator<'v> {
         opts.max_findings = usize::MAX;
         let result = match content {
             Content::Value(v) => self.validator.validate_value("content", v, &opts),
-            Content::Raw(b) => self.validator.validate_bytes("content", b, &opts),
+            Content::Text(t) => self
+                .validator
+                .validate_bytes("content", t.as_bytes(), &opts),
             Content::Missing => return,
         };
         let (line, column) = match (out.mode, json_pos) {
@@ -1530,33 +1568,18 @@ fn check_xhtml(out: &mut Out<'_>, xhtml: &str, expected_id: Option<&str>, at: Lo
     }
 }
 
-/// Identifiers of an author in the content by kind: `(hetu, registration number)`.
-fn content_ids(v: &Value) -> (Option<String>, Option<String>) {
-    let mut hetu = None;
-    let mut reg = None;
-    if let Some(o) = v.as_object() {
-        for x in o.values() {
-            let (Some(sys), Some(val)) = (
-                x.get("system").and_then(Value::as_str),
-                x.get("value").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            match bare(sys) {
-                HETU_ROOT => hetu = Some(val.trim().to_string()),
-                REGISTRATION_ROOT => reg = Some(val.trim().to_string()),
-                _ => {}
-            }
-        }
-    }
-    (hetu, reg)
-}
-
 fn same_name(a: &str, b: &str) -> bool {
     sosmeta_model::text::normalize(a) == sosmeta_model::text::normalize(b)
 }
 
-fn check_recorder(out: &mut Out<'_>, h: &Header, def: &Definition, content: &Value) {
+/// The recorder rule: `paths` are the definition's laatija paths (empty: it has none).
+fn check_recorder(
+    out: &mut Out<'_>,
+    h: &Header,
+    def: &Definition,
+    paths: &[String],
+    content: &Value,
+) {
     let Some(author) = &h.author else {
         return;
     };
@@ -1566,12 +1589,11 @@ fn check_recorder(out: &mut Out<'_>, h: &Header, def: &Definition, content: &Val
         "Tallentaja",
         author.pos,
     );
-    let laatijat = sosmeta_validate::metadata::authors(def, content);
-    let Some(laatijat) = laatijat else {
+    if paths.is_empty() {
         // No laatija element (asiakkuusasiakirja): a nullFlavor author is right; a named
         // one cannot be checked.
         return;
-    };
+    }
     if author.is_null() {
         out.emit(
             ids::HEADER_RECORDER,
@@ -1584,6 +1606,7 @@ fn check_recorder(out: &mut Out<'_>, h: &Header, def: &Definition, content: &Val
         );
         return;
     }
+    let laatijat = crate::content::content_authors(paths, content);
     let id_of = |root: &str| {
         author
             .id
@@ -1595,20 +1618,21 @@ fn check_recorder(out: &mut Out<'_>, h: &Header, def: &Definition, content: &Val
     let (h_hetu, h_reg) = (id_of(HETU_ROOT), id_of(REGISTRATION_ROOT));
     let name = author.name.clone().unwrap_or_default();
     let (given, family) = (name.given_names(), name.family_name());
-    let matches = |a: &sosmeta_validate::metadata::Author| {
-        let value = content.pointer(&a.pointer).unwrap_or(&Value::Null);
-        let (c_hetu, c_reg) = content_ids(value);
-        match (h_hetu, c_hetu.as_deref(), h_reg, c_reg.as_deref()) {
-            (Some(x), Some(y), _, _) => x == y,
-            (_, _, Some(x), Some(y)) => x == y,
-            _ => {
-                a.given_names
+    let matches = |a: &crate::content::ContentAuthor| match (
+        h_hetu,
+        a.hetu.as_deref(),
+        h_reg,
+        a.registration_number.as_deref(),
+    ) {
+        (Some(x), Some(y), _, _) => x == y,
+        (_, _, Some(x), Some(y)) => x == y,
+        _ => {
+            a.given_names
+                .as_deref()
+                .is_some_and(|g| same_name(g, &given))
+                && a.family_name
                     .as_deref()
-                    .is_some_and(|g| same_name(g, &given))
-                    && a.family_name
-                        .as_deref()
-                        .is_some_and(|f| same_name(f, &family))
-            }
+                    .is_some_and(|f| same_name(f, &family))
         }
     };
     if !laatijat.iter().any(matches) {

@@ -29,6 +29,34 @@ fn fixture() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
 }
 
 #[test]
+fn display_form_truncations_and_mutations_do_not_panic() {
+    let (cda, _, _) = fixture();
+    let doc = read_cda(&cda).unwrap().document;
+    let x = doc
+        .body
+        .unwrap()
+        .display
+        .unwrap()
+        .xhtml
+        .text()
+        .unwrap()
+        .to_string();
+    assert!(sosmeta_kanta::xml::check(&x).is_ok());
+    let step = (x.len() / 400).max(1);
+    for i in (0..x.len()).step_by(step) {
+        if let Some(t) = x.get(..i) {
+            assert!(sosmeta_kanta::xml::check(t).is_err() || t.trim_end() == x.trim_end());
+        }
+        for c in ["<", ">", "&", "\"", "'", "/", "=", " "] {
+            if x.is_char_boundary(i) && x.is_char_boundary(i + 1) {
+                let m = format!("{}{c}{}", &x[..i], &x[i + 1..]);
+                let _ = sosmeta_kanta::xml::check(&m);
+            }
+        }
+    }
+}
+
+#[test]
 fn truncations_and_mutations_do_not_panic() {
     let (cda, frame, view) = fixture();
     let v = ArchiveValidator::new(validator(), ArchiveOptions::default());
@@ -71,6 +99,9 @@ proptest! {
         let v = ArchiveValidator::new(validator(), ArchiveOptions::default());
         let _ = v.validate_cda("p", &bytes, Some(&bytes));
         let _ = v.validate_view("p", &bytes, None);
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = sosmeta_kanta::xml::check(&text);
+        let _ = sosmeta_kanta::xml::parse(&text);
     }
 
     #[test]
@@ -82,5 +113,7 @@ proptest! {
     fn arbitrary_xml_like_text_does_not_panic(s in "<[a-zA-Z:]{1,8}( [a-z]{1,3}=\"[^\"]{0,5}\")?>[^<]{0,20}(</[a-zA-Z:]{1,8}>)?") {
         let _ = read_cda(s.as_bytes());
         let _ = sniff(s.as_bytes());
+        let _ = sosmeta_kanta::xml::check(&s);
+        let _ = sosmeta_kanta::xml::check_reference(&s);
     }
 }
