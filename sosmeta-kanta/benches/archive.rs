@@ -26,10 +26,33 @@ fn bench(c: &mut Criterion) {
         let b64 = &text[start..end];
         assert!(matches!(decode_base64_text(b64), Payload::Text(_)));
         let full = ArchiveValidator::new(&validator, ArchiveOptions::default());
-        let mut no_content = ArchiveOptions::default();
-        no_content.content.schema = false;
-        no_content.content.rules = false;
-        let layer = ArchiveValidator::new(&validator, no_content);
+        let layer = ArchiveValidator::new(
+            &validator,
+            ArchiveOptions {
+                run_content: false,
+                ..ArchiveOptions::default()
+            },
+        );
+        let read = read_cda(&fixture.cda).unwrap();
+        let xhtml = read
+            .document
+            .body
+            .as_ref()
+            .unwrap()
+            .display
+            .as_ref()
+            .unwrap()
+            .xhtml
+            .text()
+            .unwrap()
+            .to_string();
+        println!(
+            "{label}: CDA {} bytes, frame {} bytes, JSON {} bytes, display form {} bytes",
+            fixture.cda.len(),
+            fixture.frame.len(),
+            json.len(),
+            xhtml.len()
+        );
         let content_opts = ValidateOptions::default();
         assert!(
             full.validate_cda("b", &fixture.cda, Some(&fixture.frame))
@@ -47,11 +70,17 @@ fn bench(c: &mut Criterion) {
             "archive: read_cda (XML parse + base64 of both forms)",
             |b| b.iter(|| read_cda(black_box(&fixture.cda)).unwrap()),
         );
+        g.bench_function("archive: display-form XHTML check", |b| {
+            b.iter(|| sosmeta_kanta::xml::check(black_box(&xhtml)).unwrap())
+        });
+        g.bench_function("archive: frame read", |b| {
+            b.iter(|| sosmeta_kanta::read_frame(black_box(&fixture.frame)).unwrap())
+        });
         g.bench_function("archive: base64 of the JSON alone", |b| {
             b.iter(|| decode_base64_text(black_box(b64)))
         });
         g.bench_function(
-            "archive: layer only (CDA + frame, content schema and rules off)",
+            "archive: layer only (CDA + frame, every archive rule, no content validation)",
             |b| b.iter(|| layer.validate_cda("b", black_box(&fixture.cda), Some(&fixture.frame))),
         );
         g.bench_function("archive: everything (CDA + frame + content)", |b| {

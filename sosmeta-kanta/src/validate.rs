@@ -43,7 +43,7 @@ pub struct ProviderProfile {
 }
 
 /// Options of archive validation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ArchiveOptions {
     /// Options of the wrapped content validation (`fail_on`, `max_findings`, `schema`,
     /// `rules`). Its `definition` and `on` are set per document from the header.
@@ -59,6 +59,23 @@ pub struct ArchiveOptions {
     pub providers: Vec<ProviderProfile>,
     /// Phase dates and the joining-model classification.
     pub data: KantaData,
+    /// Run the content validation on the structured form (default `true`; `false` runs
+    /// the archive layer alone, e.g. to measure it).
+    pub run_content: bool,
+}
+
+impl Default for ArchiveOptions {
+    fn default() -> Self {
+        ArchiveOptions {
+            content: ValidateOptions::default(),
+            environment: None,
+            on: None,
+            sector: None,
+            providers: Vec::new(),
+            data: KantaData::default(),
+            run_content: true,
+        }
+    }
 }
 
 /// Validates archive documents with a content [`Validator`].
@@ -743,6 +760,9 @@ impl<'v> ArchiveValidator<'v> {
         content: &Content<'_>,
         json_pos: Option<Pos>,
     ) {
+        if !self.options.run_content {
+            return;
+        }
         let mut opts = self.options.content.clone();
         opts.definition = def.map(|d| d.id.clone());
         opts.on = self.document_day(h).or(opts.on);
@@ -756,7 +776,7 @@ impl<'v> ArchiveValidator<'v> {
             Content::Missing => return,
         };
         let (line, column) = match (out.mode, json_pos) {
-            (Mode::Xml(t), Some(p)) => {
+            (Mode::Xml(t), Some(p)) if !result.findings.is_empty() => {
                 let (l, c) = p.line_column(t);
                 (Some(l), Some(c))
             }
