@@ -21,13 +21,20 @@ pub struct XmlError {
     pub offset: usize,
 }
 
+/// No element (end of a child or sibling list).
+const NONE: u32 = u32::MAX;
+
 #[derive(Debug)]
 struct El<'i> {
     ns: Option<u16>,
     name: &'i str,
-    attrs: Vec<(&'i str, Cow<'i, str>)>,
+    /// This element's attributes: `attrs[attr_start..attr_end]` of the tree.
+    attr_start: u32,
+    attr_end: u32,
     text: Option<Cow<'i, str>>,
-    children: Vec<u32>,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
     range: Range<usize>,
 }
 
@@ -35,6 +42,7 @@ struct El<'i> {
 #[derive(Debug)]
 pub struct Tree<'i> {
     els: Vec<El<'i>>,
+    attrs: Vec<(&'i str, Cow<'i, str>)>,
     uris: Vec<String>,
 }
 
@@ -67,8 +75,8 @@ impl<'t, 'i> N<'t, 'i> {
 
     /// An attribute without a namespace, unescaped.
     pub fn attribute(&self, name: &str) -> Option<&'t str> {
-        self.el()
-            .attrs
+        let el = self.el();
+        self.t.attrs[el.attr_start as usize..el.attr_end as usize]
             .iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.as_ref())
@@ -77,7 +85,14 @@ impl<'t, 'i> N<'t, 'i> {
     /// The child elements.
     pub fn children(&self) -> impl Iterator<Item = N<'t, 'i>> + 't {
         let t = self.t;
-        self.el().children.iter().map(move |&i| N { t, i })
+        let mut next = self.el().first_child;
+        std::iter::from_fn(move || {
+            (next != NONE).then(|| {
+                let n = N { t, i: next };
+                next = t.els[next as usize].next_sibling;
+                n
+            })
+        })
     }
 
     /// The element's own text (its text children joined), unescaped.
@@ -187,7 +202,8 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
         c.trim_text_end = false;
     }
     let mut tree = Tree {
-        els: Vec::new(),
+        els: Vec::with_capacity(text.len() / 64),
+        attrs: Vec::with_capacity(text.len() / 64),
         uris: Vec::new(),
     };
     let mut stack: Vec<u32> = Vec::new();
@@ -230,7 +246,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                 }
                 let local = sub(text, e.local_name().into_inner())
                     .ok_or_else(|| err("a name that is not UTF-8", p0))?;
-                let mut attrs = Vec::new();
+                let attr_start = tree.attrs.len();
                 for a in e.attributes() {
                     let a = a.map_err(|x| err(x.to_string(), p0))?;
                     if a.value.contains(&b'<') {
@@ -260,7 +276,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                         };
                         let k = sub(text, alocal.into_inner())
                             .ok_or_else(|| err("a name that is not UTF-8", p0))?;
-                        attrs.push((k, v));
+                        tree.attrs.push((k, v));
                     } else {
                         a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
                     }
@@ -269,7 +285,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                     root = RootInfo {
                         name: local.to_string(),
                         ns: ns_idx.map(|i| tree.uris[i as usize].clone()),
-                        id: attrs
+                        id: tree.attrs[attr_start..]
                             .iter()
                             .find(|(k, _)| *k == "id")
                             .map(|(_, v)| v.to_string()),
@@ -280,13 +296,22 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                     tree.els.push(El {
                         ns: ns_idx,
                         name: local,
-                        attrs,
+                        attr_start: attr_start as u32,
+                        attr_end: tree.attrs.len() as u32,
                         text: None,
-                        children: Vec::new(),
+                        first_child: NONE,
+                        last_child: NONE,
+                        next_sibling: NONE,
                         range: p0..p1,
                     });
                     if let Some(&parent) = stack.last() {
-                        tree.els[parent as usize].children.push(idx);
+                        let last = tree.els[parent as usize].last_child;
+                        if last == NONE {
+                            tree.els[parent as usize].first_child = idx;
+                        } else {
+                            tree.els[last as usize].next_sibling = idx;
+                        }
+                        tree.els[parent as usize].last_child = idx;
                     }
                     if !is_empty {
                         stack.push(idx);
@@ -342,7 +367,9 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                     }
                     continue;
                 }
-                if build {
+                // Whitespace between child elements is not text the model reads: it is
+                // dropped rather than joined (which would copy at every indentation).
+                if build && !(matches!(event, Event::Text(_)) && piece.bytes().all(|c| is_ws(c))) {
                     if let Some(&idx) = stack.last() {
                         let t = &mut tree.els[idx as usize].text;
                         *t = Some(match t.take() {
