@@ -369,7 +369,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                 }
                 // Whitespace between child elements is not text the model reads: it is
                 // dropped rather than joined (which would copy at every indentation).
-                if build && !(matches!(event, Event::Text(_)) && piece.bytes().all(|c| is_ws(c))) {
+                if build && !(matches!(event, Event::Text(_)) && piece.bytes().all(is_ws)) {
                     if let Some(&idx) = stack.last() {
                         let t = &mut tree.els[idx as usize].text;
                         *t = Some(match t.take() {
