@@ -527,7 +527,14 @@ impl<'v> ArchiveValidator<'v> {
         };
         let content = match content {
             Some(v) => Content::Value(v),
-            None => Content::Missing,
+            None => {
+                out.emit(
+                    ids::BODY_REQUIRED,
+                    loc(JSON_XPATH, "/content", "Rakenteinen muoto", None),
+                    "the view has no content (the structured form)",
+                );
+                Content::Missing
+            }
         };
         let def = self.check_all(
             &mut out,

@@ -450,6 +450,23 @@ fn every_emitted_id_is_in_the_table() {
 }
 
 #[test]
+fn a_view_without_content_is_reported() {
+    let spec = Spec::for_definition(def(RELATIONSHIP));
+    let read = read_cda(&spec.build().cda).unwrap();
+    let mut view = ArchiveView::from_document(&read.document).unwrap();
+    view.content = None;
+    let json = serde_json::to_vec(&view).unwrap();
+    let r = ArchiveValidator::new(validator(), ArchiveOptions::default())
+        .validate_view("v", &json, None);
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::BODY_REQUIRED)
+        .expect("body.required");
+    assert_eq!(x.pointer, "/content");
+}
+
+#[test]
 fn a_broken_view_is_reported() {
     let v = ArchiveValidator::new(validator(), ArchiveOptions::default());
     for bad in [
