@@ -66,6 +66,15 @@ pub struct Finding {
     /// The definition version the document was checked against, if one was chosen.
     #[serde(skip)]
     pub definition: Option<DefinitionId>,
+    /// XPath-like location in an XML input (archive documents and transfer frames).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xpath: Option<String>,
+    /// 1-based line in an XML input, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column in an XML input, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
 }
 
 impl Finding {
@@ -84,6 +93,9 @@ impl Finding {
             path: path.into(),
             message: message.into(),
             definition: None,
+            xpath: None,
+            line: None,
+            column: None,
         }
     }
 

@@ -1,0 +1,94 @@
+//! The archive layer (XML parse, base64, header and frame rules, display-form check) against
+//! the content validation it wraps, on the synthetic fixtures.
+//!
+//! `cargo bench -p sosmeta-kanta --bench archive`
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use sosmeta_kanta::fixtures::Spec;
+use sosmeta_kanta::model::Payload;
+use sosmeta_kanta::reader::decode_base64_text;
+use sosmeta_kanta::{read_cda, ArchiveOptions, ArchiveValidator};
+use sosmeta_validate::{ValidateOptions, Validator};
+use std::time::Duration;
+
+fn bench(c: &mut Criterion) {
+    let validator = Validator::embedded();
+    for (label, oid) in [
+        ("asiakkuusasiakirja", "1.2.246.537.6.1505.1"),
+        ("asiakassuunnitelma-15007", "1.2.246.537.6.1506.15007"),
+    ] {
+        let def = validator.release().in_force(oid).expect("definition");
+        let fixture = Spec::for_definition(def).build();
+        let json = serde_json::to_vec(&sosmeta_model::samples::maximal(def)).unwrap();
+        let text = std::str::from_utf8(&fixture.cda).unwrap();
+        let start = text.find("<hl7fi:json>").unwrap() + "<hl7fi:json>".len();
+        let end = text.find("</hl7fi:json>").unwrap();
+        let b64 = &text[start..end];
+        assert!(matches!(decode_base64_text(b64), Payload::Text(_)));
+        let full = ArchiveValidator::new(&validator, ArchiveOptions::default());
+        let layer = ArchiveValidator::new(
+            &validator,
+            ArchiveOptions {
+                run_content: false,
+                ..ArchiveOptions::default()
+            },
+        );
+        let read = read_cda(&fixture.cda).unwrap();
+        let xhtml = read
+            .document
+            .body
+            .as_ref()
+            .unwrap()
+            .display
+            .as_ref()
+            .unwrap()
+            .xhtml
+            .text()
+            .unwrap()
+            .to_string();
+        println!(
+            "{label}: CDA {} bytes, frame {} bytes, JSON {} bytes, display form {} bytes",
+            fixture.cda.len(),
+            fixture.frame.len(),
+            json.len(),
+            xhtml.len()
+        );
+        let content_opts = ValidateOptions::default();
+        assert!(
+            full.validate_cda("b", &fixture.cda, Some(&fixture.frame))
+                .valid
+        );
+
+        let mut g = c.benchmark_group(label);
+        g.sample_size(30)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        g.bench_function("content: validate_bytes (what the archive wraps)", |b| {
+            b.iter(|| validator.validate_bytes("c", black_box(&json), &content_opts))
+        });
+        g.bench_function(
+            "archive: read_cda (XML parse + base64 of both forms)",
+            |b| b.iter(|| read_cda(black_box(&fixture.cda)).unwrap()),
+        );
+        g.bench_function("archive: display-form XHTML check", |b| {
+            b.iter(|| sosmeta_kanta::xml::check(black_box(&xhtml)).unwrap())
+        });
+        g.bench_function("archive: frame read", |b| {
+            b.iter(|| sosmeta_kanta::read_frame(black_box(&fixture.frame)).unwrap())
+        });
+        g.bench_function("archive: base64 of the JSON alone", |b| {
+            b.iter(|| decode_base64_text(black_box(b64)))
+        });
+        g.bench_function(
+            "archive: layer only (CDA + frame, every archive rule, no content validation)",
+            |b| b.iter(|| layer.validate_cda("b", black_box(&fixture.cda), Some(&fixture.frame))),
+        );
+        g.bench_function("archive: everything (CDA + frame + content)", |b| {
+            b.iter(|| full.validate_cda("b", black_box(&fixture.cda), Some(&fixture.frame)))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,32 @@
+//! # sosmeta-kanta
+//!
+//! Kanta archive documents: the HL7 CDA R2 document a social-welfare client-record system
+//! sends to the Kanta archive (header, display form, structured Sosmeta JSON, signatures)
+//! and its transfer frame `RCMR_IN200002FI01` (see `KANTA-FORMAT.md`).
+//!
+//! - [`model`]: the typed model ([`ArchiveDocument`], [`Header`], [`Frame`]);
+//! - [`reader`]: XML to model ([`read_cda`], [`read_frame`], [`sniff`],
+//!   [`frame_document_id`]);
+//! - [`validate`]: the archive rules ([`rules::RULES`]) on a CDA (+ frame) or on its
+//!   JSON view, wrapping the content validation of `sosmeta-validate`
+//!   ([`ArchiveValidator`]);
+//! - [`view`]: the JSON view `{"metadata": …, "content": …}` and its JSON Schema.
+
+#![warn(missing_docs)]
+
+pub mod content;
+pub mod data;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
+pub mod model;
+pub mod reader;
+pub mod rules;
+pub mod validate;
+pub mod view;
+pub mod xml;
+
+pub use model::{ArchiveDocument, Frame, Header};
+pub use reader::{
+    frame_document_id, read_cda, read_frame, sniff, CdaRead, FrameRead, Kind, Location, ReadError,
+};
+pub use validate::{ArchiveOptions, ArchiveValidator, ProviderProfile, Sector};

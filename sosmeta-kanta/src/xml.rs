@@ -1,0 +1,846 @@
+//! A small XML layer on quick-xml's namespace-resolving pull parser: a well-formedness
+//! check and a compact element tree whose text borrows from the input (the large base64
+//! payloads are never copied).
+//!
+//! Well-formedness: end tags match, attributes are not duplicated, prefixes are bound,
+//! references are the five predefined entities or character references, one root element,
+//! no text outside it, no DTD (refused, as the archive formats have none).
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Why a text is not well-formed XML: a message and the byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    /// What is wrong.
+    pub message: String,
+    /// Byte offset of the problem.
+    pub offset: usize,
+}
+
+/// No element (end of a child or sibling list).
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+struct El<'i> {
+    ns: Option<u16>,
+    name: &'i str,
+    /// This element's attributes: `attrs[attr_start..attr_end]` of the tree.
+    attr_start: u32,
+    attr_end: u32,
+    text: Option<Cow<'i, str>>,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    range: Range<usize>,
+}
+
+/// The element tree of a document.
+#[derive(Debug)]
+pub struct Tree<'i> {
+    els: Vec<El<'i>>,
+    attrs: Vec<(&'i str, Cow<'i, str>)>,
+    uris: Vec<String>,
+}
+
+/// An element of a [`Tree`].
+#[derive(Clone, Copy)]
+pub struct N<'t, 'i> {
+    t: &'t Tree<'i>,
+    i: u32,
+}
+
+impl<'t, 'i> N<'t, 'i> {
+    fn el(&self) -> &'t El<'i> {
+        &self.t.els[self.i as usize]
+    }
+
+    /// The local name.
+    pub fn name(&self) -> &'i str {
+        self.el().name
+    }
+
+    /// The namespace URI.
+    pub fn ns(&self) -> Option<&'t str> {
+        self.el().ns.map(|i| self.t.uris[i as usize].as_str())
+    }
+
+    /// True when the element is `name` in namespace `ns`.
+    pub fn is(&self, ns: &str, name: &str) -> bool {
+        self.name() == name && self.ns() == Some(ns)
+    }
+
+    /// An attribute without a namespace, unescaped.
+    pub fn attribute(&self, name: &str) -> Option<&'t str> {
+        let el = self.el();
+        self.t.attrs[el.attr_start as usize..el.attr_end as usize]
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// The child elements.
+    pub fn children(&self) -> impl Iterator<Item = N<'t, 'i>> + 't {
+        let t = self.t;
+        let mut next = self.el().first_child;
+        std::iter::from_fn(move || {
+            (next != NONE).then(|| {
+                let n = N { t, i: next };
+                next = t.els[next as usize].next_sibling;
+                n
+            })
+        })
+    }
+
+    /// The element's own text (its text children joined), unescaped.
+    pub fn text(&self) -> Option<&'t str> {
+        self.el().text.as_deref()
+    }
+
+    /// The text of the element and every descendant, in document order.
+    pub fn all_text(&self) -> String {
+        let mut s = String::new();
+        self.push_text(&mut s);
+        s
+    }
+
+    fn push_text(&self, s: &mut String) {
+        // Own text first, then children: exact interleaving is not needed for the
+        // header's text elements, which have either text or children.
+        if let Some(t) = self.text() {
+            s.push_str(t);
+        }
+        for c in self.children() {
+            c.push_text(s);
+        }
+    }
+
+    /// The byte range of the element in the input.
+    pub fn range(&self) -> Range<usize> {
+        self.el().range.clone()
+    }
+}
+
+impl<'i> Tree<'i> {
+    /// The root element.
+    pub fn root(&self) -> N<'_, 'i> {
+        N { t: self, i: 0 }
+    }
+}
+
+/// The root element of a fragment checked by [`check`]: local name, namespace and `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootInfo {
+    /// Local name.
+    pub name: String,
+    /// Namespace URI.
+    pub ns: Option<String>,
+    /// The `id` attribute.
+    pub id: Option<String>,
+}
+
+/// The part of `text` that `part` is a subslice of (names and values borrowed from the
+/// input), or `None` when it is not one or not on character boundaries.
+fn sub<'i>(text: &'i str, part: &[u8]) -> Option<&'i str> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    match text.get(start..end) {
+        Some(s) if s.as_bytes() == part => Some(s),
+        _ => None,
+    }
+}
+
+/// The index of a namespace URI, added when new.
+fn intern(uris: &mut Vec<String>, uri: &[u8]) -> u16 {
+    match uris.iter().position(|x| x.as_bytes() == uri) {
+        Some(i) => i as u16,
+        None => {
+            uris.push(String::from_utf8_lossy(uri).into_owned());
+            (uris.len() - 1) as u16
+        }
+    }
+}
+
+fn err(message: impl Into<String>, offset: usize) -> XmlError {
+    XmlError {
+        message: message.into(),
+        offset,
+    }
+}
+
+fn resolve_ref(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let v = match n.strip_prefix('x') {
+                Some(h) => u32::from_str_radix(h, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(v).filter(|c| *c != '\0')
+        }
+    }
+}
+
+/// Parse `text`; with `build`, into a [`Tree`], else only checked (the root's name,
+/// namespace and id are returned).
+fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), XmlError> {
+    let mut reader = NsReader::from_str(text);
+    {
+        let c = reader.config_mut();
+        c.check_end_names = true;
+        c.check_comments = true;
+        c.expand_empty_elements = false;
+        c.trim_text_start = false;
+        c.trim_text_end = false;
+    }
+    let mut tree = Tree {
+        els: Vec::with_capacity(text.len() / 64),
+        attrs: Vec::with_capacity(text.len() / 64),
+        uris: Vec::new(),
+    };
+    let mut stack: Vec<u32> = Vec::new();
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    let mut root = RootInfo {
+        name: String::new(),
+        ns: None,
+        id: None,
+    };
+    loop {
+        let p0 = reader.buffer_position() as usize;
+        let (ns_idx, event) = match reader.read_resolved_event() {
+            Ok((ns, event)) => {
+                let idx = match ns {
+                    ResolveResult::Bound(n) => Ok(Some(intern(&mut tree.uris, n.as_ref()))),
+                    ResolveResult::Unbound => Ok(None),
+                    ResolveResult::Unknown(p) => Err(err(
+                        format!("unbound namespace prefix `{}`", String::from_utf8_lossy(&p)),
+                        p0,
+                    )),
+                };
+                (idx, event)
+            }
+            Err(e) => return Err(err(e.to_string(), reader.error_position() as usize)),
+        };
+        let p1 = reader.buffer_position() as usize;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let ns_idx = ns_idx?;
+                let is_empty = matches!(event, Event::Empty(_));
+                if depth == 0 {
+                    if root_seen {
+                        return Err(err("a second root element", p0));
+                    }
+                    root_seen = true;
+                }
+                if !e.name().as_ref().first().is_some_and(|c| is_name_start(*c)) {
+                    return Err(err("a `<` that does not start a tag", p0));
+                }
+                let local = sub(text, e.local_name().into_inner())
+                    .ok_or_else(|| err("a name that is not UTF-8", p0))?;
+                let attr_start = tree.attrs.len();
+                for a in e.attributes() {
+                    let a = a.map_err(|x| err(x.to_string(), p0))?;
+                    if a.value.contains(&b'<') {
+                        return Err(err("a `<` in an attribute value", p0));
+                    }
+                    let (ans, alocal) = reader.resolve_attribute(a.key);
+                    if let ResolveResult::Unknown(p) = ans {
+                        return Err(err(
+                            format!("unbound namespace prefix `{}`", String::from_utf8_lossy(&p)),
+                            p0,
+                        ));
+                    }
+                    let is_xmlns = a.key.as_namespace_binding().is_some();
+                    if !build && depth > 0 {
+                        // Only well-formedness: the value must unescape.
+                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
+                        continue;
+                    }
+                    if matches!(ans, ResolveResult::Unbound) && !is_xmlns {
+                        let v = match sub(text, &a.value) {
+                            Some(v) if !v.contains('&') => Cow::Borrowed(v),
+                            _ => Cow::Owned(
+                                a.unescape_value()
+                                    .map_err(|x| err(x.to_string(), p0))?
+                                    .into_owned(),
+                            ),
+                        };
+                        let k = sub(text, alocal.into_inner())
+                            .ok_or_else(|| err("a name that is not UTF-8", p0))?;
+                        tree.attrs.push((k, v));
+                    } else {
+                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
+                    }
+                }
+                if depth == 0 {
+                    root = RootInfo {
+                        name: local.to_string(),
+                        ns: ns_idx.map(|i| tree.uris[i as usize].clone()),
+                        id: tree.attrs[attr_start..]
+                            .iter()
+                            .find(|(k, _)| *k == "id")
+                            .map(|(_, v)| v.to_string()),
+                    };
+                }
+                if build {
+                    let idx = tree.els.len() as u32;
+                    tree.els.push(El {
+                        ns: ns_idx,
+                        name: local,
+                        attr_start: attr_start as u32,
+                        attr_end: tree.attrs.len() as u32,
+                        text: None,
+                        first_child: NONE,
+                        last_child: NONE,
+                        next_sibling: NONE,
+                        range: p0..p1,
+                    });
+                    if let Some(&parent) = stack.last() {
+                        let last = tree.els[parent as usize].last_child;
+                        if last == NONE {
+                            tree.els[parent as usize].first_child = idx;
+                        } else {
+                            tree.els[last as usize].next_sibling = idx;
+                        }
+                        tree.els[parent as usize].last_child = idx;
+                    }
+                    if !is_empty {
+                        stack.push(idx);
+                    }
+                }
+                if !is_empty {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => {
+                if depth == 0 {
+                    return Err(err("an end tag without a start tag", p0));
+                }
+                depth -= 1;
+                if build {
+                    if let Some(idx) = stack.pop() {
+                        tree.els[idx as usize].range.end = p1;
+                    }
+                }
+            }
+            Event::GeneralRef(ref r) if !build && depth > 0 => {
+                let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
+                if resolve_ref(name).is_none() {
+                    return Err(err(format!("unknown entity reference `&{name};`"), p0));
+                }
+            }
+            Event::Text(_) | Event::CData(_) if !build && depth > 0 => {}
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                let piece: Cow<'i, str> = match &event {
+                    Event::Text(_) => Cow::Borrowed(&text[p0..p1]),
+                    Event::CData(_) => {
+                        let raw = &text[p0..p1];
+                        Cow::Borrowed(
+                            raw.strip_prefix("<![CDATA[")
+                                .and_then(|r| r.strip_suffix("]]>"))
+                                .unwrap_or(""),
+                        )
+                    }
+                    Event::GeneralRef(r) => {
+                        let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
+                        match resolve_ref(name) {
+                            Some(c) => Cow::Owned(c.to_string()),
+                            None => {
+                                return Err(err(format!("unknown entity reference `&{name};`"), p0))
+                            }
+                        }
+                    }
+                    _ => Cow::Borrowed(""),
+                };
+                if depth == 0 {
+                    if !piece.trim().is_empty() || matches!(event, Event::GeneralRef(_)) {
+                        return Err(err("text outside the root element", p0));
+                    }
+                    continue;
+                }
+                // Whitespace between child elements is not text the model reads: it is
+                // dropped rather than joined (which would copy at every indentation).
+                if build && !(matches!(event, Event::Text(_)) && piece.bytes().all(is_ws)) {
+                    if let Some(&idx) = stack.last() {
+                        let t = &mut tree.els[idx as usize].text;
+                        *t = Some(match t.take() {
+                            None => piece,
+                            Some(prev) => Cow::Owned(prev.into_owned() + &piece),
+                        });
+                    }
+                }
+            }
+            Event::DocType(_) => return Err(err("a DTD (DOCTYPE) is not allowed", p0)),
+            Event::Decl(_) => {
+                if p0 != 0 && !(p0 == 3 && text.starts_with('\u{feff}')) {
+                    return Err(err("an XML declaration that is not at the start", p0));
+                }
+            }
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if depth > 0 {
+        return Err(err("the document ends inside an element", text.len()));
+    }
+    if !root_seen {
+        return Err(err("no root element", text.len()));
+    }
+    Ok((build.then_some(tree), root))
+}
+
+fn is_name_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80
+}
+
+fn is_name_char(c: u8) -> bool {
+    is_name_start(c) || c.is_ascii_digit() || c == b'-' || c == b'.'
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Check a reference `&...;` starting at `i` (at the `&`); returns the index after `;`.
+fn check_ref(b: &[u8], i: usize) -> Result<usize, XmlError> {
+    let end = memchr::memchr(b';', &b[i..]).map(|k| i + k);
+    let Some(end) = end.filter(|e| e - i <= 12) else {
+        return Err(err("a `&` that does not start a reference", i));
+    };
+    let name = std::str::from_utf8(&b[i + 1..end]).unwrap_or("");
+    if resolve_ref(name).is_none() {
+        return Err(err(format!("unknown entity reference `&{name};`"), i));
+    }
+    Ok(end + 1)
+}
+
+/// Check a document or fragment for well-formedness without building a tree: matching
+/// end tags, names, quoted attribute values without `<`, no duplicate attributes, known
+/// references, comments without `--`, one root, no text outside it, no DTD, declared
+/// prefixes. A byte scanner (memchr), several times faster than an event parser on
+/// markup-dense XHTML; `check_reference` is the quick-xml-based equivalent it is
+/// tested against.
+pub fn check(text: &str) -> Result<RootInfo, XmlError> {
+    let off = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = off;
+    let mut stack: Vec<&[u8]> = Vec::new();
+    let mut root: Option<RootInfo> = None;
+    let mut prefixes: Vec<&[u8]> = Vec::new();
+    let mut attrs: Vec<&[u8]> = Vec::new();
+    while i < n {
+        // Text up to the next markup or reference.
+        let Some(k) = memchr::memchr2(b'<', b'&', &b[i..]) else {
+            if stack.is_empty() && !b[i..].iter().all(|c| is_ws(*c)) {
+                return Err(err("text outside the root element", i));
+            }
+            break;
+        };
+        if stack.is_empty() && !b[i..i + k].iter().all(|c| is_ws(*c)) {
+            return Err(err("text outside the root element", i));
+        }
+        i += k;
+        if b[i] == b'&' {
+            if stack.is_empty() {
+                return Err(err("text outside the root element", i));
+            }
+            i = check_ref(b, i)?;
+            continue;
+        }
+        let rest = &b[i..];
+        if rest.starts_with(b"<!--") {
+            let body = i + 4;
+            let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
+                return Err(err("an unclosed comment", i));
+            };
+            if b.get(body + k + 2) != Some(&b'>') {
+                return Err(err("`--` inside a comment", body + k));
+            }
+            i = body + k + 3;
+        } else if rest.starts_with(b"<![CDATA[") {
+            if stack.is_empty() {
+                return Err(err("CDATA outside the root element", i));
+            }
+            let Some(k) = memchr::memmem::find(&b[i + 9..], b"]]>") else {
+                return Err(err("an unclosed CDATA section", i));
+            };
+            i += 9 + k + 3;
+        } else if rest.starts_with(b"<?") {
+            let Some(k) = memchr::memmem::find(&b[i + 2..], b"?>") else {
+                return Err(err("an unclosed processing instruction", i));
+            };
+            let target = &b[i + 2..i + 2 + k];
+            let is_decl = target.len() >= 3
+                && target[..3].eq_ignore_ascii_case(b"xml")
+                && target.get(3).is_none_or(|c| is_ws(*c));
+            if is_decl && i != off {
+                return Err(err("an XML declaration that is not at the start", i));
+            }
+            i += 2 + k + 2;
+        } else if rest.starts_with(b"<!") {
+            return Err(err("a DTD (DOCTYPE) is not allowed", i));
+        } else if rest.starts_with(b"</") {
+            let start = i + 2;
+            let mut j = start;
+            while j < n && is_name_char(b[j]) {
+                j += 1;
+            }
+            let name = &b[start..j];
+            while j < n && is_ws(b[j]) {
+                j += 1;
+            }
+            if j >= n || b[j] != b'>' {
+                return Err(err("a malformed end tag", i));
+            }
+            match stack.pop() {
+                Some(open) if open == name => {}
+                Some(open) => {
+                    return Err(err(
+                        format!(
+                            "end tag `{}` does not match `{}`",
+                            String::from_utf8_lossy(name),
+                            String::from_utf8_lossy(open)
+                        ),
+                        i,
+                    ))
+                }
+                None => return Err(err("an end tag without a start tag", i)),
+            }
+            i = j + 1;
+        } else {
+            // A start tag.
+            if stack.is_empty() && root.is_some() {
+                return Err(err("a second root element", i));
+            }
+            let start = i + 1;
+            if start >= n || !is_name_start(b[start]) {
+                return Err(err("a `<` that does not start a tag", i));
+            }
+            let mut j = start;
+            while j < n && is_name_char(b[j]) {
+                j += 1;
+            }
+            let name = &b[start..j];
+            attrs.clear();
+            let mut default_ns: Option<&[u8]> = None;
+            let mut id: Option<&[u8]> = None;
+            let empty;
+            loop {
+                let ws_start = j;
+                while j < n && is_ws(b[j]) {
+                    j += 1;
+                }
+                if j >= n {
+                    return Err(err("the document ends inside a tag", i));
+                }
+                if b[j] == b'>' {
+                    empty = false;
+                    j += 1;
+                    break;
+                }
+                if b[j] == b'/' {
+                    if b.get(j + 1) != Some(&b'>') {
+                        return Err(err("a malformed empty-element tag", j));
+                    }
+                    empty = true;
+                    j += 2;
+                    break;
+                }
+                if j == ws_start || !is_name_start(b[j]) {
+                    return Err(err("a malformed attribute", j));
+                }
+                let an = j;
+                while j < n && is_name_char(b[j]) {
+                    j += 1;
+                }
+                let aname = &b[an..j];
+                while j < n && is_ws(b[j]) {
+                    j += 1;
+                }
+                if j >= n || b[j] != b'=' {
+                    return Err(err("an attribute without a value", an));
+                }
+                j += 1;
+                while j < n && is_ws(b[j]) {
+                    j += 1;
+                }
+                if j >= n || (b[j] != b'"' && b[j] != b'\'') {
+                    return Err(err("an unquoted attribute value", j));
+                }
+                let q = b[j];
+                let vs = j + 1;
+                let Some(k) = memchr::memchr(q, &b[vs..]) else {
+                    return Err(err("an unclosed attribute value", j));
+                };
+                let value = &b[vs..vs + k];
+                if memchr::memchr(b'<', value).is_some() {
+                    return Err(err("a `<` in an attribute value", vs));
+                }
+                let mut r = 0;
+                while let Some(a) = memchr::memchr(b'&', &value[r..]) {
+                    r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
+                }
+                if attrs.contains(&aname) {
+                    return Err(err(
+                        format!("a duplicate attribute `{}`", String::from_utf8_lossy(aname)),
+                        an,
+                    ));
+                }
+                attrs.push(aname);
+                if aname == b"xmlns" {
+                    default_ns = Some(value);
+                } else if let Some(p) = aname.strip_prefix(b"xmlns:") {
+                    prefixes.push(p);
+                } else if aname == b"id" {
+                    id = Some(value);
+                }
+                j = vs + k + 1;
+            }
+            let (prefix, local) = match memchr::memchr(b':', name) {
+                Some(c) => (Some(&name[..c]), &name[c + 1..]),
+                None => (None, name),
+            };
+            if let Some(p) = prefix {
+                if !prefixes.contains(&p) {
+                    return Err(err(
+                        format!("unbound namespace prefix `{}`", String::from_utf8_lossy(p)),
+                        i,
+                    ));
+                }
+            }
+            if stack.is_empty() {
+                let unescape = |v: &[u8]| {
+                    let s = String::from_utf8_lossy(v);
+                    quick_xml::escape::unescape(&s)
+                        .map(|c| c.into_owned())
+                        .unwrap_or_else(|_| s.into_owned())
+                };
+                root = Some(RootInfo {
+                    name: String::from_utf8_lossy(local).into_owned(),
+                    ns: if prefix.is_none() {
+                        default_ns.map(unescape)
+                    } else {
+                        None
+                    },
+                    id: id.map(unescape),
+                });
+            }
+            if !empty {
+                stack.push(name);
+            }
+            i = j;
+        }
+    }
+    if !stack.is_empty() {
+        return Err(err("the document ends inside an element", n));
+    }
+    root.ok_or_else(|| err("no root element", n))
+}
+
+/// Parse a document into a [`Tree`].
+pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
+    let (tree, _) = run(text, true)?;
+    tree.ok_or_else(|| err("no tree", 0))
+}
+
+/// [`check`] with quick-xml's plain reader (kept as the reference the fast scanner is
+/// tested against).
+///
+/// Streams with quick-xml's plain reader (no per-element namespace scopes: only the root's
+/// namespace is wanted; a prefixed name must have its prefix declared somewhere).
+pub fn check_reference(text: &str) -> Result<RootInfo, XmlError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = quick_xml::Reader::from_str(text);
+    {
+        let c = reader.config_mut();
+        c.check_end_names = true;
+        c.check_comments = true;
+    }
+    let mut depth = 0usize;
+    let mut root: Option<RootInfo> = None;
+    let mut prefixes: Vec<Vec<u8>> = Vec::new();
+    loop {
+        let p0 = reader.buffer_position() as usize;
+        let event = reader
+            .read_event()
+            .map_err(|e| err(e.to_string(), reader.error_position() as usize))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if depth == 0 && root.is_some() {
+                    return Err(err("a second root element", p0));
+                }
+                if !e.name().as_ref().first().is_some_and(|c| is_name_start(*c)) {
+                    return Err(err("a `<` that does not start a tag", p0));
+                }
+                let mut default_ns = None;
+                let mut id = None;
+                for a in e.attributes() {
+                    let a = a.map_err(|x| err(x.to_string(), p0))?;
+                    if a.value.contains(&b'<') {
+                        return Err(err("a `<` in an attribute value", p0));
+                    }
+                    if a.value.contains(&b'&') {
+                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
+                    }
+                    let key = a.key.as_ref();
+                    if key == b"xmlns" {
+                        default_ns = Some(String::from_utf8_lossy(&a.value).into_owned());
+                    } else if let Some(p) = key.strip_prefix(b"xmlns:") {
+                        prefixes.push(p.to_vec());
+                    } else if depth == 0 && key == b"id" {
+                        id = Some(
+                            a.unescape_value()
+                                .map_err(|x| err(x.to_string(), p0))?
+                                .into_owned(),
+                        );
+                    }
+                }
+                let qname = e.name();
+                if let Some(p) = qname.prefix() {
+                    if !prefixes.iter().any(|x| x.as_slice() == p.as_ref()) {
+                        return Err(err(
+                            format!(
+                                "unbound namespace prefix `{}`",
+                                String::from_utf8_lossy(p.as_ref())
+                            ),
+                            p0,
+                        ));
+                    }
+                }
+                if depth == 0 {
+                    root = Some(RootInfo {
+                        name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+                        ns: if qname.prefix().is_none() {
+                            default_ns
+                        } else {
+                            None
+                        },
+                        id,
+                    });
+                }
+                if matches!(event, Event::Start(_)) {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => {
+                if depth == 0 {
+                    return Err(err("an end tag without a start tag", p0));
+                }
+                depth -= 1;
+            }
+            Event::GeneralRef(ref r) => {
+                let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
+                if resolve_ref(name).is_none() {
+                    return Err(err(format!("unknown entity reference `&{name};`"), p0));
+                }
+                if depth == 0 {
+                    return Err(err("text outside the root element", p0));
+                }
+            }
+            Event::Text(_) | Event::CData(_) => {
+                if depth == 0
+                    && !text[p0..reader.buffer_position() as usize]
+                        .trim()
+                        .is_empty()
+                {
+                    return Err(err("text outside the root element", p0));
+                }
+            }
+            Event::DocType(_) => return Err(err("a DTD (DOCTYPE) is not allowed", p0)),
+            Event::Decl(_) => {
+                if p0 != 0 {
+                    return Err(err("an XML declaration that is not at the start", p0));
+                }
+            }
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if depth > 0 {
+        return Err(err("the document ends inside an element", text.len()));
+    }
+    root.ok_or_else(|| err("no root element", text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scanner_agrees_with_the_reference() {
+        for ok in [
+            "<?xml version=\"1.0\"?>\n<a/>",
+            "\u{feff}<a/>",
+            "<a x='1' y=\"&lt;&#228;&#x41;\"><!-- c --><?pi x?><![CDATA[<&]]>t&amp;u<b/></a>\n",
+            "<h:a xmlns:h='urn:x'><h:b/></h:a>",
+            "<div xmlns=\"http://www.w3.org/1999/xhtml\" id=\"OID1.2\" class=\"soc\"><p>x</p ></div>",
+        ] {
+            assert_eq!(check(ok), check_reference(ok), "{ok}");
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn builds_a_tree_with_namespaces_and_borrowed_text() {
+        let s = "<?xml version=\"1.0\"?><r xmlns='urn:a' xmlns:f='urn:b' x='1 &amp; 2'><f:c>t&lt;u</f:c><d/>AAAA</r>";
+        let t = parse(s).unwrap();
+        let r = t.root();
+        assert!(r.is("urn:a", "r"));
+        assert_eq!(r.attribute("x"), Some("1 & 2"));
+        let kids: Vec<_> = r.children().collect();
+        assert!(kids[0].is("urn:b", "c"));
+        assert_eq!(kids[0].text(), Some("t<u"));
+        assert!(kids[1].is("urn:a", "d"));
+        assert_eq!(r.text(), Some("AAAA"));
+        assert!(matches!(t.els[0].text, Some(Cow::Borrowed(_))));
+        assert_eq!(&s[kids[0].range()], "<f:c>t&lt;u</f:c>");
+    }
+
+    #[test]
+    fn refuses_what_is_not_well_formed() {
+        for bad in [
+            "<a><b></a>",
+            "<a>",
+            "<a x='1' x='2'/>",
+            "<p:a/>",
+            "<a/><b/>",
+            "<a>&nbsp;</a>",
+            "text<a/>",
+            "<!DOCTYPE a><a/>",
+            "",
+            "<a></a></b>",
+            "<a b=c/>",
+            "<a><!-- x -- y --></a>",
+            "<a b='<'/>",
+            "<a>&amp</a>",
+            "<1a/>",
+            "<a></a >x",
+            "<a/><?xml version='1.0'?>",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+            assert!(check(bad).is_err(), "{bad}");
+            assert!(check_reference(bad).is_err(), "{bad}");
+        }
+        // quick-xml accepts attributes not separated by whitespace; the scanner does not.
+        assert!(check("<a b='1'c='2'/>").is_err());
+        assert_eq!(
+            check("\r\n<div xmlns='http://www.w3.org/1999/xhtml' id='x'><p>&#228;</p></div>")
+                .unwrap(),
+            RootInfo {
+                name: "div".into(),
+                ns: Some("http://www.w3.org/1999/xhtml".into()),
+                id: Some("x".into())
+            }
+        );
+    }
+}

@@ -1,0 +1,481 @@
+//! Every archive rule on a clean and a faulty synthetic CDA (+ frame), and the same rules
+//! on the JSON view.
+
+use chrono::NaiveDate;
+use sosmeta_kanta::fixtures::{Fault, Fixture, Spec, JOINING_MODEL_SYSTEM};
+use sosmeta_kanta::model::Payload;
+use sosmeta_kanta::rules::{self, ids};
+use sosmeta_kanta::view::ArchiveView;
+use sosmeta_kanta::{read_cda, ArchiveOptions, ArchiveValidator, ProviderProfile, Sector};
+use sosmeta_model::koodisto::{CodeSet, CodeSets};
+use sosmeta_model::{Definition, DefinitionId};
+use sosmeta_validate::metadata::calendar::{Calendar, Environment};
+use sosmeta_validate::report::DocumentResult;
+use sosmeta_validate::{Severity, Validator};
+use std::sync::OnceLock;
+
+const RELATIONSHIP: (&str, &str) = ("1.2.246.537.6.1505.1", "2023-06-01");
+const PLAN: (&str, &str) = ("1.2.246.537.6.1506.15007", "2024-11-28");
+
+fn validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(Validator::embedded)
+}
+
+/// A validator with a koodistot bundle holding the confidentiality classification: code
+/// `6` valid, code `7` expired at the end of 2020.
+fn validator_with_codes() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let set = CodeSet::from_json_bytes(
+            "test",
+            br#"{"format": "sosmeta-koodisto/1", "oid": "1.2.246.777.5.99902", "codes": [
+                {"code": "6", "names": {"fi": "Sosiaalihuollon salassapidettava"}},
+                {"code": "7", "expirationDate": "2020-12-31", "names": {"fi": "Vanha"}}
+            ]}"#,
+        );
+        let set = match set {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        Validator::embedded().with_code_sets(Some(CodeSets::from_sets([set])))
+    })
+}
+
+fn def(which: (&str, &str)) -> &'static Definition {
+    let id = DefinitionId {
+        oid: which.0.into(),
+        version: NaiveDate::parse_from_str(which.1, "%Y-%m-%d").unwrap(),
+    };
+    validator()
+        .release()
+        .get(&id)
+        .expect("definition in the embedded release")
+}
+
+fn run(v: &Validator, opts: ArchiveOptions, f: &Fixture) -> DocumentResult {
+    ArchiveValidator::new(v, opts).validate_cda("fixture.xml", &f.cda, Some(&f.frame))
+}
+
+fn run_view(v: &Validator, opts: ArchiveOptions, f: &Fixture) -> Option<DocumentResult> {
+    let read = read_cda(&f.cda).ok()?;
+    let view = ArchiveView::from_document(&read.document).ok()?;
+    let json = serde_json::to_vec(&view).unwrap();
+    Some(ArchiveValidator::new(v, opts).validate_view("fixture.json", &json, Some(&f.frame)))
+}
+
+fn show(r: &DocumentResult) -> String {
+    r.findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {:?}:{:?}:{:?} {} {}",
+                f.severity, f.rule, f.xpath, f.line, f.column, f.pointer, f.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn has(r: &DocumentResult, rule: &str) -> bool {
+    r.findings.iter().any(|f| f.rule == rule)
+}
+
+fn faults_for(d: (&str, &str)) -> Vec<Fault> {
+    Fault::ALL
+        .iter()
+        .copied()
+        .filter(|f| {
+            d == PLAN
+                || !matches!(
+                    f,
+                    Fault::RecorderNotAuthor | Fault::RecorderNull | Fault::PhaseExpired
+                )
+        })
+        .collect()
+}
+
+fn validator_for(fault: Fault) -> &'static Validator {
+    match fault {
+        Fault::CodeUnknown | Fault::CodeInactive => validator_with_codes(),
+        _ => validator(),
+    }
+}
+
+#[test]
+fn clean_fixtures_have_no_findings() {
+    for d in [RELATIONSHIP, PLAN] {
+        let spec = Spec::for_definition(def(d));
+        let f = spec.build();
+        for v in [validator(), validator_with_codes()] {
+            let r = run(v, ArchiveOptions::default(), &f);
+            assert!(r.findings.is_empty(), "{d:?}:\n{}", show(&r));
+            assert!(r.valid);
+            assert_eq!(r.definition.as_deref(), Some(d.0));
+            let r = run_view(v, ArchiveOptions::default(), &f).expect("view");
+            assert!(r.findings.is_empty(), "view {d:?}:\n{}", show(&r));
+        }
+    }
+}
+
+#[test]
+fn every_fault_triggers_its_rule_on_the_cda() {
+    for d in [RELATIONSHIP, PLAN] {
+        let spec = Spec::for_definition(def(d));
+        for fault in faults_for(d) {
+            let f = spec.build_with(fault);
+            let r = run(validator_for(fault), ArchiveOptions::default(), &f);
+            assert!(
+                has(&r, fault.rule()),
+                "{d:?} {fault:?} should report {}:\n{}",
+                fault.rule(),
+                show(&r)
+            );
+            let clean = run(
+                validator_for(fault),
+                ArchiveOptions::default(),
+                &spec.build(),
+            );
+            assert!(!has(&clean, fault.rule()));
+            // Archive findings on a CDA carry an XPath; the CDA-level ones a line too.
+            for x in r.findings.iter().filter(|x| rules::rule(x.rule).is_some()) {
+                assert!(x.xpath.is_some(), "{fault:?}: {} has no xpath", x.rule);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_fault_triggers_its_rule_on_the_json_view() {
+    for d in [RELATIONSHIP, PLAN] {
+        let spec = Spec::for_definition(def(d));
+        for fault in faults_for(d).into_iter().filter(|f| !f.xml_only()) {
+            let f = spec.build_with(fault);
+            let Some(r) = run_view(validator_for(fault), ArchiveOptions::default(), &f) else {
+                panic!("{fault:?}: no view");
+            };
+            assert!(
+                has(&r, fault.rule()),
+                "view {d:?} {fault:?} should report {}:\n{}",
+                fault.rule(),
+                show(&r)
+            );
+            let in_frame = |x: &&sosmeta_validate::Finding| {
+                x.xpath.as_deref().is_some_and(|p| p.starts_with("/RCMR"))
+            };
+            for x in r
+                .findings
+                .iter()
+                .filter(|x| !in_frame(x) && !x.rule.starts_with("frame."))
+            {
+                assert!(
+                    x.pointer.starts_with("/metadata")
+                        || x.pointer.starts_with("/body")
+                        || x.pointer.starts_with("/content"),
+                    "{fault:?}: {} at `{}`",
+                    x.rule,
+                    x.pointer
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn locations_point_at_the_element() {
+    let spec = Spec::for_definition(def(PLAN));
+    let f = spec.build_with(Fault::Realm);
+    let r = run(validator(), ArchiveOptions::default(), &f);
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::CDA_REALM)
+        .unwrap();
+    assert_eq!(x.xpath.as_deref(), Some("/ClinicalDocument/realmCode"));
+    let text = String::from_utf8(f.cda.clone()).unwrap();
+    let line = text.lines().position(|l| l.contains("<realmCode")).unwrap() + 1;
+    assert_eq!(x.line, Some(line as u32));
+    assert_eq!(x.column, Some(2));
+    // A content finding: pointer into the JSON, xpath of hl7fi:json.
+    let r = run(
+        validator(),
+        ArchiveOptions::default(),
+        &spec.build_with(Fault::ContentExtraElement),
+    );
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == "schema.additional-properties")
+        .unwrap();
+    assert!(x.pointer.starts_with("/lapsiperheiden"), "{}", x.pointer);
+    assert_eq!(
+        x.xpath.as_deref(),
+        Some("/ClinicalDocument/component/nonXMLBody/hl7fi:json")
+    );
+    // In the view, the same finding points into /content.
+    let r = run_view(
+        validator(),
+        ArchiveOptions::default(),
+        &spec.build_with(Fault::ContentExtraElement),
+    )
+    .unwrap();
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == "schema.additional-properties")
+        .unwrap();
+    assert!(
+        x.pointer.starts_with("/content/lapsiperheiden"),
+        "{}",
+        x.pointer
+    );
+    assert!(x.xpath.is_none());
+}
+
+#[test]
+fn clean_plan_after_the_phase_change_passes() {
+    let mut spec = Spec::for_definition(def(PLAN));
+    spec.effective_time = "20260902091500+0300".into();
+    spec.creation_time = "20260902091500+0300".into();
+    let r = run(validator(), ArchiveOptions::default(), &spec.build());
+    assert!(!has(&r, ids::PHASE_EXPIRED), "{}", show(&r));
+    // An early-phase group before the change is accepted.
+    let mut spec = Spec::for_definition(def(PLAN));
+    spec.document_group = "3".into();
+    let r = run(validator(), ArchiveOptions::default(), &spec.build());
+    assert!(!has(&r, ids::PHASE_EXPIRED), "{}", show(&r));
+}
+
+#[test]
+fn private_provider_states_its_joining_model() {
+    let spec = Spec::for_definition(def(PLAN));
+    let private = ArchiveOptions {
+        sector: Some(Sector::Private),
+        ..ArchiveOptions::default()
+    };
+    let r = run(validator(), private.clone(), &spec.build());
+    assert!(has(&r, ids::FRAME_JOINING_MODEL), "{}", show(&r));
+    let mut with = spec.clone();
+    with.joining_model = Some("2".into());
+    let r = run(validator(), private.clone(), &with.build());
+    assert!(!has(&r, ids::FRAME_JOINING_MODEL), "{}", show(&r));
+    // With the classification named in the data, only that code system counts.
+    let mut named = private.clone();
+    named.data.joining_model_classification = Some("1.2.246.537.6.88888".into());
+    let r = run(validator(), named.clone(), &with.build());
+    assert!(has(&r, ids::FRAME_JOINING_MODEL));
+    named.data.joining_model_classification =
+        Some(JOINING_MODEL_SYSTEM.rsplit_once('.').unwrap().0.into());
+    let r = run(validator(), named, &with.build());
+    assert!(!has(&r, ids::FRAME_JOINING_MODEL), "{}", show(&r));
+    // The sector comes from a provider profile too; public providers are not asked.
+    let profile = ArchiveOptions {
+        providers: vec![ProviderProfile {
+            oid: sosmeta_kanta::fixtures::CUSTODIAN_OID.into(),
+            sector: Sector::Private,
+        }],
+        ..ArchiveOptions::default()
+    };
+    assert!(has(
+        &run(validator(), profile, &spec.build()),
+        ids::FRAME_JOINING_MODEL
+    ));
+    assert!(!has(
+        &run(validator(), ArchiveOptions::default(), &spec.build()),
+        ids::FRAME_JOINING_MODEL
+    ));
+}
+
+#[test]
+fn calendar_rules_run_with_an_environment() {
+    // A calendar in which the plan's 2024-11-28 version is supported in TU only from
+    // 1.6.2026: stored in March 2026 it is not yet supported.
+    let calendar = Calendar::from_json(
+        r#"{"publications": [
+            {"name": "2024 September", "week": 36, "weekStart": "2024-09-02", "weekEnd": "2024-09-06", "supportedAT": "2024-10-01", "supportedTU": "2024-10-08"},
+            {"name": "2024 December", "week": 49, "weekStart": "2024-12-02", "weekEnd": "2024-12-06", "supportedAT": "2026-05-01", "supportedTU": "2026-06-01"}
+        ]}"#,
+    )
+    .unwrap();
+    let v = Validator::embedded().with_calendar(calendar);
+    let spec = Spec::for_definition(def(PLAN));
+    let tu = ArchiveOptions {
+        environment: Some(Environment::Tu),
+        ..ArchiveOptions::default()
+    };
+    let r = run(&v, tu.clone(), &spec.build());
+    assert!(has(&r, ids::CALENDAR_NOT_YET_SUPPORTED), "{}", show(&r));
+    let later = ArchiveOptions {
+        on: NaiveDate::from_ymd_opt(2026, 6, 1),
+        ..tu.clone()
+    };
+    assert!(!has(
+        &run(&v, later, &spec.build()),
+        ids::CALENDAR_NOT_YET_SUPPORTED
+    ));
+    // Without an environment the calendar does not run.
+    assert!(!has(
+        &run(&v, ArchiveOptions::default(), &spec.build()),
+        ids::CALENDAR_NOT_YET_SUPPORTED
+    ));
+    // A superseded asiakkuusasiakirja version when a newer one is supported.
+    let old = def(("1.2.246.537.6.1505.1", "2022-01-10"));
+    let spec = Spec::for_definition(old);
+    let r = run(validator(), tu.clone(), &spec.build());
+    assert!(has(&r, ids::CALENDAR_SUPERSEDED), "{}", show(&r));
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::CALENDAR_SUPERSEDED)
+        .unwrap();
+    assert_eq!(x.severity, Severity::Warning);
+    assert!(r.valid);
+    let fresh = Spec::for_definition(def(RELATIONSHIP));
+    assert!(!has(
+        &run(validator(), tu, &fresh.build()),
+        ids::CALENDAR_SUPERSEDED
+    ));
+}
+
+#[test]
+fn recorder_matches_on_identifier_of_the_same_kind_else_names() {
+    let spec = Spec::for_definition(def(PLAN));
+    let (given, family, root, ext) = spec.author.clone().expect("the plan has a laatija");
+    // Same names, another kind of identifier: names decide.
+    let mut s = spec.clone();
+    let other_root = if root == "1.2.246.21" {
+        "1.2.246.537.26"
+    } else {
+        "1.2.246.21"
+    };
+    s.author = Some((
+        given.clone(),
+        family.clone(),
+        other_root.into(),
+        "123".into(),
+    ));
+    let r = run(validator(), ArchiveOptions::default(), &s.build());
+    assert!(!has(&r, ids::HEADER_RECORDER), "{}", show(&r));
+    // Same names, same kind of identifier but another value: the identifier decides.
+    if root == "1.2.246.21" {
+        let mut s = spec.clone();
+        s.author = Some((given, family, root, format!("{ext}X")));
+        let r = run(validator(), ArchiveOptions::default(), &s.build());
+        assert!(has(&r, ids::HEADER_RECORDER), "{}", show(&r));
+    }
+}
+
+#[test]
+fn signatures_are_kept_as_xml() {
+    let spec = Spec::for_definition(def(RELATIONSHIP));
+    let read = read_cda(&spec.build().cda).unwrap();
+    let sigs = &read.document.header.lsh().signature_collection;
+    assert_eq!(sigs.len(), 1);
+    assert!(
+        sigs[0].starts_with("<hl7fi:signature ID=\"sig.1\">"),
+        "{}",
+        sigs[0]
+    );
+    assert!(sigs[0].contains("<SignatureValue>AAAA</SignatureValue>"));
+    let body = read.document.body.unwrap();
+    assert!(matches!(body.display.unwrap().xhtml, Payload::Text(t) if t.contains("soc-document")));
+}
+
+#[test]
+fn every_emitted_id_is_in_the_table() {
+    // Ids the code can emit are written as `ids::X` (from the table); no archive id is
+    // spelled as a literal elsewhere in the sources.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let prefixes = [
+        "cda.",
+        "header.",
+        "body.",
+        "definition.",
+        "calendar.",
+        "phase.",
+        "frame.",
+        "view.",
+    ];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for lit in text.split('"').skip(1).step_by(2) {
+            if prefixes.iter().any(|p| lit.starts_with(p))
+                && lit
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+            {
+                assert!(
+                    rules::rule(lit).is_some(),
+                    "{}: `{lit}` is not in the table",
+                    path.display()
+                );
+            }
+        }
+    }
+    // And every finding the faults produce is in one table or the other.
+    for d in [RELATIONSHIP, PLAN] {
+        let spec = Spec::for_definition(def(d));
+        for fault in faults_for(d) {
+            let r = run(
+                validator_for(fault),
+                ArchiveOptions::default(),
+                &spec.build_with(fault),
+            );
+            for x in &r.findings {
+                assert!(
+                    rules::rule(x.rule).is_some()
+                        || sosmeta_validate::finding::rule_info(x.rule).is_some(),
+                    "{} is in no table",
+                    x.rule
+                );
+            }
+        }
+    }
+    // Every rule has a fault or a dedicated test above.
+    let covered: Vec<&str> = Fault::ALL.iter().map(|f| f.rule()).collect();
+    let dedicated = [
+        ids::CALENDAR_NOT_YET_SUPPORTED,
+        ids::CALENDAR_SUPERSEDED,
+        ids::FRAME_JOINING_MODEL,
+        ids::VIEW_JSON,
+    ];
+    for r in rules::RULES {
+        assert!(
+            covered.contains(&r.id) || dedicated.contains(&r.id),
+            "{} has no test",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn a_view_without_content_is_reported() {
+    let spec = Spec::for_definition(def(RELATIONSHIP));
+    let read = read_cda(&spec.build().cda).unwrap();
+    let mut view = ArchiveView::from_document(&read.document).unwrap();
+    view.content = None;
+    let json = serde_json::to_vec(&view).unwrap();
+    let r = ArchiveValidator::new(validator(), ArchiveOptions::default())
+        .validate_view("v", &json, None);
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::BODY_REQUIRED)
+        .expect("body.required");
+    assert_eq!(x.pointer, "/content");
+}
+
+#[test]
+fn a_broken_view_is_reported() {
+    let v = ArchiveValidator::new(validator(), ArchiveOptions::default());
+    for bad in [
+        &b"{"[..],
+        b"[]",
+        br#"{"metadata": {"effectiveTime": "2026"}}"#,
+    ] {
+        let r = v.validate_view("bad.json", bad, None);
+        assert!(has(&r, ids::VIEW_JSON), "{}", show(&r));
+        assert!(!r.valid);
+    }
+}
