@@ -12,7 +12,7 @@ use sosmeta_validate::{ValidateOptions, Validator};
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
-    let validator = Validator::embedded();
+    let validator = Validator::from_static(sosmeta_generated::embedded_release());
     for (label, oid) in [
         ("asiakkuusasiakirja", "1.2.246.537.6.1505.1"),
         ("asiakassuunnitelma-15007", "1.2.246.537.6.1506.15007"),

@@ -541,7 +541,7 @@ impl Fault {
     ];
 
     /// The rule the fault triggers.
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> sosmeta_validate::Rule {
         use crate::rules::ids::*;
         match self {
             Fault::NotUtf8 => CDA_ENCODING,
@@ -574,7 +574,9 @@ impl Fault {
             Fault::FrameInteraction => FRAME_INTERACTION,
             Fault::ServiceRequest => FRAME_SERVICE_REQUEST,
             Fault::FrameMismatch => FRAME_MISMATCH,
-            Fault::ContentExtraElement => "schema.additional-properties",
+            Fault::ContentExtraElement => {
+                sosmeta_validate::finding::rules::SCHEMA_ADDITIONAL_PROPERTIES
+            }
         }
     }
 

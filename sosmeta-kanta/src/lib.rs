@@ -7,7 +7,7 @@
 //! - [`model`]: the typed model ([`ArchiveDocument`], [`Header`], [`Frame`]);
 //! - [`reader`]: XML to model ([`read_cda`], [`read_frame`], [`sniff`],
 //!   [`frame_document_id`]);
-//! - [`validate`]: the archive rules ([`rules::RULES`]) on a CDA (+ frame) or on its
+//! - [`validate`]: the archive rules ([`rules::rules`]) on a CDA (+ frame) or on its
 //!   JSON view, wrapping the content validation of `sosmeta-validate`
 //!   ([`ArchiveValidator`]);
 //! - [`view`]: the JSON view `{"metadata": …, "content": …}` and its JSON Schema.

@@ -10,7 +10,7 @@
 use crate::data::KantaData;
 use crate::model::*;
 use crate::reader::{self, ReadError, NS_XHTML};
-use crate::rules::{ids, severity};
+use crate::rules::ids;
 use crate::view::ArchiveView;
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -133,8 +133,8 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn emit(&mut self, rule: &'static str, l: Loc, message: impl Into<String>) {
-        let mut f = Finding::new(rule, severity(rule), "", l.label, message);
+    fn emit(&mut self, rule: sosmeta_validate::Rule, l: Loc, message: impl Into<String>) {
+        let mut f = Finding::new(rule, rule.severity(), "", l.label, message);
         let text = if l.frame {
             self.frame_text
         } else {
@@ -1106,7 +1106,7 @@ fn read_error_finding(e: &ReadError, frame: bool) -> Finding {
         (ReadError::Root { .. }, false) => ids::CDA_ROOT,
     };
     let l = e.location();
-    let mut f = Finding::new(rule, severity(rule), "", "", e.to_string());
+    let mut f = Finding::new(rule, rule.severity(), "", "", e.to_string());
     f.xpath = Some(l.xpath.clone());
     f.line = Some(l.line);
     f.column = Some(l.column);

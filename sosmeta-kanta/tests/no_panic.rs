@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(Validator::embedded)
+    V.get_or_init(|| Validator::from_static(sosmeta_generated::embedded_release()))
 }
 
 fn fixture() -> (Vec<u8>, Vec<u8>, Vec<u8>) {

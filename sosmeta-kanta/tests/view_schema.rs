@@ -119,7 +119,7 @@ fn the_full_header_round_trips_and_the_schema_names_exactly_its_fields() {
 
 #[test]
 fn serialized_views_of_the_fixtures_validate() {
-    let validator = Validator::embedded();
+    let validator = Validator::from_static(sosmeta_generated::embedded_release());
     let v = compiled();
     let mut checked = 0;
     for oid in ["1.2.246.537.6.1505.1", "1.2.246.537.6.1506.15007"] {

@@ -25,6 +25,10 @@ pub enum Layer {
     Koodisto,
     /// Kanta metadata, the release calendar and the recorder.
     Metadata,
+    /// The Kanta archive document (CDA R2): XML, header, body, definition, calendar.
+    Archive,
+    /// The transfer frame (`RCMR_IN200002FI01`) and its agreement with the document.
+    Frame,
 }
 
 impl Layer {
@@ -37,6 +41,8 @@ impl Layer {
             Layer::Content => "content",
             Layer::Koodisto => "koodisto",
             Layer::Metadata => "metadata",
+            Layer::Archive => "archive",
+            Layer::Frame => "frame",
         }
     }
 }
@@ -248,6 +254,142 @@ registry! {
     MetaFormat META_FORMAT = "meta.format", Metadata, Error,
         "the storage format is not JSON or XHTML",
         "format `PDF`";
+    /// The CDA is not UTF-8.
+    CdaEncoding CDA_ENCODING = "cda.encoding", Archive, Error,
+        "the CDA is not UTF-8",
+        "a Latin-1 ä in a name";
+    /// The CDA is not well-formed XML.
+    CdaXml CDA_XML = "cda.xml", Archive, Error,
+        "the CDA is not well-formed XML (line and column)",
+        "<id></ClinicalDocument>";
+    /// The CDA has no XML declaration (Kanta refuses it).
+    CdaXmlDeclaration CDA_XML_DECLARATION = "cda.xml-declaration", Archive, Error,
+        "the CDA does not start with an XML declaration",
+        "file starts with <ClinicalDocument";
+    /// The root is not `ClinicalDocument` in `urn:hl7-org:v3`.
+    CdaRoot CDA_ROOT = "cda.root", Archive, Error,
+        "the root is not ClinicalDocument in urn:hl7-org:v3",
+        "<ClinicalDocument> without xmlns";
+    /// A header element is in the wrong namespace.
+    CdaNamespace CDA_NAMESPACE = "cda.namespace", Archive, Error,
+        "localSocialHeader and json must be in urn:hl7finland, header elements in urn:hl7-org:v3",
+        "<localSocialHeader xmlns=\"urn:hl7-org:v3\">";
+    /// `realmCode@code` is not `FI`.
+    CdaRealm CDA_REALM = "cda.realm", Archive, Error,
+        "realmCode@code must be FI",
+        "<realmCode code=\"SE\"/>";
+    /// `typeId` is not `2.16.840.1.113883.1.3` / `POCD_HD000040`.
+    CdaTypeId CDA_TYPE_ID = "cda.type-id", Archive, Error,
+        "typeId must be root 2.16.840.1.113883.1.3, extension POCD_HD000040",
+        "extension POCD_HD000041";
+    /// `nonXMLBody@ID` is not `"OID"` + the document id.
+    CdaBodyId CDA_BODY_ID = "cda.body-id", Archive, Error,
+        "nonXMLBody@ID must be \"OID\" followed by id@root",
+        "ID=\"1.2.246.10.1.2\" without OID";
+    /// A required header element is missing.
+    HeaderRequired HEADER_REQUIRED = "header.required", Archive, Error,
+        "a required header element is missing",
+        "no localSocialHeader/contentSpecificationId";
+    /// `setId` differs from `id` in a first version.
+    HeaderSetId HEADER_SET_ID = "header.set-id", Archive, Warning,
+        "in version 1 setId@root must equal id@root",
+        "versionNumber 1, setId of another document";
+    /// A header code is not in its expected code system.
+    HeaderCodeSystem HEADER_CODE_SYSTEM = "header.code-system", Archive, Error,
+        "each header code uses its expected code system (a version suffix is allowed)",
+        "confidentialityCode codeSystem 1.2.246.537.5.40179";
+    /// The service task (`functionCode`) is not in `1.2.246.537.6.1221`.
+    HeaderServiceTask HEADER_SERVICE_TASK = "header.service-task", Archive, Error,
+        "localSocialHeader/functionCode must be in the service-task classification 1.2.246.537.6.1221",
+        "functionCode codeSystem 1.2.246.537.6.1271";
+    /// A header code does not exist in its classification (needs a koodistot bundle).
+    HeaderCodeUnknown HEADER_CODE_UNKNOWN = "header.code-unknown", Archive, Error,
+        "a header code does not exist in its classification (with a koodistot bundle)",
+        "documentGroup code 77";
+    /// A header code was not valid on the document's date (needs a koodistot bundle).
+    HeaderCodeInactive HEADER_CODE_INACTIVE = "header.code-inactive", Archive, Error,
+        "a header code was not valid on the document's date (with a koodistot bundle)",
+        "a code expired in 2024 on a 2026 document";
+    /// An HL7 TS time is malformed or not a real date.
+    HeaderTime HEADER_TIME = "header.time", Archive, Error,
+        "HL7 TS times are YYYYMMDD[HHMM[SS]][+ZZZZ] and real dates",
+        "effectiveTime 20260230120000+0200";
+    /// The recorder (header author) is not one of the content's authors (laatija).
+    HeaderRecorder HEADER_RECORDER = "header.recorder", Archive, Error,
+        "the header author (tallentaja) is one of the content's laatija (same identifier, else same names); a nullFlavor author only where the definition has no laatija",
+        "author Maija Meikäläinen, laatija Matti Virtanen";
+    /// `nonXMLBody`, its `text` or its `json` is missing.
+    BodyRequired BODY_REQUIRED = "body.required", Archive, Error,
+        "component/nonXMLBody with text (display form) and hl7fi:json (structured form) is required",
+        "no hl7fi:json";
+    /// The display form is not base64 of UTF-8 text.
+    BodyDisplayBase64 BODY_DISPLAY_BASE64 = "body.display-base64", Archive, Error,
+        "nonXMLBody/text is base64 of UTF-8 text",
+        "a * inside the base64";
+    /// The display form is not a well-formed XHTML fragment with a root `div`.
+    BodyDisplayXhtml BODY_DISPLAY_XHTML = "body.display-xhtml", Archive, Error,
+        "the display form is a well-formed XHTML fragment whose root is div in the XHTML namespace",
+        "<html><body>… or an unclosed <p>";
+    /// The display form's root `div` does not carry the document's body id.
+    BodyDisplayId BODY_DISPLAY_ID = "body.display-id", Archive, Error,
+        "the display form's root div@id equals \"OID\" + id@root",
+        "<div id=\"doc-1\">";
+    /// The structured form is not base64 of UTF-8 text.
+    BodyJsonBase64 BODY_JSON_BASE64 = "body.json-base64", Archive, Error,
+        "hl7fi:json is base64 of UTF-8 JSON",
+        "the JSON written as plain text";
+    /// `contentSpecificationId` names no definition version of the release.
+    DefinitionUnknown DEFINITION_UNKNOWN = "definition.unknown", Archive, Error,
+        "contentSpecificationId names a definition version of the release (OID.y.m.d)",
+        "1.2.246.537.6.1505.1.2023.6.2";
+    /// The JSON's root key is not the named definition's.
+    DefinitionRootKey DEFINITION_ROOT_KEY = "definition.root-key", Archive, Error,
+        "the structured JSON's root key is the definition's",
+        "asiakkuusasiakirja JSON under a 15007 contentSpecificationId";
+    /// `documentGroup` / `specificDocumentType` disagrees with the definition's OID.
+    DefinitionDocumentType DEFINITION_DOCUMENT_TYPE = "definition.document-type", Archive, Error,
+        "specificDocumentType (client documents, 1.2.246.537.6.1506.<code>) or documentGroup (1.2.246.537.6.1505.<code>) agrees with the definition's OID",
+        "specificDocumentType 15008 for definition 1.2.246.537.6.1506.15007";
+    /// The definition version is not yet supported in the environment on the day.
+    CalendarNotYetSupported CALENDAR_NOT_YET_SUPPORTED = "calendar.not-yet-supported", Archive, Error,
+        "the definition version is supported in the environment (AT/TU) on the storage day (release calendar)",
+        "a 2025 December version stored in TU in November 2025";
+    /// A superseded version is used although a newer one is supported.
+    CalendarSuperseded CALENDAR_SUPERSEDED = "calendar.superseded", Archive, Warning,
+        "a Vanhentunut version is used although a newer Valmis version is supported",
+        "asiakkuusasiakirja 2022-01-10 in 2026";
+    /// An early-phase client document stored after the phase's last day.
+    PhaseExpired PHASE_EXPIRED = "phase.expired", Archive, Error,
+        "after 31.8.2026 a client document's documentGroup must be a 2nd-or-later-phase group (5)",
+        "documentGroup 3 stored on 1.9.2026";
+    /// A JSON view that cannot be read.
+    ViewJson VIEW_JSON = "view.json", Archive, Error,
+        "the JSON view is JSON of the shape {metadata, body, content} (schemas/archive-view.schema.json)",
+        "metadata.effectiveTime as a string";
+    /// The frame is not UTF-8 or not well-formed XML.
+    FrameXml FRAME_XML = "frame.xml", Frame, Error,
+        "the transfer frame is well-formed UTF-8 XML",
+        "an unclosed element";
+    /// The frame's root is not `RCMR_IN200002FI01` in `urn:hl7-org:v3`.
+    FrameRoot FRAME_ROOT = "frame.root", Frame, Error,
+        "the frame's root is RCMR_IN200002FI01 in urn:hl7-org:v3",
+        "<RCMR_IN200001FI01>";
+    /// The frame's interaction id is not `RCMR_IN200002FI01`.
+    FrameInteraction FRAME_INTERACTION = "frame.interaction", Frame, Error,
+        "interactionId is root 2.16.840.1.113883.1.6, extension RCMR_IN200002FI01",
+        "extension RCMR_IN200003FI01";
+    /// The service request (palvelupyyntö) is missing or wrong for the document.
+    FrameServiceRequest FRAME_SERVICE_REQUEST = "frame.service-request", Frame, Error,
+        "reasonCode in 1.2.246.537.6.1503 is SP1 for asiakkuusasiakirja, SP17 for client documents",
+        "SP17 with an asiakkuusasiakirja";
+    /// The frame's copy of the document disagrees with the CDA.
+    FrameMismatch FRAME_MISMATCH = "frame.mismatch", Frame, Error,
+        "the frame's document id, setId, versionNumber, effectiveTime, patient and custodian equal the CDA's",
+        "frame effectiveTime one minute later";
+    /// A private provider does not state its joining model.
+    FrameJoiningModel FRAME_JOINING_MODEL = "frame.joining-model", Frame, Error,
+        "a private provider states its joining model (liittymismalli) in controlActProcess/reasonCode",
+        "a private provider's frame with SP17 and usage situation only";
 }
 
 impl Rule {
@@ -299,6 +441,12 @@ impl PartialEq<str> for Rule {
 impl PartialEq<&str> for Rule {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
+    }
+}
+
+impl AsRef<str> for Rule {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
