@@ -105,6 +105,8 @@ pub fn write_text_result(
     };
     let kind = match r.input {
         InputKind::Envelope => "  (envelope: metadata checked)",
+        InputKind::Archive => "  (archive document)",
+        InputKind::ArchiveView => "  (archive JSON view)",
         InputKind::Document => "",
     };
     writeln!(w, "{}: {verdict}{counts}{def}{kind}", escape(&r.file))?;
@@ -112,10 +114,17 @@ pub fn write_text_result(
         if quiet && f.severity != Severity::Error {
             continue;
         }
-        let at = if f.pointer.is_empty() {
+        let pointer = if f.pointer.is_empty() {
             "/".into()
         } else {
             escape(&f.pointer)
+        };
+        // XML findings (archive documents) carry an XPath, and a line and column.
+        let at = match (&f.xpath, f.line, f.column) {
+            (Some(x), Some(l), Some(c)) => format!("{} (line {l}, column {c})", escape(x)),
+            (Some(x), _, _) if f.pointer.is_empty() => escape(x).into_owned(),
+            (Some(x), _, _) => format!("{} {pointer}", escape(x)),
+            _ => pointer.into_owned(),
         };
         let path = if f.path.is_empty() {
             String::new()

@@ -1,15 +1,30 @@
 //! `sosmeta validate PATH...`.
 
 use crate::sink::{RunInfo, Sink};
-use crate::walk::{walk, WalkOptions};
+use crate::walk::{walk, Item, WalkOptions};
 use crate::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use rayon::prelude::*;
+use sosmeta_kanta::{ArchiveOptions, ArchiveValidator, Kind, ProviderProfile, Sector};
 use sosmeta_validate::finding::rules;
 use sosmeta_validate::input::DEFAULT_MAX_SIZE;
+use sosmeta_validate::report::InputKind;
 use sosmeta_validate::report::{DocumentResult, Summary};
-use sosmeta_validate::{Level, RuleLevels, Severity, Source, SourceData, ValidateOptions};
+use sosmeta_validate::{Finding, Validator};
+use sosmeta_validate::{Level, RuleLevels, Severity, SourceData, ValidateOptions};
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A provider's sector (`--sector`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SectorArg {
+    /// Public (a wellbeing services county, a city).
+    Public,
+    /// Private.
+    Private,
+}
 
 /// How inputs are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,9 +96,9 @@ pub struct Args {
     /// release calendar (envelopes carry their own dates); also their date for code validity.
     #[arg(long, value_name = "YYYY-MM-DD", requires = "env")]
     pub on: Option<chrono::NaiveDate>,
-    /// The Kanta environment plain documents are stored in: AT (customer test) or TU
-    /// (production); needs --on.
-    #[arg(long, value_name = "AT|TU", requires = "on")]
+    /// The Kanta environment documents are stored in: AT (customer test) or TU
+    /// (production). Archive documents carry their own dates; plain documents need --on.
+    #[arg(long, value_name = "AT|TU")]
     pub env: Option<sosmeta_validate::metadata::calendar::Environment>,
     /// Switch a rule off (an id from `sosmeta rules`, or a prefix like `code.*`); repeatable.
     #[arg(long, value_name = "RULE")]
@@ -98,6 +113,18 @@ pub struct Args {
     /// "warning" | "error"`; the flags above are applied after it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The transfer frame (RCMR_IN200002FI01) of the CDA given (in a directory, frames pair
+    /// with the CDA whose id they name, by themselves).
+    #[arg(long, value_name = "FRAME.xml")]
+    pub frame: Option<PathBuf>,
+    /// The sending provider's sector for archive documents (a private provider must state
+    /// its joining model); the document does not say it.
+    #[arg(long, value_enum, value_name = "public|private")]
+    pub sector: Option<SectorArg>,
+    /// Known providers (JSON: `[{"oid": "1.2.246.10...", "sector": "private"}]`),
+    /// matched on the frame's sender or the CDA's custodian.
+    #[arg(long, value_name = "FILE")]
+    pub providers: Option<PathBuf>,
     /// A release calendar file to use instead of the embedded one
     /// (sosmeta-validate/data/release-calendar.json shows the shape).
     #[arg(long, value_name = "FILE")]
@@ -163,7 +190,23 @@ pub fn run(
     // bytes); the workers validate a batch while the next one is read; results are
     // written in input order as each batch completes. At most two batches wait, so memory
     // stays bounded whatever the run's size.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Source>>(1);
+    let archive = ArchiveValidator::new(&validator, archive_options(&args, &opts)?);
+    let explicit_frame = match &args.frame {
+        Some(p) => Some(
+            sosmeta_validate::input::read_file(p, args.max_size)
+                .map_err(|f| UsageError(format!("--frame: {}", f.message)))?,
+        ),
+        None => None,
+    };
+    let used_frames = Mutex::new(HashSet::new());
+    let ctx = Context {
+        validator: &validator,
+        archive: &archive,
+        opts: &opts,
+        frame: explicit_frame.as_deref(),
+        used_frames: &used_frames,
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(1);
     let walk_opts = WalkOptions {
         ndjson: args.input_format == InputFormat::Ndjson,
         max_size: args.max_size,
@@ -174,7 +217,7 @@ pub fn run(
         let mut bytes = 0usize;
         let mut open = true;
         let notes = walk(&paths, walk_opts, &mut |s| {
-            bytes += match &s.data {
+            bytes += match &s.source.data {
                 SourceData::Bytes(b) => b.len(),
                 _ => 0,
             };
@@ -196,15 +239,11 @@ pub fn run(
     let mut io_error = false;
     let mut written: std::io::Result<()> = Ok(());
     for batch in rx {
-        let results: Vec<DocumentResult> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|s| validator.validate_source(s, &opts))
-                .collect()
-        });
+        let results: Vec<DocumentResult> =
+            pool.install(|| batch.par_iter().map(|item| ctx.check(item)).collect());
         let batch_bytes: u64 = batch
             .iter()
-            .map(|s| match &s.data {
+            .map(|s| match &s.source.data {
                 SourceData::Bytes(b) => b.len() as u64,
                 SourceData::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
                 _ => 0,
@@ -226,6 +265,16 @@ pub fn run(
     let walk_notes = reader
         .join()
         .map_err(|_| UsageError("the input reader stopped unexpectedly".into()))?;
+    // Frames whose document was not among the inputs still get a verdict.
+    let used = used_frames.lock().map(|u| u.clone()).unwrap_or_default();
+    for (id, path) in &walk_notes.frames {
+        if written.is_err() || used.contains(path) {
+            continue;
+        }
+        let r = ctx.unpaired_frame(path, id.as_deref());
+        summary.add(&r);
+        written = sink.result(&r);
+    }
     progress.finish();
     summary.seconds = start.elapsed().as_secs_f64();
     if summary.files == 0 && written.is_ok() {
@@ -351,4 +400,132 @@ fn rule_levels(args: &Args) -> Result<RuleLevels, UsageError> {
         }
     }
     Ok(levels)
+}
+
+/// What every worker shares.
+struct Context<'a> {
+    validator: &'a Validator,
+    archive: &'a ArchiveValidator<'a>,
+    opts: &'a ValidateOptions,
+    /// The `--frame` bytes, for the CDA given.
+    frame: Option<&'a [u8]>,
+    /// Frames paired with a CDA so far.
+    used_frames: &'a Mutex<HashSet<PathBuf>>,
+}
+
+impl Context<'_> {
+    /// Validate one input, whatever it holds: a CDA (with its frame), an archive JSON
+    /// view, or a content document (plain or envelope).
+    fn check(&self, item: &Item) -> DocumentResult {
+        let name = &item.source.name;
+        let bytes: Cow<'_, [u8]> = match &item.source.data {
+            SourceData::Bytes(b) => Cow::Borrowed(b),
+            SourceData::File(p) => {
+                match sosmeta_validate::input::read_file(p, self.opts.max_size) {
+                    Ok(b) => Cow::Owned(b),
+                    Err(f) => {
+                        return self.validator.result(
+                            name,
+                            None,
+                            InputKind::Document,
+                            vec![*f],
+                            self.opts,
+                        )
+                    }
+                }
+            }
+            _ => return self.validator.validate_source(&item.source, self.opts),
+        };
+        if bytes.len() as u64 > self.opts.max_size {
+            return self.validator.validate_bytes(name, &bytes, self.opts);
+        }
+        match sosmeta_kanta::sniff(&bytes) {
+            Kind::Cda => {
+                let paired = self.frame.map(Cow::Borrowed).or_else(|| {
+                    let index = item.frames.as_ref()?;
+                    let id = sosmeta_kanta::reader::cda_document_id(&bytes)?;
+                    let path = index.get(&id)?;
+                    if let Ok(mut used) = self.used_frames.lock() {
+                        used.insert(path.clone());
+                    }
+                    sosmeta_validate::input::read_file(path, self.opts.max_size)
+                        .ok()
+                        .map(Cow::Owned)
+                });
+                self.archive.validate_cda(name, &bytes, paired.as_deref())
+            }
+            Kind::Frame => self.unpaired_frame(Path::new(name), None),
+            Kind::Json if is_archive_view(&bytes) => {
+                self.archive.validate_view(name, &bytes, self.frame)
+            }
+            _ => self.validator.validate_bytes(name, &bytes, self.opts),
+        }
+    }
+
+    /// The result of a transfer frame that no CDA among the inputs pairs with.
+    fn unpaired_frame(&self, path: &Path, id: Option<&str>) -> DocumentResult {
+        let what = match id {
+            Some(id) => format!("document {id}"),
+            None => "a document id that could not be read".to_string(),
+        };
+        let mut f = Finding::new(
+            rules::FRAME_UNPAIRED,
+            rules::FRAME_UNPAIRED.severity(),
+            "",
+            "",
+            format!(
+                "this transfer frame names {what}, and no CDA among the inputs has that id; a frame is checked with its document (give both, or --frame)"
+            ),
+        );
+        f.xpath = Some("/RCMR_IN200002FI01/controlActProcess/subject/clinicalDocument/id".into());
+        self.validator.result(
+            &path.display().to_string(),
+            None,
+            InputKind::Archive,
+            vec![f],
+            self.opts,
+        )
+    }
+}
+
+/// True when JSON bytes are an archive JSON view (`{"metadata": {<CDA header>}, ...}`)
+/// rather than a content document or a metadata envelope (whose metadata names its
+/// `definition`).
+fn is_archive_view(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    if !head.windows(10).any(|w| w == b"\"metadata\"") {
+        return false;
+    }
+    #[derive(serde::Deserialize)]
+    struct Top {
+        metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    match serde_json::from_slice::<Top>(bytes) {
+        Ok(Top { metadata: Some(m) }) => !m.contains_key("definition"),
+        _ => false,
+    }
+}
+
+/// The archive options from the command line.
+fn archive_options(args: &Args, opts: &ValidateOptions) -> Result<ArchiveOptions, UsageError> {
+    let providers = match &args.providers {
+        Some(path) => {
+            let bytes = sosmeta_validate::input::read_file(path, 16 * 1024 * 1024)
+                .map_err(|f| UsageError(format!("--providers: {}", f.message)))?;
+            serde_json::from_slice::<Vec<ProviderProfile>>(&bytes)
+                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?
+        }
+        None => Vec::new(),
+    };
+    Ok(ArchiveOptions {
+        content: opts.clone(),
+        environment: args.env,
+        on: args.on,
+        sector: args.sector.map(|s| match s {
+            SectorArg::Public => Sector::Public,
+            SectorArg::Private => Sector::Private,
+        }),
+        providers,
+        ..ArchiveOptions::default()
+    })
 }

@@ -9,12 +9,56 @@
 //!   too), with the same per-document size limit as a regular file.
 //! - NDJSON (by extension or `--input-format ndjson`) is read line by line; the size limit
 //!   applies to each line, never to the whole stream.
+//! - Kanta archive files are told apart by content: `*.xml` files in a directory, and any
+//!   file named on the command line, are sniffed. Transfer frames are not validated alone:
+//!   each is indexed by the document id it names, and the CDA with that id (in the same
+//!   directory, or among the named files) is validated with it.
 
+use sosmeta_kanta::Kind;
 use sosmeta_validate::input::NdjsonReader;
 use sosmeta_validate::{Source, SourceData};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Transfer frames by the document id they name.
+pub type FrameIndex = HashMap<String, PathBuf>;
+
+/// One input to validate, with the frames it may pair with.
+#[derive(Debug)]
+pub struct Item {
+    /// The document.
+    pub source: Source,
+    /// The frames of its directory (or of the named files), if there are any.
+    pub frames: Option<Arc<FrameIndex>>,
+}
+
+/// Bytes read to tell a CDA, a frame and JSON apart.
+const SNIFF_BYTES: u64 = 8 * 1024;
+
+/// What a file holds, from its first bytes.
+fn sniff_file(path: &Path) -> Kind {
+    let mut head = Vec::new();
+    match std::fs::File::open(path) {
+        Ok(f) => match f.take(SNIFF_BYTES).read_to_end(&mut head) {
+            Ok(_) => sosmeta_kanta::sniff(&head),
+            Err(_) => Kind::Unknown,
+        },
+        Err(_) => Kind::Unknown,
+    }
+}
+
+/// The document id a frame file names, if it can be read.
+fn frame_id(path: &Path, max: u64) -> Option<String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(max)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    sosmeta_kanta::frame_document_id(&bytes)
+}
 
 /// How to find and read the inputs.
 #[derive(Debug, Clone, Copy)]
@@ -34,10 +78,12 @@ pub struct WalkNotes {
     pub revisited: usize,
     /// Documents handed on.
     pub documents: usize,
+    /// Every transfer frame found: the document id it names (if readable) and its path.
+    pub frames: Vec<(Option<String>, PathBuf)>,
 }
 
-/// The document extensions searched for in directories (compared without case).
-const EXTENSIONS: [&str; 3] = ["json", "ndjson", "jsonl"];
+/// The extensions searched for in directories (compared without case).
+const EXTENSIONS: [&str; 4] = ["json", "ndjson", "jsonl", "xml"];
 
 fn extension(path: &Path) -> Option<String> {
     path.extension()
@@ -80,21 +126,39 @@ fn read_one(name: &str, reader: impl Read, max: u64) -> Source {
 
 /// Walk `paths` in order and hand each document to `emit`; returns what was skipped.
 /// `emit` returns false to stop the walk (e.g. the output was closed).
-pub fn walk(
-    paths: &[PathBuf],
-    opts: WalkOptions,
-    emit: &mut dyn FnMut(Source) -> bool,
-) -> WalkNotes {
+pub fn walk(paths: &[PathBuf], opts: WalkOptions, emit: &mut dyn FnMut(Item) -> bool) -> WalkNotes {
     let mut w = Walker {
         opts,
         visited: HashSet::new(),
         notes: WalkNotes::default(),
         stopped: false,
+        frames: None,
     };
+    // Frames among the named files pair with the named CDAs, in any order.
+    let mut named_frames = FrameIndex::new();
+    let mut frame_paths = HashSet::new();
+    for p in paths {
+        if p.as_os_str() != "-"
+            && std::fs::metadata(p).is_ok_and(|m| m.is_file())
+            && sniff_file(p) == Kind::Frame
+        {
+            let id = frame_id(p, opts.max_size);
+            if let Some(id) = &id {
+                named_frames.insert(id.clone(), p.clone());
+            }
+            w.notes.frames.push((id, p.clone()));
+            frame_paths.insert(p.clone());
+        }
+    }
+    let named = (!named_frames.is_empty()).then(|| Arc::new(named_frames));
     for p in paths {
         if w.stopped {
             break;
         }
+        if frame_paths.contains(p) {
+            continue;
+        }
+        w.frames = named.clone();
         w.named(p, emit);
     }
     w.notes
@@ -108,20 +172,26 @@ struct Walker {
     visited: HashSet<PathBuf>,
     notes: WalkNotes,
     stopped: bool,
+    /// The frames the documents being walked may pair with.
+    frames: Option<Arc<FrameIndex>>,
 }
 
 impl Walker {
-    fn send(&mut self, source: Source, emit: &mut dyn FnMut(Source) -> bool) {
+    fn send(&mut self, source: Source, emit: &mut dyn FnMut(Item) -> bool) {
         if self.stopped {
             return;
         }
         self.notes.documents += 1;
-        if !emit(source) {
+        let item = Item {
+            source,
+            frames: self.frames.clone(),
+        };
+        if !emit(item) {
             self.stopped = true;
         }
     }
 
-    fn ndjson(&mut self, name: &str, reader: impl Read, emit: &mut dyn FnMut(Source) -> bool) {
+    fn ndjson(&mut self, name: &str, reader: impl Read, emit: &mut dyn FnMut(Item) -> bool) {
         let reader = BufReader::with_capacity(256 * 1024, reader);
         for source in NdjsonReader::new(name, reader, self.opts.max_size) {
             self.send(source, emit);
@@ -132,7 +202,7 @@ impl Walker {
     }
 
     /// A path the user named: read whatever it is.
-    fn named(&mut self, path: &Path, emit: &mut dyn FnMut(Source) -> bool) {
+    fn named(&mut self, path: &Path, emit: &mut dyn FnMut(Item) -> bool) {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
             if self.opts.ndjson {
@@ -156,7 +226,7 @@ impl Walker {
         path: &Path,
         meta: &std::fs::Metadata,
         named: bool,
-        emit: &mut dyn FnMut(Source) -> bool,
+        emit: &mut dyn FnMut(Item) -> bool,
     ) {
         let name = path.display().to_string();
         if !meta.is_file() && !named {
@@ -181,7 +251,7 @@ impl Walker {
         }
     }
 
-    fn dir(&mut self, path: &Path, meta: &std::fs::Metadata, emit: &mut dyn FnMut(Source) -> bool) {
+    fn dir(&mut self, path: &Path, meta: &std::fs::Metadata, emit: &mut dyn FnMut(Item) -> bool) {
         let name = path.display().to_string();
         if let Some(id) = dir_id(path, meta) {
             if !self.visited.insert(id) {
@@ -200,18 +270,42 @@ impl Walker {
             }
         };
         entries.sort();
+        // Frames first: indexed by the document they name, not validated alone.
+        let mut index = FrameIndex::new();
+        let mut frames = HashSet::new();
+        for p in &entries {
+            if extension(p).as_deref() == Some("xml")
+                && std::fs::metadata(p).is_ok_and(|m| m.is_file())
+                && sniff_file(p) == Kind::Frame
+            {
+                let id = frame_id(p, self.opts.max_size);
+                if let Some(id) = &id {
+                    index.insert(id.clone(), p.clone());
+                }
+                self.notes.frames.push((id, p.clone()));
+                frames.insert(p.clone());
+            }
+        }
+        let index = (!index.is_empty()).then(|| Arc::new(index));
         for p in entries {
             if self.stopped {
                 return;
+            }
+            if frames.contains(&p) {
+                continue;
             }
             // Follows links; a dangling link is skipped like any unreadable entry.
             let Ok(m) = std::fs::metadata(&p) else {
                 continue;
             };
             if m.is_dir() {
+                let outer = self.frames.take();
                 self.dir(&p, &m, emit);
+                self.frames = outer;
             } else if extension(&p).is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
+                let outer = std::mem::replace(&mut self.frames, index.clone());
                 self.file(&p, &m, false, emit);
+                self.frames = outer;
             }
         }
     }
@@ -230,7 +324,7 @@ mod tests {
                 max_size: 1000,
             },
             &mut |s| {
-                out.push(s.name);
+                out.push(s.source.name);
                 true
             },
         );

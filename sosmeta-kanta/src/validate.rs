@@ -17,7 +17,7 @@ use serde_json::Value;
 use sosmeta_model::koodisto::{Activity, CodeCheck};
 use sosmeta_model::{Definition, DefinitionId};
 use sosmeta_validate::metadata::calendar::Environment;
-use sosmeta_validate::report::{Counts, DocumentResult, InputKind};
+use sosmeta_validate::report::{DocumentResult, InputKind};
 use sosmeta_validate::{Finding, Severity, ValidateOptions, Validator};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -399,7 +399,7 @@ impl<'v> ArchiveValidator<'v> {
             Ok(r) => r,
             Err(e) => {
                 findings.push(read_error_finding(&e, false));
-                return self.finish(name, None, findings);
+                return self.finish(name, None, InputKind::Archive, findings);
             }
         };
         let text = text.unwrap_or("");
@@ -458,7 +458,7 @@ impl<'v> ArchiveValidator<'v> {
             .and_then(|s| s.pos);
         self.content(&mut out, def, &doc.header, &content, json_pos);
         let def = def.or(self.named_definition(&doc.header));
-        self.finish(name, def, out.findings)
+        self.finish(name, def, InputKind::Archive, out.findings)
     }
 
     /// Validate a JSON view (`{"metadata", "body", "content"}`) and, when given, its
@@ -475,7 +475,7 @@ impl<'v> ArchiveValidator<'v> {
                     "",
                     format!("not an archive JSON view: {e}"),
                 );
-                return self.finish(name, None, vec![f]);
+                return self.finish(name, None, InputKind::ArchiveView, vec![f]);
             }
         };
         self.validate_view_value(name, view, frame)
@@ -545,7 +545,7 @@ impl<'v> ArchiveValidator<'v> {
         );
         self.content(&mut out, def, &doc.header, &content, None);
         let def = def.or(self.named_definition(&doc.header));
-        self.finish(name, def, out.findings)
+        self.finish(name, def, InputKind::ArchiveView, out.findings)
     }
 
     fn laatija_paths(&self, def: &Definition) -> Arc<[String]> {
@@ -574,27 +574,11 @@ impl<'v> ArchiveValidator<'v> {
         &self,
         name: &str,
         def: Option<&Definition>,
-        mut findings: Vec<Finding>,
+        input: InputKind,
+        findings: Vec<Finding>,
     ) -> DocumentResult {
-        if let Some(d) = def {
-            for f in &mut findings {
-                f.definition = Some(d.id.clone());
-            }
-        }
-        let opts = &self.options.content;
-        let counts = Counts::of(&findings);
-        let omitted = findings.len().saturating_sub(opts.max_findings);
-        findings.truncate(opts.max_findings);
-        DocumentResult {
-            file: name.to_string(),
-            definition: def.map(|d| d.oid().to_string()),
-            version: def.map(|d| d.version().format("%Y-%m-%d").to_string()),
-            valid: !counts.reaches(opts.fail_on),
-            input: InputKind::Document,
-            findings,
-            omitted,
-            counts,
-        }
+        self.validator
+            .result(name, def, input, findings, &self.options.content)
     }
 
     /// Every archive rule that is not XML-only; returns the definition named when its

@@ -386,6 +386,10 @@ registry! {
     FrameMismatch FRAME_MISMATCH = "frame.mismatch", Frame, Error,
         "the frame's document id, setId, versionNumber, effectiveTime, patient and custodian equal the CDA's",
         "frame effectiveTime one minute later";
+    /// A transfer frame whose document is not among the inputs.
+    FrameUnpaired FRAME_UNPAIRED = "frame.unpaired", Frame, Warning,
+        "a transfer frame names a document (subject/clinicalDocument/id) that is not among the inputs",
+        "frame for 1.2.246.10.1.2.3 in a directory without that CDA";
     /// A private provider does not state its joining model.
     FrameJoiningModel FRAME_JOINING_MODEL = "frame.joining-model", Frame, Error,
         "a private provider states its joining model (liittymismalli) in controlActProcess/reasonCode",

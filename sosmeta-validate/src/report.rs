@@ -52,6 +52,11 @@ pub enum InputKind {
     Document,
     /// An envelope `{"metadata": …, "content": …}`: metadata rules ran too.
     Envelope,
+    /// A Kanta archive document (CDA R2), with its transfer frame when given.
+    Archive,
+    /// The JSON view of an archive document (`{"metadata", "body", "content"}`).
+    #[serde(rename = "archive-view")]
+    ArchiveView,
 }
 
 /// The result of validating one document (one file, stdin, or one NDJSON line).

@@ -440,6 +440,20 @@ impl Validator {
         Some(def)
     }
 
+    /// The result of a document from its findings: the definition attached to each
+    /// finding, rule levels applied, counts taken, then at most `max_findings` kept.
+    /// Every layer built on the validator (archive documents too) ends here.
+    pub fn result(
+        &self,
+        file: &str,
+        def: Option<&Definition>,
+        input: InputKind,
+        findings: Vec<Finding>,
+        opts: &ValidateOptions,
+    ) -> DocumentResult {
+        self.finish(file, def, input, findings, opts)
+    }
+
     fn finish(
         &self,
         file: &str,
