@@ -1,0 +1,750 @@
+//! The conditions of conditionally required elements (*ehdollinen pakollisuus*), read
+//! from the Finnish prose of the definitions into a small typed form.
+//!
+//! An element marked `conditionalRequired: true` states in its `implementationNote`
+//! (sometimes in its `description`) when it is required, e.g. *"Ehdollisesti pakollinen:
+//! Henkilötunnus- ja Tilapäinen yksilöintitunnus -kentistä toinen on pakollinen."* The
+//! reader here recognises the phrasings the release uses for
+//!
+//! - either/or groups (*"X tai Y on pakollinen"*, *"X- ja Y -kentistä toinen"*, *"yksi
+//!   seuraavista kentistä"*, *"joko … tai …"*, *"tämä tai X"*), optionally with *"toiseen
+//!   kentistä on vastattava kyllä"* → [`Condition::OneOf`];
+//! - a Kytkin answered yes or no (*"jos X -kenttään on vastattu "ei""*, *"jos kytkin "X" on
+//!   asennossa kyllä"*, *"mikäli kenttä "X" on valittu"*) → [`Condition::IfBool`];
+//! - a code chosen (*"jos X-kentän luokituksesta on valittu luokka 4"*, *"… on valittu 31 =
+//!   Huoltaja, … tai 34 = Valtuutettu"*) → [`Condition::IfCode`];
+//! - an element left empty or filled in (*"jos X-kenttä jätetään tyhjäksi"*, *"jos X
+//!   täytetään"*) → [`Condition::IfAbsent`], [`Condition::IfPresent`].
+//!
+//! Every element named must resolve to exactly one real element of the definition, found
+//! among the siblings first and then ever wider around the element (the subtree of the
+//! parent, of the grandparent, …); the nearest match wins and a tie at the same distance
+//! is ambiguous. Anything else — conditions about facts outside the document (*"jos
+//! asiakas on vähintään 18-vuotias"*), a name that resolves to nothing, several
+//! conditions joined — is [`Condition::Unreadable`], with the reason.
+//!
+//! [`conditions`] reads every condition of a definition; [`Condition::holds`] evaluates
+//! one against a document through a lookup the caller supplies (the validator reads its
+//! own JSON tree, the sample generator a `serde_json::Value`).
+
+use crate::definition::Definition;
+use crate::element::{Element, Kind};
+use crate::representation::Representation;
+use crate::text::normalize;
+
+/// A reference from a condition to another element of the same definition.
+///
+/// The referenced value is found in a document by going [`up`](ElementRef::up) object
+/// levels from the object that holds the conditional element (0: a sibling), then down
+/// along [`keys`](ElementRef::keys); arrays on the way are stepped through (each item is
+/// a candidate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementRef {
+    /// Object levels above the conditional element's parent object (0 = a sibling).
+    pub up: usize,
+    /// The JSON keys from that object down to the element (array items are implicit).
+    pub keys: Vec<String>,
+    /// The element's Finnish name, as the definition gives it.
+    pub name: String,
+    /// The element's representation, if it has one.
+    pub representation: Option<Representation>,
+}
+
+/// When a conditionally required element is required, as read from its prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// One of a group (the element and `others`) must be given: the element is required
+    /// while none of `others` is present, or, with `answered_yes`, while none of them is
+    /// `true` (*"toiseen kentistä on vastattava kyllä"*).
+    OneOf {
+        /// The other members of the group.
+        others: Vec<ElementRef>,
+        /// Whether a member counts only when it is a Kytkin answered `true`.
+        answered_yes: bool,
+    },
+    /// Required when any of these elements is present (*"jos X täytetään"*).
+    IfPresent(Vec<ElementRef>),
+    /// Required when all of these elements are absent (*"jos X jätetään tyhjäksi"*).
+    IfAbsent(Vec<ElementRef>),
+    /// Required when the Kytkin is present with this answer (*"on vastattu "ei""*).
+    IfBool(ElementRef, bool),
+    /// Required when the Koodi's `code` is one of these (*"on valittu luokka 2"*).
+    IfCode(ElementRef, Vec<String>),
+    /// The prose could not be read mechanically; the reason says why.
+    Unreadable(String),
+}
+
+/// What a lookup found at an [`ElementRef`] in a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen<'a> {
+    /// Nothing there.
+    Absent,
+    /// A boolean (a Kytkin).
+    Bool(bool),
+    /// A coded value with this `code` (a Koodi).
+    Code(&'a str),
+    /// Some other value.
+    Present,
+}
+
+impl Seen<'_> {
+    fn present(self) -> bool {
+        self != Seen::Absent
+    }
+}
+
+impl Condition {
+    /// True when the condition could be read.
+    pub fn is_readable(&self) -> bool {
+        !matches!(self, Condition::Unreadable(_))
+    }
+
+    /// Whether the element is required in a document: `look` tells what the document
+    /// holds at a reference (the first value found, if several). `None` for an
+    /// unreadable condition.
+    pub fn holds<'a>(&self, mut look: impl FnMut(&ElementRef) -> Seen<'a>) -> Option<bool> {
+        Some(match self {
+            Condition::OneOf {
+                others,
+                answered_yes,
+            } => !others.iter().any(|r| {
+                let s = look(r);
+                if *answered_yes && r.representation == Some(Representation::Kytkin) {
+                    s == Seen::Bool(true)
+                } else {
+                    s.present()
+                }
+            }),
+            Condition::IfPresent(refs) => refs.iter().any(|r| look(r).present()),
+            Condition::IfAbsent(refs) => refs.iter().all(|r| !look(r).present()),
+            Condition::IfBool(r, want) => look(r) == Seen::Bool(*want),
+            Condition::IfCode(r, codes) => match look(r) {
+                Seen::Code(c) => codes.iter().any(|w| w == c.trim()),
+                _ => false,
+            },
+            Condition::Unreadable(_) => return None,
+        })
+    }
+
+    /// The elements the condition refers to.
+    pub fn refs(&self) -> Vec<&ElementRef> {
+        match self {
+            Condition::OneOf { others, .. } => others.iter().collect(),
+            Condition::IfPresent(r) | Condition::IfAbsent(r) => r.iter().collect(),
+            Condition::IfBool(r, _) | Condition::IfCode(r, _) => vec![r],
+            Condition::Unreadable(_) => Vec::new(),
+        }
+    }
+
+    /// A short English rendering, e.g. `one of [Henkilötunnus] absent`.
+    pub fn describe(&self) -> String {
+        let names = |rs: &[ElementRef]| {
+            rs.iter()
+                .map(|r| format!("`{}`", r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Condition::OneOf {
+                others,
+                answered_yes: false,
+            } => format!("none of {} is given", names(others)),
+            Condition::OneOf {
+                others,
+                answered_yes: true,
+            } => format!("none of {} is answered yes", names(others)),
+            Condition::IfPresent(r) => format!("{} is given", names(r)),
+            Condition::IfAbsent(r) => format!("{} is left empty", names(r)),
+            Condition::IfBool(r, b) => {
+                format!("`{}` is answered {}", r.name, if *b { "yes" } else { "no" })
+            }
+            Condition::IfCode(r, c) => format!("`{}` has code {}", r.name, c.join(" or ")),
+            Condition::Unreadable(why) => format!("unreadable: {why}"),
+        }
+    }
+}
+
+/// One conditionally required element of a definition with its condition.
+#[derive(Debug, Clone)]
+pub struct Conditional<'d> {
+    /// Where the element's values sit in a document, from the schema root, array items
+    /// written `/*` (as [`crate::WalkItem::data_path`] from the root), e.g.
+    /// `/asiakkuusasiakirja/asiakas/henkilotunnus`.
+    pub data_path: String,
+    /// The element (the array, for a repeatable element).
+    pub element: &'d Element,
+    /// The condition's prose, whitespace collapsed (empty when the definition gives none).
+    pub text: String,
+    /// The condition read from it.
+    pub condition: Condition,
+}
+
+/// Every conditionally required element of `def`, in document order, with its condition.
+pub fn conditions(def: &Definition) -> Vec<Conditional<'_>> {
+    let mut out = Vec::new();
+    let mut chain = Vec::new();
+    visit(&def.root, &mut chain, String::new(), &mut out);
+    out
+}
+
+impl Definition {
+    /// Every conditionally required element with its condition; see [`conditions`].
+    pub fn conditions(&self) -> Vec<Conditional<'_>> {
+        conditions(self)
+    }
+}
+
+/// `chain`: the objects from the root down to `el`'s parent object.
+fn visit<'d>(
+    el: &'d Element,
+    chain: &mut Vec<&'d Element>,
+    data_path: String,
+    out: &mut Vec<Conditional<'d>>,
+) {
+    let obj = el.item();
+    let mut path = data_path;
+    if el.kind == Kind::Array && !std::ptr::eq(obj, el) {
+        path.push_str("/*");
+    }
+    if obj.kind != Kind::Object {
+        return;
+    }
+    chain.push(obj);
+    for child in obj.children() {
+        let mut p = path.clone();
+        p.push('/');
+        p.push_str(&crate::element::escape_pointer(&child.key));
+        if child.is_conditional_required() {
+            let text = condition_text(child);
+            let condition = if text.is_empty() {
+                Condition::Unreadable("the definition states no condition".into())
+            } else {
+                parse(&text, child, chain)
+            };
+            out.push(Conditional {
+                data_path: p.clone(),
+                element: child,
+                text,
+                condition,
+            });
+        }
+        visit(child, chain, p, out);
+    }
+    chain.pop();
+}
+
+/// The prose that states the condition: the Finnish implementation note, else the
+/// description when it speaks of being required.
+fn condition_text(el: &Element) -> String {
+    let meta = el.meta();
+    let fi = |t: Option<&crate::Texts>| {
+        t.and_then(|t| t.fi().or_else(|| t.values().next()))
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+    };
+    fi(meta.and_then(|m| m.implementation_note.as_ref()))
+        .or_else(|| {
+            fi(meta.and_then(|m| m.description.as_ref())).filter(|d| d.contains("pakollinen"))
+        })
+        .unwrap_or_default()
+}
+
+/// The words that answer a Kytkin, quoted in the prose but never names.
+const ANSWERS: &[&str] = &["kyllä", "ei", "muu"];
+
+/// Read one condition. `chain`: the objects from the root to the element's parent.
+fn parse(text: &str, el: &Element, chain: &[&Element]) -> Condition {
+    let norm = text.replace(['”', '“', '„'], "\"");
+    let lower = norm.to_lowercase();
+    // The part after the marker, if any; the sentence that says "pakollinen" otherwise.
+    let body = ["ehdollisesti pakollinen:", "ehdollinen pakollisuus:"]
+        .iter()
+        .find_map(|m| lower.find(m).map(|i| &lower[i + m.len()..]))
+        .map(str::trim)
+        .unwrap_or(&lower);
+    let sentence = first_sentence_with(body, "pakollinen").unwrap_or(body);
+    let answered_yes = body.contains("on vastattava \"kyllä\"")
+        || body.contains("on vastattava kyllä")
+        || body.contains("on vastattava \"kyllä");
+    let resolver = Resolver { el, chain };
+    if let Some(names) = one_of_names(sentence) {
+        let mut others = Vec::new();
+        let mut saw_self = false;
+        for n in names {
+            if is_self(&n) || resolver.is_self_name(&n) {
+                saw_self = true;
+                continue;
+            }
+            match resolver.resolve(&n) {
+                Ok(r) => others.push(r),
+                Err(e) => return Condition::Unreadable(e),
+            }
+        }
+        if !saw_self {
+            return Condition::Unreadable("an either/or group that does not name the element".into());
+        }
+        if others.is_empty() {
+            return Condition::Unreadable("an either/or group with no other member".into());
+        }
+        return Condition::OneOf {
+            others,
+            answered_yes,
+        };
+    }
+    match if_clause(sentence) {
+        Some(clause) => parse_if(clause, &resolver),
+        None => Condition::Unreadable("no either/or group and no if-clause".into()),
+    }
+}
+
+fn is_self(n: &str) -> bool {
+    matches!(n, "tämä" | "tämä kenttä" | "joko tämä kenttä" | "tämä kohta")
+}
+
+/// The first sentence of `s` (split at `. `) that contains `word`.
+fn first_sentence_with<'s>(s: &'s str, word: &str) -> Option<&'s str> {
+    let mut rest = s;
+    loop {
+        // A period inside quotes does not end a sentence.
+        let mut in_quote = false;
+        let mut end = None;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '"' => in_quote = !in_quote,
+                '.' if !in_quote && rest[i + 1..].starts_with(' ') => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let (sent, next) = match end {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        if sent.contains(word) {
+            return Some(sent.trim().trim_end_matches('.'));
+        }
+        if next.is_empty() {
+            return None;
+        }
+        rest = next.trim_start();
+    }
+}
+
+/// The quoted strings of `s` that are not answers or codes.
+fn quoted(s: &str) -> Vec<String> {
+    s.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(clean_name)
+        .filter(|q| {
+            !q.is_empty()
+                && !ANSWERS.contains(&q.as_str())
+                && !q.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect()
+}
+
+/// A name as written, without the words around it (`-kenttä`, quotes, punctuation).
+fn clean_name(s: &str) -> String {
+    let mut n = normalize(s);
+    loop {
+        let before = n.len();
+        n = n
+            .trim_matches(|c: char| c == '"' || c == '\'' || c == ',' || c == ':' || c == ' ')
+            .to_string();
+        for suffix in [
+            " -kenttä",
+            "-kenttä",
+            " -kentistä",
+            "-kentistä",
+            " kenttä",
+            " -tietokokonaisuus",
+            "-tietokokonaisuus",
+        ] {
+            if let Some(x) = n.strip_suffix(suffix) {
+                n = x.to_string();
+            }
+        }
+        n = n.trim_end_matches(['-', '.', ' ']).to_string();
+        if n.len() == before {
+            return n;
+        }
+    }
+}
+
+/// The names of an either/or group, if the sentence states one.
+fn one_of_names(s: &str) -> Option<Vec<String>> {
+    if s.contains("jos ") || s.contains("mikäli ") {
+        return None;
+    }
+    let group = [
+        "toinen on pakollinen",
+        "yksi on pakollinen",
+        "seuraavista",
+        "toinen kentistä",
+        "joko ",
+        "tämä tai ",
+        "kentistä toinen",
+        "tietokokonaisuuksista toinen",
+    ];
+    if !group.iter().any(|g| s.contains(g)) {
+        return None;
+    }
+    let q = quoted(s);
+    let mut names: Vec<String> = if !q.is_empty() {
+        let mut v = q;
+        if s.starts_with("tämä tai") || s.starts_with("joko tämä") {
+            v.push("tämä".into());
+        }
+        v
+    } else {
+        let mut t = s.to_string();
+        if let Some(i) = t.find("pakollinen:") {
+            t = t[i + "pakollinen:".len()..].to_string();
+        }
+        for pre in ["toinen kentistä ", "joko "] {
+            if let Some(x) = t.strip_prefix(pre) {
+                t = x.to_string();
+            }
+        }
+        for suf in [
+            " on pakollinen",
+            " -kentistä toinen",
+            "-kentistä toinen",
+            " -kentistä yksi",
+            " -tietokokonaisuuksista toinen",
+            " tietokokonaisuuksista toinen",
+            "-tietokokonaisuuksista toinen",
+        ] {
+            if let Some(i) = t.find(suf) {
+                t.truncate(i);
+            }
+        }
+        t.replace(" ja ", ", ")
+            .replace(" tai ", ", ")
+            .split(", ")
+            .map(clean_name)
+            .filter(|n| !n.is_empty())
+            .collect()
+    };
+    names.dedup();
+    Some(names)
+}
+
+/// The clause after `jos`/`mikäli`, up to the next comma outside quotes, or the end.
+fn if_clause(s: &str) -> Option<&str> {
+    let start = ["jos ", "mikäli "]
+        .iter()
+        .filter_map(|w| {
+            s.match_indices(w)
+                .find(|(i, _)| *i == 0 || s[..*i].ends_with(' '))
+                .map(|(i, _)| i + w.len())
+        })
+        .min()?;
+    let rest = &s[start..];
+    let mut in_quote = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '"' => in_quote = !in_quote,
+            ',' if !in_quote && !rest[i + 1..].trim_start().starts_with(|c: char| c.is_ascii_digit()) => {
+                // `31 = Huoltaja, 32 = …` continues a code list.
+                return Some(rest[..i].trim());
+            }
+            _ => {}
+        }
+    }
+    Some(rest.trim())
+}
+
+/// Read an if-clause (the text after `jos`/`mikäli`, lower case).
+fn parse_if(clause: &str, r: &Resolver<'_>) -> Condition {
+    let clause = clause.trim_end_matches(['.', ' ']);
+    // Answers to a Kytkin.
+    for (marker, want) in [
+        (" on vastattu \"kyllä\"", true),
+        (" on vastattu kyllä", true),
+        (" on vastattu \"ei\"", false),
+        (" on vastattu ei", false),
+        (" on kirjattu \"kyllä\"", true),
+        (" on asennossa kyllä eli valintaruutu on valittu", true),
+        (" on asennossa \"kyllä\"", true),
+        (" on asennossa kyllä", true),
+        (" on valittu", true),
+    ] {
+        let Some(head) = clause.strip_suffix(marker) else {
+            continue;
+        };
+        let name = match single_name(head) {
+            Some(n) => n,
+            None => return Condition::Unreadable(format!("no single element named in `{head}`")),
+        };
+        return match r.resolve(&name) {
+            Ok(e) if e.representation == Some(Representation::Kytkin) => Condition::IfBool(e, want),
+            Ok(e) => Condition::Unreadable(format!("`{}` is answered but is not a Kytkin", e.name)),
+            Err(e) => Condition::Unreadable(e),
+        };
+    }
+    // A code chosen.
+    if let Some(i) = clause.find(" on valittu ") {
+        let head = &clause[..i];
+        let tail = &clause[i + " on valittu ".len()..];
+        let Some(codes) = codes_in(tail) else {
+            return Condition::Unreadable(format!("no code in `{tail}`"));
+        };
+        let name = match single_name(head) {
+            Some(n) => n,
+            None => return Condition::Unreadable(format!("no single element named in `{head}`")),
+        };
+        return match r.resolve(&name) {
+            Ok(e) if e.representation == Some(Representation::Koodi) => Condition::IfCode(e, codes),
+            Ok(e) => Condition::Unreadable(format!("`{}` has a code chosen but is not a Koodi", e.name)),
+            Err(e) => Condition::Unreadable(e),
+        };
+    }
+    // Left empty / filled in.
+    for (marker, absent) in [
+        (" jätetään tyhjäksi", true),
+        (" on jätetty tyhjäksi", true),
+        (" ovat tyhjiä", true),
+        (" täytetään", false),
+        (" on käytetty", false),
+        (" on kirjattu", false),
+    ] {
+        let Some(head) = clause.strip_suffix(marker) else {
+            continue;
+        };
+        let names = names_in(head);
+        if names.is_empty() {
+            return Condition::Unreadable(format!("no element named in `{head}`"));
+        }
+        let mut refs = Vec::new();
+        for n in names {
+            match r.resolve(&n) {
+                Ok(e) => refs.push(e),
+                Err(e) => return Condition::Unreadable(e),
+            }
+        }
+        return if absent {
+            Condition::IfAbsent(refs)
+        } else {
+            Condition::IfPresent(refs)
+        };
+    }
+    Condition::Unreadable(format!("an if-clause not understood: `{clause}`"))
+}
+
+/// The codes at the start of `tail`: `luokka 2`, `koodi 99 muu`, `3 = …`, `"99 muu"`,
+/// `31 = huoltaja, 32 = edunvalvoja … tai 34 = valtuutettu`.
+fn codes_in(tail: &str) -> Option<Vec<String>> {
+    let mut t = tail.trim();
+    for pre in ["luokituksesta ", "luokka ", "koodi ", "luokan "] {
+        if let Some(x) = t.strip_prefix(pre) {
+            t = x;
+        }
+    }
+    let t = t.trim_start_matches('"');
+    let first: String = t.chars().take_while(char::is_ascii_digit).collect();
+    if first.is_empty() {
+        return None;
+    }
+    let mut codes = vec![first];
+    // Further `, NN =` / `tai NN =` entries of a list.
+    for part in t.split([',']).skip(1).flat_map(|p| p.split(" tai ")) {
+        let p = part.trim();
+        let c: String = p.chars().take_while(char::is_ascii_digit).collect();
+        if !c.is_empty() && p[c.len()..].trim_start().starts_with('=') {
+            codes.push(c);
+        }
+    }
+    if tail.contains(" tai ") {
+        for part in tail.split(" tai ").skip(1) {
+            let p = part.trim();
+            let c: String = p.chars().take_while(char::is_ascii_digit).collect();
+            if !c.is_empty() && !codes.contains(&c) {
+                codes.push(c);
+            }
+        }
+    }
+    Some(codes)
+}
+
+/// The one element named in the head of an if-clause, e.g. `henkilöä on kuultu
+/// -kenttään`, `kenttään "x"`, `kytkin "x"`, `kuulemistapa-kentän luokituksesta`.
+fn single_name(head: &str) -> Option<String> {
+    let names = names_in(head);
+    (names.len() == 1).then(|| names.into_iter().next().unwrap_or_default())
+}
+
+/// The elements named in the head of an if-clause: the quoted names, else the words
+/// around `-kenttään`, `-kentän`, `-kentässä`, `-kenttä`.
+fn names_in(head: &str) -> Vec<String> {
+    let q = quoted(head);
+    if !q.is_empty() {
+        // `kentät "a" ja "b" ovat tyhjiä`, `"a" tai "b" -kenttään`: several; a quoted
+        // name plus unquoted words beside it are not understood.
+        let outside: String = head
+            .split('"')
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let allowed = [
+            "kenttään", "kenttä", "kentät", "kentän", "kentässä", "kytkin", "ja", "tai", "-kenttään",
+            "-kenttä", "-kentän", "kentässä", "käytetystä", "luokituksesta", "käytettävästä",
+            "olevasta", "kentistä", "edelliseen", "kenttää",
+        ];
+        if outside
+            .split_whitespace()
+            .all(|w| allowed.contains(&w.trim_matches(|c: char| c == ',' || c == '-')) || allowed.contains(&w))
+        {
+            return q;
+        }
+        return Vec::new();
+    }
+    let mut h = head.trim();
+    for pre in ["kytkin ", "kenttään ", "kenttä ", "kentän "] {
+        if let Some(x) = h.strip_prefix(pre) {
+            h = x;
+        }
+    }
+    for suf in [
+        " olevasta luokituksesta",
+        " käytetystä luokituksesta",
+        " luokituksesta",
+        " kentän kytkin",
+        "-kentän kytkin",
+    ] {
+        if let Some(x) = h.strip_suffix(suf) {
+            h = x;
+        }
+    }
+    for suf in [
+        " -kenttään",
+        "-kenttään",
+        " -kentän",
+        "-kentän",
+        " -kentässä",
+        "-kentässä",
+        " -kenttä",
+        "-kenttä",
+        " -tietokenttä",
+        " -tietokenttää",
+        " tietokenttä",
+    ] {
+        if let Some(x) = h.strip_suffix(suf) {
+            h = x;
+        }
+    }
+    let n = clean_name(h);
+    if n.is_empty() {
+        Vec::new()
+    } else {
+        vec![n]
+    }
+}
+
+/// Finds elements by Finnish name around a conditional element.
+struct Resolver<'d> {
+    el: &'d Element,
+    /// The objects from the root down to the element's parent.
+    chain: &'d [&'d Element],
+}
+
+impl Resolver<'_> {
+    fn is_self_name(&self, name: &str) -> bool {
+        names_of(self.el).any(|n| n == name)
+    }
+
+    /// The nearest element named `name` (lower case, cleaned): among the siblings, then
+    /// in the subtree of each ancestor in turn; the shallowest match at the first level
+    /// that has one, which must be unique.
+    fn resolve(&self, name: &str) -> Result<ElementRef, String> {
+        for up in 0..self.chain.len() {
+            let anc = self.chain[self.chain.len() - 1 - up];
+            let mut found: Vec<(usize, Vec<String>, &Element)> = Vec::new();
+            let mut keys = Vec::new();
+            search(anc, self.el, name, 0, &mut keys, &mut found);
+            if let Some(min) = found.iter().map(|f| f.0).min() {
+                let best: Vec<_> = found.into_iter().filter(|f| f.0 == min).collect();
+                if best.len() > 1 {
+                    return Err(format!("`{name}` names {} elements", best.len()));
+                }
+                let (_, keys, e) = best.into_iter().next().expect("one");
+                return Ok(ElementRef {
+                    up,
+                    keys,
+                    name: e.name_fi().unwrap_or(&e.key).to_string(),
+                    representation: e.representation(),
+                });
+            }
+        }
+        Err(format!("no element named `{name}`"))
+    }
+}
+
+/// The lower-case, cleaned names an element answers to: its Finnish name and title.
+fn names_of(el: &Element) -> impl Iterator<Item = String> + '_ {
+    let meta = el.meta();
+    let name = el.name_fi().map(clean_name);
+    let title = meta
+        .and_then(|m| m.title.as_ref())
+        .and_then(|t| t.fi())
+        .map(clean_name);
+    name.into_iter().chain(title)
+}
+
+/// Collect the descendants of object `obj` named `name` (depth, keys), skipping `skip`.
+fn search<'d>(
+    obj: &'d Element,
+    skip: &Element,
+    name: &str,
+    depth: usize,
+    keys: &mut Vec<String>,
+    found: &mut Vec<(usize, Vec<String>, &'d Element)>,
+) {
+    for child in obj.children() {
+        if std::ptr::eq(child, skip) {
+            continue;
+        }
+        keys.push(child.key.clone());
+        if names_of(child).any(|n| n == name) {
+            found.push((depth, keys.clone(), child));
+        }
+        let item = child.item();
+        if item.kind == Kind::Object && depth < 8 {
+            search(item, skip, name, depth + 1, keys, found);
+        }
+        keys.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_and_clauses() {
+        assert_eq!(
+            first_sentence_with("a. b on pakollinen. c", "pakollinen"),
+            Some("b on pakollinen")
+        );
+        assert_eq!(
+            if_clause("kenttä on pakollinen, jos x -kenttään on vastattu \"ei\"."),
+            Some("x -kenttään on vastattu \"ei\".")
+        );
+        assert_eq!(
+            codes_in("31 = huoltaja, 32 = edunvalvoja, 33 = x tai 34 = valtuutettu"),
+            Some(vec!["31".into(), "32".into(), "33".into(), "34".into()])
+        );
+        assert_eq!(codes_in("luokka 4 eli"), Some(vec!["4".into()]));
+        assert_eq!(
+            one_of_names("henkilötunnus- ja syntymäaika -kentistä toinen on pakollinen"),
+            Some(vec!["henkilötunnus".into(), "syntymäaika".into()])
+        );
+        assert_eq!(
+            names_in("henkilöä on kuultu -kenttään"),
+            vec!["henkilöä on kuultu".to_string()]
+        );
+    }
+}
