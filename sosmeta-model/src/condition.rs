@@ -292,7 +292,21 @@ fn parse(text: &str, el: &Element, chain: &[&Element]) -> Condition {
         };
     }
     match if_clause(sentence) {
-        Some(clause) => parse_if(clause, &resolver),
+        Some(clause) => {
+            // `jos X, tai siihen on vastattu ei, …`: a second condition; `on tämä kenttä
+            // tai Y pakollinen`: alternatives under the condition. Neither is read.
+            let after = sentence
+                .find(clause)
+                .map(|i| sentence[i + clause.len()..].trim_start_matches([',', ' ']))
+                .unwrap_or("");
+            if after.starts_with("tai ") || after.starts_with("ja ") {
+                return Condition::Unreadable("several conditions joined".into());
+            }
+            if sentence.contains("tämä kenttä tai ") {
+                return Condition::Unreadable("alternatives required under a condition".into());
+            }
+            parse_if(clause, &resolver)
+        }
         None => Condition::Unreadable("no either/or group and no if-clause".into()),
     }
 }
@@ -716,6 +730,104 @@ fn search<'d>(
             search(item, skip, name, depth + 1, keys, found);
         }
         keys.pop();
+    }
+}
+
+/// What `doc` holds at `r`, seen from the object `chain.last()` (`chain`: the objects
+/// from the document root down, arrays skipped). For callers that hold a
+/// `serde_json::Value`, such as the sample generator.
+pub fn seen_in_json<'a>(chain: &[&'a serde_json::Value], r: &ElementRef) -> Seen<'a> {
+    let Some(i) = chain.len().checked_sub(1 + r.up) else {
+        return Seen::Absent;
+    };
+    seen_at(chain[i], &r.keys)
+}
+
+fn seen_at<'a>(v: &'a serde_json::Value, keys: &[String]) -> Seen<'a> {
+    use serde_json::Value;
+    match (v, keys.split_first()) {
+        (Value::Array(items), _) => items
+            .iter()
+            .map(|i| seen_at(i, keys))
+            .find(|s| *s != Seen::Absent)
+            .unwrap_or(Seen::Absent),
+        (Value::Object(o), Some((k, rest))) => o.get(k).map_or(Seen::Absent, |c| seen_at(c, rest)),
+        (_, Some(_)) | (Value::Null, None) => Seen::Absent,
+        (Value::Bool(b), None) => Seen::Bool(*b),
+        (Value::Object(o), None) => match o.get("code").and_then(Value::as_str) {
+            Some(c) => Seen::Code(c),
+            None => Seen::Present,
+        },
+        (_, None) => Seen::Present,
+    }
+}
+
+/// Add to `doc` (a document of `def`) every conditionally required element that is absent
+/// although its readable condition holds, as `value_for` makes it. Conditions are taken
+/// in document order, so of an either/or group only the first member is added.
+pub fn complete(
+    def: &Definition,
+    doc: &mut serde_json::Value,
+    value_for: impl Fn(&Element) -> serde_json::Value,
+) {
+    for c in conditions(def) {
+        if !c.condition.is_readable() {
+            continue;
+        }
+        let tokens: Vec<&str> = c.data_path.split('/').skip(1).collect();
+        let Some((key, parent)) = tokens.split_last() else {
+            continue;
+        };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let mut targets = Vec::new();
+        let mut chain = Vec::new();
+        parents_holding(doc, parent, String::new(), &mut chain, &mut |chain, pointer| {
+            let here = chain.last().and_then(|o: &&serde_json::Value| o.as_object());
+            if here.is_some_and(|o| !o.contains_key(&key))
+                && c.condition.holds(|r| seen_in_json(chain, r)) == Some(true)
+            {
+                targets.push(pointer);
+            }
+        });
+        for t in targets {
+            if let Some(serde_json::Value::Object(o)) = doc.pointer_mut(&t) {
+                o.insert(key.clone(), value_for(c.element));
+            }
+        }
+    }
+}
+
+/// Call `f` with the object chain and JSON pointer of every value at `tokens` (`*`: each
+/// array item) below `v`.
+fn parents_holding<'a>(
+    v: &'a serde_json::Value,
+    tokens: &[&str],
+    pointer: String,
+    chain: &mut Vec<&'a serde_json::Value>,
+    f: &mut impl FnMut(&[&'a serde_json::Value], String),
+) {
+    use serde_json::Value;
+    let pushed = v.is_object();
+    if pushed {
+        chain.push(v);
+    }
+    match (tokens.split_first(), v) {
+        (None, _) => f(chain, pointer),
+        (Some((&"*", rest)), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                parents_holding(item, rest, format!("{pointer}/{i}"), chain, f);
+            }
+        }
+        (Some((k, rest)), Value::Object(o)) => {
+            let key = k.replace("~1", "/").replace("~0", "~");
+            if let Some(c) = o.get(&key) {
+                parents_holding(c, rest, format!("{pointer}/{k}"), chain, f);
+            }
+        }
+        _ => {}
+    }
+    if pushed {
+        chain.pop();
     }
 }
 
