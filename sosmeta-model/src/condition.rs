@@ -66,8 +66,9 @@ pub enum Condition {
     IfPresent(Vec<ElementRef>),
     /// Required when all of these elements are absent (*"jos X jätetään tyhjäksi"*).
     IfAbsent(Vec<ElementRef>),
-    /// Required when the Kytkin is present with this answer (*"on vastattu "ei""*).
-    IfBool(ElementRef, bool),
+    /// Required when any of these Kytkins is present with this answer (*"on vastattu
+    /// "ei""*, *"jos jompikumpi seuraavista kytkimistä on asennossa kyllä"*).
+    IfBool(Vec<ElementRef>, bool),
     /// Required when the Koodi's `code` is one of these (*"on valittu luokka 2"*).
     IfCode(ElementRef, Vec<String>),
     /// The prose could not be read mechanically; the reason says why.
@@ -117,7 +118,7 @@ impl Condition {
             }),
             Condition::IfPresent(refs) => refs.iter().any(|r| look(r).present()),
             Condition::IfAbsent(refs) => refs.iter().all(|r| !look(r).present()),
-            Condition::IfBool(r, want) => look(r) == Seen::Bool(*want),
+            Condition::IfBool(refs, want) => refs.iter().any(|r| look(r) == Seen::Bool(*want)),
             Condition::IfCode(r, codes) => match look(r) {
                 Seen::Code(c) => codes.iter().any(|w| w == c.trim()),
                 _ => false,
@@ -130,8 +131,10 @@ impl Condition {
     pub fn refs(&self) -> Vec<&ElementRef> {
         match self {
             Condition::OneOf { others, .. } => others.iter().collect(),
-            Condition::IfPresent(r) | Condition::IfAbsent(r) => r.iter().collect(),
-            Condition::IfBool(r, _) | Condition::IfCode(r, _) => vec![r],
+            Condition::IfPresent(r) | Condition::IfAbsent(r) | Condition::IfBool(r, _) => {
+                r.iter().collect()
+            }
+            Condition::IfCode(r, _) => vec![r],
             Condition::Unreadable(_) => Vec::new(),
         }
     }
@@ -156,7 +159,7 @@ impl Condition {
             Condition::IfPresent(r) => format!("{} is given", names(r)),
             Condition::IfAbsent(r) => format!("{} is left empty", names(r)),
             Condition::IfBool(r, b) => {
-                format!("`{}` is answered {}", r.name, if *b { "yes" } else { "no" })
+                format!("{} is answered {}", names(r), if *b { "yes" } else { "no" })
             }
             Condition::IfCode(r, c) => format!("`{}` has code {}", r.name, c.join(" or ")),
             Condition::Unreadable(why) => format!("unreadable: {why}"),
@@ -280,6 +283,15 @@ fn parse(text: &str, el: &Element, chain: &[&Element]) -> Condition {
                 Err(e) => return Condition::Unreadable(e),
             }
         }
+        // `Toinen X -tietokokonaisuuksista on pakollinen`: two groups of the same name.
+        if saw_self && others.is_empty() && sentence.contains("tietokokonaisuuksista") {
+            if let Some(name) = names_of(el).next() {
+                match resolver.resolve(&name) {
+                    Ok(other) => others.push(other),
+                    Err(e) => return Condition::Unreadable(e),
+                }
+            }
+        }
         if !saw_self {
             return Condition::Unreadable("an either/or group that does not name the element".into());
         }
@@ -362,7 +374,7 @@ fn quoted(s: &str) -> Vec<String> {
 
 /// A name as written, without the words around it (`-kenttä`, quotes, punctuation).
 fn clean_name(s: &str) -> String {
-    let mut n = normalize(s);
+    let mut n = normalize(s).replace(" (otsikkoa ei näytetä)", "");
     loop {
         let before = n.len();
         n = n
@@ -402,6 +414,7 @@ fn one_of_names(s: &str) -> Option<Vec<String>> {
         "tämä tai ",
         "kentistä toinen",
         "tietokokonaisuuksista toinen",
+        "-tietokokonaisuuksista on pakollinen",
     ];
     if !group.iter().any(|g| s.contains(g)) {
         return None;
@@ -418,7 +431,7 @@ fn one_of_names(s: &str) -> Option<Vec<String>> {
         if let Some(i) = t.find("pakollinen:") {
             t = t[i + "pakollinen:".len()..].to_string();
         }
-        for pre in ["toinen kentistä ", "joko "] {
+        for pre in ["toinen kentistä ", "joko ", "toinen "] {
             if let Some(x) = t.strip_prefix(pre) {
                 t = x.to_string();
             }
@@ -431,6 +444,7 @@ fn one_of_names(s: &str) -> Option<Vec<String>> {
             " -tietokokonaisuuksista toinen",
             " tietokokonaisuuksista toinen",
             "-tietokokonaisuuksista toinen",
+            " -tietokokonaisuuksista",
         ] {
             if let Some(i) = t.find(suf) {
                 t.truncate(i);
@@ -490,15 +504,11 @@ fn parse_if(clause: &str, r: &Resolver<'_>) -> Condition {
         let Some(head) = clause.strip_suffix(marker) else {
             continue;
         };
-        let name = match single_name(head) {
-            Some(n) => n,
-            None => return Condition::Unreadable(format!("no single element named in `{head}`")),
-        };
-        return match r.resolve(&name) {
-            Ok(e) if e.representation == Some(Representation::Kytkin) => Condition::IfBool(e, want),
-            Ok(e) => Condition::Unreadable(format!("`{}` is answered but is not a Kytkin", e.name)),
-            Err(e) => Condition::Unreadable(e),
-        };
+        return if_answered(&names_in(head), want, r);
+    }
+    // `jompikumpi seuraavista kytkimistä on asennossa kyllä …: "a" tai "b"`.
+    if let Some(rest) = clause.strip_prefix("jompikumpi seuraavista kytkimistä on asennossa kyllä") {
+        return if_answered(&quoted(rest), true, r);
     }
     // A code chosen.
     if let Some(i) = clause.find(" on valittu ") {
@@ -547,6 +557,24 @@ fn parse_if(clause: &str, r: &Resolver<'_>) -> Condition {
         };
     }
     Condition::Unreadable(format!("an if-clause not understood: `{clause}`"))
+}
+
+/// Any of the Kytkins named `names` answered `want`.
+fn if_answered(names: &[String], want: bool, r: &Resolver<'_>) -> Condition {
+    if names.is_empty() {
+        return Condition::Unreadable("no element named as answered".into());
+    }
+    let mut refs = Vec::new();
+    for n in names {
+        match r.resolve(n) {
+            Ok(e) if e.representation == Some(Representation::Kytkin) => refs.push(e),
+            Ok(e) => {
+                return Condition::Unreadable(format!("`{}` is answered but is not a Kytkin", e.name))
+            }
+            Err(e) => return Condition::Unreadable(e),
+        }
+    }
+    Condition::IfBool(refs, want)
 }
 
 /// The codes at the start of `tail`: `luokka 2`, `koodi 99 muu`, `3 = …`, `"99 muu"`,
@@ -705,7 +733,12 @@ fn names_of(el: &Element) -> impl Iterator<Item = String> + '_ {
         .and_then(|m| m.title.as_ref())
         .and_then(|t| t.fi())
         .map(clean_name);
-    name.into_iter().chain(title)
+    // `Isyystutkimus (lapsi, synnyttänyt äiti, mahdollinen isä)` is also `Isyystutkimus`.
+    let short = name
+        .as_deref()
+        .and_then(|n| n.strip_suffix(')'))
+        .and_then(|n| n.rsplit_once(" (").map(|(head, _)| head.to_string()));
+    name.into_iter().chain(title).chain(short)
 }
 
 /// Collect the descendants of object `obj` named `name` (depth, keys), skipping `skip`.

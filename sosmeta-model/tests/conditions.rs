@@ -51,7 +51,7 @@ fn counts_of_read_and_unreadable_conditions() {
     );
     assert_eq!(all, 953);
     assert_eq!(valmis, 605);
-    assert_eq!((all_read, valmis_read), (838, 525));
+    assert_eq!((all_read, valmis_read), (851, 532));
 }
 
 #[test]

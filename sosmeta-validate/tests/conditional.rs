@@ -158,7 +158,7 @@ fn if_true_a_kytkin_on_a_real_definition() {
         .iter()
         .flat_map(|d| d.conditions().into_iter().map(move |c| (d, c)))
         .find(|(_, c)| {
-            matches!(&c.condition, Condition::IfBool(r, true) if r.keys == ["muita_liitteita"])
+            matches!(&c.condition, Condition::IfBool(r, true) if r.len() == 1 && r[0].keys == ["muita_liitteita"])
         })
         .expect("a Muita liitteitä condition");
     let switch = format!(
@@ -204,4 +204,31 @@ fn an_unreadable_condition_is_an_info_naming_the_element() {
     assert!(info.message.contains(&c.element.key), "{}", info.message);
     let name = c.element.name_fi().unwrap();
     assert!(info.message.contains(name), "{}", info.message);
+}
+
+#[test]
+fn one_of_two_groups_of_the_same_name() {
+    // "Toinen Palvelunjärjestäjän palveluyksikkö -tietokokonaisuuksista on pakollinen":
+    // the document's own or the service task's.
+    let v = validator();
+    let def = v.release().in_force("1.2.246.537.6.1505.1").expect("asiakkuusasiakirja");
+    let top = "/asiakkuusasiakirja/palvelunjarjestajan_palveluyksikko";
+    let inner = "/asiakkuusasiakirja/sosiaalihuollon_palvelutehtava/0/palvelunjarjestajan_palveluyksikko";
+    let mut doc = example();
+    let unit = doc.pointer(top).cloned().expect("the example names the unit");
+    assert!(doc.pointer(inner).is_none());
+    let pointers = |doc: &Value| -> Vec<String> {
+        conditional(&check_as(&v, def, doc))
+            .iter()
+            .map(|f| f.pointer.clone())
+            .collect()
+    };
+    assert!(pointers(&doc).is_empty(), "the document's own unit is there");
+    remove(&mut doc, top);
+    assert_eq!(pointers(&doc), [inner, top], "neither is there");
+    doc.pointer_mut("/asiakkuusasiakirja/sosiaalihuollon_palvelutehtava/0")
+        .and_then(Value::as_object_mut)
+        .unwrap()
+        .insert("palvelunjarjestajan_palveluyksikko".into(), unit);
+    assert!(pointers(&doc).is_empty(), "the service task's unit is there");
 }
