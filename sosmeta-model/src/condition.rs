@@ -293,7 +293,9 @@ fn parse(text: &str, el: &Element, chain: &[&Element]) -> Condition {
             }
         }
         if !saw_self {
-            return Condition::Unreadable("an either/or group that does not name the element".into());
+            return Condition::Unreadable(
+                "an either/or group that does not name the element".into(),
+            );
         }
         if others.is_empty() {
             return Condition::Unreadable("an either/or group with no other member".into());
@@ -324,7 +326,10 @@ fn parse(text: &str, el: &Element, chain: &[&Element]) -> Condition {
 }
 
 fn is_self(n: &str) -> bool {
-    matches!(n, "tämä" | "tämä kenttä" | "joko tämä kenttä" | "tämä kohta")
+    matches!(
+        n,
+        "tämä" | "tämä kenttä" | "joko tämä kenttä" | "tämä kohta"
+    )
 }
 
 /// The first sentence of `s` (split at `. `) that contains `word`.
@@ -476,7 +481,11 @@ fn if_clause(s: &str) -> Option<&str> {
     for (i, c) in rest.char_indices() {
         match c {
             '"' => in_quote = !in_quote,
-            ',' if !in_quote && !rest[i + 1..].trim_start().starts_with(|c: char| c.is_ascii_digit()) => {
+            ',' if !in_quote
+                && !rest[i + 1..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit()) =>
+            {
                 // `31 = Huoltaja, 32 = …` continues a code list.
                 return Some(rest[..i].trim());
             }
@@ -507,7 +516,8 @@ fn parse_if(clause: &str, r: &Resolver<'_>) -> Condition {
         return if_answered(&names_in(head), want, r);
     }
     // `jompikumpi seuraavista kytkimistä on asennossa kyllä …: "a" tai "b"`.
-    if let Some(rest) = clause.strip_prefix("jompikumpi seuraavista kytkimistä on asennossa kyllä") {
+    if let Some(rest) = clause.strip_prefix("jompikumpi seuraavista kytkimistä on asennossa kyllä")
+    {
         return if_answered(&quoted(rest), true, r);
     }
     // A code chosen.
@@ -523,7 +533,9 @@ fn parse_if(clause: &str, r: &Resolver<'_>) -> Condition {
         };
         return match r.resolve(&name) {
             Ok(e) if e.representation == Some(Representation::Koodi) => Condition::IfCode(e, codes),
-            Ok(e) => Condition::Unreadable(format!("`{}` has a code chosen but is not a Koodi", e.name)),
+            Ok(e) => {
+                Condition::Unreadable(format!("`{}` has a code chosen but is not a Koodi", e.name))
+            }
             Err(e) => Condition::Unreadable(e),
         };
     }
@@ -569,7 +581,10 @@ fn if_answered(names: &[String], want: bool, r: &Resolver<'_>) -> Condition {
         match r.resolve(n) {
             Ok(e) if e.representation == Some(Representation::Kytkin) => refs.push(e),
             Ok(e) => {
-                return Condition::Unreadable(format!("`{}` is answered but is not a Kytkin", e.name))
+                return Condition::Unreadable(format!(
+                    "`{}` is answered but is not a Kytkin",
+                    e.name
+                ))
             }
             Err(e) => return Condition::Unreadable(e),
         }
@@ -626,20 +641,32 @@ fn names_in(head: &str) -> Vec<String> {
     if !q.is_empty() {
         // `kentät "a" ja "b" ovat tyhjiä`, `"a" tai "b" -kenttään`: several; a quoted
         // name plus unquoted words beside it are not understood.
-        let outside: String = head
-            .split('"')
-            .step_by(2)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let outside: String = head.split('"').step_by(2).collect::<Vec<_>>().join(" ");
         let allowed = [
-            "kenttään", "kenttä", "kentät", "kentän", "kentässä", "kytkin", "ja", "tai", "-kenttään",
-            "-kenttä", "-kentän", "kentässä", "käytetystä", "luokituksesta", "käytettävästä",
-            "olevasta", "kentistä", "edelliseen", "kenttää",
+            "kenttään",
+            "kenttä",
+            "kentät",
+            "kentän",
+            "kentässä",
+            "kytkin",
+            "ja",
+            "tai",
+            "-kenttään",
+            "-kenttä",
+            "-kentän",
+            "kentässä",
+            "käytetystä",
+            "luokituksesta",
+            "käytettävästä",
+            "olevasta",
+            "kentistä",
+            "edelliseen",
+            "kenttää",
         ];
-        if outside
-            .split_whitespace()
-            .all(|w| allowed.contains(&w.trim_matches(|c: char| c == ',' || c == '-')) || allowed.contains(&w))
-        {
+        if outside.split_whitespace().all(|w| {
+            allowed.contains(&w.trim_matches(|c: char| c == ',' || c == '-'))
+                || allowed.contains(&w)
+        }) {
             return q;
         }
         return Vec::new();
@@ -814,14 +841,22 @@ pub fn complete(
         let key = key.replace("~1", "/").replace("~0", "~");
         let mut targets = Vec::new();
         let mut chain = Vec::new();
-        parents_holding(doc, parent, String::new(), &mut chain, &mut |chain, pointer| {
-            let here = chain.last().and_then(|o: &&serde_json::Value| o.as_object());
-            if here.is_some_and(|o| !o.contains_key(&key))
-                && c.condition.holds(|r| seen_in_json(chain, r)) == Some(true)
-            {
-                targets.push(pointer);
-            }
-        });
+        parents_holding(
+            doc,
+            parent,
+            String::new(),
+            &mut chain,
+            &mut |chain, pointer| {
+                let here = chain
+                    .last()
+                    .and_then(|o: &&serde_json::Value| o.as_object());
+                if here.is_some_and(|o| !o.contains_key(&key))
+                    && c.condition.holds(|r| seen_in_json(chain, r)) == Some(true)
+                {
+                    targets.push(pointer);
+                }
+            },
+        );
         for t in targets {
             if let Some(serde_json::Value::Object(o)) = doc.pointer_mut(&t) {
                 o.insert(key.clone(), value_for(c.element));

@@ -27,9 +27,7 @@ fn counts_of_read_and_unreadable_conditions() {
                 Condition::IfBool(..) => "if-bool",
                 Condition::IfCode(..) => "if-code",
                 Condition::Unreadable(why) => {
-                    *reasons
-                        .entry(format!("{why} <= {}", c.text))
-                        .or_default() += 1;
+                    *reasons.entry(format!("{why} <= {}", c.text)).or_default() += 1;
                     "unreadable"
                 }
             };
@@ -44,7 +42,10 @@ fn counts_of_read_and_unreadable_conditions() {
         println!("{n:4} {r}");
     }
     println!("{kinds:?}");
-    println!("all: {all_read} read / {} unreadable of {all}", all - all_read);
+    println!(
+        "all: {all_read} read / {} unreadable of {all}",
+        all - all_read
+    );
     println!(
         "Valmis: {valmis_read} read / {} unreadable of {valmis}",
         valmis - valmis_read

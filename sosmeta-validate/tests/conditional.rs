@@ -73,9 +73,17 @@ fn no_minimal_sample_of_the_263_gets_a_conditional_warning() {
             .inspect(|f| assert_eq!(f.severity, Severity::Info))
             .count();
     }
-    println!("{defs} minimal samples: {} warnings, {infos} unread infos", bad.len());
+    println!(
+        "{defs} minimal samples: {} warnings, {infos} unread infos",
+        bad.len()
+    );
     assert_eq!(defs, 263);
-    assert!(bad.is_empty(), "{} warnings:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} warnings:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -87,9 +95,14 @@ fn the_readme_example_gets_no_conditional_warning() {
 #[test]
 fn either_or_henkilotunnus_or_temporary_identifier() {
     let v = validator();
-    let def = v.release().in_force("1.2.246.537.6.1505.1").expect("asiakkuusasiakirja");
+    let def = v
+        .release()
+        .in_force("1.2.246.537.6.1505.1")
+        .expect("asiakkuusasiakirja");
     let mut doc = example();
-    assert!(doc.pointer("/asiakkuusasiakirja/asiakas/henkilotunnus").is_some());
+    assert!(doc
+        .pointer("/asiakkuusasiakirja/asiakas/henkilotunnus")
+        .is_some());
     assert!(doc
         .pointer("/asiakkuusasiakirja/asiakas/tilapainen_yksilointitunnus")
         .is_none());
@@ -117,7 +130,10 @@ fn either_or_henkilotunnus_or_temporary_identifier() {
 fn if_equals_a_code_on_a_real_definition() {
     // asiakkuusasiakirja 2023-06-01: Toimivalta is required when Rooli is 31, 32, 33 or 34.
     let v = validator();
-    let def = v.release().in_force("1.2.246.537.6.1505.1").expect("asiakkuusasiakirja");
+    let def = v
+        .release()
+        .in_force("1.2.246.537.6.1505.1")
+        .expect("asiakkuusasiakirja");
     let path = "/asiakkuusasiakirja/asiakkaaseen_liittyvat_henkilot/*/toimivalta";
     let c = def
         .conditions()
@@ -193,7 +209,10 @@ fn an_unreadable_condition_is_an_info_naming_the_element() {
     remove(&mut doc, &c.data_path);
     let r = check_as(&v, def, &doc);
     let at = first(&c.data_path);
-    assert!(conditional(&r).iter().all(|f| f.pointer != at), "never a warning");
+    assert!(
+        conditional(&r).iter().all(|f| f.pointer != at),
+        "never a warning"
+    );
     let info = r
         .findings
         .iter()
@@ -211,11 +230,18 @@ fn one_of_two_groups_of_the_same_name() {
     // "Toinen Palvelunjärjestäjän palveluyksikkö -tietokokonaisuuksista on pakollinen":
     // the document's own or the service task's.
     let v = validator();
-    let def = v.release().in_force("1.2.246.537.6.1505.1").expect("asiakkuusasiakirja");
+    let def = v
+        .release()
+        .in_force("1.2.246.537.6.1505.1")
+        .expect("asiakkuusasiakirja");
     let top = "/asiakkuusasiakirja/palvelunjarjestajan_palveluyksikko";
-    let inner = "/asiakkuusasiakirja/sosiaalihuollon_palvelutehtava/0/palvelunjarjestajan_palveluyksikko";
+    let inner =
+        "/asiakkuusasiakirja/sosiaalihuollon_palvelutehtava/0/palvelunjarjestajan_palveluyksikko";
     let mut doc = example();
-    let unit = doc.pointer(top).cloned().expect("the example names the unit");
+    let unit = doc
+        .pointer(top)
+        .cloned()
+        .expect("the example names the unit");
     assert!(doc.pointer(inner).is_none());
     let pointers = |doc: &Value| -> Vec<String> {
         conditional(&check_as(&v, def, doc))
@@ -223,12 +249,18 @@ fn one_of_two_groups_of_the_same_name() {
             .map(|f| f.pointer.clone())
             .collect()
     };
-    assert!(pointers(&doc).is_empty(), "the document's own unit is there");
+    assert!(
+        pointers(&doc).is_empty(),
+        "the document's own unit is there"
+    );
     remove(&mut doc, top);
     assert_eq!(pointers(&doc), [inner, top], "neither is there");
     doc.pointer_mut("/asiakkuusasiakirja/sosiaalihuollon_palvelutehtava/0")
         .and_then(Value::as_object_mut)
         .unwrap()
         .insert("palvelunjarjestajan_palveluyksikko".into(), unit);
-    assert!(pointers(&doc).is_empty(), "the service task's unit is there");
+    assert!(
+        pointers(&doc).is_empty(),
+        "the service task's unit is there"
+    );
 }

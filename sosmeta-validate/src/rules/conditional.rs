@@ -26,9 +26,9 @@ pub struct Check {
 impl Check {
     /// Prepare the check of child `child`, whose condition the model read as `condition`.
     pub fn new(child: &Element, path: String, condition: Option<&Condition>) -> Check {
-        let condition = condition.cloned().unwrap_or_else(|| {
-            Condition::Unreadable("the model found no condition for it".into())
-        });
+        let condition = condition
+            .cloned()
+            .unwrap_or_else(|| Condition::Unreadable("the model found no condition for it".into()));
         let message = message(child, &condition);
         Check {
             key: child.key.clone(),
