@@ -927,4 +927,45 @@ mod tests {
             vec!["henkilöä on kuultu".to_string()]
         );
     }
+
+    fn r(key: &str, rep: Option<Representation>) -> ElementRef {
+        ElementRef {
+            up: 0,
+            keys: vec![key.into()],
+            name: key.into(),
+            representation: rep,
+        }
+    }
+
+    #[test]
+    fn holds_reads_what_the_lookup_sees() {
+        let kytkin = Some(Representation::Kytkin);
+        let one_of = Condition::OneOf {
+            others: vec![r("a", kytkin.clone())],
+            answered_yes: true,
+        };
+        assert_eq!(one_of.holds(|_| Seen::Bool(true)), Some(false));
+        assert_eq!(one_of.holds(|_| Seen::Bool(false)), Some(true));
+        assert_eq!(one_of.holds(|_| Seen::Absent), Some(true));
+        let absent = Condition::IfAbsent(vec![r("a", None), r("b", None)]);
+        assert_eq!(
+            absent.holds(|x| if x.keys[0] == "a" {
+                Seen::Absent
+            } else {
+                Seen::Present
+            }),
+            Some(false)
+        );
+        assert_eq!(absent.holds(|_| Seen::Absent), Some(true));
+        let code = Condition::IfCode(r("c", None), vec!["31".into(), "34".into()]);
+        assert_eq!(code.holds(|_| Seen::Code("34")), Some(true));
+        assert_eq!(code.holds(|_| Seen::Code("11")), Some(false));
+        let yes = Condition::IfBool(vec![r("k", kytkin)], false);
+        assert_eq!(yes.holds(|_| Seen::Bool(false)), Some(true));
+        assert_eq!(yes.holds(|_| Seen::Absent), Some(false));
+        assert_eq!(
+            Condition::Unreadable("x".into()).holds(|_| Seen::Absent),
+            None
+        );
+    }
 }

@@ -194,8 +194,8 @@ registry! {
         "the phrase differs from the definition's fixed text";
     /// A conditionally required element is absent.
     ConditionalRequired CONDITIONAL_REQUIRED = "conditional-required", Content, Warning,
-        "a conditionally required element is absent (quotes the condition)",
-        "`Henkilötunnus` is conditionally required: \"jos henkilöllä on henkilötunnus\"";
+        "a conditionally required element is absent although its condition, read from the definition's prose, holds (quotes the condition)",
+        "`tilapainen_yksilointitunnus` is absent although its condition holds (none of `Henkilötunnus` is given)";
     /// A conditionally required element is absent and its condition could not be read.
     ConditionalRequiredUnread CONDITIONAL_REQUIRED_UNREAD = "conditional-required.unread", Content, Info,
         "a conditionally required element is absent and its prose condition could not be read mechanically: check by hand",
