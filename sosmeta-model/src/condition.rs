@@ -372,9 +372,15 @@ fn quoted(s: &str) -> Vec<String> {
         .filter(|q| {
             !q.is_empty()
                 && !ANSWERS.contains(&q.as_str())
-                && !q.starts_with(|c: char| c.is_ascii_digit())
+                && !is_code_text(q)
         })
         .collect()
+}
+
+/// A quoted code with or without its text (`10`, `99 muu`), not a name (`1. kuinka …`).
+fn is_code_text(q: &str) -> bool {
+    let digits = q.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && (q.len() == digits || q[digits..].starts_with(' '))
 }
 
 /// A name as written, without the words around it (`-kenttä`, quotes, punctuation).
@@ -637,6 +643,16 @@ fn single_name(head: &str) -> Option<String> {
 /// The elements named in the head of an if-clause: the quoted names, else the words
 /// around `-kenttään`, `-kentän`, `-kentässä`, `-kenttä`.
 fn names_in(head: &str) -> Vec<String> {
+    // `kohdassa "osio" kenttään "x"`: x within the section, written `osio > x`.
+    if let Some(rest) = head.strip_prefix("kohdassa \"") {
+        if let Some((section, rest)) = rest.split_once('"') {
+            let section = clean_name(section);
+            return names_in(rest.trim())
+                .into_iter()
+                .map(|n| format!("{section} > {n}"))
+                .collect();
+        }
+    }
     let q = quoted(head);
     if !q.is_empty() {
         // `kentät "a" ja "b" ovat tyhjiä`, `"a" tai "b" -kenttään`: several; a quoted
@@ -662,6 +678,8 @@ fn names_in(head: &str) -> Vec<String> {
             "kentistä",
             "edelliseen",
             "kenttää",
+            "ja/",
+            "ja/tai",
         ];
         if outside.split_whitespace().all(|w| {
             allowed.contains(&w.trim_matches(|c: char| c == ',' || c == '-'))
@@ -729,6 +747,9 @@ impl Resolver<'_> {
     /// in the subtree of each ancestor in turn; the shallowest match at the first level
     /// that has one, which must be unique.
     fn resolve(&self, name: &str) -> Result<ElementRef, String> {
+        if let Some((section, inner)) = name.split_once(" > ") {
+            return self.resolve_in(section, inner);
+        }
         for up in 0..self.chain.len() {
             let anc = self.chain[self.chain.len() - 1 - up];
             let mut found: Vec<(usize, Vec<String>, &Element)> = Vec::new();
@@ -749,6 +770,43 @@ impl Resolver<'_> {
             }
         }
         Err(format!("no element named `{name}`"))
+    }
+}
+
+impl Resolver<'_> {
+    /// The element named `name` inside the element named `section` (both resolved as by
+    /// [`Resolver::resolve`]); the shallowest match, which must be unique.
+    fn resolve_in(&self, section: &str, name: &str) -> Result<ElementRef, String> {
+        let sec = self.resolve(section)?;
+        let mut at = self.chain[self.chain.len() - 1 - sec.up];
+        for k in &sec.keys {
+            at = at
+                .child(k)
+                .map(Element::item)
+                .ok_or_else(|| format!("no element at `{k}`"))?;
+        }
+        let mut found = Vec::new();
+        let mut keys = Vec::new();
+        search(at, self.el, name, 0, &mut keys, &mut found);
+        let min = found
+            .iter()
+            .map(|f| f.0)
+            .min()
+            .ok_or_else(|| format!("no element named `{name}` in `{section}`"))?;
+        let best: Vec<_> = found.into_iter().filter(|f| f.0 == min).collect();
+        if best.len() > 1 {
+            return Err(format!(
+                "`{name}` names {} elements in `{section}`",
+                best.len()
+            ));
+        }
+        let (_, sub, e) = best.into_iter().next().expect("one");
+        Ok(ElementRef {
+            up: sec.up,
+            keys: sec.keys.into_iter().chain(sub).collect(),
+            name: e.name_fi().unwrap_or(&e.key).to_string(),
+            representation: e.representation(),
+        })
     }
 }
 

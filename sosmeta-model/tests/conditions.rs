@@ -52,7 +52,7 @@ fn counts_of_read_and_unreadable_conditions() {
     );
     assert_eq!(all, 953);
     assert_eq!(valmis, 605);
-    assert_eq!((all_read, valmis_read), (851, 532));
+    assert_eq!((all_read, valmis_read), (857, 536));
 }
 
 #[test]
