@@ -192,6 +192,8 @@ pub fn conditions(def: &Definition) -> Vec<Conditional<'_>> {
 
 impl Definition {
     /// Every conditionally required element with its condition; see [`conditions`].
+    /// The prose is read on each call (nothing is cached): call once per definition and
+    /// keep the result, as the validator's per-definition plan does.
     pub fn conditions(&self) -> Vec<Conditional<'_>> {
         conditions(self)
     }
@@ -266,9 +268,8 @@ fn parse(text: &str, el: &Element, chain: &[&Element]) -> Condition {
         .map(str::trim)
         .unwrap_or(&lower);
     let sentence = first_sentence_with(body, "pakollinen").unwrap_or(body);
-    let answered_yes = body.contains("on vastattava \"kyllä\"")
-        || body.contains("on vastattava kyllä")
-        || body.contains("on vastattava \"kyllä");
+    let answered_yes =
+        body.contains("on vastattava \"kyllä") || body.contains("on vastattava kyllä");
     let resolver = Resolver { el, chain };
     if let Some(names) = one_of_names(sentence) {
         let mut others = Vec::new();
@@ -369,11 +370,7 @@ fn quoted(s: &str) -> Vec<String> {
         .skip(1)
         .step_by(2)
         .map(clean_name)
-        .filter(|q| {
-            !q.is_empty()
-                && !ANSWERS.contains(&q.as_str())
-                && !is_code_text(q)
-        })
+        .filter(|q| !q.is_empty() && !ANSWERS.contains(&q.as_str()) && !is_code_text(q))
         .collect()
 }
 
