@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod compact;
+pub mod condition;
 pub mod corpus;
 pub mod definition;
 pub mod diff;
@@ -41,6 +42,7 @@ mod schema_write;
 pub mod text;
 pub mod value_set;
 
+pub use condition::{Condition, Conditional, ElementRef};
 pub use definition::{Definition, DefinitionMeta, Status};
 pub use element::{Element, ElementMeta, Kind, WalkItem};
 pub use error::LoadError;

@@ -39,7 +39,12 @@ pub fn document(def: &Definition, fill: Fill) -> Value {
     let doc = def.document();
     let mut root = Map::new();
     root.insert(doc.key.clone(), value_for(doc, fill));
-    Value::Object(root)
+    let mut out = Value::Object(root);
+    if fill == Fill::Minimal {
+        // A conditionally required element whose condition holds is required too.
+        crate::condition::complete(def, &mut out, |el| value_for(el, fill));
+    }
+    out
 }
 
 /// A valid value for one element (an array element yields the whole array).

@@ -200,8 +200,12 @@ registry! {
         "the phrase differs from the definition's fixed text";
     /// A conditionally required element is absent.
     ConditionalRequired CONDITIONAL_REQUIRED = "conditional-required", Content, Warning,
-        "a conditionally required element is absent (quotes the condition)",
-        "`Henkilötunnus` is conditionally required: \"jos henkilöllä on henkilötunnus\"";
+        "a conditionally required element is absent although its condition, read from the definition's prose, holds (quotes the condition)",
+        "`tilapainen_yksilointitunnus` is absent although its condition holds (none of `Henkilötunnus` is given)";
+    /// A conditionally required element is absent and its condition could not be read.
+    ConditionalRequiredUnread CONDITIONAL_REQUIRED_UNREAD = "conditional-required.unread", Content, Info,
+        "a conditionally required element is absent and its prose condition could not be read mechanically: check by hand",
+        "`Sukupuoli` is absent; condition \"jos asiakas on vähintään 18-vuotias\" is not read";
     /// A code that does not exist in its classification (needs the release's koodistot).
     CodeClassification CODE_CLASSIFICATION = "code.classification", Koodisto, Error,
         "code does not exist in its classification (needs koodistot/ in the release bundle)",

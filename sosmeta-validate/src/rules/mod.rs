@@ -47,8 +47,8 @@ struct Step {
     hetu_by_default: bool,
     /// The fixed text of a Fraasi.
     phrase: Option<String>,
-    /// The children marked conditionalRequired: key, name path and message.
-    conditional: Vec<(String, String, String)>,
+    /// The children marked conditionalRequired, with their conditions.
+    conditional: Vec<conditional::Check>,
 }
 
 /// What the rules need about one definition, computed once: the element tree as a
@@ -66,7 +66,12 @@ impl Prepared {
     /// Prepare the rules for a definition (parses every value set once).
     pub fn new(def: &Definition) -> Prepared {
         let mut p = Prepared::default();
-        p.add(def, &def.root, "");
+        let conditions: std::collections::HashMap<String, sosmeta_model::Condition> = def
+            .conditions()
+            .into_iter()
+            .map(|c| (c.data_path, c.condition))
+            .collect();
+        p.add(def, &def.root, "", &conditions);
         p.keep_relevant();
         p
     }
@@ -103,7 +108,13 @@ impl Prepared {
 
     /// Add the steps of `el` and its subtree (at document data path `data_path`, with
     /// `*` for array items); returns its index. The root is step 0.
-    fn add(&mut self, def: &Definition, el: &Element, data_path: &str) -> usize {
+    fn add(
+        &mut self,
+        def: &Definition,
+        el: &Element,
+        data_path: &str,
+        conditions: &std::collections::HashMap<String, sosmeta_model::Condition>,
+    ) -> usize {
         let rep = match (el.kind, el.representation()) {
             (Kind::Object, Some(Representation::Koodi)) => Rep::Koodi,
             (Kind::Object, Some(Representation::Tunnus)) => Rep::Tunnus,
@@ -116,14 +127,16 @@ impl Prepared {
             self.codes.push(codes::CodeInfo::new(el));
             self.codes.len() - 1
         });
-        let conditional: Vec<(String, String, String)> = el
+        let conditional: Vec<conditional::Check> = el
             .children()
             .iter()
             .filter(|c| c.is_conditional_required())
             .map(|c| {
                 let mut p = data_path.replace("/*", "/0");
                 push_token(&mut p, &c.key);
-                (c.key.clone(), name_path(def, &p), conditional::message(c))
+                let mut at = data_path.to_string();
+                push_token(&mut at, &c.key);
+                conditional::Check::new(c, name_path(def, &p), conditions.get(&at))
             })
             .collect();
         let me = self.steps.len();
@@ -143,7 +156,7 @@ impl Prepared {
         let mut relevant = false;
         if el.kind == Kind::Array {
             if let Some(item) = el.items.as_deref() {
-                let i = self.add(def, item, &format!("{data_path}/*"));
+                let i = self.add(def, item, &format!("{data_path}/*"), conditions);
                 relevant |= self.steps[i].relevant;
                 self.steps[me].items = Some(i);
             }
@@ -154,7 +167,7 @@ impl Prepared {
                 .map(|c| {
                     let mut p = data_path.to_string();
                     push_token(&mut p, &c.key);
-                    (c.key.clone(), self.add(def, c, &p))
+                    (c.key.clone(), self.add(def, c, &p, conditions))
                 })
                 .collect();
             // Only the children a rule can look at are kept: the walk skips the others.
@@ -211,7 +224,13 @@ impl<'a> Walk<'a> {
             .push(Finding::new(rule, severity, p, path, message));
     }
 
-    fn value(&mut self, step: usize, v: JsonRef<'_>) {
+    /// Check value `v` of step `step`; `parents`: the objects enclosing it.
+    fn value<'t>(
+        &mut self,
+        step: usize,
+        v: JsonRef<'t>,
+        parents: Option<&conditional::Parents<'_, 't>>,
+    ) {
         let prepared = self.prepared;
         let st = &prepared.steps[step];
         if !st.relevant {
@@ -223,12 +242,16 @@ impl<'a> Walk<'a> {
                     for (i, item) in items.iter().enumerate() {
                         let len = self.pointer.len();
                         push_index(&mut self.pointer, i);
-                        self.value(item_step, item);
+                        self.value(item_step, item, parents);
                         self.pointer.truncate(len);
                     }
                 }
             }
             (Kind::Object, JsonView::Object(map)) => {
+                let here = conditional::Parents {
+                    obj: map,
+                    up: parents,
+                };
                 match st.rep {
                     Rep::Koodi => {
                         if let Some(ci) = st.code.and_then(|i| prepared.codes.get(i)) {
@@ -255,22 +278,28 @@ impl<'a> Walk<'a> {
                         next = i + 1;
                         let len = self.pointer.len();
                         push_token(&mut self.pointer, key);
-                        self.value(children[i].1, cv);
+                        self.value(children[i].1, cv, Some(&here));
                         self.pointer.truncate(len);
                     }
                 }
-                for (key, path, message) in &st.conditional {
-                    if !map.contains_key(key) {
-                        let mut p = self.pointer.clone();
-                        push_token(&mut p, key);
-                        self.findings.push(Finding::new(
-                            crate::finding::rules::CONDITIONAL_REQUIRED,
-                            crate::Severity::Warning,
-                            p,
-                            path.clone(),
-                            message.clone(),
-                        ));
+                for check in &st.conditional {
+                    if map.contains_key(&check.key) {
+                        continue;
                     }
+                    let rule = match conditional::holds(check, &here) {
+                        Some(true) => crate::finding::rules::CONDITIONAL_REQUIRED,
+                        Some(false) => continue,
+                        None => crate::finding::rules::CONDITIONAL_REQUIRED_UNREAD,
+                    };
+                    let mut p = self.pointer.clone();
+                    push_token(&mut p, &check.key);
+                    self.findings.push(Finding::new(
+                        rule,
+                        rule.severity(),
+                        p,
+                        check.path.clone(),
+                        check.message.clone(),
+                    ));
                 }
             }
             (Kind::String, JsonView::String(s)) => match st.rep {
@@ -303,6 +332,6 @@ pub fn check(
         findings: Vec::new(),
     };
     status::check(&mut w);
-    w.value(0, doc);
+    w.value(0, doc, None);
     w.findings
 }
