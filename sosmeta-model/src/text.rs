@@ -125,3 +125,22 @@ pub fn normalize(s: &str) -> String {
         .join(" ")
         .to_lowercase()
 }
+
+/// The known key nearest to `key` by Jaro-Winkler similarity (at least 0.8), for
+/// "did you mean" hints; `None` when nothing is that close.
+pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    // `strsim::jaro_winkler` decodes both strings again for every character compared;
+    // on decoded characters the same measure is several times faster.
+    let key: Vec<char> = key.chars().collect();
+    let mut other: Vec<char> = Vec::new();
+    known
+        .iter()
+        .map(|k| {
+            other.clear();
+            other.extend(k.chars());
+            (strsim::generic_jaro_winkler(&key, &other), *k)
+        })
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

@@ -13,7 +13,7 @@ pub mod status;
 
 use crate::finding::Finding;
 use crate::json_tree::{JsonRef, JsonView};
-use crate::names::{name_path, push_index, push_token};
+use crate::names::{push_index, push_token};
 use sosmeta_model::{Definition, Element, Kind, Representation};
 
 /// What a node is for the rules, from its representation.
@@ -123,7 +123,7 @@ impl Prepared {
             .map(|c| {
                 let mut p = data_path.replace("/*", "/0");
                 push_token(&mut p, &c.key);
-                (c.key.clone(), name_path(def, &p), conditional::message(c))
+                (c.key.clone(), def.name_path(&p), conditional::message(c))
             })
             .collect();
         let me = self.steps.len();
@@ -134,7 +134,7 @@ impl Prepared {
             children: 0..0,
             items: None,
             code,
-            hetu_by_default: rep == Rep::Tunnus && el.system_uri() == Some(hetu::HETU_SYSTEM),
+            hetu_by_default: el.is_hetu_identifier(),
             phrase: (rep == Rep::Fraasi)
                 .then(|| el.phrase().map(str::to_string))
                 .flatten(),
@@ -211,7 +211,7 @@ impl<'a> Walk<'a> {
         for t in tail {
             push_token(&mut p, t);
         }
-        let path = name_path(self.def, &p);
+        let path = self.def.name_path(&p);
         self.findings
             .push(Finding::new(rule, severity, p, path, message));
     }
