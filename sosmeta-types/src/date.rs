@@ -295,10 +295,7 @@ mod tests {
         assert!(parse_instant("2023-02-30T10:00:00Z")
             .unwrap_err()
             .is_calendar());
-        assert_eq!(
-            parse_instant("2023-01-01T10:00:00"),
-            Err(DateError::NoZone)
-        );
+        assert_eq!(parse_instant("2023-01-01T10:00:00"), Err(DateError::NoZone));
         assert_eq!(parse_date("2023-01-01T10:00:00Z"), Err(DateError::Shape));
         assert_eq!(parse_date("23-01-01"), Err(DateError::Shape));
         for bad in [

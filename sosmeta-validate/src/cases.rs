@@ -211,9 +211,9 @@ fn empty_array(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'st
 }
 
 fn bad_hetu(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<&'static str>)> {
-    let l = locs.iter().find(|l| {
-        l.el.kind == Kind::Object && l.el.is_hetu_identifier()
-    })?;
+    let l = locs
+        .iter()
+        .find(|l| l.el.kind == Kind::Object && l.el.is_hetu_identifier())?;
     let p = format!("{}/value", l.pointer);
     // A well-formed code with the wrong check character (131052-308T is right).
     set(doc, &p, json!("131052-308U")).then_some((p, Some(rules::HETU_CHECKSUM)))

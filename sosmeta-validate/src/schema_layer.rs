@@ -91,7 +91,8 @@ fn map_error(
             let key = property.as_str().unwrap_or_default();
             let mut p = at.to_string();
             push_token(&mut p, key);
-            let name = def.element_at(&p)
+            let name = def
+                .element_at(&p)
                 .and_then(|e| e.name_fi())
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
@@ -103,7 +104,8 @@ fn map_error(
             ));
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known: Vec<&str> = def.element_at(at)
+            let known: Vec<&str> = def
+                .element_at(at)
                 .map(|e| e.item().children().iter().map(|c| c.key.as_str()).collect())
                 .unwrap_or_default();
             for key in unexpected {

@@ -408,7 +408,10 @@ mod tests {
         );
         // Not real dates: shown as written.
         assert_eq!(format_date("2023-02-30"), "2023-02-30");
-        assert_eq!(format_instant("2023-06-01T25:00:00Z", Lang::Fi), "2023-06-01T25:00:00Z");
+        assert_eq!(
+            format_instant("2023-06-01T25:00:00Z", Lang::Fi),
+            "2023-06-01T25:00:00Z"
+        );
     }
 
     #[test]
