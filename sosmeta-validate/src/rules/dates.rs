@@ -50,47 +50,27 @@ pub fn check(w: &mut Walk<'_>, value: &str, instant: bool) {
 mod tests {
     use super::*;
 
+    /// The grammar's own cases live in `sosmeta_types::date`; here, how its verdicts
+    /// become the rule's: shape errors are the schema's, calendar errors the rule's.
     #[test]
-    fn real_dates_pass() {
-        for ok in ["2023", "2023-02", "2024-02-29", "2023-12-31", "-0044-03-15"] {
-            assert_eq!(check_value(ok, false), Ok(()), "{ok}");
-        }
-        for ok in [
-            "2023-06-01T12:30:00Z",
-            "2023-06-01T23:59:59.123+02:00",
-            "2023-06-01T00:00:00-14:00",
-            "2023-06",
-        ] {
-            assert_eq!(check_value(ok, true), Ok(()), "{ok}");
-        }
-    }
-
-    #[test]
-    fn impossible_dates_fail() {
-        for bad in [
-            "2023-02-29",
-            "2023-02-30",
-            "2023-04-31",
-            "2023-01-00",
-            "2023-13",
-        ] {
-            assert!(
-                matches!(check_value(bad, false), Err(DateProblem::Calendar(_))),
-                "{bad}"
-            );
-        }
-        assert!(matches!(
-            check_value("2023-02-30T10:00:00Z", true),
-            Err(DateProblem::Calendar(_))
-        ));
-        assert!(matches!(
+    fn verdicts_of_the_grammar() {
+        assert_eq!(check_value("2024-02-29", false), Ok(()));
+        assert_eq!(check_value("2023-06-01T12:30:00Z", true), Ok(()));
+        assert_eq!(
+            check_value("2023-02-29", false),
+            Err(DateProblem::Calendar(
+                "2023-02-29 is not a calendar date".into()
+            ))
+        );
+        assert_eq!(
             check_value("2023-01-01T10:00:00", true),
-            Err(DateProblem::Calendar(_))
-        ));
+            Err(DateProblem::Calendar(
+                "an instant with a time needs a zone (Z or ±hh:mm)".into()
+            ))
+        );
         assert_eq!(
             check_value("2023-01-01T10:00:00Z", false),
             Err(DateProblem::Shape)
         );
-        assert_eq!(check_value("23-01-01", false), Err(DateProblem::Shape));
     }
 }
