@@ -652,67 +652,22 @@ pub mod yhteenveto_vainajan_oikeudenomistajista;
 pub mod yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen;
 pub mod shapes;
 pub use sosmeta_types::{Code, Identifier, Instant, Number, PartialDate, Quantity};
-pub use sosmeta_xhtml::Lang;
-use sosmeta_model::Release;
-use std::sync::OnceLock;
+pub use sosmeta_runtime::{DefinitionInfo, Error, Lang};
+#[doc(hidden)]
+pub use sosmeta_runtime::{parse_json, to_json, to_xhtml};
 /// The compact form of the pinned release (see [`sosmeta_model::compact`]).
 pub const EMBEDDED_RELEASE: &[u8] = include_bytes!("../data/release.json.gz");
 /// The label of the embedded release.
 pub const EMBEDDED_RELEASE_LABEL: &str = "2025-05-20";
+/// The embedded release and the features of this build.
+pub static CATALOG: sosmeta_runtime::Catalog = sosmeta_runtime::Catalog::new(
+    EMBEDDED_RELEASE_LABEL,
+    EMBEDDED_RELEASE,
+    ENABLED_FEATURES,
+);
 /// The embedded default release, decoded once on first use.
-pub fn embedded_release() -> &'static Release {
-    static RELEASE: OnceLock<Release> = OnceLock::new();
-    RELEASE
-        .get_or_init(|| {
-            sosmeta_model::compact::from_bytes("embedded release", EMBEDDED_RELEASE)
-                .expect("the embedded release was written by the model's serializer")
-        })
-}
-/// What identifies and describes one definition version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DefinitionInfo {
-    /// The OID without the version suffix, e.g. `1.2.246.537.6.1505.1`.
-    pub oid: &'static str,
-    /// The version date, `YYYY-MM-DD`.
-    pub version: &'static str,
-    /// The status: `Valmis` (in force) or `Vanhentunut` (superseded).
-    pub status: &'static str,
-    /// The title in Finnish.
-    pub title: &'static str,
-    /// The title in Swedish (Finnish when none is given).
-    pub title_sv: &'static str,
-    /// The root key of its documents, e.g. `asiakkuusasiakirja`.
-    pub document_key: &'static str,
-    /// The document subject (*asiakirjaryhmä*).
-    pub subject: Option<&'static str>,
-    /// The Cargo feature that compiles it.
-    pub feature: &'static str,
-    /// Its module, e.g. `asiakkuusasiakirja::v2023_06_01`.
-    pub module: &'static str,
-}
-impl DefinitionInfo {
-    /// `OID@YYYY-MM-DD`.
-    pub fn id(&self) -> String {
-        format!("{}@{}", self.oid, self.version)
-    }
-    /// The dotted form `OID.y.m.d` of the corpus (e.g. `1.2.246.537.6.1505.1.2023.6.1`).
-    pub fn dotted(&self) -> String {
-        let v: Vec<String> = self
-            .version
-            .split('-')
-            .map(|p| p.trim_start_matches('0').to_string())
-            .collect();
-        format!("{}.{}", self.oid, v.join("."))
-    }
-    /// True when compiled in (its feature is enabled).
-    pub fn is_enabled(&self) -> bool {
-        enabled(self.feature)
-    }
-    /// The definition's model in the embedded release.
-    pub fn model(&self) -> Option<&'static sosmeta_model::Definition> {
-        let r: sosmeta_model::DefinitionRef = self.id().parse().ok()?;
-        embedded_release().resolve(&r).ok()
-    }
+pub fn embedded_release() -> &'static sosmeta_model::Release {
+    CATALOG.release()
 }
 /// Every definition version of the release, whether compiled in or not.
 pub static DEFINITIONS: &[DefinitionInfo] = &[
@@ -726,6 +681,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "adoptioneuvonnan_lausunto::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15000",
@@ -737,6 +693,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "adoptioneuvonnan_suunnitelma::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12000",
@@ -748,6 +705,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "adoptionhakijoiden_taustaselvitys::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16000",
@@ -759,6 +717,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "adoptoitavan_lapsen_taustatiedot::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15001",
@@ -770,6 +729,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "aktivointisuunnitelma::v2023_08_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.2",
@@ -781,6 +741,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Asia- ja asiakkuusasiakirja"),
         feature: "asia-ja-asiakkuusasiakirja",
         module: "asia_asiakirja::v2020_04_07",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.2",
@@ -792,6 +753,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Asia- ja asiakkuusasiakirja"),
         feature: "asia-ja-asiakkuusasiakirja",
         module: "asia_asiakirja::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15027",
@@ -803,6 +765,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "asiakkaan_yksilollinen_varautumissuunnitelma::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.1",
@@ -814,6 +777,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Asia- ja asiakkuusasiakirja"),
         feature: "asia-ja-asiakkuusasiakirja",
         module: "asiakkuusasiakirja::v2020_04_07",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.1",
@@ -825,6 +789,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Asia- ja asiakkuusasiakirja"),
         feature: "asia-ja-asiakkuusasiakirja",
         module: "asiakkuusasiakirja::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.1",
@@ -836,6 +801,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Asia- ja asiakkuusasiakirja"),
         feature: "asia-ja-asiakkuusasiakirja",
         module: "asiakkuusasiakirja::v2023_06_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12013",
@@ -847,6 +813,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12013",
@@ -858,6 +825,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4019",
@@ -869,6 +837,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "ennakollinen_lastensuojeluilmoitus::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1015",
@@ -880,6 +849,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "ennakollisen_lastensuojeluilmoituksen_arvio::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1016",
@@ -891,6 +861,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Väkivaltatyön asiakasasiakirjat"),
         feature: "vakivaltatyon",
         module: "hairinnan_ja_vainon_riskiarvio::v2023_09_15",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3003",
@@ -902,6 +873,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "hakemus_erityishuoltoon::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3008",
@@ -913,6 +885,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3002",
@@ -926,6 +899,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         module: "hakemus_paihde_ja_riippuvuustyon_erityiseen_palveluun::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3003",
@@ -937,6 +911,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "hakemus_tahdosta_riippumattomaan_erityishuoltoon::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15002",
@@ -948,6 +923,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "hoito_ja_kasvatussuunnitelma::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3004",
@@ -959,6 +935,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "huostaanottohakemus_hallinto_oikeudelle::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14009",
@@ -970,6 +947,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "hyvaksymisasiakirja_vanhemmuusasiassa::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14009",
@@ -981,6 +959,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "hyvaksymisasiakirja_vanhemmuusasiassa::v2025_03_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15003",
@@ -992,6 +971,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelujen_asiakassuunnitelma::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15003",
@@ -1003,6 +983,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelujen_asiakassuunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3005",
@@ -1014,6 +995,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelujen_hakemus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3005",
@@ -1025,6 +1007,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelujen_hakemus::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15004",
@@ -1036,6 +1019,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelujen_toteuttamissuunnitelma::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11000",
@@ -1047,6 +1031,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelupaatos::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1000",
@@ -1058,6 +1043,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Iäkkäiden palvelujen asiakasasiakirjat"),
         feature: "iakkaiden-palvelujen",
         module: "iakkaiden_palvelutarpeen_arvio::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4000",
@@ -1069,6 +1055,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "ilmoitus_adoptionhakijoiden_olosuhteiden_muutoksesta::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4001",
@@ -1080,6 +1067,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4020",
@@ -1091,6 +1079,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4002",
@@ -1102,6 +1091,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Kuntouttavan työtoiminnan asiakasasiakirjat"),
         feature: "kuntouttavan-tyotoiminnan",
         module: "ilmoitus_kuntouttavasta_tyotoiminnasta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4003",
@@ -1113,6 +1103,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsen elatusavun turvaamisen asiakasasiakirjat"),
         feature: "lapsen-elatusavun-turvaamisen",
         module: "ilmoitus_lapsen_elatusavun_lakimaaraisesta_muutoksesta::v2025_02_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4004",
@@ -1126,6 +1117,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "ilmoitus_lapsen_huoltajan_tarpeesta::v2025_02_26",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4006",
@@ -1137,6 +1129,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "ilmoitus_sosiaalihuollon_tarpeesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4022",
@@ -1148,6 +1141,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Tapaamisten valvonnan asiakasasiakirjat"),
         feature: "tapaamisten-valvonnan",
         module: "ilmoitus_tapaamisten_valvonnasta::v2024_08_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7004",
@@ -1159,6 +1153,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Kasvatus- ja perheneuvonnan asiakasasiakirjat"),
         feature: "kasvatus-ja-perheneuvonnan",
         module: "kasvatus_ja_perheneuvonnan_lausunto::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1001",
@@ -1170,6 +1165,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Kasvatus- ja perheneuvonnan asiakasasiakirjat"),
         feature: "kasvatus-ja-perheneuvonnan",
         module: "kasvatus_ja_perheneuvonnan_yhteenveto::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.9",
@@ -1181,6 +1177,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Tahdonilmaisupalvelun asiakirjat"),
         feature: "tahdonilmaisupalvelun",
         module: "kieltoasiakirja::v2023_06_05",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1003",
@@ -1192,6 +1189,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Kuntouttavan työtoiminnan asiakasasiakirjat"),
         feature: "kuntouttavan-tyotoiminnan",
         module: "kuntouttavan_tyotoiminnan_arvio::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5007",
@@ -1203,6 +1201,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "kuulemisasiakirja_vanhemmuusasiassa::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5007",
@@ -1214,6 +1213,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "kuulemisasiakirja_vanhemmuusasiassa::v2025_03_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1017",
@@ -1225,6 +1225,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Väkivaltatyön asiakasasiakirjat"),
         feature: "vakivaltatyon",
         module: "lahisuhdevakivaltakokemusten_arvio::v2023_09_15",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.6000",
@@ -1236,6 +1237,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsen elatusavun turvaamisen asiakasasiakirjat"),
         feature: "lapsen-elatusavun-turvaamisen",
         module: "lapsen_elatusapulaskelma::v2025_04_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13000",
@@ -1247,6 +1249,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsen elatusavun turvaamisen asiakasasiakirjat"),
         feature: "lapsen-elatusavun-turvaamisen",
         module: "lapsen_elatussopimus::v2025_04_02",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1004",
@@ -1260,6 +1263,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio::v2025_02_26",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7005",
@@ -1273,6 +1277,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "lapsen_huolto_ja_tapaamisoikeusselvitys::v2025_03_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13001",
@@ -1286,6 +1291,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "lapsen_huolto_ja_tapaamisoikeussopimus::v2020_04_07",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13001",
@@ -1299,6 +1305,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "lapsen_huolto_ja_tapaamisoikeussopimus::v2025_04_02",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1005",
@@ -1310,6 +1317,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsiperheiden palvelujen asiakasasiakirjat"),
         feature: "lapsiperheiden-palvelujen",
         module: "lapsen_ja_perheen_palvelutarpeen_arvio::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12012",
@@ -1321,6 +1329,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12012",
@@ -1332,6 +1341,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14001",
@@ -1343,6 +1353,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "lapsen_suostumus_adoptioon::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4025",
@@ -1354,6 +1365,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4025",
@@ -1365,6 +1377,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15007",
@@ -1376,6 +1389,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsiperheiden palvelujen asiakasasiakirjat"),
         feature: "lapsiperheiden-palvelujen",
         module: "lapsiperheiden_palvelujen_asiakassuunnitelma::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15007",
@@ -1387,6 +1401,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsiperheiden palvelujen asiakasasiakirjat"),
         feature: "lapsiperheiden-palvelujen",
         module: "lapsiperheiden_palvelujen_asiakassuunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3006",
@@ -1398,6 +1413,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsiperheiden palvelujen asiakasasiakirjat"),
         feature: "lapsiperheiden-palvelujen",
         module: "lapsiperheiden_palvelujen_hakemus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15008",
@@ -1409,6 +1425,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsiperheiden palvelujen asiakasasiakirjat"),
         feature: "lapsiperheiden-palvelujen",
         module: "lapsiperheiden_palvelujen_toteuttamissuunnitelma::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11001",
@@ -1420,6 +1437,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsiperheiden palvelujen asiakasasiakirjat"),
         feature: "lapsiperheiden-palvelujen",
         module: "lapsiperheiden_palvelupaatos::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3007",
@@ -1431,6 +1449,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojeluhakemus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1006",
@@ -1442,6 +1461,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojeluilmoituksen_arvio::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4009",
@@ -1453,6 +1473,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojeluilmoitus::v2023_04_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15009",
@@ -1464,6 +1485,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojelun_asiakassuunnitelma::v2023_12_20",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15009",
@@ -1475,6 +1497,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojelun_asiakassuunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15010",
@@ -1486,6 +1509,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun jälkihuollon asiakasasiakirjat"),
         feature: "lastensuojelun-jalkihuollon",
         module: "lastensuojelun_jalkihuollon_asiakassuunnitelma::v2023_12_20",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15010",
@@ -1497,6 +1521,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun jälkihuollon asiakasasiakirjat"),
         feature: "lastensuojelun-jalkihuollon",
         module: "lastensuojelun_jalkihuollon_asiakassuunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11059",
@@ -1508,6 +1533,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun jälkihuollon asiakasasiakirjat"),
         feature: "lastensuojelun-jalkihuollon",
         module: "lastensuojelun_jalkihuollon_palvelu_tai_tukitoimipaatos::v2024_09_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5002",
@@ -1519,6 +1545,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojelun_kuulemisasiakirja::v2023_06_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5003",
@@ -1530,6 +1557,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojelun_mielipiteen_selvittamisasiakirja::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11002",
@@ -1541,6 +1569,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojelun_palvelu_tai_tukitoimipaatos::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15026",
@@ -1552,6 +1581,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun yhteiset asiakasasiakirjat"),
         feature: "lastensuojelun-yhteiset",
         module: "lastensuojelun_toteuttamissuunnitelma::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7006",
@@ -1563,6 +1593,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7006",
@@ -1574,6 +1605,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista::v2024_09_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10001",
@@ -1585,6 +1617,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10001",
@@ -1596,6 +1629,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1505.8",
@@ -1607,6 +1641,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Tahdonilmaisupalvelun asiakirjat"),
         feature: "tahdonilmaisupalvelun",
         module: "luovutuslupa_asiakirja::v2023_06_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10004",
@@ -1618,6 +1653,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "maksuhairiotiedustelu::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19009",
@@ -1629,6 +1665,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta::v2023_11_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19010",
@@ -1640,6 +1677,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_asiakastietojen_luovuttamisesta::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19015",
@@ -1651,6 +1689,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_asiakkaalle_tehdysta_tutkimuksesta::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19007",
@@ -1662,6 +1701,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_asiakkaan_arjesta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19001",
@@ -1673,6 +1713,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_asian_vireilletulosta::v2023_10_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19006",
@@ -1684,6 +1725,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19004",
@@ -1695,6 +1737,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_neuvottelusta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19003",
@@ -1706,6 +1749,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_ohjauksesta_ja_neuvonnasta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19008",
@@ -1717,6 +1761,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_rajoitustoimenpiteesta::v2023_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19008",
@@ -1728,6 +1773,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_rajoitustoimenpiteesta::v2024_12_19",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19002",
@@ -1739,6 +1785,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_sosiaalipalvelun_alkamisesta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19012",
@@ -1750,6 +1797,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_sosiaalipalvelun_paattymisesta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19005",
@@ -1761,6 +1809,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_tapaamisesta_tai_yhteydenotosta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19014",
@@ -1772,6 +1821,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_terapeuttisesta_tyoskentelysta::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19017",
@@ -1783,6 +1833,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "merkinta_toimintakyvysta::v2024_03_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.19013",
@@ -1794,6 +1845,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "muu_asiakaskertomusmerkinta::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14002",
@@ -1805,6 +1857,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "oikeudenomistajan_suostumus::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14002",
@@ -1816,6 +1869,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "oikeudenomistajan_suostumus::v2024_10_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.8002",
@@ -1827,6 +1881,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.8003",
@@ -1838,6 +1893,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "oikeusgeneettisen_isyystutkimuksen_tilaus_tai_maarays::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.8002",
@@ -1849,6 +1905,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.8003",
@@ -1860,6 +1917,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "oikeusgeneettisen_vanhemmuustutkimuksen_tilaus::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15012",
@@ -1871,6 +1929,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Omaishoidon tuen asiakasasiakirjat"),
         feature: "omaishoidon-tuen",
         module: "omaishoidon_tuen_suunnitelma::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12014",
@@ -1882,6 +1941,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11005",
@@ -1893,6 +1953,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "paatos_adoptioneuvonnan_keskeyttamisesta::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11007",
@@ -1904,6 +1965,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "paatos_adoptioneuvonnasta::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11008",
@@ -1915,6 +1977,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11008",
@@ -1926,6 +1989,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11009",
@@ -1937,6 +2001,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_aineiden_tai_esineiden_haltuunotosta_lastensuojelussa::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11010",
@@ -1948,6 +2013,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_erityisen_huolenpidon_jatkamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11011",
@@ -1959,6 +2025,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_erityisen_huolenpidon_lopettamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11012",
@@ -1970,6 +2037,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_erityisesta_huolenpidosta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11044",
@@ -1981,6 +2049,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_erityishuollon_lopettamisesta::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11045",
@@ -1992,6 +2061,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_erityishuollosta::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11045",
@@ -2003,6 +2073,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_erityishuollosta::v2025_01_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11014",
@@ -2014,6 +2085,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_henkilonkatsastuksen_toimittamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11033",
@@ -2025,6 +2097,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lahetyksen_luovuttamatta_jattamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11018",
@@ -2036,6 +2109,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lapsen elatusavun turvaamisen asiakasasiakirjat"),
         feature: "lapsen-elatusavun-turvaamisen",
         module: "paatos_lapsen_elatussopimuksen_vahvistamisesta::v2025_02_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11019",
@@ -2047,6 +2121,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_eristamisen_jatkamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11021",
@@ -2058,6 +2133,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_eristamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11022",
@@ -2071,6 +2147,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta::v2020_04_07",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11022",
@@ -2084,6 +2161,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         module: "paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta::v2025_02_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11023",
@@ -2095,6 +2173,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_huostaanotosta_ja_sijaishuollosta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11024",
@@ -2106,6 +2185,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_huostassapidosta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11025",
@@ -2117,6 +2197,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11026",
@@ -2128,6 +2209,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_kiireellisen_sijoituksen_lopettamisesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11027",
@@ -2139,6 +2221,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_kiireellisesta_sijoituksesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11028",
@@ -2150,6 +2233,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_lapsen_olinpaikan_ilmoittamatta_jattamisesta::v2023_12_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11055",
@@ -2161,6 +2245,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun avohuollon asiakasasiakirjat"),
         feature: "lastensuojelun-avohuollon",
         module: "paatos_lastensuojelun_avohuollon_sijoituksen_lopettamisesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11030",
@@ -2172,6 +2257,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun avohuollon asiakasasiakirjat"),
         feature: "lastensuojelun-avohuollon",
         module: "paatos_lastensuojelun_avohuollon_sijoituksesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11031",
@@ -2183,6 +2269,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_liikkumisvapauden_rajoittamisen_lopettamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11032",
@@ -2194,6 +2281,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_liikkumisvapauden_rajoittamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11056",
@@ -2205,6 +2293,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta::v2023_12_02",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11035",
@@ -2216,6 +2305,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun jälkihuollon asiakasasiakirjat"),
         feature: "lastensuojelun-jalkihuollon",
         module: "paatos_oikeudesta_lastensuojelun_jalkihuoltoon::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11036",
@@ -2227,6 +2317,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_omaisuuden_tai_lahetysten_tarkastamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11003",
@@ -2240,6 +2331,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         module: "paatos_paihde_ja_riippuvuustyon_erityisesta_palvelusta::v2024_03_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11037",
@@ -2251,6 +2343,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_poistumisen_estamisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11037",
@@ -2262,6 +2355,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_poistumisen_estamisesta::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11038",
@@ -2273,6 +2367,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Puolison elatusavun turvaamisen asiakasasiakirjat"),
         feature: "puolison-elatusavun-turvaamisen",
         module: "paatos_puolison_elatussopimuksen_vahvistamisesta::v2025_02_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11039",
@@ -2284,6 +2379,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11039",
@@ -2295,6 +2391,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa::v2024_10_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11040",
@@ -2306,6 +2403,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11040",
@@ -2317,6 +2415,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa::v2024_10_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11041",
@@ -2328,6 +2427,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11041",
@@ -2339,6 +2439,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11041",
@@ -2350,6 +2451,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa::v2025_01_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11042",
@@ -2361,6 +2463,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_sijaishuoltopaikan_muuttamisesta::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11043",
@@ -2372,6 +2475,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "paatos_sosiaalisesta_luotosta::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11044",
@@ -2383,6 +2487,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11045",
@@ -2394,6 +2499,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_tahdosta_riippumattomasta_erityishuollosta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11060",
@@ -2405,6 +2511,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Tapaamisten valvonnan asiakasasiakirjat"),
         feature: "tapaamisten-valvonnan",
         module: "paatos_tapaamisten_valvonnasta::v2024_08_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11047",
@@ -2418,6 +2525,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "taydentavan-ja-ehkaisevan-toimeentulotuen",
         module: "paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11046",
@@ -2429,6 +2537,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11046",
@@ -2440,6 +2549,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11048",
@@ -2451,6 +2561,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_valvotusta_liikkumisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11048",
@@ -2462,6 +2573,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "paatos_valvotusta_liikkumisesta::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11063",
@@ -2473,6 +2585,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11063",
@@ -2484,6 +2597,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11062",
@@ -2495,6 +2609,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "paatos_vanhemmuuden_selvittamisen_keskeyttamisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11062",
@@ -2506,6 +2621,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "paatos_vanhemmuuden_selvittamisen_keskeyttamisesta::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11049",
@@ -2517,6 +2633,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_yhteydenpidon_rajoittamisen_lopettamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11050",
@@ -2528,6 +2645,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "paatos_yhteydenpidon_rajoittamisesta::v2023_12_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15015",
@@ -2541,6 +2659,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         module: "paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma::v2023_11_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15015",
@@ -2554,6 +2673,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         module: "paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1008",
@@ -2567,6 +2687,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         module: "paihde_ja_riippuvuustyon_erityisten_palvelujen_palvelutarpeen_arvio::v2023_11_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15016",
@@ -2580,6 +2701,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         module: "paihde_ja_riippuvuustyon_erityisten_palvelujen_toteuttamissuunnitelma::v2023_11_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12004",
@@ -2591,6 +2713,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "perheen_sisaisen_adoption_osapuolten_taustaselvitys::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15014",
@@ -2602,6 +2725,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Perhetyön asiakasasiakirjat"),
         feature: "perhetyon",
         module: "perhetyon_suunnitelma::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7017",
@@ -2613,6 +2737,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7017",
@@ -2624,6 +2749,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16010",
@@ -2635,6 +2761,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Perheryhmäkotitoiminnan asiakasasiakirjat"),
         feature: "perheryhmakotitoiminnan",
         module: "poytakirja_rajoituksesta_perheryhmakotitoiminnassa::v2024_10_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16010",
@@ -2646,6 +2773,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Perheryhmäkotitoiminnan asiakasasiakirjat"),
         feature: "perheryhmakotitoiminnan",
         module: "poytakirja_rajoituksesta_perheryhmakotitoiminnassa::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12015",
@@ -2657,6 +2785,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7016",
@@ -2668,6 +2797,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "poytakirja_vanhemmuuden_selvittamisesta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7016",
@@ -2679,6 +2809,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "poytakirja_vanhemmuuden_selvittamisesta::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13003",
@@ -2690,6 +2821,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Puolison elatusavun turvaamisen asiakasasiakirjat"),
         feature: "puolison-elatusavun-turvaamisen",
         module: "puolison_elatussopimus::v2025_03_03",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1018",
@@ -2701,6 +2833,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "rajoituksen_kayton_arvio::v2023_04_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11066",
@@ -2712,6 +2845,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Perheryhmäkotitoiminnan asiakasasiakirjat"),
         feature: "perheryhmakotitoiminnan",
         module: "rajoituspaatos_perheryhmakotitoiminnassa::v2024_10_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7008",
@@ -2723,6 +2857,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "selvitys_adoptionhakijoista::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16001",
@@ -2734,6 +2869,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "selvitys_rajoitustoimenpiteista::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16001",
@@ -2745,6 +2881,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "selvitys_rajoitustoimenpiteista::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16002",
@@ -2756,6 +2893,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "sijoitettavan_lapsen_esitiedot::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16002",
@@ -2767,6 +2905,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "sijoitettavan_lapsen_esitiedot::v2025_01_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13005",
@@ -2778,6 +2917,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sopimus_sosiaalisesta_luotosta::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13004",
@@ -2789,6 +2929,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta::v2023_06_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.13007",
@@ -2800,6 +2941,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10014",
@@ -2811,6 +2953,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_asiakirjapyynto::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10014",
@@ -2822,6 +2965,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_asiakirjapyynto::v2025_04_02",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4021",
@@ -2833,6 +2977,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_ilmoitus_toiselle_viranomaiselle::v2023_02_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5004",
@@ -2844,6 +2989,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_kuulemisasiakirja::v2023_06_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10002",
@@ -2855,6 +3001,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_kuulemispyynto::v2022_01_10",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.8004",
@@ -2866,6 +3013,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_lahete::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7009",
@@ -2877,6 +3025,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_lausunto::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10013",
@@ -2888,6 +3037,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_lausuntopyynto::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10013",
@@ -2899,6 +3049,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_lausuntopyynto::v2025_04_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10012",
@@ -2910,6 +3061,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_lisaselvityspyynto::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.9001",
@@ -2921,6 +3073,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_maksusitoumus::v2023_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5005",
@@ -2932,6 +3085,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_mielipiteen_selvittamisasiakirja::v2023_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1019",
@@ -2943,6 +3097,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_palvelutarpeen_arvio::v2023_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1009",
@@ -2954,6 +3109,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio::v2023_09_11",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14003",
@@ -2965,6 +3121,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_valtakirja::v2023_06_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16009",
@@ -2976,6 +3133,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "sosiaalihuollon_yhteenveto::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1021",
@@ -2987,6 +3145,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: None,
         feature: "muut",
         module: "sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten::v2024_04_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3010",
@@ -2998,6 +3157,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sosiaalisen_luoton_hakemus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.6002",
@@ -3009,6 +3169,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sosiaalisen_luoton_maksuvaralaskelma::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3015",
@@ -3020,6 +3181,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sosiaalisen_luoton_muutoshakemus::v2023_11_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14004",
@@ -3031,6 +3193,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sosiaalisen_luoton_valtakirja::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10006",
@@ -3042,6 +3205,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sosiaalisen_luoton_velkatiedustelu::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1010",
@@ -3053,6 +3217,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "sosiaalisen_luototuksen_tarpeen_arvio::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14006",
@@ -3064,6 +3229,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "suostumus_adoptioon::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14007",
@@ -3075,6 +3241,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "suostumus_sosiaalihuollon_lausuntopyyntoon::v2023_06_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12011",
@@ -3086,6 +3253,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12011",
@@ -3097,6 +3265,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12011",
@@ -3108,6 +3277,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi::v2025_03_21",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3012",
@@ -3121,6 +3291,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "taydentavan-ja-ehkaisevan-toimeentulotuen",
         module: "taydentavan_tai_ehkaisevan_toimeentulotuen_hakemus::v2022_01_11",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.6003",
@@ -3134,6 +3305,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "taydentavan-ja-ehkaisevan-toimeentulotuen",
         module: "taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma::v2023_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.9002",
@@ -3147,6 +3319,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         ),
         feature: "taydentavan-ja-ehkaisevan-toimeentulotuen",
         module: "taydentavan_tai_ehkaisevan_toimeentulotuen_maksusitoumus::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15017",
@@ -3158,6 +3331,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun tehostetun perhetyön asiakasasiakirjat"),
         feature: "lastensuojelun-tehostetun-perhetyon",
         module: "tehostetun_perhetyon_suunnitelma::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.7010",
@@ -3169,6 +3343,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Adoptioneuvonnan asiakasasiakirjat"),
         feature: "adoptioneuvonnan",
         module: "todistus_adoptioneuvonnan_antamisesta::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11061",
@@ -3180,6 +3355,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1020",
@@ -3191,6 +3367,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "toimintakykyarvio::v2024_03_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.12006",
@@ -3202,6 +3379,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Tukisuhdetoiminnan asiakasasiakirjat"),
         feature: "tukisuhdetoiminnan",
         module: "tukiperheen_hakijan_tiedot::v2022_06_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15018",
@@ -3213,6 +3391,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Tukisuhdetoiminnan asiakasasiakirjat"),
         feature: "tukisuhdetoiminnan",
         module: "tukisuhdesuunnitelma::v2023_09_27",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16004",
@@ -3224,6 +3403,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Turvakotipalvelun asiakasasiakirjat"),
         feature: "turvakotipalvelun",
         module: "turvakotipalvelun_asiakkaan_esitiedot::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16004",
@@ -3235,6 +3415,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Turvakotipalvelun asiakasasiakirjat"),
         feature: "turvakotipalvelun",
         module: "turvakotipalvelun_asiakkaan_esitiedot::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1011",
@@ -3246,6 +3427,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Turvakotipalvelun asiakasasiakirjat"),
         feature: "turvakotipalvelun",
         module: "turvakotipalvelun_ensiarvio::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1011",
@@ -3257,6 +3439,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Turvakotipalvelun asiakasasiakirjat"),
         feature: "turvakotipalvelun",
         module: "turvakotipalvelun_ensiarvio::v2024_12_19",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15019",
@@ -3268,6 +3451,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Turvakotipalvelun asiakasasiakirjat"),
         feature: "turvakotipalvelun",
         module: "turvakotipalvelusuunnitelma::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15019",
@@ -3279,6 +3463,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Turvakotipalvelun asiakasasiakirjat"),
         feature: "turvakotipalvelun",
         module: "turvakotipalvelusuunnitelma::v2024_11_29",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15025",
@@ -3290,6 +3475,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Väkivaltatyön asiakasasiakirjat"),
         feature: "vakivaltatyon",
         module: "turvasuunnitelma::v2023_09_15",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15020",
@@ -3301,6 +3487,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "tyoikaisten_palvelujen_asiakassuunnitelma::v2024_02_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15020",
@@ -3312,6 +3499,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "tyoikaisten_palvelujen_asiakassuunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3011",
@@ -3323,6 +3511,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "tyoikaisten_palvelujen_hakemus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15021",
@@ -3334,6 +3523,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "tyoikaisten_palvelujen_toteuttamissuunnitelma::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11052",
@@ -3345,6 +3535,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "tyoikaisten_palvelupaatos::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1012",
@@ -3356,6 +3547,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Työikäisten palvelujen asiakasasiakirjat"),
         feature: "tyoikaisten-palvelujen",
         module: "tyoikaisten_palvelutarpeen_arvio::v2023_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10008",
@@ -3367,6 +3559,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "ulosottolistauksen_tilaus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1014",
@@ -3378,6 +3571,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Väkivaltatyön asiakasasiakirjat"),
         feature: "vakivaltatyon",
         module: "vakavan_parisuhdevakivallan_riskiarvio::v2023_09_15",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11054",
@@ -3389,6 +3583,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "valitystilipaatos::v2024_05_31",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.3013",
@@ -3400,6 +3595,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalveluhakemus::v2024_03_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15023",
@@ -3411,6 +3607,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelujen_asiakassuunnitelma::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15023",
@@ -3422,6 +3619,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelujen_palvelusuunnitelma::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1013",
@@ -3433,6 +3631,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelujen_palvelutarpeen_arvio::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.1013",
@@ -3444,6 +3643,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelujen_palvelutarpeen_arvio::v2024_09_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15024",
@@ -3455,6 +3655,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelujen_toteuttamissuunnitelma::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15024",
@@ -3466,6 +3667,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelujen_toteuttamissuunnitelma::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11053",
@@ -3477,6 +3679,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelupaatos::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11053",
@@ -3488,6 +3691,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelupaatos::v2024_11_04",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.11053",
@@ -3499,6 +3703,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "vammaispalvelupaatos::v2024_11_05",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15022",
@@ -3510,6 +3715,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "vanhemmuuden_tukemisen_suunnitelma::v2023_12_20",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.15022",
@@ -3521,6 +3727,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "vanhemmuuden_tukemisen_suunnitelma::v2024_11_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.14009",
@@ -3532,6 +3739,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "vanhemmuuden_tunnustamisen_hyvaksymisasiakirja::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.5007",
@@ -3543,6 +3751,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "vanhemmuuden_tunnustamisen_kuulemisasiakirja::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4014",
@@ -3554,6 +3763,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "vapaaehtoinen_velkajarjestelyilmoitus::v2023_09_08",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4015",
@@ -3565,6 +3775,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "vastaus_virka_apupyyntoon::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10010",
@@ -3576,6 +3787,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalisen luototuksen asiakasasiakirjat"),
         feature: "sosiaalisen-luototuksen",
         module: "verotietopyynto::v2021_09_30",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.10011",
@@ -3587,6 +3799,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "virka_apupyynto::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16005",
@@ -3598,6 +3811,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Lastensuojelun sijaishuollon asiakasasiakirjat"),
         feature: "lastensuojelun-sijaishuollon",
         module: "yhteenveto_perhehoidossa_olevan_lapsen_tuesta::v2023_04_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16007",
@@ -3609,6 +3823,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vammaispalvelujen asiakasasiakirjat"),
         feature: "vammaispalvelujen",
         module: "yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16008",
@@ -3620,6 +3835,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "yhteenveto_vainajan_oikeudenomistajista::v2022_09_28",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.16008",
@@ -3631,6 +3847,7 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Vanhemmuuden selvittämisen asiakasasiakirjat"),
         feature: "vanhemmuuden-selvittamisen",
         module: "yhteenveto_vainajan_oikeudenomistajista::v2024_11_01",
+        catalog: &CATALOG,
     },
     DefinitionInfo {
         oid: "1.2.246.537.6.1506.4018",
@@ -3642,11 +3859,12 @@ pub static DEFINITIONS: &[DefinitionInfo] = &[
         subject: Some("Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat"),
         feature: "sosiaalihuollon-palvelutehtaville-yhteiset",
         module: "yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen::v2022_09_28",
+        catalog: &CATALOG,
     },
 ];
 /// True when `feature` is enabled in this build.
 pub fn enabled(feature: &str) -> bool {
-    ENABLED_FEATURES.contains(&feature)
+    CATALOG.enabled(feature)
 }
 /// Features of this crate that are enabled in this build.
 pub static ENABLED_FEATURES: &[&str] = &[
@@ -3711,107 +3929,6 @@ pub static ENABLED_FEATURES: &[&str] = &[
     #[cfg(feature = "vanhemmuuden-selvittamisen")]
     "vanhemmuuden-selvittamisen",
 ];
-/// Why a document could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The definition reference is not `OID`, `OID@YYYY-MM-DD` or `OID.y.m.d`.
-    #[error("`{input}` does not name a definition: {message}")]
-    BadDefinition {
-        /// The reference as given.
-        input: String,
-        /// Why it was refused.
-        message: String,
-    },
-    /// No such definition in the release.
-    #[error("no definition `{input}` in release {release}")]
-    UnknownDefinition {
-        /// The reference as given.
-        input: String,
-        /// The release label.
-        release: &'static str,
-    },
-    /// The definition exists but its Cargo feature is not enabled.
-    #[error(
-        "definition {definition} is not compiled in: enable the cargo feature `{feature}` of sosmeta-generated"
-    )]
-    FeatureDisabled {
-        /// `OID@YYYY-MM-DD`.
-        definition: String,
-        /// The feature to enable.
-        feature: &'static str,
-    },
-    /// The JSON is malformed or does not have the definition's shape.
-    #[error("{definition}: at JSON path `{path}`: {message}")]
-    Json {
-        /// `OID@YYYY-MM-DD`.
-        definition: String,
-        /// JSON pointer of the offending value (`""` is the document).
-        path: String,
-        /// What is wrong.
-        message: String,
-    },
-}
-/// Runtime helper of the generated modules.
-#[doc(hidden)]
-pub fn parse_json<T: serde::de::DeserializeOwned>(
-    json: &str,
-    info: &DefinitionInfo,
-) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let err = |path: String, message: String| Error::Json {
-        definition: info.id(),
-        path,
-        message,
-    };
-    let value = result
-        .map_err(|e| {
-            let path = pointer(e.path());
-            err(path, e.into_inner().to_string())
-        })?;
-    de.end().map_err(|e| err(String::new(), e.to_string()))?;
-    Ok(value)
-}
-/// Runtime helper of the generated modules.
-#[doc(hidden)]
-pub fn pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        out.push('/');
-        match seg {
-            Segment::Seq { index } => out.push_str(&index.to_string()),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                out.push_str(&key.replace('~', "~0").replace('/', "~1"))
-            }
-            Segment::Unknown => out.push('?'),
-        }
-    }
-    out
-}
-/// Runtime helper of the generated modules.
-#[doc(hidden)]
-pub fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-/// Runtime helper of the generated modules.
-#[doc(hidden)]
-pub fn to_xhtml<T: serde::Serialize>(
-    value: &T,
-    info: &DefinitionInfo,
-    lang: Lang,
-) -> String {
-    let rendered = serde_json::to_value(value)
-        .map_err(|e| e.to_string())
-        .and_then(|v| {
-            let def = info
-                .model()
-                .ok_or_else(|| format!("{} is not in the embedded release", info.id()))?;
-            sosmeta_xhtml::render(def, &v, lang).map_err(|e| e.to_string())
-        });
-    rendered.unwrap_or_else(|message| sosmeta_xhtml::error_page(&message, lang))
-}
 /// A document of any definition version compiled in (see the Cargo features).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -5192,47 +5309,15 @@ impl Document {
         let index = Self::resolve(definition)?;
         Self::parse_index(index, json)
     }
+    /// Parse `json` as a document of the definition its root key names (the
+    /// version in force, else the newest; see [`sosmeta_model::Release::select`]).
+    pub fn from_json_by_root_key(json: &str) -> Result<Document, Error> {
+        let index = CATALOG.select_json(DEFINITIONS, json)?;
+        Self::parse_index(index, json)
+    }
     /// The index in [`DEFINITIONS`] of a definition reference.
     pub fn resolve(definition: &str) -> Result<usize, Error> {
-        let r: sosmeta_model::DefinitionRef = definition
-            .parse()
-            .map_err(|e: sosmeta_model::ParseRefError| Error::BadDefinition {
-                input: definition.to_string(),
-                message: e.to_string(),
-            })?;
-        let find = |oid: &str, version: &str| {
-            DEFINITIONS.iter().position(|d| d.oid == oid && d.version == version)
-        };
-        let by_oid = |oid: &str| {
-            let all: Vec<usize> = (0..DEFINITIONS.len())
-                .filter(|&i| DEFINITIONS[i].oid == oid)
-                .collect();
-            all.iter()
-                .copied()
-                .filter(|&i| DEFINITIONS[i].status == "Valmis")
-                .max_by_key(|&i| DEFINITIONS[i].version)
-                .or_else(|| all.iter().copied().max_by_key(|&i| DEFINITIONS[i].version))
-        };
-        let found = match &r {
-            sosmeta_model::DefinitionRef::Oid(oid) => by_oid(oid),
-            sosmeta_model::DefinitionRef::Version(id) => {
-                find(&id.oid, &id.version.format("%Y-%m-%d").to_string())
-            }
-            sosmeta_model::DefinitionRef::Dotted { full, as_version } => {
-                as_version
-                    .as_ref()
-                    .and_then(|id| find(
-                        &id.oid,
-                        &id.version.format("%Y-%m-%d").to_string(),
-                    ))
-                    .or_else(|| by_oid(full))
-            }
-        };
-        found
-            .ok_or_else(|| Error::UnknownDefinition {
-                input: definition.to_string(),
-                release: EMBEDDED_RELEASE_LABEL,
-            })
+        CATALOG.resolve(DEFINITIONS, definition)
     }
     fn parse_index(index: usize, json: &str) -> Result<Document, Error> {
         let _ = json;
@@ -7276,22 +7361,7 @@ impl Document {
                         Box::new(d),
                     ))
             }
-            _ => {
-                match DEFINITIONS.get(index) {
-                    Some(info) => {
-                        Err(Error::FeatureDisabled {
-                            definition: info.id(),
-                            feature: info.feature,
-                        })
-                    }
-                    None => {
-                        Err(Error::UnknownDefinition {
-                            input: index.to_string(),
-                            release: EMBEDDED_RELEASE_LABEL,
-                        })
-                    }
-                }
-            }
+            _ => Err(Error::not_compiled(DEFINITIONS, index)),
         }
     }
     /// The document as JSON, exactly as Sosmeta expects it.

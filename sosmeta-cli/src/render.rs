@@ -63,23 +63,23 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
     } else {
         (&value, None)
     };
-    let release = validator.release();
-    let def = match args.definition.or(meta_def) {
-        Some(r) => validator.resolve(&r)?,
-        None => {
-            let key = doc
-                .as_object()
-                .and_then(|o| o.keys().next())
-                .ok_or_else(|| {
-                    UsageError("the document is not an object with a root key".into())
-                })?;
-            release.for_root_key(key).ok_or_else(|| {
-                UsageError(format!(
-                    "root key `{key}` matches no definition in this release (see `sosmeta list`)"
-                ))
-            })?
-        }
-    };
+    // The same choice as the validator's: an explicit definition must match the root
+    // key; otherwise the root key's version in force.
+    let explicit = args
+        .definition
+        .or(meta_def)
+        .map(|r| r.parse::<sosmeta_model::DefinitionRef>())
+        .transpose()
+        .map_err(|e| UsageError(e.to_string()))?;
+    let keys: Vec<&str> = doc
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let def = validator
+        .release()
+        .select(explicit.as_ref(), &keys)
+        .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?
+        .definition;
     let page = sosmeta_xhtml::render(def, doc, args.lang)
         .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?;
     match &args.output {

@@ -607,6 +607,7 @@ fn lib_tokens(
                 subject: #subject,
                 feature: #feature,
                 module: #path,
+                catalog: &CATALOG,
             }
         }
     });
@@ -653,10 +654,9 @@ fn lib_tokens(
         pub mod shapes;
 
         pub use sosmeta_types::{Code, Identifier, Instant, Number, PartialDate, Quantity};
-        pub use sosmeta_xhtml::Lang;
-
-        use sosmeta_model::Release;
-        use std::sync::OnceLock;
+        pub use sosmeta_runtime::{DefinitionInfo, Error, Lang};
+        #[doc(hidden)]
+        pub use sosmeta_runtime::{parse_json, to_json, to_xhtml};
 
         /// The compact form of the pinned release (see [`sosmeta_model::compact`]).
         pub const EMBEDDED_RELEASE: &[u8] = include_bytes!("../data/release.json.gz");
@@ -664,64 +664,13 @@ fn lib_tokens(
         /// The label of the embedded release.
         pub const EMBEDDED_RELEASE_LABEL: &str = #label;
 
+        /// The embedded release and the features of this build.
+        pub static CATALOG: sosmeta_runtime::Catalog =
+            sosmeta_runtime::Catalog::new(EMBEDDED_RELEASE_LABEL, EMBEDDED_RELEASE, ENABLED_FEATURES);
+
         /// The embedded default release, decoded once on first use.
-        pub fn embedded_release() -> &'static Release {
-            static RELEASE: OnceLock<Release> = OnceLock::new();
-            RELEASE.get_or_init(|| {
-                sosmeta_model::compact::from_bytes("embedded release", EMBEDDED_RELEASE)
-                    .expect("the embedded release was written by the model's serializer")
-            })
-        }
-
-        /// What identifies and describes one definition version.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct DefinitionInfo {
-            /// The OID without the version suffix, e.g. `1.2.246.537.6.1505.1`.
-            pub oid: &'static str,
-            /// The version date, `YYYY-MM-DD`.
-            pub version: &'static str,
-            /// The status: `Valmis` (in force) or `Vanhentunut` (superseded).
-            pub status: &'static str,
-            /// The title in Finnish.
-            pub title: &'static str,
-            /// The title in Swedish (Finnish when none is given).
-            pub title_sv: &'static str,
-            /// The root key of its documents, e.g. `asiakkuusasiakirja`.
-            pub document_key: &'static str,
-            /// The document subject (*asiakirjaryhmä*).
-            pub subject: Option<&'static str>,
-            /// The Cargo feature that compiles it.
-            pub feature: &'static str,
-            /// Its module, e.g. `asiakkuusasiakirja::v2023_06_01`.
-            pub module: &'static str,
-        }
-
-        impl DefinitionInfo {
-            /// `OID@YYYY-MM-DD`.
-            pub fn id(&self) -> String {
-                format!("{}@{}", self.oid, self.version)
-            }
-
-            /// The dotted form `OID.y.m.d` of the corpus (e.g. `1.2.246.537.6.1505.1.2023.6.1`).
-            pub fn dotted(&self) -> String {
-                let v: Vec<String> = self
-                    .version
-                    .split('-')
-                    .map(|p| p.trim_start_matches('0').to_string())
-                    .collect();
-                format!("{}.{}", self.oid, v.join("."))
-            }
-
-            /// True when compiled in (its feature is enabled).
-            pub fn is_enabled(&self) -> bool {
-                enabled(self.feature)
-            }
-
-            /// The definition's model in the embedded release.
-            pub fn model(&self) -> Option<&'static sosmeta_model::Definition> {
-                let r: sosmeta_model::DefinitionRef = self.id().parse().ok()?;
-                embedded_release().resolve(&r).ok()
-            }
+        pub fn embedded_release() -> &'static sosmeta_model::Release {
+            CATALOG.release()
         }
 
         /// Every definition version of the release, whether compiled in or not.
@@ -729,7 +678,7 @@ fn lib_tokens(
 
         /// True when `feature` is enabled in this build.
         pub fn enabled(feature: &str) -> bool {
-            ENABLED_FEATURES.contains(&feature)
+            CATALOG.enabled(feature)
         }
 
         /// Features of this crate that are enabled in this build.
@@ -739,105 +688,6 @@ fn lib_tokens(
                 #feature_list,
             )*
         ];
-
-        /// Why a document could not be read.
-        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-        #[non_exhaustive]
-        pub enum Error {
-            /// The definition reference is not `OID`, `OID@YYYY-MM-DD` or `OID.y.m.d`.
-            #[error("`{input}` does not name a definition: {message}")]
-            BadDefinition {
-                /// The reference as given.
-                input: String,
-                /// Why it was refused.
-                message: String,
-            },
-            /// No such definition in the release.
-            #[error("no definition `{input}` in release {release}")]
-            UnknownDefinition {
-                /// The reference as given.
-                input: String,
-                /// The release label.
-                release: &'static str,
-            },
-            /// The definition exists but its Cargo feature is not enabled.
-            #[error("definition {definition} is not compiled in: enable the cargo feature `{feature}` of sosmeta-generated")]
-            FeatureDisabled {
-                /// `OID@YYYY-MM-DD`.
-                definition: String,
-                /// The feature to enable.
-                feature: &'static str,
-            },
-            /// The JSON is malformed or does not have the definition's shape.
-            #[error("{definition}: at JSON path `{path}`: {message}")]
-            Json {
-                /// `OID@YYYY-MM-DD`.
-                definition: String,
-                /// JSON pointer of the offending value (`""` is the document).
-                path: String,
-                /// What is wrong.
-                message: String,
-            },
-        }
-
-        /// Runtime helper of the generated modules.
-        #[doc(hidden)] pub fn parse_json<T: serde::de::DeserializeOwned>(
-            json: &str,
-            info: &DefinitionInfo,
-        ) -> Result<T, Error> {
-            let mut de = serde_json::Deserializer::from_str(json);
-            let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-            let err = |path: String, message: String| Error::Json {
-                definition: info.id(),
-                path,
-                message,
-            };
-            let value = result.map_err(|e| {
-                let path = pointer(e.path());
-                err(path, e.into_inner().to_string())
-            })?;
-            de.end().map_err(|e| err(String::new(), e.to_string()))?;
-            Ok(value)
-        }
-
-        /// Runtime helper of the generated modules.
-        #[doc(hidden)] pub fn pointer(path: &serde_path_to_error::Path) -> String {
-            use serde_path_to_error::Segment;
-            let mut out = String::new();
-            for seg in path.iter() {
-                out.push('/');
-                match seg {
-                    Segment::Seq { index } => out.push_str(&index.to_string()),
-                    Segment::Map { key } | Segment::Enum { variant: key } => {
-                        out.push_str(&key.replace('~', "~0").replace('/', "~1"))
-                    }
-                    Segment::Unknown => out.push('?'),
-                }
-            }
-            out
-        }
-
-        /// Runtime helper of the generated modules.
-        #[doc(hidden)] pub fn to_json<T: serde::Serialize>(value: &T) -> String {
-            serde_json::to_string(value).unwrap_or_default()
-        }
-
-        /// Runtime helper of the generated modules.
-        #[doc(hidden)] pub fn to_xhtml<T: serde::Serialize>(
-            value: &T,
-            info: &DefinitionInfo,
-            lang: Lang,
-        ) -> String {
-            let rendered = serde_json::to_value(value)
-                .map_err(|e| e.to_string())
-                .and_then(|v| {
-                    let def = info
-                        .model()
-                        .ok_or_else(|| format!("{} is not in the embedded release", info.id()))?;
-                    sosmeta_xhtml::render(def, &v, lang).map_err(|e| e.to_string())
-                });
-            rendered.unwrap_or_else(|message| sosmeta_xhtml::error_page(&message, lang))
-        }
 
         /// A document of any definition version compiled in (see the Cargo features).
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -857,59 +707,23 @@ fn lib_tokens(
                 Self::parse_index(index, json)
             }
 
+            /// Parse `json` as a document of the definition its root key names (the
+            /// version in force, else the newest; see [`sosmeta_model::Release::select`]).
+            pub fn from_json_by_root_key(json: &str) -> Result<Document, Error> {
+                let index = CATALOG.select_json(DEFINITIONS, json)?;
+                Self::parse_index(index, json)
+            }
+
             /// The index in [`DEFINITIONS`] of a definition reference.
             pub fn resolve(definition: &str) -> Result<usize, Error> {
-                let r: sosmeta_model::DefinitionRef = definition.parse().map_err(
-                    |e: sosmeta_model::ParseRefError| Error::BadDefinition {
-                        input: definition.to_string(),
-                        message: e.to_string(),
-                    },
-                )?;
-                let find = |oid: &str, version: &str| {
-                    DEFINITIONS
-                        .iter()
-                        .position(|d| d.oid == oid && d.version == version)
-                };
-                let by_oid = |oid: &str| {
-                    let all: Vec<usize> = (0..DEFINITIONS.len())
-                        .filter(|&i| DEFINITIONS[i].oid == oid)
-                        .collect();
-                    all.iter()
-                        .copied()
-                        .filter(|&i| DEFINITIONS[i].status == "Valmis")
-                        .max_by_key(|&i| DEFINITIONS[i].version)
-                        .or_else(|| all.iter().copied().max_by_key(|&i| DEFINITIONS[i].version))
-                };
-                let found = match &r {
-                    sosmeta_model::DefinitionRef::Oid(oid) => by_oid(oid),
-                    sosmeta_model::DefinitionRef::Version(id) => {
-                        find(&id.oid, &id.version.format("%Y-%m-%d").to_string())
-                    }
-                    sosmeta_model::DefinitionRef::Dotted { full, as_version } => as_version
-                        .as_ref()
-                        .and_then(|id| find(&id.oid, &id.version.format("%Y-%m-%d").to_string()))
-                        .or_else(|| by_oid(full)),
-                };
-                found.ok_or_else(|| Error::UnknownDefinition {
-                    input: definition.to_string(),
-                    release: EMBEDDED_RELEASE_LABEL,
-                })
+                CATALOG.resolve(DEFINITIONS, definition)
             }
 
             fn parse_index(index: usize, json: &str) -> Result<Document, Error> {
                 let _ = json;
                 match index {
                     #(#parse_arms)*
-                    _ => match DEFINITIONS.get(index) {
-                        Some(info) => Err(Error::FeatureDisabled {
-                            definition: info.id(),
-                            feature: info.feature,
-                        }),
-                        None => Err(Error::UnknownDefinition {
-                            input: index.to_string(),
-                            release: EMBEDDED_RELEASE_LABEL,
-                        }),
-                    },
+                    _ => Err(Error::not_compiled(DEFINITIONS, index)),
                 }
             }
 

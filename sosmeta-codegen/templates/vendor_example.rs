@@ -3,7 +3,7 @@ use sosmeta_generated::{Document, Identifier, Lang, PartialDate};
 
 // Build a document as typed Rust: required elements go to `new`, optional ones are fields.
 let mut asiakas = asiakkuus::AsiakasX10CA::new("Meikäläinen".into(), "Maija".into(), false);
-asiakas.henkilotunnus = Some(Identifier::hetu("010203A123N"));
+asiakas.henkilotunnus = Some(Identifier::hetu("010203A1230"));
 asiakas.syntymaaika = Some("2003-02-01".parse::<PartialDate>()?);
 let doc = asiakkuus::Document {
     asiakkuusasiakirja: asiakkuus::Asiakkuusasiakirja::new(asiakas),
@@ -24,4 +24,8 @@ assert_eq!(received.to_json(), json);
 let bad = json.replace("2003-02-01", "2003-02-30");
 let err = Document::from_json("1.2.246.537.6.1505.1@2023-06-01", &bad).unwrap_err();
 assert!(err.to_string().contains("/asiakkuusasiakirja/asiakas/syntymaaika"));
+
+// Without a definition id, the root key chooses (the version in force), as the validator does.
+let chosen = Document::from_json_by_root_key(&json)?;
+assert_eq!(chosen.definition().version, "2023-06-01");
 # Ok::<(), Box<dyn std::error::Error>>(())

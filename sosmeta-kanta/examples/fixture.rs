@@ -19,6 +19,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stem = def.document_key();
     std::fs::write(out.join(format!("{stem}.cda.xml")), &fixture.cda)?;
     std::fs::write(out.join(format!("{stem}.frame.xml")), &fixture.frame)?;
-    println!("wrote {stem}.cda.xml and {stem}.frame.xml to {}", out.display());
+    println!(
+        "wrote {stem}.cda.xml and {stem}.frame.xml to {}",
+        out.display()
+    );
     Ok(())
 }

@@ -1,10 +1,21 @@
 //! A definition version (*asiakirjarakenne*): root metadata and the element tree.
 
-use crate::element::Element;
+use crate::element::{Element, Kind, WalkItem};
 use crate::id::DefinitionId;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// The JSON key of the author element (*laatija*) in Sosmeta definitions.
+pub const AUTHOR_KEY: &str = "laatija";
+
+/// One step of a document pointer: an array steps into its items, an object to a child.
+fn step<'d>(el: &'d Element, tok: &str) -> Option<&'d Element> {
+    match el.kind {
+        Kind::Array => el.items.as_deref(),
+        _ => el.child(tok),
+    }
+}
 
 /// The publication status of a definition version (*tila*).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,6 +174,49 @@ impl Definition {
     /// The root key a document of this definition carries (e.g. `asiakkuusasiakirja`).
     pub fn document_key(&self) -> &str {
         &self.document().key
+    }
+
+    /// The element a document pointer leads to (e.g. `/asiakkuusasiakirja/asiakas/0/nimi`:
+    /// array indexes step into `items`), if the definition has one there. `""` is the
+    /// schema root (the object around the document element).
+    pub fn element_at(&self, pointer: &str) -> Option<&Element> {
+        let mut el = &self.root;
+        for tok in crate::element::pointer_tokens(pointer) {
+            el = step(el, &tok)?;
+        }
+        Some(el)
+    }
+
+    /// The Finnish name path of a document pointer (`Asiakas > Henkilötunnus`): the names
+    /// of the elements below the document element, array items counted once, elements
+    /// without a name (such as the `code` of a Koodi) left out. Stops at the first token
+    /// the definition does not know.
+    pub fn name_path(&self, pointer: &str) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        let mut el = &self.root;
+        for (depth, tok) in crate::element::pointer_tokens(pointer).iter().enumerate() {
+            let entering_items = el.kind == Kind::Array;
+            let Some(next) = step(el, tok) else { break };
+            el = next;
+            // depth 0 is the document element, whose name is the definition's title.
+            if depth == 0 || entering_items {
+                continue;
+            }
+            if let Some(n) = el.name_fi() {
+                names.push(n.trim());
+            }
+        }
+        names.join(" > ")
+    }
+
+    /// The author elements (*laatija*) of the document, wherever they sit; their
+    /// `data_path` is relative to the document element. Empty when the definition has
+    /// none.
+    pub fn author_elements(&self) -> Vec<WalkItem<'_>> {
+        self.document()
+            .walk()
+            .filter(|item| item.element.key == AUTHOR_KEY)
+            .collect()
     }
 
     /// Write the definition back as JSON Schema, equal as JSON to what was read.

@@ -451,8 +451,7 @@ impl Logical<'_> {
     }
 
     fn codes(&self) -> Option<BTreeSet<String>> {
-        let vs = self.item.value_set()?;
-        Some(vs.entries()?.iter().map(|e| e.code.clone()).collect())
+        Some(self.item.allowed_codes()?.into_iter().collect())
     }
 
     fn enum_codes(&self) -> Option<BTreeSet<String>> {

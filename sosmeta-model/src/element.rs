@@ -298,6 +298,28 @@ impl Element {
             .map(str::trim)
     }
 
+    /// True when this is a Tunnus whose own system is the Finnish personal identity
+    /// code's ([`crate::samples::HETU_SYSTEM`]): its values are hetus unless they name
+    /// another system.
+    pub fn is_hetu_identifier(&self) -> bool {
+        self.representation() == Some(Representation::Tunnus)
+            && self.system_uri() == Some(sosmeta_types::HETU_SYSTEM)
+    }
+
+    /// The codes a Koodi allows: its `acceptedValues`, else the codes of its parsed
+    /// `valueSet`; `None` when the definition does not say (then any code of the
+    /// classification is allowed). The schema's own `enum` on `code`, if any, is checked
+    /// by the schema and not included here.
+    pub fn allowed_codes(&self) -> Option<Vec<String>> {
+        let accepted = self.accepted_values();
+        if !accepted.is_empty() {
+            return Some(accepted.into_iter().map(String::from).collect());
+        }
+        let vs = self.value_set()?;
+        let entries = vs.entries()?;
+        (!entries.is_empty()).then(|| entries.iter().map(|e| e.code.clone()).collect())
+    }
+
     /// The codes listed in `acceptedValues` (one per entry).
     pub fn accepted_values(&self) -> Vec<&str> {
         self.meta()
@@ -375,6 +397,19 @@ impl Element {
             _ => 0,
         }
     }
+}
+
+/// Split a JSON pointer into its unescaped tokens (`~1` → `/`, `~0` → `~`).
+pub fn pointer_tokens(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .strip_prefix('/')
+        .unwrap_or(pointer)
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
 }
 
 /// Escape a key for use as a JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).

@@ -43,11 +43,11 @@ pub mod text;
 pub mod value_set;
 
 pub use condition::{Condition, Conditional, ElementRef};
-pub use definition::{Definition, DefinitionMeta, Status};
+pub use definition::{Definition, DefinitionMeta, Status, AUTHOR_KEY};
 pub use element::{Element, ElementMeta, Kind, WalkItem};
 pub use error::LoadError;
 pub use id::{DefinitionId, DefinitionRef, ParseRefError};
-pub use release::{ClassificationUsage, Release, ResolveError};
+pub use release::{ClassificationUsage, Release, ResolveError, SelectError, Selection};
 pub use representation::Representation;
 pub use text::{Lang, LangText, Texts};
 pub use value_set::{CodeEntry, ValueSet};

@@ -79,6 +79,77 @@ pub enum ResolveError {
     },
 }
 
+/// The definition [`Release::select`] chose for a document.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'r> {
+    /// The definition version.
+    pub definition: &'r Definition,
+    /// How many versions have the document's root key when it was chosen by root key
+    /// (1 when named explicitly).
+    pub versions: usize,
+}
+
+impl Selection<'_> {
+    /// True when one version was chosen among several with the same root key (the
+    /// validator says so, pointing to `--definition`).
+    pub fn chose_among_versions(&self) -> bool {
+        self.versions > 1
+    }
+}
+
+/// Why [`Release::select`] found no definition for a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SelectError {
+    /// The document has no top-level key (an empty object, or not an object).
+    #[error("the document has no root key naming its definition (e.g. {{\"asiakkuusasiakirja\": {{…}}}})")]
+    NoRootKey,
+    /// More than one top-level key names a definition.
+    #[error("the root has several document keys ({}); a document has exactly one", quoted(.keys))]
+    SeveralRootKeys {
+        /// The keys that name definitions.
+        keys: Vec<String>,
+    },
+    /// No top-level key names a definition of the release.
+    #[error("root key(s) {} match no definition in this release{}", quoted(&.keys[..keys.len().min(5)]), did_you_mean(.suggestions))]
+    UnknownRootKey {
+        /// The document's top-level keys.
+        keys: Vec<String>,
+        /// `(key, nearest known root key)` for keys that look like a known one.
+        suggestions: Vec<(String, String)>,
+    },
+    /// The explicit reference names no definition of the release.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    /// The explicit definition's documents have another root key.
+    #[error("the content has {}, but {definition} documents have the root key `{expected}`", if .found.is_empty() { "no root key".to_string() } else { format!("root key(s) {}", quoted(.found)) })]
+    RootKeyMismatch {
+        /// The definition named.
+        definition: DefinitionId,
+        /// Its root key.
+        expected: String,
+        /// The document's top-level keys.
+        found: Vec<String>,
+    },
+}
+
+fn quoted(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("`{}`", crate::text::clip(k, 64)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn did_you_mean(pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let hints: Vec<String> = pairs
+        .iter()
+        .map(|(k, n)| format!("`{n}` for `{}`", crate::text::clip(k, 64)))
+        .collect();
+    format!("; did you mean {}?", hints.join(", "))
+}
+
 fn suggest(similar: &[String]) -> String {
     if similar.is_empty() {
         String::new()
@@ -118,6 +189,13 @@ impl Release {
                 .entry(d.document_key().to_string())
                 .or_default()
                 .push(i);
+        }
+        for v in by_key.values_mut() {
+            let defs = &definitions;
+            v.sort_by(|&a, &b| {
+                let (a, b) = (&defs[a], &defs[b]);
+                a.version().cmp(&b.version()).then(a.oid().cmp(b.oid()))
+            });
         }
         Release {
             label,
@@ -209,19 +287,84 @@ impl Release {
 
     /// Every version whose document element has this root key, oldest first.
     pub fn by_root_key(&self, key: &str) -> Vec<&Definition> {
-        let mut v = self.indices(self.by_key.get(key));
-        v.sort_by(|a, b| a.version().cmp(&b.version()).then(a.oid().cmp(b.oid())));
-        v
+        self.indices(self.by_key.get(key))
     }
 
     /// The version to use for a root key: the newest Valmis one, else the newest.
     pub fn for_root_key(&self, key: &str) -> Option<&Definition> {
-        let all = self.by_root_key(key);
-        all.iter()
+        self.chosen_for_key(key).map(|(d, _)| d)
+    }
+
+    /// The version for a root key and how many versions have that key (no allocation).
+    fn chosen_for_key(&self, key: &str) -> Option<(&Definition, usize)> {
+        let all = self.by_key.get(key)?;
+        let newest_valmis = all
+            .iter()
             .rev()
-            .find(|d| d.status() == &Status::Valmis)
-            .or(all.last())
-            .copied()
+            .map(|&i| &self.definitions[i])
+            .find(|d| d.status() == &Status::Valmis);
+        let def = newest_valmis.or_else(|| all.last().map(|&i| &self.definitions[i]))?;
+        Some((def, all.len()))
+    }
+
+    /// Choose the definition of a document: the one named by `explicit` (which must then
+    /// be the definition of the document's single root key), else the one its single
+    /// root key names (the version in force, else the newest). `root_keys` are the keys
+    /// of the document's top-level object, in order.
+    ///
+    /// Every consumer that turns a document into a definition calls this: the validator,
+    /// the envelope checks, the renderer and the generated code.
+    pub fn select(
+        &self,
+        explicit: Option<&DefinitionRef>,
+        root_keys: &[&str],
+    ) -> Result<Selection<'_>, SelectError> {
+        if let Some(r) = explicit {
+            let def = self.resolve(r)?;
+            if root_keys != [def.document_key()] {
+                return Err(SelectError::RootKeyMismatch {
+                    definition: def.id.clone(),
+                    expected: def.document_key().to_string(),
+                    found: root_keys.iter().map(|k| k.to_string()).collect(),
+                });
+            }
+            return Ok(Selection {
+                definition: def,
+                versions: 1,
+            });
+        }
+        let mut known = root_keys.iter().filter(|k| self.by_key.contains_key(**k));
+        match (known.next(), known.next()) {
+            (Some(key), None) => {
+                let (definition, versions) = self
+                    .chosen_for_key(key)
+                    .expect("a key in the index names at least one definition");
+                Ok(Selection {
+                    definition,
+                    versions,
+                })
+            }
+            (Some(_), Some(_)) => Err(SelectError::SeveralRootKeys {
+                keys: root_keys
+                    .iter()
+                    .filter(|k| self.by_key.contains_key(**k))
+                    .map(|k| k.to_string())
+                    .collect(),
+            }),
+            (None, _) if root_keys.is_empty() => Err(SelectError::NoRootKey),
+            (None, _) => {
+                let all = self.root_keys();
+                Err(SelectError::UnknownRootKey {
+                    keys: root_keys.iter().map(|k| k.to_string()).collect(),
+                    suggestions: root_keys
+                        .iter()
+                        .filter_map(|k| {
+                            crate::text::nearest(k, &all).map(|n| (k.to_string(), n.to_string()))
+                        })
+                        .collect(),
+                })
+            }
+        }
     }
 
     /// Every root key, sorted.

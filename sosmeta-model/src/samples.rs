@@ -21,8 +21,9 @@ pub enum Fill {
     Maximal,
 }
 
-/// The system URI of Finnish personal identity codes (*henkilötunnus*, hetu).
-pub const HETU_SYSTEM: &str = "urn:oid:1.2.246.21";
+/// The system URI of Finnish personal identity codes (*henkilötunnus*, hetu); the one
+/// constant of [`sosmeta_types::hetu`].
+pub use sosmeta_types::HETU_SYSTEM;
 
 /// A minimal valid document `{root_key: {...}}`: required elements only.
 pub fn minimal(def: &Definition) -> Value {
@@ -167,13 +168,10 @@ fn code_value(el: &Element, index: usize) -> Option<Value> {
     let code_el = el.child("code")?;
     let system_el = el.child("system")?;
     let value_set = el.value_set();
-    let accepted = el.accepted_values();
     let code: String = if let Some(Value::String(c)) = enum_first(code_el, index) {
         c
-    } else if !accepted.is_empty() {
-        accepted[index % accepted.len()].to_string()
-    } else if let Some(entries) = value_set.as_ref().and_then(|v| v.entries()) {
-        entries[index % entries.len()].code.clone()
+    } else if let Some(allowed) = el.allowed_codes() {
+        allowed[index % allowed.len()].clone()
     } else {
         (index + 1).to_string()
     };
@@ -201,14 +199,15 @@ pub fn sample_hetu(n: usize) -> String {
     let serial = 100 + (n % 800) as u32;
     let digits = format!("{day:02}0385{serial:03}");
     let num: u64 = digits.parse().expect("digits");
-    let check = b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(num % 31) as usize] as char;
+    let check = sosmeta_types::hetu::check_character(num);
     format!("{day:02}0385-{serial:03}{check}")
 }
 
 fn identifier_value(el: &Element, index: usize) -> String {
-    match el.system_uri() {
-        Some(HETU_SYSTEM) => sample_hetu(index),
-        _ => format!("TUNNUS-{}", index + 1),
+    if el.is_hetu_identifier() {
+        sample_hetu(index)
+    } else {
+        format!("TUNNUS-{}", index + 1)
     }
 }
 
@@ -270,7 +269,7 @@ mod tests {
         assert_eq!(sample_hetu(0), "010385-1007");
         for n in 0..50 {
             let h = sample_hetu(n);
-            assert_eq!(h.len(), 11, "{h}");
+            assert!(sosmeta_types::hetu::parse(&h).is_ok(), "{h}");
         }
     }
 

@@ -125,3 +125,51 @@ pub fn normalize(s: &str) -> String {
         .join(" ")
         .to_lowercase()
 }
+
+/// The known key nearest to `key` by Jaro-Winkler similarity (at least 0.8), for
+/// "did you mean" hints; `None` when nothing is that close.
+pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    // Jaro-Winkler is quadratic in length: a key far longer than every known one cannot
+    // be a near miss, so it is not compared at all (a hostile 30 MB key stays cheap).
+    let longest = known.iter().map(|k| k.len()).max().unwrap_or(0);
+    if key.len() > 2 * longest + 8 {
+        return None;
+    }
+    // `strsim::jaro_winkler` decodes both strings again for every character compared;
+    // on decoded characters the same measure is several times faster.
+    let key: Vec<char> = key.chars().collect();
+    let mut other: Vec<char> = Vec::new();
+    known
+        .iter()
+        .map(|k| {
+            other.clear();
+            other.extend(k.chars());
+            (strsim::generic_jaro_winkler(&key, &other), *k)
+        })
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// At most `max` characters of `s`, with `…` when cut: for echoing input in messages
+/// (a long value is never repeated whole).
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
+    }
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn clip_cuts_long_text_and_keeps_short() {
+        assert_eq!(clip("lyhyt", 10), "lyhyt");
+        assert_eq!(clip("äääääääääää", 3), "äää…");
+        let long = "x".repeat(30_000_000);
+        assert!(nearest(&long, &["asiakkuusasiakirja"]).is_none());
+        assert_eq!(clip(&long, 64).chars().count(), 65);
+    }
+}

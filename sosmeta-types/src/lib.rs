@@ -23,6 +23,12 @@
 
 #![warn(missing_docs)]
 
+pub mod date;
+pub mod hetu;
+
+/// The identifier system of the Finnish personal identity code (see [`hetu::SYSTEM`]).
+pub use hetu::SYSTEM as HETU_SYSTEM;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -40,6 +46,9 @@ pub enum ValueError {
     /// Not a partial date nor a date-time with seconds and zone.
     #[error("`{0}` is not an instant (a date, or YYYY-MM-DDThh:mm:ss[.f] with Z or ±hh:mm)")]
     Instant(String),
+    /// An identifier in the hetu system that is not a personal identity code.
+    #[error(transparent)]
+    Hetu(#[from] hetu::HetuError),
     /// A fixed phrase other than the one the definition gives.
     #[error("`{found}` is not the fixed phrase `{expected}`")]
     Phrase {
@@ -48,45 +57,6 @@ pub enum ValueError {
         /// The text found.
         found: String,
     },
-}
-
-fn digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The parts of a partial date, if `s` is one (year may carry a leading `-`).
-fn parse_partial(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
-    let (neg, rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s),
-    };
-    let mut parts = rest.split('-');
-    let y = parts.next()?;
-    if y.len() != 4 || !digits(y) {
-        return None;
-    }
-    let mut year: i32 = y.parse().ok()?;
-    if neg {
-        year = -year;
-    }
-    let m = match parts.next() {
-        None => return Some((year, None, None)),
-        Some(m) if m.len() == 2 && digits(m) => m.parse::<u32>().ok()?,
-        Some(_) => return None,
-    };
-    if !(1..=12).contains(&m) {
-        return None;
-    }
-    let d = match parts.next() {
-        None => return Some((year, Some(m), None)),
-        Some(d) if d.len() == 2 && digits(d) => d.parse::<u32>().ok()?,
-        Some(_) => return None,
-    };
-    if parts.next().is_some() {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(year, m, d)?;
-    Some((year, Some(m), Some(d)))
 }
 
 /// A possibly partial date (*Pvm*): `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, always a real
@@ -108,33 +78,40 @@ impl PartialDate {
 
     /// Year, and month and day when given.
     pub fn parts(&self) -> (i32, Option<u32>, Option<u32>) {
-        parse_partial(&self.0).unwrap_or((0, None, None))
+        let p = self.date_parts();
+        (p.year, p.month, p.day)
+    }
+
+    /// The parts as the grammar reads them.
+    pub fn date_parts(&self) -> date::DateParts {
+        date::parse_date(&self.0).unwrap_or(date::DateParts {
+            year: 0,
+            month: None,
+            day: None,
+        })
     }
 
     /// The full date, when day precision is given.
     pub fn date(&self) -> Option<NaiveDate> {
-        match self.parts() {
-            (y, Some(m), Some(d)) => NaiveDate::from_ymd_opt(y, m, d),
-            _ => None,
-        }
+        self.date_parts().date()
     }
 }
 
 impl FromStr for PartialDate {
     type Err = ValueError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_partial(s)
+        date::parse_date(s)
             .map(|_| PartialDate(s.to_string()))
-            .ok_or_else(|| ValueError::Date(s.to_string()))
+            .map_err(|_| ValueError::Date(s.to_string()))
     }
 }
 
 impl TryFrom<String> for PartialDate {
     type Error = ValueError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        match parse_partial(&s) {
-            Some(_) => Ok(PartialDate(s)),
-            None => Err(ValueError::Date(s)),
+        match date::parse_date(&s) {
+            Ok(_) => Ok(PartialDate(s)),
+            Err(_) => Err(ValueError::Date(s)),
         }
     }
 }
@@ -155,49 +132,6 @@ impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-fn valid_instant(s: &str) -> bool {
-    let Some((date, rest)) = s.split_once('T') else {
-        return parse_partial(s).is_some();
-    };
-    if !matches!(parse_partial(date), Some((_, Some(_), Some(_)))) {
-        return false;
-    }
-    // hh:mm:ss[.f] then Z or ±hh:mm
-    let b = rest.as_bytes();
-    if b.len() < 9 {
-        return false;
-    }
-    let two = |i: usize, max: u32| -> bool {
-        rest.get(i..i + 2)
-            .filter(|t| digits(t))
-            .and_then(|t| t.parse::<u32>().ok())
-            .is_some_and(|v| v <= max)
-    };
-    if !(two(0, 23) && b[2] == b':' && two(3, 59) && b[5] == b':' && two(6, 59)) {
-        return false;
-    }
-    let mut zone = &rest[8..];
-    if let Some(frac) = zone.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return false;
-        }
-        zone = &frac[n..];
-    }
-    if zone == "Z" {
-        return true;
-    }
-    let Some(z) = zone.strip_prefix(['+', '-']) else {
-        return false;
-    };
-    let zb = z.as_bytes();
-    if zb.len() != 5 || zb[2] != b':' || !digits(&z[..2]) || !digits(&z[3..]) {
-        return false;
-    }
-    let (h, m): (u32, u32) = (z[..2].parse().unwrap_or(99), z[3..].parse().unwrap_or(99));
-    (h <= 13 && m <= 59) || (h == 14 && m == 0)
 }
 
 /// An instant (*Hetki*): a partial date, or a date-time with seconds and a zone
@@ -236,7 +170,7 @@ impl From<PartialDate> for Instant {
 impl FromStr for Instant {
     type Err = ValueError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if valid_instant(s) {
+        if date::parse_instant(s).is_ok() {
             Ok(Instant(s.to_string()))
         } else {
             Err(ValueError::Instant(s.to_string()))
@@ -247,7 +181,7 @@ impl FromStr for Instant {
 impl TryFrom<String> for Instant {
     type Error = ValueError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        if valid_instant(&s) {
+        if date::parse_instant(&s).is_ok() {
             Ok(Instant(s))
         } else {
             Err(ValueError::Instant(s))
@@ -295,9 +229,10 @@ impl Code {
 }
 
 /// An identifier (*Tunnus*): an optional system (e.g. `urn:oid:1.2.246.21`, the Finnish
-/// personal identity code) and the value.
+/// personal identity code) and the value. In the hetu system ([`HETU_SYSTEM`]) the value
+/// must be a valid personal identity code ([`hetu::parse`]) to deserialize.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "IdentifierData")]
 pub struct Identifier {
     /// The identifier system, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -317,7 +252,35 @@ impl Identifier {
 
     /// A Finnish personal identity code (*henkilötunnus*, system `urn:oid:1.2.246.21`).
     pub fn hetu(value: impl Into<String>) -> Identifier {
-        Identifier::new("urn:oid:1.2.246.21", value)
+        Identifier::new(HETU_SYSTEM, value)
+    }
+
+    /// True when the system is the personal identity code's.
+    pub fn is_hetu(&self) -> bool {
+        self.system.as_deref().map(str::trim) == Some(HETU_SYSTEM)
+    }
+}
+
+/// The JSON form of an [`Identifier`], before the hetu check.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentifierData {
+    #[serde(default)]
+    system: Option<String>,
+    value: String,
+}
+
+impl TryFrom<IdentifierData> for Identifier {
+    type Error = ValueError;
+    fn try_from(d: IdentifierData) -> Result<Self, Self::Error> {
+        let id = Identifier {
+            system: d.system,
+            value: d.value,
+        };
+        if id.is_hetu() {
+            hetu::parse(&id.value)?;
+        }
+        Ok(id)
     }
 }
 
@@ -340,6 +303,37 @@ impl Quantity {
             code: code.into(),
         }
     }
+}
+
+impl Quantity {
+    /// Read a quantity from its JSON form `{"value": number, "code": string}` (the one
+    /// grammar of Määrä, Mitta and Prosentti; unknown members refused).
+    pub fn from_json(v: &serde_json::Value) -> Option<Quantity> {
+        let o = v.as_object()?;
+        if o.len() != 2 {
+            return None;
+        }
+        Some(Quantity {
+            value: o.get("value")?.as_number()?.clone(),
+            code: o.get("code")?.as_str()?.to_string(),
+        })
+    }
+
+    /// The quantity as people read it: the number with a decimal comma, then the unit
+    /// (`12,5 €`; the number alone when the unit is empty).
+    pub fn display_text(&self) -> String {
+        let n = format_number(&self.value);
+        if self.code.is_empty() {
+            n
+        } else {
+            format!("{n} {}", self.code)
+        }
+    }
+}
+
+/// A number as Finnish and Swedish readers write it: a decimal comma (`12,5`).
+pub fn format_number(n: &Number) -> String {
+    n.to_string().replace('.', ",")
 }
 
 /// A decimal number, when finite (`None` for NaN and infinities, which JSON cannot hold).
@@ -491,6 +485,16 @@ mod tests {
     }
 
     #[test]
+    fn hetu_identifiers() {
+        let ok = r#"{"system": "urn:oid:1.2.246.21", "value": "131052-308T"}"#;
+        assert!(serde_json::from_str::<Identifier>(ok).is_ok());
+        let bad = r#"{"system": "urn:oid:1.2.246.21", "value": "131052-308U"}"#;
+        assert!(serde_json::from_str::<Identifier>(bad).is_err());
+        let other = r#"{"system": "urn:oid:1.2.3", "value": "131052-308U"}"#;
+        assert!(serde_json::from_str::<Identifier>(other).is_ok());
+    }
+
+    #[test]
     fn numbers_keep_form() {
         let q: Quantity = serde_json::from_str(r#"{"value": 12, "code": "€"}"#).unwrap();
         assert_eq!(
@@ -503,6 +507,10 @@ mod tests {
             r#"{"value":12.5,"code":"€"}"#
         );
         assert!(serde_json::from_str::<Quantity>(r#"{"value": "1", "code": "€"}"#).is_err());
+        assert_eq!(q.display_text(), "12,5 €");
+        let v = serde_json::json!({"value": 3, "code": "%"});
+        assert_eq!(Quantity::from_json(&v).unwrap().display_text(), "3 %");
+        assert!(Quantity::from_json(&serde_json::json!({"value": "3", "code": "%"})).is_none());
         assert!(serde_json::from_str::<Code>(r#"{"system":"s","code":"c"}"#).is_err());
         assert!(
             serde_json::from_str::<Identifier>(r#"{"value":"v","extra":1}"#).is_err(),

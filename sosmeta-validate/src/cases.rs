@@ -186,11 +186,7 @@ fn wrong_code_system(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Optio
 
 fn enum_miss(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
     let has_codes = |e: &Element| {
-        e.child("code").is_some_and(|c| c.enum_values.is_some())
-            || !e.accepted_values().is_empty()
-            || e.value_set()
-                .and_then(|v| v.entries().map(|x| !x.is_empty()))
-                .unwrap_or(false)
+        e.child("code").is_some_and(|c| c.enum_values.is_some()) || e.allowed_codes().is_some()
     };
     let unconstrained =
         |e: &Element| has_codes(e) && e.child("code").is_some_and(|c| c.enum_values.is_none());
@@ -216,11 +212,9 @@ fn empty_array(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule
 }
 
 fn bad_hetu(locs: &[Loc<'_>], doc: &mut Value) -> Option<(String, Option<Rule>)> {
-    let l = locs.iter().find(|l| {
-        l.el.kind == Kind::Object
-            && rep(l.el) == Some(Representation::Tunnus)
-            && l.el.system_uri() == Some(crate::rules::hetu::HETU_SYSTEM)
-    })?;
+    let l = locs
+        .iter()
+        .find(|l| l.el.kind == Kind::Object && l.el.is_hetu_identifier())?;
     let p = format!("{}/value", l.pointer);
     // A well-formed code with the wrong check character (131052-308T is right).
     set(doc, &p, json!("131052-308U")).then_some((p, Some(rules::HETU_CHECKSUM)))

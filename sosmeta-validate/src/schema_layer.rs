@@ -6,7 +6,7 @@
 use crate::finding::{rules, Finding, Severity};
 use crate::json_tree::repr::TreeJson;
 use crate::json_tree::JsonRef;
-use crate::names::{element_at, name_path, push_token};
+use crate::names::push_token;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 use sosmeta_model::Definition;
@@ -75,7 +75,7 @@ fn short(v: &Value) -> String {
 }
 
 fn err(rule: crate::registry::Rule, def: &Definition, pointer: String, message: String) -> Finding {
-    let path = name_path(def, &pointer);
+    let path = def.name_path(&pointer);
     Finding::new(rule, Severity::Error, pointer, path, message)
 }
 
@@ -91,7 +91,8 @@ fn map_error(
             let key = property.as_str().unwrap_or_default();
             let mut p = at.to_string();
             push_token(&mut p, key);
-            let name = element_at(def, &p)
+            let name = def
+                .element_at(&p)
                 .and_then(|e| e.name_fi())
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
@@ -103,7 +104,8 @@ fn map_error(
             ));
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known: Vec<&str> = element_at(def, at)
+            let known: Vec<&str> = def
+                .element_at(at)
                 .map(|e| e.item().children().iter().map(|c| c.key.as_str()).collect())
                 .unwrap_or_default();
             for key in unexpected {
@@ -116,7 +118,7 @@ fn map_error(
                     rules::SCHEMA_ADDITIONAL_PROPERTIES,
                     Severity::Error,
                     p,
-                    name_path(def, at),
+                    def.name_path(at),
                     format!("`{key}` is not an element of the definition here{hint}"),
                 ));
             }
@@ -166,23 +168,8 @@ fn map_error(
     }
 }
 
-/// The known key nearest to `key` (Jaro-Winkler similarity at least 0.8).
-pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    // `strsim::jaro_winkler` decodes both strings again for every character compared;
-    // on decoded characters the same measure is several times faster.
-    let key: Vec<char> = key.chars().collect();
-    let mut other: Vec<char> = Vec::new();
-    known
-        .iter()
-        .map(|k| {
-            other.clear();
-            other.extend(k.chars());
-            (strsim::generic_jaro_winkler(&key, &other), *k)
-        })
-        .filter(|(s, _)| *s >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
-}
+/// The known key nearest to `key` (Jaro-Winkler similarity at least 0.8); the model's.
+pub use sosmeta_model::text::nearest;
 
 #[cfg(test)]
 mod tests {

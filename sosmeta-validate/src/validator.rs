@@ -9,12 +9,12 @@ use crate::metadata::calendar::{Calendar, Environment};
 use crate::registry::RuleLevels;
 use crate::report::{Counts, DocumentResult, InputKind};
 use crate::rules::Prepared;
-use crate::schema_layer::{nearest, CompiledSchema};
+use crate::schema_layer::CompiledSchema;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::Value;
 use sosmeta_model::koodisto::CodeSets;
-use sosmeta_model::{Definition, DefinitionId, DefinitionRef, Release, Status};
+use sosmeta_model::{Definition, DefinitionId, DefinitionRef, Release, SelectError, Status};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -74,9 +74,9 @@ pub struct Validator {
     index: HashMap<DefinitionId, usize>,
     compiled: Vec<OnceLock<Compiled>>,
     max_depth: usize,
-    /// Per root key: the definition used and, when there are several versions, the
-    /// `definition.chosen` message.
-    by_key: HashMap<String, (usize, Option<String>)>,
+    /// Per definition (release index): the `definition.chosen` message when
+    /// [`Release::select`] picks it by root key among several versions.
+    chosen_notes: Vec<Option<String>>,
     calendar: Calendar,
     code_sets: Option<CodeSets>,
     today: NaiveDate,
@@ -162,22 +162,22 @@ impl Validator {
         let index: HashMap<DefinitionId, usize> = index;
         // One level for the root object around the document element.
         let max_depth = defs.iter().map(|d| d.root.max_depth()).max().unwrap_or(0);
-        let by_key = release
-            .root_keys()
-            .into_iter()
-            .filter_map(|key| {
-                let def = release.for_root_key(key)?;
-                let all = release.by_root_key(key);
-                let note = (all.len() > 1).then(|| chosen_message(key, def, &all));
-                Some((key.to_string(), (index[&def.id], note)))
-            })
-            .collect();
+        let mut chosen_notes = vec![None; defs.len()];
+        for key in release.root_keys() {
+            if let Ok(sel) = release.select(None, &[key]) {
+                if sel.chose_among_versions() {
+                    let all = release.by_root_key(key);
+                    chosen_notes[index[&sel.definition.id]] =
+                        Some(chosen_message(key, sel.definition, &all));
+                }
+            }
+        }
         Validator {
             release,
             index,
             compiled,
             max_depth,
-            by_key,
+            chosen_notes,
             calendar: Calendar::embedded(),
             code_sets: None,
             today: chrono::Local::now().date_naive(),
@@ -228,79 +228,33 @@ impl Validator {
         opts: &ValidateOptions,
         findings: &mut Vec<Finding>,
     ) -> Option<&Definition> {
-        if let Some(id) = &opts.definition {
-            let def = self.release.get(id);
-            if def.is_none() {
-                findings.push(Finding::root_error(
-                    rules::DOCUMENT_ROOT,
-                    format!("definition {id} is not in this release"),
-                ));
+        let map = doc.as_object();
+        let keys: Vec<&str> = map.iter().flat_map(|m| m.keys()).collect();
+        let explicit = opts.definition.clone().map(DefinitionRef::Version);
+        let selection = match self.release.select(explicit.as_ref(), &keys) {
+            Ok(selection) => selection,
+            // A definition named explicitly is used whatever the root key: the schema
+            // layer then reports the keys against it.
+            Err(SelectError::RootKeyMismatch { definition, .. }) => {
+                return self.release.get(&definition)
             }
-            return def;
-        }
-        let JsonView::Object(map) = doc.view() else {
-            findings.push(Finding::root_error(
-                rules::DOCUMENT_ROOT,
-                format!(
-                    "a document is a JSON object with one key naming its definition (e.g. {{\"asiakkuusasiakirja\": {{…}}}}); found {}",
-                    kind_name(doc)
-                ),
-            ));
-            return None;
-        };
-        let matching: Vec<&str> = map
-            .keys()
-            .filter(|k| self.by_key.contains_key(*k))
-            .collect();
-        let key = match matching.as_slice() {
-            [one] => *one,
-            [] => {
-                let keys = self.release.root_keys();
-                let hints: Vec<String> = map
-                    .keys()
-                    .filter_map(|k| nearest(k, &keys).map(|n| format!("`{n}` for `{k}`")))
-                    .collect();
-                let hint = if hints.is_empty() {
-                    String::new()
-                } else {
-                    format!("; did you mean {}?", hints.join(", "))
-                };
-                let found = if map.is_empty() {
-                    "an empty object".to_string()
-                } else {
-                    format!(
-                        "root key(s) {}",
-                        map.keys()
-                            .take(5)
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                findings.push(Finding::root_error(
-                    rules::DOCUMENT_ROOT,
-                    format!(
-                        "{found} match no definition in this release{hint} (see `sosmeta list`)"
+            Err(e) => {
+                let message = match (&e, map) {
+                    (_, None) if explicit.is_none() => format!(
+                        "a document is a JSON object with one key naming its definition (e.g. {{\"asiakkuusasiakirja\": {{…}}}}); found {}",
+                        kind_name(doc)
                     ),
-                ));
-                return None;
-            }
-            many => {
-                findings.push(Finding::root_error(
-                    rules::DOCUMENT_ROOT,
-                    format!(
-                        "the root has several document keys ({}); a document has exactly one",
-                        many.iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
+                    (SelectError::UnknownRootKey { .. } | SelectError::NoRootKey, _) => {
+                        format!("{e} (the release lists its definitions and their root keys)")
+                    }
+                    _ => e.to_string(),
+                };
+                findings.push(Finding::root_error(rules::DOCUMENT_ROOT, message));
                 return None;
             }
         };
-        let (i, note) = self.by_key.get(key)?;
-        if let Some(note) = note {
+        let def = selection.definition;
+        if let Some(note) = &self.chosen_notes[self.index[&def.id]] {
             findings.push(Finding::new(
                 rules::DEFINITION_CHOSEN,
                 Severity::Info,
@@ -309,7 +263,6 @@ impl Validator {
                 note.clone(),
             ));
         }
-        let def = &self.release.definitions()[*i];
         Some(def)
     }
 

@@ -314,6 +314,10 @@ impl Renderer {
                 .map(|v| self.format(item, None, v))
                 .unwrap_or_default(),
             (Some(r), Value::Object(o)) if r.is_quantity() => {
+                if let Some(q) = sosmeta_types::Quantity::from_json(v) {
+                    return q.display_text();
+                }
+                // Not of the quantity grammar (validate first): shown as far as it goes.
                 let value = o
                     .get("value")
                     .map(|v| self.format(item, None, v))
@@ -323,7 +327,7 @@ impl Renderer {
                     _ => value,
                 }
             }
-            (_, Value::Number(n)) => n.to_string().replace('.', ","),
+            (_, Value::Number(n)) => sosmeta_types::format_number(n),
             (_, Value::String(s)) => s.clone(),
             (_, Value::Null) => String::new(),
             (_, other) => other.to_string(),
@@ -331,54 +335,53 @@ impl Renderer {
     }
 }
 
-/// `YYYY-MM-DD` → `d.m.yyyy`, `YYYY-MM` → `m.yyyy`, `YYYY` as is; anything else as is.
+/// `YYYY-MM-DD` → `d.m.yyyy`, `YYYY-MM` → `m.yyyy`, `YYYY` as is; anything that is not a
+/// real date by the one grammar ([`sosmeta_types::date::parse_date`]) as written.
 pub fn format_date(s: &str) -> String {
-    let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str| p.parse::<u32>().ok();
-    match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => match (num(m), num(d)) {
-            (Some(m), Some(d)) => format!("{d}.{m}.{y}"),
-            _ => s.to_string(),
-        },
-        [y, m] if y.len() == 4 => match num(m) {
-            Some(m) => format!("{m}.{y}"),
-            None => s.to_string(),
-        },
+    match sosmeta_types::date::parse_date(s) {
+        Ok(p) if p.year >= 0 => format_parts(&p),
         _ => s.to_string(),
+    }
+}
+
+fn format_parts(p: &sosmeta_types::date::DateParts) -> String {
+    match (p.month, p.day) {
+        (Some(m), Some(d)) => format!("{d}.{m}.{:04}", p.year),
+        (Some(m), None) => format!("{m}.{:04}", p.year),
+        _ => format!("{:04}", p.year),
     }
 }
 
 /// A Hetki: the date as [`format_date`], then the time (`klo 12.30`, `kl. 12.30`, with
 /// seconds when not zero) and the zone when not Finnish local time (`+02:00`/`+03:00`).
+/// Anything that is not a real instant by the one grammar
+/// ([`sosmeta_types::date::parse_instant`]) is shown as written.
 pub fn format_instant(s: &str, lang: Lang) -> String {
-    let Some((date, rest)) = s.split_once('T') else {
-        return format_date(s);
+    let parts = match sosmeta_types::date::parse_instant(s) {
+        Ok(p) if p.date.year >= 0 => p,
+        _ => return s.to_string(),
     };
-    let zone_at = rest.find(['Z', '+', '-']).unwrap_or(rest.len());
-    let (time, zone) = rest.split_at(zone_at);
-    let mut hms = time.split(':');
-    let (h, m, sec) = (
-        hms.next().unwrap_or(""),
-        hms.next().unwrap_or("00"),
-        hms.next().unwrap_or("00"),
-    );
-    let h = h.trim_start_matches('0');
-    let h = if h.is_empty() { "0" } else { h };
-    let mut t = format!("{h}.{m}");
-    if !sec.trim_end_matches(['0', '.']).is_empty() {
-        t.push('.');
-        t.push_str(sec);
+    let Some(time) = parts.time else {
+        return format_parts(&parts.date);
+    };
+    let mut t = format!("{}.{:02}", time.hour, time.minute);
+    if time.second != 0 || !time.fraction.trim_end_matches('0').is_empty() {
+        t.push_str(&format!(".{:02}", time.second));
+        if !time.fraction.is_empty() {
+            t.push('.');
+            t.push_str(time.fraction);
+        }
     }
     let word = match lang {
         Lang::Fi => "klo",
         Lang::Sv => "kl.",
     };
-    let zone = match zone {
-        "+02:00" | "+03:00" | "" => String::new(),
+    let zone = match time.zone {
+        "+02:00" | "+03:00" => String::new(),
         "Z" => " UTC".to_string(),
         z => format!(" (UTC{z})"),
     };
-    format!("{} {word} {t}{zone}", format_date(date))
+    format!("{} {word} {t}{zone}", format_parts(&parts.date))
 }
 
 #[cfg(test)]
@@ -399,6 +402,16 @@ mod tests {
             "1.6.2023 kl. 9.05.30 UTC"
         );
         assert_eq!(format_instant("2023-06", Lang::Fi), "6.2023");
+        assert_eq!(
+            format_instant("2023-06-01T09:05:00.500-05:00", Lang::Fi),
+            "1.6.2023 klo 9.05.00.500 (UTC-05:00)"
+        );
+        // Not real dates: shown as written.
+        assert_eq!(format_date("2023-02-30"), "2023-02-30");
+        assert_eq!(
+            format_instant("2023-06-01T25:00:00Z", Lang::Fi),
+            "2023-06-01T25:00:00Z"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use calendar::{Calendar, Environment, Support};
 use chrono::NaiveDate;
 use envelope::{Metadata, Phase, Register, Sector};
 use serde_json::Value;
-use sosmeta_model::{Definition, Kind, Release, Representation, Status};
+use sosmeta_model::{Definition, Kind, Release, Representation, SelectError, Status};
 
 /// The stable ids of the metadata rules.
 pub mod rules {
@@ -139,8 +139,26 @@ fn check_definition<'r>(
         oid: oid.to_string(),
         version,
     });
-    let def = match release.resolve(&reference) {
-        Ok(d) => d,
+    let keys: Vec<&str> = content
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    match release.select(Some(&reference), &keys) {
+        Ok(selection) => Some(selection.definition),
+        Err(e @ SelectError::RootKeyMismatch { .. }) => {
+            let SelectError::RootKeyMismatch { definition, .. } = &e else {
+                unreachable!("matched above")
+            };
+            let def = release.get(definition)?;
+            findings.push(finding_at(
+                rules::DEFINITION_MISMATCH,
+                Severity::Error,
+                "/content",
+                "Asiakirjarakenne",
+                format!("{e} ({})", def.title()),
+            ));
+            Some(def)
+        }
         Err(e) => {
             findings.push(finding_at(
                 rules::DEFINITION_UNKNOWN,
@@ -149,33 +167,9 @@ fn check_definition<'r>(
                 "Asiakirjarakenne",
                 format!("{e} (release {})", release.label().unwrap_or("?")),
             ));
-            return None;
+            None
         }
-    };
-    let keys: Vec<&str> = content
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    if keys != [def.document_key()] {
-        let found = if keys.is_empty() {
-            "no root key".to_string()
-        } else {
-            format!("root key(s) {}", keys.join(", "))
-        };
-        findings.push(finding_at(
-            rules::DEFINITION_MISMATCH,
-            Severity::Error,
-            "/content",
-            "Asiakirjarakenne",
-            format!(
-                "the content has {found}, but {} ({}) documents have the root key `{}`",
-                def.id,
-                def.title(),
-                def.document_key()
-            ),
-        ));
     }
-    Some(def)
 }
 
 /// The calendar rules for a definition version stored on `on` in `env`:
@@ -304,13 +298,12 @@ pub struct Author {
 
 /// The authors (*laatija*) of a document; `None` when the definition has no laatija element.
 pub fn authors(def: &Definition, content: &Value) -> Option<Vec<Author>> {
-    let mut found = false;
+    let elements = def.author_elements();
+    if elements.is_empty() {
+        return None;
+    }
     let mut out = Vec::new();
-    for item in def.document().walk() {
-        if item.element.key != "laatija" {
-            continue;
-        }
-        found = true;
+    for item in elements {
         let path = format!("/{}{}", def.document_key(), item.data_path);
         let element = item.element.item();
         for (pointer, value) in values_at(content, &path) {
@@ -343,7 +336,7 @@ pub fn authors(def: &Definition, content: &Value) -> Option<Vec<Author>> {
             }
         }
     }
-    found.then_some(out)
+    Some(out)
 }
 
 /// Values at a data path (`/a/*/b`: `*` stands for every array item), with their pointers.

@@ -32,14 +32,7 @@ impl CodeInfo {
             .value_set()
             .and_then(|vs| vs.entries().map(<[CodeEntry]>::to_vec))
             .unwrap_or_default();
-        let accepted: Vec<String> = el.accepted_values().into_iter().map(String::from).collect();
-        let allowed = if !accepted.is_empty() {
-            Some(accepted)
-        } else if !entries.is_empty() {
-            Some(entries.iter().map(|e| e.code.clone()).collect())
-        } else {
-            None
-        };
+        let allowed = el.allowed_codes();
         let oids = el
             .classification_oids()
             .into_iter()

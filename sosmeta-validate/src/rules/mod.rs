@@ -13,7 +13,7 @@ pub mod status;
 
 use crate::finding::Finding;
 use crate::json_tree::{JsonRef, JsonView};
-use crate::names::{name_path, push_index, push_token};
+use crate::names::{push_index, push_token};
 use sosmeta_model::{Definition, Element, Kind, Representation};
 
 /// What a node is for the rules, from its representation.
@@ -136,7 +136,7 @@ impl Prepared {
                 push_token(&mut p, &c.key);
                 let mut at = data_path.to_string();
                 push_token(&mut at, &c.key);
-                conditional::Check::new(c, name_path(def, &p), conditions.get(&at))
+                conditional::Check::new(c, def.name_path(&p), conditions.get(&at))
             })
             .collect();
         let me = self.steps.len();
@@ -147,7 +147,7 @@ impl Prepared {
             children: 0..0,
             items: None,
             code,
-            hetu_by_default: rep == Rep::Tunnus && el.system_uri() == Some(hetu::HETU_SYSTEM),
+            hetu_by_default: el.is_hetu_identifier(),
             phrase: (rep == Rep::Fraasi)
                 .then(|| el.phrase().map(str::to_string))
                 .flatten(),
@@ -219,7 +219,7 @@ impl<'a> Walk<'a> {
         for t in tail {
             push_token(&mut p, t);
         }
-        let path = name_path(self.def, &p);
+        let path = self.def.name_path(&p);
         self.findings
             .push(Finding::new(rule, severity, p, path, message));
     }
