@@ -254,7 +254,12 @@ impl Validator {
             }
         };
         let def = selection.definition;
-        if let Some(note) = &self.chosen_notes[self.index[&def.id]] {
+        // Said only when the validator chose among versions (not when one was named).
+        let note = selection
+            .chose_among_versions()
+            .then(|| self.chosen_notes[self.index[&def.id]].as_ref())
+            .flatten();
+        if let Some(note) = note {
             findings.push(Finding::new(
                 rules::DEFINITION_CHOSEN,
                 Severity::Info,
