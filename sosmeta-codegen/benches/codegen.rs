@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_main! writes an undocumented `main`.
 //! Codegen of every definition of the pinned release (goal: under 2 s in release).
 
 use criterion::{criterion_group, criterion_main, Criterion};

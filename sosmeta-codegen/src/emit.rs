@@ -9,7 +9,7 @@ use sosmeta_model::{Definition, Release};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Names the generated crate uses itself; a shape that would take one gets `Element`.
-pub const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "Document",
     "Code",
     "Identifier",
@@ -109,7 +109,7 @@ fn field_ident(key: &str) -> Ident {
 }
 
 /// The module of a root key (`asiakkuusasiakirja`).
-pub fn module_name(key: &str) -> String {
+pub(crate) fn module_name(key: &str) -> String {
     let s = ident_text(key);
     if KEYWORDS.contains(&s.as_str()) || s == "shapes" || s == "registry" {
         format!("{s}_")
@@ -119,12 +119,12 @@ pub fn module_name(key: &str) -> String {
 }
 
 /// `v2023_06_01`.
-pub fn version_module(def: &Definition) -> String {
+pub(crate) fn version_module(def: &Definition) -> String {
     format!("v{}", def.version().format("%Y_%m_%d"))
 }
 
 /// `AsiakkuusasiakirjaV20230601`.
-pub fn variant_name(def: &Definition) -> String {
+pub(crate) fn variant_name(def: &Definition) -> String {
     use heck::ToUpperCamelCase;
     format!(
         "{}V{}",

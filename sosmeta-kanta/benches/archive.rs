@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_main! writes an undocumented `main`.
 //! The archive layer (XML parse, base64, header and frame rules, display-form check) against
 //! the content validation it wraps, on the synthetic fixtures.
 //!

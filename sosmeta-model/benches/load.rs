@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_main! writes an undocumented `main`.
 //! Load benchmark: all 263 definitions of the pinned corpus, and the compact form.
 
 use criterion::{criterion_group, criterion_main, Criterion};

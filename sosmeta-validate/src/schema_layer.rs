@@ -12,7 +12,7 @@ use serde_json::Value;
 use sosmeta_model::Definition;
 
 /// A compiled draft-07 validator for one definition version.
-pub struct CompiledSchema {
+pub(crate) struct CompiledSchema {
     validator: jsonschema::Validator<TreeJson>,
 }
 
@@ -24,7 +24,7 @@ impl std::fmt::Debug for CompiledSchema {
 
 impl CompiledSchema {
     /// Compile the definition's schema (as the model writes it) as draft-07.
-    pub fn compile(def: &Definition) -> Result<CompiledSchema, String> {
+    pub(crate) fn compile(def: &Definition) -> Result<CompiledSchema, String> {
         let schema = def.to_json_schema();
         jsonschema::options_for::<TreeJson>()
             .with_draft(jsonschema::Draft::Draft7)
@@ -35,12 +35,17 @@ impl CompiledSchema {
     }
 
     /// True when the document passes the schema (fast path, no error collection).
-    pub fn is_valid(&self, doc: JsonRef<'_>) -> bool {
+    pub(crate) fn is_valid(&self, doc: JsonRef<'_>) -> bool {
         self.validator.is_valid(doc)
     }
 
     /// Every schema error of the document as findings (at most `limit`).
-    pub fn findings(&self, def: &Definition, doc: JsonRef<'_>, limit: usize) -> Vec<Finding> {
+    pub(crate) fn findings(
+        &self,
+        def: &Definition,
+        doc: JsonRef<'_>,
+        limit: usize,
+    ) -> Vec<Finding> {
         let mut out = Vec::new();
         for err in self.validator.iter_errors(doc) {
             if out.len() >= limit {
@@ -169,7 +174,7 @@ fn map_error(
 }
 
 /// The known key nearest to `key` (Jaro-Winkler similarity at least 0.8); the model's.
-pub use sosmeta_model::text::nearest;
+pub(crate) use sosmeta_model::text::nearest;
 
 #[cfg(test)]
 mod tests {
