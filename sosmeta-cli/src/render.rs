@@ -41,6 +41,18 @@ fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
 
 /// Run `sosmeta render`.
 pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
+    if let Some(out) = &args.output {
+        let same = match (args.file.canonicalize(), out.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return Err(UsageError(format!(
+                "-o {} is the input itself: write the page elsewhere",
+                out.display()
+            )));
+        }
+    }
     let validator = crate::validator(release)?;
     let bytes = read_input(&args.file)?;
     let parsed = parse_bytes(&bytes, DEFAULT_MAX_SIZE);

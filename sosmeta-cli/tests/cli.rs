@@ -585,3 +585,42 @@ fn jobs_one_and_many_give_the_same_results_in_input_order() {
     assert_eq!(one.lines().count(), 40);
     assert_eq!(one, run("4"));
 }
+
+#[test]
+fn render_refuses_to_overwrite_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.json");
+    std::fs::copy(example(), &doc).unwrap();
+    let before = std::fs::read(&doc).unwrap();
+    let o = sosmeta(
+        &["render", doc.to_str().unwrap(), "-o", doc.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&doc).unwrap(), before);
+}
+
+#[test]
+fn duplicate_keys_fail_the_document() {
+    let doc = std::fs::read_to_string(example()).unwrap();
+    // The same member twice at the top of the document element: a reader keeping the
+    // first value and one keeping the last would check different documents.
+    let dup = doc.replacen(
+        "\"asiakkuusasiakirja\": {",
+        "\"asiakkuusasiakirja\": {\"asiakas\": {}, ",
+        1,
+    );
+    assert_ne!(dup, doc);
+    let o = sosmeta(&["validate", "-f", "json", "-"], Some(dup.as_bytes()));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["results"][0]["findings"];
+    assert!(
+        f.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "input.duplicate-key"
+                && f["pointer"] == "/asiakkuusasiakirja/asiakas"),
+        "{f}"
+    );
+}

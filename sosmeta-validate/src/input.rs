@@ -37,9 +37,28 @@ pub fn parse_tree<'b>(
     findings: &mut Vec<Finding>,
 ) -> Option<JsonTree<'b>> {
     let text = decode(bytes, max_size, findings)?;
-    JsonTree::parse(text)
+    let tree = JsonTree::parse(text)
         .map_err(|e| findings.push(json_error(&e)))
-        .ok()
+        .ok()?;
+    for pointer in tree.duplicate_keys() {
+        let key = pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .replace("~1", "/")
+            .replace("~0", "~");
+        findings.push(Finding::new(
+            rules::INPUT_DUPLICATE_KEY,
+            rules::INPUT_DUPLICATE_KEY.severity(),
+            pointer.clone(),
+            "",
+            format!(
+                "the key `{}` appears more than once in one object: readers disagree on which value counts (this validator checks the last one); keep one",
+                sosmeta_model::text::clip(&key, 64)
+            ),
+        ));
+    }
+    Some(tree)
 }
 
 /// The JSON text of the bytes: size limit, BOM (reported and skipped), UTF-8, not
@@ -52,6 +71,15 @@ fn decode<'b>(bytes: &'b [u8], max_size: u64, findings: &mut Vec<Finding>) -> Op
                 "{} bytes is over the size limit of {} bytes",
                 bytes.len(),
                 max_size
+            ),
+        ));
+        return None;
+    }
+    if let Some(encoding) = wide_encoding(bytes) {
+        findings.push(Finding::root_error(
+            rules::INPUT_ENCODING,
+            format!(
+                "not UTF-8: the input is {encoding}; convert it to UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
             ),
         ));
         return None;
@@ -100,6 +128,22 @@ fn decode<'b>(bytes: &'b [u8], max_size: u64, findings: &mut Vec<Finding>) -> Op
         return None;
     }
     Some(text)
+}
+
+/// UTF-16 or UTF-32 text, by its byte order mark or, without one, by the zero bytes that
+/// ASCII characters leave in the first four bytes of JSON.
+fn wide_encoding(b: &[u8]) -> Option<&'static str> {
+    match b {
+        [0x00, 0x00, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
+        [0xFF, 0xFE, 0x00, 0x00, ..] => Some("UTF-32LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0, 0, 0, x, ..] if *x != 0 => Some("UTF-32BE"),
+        [x, 0, 0, 0, ..] if *x != 0 => Some("UTF-32LE"),
+        [0, x, 0, y, ..] if *x != 0 && *y != 0 => Some("UTF-16BE"),
+        [x, 0, y, 0, ..] if *x != 0 && *y != 0 => Some("UTF-16LE"),
+        _ => None,
+    }
 }
 
 /// The finding for a JSON syntax error (or nesting past the parser's limit).
@@ -216,6 +260,63 @@ mod tests {
         let got: Vec<Source> = NdjsonReader::new("z", r, 1000).collect();
         assert_eq!(got.len(), 1);
         assert!(matches!(got[0].data, SourceData::TooLarge(50_000_000)));
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_named() {
+        let utf16le: Vec<u8> = "{\"a\": 1}"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let utf16be: Vec<u8> = "{\"a\": 1}"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        let utf32le: Vec<u8> = "{\"a\": 1}"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        for (bytes, name) in [
+            (utf16le, "UTF-16LE"),
+            (utf16be, "UTF-16BE"),
+            (utf32le, "UTF-32LE"),
+            ([&[0xFF, 0xFE][..], b"{\0}\0"].concat(), "UTF-16LE"),
+        ] {
+            let p = parse_bytes(&bytes, 1000);
+            assert_eq!(p.findings[0].rule, rules::INPUT_ENCODING);
+            assert!(
+                p.findings[0].message.contains(name),
+                "{}",
+                p.findings[0].message
+            );
+            assert!(!p.findings[0].message.contains("Latin-1"));
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_at_the_value_kept() {
+        let mut findings = Vec::new();
+        let text =
+            br#"{"a": {"h": 1, "x": [ {"k": 1, "k": 2, "k": 3} ], "h": 2}, "b~/c": 0, "b~/c": 1}"#;
+        let tree = parse_tree(text, 1000, &mut findings).unwrap();
+        let mut got: Vec<(&str, crate::registry::Rule)> = findings
+            .iter()
+            .map(|f| (f.pointer.as_str(), f.rule))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("/a/h", rules::INPUT_DUPLICATE_KEY),
+                ("/a/x/0/k", rules::INPUT_DUPLICATE_KEY),
+                ("/b~0~1c", rules::INPUT_DUPLICATE_KEY),
+            ]
+        );
+        // The last value is the one kept.
+        assert_eq!(tree.root().to_value()["a"]["h"], 2);
+        let mut none = Vec::new();
+        parse_tree(br#"{"a": {"a": 1}}"#, 1000, &mut none).unwrap();
+        assert!(none.is_empty());
     }
 
     #[test]

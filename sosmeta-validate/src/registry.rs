@@ -122,6 +122,10 @@ registry! {
     InputJson INPUT_JSON = "input.json", Input, Error,
         "not well-formed JSON (line and column)",
         "expected `,` or `}` at line 3 column 5";
+    /// A key appears twice in one object.
+    InputDuplicateKey INPUT_DUPLICATE_KEY = "input.duplicate-key", Input, Error,
+        "a key appears more than once in one object (readers disagree on which value counts)",
+        "{\"henkilotunnus\": {...}, \"henkilotunnus\": {...}}";
     /// The input nests deeper than any definition allows.
     InputDepth INPUT_DEPTH = "input.depth", Input, Error,
         "nesting deeper than the definition allows",

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_archive;
 mod cases;
 mod codegen;
 use xtask::{diff, fetch};
@@ -34,6 +35,8 @@ enum Task {
     Cases(cases::Args),
     /// Benchmark validation against the peers.
     Bench(bench::Args),
+    /// Benchmark a directory of Kanta CDA files against Python lxml + jsonschema.
+    BenchArchive(bench_archive::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -44,6 +47,7 @@ fn main() -> std::process::ExitCode {
         Task::Diff(a) => diff::run(a),
         Task::Cases(a) => cases::run(a),
         Task::Bench(a) => bench::run(a),
+        Task::BenchArchive(a) => bench_archive::run(a),
     };
     match result {
         Ok(code) => code,

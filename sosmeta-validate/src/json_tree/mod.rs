@@ -6,7 +6,9 @@
 //! into three flat vectors, with strings borrowed from the input where they have no
 //! escapes. The JSON Schema layer reads it through [`repr::TreeJson`] and the Sosmeta
 //! rules walk it through [`JsonRef`]. Duplicate object keys keep the last value at the
-//! first key's place, as `serde_json::Value` and Python's `json` do.
+//! first key's place, as `serde_json::Value` and Python's `json` do, and are remembered
+//! ([`JsonTree::duplicate_keys`]): the validator reports them, because a reader that keeps
+//! the first value would see another document.
 
 pub mod repr;
 
@@ -35,9 +37,57 @@ pub struct JsonTree<'s> {
     items: Vec<u32>,
     root: u32,
     depth: usize,
+    /// Objects that had a key more than once: the object's node and the key.
+    duplicates: Vec<(u32, String)>,
 }
 
 impl<'s> JsonTree<'s> {
+    /// Every key that appeared more than once in an object, as the JSON pointer of the
+    /// value kept (the last one) — empty for almost every document.
+    pub fn duplicate_keys(&self) -> Vec<String> {
+        if self.duplicates.is_empty() {
+            return Vec::new();
+        }
+        // Cold path: find each object's pointer by one walk of the tree.
+        let mut pointers: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+        let wanted: std::collections::HashSet<u32> =
+            self.duplicates.iter().map(|(n, _)| *n).collect();
+        let mut stack = vec![(self.root, String::new())];
+        while let Some((node, pointer)) = stack.pop() {
+            if wanted.contains(&node) {
+                pointers.insert(node, pointer.clone());
+            }
+            match &self.nodes[node as usize] {
+                Node::Object { start, len } => {
+                    for (k, v) in &self.members[*start as usize..(*start + *len) as usize] {
+                        let mut p = pointer.clone();
+                        crate::names::push_token(&mut p, k);
+                        stack.push((*v, p));
+                    }
+                }
+                Node::Array { start, len } => {
+                    for (i, v) in self.items[*start as usize..(*start + *len) as usize]
+                        .iter()
+                        .enumerate()
+                    {
+                        let mut p = pointer.clone();
+                        crate::names::push_index(&mut p, i);
+                        stack.push((*v, p));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.duplicates
+            .iter()
+            .map(|(node, key)| {
+                let mut p = pointers.get(node).cloned().unwrap_or_default();
+                crate::names::push_token(&mut p, key);
+                p
+            })
+            .collect()
+    }
+
     /// Parse one JSON text (trailing characters other than whitespace are an error).
     pub fn parse(text: &'s str) -> Result<JsonTree<'s>, serde_json::Error> {
         let mut builder = Builder::with_text_len(text.len());
@@ -82,6 +132,7 @@ struct Builder<'s> {
     member_stack: Vec<(Cow<'s, str>, u32)>,
     item_stack: Vec<u32>,
     depth: usize,
+    duplicates: Vec<(u32, String)>,
 }
 
 fn index<E: de::Error>(n: usize) -> Result<u32, E> {
@@ -101,6 +152,7 @@ impl<'s> Builder<'s> {
             member_stack: Vec::with_capacity(64),
             item_stack: Vec::with_capacity(16),
             depth: 0,
+            duplicates: Vec::new(),
         }
     }
 
@@ -118,11 +170,15 @@ impl<'s> Builder<'s> {
     }
 
     fn end_object<E: de::Error>(&mut self, mark: usize) -> Result<u32, E> {
-        dedup_last_wins(&mut self.member_stack, mark);
+        let dups = dedup_last_wins(&mut self.member_stack, mark);
         let start = index(self.members.len())?;
         let len = index(self.member_stack.len() - mark)?;
         self.members.extend(self.member_stack.drain(mark..));
-        self.push(Node::Object { start, len })
+        let node = self.push(Node::Object { start, len })?;
+        for key in dups {
+            self.duplicates.push((node, key));
+        }
+        Ok(node)
     }
 
     fn finish(self, root: u32) -> JsonTree<'s> {
@@ -132,6 +188,7 @@ impl<'s> Builder<'s> {
             items: self.items,
             root,
             depth: self.depth,
+            duplicates: self.duplicates,
         }
     }
 
@@ -168,7 +225,7 @@ impl<'s> Builder<'s> {
 
 /// Remove repeated keys from `members[mark..]`: the last value stays, at the place of
 /// the key's first occurrence.
-fn dedup_last_wins<V: Copy>(members: &mut Vec<(Cow<'_, str>, V)>, mark: usize) {
+fn dedup_last_wins<V: Copy>(members: &mut Vec<(Cow<'_, str>, V)>, mark: usize) -> Vec<String> {
     let run = &members[mark..];
     let has_dup = if run.len() <= 24 {
         run.iter()
@@ -179,19 +236,26 @@ fn dedup_last_wins<V: Copy>(members: &mut Vec<(Cow<'_, str>, V)>, mark: usize) {
         !run.iter().all(|(k, _)| seen.insert(k.as_ref()))
     };
     if !has_dup {
-        return;
+        return Vec::new();
     }
     let tail: Vec<_> = members.drain(mark..).collect();
     let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut dups = Vec::new();
     for (k, v) in tail {
         match at.get(k.as_ref()) {
-            Some(&i) => members[i].1 = v,
+            Some(&i) => {
+                members[i].1 = v;
+                if !dups.iter().any(|d: &String| d == k.as_ref()) {
+                    dups.push(k.to_string());
+                }
+            }
             None => {
                 at.insert(k.to_string(), members.len());
                 members.push((k, v));
             }
         }
     }
+    dups
 }
 
 struct ValueSeed<'b, 's> {
