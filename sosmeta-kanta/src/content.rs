@@ -44,7 +44,7 @@ pub struct ContentAuthor {
 pub fn content_authors(paths: &[String], content: &Value) -> Vec<ContentAuthor> {
     let mut out = Vec::new();
     for path in paths {
-        for (pointer, v) in values_at(content, path) {
+        for (pointer, v) in sosmeta_model::element::values_at(content, path) {
             let items: Vec<(String, &Value)> = match v {
                 Value::Array(a) => a
                     .iter()
@@ -80,25 +80,6 @@ pub fn content_authors(paths: &[String], content: &Value) -> Vec<ContentAuthor> 
         }
     }
     out
-}
-
-/// Values at a data path (`/a/*/b`: `*` stands for every array item), with their pointers.
-fn values_at<'v>(doc: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
-    let mut current = vec![(String::new(), doc)];
-    for token in path.split('/').skip(1) {
-        let mut next = Vec::new();
-        for (p, v) in current {
-            if token == "*" {
-                if let Value::Array(a) = v {
-                    next.extend(a.iter().enumerate().map(|(i, x)| (format!("{p}/{i}"), x)));
-                }
-            } else if let Some(x) = v.get(token) {
-                next.push((format!("{p}/{token}"), x));
-            }
-        }
-        current = next;
-    }
-    current
 }
 
 /// A value that has only the branches down to each path (arrays keep their length, other

@@ -412,11 +412,49 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// The values of a document at a data path of [`Element::walk`] (`/a/*/b`: `*` stands for
+/// every array item), each with its JSON pointer. Keys are matched as written (data paths
+/// of the Sosmeta dialect hold no `/` or `~` in keys).
+pub fn values_at<'v>(doc: &'v Value, data_path: &str) -> Vec<(String, &'v Value)> {
+    let mut current = vec![(String::new(), doc)];
+    for token in data_path.split('/').skip(1) {
+        let mut next = Vec::new();
+        for (p, v) in current {
+            if token == "*" {
+                if let Value::Array(a) = v {
+                    next.extend(a.iter().enumerate().map(|(i, x)| (format!("{p}/{i}"), x)));
+                }
+            } else if let Some(x) = v.get(token) {
+                next.push((format!("{p}/{}", escape_pointer(token)), x));
+            }
+        }
+        current = next;
+    }
+    current
+}
+
 /// Escape a key for use as a JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_pointer(key: &str) -> std::borrow::Cow<'_, str> {
     if key.contains(['~', '/']) {
         key.replace('~', "~0").replace('/', "~1").into()
     } else {
         key.into()
+    }
+}
+
+#[cfg(test)]
+mod values_at_tests {
+    use super::values_at;
+
+    #[test]
+    fn walks_arrays_and_escapes_pointers() {
+        let doc = serde_json::json!({"a": [{"b": 1}, {"c": 2}, {"b": 3}], "x~y": {"b": 4}});
+        let got: Vec<(String, i64)> = values_at(&doc, "/a/*/b")
+            .into_iter()
+            .map(|(p, v)| (p, v.as_i64().unwrap()))
+            .collect();
+        assert_eq!(got, [("/a/0/b".to_string(), 1), ("/a/2/b".to_string(), 3)]);
+        assert_eq!(values_at(&doc, "/x~y/b")[0].0, "/x~0y/b");
+        assert!(values_at(&doc, "/nope/*").is_empty());
     }
 }

@@ -306,7 +306,7 @@ pub fn authors(def: &Definition, content: &Value) -> Option<Vec<Author>> {
     for item in elements {
         let path = format!("/{}{}", def.document_key(), item.data_path);
         let element = item.element.item();
-        for (pointer, value) in values_at(content, &path) {
+        for (pointer, value) in sosmeta_model::element::values_at(content, &path) {
             let items: Vec<(String, &Value)> = match value {
                 Value::Array(a) => a
                     .iter()
@@ -337,25 +337,6 @@ pub fn authors(def: &Definition, content: &Value) -> Option<Vec<Author>> {
         }
     }
     Some(out)
-}
-
-/// Values at a data path (`/a/*/b`: `*` stands for every array item), with their pointers.
-fn values_at<'v>(doc: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
-    let mut current = vec![(String::new(), doc)];
-    for token in path.split('/').skip(1) {
-        let mut next = Vec::new();
-        for (p, v) in current {
-            if token == "*" {
-                if let Value::Array(a) = v {
-                    next.extend(a.iter().enumerate().map(|(i, x)| (format!("{p}/{i}"), x)));
-                }
-            } else if let Some(x) = v.get(token) {
-                next.push((format!("{p}/{token}"), x));
-            }
-        }
-        current = next;
-    }
-    current
 }
 
 fn same_name(a: &str, b: &str) -> bool {
