@@ -63,10 +63,34 @@ pub enum Command {
     Diff(diff::Args),
     /// Render a document (or an envelope's content) as XHTML 1.0 for people.
     Render(render::RenderArgs),
+    /// Print a valid example document for a definition, with THL's own example texts.
+    Example(ExampleArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff, for `man -l -`).
     Man,
+}
+
+/// Arguments of `sosmeta example`.
+#[derive(Debug, clap::Args)]
+pub struct ExampleArgs {
+    /// `OID`, `OID@YYYY-MM-DD` or the dotted `OID.y.m.d` (an OID alone: the version in force).
+    pub definition: String,
+    /// Every element (default: only what is required, and what a condition then requires).
+    #[arg(long)]
+    pub max: bool,
+    /// The language of the example texts: fi or sv.
+    #[arg(long, short = 'l', value_enum, default_value = "fi")]
+    pub lang: ExampleLang,
+}
+
+/// The language of `sosmeta example`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExampleLang {
+    /// Finnish.
+    Fi,
+    /// Swedish (THL's Swedish example texts where there are some, else Finnish).
+    Sv,
 }
 
 /// Arguments of `sosmeta completions`.
@@ -171,6 +195,27 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Diff(a) => diff::run(&a),
         Command::Render(a) => render::run(release, a),
         Command::Rules(a) => rules(a),
+        Command::Example(a) => {
+            let v = validator(release)?;
+            let def = v.resolve(&a.definition)?;
+            let fill = if a.max {
+                sosmeta_model::samples::Fill::Maximal
+            } else {
+                sosmeta_model::samples::Fill::Minimal
+            };
+            let lang = match a.lang {
+                ExampleLang::Fi => sosmeta_model::Lang::Fi,
+                ExampleLang::Sv => sosmeta_model::Lang::Sv,
+            };
+            let doc = sosmeta_model::samples::example(def, fill, &lang);
+            let mut out = std::io::stdout().lock();
+            write_result(
+                serde_json::to_writer_pretty(&mut out, &doc)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| writeln!(out)),
+            )?;
+            Ok(EXIT_OK)
+        }
         Command::Completions(a) => {
             let mut cmd = command();
             clap_complete::generate(a.shell, &mut cmd, "sosmeta", &mut std::io::stdout());

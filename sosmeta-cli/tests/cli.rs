@@ -624,3 +624,14 @@ fn duplicate_keys_fail_the_document() {
         "{f}"
     );
 }
+
+#[test]
+fn example_prints_a_valid_document() {
+    let o = sosmeta(
+        &["example", "--max", "--lang", "sv", "1.2.246.537.6.1505.1"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v = sosmeta(&["validate", "-q", "-"], Some(&o.stdout));
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
+}

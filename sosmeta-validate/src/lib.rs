@@ -43,11 +43,13 @@ pub mod validator;
 #[cfg(feature = "test-kit")]
 pub mod json_tree;
 #[cfg(not(feature = "test-kit"))]
+#[allow(unreachable_pub)] // its items are public to the test kit only
 pub(crate) mod json_tree;
 pub(crate) mod names;
 #[cfg(feature = "test-kit")]
 pub mod rules;
 #[cfg(not(feature = "test-kit"))]
+#[allow(unreachable_pub)] // its items are public to the test kit only
 pub(crate) mod rules;
 pub(crate) mod schema_layer;
 
