@@ -259,30 +259,6 @@ fn number_value(el: &Element, fill: Fill, index: usize) -> Value {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hetu_check_character() {
-        // 010385-100: 10385100 % 31 = 7 -> "7" (same rule gives 131052-308T)
-        assert_eq!(sample_hetu(0), "010385-1007");
-        for n in 0..50 {
-            let h = sample_hetu(n);
-            assert!(sosmeta_types::hetu::parse(&h).is_ok(), "{h}");
-        }
-    }
-
-    #[test]
-    fn oid_from_pattern() {
-        assert_eq!(
-            pattern_oid(r"^urn:oid:1\.2\.246\.537\.5\.40175(\.\d+)*$").as_deref(),
-            Some("1.2.246.537.5.40175")
-        );
-        assert_eq!(pattern_oid("^[0-9]{4}$"), None);
-    }
-}
-
 /// A valid document that reads like a real one: the sample of `fill`, with every free-text
 /// value (Teksti, Nimi) replaced by THL's own example text from the definition in `lang`
 /// (falling back to Finnish) where the element has one and it fits (no enum, no pattern,
@@ -324,4 +300,28 @@ pub fn example(def: &Definition, fill: Fill, lang: &crate::Lang) -> Value {
         }
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hetu_check_character() {
+        // 010385-100: 10385100 % 31 = 7 -> "7" (same rule gives 131052-308T)
+        assert_eq!(sample_hetu(0), "010385-1007");
+        for n in 0..50 {
+            let h = sample_hetu(n);
+            assert!(sosmeta_types::hetu::parse(&h).is_ok(), "{h}");
+        }
+    }
+
+    #[test]
+    fn oid_from_pattern() {
+        assert_eq!(
+            pattern_oid(r"^urn:oid:1\.2\.246\.537\.5\.40175(\.\d+)*$").as_deref(),
+            Some("1.2.246.537.5.40175")
+        );
+        assert_eq!(pattern_oid("^[0-9]{4}$"), None);
+    }
 }
