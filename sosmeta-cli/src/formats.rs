@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 use sosmeta_validate::report::{DocumentResult, Summary};
 use sosmeta_validate::{Severity, RULES};
+use sosmeta_xhtml::escape_xml as xml_escape;
 use std::io::{self, Write};
 
 /// The SARIF level of a severity.
@@ -109,25 +110,6 @@ pub fn sarif_results(doc: &DocumentResult) -> Vec<Value> {
 pub fn sarif_tail(release: Option<&str>, summary: &Summary, notes: &[String]) -> String {
     let props = json!({"release": release, "summary": summary, "notes": notes});
     format!("\n],\"properties\":{props}}}]}}\n")
-}
-
-/// Escape text for XML attribute values and character data.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot hold.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// One JUnit testcase: a failure listing the findings when the document is invalid.

@@ -164,14 +164,29 @@ pub fn render(def: &Definition, doc: &Value, lang: Lang) -> Result<String, Rende
 
 /// A minimal XHTML page that shows `message` (for a document that could not be rendered).
 pub fn error_page(message: &str, lang: Lang) -> String {
-    let esc = clean(message)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let esc = escape_xml(message);
     let tag = lang.tag();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"{tag}\" lang=\"{tag}\">\n<head><title>Error</title></head>\n<body><p class=\"error\">{esc}</p></body>\n</html>\n"
     )
+}
+
+/// Text escaped for XML character data and attribute values (`&`, `<`, `>`, `"`, `'`),
+/// with the characters XML 1.0 cannot hold replaced by U+FFFD: the one XML escape of the
+/// workspace's writers (pages, JUnit reports).
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in clean(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Replace characters XML 1.0 cannot hold (most C0 controls, U+FFFE, U+FFFF).
