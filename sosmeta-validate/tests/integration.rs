@@ -8,21 +8,7 @@ use sosmeta_validate::{InputKind, ValidateOptions, Validator};
 const LAUSUNTOPYYNTO: &str = "1.2.246.537.6.1506.10013";
 
 fn envelope(def: &Definition, content: Value) -> Value {
-    json!({
-        "metadata": {
-            "definition": {"oid": def.oid(), "version": def.version().to_string()},
-            "environment": "AT",
-            "created": "2025-04-09T09:00:00+03:00",
-            "stored": "2025-04-09T10:00:00+03:00",
-            "phase": 2,
-            "recorder": {"givenNames": "Maija", "familyName": "Meikäläinen"},
-            "serviceProvider": {"oid": "1.2.246.10.1234567", "sector": "private"},
-            "register": {"kind": "provider"},
-            "serviceTask": {"system": "urn:oid:1.2.246.537.6.1271", "code": "01"},
-            "format": "JSON"
-        },
-        "content": content
-    })
+    sosmeta_validate::cases::envelope(def, content)
 }
 
 #[test]
