@@ -38,7 +38,7 @@ pub(crate) struct Args {
 
 /// CPU time of the current thread in seconds (Linux `/proc/thread-self/schedstat`),
 /// so that single-thread rows are not skewed by other load on the machine.
-fn thread_cpu() -> Option<f64> {
+pub(crate) fn thread_cpu() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e9)

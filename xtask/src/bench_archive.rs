@@ -95,12 +95,7 @@ def main():
 main()
 "#;
 
-/// CPU time of the current thread in seconds (Linux), else `None`.
-fn thread_cpu() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
+use crate::bench::thread_cpu;
 
 /// One generated document: its name and the paths of the CDA and the frame.
 struct Doc {
