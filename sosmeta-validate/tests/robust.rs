@@ -60,3 +60,39 @@ proptest! {
         prop_assert!(r.findings.iter().all(|f| f.severity != Severity::Error || !r.valid));
     }
 }
+
+#[test]
+fn a_document_with_hundreds_of_thousands_of_findings_reports_them_all() {
+    // 200,000 empty items in a repeatable group: every item misses its required members.
+    // Findings are counted exactly and the run stays linear (no per-pair comparison of
+    // schema and rule findings); no time is asserted.
+    let v = validator();
+    let def = v
+        .release()
+        .get_version("1.2.246.537.6.1505.1", "2023-06-01".parse().unwrap())
+        .unwrap();
+    let group = def
+        .element_at("/asiakkuusasiakirja/palvelunjarjestajan_palveluyksikko")
+        .expect("the group");
+    let item = group.items.as_deref().expect("a repeatable group");
+    let per_item = item.required.as_ref().map_or(0, Vec::len);
+    assert!(per_item > 0);
+    let n = 200_000;
+    let mut doc = samples::minimal(def);
+    doc["asiakkuusasiakirja"]["palvelunjarjestajan_palveluyksikko"] =
+        serde_json::Value::Array(vec![serde_json::json!({}); n]);
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    let opts = ValidateOptions {
+        max_findings: 10,
+        ..ValidateOptions::default()
+    };
+    let r = v.validate_bytes("many.json", &bytes, &opts);
+    assert!(!r.valid);
+    assert_eq!(r.findings.len(), 10);
+    let required = r.counts.errors;
+    assert_eq!(required, n * per_item, "{:?}", r.counts);
+    assert_eq!(
+        r.omitted + r.findings.len(),
+        r.counts.errors + r.counts.warnings + r.counts.infos
+    );
+}
