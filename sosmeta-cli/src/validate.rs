@@ -440,20 +440,19 @@ impl Context<'_> {
             return self.validator.validate_bytes(name, &bytes, self.opts);
         }
         match sosmeta_kanta::sniff(&bytes) {
-            Kind::Cda => {
-                let paired = self.frame.map(Cow::Borrowed).or_else(|| {
-                    let index = item.frames.as_ref()?;
-                    let id = sosmeta_kanta::reader::cda_document_id(&bytes)?;
-                    let path = index.get(&id)?;
-                    if let Ok(mut used) = self.used_frames.lock() {
-                        used.insert(path.clone());
-                    }
-                    sosmeta_validate::input::read_file(path, self.opts.max_size)
-                        .ok()
-                        .map(Cow::Owned)
-                });
-                self.archive.validate_cda(name, &bytes, paired.as_deref())
-            }
+            Kind::Cda => self.archive.validate_cda_with(name, &bytes, |id| {
+                if let Some(frame) = self.frame {
+                    return Some(Cow::Borrowed(frame));
+                }
+                // The frame of the directory (or of the named files) naming this document.
+                let path = item.frames.as_ref()?.get(id?)?;
+                if let Ok(mut used) = self.used_frames.lock() {
+                    used.insert(path.clone());
+                }
+                sosmeta_validate::input::read_file(path, self.opts.max_size)
+                    .ok()
+                    .map(Cow::Owned)
+            }),
             Kind::Frame => self.unpaired_frame(Path::new(name), None),
             Kind::Json if is_archive_view(&bytes) => {
                 self.archive.validate_view(name, &bytes, self.frame)

@@ -393,20 +393,39 @@ impl<'v> ArchiveValidator<'v> {
     /// the shape of content validation (`input` is `document`), every archive finding
     /// with an XPath.
     pub fn validate_cda(&self, name: &str, cda: &[u8], frame: Option<&[u8]>) -> DocumentResult {
-        let mut findings = Vec::new();
+        self.validate_cda_with(name, cda, |_| frame.map(std::borrow::Cow::Borrowed))
+    }
+
+    /// [`Self::validate_cda`] with the frame looked up by the document id the CDA states
+    /// (`id@root`), once the CDA is read: pairing a directory's frames costs no second
+    /// parse of the CDA.
+    pub fn validate_cda_with<'f>(
+        &self,
+        name: &str,
+        cda: &[u8],
+        frame_for: impl FnOnce(Option<&str>) -> Option<std::borrow::Cow<'f, [u8]>>,
+    ) -> DocumentResult {
         let text = std::str::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
         let read = match reader::read_cda(cda) {
             Ok(r) => r,
             Err(e) => {
-                findings.push(read_error_finding(&e, false));
+                let findings = vec![read_error_finding(&e, false)];
                 return self.finish(name, None, InputKind::Archive, findings);
             }
         };
+        let frame = frame_for(
+            read.document
+                .header
+                .id
+                .as_ref()
+                .and_then(|i| i.root.as_deref()),
+        );
+        let frame = frame.as_deref();
         let text = text.unwrap_or("");
         let mut out = Out {
             mode: Mode::Xml(text),
             frame_text: None,
-            findings,
+            findings: Vec::new(),
         };
         if !read.xml_declaration {
             out.emit(
