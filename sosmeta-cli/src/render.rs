@@ -4,7 +4,6 @@
 use crate::{UsageError, EXIT_OK};
 use serde_json::Value;
 use sosmeta_validate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
-use sosmeta_validate::metadata::envelope::is_envelope;
 use sosmeta_xhtml::Lang;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -12,13 +11,13 @@ use std::path::{Path, PathBuf};
 /// Arguments of `sosmeta render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The document (or envelope) to render; `-` for stdin.
+    /// The document (or archive JSON view) to render; `-` for stdin.
     pub file: PathBuf,
     /// The language of the page: fi or sv.
     #[arg(long, short = 'l', default_value = "fi")]
     pub lang: Lang,
     /// The definition: `OID`, `OID@YYYY-MM-DD` or dotted (default: from the root key, or
-    /// from an envelope's metadata).
+    /// from a JSON view's contentSpecificationId).
     #[arg(long, short = 'd', value_name = "OID[@VERSION]")]
     pub definition: Option<String>,
     /// Write the page here instead of to stdout.
@@ -64,16 +63,15 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
             why.join("; ")
         )));
     };
-    let (doc, meta_def): (&Value, Option<String>) = if is_envelope(&value) {
-        let d = &value["metadata"]["definition"];
-        let named = match (d["oid"].as_str(), d["version"].as_str(), d.as_str()) {
-            (Some(o), Some(v), _) => Some(format!("{o}@{v}")),
-            (_, _, Some(s)) => Some(s.to_string()),
-            _ => None,
-        };
-        (&value["content"], named)
-    } else {
-        (&value, None)
+    // A JSON view renders its content, for the definition its header names.
+    let (doc, meta_def): (&Value, Option<String>) = match value.get("content") {
+        Some(content) if value.get("metadata").is_some_and(Value::is_object) => (
+            content,
+            value["metadata"]["localSocialHeader"]["contentSpecificationId"]
+                .as_str()
+                .map(str::to_string),
+        ),
+        _ => (&value, None),
     };
     // The same choice as the validator's: an explicit definition must match the root
     // key; otherwise the root key's version in force.

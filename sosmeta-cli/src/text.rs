@@ -104,7 +104,6 @@ pub fn write_text_result(
         format!(" ({})", counts.join(", "))
     };
     let kind = match r.input {
-        InputKind::Envelope => "  (envelope: metadata checked)",
         InputKind::Archive => "  (archive document)",
         InputKind::ArchiveView => "  (archive JSON view)",
         InputKind::Document => "",

@@ -93,13 +93,14 @@ pub struct Args {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// The day plain documents are stored (YYYY-MM-DD): with --env, checks them against the
-    /// release calendar (envelopes carry their own dates); also their date for code validity.
+    /// release calendar (archive documents carry their own dates); also their date for code
+    /// validity.
     #[arg(long, value_name = "YYYY-MM-DD", requires = "env")]
     pub on: Option<chrono::NaiveDate>,
     /// The Kanta environment documents are stored in: AT (customer test) or TU
     /// (production). Archive documents carry their own dates; plain documents need --on.
     #[arg(long, value_name = "AT|TU")]
-    pub env: Option<sosmeta_validate::metadata::calendar::Environment>,
+    pub env: Option<sosmeta_validate::calendar::Environment>,
     /// Switch a rule off (an id from `sosmeta rules`, or a prefix like `code.*`); repeatable.
     #[arg(long, value_name = "RULE")]
     pub allow: Vec<String>,
@@ -141,7 +142,7 @@ pub fn run(
     if let Some(path) = &args.calendar {
         let text = std::fs::read_to_string(path)
             .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
-        let calendar = sosmeta_validate::metadata::calendar::Calendar::from_json(&text)
+        let calendar = sosmeta_validate::calendar::Calendar::from_json(&text)
             .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
         validator = validator.with_calendar(calendar);
     }
@@ -415,7 +416,7 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Validate one input, whatever it holds: a CDA (with its frame), an archive JSON
-    /// view, or a content document (plain or envelope).
+    /// view, or a content document.
     fn check(&self, item: &Item) -> DocumentResult {
         let name = &item.source.name;
         let bytes: Cow<'_, [u8]> = match &item.source.data {
@@ -488,8 +489,7 @@ impl Context<'_> {
 }
 
 /// True when JSON bytes are an archive JSON view (`{"metadata": {<CDA header>}, ...}`)
-/// rather than a content document or a metadata envelope (whose metadata names its
-/// `definition`).
+/// rather than a content document (`{"<root key>": {...}}`).
 fn is_archive_view(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     if !head.windows(10).any(|w| w == b"\"metadata\"") {
@@ -500,7 +500,7 @@ fn is_archive_view(bytes: &[u8]) -> bool {
         metadata: Option<serde_json::Map<String, serde_json::Value>>,
     }
     match serde_json::from_slice::<Top>(bytes) {
-        Ok(Top { metadata: Some(m) }) => !m.contains_key("definition"),
+        Ok(Top { metadata: Some(_) }) => true,
         _ => false,
     }
 }

@@ -315,7 +315,7 @@ fn rules_lists_the_whole_registry_in_text_and_json() {
         assert!(rows.iter().all(|r| r[key].is_string()), "{key}");
     }
     for id in [
-        "meta.recorder.not-author",
+        "header.recorder",
         "code.classification",
         "code.active",
         "input.io",

@@ -1,4 +1,4 @@
-//! The `sosmeta` binary on envelopes, the calendar options, diff and render.
+//! The `sosmeta` binary on JSON views, the calendar options, diff and render.
 
 use serde_json::Value;
 use sosmeta_model::{samples, Definition};
@@ -7,8 +7,11 @@ use std::process::Command;
 
 const LAUSUNTOPYYNTO: &str = "1.2.246.537.6.1506.10013";
 
-fn envelope(def: &Definition, content: Value) -> Value {
-    sosmeta_validate::cases::envelope(def, content)
+fn view(def: &Definition, content: Value) -> Value {
+    sosmeta_kanta::fixtures::Spec::with_content(def, content)
+        .build()
+        .view()
+        .expect("the fixture has a JSON view")
 }
 
 #[test]
@@ -19,10 +22,10 @@ fn cli_json_reports_input_kind_and_notes_once() {
         .get_version(LAUSUNTOPYYNTO, "2025-04-01".parse().unwrap())
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let env_path = dir.path().join("envelope.json");
+    let view_path = dir.path().join("view.json");
     std::fs::write(
-        &env_path,
-        serde_json::to_vec(&envelope(def, samples::minimal(def))).unwrap(),
+        &view_path,
+        serde_json::to_vec(&view(def, samples::minimal(def))).unwrap(),
     )
     .unwrap();
     let doc_path = dir.path().join("plain.json");
@@ -31,17 +34,47 @@ fn cli_json_reports_input_kind_and_notes_once() {
         serde_json::to_vec(&samples::minimal(def)).unwrap(),
     )
     .unwrap();
+    // The older envelope form is refused with a hint, not read as content.
+    let old_path = dir.path().join("old.json");
+    std::fs::write(
+        &old_path,
+        serde_json::to_vec(&serde_json::json!({
+            "metadata": {"definition": {"oid": LAUSUNTOPYYNTO, "version": "2025-04-01"}},
+            "content": samples::minimal(def)
+        }))
+        .unwrap(),
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
         .args(["validate", "-f", "json"])
-        .arg(&env_path)
+        .arg(&view_path)
         .arg(&doc_path)
+        .arg(&old_path)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["results"][0]["input"], "envelope");
-    assert_eq!(report["results"][1]["input"], "document");
-    assert_eq!(report["notes"].as_array().unwrap().len(), 1);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results[0]["input"], "archive-view");
+    assert_eq!(results[0]["valid"], true, "{}", results[0]);
+    assert_eq!(results[1]["input"], "document");
+    assert_eq!(results[2]["input"], "archive-view");
+    assert_eq!(results[2]["valid"], false);
+    let old = &results[2]["findings"][0];
+    assert_eq!(old["rule"], "view.json");
+    assert!(
+        old["message"]
+            .as_str()
+            .unwrap()
+            .contains("older envelope form"),
+        "{old}"
+    );
+    assert_eq!(
+        report["notes"].as_array().unwrap().len(),
+        1,
+        "{}",
+        report["notes"]
+    );
 
     let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
         .args(["validate", "--on", "2025-04-09", "--env", "AT"])
@@ -50,7 +83,7 @@ fn cli_json_reports_input_kind_and_notes_once() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("meta.definition.not-yet-supported"), "{text}");
+    assert!(text.contains("calendar.not-yet-supported"), "{text}");
     assert_eq!(text.matches("note:").count(), 1, "{text}");
 
     // --on without --env is a usage error.
@@ -90,7 +123,7 @@ fn cli_diff_reports_changes_between_releases() {
 }
 
 #[test]
-fn cli_render_matches_the_renderer_for_documents_and_envelopes() {
+fn cli_render_matches_the_renderer_for_documents_and_json_views() {
     let v = Validator::from_static(sosmeta_generated::embedded_release());
     let def = v
         .release()
@@ -100,10 +133,10 @@ fn cli_render_matches_the_renderer_for_documents_and_envelopes() {
     let dir = tempfile::tempdir().unwrap();
     let doc_path = dir.path().join("doc.json");
     std::fs::write(&doc_path, serde_json::to_vec(&doc).unwrap()).unwrap();
-    let env_path = dir.path().join("envelope.json");
+    let env_path = dir.path().join("view.json");
     std::fs::write(
         &env_path,
-        serde_json::to_vec(&envelope(def, doc.clone())).unwrap(),
+        serde_json::to_vec(&view(def, doc.clone())).unwrap(),
     )
     .unwrap();
     for lang in ["fi", "sv"] {

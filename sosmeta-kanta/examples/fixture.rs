@@ -1,4 +1,4 @@
-//! Write a synthetic archive document (CDA R2) and its transfer frame for a definition of
+//! Write a synthetic archive document (CDA R2), its transfer frame and its JSON view for a definition of
 //! the pinned corpus: `cargo run -p sosmeta-kanta --features fixtures --example fixture --
 //! OID@VERSION OUT_DIR`. The repository's `examples/kanta/` files were made with it.
 
@@ -19,8 +19,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stem = def.document_key();
     std::fs::write(out.join(format!("{stem}.cda.xml")), &fixture.cda)?;
     std::fs::write(out.join(format!("{stem}.frame.xml")), &fixture.frame)?;
+    let view = sosmeta_kanta::view::ArchiveView::from_cda_bytes(&fixture.cda)?;
+    let mut json = serde_json::to_string_pretty(&view)?;
+    json.push('\n');
+    std::fs::write(out.join(format!("{stem}.view.json")), json)?;
     println!(
-        "wrote {stem}.cda.xml and {stem}.frame.xml to {}",
+        "wrote {stem}.cda.xml, {stem}.frame.xml and {stem}.view.json to {}",
         out.display()
     );
     Ok(())

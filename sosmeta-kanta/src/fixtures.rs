@@ -128,7 +128,7 @@ impl Spec {
         let document_id = "1.2.246.10.99999999.95777.2026.1000001".to_string();
         let client = def.oid().strip_prefix("1.2.246.537.6.1506.");
         let group = def.oid().strip_prefix("1.2.246.537.6.1505.");
-        let author = sosmeta_validate::metadata::authors(def, &content)
+        let author = sosmeta_validate::authors::authors(def, &content)
             .and_then(|a| a.into_iter().next())
             .map(|a| {
                 let value = content.pointer(&a.pointer).cloned().unwrap_or(Value::Null);
@@ -603,6 +603,15 @@ pub struct Fixture {
     pub cda: Vec<u8>,
     /// The transfer frame.
     pub frame: Vec<u8>,
+}
+
+impl Fixture {
+    /// The CDA's JSON view (`{"metadata", "body", "content"}`), as JSON; an error for a
+    /// fixture whose faults leave it without one.
+    pub fn view(&self) -> Result<serde_json::Value, crate::view::ViewError> {
+        let view = crate::view::ArchiveView::from_cda_bytes(&self.cda)?;
+        serde_json::to_value(view).map_err(|e| crate::view::ViewError::Structured(e.to_string()))
+    }
 }
 
 impl Spec {

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 use sosmeta_model::koodisto::{Activity, CodeCheck};
 use sosmeta_model::{Definition, DefinitionId};
-use sosmeta_validate::metadata::calendar::Environment;
+use sosmeta_validate::calendar::Environment;
 use sosmeta_validate::report::{DocumentResult, InputKind};
 use sosmeta_validate::{Finding, Severity, ValidateOptions, Validator};
 use std::collections::HashMap;
@@ -492,7 +492,7 @@ impl<'v> ArchiveValidator<'v> {
                     Severity::Error,
                     "",
                     "",
-                    format!("not an archive JSON view: {e}"),
+                    format!("not an archive JSON view: {e}{}", older_envelope_hint(json)),
                 );
                 return self.finish(name, None, InputKind::ArchiveView, vec![f]);
             }
@@ -1030,18 +1030,14 @@ impl<'v> ArchiveValidator<'v> {
         let l = h.lsh();
         if let (Some(def), Some(env)) = (def, self.options.environment) {
             let csi_pos = l.content_specification_id.as_ref().and_then(|c| c.pos);
-            for f in sosmeta_validate::metadata::check_calendar(
+            for f in sosmeta_validate::calendar::check_calendar(
                 self.validator.release(),
                 self.validator.calendar(),
                 def,
                 env,
                 day,
             ) {
-                let rule = if f.rule == sosmeta_validate::metadata::rules::DEFINITION_SUPERSEDED {
-                    ids::CALENDAR_SUPERSEDED
-                } else {
-                    ids::CALENDAR_NOT_YET_SUPPORTED
-                };
+                let rule = f.rule;
                 out.emit(
                     rule,
                     loc(
@@ -1691,6 +1687,34 @@ fn check_recorder(
             ),
         };
         out.emit(ids::HEADER_RECORDER, at, message);
+    }
+}
+
+/// A hint for JSON in the older envelope form (`metadata.definition`, `recorder`,
+/// `serviceProvider`...), whose fields have no counterpart in Kanta's header.
+fn older_envelope_hint(json: &[u8]) -> &'static str {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    let older = serde_json::from_slice::<Top>(json)
+        .ok()
+        .and_then(|t| t.metadata)
+        .is_some_and(|m| {
+            [
+                "definition",
+                "recorder",
+                "serviceProvider",
+                "register",
+                "serviceTask",
+            ]
+            .iter()
+            .any(|k| m.contains_key(*k))
+        });
+    if older {
+        " (this is the older envelope form, which is no longer read: its metadata had fields with no counterpart in Kanta's header; write the CDA header's elements under `metadata`, as in schemas/archive-view.schema.json)"
+    } else {
+        ""
     }
 }
 

@@ -9,7 +9,7 @@ use sosmeta_kanta::view::ArchiveView;
 use sosmeta_kanta::{read_cda, ArchiveOptions, ArchiveValidator, ProviderProfile, Sector};
 use sosmeta_model::koodisto::{CodeSet, CodeSets};
 use sosmeta_model::{Definition, DefinitionId};
-use sosmeta_validate::metadata::calendar::{Calendar, Environment};
+use sosmeta_validate::calendar::{Calendar, Environment};
 use sosmeta_validate::report::DocumentResult;
 use sosmeta_validate::{Severity, Validator};
 use std::sync::OnceLock;

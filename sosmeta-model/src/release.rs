@@ -313,7 +313,7 @@ impl Release {
     /// of the document's top-level object, in order.
     ///
     /// Every consumer that turns a document into a definition calls this: the validator,
-    /// the envelope checks, the renderer and the generated code.
+    /// the archive checks, the renderer and the generated code.
     pub fn select(
         &self,
         explicit: Option<&DefinitionRef>,

@@ -286,23 +286,3 @@ pub fn cases_for(def: &Definition) -> Vec<Case> {
 pub fn all_cases(release: &Release) -> Vec<Case> {
     release.definitions().iter().flat_map(cases_for).collect()
 }
-
-/// An envelope (the older metadata form) around `content` for `def`: stored in AT on
-/// 9.4.2025 by a private provider, for the tests of the metadata rules.
-pub fn envelope(def: &Definition, content: Value) -> Value {
-    json!({
-        "metadata": {
-            "definition": {"oid": def.oid(), "version": def.version().to_string()},
-            "environment": "AT",
-            "created": "2025-04-09T09:00:00+03:00",
-            "stored": "2025-04-09T10:00:00+03:00",
-            "phase": 2,
-            "recorder": {"givenNames": "Maija", "familyName": "Meikäläinen"},
-            "serviceProvider": {"oid": "1.2.246.10.1234567", "sector": "private"},
-            "register": {"kind": "provider"},
-            "serviceTask": {"system": "urn:oid:1.2.246.537.6.1271", "code": "01"},
-            "format": "JSON"
-        },
-        "content": content
-    })
-}

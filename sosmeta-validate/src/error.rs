@@ -15,7 +15,7 @@ pub enum ValidateError {
     Koodisto(#[from] KoodistoError),
     /// The release calendar could not be read.
     #[error(transparent)]
-    Calendar(#[from] crate::metadata::calendar::CalendarError),
+    Calendar(#[from] crate::calendar::CalendarError),
     /// The definition reference is malformed.
     #[error(transparent)]
     ParseRef(#[from] ParseRefError),

@@ -8,7 +8,8 @@
 //! 2. JSON Schema draft-07 ([`schema_layer`]), compiled once per definition version, run
 //!    by the `jsonschema` crate directly on the arena;
 //! 3. Sosmeta rules: real dates, hetu, codes, phrases, conditional requirements,
-//!    definition status; then the koodisto and metadata layers ([`metadata`]).
+//!    definition status; then the koodisto layer and, with a date and an environment, the release
+//!    calendar ([`calendar`]).
 //!
 //! Every finding names a [`Rule`] of the one [`registry`] (id, layer, severity, meaning,
 //! example). The `sosmeta` command line lives in the `sosmeta-cli` crate; this library
@@ -29,12 +30,13 @@
 
 #![warn(missing_docs)]
 
+pub mod authors;
+pub mod calendar;
 #[cfg(feature = "test-kit")]
 pub mod cases;
 pub mod error;
 pub mod finding;
 pub mod input;
-pub mod metadata;
 pub mod registry;
 pub mod report;
 pub mod validator;

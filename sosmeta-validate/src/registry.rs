@@ -23,9 +23,10 @@ pub enum Layer {
     Content,
     /// Koodistopalvelu code sets (needs a release bundle with `koodistot/`).
     Koodisto,
-    /// Kanta metadata, the release calendar and the recorder.
+    /// Kanta metadata read against the date: the release calendar and the phase dates
+    /// (for plain documents with `--on`/`--env`, and for archive documents).
     Metadata,
-    /// The Kanta archive document (CDA R2): XML, header, body, definition, calendar.
+    /// The Kanta archive document (CDA R2): XML, header, body, definition, register.
     Archive,
     /// The transfer frame (`RCMR_IN200002FI01`) and its agreement with the document.
     Frame,
@@ -218,50 +219,18 @@ registry! {
     CodeActive CODE_ACTIVE = "code.active", Koodisto, Error,
         "code not valid on the document's date (error) or today (warning)",
         "code `24` was retired on 31.12.2024";
-    /// A metadata member is missing or malformed.
-    MetaEnvelope META_ENVELOPE = "meta.envelope", Metadata, Error,
-        "a metadata member is missing or malformed",
-        "/metadata/created: not an RFC 3339 time";
-    /// The metadata's OID or version is not in the release.
-    MetaDefinitionUnknown META_DEFINITION_UNKNOWN = "meta.definition.unknown", Metadata, Error,
-        "the metadata names a definition version not in the release",
-        "1.2.246.537.6.1505.1@2019-01-01 is not in release 2025-05-20";
-    /// The content's root key is not the definition's.
-    MetaDefinitionMismatch META_DEFINITION_MISMATCH = "meta.definition.mismatch", Metadata, Error,
-        "the content's root key is not the named definition's",
-        "content root key `asia_asiakirja`, definition expects `asiakkuusasiakirja`";
-    /// Stored before the version is supported in that environment.
-    MetaDefinitionNotYetSupported META_DEFINITION_NOT_YET_SUPPORTED = "meta.definition.not-yet-supported", Metadata, Error,
-        "stored before the version is supported in that environment (release calendar)",
-        "supported in TU from 17.4.2025; stored 1.4.2025";
-    /// A Vanhentunut version is used although a newer Valmis version is supported.
-    MetaDefinitionSuperseded META_DEFINITION_SUPERSEDED = "meta.definition.superseded", Metadata, Warning,
-        "a superseded version is used although a newer one is supported on that date",
-        "2020-04-07 used; 2023-06-01 is supported in TU since 1.9.2023";
-    /// 1st-phase content stored after 31.8.2026.
-    MetaPhase1Expired META_PHASE1_EXPIRED = "meta.phase1.expired", Metadata, Error,
-        "1st-phase content stored after 31.8.2026",
-        "phase 1 document stored 2.9.2026";
-    /// The recorder is not one of the authors in the content.
-    MetaRecorderNotAuthor META_RECORDER_NOT_AUTHOR = "meta.recorder.not-author", Metadata, Error,
-        "the recorder (tallentaja) is not one of the content's authors (laatija)",
-        "recorder Maija Meikäläinen is not among the authors";
-    /// The definition has no author element, so the recorder check was skipped.
-    MetaRecorderSkipped META_RECORDER_SKIPPED = "meta.recorder.skipped", Metadata, Info,
-        "the definition has no author element: the recorder check was skipped",
-        "asiakkuusasiakirja has no laatija";
-    /// A private provider does not state its joining model.
-    MetaJoiningModelMissing META_JOINING_MODEL_MISSING = "meta.joining-model.missing", Metadata, Error,
-        "a private provider does not state its joining model (liittymismalli)",
-        "private provider without a joining model";
-    /// A document for the organiser's register does not name a different organiser.
-    MetaRegisterOrganiserMissing META_REGISTER_ORGANISER_MISSING = "meta.register.organiser-missing", Metadata, Error,
-        "a document for the organiser's register does not name a different organiser",
-        "register `organiser` but no organiser given";
-    /// The storage format is not JSON or XHTML.
-    MetaFormat META_FORMAT = "meta.format", Metadata, Error,
-        "the storage format is not JSON or XHTML",
-        "format `PDF`";
+    /// The definition version is not yet supported in the environment on the day.
+    CalendarNotYetSupported CALENDAR_NOT_YET_SUPPORTED = "calendar.not-yet-supported", Metadata, Error,
+        "the definition version is supported in the environment (AT/TU) on the storage day (release calendar)",
+        "a 2025 December version stored in TU in November 2025";
+    /// A superseded version is used although a newer one is supported.
+    CalendarSuperseded CALENDAR_SUPERSEDED = "calendar.superseded", Metadata, Warning,
+        "a Vanhentunut version is used although a newer Valmis version is supported",
+        "asiakkuusasiakirja 2022-01-10 in 2026";
+    /// An early-phase client document stored after the phase's last day.
+    PhaseExpired PHASE_EXPIRED = "phase.expired", Metadata, Error,
+        "after 31.8.2026 a client document's documentGroup must be a 2nd-or-later-phase group (5)",
+        "documentGroup 3 stored on 1.9.2026";
     /// The CDA is not UTF-8.
     CdaEncoding CDA_ENCODING = "cda.encoding", Archive, Error,
         "the CDA is not UTF-8",
@@ -358,18 +327,6 @@ registry! {
     DefinitionDocumentType DEFINITION_DOCUMENT_TYPE = "definition.document-type", Archive, Error,
         "specificDocumentType (client documents, 1.2.246.537.6.1506.<code>) or documentGroup (1.2.246.537.6.1505.<code>) agrees with the definition's OID",
         "specificDocumentType 15008 for definition 1.2.246.537.6.1506.15007";
-    /// The definition version is not yet supported in the environment on the day.
-    CalendarNotYetSupported CALENDAR_NOT_YET_SUPPORTED = "calendar.not-yet-supported", Archive, Error,
-        "the definition version is supported in the environment (AT/TU) on the storage day (release calendar)",
-        "a 2025 December version stored in TU in November 2025";
-    /// A superseded version is used although a newer one is supported.
-    CalendarSuperseded CALENDAR_SUPERSEDED = "calendar.superseded", Archive, Warning,
-        "a Vanhentunut version is used although a newer Valmis version is supported",
-        "asiakkuusasiakirja 2022-01-10 in 2026";
-    /// An early-phase client document stored after the phase's last day.
-    PhaseExpired PHASE_EXPIRED = "phase.expired", Archive, Error,
-        "after 31.8.2026 a client document's documentGroup must be a 2nd-or-later-phase group (5)",
-        "documentGroup 3 stored on 1.9.2026";
     /// A JSON view that cannot be read.
     ViewJson VIEW_JSON = "view.json", Archive, Error,
         "the JSON view is JSON of the shape {metadata, body, content} (schemas/archive-view.schema.json)",
@@ -673,7 +630,8 @@ mod tests {
             "hetu.",
             "code.",
             "phrase.",
-            "meta.",
+            "calendar.",
+            "phase.",
         ];
         let mut stack = vec![std::path::PathBuf::from(src)];
         let mut bad = Vec::new();

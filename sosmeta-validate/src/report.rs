@@ -50,8 +50,6 @@ impl Counts {
 pub enum InputKind {
     /// A plain document `{<root key>: …}`.
     Document,
-    /// An envelope `{"metadata": …, "content": …}`: metadata rules ran too.
-    Envelope,
     /// A Kanta archive document (CDA R2), with its transfer frame when given.
     Archive,
     /// The JSON view of an archive document (`{"metadata", "body", "content"}`).
@@ -70,7 +68,7 @@ pub struct DocumentResult {
     pub version: Option<String>,
     /// True when no finding reaches the `--fail-on` level (default: no errors).
     pub valid: bool,
-    /// Whether the input was a plain document or an envelope.
+    /// What the input was: a plain document, an archive document or its JSON view.
     pub input: InputKind,
     /// The findings, in layer order (input, document, schema, Sosmeta rules).
     pub findings: Vec<Finding>,

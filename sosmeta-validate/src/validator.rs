@@ -1,11 +1,11 @@
 //! The [`Validator`]: a release, its compiled schemas (built lazily, once per definition
 //! version) and the layers run in order on each document.
 
+use crate::calendar::{Calendar, Environment};
 use crate::error::ValidateError;
 use crate::finding::{rules, Finding, Severity};
 use crate::input::{self, Source, SourceData};
 use crate::json_tree::{JsonRef, JsonTree, JsonView};
-use crate::metadata::calendar::{Calendar, Environment};
 use crate::registry::RuleLevels;
 use crate::report::{Counts, DocumentResult, InputKind};
 use crate::rules::Prepared;
@@ -37,7 +37,7 @@ pub struct ValidateOptions {
     pub rules: bool,
     /// The day plain documents are stored (`--on`): with [`Self::environment`], the
     /// release-calendar rules run on plain documents too; it is also the document's date
-    /// for code validity. Envelopes carry their own dates.
+    /// for code validity.
     pub on: Option<NaiveDate>,
     /// The Kanta environment plain documents are stored in (`--env`).
     pub environment: Option<Environment>,
@@ -240,6 +240,9 @@ impl Validator {
             }
             Err(e) => {
                 let message = match (&e, map) {
+                    (_, Some(m)) if m.contains_key("metadata") && m.contains_key("content") => {
+                        "this looks like an archive document's JSON view ({\"metadata\": <CDA header>, \"content\": {…}}), which sosmeta_kanta::ArchiveValidator reads; a content document is {\"<root key>\": {…}}".to_string()
+                    }
                     (_, None) if explicit.is_none() => format!(
                         "a document is a JSON object with one key naming its definition (e.g. {{\"asiakkuusasiakirja\": {{…}}}}); found {}",
                         kind_name(doc)
@@ -284,7 +287,7 @@ impl Validator {
         self.finish(file, def, kind, findings, opts)
     }
 
-    /// Check a plain document or an envelope.
+    /// Check a plain document (an archive document's JSON view is read by `sosmeta-kanta`).
     fn check_value(
         &self,
         tree: &JsonTree<'_>,
@@ -292,47 +295,17 @@ impl Validator {
         findings: &mut Vec<Finding>,
     ) -> (Option<&Definition>, InputKind) {
         let doc = tree.root();
-        let envelope = doc
-            .as_object()
-            .and_then(|o| Some((o.get("metadata")?, o.get("content")?)));
-        let Some((metadata, content)) = envelope else {
-            let def = self.check_document(doc, tree.depth(), opts, opts.on, findings);
-            if let (Some(def), Some(on), Some(env)) = (def, opts.on, opts.environment) {
-                findings.extend(crate::metadata::check_calendar(
-                    &self.release,
-                    &self.calendar,
-                    def,
-                    env,
-                    on,
-                ));
-            }
-            return (def, InputKind::Document);
-        };
-        // Envelopes are read as values: the metadata checks are not on the hot path.
-        let check = crate::metadata::check_envelope(
-            &self.release,
-            &self.calendar,
-            &metadata.to_value(),
-            &content.to_value(),
-        );
-        findings.extend(check.findings);
-        let mut inner_opts = opts.clone();
-        if let Some(def) = check.definition {
-            let key_matches = content
-                .as_object()
-                .is_some_and(|o| o.len() == 1 && o.contains_key(def.document_key()));
-            if key_matches {
-                inner_opts.definition = Some(def.id.clone());
-            }
+        let def = self.check_document(doc, tree.depth(), opts, opts.on, findings);
+        if let (Some(def), Some(on), Some(env)) = (def, opts.on, opts.environment) {
+            findings.extend(crate::calendar::check_calendar(
+                &self.release,
+                &self.calendar,
+                def,
+                env,
+                on,
+            ));
         }
-        let on = check.metadata.created.map(|t| t.date_naive());
-        let mut inner = Vec::new();
-        let def = self.check_document(content, content.depth(), &inner_opts, on, &mut inner);
-        for f in &mut inner {
-            f.pointer.insert_str(0, "/content");
-        }
-        findings.append(&mut inner);
-        (def.or(check.definition), InputKind::Envelope)
+        (def, InputKind::Document)
     }
 
     /// Check a plain document `{root_key: …}`; `on` is its date, if it states one.

@@ -479,8 +479,8 @@ impl<'t> JsonRef<'t> {
         max
     }
 
-    /// The value as an owned `serde_json::Value` (for cold paths: error reports,
-    /// envelopes).
+    /// The value as an owned `serde_json::Value` (for cold paths such as error
+    /// reports).
     pub fn to_value(self) -> Value {
         match self.view() {
             JsonView::Null => Value::Null,

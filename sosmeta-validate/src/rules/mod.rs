@@ -188,7 +188,7 @@ impl Prepared {
 pub struct Context<'a> {
     /// The code sets of the release bundle (`code.classification`, `code.active`).
     pub code_sets: Option<&'a sosmeta_model::koodisto::CodeSets>,
-    /// The document's date (the envelope's creation date, or `--on`).
+    /// The document's date (an archive document's date, or `--on`).
     pub on: Option<chrono::NaiveDate>,
     /// The day to check code validity against when the document states no date.
     pub today: Option<chrono::NaiveDate>,

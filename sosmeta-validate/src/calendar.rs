@@ -8,12 +8,15 @@
 //! before the first known publication's week count as supported; versions dated after the
 //! last known publication's week are not yet supported (the calendar needs its next row).
 
+use crate::finding::{Finding, Severity};
+use crate::registry::{ids, Rule};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sosmeta_model::{Definition, Release, Status};
 use std::fmt;
 
 /// The calendar shipped with this crate.
-pub const EMBEDDED_CALENDAR: &str = include_str!("../../data/release-calendar.json");
+pub const EMBEDDED_CALENDAR: &str = include_str!("../data/release-calendar.json");
 
 /// A Kanta environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -199,6 +202,75 @@ impl Calendar {
             },
         }
     }
+}
+
+/// A calendar finding at the document's root.
+fn finding(rule: Rule, severity: Severity, label: &str, message: String) -> Finding {
+    Finding::new(rule, severity, "", label.to_string(), message)
+}
+
+/// Format a date the Finnish way (`17.4.2025`) with the ISO form.
+fn fi_date(d: NaiveDate) -> String {
+    format!("{} ({})", d.format("%-d.%-m.%Y"), d)
+}
+
+/// The calendar rules for a definition version stored on `on` in `env`:
+/// `calendar.not-yet-supported` and `calendar.superseded`, at the document's root (an
+/// archive document's reader moves them to its `contentSpecificationId`).
+pub fn check_calendar(
+    release: &Release,
+    calendar: &Calendar,
+    def: &Definition,
+    env: Environment,
+    on: NaiveDate,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let support = calendar.support(def.version(), env);
+    if !support.on(on) {
+        let message = match &support {
+            Support::From { date, publication } => format!(
+                "{} belongs to the Sosmeta publication {publication} and is supported in {env} from {}; the document is stored on {}",
+                def.id,
+                fi_date(*date),
+                fi_date(on)
+            ),
+            Support::Unknown { last_known } => format!(
+                "{} is dated after the last publication the release calendar knows ({last_known}): it is not yet supported in {env}; the calendar needs its next row",
+                def.id
+            ),
+            Support::Always => String::new(),
+        };
+        out.push(finding(
+            ids::CALENDAR_NOT_YET_SUPPORTED,
+            Severity::Error,
+            "Asiakirjarakenne",
+            message,
+        ));
+    }
+    if def.status() == &Status::Vanhentunut {
+        let newer = release.versions(def.oid()).into_iter().rev().find(|d| {
+            d.version() > def.version()
+                && d.status() == &Status::Valmis
+                && calendar.support(d.version(), env).on(on)
+        });
+        if let Some(newer) = newer {
+            out.push(finding(
+                ids::CALENDAR_SUPERSEDED,
+                Severity::Warning,
+                "Asiakirjarakenne",
+                format!(
+                    "{} is Vanhentunut; the newer Valmis version {} is supported in {env} on {}",
+                    def.id,
+                    newer.version(),
+                    fi_date(on)
+                ),
+            ));
+        }
+    }
+    for f in &mut out {
+        f.definition = Some(def.id.clone());
+    }
+    out
 }
 
 #[cfg(test)]
