@@ -499,10 +499,10 @@ fn is_archive_view(bytes: &[u8]) -> bool {
     struct Top {
         metadata: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    match serde_json::from_slice::<Top>(bytes) {
-        Ok(Top { metadata: Some(_) }) => true,
-        _ => false,
-    }
+    matches!(
+        serde_json::from_slice::<Top>(bytes),
+        Ok(Top { metadata: Some(_) })
+    )
 }
 
 /// The archive options from the command line.
