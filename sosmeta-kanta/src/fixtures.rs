@@ -80,7 +80,14 @@ pub struct Spec {
     pub frame_effective_time: Option<String>,
     /// The joining model code the frame states, if any.
     pub joining_model: Option<String>,
+    /// The organiser (`outsourcingServiceCustomer@root`; the custodian by default).
+    pub organiser: String,
+    /// The frame's `sender/device/id@root` (the custodian by default).
+    pub sender: String,
 }
+
+/// A provider's organisation OID, for purchased-service fixtures.
+pub const PROVIDER_OID: &str = "1.2.246.10.77777777.10.0";
 
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -194,6 +201,8 @@ impl Spec {
             service_request: if client.is_some() { "SP17" } else { "SP1" }.into(),
             frame_effective_time: None,
             joining_model: None,
+            organiser: CUSTODIAN_OID.into(),
+            sender: CUSTODIAN_OID.into(),
         }
     }
 
@@ -307,7 +316,8 @@ impl Spec {
             "\t\t<hl7fi:registryType code=\"1\" codeSystem=\"1.2.246.537.6.1264.201701\"/>\n",
         );
         x.push_str(&format!(
-            "\t\t<hl7fi:outsourcingServiceCustomer root=\"{CUSTODIAN_OID}\"/>\n\t\t<hl7fi:outsourcingServiceCustomerName>Testin hyvinvointialue</hl7fi:outsourcingServiceCustomerName>\n"
+            "\t\t<hl7fi:outsourcingServiceCustomer root=\"{}\"/>\n\t\t<hl7fi:outsourcingServiceCustomerName>Testin hyvinvointialue</hl7fi:outsourcingServiceCustomerName>\n",
+            e(&self.organiser)
         ));
         x.push_str("\t\t<hl7fi:totalRetentionPeriodClass code=\"1\" codeSystem=\"1.2.246.537.6.1258.201601\"/>\n");
         x.push_str(
@@ -383,7 +393,7 @@ impl Spec {
 	<processingModeCode code="T"/>
 	<acceptAckCode code="ER"/>
 	<receiver typeCode="RCV"><device classCode="DEV" determinerCode="INSTANCE"><id root="1.2.246.556.18007.2"/></device></receiver>
-	<sender typeCode="SND"><device classCode="DEV" determinerCode="INSTANCE"><id root="{CUSTODIAN_OID}"/></device></sender>
+	<sender typeCode="SND"><device classCode="DEV" determinerCode="INSTANCE"><id root="{sender}"/></device></sender>
 	<controlActProcess classCode="CACT" moodCode="EVN">
 		<code code="RCMR_TE000102UV01" codeSystem="2.16.840.1.113883.1.18"/>
 		<reasonCode code="{sr}" codeSystem="1.2.246.537.6.1503.201601"/>
@@ -419,6 +429,7 @@ impl Spec {
             created = e(&self.creation_time),
             interaction = e(&self.frame_interaction),
             sr = e(&self.service_request),
+            sender = e(&self.sender),
             sender_hetu = hetu(5),
             id = e(&self.document_id),
             effective = e(self
@@ -501,6 +512,14 @@ pub enum Fault {
     FrameMismatch,
     /// A content fault: an unknown element inside the JSON (`schema.additional-properties`).
     ContentExtraElement,
+    /// `register.custodian`: an organiser other than the custodian.
+    RegisterCustodian,
+    /// `register.not-open`: a provider sends a purchased service's document before the
+    /// organiser's register opens (the fixture's date is 2.3.2026).
+    RegisterNotOpen,
+    /// `frame.usage-situation`: a purchased service after the register opens, sent as
+    /// the organiser's own use.
+    UsageSituation,
 }
 
 impl Fault {
@@ -538,6 +557,9 @@ impl Fault {
         Fault::ServiceRequest,
         Fault::FrameMismatch,
         Fault::ContentExtraElement,
+        Fault::RegisterCustodian,
+        Fault::RegisterNotOpen,
+        Fault::UsageSituation,
     ];
 
     /// The rule the fault triggers.
@@ -577,6 +599,9 @@ impl Fault {
             Fault::ContentExtraElement => {
                 sosmeta_validate::finding::rules::SCHEMA_ADDITIONAL_PROPERTIES
             }
+            Fault::RegisterCustodian => REGISTER_CUSTODIAN,
+            Fault::RegisterNotOpen => REGISTER_NOT_OPEN,
+            Fault::UsageSituation => FRAME_USAGE_SITUATION,
         }
     }
 
@@ -715,6 +740,13 @@ impl Spec {
                 .into()
             }
             Fault::FrameMismatch => s.frame_effective_time = Some("20260302091600+0200".into()),
+            Fault::RegisterCustodian => s.organiser = "1.2.246.10.88888888.10.0".into(),
+            Fault::RegisterNotOpen => s.sender = PROVIDER_OID.into(),
+            Fault::UsageSituation => {
+                s.sender = PROVIDER_OID.into();
+                s.effective_time = "20260902091500+0300".into();
+                s.creation_time = "20260902091500+0300".into();
+            }
             Fault::ContentExtraElement => {
                 if let Some(Value::Object(o)) = s
                     .content

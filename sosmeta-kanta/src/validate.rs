@@ -634,6 +634,7 @@ impl<'v> ArchiveValidator<'v> {
         if let (Some(f), Some(fr)) = (frame, frame_read) {
             self.check_frame(out, h, f, fr, def);
         }
+        self.check_register(out, h, frame);
         self.check_calendar_phase(out, h, def, frame);
         def
     }
@@ -1014,6 +1015,87 @@ impl<'v> ArchiveValidator<'v> {
                     e.to_string(),
                 );
             }
+        }
+    }
+
+    /// Whose register (KANTA-FORMAT.md section 6): the organiser named in the header is
+    /// the data controller; a purchased service (an organiser other than the sending
+    /// organisation) goes to the organiser's register through register access right,
+    /// only from the day that register opens, and not as the organiser's own use.
+    fn check_register(&self, out: &mut Out<'_>, h: &Header, frame: Option<&Frame>) {
+        let l = h.lsh();
+        let Some(organiser_id) = l.outsourcing_service_customer.as_ref() else {
+            return;
+        };
+        let Some(organiser) = organiser_id.root.as_deref() else {
+            return;
+        };
+        let at = || {
+            loc(
+                &format!("{LSH}/hl7fi:outsourcingServiceCustomer"),
+                &format!("{MLSH}/outsourcingServiceCustomer"),
+                "Palvelunjärjestäjä",
+                organiser_id.pos,
+            )
+        };
+        let custodian = h
+            .custodian
+            .as_ref()
+            .and_then(|c| c.id.as_ref())
+            .and_then(|i| i.root.as_deref());
+        if let Some(custodian) = custodian.filter(|c| *c != organiser) {
+            out.emit(
+                ids::REGISTER_CUSTODIAN,
+                at(),
+                format!(
+                    "the organiser (palvelunjärjestäjä) {organiser} is the data controller of the documents made in its service, so the custodian must be {organiser}, not {custodian}: a purchased service's documents go to the organiser's register, not the provider's"
+                ),
+            );
+        }
+        // Purchased service: who sends is known from the frame only.
+        let Some(frame) = frame else {
+            return;
+        };
+        let Some(sender) = frame.sender.as_ref().and_then(|i| i.root.as_deref()) else {
+            return;
+        };
+        if sender == organiser {
+            return;
+        }
+        let register = &self.options.data.register;
+        if let Some(day) = storage_day(&self.options, h, Some(frame)) {
+            let opens = register.opens(organiser);
+            if day < opens {
+                out.emit(
+                    ids::REGISTER_NOT_OPEN,
+                    at(),
+                    format!(
+                        "a purchased service: {sender} sends a document of organiser {organiser}'s service on {}; the organiser's register opens to register access right on {}, and until then such documents stay in the provider's own system (they must not go to the provider's register either)",
+                        day.format("%-d.%-m.%Y"),
+                        opens.format("%-d.%-m.%Y")
+                    ),
+                );
+            }
+        }
+        let own_use = frame.reason_code.iter().find(|c| {
+            same_code_system(
+                c.code_system.as_deref().unwrap_or(""),
+                &register.usage_situation_classification,
+            ) && c.code.as_deref() == Some(register.own_use_code.as_str())
+        });
+        if let Some(c) = own_use {
+            out.emit(
+                ids::FRAME_USAGE_SITUATION,
+                floc(
+                    "/RCMR_IN200002FI01/controlActProcess/reasonCode",
+                    "Käyttötilanne",
+                    c.pos,
+                ),
+                format!(
+                    "the usage situation is the organiser's own use ({}), but {sender} stores a document of organiser {organiser}'s service: a provider stores a purchased service through its register access right",
+                    register.own_use_code
+                ),
+            );
         }
     }
 

@@ -464,3 +464,82 @@ fn a_broken_view_is_reported() {
         assert!(!r.valid);
     }
 }
+
+#[test]
+fn whose_register_purchased_services_go_to_the_organiser_from_its_opening_day() {
+    use sosmeta_kanta::fixtures::PROVIDER_OID;
+    let register_rules = [
+        ids::REGISTER_CUSTODIAN,
+        ids::REGISTER_NOT_OPEN,
+        ids::FRAME_USAGE_SITUATION,
+    ];
+    let found = |r: &DocumentResult| -> Vec<&str> {
+        register_rules
+            .iter()
+            .filter(|id| has(r, **id))
+            .map(|id| id.as_str())
+            .collect()
+    };
+    let mut spec = Spec::for_definition(def(PLAN));
+    // A purchased service done right: a provider sends, the organiser is the custodian,
+    // after the register opened, with a usage situation other than the organiser's own use.
+    spec.sender = PROVIDER_OID.into();
+    spec.effective_time = "20260902091500+0300".into();
+    spec.creation_time = "20260902091500+0300".into();
+    let mut f = spec.build();
+    let own_use = "<reasonCode code=\"1\" codeSystem=\"1.2.246.537.6.1289.201901\"/>";
+    let other_use = "<reasonCode code=\"2\" codeSystem=\"1.2.246.537.6.1289.201901\"/>";
+    let frame = String::from_utf8(f.frame.clone()).unwrap();
+    assert!(frame.contains(own_use));
+    f.frame = frame.replace(own_use, other_use).into_bytes();
+    let r = run(validator(), ArchiveOptions::default(), &f);
+    assert!(found(&r).is_empty(), "{}", show(&r));
+
+    // The same with the fixture's own-use usage situation: only the warning.
+    let r = run(validator(), ArchiveOptions::default(), &spec.build());
+    assert_eq!(found(&r), ["frame.usage-situation"], "{}", show(&r));
+    let w = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::FRAME_USAGE_SITUATION)
+        .unwrap();
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(r.valid, "a warning alone keeps the document valid");
+
+    // An organiser that opens its register later (data): not yet open on 2.9.2026.
+    let mut opts = ArchiveOptions::default();
+    opts.data.register.organisers.insert(
+        sosmeta_kanta::fixtures::CUSTODIAN_OID.into(),
+        "2027-01-01".parse().unwrap(),
+    );
+    let r = run(validator(), opts.clone(), &f);
+    assert_eq!(found(&r), ["register.not-open"], "{}", show(&r));
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::REGISTER_NOT_OPEN)
+        .unwrap();
+    assert!(x.message.contains("1.1.2027"), "{}", x.message);
+    assert_eq!(
+        x.xpath.as_deref(),
+        Some("/ClinicalDocument/hl7fi:localSocialHeader/hl7fi:outsourcingServiceCustomer")
+    );
+    // `--on` moves the storage day past it.
+    opts.on = Some("2027-01-01".parse().unwrap());
+    let r = run(validator(), opts, &f);
+    assert!(found(&r).is_empty(), "{}", show(&r));
+
+    // The provider's own register for a purchased service: the custodian is not the
+    // organiser. Without a frame only the header rule can run.
+    spec.organiser = "1.2.246.10.88888888.10.0".into();
+    let f = spec.build();
+    let r = ArchiveValidator::new(validator(), ArchiveOptions::default())
+        .validate_cda("x.xml", &f.cda, None);
+    assert_eq!(found(&r), ["register.custodian"], "{}", show(&r));
+    // An organiser equal to the sender is the organiser's own register: no purchased
+    // service rules.
+    let mut own = Spec::for_definition(def(PLAN));
+    own.sender = sosmeta_kanta::fixtures::CUSTODIAN_OID.into();
+    let r = run(validator(), ArchiveOptions::default(), &own.build());
+    assert!(found(&r).is_empty(), "{}", show(&r));
+}

@@ -327,6 +327,14 @@ registry! {
     DefinitionDocumentType DEFINITION_DOCUMENT_TYPE = "definition.document-type", Archive, Error,
         "specificDocumentType (client documents, 1.2.246.537.6.1506.<code>) or documentGroup (1.2.246.537.6.1505.<code>) agrees with the definition's OID",
         "specificDocumentType 15008 for definition 1.2.246.537.6.1506.15007";
+    /// The organiser named in the header is not the data controller (custodian).
+    RegisterCustodian REGISTER_CUSTODIAN = "register.custodian", Archive, Error,
+        "the organiser (outsourcingServiceCustomer) is the data controller: the custodian is the organiser",
+        "organiser 1.2.246.10.3 but custodian 1.2.246.10.7 (the provider's own register)";
+    /// A purchased service's document sent before the organiser's register opens.
+    RegisterNotOpen REGISTER_NOT_OPEN = "register.not-open", Archive, Error,
+        "a purchased service's documents go to the organiser's register only from the day it opens for register access; before that they stay in the provider's own system",
+        "provider 1.2.246.10.7 sends for organiser 1.2.246.10.3 on 2.3.2026; opens 1.9.2026";
     /// A JSON view that cannot be read.
     ViewJson VIEW_JSON = "view.json", Archive, Error,
         "the JSON view is JSON of the shape {metadata, body, content} (schemas/archive-view.schema.json)",
@@ -359,6 +367,10 @@ registry! {
     FrameJoiningModel FRAME_JOINING_MODEL = "frame.joining-model", Frame, Error,
         "a private provider states its joining model (liittymismalli) in controlActProcess/reasonCode",
         "a private provider's frame with SP17 and usage situation only";
+    /// A purchased service stored under the organiser's own-use usage situation.
+    FrameUsageSituation FRAME_USAGE_SITUATION = "frame.usage-situation", Frame, Warning,
+        "a provider storing a purchased service into the organiser's register does not state the organiser's own use as the usage situation (1.2.246.537.6.1289)",
+        "sender 1.2.246.10.7, organiser 1.2.246.10.3, usage situation 1 (own use)";
 }
 
 impl Rule {
