@@ -122,12 +122,22 @@ fn generate(
         bail!("the release has no definitions");
     }
     // One spec per definition and sample kind, built once; each file gets its own ids.
+    // A minimal sample without a laatija cannot name its recorder (the header author must
+    // be one of the content's laatija), so such definitions use their maximal sample twice:
+    // every generated document is clean.
     let specs: Vec<Spec> = defs
         .iter()
         .flat_map(|d| {
+            let minimal = sosmeta_model::samples::minimal(d);
+            let has_recorder = sosmeta_validate::authors::authors(d, &minimal)
+                .is_none_or(|a| !a.is_empty());
             [
                 Spec::for_definition(d),
-                Spec::with_content(d, sosmeta_model::samples::minimal(d)),
+                if has_recorder {
+                    Spec::with_content(d, minimal)
+                } else {
+                    Spec::for_definition(d)
+                },
             ]
         })
         .collect();
