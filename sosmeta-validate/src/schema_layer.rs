@@ -23,12 +23,17 @@ impl std::fmt::Debug for CompiledSchema {
 }
 
 impl CompiledSchema {
-    /// Compile the definition's schema (as the model writes it) as draft-07.
-    pub(crate) fn compile(def: &Definition) -> Result<CompiledSchema, String> {
+    /// Compile the definition's schema (as the model writes it) as draft-07, its
+    /// `pattern` regexes shared through `patterns`.
+    pub(crate) fn compile(
+        def: &Definition,
+        patterns: &jsonschema::PatternCache,
+    ) -> Result<CompiledSchema, String> {
         let schema = def.to_json_schema();
         jsonschema::options_for::<TreeJson>()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(false)
+            .with_pattern_cache(patterns.clone())
             .build(&schema)
             .map(|validator| CompiledSchema { validator })
             .map_err(|e| e.to_string())

@@ -80,6 +80,10 @@ pub struct Validator {
     calendar: Calendar,
     code_sets: Option<CodeSets>,
     today: NaiveDate,
+    /// Compiled `pattern` regexes shared by every definition's schema: the release
+    /// repeats a few dozen patterns thousands of times (the date pattern alone 993 times),
+    /// and each compiled regex holds about 100 KB.
+    patterns: jsonschema::PatternCache,
 }
 
 impl std::fmt::Debug for Validator {
@@ -181,6 +185,7 @@ impl Validator {
             calendar: Calendar::embedded(),
             code_sets: None,
             today: chrono::Local::now().date_naive(),
+            patterns: jsonschema::PatternCache::new(),
         }
     }
 
@@ -198,7 +203,7 @@ impl Validator {
     fn compiled(&self, def: &Definition) -> &Compiled {
         let i = self.index[&def.id];
         self.compiled[i].get_or_init(|| Compiled {
-            schema: CompiledSchema::compile(def),
+            schema: CompiledSchema::compile(def, &self.patterns),
             prepared: Prepared::new(def),
         })
     }

@@ -34,6 +34,9 @@ pub(crate) struct Args {
     /// Skip the Python and Node peers.
     #[arg(long)]
     pub rust_only: bool,
+    /// Documents in the NDJSON batch of the whole-process rows (0 skips them).
+    #[arg(long, default_value_t = 100_000)]
+    pub whole_docs: usize,
 }
 
 /// CPU time of the current thread in seconds (Linux `/proc/thread-self/schedstat`),
@@ -289,6 +292,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             );
         }
         println!();
+    }
+    if args.whole_docs > 0 {
+        let (docs, bytes, rows) =
+            crate::bench_whole::rows(&release, &corpus, &one, args.whole_docs, args.rust_only)?;
+        crate::bench_whole::print(docs, bytes, &rows);
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -129,8 +129,8 @@ fn generate(
         .iter()
         .flat_map(|d| {
             let minimal = sosmeta_model::samples::minimal(d);
-            let has_recorder = sosmeta_validate::authors::authors(d, &minimal)
-                .is_none_or(|a| !a.is_empty());
+            let has_recorder =
+                sosmeta_validate::authors::authors(d, &minimal).is_none_or(|a| !a.is_empty());
             [
                 Spec::for_definition(d),
                 if has_recorder {

@@ -11,6 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod bench_archive;
+mod bench_whole;
 mod cases;
 mod codegen;
 use xtask::{diff, fetch};

@@ -1,0 +1,262 @@
+//! Whole-process rows of `cargo xtask bench`: one NDJSON batch of generated documents
+//! through the `sosmeta` binary (one worker thread, then all cores) and through a Python
+//! `jsonschema` Draft7Validator script that reports every error, each run as its own
+//! process. A small Python harness starts each process and reads its CPU time and peak
+//! resident memory from `os.wait4`, so every row is measured the same way (wall time,
+//! user + system CPU time, peak RSS), start-up and release loading included.
+
+use anyhow::{bail, Context};
+use sosmeta_validate::cases::Case;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs a command given after `--`, prints `<wall s> <cpu s> <peak KiB> <exit code>`.
+const HARNESS: &str = r#"
+import os, subprocess, sys, time
+cmd = sys.argv[1:]
+start = time.perf_counter()
+with open(os.devnull, "wb") as null:
+    p = subprocess.Popen(cmd, stdout=null)
+    _, status, ru = os.wait4(p.pid, 0)
+wall = time.perf_counter() - start
+print(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, os.waitstatus_to_exitcode(status))
+"#;
+
+/// The Python peer on an NDJSON batch: `json.loads` and `iter_errors` (every error) per
+/// line, the validator chosen by the document's root key, compiled on first use.
+const PEER: &str = r#"
+import json, sys
+from jsonschema import Draft7Validator
+batch, roots = sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8"))
+validators, docs, invalid, errors = {}, 0, 0, 0
+with open(batch, encoding="utf-8") as f:
+    for line in f:
+        doc = json.loads(line)
+        key = next(iter(doc))
+        v = validators.get(key)
+        if v is None:
+            v = validators[key] = Draft7Validator(json.load(open(roots[key], encoding="utf-8")))
+        n = sum(1 for _ in v.iter_errors(doc))
+        docs += 1
+        errors += n
+        invalid += n > 0
+print(docs, invalid, errors, file=sys.stderr)
+"#;
+
+/// One whole-process measurement.
+pub(crate) struct WholeRow {
+    /// What ran.
+    pub name: String,
+    /// Documents in the batch.
+    pub docs: usize,
+    /// Wall-clock seconds.
+    pub wall: f64,
+    /// User + system CPU seconds.
+    pub cpu: f64,
+    /// Peak resident memory, MiB.
+    pub peak_mib: f64,
+}
+
+/// The batch: documents of the cases whose definition is the version in force for their
+/// root key (so that `sosmeta`, which picks by root key, and the peer check the same
+/// definition), repeated until it holds at least `min_docs` lines.
+fn write_batch(
+    release: &sosmeta_model::Release,
+    corpus: &Path,
+    cases: &[Case],
+    min_docs: usize,
+    dir: &Path,
+) -> anyhow::Result<(PathBuf, PathBuf, usize, u64)> {
+    let mut roots = BTreeMap::new();
+    let mut lines = Vec::new();
+    for c in cases {
+        let Some(key) = c.document.as_object().and_then(|o| o.keys().next()) else {
+            continue;
+        };
+        let Some(def) = release.for_root_key(key) else {
+            continue;
+        };
+        if def.oid() != c.oid || def.version().to_string() != c.version {
+            continue;
+        }
+        let file = ["Valmis", "Vanhentunut", "."]
+            .iter()
+            .map(|sub| corpus.join(sub).join(format!("{}.json", c.dotted)))
+            .find(|p| p.is_file())
+            .with_context(|| format!("no schema file for {}", c.dotted))?;
+        roots.insert(key.clone(), file);
+        lines.push(serde_json::to_string(&c.document)?);
+    }
+    if lines.is_empty() {
+        bail!("no case of a definition in force");
+    }
+    std::fs::create_dir_all(dir)?;
+    let batch = dir.join("batch.ndjson");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&batch)?);
+    let mut docs = 0;
+    while docs < min_docs {
+        for l in &lines {
+            out.write_all(l.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        docs += lines.len();
+    }
+    out.flush()?;
+    drop(out);
+    let roots_path = dir.join("roots.json");
+    std::fs::write(&roots_path, serde_json::to_vec(&roots)?)?;
+    let bytes = std::fs::metadata(&batch)?.len();
+    Ok((batch, roots_path, docs, bytes))
+}
+
+/// Run `cmd` under the harness.
+fn measure(name: &str, docs: usize, cmd: &[&std::ffi::OsStr]) -> anyhow::Result<WholeRow> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(HARNESS)
+        .args(cmd)
+        .output()
+        .context("run python3 (the timing harness)")?;
+    if !out.status.success() {
+        bail!("harness: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<f64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("harness output `{text}`"))?;
+    let [wall, cpu, peak_kib, code] = v[..] else {
+        bail!("harness output `{text}`");
+    };
+    // sosmeta exits 1 when some documents are invalid (the batch holds mutants).
+    if code != 0.0 && code != 1.0 {
+        bail!(
+            "{name} exited with {code}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(WholeRow {
+        name: name.to_string(),
+        docs,
+        wall,
+        cpu,
+        peak_mib: peak_kib / 1024.0,
+    })
+}
+
+/// The `sosmeta` binary of this workspace, built in release mode.
+fn sosmeta_binary() -> anyhow::Result<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&root)
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "sosmeta-cli",
+            "--bin",
+            "sosmeta",
+        ])
+        .status()
+        .context("cargo build of sosmeta")?;
+    if !status.success() {
+        bail!("cargo build of sosmeta failed");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release").join("sosmeta"))
+}
+
+/// The whole-process rows on a batch of at least `min_docs` documents.
+pub(crate) fn rows(
+    release: &sosmeta_model::Release,
+    corpus: &Path,
+    cases: &[Case],
+    min_docs: usize,
+    rust_only: bool,
+) -> anyhow::Result<(usize, u64, Vec<WholeRow>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-whole");
+    let (batch, roots, docs, bytes) = write_batch(release, corpus, cases, min_docs, &dir)?;
+    let sosmeta = sosmeta_binary()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut rows = Vec::new();
+    for jobs in [1, cores] {
+        if jobs == cores && cores == 1 {
+            break;
+        }
+        let j = jobs.to_string();
+        let cmd: Vec<&std::ffi::OsStr> = vec![
+            sosmeta.as_os_str(),
+            "validate".as_ref(),
+            "--release".as_ref(),
+            corpus.as_os_str(),
+            "--input-format".as_ref(),
+            "ndjson".as_ref(),
+            "-f".as_ref(),
+            "ndjson".as_ref(),
+            "-j".as_ref(),
+            j.as_ref(),
+            batch.as_os_str(),
+        ];
+        rows.push(measure(
+            &format!("`sosmeta validate --input-format ndjson -f ndjson -j {jobs}`"),
+            docs,
+            &cmd,
+        )?);
+    }
+    if !rust_only {
+        let peer = dir.join("peer.py");
+        std::fs::write(&peer, PEER)?;
+        let cmd: Vec<&std::ffi::OsStr> = vec![
+            "python3".as_ref(),
+            peer.as_os_str(),
+            batch.as_os_str(),
+            roots.as_os_str(),
+        ];
+        match measure(
+            "Python jsonschema Draft7Validator, every error (`json.loads` + `iter_errors` per line)",
+            docs,
+            &cmd,
+        ) {
+            Ok(r) => rows.push(r),
+            Err(e) => eprintln!("python whole-process peer skipped: {e:#}"),
+        }
+    }
+    Ok((docs, bytes, rows))
+}
+
+/// Print the whole-process table.
+pub(crate) fn print(docs: usize, bytes: u64, rows: &[WholeRow]) {
+    println!(
+        "Whole processes on one NDJSON batch: {docs} documents ({:.0} MB), start-up and release loading included; CPU = user + system time, peak = maximum resident memory (os.wait4)\n",
+        bytes as f64 / 1e6
+    );
+    println!("| run | documents | CPU s | wall s | peak MiB | docs/s (CPU) | sosmeta -j 1 is x faster (CPU) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let ours = rows.first().map_or(0.0, |r| r.cpu);
+    for r in rows {
+        println!(
+            "| {} | {} | {:.2} | {:.2} | {:.0} | {:.0} | {:.1} |",
+            r.name,
+            r.docs,
+            r.cpu,
+            r.wall,
+            r.peak_mib,
+            r.docs as f64 / r.cpu,
+            r.cpu / ours
+        );
+    }
+    if let [one, all, ..] = rows {
+        if all.name.contains("-j") && !all.name.contains("-j 1`") {
+            println!(
+                "All cores against one worker thread: {:.2}x by wall time.\n",
+                one.wall / all.wall
+            );
+        }
+    }
+}
