@@ -7,13 +7,19 @@
 //! naming it ([`HeaderPart`]); the values a vendor does not choose get the values Kanta's
 //! real documents carry (KANTA-FORMAT.md section 3): confidentiality `6`, register `1`,
 //! record status `3` (Arkistointivalmis), display form XHTML, structured form JSON,
-//! document group `1` for an asiakkuusasiakirja and `5` (2nd-or-later phase) for a client
+//! document group `1` for an asiakkuusasiakirja, `2` for an asia-asiakirja and `5` (2nd-or-later phase) for a client
 //! document, the specific document type from the definition's OID.
 
 use crate::model::*;
-use crate::writer::{self, FrameOptions, WriteError, CLIENT_RELATIONSHIP_OID};
+use crate::writer::{self, FrameOptions, WriteError};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use sosmeta_runtime::DefinitionInfo;
+
+/// The OID prefix of client documents (*asiakasasiakirjat*), followed by the specific
+/// document type code.
+const CLIENT_DOCUMENT_PREFIX: &str = "1.2.246.537.6.1506.";
+/// The OID prefix of the document groups (`1` asiakkuusasiakirja, `2` asia-asiakirja).
+const GROUP_PREFIX: &str = "1.2.246.537.6.1505.";
 
 /// A required part of the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,7 +323,7 @@ impl ArchiveHeaderBuilder {
     }
 
     /// The document group (`1.2.246.537.6.1505.201601`; default `1` for an
-    /// asiakkuusasiakirja, `5` for a client document).
+    /// asiakkuusasiakirja, `2` for an asia-asiakirja, `5` for a client document).
     pub fn document_group(mut self, code: impl Into<String>) -> Self {
         self.document_group = Some(code.into());
         self
@@ -377,8 +383,7 @@ impl ArchiveHeaderBuilder {
         }
         let custodian = self.custodian.ok_or(missing(HeaderPart::Custodian))?;
         oid_check(HeaderPart::Custodian, &custodian.oid)?;
-        let client_document = definition.oid != CLIENT_RELATIONSHIP_OID;
-        if client_document {
+        if definition.oid.starts_with(CLIENT_DOCUMENT_PREFIX) {
             if self.recorder.is_none() {
                 return Err(missing(HeaderPart::Recorder));
             }
@@ -452,10 +457,13 @@ impl ArchiveHeader {
     /// The CDA header of the model.
     pub fn to_header(&self) -> Header {
         let info = self.definition;
-        let relationship = info.oid == CLIENT_RELATIONSHIP_OID;
+        // Asiakkuusasiakirja (`.1505.1`) and asia-asiakirja (`.1505.2`): the group is the
+        // definition's code; client documents (`.1506.<type>`): group 5, specific type.
+        let group = info.oid.strip_prefix(GROUP_PREFIX);
+        let client_document = info.oid.starts_with(CLIENT_DOCUMENT_PREFIX);
         let specific = info
             .oid
-            .strip_prefix("1.2.246.537.6.1506.")
+            .strip_prefix(CLIENT_DOCUMENT_PREFIX)
             .map(|c| code(c, "1.2.246.537.6.1506.201701", None));
         let na = || Code {
             null_flavor: Some("NA".into()),
@@ -497,7 +505,7 @@ impl ArchiveHeader {
             }),
             id: Some(oid_id(&self.document_id)),
             code: Some(match &self.document_type {
-                Some((c, d)) if !relationship => code(c, "1.2.246.537.6.1506.201701", Some(d)),
+                Some((c, d)) if client_document => code(c, "1.2.246.537.6.1506.201701", Some(d)),
                 _ => na(),
             }),
             effective_time: Some(ts(&self.effective_time)),
@@ -545,9 +553,7 @@ impl ArchiveHeader {
                 creation_time: Some(ts(&self.creation_time)),
                 specific_document_type: specific,
                 document_group: Some(code(
-                    self.document_group
-                        .as_deref()
-                        .unwrap_or(if relationship { "1" } else { "5" }),
+                    self.document_group.as_deref().or(group).unwrap_or("5"),
                     "1.2.246.537.6.1505.201601",
                     None,
                 )),
