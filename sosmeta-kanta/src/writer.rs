@@ -395,8 +395,10 @@ fn signature_declarations(
         if let Some(c) = bad_char(sig) {
             return Err(err(format!("it contains the character U+{:04X}", c as u32)));
         }
-        let mut wrapper =
-            format!("<hl7fi:signatureCollection xmlns=\"{NS_V3}\" xmlns:hl7fi=\"{NS_FI}\"");
+        let mut wrapper = format!("<hl7fi:signatureCollection xmlns:hl7fi=\"{NS_FI}\"");
+        if !decls.iter().any(|(k, _)| k == "xmlns") {
+            wrapper.push_str(&format!(" xmlns=\"{NS_V3}\""));
+        }
         for (k, v) in &decls {
             wrapper.push_str(&format!(" {k}=\"{v}\""));
         }

@@ -437,3 +437,75 @@ fn client_documents_need_a_recorder_and_a_type() {
         Some("5")
     );
 }
+
+/// Every field of the header model, each with a value (codes with every attribute).
+fn full_header() -> serde_json::Value {
+    use serde_json::json;
+    let code = json!({"code": "1", "codeSystem": "1.2.3.201601", "codeSystemName": "n", "displayName": "d", "nullFlavor": "NA"});
+    let id = json!({"root": "1.2.3", "extension": "x", "nullFlavor": "NA"});
+    let ts = json!({"value": "20260302091500+0200", "nullFlavor": "NA"});
+    let name = json!({"given": ["Aino", "Maria"], "family": ["Testinen", "Toinen"]});
+    let org = json!({"id": id, "name": "Org & Co"});
+    json!({
+        "realmCode": code, "typeId": id, "id": id, "code": code, "effectiveTime": ts,
+        "confidentialityCode": code, "languageCode": code, "setId": id, "versionNumber": "2",
+        "recordTarget": {"id": id, "name": name, "administrativeGenderCode": code, "birthTime": ts},
+        "author": {"time": ts, "id": [id, {"root": "1.2.246.21", "extension": "010203A1230"}], "name": name},
+        "custodian": org,
+        "authorizationConsent": code,
+        "encompassingEncounter": {"id": id, "effectiveTime": ts, "serviceUnit": org},
+        "localSocialHeader": {
+            "creationTime": ts, "specificDocumentType": code, "documentGroup": code,
+            "fileFormat": code, "structuredFileFormat": code,
+            "softwareSupport": {"moderator": "m", "product": "p", "version": "1"},
+            "recordStatus": code, "registryType": code, "outsourcingServiceCustomer": id,
+            "outsourcingServiceCustomerName": "Org", "totalRetentionPeriodClass": code,
+            "specialContent": code, "contentSpecificationId": "1.2.246.537.6.1505.1.2023.6.1",
+            "encompassingClientRelationship": id, "functionCode": [code, code], "serviceProcess": code,
+            "inaccessibleArgument": code, "authorizationRestrictionArgument": "t <&> t",
+            "signature": {"assignedAuthorSigner": id, "name": name, "authenticationMethod": code, "time": ts},
+            "signatureCollection": ["<signature/>", "<hl7fi:signature ID=\"s2\">\n  <hl7fi:x/>\n</hl7fi:signature>"]
+        }
+    })
+}
+
+#[test]
+fn every_header_field_round_trips() {
+    let (_, example) = unwrap_view(&example_cda());
+    let def = definition_of(&example);
+    let full = full_header();
+    let view = ArchiveView {
+        metadata: serde_json::from_value(full.clone()).expect("every key is a model field"),
+        body: None,
+        content: example.content.clone(),
+    };
+    let xml = write_cda(&document_from_view(&view, def).unwrap()).unwrap();
+    let back = ArchiveView::from_cda_bytes(xml.as_bytes()).unwrap();
+    assert_eq!(serde_json::to_value(&back.metadata).unwrap(), full, "{xml}");
+    assert_eq!(back.content, example.content);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any text in a header value is either written and read back the same (trimmed, as
+    /// the reader trims element text) or refused as a character XML cannot carry.
+    #[test]
+    fn any_value_is_written_and_read_back_or_refused(s in "\\PC{0,12}|[\\x00-\\x7f]{0,12}|.{0,12}") {
+        let (_, mut view) = unwrap_view(&example_cda());
+        let def = definition_of(&view);
+        view.metadata.custodian.as_mut().unwrap().name = Some(s.clone());
+        view.metadata.code.as_mut().unwrap().display_name = Some(s.clone());
+        match write_cda(&document_from_view(&view, def).unwrap()) {
+            Ok(xml) => {
+                let back = read_cda(xml.as_bytes()).expect("the writer writes readable XML");
+                let h = back.document.header;
+                proptest::prop_assert_eq!(h.custodian.unwrap().name.unwrap(), s.trim());
+                proptest::prop_assert_eq!(h.code.unwrap().display_name.unwrap(), s);
+            }
+            Err(WriteError::Character { code, .. }) => {
+                proptest::prop_assert!(s.contains(char::from_u32(code).unwrap()));
+            }
+            Err(e) => proptest::prop_assert!(false, "{e}"),
+        }
+    }
+}
