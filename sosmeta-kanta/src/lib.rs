@@ -16,6 +16,7 @@
 //! - [`builder`]: typed documents to archive documents ([`ArchiveHeader::builder`],
 //!   [`archive`]).
 
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub mod builder;

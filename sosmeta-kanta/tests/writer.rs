@@ -509,3 +509,21 @@ proptest::proptest! {
         }
     }
 }
+
+/// The root README shows the typed archive example that this crate's README compiles and
+/// runs as a doctest: the two copies are the same.
+#[test]
+fn readme_example_is_the_doctest() {
+    let block = |path: &str| {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let start = text
+            .find("```rust\nuse sosmeta_generated::asiakkuusasiakirja")
+            .unwrap_or_else(|| panic!("{path} has no typed archive example"));
+        let rest = &text[start..];
+        rest[..rest.find("\n```\n").expect("closed block")].to_string()
+    };
+    let crate_readme = block("README.md");
+    assert!(crate_readme.contains("archive(&doc, &header)?"));
+    assert_eq!(block("../README.md"), crate_readme);
+}
