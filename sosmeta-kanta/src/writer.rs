@@ -992,19 +992,25 @@ pub fn frame_for(h: &Header, options: &FrameOptions) -> Frame {
     }
 }
 
-/// What the display form's header shows (the contract of the display-form renderer).
+/// What the display form's header shows: the same fields as
+/// `sosmeta_xhtml::fragment::FragmentHeader`, which replaces it at merge.
 #[derive(Debug, Clone, Default)]
 struct DisplayHeader {
-    document_id: String,
+    /// The document id: the root `div` gets the id `"OID" + document_id`.
+    document_id: Option<String>,
+    /// The service unit, else the custodian.
     organisation: Option<String>,
+    /// The recorder.
     author: Option<String>,
+    /// The drafting time as ISO 8601 (an instant, or a date).
     created: Option<String>,
+    /// The title (default: the definition's title in the language).
     title: Option<String>,
 }
 
 fn display_header(h: &Header) -> DisplayHeader {
     DisplayHeader {
-        document_id: h.document_id().unwrap_or_default().to_string(),
+        document_id: h.document_id().map(str::to_string),
         organisation: h
             .encompassing_encounter
             .as_ref()
@@ -1021,7 +1027,15 @@ fn display_header(h: &Header) -> DisplayHeader {
                     .to_string()
             })
             .filter(|s| !s.is_empty()),
-        created: h.effective_time.as_ref().and_then(|t| t.value.clone()),
+        created: h
+            .effective_time
+            .as_ref()
+            .and_then(Ts::parse)
+            .and_then(Result::ok)
+            .map(|t| match t.instant() {
+                Some(i) => i.to_rfc3339(),
+                None => t.date.format("%Y-%m-%d").to_string(),
+            }),
         title: None,
     }
 }
@@ -1048,7 +1062,7 @@ fn display_form(
         .unwrap_or_else(|| def.title_in(&model_lang).to_string());
     let mut x = format!(
         "<div class=\"soc-document\" id=\"OID{}\" xmlns=\"{NS_XHTML}\"><div class=\"soc-header\">",
-        esc(&header.document_id)
+        esc(header.document_id.as_deref().unwrap_or_default())
     );
     if let Some(o) = &header.organisation {
         x.push_str(&format!("<p>{}</p>", esc(o)));
