@@ -1105,19 +1105,19 @@ fn check_display(xhtml: &str, id: &str) -> R {
     if let Some(c) = bad_char(xhtml) {
         return Err(err(format!("contains the character U+{:04X}", c as u32)));
     }
-    let tree = crate::xml::parse(xhtml)
+    // The same check as the archive rule on the display form (`body.display-xhtml`).
+    let root = crate::xml::check(xhtml)
         .map_err(|e| err(format!("is not well-formed XML: {}", e.message)))?;
-    let root = tree.root();
-    if !root.is(NS_XHTML, "div") {
+    if root.name != "div" || root.ns.as_deref() != Some(NS_XHTML) {
         return Err(err(format!(
             "root is `{}`, expected an XHTML div",
-            root.name()
+            root.name
         )));
     }
-    if root.attribute("id") != Some(id) {
+    if root.id.as_deref() != Some(id) {
         return Err(err(format!(
             "root div has id `{}`, expected `{id}`",
-            root.attribute("id").unwrap_or("")
+            root.id.as_deref().unwrap_or("")
         )));
     }
     Ok(())
