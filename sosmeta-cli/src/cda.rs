@@ -15,7 +15,7 @@
 use crate::{UsageError, EXIT_INVALID, EXIT_OK};
 use sosmeta_kanta::model::Frame;
 use sosmeta_kanta::view::ArchiveView;
-use sosmeta_kanta::writer::{document_from_view, frame_for, FrameOptions};
+use sosmeta_kanta::writer::{document_from_view, frame_for, view_from_json, FrameOptions};
 use sosmeta_kanta::{read_frame, ArchiveOptions, ArchiveValidator};
 use sosmeta_validate::input::{read_file, DEFAULT_MAX_SIZE};
 use sosmeta_validate::Severity;
@@ -149,7 +149,7 @@ fn wrap(release: Option<&Path>, a: WrapArgs) -> Result<u8, UsageError> {
     }
     check_outputs(&inputs, &outputs)?;
     let bytes = read(&a.view)?;
-    let view: ArchiveView = serde_json::from_slice(&bytes).map_err(|e| {
+    let view = view_from_json(&bytes).map_err(|e| {
         UsageError(format!(
             "{}: not a JSON view of an archive document: {e}",
             a.view.display()

@@ -102,6 +102,14 @@ pub enum WriteError {
     /// builder's own check).
     #[error(transparent)]
     Header(#[from] crate::builder::HeaderError),
+    /// The JSON view is not JSON or not the view's shape.
+    #[error("the JSON view at {pointer:?}: {message}")]
+    View {
+        /// JSON pointer of the offending value (`""` is the whole view).
+        pointer: String,
+        /// What is wrong (quoted values are masked: they may be personal data).
+        message: String,
+    },
     /// The XML writer failed (it writes to memory, so this is not expected).
     #[error("{xpath}: the XML writer failed: {message}")]
     Xml {
@@ -1209,4 +1217,40 @@ pub fn document_from_view(
         header: view.metadata.clone(),
         body: Some(body),
     })
+}
+
+/// `message` with every double-quoted text replaced by `"…"`: serde quotes the offending
+/// value, which may be a hetu or a name.
+fn mask_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if quoted {
+                out.push_str("…\"");
+            } else {
+                out.push('"');
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Read a JSON view; errors name the JSON pointer of the offending value and never echo
+/// a value.
+pub fn view_from_json(bytes: &[u8]) -> Result<ArchiveView, WriteError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let view: ArchiveView =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| WriteError::View {
+            pointer: sosmeta_runtime::pointer(e.path()),
+            message: mask_quoted(&e.inner().to_string()),
+        })?;
+    de.end().map_err(|e| WriteError::View {
+        pointer: String::new(),
+        message: mask_quoted(&e.to_string()),
+    })?;
+    Ok(view)
 }

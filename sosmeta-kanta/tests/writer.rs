@@ -527,3 +527,23 @@ fn readme_example_is_the_doctest() {
     assert!(crate_readme.contains("archive(&doc, &header)?"));
     assert_eq!(block("../README.md"), crate_readme);
 }
+
+#[test]
+fn a_malformed_view_names_the_pointer_and_echoes_no_value() {
+    let (text, _) = unwrap_view(&example_cda());
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["metadata"]["recordTarget"]["id"] = "010203A1230".into();
+    let bytes = serde_json::to_vec(&v).unwrap();
+    match sosmeta_kanta::writer::view_from_json(&bytes) {
+        Err(WriteError::View { pointer, message }) => {
+            assert_eq!(pointer, "/metadata/recordTarget/id");
+            assert!(!message.contains("010203A1230"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(sosmeta_kanta::writer::view_from_json(text.as_bytes()).is_ok());
+    assert!(matches!(
+        sosmeta_kanta::writer::view_from_json(b"{} x"),
+        Err(WriteError::View { .. })
+    ));
+}
