@@ -32,6 +32,8 @@ use std::borrow::Cow;
 /// The language of a display form.
 pub use sosmeta_runtime::Lang;
 
+/// The XML Schema instance namespace, bound to `xsi` on the CDA's root.
+const NS_XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// The interaction id of the transfer frame.
 pub const FRAME_INTERACTION: &str = "RCMR_IN200002FI01";
 /// The receiving archive's device id written when none is given (the Kanta archive of the
@@ -403,7 +405,9 @@ fn signature_declarations(
         if let Some(c) = bad_char(sig) {
             return Err(err(format!("it contains the character U+{:04X}", c as u32)));
         }
-        let mut wrapper = format!("<hl7fi:signatureCollection xmlns:hl7fi=\"{NS_FI}\"");
+        // The same namespace bindings as where the signature is written.
+        let mut wrapper =
+            format!("<hl7fi:signatureCollection xmlns:hl7fi=\"{NS_FI}\" xmlns:xsi=\"{NS_XSI}\"");
         if !decls.iter().any(|(k, _)| k == "xmlns") {
             wrapper.push_str(&format!(" xmlns=\"{NS_V3}\""));
         }
@@ -440,7 +444,7 @@ pub fn write_cda(doc: &ArchiveDocument) -> Result<String, WriteError> {
         &[
             ("xmlns", NS_V3),
             ("xmlns:hl7fi", NS_FI),
-            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            ("xmlns:xsi", NS_XSI),
         ],
     )?;
     w.code("realmCode", h.realm_code.as_ref())?;
