@@ -5,6 +5,7 @@
 //! where it fits `ndjson` or `markdown`). Input options are named for input
 //! (`--input-format`), output options for output (`-f`, `-o`).
 
+pub mod cda;
 pub mod definitions;
 pub mod diff;
 pub mod formats;
@@ -65,6 +66,9 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Print a valid example document for a definition, with THL's own example texts.
     Example(ExampleArgs),
+    /// Kanta archive documents: build a CDA and its frame from a JSON view (wrap), or
+    /// write a CDA's JSON view, content and display form (unwrap).
+    Cda(cda::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff, for `man -l -`).
@@ -194,6 +198,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Schema(a) => definitions::schema(release, a),
         Command::Diff(a) => diff::run(&a),
         Command::Render(a) => render::run(release, a),
+        Command::Cda(a) => cda::run(release, a),
         Command::Rules(a) => rules(a),
         Command::Example(a) => {
             let v = validator(release)?;

@@ -87,6 +87,20 @@ fn bench(c: &mut Criterion) {
         g.bench_function("archive: everything (CDA + frame + content)", |b| {
             b.iter(|| full.validate_cda("b", black_box(&fixture.cda), Some(&fixture.frame)))
         });
+        // The writer: model to CDA XML, and a JSON view back to a document.
+        let view = sosmeta_kanta::view::ArchiveView::from_document(&read.document).unwrap();
+        g.bench_function(
+            "writer: write_cda (model to XML, base64 of both forms)",
+            |b| b.iter(|| sosmeta_kanta::write_cda(black_box(&read.document)).unwrap()),
+        );
+        g.bench_function("writer: document_from_view + write_cda (wrap)", |b| {
+            b.iter(|| {
+                sosmeta_kanta::writer::document_from_view(black_box(&view), def)
+                    .unwrap()
+                    .to_xml()
+                    .unwrap()
+            })
+        });
         g.finish();
     }
 }

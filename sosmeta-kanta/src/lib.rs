@@ -10,10 +10,16 @@
 //! - [`validate`]: the archive rules ([`rules::rules`]) on a CDA (+ frame) or on its
 //!   JSON view, wrapping the content validation of `sosmeta-validate`
 //!   ([`ArchiveValidator`]);
-//! - [`view`]: the JSON view `{"metadata": …, "content": …}` and its JSON Schema.
+//! - [`view`]: the JSON view `{"metadata": …, "content": …}` and its JSON Schema;
+//! - [`writer`]: model to XML ([`write_cda`], [`write_frame`], [`frame_for`]) and a JSON
+//!   view back to a document ([`writer::document_from_view`]);
+//! - [`builder`]: typed documents to archive documents ([`ArchiveHeader::builder`],
+//!   [`archive`]).
 
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod builder;
 pub mod content;
 pub mod data;
 #[cfg(feature = "fixtures")]
@@ -23,10 +29,13 @@ pub mod reader;
 pub mod rules;
 pub mod validate;
 pub mod view;
+pub mod writer;
 pub mod xml;
 
+pub use builder::{archive, Archive, ArchiveHeader, ArchiveHeaderBuilder, HeaderError, HeaderPart};
 pub use model::{ArchiveDocument, Frame, Header};
 pub use reader::{
     frame_document_id, read_cda, read_frame, sniff, CdaRead, FrameRead, Kind, Location, ReadError,
 };
 pub use validate::{ArchiveOptions, ArchiveValidator, ProviderProfile, Sector};
+pub use writer::{frame_for, write_cda, write_frame, FrameOptions, WriteError};

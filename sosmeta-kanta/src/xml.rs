@@ -368,10 +368,18 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                     continue;
                 }
                 // Whitespace between child elements is not text the model reads: it is
-                // dropped rather than joined (which would copy at every indentation).
-                if build && !(matches!(event, Event::Text(_)) && piece.bytes().all(is_ws)) {
+                // dropped rather than joined (which would copy at every indentation),
+                // unless the element already has text (`a &amp; &lt; b`: the space
+                // between two references is part of the value).
+                if build {
                     if let Some(&idx) = stack.last() {
                         let t = &mut tree.els[idx as usize].text;
+                        if t.is_none()
+                            && matches!(event, Event::Text(_))
+                            && piece.bytes().all(is_ws)
+                        {
+                            continue;
+                        }
                         *t = Some(match t.take() {
                             None => piece,
                             Some(prev) => Cow::Owned(prev.into_owned() + &piece),
