@@ -9,6 +9,7 @@ pub mod definitions;
 pub mod diff;
 pub mod formats;
 pub mod render;
+pub mod serve;
 pub mod sink;
 pub mod text;
 pub mod validate;
@@ -65,6 +66,8 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Print a valid example document for a definition, with THL's own example texts.
     Example(ExampleArgs),
+    /// Serve the validator over HTTP: Kanta's validation contract, a JSON API, a web page.
+    Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff, for `man -l -`).
@@ -195,6 +198,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Diff(a) => diff::run(&a),
         Command::Render(a) => render::run(release, a),
         Command::Rules(a) => rules(a),
+        Command::Serve(a) => serve::run(release, a),
         Command::Example(a) => {
             let v = validator(release)?;
             let def = v.resolve(&a.definition)?;

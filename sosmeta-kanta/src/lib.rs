@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod any;
 pub mod content;
 pub mod data;
 #[cfg(feature = "fixtures")]
@@ -25,6 +26,7 @@ pub mod validate;
 pub mod view;
 pub mod xml;
 
+pub use any::is_archive_view;
 pub use model::{ArchiveDocument, Frame, Header};
 pub use reader::{
     frame_document_id, read_cda, read_frame, sniff, CdaRead, FrameRead, Kind, Location, ReadError,
