@@ -43,6 +43,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 
 /// The Kanta contract's path (as in Kanta's customer-test service).
@@ -213,7 +214,10 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(overload))
                 .load_shed()
-                .concurrency_limit(limits.max_concurrent.max(1))
+                // Global: one semaphore shared by the clones `Router::layer` makes per route.
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    limits.max_concurrent.max(1),
+                ))
                 .timeout(limits.timeout),
         )
         .layer(axum::middleware::from_fn_with_state(state, log_line))
