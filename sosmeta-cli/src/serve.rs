@@ -39,6 +39,9 @@ pub struct Args {
     /// Known providers (JSON: `[{"oid": "1.2.246.10...", "sector": "private"}]`).
     #[arg(long, value_name = "FILE")]
     pub providers: Option<PathBuf>,
+    /// Report at most N findings per document (the rest are counted as `omitted`).
+    #[arg(long, value_name = "N", default_value_t = sosmeta_serve::DEFAULT_MAX_FINDINGS)]
+    pub max_findings: usize,
     /// No line per request on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -75,6 +78,10 @@ pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
                 SectorArg::Private => Sector::Private,
             }),
             providers,
+            content: sosmeta_validate::ValidateOptions {
+                max_findings: args.max_findings,
+                ..sosmeta_validate::ValidateOptions::default()
+            },
             ..ArchiveOptions::default()
         },
         log: !args.quiet,

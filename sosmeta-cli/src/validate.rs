@@ -436,7 +436,7 @@ impl Context<'_> {
             }
             _ => return self.validator.validate_source(&item.source, self.opts),
         };
-        self.archive.validate_any(name, &bytes, |id| {
+        let mut r = self.archive.validate_any(name, &bytes, |id| {
             if let Some(frame) = self.frame {
                 return Some(Cow::Borrowed(frame));
             }
@@ -448,18 +448,25 @@ impl Context<'_> {
             sosmeta_validate::input::read_file(path, self.opts.max_size)
                 .ok()
                 .map(Cow::Owned)
-        })
+        });
+        word_unpaired(&mut r);
+        r
     }
 
     /// The result of a transfer frame that no CDA among the inputs pairs with.
     fn unpaired_frame(&self, path: &Path, id: Option<&str>) -> DocumentResult {
         let mut r = self.archive.unpaired_frame(&path.display().to_string(), id);
-        for f in &mut r.findings {
-            if f.rule == rules::FRAME_UNPAIRED {
-                f.message = f.message.replace("(give both)", "(give both, or --frame)");
-            }
-        }
+        word_unpaired(&mut r);
         r
+    }
+}
+
+/// The library's `frame.unpaired` hint, with the CLI's own way to give a frame.
+fn word_unpaired(r: &mut DocumentResult) {
+    for f in &mut r.findings {
+        if f.rule == rules::FRAME_UNPAIRED {
+            f.message = f.message.replace("(give both)", "(give both, or --frame)");
+        }
     }
 }
 

@@ -49,6 +49,10 @@ use tower::ServiceBuilder;
 /// The Kanta contract's path (as in Kanta's customer-test service).
 pub const KANTA_PATH: &str = "/shark-validointi/validoi/asiakirja/tulos";
 
+/// Findings reported per document by default (the rest are counted as `omitted`): the
+/// answer to a hostile document stays bounded.
+pub const DEFAULT_MAX_FINDINGS: usize = 1000;
+
 /// Resource limits of the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -93,7 +97,13 @@ impl Default for Config {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
-            archive: ArchiveOptions::default(),
+            archive: ArchiveOptions {
+                content: sosmeta_validate::ValidateOptions {
+                    max_findings: DEFAULT_MAX_FINDINGS,
+                    ..sosmeta_validate::ValidateOptions::default()
+                },
+                ..ArchiveOptions::default()
+            },
             log: true,
         }
     }
