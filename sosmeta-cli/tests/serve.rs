@@ -31,6 +31,23 @@ fn serve_says_where_it_listens_answers_and_stops_on_a_signal() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"status\":\"ok\""), "{answer}");
 
+    // A document's content never reaches the log.
+    let secret = "{\"asiakkuusasiakirja\": {\"asiakas\": {\"sukunimi\": \"Salainen-Lokiton\"}}}";
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "POST /api/validate?name=Salainen-Lokiton.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{secret}",
+        secret.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.contains("schema."),
+        "findings in the answer: {answer}"
+    );
+
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -42,5 +59,10 @@ fn serve_says_where_it_listens_answers_and_stops_on_a_signal() {
     assert!(status.success(), "exit {status:?}: {rest}");
     // One log line for the request: route, status, time; then the stop.
     assert!(rest.contains("GET /healthz 200"), "{rest}");
+    assert!(rest.contains("POST /api/validate 200"), "{rest}");
+    assert!(
+        !rest.contains("Salainen") && !rest.contains("Lokiton"),
+        "{rest}"
+    );
     assert!(rest.contains("stopped"), "{rest}");
 }
