@@ -10,6 +10,7 @@ pub mod definitions;
 pub mod diff;
 pub mod formats;
 pub mod render;
+pub mod serve;
 pub mod sink;
 pub mod text;
 pub mod validate;
@@ -69,6 +70,8 @@ pub enum Command {
     /// Kanta archive documents: build a CDA and its frame from a JSON view (wrap), or
     /// write a CDA's JSON view, content and display form (unwrap).
     Cda(cda::Args),
+    /// Serve the validator over HTTP: Kanta's validation contract, a JSON API, a web page.
+    Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff, for `man -l -`).
@@ -200,6 +203,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Render(a) => render::run(release, a),
         Command::Cda(a) => cda::run(release, a),
         Command::Rules(a) => rules(a),
+        Command::Serve(a) => serve::run(release, a),
         Command::Example(a) => {
             let v = validator(release)?;
             let def = v.resolve(&a.definition)?;

@@ -4,12 +4,12 @@ use crate::sink::{RunInfo, Sink};
 use crate::walk::{walk, Item, WalkOptions};
 use crate::{UsageError, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use rayon::prelude::*;
-use sosmeta_kanta::{ArchiveOptions, ArchiveValidator, Kind, ProviderProfile, Sector};
+use sosmeta_kanta::{ArchiveOptions, ArchiveValidator, ProviderProfile, Sector};
 use sosmeta_validate::finding::rules;
 use sosmeta_validate::input::DEFAULT_MAX_SIZE;
 use sosmeta_validate::report::InputKind;
 use sosmeta_validate::report::{DocumentResult, Summary};
-use sosmeta_validate::{Finding, Validator};
+use sosmeta_validate::Validator;
 use sosmeta_validate::{Level, RuleLevels, Severity, SourceData, ValidateOptions};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -437,72 +437,38 @@ impl Context<'_> {
             }
             _ => return self.validator.validate_source(&item.source, self.opts),
         };
-        if bytes.len() as u64 > self.opts.max_size {
-            return self.validator.validate_bytes(name, &bytes, self.opts);
-        }
-        match sosmeta_kanta::sniff(&bytes) {
-            Kind::Cda => self.archive.validate_cda_with(name, &bytes, |id| {
-                if let Some(frame) = self.frame {
-                    return Some(Cow::Borrowed(frame));
-                }
-                // The frame of the directory (or of the named files) naming this document.
-                let path = item.frames.as_ref()?.get(id?)?;
-                if let Ok(mut used) = self.used_frames.lock() {
-                    used.insert(path.clone());
-                }
-                sosmeta_validate::input::read_file(path, self.opts.max_size)
-                    .ok()
-                    .map(Cow::Owned)
-            }),
-            Kind::Frame => self.unpaired_frame(Path::new(name), None),
-            Kind::Json if is_archive_view(&bytes) => {
-                self.archive.validate_view(name, &bytes, self.frame)
+        let mut r = self.archive.validate_any(name, &bytes, |id| {
+            if let Some(frame) = self.frame {
+                return Some(Cow::Borrowed(frame));
             }
-            _ => self.validator.validate_bytes(name, &bytes, self.opts),
-        }
+            // The frame of the directory (or of the named files) naming this document.
+            let path = item.frames.as_ref()?.get(id?)?;
+            if let Ok(mut used) = self.used_frames.lock() {
+                used.insert(path.clone());
+            }
+            sosmeta_validate::input::read_file(path, self.opts.max_size)
+                .ok()
+                .map(Cow::Owned)
+        });
+        word_unpaired(&mut r);
+        r
     }
 
     /// The result of a transfer frame that no CDA among the inputs pairs with.
     fn unpaired_frame(&self, path: &Path, id: Option<&str>) -> DocumentResult {
-        let what = match id {
-            Some(id) => format!("document {id}"),
-            None => "a document id that could not be read".to_string(),
-        };
-        let mut f = Finding::new(
-            rules::FRAME_UNPAIRED,
-            rules::FRAME_UNPAIRED.severity(),
-            "",
-            "",
-            format!(
-                "this transfer frame names {what}, and no CDA among the inputs has that id; a frame is checked with its document (give both, or --frame)"
-            ),
-        );
-        f.xpath = Some("/RCMR_IN200002FI01/controlActProcess/subject/clinicalDocument/id".into());
-        self.validator.result(
-            &path.display().to_string(),
-            None,
-            InputKind::Archive,
-            vec![f],
-            self.opts,
-        )
+        let mut r = self.archive.unpaired_frame(&path.display().to_string(), id);
+        word_unpaired(&mut r);
+        r
     }
 }
 
-/// True when JSON bytes are an archive JSON view (`{"metadata": {<CDA header>}, ...}`)
-/// rather than a content document (`{"<root key>": {...}}`).
-fn is_archive_view(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(4096)];
-    if !head.windows(10).any(|w| w == b"\"metadata\"") {
-        return false;
+/// The library's `frame.unpaired` hint, with the CLI's own way to give a frame.
+fn word_unpaired(r: &mut DocumentResult) {
+    for f in &mut r.findings {
+        if f.rule == rules::FRAME_UNPAIRED {
+            f.message = f.message.replace("(give both)", "(give both, or --frame)");
+        }
     }
-    #[derive(serde::Deserialize)]
-    struct Top {
-        metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    matches!(
-        serde_json::from_slice::<Top>(bytes),
-        Ok(Top { metadata: Some(_) })
-    )
 }
 
 /// The archive options from the command line.

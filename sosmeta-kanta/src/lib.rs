@@ -19,6 +19,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod any;
 pub mod builder;
 pub mod content;
 pub mod data;
@@ -32,6 +33,7 @@ pub mod view;
 pub mod writer;
 pub mod xml;
 
+pub use any::is_archive_view;
 pub use builder::{archive, Archive, ArchiveHeader, ArchiveHeaderBuilder, HeaderError, HeaderPart};
 pub use model::{ArchiveDocument, Frame, Header};
 pub use reader::{

@@ -389,6 +389,11 @@ impl<'v> ArchiveValidator<'v> {
         &self.options
     }
 
+    /// The content validator underneath.
+    pub fn validator(&self) -> &'v Validator {
+        self.validator
+    }
+
     /// Validate a CDA archive document and, when given, its transfer frame. The report has
     /// the shape of content validation (`input` is `document`), every archive finding
     /// with an XPath.

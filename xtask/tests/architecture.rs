@@ -67,6 +67,7 @@ fn the_library_has_no_cli_dependencies() {
         "sosmeta-validate",
         "sosmeta-types",
         "sosmeta-xhtml",
+        "sosmeta-serve",
     ] {
         let deps = &all[lib];
         for cli in [
@@ -95,6 +96,7 @@ fn the_model_depends_on_no_consumer() {
         "sosmeta-xhtml",
         "sosmeta-kanta",
         "sosmeta-runtime",
+        "sosmeta-serve",
         "xtask",
     ] {
         assert!(
@@ -154,4 +156,31 @@ fn nothing_outside_the_model_reads_sosmeta_schema_keys() {
         }
     }
     assert!(bad.is_empty(), "{bad:?}");
+}
+
+#[test]
+fn the_http_service_is_a_leaf_library() {
+    // sosmeta-serve is called by the CLI, never the other way round, and no validation
+    // library carries the HTTP stack.
+    let all = normal_dependencies();
+    assert!(
+        !all["sosmeta-serve"].iter().any(|d| d == "sosmeta-cli"),
+        "sosmeta-serve depends on sosmeta-cli"
+    );
+    for (krate, deps) in &all {
+        if krate != "sosmeta-cli" {
+            assert!(
+                !deps.iter().any(|d| d == "sosmeta-serve"),
+                "{krate} depends on sosmeta-serve: only the CLI serves"
+            );
+        }
+        if krate != "sosmeta-serve" {
+            for http in ["axum", "tower", "tokio"] {
+                assert!(
+                    krate == "xtask" || !deps.iter().any(|d| d == http),
+                    "{krate} depends on {http}: the HTTP stack belongs to sosmeta-serve"
+                );
+            }
+        }
+    }
 }
