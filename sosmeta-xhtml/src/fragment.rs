@@ -222,10 +222,10 @@ impl Words {
     }
 }
 
-/// One value as shown, and why it is invalid (the mark's words and the reason).
+/// One value as shown, and the words of its invalid mark.
 struct Shown {
     text: String,
-    invalid: Option<(&'static str, String)>,
+    invalid: Option<&'static str>,
 }
 
 impl Shown {
@@ -424,7 +424,7 @@ impl Writer {
             }
             self.out.push_str(&escape_xml(line));
         }
-        if let Some((mark, _)) = &s.invalid {
+        if let Some(mark) = s.invalid {
             self.out.push_str(&format!(
                 " <span class=\"soc-invalid-mark\">({mark})</span>"
             ));
@@ -441,11 +441,11 @@ impl Writer {
         self.invalid.push(InvalidValue {
             pointer: ptr.to_string(),
             value: raw.clone(),
-            reason: reason.clone(),
+            reason,
         });
         Shown {
             text: raw,
-            invalid: Some((mark, reason)),
+            invalid: Some(mark),
         }
     }
 
@@ -522,11 +522,10 @@ impl Writer {
                 }
                 Shown::ok(text.to_string())
             }
-            (Some(r), Value::Object(o)) if r.is_quantity() => {
+            (Some(r), Value::Object(_)) if r.is_quantity() => {
                 if let Some(q) = sosmeta_types::Quantity::from_json(v) {
                     return Shown::ok(q.display_text());
                 }
-                let _ = o;
                 self.mark(
                     v,
                     ptr,

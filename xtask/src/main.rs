@@ -13,6 +13,7 @@ mod bench;
 mod bench_archive;
 mod cases;
 mod codegen;
+mod screenshots;
 use xtask::{diff, fetch};
 
 /// Project tasks for sosmeta-rs.
@@ -37,6 +38,8 @@ enum Task {
     Bench(bench::Args),
     /// Benchmark a directory of Kanta CDA files against Python lxml + jsonschema.
     BenchArchive(bench_archive::Args),
+    /// Screenshot the fi and sv display forms of a few definitions with headless Chromium.
+    Screenshots(screenshots::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -48,6 +51,7 @@ fn main() -> std::process::ExitCode {
         Task::Cases(a) => cases::run(a),
         Task::Bench(a) => bench::run(a),
         Task::BenchArchive(a) => bench_archive::run(a),
+        Task::Screenshots(a) => screenshots::run(a),
     };
     match result {
         Ok(code) => code,
