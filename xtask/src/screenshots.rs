@@ -214,7 +214,11 @@ fn screenshot(args: &Args, page: &Path, png: &Path) -> anyhow::Result<()> {
             let _ = child.kill();
             let _ = child.wait();
             let _ = std::fs::remove_dir_all(&profile);
-            bail!("chromium took over {} s on {}", args.timeout, page.display());
+            bail!(
+                "chromium took over {} s on {}",
+                args.timeout,
+                page.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(100));
     };
