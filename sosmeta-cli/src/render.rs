@@ -244,10 +244,13 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
         .select(explicit.as_ref(), &keys)
         .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?
         .definition;
+    // With a bundle's koodistot (`--release DIR`), classification codes get their names.
+    let code_sets = validator.code_sets();
+    let (content, header, lang) = (&input.content, &input.header, args.lang);
     let rendered = if args.page {
-        sosmeta_xhtml::render_page(def, &input.content, &input.header, args.lang)
+        sosmeta_xhtml::render_page_with(def, content, header, lang, code_sets)
     } else {
-        sosmeta_xhtml::render_fragment(def, &input.content, &input.header, args.lang)
+        sosmeta_xhtml::render_fragment_with(def, content, header, lang, code_sets)
     }
     .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?;
     let mut text = rendered.xhtml;

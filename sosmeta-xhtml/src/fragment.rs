@@ -41,6 +41,7 @@ use crate::{clean, escape_xml, is_leaf_object, Lang, RenderError};
 use chrono::{FixedOffset, NaiveTime, TimeZone};
 use serde_json::Value;
 use sosmeta_model::element::escape_pointer;
+use sosmeta_model::koodisto::CodeSets;
 use sosmeta_model::{Definition, Element, Kind, Representation};
 
 /// What the CDA header tells the display form. Every part is optional.
@@ -93,6 +94,20 @@ pub fn render_fragment(
     header: &FragmentHeader,
     lang: Lang,
 ) -> Result<Fragment, RenderError> {
+    render_fragment_with(def, content, header, lang, None)
+}
+
+/// [`render_fragment`] with the code sets of a release bundle (Koodistopalvelu): a code
+/// of a classification is then shown by the code set's name in the page's language
+/// before the definition's own text (the definitions give no Swedish text for many
+/// classifications, e.g. the language codes).
+pub fn render_fragment_with(
+    def: &Definition,
+    content: &Value,
+    header: &FragmentHeader,
+    lang: Lang,
+    code_sets: Option<&CodeSets>,
+) -> Result<Fragment, RenderError> {
     let obj = content.as_object().ok_or(RenderError::NotAnObject)?;
     let root = def.document();
     let body = obj.get(&root.key).ok_or_else(|| RenderError::MissingRoot {
@@ -107,6 +122,7 @@ pub fn render_fragment(
         .unwrap_or_else(|| def.title_in(&lang.model()));
     let mut w = Writer {
         lang,
+        code_sets,
         words,
         out: String::with_capacity(4096),
         invalid: Vec::new(),
@@ -237,8 +253,9 @@ impl Shown {
     }
 }
 
-struct Writer {
+struct Writer<'a> {
     lang: Lang,
+    code_sets: Option<&'a CodeSets>,
     words: Words,
     out: String,
     invalid: Vec<InvalidValue>,
@@ -248,7 +265,7 @@ fn heading(depth: usize) -> usize {
     (depth + 2).min(6)
 }
 
-impl Writer {
+impl Writer<'_> {
     fn label(&self, el: &Element, group: bool) -> Option<String> {
         if el.is_hidden_title() {
             return None;
@@ -495,11 +512,22 @@ impl Writer {
                         return s;
                     }
                 }
-                let from_def = item.code_display(code, &self.lang.model());
+                let from_koodisto = self.code_sets.and_then(|cs| {
+                    item.classification_oids()
+                        .into_iter()
+                        .find_map(|oid| cs.code_name(oid, code, self.lang.tag()))
+                        .map(str::to_string)
+                });
+                let from_def = || item.code_display(code, &self.lang.model());
                 let text = match self.lang {
                     // The document's own display first: it is what the author wrote.
-                    Lang::Fi => display.map(str::to_string).or(from_def),
-                    Lang::Sv => from_def.or(display.map(str::to_string)),
+                    Lang::Fi => display
+                        .map(str::to_string)
+                        .or(from_koodisto)
+                        .or_else(from_def),
+                    Lang::Sv => from_koodisto
+                        .or_else(from_def)
+                        .or(display.map(str::to_string)),
                 };
                 Shown::ok(text.unwrap_or_else(|| code.to_string()))
             }

@@ -39,7 +39,7 @@ use std::sync::OnceLock;
 
 pub mod fragment;
 
-pub use fragment::{render_fragment, Fragment, FragmentHeader, InvalidValue};
+pub use fragment::{render_fragment, render_fragment_with, Fragment, FragmentHeader, InvalidValue};
 
 /// The page template (minijinja).
 pub const PAGE_TEMPLATE: &str = include_str!("../templates/page.xhtml.j2");
@@ -151,7 +151,19 @@ pub fn render_page(
     header: &FragmentHeader,
     lang: Lang,
 ) -> Result<Fragment, RenderError> {
-    let fragment = render_fragment(def, doc, header, lang)?;
+    render_page_with(def, doc, header, lang, None)
+}
+
+/// [`render_page`] with the code sets of a release bundle (see
+/// [`fragment::render_fragment_with`]).
+pub fn render_page_with(
+    def: &Definition,
+    doc: &Value,
+    header: &FragmentHeader,
+    lang: Lang,
+    code_sets: Option<&sosmeta_model::koodisto::CodeSets>,
+) -> Result<Fragment, RenderError> {
+    let fragment = fragment::render_fragment_with(def, doc, header, lang, code_sets)?;
     let title = header
         .title
         .as_deref()

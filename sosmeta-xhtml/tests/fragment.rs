@@ -417,3 +417,64 @@ fn bad_input_is_an_error_not_a_panic() {
     roxmltree::Document::parse(&f.xhtml).unwrap();
     assert!(!f.invalid_values.is_empty());
 }
+
+#[test]
+fn koodisto_names_give_swedish_texts_the_definition_lacks() {
+    use sosmeta_model::koodisto::{Code, CodeSet, CodeSets, FORMAT};
+    let def = asiakkuus();
+    let doc = samples::maximal(def);
+    assert_eq!(
+        doc["asiakkuusasiakirja"]["asiakas"]["asiointikieli"]["code"],
+        "FI"
+    );
+    let names = |fi: &str, sv: &str| {
+        [("fi", fi), ("sv", sv)]
+            .into_iter()
+            .map(|(l, n)| (l.to_string(), n.to_string()))
+            .collect()
+    };
+    let code = |c: &str, fi: &str, sv: &str| Code {
+        code: c.into(),
+        status: None,
+        begin_date: None,
+        expiration_date: None,
+        names: names(fi, sv),
+        aliases: Vec::new(),
+        attributes: Default::default(),
+    };
+    let sets = CodeSets::from_sets([CodeSet {
+        format: FORMAT.into(),
+        oid: "1.2.246.537.5.40175".into(),
+        name: None,
+        source: None,
+        versions: Vec::new(),
+        codes: vec![
+            code("FI", "suomi", "finska"),
+            code("SV", "ruotsi", "svenska"),
+        ],
+    }]);
+    let h = FragmentHeader::default();
+    let shown = |lang, sets| {
+        let f = sosmeta_xhtml::render_fragment_with(def, &doc, &h, lang, sets).unwrap();
+        let label = match lang {
+            Lang::Fi => "Asiointikieli",
+            Lang::Sv => "Kontaktspråk",
+        };
+        let at = f
+            .xhtml
+            .find(&format!(">{label}:<"))
+            .expect("the language field");
+        let rest = &f.xhtml[at..];
+        let v = rest.find("soc-value\">").unwrap() + "soc-value\">".len();
+        rest[v..v + rest[v..].find('<').unwrap()].to_string()
+    };
+    // The definition's Swedish text for FI is "Suomi"; the code set's is "finska".
+    assert_eq!(shown(Lang::Sv, None), "Suomi");
+    assert_eq!(shown(Lang::Sv, Some(&sets)), "finska");
+    // In Finnish the document's own display stays first.
+    let display = doc["asiakkuusasiakirja"]["asiakas"]["asiointikieli"]["display"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(shown(Lang::Fi, Some(&sets)), display);
+}
