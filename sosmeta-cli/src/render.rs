@@ -283,10 +283,10 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
         if args.force { " (--force: exit 0)" } else { "" }
     );
     for v in invalid.iter().take(20) {
-        let why = if v.reason.contains(&v.value) && !v.value.is_empty() {
-            "not a valid value".to_string()
-        } else {
+        let why = if v.value.is_empty() {
             v.reason.clone()
+        } else {
+            v.reason.replace(&v.value, "the value")
         };
         let _ = writeln!(
             err,
