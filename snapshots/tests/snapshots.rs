@@ -1,5 +1,6 @@
-//! insta snapshots of codegen output and XHTML for a few representative definitions: a
-//! small one, the largest, one with repeatable groups, one with codes and quantities.
+//! insta snapshots of codegen output, preview pages and display-form fragments for a few
+//! representative definitions: a small one, the largest, one with repeatable groups, one
+//! with codes and quantities.
 
 use sosmeta_model::{samples, Definition, Release};
 
@@ -43,6 +44,30 @@ fn xhtml_snapshots() {
         for lang in [sosmeta_xhtml::Lang::Fi, sosmeta_xhtml::Lang::Sv] {
             let xhtml = sosmeta_xhtml::render(def, &doc, lang).unwrap();
             insta::assert_snapshot!(format!("xhtml_{name}_{lang}"), xhtml);
+        }
+    }
+}
+
+/// The display form (the fragment a Kanta document carries) with a filled-in header, for
+/// three of the representatives, in fi and sv.
+#[test]
+fn fragment_snapshots() {
+    let header = sosmeta_xhtml::FragmentHeader {
+        document_id: Some("1.2.246.10.12345678.2026.1001".into()),
+        organisation: Some("Esimerkin hyvinvointialue".into()),
+        author: Some("Maija Meikäläinen".into()),
+        created: Some("2026-03-02T07:15:00Z".into()),
+        title: None,
+    };
+    for (name, def) in representatives() {
+        if name == "largest" {
+            continue;
+        }
+        let doc = samples::maximal(def);
+        for lang in [sosmeta_xhtml::Lang::Fi, sosmeta_xhtml::Lang::Sv] {
+            let f = sosmeta_xhtml::render_fragment(def, &doc, &header, lang).unwrap();
+            assert!(f.invalid_values.is_empty(), "{:?}", f.invalid_values);
+            insta::assert_snapshot!(format!("fragment_{name}_{lang}"), f.xhtml);
         }
     }
 }

@@ -63,7 +63,7 @@ pub enum Command {
     Rules(RulesArgs),
     /// Compare two releases: definitions, versions, statuses and element changes.
     Diff(diff::Args),
-    /// Render a document (or a JSON view's content) as XHTML 1.0 for people.
+    /// Render a document for people: the display form (XHTML fragment), or `--page` a preview.
     Render(render::RenderArgs),
     /// Print a valid example document for a definition, with THL's own example texts.
     Example(ExampleArgs),

@@ -1,28 +1,43 @@
-//! `sosmeta render FILE --lang fi|sv`: the XHTML a person reads, from the model and the
-//! JSON (the same renderer as `sosmeta_generated::Document::to_xhtml`).
+//! `sosmeta render FILE [--page] [--force] --lang fi|sv`: what a person reads, from the
+//! model and the JSON (the same renderer as `sosmeta_generated::Document::to_xhtml`).
+//!
+//! By default the display form (the XHTML fragment a Kanta archive document carries);
+//! `--page` the preview page around it. Inputs: a document, an archive JSON view or a CDA
+//! (by content); the header data of the last two (document id,
+//! organisation, recorder, date) reach the fragment. Invalid values are marked in the
+//! output and make the exit code 1 unless `--force`.
 
-use crate::{UsageError, EXIT_OK};
+use crate::{UsageError, EXIT_INVALID, EXIT_OK};
 use serde_json::Value;
+use sosmeta_kanta::model::Header;
+use sosmeta_kanta::view::ArchiveView;
 use sosmeta_validate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
-use sosmeta_xhtml::Lang;
+use sosmeta_xhtml::{FragmentHeader, Lang};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `sosmeta render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The document (or archive JSON view) to render; `-` for stdin.
+    /// The document, archive JSON view or CDA XML to render; `-` for stdin.
     pub file: PathBuf,
-    /// The language of the page: fi or sv.
+    /// The language of the output: fi or sv.
     #[arg(long, short = 'l', default_value = "fi")]
     pub lang: Lang,
     /// The definition: `OID`, `OID@YYYY-MM-DD` or dotted (default: from the root key, or
-    /// from a JSON view's contentSpecificationId).
+    /// from an archive document's header).
     #[arg(long, short = 'd', value_name = "OID[@VERSION]")]
     pub definition: Option<String>,
-    /// Write the page here instead of to stdout.
+    /// Write the output here instead of to stdout (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the full XHTML 1.0 preview page (with style) instead of the display-form
+    /// fragment that goes inside a Kanta archive document.
+    #[arg(long)]
+    pub page: bool,
+    /// Exit 0 even when some values are invalid (they are still marked in the output).
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
@@ -38,6 +53,138 @@ fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
     Ok(buf)
 }
 
+/// What is rendered: the content, the definition its metadata names, the header data.
+struct Input {
+    content: Value,
+    named: Option<String>,
+    header: FragmentHeader,
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// An HL7 TS (`20260302091500+0200`) as ISO 8601, for the fragment's footer.
+fn ts_iso(ts: &sosmeta_kanta::model::Ts) -> Option<String> {
+    let t = ts.parse()?.ok()?;
+    Some(match t.instant() {
+        Some(i) => i.to_rfc3339(),
+        None => t.date.format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// The fragment's header from a CDA header (also the JSON view's `metadata`).
+fn header_of(h: &Header) -> FragmentHeader {
+    let name = |n: &sosmeta_kanta::model::Name| {
+        non_empty(Some(&format!("{} {}", n.given_names(), n.family_name())))
+    };
+    FragmentHeader {
+        document_id: non_empty(h.document_id()),
+        organisation: h
+            .custodian
+            .as_ref()
+            .and_then(|c| non_empty(c.name.as_deref()))
+            .or_else(|| {
+                h.encompassing_encounter
+                    .as_ref()
+                    .and_then(|e| e.service_unit.as_ref())
+                    .and_then(|u| non_empty(u.name.as_deref()))
+            }),
+        author: h
+            .author
+            .as_ref()
+            .and_then(|a| a.name.as_ref())
+            .and_then(name),
+        created: h
+            .effective_time
+            .as_ref()
+            .and_then(ts_iso)
+            .or_else(|| h.lsh().creation_time.as_ref().and_then(ts_iso)),
+        title: None,
+    }
+}
+
+fn view_input(view: ArchiveView, file: &Path) -> Result<Input, UsageError> {
+    let content = view.content.ok_or_else(|| {
+        UsageError(format!(
+            "{}: the archive document has no structured content (JSON) to render",
+            file.display()
+        ))
+    })?;
+    Ok(Input {
+        named: view
+            .metadata
+            .lsh()
+            .content_specification_id
+            .as_ref()
+            .map(|t| t.value.trim().to_string()),
+        header: header_of(&view.metadata),
+        content,
+    })
+}
+
+fn read(file: &Path, bytes: &[u8]) -> Result<Input, UsageError> {
+    let first = bytes
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    if first == Some(b'<') {
+        let view = ArchiveView::from_cda_bytes(bytes)
+            .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+        return view_input(view, file);
+    }
+    let parsed = parse_bytes(bytes, DEFAULT_MAX_SIZE);
+    let Some(value) = parsed.value else {
+        let why: Vec<String> = parsed.findings.iter().map(|f| f.message.clone()).collect();
+        return Err(UsageError(format!(
+            "{}: {}",
+            file.display(),
+            why.join("; ")
+        )));
+    };
+    let Some(metadata) = value.get("metadata").and_then(Value::as_object) else {
+        return Ok(Input {
+            content: value,
+            named: None,
+            header: FragmentHeader::default(),
+        });
+    };
+    if metadata.contains_key("definition") {
+        return Err(UsageError(format!(
+            "{}: this is the older envelope form, which is no longer read (its metadata had fields with no counterpart in Kanta's header): write the CDA header's elements under `metadata`, as in examples/kanta/asiakkuusasiakirja.view.json",
+            file.display()
+        )));
+    }
+    // An archive JSON view: the metadata is a CDA header.
+    let view: ArchiveView = serde_json::from_value(value)
+        .map_err(|e| UsageError(format!("{}: not an archive JSON view: {e}", file.display())))?;
+    view_input(view, file)
+}
+
+/// Write `bytes` to `out` whole or not at all: a temporary file beside it, then a rename.
+fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), UsageError> {
+    let err = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", out.display()));
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "render".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&tmp, out));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}
+
 /// Run `sosmeta render`.
 pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
     if let Some(out) = &args.output {
@@ -47,41 +194,24 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
         };
         if same {
             return Err(UsageError(format!(
-                "-o {} is the input itself: write the page elsewhere",
+                "-o {} is the input itself: write the output elsewhere",
                 out.display()
             )));
         }
     }
     let validator = crate::validator(release)?;
     let bytes = read_input(&args.file)?;
-    let parsed = parse_bytes(&bytes, DEFAULT_MAX_SIZE);
-    let Some(value) = parsed.value else {
-        let why: Vec<String> = parsed.findings.iter().map(|f| f.message.clone()).collect();
-        return Err(UsageError(format!(
-            "{}: {}",
-            args.file.display(),
-            why.join("; ")
-        )));
-    };
-    // A JSON view renders its content, for the definition its header names.
-    let (doc, meta_def): (&Value, Option<String>) = match value.get("content") {
-        Some(content) if value.get("metadata").is_some_and(Value::is_object) => (
-            content,
-            value["metadata"]["localSocialHeader"]["contentSpecificationId"]
-                .as_str()
-                .map(str::to_string),
-        ),
-        _ => (&value, None),
-    };
+    let input = read(&args.file, &bytes)?;
     // The same choice as the validator's: an explicit definition must match the root
     // key; otherwise the root key's version in force.
     let explicit = args
         .definition
-        .or(meta_def)
+        .or(input.named)
         .map(|r| r.parse::<sosmeta_model::DefinitionRef>())
         .transpose()
         .map_err(|e| UsageError(e.to_string()))?;
-    let keys: Vec<&str> = doc
+    let keys: Vec<&str> = input
+        .content
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
@@ -90,20 +220,65 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
         .select(explicit.as_ref(), &keys)
         .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?
         .definition;
-    let page = sosmeta_xhtml::render(def, doc, args.lang)
-        .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?;
+    // With a bundle's koodistot (`--release DIR`), classification codes get their names.
+    let code_sets = validator.code_sets();
+    let (content, header, lang) = (&input.content, &input.header, args.lang);
+    let rendered = if args.page {
+        sosmeta_xhtml::render_page_with(def, content, header, lang, code_sets)
+    } else {
+        sosmeta_xhtml::render_fragment_with(def, content, header, lang, code_sets)
+    }
+    .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?;
+    let mut text = rendered.xhtml;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
     match &args.output {
-        Some(out) => std::fs::write(out, page)
-            .map_err(|e| UsageError(format!("cannot write {}: {e}", out.display())))?,
+        Some(out) => write_atomically(out, text.as_bytes())?,
         None => {
             let stdout = std::io::stdout();
             let mut w = stdout.lock();
-            match w.write_all(page.as_bytes()).and_then(|_| w.flush()) {
+            match w.write_all(text.as_bytes()).and_then(|_| w.flush()) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(UsageError(format!("cannot write output: {e}"))),
             }
         }
     }
-    Ok(EXIT_OK)
+    let invalid = &rendered.invalid_values;
+    if invalid.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    // Where and why, never the value itself (it may be a personal identity code).
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{}: {} invalid value(s), marked in the output{}:",
+        args.file.display(),
+        invalid.len(),
+        if args.force { " (--force: exit 0)" } else { "" }
+    );
+    for v in invalid.iter().take(20) {
+        let why = if v.value.is_empty() {
+            v.reason.clone()
+        } else {
+            v.reason.replace(&v.value, "the value")
+        };
+        let _ = writeln!(
+            err,
+            "  {} ({}): {why}",
+            v.pointer,
+            def.name_path(&v.pointer)
+        );
+    }
+    if invalid.len() > 20 {
+        let _ = writeln!(err, "  ... and {} more", invalid.len() - 20);
+    }
+    if !args.force {
+        let _ = writeln!(
+            err,
+            "run `sosmeta validate` for details; --force renders invalid content with exit 0"
+        );
+    }
+    Ok(if args.force { EXIT_OK } else { EXIT_INVALID })
 }

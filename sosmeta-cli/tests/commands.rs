@@ -140,21 +140,52 @@ fn cli_render_matches_the_renderer_for_documents_and_json_views() {
     )
     .unwrap();
     for lang in ["fi", "sv"] {
-        let expected = sosmeta_xhtml::render(def, &doc, lang.parse().unwrap()).unwrap();
-        for path in [&doc_path, &env_path] {
-            let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
-                .args(["render", "--lang", lang])
-                .arg(path)
-                .output()
-                .unwrap();
+        let l: sosmeta_xhtml::Lang = lang.parse().unwrap();
+        let page = sosmeta_xhtml::render(def, &doc, l).unwrap();
+        let plain = sosmeta_xhtml::FragmentHeader::default();
+        let fragment = sosmeta_xhtml::render_fragment(def, &doc, &plain, l).unwrap();
+        let cases = [
+            (&doc_path, false, fragment.xhtml.clone()),
+            (&doc_path, true, page),
+        ];
+        for (path, as_page, expected) in cases {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_sosmeta"));
+            cmd.args(["render", "--lang", lang]).arg(path);
+            if as_page {
+                cmd.arg("--page");
+            }
+            let out = cmd.output().unwrap();
             assert_eq!(
                 out.status.code(),
                 Some(0),
                 "{}",
                 String::from_utf8_lossy(&out.stderr)
             );
-            assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+            assert_eq!(
+                String::from_utf8(out.stdout).unwrap().trim_end(),
+                expected.trim_end()
+            );
         }
+    }
+    // A JSON view's header reaches the fragment: its id, custodian, author and time.
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render"])
+        .arg(&env_path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "id=\"OID1.2.246.10.99999999.95777.2026.1000001\"",
+        "Testin hyvinvointialue",
+        "02.03.2026 09.15",
+    ] {
+        assert!(text.contains(part), "{part} in {text}");
     }
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, b"{\"ei_tunnettu\": {}}").unwrap();
@@ -165,4 +196,94 @@ fn cli_render_matches_the_renderer_for_documents_and_json_views() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ei_tunnettu"));
+}
+
+#[test]
+fn cli_render_marks_invalid_values_and_exits_1_unless_forced() {
+    let v = Validator::from_static(sosmeta_generated::embedded_release());
+    let def = v
+        .release()
+        .get_version(LAUSUNTOPYYNTO, "2025-04-01".parse().unwrap())
+        .unwrap();
+    let mut doc = samples::maximal(def);
+    let date = def
+        .document()
+        .walk()
+        .filter(|w| w.element.representation() == Some(sosmeta_model::Representation::Pvm))
+        .flat_map(|w| {
+            sosmeta_model::element::values_at(
+                &doc,
+                &format!("/{}{}", def.document_key(), w.data_path),
+            )
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect::<Vec<_>>()
+        })
+        .next()
+        .expect("a date in the sample");
+    *doc.pointer_mut(&date).unwrap() = Value::String("29.2.2023".into());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.json");
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out_path = dir.path().join("out.xhtml");
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render", "-o"])
+        .arg(&out_path)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&date), "{stderr}");
+    assert!(
+        !stderr.contains("29.2.2023"),
+        "the value is not echoed: {stderr}"
+    );
+    let written = std::fs::read_to_string(&out_path).unwrap();
+    assert!(written
+        .contains("29.2.2023 <span class=\"soc-invalid-mark\">(virheellinen päivämäärä)</span>"));
+    // Nothing else is left beside the output.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    let forced = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render", "--force", "--page", "--lang", "sv"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(forced.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("(ogiltigt datum)"));
+}
+
+#[test]
+fn cli_render_of_a_cda_uses_its_header() {
+    let cda = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/kanta/asiakkuusasiakirja.cda.xml"
+    );
+    let view =
+        sosmeta_kanta::view::ArchiveView::from_cda_bytes(&std::fs::read(cda).unwrap()).unwrap();
+    let id = view.metadata.document_id().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render", cda])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xhtml = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&xhtml).unwrap();
+    assert_eq!(
+        doc.root_element().attribute("id"),
+        Some(format!("OID{id}").as_str())
+    );
+    if let Some(org) = view
+        .metadata
+        .custodian
+        .as_ref()
+        .and_then(|c| c.name.as_deref())
+    {
+        assert!(xhtml.contains(org), "{org} not in the header");
+    }
 }

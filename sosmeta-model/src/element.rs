@@ -338,6 +338,13 @@ impl Element {
         self.meta()?.value_set.as_ref().map(ValueSet::parse)
     }
 
+    /// The display text of a Koodi's `code` in `lang`, where the definition gives one in
+    /// that language (its parsed `valueSet`). Readers fall back to the document's own
+    /// `display` when this is `None`.
+    pub fn code_display(&self, code: &str, lang: &crate::Lang) -> Option<String> {
+        self.value_set()?.display(code, lang).map(str::to_string)
+    }
+
     /// The fixed text of a Fraasi: `phrase` in Finnish, or the single `enum` value.
     pub fn phrase(&self) -> Option<&str> {
         if let Some(p) = self.meta().and_then(|m| m.phrase.as_ref()) {

@@ -679,6 +679,17 @@ impl CodeSets {
         self.sets.get(oid)
     }
 
+    /// The display name of `code` in classification `oid` in language `lang` (`fi`,
+    /// `sv`, ...), when the code set gives a non-empty one.
+    pub fn code_name(&self, oid: &str, code: &str, lang: &str) -> Option<&str> {
+        self.get(oid)?
+            .get(code)?
+            .names
+            .get(lang)
+            .map(String::as_str)
+            .filter(|n| !n.trim().is_empty())
+    }
+
     /// Every OID with a code set, sorted.
     pub fn oids(&self) -> impl Iterator<Item = &str> {
         self.sets.keys().map(String::as_str)

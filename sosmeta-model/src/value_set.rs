@@ -201,6 +201,17 @@ impl ValueSet {
     pub fn get(&self, code: &str) -> Option<&CodeEntry> {
         self.entries()?.iter().find(|e| e.code == code)
     }
+
+    /// The display text of `code` in `lang` (`fi` or `sv`), when the definition gives one
+    /// in that language; `None` for other languages.
+    pub fn display(&self, code: &str, lang: &Lang) -> Option<&str> {
+        let e = self.get(code)?;
+        match lang {
+            Lang::Fi => e.fi.as_deref(),
+            Lang::Sv => e.sv.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +256,20 @@ mod tests {
                 ("33", Some("Valtuutettu"), Some("Befullmäktigad")),
             ]
         );
+    }
+
+    #[test]
+    fn display_in_the_language_asked() {
+        let vs = ValueSet::parse(&texts(&[
+            ("fi", "31 = Huoltaja, \n32 = Edunvalvoja"),
+            ("sv", "31 = Vårdnadshavare, \n32 = Intressebevakare"),
+        ]));
+        assert_eq!(vs.display("32", &Lang::Sv), Some("Intressebevakare"));
+        assert_eq!(vs.display("32", &Lang::Fi), Some("Edunvalvoja"));
+        assert_eq!(vs.display("99", &Lang::Fi), None);
+        assert_eq!(vs.display("31", &Lang::Unlabelled), None);
+        let fi_only = ValueSet::parse(&texts(&[("fi", "1 = Kyllä")]));
+        assert_eq!(fi_only.display("1", &Lang::Sv), None);
     }
 
     #[test]

@@ -1,17 +1,23 @@
 //! # sosmeta-xhtml
 //!
-//! Render a Sosmeta document as XHTML 1.0 (UTF-8) in Finnish or Swedish, from the
-//! definition (the model) and the document's JSON. The typed documents of
-//! `sosmeta-generated` render through this same function, so typed and untyped output
-//! are identical by construction.
+//! Render a Sosmeta document for people, in Finnish or Swedish, from the definition (the
+//! model) and the document's JSON:
 //!
-//! What is shown: the document title, then the elements in `rowNumber` order with their
-//! names as headings (*Otsikko* groups nest, `h2`…`h6`) or labels, values formatted per
-//! representation (Pvm as `d.m.yyyy` or the partial form, Hetki with the time, codes by
-//! their display text, Kytkin as Kyllä/Ei or Ja/Nej, quantities with their unit, numbers
-//! with a decimal comma). `hiddenField` elements are left out, `hiddenTitle` elements are
-//! shown without their name. All text is escaped; characters XML 1.0 cannot hold are
-//! replaced by U+FFFD. Keys the definition does not know are not shown (validate first).
+//! - [`render_fragment`]: the display form (*näyttömuoto*) that goes inside a Kanta
+//!   archive document (CDA body), an XHTML fragment `div.soc-document` with header, the
+//!   elements and footer (see [`fragment`]); it also lists the invalid values it marked;
+//! - [`render`] / [`render_page`]: the same fragment inside an XHTML 1.0 page with its own
+//!   style, a preview. The typed documents of `sosmeta-generated` render through this
+//!   same function, so typed and untyped output are identical by construction.
+//!
+//! What is shown: the title, then the elements in `rowNumber` order with their names as
+//! headings (groups nest, `h2`…`h6`, repeated groups numbered) or labels, values formatted
+//! per representation (Pvm `dd.mm.yyyy`, Hetki `dd.mm.yyyy hh.mm` in Finnish local time,
+//! codes by their display text in the page's language, Kytkin as Kyllä/Ei or Ja/Nej,
+//! quantities with their unit, numbers with a decimal comma). `hiddenField` elements are
+//! left out, `hiddenTitle` elements are shown without their name. All text is escaped;
+//! characters XML 1.0 cannot hold are replaced by U+FFFD. Keys the definition does not
+//! know are not shown (validate first).
 //!
 //! ```no_run
 //! use sosmeta_model::{Release, DefinitionRef};
@@ -28,8 +34,12 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sosmeta_model::{Definition, Element, Kind, Representation};
+use sosmeta_model::{Definition, Representation};
 use std::sync::OnceLock;
+
+pub mod fragment;
+
+pub use fragment::{render_fragment, render_fragment_with, Fragment, FragmentHeader, InvalidValue};
 
 /// The page template (minijinja).
 pub const PAGE_TEMPLATE: &str = include_str!("../templates/page.xhtml.j2");
@@ -101,19 +111,11 @@ pub enum RenderError {
 }
 
 #[derive(Serialize)]
-struct Row {
-    kind: &'static str,
-    level: usize,
-    label: Option<String>,
-    lines: Vec<String>,
-}
-
-#[derive(Serialize)]
 struct Page<'a> {
     lang: &'a str,
-    title: String,
+    title: &'a str,
     definition: String,
-    rows: Vec<Row>,
+    fragment: &'a str,
 }
 
 fn env() -> &'static minijinja::Environment<'static> {
@@ -134,25 +136,58 @@ fn env() -> &'static minijinja::Environment<'static> {
     })
 }
 
-/// Render `doc` (`{root_key: {...}}`) of definition `def` as an XHTML 1.0 page in `lang`.
+/// Render `doc` (`{root_key: {...}}`) of definition `def` as an XHTML 1.0 preview page in
+/// `lang`: the display form ([`render_fragment`], with no header data) inside a page with
+/// its own style. Invalid values are marked in the page; [`render_page`] also lists them.
 pub fn render(def: &Definition, doc: &Value, lang: Lang) -> Result<String, RenderError> {
-    let obj = doc.as_object().ok_or(RenderError::NotAnObject)?;
-    let root = def.document();
-    let body = obj.get(&root.key).ok_or_else(|| RenderError::MissingRoot {
-        expected: root.key.clone(),
-        definition: def.id.to_string(),
-    })?;
-    let mut r = Renderer {
-        lang,
-        rows: Vec::new(),
-    };
-    // The document element is the page itself (its name is the title).
-    r.children(root, body, 1);
+    render_page(def, doc, &FragmentHeader::default(), lang).map(|f| f.xhtml)
+}
+
+/// The preview page around the display form of `doc` with `header`: [`Fragment::xhtml`]
+/// is the whole page, [`Fragment::invalid_values`] those of the fragment inside it.
+pub fn render_page(
+    def: &Definition,
+    doc: &Value,
+    header: &FragmentHeader,
+    lang: Lang,
+) -> Result<Fragment, RenderError> {
+    render_page_with(def, doc, header, lang, None)
+}
+
+/// [`render_page`] with the code sets of a release bundle (see
+/// [`fragment::render_fragment_with`]).
+pub fn render_page_with(
+    def: &Definition,
+    doc: &Value,
+    header: &FragmentHeader,
+    lang: Lang,
+    code_sets: Option<&sosmeta_model::koodisto::CodeSets>,
+) -> Result<Fragment, RenderError> {
+    let fragment = fragment::render_fragment_with(def, doc, header, lang, code_sets)?;
+    let title = header
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| def.title_in(&lang.model()));
+    let xhtml = page(&fragment.xhtml, title, &def.id.to_string(), lang)?;
+    Ok(Fragment {
+        xhtml,
+        invalid_values: fragment.invalid_values,
+    })
+}
+
+/// An XHTML 1.0 page (XML declaration, DOCTYPE, style) around a display-form fragment.
+pub fn page(
+    fragment: &str,
+    title: &str,
+    definition: &str,
+    lang: Lang,
+) -> Result<String, RenderError> {
     let page = Page {
         lang: lang.tag(),
-        title: clean(def.title_in(&lang.model())),
-        definition: def.id.to_string(),
-        rows: r.rows,
+        title,
+        definition: definition.to_string(),
+        fragment: fragment.trim_end(),
     };
     let mut out = env()
         .get_template("page.xhtml")
@@ -200,203 +235,26 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-struct Renderer {
-    lang: Lang,
-    rows: Vec<Row>,
-}
-
 fn is_leaf_object(rep: &Option<Representation>) -> bool {
     matches!(rep, Some(r) if *r == Representation::Koodi || *r == Representation::Tunnus || r.is_quantity())
 }
 
-impl Renderer {
-    fn label(&self, el: &Element, group: bool) -> Option<String> {
-        if el.is_hidden_title() {
-            return None;
-        }
-        let lang = self.lang.model();
-        let meta = el.meta();
-        let title = if group {
-            meta.and_then(|m| m.title.as_ref())
-                .and_then(|t| t.get(&lang).or_else(|| t.fi()))
-        } else {
-            None
-        };
-        title
-            .or_else(|| el.name(&lang))
-            .or(if el.key.is_empty() {
-                None
-            } else {
-                Some(&el.key)
-            })
-            .map(clean)
-    }
-
-    /// The children of an object element, in rowNumber order.
-    fn children(&mut self, el: &Element, v: &Value, level: usize) {
-        let Some(obj) = v.as_object() else {
-            return;
-        };
-        let mut kids: Vec<(usize, &Element)> = el.children().iter().enumerate().collect();
-        kids.sort_by_key(|(i, c)| (c.row_number().unwrap_or(i64::MAX), *i));
-        for (_, child) in kids {
-            if let Some(cv) = obj.get(&child.key) {
-                self.element(child, cv, level);
-            }
-        }
-    }
-
-    fn element(&mut self, el: &Element, v: &Value, level: usize) {
-        if el.is_hidden_field() {
-            return;
-        }
-        match (el.kind, v) {
-            (Kind::Array, Value::Array(items)) => {
-                for item in items {
-                    self.value(el, el.item(), item, level);
-                }
-            }
-            _ => self.value(el, el.item(), v, level),
-        }
-    }
-
-    /// One value: `named` carries the name and flags, `item` the structure.
-    fn value(&mut self, named: &Element, item: &Element, v: &Value, level: usize) {
-        let rep = item.representation().or_else(|| named.representation());
-        if item.kind == Kind::Object && !is_leaf_object(&rep) {
-            self.rows.push(Row {
-                kind: "open",
-                level: (level + 1).min(6),
-                label: self.label(named, true),
-                lines: Vec::new(),
-            });
-            self.children(item, v, level + 1);
-            self.rows.push(Row {
-                kind: "close",
-                level: 0,
-                label: None,
-                lines: Vec::new(),
-            });
-            return;
-        }
-        let text = self.format(item, rep.as_ref(), v);
-        self.rows.push(Row {
-            kind: "field",
-            level: 0,
-            label: self.label(named, false),
-            lines: clean(&text).lines().map(str::to_string).collect(),
-        });
-    }
-
-    fn format(&self, item: &Element, rep: Option<&Representation>, v: &Value) -> String {
-        let lang = self.lang;
-        match (rep, v) {
-            (_, Value::Bool(b)) => match (lang, b) {
-                (Lang::Fi, true) => "Kyllä",
-                (Lang::Fi, false) => "Ei",
-                (Lang::Sv, true) => "Ja",
-                (Lang::Sv, false) => "Nej",
-            }
-            .to_string(),
-            (Some(Representation::Pvm), Value::String(s)) => format_date(s),
-            (Some(Representation::Hetki), Value::String(s)) => format_instant(s, lang),
-            (Some(Representation::Fraasi), Value::String(s)) => item
-                .meta()
-                .and_then(|m| m.phrase.as_ref())
-                .and_then(|p| p.get(&lang.model()))
-                .filter(|_| item.phrase() == Some(s.as_str()))
-                .unwrap_or(s)
-                .to_string(),
-            (Some(Representation::Koodi), Value::Object(o)) => {
-                let code = o.get("code").and_then(Value::as_str).unwrap_or("");
-                let display = o.get("display").and_then(Value::as_str);
-                let from_set = || {
-                    let vs = item.value_set()?;
-                    let e = vs.get(code)?;
-                    match lang {
-                        Lang::Fi => e.fi.clone(),
-                        Lang::Sv => e.sv.clone(),
-                    }
-                };
-                match lang {
-                    Lang::Fi => display.map(str::to_string).or_else(from_set),
-                    Lang::Sv => from_set().or(display.map(str::to_string)),
-                }
-                .unwrap_or_else(|| code.to_string())
-            }
-            (Some(Representation::Tunnus), Value::Object(o)) => o
-                .get("value")
-                .map(|v| self.format(item, None, v))
-                .unwrap_or_default(),
-            (Some(r), Value::Object(o)) if r.is_quantity() => {
-                if let Some(q) = sosmeta_types::Quantity::from_json(v) {
-                    return q.display_text();
-                }
-                // Not of the quantity grammar (validate first): shown as far as it goes.
-                let value = o
-                    .get("value")
-                    .map(|v| self.format(item, None, v))
-                    .unwrap_or_default();
-                match o.get("code").and_then(Value::as_str) {
-                    Some(unit) if !unit.is_empty() => format!("{value} {unit}"),
-                    _ => value,
-                }
-            }
-            (_, Value::Number(n)) => sosmeta_types::format_number(n),
-            (_, Value::String(s)) => s.clone(),
-            (_, Value::Null) => String::new(),
-            (_, other) => other.to_string(),
-        }
-    }
-}
-
-/// `YYYY-MM-DD` → `d.m.yyyy`, `YYYY-MM` → `m.yyyy`, `YYYY` as is; anything that is not a
-/// real date by the one grammar ([`sosmeta_types::date::parse_date`]) as written.
+/// A Pvm as a reader expects it: `YYYY-MM-DD` → `dd.mm.yyyy`, `YYYY-MM` → `mm.yyyy`,
+/// `YYYY` as is; anything that is not a real date by the one grammar
+/// ([`sosmeta_types::date::parse_date`]) as written.
 pub fn format_date(s: &str) -> String {
     match sosmeta_types::date::parse_date(s) {
-        Ok(p) if p.year >= 0 => format_parts(&p),
+        Ok(p) if p.year >= 0 => fragment::format_parts(&p),
         _ => s.to_string(),
     }
 }
 
-fn format_parts(p: &sosmeta_types::date::DateParts) -> String {
-    match (p.month, p.day) {
-        (Some(m), Some(d)) => format!("{d}.{m}.{:04}", p.year),
-        (Some(m), None) => format!("{m}.{:04}", p.year),
-        _ => format!("{:04}", p.year),
-    }
-}
-
-/// A Hetki: the date as [`format_date`], then the time (`klo 12.30`, `kl. 12.30`, with
-/// seconds when not zero) and the zone when not Finnish local time (`+02:00`/`+03:00`).
-/// Anything that is not a real instant by the one grammar
-/// ([`sosmeta_types::date::parse_instant`]) is shown as written.
-pub fn format_instant(s: &str, lang: Lang) -> String {
-    let parts = match sosmeta_types::date::parse_instant(s) {
-        Ok(p) if p.date.year >= 0 => p,
-        _ => return s.to_string(),
-    };
-    let Some(time) = parts.time else {
-        return format_parts(&parts.date);
-    };
-    let mut t = format!("{}.{:02}", time.hour, time.minute);
-    if time.second != 0 || !time.fraction.trim_end_matches('0').is_empty() {
-        t.push_str(&format!(".{:02}", time.second));
-        if !time.fraction.is_empty() {
-            t.push('.');
-            t.push_str(time.fraction);
-        }
-    }
-    let word = match lang {
-        Lang::Fi => "klo",
-        Lang::Sv => "kl.",
-    };
-    let zone = match time.zone {
-        "+02:00" | "+03:00" => String::new(),
-        "Z" => " UTC".to_string(),
-        z => format!(" (UTC{z})"),
-    };
-    format!("{} {word} {t}{zone}", format_parts(&parts.date))
+/// A Hetki as a reader expects it: `dd.mm.yyyy hh.mm` in Finnish local time
+/// (Europe/Helsinki, whatever zone it was written in), a date alone as [`format_date`];
+/// anything that is not a real instant by the one grammar
+/// ([`sosmeta_types::date::parse_instant`]) as written.
+pub fn format_instant(s: &str) -> String {
+    fragment::parse_instant_local(s).unwrap_or_else(|_| s.to_string())
 }
 
 #[cfg(test)]
@@ -405,26 +263,19 @@ mod tests {
 
     #[test]
     fn dates_and_instants() {
-        assert_eq!(format_date("2023-06-01"), "1.6.2023");
-        assert_eq!(format_date("2023-06"), "6.2023");
+        assert_eq!(format_date("2023-06-01"), "01.06.2023");
+        assert_eq!(format_date("2023-06"), "06.2023");
         assert_eq!(format_date("2023"), "2023");
         assert_eq!(
-            format_instant("2023-06-01T09:05:00+03:00", Lang::Fi),
-            "1.6.2023 klo 9.05"
+            format_instant("2023-06-01T09:05:00+03:00"),
+            "01.06.2023 09.05"
         );
-        assert_eq!(
-            format_instant("2023-06-01T09:05:30Z", Lang::Sv),
-            "1.6.2023 kl. 9.05.30 UTC"
-        );
-        assert_eq!(format_instant("2023-06", Lang::Fi), "6.2023");
-        assert_eq!(
-            format_instant("2023-06-01T09:05:00.500-05:00", Lang::Fi),
-            "1.6.2023 klo 9.05.00.500 (UTC-05:00)"
-        );
+        assert_eq!(format_instant("2023-12-01T09:05:30Z"), "01.12.2023 11.05");
+        assert_eq!(format_instant("2023-06"), "06.2023");
         // Not real dates: shown as written.
         assert_eq!(format_date("2023-02-30"), "2023-02-30");
         assert_eq!(
-            format_instant("2023-06-01T25:00:00Z", Lang::Fi),
+            format_instant("2023-06-01T25:00:00Z"),
             "2023-06-01T25:00:00Z"
         );
     }

@@ -14,6 +14,7 @@ mod bench_archive;
 mod bench_whole;
 mod cases;
 mod codegen;
+mod screenshots;
 use xtask::{diff, fetch};
 
 /// Project tasks for sosmeta-rs.
@@ -38,6 +39,8 @@ enum Task {
     Bench(bench::Args),
     /// Benchmark a directory of Kanta CDA files against Python lxml + jsonschema.
     BenchArchive(bench_archive::Args),
+    /// Screenshot the fi and sv display forms of a few definitions with headless Chromium.
+    Screenshots(screenshots::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,6 +52,7 @@ fn main() -> std::process::ExitCode {
         Task::Cases(a) => cases::run(a),
         Task::Bench(a) => bench::run(a),
         Task::BenchArchive(a) => bench_archive::run(a),
+        Task::Screenshots(a) => screenshots::run(a),
     };
     match result {
         Ok(code) => code,
