@@ -1004,21 +1004,8 @@ pub fn frame_for(h: &Header, options: &FrameOptions) -> Frame {
     }
 }
 
-/// What the display form's header shows: the same fields as
-/// `sosmeta_xhtml::fragment::FragmentHeader`, which replaces it at merge.
-#[derive(Debug, Clone, Default)]
-struct DisplayHeader {
-    /// The document id: the root `div` gets the id `"OID" + document_id`.
-    document_id: Option<String>,
-    /// The service unit, else the custodian.
-    organisation: Option<String>,
-    /// The recorder.
-    author: Option<String>,
-    /// The drafting time as ISO 8601 (an instant, or a date).
-    created: Option<String>,
-    /// The title (default: the definition's title in the language).
-    title: Option<String>,
-}
+/// What the display form's header shows.
+type DisplayHeader = sosmeta_xhtml::FragmentHeader;
 
 fn display_header(h: &Header) -> DisplayHeader {
     DisplayHeader {
@@ -1052,48 +1039,28 @@ fn display_header(h: &Header) -> DisplayHeader {
     }
 }
 
-/// The display form (an XHTML fragment `div.soc-document` with id `"OID" + document id`).
-///
-/// Replaced by `sosmeta_xhtml::fragment::render_fragment` at merge: until then a minimal
-/// well-formed fragment with the header, the title and the right id.
+/// The display form (an XHTML fragment `div.soc-document` with id `"OID" + document id`),
+/// rendered from the content by `sosmeta_xhtml::render_fragment`, as `sosmeta render`
+/// writes it.
 fn display_form(
     def: &Definition,
     content: &Value,
     header: &DisplayHeader,
     lang: Lang,
 ) -> Result<String, WriteError> {
-    let _ = content;
-    let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
-    let model_lang = match lang {
-        Lang::Sv => sosmeta_model::Lang::Sv,
-        _ => sosmeta_model::Lang::Fi,
-    };
-    let title = header
-        .title
-        .clone()
-        .unwrap_or_else(|| def.title_in(&model_lang).to_string());
-    let mut x = format!(
-        "<div class=\"soc-document\" id=\"OID{}\" xmlns=\"{NS_XHTML}\"><div class=\"soc-header\">",
-        esc(header.document_id.as_deref().unwrap_or_default())
-    );
-    if let Some(o) = &header.organisation {
-        x.push_str(&format!("<p>{}</p>", esc(o)));
-    }
-    x.push_str(&format!(
-        "</div><div class=\"soc-main-wrapper\"><h1 class=\"soc-fulltitle\">{}</h1></div><div class=\"soc-footer\">",
-        esc(&title)
-    ));
-    for v in [&header.author, &header.created].into_iter().flatten() {
-        x.push_str(&format!("<p>{}</p>", esc(v)));
-    }
-    x.push_str("</div></div>");
-    if let Some(c) = bad_char(&x) {
+    let fragment = sosmeta_xhtml::render_fragment(def, content, header, lang).map_err(|e| {
+        WriteError::Display {
+            xpath: "/ClinicalDocument/component/nonXMLBody/text".into(),
+            message: format!("could not be rendered: {e}"),
+        }
+    })?;
+    if let Some(c) = bad_char(&fragment.xhtml) {
         return Err(WriteError::Character {
             xpath: "/ClinicalDocument/component/nonXMLBody/text".into(),
             code: c as u32,
         });
     }
-    Ok(x)
+    Ok(fragment.xhtml)
 }
 
 /// The language of the display form: the header's `languageCode` (`sv` Swedish, else

@@ -85,11 +85,12 @@ fn definition<'r>(
         .map_err(|e| DisplayError::Definition(e.to_string()))
 }
 
-/// The one call of the renderer (the display-form fragment renderer replaces it here).
+/// The one call of the renderer: the display form (XHTML fragment) of the content.
 pub fn render_content(
     def: &Definition,
     content: &Value,
     lang: Lang,
 ) -> Result<String, DisplayError> {
-    Ok(sosmeta_xhtml::render(def, content, lang)?)
+    let header = sosmeta_xhtml::FragmentHeader::default();
+    Ok(sosmeta_xhtml::render_fragment(def, content, &header, lang)?.xhtml)
 }

@@ -92,9 +92,9 @@ async fn the_page_shows_the_findings_of_a_submitted_document() {
             finding.contains("/asiakkuusasiakirja/"),
             "{lang}: its pointer: {finding}"
         );
-        // The display form beside the findings.
+        // The display form (the XHTML fragment) beside the findings.
         assert!(
-            dom.contains("srcdoc=\"&lt;?xml"),
+            dom.contains("srcdoc=\"&lt;div") && dom.contains("class=&quot;soc-document&quot;"),
             "{lang}: the display form: {dom}"
         );
     }
