@@ -36,6 +36,10 @@
 //!   `longName` / `name` members where the server sends them): see [`name_lang`].
 //!   `aliases` are short names and abbreviations, also accepted as a display.
 //! - `attributes` keeps every attribute as served (name → values), so nothing is lost.
+//! - `status` is as served: `ACTIVE`, or `DELETED` for a retired code (fetch asks for
+//!   both, since Koodistopalvelu answers only `ACTIVE` codes by default). A retired code
+//!   is known: it is expired after its `expirationDate`, or [`Activity::Retired`] when it
+//!   has none, never "unknown".
 //!
 //! The validator calls [`CodeSets::load_bundle`] once and [`CodeSets::check`] per Koodi
 //! value; a bundle without `koodistot/` gives `Ok(None)` (the rules are skipped).
@@ -176,7 +180,14 @@ pub enum Activity {
         /// `expirationDate`.
         expired: NaiveDate,
     },
+    /// The code is retired (status `DELETED` on Koodistopalvelu) and states no
+    /// `expirationDate`, so it is not valid on any day. (A retired code with an
+    /// `expirationDate` is [`Activity::Expired`] after that day.)
+    Retired,
 }
+
+/// The status Koodistopalvelu gives a retired code.
+pub const STATUS_RETIRED: &str = "DELETED";
 
 impl Code {
     /// Whether the code was valid on `on` (both bounds inclusive).
@@ -184,6 +195,13 @@ impl Code {
         let Some(d) = on else {
             return Activity::NotChecked;
         };
+        let retired = self
+            .status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(STATUS_RETIRED));
+        if retired && self.expiration_date.is_none() {
+            return Activity::Retired;
+        }
         if let Some(b) = self.begin_date {
             if d < b {
                 return Activity::NotYetValid { begins: b };

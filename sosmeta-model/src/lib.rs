@@ -34,7 +34,7 @@ pub mod error;
 pub mod id;
 pub mod koodisto;
 pub mod limits;
-mod load;
+pub(crate) mod load;
 pub mod release;
 pub mod representation;
 pub mod samples;

@@ -9,6 +9,9 @@
 
 use std::io::Read;
 
+#[cfg(feature = "zip")]
+pub use crate::load::zip_entries;
+
 /// The limits of one bundle load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

@@ -184,6 +184,20 @@ fn zip_error(name: &str, e: crate::limits::ZipFail) -> LoadError {
     }
 }
 
+/// The entries of a zip that `want` selects by name, read through the limits (entry
+/// count, per-entry cap `limits.definition_bytes`, total expanded size; duplicate entry
+/// names refused); `name` names the archive in errors.
+#[cfg(feature = "zip")]
+pub fn zip_entries(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    want: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Vec<u8>)>, LoadError> {
+    crate::limits::read_zip(bytes, limits, limits.definition_bytes, want)
+        .map_err(|e| zip_error(name, e))
+}
+
 #[cfg(feature = "zip")]
 pub(crate) fn load_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Release, LoadError> {
     let entries = crate::limits::read_zip(bytes, limits, limits.definition_bytes, |entry| {

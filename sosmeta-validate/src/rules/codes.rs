@@ -208,6 +208,7 @@ fn check_koodisto(
             let inactive = match activity {
                 Activity::NotYetValid { begins } => Some(format!("valid only from {begins}")),
                 Activity::Expired { expired } => Some(format!("expired on {expired}")),
+                Activity::Retired => Some("retired (status DELETED, no end date)".to_string()),
                 Activity::Active | Activity::NotChecked => None,
             };
             if let (Some(why), Some(day)) = (inactive, day) {
