@@ -31,6 +31,7 @@
 
 #[cfg(feature = "test-kit")]
 pub mod cases;
+pub mod echo;
 pub mod error;
 pub mod finding;
 pub mod input;

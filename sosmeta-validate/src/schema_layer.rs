@@ -70,12 +70,11 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// A document value as a message shows it ([`crate::echo`]: clipped, hetus masked).
 fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 80 {
-        format!("{}…", s.chars().take(80).collect::<String>())
-    } else {
-        s
+    match v {
+        Value::String(s) => crate::echo::value(s),
+        other => crate::echo::text(&other.to_string()).into_owned(),
     }
 }
 
@@ -124,7 +123,10 @@ fn map_error(
                     Severity::Error,
                     p,
                     def.name_path(at),
-                    format!("`{key}` is not an element of the definition here{hint}"),
+                    format!(
+                        "`{}` is not an element of the definition here{hint}",
+                        crate::echo::text(key)
+                    ),
                 ));
             }
         }
@@ -150,7 +152,11 @@ fn map_error(
             rules::SCHEMA_ENUM,
             def,
             at.to_string(),
-            format!("{} is not one of {}", short(instance), short(options)),
+            format!(
+                "{} is not one of {}",
+                short(instance),
+                sosmeta_model::text::clip(&options.to_string(), 200)
+            ),
         )),
         ValidationErrorKind::MinLength { limit } => out.push(err(
             rules::SCHEMA_MIN_LENGTH,
@@ -168,7 +174,7 @@ fn map_error(
             rules::SCHEMA_OTHER,
             def,
             at.to_string(),
-            format!("{other:?}"),
+            crate::echo::text(&format!("{other:?}")).into_owned(),
         )),
     }
 }
