@@ -237,3 +237,74 @@ fn folder_files_are_bounded() {
     let e = CodeSets::load_bundle_with(tmp.path(), &small()).unwrap_err();
     assert!(matches!(e, KoodistoError::OverLimit { .. }), "{e}");
 }
+
+mod properties {
+    //! Each bound as a property: whatever the sizes, a load either succeeds within the
+    //! limits or fails with the error of the limit that was crossed.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn zip_bounds(sizes in prop::collection::vec(0usize..40_000, 1..12),
+                      entry_cap in 1u64..50_000, total in 1u64..200_000, count in 1u64..14) {
+            let l = Limits { definition_bytes: entry_cap, zip_expanded_bytes: total,
+                             zip_entries: count, ..small() };
+            let names: Vec<String> = (0..sizes.len()).map(|i| format!("Valmis/{i}.json")).collect();
+            let entries: Vec<(&str, Vec<u8>)> =
+                names.iter().zip(&sizes).map(|(n, s)| (n.as_str(), spaces(*s))).collect();
+            let bytes = zip_of(&entries);
+            let r = Release::from_zip_bytes_with("p.zip", &bytes, &l);
+            // The expected first failure, in the loader's order.
+            let expected = if sizes.len() as u64 > count {
+                Some(("entries in a zip", count))
+            } else {
+                let mut seen = 0u64;
+                let mut e = None;
+                for s in &sizes {
+                    let s = *s as u64;
+                    let remaining = total.saturating_sub(seen);
+                    if entry_cap <= remaining && s > entry_cap {
+                        e = Some(("bytes of one zip entry", entry_cap));
+                        break;
+                    }
+                    if entry_cap > remaining && s > remaining {
+                        e = Some(("expanded bytes of all entries of a zip", total));
+                        break;
+                    }
+                    seen += s;
+                }
+                e
+            };
+            match (expected, r) {
+                (Some(want), Err(e)) => prop_assert_eq!(over(&e), want),
+                // Within the limits: the entries are read, then refused as definitions.
+                (None, Err(e)) => prop_assert!(!matches!(e, LoadError::OverLimit { .. }), "{}", e),
+                (want, Ok(_)) => prop_assert!(false, "loaded although {:?}", want),
+            }
+        }
+
+        #[test]
+        fn gzip_bound(n in 0usize..300_000, cap in 1u64..300_000) {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(&spaces(n.max(1))).unwrap();
+            let gz = enc.finish().unwrap();
+            let l = Limits { gzip_expanded_bytes: cap, ..small() };
+            let e = sosmeta_model::compact::from_bytes_with("p.gz", &gz, &l).unwrap_err();
+            let over_limit = matches!(e, LoadError::OverLimit { .. });
+            prop_assert_eq!(over_limit, n.max(1) as u64 > cap, "{}", e);
+        }
+
+        #[test]
+        fn file_bound(n in 1usize..200_000, cap in 1u64..200_000) {
+            let tmp = tempfile::tempdir().unwrap();
+            let p = tmp.path().join("one.json");
+            std::fs::write(&p, spaces(n)).unwrap();
+            let l = Limits { bundle_file_bytes: cap, definition_bytes: u64::MAX, ..small() };
+            let e = Release::load_with(&p, &l).unwrap_err();
+            prop_assert_eq!(matches!(e, LoadError::OverLimit { .. }), n as u64 > cap, "{}", e);
+        }
+    }
+}

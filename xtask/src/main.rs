@@ -13,7 +13,7 @@ mod bench;
 mod bench_archive;
 mod cases;
 mod codegen;
-use xtask::{diff, fetch};
+use xtask::{diff, fetch, fuzz};
 
 /// Project tasks for sosmeta-rs.
 #[derive(Parser)]
@@ -35,6 +35,8 @@ enum Task {
     Cases(cases::Args),
     /// Benchmark validation against the peers.
     Bench(bench::Args),
+    /// A bounded fuzz campaign (stable toolchain): documents, CDA files, bundles.
+    Fuzz(fuzz::Args),
     /// Benchmark a directory of Kanta CDA files against Python lxml + jsonschema.
     BenchArchive(bench_archive::Args),
 }
@@ -48,6 +50,7 @@ fn main() -> std::process::ExitCode {
         Task::Cases(a) => cases::run(a),
         Task::Bench(a) => bench::run(a),
         Task::BenchArchive(a) => bench_archive::run(a),
+        Task::Fuzz(a) => fuzz::run(a),
     };
     match result {
         Ok(code) => code,
