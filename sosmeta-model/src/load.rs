@@ -35,6 +35,16 @@ fn label_of(path: &Path) -> Option<String> {
 /// Read a single-file bundle (any kind of path) with the bundle limit.
 pub(crate) fn read_bundle(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     let f = std::fs::File::open(path).map_err(io(path))?;
+    // A regular file's size is known: refuse it before reading. (The read below is
+    // bounded anyway, for FIFOs, devices and files that grow.)
+    let meta = f.metadata().map_err(io(path))?;
+    if meta.is_file() && meta.len() > limit {
+        return Err(LoadError::OverLimit {
+            file: path.display().to_string(),
+            what: "bytes of a single-file bundle",
+            limit,
+        });
+    }
     read_bundle_file(f, limit).map_err(|e| match e {
         BundleReadFail::Io(source) => LoadError::Io {
             path: path.to_path_buf(),
