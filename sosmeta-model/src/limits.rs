@@ -31,16 +31,18 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The defaults: 128 MiB per bundle file, 64 MiB per definition, 128 MiB per code
-    /// set, 20,000 zip entries, 256 MiB expanded per zip, 256 MiB decompressed per gzip.
-    /// (The pinned release is 32 MB as a folder, 13 MB as decompressed compact JSON.)
+    /// The defaults: 64 MiB per bundle file, 64 MiB per definition, 128 MiB per code
+    /// set, 20,000 zip entries, 256 MiB expanded per zip, 64 MiB decompressed per gzip.
+    /// (The pinned release is 32 MB as a folder, 3 MB as a zip, 13 MB as decompressed
+    /// compact JSON.) Peak memory of a read that reaches a limit is at most about twice
+    /// the limit (the buffer doubles as it grows).
     pub const DEFAULT: Limits = Limits {
-        bundle_file_bytes: 128 * 1024 * 1024,
+        bundle_file_bytes: 64 * 1024 * 1024,
         definition_bytes: 64 * 1024 * 1024,
         code_set_bytes: 128 * 1024 * 1024,
         zip_entries: 20_000,
         zip_expanded_bytes: 256 * 1024 * 1024,
-        gzip_expanded_bytes: 256 * 1024 * 1024,
+        gzip_expanded_bytes: 64 * 1024 * 1024,
     };
 }
 
