@@ -78,6 +78,11 @@ pub struct Args {
     /// Report at most N findings per document.
     #[arg(long, value_name = "N")]
     pub max_findings: Option<usize>,
+    /// Show document values whole in messages, for local debugging. By default a message
+    /// shows at most 40 characters of a value and masks personal identity codes
+    /// (`131052-****`), because reports end up in logs and CI systems.
+    #[arg(long)]
+    pub show_values: bool,
     /// Print only invalid documents and errors (text), and no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -162,6 +167,7 @@ pub fn run(
         on: args.on,
         environment: args.env,
         rule_levels,
+        show_values: args.show_values,
         ..ValidateOptions::default()
     };
     let start = std::time::Instant::now();

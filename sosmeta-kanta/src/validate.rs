@@ -1483,6 +1483,17 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
                     field.system
                 ),
             ),
+            CodeCheck::Found {
+                activity: Activity::Retired,
+                ..
+            } => out.emit(
+                ids::HEADER_CODE_INACTIVE,
+                l,
+                format!(
+                    "code `{code}` of {} is retired (Koodistopalvelu status DELETED, no end date): it is not valid on any day",
+                    field.system
+                ),
+            ),
             _ => {}
         }
     };

@@ -31,7 +31,8 @@ fn validator_with_codes() -> &'static Validator {
             "test",
             br#"{"format": "sosmeta-koodisto/1", "oid": "1.2.246.777.5.99902", "codes": [
                 {"code": "6", "names": {"fi": "Sosiaalihuollon salassapidettava"}},
-                {"code": "7", "expirationDate": "2020-12-31", "names": {"fi": "Vanha"}}
+                {"code": "7", "expirationDate": "2020-12-31", "names": {"fi": "Vanha"}},
+                {"code": "8", "status": "DELETED", "names": {"fi": "Poistettu"}}
             ]}"#,
         );
         let set = match set {
@@ -542,4 +543,22 @@ fn whose_register_purchased_services_go_to_the_organiser_from_its_opening_day() 
     own.sender = sosmeta_kanta::fixtures::CUSTODIAN_OID.into();
     let r = run(validator(), ArchiveOptions::default(), &own.build());
     assert!(found(&r).is_empty(), "{}", show(&r));
+}
+
+#[test]
+fn a_retired_header_code_is_inactive_on_every_day() {
+    let mut spec = Spec::for_definition(def(PLAN));
+    spec.confidentiality.0 = "8".into();
+    let r = run(
+        validator_with_codes(),
+        ArchiveOptions::default(),
+        &spec.build(),
+    );
+    let x = r
+        .findings
+        .iter()
+        .find(|x| x.rule == ids::HEADER_CODE_INACTIVE)
+        .unwrap_or_else(|| panic!("header.code-inactive:\n{}", show(&r)));
+    assert!(x.message.contains("retired"), "{}", x.message);
+    assert!(!has(&r, ids::HEADER_CODE_UNKNOWN), "{}", show(&r));
 }

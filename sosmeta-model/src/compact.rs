@@ -5,16 +5,14 @@
 //! `{"format": "sosmeta-release/1", "release": <Release>}`.
 
 use crate::error::LoadError;
+use crate::limits::{read_bounded, Bounded, Limits};
 use crate::release::Release;
 use flate2::{read::GzDecoder, write::GzEncoder, Compression};
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// The format tag written into every compact file.
 pub const FORMAT: &str = "sosmeta-release/1";
-
-/// Largest decompressed size accepted (guards against gzip bombs).
-const MAX_DECOMPRESSED: u64 = 1024 * 1024 * 1024;
 
 #[derive(Serialize)]
 struct OutFile<'a> {
@@ -45,17 +43,30 @@ pub fn to_bytes(release: &Release) -> Vec<u8> {
     enc.finish().expect("writing to memory")
 }
 
-/// Read a compact release; `name` names it in errors.
+/// Read a compact release; `name` names it in errors. The gzip stream is decompressed
+/// through a running limit ([`Limits::gzip_expanded_bytes`] of [`Limits::DEFAULT`]), so a
+/// gzip bomb stops at the limit with [`LoadError::OverLimit`].
 pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<Release, LoadError> {
+    from_bytes_with(name, bytes, &Limits::DEFAULT)
+}
+
+/// [`from_bytes`] with other limits.
+pub fn from_bytes_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Release, LoadError> {
     let err = |message: String| LoadError::Compact {
         file: name.to_string(),
         message,
     };
     let mut json = Vec::new();
-    GzDecoder::new(bytes)
-        .take(MAX_DECOMPRESSED)
-        .read_to_end(&mut json)
-        .map_err(|e| err(format!("gzip: {e}")))?;
+    read_bounded(GzDecoder::new(bytes), limits.gzip_expanded_bytes, &mut json).map_err(
+        |e| match e {
+            Bounded::Io(e) => err(format!("gzip: {e}")),
+            Bounded::Over => LoadError::OverLimit {
+                file: name.to_string(),
+                what: "decompressed bytes of a gzip'd compact release",
+                limit: limits.gzip_expanded_bytes,
+            },
+        },
+    )?;
     let file: InFile = serde_json::from_slice(&json).map_err(|e| err(e.to_string()))?;
     if file.format != FORMAT {
         return Err(err(format!(

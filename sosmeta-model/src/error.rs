@@ -118,6 +118,31 @@ pub enum LoadError {
         /// The limit.
         limit: u64,
     },
+    /// A read reached one of the loader's limits ([`crate::limits::Limits`]); nothing
+    /// past the limit was read.
+    #[error("{file}: over the limit of {limit} {what}")]
+    OverLimit {
+        /// The file (or `archive!entry`).
+        file: String,
+        /// What the limit counts, e.g. `expanded bytes of all entries of a zip`.
+        what: &'static str,
+        /// The limit.
+        limit: u64,
+    },
+    /// A zip lists one entry name twice: which one counts would be ambiguous.
+    #[error("{file}: the zip holds the entry `{entry}` more than once (ambiguous, refused)")]
+    DuplicateEntry {
+        /// The archive.
+        file: String,
+        /// The repeated entry name.
+        entry: String,
+    },
+    /// A single file that is neither a zip, a compact release nor a JSON definition.
+    #[error("{file}: not a release bundle (expected a folder, a zip, a compact release or a JSON definition)")]
+    NotABundle {
+        /// The file.
+        file: String,
+    },
     /// The bundle holds no definitions.
     #[error("{path}: no definitions found (expected *.json files, Valmis/ and Vanhentunut/ folders, a zip of them, or a compact release)")]
     Empty {

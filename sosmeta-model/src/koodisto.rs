@@ -36,16 +36,19 @@
 //!   `longName` / `name` members where the server sends them): see [`name_lang`].
 //!   `aliases` are short names and abbreviations, also accepted as a display.
 //! - `attributes` keeps every attribute as served (name → values), so nothing is lost.
+//! - `status` is as served: `ACTIVE`, or `DELETED` for a retired code (fetch asks for
+//!   both, since Koodistopalvelu answers only `ACTIVE` codes by default). A retired code
+//!   is known: it is expired after its `expirationDate`, or [`Activity::Retired`] when it
+//!   has none, never "unknown".
 //!
 //! The validator calls [`CodeSets::load_bundle`] once and [`CodeSets::check`] per Koodi
 //! value; a bundle without `koodistot/` gives `Ok(None)` (the rules are skipped).
 
+use crate::limits::{read_bounded, Bounded, Limits};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
-#[cfg(feature = "zip")]
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The `format` tag of a normalized code-set file.
@@ -53,9 +56,6 @@ pub const FORMAT: &str = "sosmeta-koodisto/1";
 
 /// The folder of a bundle that holds the code sets.
 pub const DIR: &str = "koodistot";
-
-/// Largest code-set file accepted.
-const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Why code sets could not be read or built.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +107,24 @@ pub enum KoodistoError {
         read: usize,
         /// `totalItems`.
         total: u64,
+    },
+    /// A read reached one of the loader's limits ([`Limits`]); nothing past it was read.
+    #[error("{file}: over the limit of {limit} {what}")]
+    OverLimit {
+        /// The file (or `archive!entry`).
+        file: String,
+        /// What the limit counts.
+        what: &'static str,
+        /// The limit.
+        limit: u64,
+    },
+    /// A zip lists one entry name twice.
+    #[error("{file}: the zip holds the entry `{entry}` more than once (ambiguous, refused)")]
+    DuplicateEntry {
+        /// The archive.
+        file: String,
+        /// The repeated name.
+        entry: String,
     },
     /// The zip archive is unreadable.
     #[error("{file}: unreadable zip archive: {message}")]
@@ -162,7 +180,14 @@ pub enum Activity {
         /// `expirationDate`.
         expired: NaiveDate,
     },
+    /// The code is retired (status `DELETED` on Koodistopalvelu) and states no
+    /// `expirationDate`, so it is not valid on any day. (A retired code with an
+    /// `expirationDate` is [`Activity::Expired`] after that day.)
+    Retired,
 }
+
+/// The status Koodistopalvelu gives a retired code.
+pub const STATUS_RETIRED: &str = "DELETED";
 
 impl Code {
     /// Whether the code was valid on `on` (both bounds inclusive).
@@ -170,6 +195,13 @@ impl Code {
         let Some(d) = on else {
             return Activity::NotChecked;
         };
+        let retired = self
+            .status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(STATUS_RETIRED));
+        if retired && self.expiration_date.is_none() {
+            return Activity::Retired;
+        }
         if let Some(b) = self.begin_date {
             if d < b {
                 return Activity::NotYetValid { begins: b };
@@ -565,17 +597,32 @@ impl CodeSets {
 
     /// Load the code sets of a release bundle: `<dir>/koodistot/*.json`, or the
     /// `koodistot/` entries of a zip bundle. `Ok(None)` when the bundle has none (the
-    /// checks that need them are then skipped).
+    /// checks that need them are then skipped). Every read is bounded by
+    /// [`Limits::DEFAULT`].
     pub fn load_bundle(bundle: impl AsRef<Path>) -> Result<Option<CodeSets>, KoodistoError> {
+        Self::load_bundle_with(bundle, &Limits::DEFAULT)
+    }
+
+    /// [`CodeSets::load_bundle`] with other read limits.
+    pub fn load_bundle_with(
+        bundle: impl AsRef<Path>,
+        limits: &Limits,
+    ) -> Result<Option<CodeSets>, KoodistoError> {
         let bundle = bundle.as_ref();
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| KoodistoError::Io { path, source }
-        };
         if bundle.is_file() {
-            let bytes = std::fs::read(bundle).map_err(io(bundle))?;
+            let bytes = match crate::load::read_bundle(bundle, limits.bundle_file_bytes) {
+                Ok(b) => b,
+                Err(crate::LoadError::Io { path, source }) => {
+                    return Err(KoodistoError::Io { path, source })
+                }
+                Err(crate::LoadError::OverLimit { file, what, limit }) => {
+                    return Err(KoodistoError::OverLimit { file, what, limit })
+                }
+                // Not a zip: a compact release or a definition holds no code sets.
+                Err(_) => return Ok(None),
+            };
             if bytes.starts_with(b"PK") {
-                return Self::from_zip(&bundle.display().to_string(), &bytes);
+                return Self::from_zip(&bundle.display().to_string(), &bytes, limits);
             }
             return Ok(None);
         }
@@ -583,11 +630,17 @@ impl CodeSets {
         if !dir.is_dir() {
             return Ok(None);
         }
-        Self::load_dir(&dir).map(Some)
+        Self::load_dir_with(&dir, limits).map(Some)
     }
 
     /// Load every `*.json` in a `koodistot/` folder.
     pub fn load_dir(dir: &Path) -> Result<CodeSets, KoodistoError> {
+        Self::load_dir_with(dir, &Limits::DEFAULT)
+    }
+
+    /// [`CodeSets::load_dir`] with other read limits: each file is streamed through
+    /// [`Limits::code_set_bytes`].
+    pub fn load_dir_with(dir: &Path, limits: &Limits) -> Result<CodeSets, KoodistoError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| KoodistoError::Io { path, source }
@@ -602,15 +655,19 @@ impl CodeSets {
         files.sort();
         let mut sets = Vec::new();
         for p in files {
-            let size = std::fs::metadata(&p).map_err(io(&p))?.len();
-            if size > MAX_FILE_BYTES {
-                return Err(shape(
-                    &p.display().to_string(),
-                    String::new(),
-                    format!("{size} bytes is over the limit of {MAX_FILE_BYTES}"),
-                ));
-            }
-            let bytes = std::fs::read(&p).map_err(io(&p))?;
+            let f = std::fs::File::open(&p).map_err(io(&p))?;
+            let mut bytes = Vec::new();
+            read_bounded(f, limits.code_set_bytes, &mut bytes).map_err(|e| match e {
+                Bounded::Io(source) => KoodistoError::Io {
+                    path: p.clone(),
+                    source,
+                },
+                Bounded::Over => KoodistoError::OverLimit {
+                    file: p.display().to_string(),
+                    what: "bytes of a code-set file",
+                    limit: limits.code_set_bytes,
+                },
+            })?;
             sets.push(Self::read_file(&p.display().to_string(), &p, &bytes)?);
         }
         Ok(CodeSets::from_sets(sets))
@@ -635,7 +692,11 @@ impl CodeSets {
 
     /// Without the `zip` feature a zip bundle is refused with a clear error.
     #[cfg(not(feature = "zip"))]
-    fn from_zip(name: &str, _bytes: &[u8]) -> Result<Option<CodeSets>, KoodistoError> {
+    fn from_zip(
+        name: &str,
+        _bytes: &[u8],
+        _limits: &Limits,
+    ) -> Result<Option<CodeSets>, KoodistoError> {
         Err(KoodistoError::Zip {
             file: name.to_string(),
             message: "sosmeta-model was built without its `zip` feature".into(),
@@ -643,35 +704,45 @@ impl CodeSets {
     }
 
     #[cfg(feature = "zip")]
-    fn from_zip(name: &str, bytes: &[u8]) -> Result<Option<CodeSets>, KoodistoError> {
-        let zerr = |e: zip::result::ZipError| KoodistoError::Zip {
-            file: name.to_string(),
-            message: e.to_string(),
-        };
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(zerr)?;
-        let mut sets = Vec::new();
-        let mut found = false;
-        for i in 0..archive.len() {
-            let mut f = archive.by_index(i).map_err(zerr)?;
-            let entry = f.name().to_string();
+    fn from_zip(
+        name: &str,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<Option<CodeSets>, KoodistoError> {
+        use crate::limits::ZipFail;
+        let in_dir = |entry: &str| {
             let parts: Vec<&str> = entry.split('/').collect();
-            let in_dir = parts.len() >= 2 && parts[parts.len() - 2] == DIR;
-            if !f.is_file() || !in_dir || !entry.ends_with(".json") {
-                continue;
-            }
-            found = true;
-            let mut buf = Vec::new();
-            (&mut f)
-                .take(MAX_FILE_BYTES)
-                .read_to_end(&mut buf)
-                .map_err(|e| KoodistoError::Zip {
-                    file: format!("{name}!{entry}"),
-                    message: e.to_string(),
-                })?;
+            parts.len() >= 2 && parts[parts.len() - 2] == DIR && entry.ends_with(".json")
+        };
+        let at = |entry: Option<String>| match entry {
+            Some(entry) => format!("{name}!{entry}"),
+            None => name.to_string(),
+        };
+        let entries = crate::limits::read_zip(bytes, limits, limits.code_set_bytes, in_dir)
+            .map_err(|e| match e {
+                ZipFail::Zip { entry, message } => KoodistoError::Zip {
+                    file: at(entry),
+                    message,
+                },
+                ZipFail::Over { entry, what, limit } => KoodistoError::OverLimit {
+                    file: at(entry),
+                    what,
+                    limit,
+                },
+                ZipFail::Duplicate(entry) => KoodistoError::DuplicateEntry {
+                    file: name.to_string(),
+                    entry,
+                },
+            })?;
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let mut sets = Vec::new();
+        for (entry, buf) in entries {
             let label = format!("{name}!{entry}");
             sets.push(Self::read_file(&label, Path::new(&entry), &buf)?);
         }
-        Ok(found.then(|| CodeSets::from_sets(sets)))
+        Ok(Some(CodeSets::from_sets(sets)))
     }
 
     /// The code set of a classification.

@@ -208,13 +208,28 @@ impl Release {
 
     /// Load a release bundle: a directory (`Valmis/` + `Vanhentunut/`, or flat `*.json`),
     /// a zip of the same layout, a compact release file, or one definition's JSON file.
+    /// Every read is bounded by [`crate::Limits::DEFAULT`].
     pub fn load(path: impl AsRef<Path>) -> Result<Release, LoadError> {
-        crate::load::load_path(path.as_ref())
+        crate::load::load_path(path.as_ref(), &crate::Limits::DEFAULT)
+    }
+
+    /// [`Release::load`] with other read limits.
+    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Release, LoadError> {
+        crate::load::load_path(path.as_ref(), limits)
     }
 
     /// Load a release from the bytes of a zip archive; `name` names it in errors.
     pub fn from_zip_bytes(name: &str, bytes: &[u8]) -> Result<Release, LoadError> {
-        crate::load::load_zip(name, bytes)
+        crate::load::load_zip(name, bytes, &crate::Limits::DEFAULT)
+    }
+
+    /// [`Release::from_zip_bytes`] with other read limits.
+    pub fn from_zip_bytes_with(
+        name: &str,
+        bytes: &[u8],
+        limits: &crate::Limits,
+    ) -> Result<Release, LoadError> {
+        crate::load::load_zip(name, bytes, limits)
     }
 
     /// A label for the release (the bundle's file or folder name, e.g. `2025-05-20`).

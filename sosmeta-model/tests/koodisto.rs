@@ -195,3 +195,41 @@ fn loads_bundles() {
     std::fs::write(dir.join("1.2.3.json"), b"{").unwrap();
     assert!(CodeSets::load_bundle(tmp.path()).is_err());
 }
+
+#[test]
+fn retired_codes_are_known_not_unknown() {
+    // Koodistopalvelu's retired codes (status DELETED), fetched with `status=DELETED`.
+    let mut with_end = code("xx", "vanha", "gammal", "1990-01-01", Some("2019-12-31"));
+    with_end["status"] = json!("DELETED");
+    let mut without_end = code("yy", "poistettu", "borttagen", "1990-01-01", None);
+    without_end["status"] = json!("DELETED");
+    let page = json!({"page": 1, "totalItems": 3, "totalPages": 1, "conceptCodes": [
+        code("fi", "suomi", "finska", "1990-01-01", None), with_end, without_end]});
+    let sets = CodeSets::from_sets([CodeSet::from_codeserver(OID, &[page], None, None).unwrap()]);
+    // Retired on a date: valid before it, expired after it.
+    assert!(sets.check(OID, "xx", None, day("2019-06-01")).is_ok());
+    match sets.check(OID, "xx", None, day("2024-01-01")) {
+        CodeCheck::Found {
+            activity: Activity::Expired { expired },
+            status,
+            ..
+        } => {
+            assert_eq!(Some(expired), day("2019-12-31"));
+            assert_eq!(status.as_deref(), Some("DELETED"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Retired without a date: known, and not valid on any day.
+    match sets.check(OID, "yy", None, day("2024-01-01")) {
+        CodeCheck::Found {
+            activity: Activity::Retired,
+            ..
+        } => {}
+        other => panic!("{other:?}"),
+    }
+    // A code that never existed stays unknown.
+    assert!(matches!(
+        sets.check(OID, "zz", None, day("2024-01-01")),
+        CodeCheck::UnknownCode { .. }
+    ));
+}

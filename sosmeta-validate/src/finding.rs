@@ -91,7 +91,8 @@ impl Finding {
             severity,
             pointer: pointer.into(),
             path: path.into(),
-            message: message.into(),
+            // Masked and bounded here, whatever the site quoted (crate::echo).
+            message: crate::echo::message(message.into()),
             definition: None,
             xpath: None,
             line: None,

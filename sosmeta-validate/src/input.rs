@@ -54,7 +54,7 @@ pub fn parse_tree<'b>(
             "",
             format!(
                 "the key `{}` appears more than once in one object: readers disagree on which value counts (this validator checks the last one); keep one",
-                sosmeta_model::text::clip(&key, 64)
+                crate::echo::text(&key)
             ),
         ));
     }

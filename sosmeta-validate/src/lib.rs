@@ -34,6 +34,7 @@ pub mod authors;
 pub mod calendar;
 #[cfg(feature = "test-kit")]
 pub mod cases;
+pub mod echo;
 pub mod error;
 pub mod finding;
 pub mod input;

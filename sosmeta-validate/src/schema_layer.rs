@@ -75,12 +75,11 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// A document value as a message shows it ([`crate::echo`]: clipped, hetus masked).
 fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 80 {
-        format!("{}…", s.chars().take(80).collect::<String>())
-    } else {
-        s
+    match v {
+        Value::String(s) => crate::echo::value(s),
+        other => crate::echo::text(&other.to_string()).into_owned(),
     }
 }
 
@@ -129,7 +128,10 @@ fn map_error(
                     Severity::Error,
                     p,
                     def.name_path(at),
-                    format!("`{key}` is not an element of the definition here{hint}"),
+                    format!(
+                        "`{}` is not an element of the definition here{hint}",
+                        crate::echo::text(key)
+                    ),
                 ));
             }
         }
@@ -155,7 +157,11 @@ fn map_error(
             rules::SCHEMA_ENUM,
             def,
             at.to_string(),
-            format!("{} is not one of {}", short(instance), short(options)),
+            format!(
+                "{} is not one of {}",
+                short(instance),
+                sosmeta_model::text::clip(&options.to_string(), 200)
+            ),
         )),
         ValidationErrorKind::MinLength { limit } => out.push(err(
             rules::SCHEMA_MIN_LENGTH,
@@ -173,7 +179,7 @@ fn map_error(
             rules::SCHEMA_OTHER,
             def,
             at.to_string(),
-            format!("{other:?}"),
+            crate::echo::text(&format!("{other:?}")).into_owned(),
         )),
     }
 }

@@ -43,6 +43,10 @@ pub struct ValidateOptions {
     pub environment: Option<Environment>,
     /// Rules switched off or given another severity than their default.
     pub rule_levels: RuleLevels,
+    /// Show document values whole in messages (local debugging). By default a message
+    /// shows at most a short prefix of a value and masks personal identity codes
+    /// ([`crate::echo`]).
+    pub show_values: bool,
 }
 
 impl Default for ValidateOptions {
@@ -57,6 +61,7 @@ impl Default for ValidateOptions {
             on: None,
             environment: None,
             rule_levels: RuleLevels::default(),
+            show_values: false,
         }
     }
 }
@@ -286,10 +291,12 @@ impl Validator {
         doc: &Value,
         opts: &ValidateOptions,
     ) -> DocumentResult {
-        let mut findings = Vec::new();
-        let tree = JsonTree::from_value(doc);
-        let (def, kind) = self.check_value(&tree, opts, &mut findings);
-        self.finish(file, def, kind, findings, opts)
+        crate::echo::with_show_values(opts.show_values, || {
+            let mut findings = Vec::new();
+            let tree = JsonTree::from_value(doc);
+            let (def, kind) = self.check_value(&tree, opts, &mut findings);
+            self.finish(file, def, kind, findings, opts)
+        })
     }
 
     /// Check a plain document (an archive document's JSON view is read by `sosmeta-kanta`).
@@ -428,12 +435,14 @@ impl Validator {
         bytes: &[u8],
         opts: &ValidateOptions,
     ) -> DocumentResult {
-        let mut findings = Vec::new();
-        let (def, kind) = match input::parse_tree(bytes, opts.max_size, &mut findings) {
-            Some(tree) => self.check_value(&tree, opts, &mut findings),
-            None => (None, InputKind::Document),
-        };
-        self.finish(file, def, kind, findings, opts)
+        crate::echo::with_show_values(opts.show_values, || {
+            let mut findings = Vec::new();
+            let (def, kind) = match input::parse_tree(bytes, opts.max_size, &mut findings) {
+                Some(tree) => self.check_value(&tree, opts, &mut findings),
+                None => (None, InputKind::Document),
+            };
+            self.finish(file, def, kind, findings, opts)
+        })
     }
 
     /// Validate one source (a file is read here; read errors become `input.io`).

@@ -6,9 +6,21 @@
 //! [`sosmeta_model::koodisto`]) and `<out>/release.lock` (see [`lock`]).
 //!
 //! Everything is written into a temporary folder beside `<out>`, parsed, and loaded
-//! with sosmeta-model; only then is `<out>` replaced by a rename. A failed or interrupted
-//! fetch leaves the previous bundle exactly as it was; a fetch whose files equal the
-//! previous bundle's lock reports "unchanged" and rewrites nothing.
+//! with sosmeta-model; only then is `<out>` replaced, on Linux by one atomic
+//! `renameat2(RENAME_EXCHANGE)` (see `replace_dir`). A failed or interrupted fetch leaves
+//! the previous bundle exactly as it was; a fetch whose files equal the previous bundle's
+//! lock reports "unchanged" and rewrites nothing.
+//!
+//! Bounds: bodies are streamed through a 256 MiB running limit, redirects stay within
+//! the configured hosts (the lock records each definition's final URL), `--deadline`
+//! caps the whole run (and every `Retry-After`), a classification's page count comes from
+//! its first page and is at most [`MAX_PAGES`]. Code sets are fetched with
+//! [`STATUS_QUERY`] so that retired codes are known.
+//!
+//! The pinned corpus was not written by fetch: its lock is committed in
+//! `xtask/locks/2025-05-20.lock.json` (made by `cargo xtask fetch --out <corpus>
+//! --write-lock xtask/locks/2025-05-20.lock.json`), and `--verify` finds it by the
+//! folder's name.
 
 pub mod http;
 pub mod lock;
@@ -52,18 +64,62 @@ pub struct Args {
     /// of listing it under `missing_code_sets` in the lock.
     #[arg(long)]
     pub strict_koodistot: bool,
-    /// Parallel requests.
-    #[arg(long, default_value_t = 4)]
-    pub concurrency: usize,
-    /// Time-out of one request, in seconds.
-    #[arg(long, default_value_t = 60.0)]
-    pub timeout: f64,
-    /// Retries of a request after a 5xx, a time-out or a broken body.
-    #[arg(long, default_value_t = 4)]
+    /// Parallel requests (1-64).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: u64,
+    /// Time-out of one request, in seconds (over 0, at most 3600).
+    #[arg(long, default_value = "60", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    /// Retries of a request after a 5xx, a time-out or a broken body (0-20).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
+    /// Overall deadline of the fetch, in seconds (over 0, at most 86400): no request,
+    /// retry or `Retry-After` wait goes past it.
+    #[arg(long, default_value = "1800", value_parser = parse_deadline)]
+    pub deadline: Duration,
     /// Re-hash the bundle at `--out` against its `release.lock` and fetch nothing.
     #[arg(long)]
     pub verify: bool,
+    /// With `--verify`: the lock to verify against, instead of `<out>/release.lock`.
+    /// Without either, a lock committed in `xtask/locks/<folder name>.lock.json` is used
+    /// (the pinned corpus has one).
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// Hash the existing bundle at `--out` into a lock at FILE and fetch nothing (for a
+    /// bundle not written by fetch, such as the pinned corpus).
+    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
+    pub write_lock: Option<PathBuf>,
+}
+
+fn parse_seconds(s: &str, max: f64) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !secs.is_finite() || secs <= 0.0 || secs > max {
+        return Err(format!("`{s}`: expected seconds over 0 and at most {max}"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// `--timeout`: finite seconds in (0, 3600].
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    parse_seconds(s, 3600.0)
+}
+
+/// `--deadline`: finite seconds in (0, 86400].
+pub fn parse_deadline(s: &str) -> Result<Duration, String> {
+    parse_seconds(s, 86_400.0)
+}
+
+/// The lock committed in this repository for a bundle folder of this name
+/// (`xtask/locks/<name>.lock.json`), if there is one.
+pub fn committed_lock(bundle: &Path) -> Option<PathBuf> {
+    let name = bundle.file_name()?.to_str()?;
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locks")
+        .join(format!("{name}.lock.json"));
+    p.is_file().then_some(p)
 }
 
 /// Where the definitions come from.
@@ -150,8 +206,30 @@ impl std::fmt::Display for Summary {
 
 /// Run the task.
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+    if let Some(target) = &args.write_lock {
+        let lk = lock::hash_bundle(&args.out)?;
+        lock::write_atomic(target, &lk.to_bytes())?;
+        println!(
+            "{}: {} files hashed into {}",
+            args.out.display(),
+            lk.files.len(),
+            target.display()
+        );
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     if args.verify {
-        let r = lock::verify(&args.out)?;
+        let lock_path = match &args.lock {
+            Some(p) => p.clone(),
+            None if args.out.join(LOCK_FILE).is_file() => args.out.join(LOCK_FILE),
+            None => committed_lock(&args.out).with_context(|| {
+                format!(
+                    "{}: no {LOCK_FILE} in the bundle and no xtask/locks/<name>.lock.json for it (pass --lock FILE)",
+                    args.out.display()
+                )
+            })?,
+        };
+        let lk = Lock::read_file(&lock_path)?;
+        let r = lock::verify_with(&args.out, &lk)?;
         for p in &r.changed {
             eprintln!("changed: {p}");
         }
@@ -162,14 +240,31 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             eprintln!("not in lock: {p}");
         }
         if !r.is_ok() {
-            eprintln!("{}: does NOT match {LOCK_FILE}", args.out.display());
+            eprintln!(
+                "{}: does NOT match {}",
+                args.out.display(),
+                lock_path.display()
+            );
             return Ok(std::process::ExitCode::from(1));
         }
         Release::load(&args.out).with_context(|| format!("loading {}", args.out.display()))?;
         CodeSets::load_bundle(&args.out)?;
-        println!("{}: {} files match {LOCK_FILE}", args.out.display(), r.ok);
+        println!(
+            "{}: {} files match {}",
+            args.out.display(),
+            r.ok,
+            lock_path.display()
+        );
         return Ok(std::process::ExitCode::SUCCESS);
     }
+    let allowed_origins = [
+        Some(&args.sosmeta),
+        (!args.no_koodistot).then_some(&args.koodisto),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|u| http::origin_of(u))
+    .collect();
     let opts = Options {
         out: args.out,
         definitions: match args.from_zip {
@@ -178,10 +273,13 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         },
         koodisto: (!args.no_koodistot).then_some(args.koodisto),
         strict_koodistot: args.strict_koodistot,
-        concurrency: args.concurrency,
+        concurrency: args.concurrency as usize,
         http: HttpOptions {
-            timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
+            timeout: args.timeout,
             retries: args.retries,
+            allowed_origins,
+            deadline: Some(Instant::now() + args.deadline),
+            deadline_secs: args.deadline.as_secs(),
             ..HttpOptions::default()
         },
         progress: true,
@@ -304,10 +402,11 @@ fn definitions_from_sosmeta(
     let pb = progress(opts.progress, ids.len(), "definitions");
     let results = par_map(&ids, opts.concurrency, |id| {
         let url = format!("{base}/document-definitions/{id}/schema");
+        // The lock records where the bytes came from: the final URL after redirects.
         let r = http
-            .get(&url)
+            .get_body(&url)
             .map_err(anyhow::Error::from)
-            .and_then(|b| definition_file(&url, &b, latin1));
+            .and_then(|b| definition_file(&b.url, &b.bytes, latin1));
         pb.inc(1);
         r
     });
@@ -319,29 +418,35 @@ fn definitions_from_zip(
     zip_path: &Path,
     latin1: &Mutex<Vec<String>>,
 ) -> anyhow::Result<Vec<(Definition, BundleFile)>> {
-    let bytes =
-        std::fs::read(zip_path).with_context(|| format!("reading {}", zip_path.display()))?;
+    let limit = sosmeta_model::Limits::DEFAULT.bundle_file_bytes;
+    let mut bytes = Vec::new();
+    std::fs::File::open(zip_path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", zip_path.display()))?;
+    if bytes.len() as u64 > limit {
+        bail!("{}: over the limit of {limit} bytes", zip_path.display());
+    }
     let name = zip_path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .with_context(|| format!("{}: not a zip archive", zip_path.display()))?;
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let mut f = archive.by_index(i)?;
-        let entry = f.name().to_string();
+    // The model's bounded zip reader: entry count, per-entry and total expanded caps,
+    // duplicate entry names refused (the zip crate keeps the last of two silently).
+    let in_status_dir = |entry: &str| {
         let parts: Vec<&str> = entry.split('/').collect();
-        let in_status_dir =
-            parts.len() >= 2 && matches!(parts[parts.len() - 2], "Valmis" | "Vanhentunut");
-        if !f.is_file() || !entry.ends_with(".json") || !in_status_dir {
-            continue;
-        }
-        let mut buf = Vec::new();
-        (&mut f)
-            .take(64 * 1024 * 1024)
-            .read_to_end(&mut buf)
-            .with_context(|| format!("{name}!{entry}"))?;
+        entry.ends_with(".json")
+            && parts.len() >= 2
+            && matches!(parts[parts.len() - 2], "Valmis" | "Vanhentunut")
+    };
+    let entries = sosmeta_model::limits::zip_entries(
+        &name,
+        &bytes,
+        &sosmeta_model::Limits::DEFAULT,
+        in_status_dir,
+    )
+    .with_context(|| format!("{}: not a usable bundle zip", zip_path.display()))?;
+    let mut out = Vec::new();
+    for (entry, buf) in entries {
         out.push(definition_file(&format!("{name}!{entry}"), &buf, latin1)?);
     }
     if out.is_empty() {
@@ -353,11 +458,21 @@ fn definitions_from_zip(
     Ok(out)
 }
 
+/// Most pages of one classification fetched (500 codes a page: 500,000 codes).
+pub const MAX_PAGES: u64 = 1_000;
+
+/// The codes of every status a document may still carry: `ACTIVE` and `DELETED` (retired).
+/// Koodistopalvelu answers only `ACTIVE` codes unless `status` is given (CodeServer REST
+/// API v6.1, `StatusParam`: an array, `status=ACTIVE&status=DELETED`); without the retired
+/// ones a retired code would look like one that never existed.
+pub const STATUS_QUERY: &str = "status=ACTIVE&status=DELETED";
+
 /// Fetch every page of one classification's concept codes and its versions.
 fn fetch_code_set(http: &Http, base: &str, oid: &str) -> Result<Option<CodeSet>, anyhow::Error> {
     let base = trim_base(base);
     let url = format!("{base}/v6/classifications/{oid}/conceptcodes");
-    let page_url = |n: u64| format!("{url}?pageSize=500&page={n}");
+    const PAGE_SIZE: u64 = 500;
+    let page_url = |n: u64| format!("{url}?{STATUS_QUERY}&pageSize={PAGE_SIZE}&page={n}");
     let json = |u: &str, b: &[u8]| -> anyhow::Result<serde_json::Value> {
         serde_json::from_str(&decode_text(b).0).with_context(|| format!("GET {u}: invalid JSON"))
     };
@@ -367,12 +482,27 @@ fn fetch_code_set(http: &Http, base: &str, oid: &str) -> Result<Option<CodeSet>,
         Err(e) if e.status() == Some(404) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    // The page count comes from the first page only, checked against its item count and
+    // a sane maximum; later pages cannot raise it.
     let total_pages = first
         .get("totalPages")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(1);
-    if total_pages > 10_000 {
-        bail!("{first_url}: implausible totalPages {total_pages}");
+    if total_pages > MAX_PAGES {
+        bail!("{first_url}: totalPages {total_pages} is over the {MAX_PAGES} pages fetched");
+    }
+    if let Some(items) = first.get("totalItems").and_then(serde_json::Value::as_u64) {
+        let size = first
+            .get("pageSize")
+            .and_then(serde_json::Value::as_u64)
+            .filter(|s| *s > 0)
+            .unwrap_or(PAGE_SIZE);
+        let needed = items.div_ceil(size).max(1);
+        if total_pages > needed {
+            bail!(
+                "{first_url}: totalPages {total_pages} does not fit totalItems {items} at {size} a page"
+            );
+        }
     }
     let mut pages = vec![first];
     for n in 2..=total_pages {
@@ -575,9 +705,15 @@ pub fn fetch(opts: &Options) -> anyhow::Result<Summary> {
     Ok(summary)
 }
 
-/// Replace `out` by `new` (both on one file system): rename the old bundle aside, rename
-/// the new one in, then delete the old one. If the second rename fails, the old bundle
-/// is put back.
+/// Replace `out` by `new` (both on one file system) so that `out` always holds a whole
+/// bundle, the old or the new:
+///
+/// - no bundle yet: one `rename`;
+/// - Linux: one `renameat2(RENAME_EXCHANGE)` swaps the two folders atomically, then the
+///   old bundle (now at the temporary name) is deleted; a kill at any point leaves a
+///   whole bundle at `out` (at worst a stale `.<name>.fetch-*` folder beside it);
+/// - elsewhere: the old bundle is renamed aside and the new one renamed in (two renames;
+///   a failure of the second puts the old one back).
 fn replace_dir(new: &Path, out: &Path) -> anyhow::Result<()> {
     if !out.exists() {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -586,6 +722,21 @@ fn replace_dir(new: &Path, out: &Path) -> anyhow::Result<()> {
         std::fs::rename(new, out)
             .with_context(|| format!("renaming {} to {}", new.display(), out.display()))?;
         return Ok(());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        match exchange(new, out) {
+            Ok(()) => {
+                let _ = std::fs::remove_dir_all(new);
+                return Ok(());
+            }
+            // File systems without RENAME_EXCHANGE: fall back to two renames.
+            Err(e) if e.raw_os_error() == Some(22) || e.raw_os_error() == Some(95) => {}
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("swapping {} and {}", new.display(), out.display()))
+            }
+        }
     }
     let old = sibling(out, "old")?;
     std::fs::rename(out, &old)
@@ -596,4 +747,17 @@ fn replace_dir(new: &Path, out: &Path) -> anyhow::Result<()> {
     }
     let _ = std::fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Swap two paths in one system call (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+pub fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        a,
+        rustix::fs::CWD,
+        b,
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
+    .map_err(std::io::Error::from)
 }

@@ -15,7 +15,7 @@ mod bench_whole;
 mod cases;
 mod codegen;
 mod screenshots;
-use xtask::{diff, fetch};
+use xtask::{diff, fetch, fuzz};
 
 /// Project tasks for sosmeta-rs.
 #[derive(Parser)]
@@ -37,6 +37,8 @@ enum Task {
     Cases(cases::Args),
     /// Benchmark validation against the peers.
     Bench(bench::Args),
+    /// A bounded fuzz campaign (stable toolchain): documents, CDA files, bundles.
+    Fuzz(fuzz::Args),
     /// Benchmark a directory of Kanta CDA files against Python lxml + jsonschema.
     BenchArchive(bench_archive::Args),
     /// Screenshot the fi and sv display forms of a few definitions with headless Chromium.
@@ -53,6 +55,7 @@ fn main() -> std::process::ExitCode {
         Task::Bench(a) => bench::run(a),
         Task::BenchArchive(a) => bench_archive::run(a),
         Task::Screenshots(a) => screenshots::run(a),
+        Task::Fuzz(a) => fuzz::run(a),
     };
     match result {
         Ok(code) => code,

@@ -133,7 +133,7 @@ fn page(n: u64) -> Vec<u8> {
 }
 
 fn page_path(n: u64) -> String {
-    format!("/koodisto/v6/classifications/{KOODI_OID}/conceptcodes?pageSize=500&page={n}")
+    format!("/koodisto/v6/classifications/{KOODI_OID}/conceptcodes?status=ACTIVE&status=DELETED&pageSize=500&page={n}")
 }
 
 fn versions_path() -> String {

@@ -107,7 +107,10 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
                 rules::CODE_SYSTEM,
                 Severity::Error,
                 &["system"],
-                format!("code system {system:?} is not the element's classification ({want})"),
+                format!(
+                    "code system {} is not the element's classification ({want})",
+                    crate::echo::value(system)
+                ),
             );
         }
     }
@@ -125,7 +128,10 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
                 rules::CODE_VALUE_SET,
                 Severity::Error,
                 &["code"],
-                format!("code {code:?} is not in the element's value set ({list})"),
+                format!(
+                    "code {} is not in the element's value set ({list})",
+                    crate::echo::value(code)
+                ),
             );
             return;
         }
@@ -146,7 +152,11 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
                 rules::CODE_DISPLAY,
                 Severity::Warning,
                 &["display"],
-                format!("display {display:?} is not the text of code {code:?} ({want})"),
+                format!(
+                    "display {} is not the text of code {} ({want})",
+                    crate::echo::value(display),
+                    crate::echo::value(code)
+                ),
             );
         }
     }
@@ -191,7 +201,10 @@ fn check_koodisto(
                 rules::CODE_CLASSIFICATION,
                 Severity::Error,
                 &["code"],
-                format!("code {code:?} is not in classification {oid}{hint}"),
+                format!(
+                    "code {} is not in classification {oid}{hint}",
+                    crate::echo::value(code)
+                ),
             );
         }
         CodeCheck::Found {
@@ -208,6 +221,7 @@ fn check_koodisto(
             let inactive = match activity {
                 Activity::NotYetValid { begins } => Some(format!("valid only from {begins}")),
                 Activity::Expired { expired } => Some(format!("expired on {expired}")),
+                Activity::Retired => Some("retired (status DELETED, no end date)".to_string()),
                 Activity::Active | Activity::NotChecked => None,
             };
             if let (Some(why), Some(day)) = (inactive, day) {
@@ -220,7 +234,8 @@ fn check_koodisto(
                     },
                     &["code"],
                     format!(
-                        "code {code:?} of classification {oid} is {why}: not valid {when} ({day})"
+                        "code {} of classification {oid} is {why}: not valid {when} ({day})",
+                        crate::echo::value(code)
                     ),
                 );
             }
@@ -233,8 +248,9 @@ fn check_koodisto(
                     Severity::Warning,
                     &["display"],
                     format!(
-                        "display {:?} is not the name of code {code:?} in classification {oid} ({want})",
-                        display.unwrap_or_default()
+                        "display {} is not the name of code {} in classification {oid} ({want})",
+                        crate::echo::value(display.unwrap_or_default()),
+                        crate::echo::value(code)
                     ),
                 );
             }

@@ -41,7 +41,11 @@ pub fn check(w: &mut Walk<'_>, value: &str, instant: bool) {
         } else {
             "date (Pvm)"
         };
-        let msg = format!("{value:?} is not a real {kind}: {why}");
+        let msg = format!(
+            "{} is not a real {kind}: {}",
+            crate::echo::value(value),
+            crate::echo::text(&why)
+        );
         w.report(rules::DATE_CALENDAR, Severity::Error, &[], msg);
     }
 }

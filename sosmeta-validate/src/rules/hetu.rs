@@ -29,6 +29,12 @@ pub fn check(w: &mut Walk<'_>, by_default: bool, map: ObjectRef<'_>) {
     }
     if let Some(v) = map.get("value").and_then(|v| v.as_str()) {
         if let Err(why) = check_hetu(v) {
+            // The grammar's message masks the code; `--show-values` adds it whole.
+            let why = if crate::echo::show_values() {
+                format!("{why} (value {v:?})")
+            } else {
+                why
+            };
             w.report(rules::HETU_CHECKSUM, Severity::Error, &["value"], why);
         }
     }

@@ -85,9 +85,16 @@ impl Lock {
 
     /// Read `<dir>/release.lock`.
     pub fn read(dir: &Path) -> anyhow::Result<Lock> {
-        let p = dir.join(LOCK_FILE);
-        let bytes =
-            std::fs::read(&p).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
+        Lock::read_file(&dir.join(LOCK_FILE))
+    }
+
+    /// Read a lock file (at most 64 MiB).
+    pub fn read_file(p: &Path) -> anyhow::Result<Lock> {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        std::fs::File::open(p)
+            .and_then(|f| f.take(64 << 20).read_to_end(&mut bytes))
+            .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
         let lock: Lock = serde_json::from_slice(&bytes)
             .map_err(|e| anyhow::anyhow!("{}: not a release lock: {e}", p.display()))?;
         if lock.format != LOCK_FORMAT {
@@ -168,7 +175,62 @@ pub fn bundle_files(dir: &Path) -> anyhow::Result<Vec<String>> {
 
 /// Re-hash every file of the bundle at `dir` against its lock.
 pub fn verify(dir: &Path) -> anyhow::Result<VerifyReport> {
-    let lock = Lock::read(dir)?;
+    verify_with(dir, &Lock::read(dir)?)
+}
+
+/// Hash the data files of an existing bundle into a lock (for a bundle not written by
+/// fetch, such as the pinned corpus: no sources, each file's `source` is its path).
+pub fn hash_bundle(dir: &Path) -> anyhow::Result<Lock> {
+    let release = sosmeta_model::Release::load(dir)
+        .map_err(|e| anyhow::anyhow!("{}: not a bundle: {e}", dir.display()))?;
+    let code_sets = sosmeta_model::koodisto::CodeSets::load_bundle(dir)?
+        .map(|s| s.len())
+        .unwrap_or(0);
+    let mut files = Vec::new();
+    for path in bundle_files(dir)? {
+        let bytes = std::fs::read(dir.join(&path))?;
+        files.push(LockedFile {
+            source: format!("file:{path}"),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(&bytes),
+            path,
+        });
+    }
+    Ok(Lock {
+        format: LOCK_FORMAT.to_string(),
+        fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        tool: concat!("xtask ", env!("CARGO_PKG_VERSION"), " (--write-lock)").to_string(),
+        sources: Sources {
+            sosmeta: None,
+            koodisto: None,
+            zip: None,
+        },
+        definitions: release.len(),
+        code_sets,
+        missing_code_sets: Vec::new(),
+        files,
+    })
+}
+
+/// Write `bytes` to `path` atomically (a temporary file beside it, then a rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("{}: cannot write: {e}", path.display())
+    })
+}
+
+/// Re-hash every file of the bundle at `dir` against `lock`.
+pub fn verify_with(dir: &Path, lock: &Lock) -> anyhow::Result<VerifyReport> {
     let mut r = VerifyReport::default();
     for f in &lock.files {
         let p = dir.join(&f.path);

@@ -1,0 +1,151 @@
+//! How findings quote values that came from a document. Validation messages end up in
+//! logs and CI systems, so by default a message never carries more than
+//! [`MAX_ECHO_CHARS`] characters of one value (the rest is counted, not shown) and never a
+//! whole personal identity code (`131052-****`, wherever one appears in a value).
+//!
+//! [`ValidateOptions::show_values`](crate::ValidateOptions::show_values) (`sosmeta
+//! validate --show-values`, for local debugging) shows values whole. The setting holds
+//! for the thread while a validator call runs ([`with_show_values`]), so every message
+//! site below the call sees it without passing it along.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+
+/// Most characters of one value a message shows by default.
+pub const MAX_ECHO_CHARS: usize = 40;
+
+thread_local! {
+    static SHOW: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while values are shown whole (inside [`with_show_values`]`(true, ..)`).
+pub fn show_values() -> bool {
+    SHOW.with(Cell::get)
+}
+
+/// Run `f` with values shown whole (`true`) or clipped and masked (`false`), restoring
+/// the previous setting afterwards (also when `f` unwinds).
+pub fn with_show_values<R>(show: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SHOW.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(SHOW.with(|s| s.replace(show)));
+    f()
+}
+
+/// A document value as messages may show it, unquoted: whole with `--show-values`,
+/// else personal identity codes masked and at most [`MAX_ECHO_CHARS`] characters
+/// (`prefix… (N characters)`).
+pub fn text(s: &str) -> Cow<'_, str> {
+    if show_values() {
+        return Cow::Borrowed(s);
+    }
+    let clipped = match s.char_indices().nth(MAX_ECHO_CHARS) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => Cow::Owned(format!("{}… ({} characters)", &s[..i], s.chars().count())),
+    };
+    match mask_hetus(&clipped) {
+        Cow::Borrowed(_) => clipped,
+        Cow::Owned(m) => Cow::Owned(m),
+    }
+}
+
+/// [`text`], quoted and escaped like `{:?}` (the clip note outside the quotes).
+pub fn value(s: &str) -> String {
+    if show_values() {
+        return format!("{s:?}");
+    }
+    match s.char_indices().nth(MAX_ECHO_CHARS) {
+        None => format!("{:?}", mask_hetus(s)),
+        Some((i, _)) => format!(
+            "{:?}… ({} characters)",
+            mask_hetus(&s[..i]),
+            s.chars().count()
+        ),
+    }
+}
+
+/// Most characters of a whole message by default.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// The last guard, applied to every finding's message ([`crate::Finding::new`]): unless
+/// values are shown, personal identity codes anywhere in it are masked and it is cut at
+/// [`MAX_MESSAGE_CHARS`] characters, whatever the message site quoted.
+pub fn message(m: String) -> String {
+    if show_values() {
+        return m;
+    }
+    let m = match mask_hetus(&m) {
+        Cow::Borrowed(_) => m,
+        Cow::Owned(masked) => masked,
+    };
+    match m.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => m,
+        Some((i, _)) => format!("{}…", &m[..i]),
+    }
+}
+
+/// Every substring shaped like a personal identity code (`DDMMYY`, a century sign,
+/// three digits, a check character) with its last four characters masked.
+fn mask_hetus(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let shaped = |i: usize| -> bool {
+        b.len() >= i + 11
+            && b[i..i + 6].iter().all(u8::is_ascii_digit)
+            && b"+-YXWVUABCDEF".contains(&b[i + 6])
+            && b[i + 7..i + 10].iter().all(u8::is_ascii_digit)
+            && b[i + 10].is_ascii_alphanumeric()
+    };
+    if !(0..b.len()).any(shaped) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if shaped(i) {
+            out.extend_from_slice(&b[i..i + 7]);
+            out.extend_from_slice(b"****");
+            i += 11;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_and_masks_by_default_and_shows_on_request() {
+        let long = "x".repeat(10_000_000);
+        let v = value(&long);
+        assert!(v.len() < 80 && v.ends_with("(10000000 characters)"), "{v}");
+        assert_eq!(value("lyhyt"), "\"lyhyt\"");
+        assert_eq!(value("131052-308T"), "\"131052-****\"");
+        assert_eq!(text("id 131052A308T, x"), "id 131052A****, x");
+        assert_eq!(text("ääää"), "ääää");
+        with_show_values(true, || {
+            assert_eq!(value("131052-308T"), "\"131052-308T\"");
+            assert_eq!(text(&long).len(), long.len());
+        });
+        assert!(!show_values(), "restored");
+        assert_eq!(
+            message("the frame's patient is `131052-308T`".into()),
+            "the frame's patient is `131052-****`"
+        );
+        assert_eq!(
+            message("y".repeat(5000)).chars().count(),
+            MAX_MESSAGE_CHARS + 1
+        );
+    }
+}
