@@ -9,8 +9,11 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptioneuvonnanLausunto, Allekirjoitus, AsiakasX4807, Laatija, LausuntoX6F30,
-        Osoite, VastaanottajaXB1A3, Yhteyshenkilo, YhteystiedotXEE4F,
+        AdoptioneuvonnanLausuntoXFBF37588 as AdoptioneuvonnanLausunto,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        LaatijaXCE9D0849 as Laatija, LausuntoX6F301FF7 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[0usize];

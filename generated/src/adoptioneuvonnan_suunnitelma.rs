@@ -8,7 +8,11 @@
 /// Subject: Adoptioneuvonnan asiakasasiakirjat (feature `adoptioneuvonnan`).
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
-    pub use crate::shapes::{AdoptioneuvonnanSuunnitelma, AsiakasX4807, Laatija, Tavoite};
+    pub use crate::shapes::{
+        AdoptioneuvonnanSuunnitelmaX7A2C2F12 as AdoptioneuvonnanSuunnitelma,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        TavoiteX8FEB5E07 as Tavoite,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[1usize];
     /// A document of this definition: `{"adoptioneuvonnan_suunnitelma": {...}}`.

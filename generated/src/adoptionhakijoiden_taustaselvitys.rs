@@ -9,15 +9,26 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptionhakijoidenElamantilanne, AdoptionhakijoidenTaustaselvitys,
-        AjanjaksoX9AF9, AsiakasXB249, AsuminenX9C1F, AsuntoX2752, ElamantilanneX6639,
-        HenkilonnimiXBF17, Kotikunta, KoulutusX7FD4, Lapsettomuus,
-        LapsiVanhempisuhteenTiedotXBEB5, LapsiX38EA, Meno,
-        MotiivitJaLastaKoskevatToivomukset, Osoite, PaihteidenKaytto,
-        ParisuhdetiedotX6EF7, SairaudenHoito, SairausXF2E1, Syntymatiedot,
-        TaloudellinenTilanneX1D28, TerveydentilaX4B04, TuloX8B1D, TyoXDC6E,
-        TyotilanneXD950, Varallisuus, VelkaXB25D, Voimassaolo, Yhteyshenkilo,
-        YhteystiedotXE46A,
+        AdoptionhakijoidenElamantilanneX60462906 as AdoptionhakijoidenElamantilanne,
+        AdoptionhakijoidenTaustaselvitysX424BB626 as AdoptionhakijoidenTaustaselvitys,
+        AjanjaksoX9AF9B075 as Ajanjakso, AsiakasXBDA76AC6 as Asiakas,
+        AsuminenX50201592 as Asuminen, AsuntoX27527BEB as Asunto,
+        ElamantilanneXA3145FA9 as Elamantilanne, HenkilonnimiXBF17D358 as Henkilonnimi,
+        KotikuntaX95EB5D71 as Kotikunta, KoulutusX3CF32516 as Koulutus,
+        YhteyshenkiloXC053CD03 as Laatija, LapsettomuusXBAC14DFF as Lapsettomuus,
+        LapsiX38EA1C96 as Lapsi,
+        LapsiVanhempisuhteenTiedotX67F504E6 as LapsiVanhempisuhteenTiedot,
+        MenoX21CAAA24 as Meno,
+        MotiivitJaLastaKoskevatToivomuksetX5781FFFB as MotiivitJaLastaKoskevatToivomukset,
+        OsoiteXE9FA3AAD as Osoite, PaihteidenKayttoX2B546350 as PaihteidenKaytto,
+        ParisuhdetiedotX53BF7F17 as Parisuhdetiedot,
+        SairaudenHoitoXC109628D as SairaudenHoito, SairausXEE289564 as Sairaus,
+        SyntymatiedotXA69E4D66 as Syntymatiedot,
+        TaloudellinenTilanneXC9F0A711 as TaloudellinenTilanne,
+        TerveydentilaX6204ED0F as Terveydentila, TuloX8B1D4A2F as Tulo,
+        TyoXDC6E9C15 as Tyo, TyotilanneX036FCC28 as Tyotilanne,
+        VarallisuusX89045993 as Varallisuus, VelkaXB25D8DAE as Velka,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[2usize];

@@ -9,12 +9,23 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptoitavanLapsenTaustatiedot, AidinElamanvaiheet, AsiakasX7936,
-        Edunvalvontatiedot, Elamantilanne, HuoltajuusX6860, IsyydenVahvistaminen,
-        Kotikunta, KoulutusX7BE8, KuvailuaAidista, Laatija, LapsenSukulainen,
-        LapsenSukulaiset, LapsiX9C83, Osoite, Parisuhdetiedot, SyntymatiedotXD46A,
-        Terveydentila, Tyo, Tyotilanne, VanhempienSuhtautuminenAdoptioon, Voimassaolo,
-        Yhteyshenkilo, YhteystiedotXE46A, YksityishenkiloX05CF,
+        AdoptoitavanLapsenTaustatiedotX1A6F09AB as AdoptoitavanLapsenTaustatiedot,
+        AidinElamanvaiheetX3C67C046 as AidinElamanvaiheet, AsiakasXD1CCA58D as Asiakas,
+        VoimassaoloXBA0F7664 as AsumuseronAjanjakso,
+        YhteyshenkiloXC053CD03 as Edunvalvoja,
+        EdunvalvontatiedotX169B0910 as Edunvalvontatiedot,
+        ElamantilanneX3697B1DE as Elamantilanne, HuoltajuusX0A5040ED as Huoltajuus,
+        IsyydenVahvistaminenXCFB50F53 as IsyydenVahvistaminen,
+        KotikuntaX95EB5D71 as Kotikunta, KoulutusX7BE81B5A as Koulutus,
+        KuvailuaAidistaX0A2F441E as KuvailuaAidista, LaatijaXCE9D0849 as Laatija,
+        LapsenSukulainenX4F99C505 as LapsenSukulainen,
+        LapsenSukulaisetXD6741D84 as LapsenSukulaiset, LapsiX525B93DE as Lapsi,
+        OsoiteXE9FA3AAD as Osoite, ParisuhdetiedotXA96CBE94 as Parisuhdetiedot,
+        SyntymatiedotXD46A43F0 as Syntymatiedot, TerveydentilaXE16E8D71 as Terveydentila,
+        TyoX2FD14E76 as Tyo, TyotilanneX359FC2F8 as Tyotilanne,
+        VanhempienSuhtautuminenAdoptioonXB49B6E26 as VanhempienSuhtautuminenAdoptioon,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
+        YksityishenkiloX05CF1490 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[3usize];

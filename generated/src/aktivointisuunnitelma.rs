@@ -9,11 +9,19 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_08_01 {
     pub use crate::shapes::{
-        AktivoinninTavoitteet, Aktivointisuunnitelma,
-        AktivointisuunnitelmanTarkistaminen, AllekirjoitusXC51D, AsetettavatTavoitteet,
-        AsiakasXEEC1, EdellisenSuunnitelmanTavoitteidenSaavuttaminen, JaksonKesto,
-        KuntouttavaTyotoiminta, KuntouttavanTyotoiminnanJarjestamispaikka, Laatija,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD, TyonhaunEdellytykset,
+        AktivoinninTavoitteetX26440E91 as AktivoinninTavoitteet,
+        AktivointisuunnitelmaX34AD6917 as Aktivointisuunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AktivointisuunnitelmanTarkistaminen,
+        AllekirjoitusXC51DDB01 as Allekirjoitus,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        JaksonKestoXDB8AF06E as JaksonKesto,
+        KuntouttavaTyotoimintaX47E2F57A as KuntouttavaTyotoiminta,
+        KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B as KuntouttavanTyotoiminnanJarjestamispaikka,
+        LaatijaXCE9D0849 as Laatija,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TyonhaunEdellytyksetX8B570947 as TyonhaunEdellytykset,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[4usize];

@@ -9,7 +9,9 @@
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiaAsiakirja, AsiakasX0AB5, AsianTiedotXCC3D, MuutAsiaanLiittyvatHenkilot,
+        AsiaAsiakirjaX70134F0F as AsiaAsiakirja, AsiakasX0AB5A359 as Asiakas,
+        AsianTiedotXCC3D1B65 as AsianTiedot,
+        MuutAsiaanLiittyvatHenkilotX4B2F4B02 as MuutAsiaanLiittyvatHenkilot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[5usize];
@@ -50,7 +52,9 @@ pub mod v2020_04_07 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiaAsiakirjaXC6B9, AsiakasX0AB5, AsianTiedot, MuutAsiaanLiittyvatHenkilot,
+        AsiaAsiakirjaX1FA6163F as AsiaAsiakirja, AsiakasX0AB5A359 as Asiakas,
+        AsianTiedotXF05BF507 as AsianTiedot,
+        MuutAsiaanLiittyvatHenkilotX4B2F4B02 as MuutAsiaanLiittyvatHenkilot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[6usize];
@@ -59,7 +63,7 @@ pub mod v2022_06_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asia_asiakirja`.
-        pub asia_asiakirja: AsiaAsiakirjaXC6B9,
+        pub asia_asiakirja: AsiaAsiakirja,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

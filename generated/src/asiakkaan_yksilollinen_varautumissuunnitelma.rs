@@ -9,10 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsiakasX4807,
-        AsiakkaanYksilollinenVarautumissuunnitelma,
-        AvunJarjestamiseenOsallistuvatHenkilot, Laatija, YhteystiedotX3E9B,
-        Yksityishenkilo,
+        AsiakasX48071AFA as Asiakas,
+        AsiakkaanYksilollinenVarautumissuunnitelmaX0BAAE934 as AsiakkaanYksilollinenVarautumissuunnitelma,
+        AvunJarjestamiseenOsallistuvatHenkilotX52064C90 as AvunJarjestamiseenOsallistuvatHenkilot,
+        LaatijaXCE9D0849 as Laatija,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
+        YksityishenkiloX99AC67DB as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[7usize];

@@ -9,15 +9,31 @@
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiakasX3AA3, AsiakkaaseenLiittyvatHenkilotX6263, AsiakkuudenTiedot,
-        AsiakkuusasiakirjaX8B70, Edunvalvonta, Edunvalvontavaltuutettu,
-        EdunvalvontavaltuutusX8049, Henkilonnimi, HenkilonnimiXBF17, HuoltajuusX71E9,
-        KotikuntaXF23A, OrganisaatioX810D, OrganisaatioXB8EC, Osoite,
-        PalveluistaVastaavaTyontekijaX4B43, PalvelunjarjestajanPalveluyksikkoX074E,
-        PalveluntoteuttajaXD0A1, PalveluntuottajaXCA9F, PalvelutehtavanAsiakkuus,
-        Palveluyksikko, TilapainenAsuinkuntaX2A42, TilapainenOsoite, TulkkaustiedotX928C,
-        Voimassaolo, YhteyshenkiloX012A, YhteystiedotX1BE1, YhteystiedotX2658,
-        YhteystiedotXF734,
+        AsiakasX6139D350 as Asiakas, YhteystiedotX948B0BF6 as AsiakasYhteystiedot,
+        AsiakkaaseenLiittyvatHenkilotX0E787EF1 as AsiakkaaseenLiittyvatHenkilot,
+        HenkilonnimiXBF17D358 as AsiakkaaseenLiittyvatHenkilotOrganisaatio,
+        YhteystiedotX27BCF90F as AsiakkaaseenLiittyvatHenkilotYhteystiedot,
+        AsiakkuudenTiedotX205397D5 as AsiakkuudenTiedot,
+        AsiakkuusasiakirjaXB39FCA07 as Asiakkuusasiakirja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        EdunvalvontaXD7735A31 as Edunvalvonta,
+        EdunvalvontavaltuutettuX67CE6002 as Edunvalvontavaltuutettu,
+        EdunvalvontavaltuutusXF06023D4 as Edunvalvontavaltuutus,
+        HenkilonnimiX7991F4E6 as Henkilonnimi, HuoltajuusX71E98278 as Huoltajuus,
+        KotikuntaXF23AFCBE as Kotikunta, OsoiteXE9FA3AAD as Osoite,
+        PalveluistaVastaavaTyontekijaX855CB6A6 as PalveluistaVastaavaTyontekija,
+        OrganisaatioXB8EC6905 as PalveluistaVastaavaTyontekijaOrganisaatio,
+        PalvelunjarjestajanPalveluyksikkoXE86C7F29 as PalvelunjarjestajanPalveluyksikko,
+        PalveluntoteuttajaXB55161E6 as Palveluntoteuttaja,
+        PalveluntuottajaXA6F2292C as Palveluntuottaja,
+        OrganisaatioX810DF527 as PalveluntuottajaOrganisaatio,
+        PalvelutehtavanAsiakkuusX207DC224 as PalvelutehtavanAsiakkuus,
+        PalveluyksikkoX060D9CCD as Palveluyksikko,
+        TilapainenAsuinkuntaX2A4236A5 as TilapainenAsuinkunta,
+        TilapainenOsoiteX7F052E15 as TilapainenOsoite,
+        TulkkaustiedotX928CC48F as Tulkkaustiedot,
+        YhteyshenkiloX520C24C9 as Yhteyshenkilo,
+        YhteystiedotXF734ADD6 as YhteyshenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[8usize];
@@ -26,7 +42,7 @@ pub mod v2020_04_07 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asiakkuusasiakirja`.
-        pub asiakkuusasiakirja: AsiakkuusasiakirjaX8B70,
+        pub asiakkuusasiakirja: Asiakkuusasiakirja,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -58,13 +74,28 @@ pub mod v2020_04_07 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX10CA, AsiakkaaseenLiittyvatHenkilot, Asiakkuusasiakirja, Edunvalvonta,
-        Edunvalvontavaltuutus, Henkilonnimi, HuoltajuusX71E9, KotikuntaX0F5B,
-        LastensuojelunAsiakkuus, Osoite, PalveluistaVastaavaTyontekija,
-        PalvelunjarjestajanPalveluyksikko, Palveluntoteuttaja, Palveluntuottaja,
-        Riskitieto, SosiaalihuollonAsiakkuus, SosiaalihuollonPalvelutehtava,
-        TilapainenAsuinkunta, TilapainenOsoite, TulkkaustiedotX928C, Voimassaolo,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B, YhteystiedotXE400, YhteystiedotXE46A,
+        AsiakasX122FE982 as Asiakas, YhteystiedotX9C05F381 as AsiakasYhteystiedot,
+        AsiakkaaseenLiittyvatHenkilotXF4E32581 as AsiakkaaseenLiittyvatHenkilot,
+        YhteystiedotX13B4DC11 as AsiakkaaseenLiittyvatHenkilotYhteystiedot,
+        AsiakkuusasiakirjaXFA76113B as Asiakkuusasiakirja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        EdunvalvontaXD7735A31 as Edunvalvonta,
+        EdunvalvontavaltuutusX948E76D1 as Edunvalvontavaltuutus,
+        HenkilonnimiX7991F4E6 as Henkilonnimi, HuoltajuusX71E98278 as Huoltajuus,
+        KotikuntaX0F5B58F9 as Kotikunta,
+        LastensuojelunAsiakkuusX1709900B as LastensuojelunAsiakkuus,
+        OsoiteXE9FA3AAD as Osoite,
+        PalveluistaVastaavaTyontekijaX2D8B65AC as PalveluistaVastaavaTyontekija,
+        PalvelunjarjestajanPalveluyksikkoX73330FEF as PalvelunjarjestajanPalveluyksikko,
+        PalveluntoteuttajaXA070057E as Palveluntoteuttaja,
+        PalveluntuottajaXC949FA0A as Palveluntuottaja, RiskitietoX54959F54 as Riskitieto,
+        SosiaalihuollonAsiakkuusX2D75318A as SosiaalihuollonAsiakkuus,
+        SosiaalihuollonPalvelutehtavaX67525043 as SosiaalihuollonPalvelutehtava,
+        TilapainenAsuinkuntaXD5F38B28 as TilapainenAsuinkunta,
+        TilapainenOsoiteX7F052E15 as TilapainenOsoite,
+        TulkkaustiedotX928CC48F as Tulkkaustiedot,
+        YhteyshenkiloXCBCB8EAE as Yhteyshenkilo,
+        YhteystiedotX3E9B1CA1 as YhteyshenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[9usize];
@@ -105,13 +136,28 @@ pub mod v2022_01_10 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2023_06_01 {
     pub use crate::shapes::{
-        AsiakasX10CA, AsiakkaaseenLiittyvatHenkilot, Asiakkuusasiakirja, Edunvalvonta,
-        Edunvalvontavaltuutus, Henkilonnimi, HuoltajuusX71E9, KotikuntaX0F5B,
-        LastensuojelunAsiakkuus, Osoite, PalveluistaVastaavaTyontekija,
-        PalvelunjarjestajanPalveluyksikko, Palveluntoteuttaja, Palveluntuottaja,
-        Riskitieto, SosiaalihuollonAsiakkuus, SosiaalihuollonPalvelutehtava,
-        TilapainenAsuinkunta, TilapainenOsoite, TulkkaustiedotX928C, Voimassaolo,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B, YhteystiedotXE400, YhteystiedotXE46A,
+        AsiakasX122FE982 as Asiakas, YhteystiedotX9C05F381 as AsiakasYhteystiedot,
+        AsiakkaaseenLiittyvatHenkilotXF4E32581 as AsiakkaaseenLiittyvatHenkilot,
+        YhteystiedotX13B4DC11 as AsiakkaaseenLiittyvatHenkilotYhteystiedot,
+        AsiakkuusasiakirjaXFA76113B as Asiakkuusasiakirja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        EdunvalvontaXD7735A31 as Edunvalvonta,
+        EdunvalvontavaltuutusX948E76D1 as Edunvalvontavaltuutus,
+        HenkilonnimiX7991F4E6 as Henkilonnimi, HuoltajuusX71E98278 as Huoltajuus,
+        KotikuntaX0F5B58F9 as Kotikunta,
+        LastensuojelunAsiakkuusX1709900B as LastensuojelunAsiakkuus,
+        OsoiteXE9FA3AAD as Osoite,
+        PalveluistaVastaavaTyontekijaX2D8B65AC as PalveluistaVastaavaTyontekija,
+        PalvelunjarjestajanPalveluyksikkoX73330FEF as PalvelunjarjestajanPalveluyksikko,
+        PalveluntoteuttajaXA070057E as Palveluntoteuttaja,
+        PalveluntuottajaXC949FA0A as Palveluntuottaja, RiskitietoX54959F54 as Riskitieto,
+        SosiaalihuollonAsiakkuusX2D75318A as SosiaalihuollonAsiakkuus,
+        SosiaalihuollonPalvelutehtavaX67525043 as SosiaalihuollonPalvelutehtava,
+        TilapainenAsuinkuntaXD5F38B28 as TilapainenAsuinkunta,
+        TilapainenOsoiteX7F052E15 as TilapainenOsoite,
+        TulkkaustiedotX928CC48F as Tulkkaustiedot,
+        YhteyshenkiloXCBCB8EAE as Yhteyshenkilo,
+        YhteystiedotX3E9B1CA1 as YhteyshenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[10usize];

@@ -9,13 +9,21 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetXCA3D, Asiakas, AsiakirjanTayttaminen,
-        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX62FC,
-        Kotikunta, LueLisaa, NeuvottelunToimittaja, NeuvotteluunOsallistuvatX8710,
-        OhjeKaksiX719D, OhjeKolmeX53B2, OhjeYksi, SelvitettavaVanhemmuus,
-        SynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoituksetXCA3D14C8 as Allekirjoitukset, AsiakasX82EBE030 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXD8C1CAAA as AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        KotikuntaX95EB5D71 as Kotikunta,
+        SynnyttanytAitiXB41FAE14 as LapsenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as LapsenToinenVanhempiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittajaXF75AAB0A as NeuvottelunToimittaja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittajaYhteystiedot,
+        NeuvotteluunOsallistuvatXC6EFE73C as NeuvotteluunOsallistuvat,
+        OhjeKaksiX719DB85D as OhjeKaksi, OhjeKolmeX53B2DFBF as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[11usize];
@@ -24,7 +32,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX62FC,
+        pub avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -58,15 +66,23 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, AsiakirjanTayttaminen,
-        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
-        IsyydenTunnustaja, Kotikunta, LueLisaa, NeuvottelunToimittanutLastenvalvoja,
-        NeuvotteluunOsallistuvatX8710, OhjeKaksiX719D, OhjeKolmeX53B2, OhjeYksi,
-        SynnyttanytAiti, SynnyttanytAitiX46F8, ToinenVanhempi, Tulkkaustiedot,
-        VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteella,
-        VanhemmuudenSelvittaminenToisenKohdanPerusteella,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX3BA642F7 as AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        IsyydenTunnustajaX847355BD as IsyydenTunnustaja, KotikuntaX95EB5D71 as Kotikunta,
+        SynnyttanytAitiXB41FAE14 as LapsenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as LapsenToinenVanhempiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittanutLastenvalvojaXFB307752 as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatXC6EFE73C as NeuvotteluunOsallistuvat,
+        OhjeKaksiX719DB85D as OhjeKaksi, OhjeKolmeX53B2DFBF as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi, SynnyttanytAitiX46F801B1 as SynnyttanytAiti,
+        ToinenVanhempiX3ECDCA27 as ToinenVanhempi,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E as VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteella,
+        VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 as VanhemmuudenSelvittaminenToisenKohdanPerusteella,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[12usize];

@@ -9,9 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AmmattihenkiloX051E, AsiakasX9C93, EnnakollinenLastensuojeluilmoitus, Ilmoittaja,
-        Laatija, Osoite, TulevanLapsenToinenVanhempi, YhteystiedotX9BBD,
-        YhteystiedotXD486,
+        AmmattihenkiloX6BEEC716 as Ammattihenkilo,
+        YhteystiedotX7E28E5EF as AmmattihenkiloYhteystiedot, AsiakasX681CC7C9 as Asiakas,
+        YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        EnnakollinenLastensuojeluilmoitusX7031CB18 as EnnakollinenLastensuojeluilmoitus,
+        IlmoittajaX3C31B8C3 as Ilmoittaja, LaatijaXCE9D0849 as Laatija,
+        OsoiteXE9FA3AAD as Osoite,
+        TulevanLapsenToinenVanhempiX8698C8F6 as TulevanLapsenToinenVanhempi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[13usize];

@@ -9,8 +9,10 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, EnnakollisenLastensuojeluilmoituksenArvio, Laatija,
-        TyontekijanArvioTarvittavistaPalveluista,
+        AsiakasX48071AFA as Asiakas,
+        EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 as EnnakollisenLastensuojeluilmoituksenArvio,
+        LaatijaXCE9D0849 as Laatija,
+        TyontekijanArvioTarvittavistaPalveluistaX5FF1830F as TyontekijanArvioTarvittavistaPalveluista,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[14usize];

@@ -8,7 +8,11 @@
 /// Subject: Väkivaltatyön asiakasasiakirjat (feature `vakivaltatyon`).
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
-    pub use crate::shapes::{AsiakasX4807, HairinnanJaVainonRiskiarvio, Laatija};
+    pub use crate::shapes::{
+        AsiakasX48071AFA as Asiakas,
+        HairinnanJaVainonRiskiarvioX60399777 as HairinnanJaVainonRiskiarvio,
+        LaatijaXCE9D0849 as Laatija,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[15usize];
     /// A document of this definition: `{"hairinnan_ja_vainon_riskiarvio": {...}}`.

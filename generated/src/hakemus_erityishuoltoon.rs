@@ -9,8 +9,12 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX3823, HakemusErityishuoltoon, HakemusXFBC4, Hakija,
-        Osoite, Vastaanottaja, YhteystiedotX95EC, YhteystiedotXD486, YhteystiedotXEE4F,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXDA5E0314 as Asiakas,
+        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusXFBC4CE4A as Hakemus,
+        HakemusErityishuoltoonXB6D653A9 as HakemusErityishuoltoon,
+        HakijaX0DFDFBD8 as Hakija, YhteystiedotXC7410BBD as HakijaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[16usize];

@@ -9,11 +9,19 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXDF8E, HakemusHallintoOikeudelleLapsenTutkimiseksi,
-        HuoltajaTaiLaillinenEdustaja, Kuuleminen, Laatija,
-        LastensuojeluasianVireilletuloaKoskevatTiedot, OmatyontekijaXBA32, Osoite,
-        TutkimusXBD84, VaatimusJaPerustelutLapsenTutkimiseksi, Vastaanottaja,
-        YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXDF8E58BE as Asiakas,
+        HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E as HakemusHallintoOikeudelleLapsenTutkimiseksi,
+        LaatijaXCE9D0849 as Hakija,
+        HuoltajaTaiLaillinenEdustajaX80F42D7D as HuoltajaTaiLaillinenEdustaja,
+        YhteystiedotXC7410BBD as HuoltajaTaiLaillinenEdustajaYhteystiedot,
+        KuuleminenX788F3DD9 as Kuuleminen,
+        LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F as LastensuojeluasianVireilletuloaKoskevatTiedot,
+        OmatyontekijaX78106B99 as Omatyontekija,
+        YhteystiedotX13B4DC11 as OmatyontekijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        TutkimusXBD84A245 as Tutkimus,
+        VaatimusJaPerustelutLapsenTutkimiseksiXF4E84704 as VaatimusJaPerustelutLapsenTutkimiseksi,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[17usize];

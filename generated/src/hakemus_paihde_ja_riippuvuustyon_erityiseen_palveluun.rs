@@ -9,9 +9,13 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, Hakemus,
-        HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun, Osoite, TulkkaustiedotX57CD,
-        Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo,
+        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX2BA2C62C as HaettavaPalvelu, HakemusX596E6260 as Hakemus,
+        HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C as HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun,
+        YksityishenkiloX99AC67DB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[18usize];

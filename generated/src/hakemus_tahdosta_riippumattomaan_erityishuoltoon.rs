@@ -9,9 +9,15 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasX3823, HakemusTahdostaRiippumattomaanErityishuoltoon,
-        HakemusXFBC4, Hakija, HakijaX1C93, OrganisaatioX0E89, Osoite, Vastaanottaja,
-        YhteystiedotX95EC, YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXDA5E0314 as Asiakas,
+        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusXFBC4CE4A as Hakemus,
+        HakemusTahdostaRiippumattomaanErityishuoltoonX94A204B1 as HakemusTahdostaRiippumattomaanErityishuoltoon,
+        HakijaXE9FA4225 as Hakija, HakijaX0DFDFBD8 as Henkilo,
+        YhteystiedotXC7410BBD as HenkiloYhteystiedot,
+        OrganisaatioX851801E5 as Organisaatio,
+        YhteystiedotX13B4DC11 as OrganisaatioYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[19usize];

@@ -9,10 +9,16 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, HoitoJaKasvatussuunnitelma,
-        Laatija, LapsenSijoitusX9D14, LapsenTilanne, PerheJaLahiverkosto,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD, Yhteydenpito,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        HoitoJaKasvatussuunnitelmaXB086D0E7 as HoitoJaKasvatussuunnitelma,
+        LaatijaXCE9D0849 as Laatija, LapsenSijoitusX9D14D1C0 as LapsenSijoitus,
+        LapsenTilanneXCD675522 as LapsenTilanne,
+        PerheJaLahiverkostoX56F5D4C1 as PerheJaLahiverkosto,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteydenpitoX6BAC679A as Yhteydenpito,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[20usize];

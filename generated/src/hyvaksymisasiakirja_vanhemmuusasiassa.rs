@@ -9,13 +9,21 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisasiakirjaVanhemmuusasiassa,
-        HyvaksymisenVastaanottanutLastenvalvoja, HyvaksymislausumanAntaja,
-        HyvaksymislausumanAntaminen, Kotikunta, LueLisaa, OhjeKaksiX30E4, OhjeKolmeX4A79,
-        OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX838A, SynnyttanytAiti,
-        Tulkkaustiedot, TunnustettuVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 as HyvaksymisasiakirjaVanhemmuusasiassa,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as HyvaksymisenVastaanottanutLastenvalvoja,
+        YhteystiedotX46F61CFF as HyvaksymisenVastaanottanutLastenvalvojaYhteystiedot,
+        HyvaksymislausumanAntajaX500665C1 as HyvaksymislausumanAntaja,
+        SynnyttanytAitiXB41FAE14 as HyvaksymislausumanAntajanTiedot,
+        YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
+        HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
+        KotikuntaX95EB5D71 as Kotikunta, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX30E4BF01 as OhjeKaksi, OhjeKolmeX4A796593 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi, OsoiteX6FDC6AC9 as Osoite,
+        SelvitettavaVanhemmuusX838A360F as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisiKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[22usize];
@@ -56,13 +64,21 @@ pub mod v2024_11_01 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisasiakirjaVanhemmuusasiassaX5BDB,
-        HyvaksymisenVastaanottanutLastenvalvoja, HyvaksymislausumanAntaja,
-        HyvaksymislausumanAntaminen, Kotikunta, LueLisaa, OhjeKaksiX30E4, OhjeKolmeX4A79,
-        OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX838A, SynnyttanytAiti,
-        Tulkkaustiedot, TunnustettuVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        HyvaksymisasiakirjaVanhemmuusasiassaX1F531042 as HyvaksymisasiakirjaVanhemmuusasiassa,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as HyvaksymisenVastaanottanutLastenvalvoja,
+        YhteystiedotX46F61CFF as HyvaksymisenVastaanottanutLastenvalvojaYhteystiedot,
+        HyvaksymislausumanAntajaX500665C1 as HyvaksymislausumanAntaja,
+        SynnyttanytAitiXB41FAE14 as HyvaksymislausumanAntajanTiedot,
+        YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
+        HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
+        KotikuntaX95EB5D71 as Kotikunta, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX30E4BF01 as OhjeKaksi, OhjeKolmeX4A796593 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi, OsoiteX6FDC6AC9 as Osoite,
+        SelvitettavaVanhemmuusX838A360F as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisiKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[23usize];
@@ -71,7 +87,7 @@ pub mod v2025_03_21 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hyvaksymisasiakirja_vanhemmuusasiassa`.
-        pub hyvaksymisasiakirja_vanhemmuusasiassa: HyvaksymisasiakirjaVanhemmuusasiassaX5BDB,
+        pub hyvaksymisasiakirja_vanhemmuusasiassa: HyvaksymisasiakirjaVanhemmuusasiassa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,11 +9,15 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenAsiakassuunnitelma, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, SuunnitelmaX0B68,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenAsiakassuunnitelmaXADC83F1A as IakkaidenPalvelujenAsiakassuunnitelma,
+        LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        SuunnitelmaX7B922D3F as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[24usize];
@@ -54,11 +58,15 @@ pub mod v2023_09_08 {
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenAsiakassuunnitelmaX5851, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570, SuunnitelmaX9278,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenAsiakassuunnitelmaXCEBF4FC2 as IakkaidenPalvelujenAsiakassuunnitelma,
+        LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        SuunnitelmaXE5E530CC as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[25usize];
@@ -67,7 +75,7 @@ pub mod v2024_11_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `iakkaiden_palvelujen_asiakassuunnitelma`.
-        pub iakkaiden_palvelujen_asiakassuunnitelma: IakkaidenPalvelujenAsiakassuunnitelmaX5851,
+        pub iakkaiden_palvelujen_asiakassuunnitelma: IakkaidenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,9 +9,14 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, IakkaidenPalvelujenHakemus, Kuultava, Osoite,
-        TulkkaustiedotX57CD, Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486,
-        Yksityishenkilo,
+        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX2BA2C62C as HaettavaPalvelu,
+        IakkaidenPalvelujenHakemusX8F4D28C9 as IakkaidenPalvelujenHakemus,
+        YksityishenkiloX99AC67DB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
+        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[26usize];
@@ -52,9 +57,14 @@ pub mod v2023_09_08 {
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, IakkaidenPalvelujenHakemus, Kuultava, Osoite,
-        TulkkaustiedotX57CD, Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486,
-        Yksityishenkilo,
+        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX2BA2C62C as HaettavaPalvelu,
+        IakkaidenPalvelujenHakemusX8F4D28C9 as IakkaidenPalvelujenHakemus,
+        YksityishenkiloX99AC67DB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
+        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[27usize];

@@ -9,11 +9,15 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenToteuttamissuunnitelma, Laatija, Suunnitelma,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 as IakkaidenPalvelujenToteuttamissuunnitelma,
+        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        SuunnitelmaXB1A866D6 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[28usize];

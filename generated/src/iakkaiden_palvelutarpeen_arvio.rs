@@ -9,12 +9,21 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot, AsuminenXA0CC,
-        AsuminenXDF39, Asunto, IakkaidenPalvelutarpeenArvio, JohtopaatoksetJaJatkotoimet,
-        Laake, Laatija, LaheisverkostonKartoittaminen, Omatyontekija, PaihteidenKaytto,
-        PalvelujenSaavutettavuus, PalvelutarpeenArviointiaKoskevatTiedot, SairausX209B,
-        Terveydentila, TerveydentilaXB83D, ToimintakykyXF2DD, TutkimusXBD84,
-        Yhteyshenkilo,
+        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
+        AsuminenXE75228A4 as AsuminenAsuminen, AsuntoXAA52C18E as Asunto,
+        IakkaidenPalvelutarpeenArvioX474DEBC9 as IakkaidenPalvelutarpeenArvio,
+        AsuminenX14BE2CF0 as IakkaidenPalvelutarpeenArvioAsuminen,
+        JohtopaatoksetJaJatkotoimetXC0E13829 as JohtopaatoksetJaJatkotoimet,
+        LaakeX60040141 as Laake, LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaX454B11BF as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalvelujenSaavutettavuusXBC514A07 as PalvelujenSaavutettavuus,
+        PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 as PalvelutarpeenArviointiaKoskevatTiedot,
+        SairausX209BB1F0 as Sairaus, TerveydentilaXE16E8D71 as TaloudellinenTilanne,
+        TerveydentilaXE1B34A85 as Terveydentila, ToimintakykyX7470D4BD as Toimintakyky,
+        TutkimusXBD84A245 as Tutkimus, YhteyshenkiloXC053CD03 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[30usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta,
-        OmatyontekijaXBA32, Osoite, Vastaanottaja, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaX623BD2C2 as IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[31usize];

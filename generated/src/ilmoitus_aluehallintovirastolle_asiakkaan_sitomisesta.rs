@@ -9,9 +9,12 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
-        OmatyontekijaXBA32, Osoite, SitomisenAjankohta, VastaanottajaX0510,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 as IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
+        OsoiteXE9FA3AAD as Osoite, SitomisenAjankohtaXEEADB694 as SitomisenAjankohta,
+        VastaanottajaX71241BB0 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[32usize];

@@ -9,9 +9,12 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX4807, IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
-        OmatyontekijaXBA32, Osoite, VastaanottajaXC7B0, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 as IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
+        OsoiteXE9FA3AAD as Osoite, YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        VastaanottajaXCBBDD51B as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[33usize];

@@ -9,9 +9,13 @@
 #[cfg(feature = "kuntouttavan-tyotoiminnan")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXE5C1, IlmoitusKuntouttavastaTyotoiminnasta, OmatyontekijaXBA32, Osoite,
-        VastaanottajaXB1A3, Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXE46A,
-        YhteystiedotXEE4F,
+        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX78106B99 as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusKuntouttavastaTyotoiminnastaXAB42FFCE as IlmoitusKuntouttavastaTyotoiminnasta,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[34usize];

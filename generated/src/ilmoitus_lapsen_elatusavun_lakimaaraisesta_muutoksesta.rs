@@ -9,9 +9,14 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_02_27 {
     pub use crate::shapes::{
-        AsiakasX4807, ElatusavunLakimaarainenMuutos, ElatusavunNostajaX1AF9,
-        IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta, Muutettavaelatusapu,
-        Muutostiedot, OmatyontekijaXBA32, OrganisaatioXDB4A, Osoite, YhteystiedotXE46A,
+        AsiakasX48071AFA as Asiakas,
+        ElatusavunLakimaarainenMuutosXA8D0E8FD as ElatusavunLakimaarainenMuutos,
+        ElatusavunNostajaX87992FE0 as ElatusavunNostaja,
+        OmatyontekijaX78106B99 as Ilmoittaja,
+        IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 as IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta,
+        MuutettavaelatusapuX2EC02F3E as Muutettavaelatusapu,
+        MuutostiedotX49EA093F as Muutostiedot, OrganisaatioXDB4A6BAF as Organisaatio,
+        OsoiteXE9FA3AAD as Osoite, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[35usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_26 {
     pub use crate::shapes::{
-        AsiakasX4C36, Henkilo, IlmoittajaX6366, IlmoitusLapsenHuoltajanTarpeesta,
-        IlmoitusXB571, LapsenHoidostaVastaavaHenkilo, Osoite, YhteystiedotXE46A,
+        AsiakasX93DFB5C9 as Asiakas, HenkiloX0F195318 as Henkilo,
+        IlmoittajaX6427CB33 as Ilmoittaja, IlmoitusX6DBF8B19 as Ilmoitus,
+        IlmoitusLapsenHuoltajanTarpeestaX47A2E0DC as IlmoitusLapsenHuoltajanTarpeesta,
+        LapsenHoidostaVastaavaHenkiloXD9DADF14 as LapsenHoidostaVastaavaHenkilo,
+        OsoiteXE9FA3AAD as Osoite, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[36usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX9C93, HenkiloX6321, IlmoittajaXD36C, IlmoitusSosiaalihuollonTarpeesta,
-        Laatija, Osoite, YhteystiedotXA4B3, YhteystiedotXD486,
+        AsiakasX681CC7C9 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HenkiloXDAB77316 as Henkilo, YhteystiedotX351328A6 as HenkiloYhteystiedot,
+        IlmoittajaX86368240 as Ilmoittaja,
+        IlmoitusSosiaalihuollonTarpeestaX7A5A9483 as IlmoitusSosiaalihuollonTarpeesta,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[37usize];

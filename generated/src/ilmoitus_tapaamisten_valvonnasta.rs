@@ -9,9 +9,14 @@
 #[cfg(feature = "tapaamisten-valvonnan")]
 pub mod v2024_08_29 {
     pub use crate::shapes::{
-        AsiakasX4807, IlmoitusTapaamistenValvonnasta, OmatyontekijaXBA32, Osoite,
-        ToteutumatonValvottuTapaaminen, VastaanottajaX40FD, Yhteyshenkilo,
-        YhteystiedotXB7F1, YhteystiedotXE46A,
+        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusTapaamistenValvonnastaX301DE330 as IlmoitusTapaamistenValvonnasta,
+        OsoiteXE9FA3AAD as Osoite,
+        ToteutumatonValvottuTapaaminenX0F2A508E as ToteutumatonValvottuTapaaminen,
+        VastaanottajaX2C996C41 as Vastaanottaja,
+        YhteystiedotXF9EE419A as VastaanottajaYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[38usize];

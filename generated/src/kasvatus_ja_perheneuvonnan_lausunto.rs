@@ -9,8 +9,12 @@
 #[cfg(feature = "kasvatus-ja-perheneuvonnan")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, KasvatusJaPerheneuvonnanLausunto, Laatija, Lausunto,
-        Osoite, VastaanottajaX525E, Voimassaolo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as AjanjaksoJotaLausuntoKoskee,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        KasvatusJaPerheneuvonnanLausuntoX39190416 as KasvatusJaPerheneuvonnanLausunto,
+        LaatijaXCE9D0849 as Laatija, LausuntoXF6603200 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaX899BDEA9 as Vastaanottaja,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[39usize];

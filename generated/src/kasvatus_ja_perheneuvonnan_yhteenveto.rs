@@ -9,8 +9,10 @@
 #[cfg(feature = "kasvatus-ja-perheneuvonnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, KasvatusJaPerheneuvonnanYhteenveto, Laatija, Osoite,
-        VastaanottajaX525E, Voimassaolo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasXEEC163CB as Asiakas,
+        KasvatusJaPerheneuvonnanYhteenvetoXB5A23744 as KasvatusJaPerheneuvonnanYhteenveto,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[40usize];

@@ -9,12 +9,18 @@
 #[cfg(feature = "tahdonilmaisupalvelun")]
 pub mod v2023_06_05 {
     pub use crate::shapes::{
-        AmmattihenkilonLaatimaAsiakirja, AsiakasXEEC1, AsiakirjaJonkaLuovutusKielletaan,
-        AsiakirjaaKoskevaLuovutuskielto, AsiakirjojaKoskevatLuovutuskiellot,
-        HenkiloJokaKieltaaAsiakastietojenLuovuttamisen, InfotekstiXECFF, Kieltoasiakirja,
-        Laatija, PalvelutehtavaaKoskevaLuovutuskielto,
-        PalvelutehtavaaKoskevatLuovutuskiellot, RekisterinpitajaaKoskevaLuovutuskielto,
-        RekisterinpitajaaKoskevatLuovutuskiellot,
+        AmmattihenkilonLaatimaAsiakirjaX657C5B0D as AmmattihenkilonLaatimaAsiakirja,
+        AsiakasXEEC163CB as Asiakas,
+        AsiakirjaJonkaLuovutusKielletaanX87CFCEB2 as AsiakirjaJonkaLuovutusKielletaan,
+        AsiakirjaaKoskevaLuovutuskieltoX7A3063C9 as AsiakirjaaKoskevaLuovutuskielto,
+        AsiakirjojaKoskevatLuovutuskiellotXB1266072 as AsiakirjojaKoskevatLuovutuskiellot,
+        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 as HenkiloJokaKieltaaAsiakastietojenLuovuttamisen,
+        InfotekstiXECFF81AA as Infoteksti, KieltoasiakirjaX9E904A26 as Kieltoasiakirja,
+        LaatijaXCE9D0849 as Laatija,
+        PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B as PalvelutehtavaaKoskevaLuovutuskielto,
+        PalvelutehtavaaKoskevatLuovutuskiellotX19C823EA as PalvelutehtavaaKoskevatLuovutuskiellot,
+        RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905 as RekisterinpitajaaKoskevaLuovutuskielto,
+        RekisterinpitajaaKoskevatLuovutuskiellotXBC7DC56F as RekisterinpitajaaKoskevatLuovutuskiellot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[41usize];

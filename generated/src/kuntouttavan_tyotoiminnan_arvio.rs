@@ -9,8 +9,10 @@
 #[cfg(feature = "kuntouttavan-tyotoiminnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        ArvioinninSisalto, AsiakasXEEC1, KuntouttavanTyotoiminnanArvio, Laatija,
-        Voimassaolo,
+        ArvioinninSisaltoXFB96544E as ArvioinninSisalto,
+        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasXEEC163CB as Asiakas,
+        KuntouttavanTyotoiminnanArvioX71623EEA as KuntouttavanTyotoiminnanArvio,
+        LaatijaXCE9D0849 as Laatija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[42usize];

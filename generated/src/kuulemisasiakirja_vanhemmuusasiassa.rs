@@ -9,13 +9,22 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, Kotikunta,
-        KuuleminenXDD62, KuulemisasiakirjaVanhemmuusasiassa, KuultavaX6A33, LueLisaa,
-        OhjeKaksiX9551, OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX5841,
-        SynnyttanytAiti, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti, Tulkkaustiedot,
-        TunnustettuVanhemmuus, VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        KotikuntaX95EB5D71 as Kotikunta, KuuleminenXDD62EB95 as Kuuleminen,
+        KuulemisasiakirjaVanhemmuusasiassaXE1602AFA as KuulemisasiakirjaVanhemmuusasiassa,
+        KuultavaXBCA6453D as KuulemisasiakirjaVanhemmuusasiassaKuultava,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as KuulemisenVastaanottanutLastenvalvoja,
+        YhteystiedotX46F61CFF as KuulemisenVastaanottanutLastenvalvojaYhteystiedot,
+        SynnyttanytAitiXB41FAE14 as KuultavaKuultava,
+        YhteystiedotX3E9B1CA1 as KuultavaYhteystiedot, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX9551AA5B as OhjeKaksi, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OsoiteX6FDC6AC9 as Osoite,
+        SelvitettavaVanhemmuusX58413716 as SelvitettavaVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikolmeKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[43usize];
@@ -56,13 +65,22 @@ pub mod v2024_11_01 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, Kotikunta,
-        KuuleminenXDD62, KuulemisasiakirjaVanhemmuusasiassaXA638, KuultavaX6A33,
-        LueLisaa, OhjeKaksiX9551, OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX5841,
-        SynnyttanytAiti, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti, Tulkkaustiedot,
-        TunnustettuVanhemmuus, VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        KotikuntaX95EB5D71 as Kotikunta, KuuleminenXDD62EB95 as Kuuleminen,
+        KuulemisasiakirjaVanhemmuusasiassaX9C2CABDE as KuulemisasiakirjaVanhemmuusasiassa,
+        KuultavaXBCA6453D as KuulemisasiakirjaVanhemmuusasiassaKuultava,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as KuulemisenVastaanottanutLastenvalvoja,
+        YhteystiedotX46F61CFF as KuulemisenVastaanottanutLastenvalvojaYhteystiedot,
+        SynnyttanytAitiXB41FAE14 as KuultavaKuultava,
+        YhteystiedotX3E9B1CA1 as KuultavaYhteystiedot, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX9551AA5B as OhjeKaksi, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OsoiteX6FDC6AC9 as Osoite,
+        SelvitettavaVanhemmuusX58413716 as SelvitettavaVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikolmeKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[44usize];
@@ -71,7 +89,7 @@ pub mod v2025_03_21 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.
-        pub kuulemisasiakirja_vanhemmuusasiassa: KuulemisasiakirjaVanhemmuusasiassaXA638,
+        pub kuulemisasiakirja_vanhemmuusasiassa: KuulemisasiakirjaVanhemmuusasiassa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,8 +9,12 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakkaanOmaArviointi, Kartoituskysymykset, Laatija,
-        LahisuhdevakivaltakokemustenArvio, Suodatinkysymykset, TyontekijanArviointi,
+        AsiakasX48071AFA as Asiakas,
+        AsiakkaanOmaArviointiX6257C0A2 as AsiakkaanOmaArviointi,
+        KartoituskysymyksetX1599FE24 as Kartoituskysymykset, LaatijaXCE9D0849 as Laatija,
+        LahisuhdevakivaltakokemustenArvioXD4A2C963 as LahisuhdevakivaltakokemustenArvio,
+        SuodatinkysymyksetX386C6CD9 as Suodatinkysymykset,
+        TyontekijanArviointiX77DECE62 as TyontekijanArviointi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[45usize];

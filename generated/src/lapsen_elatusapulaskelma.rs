@@ -9,12 +9,22 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_04_01 {
     pub use crate::shapes::{
-        AsiakasX4807, ElatuksenTarve, ElatusapuVuoroasumistilanteessa, ElatusapuXFFF9,
-        ElatusavunLaskeminen, ElatusavunLaskeminenVuoroasumistilanteessa, Elatuskyky,
-        ElatusvastuuMuuallaAsuvastaLapsesta,
-        ElatusvastuuSamassaTaloudessaAsuvastaLapsesta, Laatija,
-        LapsenElatuksenTarpeenMaarittaminen, LapsenElatusapulaskelma, Luonapitovahennys,
-        Meno, MuuElatusvastuu, Tulo, Varallisuus, Velka, Voimassaolo, Yhteyshenkilo,
+        VoimassaoloXBA0F7664 as AjanjaksoJotaLaskelmaKoskee, AsiakasX48071AFA as Asiakas,
+        MenoX21CAAA24 as Asumiskustannus, ElatuksenTarveX04D1DA1E as ElatuksenTarve,
+        ElatusapuX008C68F2 as Elatusapu,
+        ElatusapuVuoroasumistilanteessaX19FFF5C2 as ElatusapuVuoroasumistilanteessa,
+        ElatusavunLaskeminenX54E578D6 as ElatusavunLaskeminen,
+        ElatusavunLaskeminenVuoroasumistilanteessaXB41A34BF as ElatusavunLaskeminenVuoroasumistilanteessa,
+        ElatuskykyX6EAF7378 as Elatuskyky,
+        ElatusvastuuMuuallaAsuvastaLapsestaX16D18684 as ElatusvastuuMuuallaAsuvastaLapsesta,
+        ElatusvastuuSamassaTaloudessaAsuvastaLapsestaX9041A94B as ElatusvastuuSamassaTaloudessaAsuvastaLapsesta,
+        LaatijaXCE9D0849 as Laatija,
+        LapsenElatuksenTarpeenMaarittaminenXA7949269 as LapsenElatuksenTarpeenMaarittaminen,
+        LapsenElatusapulaskelmaX148EED01 as LapsenElatusapulaskelma,
+        LuonapitovahennysXBEB34DFD as Luonapitovahennys,
+        MuuElatusvastuuXDC571728 as MuuElatusvastuu, TuloXFA654D87 as Tulo,
+        VarallisuusX89045993 as Varallisuus, VelkaX4D5C711A as Velka,
+        YhteyshenkiloXC053CD03 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[46usize];

@@ -9,10 +9,18 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        Ajanjakso, AllekirjoitusX4386, AsiakasX4807, ElatusapuX6E51, ElatusavunMaara,
-        ElatusavunNostajaX95AB, ElatusavunSuorittaja, KertamaksunaSuoritettavaElatusapu,
-        Kotikunta, Laatija, LapsenElatussopimus, Lapsi, MerkinnatElatustukeaVarten,
-        OrganisaatioX75D7, Osoite, SopimuksenSisaltoXA414, YhteystiedotXCC81,
+        AjanjaksoX090B86B0 as Ajanjakso, AllekirjoitusX43869E73 as Allekirjoitus,
+        AsiakasX48071AFA as Asiakas, ElatusapuX951FE452 as Elatusapu,
+        ElatusavunMaaraX5367F3D8 as ElatusavunMaara,
+        ElatusavunNostajaX9940553C as ElatusavunNostaja,
+        ElatusavunSuorittajaX5DED14F1 as ElatusavunSuorittaja,
+        KertamaksunaSuoritettavaElatusapuX0C96F8AC as KertamaksunaSuoritettavaElatusapu,
+        KotikuntaX95EB5D71 as Kotikunta, LaatijaXCE9D0849 as Laatija,
+        LapsenElatussopimusX323B27E1 as LapsenElatussopimus, LapsiXDF7C84C4 as Lapsi,
+        MerkinnatElatustukeaVartenXC025C49F as MerkinnatElatustukeaVarten,
+        OrganisaatioX462825C0 as Organisaatio, OsoiteXE9FA3AAD as Postiosoite,
+        SopimuksenSisaltoXBE7301E1 as SopimuksenSisalto,
+        YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[47usize];

@@ -9,7 +9,8 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_26 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioXBEECC644 as LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[48usize];

@@ -9,10 +9,16 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakasXA13B, HenkiloX04CC, KuuleminenXC489, Laatija,
-        LapsenHuoltoJaTapaamisoikeusselvitys, Osoite, TapaamisetXD6EF,
-        TiedotTapaamisista, TuomioistuimenSelvityspyynnonTiedot, Vastaanottaja,
-        Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXEE4F,
+        AsiakasXD4C17D7E as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HenkiloX04CCB8E6 as Henkilo, KuuleminenX90FCD8A3 as Kuuleminen,
+        YhteyshenkiloXC053CD03 as Kuultava, LaatijaXCE9D0849 as Laatija,
+        LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 as LapsenHuoltoJaTapaamisoikeusselvitys,
+        AsiakasX48071AFA as Lapsi, OsoiteXE9FA3AAD as Osoite,
+        TapaamisetX6DF05DC8 as Tapaamiset,
+        TiedotTapaamisistaX362DACE3 as TiedotTapaamisista,
+        TuomioistuimenSelvityspyynnonTiedotXD434C95F as TuomioistuimenSelvityspyynnonTiedot,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[49usize];

@@ -9,14 +9,27 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        Allekirjoitukset, AllekirjoitusXAE1B, AsiakasX4807, AsuminenX5775,
-        HenkilonnimiXBF17, KotikuntaX7557, LaatijaXD8F0, LapsenHuolto,
-        LapsenHuoltoJaTapaamisoikeussopimus, LapsenHuoltoUskotaan,
-        LapsenMielipiteenSelvittaminen, LapsiAsuu, LapsiXBE9C, Lisatietoja,
-        MeAllekirjoittaneetOlemmeSopineetSeuraavaa, MuutettavaSopimusTaiPaatos,
-        Oheishuoltaja, Osoite, SopijapuoletXFF5E, SopimuksenSisalto, Suostumukset,
-        TallaSopimuksellaMuutetaanXD4E7, Tapaamisoikeus, Tiedonsaantioikeus,
-        YhteystiedotXCC81,
+        AllekirjoituksetX5E91A872 as Allekirjoitukset,
+        AllekirjoitusXAE1B56B0 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AsuminenX0CACA2F8 as Asuminen,
+        OheishuoltajaXA3A79528 as ErityisenLaheinenHenkilo,
+        KotikuntaX7557D71F as Kotikunta, LaatijaX54C001B4 as Laatija,
+        LapsenHuoltoXB35CA36E as LapsenHuolto,
+        LapsenHuoltoJaTapaamisoikeussopimusX32575B6A as LapsenHuoltoJaTapaamisoikeussopimus,
+        LapsenHuoltoUskotaanXACEBBF2C as LapsenHuoltoUskotaan,
+        LapsenMielipiteenSelvittaminenX0A558230 as LapsenMielipiteenSelvittaminen,
+        LapsiXE4F12A00 as Lapsi, LapsiAsuuXA93603B3 as LapsiAsuu,
+        LisatietojaXCC51F96A as Lisatietoja,
+        MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 as MeAllekirjoittaneetOlemmeSopineetSeuraavaa,
+        MuutettavaSopimusTaiPaatosXA2C8251C as MuutettavaSopimusTaiPaatos,
+        HenkilonnimiXBF17D358 as Organisaatio, OsoiteXE9FA3AAD as Postiosoite,
+        SopijapuoletXA7C8029B as Sopijapuolet,
+        SopimuksenSisaltoX636CC9DC as SopimuksenSisalto,
+        SuostumuksetXE42EFB8E as Suostumukset,
+        TallaSopimuksellaMuutetaanXD4E7B209 as TallaSopimuksellaMuutetaan,
+        TapaamisoikeusX885C7E6A as Tapaamisoikeus,
+        TiedonsaantioikeusXDADA48FB as Tiedonsaantioikeus,
+        YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[50usize];
@@ -58,13 +71,21 @@ pub mod v2020_04_07 {
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        AllekirjoitusX4386, AsiakasX4807, AsuminenX03E3, Kotikunta, LaatijaX8A3D,
-        LapsenHuoltoJaTapaamisoikeussopimusX9471, LapsenHuoltoX8B89,
-        LapsenMielipiteenSelvittaminen, Lapsi, LisatietojaX029B,
-        MeAllekirjoittaneetOlemmeSopineetSeuraavaa, MuutettavaSopimusTaiPaatosXF92B,
-        Osoite, Sopijapuolet, SopimuksenSisalto, SuostumuksenAntajaX5E0D,
-        TallaSopimuksellaMuutetaan, Tapaamisoikeus, TiedonsaantioikeusX8956,
-        YhteystiedotXCC81,
+        AllekirjoitusX43869E73 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AsuminenX03E35205 as Asuminen, KotikuntaX95EB5D71 as Kotikunta,
+        LaatijaX8A3D9D45 as Laatija, LapsenHuoltoX8B89EF1A as LapsenHuolto,
+        LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 as LapsenHuoltoJaTapaamisoikeussopimus,
+        LapsenMielipiteenSelvittaminenX0A558230 as LapsenMielipiteenSelvittaminen,
+        LapsiXDF7C84C4 as Lapsi, LisatietojaX029B0C79 as Lisatietoja,
+        MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 as MeAllekirjoittaneetOlemmeSopineetSeuraavaa,
+        MuutettavaSopimusTaiPaatosXDE688FD2 as MuutettavaSopimusTaiPaatos,
+        OsoiteXE9FA3AAD as Postiosoite, SopijapuoletXAAFC7540 as Sopijapuolet,
+        SopimuksenSisaltoX636CC9DC as SopimuksenSisalto,
+        SuostumuksenAntajaXE7922DE8 as SuostumuksenAntaja,
+        TallaSopimuksellaMuutetaanX823E7832 as TallaSopimuksellaMuutetaan,
+        TapaamisoikeusX885C7E6A as Tapaamisoikeus,
+        TiedonsaantioikeusX8956A335 as Tiedonsaantioikeus,
+        YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[51usize];
@@ -74,7 +95,7 @@ pub mod v2025_04_02 {
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.
         #[serde(rename = "lapsen_huolto__ja_tapaamisoikeussopimus")]
-        pub lapsen_huolto_ja_tapaamisoikeussopimus: LapsenHuoltoJaTapaamisoikeussopimusX9471,
+        pub lapsen_huolto_ja_tapaamisoikeussopimus: LapsenHuoltoJaTapaamisoikeussopimus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,11 +9,19 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot,
-        JohtopaatoksetJaJatkotoimetXF14D, Laatija, LaheisverkostonKartoittaminen,
-        LapsenJaPerheenPalvelutarpeenArvio, LapsenTarpeetJaArki, LastensuojelunTarve,
-        Omatyontekija, PaihteidenKaytto, PalvelutarpeenArviointiaKoskevatTiedotXF082,
-        PerheenOlosuhteet, VanhempienValmiudet,
+        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
+        JohtopaatoksetJaJatkotoimetXEDD7A97C as JohtopaatoksetJaJatkotoimet,
+        LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 as LapsenJaPerheenPalvelutarpeenArvio,
+        LapsenTarpeetJaArkiX9277DC1A as LapsenTarpeetJaArki,
+        LastensuojelunTarveXEB7023BD as LastensuojelunTarve,
+        OmatyontekijaX454B11BF as Omatyontekija,
+        PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PerheenOlosuhteetXF4C9422C as PerheenOlosuhteet,
+        PaihteidenKayttoX2B546350 as VanhempienPaihteidenKayttoJaRiippuvuudet,
+        VanhempienValmiudetXA3DAFA31 as VanhempienValmiudet,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[52usize];

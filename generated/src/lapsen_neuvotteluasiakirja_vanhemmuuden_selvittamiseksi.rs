@@ -9,14 +9,20 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Kayttotarkoitus, Kotikunta,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX2662,
-        LapsenSuostumusVanhemmuudenSelvittamiseen, LueLisaa, NeuvottelunToimittaja,
-        OhjeKaksiXF562, OhjeKolmeX2F61, OhjeYksi, SelvitettavaVanhemmuus,
-        SynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AsiakasX82EBE030 as Asiakas, KayttotarkoitusX18637631 as Kayttotarkoitus,
+        KotikuntaX95EB5D71 as Kotikunta,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D as LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C as LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4 as LapsenSuostumusVanhemmuudenSelvittamiseen,
+        SynnyttanytAitiXB41FAE14 as Lapsi, YhteystiedotX3E9B1CA1 as LapsiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittajaXF75AAB0A as NeuvottelunToimittaja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittajaYhteystiedot,
+        OhjeKaksiXF562E4E1 as OhjeKaksi, OhjeKolmeX2F61A177 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[53usize];
@@ -25,7 +31,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX2662,
+        pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -59,14 +65,20 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, Kayttotarkoitus, Kotikunta,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi, LueLisaa,
-        NeuvottelunToimittanutLastenvalvoja, OhjeKaksiXF562, OhjeKolmeX2F61, OhjeYksi,
-        SuostumusOikeusgeneettiseenVanhemmuustutkimukseen, SynnyttanytAiti,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        KayttotarkoitusX18637631 as Kayttotarkoitus, KotikuntaX95EB5D71 as Kotikunta,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D as LapsenHenkilollisyydenTodistaja,
+        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 as LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        SynnyttanytAitiXB41FAE14 as Lapsi, YhteystiedotX3E9B1CA1 as LapsiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittanutLastenvalvojaXFB307752 as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        OhjeKaksiXF562E4E1 as OhjeKaksi, OhjeKolmeX2F61A177 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi,
+        SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX45DA6CC1 as SuostumusOikeusgeneettiseenVanhemmuustutkimukseen,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[54usize];

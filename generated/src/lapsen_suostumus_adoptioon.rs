@@ -9,8 +9,12 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX2967, AsiakasX4807, LapsenSuostumusAdoptioon, Osoite,
-        SuostumusX0387, Syntymatiedot, VastaanottajaX525E, YhteystiedotXEE4F,
+        AsiakasX48071AFA as AdoptoivaVanhempi, AllekirjoitusXC51DDB01 as Allekirjoitus,
+        AsiakasXD4C2AD72 as Asiakas,
+        LapsenSuostumusAdoptioonX1697C951 as LapsenSuostumusAdoptioon,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaX899BDEA9 as SuostumuksenVastaanottaja,
+        SuostumusX0387DCC1 as Suostumus, SyntymatiedotXA69E4D66 as Syntymatiedot,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[55usize];

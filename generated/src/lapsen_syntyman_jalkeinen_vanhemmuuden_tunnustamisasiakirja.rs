@@ -9,16 +9,26 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Kotikunta, KuuleminenTunnustamisenJohdosta,
-        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX85E6, LapsiXC85C,
-        LueLisaa, OhjeKaksiX6B9D, OhjeKolmeXA4A1, OhjeNeljaX3041, OhjeYksiX739B,
-        Organisaatio, OsoiteX6FDC, OsoiteXE914, SelvitettavaVanhemmuus,
-        SynnyttanytAitiX9196, Tulkkaustiedot, TunnustamisenVastaanottaja,
-        Tunnustamislausuma, TunnustamislausumaOnAnnettu,
-        VanhemmuudenTunnustamisasiakirjanLiitteetX164C,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXE57F, YhteystiedotXFA89, YksityishenkiloX0FE0,
+        AsiakasX82EBE030 as Asiakas, KotikuntaX95EB5D71 as Kotikunta,
+        KuuleminenTunnustamisenJohdostaX20964318 as KuuleminenTunnustamisenJohdosta,
+        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 as LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
+        LapsiX408D1BE5 as Lapsi, YhteystiedotXABEB9270 as LapsiYhteystiedot,
+        OsoiteXE9149ED7 as LapsiYhteystiedotOsoite, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX6B9D134E as OhjeKaksi, OhjeKolmeXA4A1D062 as OhjeKolme,
+        OhjeNeljaX3041F403 as OhjeNelja, OhjeYksiX739BA779 as OhjeYksi,
+        OrganisaatioXFE92CDB0 as Organisaatio,
+        YhteystiedotXD5CA9E2F as OrganisaatioYhteystiedot,
+        OsoiteX6FDC6AC9 as OrganisaatioYhteystiedotOsoite,
+        SynnyttanytAitiXC37EC5D7 as SynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustamisenVastaanottajaX725DBFC1 as TunnustamisenVastaanottaja,
+        TunnustamislausumaX5DA7F8A9 as Tunnustamislausuma,
+        TunnustamislausumaOnAnnettuX62369065 as TunnustamislausumaOnAnnettu,
+        SelvitettavaVanhemmuusX5FD03E4E as TunnustettavaVanhemmuus,
+        VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 as VanhemmuudenTunnustamisasiakirjanLiitteet,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
+        YksityishenkiloXD9E27097 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[56usize];
@@ -27,7 +37,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.
-        pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX85E6,
+        pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -61,15 +71,25 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, Kotikunta,
-        KuuleminenTunnustamisenJohdostaX402D,
-        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja, LapsiXC85C, LueLisaa,
-        OhjeKaksiX6B9D, OhjeKolmeXA4A1, OhjeNeljaX9E75, OhjeYksiX32A7, OsoiteX6FDC,
-        OsoiteXE914, SynnyttanytAitiXBB79, Tulkkaustiedot, Tunnustamislausuma,
-        TunnustamislausumaOnAnnettu, VanhemmuudenTunnustamisasiakirjanLiitteet,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXE57F, YhteystiedotXF6B0, YksityishenkiloX0FE0,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        KotikuntaX95EB5D71 as Kotikunta,
+        KuuleminenTunnustamisenJohdostaX402D9598 as KuuleminenTunnustamisenJohdosta,
+        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX14B70E63 as LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
+        LapsiX408D1BE5 as Lapsi, YhteystiedotXABEB9270 as LapsiYhteystiedot,
+        OsoiteXE9149ED7 as LapsiYhteystiedotOsoite, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX6B9D134E as OhjeKaksi, OhjeKolmeXA4A1D062 as OhjeKolme,
+        OhjeNeljaX9E7592F2 as OhjeNelja, OhjeYksiX32A7C9B5 as OhjeYksi,
+        SynnyttanytAitiXC15BFE27 as SynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as TunnustamisenVastaanottanutLastenvalvoja,
+        YhteystiedotX46F61CFF as TunnustamisenVastaanottanutLastenvalvojaYhteystiedot,
+        OsoiteX6FDC6AC9 as TunnustamisenVastaanottanutLastenvalvojaYhteystiedotOsoite,
+        TunnustamislausumaX5DA7F8A9 as Tunnustamislausuma,
+        TunnustamislausumaOnAnnettuX62369065 as TunnustamislausumaOnAnnettu,
+        VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3 as VanhemmuudenTunnustamisasiakirjanLiitteet,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
+        YksityishenkiloXD9E27097 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[57usize];

@@ -9,11 +9,15 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        LapsiperheidenPalvelujenAsiakassuunnitelma,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, SuunnitelmaX9126,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        LapsiperheidenPalvelujenAsiakassuunnitelmaX49D66593 as LapsiperheidenPalvelujenAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        SuunnitelmaX03ECEB8B as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[58usize];
@@ -56,11 +60,15 @@ pub mod v2023_09_27 {
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        LapsiperheidenPalvelujenAsiakassuunnitelmaXE4D7,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570, SuunnitelmaX5C88,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        LapsiperheidenPalvelujenAsiakassuunnitelmaXD5A7C271 as LapsiperheidenPalvelujenAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        SuunnitelmaX87ADF758 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[59usize];
@@ -69,7 +77,7 @@ pub mod v2024_11_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_asiakassuunnitelma`.
-        pub lapsiperheiden_palvelujen_asiakassuunnitelma: LapsiperheidenPalvelujenAsiakassuunnitelmaXE4D7,
+        pub lapsiperheiden_palvelujen_asiakassuunnitelma: LapsiperheidenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,11 +9,16 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenToteuttamissuunnitelma, Laatija, Suunnitelma,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 as LapsiperheidenPalvelujenToteuttamissuunnitelma,
+        YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        SuunnitelmaXB1A866D6 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[61usize];
@@ -22,7 +27,7 @@ pub mod v2023_09_27 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_toteuttamissuunnitelma`.
-        pub lapsiperheiden_palvelujen_toteuttamissuunnitelma: IakkaidenPalvelujenToteuttamissuunnitelma,
+        pub lapsiperheiden_palvelujen_toteuttamissuunnitelma: LapsiperheidenPalvelujenToteuttamissuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,10 +9,19 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Laatija, LapsiperheidenPalvelupaatos,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, Paatos, SosiaalipalveluJotaPaatosKoskee,
-        Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LapsiperheidenPalvelupaatosXEDDA68A2 as LapsiperheidenPalvelupaatos,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX84A85BB1 as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SosiaalipalveluJotaPaatosKoskeeX0FC24E7E as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[62usize];

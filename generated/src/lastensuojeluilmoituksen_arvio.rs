@@ -9,7 +9,9 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, LapsenAsiakkuus, LastensuojeluilmoituksenArvio,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        LapsenAsiakkuusX5FDB88D8 as LapsenAsiakkuus,
+        LastensuojeluilmoituksenArvioX66DA91A7 as LastensuojeluilmoituksenArvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[64usize];

@@ -9,8 +9,13 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        AsiakasX6D2E, HenkiloX8107, HuoltajaTaiLaillinenEdustaja, IlmoittajaXD17A,
-        Laatija, Lastensuojeluilmoitus, Osoite, TiedotLapsenAsumisesta, YhteystiedotXD486,
+        AsiakasX8489E697 as Asiakas, HenkiloXBC89E124 as Henkilo,
+        HuoltajaTaiLaillinenEdustajaX80F42D7D as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
+        IlmoittajaX2DD794DF as Ilmoittaja, LaatijaXCE9D0849 as Laatija,
+        LastensuojeluilmoitusXF6AF2C35 as Lastensuojeluilmoitus,
+        OsoiteXE9FA3AAD as Osoite,
+        TiedotLapsenAsumisestaX555526E6 as TiedotLapsenAsumisesta,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[65usize];

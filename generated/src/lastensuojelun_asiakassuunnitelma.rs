@@ -9,15 +9,21 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi, Laatija,
-        LastensuojelunAsiakassuunnitelma, PalvelutJoitaAsiakkaalleSuunnitellaan,
-        SijaishuollossaOlevanLapsenHyvinvointi, SijaishuoltoaKoskevatMuutAsiat,
-        SijoituksenTiedot,
-        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
-        TaustaJaNykytilanne, TiedotLapsenAsumisesta,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkistaminen,
+        TiedotLapsenAsumisestaX555526E6 as Asuminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX70C8584F as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXCE9D0849 as Laatija,
+        LastensuojelunAsiakassuunnitelmaX5DAAD66E as LastensuojelunAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as Palvelu,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as SijaishuollossaOlevanLapsenHyvinvointi,
+        SijaishuoltoaKoskevatMuutAsiatX27E552F6 as SijaishuoltoaKoskevatMuutAsiat,
+        SijoituksenTiedotXE04FDB35 as SijoituksenTiedot,
+        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B as SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
+        TaustaJaNykytilanneXBEA85DB9 as TaustaJaNykytilanne,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as TavoitteidenSaavuttaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[66usize];
@@ -58,16 +64,21 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE6B6, Laatija,
-        LastensuojelunAsiakassuunnitelmaX251F,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        SijaishuollossaOlevanLapsenHyvinvointi, SijaishuoltoaKoskevatMuutAsiat,
-        SijoituksenTiedot,
-        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
-        TaustaJaNykytilanne, TiedotLapsenAsumisesta,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkistaminen,
+        TiedotLapsenAsumisestaX555526E6 as Asuminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX7A332D97 as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXCE9D0849 as Laatija,
+        LastensuojelunAsiakassuunnitelmaX748498EC as LastensuojelunAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as Palvelu,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as SijaishuollossaOlevanLapsenHyvinvointi,
+        SijaishuoltoaKoskevatMuutAsiatX27E552F6 as SijaishuoltoaKoskevatMuutAsiat,
+        SijoituksenTiedotXE04FDB35 as SijoituksenTiedot,
+        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B as SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
+        TaustaJaNykytilanneXBEA85DB9 as TaustaJaNykytilanne,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as TavoitteidenSaavuttaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[67usize];
@@ -76,7 +87,7 @@ pub mod v2024_11_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_asiakassuunnitelma`.
-        pub lastensuojelun_asiakassuunnitelma: LastensuojelunAsiakassuunnitelmaX251F,
+        pub lastensuojelun_asiakassuunnitelma: LastensuojelunAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,12 +9,16 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXEE4F, Laatija,
-        LastensuojelunJalkihuollonAsiakassuunnitelma,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, SijaishuollossaOlevanLapsenHyvinvointi,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452DE as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXCE9D0849 as Laatija,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as LapsenTaiNuorenHyvinvointi,
+        LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SuunniteltavatSosiaalipalvelut,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[68usize];
@@ -57,13 +61,16 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX2DDB, Laatija,
-        LastensuojelunJalkihuollonAsiakassuunnitelmaXBA69,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        SijaishuollossaOlevanLapsenHyvinvointi,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E2A as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXCE9D0849 as Laatija,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as LapsenTaiNuorenHyvinvointi,
+        LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as SuunniteltavatSosiaalipalvelut,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[69usize];
@@ -72,7 +79,7 @@ pub mod v2024_11_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_asiakassuunnitelma`.
-        pub lastensuojelun_jalkihuollon_asiakassuunnitelma: LastensuojelunJalkihuollonAsiakassuunnitelmaXBA69,
+        pub lastensuojelun_jalkihuollon_asiakassuunnitelma: LastensuojelunJalkihuollonAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

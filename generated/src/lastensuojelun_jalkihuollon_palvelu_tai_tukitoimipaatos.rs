@@ -9,11 +9,20 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, JalkihuollonSijoituksenTiedot, Laatija,
-        LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos, LisatietojenAntaja,
-        Muutoksenhaku, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        SijoituspaikanYhteystiedot, SosiaalipalveluJotaPaatosKoskeeXE601, Viranomainen,
-        Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        JalkihuollonSijoituksenTiedotX01B95F30 as JalkihuollonSijoituksenTiedot,
+        LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 as LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, OsoiteX6FDC6AC9 as Postiosoite,
+        SijoituspaikanYhteystiedotXBF485C9F as SijoituspaikanYhteystiedot,
+        SosiaalipalveluJotaPaatosKoskeeXE60194F4 as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[70usize];

@@ -9,8 +9,12 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807, KuuleminenXB0CE, KuulemisasiakirjaX187C,
-        Kuultava, Laatija, LastensuojelunKuulemisasiakirja, SuhtautuminenAsiaan,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        KuuleminenX7ECC7DC0 as Kuuleminen,
+        KuulemisasiakirjaXBBFA2510 as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
+        LaatijaXCE9D0849 as Laatija,
+        LastensuojelunKuulemisasiakirjaX419DA805 as LastensuojelunKuulemisasiakirja,
+        SuhtautuminenAsiaanX51880BA5 as SuhtautuminenAsiaan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[71usize];

@@ -9,8 +9,10 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, KuuleminenX0018, Kuulemisasiakirja, Kuultava, Laatija,
-        LastensuojelunMielipiteenSelvittamisasiakirja,
+        AsiakasX48071AFA as Asiakas, KuuleminenXE8553960 as Kuuleminen,
+        KuulemisasiakirjaX80CE0CFB as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
+        LaatijaXCE9D0849 as Laatija,
+        LastensuojelunMielipiteenSelvittamisasiakirjaXD3307B3A as LastensuojelunMielipiteenSelvittamisasiakirja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[72usize];

@@ -9,11 +9,20 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, KuuleminenX9793, Kuultava, Laatija,
-        LastensuojelunPalveluTaiTukitoimipaatos, LisatietojenAntaja, Muutoksenhaku,
-        Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano, PaatosX3753,
-        SosiaalipalveluJotaPaatosKoskeeX198B, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenXC720B44F as Kuuleminen,
+        KuultavaX7338B69A as Kuultava,
+        LastensuojelunPalveluTaiTukitoimipaatosXAAA52DFD as LastensuojelunPalveluTaiTukitoimipaatos,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX338ED49F as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SosiaalipalveluJotaPaatosKoskeeX198B8B22 as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[73usize];

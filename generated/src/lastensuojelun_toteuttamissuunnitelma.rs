@@ -9,11 +9,16 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        LastensuojelunToteuttamissuunnitelma, Suunnitelma,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        LastensuojelunToteuttamissuunnitelmaX546421B2 as LastensuojelunToteuttamissuunnitelma,
+        YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        SuunnitelmaXB1A866D6 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[74usize];

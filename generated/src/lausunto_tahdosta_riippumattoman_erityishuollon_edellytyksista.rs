@@ -9,10 +9,13 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX13D2,
-        MuidenHenkiloidenKuuleminenX3312, Osoite, VastaanottajaX525E, Voimassaolo,
-        YhteystiedotXEE4F,
+        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AsiakkaanKuuleminenXF55C3D35 as AsiakkaanKuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LaatijaXCE9D0849 as Laatija,
+        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, VoimassaoloXBA0F7664 as TutkimuksenKesto,
+        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[75usize];
@@ -21,7 +24,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.
-        pub lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX13D2,
+        pub lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -55,10 +58,13 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
-        MuidenHenkiloidenKuuleminenX3312, Osoite, VastaanottajaX525E, Voimassaolo,
-        YhteystiedotXEE4F,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AsiakkaanKuuleminenXF55C3D35 as AsiakkaanKuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LaatijaXCE9D0849 as Laatija,
+        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, VoimassaoloXBA0F7664 as TutkimuksenKesto,
+        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[76usize];

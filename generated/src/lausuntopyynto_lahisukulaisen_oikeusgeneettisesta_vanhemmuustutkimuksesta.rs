@@ -9,12 +9,16 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
-        LueLisaaX2FCA, MahdollisestiTutkittavienLahisukulaistenTiedot, OhjeYksiXC486,
-        OsoiteX6FDC, PyyntoX0C14, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisiYksiyksiYksiMomentti,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LausuntoaPyytavaLastenvalvoja,
+        LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaX39F7A7B8 as LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
+        LueLisaaX2FCA1506 as LueLisaa,
+        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as MahdollisestiTutkittavienLahisukulaistenTiedot,
+        OhjeYksiXC486D2E6 as OhjeYksi, OsoiteX6FDC6AC9 as Osoite,
+        PyyntoX0C146EF5 as Pyynto,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[77usize];

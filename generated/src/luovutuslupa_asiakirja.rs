@@ -9,9 +9,12 @@
 #[cfg(feature = "tahdonilmaisupalvelun")]
 pub mod v2023_06_01 {
     pub use crate::shapes::{
-        AmmattihenkilonLaatimaAsiakirjaX1C48, AsiakasXEEC1,
-        HenkiloJokaKieltaaAsiakastietojenLuovuttamisen, Infoteksti, Laatija,
-        LuovutuslupaAsiakirja, VoimassaOlevaLuovutuslupa,
+        AmmattihenkilonLaatimaAsiakirjaX2097A4BD as AmmattihenkilonLaatimaAsiakirja,
+        AsiakasXEEC163CB as Asiakas, InfotekstiXFB153462 as Infoteksti,
+        LaatijaXCE9D0849 as Laatija,
+        LuovutuslupaAsiakirjaXB85F02C8 as LuovutuslupaAsiakirja,
+        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 as LuovutusluvanAntaja,
+        VoimassaOlevaLuovutuslupaX4B50867B as VoimassaOlevaLuovutuslupa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[79usize];

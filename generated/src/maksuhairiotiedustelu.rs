@@ -9,8 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Maksuhairiotiedustelu, Osoite, Pyynto, Vastaanottaja,
-        Vastausosoite, Yhteyshenkilo, YhteystiedotXC1D6, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        MaksuhairiotiedusteluX4B76F94A as Maksuhairiotiedustelu,
+        OsoiteXE9FA3AAD as Osoite, PyyntoXFC5C889E as Pyynto,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausosoiteX1AEF0DE9 as Vastausosoite,
+        YhteystiedotX684A293F as VastausosoiteYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[80usize];

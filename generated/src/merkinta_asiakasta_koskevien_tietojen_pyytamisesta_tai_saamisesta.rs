@@ -9,8 +9,10 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Liite,
-        MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta, TiedotAntanutHenkilo,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        LiiteXF2DB712B as Liite,
+        MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 as MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta,
+        TiedotAntanutHenkiloX7ABC4B0E as TiedotAntanutHenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[81usize];

@@ -9,8 +9,10 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Liite, MerkintaAsiakastietojenLuovuttamisesta,
-        TietojenVastaanottaja,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        LiiteXF2DB712B as LuovutetutAsiakirjat,
+        MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 as MerkintaAsiakastietojenLuovuttamisesta,
+        TietojenVastaanottajaXD0152F35 as TietojenVastaanottaja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[82usize];

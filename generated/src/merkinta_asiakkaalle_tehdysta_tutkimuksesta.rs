@@ -9,9 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakaskertomusmerkintaX3B42, Laatija,
-        MerkintaAsiakkaalleTehdystaTutkimuksesta, SitomisenAjankohta, TapahtumaX6E1E,
-        TehtyTutkimusJaSenTulos,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        AsiakaskertomusmerkintaXE4F9F715 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaAsiakkaalleTehdystaTutkimuksestaX9CD30C3B as MerkintaAsiakkaalleTehdystaTutkimuksesta,
+        TapahtumaX3FEB2C67 as Tapahtuma,
+        TehtyTutkimusJaSenTulosX40D9354F as TehtyTutkimusJaSenTulos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[83usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, Asiakaskertomusmerkinta, Laatija, MerkintaAsiakkaanArjesta,
-        SitomisenAjankohta, Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakaskertomusmerkintaXDFC9ADB2 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaAsiakkaanArjestaX1C48135F as MerkintaAsiakkaanArjesta,
+        TapahtumaX2C799FBF as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[84usize];

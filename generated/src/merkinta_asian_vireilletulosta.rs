@@ -8,7 +8,10 @@
 /// Subject: Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat (feature `sosiaalihuollon-palvelutehtaville-yhteiset`).
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_10_30 {
-    pub use crate::shapes::{AsiakasX4807, Laatija, MerkintaAsianVireilletulosta};
+    pub use crate::shapes::{
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        MerkintaAsianVireilletulostaXF476AA06 as MerkintaAsianVireilletulosta,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[85usize];
     /// A document of this definition: `{"merkinta_asian_vireilletulosta": {...}}`.

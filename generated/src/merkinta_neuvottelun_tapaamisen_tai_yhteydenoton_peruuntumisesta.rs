@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaXF4E6, Laatija,
-        MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta, TapahtumaX8E5B,
+        AsiakasX48071AFA as Asiakas,
+        AsiakaskertomusmerkintaXD6017C73 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX9F77C985 as MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta,
+        TapahtumaX8E5BD6FE as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[86usize];

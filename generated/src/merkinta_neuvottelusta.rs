@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaXE3F9, Laatija, MerkintaNeuvottelusta,
-        SitomisenAjankohta, TapahtumaX0744,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakaskertomusmerkintaX53A8F97A as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaNeuvottelustaX63E0CFAE as MerkintaNeuvottelusta,
+        TapahtumaX45319F5C as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[87usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, Asiakaskertomusmerkinta, Laatija, MerkintaAsiakkaanArjesta,
-        SitomisenAjankohta, Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakaskertomusmerkintaXDFC9ADB2 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaAsiakkaanArjestaX1C48135F as MerkintaOhjauksestaJaNeuvonnasta,
+        TapahtumaX2C799FBF as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[88usize];
@@ -19,7 +22,7 @@ pub mod v2022_01_10 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_ohjauksesta_ja_neuvonnasta`.
-        pub merkinta_ohjauksesta_ja_neuvonnasta: MerkintaAsiakkaanArjesta,
+        pub merkinta_ohjauksesta_ja_neuvonnasta: MerkintaOhjauksestaJaNeuvonnasta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,10 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakkaanKuuleminenX485E, Laatija,
-        LastensuojelunEristamiseenLiittyvaKirjaaminen, MerkintaRajoitustoimenpiteesta,
-        Omatyontekija, RajoituksenAikainenKirjaaminen, RajoitustoimenpideXA73D,
-        RajoitustoimenpideXCBCC, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen, LaatijaXCE9D0849 as Laatija,
+        LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 as LastensuojelunEristamiseenLiittyvaKirjaaminen,
+        MerkintaRajoitustoimenpiteestaX506F4193 as MerkintaRajoitustoimenpiteesta,
+        RajoitustoimenpideXA20DB3C1 as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        RajoituksenAikainenKirjaaminenXB484E665 as RajoituksenAikainenKirjaaminen,
+        RajoitustoimenpideXC2685FB6 as RajoitustoimenpideRajoitustoimenpide,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[89usize];
@@ -53,11 +57,15 @@ pub mod v2023_11_29 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_12_19 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakkaanKuuleminenX485E, Laatija,
-        LastensuojelunEristamiseenLiittyvaKirjaaminen,
-        MerkintaRajoitustoimenpiteestaXFA2A, Omatyontekija,
-        PaatokseenPerustuvaRajoitustoimenpide, RajoituksenAikainenKirjaaminenX378E,
-        RajoitustoimenpideXB468, RajoitustoimenpideXC676, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen, LaatijaXCE9D0849 as Laatija,
+        LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 as LastensuojelunEristamiseenLiittyvaKirjaaminen,
+        MerkintaRajoitustoimenpiteestaXCF351D38 as MerkintaRajoitustoimenpiteesta,
+        RajoitustoimenpideX5366488B as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        PaatokseenPerustuvaRajoitustoimenpideX5178747F as PaatokseenPerustuvaRajoitustoimenpide,
+        RajoituksenAikainenKirjaaminenX7E19F7DC as RajoituksenAikainenKirjaaminen,
+        RajoitustoimenpideXD15AFEE0 as RajoitustoimenpideRajoitustoimenpide,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[90usize];
@@ -66,7 +74,7 @@ pub mod v2024_12_19 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_rajoitustoimenpiteesta`.
-        pub merkinta_rajoitustoimenpiteesta: MerkintaRajoitustoimenpiteestaXFA2A,
+        pub merkinta_rajoitustoimenpiteesta: MerkintaRajoitustoimenpiteesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

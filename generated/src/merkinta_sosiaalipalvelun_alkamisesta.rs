@@ -8,7 +8,10 @@
 /// Subject: Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat (feature `sosiaalihuollon-palvelutehtaville-yhteiset`).
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
-    pub use crate::shapes::{AsiakasX4807, Laatija, MerkintaSosiaalipalvelunAlkamisesta};
+    pub use crate::shapes::{
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        MerkintaSosiaalipalvelunAlkamisestaX930073C0 as MerkintaSosiaalipalvelunAlkamisesta,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[91usize];
     /// A document of this definition: `{"merkinta_sosiaalipalvelun_alkamisesta": {...}}`.

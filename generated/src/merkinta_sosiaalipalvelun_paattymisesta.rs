@@ -9,8 +9,9 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, MerkintaSosiaalipalvelunPaattymisesta,
-        TurvakotipalveluaKoskevatTiedot,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        MerkintaSosiaalipalvelunPaattymisestaX29B00C25 as MerkintaSosiaalipalvelunPaattymisesta,
+        TurvakotipalveluaKoskevatTiedotXF6D0C167 as TurvakotipalveluaKoskevatTiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[92usize];

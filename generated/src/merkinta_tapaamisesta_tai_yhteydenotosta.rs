@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaX1142, Laatija,
-        MerkintaTapaamisestaTaiYhteydenotosta, SitomisenAjankohta, TapahtumaX41C0,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakaskertomusmerkintaX53974BD4 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaTapaamisestaTaiYhteydenotostaX91FD2F6A as MerkintaTapaamisestaTaiYhteydenotosta,
+        TapahtumaX17A77521 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[93usize];

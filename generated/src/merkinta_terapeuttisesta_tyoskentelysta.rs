@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakaskertomusmerkintaX036E, Laatija,
-        MerkintaTerapeuttisestaTyoskentelysta, SitomisenAjankohta, TapahtumaX8485,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        AsiakaskertomusmerkintaX2BFBBFA7 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MerkintaTerapeuttisestaTyoskentelystaX879F8F7D as MerkintaTerapeuttisestaTyoskentelysta,
+        TapahtumaX0FA92F6C as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[94usize];

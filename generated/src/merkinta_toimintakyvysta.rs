@@ -9,8 +9,10 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_03_28 {
     pub use crate::shapes::{
-        Ammattihenkilo, AsiakasX4807, MerkintaToimintakyvysta, Toimintakykyhavainto,
-        Toimintakykymerkinta,
+        AmmattihenkiloX83FAAC85 as Ammattihenkilo, AsiakasX48071AFA as Asiakas,
+        MerkintaToimintakyvystaXBE11B844 as MerkintaToimintakyvysta,
+        ToimintakykyhavaintoX420D3992 as Toimintakykyhavainto,
+        ToimintakykymerkintaXC0B9A4D1 as Toimintakykymerkinta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[95usize];

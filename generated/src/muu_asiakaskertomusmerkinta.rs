@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaXC62F, Laatija, MuuAsiakaskertomusmerkinta,
-        SitomisenAjankohta, TapahtumaX4B7C,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        AsiakaskertomusmerkintaX650BC605 as Asiakaskertomusmerkinta,
+        LaatijaXCE9D0849 as Laatija,
+        MuuAsiakaskertomusmerkintaX7C45130A as MuuAsiakaskertomusmerkinta,
+        TapahtumaX60F8E65E as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[96usize];

@@ -9,11 +9,15 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Nayte, OhjeYksiXE823, Ohjeet,
-        OikeudenomistajaTaiHanenLaillinenEdustajansa, OikeudenomistajanSuostumusXFB32,
-        OikeusgeneettinenIsyystutkimus, SuostumuksenVastaanottanutLastenvalvoja,
-        SuostumusKoskeeKuollutta, VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
+        AsiakasX82EBE030 as AlaikainenLapsi, NayteX47D29DAB as Nayte,
+        OhjeYksiXE823D005 as OhjeYksi, OhjeetX94C77DB3 as Ohjeet,
+        OikeudenomistajaTaiHanenLaillinenEdustajansaX7BFA5C3F as OikeudenomistajaTaiHanenLaillinenEdustajansa,
+        OikeudenomistajanSuostumusX42F87493 as OikeudenomistajanSuostumus,
+        OikeusgeneettinenIsyystutkimusX0061BB18 as OikeusgeneettinenIsyystutkimus,
+        SuostumuksenVastaanottanutLastenvalvojaXB2BD2710 as SuostumuksenVastaanottanutLastenvalvoja,
+        SuostumusKoskeeKuolluttaX32A1F7E3 as SuostumusKoskeeKuollutta,
+        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[97usize];
@@ -22,7 +26,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeudenomistajan_suostumus`.
-        pub oikeudenomistajan_suostumus: OikeudenomistajanSuostumusXFB32,
+        pub oikeudenomistajan_suostumus: OikeudenomistajanSuostumus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -54,14 +58,16 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, NayteXF8AA, OhjeYksiXE823, Ohjeet,
-        OikeudenomistajaX6F30, OikeudenomistajanSuostumus,
-        OikeusgeneettinenVanhemmuustutkimus,
-        SuostumuksenVastaanottanutLastenvalvojaX2C31,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B,
+        AsiakasX82EBE030 as AlaikainenLapsi, AllekirjoitusXC51DDB01 as Allekirjoitus,
+        NayteXF8AACFAA as Nayte, OhjeYksiXE823D005 as OhjeYksi,
+        OhjeetX94C77DB3 as Ohjeet, OikeudenomistajaX48E70584 as Oikeudenomistaja,
+        OikeudenomistajanSuostumusXD75373D1 as OikeudenomistajanSuostumus,
+        OikeusgeneettinenVanhemmuustutkimusX7A118F04 as OikeusgeneettinenVanhemmuustutkimus,
+        SuostumuksenVastaanottanutLastenvalvojaX2C3189EB as SuostumuksenVastaanottanutLastenvalvoja,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499C969 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikahdeksan,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[98usize];

@@ -9,16 +9,20 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetX123C, Asiakas,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX1697,
-        LueLisaaX2FCA, Naytetyyppi, NaytteenantajaX57FF, NaytteenotonValvojaX5467,
-        Naytteenottaja, OhjeKaksiXDDC8, OhjeYksiX4771,
-        OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja, Organisaatio,
-        OsoiteX6FDC, PaikkakuntaJaPaivamaara,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan, Yhteyshenkilo,
-        YhteystiedotXFA89,
+        AllekirjoituksetX123C5DA6 as Allekirjoitukset, AsiakasX82EBE030 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D as LapsenHenkilollisyydenTodistaja,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX775A131C as LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+        YhteyshenkiloXC053CD03 as LastenvalvojanNimi, LueLisaaX2FCA1506 as LueLisaa,
+        NaytetyyppiX9F72136E as Naytetyyppi, NaytteenantajaX66433670 as Naytteenantaja,
+        NaytteenotonValvojaX09868D0D as NaytteenotonValvoja,
+        NaytteenottajaX911D0C7F as Naytteenottaja, OhjeKaksiXDDC8271D as OhjeKaksi,
+        OhjeYksiX477180B2 as OhjeYksi,
+        OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 as OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja,
+        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        PaikkakuntaJaPaivamaaraXA91F9682 as PaikkakuntaJaPaivamaara,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        YhteystiedotXD5CA9E2F as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[99usize];

@@ -9,15 +9,21 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        LapsenHenkilollisyydenTodistaja,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias, LueLisaaX2FCA,
-        NaytetyyppiXF287, Naytteenantaja, NaytteenotonValvoja, Naytteenottaja,
-        OhjeKaksiX0F9E, OhjeYksiX1875,
-        OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirja, OsoiteX6FDC,
-        PaikkakuntaJaPaivamaara, VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan, Yhteyshenkilo,
-        YhteystiedotXF6B0,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D as LapsenHenkilollisyydenTodistajaLapsenHenkilollisyydenTodistaja,
+        YhteyshenkiloXC053CD03 as Lastenvalvoja, LueLisaaX2FCA1506 as LueLisaa,
+        NaytetyyppiXF2872238 as Naytetyyppi, NaytteenantajaX31E31A30 as Naytteenantaja,
+        NaytteenotonValvojaX5AD17352 as NaytteenotonValvoja,
+        NaytteenottajaX911D0C7F as Naytteenottaja, OhjeKaksiX0F9E7BC2 as OhjeKaksi,
+        OhjeYksiX18759402 as OhjeYksi,
+        OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 as OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirja,
+        LapsenHenkilollisyydenTodistajaX5212158B as OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaLapsenHenkilollisyydenTodistaja,
+        OsoiteX6FDC6AC9 as Osoite,
+        PaikkakuntaJaPaivamaaraXA91F9682 as PaikkakuntaJaPaivamaara,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as TilauksenTehnytLastenvalvoja,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[101usize];

@@ -9,13 +9,20 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, LapsiX796F,
-        LueLisaaX2FCA, MahdollinenIsa, Ohje, OhjeYksiXD641,
-        OikeusgeneettisenVanhemmuustutkimuksenTilaus, OsoiteX6FDC,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD0, TutkimusKuolleestaHenkilosta,
-        TutkittavatHenkilot, TutkittavatLahisukulaiset, TutkittavienSukulaistenTiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LapsiX796F673B as Lapsi,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX2FCA1506 as LueLisaa, MahdollinenIsaX14E6C174 as MahdollinenIsa,
+        OhjeX9DA6159C as Ohje, OhjeYksiXD64170EE as OhjeYksi,
+        OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 as OikeusgeneettisenVanhemmuustutkimuksenTilaus,
+        OsoiteX6FDC6AC9 as Osoite,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TutkimusKuolleestaHenkilostaXEA6D928F as TutkimusKuolleestaHenkilosta,
+        TutkittavatHenkilotXBD943EC0 as TutkittavatHenkilot,
+        TutkittavatLahisukulaisetXD73D217C as TutkittavatLahisukulaiset,
+        TutkittavienSukulaistenTiedotXE17A4422 as TutkittavienSukulaistenTiedot,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[102usize];

@@ -9,15 +9,23 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HedelmoityshoitoXABA4, Kotikunta,
-        LapsenHuoltajaTaiMuuLaillinenEdustaja, LueLisaa,
-        NeuvottelunToimittanutLastenvalvoja, NeuvotteluunOsallistuvatX1A64,
-        OhjeKaksiX57C1, OhjeKolmeXB641, OhjeYksiX32A7, OtaksuttuSynnyttanytAiti,
-        OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksi,
-        SelvitettavaVanhemmuusX527A, SynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        HedelmoityshoitoXABA43772 as Hedelmoityshoito, KotikuntaX95EB5D71 as Kotikunta,
+        LapsenHuoltajaTaiMuuLaillinenEdustajaX9FCCF5D7 as LapsenHuoltajaTaiMuuLaillinenEdustaja,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittanutLastenvalvojaXFB307752 as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatX1A64C8E9 as NeuvotteluunOsallistuvat,
+        OhjeKaksiX57C130A6 as OhjeKaksi, OhjeKolmeXB6416904 as OhjeKolme,
+        OhjeYksiX32A7C9B5 as OhjeYksi,
+        OtaksuttuSynnyttanytAitiXA9BE7B34 as OtaksuttuSynnyttanytAiti,
+        OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX4FD5CFFF as OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksi,
+        SelvitettavaVanhemmuusX527A34AC as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
+        SynnyttanytAitiXB41FAE14 as Yksityishenkilo,
+        YhteystiedotX3E9B1CA1 as YksityishenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[104usize];

@@ -9,9 +9,17 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Laatija, LisatietojenAntaja, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosAdoptioneuvonnanKeskeyttamisesta, PaatosX76B0, Viranomainen,
-        Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX83F6C941 as Paatos,
+        PaatosAdoptioneuvonnanKeskeyttamisestaX6CDA263B as PaatosAdoptioneuvonnanKeskeyttamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[105usize];

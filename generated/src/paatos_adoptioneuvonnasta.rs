@@ -9,8 +9,13 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Laatija, LisatietojenAntaja, Osoite, OsoiteX6FDC,
-        PaatosAdoptioneuvonnasta, PaatosX4EA1, Voimassaolo, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX16B1DF9D as Paatos,
+        PaatosAdoptioneuvonnastaX65DBF3AB as PaatosAdoptioneuvonnasta,
+        OsoiteX6FDC6AC9 as Postiosoite, YhteystiedotXD665D911 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[106usize];

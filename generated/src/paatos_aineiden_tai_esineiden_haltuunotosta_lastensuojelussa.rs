@@ -9,11 +9,19 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Kuuleminen, Kuultava, Laatija, LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminen, Muutoksenhaku, Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano,
-        PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa, PaatosX0724,
-        RajoitusX17B4, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX7338B69A as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosXBA40C03C as Paatos,
+        PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaX9A11ADDC as PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXF69FF5C1 as Rajoitus,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[109usize];

@@ -9,10 +9,16 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, MuutoksenhakuX48E0,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, Paatoksentekija,
-        PaatosErityishuollonLopettamisesta, Voimassaolo, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, OrganisaatioX53025345 as Organisaatio,
+        PaatoksentekijaX32E35E3F as Paatoksentekija,
+        PaatosErityishuollonLopettamisestaX44818F21 as PaatosErityishuollonLopettamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
+        YhteystiedotXD665D911 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[113usize];

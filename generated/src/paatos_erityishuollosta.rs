@@ -9,11 +9,20 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        Paatoksentekija, PaatosErityishuollosta, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OrganisaatioX53025345 as Organisaatio,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        PaatoksentekijaX32E35E3F as Paatoksentekija,
+        PaatosErityishuollostaX92F28B72 as PaatosErityishuollosta,
+        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[114usize];
@@ -54,11 +63,20 @@ pub mod v2024_11_01 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2025_01_30 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        Paatoksentekija, PaatosErityishuollosta, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OrganisaatioX53025345 as Organisaatio,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        PaatoksentekijaX32E35E3F as Paatoksentekija,
+        PaatosErityishuollostaX92F28B72 as PaatosErityishuollosta,
+        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[115usize];

@@ -9,9 +9,16 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_02_28 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, LisatietojenAntaja, MuutoksenhakuX20DC, Osoite,
-        OsoiteX6FDC, PaatoksentekijaX875D, PaatosLapsenElatussopimuksenVahvistamisesta,
-        PaatosX0AC4, SopimuksenVahvistaminen, YhteystiedotX3E9B, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX20DC618F as Muutoksenhaku,
+        PaatoksentekijaXE62D4DA0 as Paatoksentekija,
+        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosX557ADC75 as Paatos,
+        PaatosLapsenElatussopimuksenVahvistamisestaX229A71AC as PaatosLapsenElatussopimuksenVahvistamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SopimuksenVahvistaminenX1707675A as SopimuksenVahvistaminen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[118usize];

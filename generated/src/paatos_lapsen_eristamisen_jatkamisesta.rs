@@ -9,12 +9,23 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Kuuleminen, Kuultava, Laatija,
-        LapsenTarvitsematLaakarintarkastukset, LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminen, Muutoksenhaku, Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosLapsenEristamisenJatkamisesta,
-        RajoitustoimenpideX5A20, SitomisenAjankohta, Viranomainen, Yhteystiedot,
-        YhteystiedotXD5B0,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX7338B69A as Kuultava,
+        LapsenTarvitsematLaakarintarkastuksetX690FDB6A as LapsenTarvitsematLaakarintarkastukset,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLapsenEristamisenJatkamisestaXA51BDE2A as PaatosLapsenEristamisenJatkamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        RajoitustoimenpideX989D91B9 as Rajoitustoimenpide,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[119usize];

@@ -9,8 +9,8 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiakasX4807, PaatoksentekijaX0057,
-        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
+        AsiakasX48071AFA as Asiakas, PaatoksentekijaX0057BD50 as Paatoksentekija,
+        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[121usize];
@@ -56,10 +56,16 @@ pub mod v2020_04_07 {
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_28 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, LisatietojenAntaja, MuutoksenhakuX20DC, Osoite,
-        OsoiteX6FDC, PaatoksentekijaX875D,
-        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX7408, PaatosXBE3A,
-        SopimuksenVahvistaminen, YhteystiedotX3E9B, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX20DC618F as Muutoksenhaku,
+        PaatoksentekijaXE62D4DA0 as Paatoksentekija,
+        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosXDFFE7CF0 as Paatos,
+        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXFE5D90B1 as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SopimuksenVahvistaminenX1707675A as SopimuksenVahvistaminen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[122usize];
@@ -71,7 +77,7 @@ pub mod v2025_02_28 {
         #[serde(
             rename = "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta"
         )]
-        pub paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX7408,
+        pub paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,12 +9,22 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX8630,
-        KuuleminenX178E, KuuleminenX5CF7, Kuultava, Laatija, LisatietojenAntaja,
-        MielipiteenSelvittaminenJaKuuleminenXB678, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosLapsenHuostassapidosta,
-        SuhtautuminenHuostaanottoon, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX6C8B477C as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen,
+        KuuleminenX1B3238DF as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenJaKuuleminenXC601DDF2 as MielipiteenSelvittaminenJaKuuleminen,
+        KuuleminenX9D88B3B8 as MielipiteenSelvittaminenJaKuuleminenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLapsenHuostassapidostaX0B5FDB84 as PaatosLapsenHuostassapidosta,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatosTaytantoonpanosta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[124usize];

@@ -9,14 +9,25 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminen,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisesta,
-        KiireellisenSijoituksenJatkamisenPerustelut, Kuultava, Laatija,
-        LaheisverkostonKartoittaminenX23C1, LapsenTerveydentilanTutkiminen,
-        LisatietojenAntaja, MielipiteenSelvittaminen, MielipiteenSelvittaminenXF994,
-        Muutoksenhaku, Osoite, OsoiteX6FDC, PaatoksenTaytantoonpano,
-        PaatosLapsenKiireellisenSijoituksenJatkamisesta, Viranomainen, Yhteystiedot,
-        YhteystiedotXD5B0, YhteystiedotXE46A,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaX4A0367CE as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisesta,
+        MielipiteenSelvittaminenX75BB836F as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaMielipiteenSelvittaminen,
+        KiireellisenSijoituksenJatkamisenPerustelutXDF8EE169 as KiireellisenSijoituksenJatkamisenPerustelut,
+        LaatijaXCE9D0849 as KiireellisenSijoituksenPaatoksentekija,
+        AsiakkaanKuuleminenXF55C3D35 as Kuuleminen, KuultavaX7338B69A as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        LapsenTerveydentilanTutkiminenX655D04D1 as LapsenTerveydentilanTutkiminen,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite,
+        PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED as PaatosLapsenKiireellisenSijoituksenJatkamisesta,
+        MielipiteenSelvittaminenX5BB870E8 as PaatosLapsenKiireellisenSijoituksenJatkamisestaMielipiteenSelvittaminen,
+        PaatoksenTaytantoonpanoX69B651CE as PaatosTaytantoonpanosta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        YhteystiedotX13B4DC11 as SijaishuoltopaikanYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[125usize];

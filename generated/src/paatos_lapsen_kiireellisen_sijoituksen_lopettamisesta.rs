@@ -9,11 +9,21 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminen,
-        KiireellisenSijoituksenLopettaminen, Kuultava, Laatija, LisatietojenAntaja,
-        MielipiteenSelvittaminen, MielipiteenSelvittaminenXC39E, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosLapsenKiireellisenSijoituksenLopettamisesta,
-        PaatosTaytantoonpanostaXB697, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        KiireellisenSijoituksenLopettaminenXE55B64A3 as KiireellisenSijoituksenLopettaminen,
+        KuultavaX7338B69A as Kuultava, AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenX75BB836F as MielipiteenSelvittaminenMielipiteenSelvittaminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF as PaatosLapsenKiireellisenSijoituksenLopettamisesta,
+        MielipiteenSelvittaminenX1D68EFF9 as PaatosLapsenKiireellisenSijoituksenLopettamisestaMielipiteenSelvittaminen,
+        PaatosTaytantoonpanostaXB6974D48 as PaatosTaytantoonpanosta,
+        OsoiteX6FDC6AC9 as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[126usize];

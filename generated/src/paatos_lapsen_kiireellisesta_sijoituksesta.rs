@@ -9,13 +9,25 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminen,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksesta,
-        Kuultava, Laatija, LaheisverkostonKartoittaminenXC964, LapsenSijoitusX1AF1,
-        LapsenTerveydentilanTutkiminenX9135, LisatietojenAntaja,
-        MielipiteenSelvittaminen, MielipiteenSelvittaminenX5DA6, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosLapsenKiireellisestaSijoituksesta, PaatosTaytantoonpanosta,
-        Viranomainen, Yhteystiedot, YhteystiedotXD486, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXC6793124 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksesta,
+        MielipiteenSelvittaminenX75BB836F as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaKuuleminen,
+        KuultavaX7338B69A as Kuultava,
+        LaheisverkostonKartoittaminenXC964A058 as LaheisverkostonKartoittaminen,
+        LapsenSijoitusX9E73361B as LapsenSijoitus,
+        LapsenTerveydentilanTutkiminenX9135E2F0 as LapsenTerveydentilanTutkiminen,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenXCC1E9964 as MielipiteenSelvittaminen,
+        AsiakkaanKuuleminenXF55C3D35 as MielipiteenSelvittaminenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLapsenKiireellisestaSijoituksestaXC01F2632 as PaatosLapsenKiireellisestaSijoituksesta,
+        PaatosTaytantoonpanostaX6076F378 as PaatosTaytantoonpanosta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[127usize];

@@ -9,11 +9,19 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_04 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminenX2DDF, Kuultava, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminen, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosLapsenOlinpaikanIlmoittamattaJattamisesta, PaatosXE3AA, RajoitusXB266,
-        Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
+        AsiakasX48071AFA as Asiakas, AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosXD2F16CA6 as Paatos,
+        PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX4192B8AA as PaatosLapsenOlinpaikanIlmoittamattaJattamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXA40D9CD2 as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[128usize];

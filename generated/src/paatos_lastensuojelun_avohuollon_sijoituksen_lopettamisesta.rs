@@ -9,11 +9,20 @@
 #[cfg(feature = "lastensuojelun-avohuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen,
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX69CF, HuoltajienKuuleminen,
-        KiireellisenSijoituksenLopettaminen, Laatija, LisatietojenAntaja, Muutoksenhaku,
-        Osoite, OsoiteX6FDC, PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta,
-        Viranomainen, Yhteyshenkilo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479 as AsianosaistenKuuleminenJaMielipiteenSelvittaminen,
+        KiireellisenSijoituksenLopettaminenXE55B64A3 as AvohuollonTukitoimenaTehdynSijoituksenTiedot,
+        HuoltajienKuuleminenX0AFAD1BA as HuoltajienKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, YhteyshenkiloXC053CD03 as Kuultava,
+        AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 as PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[129usize];

@@ -9,12 +9,22 @@
 #[cfg(feature = "lastensuojelun-avohuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen,
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminen, HuoltajienKuuleminenXC569,
-        Laatija, LaheisverkostonKartoittaminenX23C1, LapsenSijoitusXE063,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatosLastensuojelunAvohuollonSijoituksesta, Viranomainen, Yhteyshenkilo,
-        Yhteystiedot, YhteystiedotXD486, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX39FA1ADC as AsianosaistenKuuleminenJaMielipiteenSelvittaminen,
+        HuoltajienKuuleminenXCE9185FB as HuoltajienKuuleminen,
+        YhteyshenkiloXC053CD03 as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        AsiakkaanKuuleminenXF55C3D35 as LapsenKuuleminenTaiMielipiteenSelvittaminen,
+        LapsenSijoitusX3357ADE9 as LapsenSijoitus,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB as PaatosLastensuojelunAvohuollonSijoituksesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[130usize];

@@ -9,12 +9,19 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_02 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminenX2DDF, Kuultava, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminen, MuutoksenhakuX48E0,
-        Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
-        RajoitustoimenpiteenTiedot, Sijaishuoltopaikka, YhteystiedotXC1D6,
-        YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 as PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
+        RajoitustoimenpiteenTiedotXCB188A76 as RajoitustoimenpiteenTiedot,
+        SijaishuoltopaikkaX530007F1 as Sijaishuoltopaikka,
+        YhteystiedotX684A293F as SijoituspaikanYhteystiedot,
+        YhteystiedotXD665D911 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[133usize];

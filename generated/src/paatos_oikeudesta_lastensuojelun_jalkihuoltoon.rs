@@ -9,9 +9,17 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, Laatija, LisatietojenAntaja, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosOikeudestaLastensuojelunJalkihuoltoon, PaatosX4974,
-        Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosXD47C7169 as Paatos,
+        PaatosOikeudestaLastensuojelunJalkihuoltoonXEC17F86D as PaatosOikeudestaLastensuojelunJalkihuoltoon,
+        OsoiteX6FDC6AC9 as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[134usize];

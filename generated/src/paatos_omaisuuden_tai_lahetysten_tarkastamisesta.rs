@@ -9,10 +9,16 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Kuuleminen, Kuultava, Laatija, LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminen, MuutoksenhakuX48E0, Omatyontekija, Osoite,
-        OsoiteX6FDC, PaatosOmaisuudenTaiLahetystenTarkastamisesta, PaatosX4E4F,
-        RajoitusX66FF, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX7338B69A as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosXFA62CEF4 as Paatos,
+        PaatosOmaisuudenTaiLahetystenTarkastamisestaXBACB6F5F as PaatosOmaisuudenTaiLahetystenTarkastamisesta,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX2B903652 as Rajoitus,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
+        YhteystiedotXD665D911 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[135usize];

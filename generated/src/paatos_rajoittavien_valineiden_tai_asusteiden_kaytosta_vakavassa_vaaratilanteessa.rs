@@ -9,11 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Kuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        Omatyontekija, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
-        RajoitusX1BB8, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXEFC5FA61 as PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXF116C85F as Rajoitus,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[140usize];
@@ -56,11 +64,20 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminenX57FB, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX9451, Muutoksenhaku,
-        Omatyontekija, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXC6B6,
-        RajoitusX5968, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX21900CA8 as PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX71339447 as Rajoitus,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[141usize];
@@ -69,7 +86,7 @@ pub mod v2024_10_31 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa`.
-        pub paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa: PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXC6B6,
+        pub paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa: PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,11 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Kuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
-        Rajoitus, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX35B7F702 as Allekirjoitus,
+        AsiakasXEEC163CB as Asiakas, KuuleminenX788F3DD9 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX42A3D555 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXB341AE26 as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[142usize];
@@ -56,11 +64,19 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminenX57FB, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX9451, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXEC2E,
-        RajoitusX88AD, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
+        AsiakasXEEC163CB as Asiakas, AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXE2BC515D as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXD6C57A3F as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[143usize];
@@ -69,7 +85,7 @@ pub mod v2024_10_31 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.
-        pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXEC2E,
+        pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,9 +9,17 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, Laatija, LisatietojenAntaja, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosSosiaalisestaLuotosta, PaatosXB8A4, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX2CBCD44F as Paatos,
+        PaatosSosiaalisestaLuotostaXF7068201 as PaatosSosiaalisestaLuotosta,
+        OsoiteX6FDC6AC9 as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[148usize];

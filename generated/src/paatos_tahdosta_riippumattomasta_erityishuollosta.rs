@@ -9,11 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosTahdostaRiippumattomastaErityishuollosta, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        OrganisaatioX53025345 as Paatoksentekija,
+        PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 as PaatosTahdostaRiippumattomastaErityishuollosta,
+        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[150usize];

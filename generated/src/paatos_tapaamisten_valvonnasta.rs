@@ -9,10 +9,18 @@
 #[cfg(feature = "tapaamisten-valvonnan")]
 pub mod v2024_08_29 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Laatija, LisatietojenAntaja, MuutoksenhakuX9626,
-        Osoite, OsoiteX6FDC, PaatosTapaamistenValvonnasta, Viranomainen,
-        ViranomainenXBC08, Voimassaolo, Yhteystiedot, YhteystiedotX00FE,
-        YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF79ABA9C as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosTapaamistenValvonnastaX6BA8ADA1 as PaatosTapaamistenValvonnasta,
+        OsoiteX6FDC6AC9 as Postiosoite, ViranomainenX8960E64B as Viranomainen,
+        YhteystiedotXF8CBA4FC as ViranomainenYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[151usize];

@@ -9,11 +9,20 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, EhkaisevaToimeentulotuki, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta, TaydentavaToimeentulotuki,
-        ToimeentulotuenTakaisinperinta, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        EhkaisevaToimeentulotukiX5256FB00 as EhkaisevaToimeentulotuki,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 as PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        TaydentavaToimeentulotukiX752B717B as TaydentavaToimeentulotuki,
+        ToimeentulotuenTakaisinperintaX1A595CF5 as ToimeentulotuenTakaisinperinta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[152usize];

@@ -9,11 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi,
-        Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        OrganisaatioX53025345 as Paatoksentekija,
+        PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX9A5B0F5E as PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi,
+        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[153usize];
@@ -56,12 +64,20 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        Paatoksentekija,
-        PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX1B55,
-        Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OrganisaatioX53025345 as Organisaatio,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        PaatoksentekijaX32E35E3F as Paatoksentekija,
+        PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXB208DB9D as PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi,
+        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[154usize];
@@ -70,7 +86,7 @@ pub mod v2024_11_04 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi`.
-        pub paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi: PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX1B55,
+        pub paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi: PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,10 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Kuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano, PaatosPoistumisenEstamisestaX64AA,
-        Rajoitus, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX35B7F702 as Allekirjoitus,
+        AsiakasXEEC163CB as Asiakas, KuuleminenX788F3DD9 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosPoistumisenEstamisestaXBE68450D as PaatosValvotustaLiikkumisesta,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXB341AE26 as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[155usize];
@@ -21,7 +30,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_valvotusta_liikkumisesta`.
-        pub paatos_valvotusta_liikkumisesta: PaatosPoistumisenEstamisestaX64AA,
+        pub paatos_valvotusta_liikkumisesta: PaatosValvotustaLiikkumisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -53,10 +62,19 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminenX57FB, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX9451, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano, PaatosPoistumisenEstamisesta,
-        RajoitusX56C4, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
+        AsiakasXEEC163CB as Asiakas, AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXCE9D0849 as Paatoksentekija,
+        PaatosPoistumisenEstamisestaX10A88C26 as PaatosValvotustaLiikkumisesta,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX79B77D96 as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[156usize];
@@ -65,7 +83,7 @@ pub mod v2024_11_04 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_valvotusta_liikkumisesta`.
-        pub paatos_valvotusta_liikkumisesta: PaatosPoistumisenEstamisesta,
+        pub paatos_valvotusta_liikkumisesta: PaatosValvotustaLiikkumisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,12 +9,16 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, LueLisaa, OhjeKaksiXCDEE, OhjeYksiX26BE, OrganisaatioX778C, OsoiteX6FDC,
-        PaatoksenPerusteJaPerustelutX3E8C, PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX60CF, PyynnonEsittaja,
-        SelvitettavaVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX94E3,
+        AsiakasX82EBE030 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiXCDEE100F as OhjeKaksi, OhjeYksiX26BED201 as OhjeYksi,
+        OrganisaatioX2A7ECEA6 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        PaatoksenPerusteJaPerustelutX3E8CC127 as PaatoksenPerusteJaPerustelut,
+        PaatoksenTehnytLastenvalvojaXC7DD7662 as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        PyynnonEsittajaX44EE186A as PyynnonEsittaja,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotX34523EED as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[157usize];
@@ -23,7 +27,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.
-        pub paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX60CF,
+        pub paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -57,11 +61,14 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, LueLisaa,
-        OhjeKaksiXDFEA, OhjeYksiXEE9F, OsoiteX6FDC, PaatoksenPerusteJaPerustelutX3E8C,
-        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiXDFEA20B6 as OhjeKaksi,
+        OhjeYksiXEE9FA129 as OhjeYksi, OsoiteX6FDC6AC9 as Osoite,
+        PaatoksenPerusteJaPerustelutX3E8CC127 as PaatoksenPerusteJaPerustelut,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[158usize];

@@ -9,12 +9,17 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, LueLisaa, OhjeKaksiX4513, OhjeKaksiXCDEE, OhjeKolmeX84D0,
-        OhjeNeljaXB9F7, OhjeViisi, OhjeYksiXD8E9, OrganisaatioX778C, OsoiteX6FDC,
-        PaatoksenPerusteJaPerustelut, PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX3644, SelvitettavaVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX94E3,
+        AsiakasX82EBE030 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX45138895 as OhjeKaksi, OhjeKolmeX84D0230F as OhjeKolme,
+        OhjeKaksiXCDEE100F as OhjeKuusi, OhjeNeljaXB9F79580 as OhjeNelja,
+        OhjeViisiXEE4A18A4 as OhjeViisi, OhjeYksiXD8E95080 as OhjeYksi,
+        OrganisaatioX2A7ECEA6 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        PaatoksenPerusteJaPerustelutX6DC84FBD as PaatoksenPerusteJaPerustelut,
+        PaatoksenTehnytLastenvalvojaXC7DD7662 as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotX34523EED as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[159usize];
@@ -23,7 +28,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_keskeyttamisesta`.
-        pub paatos_vanhemmuuden_selvittamisen_keskeyttamisesta: PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX3644,
+        pub paatos_vanhemmuuden_selvittamisen_keskeyttamisesta: PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -57,13 +62,18 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, LueLisaa,
-        OhjeKaksiX394C, OhjeKaksiXDFEA, OhjeKolmeX5499, OhjeKolmeX84D0, OhjeKuusi,
-        OhjeNeljaXB9F7, OhjeYksiX2ABB, OsoiteX6FDC, PaatoksenPerusteJaPerustelut,
-        PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX394C9CE4 as OhjeKaksi,
+        OhjeKolmeX5499877D as OhjeKolme, OhjeKuusiXA670E436 as OhjeKuusi,
+        OhjeKolmeX84D0230F as OhjeNelja, OhjeKaksiXDFEA20B6 as OhjeSeitseman,
+        OhjeNeljaXB9F79580 as OhjeViisi, OhjeYksiX2ABBB99D as OhjeYksi,
+        OsoiteX6FDC6AC9 as Osoite,
+        PaatoksenPerusteJaPerustelutX6DC84FBD as PaatoksenPerusteJaPerustelut,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[160usize];

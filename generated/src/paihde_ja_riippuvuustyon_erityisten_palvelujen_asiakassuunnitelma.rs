@@ -9,12 +9,17 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AlkoholinKaytto, AsetettavatTavoitteetX1664,
-        AsiakasXEEC1, EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        MuidenPaihteidenKaytto,
-        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
-        PaihteidenKayttoX2365, PalvelutJoitaAsiakkaalleSuunnitellaan,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AlkoholinKayttoX321580C3 as AlkoholinKaytto,
+        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        MuidenPaihteidenKayttoXB24FDE76 as MuidenPaihteidenKaytto,
+        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9 as PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
+        PaihteidenKayttoX46F83FE0 as PaihteidenKaytto,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[163usize];
@@ -60,12 +65,17 @@ pub mod v2023_11_30 {
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AlkoholinKaytto, AsetettavatTavoitteetX1664,
-        AsiakasXEEC1, EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        MuidenPaihteidenKaytto,
-        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXD173,
-        PaihteidenKayttoX2365, PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AlkoholinKayttoX321580C3 as AlkoholinKaytto,
+        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        MuidenPaihteidenKayttoXB24FDE76 as MuidenPaihteidenKaytto,
+        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523 as PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
+        PaihteidenKayttoX46F83FE0 as PaihteidenKaytto,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[164usize];
@@ -77,7 +87,7 @@ pub mod v2024_11_28 {
         #[serde(
             rename = "paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma"
         )]
-        pub paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXD173,
+        pub paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

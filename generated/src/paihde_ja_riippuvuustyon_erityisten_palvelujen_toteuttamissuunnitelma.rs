@@ -9,11 +9,16 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelma,
-        SuunnitelmaX0E2B, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX055D3B78 as PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelma,
+        YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        SuunnitelmaXC907F751 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[166usize];

@@ -9,10 +9,18 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptoitavaLapsi, AdoptoivaVanhempi, Asiakkaat, Edunvalvontatiedot,
-        IsyydenVahvistaminen, LapsenSisarussuhteet, LapsensaAdoptoitavaksiAntavaVanhempi,
-        Osoite, PaihteidenKaytto, PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
-        SyntymatiedotXD46A, Terveydentila, Yhteyshenkilo, YhteystiedotXE46A,
+        AdoptoitavaLapsiXAC20C480 as AdoptoitavaLapsi,
+        AdoptoivaVanhempiXADF9D7B4 as AdoptoivaVanhempi,
+        TerveydentilaXE16E8D71 as AdoptoivanVanhemmanTerveydentila,
+        AsiakkaatX18DE0C49 as Asiakkaat,
+        EdunvalvontatiedotX169B0910 as Edunvalvontatiedot,
+        IsyydenVahvistaminenXCFB50F53 as IsyydenVahvistaminen,
+        YhteyshenkiloXC053CD03 as Laatija,
+        LapsenSisarussuhteetXAB4AFE9D as LapsenSisarussuhteet,
+        LapsensaAdoptoitavaksiAntavaVanhempiXE63572EE as LapsensaAdoptoitavaksiAntavaVanhempi,
+        OsoiteXE9FA3AAD as Osoite, PaihteidenKayttoX2B546350 as PaihteidenKaytto,
+        PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX898CCBC4 as PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
+        SyntymatiedotXD46A43F0 as Syntymatiedot, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[167usize];

@@ -9,17 +9,18 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas,
-        EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
-        LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        Organisaatio, OsoiteX6FDC,
-        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXB97B,
-        SelvitettavaVanhemmuus, TutkimustulosOnAnnettuTiedoksi,
-        TutkimustulosOnAnnettuTiedoksiX62A9,
-        VanhemmuudenSelvittamispoytakirjanLiitteetX1146,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXFA89,
+        AsiakasX82EBE030 as Asiakas,
+        EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C as EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
+        TutkimustulosOnAnnettuTiedoksiX62A93330 as EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnTutkimustulosOnAnnettuTiedoksi,
+        LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B as LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
+        TutkimustulosOnAnnettuTiedoksiX375BC00E as LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnTutkimustulosOnAnnettuTiedoksi,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF99B1ECB as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
+        VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        YhteystiedotXD5CA9E2F as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[169usize];
@@ -31,7 +32,7 @@ pub mod v2022_09_28 {
         #[serde(
             rename = "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta"
         )]
-        pub poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta: PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXB97B,
+        pub poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta: PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -65,14 +66,17 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, OsoiteX6FDC,
-        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
-        TutkimustulosOnAnnettuTiedoksi, TutkimustulosOnAnnettuTiedoksiX62A9,
-        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta,
-        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella,
-        VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as Lastenvalvoja,
+        OsoiteX6FDC6AC9 as Osoite,
+        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF0162A61 as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
+        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX9682609B as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta,
+        TutkimustulosOnAnnettuTiedoksiX62A93330 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaTutkimustulosOnAnnettuTiedoksi,
+        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3A42 as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella,
+        TutkimustulosOnAnnettuTiedoksiX375BC00E as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaTutkimustulosOnAnnettuTiedoksi,
+        VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[170usize];

@@ -9,9 +9,10 @@
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet, Laatija,
-        PoytakirjaRajoituksestaPerheryhmakotitoiminnassa, Yhteyshenkilo,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXC053CD03 as Paatoksentekija,
+        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[171usize];
@@ -54,9 +55,10 @@ pub mod v2024_10_31 {
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet, Laatija,
-        PoytakirjaRajoituksestaPerheryhmakotitoiminnassa, Yhteyshenkilo,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXC053CD03 as Paatoksentekija,
+        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[172usize];

@@ -9,13 +9,17 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AitiydenSelvittamispoytakirjanLiitteet,
-        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta, Allekirjoitus,
-        Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        KuolleenHenkilonAitiydenVahvistaminen, LueLisaa, OikeusSaadaTieto, OsoiteX6FDC,
-        PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta, SelvittamisenSyy,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F as AitiydenSelvittamispoytakirjanLiitteet,
+        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F295 as AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        KuolleenHenkilonAitiydenVahvistaminenX79699702 as KuolleenHenkilonAitiydenVahvistaminen,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
+        OsoiteX6FDC6AC9 as Osoite,
+        PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 as PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta,
+        SelvittamisenSyyXA9D558B6 as SelvittamisenSyy,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[173usize];

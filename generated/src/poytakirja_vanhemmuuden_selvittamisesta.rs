@@ -9,15 +9,21 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, HenkiloX2800, KuntouttavanTyotoiminnanJarjestamispaikka,
-        KuolleenHenkilonVanhemmuudenVahvistaminen,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        LueLisaa, OikeusSaadaTieto, Organisaatio, OsoiteX6FDC,
-        PoytakirjaVanhemmuudenSelvittamisestaX6440, SelvitettavaVanhemmuus,
-        VanhemmuudenSelvittaminenAlkoi, VanhemmuudenSelvittamispoytakirjanLiitteet,
-        VanhemmuudenTunnustaminen,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta, YhteystiedotXFA89,
+        AsiakasX82EBE030 as Asiakas, HenkiloXB4F3F2CE as Henkilo,
+        KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9 as KuolleenHenkilonVanhemmuudenVahvistaminen,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 as Lastenvalvoja,
+        OrganisaatioXFE92CDB0 as LastenvalvojaOrganisaatio,
+        LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
+        OsoiteX6FDC6AC9 as Osoite,
+        PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D as PoytakirjaVanhemmuudenSelvittamisesta,
+        KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B as PoytakirjaVanhemmuudenSelvittamisestaOrganisaatio,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
+        VanhemmuudenSelvittaminenAlkoiX08502BCF as VanhemmuudenSelvittaminenAlkoi,
+        VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuudenTunnustaminenXFA93B3BF as VanhemmuudenTunnustaminen,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX396F63B3 as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
+        YhteystiedotXD5CA9E2F as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[174usize];
@@ -26,7 +32,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_vanhemmuuden_selvittamisesta`.
-        pub poytakirja_vanhemmuuden_selvittamisesta: PoytakirjaVanhemmuudenSelvittamisestaX6440,
+        pub poytakirja_vanhemmuuden_selvittamisesta: PoytakirjaVanhemmuudenSelvittamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -58,12 +64,18 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HenkiloX9B88, HyvaksymisenVastaanottanutLastenvalvoja,
-        KuolleenHenkilonAitiydenVahvistaminen, LueLisaa, OikeusSaadaTieto, OsoiteX6FDC,
-        PoytakirjaVanhemmuudenSelvittamisesta,
-        VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E, VanhemmuudenTunnustaminen,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXF481, YhteystiedotXF6B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        HenkiloX313F5EE6 as Henkilo,
+        KuolleenHenkilonAitiydenVahvistaminenX79699702 as KuolleenHenkilonVanhemmuudenVahvistaminen,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
+        OsoiteX6FDC6AC9 as Osoite,
+        PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 as PoytakirjaVanhemmuudenSelvittamisesta,
+        VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuudenTunnustaminenXFA93B3BF as VanhemmuudenTunnustaminen,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXFE52F8A5 as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[175usize];

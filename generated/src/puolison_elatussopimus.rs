@@ -9,9 +9,15 @@
 #[cfg(feature = "puolison-elatusavun-turvaamisen")]
 pub mod v2025_03_03 {
     pub use crate::shapes::{
-        AllekirjoitusX4386, AsiakasX4807, Elatusapu, ElatusavunMaaraXEA44,
-        ElatusavunNostaja, KertamaksunaSuoritettavaElatusapu, Laatija,
-        PuolisonElatussopimus, SopimuksenSisaltoX116E, Voimassaolo, Yhteyshenkilo,
+        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX43869E73 as Allekirjoitus,
+        AsiakasX48071AFA as Asiakas, ElatusapuX70F33AE7 as Elatusapu,
+        ElatusavunMaaraXE2FAD6D9 as ElatusavunMaara,
+        ElatusavunNostajaX911C6E10 as ElatusavunNostaja,
+        YhteyshenkiloXC053CD03 as ElatusavunSuorittaja,
+        KertamaksunaSuoritettavaElatusapuX0C96F8AC as KertamaksunaSuoritettavaElatusapu,
+        LaatijaXCE9D0849 as Laatija,
+        PuolisonElatussopimusX614F9E49 as PuolisonElatussopimus,
+        SopimuksenSisaltoXAD9F1491 as SopimuksenSisalto,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[176usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, LapseenKohdistettuRajoitus, Omatyontekija,
-        RajoituksenKaytonArvio, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        LaatijaXCE9D0849 as Laatija,
+        LapseenKohdistettuRajoitusX85568C23 as LapseenKohdistettuRajoitus,
+        RajoituksenKaytonArvioXBB0C8F39 as RajoituksenKaytonArvio,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[177usize];

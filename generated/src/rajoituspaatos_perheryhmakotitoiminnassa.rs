@@ -9,10 +9,19 @@
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminenX57FB, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatosXB7E0, RajoitusX77CD, RajoituspaatosPerheryhmakotitoiminnassa,
-        Viranomainen, Yhteyshenkilo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosXE877E4DB as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXCADDC26C as Rajoitus,
+        RajoituspaatosPerheryhmakotitoiminnassaXA5B54CEA as RajoituspaatosPerheryhmakotitoiminnassa,
+        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
+        YhteyshenkiloXC053CD03 as RajoitustoimenpiteessaLasnaoleva,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[178usize];

@@ -9,10 +9,16 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXA3AB, Huollettava, HuoltajuusX73C3,
-        KuvausAsianValmistelusta, Laatija, LapsiVanhempisuhteenTiedotXFB53, LapsiX3098,
-        LapsiX38EA, Osoite, ParisuhdetiedotXE8E8, SelvitysAdoptionhakijoista, Tapaamiset,
-        VoimassaoloX0760, YhteystiedotXD486,
+        LapsiX38EA1C96 as AdoptionhakijoidenKanssaSamassaTaloudessaAsuvatHenkilot,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX33DADE78 as Asiakas,
+        HuollettavaX3DBA8296 as Huollettava, HuoltajuusX5F7665FF as Huoltajuus,
+        KuvausAsianValmistelustaX5D78586B as KuvausAsianValmistelusta,
+        LaatijaXCE9D0849 as Laatija, LapsiX30985B76 as Lapsi,
+        LapsiVanhempisuhteenTiedotXBF9DC6C4 as LapsiVanhempisuhteenTiedot,
+        OsoiteXE9FA3AAD as Osoite, ParisuhdetiedotX3CCE0242 as Parisuhdetiedot,
+        SelvitysAdoptionhakijoistaX20B7414F as SelvitysAdoptionhakijoista,
+        TapaamisetX44127BFA as Tapaamiset, VoimassaoloX0760AE74 as Voimassaolo,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[179usize];

@@ -9,10 +9,11 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX832C, Laatija,
-        Osoite, SelvitysRajoitustoimenpiteistaX27F6, SitomisenAjankohta,
-        VastaanottajaX525E, YhteystiedotXEE4F,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD31E6 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        SelvitysRajoitustoimenpiteistaX6DE5B2C7 as SelvitysRajoitustoimenpiteista,
+        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[180usize];
@@ -21,7 +22,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `selvitys_rajoitustoimenpiteista`.
-        pub selvitys_rajoitustoimenpiteista: SelvitysRajoitustoimenpiteistaX27F6,
+        pub selvitys_rajoitustoimenpiteista: SelvitysRajoitustoimenpiteista,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -53,9 +54,10 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AsiakasXEEC1,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX8B51, Laatija,
-        SelvitysRajoitustoimenpiteista, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA634 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXCE9D0849 as Laatija,
+        SelvitysRajoitustoimenpiteistaXECE7A4DD as SelvitysRajoitustoimenpiteista,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[181usize];

@@ -9,16 +9,34 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX6B3E, AvustajanYhteystiedot, Edunvalvoja,
-        FyysinenPsyykkinenJaSosiaalinenHyvinvointi, Huostaanotto, KotikuntaX0F5B, Laake,
-        Laatija, LaheisverkostonKartoittaminenXF5A2, LapsenEdunvalvonta,
-        LapsenSijoitusX18E8, MuutTarkeatIhmisetJaVerkostot, OmatyontekijaXBA32,
-        OrganisaatioX0E89, Osoite, PaivahoitopaikanYhteystiedot,
-        PerheenjasentenElamantilanne, SijoitettavanLapsenEsitiedot,
-        SijoitettavanLapsenMuutTiedot, SijoitusJaSijaishuoltopaikka,
-        SijoituspaikanYhteystiedot, TerveydentilaX93AB, TulevanLapsenToinenVanhempi,
-        Tutkimus, VastaanottajaX79B6, Voimassaolo, Yhteistyotahot, YhteydenpitoLaheisiin,
-        Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX6A11E014 as Asiakas,
+        SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
+        AvustajanYhteystiedotX17C27C90 as AvustajanYhteystiedot,
+        EdunvalvojaX1E3464BF as Edunvalvoja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        PaivahoitopaikanYhteystiedotXD50856B8 as EsiopetuspaikanYhteystiedot,
+        FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 as FyysinenPsyykkinenJaSosiaalinenHyvinvointi,
+        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
+        YhteystiedotXC7410BBD as HuoltajaYhteystiedot,
+        HuostaanottoXB322866D as Huostaanotto, KotikuntaX0F5B58F9 as Kotikunta,
+        OrganisaatioX851801E5 as KustannuksistaVastaavaHyvinvointialue,
+        YhteystiedotX13B4DC11 as KustannuksistaVastaavaHyvinvointialueYhteystiedot,
+        LaakeX60040141 as Laake, LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenXF5A28C95 as LaheisverkostonKartoittaminen,
+        LapsenEdunvalvontaXF080ED1F as LapsenEdunvalvonta,
+        LapsenSijoitusX18E8A30B as LapsenSijoitus,
+        MuutTarkeatIhmisetJaVerkostotXA75EC39D as MuutTarkeatIhmisetJaVerkostot,
+        OmatyontekijaX78106B99 as Omatyontekija, OsoiteXE9FA3AAD as Osoite,
+        PerheenjasentenElamantilanneXC11A19C3 as PerheenjasentenElamantilanne,
+        SijoitettavanLapsenEsitiedotX1902A6B1 as SijoitettavanLapsenEsitiedot,
+        SijoitettavanLapsenMuutTiedotX6383A854 as SijoitettavanLapsenMuutTiedot,
+        SijoitusJaSijaishuoltopaikkaX62F1F6C9 as SijoitusJaSijaishuoltopaikka,
+        TerveydentilaXD3AD3DC9 as Terveydentila, TutkimusX0A18EBB5 as Tutkimus,
+        VastaanottajaX3199CEB3 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteistyotahotX28F2E130 as Yhteistyotahot,
+        YhteydenpitoLaheisiinXEEE6A9FF as YhteydenpitoLaheisiin,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[182usize];
@@ -59,17 +77,34 @@ pub mod v2022_09_28 {
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2025_01_30 {
     pub use crate::shapes::{
-        AsiakasX6B3E, AvustajanYhteystiedot, Edunvalvoja,
-        FyysinenPsyykkinenJaSosiaalinenHyvinvointi, Huostaanotto, KotikuntaX0F5B,
-        KustannuksistaVastaavaHyvinvointialue, Laake, Laatija,
-        LaheisverkostonKartoittaminenXF5A2, LapsenEdunvalvonta, LapsenSijoitusX18E8,
-        MuutTarkeatIhmisetJaVerkostot, OmatyontekijaXBA32, Osoite,
-        PaivahoitopaikanYhteystiedot, PerheenjasentenElamantilanne,
-        SijoitettavanLapsenEsitiedotXF121, SijoitettavanLapsenMuutTiedot,
-        SijoitusJaSijaishuoltopaikka, SijoituspaikanYhteystiedot, TerveydentilaX93AB,
-        TulevanLapsenToinenVanhempi, Tutkimus, VastaanottajaX79B6, Voimassaolo,
-        Yhteistyotahot, YhteydenpitoLaheisiin, Yhteyshenkilo, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX6A11E014 as Asiakas,
+        SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
+        AvustajanYhteystiedotX17C27C90 as AvustajanYhteystiedot,
+        EdunvalvojaX1E3464BF as Edunvalvoja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        PaivahoitopaikanYhteystiedotXD50856B8 as EsiopetuspaikanYhteystiedot,
+        FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 as FyysinenPsyykkinenJaSosiaalinenHyvinvointi,
+        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
+        YhteystiedotXC7410BBD as HuoltajaYhteystiedot,
+        HuostaanottoXB322866D as Huostaanotto, KotikuntaX0F5B58F9 as Kotikunta,
+        KustannuksistaVastaavaHyvinvointialueX28E6FDB2 as KustannuksistaVastaavaHyvinvointialue,
+        YhteystiedotX13B4DC11 as KustannuksistaVastaavaHyvinvointialueYhteystiedot,
+        LaakeX60040141 as Laake, LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenXF5A28C95 as LaheisverkostonKartoittaminen,
+        LapsenEdunvalvontaXF080ED1F as LapsenEdunvalvonta,
+        LapsenSijoitusX18E8A30B as LapsenSijoitus,
+        MuutTarkeatIhmisetJaVerkostotXA75EC39D as MuutTarkeatIhmisetJaVerkostot,
+        OmatyontekijaX78106B99 as Omatyontekija, OsoiteXE9FA3AAD as Osoite,
+        PerheenjasentenElamantilanneXC11A19C3 as PerheenjasentenElamantilanne,
+        SijoitettavanLapsenEsitiedotX9123D090 as SijoitettavanLapsenEsitiedot,
+        SijoitettavanLapsenMuutTiedotX6383A854 as SijoitettavanLapsenMuutTiedot,
+        SijoitusJaSijaishuoltopaikkaX62F1F6C9 as SijoitusJaSijaishuoltopaikka,
+        TerveydentilaXD3AD3DC9 as Terveydentila, TutkimusX0A18EBB5 as Tutkimus,
+        VastaanottajaX3199CEB3 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteistyotahotX28F2E130 as Yhteistyotahot,
+        YhteydenpitoLaheisiinXEEE6A9FF as YhteydenpitoLaheisiin,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[183usize];
@@ -78,7 +113,7 @@ pub mod v2025_01_30 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sijoitettavan_lapsen_esitiedot`.
-        pub sijoitettavan_lapsen_esitiedot: SijoitettavanLapsenEsitiedotXF121,
+        pub sijoitettavan_lapsen_esitiedot: SijoitettavanLapsenEsitiedot,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

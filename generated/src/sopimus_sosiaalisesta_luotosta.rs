@@ -9,9 +9,13 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXEEC1, Laatija, LuotonMyontaja, Osoite, Pankkiyhteys,
-        SopimusSosiaalisestaLuotosta, Takaisinmaksuehdot, TietojenVastaanottaja,
-        VelkaX4691, Voimassaolo, YhteystiedotXE46A,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        LaatijaXCE9D0849 as Laatija, LuotonMyontajaX6D22C2E4 as LuotonMyontaja,
+        TietojenVastaanottajaXD0152F35 as MuutSopijat, OsoiteXE9FA3AAD as Osoite,
+        PankkiyhteysXD5BC2991 as Pankkiyhteys,
+        SopimusSosiaalisestaLuotostaX61CFD4F5 as SopimusSosiaalisestaLuotosta,
+        TakaisinmaksuehdotXD88BDD9E as Takaisinmaksuehdot, VelkaXDDA68176 as Velka,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[184usize];

@@ -9,11 +9,17 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        Ajanjakso, AllekirjoitusXC51D, AsiakasX0B67, AvustajanYhteystiedot, Henkilo,
-        Laatija, Lahiohjaaja, Osoite, PaikkaJossaToimintaToteutetaan,
-        PalveluJotaSopimusKoskee, SijoituspaikanYhteystiedot,
-        SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
-        ToiminnanSisaltoaKoskevatTiedot, YhteystiedotXE46A,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXC970B43E as Asiakas,
+        SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
+        LaatijaXCE9D0849 as Laatija, LahiohjaajaX99DF72B3 as Lahiohjaaja,
+        AvustajanYhteystiedotX17C27C90 as LahiohjaajaYhteystiedot,
+        HenkiloX0F195318 as MuutSopijat,
+        YhteystiedotX13B4DC11 as MuutSopijatYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        PaikkaJossaToimintaToteutetaanXDD1826C9 as PaikkaJossaToimintaToteutetaan,
+        PalveluJotaSopimusKoskeeXD9DB46EF as PalveluJotaSopimusKoskee,
+        SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E89066 as SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
+        AjanjaksoX090B86B0 as ToiminnanKesto,
+        ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 as ToiminnanSisaltoaKoskevatTiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[185usize];

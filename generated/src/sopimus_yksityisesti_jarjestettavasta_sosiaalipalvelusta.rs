@@ -9,10 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXEEC1, Henkilo, Laatija, Omatyontekija, Osoite,
-        PalveluntuottajaXE8F0, PalvelutJoitaSopimusKoskee, Sopimus,
-        SopimusYksityisestiJarjestettavastaSosiaalipalvelusta, Voimassaolo,
-        YhteystiedotXE46A,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        LaatijaXCE9D0849 as Laatija, HenkiloX0F195318 as MuutSopijat,
+        OsoiteXE9FA3AAD as Osoite, PalveluntuottajaX03C65808 as Palveluntuottaja,
+        PalvelutJoitaSopimusKoskeeX55D218F4 as PalvelutJoitaSopimusKoskee,
+        SopimusX9C2826A4 as Sopimus,
+        SopimusYksityisestiJarjestettavastaSosiaalipalvelustaXC1F506D3 as SopimusYksityisestiJarjestettavastaSosiaalipalvelusta,
+        VoimassaoloXBA0F7664 as Voimassaolo, OmatyontekijaX454B11BF as Yhteyshenkilo,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[186usize];

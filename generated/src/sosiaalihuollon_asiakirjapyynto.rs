@@ -9,8 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXDB3A, Laatija, Osoite, PyyntoXD133, SosiaalihuollonAsiakirjapyynto,
-        VastaanottajaXB1A3, VastausosoiteX2467, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasXDB3AB382 as Asiakas,
+        VastaanottajaXE4B740FF as AsiakirjapyynnonVastaanottaja,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PyyntoX70AF6D05 as Pyynto,
+        SosiaalihuollonAsiakirjapyyntoX07F4AF84 as SosiaalihuollonAsiakirjapyynto,
+        VastausosoiteX23B5411C as Vastausosoite, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[187usize];
@@ -51,9 +56,15 @@ pub mod v2023_05_31 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Osoite, PyyntoXDA75, SosiaalihuollonAsiakirjapyyntoXA337,
-        VastaanottajaXB1A3, VastausosoiteX4C1D, Yhteyshenkilo, YhteystiedotXB7F1,
-        YhteystiedotXEE4F,
+        AsiakasX48071AFA as Asiakas,
+        VastaanottajaXE4B740FF as AsiakirjapyynnonVastaanottaja,
+        YhteystiedotX450CAE7B as AsiakirjapyynnonVastaanottajaYhteystiedot,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PyyntoXF4C1DA49 as Pyynto,
+        SosiaalihuollonAsiakirjapyyntoX7EF15614 as SosiaalihuollonAsiakirjapyynto,
+        VastausosoiteX9A954A0E as Vastausosoite,
+        YhteystiedotXF9EE419A as VastausosoiteYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[188usize];
@@ -62,7 +73,7 @@ pub mod v2025_04_02 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_asiakirjapyynto`.
-        pub sosiaalihuollon_asiakirjapyynto: SosiaalihuollonAsiakirjapyyntoXA337,
+        pub sosiaalihuollon_asiakirjapyynto: SosiaalihuollonAsiakirjapyynto,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

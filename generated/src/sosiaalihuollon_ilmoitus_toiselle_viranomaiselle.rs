@@ -9,9 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_02_28 {
     pub use crate::shapes::{
-        AsiakasXE5C1, OmatyontekijaXBA32, Osoite,
-        SosiaalihuollonIlmoitusToiselleViranomaiselle, Vastaanottaja, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX78106B99 as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 as SosiaalihuollonIlmoitusToiselleViranomaiselle,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[189usize];

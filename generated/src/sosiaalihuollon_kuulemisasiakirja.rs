@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807, KuuleminenX0018, Kuulemisasiakirja, Kuultava,
-        Laatija, SosiaalihuollonKuulemisasiakirja,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        KuuleminenXE8553960 as Kuuleminen,
+        KuulemisasiakirjaX80CE0CFB as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
+        LaatijaXCE9D0849 as Laatija,
+        SosiaalihuollonKuulemisasiakirjaXA17E0B24 as SosiaalihuollonKuulemisasiakirja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[190usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoX92B2, SosiaalihuollonKuulemispyynto,
-        VastausosoiteX2467, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PyyntoXCB5D7864 as Pyynto,
+        SosiaalihuollonKuulemispyyntoX10BB91C3 as SosiaalihuollonKuulemispyynto,
+        YhteyshenkiloXC053CD03 as Vastaanottaja, VastausosoiteX23B5411C as Vastausosoite,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[191usize];

@@ -9,9 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXE5C1, Lahete, OmatyontekijaXBA32, Osoite, SosiaalihuollonLahete,
-        VastaanottajaXB1A3, Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXE46A,
-        YhteystiedotXEE4F,
+        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX78106B99 as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
+        LaheteX48C443A5 as Lahete, OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonLaheteX38302BD2 as SosiaalihuollonLahete,
+        VastaanottajaXE4B740FF as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[192usize];

@@ -9,8 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, Laatija, Lausunto, Osoite, SosiaalihuollonLausunto,
-        VastaanottajaX2EA0, Voimassaolo, Yhteyshenkilo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as AjanjaksoJotaLausuntoKoskee,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        LaatijaXCE9D0849 as Laatija, LausuntoXF6603200 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonLausuntoXFD828FF4 as SosiaalihuollonLausunto,
+        VastaanottajaXC2DDBDE5 as Vastaanottaja, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[193usize];

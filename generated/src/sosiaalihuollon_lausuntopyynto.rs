@@ -9,8 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoX95DF, SosiaalihuollonLausuntopyyntoX5E9C,
-        VastaanottajaXB1A3, VastausosoiteX2467, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        VastaanottajaXE4B740FF as LausuntopyynnonVastaanottaja,
+        OsoiteXE9FA3AAD as Osoite, PyyntoXEF0A2AB2 as Pyynto,
+        SosiaalihuollonLausuntopyyntoXC8D6E4E9 as SosiaalihuollonLausuntopyynto,
+        VastausosoiteX23B5411C as Vastausosoite, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[194usize];
@@ -19,7 +23,7 @@ pub mod v2023_09_08 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_lausuntopyynto`.
-        pub sosiaalihuollon_lausuntopyynto: SosiaalihuollonLausuntopyyntoX5E9C,
+        pub sosiaalihuollon_lausuntopyynto: SosiaalihuollonLausuntopyynto,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -51,9 +55,14 @@ pub mod v2023_09_08 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2025_04_01 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Osoite, PyyntoX99A5, SosiaalihuollonLausuntopyynto,
-        VastaanottajaXB1A3, VastausosoiteX4C1D, Yhteyshenkilo, YhteystiedotXB7F1,
-        YhteystiedotXEE4F,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        VastaanottajaXE4B740FF as LausuntopyynnonVastaanottaja,
+        YhteystiedotX450CAE7B as LausuntopyynnonVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, PyyntoX709E8B25 as Pyynto,
+        SosiaalihuollonLausuntopyyntoX8CBD2471 as SosiaalihuollonLausuntopyynto,
+        VastausosoiteX9A954A0E as Vastausosoite,
+        YhteystiedotXF9EE419A as VastausosoiteYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[195usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoXC7A4, SijoituspaikanYhteystiedotX2488,
-        SosiaalihuollonLisaselvityspyynto, VastausosoiteXE5BD, Yhteyshenkilo,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PyyntoXBB7F4C33 as Pyynto,
+        SosiaalihuollonLisaselvityspyyntoX5517FD5F as SosiaalihuollonLisaselvityspyynto,
+        VastausosoiteX1BB512A4 as Vastausosoite, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        SijoituspaikanYhteystiedotX03642905 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[196usize];

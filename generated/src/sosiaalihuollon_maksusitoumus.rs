@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX4807, Maksusitoumus, OmatyontekijaXBA32, Osoite,
-        SosiaalihuollonMaksusitoumus, Voimassaolo, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as MaksusitoumuksenAntaja,
+        MaksusitoumusX2F5DB2C5 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonMaksusitoumusXBCD146EB as SosiaalihuollonMaksusitoumus,
+        YhteystiedotX450CAE7B as VastaanottajanYhteystiedot,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[197usize];

@@ -9,8 +9,10 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, KuuleminenX0018, Kuulemisasiakirja, Kuultava, Laatija,
-        SosiaalihuollonMielipiteenSelvittamisasiakirja,
+        AsiakasX48071AFA as Asiakas, KuuleminenXE8553960 as Kuuleminen,
+        KuulemisasiakirjaX80CE0CFB as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
+        LaatijaXCE9D0849 as Laatija,
+        SosiaalihuollonMielipiteenSelvittamisasiakirjaXA7F06FEC as SosiaalihuollonMielipiteenSelvittamisasiakirja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[198usize];

@@ -9,10 +9,15 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkaanElamantilanne, AsianVireilletuloaKoskevatTiedot,
-        JohtopaatoksetJaJatkotoimetXDC80, Laatija, LaheisverkostonKartoittaminen,
-        Omatyontekija, PalvelutarpeenArviointiaKoskevatTiedotX3131,
-        SosiaalihuollonPalvelutarpeenArvio,
+        AsiakasXEEC163CB as Asiakas,
+        AsiakkaanElamantilanneX68714B22 as AsiakkaanElamantilanne,
+        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
+        JohtopaatoksetJaJatkotoimetX5FE3E9F3 as JohtopaatoksetJaJatkotoimet,
+        LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaX454B11BF as Omatyontekija,
+        PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE as PalvelutarpeenArviointiaKoskevatTiedot,
+        SosiaalihuollonPalvelutarpeenArvioXF0A40A46 as SosiaalihuollonPalvelutarpeenArvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[199usize];

@@ -9,9 +9,9 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_11 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija,
-        SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
-        TyontekijanArvioTarvittavistaPalveluista,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B14 as SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
+        TyontekijanArvioTarvittavistaPalveluistaX5FF1830F as TyontekijanArvioTarvittavistaPalveluista,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[200usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807, Osoite, SosiaalihuollonValtakirja, Suostumus,
-        Valtuutettu, Voimassaolo, YhteystiedotXE46A,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonValtakirjaX02D6F17D as SosiaalihuollonValtakirja,
+        SuostumusX3A24A881 as Suostumus, ValtuutettuX494DCB4E as Valtuutettu,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[201usize];

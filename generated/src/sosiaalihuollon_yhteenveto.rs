@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXDB3A, Laatija, Osoite, SosiaalihuollonYhteenveto, VastaanottajaX2EA0,
-        Voimassaolo, Yhteenveto, Yhteyshenkilo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXDB3AB382 as Asiakas,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonYhteenvetoX686B3E27 as SosiaalihuollonYhteenveto,
+        VastaanottajaXC2DDBDE5 as Vastaanottaja, YhteenvetoX9C6493E9 as Yhteenveto,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[202usize];

@@ -9,9 +9,12 @@
 #[cfg(feature = "muut")]
 pub mod v2024_04_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, OppilaanJaHanenHuoltajiensaNakemykset, Osoite,
-        SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
-        VastaanottajaX2EA0, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 as OppilaanJaHanenHuoltajiensaNakemykset,
+        OsoiteXE9FA3AAD as Osoite,
+        SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenXC74DF2B5 as SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
+        VastaanottajaXC2DDBDE5 as Vastaanottaja, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[203usize];

@@ -9,8 +9,13 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Laskelma, MenoXB9E5, SosiaalisenLuotonMaksuvaralaskelma,
-        TaloudellinenTilanneX20F4, Toistumistiheys, TuloX4BA7, Voimassaolo, Yhteyshenkilo,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        LaatijaXCE9D0849 as Laatija, LaskelmaXA09C3115 as Laskelma,
+        MenoX02B19FF3 as Meno,
+        SosiaalisenLuotonMaksuvaralaskelmaXA25E56B9 as SosiaalisenLuotonMaksuvaralaskelma,
+        TaloudellinenTilanneX57B8D573 as TaloudellinenTilanne,
+        ToistumistiheysX2A699C8F as Toistumistiheys, TuloX81794579 as Tulo,
+        YhteyshenkiloXC053CD03 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[205usize];

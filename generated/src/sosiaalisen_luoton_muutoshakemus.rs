@@ -9,8 +9,10 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AsiakasX3315, SosiaalisenLuotonMuutoshakemus, Voimassaolo, YhteystiedotX3E9B,
-        Yksityishenkilo,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXF488BD18 as Asiakas,
+        YksityishenkiloX99AC67DB as Laatija,
+        SosiaalisenLuotonMuutoshakemusXE2717AA5 as SosiaalisenLuotonMuutoshakemus,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[206usize];

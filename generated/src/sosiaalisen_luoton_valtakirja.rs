@@ -9,8 +9,12 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXDB3A, AsiakasXEEC1, OmatyontekijaXBA32, Osoite,
-        SosiaalisenLuotonValtakirja, Suostumus, Voimassaolo, YhteystiedotXE46A,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Osoite,
+        SosiaalisenLuotonValtakirjaXBE018256 as SosiaalisenLuotonValtakirja,
+        SuostumusX3A24A881 as Suostumus, OmatyontekijaX78106B99 as Valtuutettu,
+        AsiakasXDB3AB382 as Valtuuttaja, VoimassaoloXBA0F7664 as Voimassaolo,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[207usize];

@@ -9,12 +9,18 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, HakijanJaHanenPuolisonsaElamantilanne, Laatija, LapsenSijoitus,
-        Maksuhairiot, Meno, Palveluohjaus,
-        SosiaaliseenLuototukseenVaikuttavatAsiakkuudet,
-        SosiaalisenLuototuksenTarpeenArvio, TaloudellinenTilanneX4E21, Tulo, TyoX5317,
-        TyosuhdeX25F5, TyotilanneX4813, VarallisuusX9DB8, VelkaX1722, Yhteyshenkilo,
-        YrittajyysXD1F7, Yritys,
+        AsiakasXEEC163CB as Asiakas,
+        HakijanJaHanenPuolisonsaElamantilanneXDC0E50AE as HakijanJaHanenPuolisonsaElamantilanne,
+        LaatijaXCE9D0849 as Laatija, MaksuhairiotX6568A844 as Maksuhairiot,
+        MenoX21CAAA24 as Meno, PalveluohjausX3CFB7ED1 as Palveluohjaus,
+        SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70 as SosiaaliseenLuototukseenVaikuttavatAsiakkuudet,
+        SosiaalisenLuototuksenTarpeenArvioXD9B1516A as SosiaalisenLuototuksenTarpeenArvio,
+        TaloudellinenTilanneX4AD1404F as TaloudellinenTilanne, TuloXFA654D87 as Tulo,
+        TyoXE78835DE as Tyo, TyosuhdeX25F507E6 as Tyosuhde,
+        TyotilanneX19B7E3B4 as Tyotilanne, LapsenSijoitusX7CADBB03 as Tyottomyys,
+        VarallisuusX9DB83A44 as Varallisuus, VelkaX172258CA as Velka,
+        YhteyshenkiloXC053CD03 as Yksityishenkilo, YrittajyysX5F9D7BAF as Yrittajyys,
+        YritysX02FF5FBE as Yritys,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[209usize];

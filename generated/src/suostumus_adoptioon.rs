@@ -9,10 +9,19 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AnnanSuostumuksenSiihen, AsiakasX2967, AsiakasX4807,
-        AsiakasXDB3A, IsyydenVahvistaminenXCB0D, Lausumateksti, Osoite,
-        SuostumuksenAntaja, SuostumuksenVastaanotto, SuostumusAdoptioon, SuostumusX3BD0,
-        Syntymatiedot, VastaanottajaX525E, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXDB3AB382 as AdoptoivaVanhempi, AllekirjoitusXC51DDB01 as Allekirjoitus,
+        AnnanSuostumuksenSiihenXC5B0FDC0 as AnnanSuostumuksenSiihen,
+        AsiakasX48071AFA as Asiakas,
+        IsyydenVahvistaminenXCB0D0EAA as IsyydenVahvistaminen, AsiakasXD4C2AD72 as Lapsi,
+        LausumatekstiXC8DA7088 as Lausumateksti, OsoiteXE9FA3AAD as Osoite,
+        SuostumuksenAntajaX6C1F5FA1 as SuostumuksenAntaja,
+        YhteystiedotX13B4DC11 as SuostumuksenAntajaYhteystiedot,
+        VastaanottajaX899BDEA9 as SuostumuksenVastaanottaja,
+        YhteystiedotX450CAE7B as SuostumuksenVastaanottajaYhteystiedot,
+        SuostumuksenVastaanottoX98757935 as SuostumuksenVastaanotto,
+        SuostumusXF8782229 as Suostumus,
+        SuostumusAdoptioonX789B1B3C as SuostumusAdoptioon,
+        SyntymatiedotXA69E4D66 as Syntymatiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[210usize];

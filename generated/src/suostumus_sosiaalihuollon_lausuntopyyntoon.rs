@@ -9,8 +9,9 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXEEC1, SuostumusSosiaalihuollonLausuntopyyntoon,
-        SuostumusX0387,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        SuostumusX0387DCC1 as Suostumus,
+        SuostumusSosiaalihuollonLausuntopyyntoonX377BCF00 as SuostumusSosiaalihuollonLausuntopyyntoon,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[211usize];

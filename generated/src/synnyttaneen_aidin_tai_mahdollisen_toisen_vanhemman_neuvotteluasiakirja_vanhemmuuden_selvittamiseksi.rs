@@ -9,17 +9,27 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetXF5A7, Asiakas, AsiakirjanTayttaminen, HedelmoityshoitoXE36E,
-        IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksella, KantaJaSuostumusX5EEF,
-        Kotikunta, LueLisaa, NeuvottelunToimittaja, NeuvotteluunOsallistuvat, OhjeKaksi,
-        OhjeKolme, OhjeNelja, OhjeYksiX739B, SelvitettavaVanhemmuus,
-        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX135C,
-        SynnyttanytAiti, TiedotHedelmoityshoidostaAitiydenSelvittaminenXE242,
-        TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E,
-        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A55, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoituksetXF5A73FD1 as Allekirjoitukset, AsiakasX82EBE030 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        HedelmoityshoitoXE36E0AEB as Hedelmoityshoito,
+        IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2 as IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksella,
+        KantaJaSuostumusX5EEF8980 as KantaJaSuostumus, KotikuntaX95EB5D71 as Kotikunta,
+        LueLisaaX3B340D06 as LueLisaa,
+        SynnyttanytAitiXB41FAE14 as MahdollinenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as MahdollinenToinenVanhempiYhteystiedot,
+        NeuvottelunToimittajaXF75AAB0A as NeuvottelunToimittaja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittajaYhteystiedot,
+        NeuvotteluunOsallistuvatXE0B5466D as NeuvotteluunOsallistuvat,
+        OhjeKaksiXD8593F85 as OhjeKaksi, OhjeKolmeXD49571C2 as OhjeKolme,
+        OhjeNeljaX9CEE543B as OhjeNelja, OhjeYksiX739BA779 as OhjeYksi,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaa,
+        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXCD2CAD58 as SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D as TiedotHedelmoityshoidostaAitiydenSelvittaminen,
+        TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864 as TiedotHedelmoityshoidostaIsyydenSelvittaminen,
+        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[212usize];
@@ -28,7 +38,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX135C,
+        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -62,21 +72,33 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AlleYksiviisiVuotiaanLapsenSuostumus, AllekirjoitusXC51D, Asiakas,
-        AsiakirjanTayttaminen, FraasiKentalleNaisMiespari, FraasiKentalleNaispari,
-        FraasiKentalleNaispariXD5FA, FraasiKentalleSynnyttanytAitiYksin,
-        FraasiKentalleSynnyttanytAitiYksinXD0C4, Hedelmoityshoito,
-        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX60D5,
-        KantaJaSuostumus, Kotikunta, LueLisaa, NeuvottelunToimittanutLastenvalvoja,
-        NeuvotteluunOsallistuvat, OhjeKaksi, OhjeKolme, OhjeNelja, OhjeYksiX32A7,
-        SynnyttaneenAidinSuostumus,
-        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEB55,
-        SynnyttanytAiti, TiedotHedelmoityshoidostaAitiydenSelvittaminen,
-        TiedotHedelmoityshoidostaIsyydenSelvittaminen,
-        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D as AlleYksiviisiVuotiaanLapsenSuostumus,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        FraasiKentalleNaisMiespariX658F20BA as FraasiKentalleNaisMiespari,
+        HedelmoityshoitoX7FB086AE as Hedelmoityshoito,
+        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXD4A2A593 as IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella,
+        KantaJaSuostumusXF7E9F686 as KantaJaSuostumus, KotikuntaX95EB5D71 as Kotikunta,
+        LueLisaaX3B340D06 as LueLisaa,
+        SynnyttanytAitiXB41FAE14 as MahdollinenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as MahdollinenToinenVanhempiYhteystiedot,
+        NeuvottelunToimittanutLastenvalvojaXFB307752 as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatXE0B5466D as NeuvotteluunOsallistuvat,
+        OhjeKaksiXD8593F85 as OhjeKaksi, OhjeKolmeXD49571C2 as OhjeKolme,
+        OhjeNeljaX9CEE543B as OhjeNelja, OhjeYksiX32A7C9B5 as OhjeYksi,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaa,
+        SynnyttaneenAidinSuostumusXD721C7CF as SynnyttaneenAidinSuostumus,
+        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXFF12079A as SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C as TiedotHedelmoityshoidostaAitiydenSelvittaminen,
+        FraasiKentalleNaispariXFE256FE6 as TiedotHedelmoityshoidostaAitiydenSelvittaminenFraasiKentalleNaispari,
+        TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF as TiedotHedelmoityshoidostaIsyydenSelvittaminen,
+        FraasiKentalleNaispariXD5FAF7C0 as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleNaispari,
+        FraasiKentalleSynnyttanytAitiYksinXD0C4BFCE as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleSynnyttanytAitiYksin,
+        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta,
+        FraasiKentalleSynnyttanytAitiYksinXD4299245 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaFraasiKentalleSynnyttanytAitiYksin,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[213usize];
@@ -85,7 +107,7 @@ pub mod v2024_11_04 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEB55,
+        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -119,21 +141,33 @@ pub mod v2024_11_04 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AlleYksiviisiVuotiaanLapsenSuostumus, AllekirjoitusXC51D, Asiakas,
-        AsiakirjanTayttaminen, FraasiKentalleNaisMiespari, FraasiKentalleNaispari,
-        FraasiKentalleNaispariXD5FA, FraasiKentalleSynnyttanytAitiYksin,
-        FraasiKentalleSynnyttanytAitiYksinXD0C4, Hedelmoityshoito,
-        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella, KantaJaSuostumus,
-        Kotikunta, LueLisaa, NeuvottelunToimittanutLastenvalvoja,
-        NeuvotteluunOsallistuvat, OhjeKaksi, OhjeKolme, OhjeNelja, OhjeYksiX32A7,
-        SynnyttaneenAidinSuostumusXB263,
-        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
-        SynnyttanytAiti, TiedotHedelmoityshoidostaAitiydenSelvittaminen,
-        TiedotHedelmoityshoidostaIsyydenSelvittaminen,
-        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D as AlleYksiviisiVuotiaanLapsenSuostumus,
+        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        FraasiKentalleNaisMiespariX658F20BA as FraasiKentalleNaisMiespari,
+        HedelmoityshoitoX7FB086AE as Hedelmoityshoito,
+        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX1FDBADDA as IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella,
+        KantaJaSuostumusXF7E9F686 as KantaJaSuostumus, KotikuntaX95EB5D71 as Kotikunta,
+        LueLisaaX3B340D06 as LueLisaa,
+        SynnyttanytAitiXB41FAE14 as MahdollinenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as MahdollinenToinenVanhempiYhteystiedot,
+        NeuvottelunToimittanutLastenvalvojaXFB307752 as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX31D8F355 as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatXE0B5466D as NeuvotteluunOsallistuvat,
+        OhjeKaksiXD8593F85 as OhjeKaksi, OhjeKolmeXD49571C2 as OhjeKolme,
+        OhjeNeljaX9CEE543B as OhjeNelja, OhjeYksiX32A7C9B5 as OhjeYksi,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 as SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaa,
+        SynnyttaneenAidinSuostumusXB26353B0 as SynnyttaneenAidinSuostumus,
+        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXD83FA374 as SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C as TiedotHedelmoityshoidostaAitiydenSelvittaminen,
+        FraasiKentalleNaispariXFE256FE6 as TiedotHedelmoityshoidostaAitiydenSelvittaminenFraasiKentalleNaispari,
+        TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF as TiedotHedelmoityshoidostaIsyydenSelvittaminen,
+        FraasiKentalleNaispariXD5FAF7C0 as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleNaispari,
+        FraasiKentalleSynnyttanytAitiYksinXD0C4BFCE as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleSynnyttanytAitiYksin,
+        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta,
+        FraasiKentalleSynnyttanytAitiYksinXD4299245 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaFraasiKentalleSynnyttanytAitiYksin,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[214usize];

@@ -9,9 +9,13 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2022_01_11 {
     pub use crate::shapes::{
-        AsiakasX01ED, Osoite, Pankkiyhteys,
-        TaydentavanTaiEhkaisevanToimeentulotuenHakemus, TulkkaustiedotX57CD, Voimassaolo,
-        YhteystiedotX3E9B, YhteystiedotXDCBB, Yksityishenkilo,
+        AsiakasX5BB1E95D as Asiakas, YhteystiedotXBF5D6964 as AsiakasYhteystiedot,
+        YksityishenkiloX99AC67DB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PaatoksenAjanjakso,
+        PankkiyhteysXD5BC2991 as Pankkiyhteys,
+        TaydentavanTaiEhkaisevanToimeentulotuenHakemusX699006E4 as TaydentavanTaiEhkaisevanToimeentulotuenHakemus,
+        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[215usize];

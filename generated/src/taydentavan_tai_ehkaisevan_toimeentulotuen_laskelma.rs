@@ -9,8 +9,11 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, MenoX4B28, PerustoimeentulotukilaskelmanTiedot,
-        TaydentavanTaiEhkaisevanToimeentulotuenLaskelma, Tulot, Voimassaolo,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasX48071AFA as Asiakas,
+        LaatijaXCE9D0849 as Laatija, MenoX1E10DC90 as Meno,
+        PerustoimeentulotukilaskelmanTiedotX7BA89EB2 as PerustoimeentulotukilaskelmanTiedot,
+        TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A as TaydentavanTaiEhkaisevanToimeentulotuenLaskelma,
+        TulotX21BE01F3 as Tulot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[216usize];

@@ -9,9 +9,11 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsiakasX4807, Maksusitoumus, OmatyontekijaXBA32, Osoite,
-        TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus, Voimassaolo,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as MaksusitoumuksenAntaja,
+        MaksusitoumusX2F5DB2C5 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
+        TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX40984CF4 as TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus,
+        YhteystiedotX450CAE7B as VastaanottajanYhteystiedot,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[217usize];

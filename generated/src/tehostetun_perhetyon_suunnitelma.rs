@@ -9,10 +9,16 @@
 #[cfg(feature = "lastensuojelun-tehostetun-perhetyon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Kuultava, Laatija,
-        TehostetunPerhetyonSuunnitelma, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TehostetunPerhetyonSuunnitelmaXEFAAC86C as TehostetunPerhetyonSuunnitelma,
+        YhteyshenkiloXCBCB8EAE as TehostetunPerhetyonVastuuhenkilo,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[218usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Ajanjakso, Allekirjoitus, AsiakasX2967, AsiakasX4807, Laatija, Syntymatiedot,
-        Todistus, TodistusAdoptioneuvonnanAntamisesta,
+        AjanjaksoX090B86B0 as AdoptioneuvontaaOnAnnettuAjalla,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        LaatijaXCE9D0849 as Laatija, AsiakasXD4C2AD72 as Lapsi,
+        SyntymatiedotXA69E4D66 as Syntymatiedot, TodistusX3535F06F as Todistus,
+        TodistusAdoptioneuvonnanAntamisestaXDC3F887A as TodistusAdoptioneuvonnanAntamisesta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[219usize];

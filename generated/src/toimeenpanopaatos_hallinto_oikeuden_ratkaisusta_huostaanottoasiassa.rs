@@ -9,9 +9,11 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, MuutoksenhakuX48E0, Osoite, SijoitukseenLiittyvatTiedot,
-        ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
-        YhteystiedotXD486,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, OsoiteXE9FA3AAD as Osoite,
+        SijoitukseenLiittyvatTiedotX6816A0CA as SijoitukseenLiittyvatTiedot,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaX9DB236E8 as ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[220usize];

@@ -9,8 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_03_28 {
     pub use crate::shapes::{
-        Ammattihenkilo, AsiakasX4807, Liite, Toimintakykyarvio,
-        ToimintakykyarvionTaustatiedot, ToimintakyvynMuutos, Voimassaolo,
+        AmmattihenkiloX83FAAC85 as Ammattihenkilo, AsiakasX48071AFA as Asiakas,
+        LiiteXF2DB712B as Asiakirjaviittaus,
+        ToimintakykyarvioX598F3283 as Toimintakykyarvio,
+        VoimassaoloXBA0F7664 as ToimintakykyarvionAjanjaksoAikavalina,
+        ToimintakykyarvionTaustatiedotX06B82E62 as ToimintakykyarvionTaustatiedot,
+        ToimintakyvynMuutosX33899287 as ToimintakyvynMuutos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[221usize];

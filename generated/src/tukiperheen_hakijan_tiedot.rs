@@ -9,11 +9,20 @@
 #[cfg(feature = "tukisuhdetoiminnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXE5C1, HarrastuksetKiinnostuksetJaLeikkiminen, KerhotPaivahoitoJaKoulu,
-        LapselleEiSoviPerheJossaOn, LapsenPaivarytmiJaRutiinit, LapsenPerheenjasenet,
-        LapsenTerveysJaKehitys, LapsenVahvuudetSosiaalisetTaidotJaTunteet, LapsiX3098,
-        Osoite, TukiperheenHakijanTiedot, TulevanLapsenToinenVanhempi, Yhteyshenkilo,
-        YhteystiedotXD486,
+        AsiakasXC64036EE as Asiakas,
+        HarrastuksetKiinnostuksetJaLeikkiminenX182728C7 as HarrastuksetKiinnostuksetJaLeikkiminen,
+        TulevanLapsenToinenVanhempiX8698C8F6 as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
+        KerhotPaivahoitoJaKouluX66D532FE as KerhotPaivahoitoJaKoulu,
+        YhteyshenkiloXC053CD03 as Laatija,
+        LapselleEiSoviPerheJossaOnX74BB51E6 as LapselleEiSoviPerheJossaOn,
+        LapsenPaivarytmiJaRutiinitX0C7E527D as LapsenPaivarytmiJaRutiinit,
+        LapsenPerheenjasenetX0A293D59 as LapsenPerheenjasenet,
+        LapsiX30985B76 as LapsenSisarukset,
+        LapsenTerveysJaKehitysXA36158A6 as LapsenTerveysJaKehitys,
+        LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 as LapsenVahvuudetSosiaalisetTaidotJaTunteet,
+        OsoiteXE9FA3AAD as Osoite,
+        TukiperheenHakijanTiedotX584E25E6 as TukiperheenHakijanTiedot,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[222usize];

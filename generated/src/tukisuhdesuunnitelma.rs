@@ -9,11 +9,16 @@
 #[cfg(feature = "tukisuhdetoiminnan")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        TukiperheTaiTukihenkilotoiminnanKaytannonToteutus, Tukisuhdesuunnitelma,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 as TukiperheTaiTukihenkilotoiminnanKaytannonToteutus,
+        TukisuhdesuunnitelmaX0C4F9AA5 as Tukisuhdesuunnitelma,
+        YhteyshenkiloXCBCB8EAE as TukisuhdetoiminnanVastuuhenkilo,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[223usize];

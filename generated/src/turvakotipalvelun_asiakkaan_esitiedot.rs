@@ -9,11 +9,17 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4A3A, AsiakkaanHuolenpitoonOsallistuvaHenkilo, Edunvalvoja,
-        EdunvalvontatiedotX41A7, Huoltajuus, Kotikunta, Koulutus, Laatija,
-        LapsiVanhempisuhteenTiedot, Osoite, TulevanLapsenToinenVanhempi,
-        TulkkaustiedotX57CD, TurvakotipalvelunAsiakkaanEsitiedotX3A6B, Vanhempi,
-        YhteystiedotXD486,
+        AsiakasX1B95460D as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        EdunvalvojaX1E3464BF as Edunvalvoja,
+        EdunvalvontatiedotX34C2D7D4 as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
+        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
+        KoulutusX4BC4A415 as Koulutus, LaatijaXCE9D0849 as Laatija,
+        LapsiVanhempisuhteenTiedotX8697F1BC as LapsiVanhempisuhteenTiedot,
+        OsoiteXE9FA3AAD as Osoite, TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 as TurvakotipalvelunAsiakkaanEsitiedot,
+        VanhempiX5365D787 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[224usize];
@@ -22,7 +28,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelun_asiakkaan_esitiedot`.
-        pub turvakotipalvelun_asiakkaan_esitiedot: TurvakotipalvelunAsiakkaanEsitiedotX3A6B,
+        pub turvakotipalvelun_asiakkaan_esitiedot: TurvakotipalvelunAsiakkaanEsitiedot,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -54,11 +60,17 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX4A3A, AsiakkaanHuolenpitoonOsallistuvaHenkilo, Edunvalvoja,
-        EdunvalvontatiedotX41A7, Huoltajuus, Kotikunta, Koulutus, Laatija,
-        LapsiVanhempisuhteenTiedot, Osoite, TulevanLapsenToinenVanhempi,
-        TulkkaustiedotX57CD, TurvakotipalvelunAsiakkaanEsitiedot, Vanhempi,
-        YhteystiedotXD486,
+        AsiakasX1B95460D as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        EdunvalvojaX1E3464BF as Edunvalvoja,
+        EdunvalvontatiedotX34C2D7D4 as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
+        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
+        KoulutusX4BC4A415 as Koulutus, LaatijaXCE9D0849 as Laatija,
+        LapsiVanhempisuhteenTiedotX8697F1BC as LapsiVanhempisuhteenTiedot,
+        OsoiteXE9FA3AAD as Osoite, TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F as TurvakotipalvelunAsiakkaanEsitiedot,
+        VanhempiX5365D787 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[225usize];

@@ -9,13 +9,21 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissa, AsiakasX427E, AsiakasXDB3A,
-        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA4E5, AsiakkaanLapset, Edunvalvoja,
-        EdunvalvontatiedotX2F20, Huoltajuus, Kotikunta, Laatija,
-        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa, LapsiX0BAE, Osoite,
-        TulevanLapsenToinenVanhempi, TurvakotipalvelunEnsiarvioXB147,
-        VakivallantekijaXF295, VakivallantekijatXCE69, VakivaltaanLiittyvatTiedotXB7CB,
-        YhteystiedotXD486,
+        AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaX2903F076 as AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissa,
+        AsiakasXAC09B1BB as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloX616D3D5E as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiakkaanLapsetXEAD48B1F as AsiakkaanLapset, EdunvalvojaX1E3464BF as Edunvalvoja,
+        EdunvalvontatiedotX70A31267 as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
+        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
+        LaatijaXCE9D0849 as Laatija,
+        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaX1F36AA40 as LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
+        LapsiX0BAE501E as Lapsi, OsoiteXE9FA3AAD as Osoite,
+        TurvakotipalvelunEnsiarvioX2DCC1527 as TurvakotipalvelunEnsiarvio,
+        VakivallantekijaXF2955BC4 as Vakivallantekija,
+        VakivallantekijatXB847FDCC as Vakivallantekijat,
+        VakivaltaanLiittyvatTiedotXE6B975C7 as VakivaltaanLiittyvatTiedot,
+        YhteystiedotXC7410BBD as Yhteystiedot, AsiakasXDB3AB382 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[226usize];
@@ -24,7 +32,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelun_ensiarvio`.
-        pub turvakotipalvelun_ensiarvio: TurvakotipalvelunEnsiarvioXB147,
+        pub turvakotipalvelun_ensiarvio: TurvakotipalvelunEnsiarvio,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -56,12 +64,19 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2024_12_19 {
     pub use crate::shapes::{
-        AsiakasX3370, AsiakasXEEC1,
-        AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaa, Koulutus,
-        Laatija, LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
-        LapsetJotkaOvatAsiakkaanMukanaTurvakodissa, LapsiX0BAE,
-        OmatyontekijaTurvakodissa, TurvakotiinOhjautuminen, TurvakotipalvelunEnsiarvio,
-        Vakivallantekija, Vakivallantekijat, VakivaltaanLiittyvatTiedot,
+        AsiakasX04C3256E as Asiakas,
+        AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX43AF7E63 as AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaa,
+        KoulutusX4BC4A415 as Koulutus, LaatijaXCE9D0849 as Laatija,
+        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaX1F36AA40 as LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
+        LapsetJotkaOvatAsiakkaanMukanaTurvakodissaX70FCD0B8 as LapsetJotkaOvatAsiakkaanMukanaTurvakodissa,
+        LapsiX0BAE501E as Lapsi,
+        OmatyontekijaTurvakodissaX6F351353 as OmatyontekijaTurvakodissa,
+        TurvakotiinOhjautuminenXA42425EF as TurvakotiinOhjautuminen,
+        TurvakotipalvelunEnsiarvioX5945D149 as TurvakotipalvelunEnsiarvio,
+        VakivallantekijaX327646C3 as Vakivallantekija,
+        VakivallantekijatX64D059A5 as Vakivallantekijat,
+        VakivaltaanLiittyvatTiedotXD0B31574 as VakivaltaanLiittyvatTiedot,
+        AsiakasXEEC163CB as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[227usize];

@@ -9,11 +9,18 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXE09B, AsiakkaanHuolenpitoonOsallistuvaHenkilo, Edunvalvoja,
-        EdunvalvontatiedotX41A7, Huoltajuus, Kotikunta, Laatija, Osoite,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, Terveydentila,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, TulevanLapsenToinenVanhempi,
-        TurvakotipalvelusuunnitelmaXF445, YhteystiedotXD486,
+        AsiakasX0B99FD82 as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        EdunvalvojaX1E3464BF as Edunvalvoja,
+        EdunvalvontatiedotX34C2D7D4 as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
+        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        TerveydentilaXE16E8D71 as SuunnitelmanSeurantaJaArviointi,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelusta,
+        TurvakotipalvelusuunnitelmaX857CDD9F as Turvakotipalvelusuunnitelma,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[228usize];
@@ -22,7 +29,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelusuunnitelma`.
-        pub turvakotipalvelusuunnitelma: TurvakotipalvelusuunnitelmaXF445,
+        pub turvakotipalvelusuunnitelma: Turvakotipalvelusuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -54,8 +61,11 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, PalvelutJoitaAsiakkaalleSuunnitellaan, Terveydentila,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, Turvakotipalvelusuunnitelma,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        TerveydentilaXE16E8D71 as SuunnitelmanSeurantaJaArviointi,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelusta,
+        TurvakotipalvelusuunnitelmaXA5FEC4FE as Turvakotipalvelusuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[229usize];

@@ -9,8 +9,11 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX4807, AuttavatHenkilot, HenkilotJoillaOnLupaHakeaLapseni, Laatija,
-        Tavarat, Turvasuunnitelma, YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        AsiakasX48071AFA as Asiakas, AuttavatHenkilotXE7A0E57B as AuttavatHenkilot,
+        HenkilotJoillaOnLupaHakeaLapseniX80BEA0C9 as HenkilotJoillaOnLupaHakeaLapseni,
+        LaatijaXCE9D0849 as Laatija, TavaratXFE96992E as Tavarat,
+        TurvasuunnitelmaXC08920EB as Turvasuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot, YhteyshenkiloXCBCB8EAE as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[230usize];

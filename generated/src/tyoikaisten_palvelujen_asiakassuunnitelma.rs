@@ -9,13 +9,21 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2024_02_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, ArvioSiitaOnkoTavoiteSaavutettu,
-        AsetettavatTavoitteetX5D0C, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC177, Laatija,
-        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan, MenetelmienArviointi,
-        PalvelujenArviointi, Palvelut, PalvelutJoitaAsiakasTallaHetkellaSaa,
-        SuunnitelmanArviointi, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        Tilannetekijat, TyoikaistenPalvelujenAsiakassuunnitelma,
+        ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4 as ArvioSiitaOnkoTavoiteSaavutettu,
+        AsetettavatTavoitteetXB5D42769 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkastaminen,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX59588352 as MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan,
+        MenetelmienArviointiX0653D72D as MenetelmienArviointi,
+        PalvelujenArviointiXDBE7E8B9 as PalvelujenArviointi,
+        PalvelutXECF9B2A5 as Palvelut,
+        PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7 as PalvelutJoitaAsiakasTallaHetkellaSaa,
+        SuunnitelmanArviointiX7267DB57 as SuunnitelmanArviointi,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TilannetekijatXBACD5E6A as Tilannetekijat,
+        TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E as TyoikaistenPalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[231usize];
@@ -58,14 +66,21 @@ pub mod v2024_02_28 {
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, ArvioSiitaOnkoTavoiteSaavutettu,
-        AsetettavatTavoitteetX5D0C, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC177, Laatija,
-        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX641A,
-        MenetelmienArviointi, PalvelujenArviointi, PalvelutJoitaAsiakasTallaHetkellaSaa,
-        PalvelutX9336, SuunnitelmanArviointi,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, Tilannetekijat,
-        TyoikaistenPalvelujenAsiakassuunnitelmaXEBFD,
+        ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4 as ArvioSiitaOnkoTavoiteSaavutettu,
+        AsetettavatTavoitteetXB5D42769 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkastaminen,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX4B1C5214 as MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan,
+        MenetelmienArviointiX0653D72D as MenetelmienArviointi,
+        PalvelujenArviointiXDBE7E8B9 as PalvelujenArviointi,
+        PalvelutX9336A1C7 as Palvelut,
+        PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7 as PalvelutJoitaAsiakasTallaHetkellaSaa,
+        SuunnitelmanArviointiX7267DB57 as SuunnitelmanArviointi,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TilannetekijatXBACD5E6A as Tilannetekijat,
+        TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 as TyoikaistenPalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[232usize];
@@ -74,7 +89,7 @@ pub mod v2024_11_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelujen_asiakassuunnitelma`.
-        pub tyoikaisten_palvelujen_asiakassuunnitelma: TyoikaistenPalvelujenAsiakassuunnitelmaXEBFD,
+        pub tyoikaisten_palvelujen_asiakassuunnitelma: TyoikaistenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

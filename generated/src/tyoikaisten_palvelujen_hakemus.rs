@@ -9,9 +9,13 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, Hakemus,
-        HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun, Osoite, TulkkaustiedotX57CD,
-        Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo,
+        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX2BA2C62C as HaettavaPalvelu, HakemusX596E6260 as Hakemus,
+        YksityishenkiloX99AC67DB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C as TyoikaistenPalvelujenHakemus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[233usize];
@@ -20,7 +24,7 @@ pub mod v2023_09_08 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelujen_hakemus`.
-        pub tyoikaisten_palvelujen_hakemus: HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun,
+        pub tyoikaisten_palvelujen_hakemus: TyoikaistenPalvelujenHakemus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

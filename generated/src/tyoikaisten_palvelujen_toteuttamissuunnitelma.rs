@@ -9,11 +9,15 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        LastensuojelunToteuttamissuunnitelma, Suunnitelma,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        SuunnitelmaXB1A866D6 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        LastensuojelunToteuttamissuunnitelmaX546421B2 as TyoikaistenPalvelujenToteuttamissuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[234usize];
@@ -22,7 +26,7 @@ pub mod v2023_09_08 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelujen_toteuttamissuunnitelma`.
-        pub tyoikaisten_palvelujen_toteuttamissuunnitelma: LastensuojelunToteuttamissuunnitelma,
+        pub tyoikaisten_palvelujen_toteuttamissuunnitelma: TyoikaistenPalvelujenToteuttamissuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

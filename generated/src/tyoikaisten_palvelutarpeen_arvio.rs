@@ -9,14 +9,24 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_09_28 {
     pub use crate::shapes::{
-        AikaisemmatJaNykyisetPalvelutXCB7B, AsiakasXEEC1, AsiakkuudenJatko,
-        AsianVireilletuloaKoskevatTiedotX366C, AsuminenX5893, Elamanhallinta,
-        JohtopaatoksetJaJatkotoimetX63DD, KoulutusJaOsaaminen, Kuntoutustarve, Laatija,
-        LaheisverkostonKartoittaminen, MaahanmuuttoJaKotoutuminen,
-        MaahanmuuttoonLiittyvatTiedot, Omatyontekija, PaihteidenKaytto,
-        PalvelutarpeenArviointiaKoskevatTiedotX2C93, SosiaalisetSuhteetXFE3C,
-        TaloudellinenTilanne, Terveydentila, Tyoelama, TyoikaistenPalvelutarpeenArvio,
-        Voimassaolo,
+        AikaisemmatJaNykyisetPalvelutXCB7BE09C as AikaisemmatJaNykyisetPalvelut,
+        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX366C853E as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX58936010 as Asuminen, ElamanhallintaXA88A8B25 as Elamanhallinta,
+        JohtopaatoksetJaJatkotoimetX12B59DC2 as JohtopaatoksetJaJatkotoimet,
+        VoimassaoloXBA0F7664 as KarenssiTaiTyossaolovelvoite,
+        KoulutusJaOsaaminenXEA7A566C as KoulutusJaOsaaminen,
+        KuntoutustarveXBD6358AC as Kuntoutustarve, LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        MaahanmuuttoJaKotoutuminenX7F6868E5 as MaahanmuuttoJaKotoutuminen,
+        MaahanmuuttoonLiittyvatTiedotX453133D6 as MaahanmuuttoonLiittyvatTiedot,
+        OmatyontekijaX454B11BF as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1 as PalvelutarpeenArviointiaKoskevatTiedot,
+        SosiaalisetSuhteetX2470F1A4 as SosiaalisetSuhteet,
+        TaloudellinenTilanneX6AED5E68 as TaloudellinenTilanne,
+        TerveydentilaXE16E8D71 as Terveydentila, TyoelamaXBD1BB57B as Tyoelama,
+        TyoikaistenPalvelutarpeenArvioXFB95CEAD as TyoikaistenPalvelutarpeenArvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[236usize];

@@ -9,8 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Maksuhairiotiedustelu, Osoite, Pyynto, Vastaanottaja,
-        Vastausosoite, Yhteyshenkilo, YhteystiedotXC1D6, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PyyntoXFC5C889E as Pyynto,
+        MaksuhairiotiedusteluX4B76F94A as UlosottolistauksenTilaus,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausosoiteX1AEF0DE9 as Vastausosoite,
+        YhteystiedotX684A293F as VastausosoiteYhteystiedot,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[237usize];
@@ -19,7 +25,7 @@ pub mod v2023_09_08 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ulosottolistauksen_tilaus`.
-        pub ulosottolistauksen_tilaus: Maksuhairiotiedustelu,
+        pub ulosottolistauksen_tilaus: UlosottolistauksenTilaus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,8 +9,10 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AmmattilaisenHarkittavaksi, ArvioiKohdistuukoPerheenLapsiinRiskia, AsiakasX4807,
-        Laatija, VakavanParisuhdevakivallanRiskiarvio,
+        AmmattilaisenHarkittavaksiXD919A1B6 as AmmattilaisenHarkittavaksi,
+        ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A as ArvioiKohdistuukoPerheenLapsiinRiskia,
+        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
+        VakavanParisuhdevakivallanRiskiarvioXDE4634DD as VakavanParisuhdevakivallanRiskiarvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[238usize];

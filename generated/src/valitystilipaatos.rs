@@ -9,9 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, Laatija, LisatietojenAntaja, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosXC9A0, SosiaalipalveluJotaPaatosKoskeeX0545,
-        Valitystilipaatos, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosXF5900DA5 as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SosiaalipalveluJotaPaatosKoskeeX0545ACE7 as SosiaalipalveluJotaPaatosKoskee,
+        ValitystilipaatosX5D597B75 as Valitystilipaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[239usize];

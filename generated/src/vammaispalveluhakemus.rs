@@ -9,8 +9,11 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_03_01 {
     pub use crate::shapes::{
-        AsiakasXC797, HaettavaPalveluXC29D, Osoite, TulkkaustiedotX928C,
-        Vammaispalveluhakemus, YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo,
+        AsiakasX22552C3C as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluXC29D4BE5 as HaettavaPalvelu, YksityishenkiloX99AC67DB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        TulkkaustiedotX928CC48F as Tulkkaustiedot,
+        VammaispalveluhakemusXB1CEDA0D as Vammaispalveluhakemus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[240usize];

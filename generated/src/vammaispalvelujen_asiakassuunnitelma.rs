@@ -9,14 +9,21 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX1664, AsetettavatTavoitteetX4900, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC,
-        ErityishuoltoaKoskevatTiedot, HenkilokohtainenApuXAD6D, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanX6762,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570, Rajoitustoimenpiteet, Sairaus,
-        SuunnitelmanTarkistaminen, TerveydentilaVammatJaSairaudet,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, ToimintakykyX18F8,
-        VammaispalvelujenAsiakassuunnitelma,
+        AsetettavatTavoitteetXA655FF5E as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX0BC80174 as ErityishuoltoaKoskevatTiedot,
+        HenkilokohtainenApuXAD6DD5CD as HenkilokohtainenApu, LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX051D8FE9 as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        RajoitustoimenpiteetXFA5F11E8 as Rajoitustoimenpiteet,
+        SairausX6F536D69 as Sairaus,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as Sosiaalipalvelut,
+        AsetettavatTavoitteetX166415D1 as SovitutTavoitteetJotkaPalveluillaJaTukitoimillaPyritaanSaavuttamaan,
+        SuunnitelmanTarkistaminenX9DE4BD0C as SuunnitelmanTarkistaminen,
+        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ToimintakykyX18F85708 as Toimintakyky,
+        VammaispalvelujenAsiakassuunnitelmaXC89202D3 as VammaispalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[241usize];

@@ -9,12 +9,20 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX1664, AsetettavatTavoitteetXFC2A, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC,
-        ErityishuoltoaKoskevatTiedot, Laatija, PalvelutJoitaAsiakkaalleSuunnitellaan,
-        Rajoitustoimenpiteet, Sairaus, SuunnitelmanTarkistaminen,
-        TerveydentilaVammatJaSairaudet, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        Toimintakyky, VammaispalvelujenPalvelusuunnitelma,
+        AsetettavatTavoitteetX54EF6159 as AsetettavatTavoitteet,
+        AsiakasXEEC163CB as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX0BC80174 as ErityishuoltoaKoskevatTiedot,
+        LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        RajoitustoimenpiteetXFA5F11E8 as Rajoitustoimenpiteet,
+        SairausX6F536D69 as Sairaus,
+        AsetettavatTavoitteetX166415D1 as SovitutTavoitteetJoitaPalveluillaJaTukitoimillaPyritaanSaavuttamaan,
+        SuunnitelmanTarkistaminenX9DE4BD0C as SuunnitelmanTarkistaminen,
+        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ToimintakykyX790043B1 as Toimintakyky,
+        VammaispalvelujenPalvelusuunnitelmaX53ED2324 as VammaispalvelujenPalvelusuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[242usize];

@@ -9,11 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot, Asuminen,
-        JohtopaatoksetJaJatkotoimetX690C, Laatija, LaheisverkostonKartoittaminen,
-        Omatyontekija, PaihteidenKaytto, PalvelutarpeenArviointiaKoskevatTiedotXECD1,
-        Sairaus, TerveydentilaVammatJaSairaudet, Toimintakyky,
-        VammaispalvelujenPalvelutarpeenArvio,
+        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX9D3F4A7E as Asuminen,
+        JohtopaatoksetJaJatkotoimetX4A171076 as JohtopaatoksetJaJatkotoimet,
+        LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaX454B11BF as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalvelutarpeenArviointiaKoskevatTiedotXECD18807 as PalvelutarpeenArviointiaKoskevatTiedot,
+        SairausX6F536D69 as Sairaus,
+        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        ToimintakykyX790043B1 as Toimintakyky,
+        VammaispalvelujenPalvelutarpeenArvioX27CD5136 as VammaispalvelujenPalvelutarpeenArvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[243usize];
@@ -54,11 +62,19 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot, Asuminen,
-        JohtopaatoksetJaJatkotoimetX8352, Laatija, LaheisverkostonKartoittaminen,
-        Omatyontekija, PaihteidenKaytto, PalvelutarpeenArviointiaKoskevatTiedotXECD1,
-        Sairaus, TerveydentilaVammatJaSairaudet, Toimintakyky,
-        VammaispalvelujenPalvelutarpeenArvioXC4DE,
+        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX9D3F4A7E as Asuminen,
+        JohtopaatoksetJaJatkotoimetX40D1255B as JohtopaatoksetJaJatkotoimet,
+        LaatijaXCE9D0849 as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaX454B11BF as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalvelutarpeenArviointiaKoskevatTiedotXECD18807 as PalvelutarpeenArviointiaKoskevatTiedot,
+        SairausX6F536D69 as Sairaus,
+        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        ToimintakykyX790043B1 as Toimintakyky,
+        VammaispalvelujenPalvelutarpeenArvioXB2970281 as VammaispalvelujenPalvelutarpeenArvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[244usize];
@@ -67,7 +83,7 @@ pub mod v2024_09_30 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_palvelutarpeen_arvio`.
-        pub vammaispalvelujen_palvelutarpeen_arvio: VammaispalvelujenPalvelutarpeenArvioXC4DE,
+        pub vammaispalvelujen_palvelutarpeen_arvio: VammaispalvelujenPalvelutarpeenArvio,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,11 +9,15 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC, Laatija, SuunnitelmaX024F,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        VammaispalvelujenToteuttamissuunnitelmaXDD31, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        SuunnitelmaX33AA23F3 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VammaispalvelujenToteuttamissuunnitelmaX720B7F68 as VammaispalvelujenToteuttamissuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[245usize];
@@ -22,7 +26,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_toteuttamissuunnitelma`.
-        pub vammaispalvelujen_toteuttamissuunnitelma: VammaispalvelujenToteuttamissuunnitelmaXDD31,
+        pub vammaispalvelujen_toteuttamissuunnitelma: VammaispalvelujenToteuttamissuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -56,11 +60,16 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC,
-        ErityishuoltoaKoskevatTiedotX8DA0, Laatija, RajoitustoimenpiteetX1231,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        VammaispalvelujenToteuttamissuunnitelma, YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotXDA970F05 as ErityishuoltoaKoskevatTiedot,
+        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        RajoitustoimenpiteetX123113BB as Rajoitustoimenpiteet,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VammaispalvelujenToteuttamissuunnitelmaX6007D24D as VammaispalvelujenToteuttamissuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[246usize];

@@ -9,10 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Laatija, LisatietojenAntaja, Muutoksenhaku,
-        Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano, PaatosXBF74,
-        SosiaalipalveluJotaPaatosKoskeeX2EF3, VammaispalvelupaatosXE9E5, Viranomainen,
-        Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX1B0048F9 as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SosiaalipalveluJotaPaatosKoskeeX2EF3712F as SosiaalipalveluJotaPaatosKoskee,
+        VammaispalvelupaatosXC8289744 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[247usize];
@@ -21,7 +30,7 @@ pub mod v2022_09_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelupaatos`.
-        pub vammaispalvelupaatos: VammaispalvelupaatosXE9E5,
+        pub vammaispalvelupaatos: Vammaispalvelupaatos,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -53,12 +62,22 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, HenkilokohtainenApu, KuuleminenX8CDB, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosXE3A6,
-        SosiaalipalveluJotaPaatosKoskeeX6DE1, SosiaalipalvelunToteuttamistapa,
-        SuhtautuminenHuostaanottoon, Vammaispalvelupaatos, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        HenkilokohtainenApuX47B0AB38 as HenkilokohtainenApu,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX8973CD8E as Kuuleminen,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX63AE9D70 as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SosiaalipalveluJotaPaatosKoskeeX0D2F48DC as SosiaalipalveluJotaPaatosKoskee,
+        SosiaalipalvelunToteuttamistapaX902367FC as SosiaalipalvelunToteuttamistapa,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
+        VammaispalvelupaatosXF360DB88 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[248usize];
@@ -99,12 +118,22 @@ pub mod v2024_11_04 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_05 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, HenkilokohtainenApu, KuuleminenX8CDB, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosXE3A6,
-        SosiaalipalveluJotaPaatosKoskeeX6DE1, SosiaalipalvelunToteuttamistapa,
-        SuhtautuminenHuostaanottoon, Vammaispalvelupaatos, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        HenkilokohtainenApuX47B0AB38 as HenkilokohtainenApu,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX8973CD8E as Kuuleminen,
+        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXCE9D0849 as Paatoksentekija, PaatosX63AE9D70 as Paatos,
+        OsoiteX6FDC6AC9 as Postiosoite,
+        SosiaalipalveluJotaPaatosKoskeeX0D2F48DC as SosiaalipalveluJotaPaatosKoskee,
+        SosiaalipalvelunToteuttamistapaX902367FC as SosiaalipalvelunToteuttamistapa,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
+        VammaispalvelupaatosXF360DB88 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[249usize];

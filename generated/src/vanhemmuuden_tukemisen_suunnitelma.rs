@@ -9,11 +9,16 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, PalvelutJoitaVanhemmalleSuunnitellaan,
-        Tausta, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, VanhemmanTilanne,
-        VanhemmuudenTukemisenSuunnitelma,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20 as PalvelutJoitaVanhemmalleSuunnitellaan,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SuunniteltavatSosiaalipalvelut,
+        TaustaXC95C7B8A as Tausta, AsetettavatTavoitteetX7E9BE355 as Tavoite,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VanhemmanTilanneXA2733B76 as VanhemmanTilanne,
+        VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 as VanhemmuudenTukemisenSuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[250usize];
@@ -54,12 +59,16 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        PalvelutJoitaVanhemmalleSuunnitellaanX984D, Tausta,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, VanhemmanTilanne,
-        VanhemmuudenTukemisenSuunnitelmaXD012,
+        AsiakasX48071AFA as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXCE9D0849 as Laatija,
+        PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD as PalvelutJoitaVanhemmalleSuunnitellaan,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as SuunniteltavatSosiaalipalvelut,
+        TaustaXC95C7B8A as Tausta, AsetettavatTavoitteetX7E9BE355 as Tavoite,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VanhemmanTilanneXA2733B76 as VanhemmanTilanne,
+        VanhemmuudenTukemisenSuunnitelmaXC920FB51 as VanhemmuudenTukemisenSuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[251usize];
@@ -68,7 +77,7 @@ pub mod v2024_11_28 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tukemisen_suunnitelma`.
-        pub vanhemmuuden_tukemisen_suunnitelma: VanhemmuudenTukemisenSuunnitelmaXD012,
+        pub vanhemmuuden_tukemisen_suunnitelma: VanhemmuudenTukemisenSuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,13 +9,21 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Hyvaksymislausuma, HyvaksymislausumanAntaja,
-        HyvaksymislausumanAntaminen, Kotikunta, LueLisaa, OhjeKaksiX30E4, OhjeKolmeX4A79,
-        OhjeYksi, Organisaatio, OsoiteX6FDC, SynnyttanytAiti, Tulkkaustiedot,
-        TunnustamisenVastaanottaja, TunnustettuVanhemmuusXE11B,
-        VanhemmuudenTunnustamisenHyvaksymisasiakirja,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXFA89,
+        AsiakasX82EBE030 as Asiakas,
+        TunnustamisenVastaanottajaX725DBFC1 as HyvaksymisenVastaanottaja,
+        HyvaksymislausumaXDFE32AB0 as Hyvaksymislausuma,
+        HyvaksymislausumanAntajaX500665C1 as HyvaksymislausumanAntaja,
+        SynnyttanytAitiXB41FAE14 as HyvaksymislausumanAntajanTiedot,
+        YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
+        HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
+        KotikuntaX95EB5D71 as Kotikunta, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX30E4BF01 as OhjeKaksi, OhjeKolmeX4A796593 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi, OrganisaatioXFE92CDB0 as Organisaatio,
+        YhteystiedotXD5CA9E2F as OrganisaatioYhteystiedot, OsoiteX6FDC6AC9 as Osoite,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusXE11B5B33 as TunnustettuVanhemmuus,
+        VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 as VanhemmuudenTunnustamisenHyvaksymisasiakirja,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[252usize];

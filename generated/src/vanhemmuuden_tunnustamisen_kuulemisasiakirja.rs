@@ -9,13 +9,20 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Kotikunta, KuuleminenX0121, KuultavaX6C61, LueLisaa, OhjeKaksiX9551,
-        OhjeYksi, Organisaatio, OsoiteX6FDC, SynnyttanytAiti, Tulkkaustiedot,
-        TunnustamisenVastaanottaja, TunnustettuVanhemmuusXE11B,
-        VanhemmuudenTunnustamisenKuulemisasiakirja,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXFA89,
+        AsiakasX82EBE030 as Asiakas, KotikuntaX95EB5D71 as Kotikunta,
+        KuuleminenX0121FC58 as Kuuleminen,
+        TunnustamisenVastaanottajaX725DBFC1 as KuulemisenVastaanottaja,
+        SynnyttanytAitiXB41FAE14 as KuultavaKuultava,
+        YhteystiedotX3E9B1CA1 as KuultavaYhteystiedot, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX9551AA5B as OhjeKaksi, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OrganisaatioXFE92CDB0 as Organisaatio,
+        YhteystiedotXD5CA9E2F as OrganisaatioYhteystiedot, OsoiteX6FDC6AC9 as Osoite,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusXE11B5B33 as TunnustettuVanhemmuus,
+        VanhemmuudenTunnustamisenKuulemisasiakirjaX10D5D0AB as VanhemmuudenTunnustamisenKuulemisasiakirja,
+        KuultavaXE1EE42CE as VanhemmuudenTunnustamisenKuulemisasiakirjaKuultava,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikolme,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[253usize];

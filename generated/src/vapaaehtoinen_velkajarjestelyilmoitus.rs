@@ -9,9 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, IlmoittajaXB43E, Ilmoitus, OmatyontekijaXBA32, Osoite,
-        PaikkaJossaToimintaToteutetaan, VapaaehtoinenVelkajarjestelyilmoitus,
-        Vastaanottaja, YhteystiedotXE46A, YhteystiedotXEE4F,
+        OmatyontekijaX78106B99 as Ammattihenkilo, AsiakasXEEC163CB as Asiakas,
+        IlmoittajaX44A4956C as Ilmoittaja, IlmoitusXAF8FE218 as Ilmoitus,
+        OsoiteXE9FA3AAD as Osoite,
+        PaikkaJossaToimintaToteutetaanXDD1826C9 as Palvelunjarjestaja,
+        YhteystiedotX13B4DC11 as PalvelunjarjestajaYhteystiedot,
+        VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 as VapaaehtoinenVelkajarjestelyilmoitus,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[254usize];

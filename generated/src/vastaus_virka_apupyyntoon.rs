@@ -9,9 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, IlmoittajaXDF62, IlmoitusX2832, OmatyontekijaXBA32, Osoite,
-        VastaanottajaXB1A3, VastausVirkaApupyyntoon, Yhteyshenkilo, YhteystiedotXE46A,
-        YhteystiedotXEE4F,
+        OmatyontekijaX78106B99 as Ammattihenkilo,
+        YhteystiedotX13B4DC11 as AmmattihenkiloYhteystiedot, AsiakasXEEC163CB as Asiakas,
+        IlmoittajaX723464D5 as Ilmoittaja, IlmoitusXA3338788 as Ilmoitus,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausVirkaApupyyntoonX0B25524B as VastausVirkaApupyyntoon,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[255usize];

@@ -9,8 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2021_09_30 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoX6B5E, Vastaanottaja, VastausosoiteX43A1,
-        Verotietopyynto, Yhteyshenkilo, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PyyntoXD83B5435 as Pyynto,
+        VastaanottajaX462568BB as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausosoiteX1BED994C as Vastausosoite,
+        YhteystiedotX13B4DC11 as VastausosoiteYhteystiedot,
+        VerotietopyyntoX00495EB5 as Verotietopyynto,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[256usize];

@@ -9,9 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXE5C1, KuvausTilanteestaJaPyydettavastaToimenpiteesta, OmatyontekijaXBA32,
-        Osoite, VastaanottajaXB1A3, VirkaApupyynto, Yhteyshenkilo, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 as KuvausTilanteestaJaPyydettavastaToimenpiteesta,
+        OmatyontekijaX78106B99 as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VirkaApupyyntoX4E4380DA as VirkaApupyynto,
+        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[257usize];

@@ -9,8 +9,12 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        Ajanjakso, AsiakasXEEC1, Kotikaynnit, Laatija, Osoite, VastaanottajaX08AE,
-        YhteenvetoPerhehoidossaOlevanLapsenTuesta, Yhteyshenkilo, YhteystiedotXEE4F,
+        AjanjaksoX090B86B0 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        KotikaynnitX6152BC0D as Kotikaynnit, LaatijaXCE9D0849 as Laatija,
+        OsoiteXE9FA3AAD as Osoite, YhteyshenkiloXC053CD03 as Perhehoitaja,
+        VastaanottajaX20180755 as Vastaanottaja,
+        YhteenvetoPerhehoidossaOlevanLapsenTuestaXDE15E6A9 as YhteenvetoPerhehoidossaOlevanLapsenTuesta,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[258usize];

@@ -9,10 +9,11 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX4FE3,
-        AsiakkaanKuuleminenX485E, Laatija, Omatyontekija, SitomisenAjankohta,
-        YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B901C as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXCE9D0849 as Laatija, OmatyontekijaX454B11BF as Paatoksentekija,
+        AsiakkaanKuuleminenX485E2424 as RajoitustoimenpiteeseenLiittyvaKuuleminen,
+        YhteenvetoRajoitustoimenpiteenJalkiselvittelystaXD8B7C56B as YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[259usize];

@@ -9,13 +9,17 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        MahdollisestiTutkittavienLahisukulaistenTiedot, Oikeudenomistaja,
-        OikeudenomistajiaOvat, Organisaatio, OsoiteX6FDC,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteenvedonLiitteet, YhteenvetoKoskeeKuollutta,
-        YhteenvetoVainajanOikeudenomistajista, YhteystiedotXFA89,
+        AsiakasX82EBE030 as AlaikainenLapsi,
+        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as Henkilo,
+        OikeudenomistajaX3B2CD5A0 as Oikeudenomistaja,
+        OikeudenomistajiaOvatX5AE1DA22 as OikeudenomistajiaOvat,
+        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksikaksiKaksiseitseman,
+        YhteenvedonLiitteetX53911862 as YhteenvedonLiitteet,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 as YhteenvedonTehnytLastenvalvoja,
+        YhteenvetoKoskeeKuolluttaXAB870B7C as YhteenvetoKoskeeKuollutta,
+        YhteenvetoVainajanOikeudenomistajistaXDED1BB25 as YhteenvetoVainajanOikeudenomistajista,
+        YhteystiedotXD5CA9E2F as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[260usize];
@@ -56,12 +60,18 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        MahdollisestiTutkittavienLahisukulaistenTiedot, Oikeudenomistaja,
-        OikeudenomistajiaOvat, OsoiteX6FDC, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteenvedonLiitteetX8189, YhteenvetoKoskeeKuolluttaXDBDE,
-        YhteenvetoVainajanOikeudenomistajistaX86EF, YhteystiedotXF6B0,
+        AsiakasX82EBE030 as AlaikainenLapsi, AllekirjoitusX595CFA92 as Allekirjoitus,
+        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as Henkilo,
+        OikeudenomistajaX3B2CD5A0 as Oikeudenomistaja,
+        OikeudenomistajiaOvatX5AE1DA22 as OikeudenomistajiaOvat,
+        OsoiteX6FDC6AC9 as Osoite,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksikaksiKaksiseitseman,
+        YhteenvedonLiitteetX8189D433 as YhteenvedonLiitteet,
+        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as YhteenvedonTehnytLastenvalvoja,
+        YhteenvetoKoskeeKuolluttaXDBDE7AED as YhteenvetoKoskeeKuollutta,
+        YhteenvetoVainajanOikeudenomistajistaX2925F766 as YhteenvetoVainajanOikeudenomistajista,
+        YhteystiedotX46F61CFF as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[261usize];
@@ -70,7 +80,7 @@ pub mod v2024_11_01 {
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteenveto_vainajan_oikeudenomistajista`.
-        pub yhteenveto_vainajan_oikeudenomistajista: YhteenvetoVainajanOikeudenomistajistaX86EF,
+        pub yhteenveto_vainajan_oikeudenomistajista: YhteenvetoVainajanOikeudenomistajista,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,9 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXD444, HenkiloX6321, HuoltajuusX2AD0, Laatija, Osoite, Yhteydenottaja,
-        YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B, YhteystiedotXA4B3, YhteystiedotXD486,
+        AsiakasX9454C980 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HenkiloXDAB77316 as Henkilo, YhteystiedotX351328A6 as HenkiloYhteystiedot,
+        YhteyshenkiloXCBCB8EAE as Huoltaja,
+        YhteystiedotX3E9B1CA1 as HuoltajaYhteystiedot, HuoltajuusX7A7CC765 as Huoltajuus,
+        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        YhteydenottajaX992AEAE1 as Yhteydenottaja,
+        YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenXD2B91AE1 as YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[262usize];

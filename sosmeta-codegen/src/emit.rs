@@ -487,15 +487,31 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
     let def = p.def;
     let vm = format_ident!("{}", p.version_module);
     let feature = &p.feature;
-    let mut names: Vec<Ident> = p
-        .used
-        .iter()
-        .map(|i| format_ident!("{}", shapes[*i].name))
-        .collect();
-    names.sort();
+    let mut by_name: Vec<(&usize, &String)> = p.names.iter().collect();
+    by_name.sort_by_key(|(_, n)| n.as_str());
+    let reexports = by_name.into_iter().map(|(i, contextual)| {
+        let internal = format_ident!("{}", shapes[*i].name);
+        let contextual = format_ident!("{}", contextual);
+        if internal == contextual {
+            quote!(#internal)
+        } else {
+            quote!(#internal as #contextual)
+        }
+    });
     let root_key = def.document_key();
     let root_field = field_ident(root_key);
-    let root_ty = ty_tokens(&p.root_ty, shapes, &quote!());
+    let root_ty = match &p.root_ty {
+        Ty::Shape(i) => {
+            let n = format_ident!(
+                "{}",
+                p.names
+                    .get(i)
+                    .map_or(shapes[*i].name.as_str(), String::as_str)
+            );
+            quote!(#n)
+        }
+        other => ty_tokens(other, shapes, &quote!(crate::shapes::)),
+    };
     let rename = if root_field != root_key {
         quote!(#[serde(rename = #root_key)])
     } else {
@@ -523,7 +539,7 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
         #[doc = #subject]
         #[cfg(feature = #feature)]
         pub mod #vm {
-            pub use crate::shapes::{#(#names),*};
+            pub use crate::shapes::{#(#reexports),*};
 
             /// This definition version.
             pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[#index];

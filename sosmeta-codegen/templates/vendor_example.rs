@@ -2,7 +2,7 @@ use sosmeta_generated::asiakkuusasiakirja::v2023_06_01 as asiakkuus;
 use sosmeta_generated::{Document, Identifier, Lang, PartialDate};
 
 // Build a document as typed Rust: required elements go to `new`, optional ones are fields.
-let mut asiakas = asiakkuus::AsiakasX10CA::new("Meikäläinen".into(), "Maija".into(), false);
+let mut asiakas = asiakkuus::Asiakas::new("Meikäläinen".into(), "Maija".into(), false);
 asiakas.henkilotunnus = Some(Identifier::hetu("010203A1230"));
 asiakas.syntymaaika = Some("2003-02-01".parse::<PartialDate>()?);
 let doc = asiakkuus::Document {
