@@ -30,7 +30,7 @@ pub mod v2024_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[3usize];
     /// A document of this definition: `{"adoptoitavan_lapsen_taustatiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `adoptoitavan_lapsen_taustatiedot`.

@@ -20,7 +20,7 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[7usize];
     /// A document of this definition: `{"asiakkaan_yksilollinen_varautumissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asiakkaan_yksilollinen_varautumissuunnitelma`.

@@ -28,7 +28,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[11usize];
     /// A document of this definition: `{"avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
@@ -87,7 +87,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[12usize];
     /// A document of this definition: `{"avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.

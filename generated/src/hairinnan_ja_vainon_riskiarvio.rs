@@ -16,7 +16,7 @@ pub mod v2023_09_15 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[15usize];
     /// A document of this definition: `{"hairinnan_ja_vainon_riskiarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hairinnan_ja_vainon_riskiarvio`.

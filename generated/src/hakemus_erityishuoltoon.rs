@@ -19,7 +19,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[16usize];
     /// A document of this definition: `{"hakemus_erityishuoltoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_erityishuoltoon`.

@@ -26,7 +26,7 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[17usize];
     /// A document of this definition: `{"hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi`.

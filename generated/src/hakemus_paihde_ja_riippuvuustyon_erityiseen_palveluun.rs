@@ -20,7 +20,7 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[18usize];
     /// A document of this definition: `{"hakemus_paihde__ja_riippuvuustyon_erityiseen_palveluun": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_paihde__ja_riippuvuustyon_erityiseen_palveluun`.

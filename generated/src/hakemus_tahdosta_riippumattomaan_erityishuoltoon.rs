@@ -22,7 +22,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[19usize];
     /// A document of this definition: `{"hakemus_tahdosta_riippumattomaan_erityishuoltoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_tahdosta_riippumattomaan_erityishuoltoon`.

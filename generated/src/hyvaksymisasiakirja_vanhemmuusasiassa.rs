@@ -28,7 +28,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[22usize];
     /// A document of this definition: `{"hyvaksymisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hyvaksymisasiakirja_vanhemmuusasiassa`.
@@ -83,7 +83,7 @@ pub mod v2025_03_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[23usize];
     /// A document of this definition: `{"hyvaksymisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hyvaksymisasiakirja_vanhemmuusasiassa`.

@@ -18,7 +18,7 @@ pub mod v2024_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[31usize];
     /// A document of this definition: `{"ilmoitus_adoptionhakijoiden_olosuhteiden_muutoksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_adoptionhakijoiden_olosuhteiden_muutoksesta`.

@@ -19,7 +19,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[32usize];
     /// A document of this definition: `{"ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta`.

@@ -19,7 +19,7 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[33usize];
     /// A document of this definition: `{"ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta`.

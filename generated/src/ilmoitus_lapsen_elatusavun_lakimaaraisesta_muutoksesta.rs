@@ -21,7 +21,7 @@ pub mod v2025_02_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[35usize];
     /// A document of this definition: `{"ilmoitus_lapsen_elatusavun_lakimaaraisesta_muutoksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_lapsen_elatusavun_lakimaaraisesta_muutoksesta`.

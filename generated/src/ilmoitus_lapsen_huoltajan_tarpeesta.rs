@@ -18,7 +18,7 @@ pub mod v2025_02_26 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[36usize];
     /// A document of this definition: `{"ilmoitus_lapsen_huoltajan_tarpeesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_lapsen_huoltajan_tarpeesta`.

@@ -21,7 +21,7 @@ pub mod v2024_08_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[38usize];
     /// A document of this definition: `{"ilmoitus_tapaamisten_valvonnasta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_tapaamisten_valvonnasta`.

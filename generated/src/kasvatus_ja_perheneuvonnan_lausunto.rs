@@ -19,7 +19,7 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[39usize];
     /// A document of this definition: `{"kasvatus__ja_perheneuvonnan_lausunto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kasvatus__ja_perheneuvonnan_lausunto`.

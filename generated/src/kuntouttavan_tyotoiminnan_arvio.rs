@@ -17,7 +17,7 @@ pub mod v2022_06_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[42usize];
     /// A document of this definition: `{"kuntouttavan_tyotoiminnan_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuntouttavan_tyotoiminnan_arvio`.

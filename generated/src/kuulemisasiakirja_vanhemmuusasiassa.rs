@@ -29,7 +29,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[43usize];
     /// A document of this definition: `{"kuulemisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.
@@ -85,7 +85,7 @@ pub mod v2025_03_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[44usize];
     /// A document of this definition: `{"kuulemisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.

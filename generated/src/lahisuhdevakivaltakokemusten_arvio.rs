@@ -19,7 +19,7 @@ pub mod v2023_09_15 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[45usize];
     /// A document of this definition: `{"lahisuhdevakivaltakokemusten_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lahisuhdevakivaltakokemusten_arvio`.

@@ -15,7 +15,7 @@ pub mod v2025_02_26 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[48usize];
     /// A document of this definition: `{"lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio`.

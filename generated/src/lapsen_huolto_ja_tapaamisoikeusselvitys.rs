@@ -23,7 +23,7 @@ pub mod v2025_03_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[49usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeusselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeusselvitys`.

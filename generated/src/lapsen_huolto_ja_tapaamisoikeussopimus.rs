@@ -34,7 +34,7 @@ pub mod v2020_04_07 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[50usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.
@@ -90,7 +90,7 @@ pub mod v2025_04_02 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[51usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.

@@ -27,7 +27,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[53usize];
     /// A document of this definition: `{"lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
@@ -83,7 +83,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[54usize];
     /// A document of this definition: `{"lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.

@@ -33,7 +33,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[56usize];
     /// A document of this definition: `{"lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.
@@ -94,7 +94,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[57usize];
     /// A document of this definition: `{"lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.

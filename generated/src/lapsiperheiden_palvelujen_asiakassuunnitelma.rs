@@ -22,7 +22,7 @@ pub mod v2023_09_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[58usize];
     /// A document of this definition: `{"lapsiperheiden_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_asiakassuunnitelma`.
@@ -73,7 +73,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[59usize];
     /// A document of this definition: `{"lapsiperheiden_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_asiakassuunnitelma`.

@@ -23,7 +23,7 @@ pub mod v2023_09_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[61usize];
     /// A document of this definition: `{"lapsiperheiden_palvelujen_toteuttamissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_toteuttamissuunnitelma`.

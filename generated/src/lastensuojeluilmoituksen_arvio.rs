@@ -16,7 +16,7 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[64usize];
     /// A document of this definition: `{"lastensuojeluilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojeluilmoituksen_arvio`.

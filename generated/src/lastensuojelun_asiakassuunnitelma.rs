@@ -28,7 +28,7 @@ pub mod v2023_12_20 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[66usize];
     /// A document of this definition: `{"lastensuojelun_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_asiakassuunnitelma`.
@@ -83,7 +83,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[67usize];
     /// A document of this definition: `{"lastensuojelun_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_asiakassuunnitelma`.

@@ -23,7 +23,7 @@ pub mod v2023_12_20 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[68usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_asiakassuunnitelma`.
@@ -75,7 +75,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[69usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_asiakassuunnitelma`.

@@ -27,7 +27,7 @@ pub mod v2024_09_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[70usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos`.

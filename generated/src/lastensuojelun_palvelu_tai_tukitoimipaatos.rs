@@ -27,7 +27,7 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[73usize];
     /// A document of this definition: `{"lastensuojelun_palvelu__tai_tukitoimipaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_palvelu__tai_tukitoimipaatos`.

@@ -20,7 +20,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[75usize];
     /// A document of this definition: `{"lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.
@@ -69,7 +69,7 @@ pub mod v2024_09_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[76usize];
     /// A document of this definition: `{"lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.

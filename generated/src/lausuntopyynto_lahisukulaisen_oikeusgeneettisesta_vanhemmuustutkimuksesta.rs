@@ -23,7 +23,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[77usize];
     /// A document of this definition: `{"lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta`.

@@ -21,7 +21,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[78usize];
     /// A document of this definition: `{"lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta`.

@@ -3930,7 +3930,7 @@ pub static ENABLED_FEATURES: &[&str] = &[
     "vanhemmuuden-selvittamisen",
 ];
 /// A document of any definition version compiled in (see the Cargo features).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Document {
     /// *Adoptioneuvonnan lausunto* 2024-11-29 (Valmis).

@@ -19,7 +19,7 @@ pub mod v2022_06_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[83usize];
     /// A document of this definition: `{"merkinta_asiakkaalle_tehdysta_tutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_asiakkaalle_tehdysta_tutkimuksesta`.

@@ -15,7 +15,7 @@ pub mod v2023_10_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[85usize];
     /// A document of this definition: `{"merkinta_asian_vireilletulosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_asian_vireilletulosta`.

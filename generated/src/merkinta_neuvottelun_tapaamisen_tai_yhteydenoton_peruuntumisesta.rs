@@ -18,7 +18,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[86usize];
     /// A document of this definition: `{"merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta`.

@@ -21,7 +21,7 @@ pub mod v2023_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[89usize];
     /// A document of this definition: `{"merkinta_rajoitustoimenpiteesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_rajoitustoimenpiteesta`.
@@ -70,7 +70,7 @@ pub mod v2024_12_19 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[90usize];
     /// A document of this definition: `{"merkinta_rajoitustoimenpiteesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_rajoitustoimenpiteesta`.

@@ -15,7 +15,7 @@ pub mod v2022_01_10 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[91usize];
     /// A document of this definition: `{"merkinta_sosiaalipalvelun_alkamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_sosiaalipalvelun_alkamisesta`.

@@ -18,7 +18,7 @@ pub mod v2022_06_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[94usize];
     /// A document of this definition: `{"merkinta_terapeuttisesta_tyoskentelysta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_terapeuttisesta_tyoskentelysta`.

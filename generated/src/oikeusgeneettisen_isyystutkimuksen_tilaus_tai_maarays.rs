@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[100usize];
     /// A document of this definition: `{"oikeusgeneettisen_isyystutkimuksen_tilaus_tai_maarays": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_isyystutkimuksen_tilaus_tai_maarays`.

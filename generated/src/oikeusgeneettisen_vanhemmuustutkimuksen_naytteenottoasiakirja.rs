@@ -28,7 +28,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[101usize];
     /// A document of this definition: `{"oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja`.

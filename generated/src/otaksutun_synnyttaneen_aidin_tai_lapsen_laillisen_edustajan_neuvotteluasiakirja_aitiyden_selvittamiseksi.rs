@@ -30,7 +30,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[104usize];
     /// A document of this definition: `{"otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi`.

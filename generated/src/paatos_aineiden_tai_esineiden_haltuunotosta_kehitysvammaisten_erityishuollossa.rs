@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[107usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa`.
@@ -82,7 +82,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[108usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa`.

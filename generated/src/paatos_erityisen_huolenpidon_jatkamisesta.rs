@@ -26,7 +26,7 @@ pub mod v2023_12_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[110usize];
     /// A document of this definition: `{"paatos_erityisen_huolenpidon_jatkamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_erityisen_huolenpidon_jatkamisesta`.

@@ -27,7 +27,7 @@ pub mod v2023_12_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[112usize];
     /// A document of this definition: `{"paatos_erityisesta_huolenpidosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_erityisesta_huolenpidosta`.

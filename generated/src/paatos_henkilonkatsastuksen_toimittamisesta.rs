@@ -23,7 +23,7 @@ pub mod v2023_12_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[116usize];
     /// A document of this definition: `{"paatos_henkilonkatsastuksen_toimittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_henkilonkatsastuksen_toimittamisesta`.

@@ -23,7 +23,7 @@ pub mod v2025_02_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[118usize];
     /// A document of this definition: `{"paatos_lapsen_elatussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_elatussopimuksen_vahvistamisesta`.

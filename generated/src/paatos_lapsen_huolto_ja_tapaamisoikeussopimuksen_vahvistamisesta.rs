@@ -15,7 +15,7 @@ pub mod v2020_04_07 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[121usize];
     /// A document of this definition: `{"paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta`.
@@ -70,7 +70,7 @@ pub mod v2025_02_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[122usize];
     /// A document of this definition: `{"paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta`.

@@ -29,7 +29,7 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[124usize];
     /// A document of this definition: `{"paatos_lapsen_huostassapidosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huostassapidosta`.

@@ -26,7 +26,7 @@ pub mod v2023_12_02 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[133usize];
     /// A document of this definition: `{"paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta`.

@@ -26,7 +26,7 @@ pub mod v2024_03_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[136usize];
     /// A document of this definition: `{"paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta`.

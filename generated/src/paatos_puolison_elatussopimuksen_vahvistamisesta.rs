@@ -23,7 +23,7 @@ pub mod v2025_02_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[139usize];
     /// A document of this definition: `{"paatos_puolison_elatussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_puolison_elatussopimuksen_vahvistamisesta`.

@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[140usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa`.
@@ -82,7 +82,7 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[141usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa`.

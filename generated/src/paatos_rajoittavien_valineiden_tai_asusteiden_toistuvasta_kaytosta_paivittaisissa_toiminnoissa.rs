@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[142usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.
@@ -81,7 +81,7 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[143usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.

@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[144usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa`.
@@ -81,7 +81,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[145usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa`.
@@ -136,7 +136,7 @@ pub mod v2025_01_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[146usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa`.

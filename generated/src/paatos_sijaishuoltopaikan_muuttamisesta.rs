@@ -37,7 +37,7 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[147usize];
     /// A document of this definition: `{"paatos_sijaishuoltopaikan_muuttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_sijaishuoltopaikan_muuttamisesta`.

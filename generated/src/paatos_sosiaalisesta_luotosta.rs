@@ -24,7 +24,7 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[148usize];
     /// A document of this definition: `{"paatos_sosiaalisesta_luotosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_sosiaalisesta_luotosta`.

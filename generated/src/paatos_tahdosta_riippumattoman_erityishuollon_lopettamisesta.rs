@@ -23,7 +23,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[149usize];
     /// A document of this definition: `{"paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta`.

@@ -27,7 +27,7 @@ pub mod v2023_09_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[152usize];
     /// A document of this definition: `{"paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta`.

@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[153usize];
     /// A document of this definition: `{"paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi`.
@@ -82,7 +82,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[154usize];
     /// A document of this definition: `{"paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi`.

@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[155usize];
     /// A document of this definition: `{"paatos_valvotusta_liikkumisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_valvotusta_liikkumisesta`.
@@ -79,7 +79,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[156usize];
     /// A document of this definition: `{"paatos_valvotusta_liikkumisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_valvotusta_liikkumisesta`.

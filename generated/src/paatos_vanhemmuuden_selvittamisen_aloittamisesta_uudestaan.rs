@@ -23,7 +23,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[157usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.
@@ -73,7 +73,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[158usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.

@@ -24,7 +24,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[159usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_keskeyttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_keskeyttamisesta`.
@@ -78,7 +78,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[160usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_keskeyttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_keskeyttamisesta`.

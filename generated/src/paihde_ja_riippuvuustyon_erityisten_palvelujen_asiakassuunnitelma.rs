@@ -24,7 +24,7 @@ pub mod v2023_11_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[163usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma`.
@@ -80,7 +80,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[164usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma`.

@@ -23,7 +23,7 @@ pub mod v2023_11_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[166usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_toteuttamissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_toteuttamissuunnitelma`.

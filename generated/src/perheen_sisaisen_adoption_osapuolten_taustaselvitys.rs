@@ -25,7 +25,7 @@ pub mod v2024_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[167usize];
     /// A document of this definition: `{"perheen_sisaisen_adoption_osapuolten_taustaselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `perheen_sisaisen_adoption_osapuolten_taustaselvitys`.

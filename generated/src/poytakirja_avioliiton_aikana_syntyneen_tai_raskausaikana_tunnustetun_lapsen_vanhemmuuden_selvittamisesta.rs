@@ -25,7 +25,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[169usize];
     /// A document of this definition: `{"poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta`.
@@ -81,7 +81,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[170usize];
     /// A document of this definition: `{"poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta`.

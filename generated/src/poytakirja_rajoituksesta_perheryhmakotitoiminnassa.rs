@@ -17,7 +17,7 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[171usize];
     /// A document of this definition: `{"poytakirja_rajoituksesta_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_rajoituksesta_perheryhmakotitoiminnassa`.
@@ -63,7 +63,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[172usize];
     /// A document of this definition: `{"poytakirja_rajoituksesta_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_rajoituksesta_perheryhmakotitoiminnassa`.

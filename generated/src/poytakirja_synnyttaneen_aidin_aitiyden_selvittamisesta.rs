@@ -24,7 +24,7 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[173usize];
     /// A document of this definition: `{"poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta`.

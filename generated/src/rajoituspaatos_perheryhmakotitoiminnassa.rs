@@ -26,7 +26,7 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[178usize];
     /// A document of this definition: `{"rajoituspaatos_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `rajoituspaatos_perheryhmakotitoiminnassa`.

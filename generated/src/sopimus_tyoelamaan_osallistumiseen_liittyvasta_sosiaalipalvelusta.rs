@@ -24,7 +24,7 @@ pub mod v2023_06_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[185usize];
     /// A document of this definition: `{"sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta`.

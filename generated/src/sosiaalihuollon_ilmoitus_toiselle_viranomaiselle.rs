@@ -19,7 +19,7 @@ pub mod v2023_02_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[189usize];
     /// A document of this definition: `{"sosiaalihuollon_ilmoitus_toiselle_viranomaiselle": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_ilmoitus_toiselle_viranomaiselle`.

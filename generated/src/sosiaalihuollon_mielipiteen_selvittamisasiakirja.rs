@@ -17,7 +17,7 @@ pub mod v2023_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[198usize];
     /// A document of this definition: `{"sosiaalihuollon_mielipiteen_selvittamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_mielipiteen_selvittamisasiakirja`.

@@ -16,7 +16,7 @@ pub mod v2023_09_11 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[200usize];
     /// A document of this definition: `{"sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio`.

@@ -19,7 +19,7 @@ pub mod v2024_04_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[203usize];
     /// A document of this definition: `{"sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten`.

@@ -17,7 +17,7 @@ pub mod v2023_11_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[206usize];
     /// A document of this definition: `{"sosiaalisen_luoton_muutoshakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalisen_luoton_muutoshakemus`.

@@ -16,7 +16,7 @@ pub mod v2023_06_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[211usize];
     /// A document of this definition: `{"suostumus_sosiaalihuollon_lausuntopyyntoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `suostumus_sosiaalihuollon_lausuntopyyntoon`.

@@ -34,7 +34,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[212usize];
     /// A document of this definition: `{"synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
@@ -103,7 +103,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[213usize];
     /// A document of this definition: `{"synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
@@ -172,7 +172,7 @@ pub mod v2025_03_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[214usize];
     /// A document of this definition: `{"synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.

@@ -20,7 +20,7 @@ pub mod v2022_01_11 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[215usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_hakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_hakemus`.

@@ -18,7 +18,7 @@ pub mod v2023_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[216usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma`.

@@ -18,7 +18,7 @@ pub mod v2023_09_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[217usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_maksusitoumus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_maksusitoumus`.

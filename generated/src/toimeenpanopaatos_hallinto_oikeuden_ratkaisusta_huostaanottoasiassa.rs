@@ -18,7 +18,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[220usize];
     /// A document of this definition: `{"toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa`.

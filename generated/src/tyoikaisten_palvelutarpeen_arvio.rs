@@ -31,7 +31,7 @@ pub mod v2023_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[236usize];
     /// A document of this definition: `{"tyoikaisten_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelutarpeen_arvio`.

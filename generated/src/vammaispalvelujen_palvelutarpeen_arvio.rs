@@ -26,7 +26,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[243usize];
     /// A document of this definition: `{"vammaispalvelujen_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_palvelutarpeen_arvio`.
@@ -79,7 +79,7 @@ pub mod v2024_09_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[244usize];
     /// A document of this definition: `{"vammaispalvelujen_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_palvelutarpeen_arvio`.

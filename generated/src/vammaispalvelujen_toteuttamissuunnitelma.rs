@@ -22,7 +22,7 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[245usize];
     /// A document of this definition: `{"vammaispalvelujen_toteuttamissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_toteuttamissuunnitelma`.
@@ -74,7 +74,7 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[246usize];
     /// A document of this definition: `{"vammaispalvelujen_toteuttamissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_toteuttamissuunnitelma`.

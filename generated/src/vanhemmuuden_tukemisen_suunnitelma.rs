@@ -23,7 +23,7 @@ pub mod v2023_12_20 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[250usize];
     /// A document of this definition: `{"vanhemmuuden_tukemisen_suunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tukemisen_suunnitelma`.
@@ -73,7 +73,7 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[251usize];
     /// A document of this definition: `{"vanhemmuuden_tukemisen_suunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tukemisen_suunnitelma`.

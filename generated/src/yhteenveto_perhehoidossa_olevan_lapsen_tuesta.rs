@@ -19,7 +19,7 @@ pub mod v2023_04_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[258usize];
     /// A document of this definition: `{"yhteenveto_perhehoidossa_olevan_lapsen_tuesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteenveto_perhehoidossa_olevan_lapsen_tuesta`.

@@ -176,9 +176,19 @@ fn ty_tokens(t: &Ty, shapes: &[Shape], prefix: &TokenStream) -> TokenStream {
     }
 }
 
-fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStream {
+fn shape_tokens(
+    s: &Shape,
+    shapes: &[Shape],
+    all: &BTreeSet<String>,
+    with_cfg: bool,
+    features: &BTreeSet<String>,
+) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let cfg = cfg_any(&s.features, all);
+    let cfg = if with_cfg {
+        cfg_any(features, all)
+    } else {
+        quote!()
+    };
     let mut doc = s.doc.clone();
     doc.push(String::new());
     doc.push(format!(
@@ -254,7 +264,7 @@ fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStr
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 pub struct #name {
                     #(#fields_tokens)*
@@ -371,17 +381,58 @@ pub(crate) fn emit(
 ) -> Result<BTreeMap<String, Vec<u8>>, CodegenError> {
     let mut files = BTreeMap::new();
 
-    // shapes.rs
-    let items = shapes.iter().map(|s| shape_tokens(s, shapes, features));
+    // src/shapes/: one file per feature for the shapes only that feature uses (the
+    // module is compiled only with the feature), and one `shared_<feature>` file per
+    // feature for shapes several features use (each with `cfg(any(...))`), named after
+    // the first of its features. Many modules let rustc split the work into codegen units.
+    let mut files_of: BTreeMap<String, (Option<&String>, Vec<TokenStream>)> = BTreeMap::new();
+    let mut union_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for s in shapes {
+        let first = s.features.iter().next().cloned().unwrap_or_default();
+        let (module, own) = if s.features.len() == 1 {
+            (ident_text(&first), Some(s.features.iter().next()).flatten())
+        } else {
+            (format!("shared_{}", ident_text(&first)), None)
+        };
+        union_of
+            .entry(module.clone())
+            .or_default()
+            .extend(s.features.iter().cloned());
+        let entry = files_of.entry(module).or_insert_with(|| (own, Vec::new()));
+        let own_feature = entry.0.is_some();
+        entry.1.push(shape_tokens(s, shapes, features, !own_feature, &s.features));
+    }
+    let mut shape_mods = Vec::new();
+    for (module, (own, items)) in &files_of {
+        let m = format_ident!("{}", module);
+        let cfg = cfg_any(&union_of[module], features);
+        shape_mods.push(quote! {
+            #cfg mod #m;
+            #cfg pub use #m::*;
+        });
+        let doc = match own {
+            Some(f) => format!(" Shapes only the feature `{f}` uses."),
+            None => " Shapes several features use, each compiled with any of them.".to_string(),
+        };
+        let tokens = quote! {
+            #![doc = #doc]
+            #[allow(unused_imports)]
+            use super::*;
+            #(#items)*
+        };
+        let path = format!("src/shapes/{module}.rs");
+        files.insert(path.clone(), pretty(&path, tokens, "element shapes")?);
+    }
     let shapes_tokens = quote! {
         //! Every distinct element shape of the release, generated once and shared by the
-        //! definitions that use it (structural dedup). Each definition module re-exports
-        //! the shapes it uses.
-        #(#items)*
+        //! definitions that use it (structural dedup). The names here are internal (the
+        //! key and a hash of the shape): use the names of each definition version's module,
+        //! which re-exports the shapes it uses under names from their elements' paths.
+        #(#shape_mods)*
     };
     files.insert(
-        "src/shapes.rs".to_string(),
-        pretty("src/shapes.rs", shapes_tokens, "shared element shapes")?,
+        "src/shapes/mod.rs".to_string(),
+        pretty("src/shapes/mod.rs", shapes_tokens, "shared element shapes")?,
     );
 
     // One file per root key, one module per version.
@@ -545,7 +596,7 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
             pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[#index];
 
             #[doc = #doc_doc]
-            #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(deny_unknown_fields)]
             pub struct Document {
                 #[doc = #root_doc]
@@ -706,7 +757,7 @@ fn lib_tokens(
         ];
 
         /// A document of any definition version compiled in (see the Cargo features).
-        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Document {
             #(#variants)*
