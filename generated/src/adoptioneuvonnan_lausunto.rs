@@ -9,11 +9,13 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptioneuvonnanLausuntoXFBF37588 as AdoptioneuvonnanLausunto,
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        LaatijaXCE9D0849 as Laatija, LausuntoX6F301FF7 as Lausunto,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo, YhteystiedotX450CAE7B as Yhteystiedot,
+        AdoptioneuvonnanLausuntoX572B4DBF as AdoptioneuvonnanLausunto,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        LaatijaXA71A9A7D as Laatija, LausuntoX94D0AF60 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaX8713DB1E as Vastaanottaja, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[0usize];

@@ -9,9 +9,9 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptioneuvonnanSuunnitelmaX7A2C2F12 as AdoptioneuvonnanSuunnitelma,
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        TavoiteX8FEB5E07 as Tavoite,
+        AdoptioneuvonnanSuunnitelmaX4AE630C3 as AdoptioneuvonnanSuunnitelma,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TavoiteXF1FAF747 as Tavoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[1usize];

@@ -9,19 +9,22 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_08_01 {
     pub use crate::shapes::{
-        AktivoinninTavoitteetX26440E91 as AktivoinninTavoitteet,
-        AktivointisuunnitelmaX34AD6917 as Aktivointisuunnitelma,
+        AktivoinninTavoitteetXB372925A as AktivoinninTavoitteet,
+        AktivointisuunnitelmaX8A11C052 as Aktivointisuunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as AktivointisuunnitelmanTarkistaminen,
-        AllekirjoitusXC51DDB01 as Allekirjoitus,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, ArvioX25EFF749 as Arvio,
         AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
         JaksonKestoXDB8AF06E as JaksonKesto,
         KuntouttavaTyotoimintaX47E2F57A as KuntouttavaTyotoiminta,
         KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B as KuntouttavanTyotoiminnanJarjestamispaikka,
-        LaatijaXCE9D0849 as Laatija,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        TyonhaunEdellytyksetX8B570947 as TyonhaunEdellytykset,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SyytRajoituksiinX18ECA786 as SyytRajoituksiin,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TyonhaunEdellytyksetX9519FB2D as TyonhaunEdellytykset,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[4usize];

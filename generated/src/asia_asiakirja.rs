@@ -9,9 +9,11 @@
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiaAsiakirjaX70134F0F as AsiaAsiakirja, AsiakasX0AB5A359 as Asiakas,
-        AsianTiedotXCC3D1B65 as AsianTiedot,
-        MuutAsiaanLiittyvatHenkilotX4B2F4B02 as MuutAsiaanLiittyvatHenkilot,
+        AsiaAsiakirjaXCCEA28A9 as AsiaAsiakirja, AsiakasXDBC5D5CA as Asiakas,
+        AsianTiedotX1F2168CC as AsianTiedot,
+        MuutAsiaanLiittyvatHenkilotX16B6EC3B as MuutAsiaanLiittyvatHenkilot,
+        NimiX4326471F as Nimi, PalvelutehtavaX3490C980 as Palvelutehtava,
+        TilaX7F908702 as Tila,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[5usize];
@@ -52,9 +54,13 @@ pub mod v2020_04_07 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiaAsiakirjaX1FA6163F as AsiaAsiakirja, AsiakasX0AB5A359 as Asiakas,
-        AsianTiedotXF05BF507 as AsianTiedot,
-        MuutAsiaanLiittyvatHenkilotX4B2F4B02 as MuutAsiaanLiittyvatHenkilot,
+        AsiaAsiakirjaX6DB359B4 as AsiaAsiakirja, AsiakasXDBC5D5CA as Asiakas,
+        AsianTiedotXC51DFA96 as AsianTiedot,
+        MuutAsiaanLiittyvatHenkilotX7FDAC70B as MuutAsiaanLiittyvatHenkilot,
+        NimiX6FB89432 as Nimi,
+        PalveluyksikkoX58B006CC as PalvelunjarjestajanToimintayksikko,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava, RooliX9763F1C8 as Rooli,
+        TilaX0749BB4B as Tila,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[6usize];

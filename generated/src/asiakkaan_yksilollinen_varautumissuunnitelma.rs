@@ -9,13 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        AsiakkaanYksilollinenVarautumissuunnitelmaX0BAAE934 as AsiakkaanYksilollinenVarautumissuunnitelma,
-        AvunJarjestamiseenOsallistuvatHenkilotX52064C90 as AvunJarjestamiseenOsallistuvatHenkilot,
-        LaatijaXCE9D0849 as Laatija,
+        AsiakasXF5869742 as Asiakas,
+        AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 as AsiakkaanYksilollinenVarautumissuunnitelma,
+        AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C as AvunJarjestamiseenOsallistuvatHenkilot,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
-        YksityishenkiloX99AC67DB as Yksityishenkilo,
+        YksityishenkiloXF419E9CB as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[7usize];

@@ -9,13 +9,15 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AmmattihenkiloX6BEEC716 as Ammattihenkilo,
-        YhteystiedotX7E28E5EF as AmmattihenkiloYhteystiedot, AsiakasX681CC7C9 as Asiakas,
+        AmmattihenkiloX421CED2B as Ammattihenkilo,
+        YhteystiedotXF890A110 as AmmattihenkiloYhteystiedot, AsiakasX1921B84C as Asiakas,
         YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        EnnakollinenLastensuojeluilmoitusX7031CB18 as EnnakollinenLastensuojeluilmoitus,
-        IlmoittajaX3C31B8C3 as Ilmoittaja, LaatijaXCE9D0849 as Laatija,
-        OsoiteXE9FA3AAD as Osoite,
-        TulevanLapsenToinenVanhempiX8698C8F6 as TulevanLapsenToinenVanhempi,
+        EnnakollinenLastensuojeluilmoitusXFA150088 as EnnakollinenLastensuojeluilmoitus,
+        IlmoittajaX4DF4DF8F as Ilmoittaja, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as SyytEnnakollisenLastensuojeluilmoituksenTekemiseen,
+        TahoXB044F6C8 as Taho,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as TulevanLapsenToinenVanhempi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[13usize];

@@ -9,10 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 as EnnakollisenLastensuojeluilmoituksenArvio,
-        LaatijaXCE9D0849 as Laatija,
-        TyontekijanArvioTarvittavistaPalveluistaX5FF1830F as TyontekijanArvioTarvittavistaPalveluista,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas,
+        EnnakollisenLastensuojeluilmoituksenArvioXA374F282 as EnnakollisenLastensuojeluilmoituksenArvio,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as IlmoituksenPerustelut,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TyontekijanArvioTarvittavistaPalveluistaXDF015D06 as TyontekijanArvioTarvittavistaPalveluista,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[14usize];

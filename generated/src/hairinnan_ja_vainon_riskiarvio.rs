@@ -9,9 +9,10 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        HairinnanJaVainonRiskiarvioX60399777 as HairinnanJaVainonRiskiarvio,
-        LaatijaXCE9D0849 as Laatija,
+        AsiakasXF5869742 as Asiakas,
+        HairinnanJaVainonRiskiarvioX95CA00A2 as HairinnanJaVainonRiskiarvio,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[15usize];

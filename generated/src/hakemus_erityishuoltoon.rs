@@ -9,11 +9,13 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXDA5E0314 as Asiakas,
-        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusXFBC4CE4A as Hakemus,
-        HakemusErityishuoltoonXB6D653A9 as HakemusErityishuoltoon,
-        HakijaX0DFDFBD8 as Hakija, YhteystiedotXC7410BBD as HakijaYhteystiedot,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaX462568BB as Vastaanottaja,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX41E0B0E3 as Asiakas,
+        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusX1E0BECA2 as Hakemus,
+        HakemusErityishuoltoonXB223AB64 as HakemusErityishuoltoon,
+        HakemusKoskeeXF0B3CDDB as HakemusKoskee, HakijaX9AA3CC15 as Hakija,
+        YhteystiedotXC7410BBD as HakijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

@@ -9,18 +9,20 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXDF8E58BE as Asiakas,
-        HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E as HakemusHallintoOikeudelleLapsenTutkimiseksi,
-        LaatijaXCE9D0849 as Hakija,
-        HuoltajaTaiLaillinenEdustajaX80F42D7D as HuoltajaTaiLaillinenEdustaja,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXBDC169A8 as Asiakas,
+        HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 as HakemusHallintoOikeudelleLapsenTutkimiseksi,
+        LaatijaXA71A9A7D as Hakija,
+        HuoltajaTaiLaillinenEdustajaXD300E0D7 as HuoltajaTaiLaillinenEdustaja,
         YhteystiedotXC7410BBD as HuoltajaTaiLaillinenEdustajaYhteystiedot,
         KuuleminenX788F3DD9 as Kuuleminen,
-        LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F as LastensuojeluasianVireilletuloaKoskevatTiedot,
-        OmatyontekijaX78106B99 as Omatyontekija,
+        LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 as LastensuojeluasianVireilletuloaKoskevatTiedot,
+        LastensuojeluasianVireilletulonTapaX12372338 as LastensuojeluasianVireilletulonTapa,
+        OmatyontekijaX121E01FD as Omatyontekija,
         YhteystiedotX13B4DC11 as OmatyontekijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
-        TutkimusXBD84A245 as Tutkimus,
-        VaatimusJaPerustelutLapsenTutkimiseksiXF4E84704 as VaatimusJaPerustelutLapsenTutkimiseksi,
-        VastaanottajaX462568BB as Vastaanottaja,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TutkimusXBD84A245 as Tutkimus,
+        VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 as VaatimusJaPerustelutLapsenTutkimiseksi,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

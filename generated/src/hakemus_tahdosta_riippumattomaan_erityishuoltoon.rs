@@ -9,14 +9,15 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXDA5E0314 as Asiakas,
-        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusXFBC4CE4A as Hakemus,
-        HakemusTahdostaRiippumattomaanErityishuoltoonX94A204B1 as HakemusTahdostaRiippumattomaanErityishuoltoon,
-        HakijaXE9FA4225 as Hakija, HakijaX0DFDFBD8 as Henkilo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX41E0B0E3 as Asiakas,
+        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusX1E0BECA2 as Hakemus,
+        HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 as HakemusTahdostaRiippumattomaanErityishuoltoon,
+        HakijaXAEA9CC70 as Hakija, HakijaX9AA3CC15 as Henkilo,
         YhteystiedotXC7410BBD as HenkiloYhteystiedot,
         OrganisaatioX851801E5 as Organisaatio,
         YhteystiedotX13B4DC11 as OrganisaatioYhteystiedot, OsoiteXE9FA3AAD as Osoite,
-        VastaanottajaX462568BB as Vastaanottaja,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

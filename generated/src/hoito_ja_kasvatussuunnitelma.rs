@@ -9,15 +9,18 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        HoitoJaKasvatussuunnitelmaXB086D0E7 as HoitoJaKasvatussuunnitelma,
-        LaatijaXCE9D0849 as Laatija, LapsenSijoitusX9D14D1C0 as LapsenSijoitus,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        HoitoJaKasvatussuunnitelmaX04F3435D as HoitoJaKasvatussuunnitelma,
+        LaatijaXA71A9A7D as Laatija, LapsenSijoitusX235E2621 as LapsenSijoitus,
         LapsenTilanneXCD675522 as LapsenTilanne,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         PerheJaLahiverkostoX56F5D4C1 as PerheJaLahiverkosto,
+        SijoituksenLajiX99CE5214 as SijoituksenLaji,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         YhteydenpitoX6BAC679A as Yhteydenpito,
     };
     /// This definition version.

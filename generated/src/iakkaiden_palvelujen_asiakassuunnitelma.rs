@@ -9,13 +9,14 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenAsiakassuunnitelmaXADC83F1A as IakkaidenPalvelujenAsiakassuunnitelma,
-        LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
-        SuunnitelmaX7B922D3F as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC as IakkaidenPalvelujenAsiakassuunnitelma,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaXBBDB3DB1 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
@@ -58,13 +59,14 @@ pub mod v2023_09_08 {
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenAsiakassuunnitelmaXCEBF4FC2 as IakkaidenPalvelujenAsiakassuunnitelma,
-        LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as PalvelutJoitaAsiakkaalleSuunnitellaan,
-        SuunnitelmaXE5E530CC as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 as IakkaidenPalvelujenAsiakassuunnitelma,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaX17947571 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };

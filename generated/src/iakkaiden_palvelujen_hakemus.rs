@@ -9,14 +9,15 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HaettavaPalveluX2BA2C62C as HaettavaPalvelu,
-        IakkaidenPalvelujenHakemusX8F4D28C9 as IakkaidenPalvelujenHakemus,
-        YksityishenkiloX99AC67DB as Laatija,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu,
+        IakkaidenPalvelujenHakemusX310ACFB8 as IakkaidenPalvelujenHakemus,
+        YksityishenkiloXF419E9CB as Laatija,
         YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
         VoimassaoloXBA0F7664 as PalvelunAjanjakso,
-        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
-        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[26usize];
@@ -57,14 +58,15 @@ pub mod v2023_09_08 {
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HaettavaPalveluX2BA2C62C as HaettavaPalvelu,
-        IakkaidenPalvelujenHakemusX8F4D28C9 as IakkaidenPalvelujenHakemus,
-        YksityishenkiloX99AC67DB as Laatija,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu,
+        IakkaidenPalvelujenHakemusX310ACFB8 as IakkaidenPalvelujenHakemus,
+        YksityishenkiloXF419E9CB as Laatija,
         YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
         VoimassaoloXBA0F7664 as PalvelunAjanjakso,
-        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
-        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[27usize];

@@ -9,10 +9,11 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
         YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
-        IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaX623BD2C2 as IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaX462568BB as Vastaanottaja,
+        IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E as IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

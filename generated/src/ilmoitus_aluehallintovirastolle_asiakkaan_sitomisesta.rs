@@ -9,10 +9,11 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        AsiakasX8434043B as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
         YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
-        IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 as IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
-        OsoiteXE9FA3AAD as Osoite, SitomisenAjankohtaXEEADB694 as SitomisenAjankohta,
+        IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 as IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SitomisenAjankohtaXEEADB694 as SitomisenAjankohta,
         VastaanottajaX71241BB0 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };

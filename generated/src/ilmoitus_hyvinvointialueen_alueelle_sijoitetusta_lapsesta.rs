@@ -9,11 +9,14 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
         YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
-        IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 as IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
-        OsoiteXE9FA3AAD as Osoite, YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
-        VastaanottajaXCBBDD51B as Vastaanottaja,
+        IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD as IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijoituksenLajiX99CE5214 as SijoituksenLaji,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        VastaanottajaX0AA4A6B6 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

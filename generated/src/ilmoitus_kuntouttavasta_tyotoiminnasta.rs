@@ -9,13 +9,14 @@
 #[cfg(feature = "kuntouttavan-tyotoiminnan")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        OmatyontekijaX78106B99 as Ilmoittaja,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX121E01FD as Ilmoittaja,
         YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
-        IlmoitusKuntouttavastaTyotoiminnastaXAB42FFCE as IlmoitusKuntouttavastaTyotoiminnasta,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD as IlmoitusKuntouttavastaTyotoiminnasta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaX8713DB1E as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[34usize];

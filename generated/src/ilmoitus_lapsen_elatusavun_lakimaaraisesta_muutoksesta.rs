@@ -9,14 +9,15 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_02_27 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        ElatusavunLakimaarainenMuutosXA8D0E8FD as ElatusavunLakimaarainenMuutos,
-        ElatusavunNostajaX87992FE0 as ElatusavunNostaja,
-        OmatyontekijaX78106B99 as Ilmoittaja,
-        IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 as IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta,
+        AsiakasXF5869742 as Asiakas,
+        ElatusavunLakimaarainenMuutosX3362DA29 as ElatusavunLakimaarainenMuutos,
+        ElatusavunNostajaXF8FADC2D as ElatusavunNostaja,
+        OmatyontekijaX121E01FD as Ilmoittaja,
+        IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 as IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta,
         MuutettavaelatusapuX2EC02F3E as Muutettavaelatusapu,
-        MuutostiedotX49EA093F as Muutostiedot, OrganisaatioXDB4A6BAF as Organisaatio,
-        OsoiteXE9FA3AAD as Osoite, YhteystiedotX13B4DC11 as Yhteystiedot,
+        MuutostiedotXEA8F4B19 as Muutostiedot, OrganisaatioXA46F6885 as Organisaatio,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[35usize];

@@ -9,10 +9,10 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_26 {
     pub use crate::shapes::{
-        AsiakasX93DFB5C9 as Asiakas, HenkiloX0F195318 as Henkilo,
-        IlmoittajaX6427CB33 as Ilmoittaja, IlmoitusX6DBF8B19 as Ilmoitus,
-        IlmoitusLapsenHuoltajanTarpeestaX47A2E0DC as IlmoitusLapsenHuoltajanTarpeesta,
-        LapsenHoidostaVastaavaHenkiloXD9DADF14 as LapsenHoidostaVastaavaHenkilo,
+        AsiakasXA98388CF as Asiakas, HenkiloX3CF6D728 as Henkilo,
+        IlmoittajaX03C853BC as Ilmoittaja, IlmoitusXEC676D6F as Ilmoitus,
+        IlmoitusLapsenHuoltajanTarpeestaX486448FA as IlmoitusLapsenHuoltajanTarpeesta,
+        LapsenHoidostaVastaavaHenkiloXC45F688B as LapsenHoidostaVastaavaHenkilo,
         OsoiteXE9FA3AAD as Osoite, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.

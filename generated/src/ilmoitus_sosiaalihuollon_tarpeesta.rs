@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX681CC7C9 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HenkiloXDAB77316 as Henkilo, YhteystiedotX351328A6 as HenkiloYhteystiedot,
-        IlmoittajaX86368240 as Ilmoittaja,
-        IlmoitusSosiaalihuollonTarpeestaX7A5A9483 as IlmoitusSosiaalihuollonTarpeesta,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
+        AsiakasX1921B84C as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as Asiasisalto,
+        HenkiloX71F9FF9F as Henkilo, YhteystiedotX62B4AAD5 as HenkiloYhteystiedot,
+        IlmoittajaX3B6C8B16 as Ilmoittaja,
+        IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 as IlmoitusSosiaalihuollonTarpeesta,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TahoX009D5F3C as Taho,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[37usize];

@@ -9,14 +9,15 @@
 #[cfg(feature = "tapaamisten-valvonnan")]
 pub mod v2024_08_29 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as Ilmoittaja,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
         YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
-        IlmoitusTapaamistenValvonnastaX301DE330 as IlmoitusTapaamistenValvonnasta,
-        OsoiteXE9FA3AAD as Osoite,
-        ToteutumatonValvottuTapaaminenX0F2A508E as ToteutumatonValvottuTapaaminen,
-        VastaanottajaX2C996C41 as Vastaanottaja,
+        IlmoitusTapaamistenValvonnastaX2CC31B56 as IlmoitusTapaamistenValvonnasta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        TilanneJotaIlmoitusKoskeeX64297156 as TilanneJotaIlmoitusKoskee,
+        ToteutumatonValvottuTapaaminenXDACE7968 as ToteutumatonValvottuTapaaminen,
+        VastaanottajaX566C76C0 as Vastaanottaja,
         YhteystiedotXF9EE419A as VastaanottajaYhteystiedot,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[38usize];

@@ -10,11 +10,13 @@
 pub mod v2023_05_31 {
     pub use crate::shapes::{
         VoimassaoloXBA0F7664 as AjanjaksoJotaLausuntoKoskee,
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        KasvatusJaPerheneuvonnanLausuntoX39190416 as KasvatusJaPerheneuvonnanLausunto,
-        LaatijaXCE9D0849 as Laatija, LausuntoXF6603200 as Lausunto,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaX899BDEA9 as Vastaanottaja,
-        YhteystiedotX450CAE7B as Yhteystiedot,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        KasvatusJaPerheneuvonnanLausuntoX72BD9256 as KasvatusJaPerheneuvonnanLausunto,
+        LaatijaXA71A9A7D as Laatija, LausuntoX55B83B90 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[39usize];

@@ -9,10 +9,12 @@
 #[cfg(feature = "kasvatus-ja-perheneuvonnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasXEEC163CB as Asiakas,
-        KasvatusJaPerheneuvonnanYhteenvetoXB5A23744 as KasvatusJaPerheneuvonnanYhteenveto,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
+        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasX8434043B as Asiakas,
+        KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 as KasvatusJaPerheneuvonnanYhteenveto,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[40usize];

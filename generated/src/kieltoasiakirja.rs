@@ -9,18 +9,21 @@
 #[cfg(feature = "tahdonilmaisupalvelun")]
 pub mod v2023_06_05 {
     pub use crate::shapes::{
-        AmmattihenkilonLaatimaAsiakirjaX657C5B0D as AmmattihenkilonLaatimaAsiakirja,
-        AsiakasXEEC163CB as Asiakas,
-        AsiakirjaJonkaLuovutusKielletaanX87CFCEB2 as AsiakirjaJonkaLuovutusKielletaan,
-        AsiakirjaaKoskevaLuovutuskieltoX7A3063C9 as AsiakirjaaKoskevaLuovutuskielto,
-        AsiakirjojaKoskevatLuovutuskiellotXB1266072 as AsiakirjojaKoskevatLuovutuskiellot,
-        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 as HenkiloJokaKieltaaAsiakastietojenLuovuttamisen,
-        InfotekstiXECFF81AA as Infoteksti, KieltoasiakirjaX9E904A26 as Kieltoasiakirja,
-        LaatijaXCE9D0849 as Laatija,
-        PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B as PalvelutehtavaaKoskevaLuovutuskielto,
-        PalvelutehtavaaKoskevatLuovutuskiellotX19C823EA as PalvelutehtavaaKoskevatLuovutuskiellot,
-        RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905 as RekisterinpitajaaKoskevaLuovutuskielto,
-        RekisterinpitajaaKoskevatLuovutuskiellotXBC7DC56F as RekisterinpitajaaKoskevatLuovutuskiellot,
+        AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 as AmmattihenkilonLaatimaAsiakirja,
+        AsiakasX8434043B as Asiakas,
+        AsiakirjaJonkaLuovutusKielletaanX702A3761 as AsiakirjaJonkaLuovutusKielletaan,
+        AsiakirjaaKoskevaLuovutuskieltoXC22C5459 as AsiakirjaaKoskevaLuovutuskielto,
+        AsiakirjojaKoskevatLuovutuskiellotXA40952C8 as AsiakirjojaKoskevatLuovutuskiellot,
+        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 as HenkiloJokaKieltaaAsiakastietojenLuovuttamisen,
+        InfotekstiXECFF81AA as Infoteksti, KieltoasiakirjaX1D7C88E8 as Kieltoasiakirja,
+        LaatijaXA71A9A7D as Laatija, NimiX748AB1D3 as Nimi,
+        PalvelutehtavaX4EFB8EFA as PalvelutehtavaJonkaTietojenLuovutusKielletaan,
+        PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 as PalvelutehtavaaKoskevaLuovutuskielto,
+        PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 as PalvelutehtavaaKoskevatLuovutuskiellot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA as RekisterinpitajaaKoskevaLuovutuskielto,
+        RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B as RekisterinpitajaaKoskevatLuovutuskiellot,
+        RooliX3F83D409 as Rooli,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[41usize];

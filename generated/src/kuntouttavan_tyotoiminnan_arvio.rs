@@ -10,9 +10,9 @@
 pub mod v2022_06_28 {
     pub use crate::shapes::{
         ArvioinninSisaltoXFB96544E as ArvioinninSisalto,
-        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasXEEC163CB as Asiakas,
-        KuntouttavanTyotoiminnanArvioX71623EEA as KuntouttavanTyotoiminnanArvio,
-        LaatijaXCE9D0849 as Laatija,
+        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasX8434043B as Asiakas,
+        KuntouttavanTyotoiminnanArvioX39E0C488 as KuntouttavanTyotoiminnanArvio,
+        LaatijaXA71A9A7D as Laatija, PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[42usize];

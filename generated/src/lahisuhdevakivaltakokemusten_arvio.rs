@@ -9,12 +9,17 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
+        ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiinX5C073326 as ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiin,
+        AsiakasXF5869742 as Asiakas,
         AsiakkaanOmaArviointiX6257C0A2 as AsiakkaanOmaArviointi,
-        KartoituskysymyksetX1599FE24 as Kartoituskysymykset, LaatijaXCE9D0849 as Laatija,
-        LahisuhdevakivaltakokemustenArvioXD4A2C963 as LahisuhdevakivaltakokemustenArvio,
+        KartoituskysymyksetX24437DED as Kartoituskysymykset,
+        KysymysKaksiXE9A94764 as KysymysKaksi, KysymysKolmeXEB98DDF0 as KysymysKolme,
+        KysymysYksiXD0387B98 as KysymysYksi, LaatijaXA71A9A7D as Laatija,
+        LahisuhdevakivaltakokemustenArvioX4E9478DC as LahisuhdevakivaltakokemustenArvio,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         SuodatinkysymyksetX386C6CD9 as Suodatinkysymykset,
-        TyontekijanArviointiX77DECE62 as TyontekijanArviointi,
+        TyontekijanArviointiX042D1627 as TyontekijanArviointi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[45usize];

@@ -9,17 +9,20 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        AjanjaksoX090B86B0 as Ajanjakso, AllekirjoitusX43869E73 as Allekirjoitus,
-        AsiakasX48071AFA as Asiakas, ElatusapuX951FE452 as Elatusapu,
-        ElatusavunMaaraX5367F3D8 as ElatusavunMaara,
-        ElatusavunNostajaX9940553C as ElatusavunNostaja,
-        ElatusavunSuorittajaX5DED14F1 as ElatusavunSuorittaja,
+        AjanjaksoX090B86B0 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXD0247278 as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        ElatusapuXD64C65C7 as Elatusapu, ElatusavunMaaraX5367F3D8 as ElatusavunMaara,
+        ElatusavunNostajaX6E0DD841 as ElatusavunNostaja,
+        ElatusavunSuorittajaXD00A9D39 as ElatusavunSuorittaja,
         KertamaksunaSuoritettavaElatusapuX0C96F8AC as KertamaksunaSuoritettavaElatusapu,
-        KotikuntaX95EB5D71 as Kotikunta, LaatijaXCE9D0849 as Laatija,
-        LapsenElatussopimusX323B27E1 as LapsenElatussopimus, LapsiXDF7C84C4 as Lapsi,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LaatijaXA71A9A7D as Laatija, LapsenElatussopimusXB4FC8C32 as LapsenElatussopimus,
+        LapsiX0BBA5851 as Lapsi,
         MerkinnatElatustukeaVartenXC025C49F as MerkinnatElatustukeaVarten,
-        OrganisaatioX462825C0 as Organisaatio, OsoiteXE9FA3AAD as Postiosoite,
-        SopimuksenSisaltoXBE7301E1 as SopimuksenSisalto,
+        OrganisaatioXD7D4B256 as Organisaatio, PalveluyksikkoX58B006CC as Palveluyksikko,
+        OsoiteXE9FA3AAD as Postiosoite, SopimuksenLuonneX07F662D7 as SopimuksenLuonne,
+        SopimuksenSisaltoX510B4A5C as SopimuksenSisalto,
         YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.

@@ -9,8 +9,9 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_26 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioXBEECC644 as LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB as LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[48usize];

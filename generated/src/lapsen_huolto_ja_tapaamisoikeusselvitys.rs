@@ -9,15 +9,15 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AsiakasXD4C17D7E as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HenkiloX04CCB8E6 as Henkilo, KuuleminenX90FCD8A3 as Kuuleminen,
-        YhteyshenkiloXC053CD03 as Kuultava, LaatijaXCE9D0849 as Laatija,
-        LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 as LapsenHuoltoJaTapaamisoikeusselvitys,
-        AsiakasX48071AFA as Lapsi, OsoiteXE9FA3AAD as Osoite,
-        TapaamisetX6DF05DC8 as Tapaamiset,
+        AsiakasX109A56D4 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HenkiloXBB72E0A1 as Henkilo, KuuleminenX2BFF6FC0 as Kuuleminen,
+        YhteyshenkiloX5B1E87AC as Kuultava, LaatijaXA71A9A7D as Laatija,
+        LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D as LapsenHuoltoJaTapaamisoikeusselvitys,
+        AsiakasXF5869742 as Lapsi, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TapaamisetX6DF05DC8 as Tapaamiset,
         TiedotTapaamisistaX362DACE3 as TiedotTapaamisista,
         TuomioistuimenSelvityspyynnonTiedotXD434C95F as TuomioistuimenSelvityspyynnonTiedot,
-        VastaanottajaX462568BB as Vastaanottaja,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

@@ -9,19 +9,24 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
-        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
-        JohtopaatoksetJaJatkotoimetXEDD7A97C as JohtopaatoksetJaJatkotoimet,
-        LaatijaXCE9D0849 as Laatija,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuenTarpeesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        JohtopaatoksetJaJatkotoimetX7AFA0737 as JohtopaatoksetJaJatkotoimet,
+        LaatijaXA71A9A7D as Laatija,
         LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
-        LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 as LapsenJaPerheenPalvelutarpeenArvio,
+        LapsenJaPerheenPalvelutarpeenArvioXA5D29502 as LapsenJaPerheenPalvelutarpeenArvio,
         LapsenTarpeetJaArkiX9277DC1A as LapsenTarpeetJaArki,
-        LastensuojelunTarveXEB7023BD as LastensuojelunTarve,
-        OmatyontekijaX454B11BF as Omatyontekija,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojeluasiakkuudenAlkamisenSyy,
+        LastensuojelunTarveX5289A359 as LastensuojelunTarve,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
         PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         PerheenOlosuhteetXF4C9422C as PerheenOlosuhteet,
         PaihteidenKayttoX2B546350 as VanhempienPaihteidenKayttoJaRiippuvuudet,
         VanhempienValmiudetXA3DAFA31 as VanhempienValmiudet,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[52usize];

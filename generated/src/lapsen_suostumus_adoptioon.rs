@@ -9,11 +9,14 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as AdoptoivaVanhempi, AllekirjoitusXC51DDB01 as Allekirjoitus,
-        AsiakasXD4C2AD72 as Asiakas,
-        LapsenSuostumusAdoptioonX1697C951 as LapsenSuostumusAdoptioon,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaX899BDEA9 as SuostumuksenVastaanottaja,
-        SuostumusX0387DCC1 as Suostumus, SyntymatiedotXA69E4D66 as Syntymatiedot,
+        AsiakasXF5869742 as AdoptoivaVanhempi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX09D8F779 as Asiakas,
+        KuntaX078FD860 as Kunta,
+        LapsenSuostumusAdoptioonX35615936 as LapsenSuostumusAdoptioon,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaXB994E8F6 as SuostumuksenVastaanottaja,
+        SuostumusXC3A898AD as Suostumus, SyntymatiedotXB4FF5842 as Syntymatiedot,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.

@@ -9,13 +9,14 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        LapsiperheidenPalvelujenAsiakassuunnitelmaX49D66593 as LapsiperheidenPalvelujenAsiakassuunnitelma,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
-        SuunnitelmaX03ECEB8B as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 as LapsiperheidenPalvelujenAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaXF7307C36 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
@@ -60,13 +61,14 @@ pub mod v2023_09_27 {
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        LapsiperheidenPalvelujenAsiakassuunnitelmaXD5A7C271 as LapsiperheidenPalvelujenAsiakassuunnitelma,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as PalvelutJoitaAsiakkaalleSuunnitellaan,
-        SuunnitelmaX87ADF758 as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 as LapsiperheidenPalvelujenAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaXFA3FBE5A as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };

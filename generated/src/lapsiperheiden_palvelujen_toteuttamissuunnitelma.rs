@@ -9,13 +9,15 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 as LapsiperheidenPalvelujenToteuttamissuunnitelma,
-        YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
-        SuunnitelmaXB1A866D6 as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B as LapsiperheidenPalvelujenToteuttamissuunnitelma,
+        YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        SuunnitelmaXA6727574 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,

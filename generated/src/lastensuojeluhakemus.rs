@@ -9,12 +9,13 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX8A6B00C6 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HaettavaPalveluX2BA2C62C as HaettavaPalvelu, YksityishenkiloX99AC67DB as Laatija,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu, YksityishenkiloXF419E9CB as Laatija,
         YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot,
-        LastensuojeluhakemusX3198B0ED as Lastensuojeluhakemus, OsoiteXE9FA3AAD as Osoite,
+        LastensuojeluhakemusXC503B363 as Lastensuojeluhakemus, OsoiteXE9FA3AAD as Osoite,
         VoimassaoloXBA0F7664 as PalvelunAjanjakso,
-        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[63usize];

@@ -9,9 +9,12 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        LapsenAsiakkuusX5FDB88D8 as LapsenAsiakkuus,
-        LastensuojeluilmoituksenArvioX66DA91A7 as LastensuojeluilmoituksenArvio,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas,
+        IlmoituksenPerustelutXCC9183F6 as IlmoituksenPerustelut,
+        LaatijaXA71A9A7D as Laatija, LapsenAsiakkuusX5FDB88D8 as LapsenAsiakkuus,
+        LastensuojeluilmoituksenArvioX3053F0BE as LastensuojeluilmoituksenArvio,
+        PalveluyksikkoX58B006CC as Palveluyksikko, ToimenpiteetX9165D2ED as Toimenpiteet,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[64usize];

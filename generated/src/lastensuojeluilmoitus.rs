@@ -9,12 +9,13 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        AsiakasX8489E697 as Asiakas, HenkiloXBC89E124 as Henkilo,
-        HuoltajaTaiLaillinenEdustajaX80F42D7D as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
-        IlmoittajaX2DD794DF as Ilmoittaja, LaatijaXCE9D0849 as Laatija,
-        LastensuojeluilmoitusXF6AF2C35 as Lastensuojeluilmoitus,
-        OsoiteXE9FA3AAD as Osoite,
-        TiedotLapsenAsumisestaX555526E6 as TiedotLapsenAsumisesta,
+        AsiakasXE2D4736D as Asiakas, HenkiloX264654AD as Henkilo,
+        HuoltajaTaiLaillinenEdustajaXD300E0D7 as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
+        IlmoittajaXF07EE89C as Ilmoittaja, LaatijaXA71A9A7D as Laatija,
+        LapsenAsuminenXBDC04055 as LapsenAsuminen,
+        LastensuojeluilmoitusXCD755607 as Lastensuojeluilmoitus,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        TahoX009D5F3C as Taho, TiedotLapsenAsumisestaX95727514 as TiedotLapsenAsumisesta,
         YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.

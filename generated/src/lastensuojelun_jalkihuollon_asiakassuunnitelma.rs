@@ -9,15 +9,17 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452DE as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
-        LaatijaXCE9D0849 as Laatija,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXA71A9A7D as Laatija,
         SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as LapsenTaiNuorenHyvinvointi,
-        LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SuunniteltavatSosiaalipalvelut,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SuunniteltavatSosiaalipalvelut,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
@@ -61,15 +63,17 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E2A as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
-        LaatijaXCE9D0849 as Laatija,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXA71A9A7D as Laatija,
         SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as LapsenTaiNuorenHyvinvointi,
-        LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as SuunniteltavatSosiaalipalvelut,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as SuunniteltavatSosiaalipalvelut,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.

@@ -9,20 +9,27 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        JalkihuollonSijoituksenTiedotX01B95F30 as JalkihuollonSijoituksenTiedot,
-        LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 as LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        JalkihuollonSijoituksenTiedotXA14937C2 as JalkihuollonSijoituksenTiedot,
+        LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 as LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
         OsoiteXE9FA3AAD as Osoite,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, OsoiteX6FDC6AC9 as Postiosoite,
+        LaatijaXA71A9A7D as Paatoksentekija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
         SijoituspaikanYhteystiedotXBF485C9F as SijoituspaikanYhteystiedot,
-        SosiaalipalveluJotaPaatosKoskeeXE60194F4 as SosiaalipalveluJotaPaatosKoskee,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[70usize];

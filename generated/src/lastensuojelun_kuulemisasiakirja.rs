@@ -9,11 +9,13 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        KuuleminenX7ECC7DC0 as Kuuleminen,
-        KuulemisasiakirjaXBBFA2510 as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
-        LaatijaXCE9D0849 as Laatija,
-        LastensuojelunKuulemisasiakirjaX419DA805 as LastensuojelunKuulemisasiakirja,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenXC55A1F82 as Kuuleminen,
+        KuulemisasiakirjaX709F3530 as Kuulemisasiakirja, KuultavaXBB3963A3 as Kuultava,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojelunKuulemisasiakirjaX95658369 as LastensuojelunKuulemisasiakirja,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         SuhtautuminenAsiaanX51880BA5 as SuhtautuminenAsiaan,
     };
     /// This definition version.

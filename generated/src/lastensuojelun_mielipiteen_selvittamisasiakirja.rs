@@ -9,10 +9,11 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, KuuleminenXE8553960 as Kuuleminen,
-        KuulemisasiakirjaX80CE0CFB as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
-        LaatijaXCE9D0849 as Laatija,
-        LastensuojelunMielipiteenSelvittamisasiakirjaXD3307B3A as LastensuojelunMielipiteenSelvittamisasiakirja,
+        AsiakasXF5869742 as Asiakas, KuuleminenX85B47BA7 as Kuuleminen,
+        KuulemisasiakirjaX8B7A9EA4 as Kuulemisasiakirja, KuultavaXBB3963A3 as Kuultava,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 as LastensuojelunMielipiteenSelvittamisasiakirja,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[72usize];

@@ -9,20 +9,25 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenXC720B44F as Kuuleminen,
-        KuultavaX7338B69A as Kuultava,
-        LastensuojelunPalveluTaiTukitoimipaatosXAAA52DFD as LastensuojelunPalveluTaiTukitoimipaatos,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX0533101D as Kuuleminen,
+        KuultavaXBB3963A3 as Kuultava,
+        LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 as LastensuojelunPalveluTaiTukitoimipaatos,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX338ED49F as Paatos,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SosiaalipalveluJotaPaatosKoskeeX198B8B22 as SosiaalipalveluJotaPaatosKoskee,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX3797CF82 as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX72128F1F as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[73usize];

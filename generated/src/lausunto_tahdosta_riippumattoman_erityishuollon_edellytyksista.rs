@@ -9,13 +9,15 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
         AsiakkaanKuuleminenXF55C3D35 as AsiakkaanKuuleminen,
-        KuultavaXC1AAC85C as Kuultava, LaatijaXCE9D0849 as Laatija,
-        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        OsoiteXE9FA3AAD as Osoite, VoimassaoloXBA0F7664 as TutkimuksenKesto,
-        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
+        KuultavaX33188A22 as Kuultava, LaatijaXA71A9A7D as Laatija,
+        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VoimassaoloXBA0F7664 as TutkimuksenKesto,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[75usize];
@@ -58,13 +60,15 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
         AsiakkaanKuuleminenXF55C3D35 as AsiakkaanKuuleminen,
-        KuultavaXC1AAC85C as Kuultava, LaatijaXCE9D0849 as Laatija,
-        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        OsoiteXE9FA3AAD as Osoite, VoimassaoloXBA0F7664 as TutkimuksenKesto,
-        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
+        KuultavaX33188A22 as Kuultava, LaatijaXA71A9A7D as Laatija,
+        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VoimassaoloXBA0F7664 as TutkimuksenKesto,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[76usize];

@@ -9,16 +9,19 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisiYksiyksiYksiMomentti,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LausuntoaPyytavaLastenvalvoja,
-        LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaX39F7A7B8 as LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LausuntoaPyytavaLastenvalvoja,
+        LausuntopyyntoKoskeeXEA4E05C3 as LausuntopyyntoKoskee,
+        LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 as LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
         LueLisaaX2FCA1506 as LueLisaa,
-        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as MahdollisestiTutkittavienLahisukulaistenTiedot,
-        OhjeYksiXC486D2E6 as OhjeYksi, OsoiteX6FDC6AC9 as Osoite,
-        PyyntoX0C146EF5 as Pyynto,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as MahdollisestiTutkittavienLahisukulaistenTiedot,
+        OhjeYksiXC486D2E6 as OhjeYksi, OsoiteX84A48BBC as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoX0C146EF5 as Pyynto,
+        SelvitettavaVanhemmuusX6E738DA6 as SelvitettavaVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[77usize];

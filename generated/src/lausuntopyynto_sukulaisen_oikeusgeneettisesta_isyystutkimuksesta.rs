@@ -9,14 +9,14 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas,
+        AsiakasX9A10B055 as Asiakas,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisiYksiyksiYksiMomentti,
-        LausunnonPyytajaX1B842D54 as LausunnonPyytaja,
-        LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX31767F5A as LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta,
-        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as MahdollisestiTutkittavienSukulaistenTiedot,
-        OhjeYksiXC486D2E6 as OhjeYksi, OrganisaatioXFE92CDB0 as Organisaatio,
-        OsoiteX6FDC6AC9 as Osoite, PyyntoXAA4F6D75 as Pyynto,
-        YhteystiedotXD5CA9E2F as Yhteystiedot,
+        LausunnonPyytajaX9BC9415B as LausunnonPyytaja,
+        LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 as LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as MahdollisestiTutkittavienSukulaistenTiedot,
+        OhjeYksiXC486D2E6 as OhjeYksi, OrganisaatioXF81D6B46 as Organisaatio,
+        OsoiteX84A48BBC as Osoite, PyyntoXAA4F6D75 as Pyynto,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[78usize];

@@ -9,11 +9,12 @@
 #[cfg(feature = "tahdonilmaisupalvelun")]
 pub mod v2023_06_01 {
     pub use crate::shapes::{
-        AmmattihenkilonLaatimaAsiakirjaX2097A4BD as AmmattihenkilonLaatimaAsiakirja,
-        AsiakasXEEC163CB as Asiakas, InfotekstiXFB153462 as Infoteksti,
-        LaatijaXCE9D0849 as Laatija,
-        LuovutuslupaAsiakirjaXB85F02C8 as LuovutuslupaAsiakirja,
-        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 as LuovutusluvanAntaja,
+        AmmattihenkilonLaatimaAsiakirjaX04084417 as AmmattihenkilonLaatimaAsiakirja,
+        AsiakasX8434043B as Asiakas, InfotekstiXFB153462 as Infoteksti,
+        LaatijaXA71A9A7D as Laatija,
+        LuovutuslupaAsiakirjaX8FFC0D70 as LuovutuslupaAsiakirja,
+        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 as LuovutusluvanAntaja,
+        PalveluyksikkoX58B006CC as Palveluyksikko, RooliX3F83D409 as Rooli,
         VoimassaOlevaLuovutuslupaX4B50867B as VoimassaOlevaLuovutuslupa,
     };
     /// This definition version.

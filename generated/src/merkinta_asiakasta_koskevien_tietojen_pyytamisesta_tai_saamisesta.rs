@@ -9,10 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        LiiteXF2DB712B as Liite,
-        MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 as MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta,
-        TiedotAntanutHenkiloX7ABC4B0E as TiedotAntanutHenkilo,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LiiteXB6C636BB as Liite,
+        MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 as MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta,
+        NimiX748AB1D3 as Nimi, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TiedotAntanutHenkiloX0EBA21AA as TiedotAntanutHenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[81usize];

@@ -9,10 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        LiiteXF2DB712B as LuovutetutAsiakirjat,
-        MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 as MerkintaAsiakastietojenLuovuttamisesta,
-        TietojenVastaanottajaXD0152F35 as TietojenVastaanottaja,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LiiteXB6C636BB as LuovutetutAsiakirjat,
+        MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 as MerkintaAsiakastietojenLuovuttamisesta,
+        NimiX748AB1D3 as Nimi, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TietojenVastaanottajaX8E2F54B6 as TietojenVastaanottaja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[82usize];

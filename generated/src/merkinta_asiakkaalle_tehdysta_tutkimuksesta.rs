@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        AsiakaskertomusmerkintaXE4F9F715 as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MerkintaAsiakkaalleTehdystaTutkimuksestaX9CD30C3B as MerkintaAsiakkaalleTehdystaTutkimuksesta,
-        TapahtumaX3FEB2C67 as Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakaskertomusmerkintaXECDE20C0 as Asiakaskertomusmerkinta,
+        LaatijaXA71A9A7D as Laatija,
+        MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F as MerkintaAsiakkaalleTehdystaTutkimuksesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX3FEB2C67 as Tapahtuma,
         TehtyTutkimusJaSenTulosX40D9354F as TehtyTutkimusJaSenTulos,
     };
     /// This definition version.

@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        AsiakaskertomusmerkintaXDFC9ADB2 as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MerkintaAsiakkaanArjestaX1C48135F as MerkintaAsiakkaanArjesta,
-        TapahtumaX2C799FBF as Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX34880AA2 as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaAsiakkaanArjestaX47E68E40 as MerkintaAsiakkaanArjesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX665A44FB as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[84usize];

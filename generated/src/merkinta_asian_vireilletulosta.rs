@@ -9,8 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_10_30 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        MerkintaAsianVireilletulostaXF476AA06 as MerkintaAsianVireilletulosta,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojelullinenHuoli,
+        MerkintaAsianVireilletulostaXDD426C2F as MerkintaAsianVireilletulosta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as VireilletulonSyyt,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[85usize];

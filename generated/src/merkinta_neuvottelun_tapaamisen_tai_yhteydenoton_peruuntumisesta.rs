@@ -9,11 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        AsiakaskertomusmerkintaXD6017C73 as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX9F77C985 as MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta,
-        TapahtumaX8E5BD6FE as Tapahtuma,
+        AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX257FC4AA as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE as MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PeruuntumisenSyyX0050496D as PeruuntumisenSyy,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX1ADA7DB7 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[86usize];

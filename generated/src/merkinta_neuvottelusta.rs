@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        AsiakaskertomusmerkintaX53A8F97A as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MerkintaNeuvottelustaX63E0CFAE as MerkintaNeuvottelusta,
-        TapahtumaX45319F5C as Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX6A7AF855 as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaNeuvottelustaXF225FFF3 as MerkintaNeuvottelusta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaXFBB1936A as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[87usize];

@@ -9,14 +9,20 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_11_29 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen, LaatijaXCE9D0849 as Laatija,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as KehitysvammaistenErityishuollonRajoitustoimenpiteenLaji,
+        LaatijaXA71A9A7D as Laatija,
         LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 as LastensuojelunEristamiseenLiittyvaKirjaaminen,
-        MerkintaRajoitustoimenpiteestaX506F4193 as MerkintaRajoitustoimenpiteesta,
-        RajoitustoimenpideXA20DB3C1 as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as LastensuojelunRajoitustoimenpiteenLaji,
+        MerkintaRajoitustoimenpiteestaXE700552D as MerkintaRajoitustoimenpiteesta,
+        RajoitustoimenpideX315F1125 as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        MillaistaTilannettaKirjaaminenKoskeeX6029CBB9 as MillaistaTilannettaKirjaaminenKoskee,
+        PalvelutehtavaXD9634B9D as Palvelutehtava,
         RajoituksenAikainenKirjaaminenXB484E665 as RajoituksenAikainenKirjaaminen,
-        RajoitustoimenpideXC2685FB6 as RajoitustoimenpideRajoitustoimenpide,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
+        RajoitustoimenpideX633660DE as RajoitustoimenpideRajoitustoimenpide,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        SosiaalipalveluX2B036E6B as Sosiaalipalvelu, PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[89usize];
@@ -57,15 +63,22 @@ pub mod v2023_11_29 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_12_19 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen, LaatijaXCE9D0849 as Laatija,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as KehitysvammaistenErityishuollonRajoitustoimenpiteenLaji,
+        LaatijaXA71A9A7D as Laatija,
         LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 as LastensuojelunEristamiseenLiittyvaKirjaaminen,
-        MerkintaRajoitustoimenpiteestaXCF351D38 as MerkintaRajoitustoimenpiteesta,
-        RajoitustoimenpideX5366488B as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
-        PaatokseenPerustuvaRajoitustoimenpideX5178747F as PaatokseenPerustuvaRajoitustoimenpide,
-        RajoituksenAikainenKirjaaminenX7E19F7DC as RajoituksenAikainenKirjaaminen,
-        RajoitustoimenpideXD15AFEE0 as RajoitustoimenpideRajoitustoimenpide,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as LastensuojelunRajoitustoimenpiteenLaji,
+        MerkintaRajoitustoimenpiteestaX72350FB2 as MerkintaRajoitustoimenpiteesta,
+        RajoitustoimenpideX6D9E6368 as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        MillaistaTilannettaKirjaaminenKoskeeX6029CBB9 as MillaistaTilannettaKirjaaminenKoskee,
+        PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 as PaatokseenPerustuvaRajoitustoimenpide,
+        PalvelutehtavaXD9634B9D as Palvelutehtava,
+        RajoittavaValineTaiAsusteXCAA65491 as RajoittavaValineTaiAsuste,
+        RajoituksenAikainenKirjaaminenXD0F3B78D as RajoituksenAikainenKirjaaminen,
+        RajoitustoimenpideX7F34E39F as RajoitustoimenpideRajoitustoimenpide,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        SosiaalipalveluX8E214539 as Sosiaalipalvelu, PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[90usize];

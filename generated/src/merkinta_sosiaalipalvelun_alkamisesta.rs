@@ -9,8 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        MerkintaSosiaalipalvelunAlkamisestaX930073C0 as MerkintaSosiaalipalvelunAlkamisesta,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        MerkintaSosiaalipalvelunAlkamisestaXC2645B7D as MerkintaSosiaalipalvelunAlkamisesta,
+        PalvelutehtavaX3490C980 as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[91usize];

@@ -9,9 +9,15 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        MerkintaSosiaalipalvelunPaattymisestaX29B00C25 as MerkintaSosiaalipalvelunPaattymisesta,
-        TurvakotipalveluaKoskevatTiedotXF6D0C167 as TurvakotipalveluaKoskevatTiedot,
+        AsiakasXF5869742 as Asiakas,
+        AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeenXA445D0BC as AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeen,
+        AsuminenVakivallanTekijanKanssaX8DF39F99 as AsuminenVakivallanTekijanKanssa,
+        LaatijaXA71A9A7D as Laatija,
+        MerkintaSosiaalipalvelunPaattymisestaX4DF1590E as MerkintaSosiaalipalvelunPaattymisesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TurvakotipalveluaKoskevatTiedotX997B0DA3 as TurvakotipalveluaKoskevatTiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[92usize];

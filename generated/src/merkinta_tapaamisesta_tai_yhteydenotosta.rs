@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        AsiakaskertomusmerkintaX53974BD4 as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MerkintaTapaamisestaTaiYhteydenotostaX91FD2F6A as MerkintaTapaamisestaTaiYhteydenotosta,
-        TapahtumaX17A77521 as Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX198A429C as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 as MerkintaTapaamisestaTaiYhteydenotosta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX7AFA92D8 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[93usize];

@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        AsiakaskertomusmerkintaX2BFBBFA7 as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MerkintaTerapeuttisestaTyoskentelystaX879F8F7D as MerkintaTerapeuttisestaTyoskentelysta,
-        TapahtumaX0FA92F6C as Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakaskertomusmerkintaX35067694 as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 as MerkintaTerapeuttisestaTyoskentelysta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX6EF70609 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[94usize];

@@ -9,10 +9,17 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_03_28 {
     pub use crate::shapes::{
-        AmmattihenkiloX83FAAC85 as Ammattihenkilo, AsiakasX48071AFA as Asiakas,
-        MerkintaToimintakyvystaXBE11B844 as MerkintaToimintakyvysta,
-        ToimintakykyhavaintoX420D3992 as Toimintakykyhavainto,
-        ToimintakykymerkintaXC0B9A4D1 as Toimintakykymerkinta,
+        AmmattihenkiloXF4CBF169 as Ammattihenkilo,
+        AmmattioikeusX9BF43B92 as Ammattioikeus, AsiakasXF5869742 as Asiakas,
+        HavainnointimenetelmaXE801BEBD as Havainnointimenetelma,
+        MerkintaToimintakyvystaX015ABAD5 as MerkintaToimintakyvysta,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        ToimintakykyhavainnonAihekoodinIcfTarkenneX8E364937 as ToimintakykyhavainnonAihekoodinIcfTarkenne,
+        DiagnoosiX3D272115 as ToimintakykyhavainnonIcdAihekoodi,
+        ToimintakykyhavainnonIcfAihekoodiX010EC4DD as ToimintakykyhavainnonIcfAihekoodi,
+        ToimintakykyhavaintoX496BB41F as Toimintakykyhavainto,
+        ToimintakykymerkintaXB49910E4 as Toimintakykymerkinta,
+        ToimintakyvynHavainnointipaikkaX38EFD3D9 as ToimintakyvynHavainnointipaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[95usize];

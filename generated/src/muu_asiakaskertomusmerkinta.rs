@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        AsiakaskertomusmerkintaX650BC605 as Asiakaskertomusmerkinta,
-        LaatijaXCE9D0849 as Laatija,
-        MuuAsiakaskertomusmerkintaX7C45130A as MuuAsiakaskertomusmerkinta,
-        TapahtumaX60F8E65E as Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaXCC269F06 as Asiakaskertomusmerkinta,
+        LaatijaXA71A9A7D as Laatija,
+        MuuAsiakaskertomusmerkintaX4BF7B0E3 as MuuAsiakaskertomusmerkinta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX60F8E65E as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[96usize];

@@ -9,12 +9,12 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as AlaikainenLapsi, NayteX47D29DAB as Nayte,
+        AsiakasX9A10B055 as AlaikainenLapsi, NayteX47D29DAB as Nayte,
         OhjeYksiXE823D005 as OhjeYksi, OhjeetX94C77DB3 as Ohjeet,
-        OikeudenomistajaTaiHanenLaillinenEdustajansaX7BFA5C3F as OikeudenomistajaTaiHanenLaillinenEdustajansa,
-        OikeudenomistajanSuostumusX42F87493 as OikeudenomistajanSuostumus,
+        OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 as OikeudenomistajaTaiHanenLaillinenEdustajansa,
+        OikeudenomistajanSuostumusXB5847740 as OikeudenomistajanSuostumus,
         OikeusgeneettinenIsyystutkimusX0061BB18 as OikeusgeneettinenIsyystutkimus,
-        SuostumuksenVastaanottanutLastenvalvojaXB2BD2710 as SuostumuksenVastaanottanutLastenvalvoja,
+        SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 as SuostumuksenVastaanottanutLastenvalvoja,
         SuostumusKoskeeKuolluttaX32A1F7E3 as SuostumusKoskeeKuollutta,
         VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikahdeksan,
@@ -58,14 +58,22 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as AlaikainenLapsi, AllekirjoitusXC51DDB01 as Allekirjoitus,
-        NayteXF8AACFAA as Nayte, OhjeYksiXE823D005 as OhjeYksi,
-        OhjeetX94C77DB3 as Ohjeet, OikeudenomistajaX48E70584 as Oikeudenomistaja,
-        OikeudenomistajanSuostumusXD75373D1 as OikeudenomistajanSuostumus,
-        OikeusgeneettinenVanhemmuustutkimusX7A118F04 as OikeusgeneettinenVanhemmuustutkimus,
-        SuostumuksenVastaanottanutLastenvalvojaX2C3189EB as SuostumuksenVastaanottanutLastenvalvoja,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499C969 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
+        AsiakasX9A10B055 as AlaikainenLapsi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, NayteXF8AACFAA as Nayte,
+        OhjeYksiXE823D005 as OhjeYksi, OhjeetX94C77DB3 as Ohjeet,
+        OikeudenomistajaX85555D44 as Oikeudenomistaja,
+        OikeudenomistajanSuostumusX273E8362 as OikeudenomistajanSuostumus,
+        OikeusgeneettinenVanhemmuustutkimusX6F89DC70 as OikeusgeneettinenVanhemmuustutkimus,
+        SuostumuksenAntajaXDA61E099 as OikeusgeneettinenVanhemmuustutkimusSuostumuksenAntaja,
+        SuostumusX5D418AD4 as OikeusgeneettinenVanhemmuustutkimusSuostumus,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SuostumuksenVastaanottanutLastenvalvojaX571F6B0C as SuostumuksenVastaanottanutLastenvalvoja,
+        SuostumusKoskeeKuolluttaXD621A8EA as SuostumusKoskeeKuollutta,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
+        SuostumuksenAntajaX2B7865B9 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaSuostumuksenAntaja,
+        SuostumusX9C5437AB as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaSuostumus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikahdeksan,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };

@@ -9,20 +9,21 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetX123C5DA6 as Allekirjoitukset, AsiakasX82EBE030 as Asiakas,
+        AllekirjoituksetXF4B783F0 as Allekirjoitukset, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D as LapsenHenkilollisyydenTodistaja,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX775A131C as LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        YhteyshenkiloXC053CD03 as LastenvalvojanNimi, LueLisaaX2FCA1506 as LueLisaa,
-        NaytetyyppiX9F72136E as Naytetyyppi, NaytteenantajaX66433670 as Naytteenantaja,
-        NaytteenotonValvojaX09868D0D as NaytteenotonValvoja,
-        NaytteenottajaX911D0C7F as Naytteenottaja, OhjeKaksiXDDC8271D as OhjeKaksi,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 as LapsenHenkilollisyydenTodistaja,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB as LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+        YhteyshenkiloX5B1E87AC as LastenvalvojanNimi, LueLisaaX2FCA1506 as LueLisaa,
+        NaytetyyppiX9F72136E as Naytetyyppi, NaytteenantajaXBADCFA6D as Naytteenantaja,
+        NaytteenotonValvojaX9CE3726A as NaytteenotonValvoja,
+        NaytteenottajaX4BAD34FA as Naytteenottaja, OhjeKaksiXDDC8271D as OhjeKaksi,
         OhjeYksiX477180B2 as OhjeYksi,
-        OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 as OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja,
-        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
-        PaikkakuntaJaPaivamaaraXA91F9682 as PaikkakuntaJaPaivamaara,
+        OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 as OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PaikkakuntaJaPaivamaaraXD8277552 as PaikkakuntaJaPaivamaara,
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        YhteystiedotXD5CA9E2F as Yhteystiedot,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[99usize];

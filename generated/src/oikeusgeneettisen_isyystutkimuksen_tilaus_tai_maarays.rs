@@ -9,19 +9,19 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas,
+        AsiakasX9A10B055 as Asiakas,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
         LueLisaaX2FCA1506 as LueLisaa,
-        MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetXE5FCA61B as MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaiset,
+        MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 as MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaiset,
         OhjeKaksiX81EA6446 as OhjeKaksi, OhjeYksiX2C524336 as OhjeYksi,
-        OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 as OikeusgeneettisenIsyystutkimuksenTilausTaiMaarays,
-        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D as OikeusgeneettisenIsyystutkimuksenTilausTaiMaarays,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
         SuoritettavaTutkimusX2CBDA552 as SuoritettavaTutkimus,
         SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE as SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseen,
         TutkimusKuolleestaHenkilostaX6DD96234 as TutkimusKuolleestaHenkilosta,
         TutkimuslausuntoPyydetaanXB5862FF7 as TutkimuslausuntoPyydetaan,
         TutkittavienSukulaistenTiedotX17B652E5 as TutkittavienSukulaistenTiedot,
-        YhteystiedotXD5CA9E2F as Yhteystiedot,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[100usize];

@@ -9,20 +9,24 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        KuollutHenkiloXFF20F35D as KuollutHenkilo,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
-        LapsiX796F673B as Lapsi,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        LueLisaaX2FCA1506 as LueLisaa, MahdollinenIsaX14E6C174 as MahdollinenIsa,
+        LapsiX7BF131C3 as Lapsi,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX2FCA1506 as LueLisaa, MahdollinenIsaX6D66A222 as MahdollinenIsa,
         OhjeX9DA6159C as Ohje, OhjeYksiXD64170EE as OhjeYksi,
-        OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 as OikeusgeneettisenVanhemmuustutkimuksenTilaus,
-        OsoiteX6FDC6AC9 as Osoite,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        TutkimusKuolleestaHenkilostaXEA6D928F as TutkimusKuolleestaHenkilosta,
-        TutkittavatHenkilotXBD943EC0 as TutkittavatHenkilot,
-        TutkittavatLahisukulaisetXD73D217C as TutkittavatLahisukulaiset,
+        OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB as OikeusgeneettisenVanhemmuustutkimuksenTilaus,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SuoritettavaTutkimusXDA05493C as SuoritettavaTutkimus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TutkimusKuolleestaHenkilostaX5B26906B as TutkimusKuolleestaHenkilosta,
+        TutkimuslausuntoPyydetaanXAD8649C3 as TutkimuslausuntoPyydetaan,
+        TutkittavatHenkilotXC92BCD14 as TutkittavatHenkilot,
+        TutkittavatLahisukulaisetX0A6AAA0B as TutkittavatLahisukulaiset,
         TutkittavienSukulaistenTiedotXE17A4422 as TutkittavienSukulaistenTiedot,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[102usize];

@@ -9,13 +9,15 @@
 #[cfg(feature = "omaishoidon-tuen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        OmaishoidonTuenSuunnitelmaX3238580D as OmaishoidonTuenSuunnitelma,
-        KuultavaX7338B69A as Omaishoitaja,
-        YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        OmaishoidonTuenSuunnitelmaX8CD031DB as OmaishoidonTuenSuunnitelma,
+        KuultavaXBB3963A3 as Omaishoitaja,
+        YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,

@@ -9,13 +9,15 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX16B1DF9D as Paatos,
-        PaatosAdoptioneuvonnastaX65DBF3AB as PaatosAdoptioneuvonnasta,
-        OsoiteX6FDC6AC9 as Postiosoite, YhteystiedotXD665D911 as Yhteystiedot,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX8496A9E9 as Paatos,
+        PaatosAdoptioneuvonnastaXDDDD2353 as PaatosAdoptioneuvonnasta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[106usize];

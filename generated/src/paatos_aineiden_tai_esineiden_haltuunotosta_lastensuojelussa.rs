@@ -9,19 +9,23 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
-        KuultavaX7338B69A as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        KuultavaXBB3963A3 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosXBA40C03C as Paatos,
-        PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaX9A11ADDC as PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXF69FF5C1 as Rajoitus,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX9FE610F4 as Paatos,
+        PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 as PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX5D9252CA as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[109usize];

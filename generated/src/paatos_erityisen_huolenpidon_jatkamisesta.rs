@@ -9,19 +9,23 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
-        AsiakasX48071AFA as Asiakas, AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosXCD443430 as Paatos,
-        PaatosErityisenHuolenpidonJatkamisestaX89709473 as PaatosErityisenHuolenpidonJatkamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX5B3E5D5F as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX7897DFD6 as Paatos,
+        PaatosErityisenHuolenpidonJatkamisestaX30E78DDD as PaatosErityisenHuolenpidonJatkamisesta,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX8ADE2C69 as Rajoitus,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[110usize];

@@ -9,19 +9,22 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosXAD1A4902 as Paatos,
-        PaatosErityisenHuolenpidonLopettamisestaX7AEC9CCE as PaatosErityisenHuolenpidonLopettamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX2720DE94 as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosXCCDE01AA as Paatos,
+        PaatosErityisenHuolenpidonLopettamisestaXC5215184 as PaatosErityisenHuolenpidonLopettamisesta,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX55E41B5F as Rajoitus,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[111usize];

@@ -9,20 +9,24 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
-        AsiakasX48071AFA as Asiakas, AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXC7AAC507 as Muutoksenhaku,
+        MuutoksenhakukeinoX65A0A05E as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX5CAA3F22 as Paatos,
-        PaatosErityisestaHuolenpidostaX65306A01 as PaatosErityisestaHuolenpidosta,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXD2F418C9 as Rajoitus,
-        KuultavaXC1AAC85C as RajoitustoimenpiteenSuorittaja,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosXA6C91AA9 as Paatos,
+        PaatosErityisestaHuolenpidostaX6C877B76 as PaatosErityisestaHuolenpidosta,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX3A5D2856 as Rajoitus,
+        KuultavaX33188A22 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[112usize];

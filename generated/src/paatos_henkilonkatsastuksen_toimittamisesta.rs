@@ -9,16 +9,19 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
-        KuultavaX7338B69A as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosX0286C91C as Paatos,
-        PaatosHenkilonkatsastuksenToimittamisestaXC9C8B586 as PaatosHenkilonkatsastuksenToimittamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX0A964A34 as Rajoitus,
-        YhteyshenkiloXC053CD03 as RajoitustoimenpiteenSuorittaja,
-        YhteystiedotXD665D911 as Yhteystiedot,
+        KuultavaXBB3963A3 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuXA6468D64 as Muutoksenhaku, LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosX136BBA61 as Paatos,
+        PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 as PaatosHenkilonkatsastuksenToimittamisesta,
+        OsoiteX84A48BBC as Postiosoite, RajoitusXEDFEDA74 as Rajoitus,
+        YhteyshenkiloX5B1E87AC as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
+        YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[116usize];

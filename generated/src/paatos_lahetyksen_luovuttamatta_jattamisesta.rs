@@ -9,19 +9,23 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosXD3751DDF as Paatos,
-        PaatosLahetyksenLuovuttamattaJattamisestaX8B89D251 as PaatosLahetyksenLuovuttamattaJattamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXA6A257A0 as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosXCFFC9A0A as Paatos,
+        PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D as PaatosLahetyksenLuovuttamattaJattamisesta,
+        OsoiteX84A48BBC as Postiosoite, RajoitusXF2C25C82 as Rajoitus,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[117usize];

@@ -9,16 +9,18 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_02_28 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuX20DC618F as Muutoksenhaku,
-        PaatoksentekijaXE62D4DA0 as Paatoksentekija,
-        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosX557ADC75 as Paatos,
-        PaatosLapsenElatussopimuksenVahvistamisestaX229A71AC as PaatosLapsenElatussopimuksenVahvistamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SopimuksenVahvistaminenX1707675A as SopimuksenVahvistaminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX5BDCBFEB as Muutoksenhaku,
+        PaatoksentekijaX2E6F85D3 as Paatoksentekija,
+        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosXFB584A9F as Paatos,
+        PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 as PaatosLapsenElatussopimuksenVahvistamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        SopimuksenVahvistaminenXB44BA6F6 as SopimuksenVahvistaminen,
+        VahvistaminenX45B121AF as Vahvistaminen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[118usize];

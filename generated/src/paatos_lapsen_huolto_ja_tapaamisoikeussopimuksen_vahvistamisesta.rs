@@ -9,8 +9,8 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, PaatoksentekijaX0057BD50 as Paatoksentekija,
-        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
+        AsiakasXF5869742 as Asiakas, PaatoksentekijaXEFC29F28 as Paatoksentekija,
+        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[121usize];
@@ -56,16 +56,18 @@ pub mod v2020_04_07 {
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_28 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuX20DC618F as Muutoksenhaku,
-        PaatoksentekijaXE62D4DA0 as Paatoksentekija,
-        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosXDFFE7CF0 as Paatos,
-        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXFE5D90B1 as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SopimuksenVahvistaminenX1707675A as SopimuksenVahvistaminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX5BDCBFEB as Muutoksenhaku,
+        PaatoksentekijaX2E6F85D3 as Paatoksentekija,
+        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosX43700A52 as Paatos,
+        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        SopimuksenVahvistaminenX485EA935 as SopimuksenVahvistaminen,
+        VahvistaminenXD8364DA5 as Vahvistaminen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[122usize];

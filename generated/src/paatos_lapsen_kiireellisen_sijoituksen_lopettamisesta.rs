@@ -9,21 +9,23 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
         KiireellisenSijoituksenLopettaminenXE55B64A3 as KiireellisenSijoituksenLopettaminen,
-        KuultavaX7338B69A as Kuultava, AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MielipiteenSelvittaminenX75BB836F as MielipiteenSelvittaminenMielipiteenSelvittaminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        KuultavaXBB3963A3 as Kuultava, AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenX31F1AD93 as MielipiteenSelvittaminenMielipiteenSelvittaminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF as PaatosLapsenKiireellisenSijoituksenLopettamisesta,
-        MielipiteenSelvittaminenX1D68EFF9 as PaatosLapsenKiireellisenSijoituksenLopettamisestaMielipiteenSelvittaminen,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 as PaatosLapsenKiireellisenSijoituksenLopettamisesta,
+        MielipiteenSelvittaminenX09814A57 as PaatosLapsenKiireellisenSijoituksenLopettamisestaMielipiteenSelvittaminen,
         PaatosTaytantoonpanostaXB6974D48 as PaatosTaytantoonpanosta,
-        OsoiteX6FDC6AC9 as Postiosoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[126usize];

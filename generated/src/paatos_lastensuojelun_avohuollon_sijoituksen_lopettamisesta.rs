@@ -9,20 +9,23 @@
 #[cfg(feature = "lastensuojelun-avohuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479 as AsianosaistenKuuleminenJaMielipiteenSelvittaminen,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 as AsianosaistenKuuleminenJaMielipiteenSelvittaminen,
         KiireellisenSijoituksenLopettaminenXE55B64A3 as AvohuollonTukitoimenaTehdynSijoituksenTiedot,
-        HuoltajienKuuleminenX0AFAD1BA as HuoltajienKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, YhteyshenkiloXC053CD03 as Kuultava,
+        HuoltajienKuuleminenX16D4DC55 as HuoltajienKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, YhteyshenkiloX5B1E87AC as Kuultava,
         AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        LopetettavanSijoituksenLajiXBB6CDD47 as LopetettavanSijoituksenLaji,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 as PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC as PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[129usize];

@@ -9,19 +9,21 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_02 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX7338B69A as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminenXAB80A2AE as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 as PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
-        RajoitustoimenpiteenTiedotXCB188A76 as RajoitustoimenpiteenTiedot,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuXA6468D64 as Muutoksenhaku, LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF as PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        RajoitustoimenpiteenTiedotXF3AE3F09 as RajoitustoimenpiteenTiedot,
         SijaishuoltopaikkaX530007F1 as Sijaishuoltopaikka,
         YhteystiedotX684A293F as SijoituspaikanYhteystiedot,
-        YhteystiedotXD665D911 as Yhteystiedot,
+        YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[133usize];

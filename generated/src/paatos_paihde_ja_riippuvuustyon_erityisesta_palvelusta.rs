@@ -9,19 +9,24 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2024_03_01 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX84A85BB1 as Paatos,
-        IakkaidenPalvelupaatosXF0911CDC as PaatosPaihdeJaRiippuvuustyonErityisestaPalvelusta,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SosiaalipalveluJotaPaatosKoskeeX0FC24E7E as SosiaalipalveluJotaPaatosKoskee,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX103108D7 as Paatos,
+        IakkaidenPalvelupaatosX59BAF911 as PaatosPaihdeJaRiippuvuustyonErityisestaPalvelusta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX51E2715E as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[136usize];

@@ -9,19 +9,22 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
         KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
-        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXEFC5FA61 as PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXF116C85F as Rajoitus,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624 as PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusXB11CA4A5 as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[140usize];
@@ -64,20 +67,23 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
         AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX33188A22 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX3846E5FF as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX21900CA8 as PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX71339447 as Rajoitus,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenRatkaisija,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A as PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX455DED28 as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[141usize];

@@ -9,19 +9,22 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX35B7F702 as Allekirjoitus,
-        AsiakasXEEC163CB as Asiakas, KuuleminenX788F3DD9 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX42A3D555 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXB341AE26 as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX1198605A as Rajoitus,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[142usize];
@@ -64,19 +67,24 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
-        AsiakasXEEC163CB as Asiakas, AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX33188A22 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX3846E5FF as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXE2BC515D as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXD6C57A3F as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
+        OsoiteX84A48BBC as Postiosoite,
+        RajoittavaValineTaiAsusteXCAA65491 as RajoittavaValineTaiAsuste,
+        RajoitusXD7121D07 as Rajoitus, PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[143usize];

@@ -9,19 +9,22 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX35B7F702 as Allekirjoitus,
-        AsiakasXEEC163CB as Asiakas, KuuleminenX788F3DD9 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX8F99DFA0 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXB341AE26 as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RajoitusX1198605A as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[144usize];
@@ -64,19 +67,23 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
-        AsiakasXEEC163CB as Asiakas, AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX33188A22 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX3846E5FF as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaXEA1568E0 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX79B77D96 as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RajoitusX02636648 as Rajoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[145usize];
@@ -119,19 +126,23 @@ pub mod v2024_11_04 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2025_01_30 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX595CFA92 as Allekirjoitus,
-        AsiakasXEEC163CB as Asiakas, AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
-        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXC1AAC85C as Kuultava,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX11E50B59 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX33188A22 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX3846E5FF as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosPoistumisenEstamisestaX10A88C26 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusX79B77D96 as Rajoitus,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosPoistumisenEstamisestaX189E3691 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX02636648 as Rajoitus,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[146usize];

@@ -9,17 +9,21 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX2CBCD44F as Paatos,
-        PaatosSosiaalisestaLuotostaXF7068201 as PaatosSosiaalisestaLuotosta,
-        OsoiteX6FDC6AC9 as Postiosoite,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX6B95689E as Paatos,
+        PaatosKoskeeX043B3B3D as PaatosKoskee,
+        PaatosSosiaalisestaLuotostaX1B15DA87 as PaatosSosiaalisestaLuotosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[148usize];

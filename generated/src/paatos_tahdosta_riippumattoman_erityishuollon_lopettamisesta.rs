@@ -10,15 +10,16 @@
 pub mod v2022_09_28 {
     pub use crate::shapes::{
         VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
-        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
-        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuX48E0A0E6 as Muutoksenhaku,
-        OrganisaatioX53025345 as Paatoksentekija,
-        PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF as PaatosTahdostaRiippumattomanErityishuollonLopettamisesta,
-        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
-        YhteystiedotXD665D911 as Yhteystiedot,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXA6468D64 as Muutoksenhaku,
+        OrganisaatioX073FA76F as Paatoksentekija,
+        PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 as PaatosTahdostaRiippumattomanErityishuollonLopettamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        LaatijaXA71A9A7D as Valmistelija, YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[149usize];

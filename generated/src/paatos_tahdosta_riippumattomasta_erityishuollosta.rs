@@ -10,18 +10,22 @@
 pub mod v2022_09_28 {
     pub use crate::shapes::{
         VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
-        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
-        KuultavaXC1AAC85C as Kuultava, LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuidenHenkiloidenKuuleminenX7E7567F4 as MuidenHenkiloidenKuuleminen,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        RatkaisunLajiX5962F01E as PaatoksenLaji,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
-        OrganisaatioX53025345 as Paatoksentekija,
-        PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 as PaatosTahdostaRiippumattomastaErityishuollosta,
-        OsoiteX6FDC6AC9 as Postiosoite, LaatijaXCE9D0849 as Valmistelija,
+        OrganisaatioX073FA76F as Paatoksentekija,
+        PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 as PaatosTahdostaRiippumattomastaErityishuollosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        LaatijaXA71A9A7D as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[150usize];

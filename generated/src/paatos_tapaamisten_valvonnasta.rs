@@ -9,17 +9,21 @@
 #[cfg(feature = "tapaamisten-valvonnan")]
 pub mod v2024_08_29 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF79ABA9C as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX97F14C5C as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosTapaamistenValvonnastaX6BA8ADA1 as PaatosTapaamistenValvonnasta,
-        OsoiteX6FDC6AC9 as Postiosoite, ViranomainenX8960E64B as Viranomainen,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosTapaamistenValvonnastaXDA93EDCB as PaatosTapaamistenValvonnasta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        TapaamistenValvonnanMuotoX2861BD4C as TapaamistenValvonnanMuoto,
+        ViranomainenX8960E64B as Viranomainen,
         YhteystiedotXF8CBA4FC as ViranomainenYhteystiedot,
     };
     /// This definition version.

@@ -9,20 +9,24 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        EhkaisevaToimeentulotukiX5256FB00 as EhkaisevaToimeentulotuki,
-        OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        EhkaisevaToimeentulotukiXC8A31101 as EhkaisevaToimeentulotuki,
+        OsoiteXE9FA3AAD as Kayntiosoite, KohdeX2A01685A as Kohde,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MenotJoitaPaatosKoskeeXB4F96E19 as MenotJoitaPaatosKoskee,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija,
-        PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 as PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        TaydentavaToimeentulotukiX752B717B as TaydentavaToimeentulotuki,
-        ToimeentulotuenTakaisinperintaX1A595CF5 as ToimeentulotuenTakaisinperinta,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 as PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PerusteluXB8DE0AEC as Perustelu,
+        OsoiteX84A48BBC as Postiosoite, RatkaisunLajiX5962F01E as RatkaisunLaji,
+        TaydentavaToimeentulotukiX09280636 as TaydentavaToimeentulotuki,
+        ToimeentulotuenTakaisinperintaXE5125B77 as ToimeentulotuenTakaisinperinta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[152usize];

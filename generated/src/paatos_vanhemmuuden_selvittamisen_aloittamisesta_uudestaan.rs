@@ -9,16 +9,16 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
+        AsiakasX9A10B055 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
         OhjeKaksiXCDEE100F as OhjeKaksi, OhjeYksiX26BED201 as OhjeYksi,
-        OrganisaatioX2A7ECEA6 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
-        PaatoksenPerusteJaPerustelutX3E8CC127 as PaatoksenPerusteJaPerustelut,
-        PaatoksenTehnytLastenvalvojaXC7DD7662 as PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        OrganisaatioXBBF8E57F as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PaatoksenPerusteJaPerustelutX51CF0234 as PaatoksenPerusteJaPerustelut,
+        PaatoksenTehnytLastenvalvojaX3A53C97C as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
         PyynnonEsittajaX44EE186A as PyynnonEsittaja,
         SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
-        YhteystiedotX34523EED as Yhteystiedot,
+        YhteystiedotXFB94B4B1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[157usize];
@@ -61,14 +61,18 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
         LueLisaaX3B340D06 as LueLisaa, OhjeKaksiXDFEA20B6 as OhjeKaksi,
-        OhjeYksiXEE9FA129 as OhjeYksi, OsoiteX6FDC6AC9 as Osoite,
-        PaatoksenPerusteJaPerustelutX3E8CC127 as PaatoksenPerusteJaPerustelut,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        OhjeYksiXEE9FA129 as OhjeYksi, OsoiteX84A48BBC as Osoite,
+        PaatoksenPerusteJaPerustelutX51CF0234 as PaatoksenPerusteJaPerustelut,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyynnonEsittajaXAFFF2B0A as PyynnonEsittaja,
+        SelvitettavaVanhemmuusX7AE15B85 as SelvitettavaVanhemmuus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[158usize];

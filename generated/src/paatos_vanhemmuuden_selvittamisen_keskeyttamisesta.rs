@@ -9,17 +9,18 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
+        AsiakasX9A10B055 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
         OhjeKaksiX45138895 as OhjeKaksi, OhjeKolmeX84D0230F as OhjeKolme,
         OhjeKaksiXCDEE100F as OhjeKuusi, OhjeNeljaXB9F79580 as OhjeNelja,
         OhjeViisiXEE4A18A4 as OhjeViisi, OhjeYksiXD8E95080 as OhjeYksi,
-        OrganisaatioX2A7ECEA6 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
-        PaatoksenPerusteJaPerustelutX6DC84FBD as PaatoksenPerusteJaPerustelut,
-        PaatoksenTehnytLastenvalvojaXC7DD7662 as PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
+        OrganisaatioXBBF8E57F as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PaatoksenPerusteX91AA3A6E as PaatoksenPeruste,
+        PaatoksenPerusteJaPerustelutX6E9BBA03 as PaatoksenPerusteJaPerustelut,
+        PaatoksenTehnytLastenvalvojaX3A53C97C as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
         SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
-        YhteystiedotX34523EED as Yhteystiedot,
+        YhteystiedotXFB94B4B1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[159usize];
@@ -62,18 +63,21 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
         LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX394C9CE4 as OhjeKaksi,
         OhjeKolmeX5499877D as OhjeKolme, OhjeKuusiXA670E436 as OhjeKuusi,
         OhjeKolmeX84D0230F as OhjeNelja, OhjeKaksiXDFEA20B6 as OhjeSeitseman,
         OhjeNeljaXB9F79580 as OhjeViisi, OhjeYksiX2ABBB99D as OhjeYksi,
-        OsoiteX6FDC6AC9 as Osoite,
-        PaatoksenPerusteJaPerustelutX6DC84FBD as PaatoksenPerusteJaPerustelut,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        OsoiteX84A48BBC as Osoite, PaatoksenPerusteX91AA3A6E as PaatoksenPeruste,
+        PaatoksenPerusteJaPerustelutX6E9BBA03 as PaatoksenPerusteJaPerustelut,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettyVanhemmuusX909467AE as SelvitettyVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[160usize];

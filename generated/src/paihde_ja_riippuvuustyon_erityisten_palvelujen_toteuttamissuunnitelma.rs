@@ -9,13 +9,15 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX055D3B78 as PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelma,
-        YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
-        SuunnitelmaXC907F751 as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 as PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelma,
+        YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        SuunnitelmaX6E41B6B5 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,

@@ -9,18 +9,20 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptoitavaLapsiXAC20C480 as AdoptoitavaLapsi,
-        AdoptoivaVanhempiXADF9D7B4 as AdoptoivaVanhempi,
+        AdoptoitavaLapsiX096261E2 as AdoptoitavaLapsi,
+        AdoptoivaVanhempiX71DE5A97 as AdoptoivaVanhempi,
         TerveydentilaXE16E8D71 as AdoptoivanVanhemmanTerveydentila,
-        AsiakkaatX18DE0C49 as Asiakkaat,
-        EdunvalvontatiedotX169B0910 as Edunvalvontatiedot,
-        IsyydenVahvistaminenXCFB50F53 as IsyydenVahvistaminen,
-        YhteyshenkiloXC053CD03 as Laatija,
+        AsiakkaatX53854069 as Asiakkaat,
+        EdunvalvontatiedotX621C8CB1 as Edunvalvontatiedot,
+        IsyydenVahvistaminenXCFB50F53 as IsyydenVahvistaminen, KuntaX078FD860 as Kunta,
+        YhteyshenkiloX5B1E87AC as Laatija,
         LapsenSisarussuhteetXAB4AFE9D as LapsenSisarussuhteet,
-        LapsensaAdoptoitavaksiAntavaVanhempiXE63572EE as LapsensaAdoptoitavaksiAntavaVanhempi,
-        OsoiteXE9FA3AAD as Osoite, PaihteidenKayttoX2B546350 as PaihteidenKaytto,
-        PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX898CCBC4 as PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
-        SyntymatiedotXD46A43F0 as Syntymatiedot, YhteystiedotX13B4DC11 as Yhteystiedot,
+        LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 as LapsensaAdoptoitavaksiAntavaVanhempi,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        PaihteidenKayttoX2B546350 as PaihteidenKaytto,
+        PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 as PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
+        SiviilisaatyXF78001DA as Siviilisaaty, SyntymatiedotX8B3FE108 as Syntymatiedot,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[167usize];

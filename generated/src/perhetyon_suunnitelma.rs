@@ -9,13 +9,14 @@
 #[cfg(feature = "perhetyon")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        PerhetyonSuunnitelmaXB85AD885 as PerhetyonSuunnitelma,
-        YhteyshenkiloXCBCB8EAE as PerhetyonVastuuhenkilo,
-        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerhetyonSuunnitelmaXFBBEE9BB as PerhetyonSuunnitelma,
+        YhteyshenkiloX2E1B58EE as PerhetyonVastuuhenkilo,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,

@@ -9,18 +9,18 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas,
+        AsiakasX9A10B055 as Asiakas,
         EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C as EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
         TutkimustulosOnAnnettuTiedoksiX62A93330 as EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnTutkimustulosOnAnnettuTiedoksi,
         LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B as LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
         TutkimustulosOnAnnettuTiedoksiX375BC00E as LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnTutkimustulosOnAnnettuTiedoksi,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
-        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF99B1ECB as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
         SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
         VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 as VanhemmuudenSelvittamispoytakirjanLiitteet,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
-        YhteystiedotXD5CA9E2F as Yhteystiedot,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[169usize];
@@ -66,17 +66,21 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as Lastenvalvoja,
-        OsoiteX6FDC6AC9 as Osoite,
-        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF0162A61 as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
-        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX9682609B as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as Lastenvalvoja,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
+        SelvitettyVanhemmuusXE39BDE9E as SelvitettyVanhemmuus,
+        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta,
+        OikeusgeneettisenVanhemmuustutkimuksenTulosX48F30434 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaOikeusgeneettisenVanhemmuustutkimuksenTulos,
         TutkimustulosOnAnnettuTiedoksiX62A93330 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaTutkimustulosOnAnnettuTiedoksi,
-        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3A42 as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella,
+        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella,
+        OikeusgeneettisenVanhemmuustutkimuksenTulosXE9BBD38E as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaOikeusgeneettisenVanhemmuustutkimuksenTulos,
         TutkimustulosOnAnnettuTiedoksiX375BC00E as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaTutkimustulosOnAnnettuTiedoksi,
         VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 as VanhemmuudenSelvittamispoytakirjanLiitteet,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[170usize];

@@ -9,10 +9,13 @@
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
-        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXC053CD03 as Paatoksentekija,
-        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX5B1E87AC as Paatoksentekija,
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1 as PerheryhmakotitoiminnanRajoitustoimenpiteenLaji,
+        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[171usize];
@@ -55,10 +58,13 @@ pub mod v2024_10_31 {
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
-        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXC053CD03 as Paatoksentekija,
-        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX5B1E87AC as Paatoksentekija,
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1 as PerheryhmakotitoiminnanRajoitustoimenpiteenLaji,
+        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[172usize];

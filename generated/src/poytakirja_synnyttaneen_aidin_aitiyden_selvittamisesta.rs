@@ -10,16 +10,18 @@
 pub mod v2024_11_01 {
     pub use crate::shapes::{
         AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F as AitiydenSelvittamispoytakirjanLiitteet,
-        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F295 as AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta,
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
-        KuolleenHenkilonAitiydenVahvistaminenX79699702 as KuolleenHenkilonAitiydenVahvistaminen,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 as AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 as KuolleenHenkilonAitiydenVahvistaminen,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
         LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
-        OsoiteX6FDC6AC9 as Osoite,
-        PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 as PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 as PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta,
         SelvittamisenSyyXA9D558B6 as SelvittamisenSyy,
+        TutkimustulosX067815B2 as Tutkimustulos, VanhemmuusX39FD6B1F as Vanhemmuus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[173usize];

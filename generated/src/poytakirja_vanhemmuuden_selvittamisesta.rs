@@ -9,21 +9,22 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas, HenkiloXB4F3F2CE as Henkilo,
-        KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9 as KuolleenHenkilonVanhemmuudenVahvistaminen,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 as Lastenvalvoja,
-        OrganisaatioXFE92CDB0 as LastenvalvojaOrganisaatio,
+        AsiakasX9A10B055 as Asiakas, HenkiloX2F6337CB as Henkilo,
+        KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE as KuolleenHenkilonVanhemmuudenVahvistaminen,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC as Lastenvalvoja,
+        OrganisaatioXF81D6B46 as LastenvalvojaOrganisaatio,
         LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
-        OsoiteX6FDC6AC9 as Osoite,
-        PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D as PoytakirjaVanhemmuudenSelvittamisesta,
+        OsoiteX84A48BBC as Osoite,
+        PoytakirjaVanhemmuudenSelvittamisestaX98CB341E as PoytakirjaVanhemmuudenSelvittamisesta,
         KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B as PoytakirjaVanhemmuudenSelvittamisestaOrganisaatio,
         SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
         VanhemmuudenSelvittaminenAlkoiX08502BCF as VanhemmuudenSelvittaminenAlkoi,
         VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 as VanhemmuudenSelvittamispoytakirjanLiitteet,
-        VanhemmuudenTunnustaminenXFA93B3BF as VanhemmuudenTunnustaminen,
+        VanhemmuudenTunnustaminenXEDE452D4 as VanhemmuudenTunnustaminen,
+        VanhemmuusX1712AE7D as Vanhemmuus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX396F63B3 as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
-        YhteystiedotXD5CA9E2F as Yhteystiedot,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[174usize];
@@ -64,18 +65,23 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX82EBE030 as Asiakas,
-        HenkiloX313F5EE6 as Henkilo,
-        KuolleenHenkilonAitiydenVahvistaminenX79699702 as KuolleenHenkilonVanhemmuudenVahvistaminen,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkiloX4BF24469 as Henkilo,
+        KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 as KuolleenHenkilonVanhemmuudenVahvistaminen,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
         LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
-        OsoiteX6FDC6AC9 as Osoite,
-        PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 as PoytakirjaVanhemmuudenSelvittamisesta,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PoytakirjaVanhemmuudenSelvittamisestaX24367E99 as PoytakirjaVanhemmuudenSelvittamisesta,
+        SelvitettyVanhemmuusX06F6E765 as SelvitettyVanhemmuus,
+        TutkimustulosX3F553A1F as Tutkimustulos,
+        VanhemmuudenSelvittaminenAlkoiXBCFE554F as VanhemmuudenSelvittaminenAlkoi,
         VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 as VanhemmuudenSelvittamispoytakirjanLiitteet,
-        VanhemmuudenTunnustaminenXFA93B3BF as VanhemmuudenTunnustaminen,
+        VanhemmuudenTunnustaminenXEDE452D4 as VanhemmuudenTunnustaminen,
+        VanhemmuusX1712AE7D as Vanhemmuus,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXFE52F8A5 as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[175usize];

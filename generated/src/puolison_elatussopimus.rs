@@ -9,15 +9,16 @@
 #[cfg(feature = "puolison-elatusavun-turvaamisen")]
 pub mod v2025_03_03 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AllekirjoitusX43869E73 as Allekirjoitus,
-        AsiakasX48071AFA as Asiakas, ElatusapuX70F33AE7 as Elatusapu,
-        ElatusavunMaaraXE2FAD6D9 as ElatusavunMaara,
-        ElatusavunNostajaX911C6E10 as ElatusavunNostaja,
-        YhteyshenkiloXC053CD03 as ElatusavunSuorittaja,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXD0247278 as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        ElatusapuX036BD3F3 as Elatusapu, ElatusavunMaaraXE2FAD6D9 as ElatusavunMaara,
+        ElatusavunNostajaXCFE1EB8A as ElatusavunNostaja,
+        YhteyshenkiloX5B1E87AC as ElatusavunSuorittaja,
         KertamaksunaSuoritettavaElatusapuX0C96F8AC as KertamaksunaSuoritettavaElatusapu,
-        LaatijaXCE9D0849 as Laatija,
-        PuolisonElatussopimusX614F9E49 as PuolisonElatussopimus,
-        SopimuksenSisaltoXAD9F1491 as SopimuksenSisalto,
+        LaatijaXA71A9A7D as Laatija, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PuolisonElatussopimusX559D7C93 as PuolisonElatussopimus,
+        SopimuksenSisaltoX33CE90E4 as SopimuksenSisalto,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[176usize];

@@ -9,11 +9,13 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        LaatijaXCE9D0849 as Laatija,
-        LapseenKohdistettuRajoitusX85568C23 as LapseenKohdistettuRajoitus,
-        RajoituksenKaytonArvioXBB0C8F39 as RajoituksenKaytonArvio,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        LaatijaXA71A9A7D as Laatija,
+        LapseenKohdistettuRajoitusX0C7B054B as LapseenKohdistettuRajoitus,
+        RajoituksenKaytonArvioX742DB200 as RajoituksenKaytonArvio,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as RajoitustoimenpiteenLaji,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[177usize];

@@ -9,19 +9,23 @@
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosXE877E4DB as Paatos,
-        OsoiteX6FDC6AC9 as Postiosoite, RajoitusXCADDC26C as Rajoitus,
-        RajoituspaatosPerheryhmakotitoiminnassaXA5B54CEA as RajoituspaatosPerheryhmakotitoiminnassa,
-        OmatyontekijaX454B11BF as RajoitustoimenpiteenSuorittaja,
-        YhteyshenkiloXC053CD03 as RajoitustoimenpiteessaLasnaoleva,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX8E72C4E6 as Paatos,
+        PalveluyksikkoX58B006CC as PerheryhmakotiJossaRajoitusOnTehty,
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1 as PerheryhmakotitoiminnanRajoitustoimenpiteenLaji,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX91656247 as Rajoitus,
+        RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 as RajoituspaatosPerheryhmakotitoiminnassa,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        YhteyshenkiloX5B1E87AC as RajoitustoimenpiteessaLasnaoleva,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[178usize];

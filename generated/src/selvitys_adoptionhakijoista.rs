@@ -9,16 +9,18 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        LapsiX38EA1C96 as AdoptionhakijoidenKanssaSamassaTaloudessaAsuvatHenkilot,
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX33DADE78 as Asiakas,
-        HuollettavaX3DBA8296 as Huollettava, HuoltajuusX5F7665FF as Huoltajuus,
-        KuvausAsianValmistelustaX5D78586B as KuvausAsianValmistelusta,
-        LaatijaXCE9D0849 as Laatija, LapsiX30985B76 as Lapsi,
-        LapsiVanhempisuhteenTiedotXBF9DC6C4 as LapsiVanhempisuhteenTiedot,
-        OsoiteXE9FA3AAD as Osoite, ParisuhdetiedotX3CCE0242 as Parisuhdetiedot,
-        SelvitysAdoptionhakijoistaX20B7414F as SelvitysAdoptionhakijoista,
-        TapaamisetX44127BFA as Tapaamiset, VoimassaoloX0760AE74 as Voimassaolo,
-        YhteystiedotXC7410BBD as Yhteystiedot,
+        LapsiX2DA5A70C as AdoptionhakijoidenKanssaSamassaTaloudessaAsuvatHenkilot,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX2C6EF51B as Asiakas,
+        HuollettavaXE0E3342A as Huollettava, HuoltajuusXD716F409 as Huoltajuus,
+        KuvausAsianValmistelustaX6745C3E9 as KuvausAsianValmistelusta,
+        LaatijaXA71A9A7D as Laatija, LapsiX7804C9BF as Lapsi,
+        LapsiVanhempisuhteenTiedotXEF06D433 as LapsiVanhempisuhteenTiedot,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        ParisuhdetiedotX3CCE0242 as Parisuhdetiedot,
+        SelvitysAdoptionhakijoistaX834AB2F6 as SelvitysAdoptionhakijoista,
+        SiviilisaatyXF78001DA as Siviilisaaty, TapaamisetXFB5B404D as Tapaamiset,
+        VoimassaoloX0760AE74 as Voimassaolo, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[179usize];

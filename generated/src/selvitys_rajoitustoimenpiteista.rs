@@ -9,11 +9,13 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD31E6 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        SelvitysRajoitustoimenpiteistaX6DE5B2C7 as SelvitysRajoitustoimenpiteista,
-        VastaanottajaX899BDEA9 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as RajoitustoimenpiteenLaji,
+        SelvitysRajoitustoimenpiteistaXECAF45E4 as SelvitysRajoitustoimenpiteista,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[180usize];
@@ -54,10 +56,12 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA634 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
-        LaatijaXCE9D0849 as Laatija,
-        SelvitysRajoitustoimenpiteistaXECE7A4DD as SelvitysRajoitustoimenpiteista,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as KehitysvammaistenErityishuollonRajoitustoimenpiteenLaji,
+        LaatijaXA71A9A7D as Laatija,
+        SelvitysRajoitustoimenpiteistaXD2D69E09 as SelvitysRajoitustoimenpiteista,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[181usize];

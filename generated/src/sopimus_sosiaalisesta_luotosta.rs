@@ -9,11 +9,12 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        LaatijaXCE9D0849 as Laatija, LuotonMyontajaX6D22C2E4 as LuotonMyontaja,
-        TietojenVastaanottajaXD0152F35 as MuutSopijat, OsoiteXE9FA3AAD as Osoite,
-        PankkiyhteysXD5BC2991 as Pankkiyhteys,
-        SopimusSosiaalisestaLuotostaX61CFD4F5 as SopimusSosiaalisestaLuotosta,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        LaatijaXA71A9A7D as Laatija, LuotonMyontajaXF557F6BE as LuotonMyontaja,
+        TietojenVastaanottajaX8E2F54B6 as MuutSopijat, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PankkiyhteysXD5BC2991 as Pankkiyhteys,
+        SopimusSosiaalisestaLuotostaXD6292F5E as SopimusSosiaalisestaLuotosta,
         TakaisinmaksuehdotXD88BDD9E as Takaisinmaksuehdot, VelkaXDDA68176 as Velka,
         VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };

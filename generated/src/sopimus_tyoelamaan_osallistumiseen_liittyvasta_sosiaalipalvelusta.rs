@@ -9,15 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXC970B43E as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX153B6D83 as Asiakas,
         SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
-        LaatijaXCE9D0849 as Laatija, LahiohjaajaX99DF72B3 as Lahiohjaaja,
+        LaatijaXA71A9A7D as Laatija, LahiohjaajaX9AB934E7 as Lahiohjaaja,
         AvustajanYhteystiedotX17C27C90 as LahiohjaajaYhteystiedot,
-        HenkiloX0F195318 as MuutSopijat,
+        HenkiloX3CF6D728 as MuutSopijat,
         YhteystiedotX13B4DC11 as MuutSopijatYhteystiedot, OsoiteXE9FA3AAD as Osoite,
-        PaikkaJossaToimintaToteutetaanXDD1826C9 as PaikkaJossaToimintaToteutetaan,
-        PalveluJotaSopimusKoskeeXD9DB46EF as PalveluJotaSopimusKoskee,
-        SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E89066 as SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
+        PaikkaJossaToimintaToteutetaanXE55CFC2B as PaikkaJossaToimintaToteutetaan,
+        PalveluJotaSopimusKoskeeX6E43B1D6 as PalveluJotaSopimusKoskee,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E as SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         AjanjaksoX090B86B0 as ToiminnanKesto,
         ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 as ToiminnanSisaltoaKoskevatTiedot,
     };

@@ -9,14 +9,16 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        LaatijaXCE9D0849 as Laatija, HenkiloX0F195318 as MuutSopijat,
-        OsoiteXE9FA3AAD as Osoite, PalveluntuottajaX03C65808 as Palveluntuottaja,
-        PalvelutJoitaSopimusKoskeeX55D218F4 as PalvelutJoitaSopimusKoskee,
-        SopimusX9C2826A4 as Sopimus,
-        SopimusYksityisestiJarjestettavastaSosiaalipalvelustaXC1F506D3 as SopimusYksityisestiJarjestettavastaSosiaalipalvelusta,
-        VoimassaoloXBA0F7664 as Voimassaolo, OmatyontekijaX454B11BF as Yhteyshenkilo,
-        YhteystiedotX13B4DC11 as Yhteystiedot,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        LaatijaXA71A9A7D as Laatija, HenkiloX3CF6D728 as MuutSopijat,
+        OsoiteXE9FA3AAD as Osoite, PalveluntuottajaXC9237E63 as Palveluntuottaja,
+        PalvelutJoitaSopimusKoskeeX7DF581B3 as PalvelutJoitaSopimusKoskee,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SopimusXC881915B as Sopimus,
+        SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 as SopimusYksityisestiJarjestettavastaSosiaalipalvelusta,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, VoimassaoloXBA0F7664 as Voimassaolo,
+        OmatyontekijaXF0C1FD11 as Yhteyshenkilo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[186usize];

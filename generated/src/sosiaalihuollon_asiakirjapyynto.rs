@@ -9,12 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXDB3AB382 as Asiakas,
-        VastaanottajaXE4B740FF as AsiakirjapyynnonVastaanottaja,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        PyyntoX70AF6D05 as Pyynto,
-        SosiaalihuollonAsiakirjapyyntoX07F4AF84 as SosiaalihuollonAsiakirjapyynto,
-        VastausosoiteX23B5411C as Vastausosoite, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        AsiakasX9743C7FA as Asiakas,
+        VastaanottajaX8713DB1E as AsiakirjapyynnonVastaanottaja,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXA60D9F25 as Pyynto,
+        SosiaalihuollonAsiakirjapyyntoX6A357131 as SosiaalihuollonAsiakirjapyynto,
+        VastausosoiteX3CE089D3 as Vastausosoite, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
@@ -56,15 +56,15 @@ pub mod v2023_05_31 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        VastaanottajaXE4B740FF as AsiakirjapyynnonVastaanottaja,
+        AsiakasXF5869742 as Asiakas,
+        VastaanottajaX8713DB1E as AsiakirjapyynnonVastaanottaja,
         YhteystiedotX450CAE7B as AsiakirjapyynnonVastaanottajaYhteystiedot,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        PyyntoXF4C1DA49 as Pyynto,
-        SosiaalihuollonAsiakirjapyyntoX7EF15614 as SosiaalihuollonAsiakirjapyynto,
-        VastausosoiteX9A954A0E as Vastausosoite,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoX205574DF as Pyynto,
+        SosiaalihuollonAsiakirjapyyntoX695325B6 as SosiaalihuollonAsiakirjapyynto,
+        VastausosoiteX97AFC676 as Vastausosoite,
         YhteystiedotXF9EE419A as VastausosoiteYhteystiedot,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[188usize];

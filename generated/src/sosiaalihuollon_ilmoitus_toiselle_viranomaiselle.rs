@@ -9,11 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_02_28 {
     pub use crate::shapes::{
-        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        OmatyontekijaX78106B99 as Ilmoittaja,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX121E01FD as Ilmoittaja,
         YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
-        SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 as SosiaalihuollonIlmoitusToiselleViranomaiselle,
-        VastaanottajaX462568BB as Vastaanottaja,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 as SosiaalihuollonIlmoitusToiselleViranomaiselle,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

@@ -9,11 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        KuuleminenXE8553960 as Kuuleminen,
-        KuulemisasiakirjaX80CE0CFB as Kuulemisasiakirja, KuultavaX7338B69A as Kuultava,
-        LaatijaXCE9D0849 as Laatija,
-        SosiaalihuollonKuulemisasiakirjaXA17E0B24 as SosiaalihuollonKuulemisasiakirja,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenX85B47BA7 as Kuuleminen,
+        KuulemisasiakirjaX8B7A9EA4 as Kuulemisasiakirja, KuultavaXBB3963A3 as Kuultava,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonKuulemisasiakirjaXFD7EFD47 as SosiaalihuollonKuulemisasiakirja,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[190usize];

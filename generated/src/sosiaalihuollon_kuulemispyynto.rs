@@ -9,10 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
-        OsoiteXE9FA3AAD as Osoite, PyyntoXCB5D7864 as Pyynto,
-        SosiaalihuollonKuulemispyyntoX10BB91C3 as SosiaalihuollonKuulemispyynto,
-        YhteyshenkiloXC053CD03 as Vastaanottaja, VastausosoiteX23B5411C as Vastausosoite,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyyntoXE10F0613 as Pyynto,
+        SosiaalihuollonKuulemispyyntoXF6245B14 as SosiaalihuollonKuulemispyynto,
+        YhteyshenkiloX5B1E87AC as Vastaanottaja, VastausosoiteX3CE089D3 as Vastausosoite,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.

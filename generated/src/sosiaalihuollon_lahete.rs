@@ -9,13 +9,17 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        OmatyontekijaX78106B99 as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
-        LaheteX48C443A5 as Lahete, OsoiteXE9FA3AAD as Osoite,
-        SosiaalihuollonLaheteX38302BD2 as SosiaalihuollonLahete,
-        VastaanottajaXE4B740FF as Vastaanottaja,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        ArvioAsianKiireellisyydestaXB14910D6 as AsianKiireellisyys,
+        OmatyontekijaX121E01FD as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
+        LaheteXE352914D as Lahete, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonLaheteX39834D98 as SosiaalihuollonLahete,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX8713DB1E as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[192usize];

@@ -10,11 +10,14 @@
 pub mod v2023_05_31 {
     pub use crate::shapes::{
         VoimassaoloXBA0F7664 as AjanjaksoJotaLausuntoKoskee,
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        LaatijaXCE9D0849 as Laatija, LausuntoXF6603200 as Lausunto,
-        OsoiteXE9FA3AAD as Osoite,
-        SosiaalihuollonLausuntoXFD828FF4 as SosiaalihuollonLausunto,
-        VastaanottajaXC2DDBDE5 as Vastaanottaja, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        LaatijaXA71A9A7D as Laatija, LausuntoX55B83B90 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonLausuntoXF52AF8CE as SosiaalihuollonLausunto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX3238D311 as Vastaanottaja, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.

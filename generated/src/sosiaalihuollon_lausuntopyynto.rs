@@ -9,11 +9,13 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
-        VastaanottajaXE4B740FF as LausuntopyynnonVastaanottaja,
-        OsoiteXE9FA3AAD as Osoite, PyyntoXEF0A2AB2 as Pyynto,
-        SosiaalihuollonLausuntopyyntoXC8D6E4E9 as SosiaalihuollonLausuntopyynto,
-        VastausosoiteX23B5411C as Vastausosoite, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        VastaanottajaX8713DB1E as LausuntopyynnonVastaanottaja,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXCDCE0B99 as Pyynto,
+        SosiaalihuollonLausuntopyyntoX6A395514 as SosiaalihuollonLausuntopyynto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastausosoiteX3CE089D3 as Vastausosoite, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
@@ -55,14 +57,16 @@ pub mod v2023_09_08 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2025_04_01 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        VastaanottajaXE4B740FF as LausuntopyynnonVastaanottaja,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        VastaanottajaX8713DB1E as LausuntopyynnonVastaanottaja,
         YhteystiedotX450CAE7B as LausuntopyynnonVastaanottajaYhteystiedot,
-        OsoiteXE9FA3AAD as Osoite, PyyntoX709E8B25 as Pyynto,
-        SosiaalihuollonLausuntopyyntoX8CBD2471 as SosiaalihuollonLausuntopyynto,
-        VastausosoiteX9A954A0E as Vastausosoite,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXB09BD4F6 as Pyynto,
+        SosiaalihuollonLausuntopyyntoX146BA03D as SosiaalihuollonLausuntopyynto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastausosoiteX97AFC676 as Vastausosoite,
         YhteystiedotXF9EE419A as VastausosoiteYhteystiedot,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[195usize];

@@ -9,10 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
-        OsoiteXE9FA3AAD as Osoite, PyyntoXBB7F4C33 as Pyynto,
-        SosiaalihuollonLisaselvityspyyntoX5517FD5F as SosiaalihuollonLisaselvityspyynto,
-        VastausosoiteX1BB512A4 as Vastausosoite, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXFEBC4C0A as Pyynto,
+        SosiaalihuollonLisaselvityspyyntoX93B2CC7E as SosiaalihuollonLisaselvityspyynto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastausosoiteX2F0269CA as Vastausosoite, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
         SijoituspaikanYhteystiedotX03642905 as Yhteystiedot,
     };
     /// This definition version.

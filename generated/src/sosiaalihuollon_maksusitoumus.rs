@@ -9,9 +9,12 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as MaksusitoumuksenAntaja,
-        MaksusitoumusX2F5DB2C5 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
-        SosiaalihuollonMaksusitoumusXBCD146EB as SosiaalihuollonMaksusitoumus,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as MaksusitoumuksenAntaja,
+        MaksusitoumusX92B0C0C2 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonMaksusitoumusXA9C9BB00 as SosiaalihuollonMaksusitoumus,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         YhteystiedotX450CAE7B as VastaanottajanYhteystiedot,
         VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };

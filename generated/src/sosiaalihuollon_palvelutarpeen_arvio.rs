@@ -9,15 +9,21 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas,
-        AsiakkaanElamantilanneX68714B22 as AsiakkaanElamantilanne,
-        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
-        JohtopaatoksetJaJatkotoimetX5FE3E9F3 as JohtopaatoksetJaJatkotoimet,
-        LaatijaXCE9D0849 as Laatija,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuenTarpeesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas,
+        AsiakkaanElamantilanneX20DF1BC7 as AsiakkaanElamantilanne,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        JohtopaatoksetJaJatkotoimetXCD9DE6B4 as JohtopaatoksetJaJatkotoimet,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as KuvattavaOsaAlue,
+        LaatijaXA71A9A7D as Laatija,
         LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
-        OmatyontekijaX454B11BF as Omatyontekija,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
         PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE as PalvelutarpeenArviointiaKoskevatTiedot,
-        SosiaalihuollonPalvelutarpeenArvioXF0A40A46 as SosiaalihuollonPalvelutarpeenArvio,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 as SosiaalihuollonPalvelutarpeenArvio,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[199usize];

@@ -9,9 +9,17 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_11 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B14 as SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
-        TyontekijanArvioTarvittavistaPalveluistaX5FF1830F as TyontekijanArvioTarvittavistaPalveluista,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as Asiasisalto,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojeluasianSyy,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 as SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TyontekijanArvioTarvittavistaPalveluistaXDF015D06 as TyontekijanArvioTarvittavistaPalveluista,
+        AsiointitapaXD23F1131 as Yhteydenottotapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[200usize];

@@ -9,10 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
         OsoiteXE9FA3AAD as Osoite,
-        SosiaalihuollonValtakirjaX02D6F17D as SosiaalihuollonValtakirja,
-        SuostumusX3A24A881 as Suostumus, ValtuutettuX494DCB4E as Valtuutettu,
+        SosiaalihuollonValtakirjaXA8908529 as SosiaalihuollonValtakirja,
+        SuostumusXB9F3C4B8 as Suostumus, ValtuutettuXA6634C97 as Valtuutettu,
         VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.

@@ -9,11 +9,14 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXDB3AB382 as Asiakas,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        SosiaalihuollonYhteenvetoX686B3E27 as SosiaalihuollonYhteenveto,
-        VastaanottajaXC2DDBDE5 as Vastaanottaja, YhteenvetoX9C6493E9 as Yhteenveto,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo, YhteystiedotX450CAE7B as Yhteystiedot,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasX9743C7FA as Asiakas,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonYhteenvetoXE61F5147 as SosiaalihuollonYhteenveto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX3238D311 as Vastaanottaja, YhteenvetoX9C6493E9 as Yhteenveto,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[202usize];

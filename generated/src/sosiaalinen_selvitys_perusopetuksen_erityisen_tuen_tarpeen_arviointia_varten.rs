@@ -9,11 +9,11 @@
 #[cfg(feature = "muut")]
 pub mod v2024_04_08 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
         OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 as OppilaanJaHanenHuoltajiensaNakemykset,
-        OsoiteXE9FA3AAD as Osoite,
-        SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenXC74DF2B5 as SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
-        VastaanottajaXC2DDBDE5 as Vastaanottaja, YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 as SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
+        VastaanottajaX3238D311 as Vastaanottaja, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.

@@ -9,13 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        LaatijaXCE9D0849 as Laatija, LaskelmaXA09C3115 as Laskelma,
-        MenoX02B19FF3 as Meno,
-        SosiaalisenLuotonMaksuvaralaskelmaXA25E56B9 as SosiaalisenLuotonMaksuvaralaskelma,
-        TaloudellinenTilanneX57B8D573 as TaloudellinenTilanne,
-        ToistumistiheysX2A699C8F as Toistumistiheys, TuloX81794579 as Tulo,
-        YhteyshenkiloXC053CD03 as Yksityishenkilo,
+        AikayksikkoX686C78E1 as Aikayksikko, VoimassaoloXBA0F7664 as Ajanjakso,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LaskelmaX9B71AC13 as Laskelma, MenoX831F10C7 as Meno,
+        MenolajiX0FCAF314 as Menolaji, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B as SosiaalisenLuotonMaksuvaralaskelma,
+        TaloudellinenTilanneXEC6FBEF5 as TaloudellinenTilanne,
+        ToistumistiheysX223239D9 as Toistumistiheys, TuloX834A06C0 as Tulo,
+        TulolajiXE04E71BA as Tulolaji, YhteyshenkiloX5B1E87AC as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[205usize];

@@ -9,9 +9,10 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXF488BD18 as Asiakas,
-        YksityishenkiloX99AC67DB as Laatija,
-        SosiaalisenLuotonMuutoshakemusXE2717AA5 as SosiaalisenLuotonMuutoshakemus,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasX4F3DDB00 as Asiakas,
+        YksityishenkiloXF419E9CB as Laatija,
+        SosiaaliseenLuottoonHaettavaMuutosX48D4D007 as SosiaaliseenLuottoonHaettavaMuutos,
+        SosiaalisenLuotonMuutoshakemusXBAB3EF78 as SosiaalisenLuotonMuutoshakemus,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.

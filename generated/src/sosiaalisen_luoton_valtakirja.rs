@@ -9,11 +9,12 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        OsoiteXE9FA3AAD as Osoite,
-        SosiaalisenLuotonValtakirjaXBE018256 as SosiaalisenLuotonValtakirja,
-        SuostumusX3A24A881 as Suostumus, OmatyontekijaX78106B99 as Valtuutettu,
-        AsiakasXDB3AB382 as Valtuuttaja, VoimassaoloXBA0F7664 as Voimassaolo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalisenLuotonValtakirjaXD772DBFE as SosiaalisenLuotonValtakirja,
+        SuostumusXB9F3C4B8 as Suostumus, OmatyontekijaX121E01FD as Valtuutettu,
+        AsiakasX9743C7FA as Valtuuttaja, VoimassaoloXBA0F7664 as Voimassaolo,
         YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.

@@ -9,14 +9,15 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
-        OsoiteXE9FA3AAD as Osoite, PyyntoXFC5C889E as Pyynto,
-        MaksuhairiotiedusteluX4B76F94A as SosiaalisenLuotonVelkatiedustelu,
-        VastaanottajaX462568BB as Vastaanottaja,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyyntoXF75AC435 as Pyynto,
+        MaksuhairiotiedusteluX6335BE83 as SosiaalisenLuotonVelkatiedustelu,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
-        VastausosoiteX1AEF0DE9 as Vastausosoite,
+        VastausosoiteXCC81CB63 as Vastausosoite,
         YhteystiedotX684A293F as VastausosoiteYhteystiedot,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[208usize];

@@ -9,19 +9,23 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasXDB3AB382 as AdoptoivaVanhempi, AllekirjoitusXC51DDB01 as Allekirjoitus,
+        AsiakasX9743C7FA as AdoptoivaVanhempi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus,
         AnnanSuostumuksenSiihenXC5B0FDC0 as AnnanSuostumuksenSiihen,
-        AsiakasX48071AFA as Asiakas,
-        IsyydenVahvistaminenXCB0D0EAA as IsyydenVahvistaminen, AsiakasXD4C2AD72 as Lapsi,
-        LausumatekstiXC8DA7088 as Lausumateksti, OsoiteXE9FA3AAD as Osoite,
-        SuostumuksenAntajaX6C1F5FA1 as SuostumuksenAntaja,
+        AsiakasXF5869742 as Asiakas,
+        IsyydenVahvistaminenXCB0D0EAA as IsyydenVahvistaminen, KuntaX078FD860 as Kunta,
+        AsiakasX09D8F779 as Lapsi, LausumatekstiXC8DA7088 as Lausumateksti,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        SuostumuksenAntajaX74FECAE0 as SuostumuksenAntaja,
         YhteystiedotX13B4DC11 as SuostumuksenAntajaYhteystiedot,
-        VastaanottajaX899BDEA9 as SuostumuksenVastaanottaja,
+        SuostumuksenAntaneenVanhemmanIlmoitusXCBCFB844 as SuostumuksenAntaneenVanhemmanIlmoitus,
+        VastaanottajaXB994E8F6 as SuostumuksenVastaanottaja,
         YhteystiedotX450CAE7B as SuostumuksenVastaanottajaYhteystiedot,
         SuostumuksenVastaanottoX98757935 as SuostumuksenVastaanotto,
-        SuostumusXF8782229 as Suostumus,
-        SuostumusAdoptioonX789B1B3C as SuostumusAdoptioon,
-        SyntymatiedotXA69E4D66 as Syntymatiedot,
+        SuostumusX693C2CFE as Suostumus,
+        SuostumusAdoptioonX80C2B24C as SuostumusAdoptioon,
+        SyntymatiedotXB4FF5842 as Syntymatiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[210usize];

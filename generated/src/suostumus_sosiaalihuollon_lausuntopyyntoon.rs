@@ -9,9 +9,11 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51DDB01 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
-        SuostumusX0387DCC1 as Suostumus,
-        SuostumusSosiaalihuollonLausuntopyyntoonX377BCF00 as SuostumusSosiaalihuollonLausuntopyyntoon,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuostumusXC3A898AD as Suostumus,
+        SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 as SuostumusSosiaalihuollonLausuntopyyntoon,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[211usize];

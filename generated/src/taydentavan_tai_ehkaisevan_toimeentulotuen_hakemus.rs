@@ -9,13 +9,13 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2022_01_11 {
     pub use crate::shapes::{
-        AsiakasX5BB1E95D as Asiakas, YhteystiedotXBF5D6964 as AsiakasYhteystiedot,
-        YksityishenkiloX99AC67DB as Laatija,
+        AsiakasX2C3ED59F as Asiakas, YhteystiedotXBF5D6964 as AsiakasYhteystiedot,
+        YksityishenkiloXF419E9CB as Laatija,
         YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
         VoimassaoloXBA0F7664 as PaatoksenAjanjakso,
         PankkiyhteysXD5BC2991 as Pankkiyhteys,
-        TaydentavanTaiEhkaisevanToimeentulotuenHakemusX699006E4 as TaydentavanTaiEhkaisevanToimeentulotuenHakemus,
-        TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
+        TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 as TaydentavanTaiEhkaisevanToimeentulotuenHakemus,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[215usize];

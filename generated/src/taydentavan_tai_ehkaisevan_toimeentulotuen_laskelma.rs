@@ -9,11 +9,12 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_11_29 {
     pub use crate::shapes::{
-        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasX48071AFA as Asiakas,
-        LaatijaXCE9D0849 as Laatija, MenoX1E10DC90 as Meno,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        LaatijaXA71A9A7D as Laatija, MenoX774D0910 as Meno,
+        MenolajiX0FCAF314 as Menolaji, PalveluyksikkoX58B006CC as Palveluyksikko,
         PerustoimeentulotukilaskelmanTiedotX7BA89EB2 as PerustoimeentulotukilaskelmanTiedot,
-        TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A as TaydentavanTaiEhkaisevanToimeentulotuenLaskelma,
-        TulotX21BE01F3 as Tulot,
+        TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 as TaydentavanTaiEhkaisevanToimeentulotuenLaskelma,
+        TulolajiXE04E71BA as Tulolaji, TulotX3EC3C019 as Tulot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[216usize];

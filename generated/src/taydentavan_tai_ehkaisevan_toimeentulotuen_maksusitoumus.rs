@@ -9,9 +9,10 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, OmatyontekijaX78106B99 as MaksusitoumuksenAntaja,
-        MaksusitoumusX2F5DB2C5 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
-        TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX40984CF4 as TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as MaksusitoumuksenAntaja,
+        MaksusitoumusX92B0C0C2 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 as TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus,
         YhteystiedotX450CAE7B as VastaanottajanYhteystiedot,
         VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };

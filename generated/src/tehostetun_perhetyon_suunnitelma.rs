@@ -9,14 +9,14 @@
 #[cfg(feature = "lastensuojelun-tehostetun-perhetyon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        KuultavaX7338B69A as SamassaTaloudessaAsuvatHenkilot,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, PalveluyksikkoX58B006CC as Palveluyksikko,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
-        TehostetunPerhetyonSuunnitelmaXEFAAC86C as TehostetunPerhetyonSuunnitelma,
-        YhteyshenkiloXCBCB8EAE as TehostetunPerhetyonVastuuhenkilo,
+        TehostetunPerhetyonSuunnitelmaX884BB3CE as TehostetunPerhetyonSuunnitelma,
+        YhteyshenkiloX2E1B58EE as TehostetunPerhetyonVastuuhenkilo,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };

@@ -10,10 +10,12 @@
 pub mod v2024_11_29 {
     pub use crate::shapes::{
         AjanjaksoX090B86B0 as AdoptioneuvontaaOnAnnettuAjalla,
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasX48071AFA as Asiakas,
-        LaatijaXCE9D0849 as Laatija, AsiakasXD4C2AD72 as Lapsi,
-        SyntymatiedotXA69E4D66 as Syntymatiedot, TodistusX3535F06F as Todistus,
-        TodistusAdoptioneuvonnanAntamisestaXDC3F887A as TodistusAdoptioneuvonnanAntamisesta,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija, AsiakasX09D8F779 as Lapsi,
+        MaaXAF7B3EDC as Maa, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SyntymatiedotXB4FF5842 as Syntymatiedot, TodistusX4767FF69 as Todistus,
+        TodistusAdoptioneuvonnanAntamisestaX63A7AB07 as TodistusAdoptioneuvonnanAntamisesta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[219usize];

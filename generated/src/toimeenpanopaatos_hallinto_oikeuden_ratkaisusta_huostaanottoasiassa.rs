@@ -9,11 +9,15 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        MuutoksenhakuX48E0A0E6 as Muutoksenhaku, OsoiteXE9FA3AAD as Osoite,
-        SijoitukseenLiittyvatTiedotX6816A0CA as SijoitukseenLiittyvatTiedot,
+        AsiakasXF5869742 as Asiakas,
+        HallintoOikeudenRatkaisuHuostaanottoasiassaX05EF0479 as HallintoOikeudenRatkaisuHuostaanottoasiassa,
+        LaatijaXA71A9A7D as Laatija, MuutoksenhakuXA6468D64 as Muutoksenhaku,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijoitukseenLiittyvatTiedotX6BCA7491 as SijoitukseenLiittyvatTiedot,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as SijoituksenSyy,
         YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
-        ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaX9DB236E8 as ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 as ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[220usize];

@@ -9,19 +9,19 @@
 #[cfg(feature = "tukisuhdetoiminnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXC64036EE as Asiakas,
+        AsiakasX21D23A04 as Asiakas,
         HarrastuksetKiinnostuksetJaLeikkiminenX182728C7 as HarrastuksetKiinnostuksetJaLeikkiminen,
-        TulevanLapsenToinenVanhempiX8698C8F6 as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
         KerhotPaivahoitoJaKouluX66D532FE as KerhotPaivahoitoJaKoulu,
-        YhteyshenkiloXC053CD03 as Laatija,
+        YhteyshenkiloX5B1E87AC as Laatija,
         LapselleEiSoviPerheJossaOnX74BB51E6 as LapselleEiSoviPerheJossaOn,
         LapsenPaivarytmiJaRutiinitX0C7E527D as LapsenPaivarytmiJaRutiinit,
-        LapsenPerheenjasenetX0A293D59 as LapsenPerheenjasenet,
-        LapsiX30985B76 as LapsenSisarukset,
+        LapsenPerheenjasenetX657B47E8 as LapsenPerheenjasenet,
+        LapsiX7804C9BF as LapsenSisarukset,
         LapsenTerveysJaKehitysXA36158A6 as LapsenTerveysJaKehitys,
         LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 as LapsenVahvuudetSosiaalisetTaidotJaTunteet,
         OsoiteXE9FA3AAD as Osoite,
-        TukiperheenHakijanTiedotX584E25E6 as TukiperheenHakijanTiedot,
+        TukiperheenHakijanTiedotX9D984F9F as TukiperheenHakijanTiedot,
         YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.

@@ -9,15 +9,16 @@
 #[cfg(feature = "tukisuhdetoiminnan")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
+        ArvioXB2206387 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 as TukiperheTaiTukihenkilotoiminnanKaytannonToteutus,
-        TukisuhdesuunnitelmaX0C4F9AA5 as Tukisuhdesuunnitelma,
-        YhteyshenkiloXCBCB8EAE as TukisuhdetoiminnanVastuuhenkilo,
+        TukisuhdesuunnitelmaX0687FC6F as Tukisuhdesuunnitelma,
+        YhteyshenkiloX2E1B58EE as TukisuhdetoiminnanVastuuhenkilo,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.

@@ -9,17 +9,23 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX1B95460D as Asiakas,
-        AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
-        EdunvalvojaX1E3464BF as Edunvalvoja,
-        EdunvalvontatiedotX34C2D7D4 as Edunvalvontatiedot,
-        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
-        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
-        KoulutusX4BC4A415 as Koulutus, LaatijaXCE9D0849 as Laatija,
-        LapsiVanhempisuhteenTiedotX8697F1BC as LapsiVanhempisuhteenTiedot,
-        OsoiteXE9FA3AAD as Osoite, TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
-        TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 as TurvakotipalvelunAsiakkaanEsitiedot,
-        VanhempiX5365D787 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
+        AidinkieliXD1031DD0 as Aidinkieli,
+        AiempienTurvakotikayntienMaaraX583CF7F9 as AiempienTurvakotikayntienMaara,
+        AsiakasX7FDED8CA as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiointikieliX6887215B as Asiointikieli, EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotX07EECE8B as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KotikuntaXC843D13D as Kotikunta,
+        KoulutusX34A43499 as Koulutus, KoulutusasteX73BBB50F as Koulutusaste,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija,
+        LapsiVanhempisuhteenTiedotXAF0F8E98 as LapsiVanhempisuhteenTiedot,
+        OhjaussyyX9A973870 as Ohjaussyy, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SiviilisaatyXF78001DA as Siviilisaaty,
+        SukupuoliX18163A97 as Sukupuoli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
+        TurvakotipalvelunAsiakkaanEsitiedotX3912B198 as TurvakotipalvelunAsiakkaanEsitiedot,
+        TyovoimaanKuuluminenX8FFF80AA as TyovoimaanKuuluminen,
+        VanhempiX4EB797E0 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[224usize];
@@ -60,17 +66,23 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX1B95460D as Asiakas,
-        AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
-        EdunvalvojaX1E3464BF as Edunvalvoja,
-        EdunvalvontatiedotX34C2D7D4 as Edunvalvontatiedot,
-        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
-        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
-        KoulutusX4BC4A415 as Koulutus, LaatijaXCE9D0849 as Laatija,
-        LapsiVanhempisuhteenTiedotX8697F1BC as LapsiVanhempisuhteenTiedot,
-        OsoiteXE9FA3AAD as Osoite, TulkkaustiedotX57CD88C7 as Tulkkaustiedot,
-        TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F as TurvakotipalvelunAsiakkaanEsitiedot,
-        VanhempiX5365D787 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
+        AidinkieliXD1031DD0 as Aidinkieli,
+        AiempienTurvakotikayntienMaaraX583CF7F9 as AiempienTurvakotikayntienMaara,
+        AloitteentekijaXB8308112 as Aloitteentekija, AsiakasX7FDED8CA as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiointikieliX6887215B as Asiointikieli, EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotX07EECE8B as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KotikuntaXC843D13D as Kotikunta,
+        KoulutusX34A43499 as Koulutus, KoulutusasteX73BBB50F as Koulutusaste,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija,
+        LapsiVanhempisuhteenTiedotXAF0F8E98 as LapsiVanhempisuhteenTiedot,
+        OhjaussyyX9A973870 as Ohjaussyy, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SiviilisaatyXF78001DA as Siviilisaaty,
+        SukupuoliX18163A97 as Sukupuoli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
+        TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 as TurvakotipalvelunAsiakkaanEsitiedot,
+        TyovoimaanKuuluminenX8FFF80AA as TyovoimaanKuuluminen,
+        VanhempiX4EB797E0 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[225usize];

@@ -9,17 +9,20 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX0B99FD82 as Asiakas,
-        AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
-        EdunvalvojaX1E3464BF as Edunvalvoja,
-        EdunvalvontatiedotX34C2D7D4 as Edunvalvontatiedot,
-        TulevanLapsenToinenVanhempiX8698C8F6 as Huoltaja,
-        HuoltajuusX70ADE010 as Huoltajuus, KotikuntaX95EB5D71 as Kotikunta,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        AidinkieliXD1031DD0 as Aidinkieli, AsiakasXDBDEF7F7 as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiointikieliX6887215B as Asiointikieli, EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotX07EECE8B as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SiviilisaatyXF78001DA as Siviilisaaty,
+        SosiaalipalveluX24AE2E8C as SosiaalipalvelutJoitaAsiakasTallaHetkellaSaa,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        SukupuoliX18163A97 as Sukupuoli,
         TerveydentilaXE16E8D71 as SuunnitelmanSeurantaJaArviointi,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelusta,
-        TurvakotipalvelusuunnitelmaX857CDD9F as Turvakotipalvelusuunnitelma,
+        TurvakotipalvelusuunnitelmaXBEF1827E as Turvakotipalvelusuunnitelma,
         YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
@@ -61,11 +64,13 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalvelutJoitaAsiakasTallaHetkellaSaa,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
         TerveydentilaXE16E8D71 as SuunnitelmanSeurantaJaArviointi,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelusta,
-        TurvakotipalvelusuunnitelmaXA5FEC4FE as Turvakotipalvelusuunnitelma,
+        TurvakotipalvelusuunnitelmaXA0BBD217 as Turvakotipalvelusuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[229usize];

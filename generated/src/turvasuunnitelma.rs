@@ -9,11 +9,12 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas, AuttavatHenkilotXE7A0E57B as AuttavatHenkilot,
-        HenkilotJoillaOnLupaHakeaLapseniX80BEA0C9 as HenkilotJoillaOnLupaHakeaLapseni,
-        LaatijaXCE9D0849 as Laatija, TavaratXFE96992E as Tavarat,
-        TurvasuunnitelmaXC08920EB as Turvasuunnitelma,
-        YhteystiedotX3E9B1CA1 as Yhteystiedot, YhteyshenkiloXCBCB8EAE as Yksityishenkilo,
+        AsiakasXF5869742 as Asiakas, AuttavatHenkilotXF59DA5D4 as AuttavatHenkilot,
+        HenkilotJoillaOnLupaHakeaLapseniX4B01011E as HenkilotJoillaOnLupaHakeaLapseni,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TavaratXFE96992E as Tavarat,
+        TurvasuunnitelmaX721F5AB7 as Turvasuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot, YhteyshenkiloX2E1B58EE as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[230usize];

@@ -9,14 +9,16 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
-        SuunnitelmaXB1A866D6 as Suunnitelma,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        SuunnitelmaXA6727574 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        LastensuojelunToteuttamissuunnitelmaX546421B2 as TyoikaistenPalvelujenToteuttamissuunnitelma,
+        LastensuojelunToteuttamissuunnitelmaXCDD326C1 as TyoikaistenPalvelujenToteuttamissuunnitelma,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.

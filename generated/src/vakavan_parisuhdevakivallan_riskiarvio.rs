@@ -10,9 +10,14 @@
 pub mod v2023_09_15 {
     pub use crate::shapes::{
         AmmattilaisenHarkittavaksiXD919A1B6 as AmmattilaisenHarkittavaksi,
-        ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A as ArvioiKohdistuukoPerheenLapsiinRiskia,
-        AsiakasX48071AFA as Asiakas, LaatijaXCE9D0849 as Laatija,
-        VakavanParisuhdevakivallanRiskiarvioXDE4634DD as VakavanParisuhdevakivallanRiskiarvio,
+        ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 as ArvioiKohdistuukoPerheenLapsiinRiskia,
+        AsiakasXF5869742 as Asiakas,
+        FyysisetVammatX7EB96DF2 as ElaimiinKohdistuvaVakivalta,
+        LaatijaXA71A9A7D as Laatija,
+        LapsenTilanteestaTehdytIlmoituksetXB24A645C as LapsenTilanteestaTehdytIlmoitukset,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VakavanParisuhdevakivallanRiskiarvioX9FC66B75 as VakavanParisuhdevakivallanRiskiarvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[238usize];

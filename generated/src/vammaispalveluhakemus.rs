@@ -9,11 +9,12 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_03_01 {
     pub use crate::shapes::{
-        AsiakasX22552C3C as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HaettavaPalveluXC29D4BE5 as HaettavaPalvelu, YksityishenkiloX99AC67DB as Laatija,
+        AsiakasX9BDA44F4 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX7658392F as HaettavaPalvelu, YksityishenkiloXF419E9CB as Laatija,
         YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
-        TulkkaustiedotX928CC48F as Tulkkaustiedot,
-        VammaispalveluhakemusXB1CEDA0D as Vammaispalveluhakemus,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotXB221E4F1 as Tulkkaustiedot,
+        VammaispalveluhakemusX81A1964F as Vammaispalveluhakemus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[240usize];

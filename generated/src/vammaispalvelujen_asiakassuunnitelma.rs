@@ -9,21 +9,24 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as ArvioRajoitustoimenpiteista,
         AsetettavatTavoitteetXA655FF5E as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        ErityishuoltoaKoskevatTiedotX0BC80174 as ErityishuoltoaKoskevatTiedot,
-        HenkilokohtainenApuXAD6DD5CD as HenkilokohtainenApu, LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanX051D8FE9 as PalvelutJoitaAsiakkaalleSuunnitellaan,
-        RajoitustoimenpiteetXFA5F11E8 as Rajoitustoimenpiteet,
-        SairausX6F536D69 as Sairaus,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as Sosiaalipalvelut,
+        AsiakasX8434043B as Asiakas, DiagnoosiX3D272115 as Diagnoosi,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX0E2ECA1F as ErityishuoltoaKoskevatTiedot,
+        HenkilokohtainenApuXAD6DD5CD as HenkilokohtainenApu, LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RajoitustoimenpiteetX7EAA181F as Rajoitustoimenpiteet,
+        SairausXA1E406E9 as Sairaus, SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as Sosiaalipalvelut,
         AsetettavatTavoitteetX166415D1 as SovitutTavoitteetJotkaPalveluillaJaTukitoimillaPyritaanSaavuttamaan,
         SuunnitelmanTarkistaminenX9DE4BD0C as SuunnitelmanTarkistaminen,
-        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         ToimintakykyX18F85708 as Toimintakyky,
-        VammaispalvelujenAsiakassuunnitelmaXC89202D3 as VammaispalvelujenAsiakassuunnitelma,
+        VammaispalvelujenAsiakassuunnitelmaXA375ADE0 as VammaispalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[241usize];

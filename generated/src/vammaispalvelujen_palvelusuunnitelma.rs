@@ -9,20 +9,23 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as ArvioRajoitustoimenpiteista,
         AsetettavatTavoitteetX54EF6159 as AsetettavatTavoitteet,
-        AsiakasXEEC163CB as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        ErityishuoltoaKoskevatTiedotX0BC80174 as ErityishuoltoaKoskevatTiedot,
-        LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as PalvelutJoitaAsiakkaalleSuunnitellaan,
-        RajoitustoimenpiteetXFA5F11E8 as Rajoitustoimenpiteet,
-        SairausX6F536D69 as Sairaus,
+        AsiakasX8434043B as Asiakas, DiagnoosiX3D272115 as Diagnoosi,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX0E2ECA1F as ErityishuoltoaKoskevatTiedot,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RajoitustoimenpiteetX7EAA181F as Rajoitustoimenpiteet,
+        SairausXA1E406E9 as Sairaus, SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         AsetettavatTavoitteetX166415D1 as SovitutTavoitteetJoitaPalveluillaJaTukitoimillaPyritaanSaavuttamaan,
         SuunnitelmanTarkistaminenX9DE4BD0C as SuunnitelmanTarkistaminen,
-        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         ToimintakykyX790043B1 as Toimintakyky,
-        VammaispalvelujenPalvelusuunnitelmaX53ED2324 as VammaispalvelujenPalvelusuunnitelma,
+        VammaispalvelujenPalvelusuunnitelmaX0F7CC800 as VammaispalvelujenPalvelusuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[242usize];

@@ -9,19 +9,24 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
-        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
-        AsuminenX9D3F4A7E as Asuminen,
-        JohtopaatoksetJaJatkotoimetX4A171076 as JohtopaatoksetJaJatkotoimet,
-        LaatijaXCE9D0849 as Laatija,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX439B8921 as Asuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        DiagnoosiX3D272115 as Diagnoosi,
+        JohtopaatoksetJaJatkotoimetX4C25B666 as JohtopaatoksetJaJatkotoimet,
+        LaatijaXA71A9A7D as Laatija,
         LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
-        OmatyontekijaX454B11BF as Omatyontekija,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
         PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
         PalvelutarpeenArviointiaKoskevatTiedotXECD18807 as PalvelutarpeenArviointiaKoskevatTiedot,
-        SairausX6F536D69 as Sairaus,
-        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SairausXA1E406E9 as Sairaus,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
         ToimintakykyX790043B1 as Toimintakyky,
-        VammaispalvelujenPalvelutarpeenArvioX27CD5136 as VammaispalvelujenPalvelutarpeenArvio,
+        VammaispalvelujenPalvelutarpeenArvioX87D4AE2E as VammaispalvelujenPalvelutarpeenArvio,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[243usize];
@@ -62,19 +67,24 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
-        AsianVireilletuloaKoskevatTiedotX294B37BB as AsianVireilletuloaKoskevatTiedot,
-        AsuminenX9D3F4A7E as Asuminen,
-        JohtopaatoksetJaJatkotoimetX40D1255B as JohtopaatoksetJaJatkotoimet,
-        LaatijaXCE9D0849 as Laatija,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX439B8921 as Asuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        DiagnoosiX3D272115 as Diagnoosi,
+        JohtopaatoksetJaJatkotoimetXB55CB8DD as JohtopaatoksetJaJatkotoimet,
+        LaatijaXA71A9A7D as Laatija,
         LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
-        OmatyontekijaX454B11BF as Omatyontekija,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
         PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
         PalvelutarpeenArviointiaKoskevatTiedotXECD18807 as PalvelutarpeenArviointiaKoskevatTiedot,
-        SairausX6F536D69 as Sairaus,
-        TerveydentilaVammatJaSairaudetX9D1032A0 as TerveydentilaVammatJaSairaudet,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SairausXA1E406E9 as Sairaus,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
         ToimintakykyX790043B1 as Toimintakyky,
-        VammaispalvelujenPalvelutarpeenArvioXB2970281 as VammaispalvelujenPalvelutarpeenArvio,
+        VammaispalvelujenPalvelutarpeenArvioX82389F47 as VammaispalvelujenPalvelutarpeenArvio,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[244usize];

@@ -9,14 +9,17 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
         AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
-        SuunnitelmaX33AA23F3 as Suunnitelma,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        SuunnitelmaX269D7D76 as Suunnitelma,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        VammaispalvelujenToteuttamissuunnitelmaX720B7F68 as VammaispalvelujenToteuttamissuunnitelma,
+        VammaispalvelujenToteuttamissuunnitelmaXD4686D2A as VammaispalvelujenToteuttamissuunnitelma,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
@@ -60,15 +63,19 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as ArvioRajoitustoimenpiteista,
         AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        ErityishuoltoaKoskevatTiedotXDA970F05 as ErityishuoltoaKoskevatTiedot,
-        LaatijaXCE9D0849 as Laatija, YhteyshenkiloXCBCB8EAE as PalvelunVastuuhenkilo,
-        RajoitustoimenpiteetX123113BB as Rajoitustoimenpiteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX159B1F1E as ErityishuoltoaKoskevatTiedot,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RajoitustoimenpiteetX439E7FC0 as Rajoitustoimenpiteet,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        VammaispalvelujenToteuttamissuunnitelmaX6007D24D as VammaispalvelujenToteuttamissuunnitelma,
+        VammaispalvelujenToteuttamissuunnitelmaX90E2036F as VammaispalvelujenToteuttamissuunnitelma,
         YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.

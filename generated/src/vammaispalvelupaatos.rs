@@ -9,19 +9,24 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7F702 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
         OsoiteXE9FA3AAD as Kayntiosoite,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX1B0048F9 as Paatos,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SosiaalipalveluJotaPaatosKoskeeX2EF3712F as SosiaalipalveluJotaPaatosKoskee,
-        VammaispalvelupaatosXC8289744 as Vammaispalvelupaatos,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosXFEF0BAB8 as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX3223D5FA as SosiaalipalveluJotaPaatosKoskee,
+        VammaispalvelupaatosX6586AC5E as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[247usize];
@@ -62,22 +67,27 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
         HenkilokohtainenApuX47B0AB38 as HenkilokohtainenApu,
         OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX8973CD8E as Kuuleminen,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX63AE9D70 as Paatos,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SosiaalipalveluJotaPaatosKoskeeX0D2F48DC as SosiaalipalveluJotaPaatosKoskee,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX8DF6456F as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeXFBAA55FA as SosiaalipalveluJotaPaatosKoskee,
         SosiaalipalvelunToteuttamistapaX902367FC as SosiaalipalvelunToteuttamistapa,
         SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
-        VammaispalvelupaatosXF360DB88 as Vammaispalvelupaatos,
+        VammaispalvelupaatosX3BE41203 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[248usize];
@@ -118,22 +128,27 @@ pub mod v2024_11_04 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_05 {
     pub use crate::shapes::{
-        AllekirjoitusX595CFA92 as Allekirjoitus, AsiakasXEEC163CB as Asiakas,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
         HenkilokohtainenApuX47B0AB38 as HenkilokohtainenApu,
         OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX8973CD8E as Kuuleminen,
-        LisatietojenAntajaX2E0A908B as LisatietojenAntaja,
-        YhteystiedotXD665D911 as LisatietojenAntajaYhteystiedot,
-        MuutoksenhakuXF9008FB4 as Muutoksenhaku,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
         ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
         YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
         PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
         VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
-        LaatijaXCE9D0849 as Paatoksentekija, PaatosX63AE9D70 as Paatos,
-        OsoiteX6FDC6AC9 as Postiosoite,
-        SosiaalipalveluJotaPaatosKoskeeX0D2F48DC as SosiaalipalveluJotaPaatosKoskee,
-        SosiaalipalvelunToteuttamistapaX902367FC as SosiaalipalvelunToteuttamistapa,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX33F1D9AF as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 as SosiaalipalveluJotaPaatosKoskee,
+        SosiaalipalvelunToteuttamistapaXFA988FCC as SosiaalipalvelunToteuttamistapa,
         SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
-        VammaispalvelupaatosXF360DB88 as Vammaispalvelupaatos,
+        VammaispalvelupaatosX915C5CB1 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[249usize];

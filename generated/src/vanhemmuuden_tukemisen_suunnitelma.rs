@@ -9,16 +9,18 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20 as PalvelutJoitaVanhemmalleSuunnitellaan,
+        ArvioX25EFF749 as Arvio, AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 as PalvelutJoitaVanhemmalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B as SuunniteltavatSosiaalipalvelut,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SuunniteltavatSosiaalipalvelut,
         TaustaXC95C7B8A as Tausta, AsetettavatTavoitteetX7E9BE355 as Tavoite,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         VanhemmanTilanneXA2733B76 as VanhemmanTilanne,
-        VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 as VanhemmuudenTukemisenSuunnitelma,
+        VanhemmuudenTukemisenSuunnitelmaX8232DCA7 as VanhemmuudenTukemisenSuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[250usize];
@@ -59,16 +61,18 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsiakasX48071AFA as Asiakas,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        LaatijaXCE9D0849 as Laatija,
-        PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD as PalvelutJoitaVanhemmalleSuunnitellaan,
+        ArvioX25EFF749 as Arvio, AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C as PalvelutJoitaVanhemmalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
         AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 as SuunniteltavatSosiaalipalvelut,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as SuunniteltavatSosiaalipalvelut,
         TaustaXC95C7B8A as Tausta, AsetettavatTavoitteetX7E9BE355 as Tavoite,
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
         VanhemmanTilanneXA2733B76 as VanhemmanTilanne,
-        VanhemmuudenTukemisenSuunnitelmaXC920FB51 as VanhemmuudenTukemisenSuunnitelma,
+        VanhemmuudenTukemisenSuunnitelmaX0A367A45 as VanhemmuudenTukemisenSuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[251usize];

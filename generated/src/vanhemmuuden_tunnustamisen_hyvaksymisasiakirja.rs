@@ -9,20 +9,23 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as Asiakas,
-        TunnustamisenVastaanottajaX725DBFC1 as HyvaksymisenVastaanottaja,
+        AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        TunnustamisenVastaanottajaXD2AFA622 as HyvaksymisenVastaanottaja,
         HyvaksymislausumaXDFE32AB0 as Hyvaksymislausuma,
-        HyvaksymislausumanAntajaX500665C1 as HyvaksymislausumanAntaja,
-        SynnyttanytAitiXB41FAE14 as HyvaksymislausumanAntajanTiedot,
+        HyvaksymislausumanAntajaX5BEA3613 as HyvaksymislausumanAntajaHyvaksymislausumanAntaja,
+        SynnyttanytAitiX3D6D841F as HyvaksymislausumanAntajanTiedot,
         YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
         HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
-        KotikuntaX95EB5D71 as Kotikunta, LueLisaaX3B340D06 as LueLisaa,
-        OhjeKaksiX30E4BF01 as OhjeKaksi, OhjeKolmeX4A796593 as OhjeKolme,
-        OhjeYksiX7AFD8FDB as OhjeYksi, OrganisaatioXFE92CDB0 as Organisaatio,
-        YhteystiedotXD5CA9E2F as OrganisaatioYhteystiedot, OsoiteX6FDC6AC9 as Osoite,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX30E4BF01 as OhjeKaksi,
+        OhjeKolmeX4A796593 as OhjeKolme, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OrganisaatioXF81D6B46 as Organisaatio,
+        YhteystiedotX460918C6 as OrganisaatioYhteystiedot, OsoiteX84A48BBC as Osoite,
         TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
         TunnustettuVanhemmuusXE11B5B33 as TunnustettuVanhemmuus,
-        VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 as VanhemmuudenTunnustamisenHyvaksymisasiakirja,
+        VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 as VanhemmuudenTunnustamisenHyvaksymisasiakirja,
+        HyvaksymislausumanAntajaXB8EE6F97 as VanhemmuudenTunnustamisenHyvaksymisasiakirjaHyvaksymislausumanAntaja,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
     };
     /// This definition version.

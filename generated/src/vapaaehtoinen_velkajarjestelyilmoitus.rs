@@ -9,13 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        OmatyontekijaX78106B99 as Ammattihenkilo, AsiakasXEEC163CB as Asiakas,
-        IlmoittajaX44A4956C as Ilmoittaja, IlmoitusXAF8FE218 as Ilmoitus,
+        OmatyontekijaX121E01FD as Ammattihenkilo, AsiakasX8434043B as Asiakas,
+        IlmoittajaX6FBEAECD as Ilmoittaja, IlmoitusXC36901F3 as Ilmoitus,
         OsoiteXE9FA3AAD as Osoite,
-        PaikkaJossaToimintaToteutetaanXDD1826C9 as Palvelunjarjestaja,
+        PaikkaJossaToimintaToteutetaanXE55CFC2B as Palvelunjarjestaja,
         YhteystiedotX13B4DC11 as PalvelunjarjestajaYhteystiedot,
-        VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 as VapaaehtoinenVelkajarjestelyilmoitus,
-        VastaanottajaX462568BB as Vastaanottaja,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VapaaehtoinenVelkajarjestelyilmoitusX70187961 as VapaaehtoinenVelkajarjestelyilmoitus,
+        VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.

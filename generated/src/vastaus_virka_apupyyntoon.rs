@@ -9,13 +9,16 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        OmatyontekijaX78106B99 as Ammattihenkilo,
-        YhteystiedotX13B4DC11 as AmmattihenkiloYhteystiedot, AsiakasXEEC163CB as Asiakas,
-        IlmoittajaX723464D5 as Ilmoittaja, IlmoitusXA3338788 as Ilmoitus,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        OmatyontekijaX121E01FD as Ammattihenkilo,
+        YhteystiedotX13B4DC11 as AmmattihenkiloYhteystiedot, AsiakasX8434043B as Asiakas,
+        IlmoittajaX88F34C53 as Ilmoittaja, IlmoitusX3BCFB8FA as Ilmoitus,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX8713DB1E as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
-        VastausVirkaApupyyntoonX0B25524B as VastausVirkaApupyyntoon,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        VastausVirkaApupyyntoonXE578CE52 as VastausVirkaApupyyntoon,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[255usize];

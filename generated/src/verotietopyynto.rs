@@ -9,14 +9,14 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2021_09_30 {
     pub use crate::shapes::{
-        AsiakasXEEC163CB as Asiakas, LaatijaXCE9D0849 as Laatija,
-        OsoiteXE9FA3AAD as Osoite, PyyntoXD83B5435 as Pyynto,
-        VastaanottajaX462568BB as Vastaanottaja,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyyntoX63356E12 as Pyynto, VastaanottajaX40E878D7 as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
-        VastausosoiteX1BED994C as Vastausosoite,
+        VastausosoiteX6C23BE4D as Vastausosoite,
         YhteystiedotX13B4DC11 as VastausosoiteYhteystiedot,
-        VerotietopyyntoX00495EB5 as Verotietopyynto,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        VerotietopyyntoX9506A888 as Verotietopyynto,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[256usize];

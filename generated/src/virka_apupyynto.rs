@@ -9,13 +9,16 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXC64036EE as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 as KuvausTilanteestaJaPyydettavastaToimenpiteesta,
-        OmatyontekijaX78106B99 as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
-        OsoiteXE9FA3AAD as Osoite, VastaanottajaXE4B740FF as Vastaanottaja,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 as KuvausTilanteestaJaPyydettavastaToimenpiteesta,
+        OmatyontekijaX121E01FD as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX8713DB1E as Vastaanottaja,
         YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
-        VirkaApupyyntoX4E4380DA as VirkaApupyynto,
-        YhteyshenkiloXC053CD03 as Yhteyshenkilo,
+        VirkaApupyyntoXDE485CC7 as VirkaApupyynto,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[257usize];

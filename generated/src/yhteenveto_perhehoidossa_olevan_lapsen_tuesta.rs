@@ -9,11 +9,11 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        AjanjaksoX090B86B0 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        KotikaynnitX6152BC0D as Kotikaynnit, LaatijaXCE9D0849 as Laatija,
-        OsoiteXE9FA3AAD as Osoite, YhteyshenkiloXC053CD03 as Perhehoitaja,
-        VastaanottajaX20180755 as Vastaanottaja,
-        YhteenvetoPerhehoidossaOlevanLapsenTuestaXDE15E6A9 as YhteenvetoPerhehoidossaOlevanLapsenTuesta,
+        AjanjaksoX090B86B0 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        KotikaynnitX6152BC0D as Kotikaynnit, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        YhteyshenkiloX5B1E87AC as Perhehoitaja, VastaanottajaX0D71EAFC as Vastaanottaja,
+        YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB as YhteenvetoPerhehoidossaOlevanLapsenTuesta,
         YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.

@@ -9,11 +9,13 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXEEC163CB as Asiakas,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B901C as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
-        LaatijaXCE9D0849 as Laatija, OmatyontekijaX454B11BF as Paatoksentekija,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, OmatyontekijaXF0C1FD11 as Paatoksentekija,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as RajoitustoimenpiteenLaji,
         AsiakkaanKuuleminenX485E2424 as RajoitustoimenpiteeseenLiittyvaKuuleminen,
-        YhteenvetoRajoitustoimenpiteenJalkiselvittelystaXD8B7C56B as YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
+        YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF as YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[259usize];

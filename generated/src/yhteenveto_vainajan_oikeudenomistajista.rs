@@ -9,17 +9,17 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as AlaikainenLapsi,
-        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as Henkilo,
-        OikeudenomistajaX3B2CD5A0 as Oikeudenomistaja,
-        OikeudenomistajiaOvatX5AE1DA22 as OikeudenomistajiaOvat,
-        OrganisaatioXFE92CDB0 as Organisaatio, OsoiteX6FDC6AC9 as Osoite,
+        AsiakasX9A10B055 as AlaikainenLapsi,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as Henkilo,
+        OikeudenomistajaX6F338B85 as Oikeudenomistaja,
+        OikeudenomistajiaOvatXC6E7ACAB as OikeudenomistajiaOvat,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksikaksiKaksiseitseman,
         YhteenvedonLiitteetX53911862 as YhteenvedonLiitteet,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 as YhteenvedonTehnytLastenvalvoja,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC as YhteenvedonTehnytLastenvalvoja,
         YhteenvetoKoskeeKuolluttaXAB870B7C as YhteenvetoKoskeeKuollutta,
-        YhteenvetoVainajanOikeudenomistajistaXDED1BB25 as YhteenvetoVainajanOikeudenomistajista,
-        YhteystiedotXD5CA9E2F as Yhteystiedot,
+        YhteenvetoVainajanOikeudenomistajistaX09B334FE as YhteenvetoVainajanOikeudenomistajista,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[260usize];
@@ -60,18 +60,21 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AsiakasX82EBE030 as AlaikainenLapsi, AllekirjoitusX595CFA92 as Allekirjoitus,
-        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 as Henkilo,
-        OikeudenomistajaX3B2CD5A0 as Oikeudenomistaja,
-        OikeudenomistajiaOvatX5AE1DA22 as OikeudenomistajiaOvat,
-        OsoiteX6FDC6AC9 as Osoite,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        AsiakasX9A10B055 as AlaikainenLapsi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as Henkilo,
+        OikeudenomistajaX6F338B85 as Oikeudenomistaja,
+        OikeudenomistajiaOvatXC6E7ACAB as OikeudenomistajiaOvat,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksikaksiKaksiseitseman,
         YhteenvedonLiitteetX8189D433 as YhteenvedonLiitteet,
-        HyvaksymisenVastaanottanutLastenvalvojaX131B524E as YhteenvedonTehnytLastenvalvoja,
-        YhteenvetoKoskeeKuolluttaXDBDE7AED as YhteenvetoKoskeeKuollutta,
-        YhteenvetoVainajanOikeudenomistajistaX2925F766 as YhteenvetoVainajanOikeudenomistajista,
-        YhteystiedotX46F61CFF as Yhteystiedot,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as YhteenvedonTehnytLastenvalvoja,
+        YhteenvetoKoskeeKuolluttaX65044F70 as YhteenvetoKoskeeKuolluttaYhteenvetoKoskeeKuollutta,
+        YhteenvetoVainajanOikeudenomistajistaXA893050C as YhteenvetoVainajanOikeudenomistajista,
+        YhteenvetoKoskeeKuolluttaX22B5F608 as YhteenvetoVainajanOikeudenomistajistaYhteenvetoKoskeeKuollutta,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[261usize];

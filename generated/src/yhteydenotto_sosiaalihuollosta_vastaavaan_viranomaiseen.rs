@@ -9,13 +9,15 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX9454C980 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
-        HenkiloXDAB77316 as Henkilo, YhteystiedotX351328A6 as HenkiloYhteystiedot,
-        YhteyshenkiloXCBCB8EAE as Huoltaja,
-        YhteystiedotX3E9B1CA1 as HuoltajaYhteystiedot, HuoltajuusX7A7CC765 as Huoltajuus,
-        LaatijaXCE9D0849 as Laatija, OsoiteXE9FA3AAD as Osoite,
-        YhteydenottajaX992AEAE1 as Yhteydenottaja,
-        YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenXD2B91AE1 as YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen,
+        AsiakasX68F07E22 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as Asiasisalto,
+        HenkiloX71F9FF9F as Henkilo, YhteystiedotX62B4AAD5 as HenkiloYhteystiedot,
+        YhteyshenkiloX2E1B58EE as Huoltaja,
+        YhteystiedotX3E9B1CA1 as HuoltajaYhteystiedot, HuoltajuusXD1BDA059 as Huoltajuus,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TahoX10164865 as Taho,
+        YhteydenottajaX8F905EC9 as Yhteydenottaja,
+        YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 as YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[262usize];

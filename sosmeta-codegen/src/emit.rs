@@ -1,6 +1,6 @@
 //! Tokens and files: shapes, version modules, the registry, templates.
 
-use crate::shapes::{Shape, ShapeKind, Ty};
+use crate::shapes::{Shape, ShapeKind, SystemSpec, Ty};
 use crate::{CodegenError, DefPlan, Options, Stats, COMMAND};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -31,6 +31,13 @@ pub(crate) const RESERVED: &[&str] = &[
     "Ok",
     "Err",
     "DefinitionInfo",
+    "Coded",
+    "CodeSet",
+    "CodeValue",
+    "HetuIdentifier",
+    "NonEmptyString",
+    "NonEmptyVec",
+    "SystemRule",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -133,6 +140,63 @@ pub(crate) fn variant_name(def: &Definition) -> String {
     )
 }
 
+/// Enum variant names for a code list: the Finnish display in UpperCamelCase (ASCII
+/// folded, at most 6 words), else `Koodi` and the code; a name taken twice gets the code.
+fn variant_names(codes: &[(String, String, String)]) -> Vec<String> {
+    use heck::ToUpperCamelCase;
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                'ä' | 'å' | 'á' | 'à' => 'a',
+                'Ä' | 'Å' => 'A',
+                'ö' | 'ø' => 'o',
+                'Ö' => 'O',
+                'é' | 'è' => 'e',
+                'ü' => 'u',
+                c if c.is_ascii_alphanumeric() => c,
+                _ => ' ',
+            })
+            .collect()
+    };
+    let code_part = |c: &str| -> String { fold(c).to_upper_camel_case() };
+    let mut names: Vec<String> = codes
+        .iter()
+        .map(|(code, fi, _)| {
+            let folded = fold(fi);
+            let mut ws: Vec<&str> = folded.split_whitespace().collect();
+            ws.truncate(6);
+            let n = ws.join(" ").to_upper_camel_case();
+            if n.is_empty() || !n.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                format!("Koodi{}{}", code_part(code), n)
+            } else {
+                n
+            }
+        })
+        .collect();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for n in &names {
+        *count.entry(n.clone()).or_default() += 1;
+    }
+    for (n, (code, _, _)) in names.iter_mut().zip(codes) {
+        if count[n.as_str()] > 1 || n == "Self" {
+            n.push_str("Koodi");
+            n.push_str(&code_part(code));
+        }
+    }
+    // Still equal (codes that fold alike): number them.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for n in names.iter_mut() {
+        let mut cand = n.clone();
+        let mut k = 2;
+        while !seen.insert(cand.clone()) {
+            cand = format!("{n}{k}");
+            k += 1;
+        }
+        *n = cand;
+    }
+    names
+}
+
 fn doc_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
         let l = format!(" {l}");
@@ -156,6 +220,8 @@ fn cfg_any(features: &BTreeSet<String>, all: &BTreeSet<String>) -> TokenStream {
 fn ty_tokens(t: &Ty, shapes: &[Shape], prefix: &TokenStream) -> TokenStream {
     match t {
         Ty::String => quote!(String),
+        Ty::NonEmptyString => quote!(sosmeta_types::NonEmptyString),
+        Ty::HetuIdentifier => quote!(sosmeta_types::HetuIdentifier),
         Ty::Bool => quote!(bool),
         Ty::Number => quote!(sosmeta_types::Number),
         Ty::Integer => quote!(i64),
@@ -167,11 +233,18 @@ fn ty_tokens(t: &Ty, shapes: &[Shape], prefix: &TokenStream) -> TokenStream {
         Ty::Json => quote!(serde_json::Value),
         Ty::Shape(i) => {
             let n = format_ident!("{}", shapes[*i].name);
-            quote!(#prefix #n)
+            match shapes[*i].kind {
+                ShapeKind::Codes(_) => quote!(sosmeta_types::Coded<#prefix #n>),
+                _ => quote!(#prefix #n),
+            }
         }
-        Ty::Vec(inner, _) => {
+        Ty::Vec(inner, min) => {
             let inner = ty_tokens(inner, shapes, prefix);
-            quote!(Vec<#inner>)
+            if *min >= 1 {
+                quote!(sosmeta_types::NonEmptyVec<#inner>)
+            } else {
+                quote!(Vec<#inner>)
+            }
         }
     }
 }
@@ -200,6 +273,34 @@ fn shape_tokens(
         ShapeKind::Phrase(text) => quote! {
             sosmeta_types::fixed_phrase!(#docs #cfg #name, #text);
         },
+        ShapeKind::Codes(spec) => {
+            let cname = &spec.name;
+            let default = &spec.default_system;
+            let system = match &spec.system {
+                SystemSpec::Classification(oids) => {
+                    quote!(sosmeta_types::SystemRule::Classification(&[#(#oids),*]))
+                }
+                SystemSpec::Exact(v) => quote!(sosmeta_types::SystemRule::Exact(&[#(#v),*])),
+                SystemSpec::Any => quote!(sosmeta_types::SystemRule::Any),
+            };
+            match &spec.codes {
+                Some(codes) => {
+                    let variants = variant_names(codes);
+                    let rows = codes.iter().zip(&variants).map(|((code, fi, sv), v)| {
+                        let v = format_ident!("{}", v);
+                        quote!(#v = (#code, #fi, #sv))
+                    });
+                    quote! {
+                        sosmeta_types::code_list!(#docs #cfg #name, name = #cname,
+                            default_system = #default, system = #system, [#(#rows),*]);
+                    }
+                }
+                None => quote! {
+                    sosmeta_types::classification!(#docs #cfg #name, name = #cname,
+                        default_system = #default, system = #system);
+                },
+            }
+        }
         ShapeKind::Struct(fields) => {
             let mut seen = BTreeSet::new();
             let fields_iter = fields.iter().map(|f| {
@@ -215,8 +316,9 @@ fn shape_tokens(
                 };
                 let fdoc = doc_attrs(s.field_docs.get(&f.key).map(Vec::as_slice).unwrap_or(&[]));
                 let inner = ty_tokens(&f.ty, shapes, &quote!());
+                // minItems 1 is the type (`NonEmptyVec`); more is checked when reading.
                 let min = match &f.ty {
-                    Ty::Vec(_, n) if *n > 0 => Some(*n),
+                    Ty::Vec(_, n) if *n > 1 => Some(*n),
                     _ => None,
                 };
                 let (ty, attrs) = match (f.required, min) {
@@ -400,7 +502,9 @@ pub(crate) fn emit(
             .extend(s.features.iter().cloned());
         let entry = files_of.entry(module).or_insert_with(|| (own, Vec::new()));
         let own_feature = entry.0.is_some();
-        entry.1.push(shape_tokens(s, shapes, features, !own_feature, &s.features));
+        entry
+            .1
+            .push(shape_tokens(s, shapes, features, !own_feature, &s.features));
     }
     let mut shape_mods = Vec::new();
     for (module, (own, items)) in &files_of {
@@ -720,7 +824,10 @@ fn lib_tokens(
         #(#mod_decls)*
         pub mod shapes;
 
-        pub use sosmeta_types::{Code, Identifier, Instant, Number, PartialDate, Quantity};
+        pub use sosmeta_types::{
+            Code, CodeSet, CodeValue, Coded, HetuIdentifier, Identifier, Instant, NonEmptyString,
+            NonEmptyVec, Number, PartialDate, Quantity, SystemRule,
+        };
         pub use sosmeta_runtime::{DefinitionInfo, Error, Lang};
         #[doc(hidden)]
         pub use sosmeta_runtime::{parse_json, to_json, to_xhtml};
@@ -778,6 +885,13 @@ fn lib_tokens(
             /// version in force, else the newest; see [`sosmeta_model::Release::select`]).
             pub fn from_json_by_root_key(json: &str) -> Result<Document, Error> {
                 let index = CATALOG.select_json(DEFINITIONS, json)?;
+                Self::parse_index(index, json)
+            }
+
+            /// Parse `json` as a document of version `version` (`YYYY-MM-DD`) of the
+            /// definition its root key names. Errors name the JSON path.
+            pub fn from_json_version(json: &str, version: &str) -> Result<Document, Error> {
+                let index = CATALOG.select_json_version(DEFINITIONS, json, version)?;
                 Self::parse_index(index, json)
             }
 

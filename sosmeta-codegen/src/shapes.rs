@@ -9,6 +9,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub enum Ty {
     /// `String`.
     String,
+    /// `sosmeta_types::NonEmptyString` (`minLength: 1`).
+    NonEmptyString,
+    /// `sosmeta_types::Identifier` of an element whose system is the hetu's: the value is
+    /// checked also when the JSON gives no system (`sosmeta_types::HetuIdentifier`).
+    HetuIdentifier,
     /// `bool`.
     Bool,
     /// `sosmeta_types::Number` (keeps integer vs decimal form).
@@ -29,8 +34,32 @@ pub enum Ty {
     Json,
     /// A generated shape (struct or fixed phrase).
     Shape(usize),
-    /// A repeatable element; the `usize` is `minItems`.
+    /// A repeatable element; the `usize` is `minItems` (`NonEmptyVec` when 1 or more).
     Vec(Box<Ty>, usize),
+}
+
+/// The code systems a code set allows (see `sosmeta_types::SystemRule`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SystemSpec {
+    /// `urn:oid:<oid>` with an optional version suffix, for one of these OIDs.
+    Classification(Vec<String>),
+    /// Exactly one of these strings (the schema's `enum`).
+    Exact(Vec<String>),
+    /// Any system.
+    Any,
+}
+
+/// A Koodi element's code set: the systems it allows and its fixed list, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CodeSpec {
+    /// The classification's name (Finnish), else the element's.
+    pub name: String,
+    /// The systems allowed.
+    pub system: SystemSpec,
+    /// The system a new code is written in.
+    pub default_system: String,
+    /// The fixed list: code, Finnish display, Swedish display.
+    pub codes: Option<Vec<(String, String, String)>>,
 }
 
 /// One field of a struct shape.
@@ -51,6 +80,8 @@ pub enum ShapeKind {
     Struct(Vec<Field>),
     /// A fixed phrase (*Fraasi*) with its text.
     Phrase(String),
+    /// The code set of a Koodi element (`Coded<Name>`).
+    Codes(CodeSpec),
 }
 
 /// A deduplicated shape with its name and what describes it.
@@ -121,6 +152,116 @@ fn is_exact(el: &Element, keys: &[(&str, Kind)], required: &[&str]) -> bool {
         }
 }
 
+/// The schema's `^urn:oid:<oid>(\.\d+)*$` pattern's OID.
+fn pattern_oid(pattern: &str) -> Option<String> {
+    let inner = pattern
+        .strip_prefix("^urn:oid:")?
+        .strip_suffix("(\\.\\d+)*$")?;
+    let oid = inner.replace("\\.", ".");
+    (!oid.is_empty() && oid.bytes().all(|b| b.is_ascii_digit() || b == b'.')).then_some(oid)
+}
+
+/// The code set of a Koodi element `{system, code, display}`: the systems its schema and
+/// classification allow and its fixed list (the schema's `enum` on `code`, kept to the
+/// definition's `acceptedValues` / `valueSet` codes when it gives them too). `None` when
+/// neither systems nor codes are fixed (then the plain `Code`), or when the schema fixes
+/// them in a way this does not model (a `pattern` of another form).
+pub fn code_spec(named: &Element, el: &Element) -> Option<CodeSpec> {
+    let system_el = el.child("system")?;
+    let code_el = el.child("code")?;
+    if code_el.pattern.is_some()
+        || el
+            .child("display")
+            .is_some_and(|d| d.pattern.is_some() || d.enum_values.is_some())
+    {
+        return None;
+    }
+    let oids: Vec<String> = el
+        .classification_oids()
+        .into_iter()
+        .chain(named.classification_oids())
+        .map(String::from)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let system = match (&system_el.enum_values, &system_el.pattern) {
+        (Some(values), None) => SystemSpec::Exact(
+            values
+                .iter()
+                .map(|v| v.as_str().map(String::from))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        (None, Some(p)) => SystemSpec::Classification(vec![pattern_oid(p)?]),
+        (None, None) if !oids.is_empty() => SystemSpec::Classification(oids.clone()),
+        (None, None) => SystemSpec::Any,
+        (Some(_), Some(_)) => return None,
+    };
+    let meta_el = if el.allowed_codes().is_some() {
+        el
+    } else {
+        named
+    };
+    let allowed = meta_el.allowed_codes();
+    let entries = meta_el
+        .value_set()
+        .and_then(|vs| vs.entries().map(<[_]>::to_vec))
+        .unwrap_or_default();
+    let listed: Option<Vec<String>> = match (&code_el.enum_values, allowed) {
+        (Some(values), allowed) => {
+            let mut v: Vec<String> = values
+                .iter()
+                .map(|v| v.as_str().map(String::from))
+                .collect::<Option<Vec<_>>>()?;
+            if let Some(a) = allowed {
+                v.retain(|c| a.contains(c));
+            }
+            Some(v)
+        }
+        (None, Some(a)) => Some(a),
+        (None, None) => None,
+    };
+    let codes = listed.map(|list| {
+        let mut seen = BTreeSet::new();
+        list.into_iter()
+            .filter(|c| seen.insert(c.clone()))
+            .map(|c| {
+                let e = entries.iter().find(|e| e.code == c);
+                let fi = e.and_then(|e| e.fi.clone()).unwrap_or_default();
+                let sv = e.and_then(|e| e.sv.clone()).unwrap_or_else(|| fi.clone());
+                (c, fi, sv)
+            })
+            .collect::<Vec<_>>()
+    });
+    if matches!(system, SystemSpec::Any) && codes.is_none() {
+        return None;
+    }
+    let default_system = match &system {
+        SystemSpec::Exact(v) => v.first().cloned().unwrap_or_default(),
+        SystemSpec::Classification(o) => format!("urn:oid:{}", o[0]),
+        SystemSpec::Any => oids
+            .first()
+            .map(|o| format!("urn:oid:{o}"))
+            .unwrap_or_default(),
+    };
+    let name = [el, named]
+        .iter()
+        .find_map(|e| {
+            e.meta()
+                .and_then(|m| m.classification.as_ref())
+                .and_then(|t| t.fi())
+        })
+        .or_else(|| named.name(&sosmeta_model::Lang::Fi))
+        .unwrap_or(&named.key)
+        .trim()
+        .to_string();
+    Some(CodeSpec {
+        name,
+        system,
+        default_system,
+        codes,
+    })
+}
+
 /// Doc lines for an element: fi name, sv name, representation.
 pub fn doc_lines(el: &Element) -> Vec<String> {
     let mut out = Vec::new();
@@ -147,6 +288,25 @@ pub fn doc_lines(el: &Element) -> Vec<String> {
     if !facts.is_empty() {
         out.push(String::new());
         out.push(format!("JSON `{}`: {}.", el.key, facts.join(", ")));
+    }
+    let oids = el.classification_oids();
+    let class = el
+        .meta()
+        .and_then(|m| m.classification.as_ref())
+        .and_then(|t| t.fi());
+    if !oids.is_empty() || class.is_some() {
+        let systems: Vec<String> = oids.iter().map(|o| format!("`urn:oid:{o}`")).collect();
+        out.push(String::new());
+        out.push(format!(
+            "Luokitus (classification): {}{}{}.",
+            class.unwrap_or("").trim(),
+            if class.is_some() && !systems.is_empty() {
+                ", "
+            } else {
+                ""
+            },
+            systems.join(", ")
+        ));
     }
     out
 }
@@ -190,6 +350,7 @@ impl Shapes {
                     ),
                     _ => Ty::String,
                 },
+                _ if el.min_length.unwrap_or(0) >= 1 => Ty::NonEmptyString,
                 _ => Ty::String,
             },
             Kind::Object => {
@@ -203,12 +364,29 @@ impl Shapes {
                             &["system", "code", "display"],
                         ) =>
                     {
-                        return Ty::Code
+                        return match code_spec(named, el) {
+                            Some(spec) => {
+                                let canonical = format!("codes:{spec:?}");
+                                self.intern(
+                                    ShapeKind::Codes(spec),
+                                    canonical,
+                                    named,
+                                    feature,
+                                    BTreeMap::new(),
+                                    path,
+                                )
+                            }
+                            None => Ty::Code,
+                        };
                     }
                     Some(Representation::Tunnus)
                         if is_exact(el, &[("system", S), ("value", S)], &["value"]) =>
                     {
-                        return Ty::Identifier
+                        return if el.is_hetu_identifier() || named.is_hetu_identifier() {
+                            Ty::HetuIdentifier
+                        } else {
+                            Ty::Identifier
+                        };
                     }
                     Some(r)
                         if r.is_quantity()

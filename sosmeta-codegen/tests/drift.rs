@@ -69,3 +69,20 @@ fn names_are_unique() {
     names.dedup();
     assert_eq!(names.len(), n, "two shapes share a name");
 }
+
+#[test]
+fn readme_shows_the_vendor_example_that_is_compiled() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let example = std::fs::read_to_string(root.join("sosmeta-codegen/templates/vendor_example.rs"))
+        .expect("the vendor example");
+    let shown: Vec<&str> = example.lines().filter(|l| !l.starts_with("# ")).collect();
+    let shown = shown.join("\n");
+    assert!(
+        readme.contains(&format!("```rust,ignore\n{shown}\n```")),
+        "README.md's typed example differs from templates/vendor_example.rs"
+    );
+    // And the generated crate's README (its crate docs, run as a doctest) holds it whole.
+    let generated = std::fs::read_to_string(root.join("generated/README.md")).expect("README");
+    assert!(generated.contains(example.trim_end()));
+}

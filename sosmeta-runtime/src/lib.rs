@@ -133,6 +133,39 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The index in `definitions` of version `version` (`YYYY-MM-DD`) of the definition
+    /// a JSON document's root key names (chosen as by [`Catalog::select_json`], then the
+    /// named version of that OID).
+    pub fn select_json_version(
+        &self,
+        definitions: &[DefinitionInfo],
+        json: &str,
+        version: &str,
+    ) -> Result<usize, Error> {
+        let chosen = self.select_json(definitions, json)?;
+        let info = &definitions[chosen];
+        let reference = format!("{}@{version}", info.oid);
+        let r: DefinitionRef = reference
+            .parse()
+            .map_err(|e: sosmeta_model::ParseRefError| Error::BadDefinition {
+                input: version.to_string(),
+                message: e.to_string(),
+            })?;
+        let def = self
+            .release()
+            .resolve(&r)
+            .map_err(|_| Error::UnknownDefinition {
+                input: reference.clone(),
+                release: self.label,
+            })?;
+        index_of(definitions, &def.id).ok_or(Error::UnknownDefinition {
+            input: reference,
+            release: self.label,
+        })
+    }
+}
+
 fn index_of(definitions: &[DefinitionInfo], id: &DefinitionId) -> Option<usize> {
     let version = id.version.format("%Y-%m-%d").to_string();
     definitions

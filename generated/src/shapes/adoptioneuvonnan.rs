@@ -9,10 +9,10 @@ use super::*;
 ///
 /// JSON `lausunto`: pakollinen.
 ///
-/// Shape `6f301ff713748d93`, shared by 1 element(s) of the release.
+/// Shape `94d0af604b2a8df7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausuntoX6F301FF7 {
+pub struct LausuntoX94D0AF60 {
     /// Lausunnon tarkoitus
     ///
     /// JSON `lausunnon_tarkoitus`: esitystapa Teksti.
@@ -21,11 +21,11 @@ pub struct LausuntoX6F301FF7 {
     /// Asiasisältö
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
 }
-impl LausuntoX6F301FF7 {
+impl LausuntoX94D0AF60 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             lausunnon_tarkoitus: None,
             asiasisalto,
@@ -34,23 +34,22 @@ impl LausuntoX6F301FF7 {
 }
 /// Adoptioneuvonnan lausunto
 ///
-/// Shape `fbf37588bd958604`, shared by 1 element(s) of the release.
+/// Shape `572b4dbfdd553a28`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptioneuvonnanLausuntoXFBF37588 {
+pub struct AdoptioneuvonnanLausuntoX572B4DBF {
     /// Vastaanottaja
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaXE4B740FF,
+    pub vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lausunto
     ///
     /// JSON `lausunto`: pakollinen.
-    pub lausunto: LausuntoX6F301FF7,
+    pub lausunto: LausuntoX94D0AF60,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -69,21 +68,20 @@ pub struct AdoptioneuvonnanLausuntoXFBF37588 {
     /// Laatija
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl AdoptioneuvonnanLausuntoXFBF37588 {
+impl AdoptioneuvonnanLausuntoX572B4DBF {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasX48071AFA>,
-        lausunto: LausuntoX6F301FF7,
-        laatija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lausunto: LausuntoX94D0AF60,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -101,10 +99,10 @@ impl AdoptioneuvonnanLausuntoXFBF37588 {
 ///
 /// JSON `tavoite`: toistuva, pakollinen.
 ///
-/// Shape `8feb5e0703137862`, shared by 1 element(s) of the release.
+/// Shape `f1faf747dfbb6776`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TavoiteX8FEB5E07 {
+pub struct TavoiteXF1FAF747 {
     /// Nimi
     ///
     /// JSON `nimi`: esitystapa Nimi.
@@ -113,25 +111,24 @@ pub struct TavoiteX8FEB5E07 {
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti, pakollinen.
-    pub kuvaus: String,
+    pub kuvaus: sosmeta_types::NonEmptyString,
 }
-impl TavoiteX8FEB5E07 {
+impl TavoiteXF1FAF747 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuvaus: String) -> Self {
+    pub fn new(kuvaus: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi: None, kuvaus }
     }
 }
 /// Adoptioneuvonnan suunnitelma
 ///
-/// Shape `7a2c2f1214d7d0d1`, shared by 1 element(s) of the release.
+/// Shape `4ae630c3e9705f89`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptioneuvonnanSuunnitelmaX7A2C2F12 {
+pub struct AdoptioneuvonnanSuunnitelmaX4AE630C3 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Neuvotteluun osallistujat
     ///
     /// JSON `neuvotteluun_osallistujat`: esitystapa Teksti.
@@ -140,8 +137,7 @@ pub struct AdoptioneuvonnanSuunnitelmaX7A2C2F12 {
     /// Tavoite
     ///
     /// JSON `tavoite`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub tavoite: Vec<TavoiteX8FEB5E07>,
+    pub tavoite: sosmeta_types::NonEmptyVec<TavoiteXF1FAF747>,
     /// Menetelmät
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
@@ -185,15 +181,14 @@ pub struct AdoptioneuvonnanSuunnitelmaX7A2C2F12 {
     /// Laatija
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl AdoptioneuvonnanSuunnitelmaX7A2C2F12 {
+impl AdoptioneuvonnanSuunnitelmaX4AE630C3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        tavoite: Vec<TavoiteX8FEB5E07>,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        tavoite: sosmeta_types::NonEmptyVec<TavoiteXF1FAF747>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -213,27 +208,31 @@ impl AdoptioneuvonnanSuunnitelmaX7A2C2F12 {
 }
 /// Syntymätiedot
 ///
-/// Shape `a69e4d66228a9657`, shared by 4 element(s) of the release.
+/// Shape `b4ff58421511cb70`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SyntymatiedotXA69E4D66 {
+pub struct SyntymatiedotXB4FF5842 {
     /// Kunta
     ///
     /// JSON `kunta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kunta: Option<sosmeta_types::Code>,
+    pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Maa
     ///
     /// JSON `maa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maa: Option<sosmeta_types::Code>,
+    pub maa: Option<sosmeta_types::Coded<MaaXAF7B3EDC>>,
     /// Paikka
     ///
     /// JSON `paikka`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
 }
-impl SyntymatiedotXA69E4D66 {
+impl SyntymatiedotXB4FF5842 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -247,18 +246,18 @@ impl SyntymatiedotXA69E4D66 {
 ///
 /// JSON `parisuhdetiedot`: toistuva.
 ///
-/// Shape `53bf7f1765c67133`, shared by 1 element(s) of the release.
+/// Shape `990a03f1ab9bf0d7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ParisuhdetiedotX53BF7F17 {
+pub struct ParisuhdetiedotX990A03F1 {
     /// Puoliso
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub puoliso: Option<YhteyshenkiloXC053CD03>,
+    pub puoliso: Option<YhteyshenkiloX5B1E87AC>,
     /// Voimassaolo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
-impl ParisuhdetiedotX53BF7F17 {
+impl ParisuhdetiedotX990A03F1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -269,18 +268,18 @@ impl ParisuhdetiedotX53BF7F17 {
 }
 /// Lapsi
 ///
-/// Shape `38ea1c96f8e2ebc3`, shared by 2 element(s) of the release.
+/// Shape `2da5a70cd955c08b`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiX38EA1C96 {
+pub struct LapsiX2DA5A70C {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
@@ -292,9 +291,12 @@ pub struct LapsiX38EA1C96 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl LapsiX38EA1C96 {
+impl LapsiX2DA5A70C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -307,15 +309,15 @@ impl LapsiX38EA1C96 {
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
 ///
-/// Shape `67f504e6e224c403`, shared by 1 element(s) of the release.
+/// Shape `991e2d681bde4e70`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiVanhempisuhteenTiedotX67F504E6 {
+pub struct LapsiVanhempisuhteenTiedotX991E2D68 {
     /// Lapsi
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<LapsiX38EA1C96>,
+    pub lapsi: Option<LapsiX2DA5A70C>,
 }
-impl LapsiVanhempisuhteenTiedotX67F504E6 {
+impl LapsiVanhempisuhteenTiedotX991E2D68 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { lapsi: None }
@@ -325,26 +327,26 @@ impl LapsiVanhempisuhteenTiedotX67F504E6 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `bda76ac636e30707`, shared by 1 element(s) of the release.
+/// Shape `0b266a98a06de73e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXBDA76AC6 {
+pub struct AsiakasX0B266A98 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilönnimi
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilonnimi: Option<HenkilonnimiXBF17D358>,
+    pub henkilonnimi: Option<HenkilonnimiX0A370716>,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -352,7 +354,7 @@ pub struct AsiakasXBDA76AC6 {
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymätiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syntymatiedot: Option<SyntymatiedotXA69E4D66>,
+    pub syntymatiedot: Option<SyntymatiedotXB4FF5842>,
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
@@ -361,19 +363,23 @@ pub struct AsiakasXBDA76AC6 {
     /// Äidinkieli
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aidinkieli: Option<Vec<sosmeta_types::Code>>,
+    pub aidinkieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
     /// Kotikunta
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
@@ -383,16 +389,19 @@ pub struct AsiakasXBDA76AC6 {
     ///
     /// JSON `parisuhdetiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parisuhdetiedot: Option<Vec<ParisuhdetiedotX53BF7F17>>,
+    pub parisuhdetiedot: Option<Vec<ParisuhdetiedotX990A03F1>>,
     /// Lapsi-vanhempisuhteen tiedot
     ///
     /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotX67F504E6>>,
+    pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotX991E2D68>>,
 }
-impl AsiakasXBDA76AC6 {
+impl AsiakasX0B266A98 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -479,10 +488,10 @@ impl AjanjaksoX9AF9B075 {
 }
 /// Koulutus
 ///
-/// Shape `3cf32516070832a9`, shared by 1 element(s) of the release.
+/// Shape `c5c59102650c1d8d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KoulutusX3CF32516 {
+pub struct KoulutusXC5C59102 {
     /// Tutkintonimike
     ///
     /// JSON `tutkintonimike`: esitystapa Teksti.
@@ -491,13 +500,17 @@ pub struct KoulutusX3CF32516 {
     /// Koulutusaste
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusaste: Option<sosmeta_types::Code>,
+    pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Koulutusala
     ///
     /// JSON `koulutusala`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusala: Option<sosmeta_types::Code>,
+    pub koulutusala: Option<sosmeta_types::Coded<KoulutusalaXBB20F730>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -512,7 +525,7 @@ pub struct KoulutusX3CF32516 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
 }
-impl KoulutusX3CF32516 {
+impl KoulutusXC5C59102 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -552,15 +565,17 @@ impl TuloX8B1D4A2F {
 ///
 /// JSON `velka`: toistuva.
 ///
-/// Shape `b25d8daef9f8c17a`, shared by 1 element(s) of the release.
+/// Shape `0fc650cfcf5dc35a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VelkaXB25D8DAE {
+pub struct VelkaX0FC650CF {
     /// Velkalaji
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velkalaji: Option<sosmeta_types::Code>,
+    pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -582,7 +597,7 @@ pub struct VelkaXB25D8DAE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub korko: Option<sosmeta_types::Quantity>,
 }
-impl VelkaXB25D8DAE {
+impl VelkaX0FC650CF {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -596,10 +611,10 @@ impl VelkaXB25D8DAE {
 }
 /// Taloudellinen tilanne
 ///
-/// Shape `c9f0a711d4fa7c71`, shared by 1 element(s) of the release.
+/// Shape `fbb0e31753d5731f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaloudellinenTilanneXC9F0A711 {
+pub struct TaloudellinenTilanneXFBB0E317 {
     /// Tulo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<TuloX8B1D4A2F>,
@@ -607,19 +622,19 @@ pub struct TaloudellinenTilanneXC9F0A711 {
     ///
     /// JSON `varallisuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuus: Option<Vec<VarallisuusX89045993>>,
+    pub varallisuus: Option<Vec<VarallisuusXA8C62D6C>>,
     /// Meno
     ///
     /// JSON `meno`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meno: Option<Vec<MenoX21CAAA24>>,
+    pub meno: Option<Vec<MenoX444C0AC0>>,
     /// Velka
     ///
     /// JSON `velka`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velka: Option<Vec<VelkaXB25D8DAE>>,
+    pub velka: Option<Vec<VelkaX0FC650CF>>,
 }
-impl TaloudellinenTilanneXC9F0A711 {
+impl TaloudellinenTilanneXFBB0E317 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -658,15 +673,19 @@ impl AsuntoX27527BEB {
 }
 /// Asuminen
 ///
-/// Shape `50201592c4211991`, shared by 1 element(s) of the release.
+/// Shape `86356be4698deffb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenX50201592 {
+pub struct AsuminenX86356BE4 {
     /// Asunnon hallintaperuste
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunnon_hallintaperuste: Option<sosmeta_types::Code>,
+    pub asunnon_hallintaperuste: Option<
+        sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    >,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -681,7 +700,7 @@ pub struct AsuminenX50201592 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahitulevaisuuden_muutos: Option<String>,
 }
-impl AsuminenX50201592 {
+impl AsuminenX86356BE4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -776,30 +795,30 @@ impl TerveydentilaX6204ED0F {
 ///
 /// JSON `elamantilanne`: toistuva.
 ///
-/// Shape `a3145fa925de82aa`, shared by 1 element(s) of the release.
+/// Shape `4af533a4daef9360`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElamantilanneXA3145FA9 {
+pub struct ElamantilanneX4AF533A4 {
     /// Yksityishenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Työtilanne
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<TyotilanneX036FCC28>,
     /// Koulutus
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus: Option<KoulutusX3CF32516>,
+    pub koulutus: Option<KoulutusXC5C59102>,
     /// Taloudellinen tilanne
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taloudellinen_tilanne: Option<TaloudellinenTilanneXC9F0A711>,
+    pub taloudellinen_tilanne: Option<TaloudellinenTilanneXFBB0E317>,
     /// Asuminen
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenX50201592>,
+    pub asuminen: Option<AsuminenX86356BE4>,
     /// Terveydentila
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaX6204ED0F>,
 }
-impl ElamantilanneXA3145FA9 {
+impl ElamantilanneX4AF533A4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -816,13 +835,13 @@ impl ElamantilanneXA3145FA9 {
 ///
 /// JSON `lapsettomuus`: toistuva.
 ///
-/// Shape `bac14dff084e4add`, shared by 1 element(s) of the release.
+/// Shape `6df8e1286d5dfb35`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsettomuusXBAC14DFF {
+pub struct LapsettomuusX6DF8E128 {
     /// Yksityishenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Tutkittu
     ///
     /// JSON `tutkittu`: esitystapa Kytkin.
@@ -849,7 +868,7 @@ pub struct LapsettomuusXBAC14DFF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raskaudet_ja_synnytykset: Option<String>,
 }
-impl LapsettomuusXBAC14DFF {
+impl LapsettomuusX6DF8E128 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -866,15 +885,15 @@ impl LapsettomuusXBAC14DFF {
 ///
 /// JSON `adoptionhakijoiden_elamantilanne`: esitystapa Otsikko.
 ///
-/// Shape `60462906b5fc2ac2`, shared by 1 element(s) of the release.
+/// Shape `38958d7742168913`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptionhakijoidenElamantilanneX60462906 {
+pub struct AdoptionhakijoidenElamantilanneX38958D77 {
     /// Elämäntilanne
     ///
     /// JSON `elamantilanne`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elamantilanne: Option<Vec<ElamantilanneXA3145FA9>>,
+    pub elamantilanne: Option<Vec<ElamantilanneX4AF533A4>>,
     /// Päihteiden käyttö
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX2B546350>,
@@ -893,9 +912,9 @@ pub struct AdoptionhakijoidenElamantilanneX60462906 {
     ///
     /// JSON `lapsettomuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsettomuus: Option<Vec<LapsettomuusXBAC14DFF>>,
+    pub lapsettomuus: Option<Vec<LapsettomuusX6DF8E128>>,
 }
-impl AdoptionhakijoidenElamantilanneX60462906 {
+impl AdoptionhakijoidenElamantilanneX38958D77 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -955,15 +974,14 @@ impl MotiivitJaLastaKoskevatToivomuksetX5781FFFB {
 }
 /// Adoptionhakijoiden taustaselvitys
 ///
-/// Shape `424bb626ef0af1a2`, shared by 1 element(s) of the release.
+/// Shape `9c2156f2255a7270`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptionhakijoidenTaustaselvitysX424BB626 {
+pub struct AdoptionhakijoidenTaustaselvitysX9C2156F2 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXBDA76AC6>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX0B266A98>,
     /// Muut kodissa asuvat henkilöt
     ///
     /// JSON `muut_kodissa_asuvat_henkilot`: esitystapa Teksti.
@@ -974,7 +992,7 @@ pub struct AdoptionhakijoidenTaustaselvitysX424BB626 {
     /// JSON `adoptionhakijoiden_elamantilanne`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptionhakijoiden_elamantilanne: Option<
-        AdoptionhakijoidenElamantilanneX60462906,
+        AdoptionhakijoidenElamantilanneX38958D77,
     >,
     /// Motiivit ja lasta koskevat toivomukset
     ///
@@ -1010,11 +1028,11 @@ pub struct AdoptionhakijoidenTaustaselvitysX424BB626 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YhteyshenkiloXC053CD03>,
+    pub laatija: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl AdoptionhakijoidenTaustaselvitysX424BB626 {
+impl AdoptionhakijoidenTaustaselvitysX9C2156F2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXBDA76AC6>) -> Self {
+    pub fn new(asiakas: sosmeta_types::NonEmptyVec<AsiakasX0B266A98>) -> Self {
         Self {
             asiakas,
             muut_kodissa_asuvat_henkilot: None,
@@ -1033,13 +1051,13 @@ impl AdoptionhakijoidenTaustaselvitysX424BB626 {
 ///
 /// JSON `parisuhdetiedot`: toistuva.
 ///
-/// Shape `a96cbe942ee5435c`, shared by 2 element(s) of the release.
+/// Shape `6a950e852c7b3100`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ParisuhdetiedotXA96CBE94 {
+pub struct ParisuhdetiedotX6A950E85 {
     /// Puoliso
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub puoliso: Option<YhteyshenkiloXC053CD03>,
+    pub puoliso: Option<YhteyshenkiloX5B1E87AC>,
     /// Voimassaolo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -1047,7 +1065,7 @@ pub struct ParisuhdetiedotXA96CBE94 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumuseron_ajanjakso: Option<VoimassaoloXBA0F7664>,
 }
-impl ParisuhdetiedotXA96CBE94 {
+impl ParisuhdetiedotX6A950E85 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1061,15 +1079,15 @@ impl ParisuhdetiedotXA96CBE94 {
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
-/// Shape `0a5040ed17e0c205`, shared by 2 element(s) of the release.
+/// Shape `07ad6589ea3ccafd`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajuusX0A5040ED {
+pub struct HuoltajuusX07AD6589 {
     /// Huoltaja
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltaja: Option<YhteyshenkiloXC053CD03>,
+    pub huoltaja: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl HuoltajuusX0A5040ED {
+impl HuoltajuusX07AD6589 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { huoltaja: None }
@@ -1079,15 +1097,15 @@ impl HuoltajuusX0A5040ED {
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
 ///
-/// Shape `169b0910414c5880`, shared by 4 element(s) of the release.
+/// Shape `621c8cb12493b488`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdunvalvontatiedotX169B0910 {
+pub struct EdunvalvontatiedotX621C8CB1 {
     /// Edunvalvoja
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvoja: Option<YhteyshenkiloXC053CD03>,
+    pub edunvalvoja: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl EdunvalvontatiedotX169B0910 {
+impl EdunvalvontatiedotX621C8CB1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { edunvalvoja: None }
@@ -1097,23 +1115,23 @@ impl EdunvalvontatiedotX169B0910 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `d1cca58d2f25d9d6`, shared by 2 element(s) of the release.
+/// Shape `ac8cd5da1ecfbac7`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXD1CCA58D {
+pub struct AsiakasXAC8CD5DA {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -1135,8 +1153,10 @@ pub struct AsiakasXD1CCA58D {
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
@@ -1146,21 +1166,24 @@ pub struct AsiakasXD1CCA58D {
     ///
     /// JSON `parisuhdetiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parisuhdetiedot: Option<Vec<ParisuhdetiedotXA96CBE94>>,
+    pub parisuhdetiedot: Option<Vec<ParisuhdetiedotX6A950E85>>,
     /// Huoltajuus
     ///
     /// JSON `huoltajuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<Vec<HuoltajuusX0A5040ED>>,
+    pub huoltajuus: Option<Vec<HuoltajuusX07AD6589>>,
     /// Edunvalvontatiedot
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX169B0910>>,
+    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX621C8CB1>>,
 }
-impl AsiakasXD1CCA58D {
+impl AsiakasXAC8CD5DA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1179,20 +1202,24 @@ impl AsiakasXD1CCA58D {
 }
 /// Syntymätiedot
 ///
-/// Shape `d46a43f0c0e67957`, shared by 2 element(s) of the release.
+/// Shape `8b3fe1082a91b554`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SyntymatiedotXD46A43F0 {
+pub struct SyntymatiedotX8B3FE108 {
     /// Kunta
     ///
     /// JSON `kunta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kunta: Option<sosmeta_types::Code>,
+    pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Maa
     ///
     /// JSON `maa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maa: Option<sosmeta_types::Code>,
+    pub maa: Option<sosmeta_types::Coded<MaaXAF7B3EDC>>,
     /// Paikka
     ///
     /// JSON `paikka`: esitystapa Teksti.
@@ -1204,7 +1231,7 @@ pub struct SyntymatiedotXD46A43F0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntynyt_avioliitossa: Option<bool>,
 }
-impl SyntymatiedotXD46A43F0 {
+impl SyntymatiedotX8B3FE108 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1217,23 +1244,23 @@ impl SyntymatiedotXD46A43F0 {
 }
 /// Lapsi
 ///
-/// Shape `525b93de18f83c04`, shared by 1 element(s) of the release.
+/// Shape `9a21d76e8bf10cfb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiX525B93DE {
+pub struct LapsiX9A21D76E {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -1241,14 +1268,17 @@ pub struct LapsiX525B93DE {
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymätiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syntymatiedot: Option<SyntymatiedotXD46A43F0>,
+    pub syntymatiedot: Option<SyntymatiedotX8B3FE108>,
     /// Kotikunta
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
 }
-impl LapsiX525B93DE {
+impl LapsiX9A21D76E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1320,10 +1350,10 @@ impl TyotilanneX359FC2F8 {
 }
 /// Koulutus
 ///
-/// Shape `7be81b5a5c52670d`, shared by 2 element(s) of the release.
+/// Shape `020c6b2af23adec9`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KoulutusX7BE81B5A {
+pub struct KoulutusX020C6B2A {
     /// Tutkintonimike
     ///
     /// JSON `tutkintonimike`: esitystapa Teksti.
@@ -1332,13 +1362,17 @@ pub struct KoulutusX7BE81B5A {
     /// Koulutusaste
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusaste: Option<sosmeta_types::Code>,
+    pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Koulutusala
     ///
     /// JSON `koulutusala`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusala: Option<sosmeta_types::Code>,
+    pub koulutusala: Option<sosmeta_types::Coded<KoulutusalaXBB20F730>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1350,7 +1384,7 @@ pub struct KoulutusX7BE81B5A {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulumenestys: Option<String>,
 }
-impl KoulutusX7BE81B5A {
+impl KoulutusX020C6B2A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1364,21 +1398,21 @@ impl KoulutusX7BE81B5A {
 }
 /// Elämäntilanne
 ///
-/// Shape `3697b1de78a122d8`, shared by 2 element(s) of the release.
+/// Shape `fa85e131032e7aec`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElamantilanneX3697B1DE {
+pub struct ElamantilanneXFA85E131 {
     /// Työtilanne
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<TyotilanneX359FC2F8>,
     /// Koulutus
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus: Option<KoulutusX7BE81B5A>,
+    pub koulutus: Option<KoulutusX020C6B2A>,
     /// Terveydentila
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaXE16E8D71>,
 }
-impl ElamantilanneX3697B1DE {
+impl ElamantilanneXFA85E131 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1392,10 +1426,10 @@ impl ElamantilanneX3697B1DE {
 ///
 /// JSON `aidin_elamanvaiheet`: esitystapa Otsikko.
 ///
-/// Shape `3c67c046ba5865d3`, shared by 2 element(s) of the release.
+/// Shape `bc25ff4af9af2909`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AidinElamanvaiheetX3C67C046 {
+pub struct AidinElamanvaiheetXBC25FF4A {
     /// Lapsuus ja nuoruus
     ///
     /// JSON `lapsuus_ja_nuoruus`: esitystapa Teksti.
@@ -1403,9 +1437,9 @@ pub struct AidinElamanvaiheetX3C67C046 {
     pub lapsuus_ja_nuoruus: Option<String>,
     /// Elämäntilanne
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elamantilanne: Option<ElamantilanneX3697B1DE>,
+    pub elamantilanne: Option<ElamantilanneXFA85E131>,
 }
-impl AidinElamanvaiheetX3C67C046 {
+impl AidinElamanvaiheetXBC25FF4A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1460,18 +1494,18 @@ impl KuvailuaAidistaX0A2F441E {
 }
 /// Yksityishenkilö
 ///
-/// Shape `05cf14902295f395`, shared by 1 element(s) of the release.
+/// Shape `691d7e6237da152d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YksityishenkiloX05CF1490 {
+pub struct YksityishenkiloX691D7E62 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
@@ -1483,9 +1517,12 @@ pub struct YksityishenkiloX05CF1490 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
 }
-impl YksityishenkiloX05CF1490 {
+impl YksityishenkiloX691D7E62 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1498,13 +1535,13 @@ impl YksityishenkiloX05CF1490 {
 ///
 /// JSON `lapsen_sukulainen`: toistuva.
 ///
-/// Shape `4f99c505712ec541`, shared by 1 element(s) of the release.
+/// Shape `f83857980bcc7bb1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSukulainenX4F99C505 {
+pub struct LapsenSukulainenXF8385798 {
     /// Yksityishenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YksityishenkiloX05CF1490>,
+    pub yksityishenkilo: Option<YksityishenkiloX691D7E62>,
     /// Sukulaisuussuhde
     ///
     /// JSON `sukulaisuussuhde`: esitystapa Teksti.
@@ -1536,7 +1573,7 @@ pub struct LapsenSukulainenX4F99C505 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityistiedot: Option<String>,
 }
-impl LapsenSukulainenX4F99C505 {
+impl LapsenSukulainenXF8385798 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1554,17 +1591,17 @@ impl LapsenSukulainenX4F99C505 {
 ///
 /// JSON `lapsen_sukulaiset`: esitystapa Otsikko.
 ///
-/// Shape `d6741d842e7b1143`, shared by 1 element(s) of the release.
+/// Shape `5ffc98f51fe078bc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSukulaisetXD6741D84 {
+pub struct LapsenSukulaisetX5FFC98F5 {
     /// Lapsen sukulainen
     ///
     /// JSON `lapsen_sukulainen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_sukulainen: Option<Vec<LapsenSukulainenX4F99C505>>,
+    pub lapsen_sukulainen: Option<Vec<LapsenSukulainenXF8385798>>,
 }
-impl LapsenSukulaisetXD6741D84 {
+impl LapsenSukulaisetX5FFC98F5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { lapsen_sukulainen: None }
@@ -1624,21 +1661,20 @@ impl VanhempienSuhtautuminenAdoptioonXB49B6E26 {
 }
 /// Adoptoitavan lapsen taustatiedot
 ///
-/// Shape `1a6f09ab6eaa0e35`, shared by 1 element(s) of the release.
+/// Shape `3e8010ac98b92a2b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptoitavanLapsenTaustatiedotX1A6F09AB {
+pub struct AdoptoitavanLapsenTaustatiedotX3E8010AC {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXD1CCA58D>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXAC8CD5DA>,
     /// Lapsi
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<LapsiX525B93DE>,
+    pub lapsi: Option<LapsiX9A21D76E>,
     /// Vanhempi
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<AsiakasXD1CCA58D>,
+    pub vanhempi: Option<AsiakasXAC8CD5DA>,
     /// Isyyden vahvistaminen
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_vahvistaminen: Option<IsyydenVahvistaminenXCFB50F53>,
@@ -1651,12 +1687,12 @@ pub struct AdoptoitavanLapsenTaustatiedotX1A6F09AB {
     ///
     /// JSON `aidin_elamanvaiheet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aidin_elamanvaiheet: Option<AidinElamanvaiheetX3C67C046>,
+    pub aidin_elamanvaiheet: Option<AidinElamanvaiheetXBC25FF4A>,
     /// Isän elämänvaiheet
     ///
     /// JSON `isan_elamanvaiheet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isan_elamanvaiheet: Option<AidinElamanvaiheetX3C67C046>,
+    pub isan_elamanvaiheet: Option<AidinElamanvaiheetXBC25FF4A>,
     /// Äidin päihteiden käyttö
     ///
     /// JSON `aidin_paihteiden_kaytto`: esitystapa Teksti.
@@ -1677,7 +1713,7 @@ pub struct AdoptoitavanLapsenTaustatiedotX1A6F09AB {
     ///
     /// JSON `lapsen_sukulaiset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_sukulaiset: Option<LapsenSukulaisetXD6741D84>,
+    pub lapsen_sukulaiset: Option<LapsenSukulaisetX5FFC98F5>,
     /// Vanhempien suhtautuminen adoptioon
     ///
     /// JSON `vanhempien_suhtautuminen_adoptioon`: esitystapa Otsikko.
@@ -1703,12 +1739,14 @@ pub struct AdoptoitavanLapsenTaustatiedotX1A6F09AB {
     /// Laatija
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl AdoptoitavanLapsenTaustatiedotX1A6F09AB {
+impl AdoptoitavanLapsenTaustatiedotX3E8010AC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXD1CCA58D>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXAC8CD5DA>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             lapsi: None,
@@ -1732,19 +1770,18 @@ impl AdoptoitavanLapsenTaustatiedotX1A6F09AB {
 }
 /// Ilmoitus adoptionhakijoiden olosuhteiden muutoksesta
 ///
-/// Shape `623bd2c2e3686e24`, shared by 1 element(s) of the release.
+/// Shape `b755aa1ece628402`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaX623BD2C2 {
+pub struct IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
     /// Vastaanottaja
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Olosuhteissa tapahtunut olennainen muutos
     ///
     /// JSON `olosuhteissa_tapahtunut_olennainen_muutos`: esitystapa Teksti.
@@ -1772,13 +1809,13 @@ pub struct IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaX623BD2C2 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<OmatyontekijaX78106B99>,
+    pub ilmoittaja: Option<OmatyontekijaX121E01FD>,
 }
-impl IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaX623BD2C2 {
+impl IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: Vec<AsiakasX48071AFA>,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -1796,23 +1833,23 @@ impl IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaX623BD2C2 {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `d4c2ad7207c93c1c`, shared by 3 element(s) of the release.
+/// Shape `09d8f7798cc2d736`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXD4C2AD72 {
+pub struct AsiakasX09D8F779 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -1825,11 +1862,14 @@ pub struct AsiakasXD4C2AD72 {
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Syntymätiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syntymatiedot: Option<SyntymatiedotXA69E4D66>,
+    pub syntymatiedot: Option<SyntymatiedotXB4FF5842>,
 }
-impl AsiakasXD4C2AD72 {
+impl AsiakasX09D8F779 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1842,32 +1882,31 @@ impl AsiakasXD4C2AD72 {
 }
 /// Lapsen suostumus adoptioon
 ///
-/// Shape `1697c951ab66f4bc`, shared by 1 element(s) of the release.
+/// Shape `3561593635897f8c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSuostumusAdoptioonX1697C951 {
+pub struct LapsenSuostumusAdoptioonX35615936 {
     /// Suostumuksen vastaanottaja
     ///
     /// JSON `suostumuksen_vastaanottaja`: pakollinen.
-    pub suostumuksen_vastaanottaja: VastaanottajaX899BDEA9,
+    pub suostumuksen_vastaanottaja: VastaanottajaXB994E8F6,
     /// Asiakas
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXD4C2AD72,
+    pub asiakas: AsiakasX09D8F779,
     /// Vanhempi
     ///
     /// JSON `vanhempi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<Vec<AsiakasX48071AFA>>,
+    pub vanhempi: Option<Vec<AsiakasXF5869742>>,
     /// Adoptoiva vanhempi
     ///
     /// JSON `adoptoiva_vanhempi`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub adoptoiva_vanhempi: Vec<AsiakasX48071AFA>,
+    pub adoptoiva_vanhempi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Suostumus
     ///
     /// JSON `suostumus`: pakollinen.
-    pub suostumus: SuostumusX0387DCC1,
+    pub suostumus: SuostumusXC3A898AD,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1886,16 +1925,16 @@ pub struct LapsenSuostumusAdoptioonX1697C951 {
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusXC51DDB01,
+    pub allekirjoitus: AllekirjoitusX800358AC,
 }
-impl LapsenSuostumusAdoptioonX1697C951 {
+impl LapsenSuostumusAdoptioonX35615936 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        suostumuksen_vastaanottaja: VastaanottajaX899BDEA9,
-        asiakas: AsiakasXD4C2AD72,
-        adoptoiva_vanhempi: Vec<AsiakasX48071AFA>,
-        suostumus: SuostumusX0387DCC1,
-        allekirjoitus: AllekirjoitusXC51DDB01,
+        suostumuksen_vastaanottaja: VastaanottajaXB994E8F6,
+        asiakas: AsiakasX09D8F779,
+        adoptoiva_vanhempi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        suostumus: SuostumusXC3A898AD,
+        allekirjoitus: AllekirjoitusX800358AC,
     ) -> Self {
         Self {
             suostumuksen_vastaanottaja,
@@ -1914,10 +1953,10 @@ impl LapsenSuostumusAdoptioonX1697C951 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `83f6c9412eb1e21a`, shared by 1 element(s) of the release.
+/// Shape `f5dab8a9ed1ccf1d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX83F6C941 {
+pub struct PaatosXF5DAB8A9 {
     /// Päätöstunnus
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1930,11 +1969,11 @@ pub struct PaatosX83F6C941 {
     /// Ratkaisu ja perustelut
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Ratkaisun lakiperuste
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -1947,28 +1986,27 @@ pub struct PaatosX83F6C941 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX83F6C941 {
+impl PaatosXF5DAB8A9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1986,19 +2024,18 @@ impl PaatosX83F6C941 {
 }
 /// Päätös adoptioneuvonnan keskeyttämisestä
 ///
-/// Shape `6cda263b92039b5f`, shared by 1 element(s) of the release.
+/// Shape `dbe84b8cfa2aad40`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosAdoptioneuvonnanKeskeyttamisestaX6CDA263B {
+pub struct PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX83F6C941,
+    pub paatos: PaatosXF5DAB8A9,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2007,14 +2044,14 @@ pub struct PaatosAdoptioneuvonnanKeskeyttamisestaX6CDA263B {
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosAdoptioneuvonnanKeskeyttamisestaX6CDA263B {
+impl PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        paatos: PaatosX83F6C941,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        paatos: PaatosXF5DAB8A9,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2028,10 +2065,10 @@ impl PaatosAdoptioneuvonnanKeskeyttamisestaX6CDA263B {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `16b1df9d927cc0a1`, shared by 1 element(s) of the release.
+/// Shape `8496a9e96633b342`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX16B1DF9D {
+pub struct PaatosX8496A9E9 {
     /// Päätöstunnus
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2044,7 +2081,7 @@ pub struct PaatosX16B1DF9D {
     /// Ratkaisu ja perustelut
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Päätöksen toimeenpanotapa
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
@@ -2053,7 +2090,7 @@ pub struct PaatosX16B1DF9D {
     /// Ratkaisun lakiperuste
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -2066,25 +2103,24 @@ pub struct PaatosX16B1DF9D {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
 }
-impl PaatosX16B1DF9D {
+impl PaatosX8496A9E9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -2102,19 +2138,18 @@ impl PaatosX16B1DF9D {
 }
 /// Päätös adoptioneuvonnasta
 ///
-/// Shape `65dbf3ab04928985`, shared by 1 element(s) of the release.
+/// Shape `dddd2353914c2de1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosAdoptioneuvonnastaX65DBF3AB {
+pub struct PaatosAdoptioneuvonnastaXDDDD2353 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX16B1DF9D,
+    pub paatos: PaatosX8496A9E9,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2123,14 +2158,14 @@ pub struct PaatosAdoptioneuvonnastaX65DBF3AB {
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosAdoptioneuvonnastaX65DBF3AB {
+impl PaatosAdoptioneuvonnastaXDDDD2353 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        paatos: PaatosX16B1DF9D,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        paatos: PaatosX8496A9E9,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2144,22 +2179,22 @@ impl PaatosAdoptioneuvonnastaX65DBF3AB {
 ///
 /// JSON `adoptoiva_vanhempi`: pakollinen.
 ///
-/// Shape `adf9d7b4b0b5c85a`, shared by 2 element(s) of the release.
+/// Shape `71de5a9754efe537`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptoivaVanhempiXADF9D7B4 {
+pub struct AdoptoivaVanhempiX71DE5A97 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
@@ -2171,18 +2206,20 @@ pub struct AdoptoivaVanhempiXADF9D7B4 {
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Edunvalvontatiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvontatiedot: Option<EdunvalvontatiedotX169B0910>,
+    pub edunvalvontatiedot: Option<EdunvalvontatiedotX621C8CB1>,
 }
-impl AdoptoivaVanhempiXADF9D7B4 {
+impl AdoptoivaVanhempiX71DE5A97 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -2199,24 +2236,24 @@ impl AdoptoivaVanhempiXADF9D7B4 {
 ///
 /// JSON `asiakkaat`: esitystapa Otsikko.
 ///
-/// Shape `18de0c4930ceabb7`, shared by 1 element(s) of the release.
+/// Shape `538540696cdbca27`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaatX18DE0C49 {
+pub struct AsiakkaatX53854069 {
     /// Adoptoiva vanhempi
     ///
     /// JSON `adoptoiva_vanhempi`: pakollinen.
-    pub adoptoiva_vanhempi: AdoptoivaVanhempiXADF9D7B4,
+    pub adoptoiva_vanhempi: AdoptoivaVanhempiX71DE5A97,
     /// Lähivanhempi
     ///
     /// JSON `lahivanhempi`: pakollinen.
-    pub lahivanhempi: AdoptoivaVanhempiXADF9D7B4,
+    pub lahivanhempi: AdoptoivaVanhempiX71DE5A97,
 }
-impl AsiakkaatX18DE0C49 {
+impl AsiakkaatX53854069 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        adoptoiva_vanhempi: AdoptoivaVanhempiXADF9D7B4,
-        lahivanhempi: AdoptoivaVanhempiXADF9D7B4,
+        adoptoiva_vanhempi: AdoptoivaVanhempiX71DE5A97,
+        lahivanhempi: AdoptoivaVanhempiX71DE5A97,
     ) -> Self {
         Self {
             adoptoiva_vanhempi,
@@ -2228,32 +2265,32 @@ impl AsiakkaatX18DE0C49 {
 ///
 /// JSON `adoptoitava_lapsi`: pakollinen.
 ///
-/// Shape `ac20c4805729b9af`, shared by 1 element(s) of the release.
+/// Shape `096261e2f1a77137`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdoptoitavaLapsiXAC20C480 {
+pub struct AdoptoitavaLapsiX096261E2 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Syntymätiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syntymatiedot: Option<SyntymatiedotXD46A43F0>,
+    pub syntymatiedot: Option<SyntymatiedotX8B3FE108>,
 }
-impl AdoptoitavaLapsiXAC20C480 {
+impl AdoptoitavaLapsiX096261E2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -2265,30 +2302,33 @@ impl AdoptoitavaLapsiXAC20C480 {
 }
 /// Lapsensa adoptoitavaksi antava vanhempi
 ///
-/// Shape `e63572ee718f3fc1`, shared by 1 element(s) of the release.
+/// Shape `a9400bc630705bed`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsensaAdoptoitavaksiAntavaVanhempiXE63572EE {
+pub struct LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Yhteystiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
-impl LapsensaAdoptoitavaksiAntavaVanhempiXE63572EE {
+impl LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2333,23 +2373,23 @@ impl LapsenSisarussuhteetXAB4AFE9D {
 }
 /// Perheen sisäisen adoption osapuolten taustaselvitys
 ///
-/// Shape `898ccbc4a1aaec2f`, shared by 1 element(s) of the release.
+/// Shape `732419d5b60a4c8c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX898CCBC4 {
+pub struct PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
     /// Asiakkaat
     ///
     /// JSON `asiakkaat`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakkaat: Option<AsiakkaatX18DE0C49>,
+    pub asiakkaat: Option<AsiakkaatX53854069>,
     /// Adoptoitava lapsi
     ///
     /// JSON `adoptoitava_lapsi`: pakollinen.
-    pub adoptoitava_lapsi: AdoptoitavaLapsiXAC20C480,
+    pub adoptoitava_lapsi: AdoptoitavaLapsiX096261E2,
     /// Lapsensa adoptoitavaksi antava vanhempi
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsensa_adoptoitavaksi_antava_vanhempi: Option<
-        LapsensaAdoptoitavaksiAntavaVanhempiXE63572EE,
+        LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6,
     >,
     /// Isyyden vahvistaminen
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2418,14 +2458,13 @@ pub struct PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX898CCBC4 {
     /// Laatija
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<YhteyshenkiloXC053CD03>,
+    pub laatija: sosmeta_types::NonEmptyVec<YhteyshenkiloX5B1E87AC>,
 }
-impl PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX898CCBC4 {
+impl PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        adoptoitava_lapsi: AdoptoitavaLapsiXAC20C480,
-        laatija: Vec<YhteyshenkiloXC053CD03>,
+        adoptoitava_lapsi: AdoptoitavaLapsiX096261E2,
+        laatija: sosmeta_types::NonEmptyVec<YhteyshenkiloX5B1E87AC>,
     ) -> Self {
         Self {
             asiakkaat: None,
@@ -2485,18 +2524,18 @@ impl ParisuhdetiedotX3CCE0242 {
 }
 /// Huollettava
 ///
-/// Shape `3dba8296ce9449f8`, shared by 1 element(s) of the release.
+/// Shape `e0e3342a912d0420`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuollettavaX3DBA8296 {
+pub struct HuollettavaXE0E3342A {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
@@ -2506,9 +2545,12 @@ pub struct HuollettavaX3DBA8296 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl HuollettavaX3DBA8296 {
+impl HuollettavaXE0E3342A {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2521,15 +2563,15 @@ impl HuollettavaX3DBA8296 {
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
-/// Shape `5f7665fffc1c10ac`, shared by 1 element(s) of the release.
+/// Shape `d716f4092f8e558a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajuusX5F7665FF {
+pub struct HuoltajuusXD716F409 {
     /// Huollettava
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huollettava: Option<HuollettavaX3DBA8296>,
+    pub huollettava: Option<HuollettavaXE0E3342A>,
 }
-impl HuoltajuusX5F7665FF {
+impl HuoltajuusXD716F409 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { huollettava: None }
@@ -2539,17 +2581,17 @@ impl HuoltajuusX5F7665FF {
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
 ///
-/// Shape `bf9dc6c484fad44f`, shared by 1 element(s) of the release.
+/// Shape `ef06d4330de693c7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiVanhempisuhteenTiedotXBF9DC6C4 {
+pub struct LapsiVanhempisuhteenTiedotXEF06D433 {
     /// Lapsi
     ///
     /// JSON `lapsi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<Vec<LapsiX30985B76>>,
+    pub lapsi: Option<Vec<LapsiX7804C9BF>>,
 }
-impl LapsiVanhempisuhteenTiedotXBF9DC6C4 {
+impl LapsiVanhempisuhteenTiedotXEF06D433 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { lapsi: None }
@@ -2559,23 +2601,23 @@ impl LapsiVanhempisuhteenTiedotXBF9DC6C4 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `33dade78dfa6cc6b`, shared by 1 element(s) of the release.
+/// Shape `2c6ef51bfb2ff323`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX33DADE78 {
+pub struct AsiakasX2C6EF51B {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -2592,8 +2634,10 @@ pub struct AsiakasX33DADE78 {
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
@@ -2606,16 +2650,19 @@ pub struct AsiakasX33DADE78 {
     ///
     /// JSON `huoltajuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<Vec<HuoltajuusX5F7665FF>>,
+    pub huoltajuus: Option<Vec<HuoltajuusXD716F409>>,
     /// Lapsi-vanhempisuhteen tiedot
     ///
     /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXBF9DC6C4>>,
+    pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXEF06D433>>,
 }
-impl AsiakasX33DADE78 {
+impl AsiakasX2C6EF51B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2635,10 +2682,10 @@ impl AsiakasX33DADE78 {
 ///
 /// JSON `tapaamiset`: toistuva, pakollinen.
 ///
-/// Shape `44127bfa9ed131ac`, shared by 1 element(s) of the release.
+/// Shape `fb5b404d3c6f6774`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TapaamisetX44127BFA {
+pub struct TapaamisetXFB5B404D {
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -2646,18 +2693,18 @@ pub struct TapaamisetX44127BFA {
     /// Paikka
     ///
     /// JSON `paikka`: esitystapa Teksti, pakollinen.
-    pub paikka: String,
+    pub paikka: sosmeta_types::NonEmptyString,
     /// Osallistujat
     ///
     /// JSON `osallistujat`: esitystapa Teksti, pakollinen.
-    pub osallistujat: String,
+    pub osallistujat: sosmeta_types::NonEmptyString,
 }
-impl TapaamisetX44127BFA {
+impl TapaamisetXFB5B404D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paivamaara: sosmeta_types::PartialDate,
-        paikka: String,
-        osallistujat: String,
+        paikka: sosmeta_types::NonEmptyString,
+        osallistujat: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             paivamaara,
@@ -2670,31 +2717,29 @@ impl TapaamisetX44127BFA {
 ///
 /// JSON `kuvaus_asian_valmistelusta`: esitystapa Otsikko.
 ///
-/// Shape `5d78586b0a0a9691`, shared by 1 element(s) of the release.
+/// Shape `6745c3e900145010`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuvausAsianValmistelustaX5D78586B {
+pub struct KuvausAsianValmistelustaX6745C3E9 {
     /// Valmistelija
     ///
     /// JSON `valmistelija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub valmistelija: Vec<LaatijaXCE9D0849>,
+    pub valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Tapaamiset
     ///
     /// JSON `tapaamiset`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub tapaamiset: Vec<TapaamisetX44127BFA>,
+    pub tapaamiset: sosmeta_types::NonEmptyVec<TapaamisetXFB5B404D>,
     /// Lisätiedot valmistelusta
     ///
     /// JSON `lisatiedot_valmistelusta`: esitystapa Teksti, pakollinen.
-    pub lisatiedot_valmistelusta: String,
+    pub lisatiedot_valmistelusta: sosmeta_types::NonEmptyString,
 }
-impl KuvausAsianValmistelustaX5D78586B {
+impl KuvausAsianValmistelustaX6745C3E9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        valmistelija: Vec<LaatijaXCE9D0849>,
-        tapaamiset: Vec<TapaamisetX44127BFA>,
-        lisatiedot_valmistelusta: String,
+        valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        tapaamiset: sosmeta_types::NonEmptyVec<TapaamisetXFB5B404D>,
+        lisatiedot_valmistelusta: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             valmistelija,
@@ -2705,52 +2750,51 @@ impl KuvausAsianValmistelustaX5D78586B {
 }
 /// Selvitys adoptionhakijoista
 ///
-/// Shape `20b7414f9021437b`, shared by 1 element(s) of the release.
+/// Shape `834ab2f610292202`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SelvitysAdoptionhakijoistaX20B7414F {
+pub struct SelvitysAdoptionhakijoistaX834AB2F6 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX33DADE78>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX2C6EF51B>,
     /// Adoptionhakijoiden kanssa samassa taloudessa asuvat henkilöt
     ///
     /// JSON `adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot: Option<
-        Vec<LapsiX38EA1C96>,
+        Vec<LapsiX2DA5A70C>,
     >,
     /// Adoptionhakijoiden työ, asuminen ja taloudellinen tilanne
     ///
     /// JSON `adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne`: esitystapa Teksti, pakollinen.
-    pub adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: String,
+    pub adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: sosmeta_types::NonEmptyString,
     /// Adoptionhakijoiden terveydentila ja toimintakyky
     ///
     /// JSON `adoptionhakijoiden_terveydentila_ja_toimintakyky`: esitystapa Teksti, pakollinen.
-    pub adoptionhakijoiden_terveydentila_ja_toimintakyky: String,
+    pub adoptionhakijoiden_terveydentila_ja_toimintakyky: sosmeta_types::NonEmptyString,
     /// Adoptionhakijoiden elämänvaiheet ja suhteet omaisiin
     ///
     /// JSON `adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin`: esitystapa Teksti, pakollinen.
-    pub adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin: String,
+    pub adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin: sosmeta_types::NonEmptyString,
     /// Adoptionhakijoiden motiivit ja lasta koskevat toivomukset
     ///
     /// JSON `adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset`: esitystapa Teksti, pakollinen.
-    pub adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset: String,
+    pub adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset: sosmeta_types::NonEmptyString,
     /// Adoptionhakijoiden kasvatuskyvyt ja valmiudet  adoptioon
     ///
     /// JSON `adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet__adoptioon`: esitystapa Teksti, pakollinen.
     #[serde(rename = "adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet__adoptioon")]
-    pub adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: String,
+    pub adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: sosmeta_types::NonEmptyString,
     /// Työntekijän arvio
     ///
     /// JSON `tyontekijan_arvio`: esitystapa Teksti, pakollinen.
-    pub tyontekijan_arvio: String,
+    pub tyontekijan_arvio: sosmeta_types::NonEmptyString,
     /// Kuvaus asian valmistelusta
     ///
     /// JSON `kuvaus_asian_valmistelusta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuvaus_asian_valmistelusta: Option<KuvausAsianValmistelustaX5D78586B>,
+    pub kuvaus_asian_valmistelusta: Option<KuvausAsianValmistelustaX6745C3E9>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2774,25 +2818,24 @@ pub struct SelvitysAdoptionhakijoistaX20B7414F {
     /// Laatija
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl SelvitysAdoptionhakijoistaX20B7414F {
+impl SelvitysAdoptionhakijoistaX834AB2F6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX33DADE78>,
-        adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: String,
-        adoptionhakijoiden_terveydentila_ja_toimintakyky: String,
-        adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin: String,
-        adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset: String,
-        adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: String,
-        tyontekijan_arvio: String,
-        laatija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX2C6EF51B>,
+        adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: sosmeta_types::NonEmptyString,
+        adoptionhakijoiden_terveydentila_ja_toimintakyky: sosmeta_types::NonEmptyString,
+        adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin: sosmeta_types::NonEmptyString,
+        adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset: sosmeta_types::NonEmptyString,
+        adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: sosmeta_types::NonEmptyString,
+        tyontekijan_arvio: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2817,18 +2860,18 @@ impl SelvitysAdoptionhakijoistaX20B7414F {
 ///
 /// JSON `suostumuksen_antaja`: toistuva, pakollinen.
 ///
-/// Shape `6c1f5fa1b06dc2ef`, shared by 1 element(s) of the release.
+/// Shape `74fecae05e589447`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumuksenAntajaX6C1F5FA1 {
+pub struct SuostumuksenAntajaX74FECAE0 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -2838,9 +2881,12 @@ pub struct SuostumuksenAntajaX6C1F5FA1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl SuostumuksenAntajaX6C1F5FA1 {
+impl SuostumuksenAntajaX74FECAE0 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2909,14 +2955,28 @@ impl AnnanSuostumuksenSiihenXC5B0FDC0 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Suostumuksen antaneen vanhemman ilmoitus"] #[doc = " "] #[doc =
+    " JSON `suostumuksen_antaneen_vanhemman_ilmoitus`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Pidän aiheellisena, että minulle varataan tilaisuus tulla kuulluksi käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa, 2 = En halua, että minua kuullaan käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa."]
+    #[doc = " "] #[doc =
+    " Shape `cbcfb84447cd18da`, shared by 1 element(s) of the release."]
+    SuostumuksenAntaneenVanhemmanIlmoitusXCBCFB844, name =
+    "Sisäinen luokitus: 1 = Pidän aiheellisena, että minulle varataan tilaisuus tulla kuulluksi käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa, 2 = En halua, että minua kuullaan käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa",
+    default_system = "suostumus_adoptioon_/_suostumuksen_antaneen_vanhemman_ilmoitus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["suostumus_adoptioon_/_suostumuksen_antaneen_vanhemman_ilmoitus"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", "")]
+);
 /// Suostumus
 ///
 /// JSON `suostumus`: esitystapa Otsikko.
 ///
-/// Shape `f8782229175466aa`, shared by 1 element(s) of the release.
+/// Shape `693c2cfeddcbe0f2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumusXF8782229 {
+pub struct SuostumusX693C2CFE {
     /// Lausumateksti
     ///
     /// JSON `lausumateksti`: esitystapa Fraasi.
@@ -2930,10 +2990,14 @@ pub struct SuostumusXF8782229 {
     /// Suostumuksen antaneen vanhemman ilmoitus
     ///
     /// JSON `suostumuksen_antaneen_vanhemman_ilmoitus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Pidän aiheellisena, että minulle varataan tilaisuus tulla kuulluksi käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa, 2 = En halua, että minua kuullaan käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumuksen_antaneen_vanhemman_ilmoitus: Option<sosmeta_types::Code>,
+    pub suostumuksen_antaneen_vanhemman_ilmoitus: Option<
+        sosmeta_types::Coded<SuostumuksenAntaneenVanhemmanIlmoitusXCBCFB844>,
+    >,
 }
-impl SuostumusXF8782229 {
+impl SuostumusX693C2CFE {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2973,37 +3037,35 @@ impl SuostumuksenVastaanottoX98757935 {
 }
 /// Suostumus adoptioon
 ///
-/// Shape `789b1b3cd2153dd1`, shared by 1 element(s) of the release.
+/// Shape `80c2b24cd8447aa1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumusAdoptioonX789B1B3C {
+pub struct SuostumusAdoptioonX80C2B24C {
     /// Suostumuksen vastaanottaja
     ///
     /// JSON `suostumuksen_vastaanottaja`: pakollinen.
-    pub suostumuksen_vastaanottaja: VastaanottajaX899BDEA9,
+    pub suostumuksen_vastaanottaja: VastaanottajaXB994E8F6,
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Suostumuksen antaja
     ///
     /// JSON `suostumuksen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub suostumuksen_antaja: Vec<SuostumuksenAntajaX6C1F5FA1>,
+    pub suostumuksen_antaja: sosmeta_types::NonEmptyVec<SuostumuksenAntajaX74FECAE0>,
     /// Lapsi
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<AsiakasXD4C2AD72>,
+    pub lapsi: Option<AsiakasX09D8F779>,
     /// Vanhempi
     ///
     /// JSON `vanhempi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<Vec<AsiakasX48071AFA>>,
+    pub vanhempi: Option<Vec<AsiakasXF5869742>>,
     /// Adoptoiva vanhempi
     ///
     /// JSON `adoptoiva_vanhempi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adoptoiva_vanhempi: Option<Vec<AsiakasXDB3AB382>>,
+    pub adoptoiva_vanhempi: Option<Vec<AsiakasX9743C7FA>>,
     /// Isyyden vahvistaminen
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_vahvistaminen: Option<IsyydenVahvistaminenXCB0D0EAA>,
@@ -3011,7 +3073,7 @@ pub struct SuostumusAdoptioonX789B1B3C {
     ///
     /// JSON `suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumus: Option<SuostumusXF8782229>,
+    pub suostumus: Option<SuostumusX693C2CFE>,
     /// Suostumuksen vastaanotto
     ///
     /// JSON `suostumuksen_vastaanotto`: esitystapa Otsikko.
@@ -3035,16 +3097,15 @@ pub struct SuostumusAdoptioonX789B1B3C {
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl SuostumusAdoptioonX789B1B3C {
+impl SuostumusAdoptioonX80C2B24C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        suostumuksen_vastaanottaja: VastaanottajaX899BDEA9,
-        asiakas: Vec<AsiakasX48071AFA>,
-        suostumuksen_antaja: Vec<SuostumuksenAntajaX6C1F5FA1>,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        suostumuksen_vastaanottaja: VastaanottajaXB994E8F6,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        suostumuksen_antaja: sosmeta_types::NonEmptyVec<SuostumuksenAntajaX74FECAE0>,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             suostumuksen_vastaanottaja,
@@ -3067,10 +3128,10 @@ impl SuostumusAdoptioonX789B1B3C {
 ///
 /// JSON `todistus`: esitystapa Otsikko.
 ///
-/// Shape `3535f06fd4916c26`, shared by 1 element(s) of the release.
+/// Shape `4767ff69bf0a62ba`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TodistusX3535F06F {
+pub struct TodistusX4767FF69 {
     /// Adoptioneuvontaa on annettu ajalla
     ///
     /// JSON `adoptioneuvontaa_on_annettu_ajalla`: pakollinen.
@@ -3082,11 +3143,11 @@ pub struct TodistusX3535F06F {
     /// Kyky huolehtia lapsesta
     ///
     /// JSON `kyky_huolehtia_lapsesta`: esitystapa Teksti, pakollinen.
-    pub kyky_huolehtia_lapsesta: String,
+    pub kyky_huolehtia_lapsesta: sosmeta_types::NonEmptyString,
     /// Suhde lapseen
     ///
     /// JSON `suhde_lapseen`: esitystapa Teksti, pakollinen.
-    pub suhde_lapseen: String,
+    pub suhde_lapseen: sosmeta_types::NonEmptyString,
     /// Lapsen suhtautuminen
     ///
     /// JSON `lapsen_suhtautuminen`: esitystapa Teksti.
@@ -3104,17 +3165,17 @@ pub struct TodistusX3535F06F {
     /// Lapsen etu
     ///
     /// JSON `lapsen_etu`: esitystapa Teksti, pakollinen.
-    pub lapsen_etu: String,
+    pub lapsen_etu: sosmeta_types::NonEmptyString,
 }
-impl TodistusX3535F06F {
+impl TodistusX4767FF69 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         adoptioneuvontaa_on_annettu_ajalla: AjanjaksoX090B86B0,
         hoidettavana_alkaen: sosmeta_types::PartialDate,
-        kyky_huolehtia_lapsesta: String,
-        suhde_lapseen: String,
+        kyky_huolehtia_lapsesta: sosmeta_types::NonEmptyString,
+        suhde_lapseen: sosmeta_types::NonEmptyString,
         lapsi_tavattu: bool,
-        lapsen_etu: String,
+        lapsen_etu: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             adoptioneuvontaa_on_annettu_ajalla,
@@ -3130,24 +3191,23 @@ impl TodistusX3535F06F {
 }
 /// Todistus adoptioneuvonnan antamisesta
 ///
-/// Shape `dc3f887a28268b9f`, shared by 1 element(s) of the release.
+/// Shape `63a7ab07fc9de678`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TodistusAdoptioneuvonnanAntamisestaXDC3F887A {
+pub struct TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasXD4C2AD72,
+    pub lapsi: AsiakasX09D8F779,
     /// Todistus
     ///
     /// JSON `todistus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub todistus: Option<TodistusX3535F06F>,
+    pub todistus: Option<TodistusX4767FF69>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3171,19 +3231,19 @@ pub struct TodistusAdoptioneuvonnanAntamisestaXDC3F887A {
     /// Laatija
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl TodistusAdoptioneuvonnanAntamisestaXDC3F887A {
+impl TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: AsiakasXD4C2AD72,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: AsiakasX09D8F779,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

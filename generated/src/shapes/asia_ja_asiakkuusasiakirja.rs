@@ -9,23 +9,23 @@ use super::*;
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `0ab5a3594cc2233a`, shared by 2 element(s) of the release.
+/// Shape `dbc5d5cab0c70456`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX0AB5A359 {
+pub struct AsiakasXDBC5D5CA {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -47,9 +47,12 @@ pub struct AsiakasX0AB5A359 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasta_poistumishetki: Option<sosmeta_types::Instant>,
 }
-impl AsiakasX0AB5A359 {
+impl AsiakasXDBC5D5CA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -61,14 +64,36 @@ impl AsiakasX0AB5A359 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc =
+    " JSON `nimi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asia 1.2.246.537.6.1265 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2545&versionKey=2845, `urn:oid:1.2.246.537.6.1265`."]
+    #[doc = " "] #[doc =
+    " Shape `4326471f757c30d6`, shared by 1 element(s) of the release."] NimiX4326471F,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asia 1.2.246.537.6.1265 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2545&versionKey=2845",
+    default_system = "urn:oid:1.2.246.537.6.1265", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1265"])
+);
+sosmeta_types::classification!(
+    #[doc = " Tila (sv: Status)"] #[doc = " "] #[doc =
+    " JSON `tila`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asian tila 1.2.246.537.6.1501 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2364&versionKey=2624, `urn:oid:1.2.246.537.6.1501`."]
+    #[doc = " "] #[doc =
+    " Shape `7f9087027f5e51c7`, shared by 1 element(s) of the release."] TilaX7F908702,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Asian tila 1.2.246.537.6.1501 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2364&versionKey=2624",
+    default_system = "urn:oid:1.2.246.537.6.1501", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1501"])
+);
 /// Asian tiedot (sv: Information om ärendet)
 ///
 /// JSON `asian_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `cc3d1b65401814d7`, shared by 1 element(s) of the release.
+/// Shape `1f2168ccd12e74a5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianTiedotXCC3D1B65 {
+pub struct AsianTiedotX1F2168CC {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus, pakollinen.
@@ -76,11 +101,15 @@ pub struct AsianTiedotXCC3D1B65 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi, pakollinen.
-    pub nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asia 1.2.246.537.6.1265 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2545&versionKey=2845, `urn:oid:1.2.246.537.6.1265`.
+    pub nimi: sosmeta_types::Coded<NimiX4326471F>,
     /// Tila (sv: Status)
     ///
     /// JSON `tila`: esitystapa Koodi, pakollinen.
-    pub tila: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asian tila 1.2.246.537.6.1501 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2364&versionKey=2624, `urn:oid:1.2.246.537.6.1501`.
+    pub tila: sosmeta_types::Coded<TilaX7F908702>,
     /// Avauspäivä (sv: Öppningsdatum)
     ///
     /// JSON `avauspaiva`: esitystapa Pvm, pakollinen.
@@ -98,16 +127,18 @@ pub struct AsianTiedotXCC3D1B65 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=704&versionKey=2563, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
 }
-impl AsianTiedotXCC3D1B65 {
+impl AsianTiedotX1F2168CC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiatunnus: sosmeta_types::Identifier,
-        nimi: sosmeta_types::Code,
-        tila: sosmeta_types::Code,
+        nimi: sosmeta_types::Coded<NimiX4326471F>,
+        tila: sosmeta_types::Coded<TilaX7F908702>,
         avauspaiva: sosmeta_types::PartialDate,
-        palvelutehtava: sosmeta_types::Code,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
     ) -> Self {
         Self {
             asiatunnus,
@@ -124,26 +155,41 @@ impl AsianTiedotXCC3D1B65 {
 ///
 /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
 ///
-/// Shape `4b2f4b02a33ba2a0`, shared by 2 element(s) of the release.
+/// Shape `16b6ec3b7d1fa344`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutAsiaanLiittyvatHenkilotX4B2F4B02 {
+pub struct MuutAsiaanLiittyvatHenkilotX16B6EC3B {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Rooli (sv: Roll)
     ///
     /// JSON `rooli`: esitystapa Koodi, toistuva.
+    ///
+    /** Luokitus (classification): Luonnos:
+1 Huollettava
+2 Lapsi
+3 Vanhempi
+4 Puoliso
+5 Läheinen
+6 Omaishoitaja
+7 Muu asiakkaan huolenpidosta vastaava henkilö
+8 Laillinen edustaja
+8.1 Huoltaja
+8.2 Edunvalvoja
+8.3 Edunvalvontavaltuutettu
+8.4 Valtakirjalla valtuutettu edustaja
+99 Muu henkilö.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<Vec<sosmeta_types::Code>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
@@ -152,9 +198,12 @@ pub struct MuutAsiaanLiittyvatHenkilotX4B2F4B02 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roolin_kuvaus: Option<String>,
 }
-impl MuutAsiaanLiittyvatHenkilotX4B2F4B02 {
+impl MuutAsiaanLiittyvatHenkilotX16B6EC3B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -166,14 +215,14 @@ impl MuutAsiaanLiittyvatHenkilotX4B2F4B02 {
 }
 /// Asia-asiakirja (sv: Ärendehandling)
 ///
-/// Shape `70134f0f982ef94c`, shared by 1 element(s) of the release.
+/// Shape `ccea28a90254a001`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiaAsiakirjaX70134F0F {
+pub struct AsiaAsiakirjaXCCEA28A9 {
     /// Palvelunjärjestäjän nimi (sv: Namn på anordnaren av tjänster)
     ///
     /// JSON `palvelunjarjestajan_nimi`: esitystapa Teksti, pakollinen.
-    pub palvelunjarjestajan_nimi: String,
+    pub palvelunjarjestajan_nimi: sosmeta_types::NonEmptyString,
     /// Palvelunjärjestäjän organisaatiokoodi (sv: Organisationskod för anordnaren av tjänster)
     ///
     /// JSON `palvelunjarjestajan_organisaatiokoodi`: esitystapa Tunnus, pakollinen.
@@ -181,27 +230,26 @@ pub struct AsiaAsiakirjaX70134F0F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX0AB5A359>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBC5D5CA>,
     /// Asian tiedot (sv: Information om ärendet)
     ///
     /// JSON `asian_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asian_tiedot: Option<AsianTiedotXCC3D1B65>,
+    pub asian_tiedot: Option<AsianTiedotX1F2168CC>,
     /// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
     ///
     /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiaan_liittyvat_henkilot: Option<
-        Vec<MuutAsiaanLiittyvatHenkilotX4B2F4B02>,
+        Vec<MuutAsiaanLiittyvatHenkilotX16B6EC3B>,
     >,
 }
-impl AsiaAsiakirjaX70134F0F {
+impl AsiaAsiakirjaXCCEA28A9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palvelunjarjestajan_nimi: String,
+        palvelunjarjestajan_nimi: sosmeta_types::NonEmptyString,
         palvelunjarjestajan_organisaatiokoodi: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX0AB5A359>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBC5D5CA>,
     ) -> Self {
         Self {
             palvelunjarjestajan_nimi,
@@ -212,14 +260,34 @@ impl AsiaAsiakirjaX70134F0F {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc =
+    " JSON `nimi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asia 1.2.246.537.6.1265, `urn:oid:1.2.246.537.6.1265`."]
+    #[doc = " "] #[doc =
+    " Shape `6fb89432a2809dca`, shared by 1 element(s) of the release."] NimiX6FB89432,
+    name = "Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asia 1.2.246.537.6.1265",
+    default_system = "urn:oid:1.2.246.537.6.1265", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1265"])
+);
+sosmeta_types::classification!(
+    #[doc = " Tila (sv: Status)"] #[doc = " "] #[doc =
+    " JSON `tila`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asian tila 1.2.246.537.6.1501, `urn:oid:1.2.246.537.6.1501`."]
+    #[doc = " "] #[doc =
+    " Shape `0749bb4befcf379f`, shared by 1 element(s) of the release."] TilaX0749BB4B,
+    name = "Koodistopalvelin: Sosiaalihuolto - Asian tila 1.2.246.537.6.1501",
+    default_system = "urn:oid:1.2.246.537.6.1501", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1501"])
+);
 /// Asian tiedot (sv: Information om ärendet)
 ///
 /// JSON `asian_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `f05bf507b14e5a0d`, shared by 1 element(s) of the release.
+/// Shape `c51dfa96358851c4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianTiedotXF05BF507 {
+pub struct AsianTiedotXC51DFA96 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus, pakollinen.
@@ -227,7 +295,9 @@ pub struct AsianTiedotXF05BF507 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi, pakollinen.
-    pub nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asia 1.2.246.537.6.1265, `urn:oid:1.2.246.537.6.1265`.
+    pub nimi: sosmeta_types::Coded<NimiX6FB89432>,
     /// Lisätieto luokkaan "Muu" (sv: Ytterligare information i klassen ”Annan”)
     ///
     /// JSON `lisatieto_luokkaan_muu`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -236,7 +306,9 @@ pub struct AsianTiedotXF05BF507 {
     /// Tila (sv: Status)
     ///
     /// JSON `tila`: esitystapa Koodi, pakollinen.
-    pub tila: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asian tila 1.2.246.537.6.1501, `urn:oid:1.2.246.537.6.1501`.
+    pub tila: sosmeta_types::Coded<TilaX0749BB4B>,
     /// Avauspäivä (sv: Öppningsdatum)
     ///
     /// JSON `avauspaiva`: esitystapa Pvm, pakollinen.
@@ -254,16 +326,18 @@ pub struct AsianTiedotXF05BF507 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
 }
-impl AsianTiedotXF05BF507 {
+impl AsianTiedotXC51DFA96 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiatunnus: sosmeta_types::Identifier,
-        nimi: sosmeta_types::Code,
-        tila: sosmeta_types::Code,
+        nimi: sosmeta_types::Coded<NimiX6FB89432>,
+        tila: sosmeta_types::Coded<TilaX0749BB4B>,
         avauspaiva: sosmeta_types::PartialDate,
-        palvelutehtava: sosmeta_types::Code,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     ) -> Self {
         Self {
             asiatunnus,
@@ -277,39 +351,104 @@ impl AsianTiedotXF05BF507 {
         }
     }
 }
-/// Asia-asiakirja (sv: Ärendehandling)
+sosmeta_types::classification!(
+    #[doc = " Rooli (sv: Roll)"] #[doc = " "] #[doc =
+    " JSON `rooli`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`."]
+    #[doc = " "] #[doc =
+    " Shape `9763f1c80c7b0fec`, shared by 3 element(s) of the release."] RooliX9763F1C8,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284",
+    default_system = "urn:oid:1.2.246.537.6.1284", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1284"])
+);
+/// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
 ///
-/// Shape `1fa6163f0b188428`, shared by 1 element(s) of the release.
+/// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
+///
+/// Shape `7fdac70b2dc6de0b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiaAsiakirjaX1FA6163F {
+pub struct MuutAsiaanLiittyvatHenkilotX7FDAC70B {
+    /// Sukunimi (sv: Efternamn)
+    ///
+    /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
+    pub sukunimi: sosmeta_types::NonEmptyString,
+    /// Etunimet (sv: Samtliga förnamn)
+    ///
+    /// JSON `etunimet`: esitystapa Nimi, pakollinen.
+    pub etunimet: sosmeta_types::NonEmptyString,
+    /// Henkilötunnus (sv: Personbeteckning)
+    ///
+    /// JSON `henkilotunnus`: esitystapa Tunnus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
+    /// Rooli (sv: Roll)
+    ///
+    /// JSON `rooli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rooli: Option<Vec<sosmeta_types::Coded<RooliX9763F1C8>>>,
+    /// Roolin kuvaus (sv: Rollbeskrivning)
+    ///
+    /// JSON `roolin_kuvaus`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roolin_kuvaus: Option<String>,
+}
+impl MuutAsiaanLiittyvatHenkilotX7FDAC70B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
+        Self {
+            sukunimi,
+            etunimet,
+            henkilotunnus: None,
+            rooli: None,
+            roolin_kuvaus: None,
+        }
+    }
+}
+/// Asia-asiakirja (sv: Ärendehandling)
+///
+/// Shape `6db359b4c8443e79`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsiaAsiakirjaX6DB359B4 {
     /// Palvelunjärjestäjän toimintayksikkö (sv: Tjänsteanordnarens verksamhetsenhet)
     ///
     /// JSON `palvelunjarjestajan_toimintayksikko`: esitystapa Koodi, pakollinen.
-    pub palvelunjarjestajan_toimintayksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palvelunjarjestajan_toimintayksikko: sosmeta_types::Coded<
+        PalveluyksikkoX58B006CC,
+    >,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX0AB5A359>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBC5D5CA>,
     /// Asian tiedot (sv: Information om ärendet)
     ///
     /// JSON `asian_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asian_tiedot: Option<AsianTiedotXF05BF507>,
+    pub asian_tiedot: Option<AsianTiedotXC51DFA96>,
     /// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
     ///
     /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiaan_liittyvat_henkilot: Option<
-        Vec<MuutAsiaanLiittyvatHenkilotX4B2F4B02>,
+        Vec<MuutAsiaanLiittyvatHenkilotX7FDAC70B>,
     >,
 }
-impl AsiaAsiakirjaX1FA6163F {
+impl AsiaAsiakirjaX6DB359B4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palvelunjarjestajan_toimintayksikko: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX0AB5A359>,
+        palvelunjarjestajan_toimintayksikko: sosmeta_types::Coded<
+            PalveluyksikkoX58B006CC,
+        >,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBC5D5CA>,
     ) -> Self {
         Self {
             palvelunjarjestajan_toimintayksikko,
@@ -319,41 +458,157 @@ impl AsiaAsiakirjaX1FA6163F {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Nimilaji (sv: Namnslag)"] #[doc = " "] #[doc =
+    " JSON `nimilaji`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=509&versionKey=609, `urn:oid:1.2.246.537.6.1207`."]
+    #[doc = " "] #[doc =
+    " Shape `fc0b702caff2e051`, shared by 1 element(s) of the release."]
+    NimilajiXFC0B702C, name =
+    "Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=509&versionKey=609",
+    default_system = "urn:oid:1.2.246.537.6.1207", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1207"])
+);
 /// Henkilönnimi (sv: Personnamn)
 ///
 /// JSON `henkilonnimi`: toistuva.
 ///
-/// Shape `7991f4e6178a843c`, shared by 3 element(s) of the release.
+/// Shape `ab61880eb436c263`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkilonnimiX7991F4E6 {
+pub struct HenkilonnimiXAB61880E {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Teksti, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
     /// Nimilaji (sv: Namnslag)
     ///
     /// JSON `nimilaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=509&versionKey=609, `urn:oid:1.2.246.537.6.1207`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nimilaji: Option<sosmeta_types::Code>,
+    pub nimilaji: Option<sosmeta_types::Coded<NimilajiXFC0B702C>>,
 }
-impl HenkilonnimiX7991F4E6 {
+impl HenkilonnimiXAB61880E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(nimi: String) -> Self {
+    pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi, nimilaji: None }
     }
 }
-/// Kotikunta (sv: Hemkommun)
+sosmeta_types::classification!(
+    #[doc = " Sukupuoli (sv: Kön)"] #[doc = " "] #[doc =
+    " JSON `sukupuoli`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=237&versionKey=312, `urn:oid:1.2.246.537.5.1`."]
+    #[doc = " "] #[doc =
+    " Shape `4146911d8c81c68e`, shared by 1 element(s) of the release."]
+    SukupuoliX4146911D, name =
+    "Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=237&versionKey=312",
+    default_system = "urn:oid:1.2.246.537.5.1", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.5.1"])
+);
+sosmeta_types::classification!(
+    #[doc = " Kansalaisuus (sv: Medborgarskap)"] #[doc = " "] #[doc =
+    " JSON `kansalaisuus`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=422&versionKey=502, `urn:oid:1.2.246.537.6.97`."]
+    #[doc = " "] #[doc =
+    " Shape `7b4492f6746549d9`, shared by 1 element(s) of the release."]
+    KansalaisuusX7B4492F6, name =
+    "Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=422&versionKey=502",
+    default_system = "urn:oid:1.2.246.537.6.97", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.97"])
+);
+sosmeta_types::classification!(
+    #[doc = " Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)"] #[doc = " "] #[doc
+    = " JSON `tyovoimaan_kuuluminen`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Päihdehuollon palvelutarpeen arviossa: Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2124&versionKey=2384. 11. Työvoimaan kuuluminen: 1.2.246.537.6.886.2008\nTurvakotipalveluissa: Työssä (osa- tai kokoaikainen työ)\nTyötön\nYrittäjä\nOpiskelija\nEläkkeellä\nPerhevapaalla (äitiys- isyys- tai vanhempainvapaa tai hoitovapaa)\nJokin muu\nEi tietoa, `urn:oid:1.2.246.537.6.886`, `urn:oid:1.2.246.537.6.886.2008`."]
+    #[doc = " "] #[doc =
+    " Shape `c42f66a3a04648b9`, shared by 1 element(s) of the release."]
+    TyovoimaanKuuluminenXC42F66A3, name =
+    "Päihdehuollon palvelutarpeen arviossa: Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2124&versionKey=2384. 11. Työvoimaan kuuluminen: 1.2.246.537.6.886.2008\nTurvakotipalveluissa: Työssä (osa- tai kokoaikainen työ)\nTyötön\nYrittäjä\nOpiskelija\nEläkkeellä\nPerhevapaalla (äitiys- isyys- tai vanhempainvapaa tai hoitovapaa)\nJokin muu\nEi tietoa",
+    default_system = "urn:oid:1.2.246.537.6.886", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886",
+    "1.2.246.537.6.886.2008"])
+);
+sosmeta_types::classification!(
+    #[doc = " Äidinkieli (sv: Modersmål)"] #[doc = " "] #[doc =
+    " JSON `aidinkieli`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389, `urn:oid:1.2.246.537.5.40175`."]
+    #[doc = " "] #[doc =
+    " Shape `6ae4e178d06ccd93`, shared by 2 element(s) of the release."]
+    AidinkieliX6AE4E178, name =
+    "Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389",
+    default_system = "urn:oid:1.2.246.537.5.40175", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.5.40175"])
+);
+sosmeta_types::classification!(
+    #[doc = " Asiointikieli (sv: Kontaktspråk)"] #[doc = " "] #[doc =
+    " JSON `asiointikieli`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389 Rajaus: Luokituksesta käytetään vain kieliä suomi ja ruotsi., `urn:oid:1.2.246.537.5.40175`."]
+    #[doc = " "] #[doc =
+    " Shape `0c650a0e5ba6b47c`, shared by 1 element(s) of the release."]
+    AsiointikieliX0C650A0E, name =
+    "Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389 Rajaus: Luokituksesta käytetään vain kieliä suomi ja ruotsi.",
+    default_system = "urn:oid:1.2.246.537.5.40175", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.5.40175"])
+);
+/// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
-/// Shape `f23afcbe59566ebb`, shared by 1 element(s) of the release.
+/// Shape `395964871c2f9a94`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KotikuntaXF23AFCBE {
+pub struct TulkkaustiedotX39596487 {
+    /// Tulkkauksen tarve (sv: Behov av tolkning)
+    ///
+    /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tulkkauksen_tarve: Option<bool>,
+    /// Tulkkauskieli (sv: Tolkningsspråk)
+    ///
+    /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389, `urn:oid:1.2.246.537.5.40175`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tulkkauskieli: Option<Vec<sosmeta_types::Coded<AidinkieliX6AE4E178>>>,
+    /// Tulkkausmenetelmä (sv: Tolkningsmetod)
+    ///
+    /// JSON `tulkkausmenetelma`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tulkkausmenetelma: Option<String>,
+}
+impl TulkkaustiedotX39596487 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            tulkkauksen_tarve: None,
+            tulkkauskieli: None,
+            tulkkausmenetelma: None,
+        }
+    }
+}
+sosmeta_types::classification!(
+    #[doc = " Kuntakoodi (sv: Kommunkod)"] #[doc = " "] #[doc =
+    " JSON `kuntakoodi`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=362&versionKey=440, `urn:oid:1.2.246.537.6.21`."]
+    #[doc = " "] #[doc =
+    " Shape `fab28aafe811bbe6`, shared by 2 element(s) of the release."]
+    KuntakoodiXFAB28AAF, name =
+    "Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=362&versionKey=440",
+    default_system = "urn:oid:1.2.246.537.6.21", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.21"])
+);
+/// Kotikunta (sv: Hemkommun)
+///
+/// Shape `d5fc1e8bcf31c43a`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KotikuntaXD5FC1E8B {
     /// Kuntakoodi (sv: Kommunkod)
     ///
     /// JSON `kuntakoodi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=362&versionKey=440, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuntakoodi: Option<sosmeta_types::Code>,
+    pub kuntakoodi: Option<sosmeta_types::Coded<KuntakoodiXFAB28AAF>>,
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Nimi.
@@ -365,7 +620,7 @@ pub struct KotikuntaXF23AFCBE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
 }
-impl KotikuntaXF23AFCBE {
+impl KotikuntaXD5FC1E8B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -379,15 +634,17 @@ impl KotikuntaXF23AFCBE {
 ///
 /// JSON `tilapainen_asuinkunta`: toistuva.
 ///
-/// Shape `2a4236a5ff6d1c18`, shared by 1 element(s) of the release.
+/// Shape `8e4ca49ad8880d5f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TilapainenAsuinkuntaX2A4236A5 {
+pub struct TilapainenAsuinkuntaX8E4CA49A {
     /// Kuntakoodi (sv: Kommunkod)
     ///
     /// JSON `kuntakoodi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=362&versionKey=440, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuntakoodi: Option<sosmeta_types::Code>,
+    pub kuntakoodi: Option<sosmeta_types::Coded<KuntakoodiXFAB28AAF>>,
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Nimi.
@@ -404,7 +661,7 @@ pub struct TilapainenAsuinkuntaX2A4236A5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunnasta_muutto: Option<sosmeta_types::PartialDate>,
 }
-impl TilapainenAsuinkuntaX2A4236A5 {
+impl TilapainenAsuinkuntaX8E4CA49A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -491,32 +748,54 @@ impl YhteystiedotX948B0BF6 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Asunnottomuus (sv: Bostadslöshet)"] #[doc = " "] #[doc =
+    " JSON `asunnottomuus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=3143&versionKey=3584, `urn:oid:1.2.246.537.6.1285`."]
+    #[doc = " "] #[doc =
+    " Shape `270a17361c126326`, shared by 1 element(s) of the release."]
+    AsunnottomuusX270A1736, name =
+    "Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=3143&versionKey=3584",
+    default_system = "urn:oid:1.2.246.537.6.1285", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1285"])
+);
+sosmeta_types::classification!(
+    #[doc = " Siviilisääty (sv: Civilstånd)"] #[doc = " "] #[doc =
+    " JSON `siviilisaaty`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2343&versionKey=2603, `urn:oid:1.2.246.537.6.75`."]
+    #[doc = " "] #[doc =
+    " Shape `ba32f23e11845834`, shared by 1 element(s) of the release."]
+    SiviilisaatyXBA32F23E, name =
+    "Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2343&versionKey=2603",
+    default_system = "urn:oid:1.2.246.537.6.75", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.75"])
+);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `6139d3506b1f1792`, shared by 1 element(s) of the release.
+/// Shape `06316feac076b796`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX6139D350 {
+pub struct AsiakasX06316FEA {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilönnimi (sv: Personnamn)
     ///
     /// JSON `henkilonnimi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilonnimi: Option<Vec<HenkilonnimiX7991F4E6>>,
+    pub henkilonnimi: Option<Vec<HenkilonnimiXAB61880E>>,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -530,13 +809,17 @@ pub struct AsiakasX6139D350 {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=237&versionKey=312, `urn:oid:1.2.246.537.5.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sukupuoli: Option<sosmeta_types::Code>,
+    pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX4146911D>>,
     /// Kansalaisuus (sv: Medborgarskap)
     ///
     /// JSON `kansalaisuus`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=422&versionKey=502, `urn:oid:1.2.246.537.6.97`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kansalaisuus: Option<Vec<sosmeta_types::Code>>,
+    pub kansalaisuus: Option<Vec<sosmeta_types::Coded<KansalaisuusX7B4492F6>>>,
     /// Ammatti (sv: Yrke)
     ///
     /// JSON `ammatti`: esitystapa Teksti.
@@ -545,8 +828,20 @@ pub struct AsiakasX6139D350 {
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Päihdehuollon palvelutarpeen arviossa: Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2124&versionKey=2384. 11. Työvoimaan kuuluminen: 1.2.246.537.6.886.2008
+Turvakotipalveluissa: Työssä (osa- tai kokoaikainen työ)
+Työtön
+Yrittäjä
+Opiskelija
+Eläkkeellä
+Perhevapaalla (äitiys- isyys- tai vanhempainvapaa tai hoitovapaa)
+Jokin muu
+Ei tietoa, `urn:oid:1.2.246.537.6.886`, `urn:oid:1.2.246.537.6.886.2008`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyovoimaan_kuuluminen: Option<sosmeta_types::Code>,
+    pub tyovoimaan_kuuluminen: Option<
+        sosmeta_types::Coded<TyovoimaanKuuluminenXC42F66A3>,
+    >,
     /// Kuvaus työvoimaan kuulumisesta (sv: Beskrivning av arbetskraftstillhörighet)
     ///
     /// JSON `kuvaus_tyovoimaan_kuulumisesta`: esitystapa Teksti.
@@ -555,24 +850,28 @@ pub struct AsiakasX6139D350 {
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aidinkieli: Option<Vec<sosmeta_types::Code>>,
+    pub aidinkieli: Option<Vec<sosmeta_types::Coded<AidinkieliX6AE4E178>>>,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389 Rajaus: Luokituksesta käytetään vain kieliä suomi ja ruotsi., `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointikieli: Option<sosmeta_types::Code>,
+    pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX0C650A0E>>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX928CC48F>,
+    pub tulkkaustiedot: Option<TulkkaustiedotX39596487>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaXF23AFCBE>,
+    pub kotikunta: Option<KotikuntaXD5FC1E8B>,
     /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
     ///
     /// JSON `tilapainen_asuinkunta`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tilapainen_asuinkunta: Option<Vec<TilapainenAsuinkuntaX2A4236A5>>,
+    pub tilapainen_asuinkunta: Option<Vec<TilapainenAsuinkuntaX8E4CA49A>>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin, pakollinen.
@@ -593,8 +892,10 @@ pub struct AsiakasX6139D350 {
     /// Asunnottomuus (sv: Bostadslöshet)
     ///
     /// JSON `asunnottomuus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=3143&versionKey=3584, `urn:oid:1.2.246.537.6.1285`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunnottomuus: Option<sosmeta_types::Code>,
+    pub asunnottomuus: Option<sosmeta_types::Coded<AsunnottomuusX270A1736>>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
     /// JSON `asiakkaalla_on_oikeus_erityiseen_tukeen`: esitystapa Kytkin.
@@ -603,17 +904,23 @@ pub struct AsiakasX6139D350 {
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2343&versionKey=2603, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXBA32F23E>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
 }
-impl AsiakasX6139D350 {
+impl AsiakasX06316FEA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String, turvakielto: bool) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        turvakielto: bool,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -744,24 +1051,39 @@ impl EdunvalvontavaltuutusXF06023D4 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Huoltajuussuhteen muoto (sv: Vårdnadsförhållandets form)"] #[doc = " "]
+    #[doc = " JSON `huoltajuussuhteen_muoto`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=505&versionKey=605, `urn:oid:1.2.246.537.6.1204`."]
+    #[doc = " "] #[doc =
+    " Shape `015a1f2a85adfe75`, shared by 1 element(s) of the release."]
+    HuoltajuussuhteenMuotoX015A1F2A, name =
+    "Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=505&versionKey=605",
+    default_system = "urn:oid:1.2.246.537.6.1204", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1204"])
+);
 /// Huoltajuus (sv: Vårdnad)
 ///
-/// Shape `71e982786acbb79b`, shared by 3 element(s) of the release.
+/// Shape `fe8383320238b233`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajuusX71E98278 {
+pub struct HuoltajuusXFE838332 {
     /// Huoltajuussuhteen muoto (sv: Vårdnadsförhållandets form)
     ///
     /// JSON `huoltajuussuhteen_muoto`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=505&versionKey=605, `urn:oid:1.2.246.537.6.1204`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuussuhteen_muoto: Option<sosmeta_types::Code>,
+    pub huoltajuussuhteen_muoto: Option<
+        sosmeta_types::Coded<HuoltajuussuhteenMuotoX015A1F2A>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl HuoltajuusX71E98278 {
+impl HuoltajuusXFE838332 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -774,18 +1096,18 @@ impl HuoltajuusX71E98278 {
 ///
 /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
 ///
-/// Shape `0e787ef17c55e834`, shared by 1 element(s) of the release.
+/// Shape `ac9ddca6467e2b44`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaaseenLiittyvatHenkilotX0E787EF1 {
+pub struct AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Befattning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -793,7 +1115,7 @@ pub struct AsiakkaaseenLiittyvatHenkilotX0E787EF1 {
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<HenkilonnimiXBF17D358>,
+    pub organisaatio: Option<HenkilonnimiX0A370716>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -810,6 +1132,21 @@ pub struct AsiakkaaseenLiittyvatHenkilotX0E787EF1 {
     /// Rooli (sv: Roll)
     ///
     /// JSON `rooli`: esitystapa Koodi, toistuva.
+    ///
+    /** Luokitus (classification): Luonnos:
+1 Huollettava
+2 Lapsi
+3 Vanhempi
+4 Puoliso
+5 Läheinen
+6 Omaishoitaja
+7 Muu asiakkaan huolenpidosta vastaava henkilö
+8 Laillinen edustaja
+8.1 Huoltaja
+8.2 Edunvalvoja
+8.3 Edunvalvontavaltuutettu
+8.4 Valtakirjalla valtuutettu edustaja
+99 Muu henkilö.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<Vec<sosmeta_types::Code>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
@@ -835,16 +1172,19 @@ pub struct AsiakkaaseenLiittyvatHenkilotX0E787EF1 {
     pub edunvalvontavaltuutus: Option<EdunvalvontavaltuutusXF06023D4>,
     /// Huoltajuus (sv: Vårdnad)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<HuoltajuusX71E98278>,
+    pub huoltajuus: Option<HuoltajuusXFE838332>,
     /// Vanhemman tiedonsaantioikeus (sv: En förälders rätt till information)
     ///
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
-impl AsiakkaaseenLiittyvatHenkilotX0E787EF1 {
+impl AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -899,23 +1239,23 @@ impl AsiakkuudenTiedotX205397D5 {
 }
 /// Organisaatio (sv: Organisation)
 ///
-/// Shape `b8ec69054cf1aae7`, shared by 1 element(s) of the release.
+/// Shape `91f715218e09cb8b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioXB8EC6905 {
+pub struct OrganisaatioX91F71521 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oid_tunnus: Option<sosmeta_types::Identifier>,
 }
-impl OrganisaatioXB8EC6905 {
+impl OrganisaatioX91F71521 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(nimi: String) -> Self {
+    pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi, oid_tunnus: None }
     }
 }
@@ -923,21 +1263,21 @@ impl OrganisaatioXB8EC6905 {
 ///
 /// JSON `palveluista_vastaava_tyontekija`: toistuva.
 ///
-/// Shape `855cb6a63845498e`, shared by 1 element(s) of the release.
+/// Shape `0835d449a2e30331`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluistaVastaavaTyontekijaX855CB6A6 {
+pub struct PalveluistaVastaavaTyontekijaX0835D449 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<OrganisaatioXB8EC6905>,
+    pub organisaatio: Option<OrganisaatioX91F71521>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX27BCF90F>,
@@ -947,9 +1287,12 @@ pub struct PalveluistaVastaavaTyontekijaX855CB6A6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterointitunnus: Option<sosmeta_types::Identifier>,
 }
-impl PalveluistaVastaavaTyontekijaX855CB6A6 {
+impl PalveluistaVastaavaTyontekijaX0835D449 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -981,25 +1324,28 @@ impl YhteystiedotXF734ADD6 {
 ///
 /// JSON `yhteyshenkilo`: toistuva.
 ///
-/// Shape `520c24c9cb97aadf`, shared by 3 element(s) of the release.
+/// Shape `bd0782a6d49c6747`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteyshenkiloX520C24C9 {
+pub struct YhteyshenkiloXBD0782A6 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF734ADD6>,
 }
-impl YhteyshenkiloX520C24C9 {
+impl YhteyshenkiloXBD0782A6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1011,14 +1357,14 @@ impl YhteyshenkiloX520C24C9 {
 ///
 /// JSON `palveluyksikko`: pakollinen.
 ///
-/// Shape `060d9ccdb27c79bb`, shared by 3 element(s) of the release.
+/// Shape `5aede6b4f750845c`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluyksikkoX060D9CCD {
+pub struct PalveluyksikkoX5AEDE6B4 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus, pakollinen.
@@ -1039,12 +1385,12 @@ pub struct PalveluyksikkoX060D9CCD {
     ///
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<Vec<YhteyshenkiloX520C24C9>>,
+    pub yhteyshenkilo: Option<Vec<YhteyshenkiloXBD0782A6>>,
 }
-impl PalveluyksikkoX060D9CCD {
+impl PalveluyksikkoX5AEDE6B4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        nimi: String,
+        nimi: sosmeta_types::NonEmptyString,
         oid_tunnus: sosmeta_types::Identifier,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
     ) -> Self {
@@ -1062,39 +1408,53 @@ impl PalveluyksikkoX060D9CCD {
 ///
 /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva, pakollinen.
 ///
-/// Shape `e86c7f29536a4be4`, shared by 1 element(s) of the release.
+/// Shape `3a4123d24283cbeb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelunjarjestajanPalveluyksikkoXE86C7F29 {
+pub struct PalvelunjarjestajanPalveluyksikkoX3A4123D2 {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: pakollinen.
-    pub palveluyksikko: PalveluyksikkoX060D9CCD,
+    pub palveluyksikko: PalveluyksikkoX5AEDE6B4,
 }
-impl PalvelunjarjestajanPalveluyksikkoXE86C7F29 {
+impl PalvelunjarjestajanPalveluyksikkoX3A4123D2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palveluyksikko: PalveluyksikkoX060D9CCD) -> Self {
+    pub fn new(palveluyksikko: PalveluyksikkoX5AEDE6B4) -> Self {
         Self { palveluyksikko }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
+    " JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=703&versionKey=2683, `urn:oid:1.2.246.537.6.1222`."]
+    #[doc = " "] #[doc =
+    " Shape `e5d429719344260f`, shared by 2 element(s) of the release."]
+    SosiaalipalveluXE5D42971, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=703&versionKey=2683",
+    default_system = "urn:oid:1.2.246.537.6.1222", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1222"])
+);
 /// Organisaatio (sv: Organisation)
 ///
-/// Shape `810df527417d7ec2`, shared by 2 element(s) of the release.
+/// Shape `127bf296444c4fa6`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioX810DF527 {
+pub struct OrganisaatioX127BF296 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus, pakollinen.
     pub oid_tunnus: sosmeta_types::Identifier,
 }
-impl OrganisaatioX810DF527 {
+impl OrganisaatioX127BF296 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(nimi: String, oid_tunnus: sosmeta_types::Identifier) -> Self {
+    pub fn new(
+        nimi: sosmeta_types::NonEmptyString,
+        oid_tunnus: sosmeta_types::Identifier,
+    ) -> Self {
         Self { nimi, oid_tunnus }
     }
 }
@@ -1102,25 +1462,27 @@ impl OrganisaatioX810DF527 {
 ///
 /// JSON `palveluntoteuttaja`: toistuva.
 ///
-/// Shape `b55161e6106a469c`, shared by 1 element(s) of the release.
+/// Shape `69d0d17673579147`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluntoteuttajaXB55161E6 {
+pub struct PalveluntoteuttajaX69D0D176 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=703&versionKey=2683, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluXE5D42971>>>,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<OrganisaatioX810DF527>,
+    pub organisaatio: Option<OrganisaatioX127BF296>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<Vec<PalveluyksikkoX060D9CCD>>,
+    pub palveluyksikko: Option<Vec<PalveluyksikkoX5AEDE6B4>>,
 }
-impl PalveluntoteuttajaXB55161E6 {
+impl PalveluntoteuttajaX69D0D176 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1134,30 +1496,32 @@ impl PalveluntoteuttajaXB55161E6 {
 ///
 /// JSON `palveluntuottaja`: toistuva.
 ///
-/// Shape `a6f2292c0b7359db`, shared by 1 element(s) of the release.
+/// Shape `3d77ccecc54d8cef`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluntuottajaXA6F2292C {
+pub struct PalveluntuottajaX3D77CCEC {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=703&versionKey=2683, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluXE5D42971>>>,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<OrganisaatioX810DF527>,
+    pub organisaatio: Option<OrganisaatioX127BF296>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<Vec<PalveluyksikkoX060D9CCD>>,
+    pub palveluyksikko: Option<Vec<PalveluyksikkoX5AEDE6B4>>,
     /// Palveluntoteuttaja (sv: Servicegivare)
     ///
     /// JSON `palveluntoteuttaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaXB55161E6>>,
+    pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaX69D0D176>>,
 }
-impl PalveluntuottajaXA6F2292C {
+impl PalveluntuottajaX3D77CCEC {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1172,14 +1536,16 @@ impl PalveluntuottajaXA6F2292C {
 ///
 /// JSON `palvelutehtavan_asiakkuus`: toistuva.
 ///
-/// Shape `207dc22468e1e13a`, shared by 1 element(s) of the release.
+/// Shape `aaa1a23911239295`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutehtavanAsiakkuusX207DC224 {
+pub struct PalvelutehtavanAsiakkuusXAAA1A239 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=704&versionKey=2563, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
     /// Palvelutehtävän asiakkuuden alkamispvm (sv: Inledningsdatum för serviceuppgiftens klientrelation)
     ///
     /// JSON `palvelutehtavan_asiakkuuden_alkamispvm`: esitystapa Pvm, pakollinen.
@@ -1196,24 +1562,23 @@ pub struct PalvelutehtavanAsiakkuusX207DC224 {
     /// Palvelunjärjestäjän palveluyksikkö (sv: Serviceenhet för anordnaren av tjänster)
     ///
     /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub palvelunjarjestajan_palveluyksikko: Vec<
-        PalvelunjarjestajanPalveluyksikkoXE86C7F29,
+    pub palvelunjarjestajan_palveluyksikko: sosmeta_types::NonEmptyVec<
+        PalvelunjarjestajanPalveluyksikkoX3A4123D2,
     >,
     /// Palveluntuottaja (sv: Tjänsteproducent)
     ///
     /// JSON `palveluntuottaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluntuottaja: Option<Vec<PalveluntuottajaXA6F2292C>>,
+    pub palveluntuottaja: Option<Vec<PalveluntuottajaX3D77CCEC>>,
 }
-impl PalvelutehtavanAsiakkuusX207DC224 {
+impl PalvelutehtavanAsiakkuusXAAA1A239 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palvelutehtava: sosmeta_types::Code,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
         palvelutehtavan_asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
         asiakkuus_on_aktiivinen: bool,
-        palvelunjarjestajan_palveluyksikko: Vec<
-            PalvelunjarjestajanPalveluyksikkoXE86C7F29,
+        palvelunjarjestajan_palveluyksikko: sosmeta_types::NonEmptyVec<
+            PalvelunjarjestajanPalveluyksikkoX3A4123D2,
         >,
     ) -> Self {
         Self {
@@ -1228,10 +1593,10 @@ impl PalvelutehtavanAsiakkuusX207DC224 {
 }
 /// Asiakkuusasiakirja (sv: Klientrelationshandling)
 ///
-/// Shape `b39fca07ba4c92ac`, shared by 1 element(s) of the release.
+/// Shape `70fa2d985df0b771`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkuusasiakirjaXB39FCA07 {
+pub struct AsiakkuusasiakirjaX70FA2D98 {
     /// Asiakkuuden yksilöintitunnus (sv: Klientrelationens identifikationskod)
     ///
     /// JSON `asiakkuuden_yksilointitunnus`: esitystapa Tunnus.
@@ -1240,13 +1605,13 @@ pub struct AsiakkuusasiakirjaXB39FCA07 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX6139D350,
+    pub asiakas: AsiakasX06316FEA,
     /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
     ///
     /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaaseen_liittyvat_henkilot: Option<
-        Vec<AsiakkaaseenLiittyvatHenkilotX0E787EF1>,
+        Vec<AsiakkaaseenLiittyvatHenkilotXAC9DDCA6>,
     >,
     /// Asiakkuuden tiedot (sv: Information om klientrelationen)
     ///
@@ -1268,17 +1633,17 @@ pub struct AsiakkuusasiakirjaXB39FCA07 {
     /// JSON `palveluista_vastaava_tyontekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluista_vastaava_tyontekija: Option<
-        Vec<PalveluistaVastaavaTyontekijaX855CB6A6>,
+        Vec<PalveluistaVastaavaTyontekijaX0835D449>,
     >,
     /// Palvelutehtävän asiakkuus (sv: Klientrelation för serviceuppgiften)
     ///
     /// JSON `palvelutehtavan_asiakkuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtavan_asiakkuus: Option<Vec<PalvelutehtavanAsiakkuusX207DC224>>,
+    pub palvelutehtavan_asiakkuus: Option<Vec<PalvelutehtavanAsiakkuusXAAA1A239>>,
 }
-impl AsiakkuusasiakirjaXB39FCA07 {
+impl AsiakkuusasiakirjaX70FA2D98 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX6139D350) -> Self {
+    pub fn new(asiakas: AsiakasX06316FEA) -> Self {
         Self {
             asiakkuuden_yksilointitunnus: None,
             asiakas,
@@ -1331,19 +1696,68 @@ impl RiskitietoX54959F54 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Nimilaji (sv: Namnslag)"] #[doc = " "] #[doc =
+    " JSON `nimilaji`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207, `urn:oid:1.2.246.537.6.1207`."]
+    #[doc = " "] #[doc =
+    " Shape `82d3ebea659c15cb`, shared by 2 element(s) of the release."]
+    NimilajiX82D3EBEA, name = "Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207",
+    default_system = "urn:oid:1.2.246.537.6.1207", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1207"])
+);
+/// Henkilönnimi (sv: Personbenämning)
+///
+/// JSON `henkilonnimi`: toistuva.
+///
+/// Shape `7d36ba2b9eaa3e12`, shared by 2 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HenkilonnimiX7D36BA2B {
+    /// Nimi (sv: Namn)
+    ///
+    /// JSON `nimi`: esitystapa Teksti, pakollinen.
+    pub nimi: sosmeta_types::NonEmptyString,
+    /// Nimilaji (sv: Namnslag)
+    ///
+    /// JSON `nimilaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207, `urn:oid:1.2.246.537.6.1207`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nimilaji: Option<sosmeta_types::Coded<NimilajiX82D3EBEA>>,
+}
+impl HenkilonnimiX7D36BA2B {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
+        Self { nimi, nimilaji: None }
+    }
+}
+sosmeta_types::classification!(
+    #[doc = " Erityisryhmä (sv: Specialgrupp)"] #[doc = " "] #[doc =
+    " JSON `erityisryhma`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Erityisryhmä 1.2.246.537.6.1229, `urn:oid:1.2.246.537.6.1229`."]
+    #[doc = " "] #[doc =
+    " Shape `6bae3b914f743b6a`, shared by 2 element(s) of the release."]
+    ErityisryhmaX6BAE3B91, name =
+    "Koodistopalvelin: Sosiaalihuolto - Erityisryhmä 1.2.246.537.6.1229", default_system
+    = "urn:oid:1.2.246.537.6.1229", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1229"])
+);
 /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
 ///
 /// JSON `tilapainen_asuinkunta`: toistuva.
 ///
-/// Shape `d5f38b28b3d538c6`, shared by 2 element(s) of the release.
+/// Shape `ea3a1da679b2593f`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TilapainenAsuinkuntaXD5F38B28 {
+pub struct TilapainenAsuinkuntaXEA3A1DA6 {
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kunta: Option<sosmeta_types::Code>,
+    pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Kuntaan muutto (sv: Flyttning till kommunen)
     ///
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
@@ -1355,7 +1769,7 @@ pub struct TilapainenAsuinkuntaXD5F38B28 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunnasta_muutto: Option<sosmeta_types::PartialDate>,
 }
-impl TilapainenAsuinkuntaXD5F38B28 {
+impl TilapainenAsuinkuntaXEA3A1DA6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1405,32 +1819,43 @@ impl YhteystiedotX9C05F381 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Asunnottomuus (sv: Bostadslöshet)"] #[doc = " "] #[doc =
+    " JSON `asunnottomuus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285, `urn:oid:1.2.246.537.6.1285`."]
+    #[doc = " "] #[doc =
+    " Shape `af5f769b1928c84d`, shared by 2 element(s) of the release."]
+    AsunnottomuusXAF5F769B, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285",
+    default_system = "urn:oid:1.2.246.537.6.1285", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1285"])
+);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `122fe9822280d378`, shared by 2 element(s) of the release.
+/// Shape `bd1e114e418958f5`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX122FE982 {
+pub struct AsiakasXBD1E114E {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilönnimi (sv: Personbenämning)
     ///
     /// JSON `henkilonnimi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilonnimi: Option<Vec<HenkilonnimiX7991F4E6>>,
+    pub henkilonnimi: Option<Vec<HenkilonnimiX7D36BA2B>>,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -1444,13 +1869,17 @@ pub struct AsiakasX122FE982 {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sukupuoli: Option<sosmeta_types::Code>,
+    pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Kansalaisuus (sv: Medborgarskap)
     ///
     /// JSON `kansalaisuus`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kansalaisuus: Option<Vec<sosmeta_types::Code>>,
+    pub kansalaisuus: Option<Vec<sosmeta_types::Coded<MaaXAF7B3EDC>>>,
     /// Ammatti (sv: Yrke)
     ///
     /// JSON `ammatti`: esitystapa Teksti.
@@ -1459,29 +1888,35 @@ pub struct AsiakasX122FE982 {
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aidinkieli: Option<Vec<sosmeta_types::Code>>,
+    pub aidinkieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointikieli: Option<sosmeta_types::Code>,
+    pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX928CC48F>,
+    pub tulkkaustiedot: Option<TulkkaustiedotXB221E4F1>,
     /// Erityisryhmä (sv: Specialgrupp)
     ///
     /// JSON `erityisryhma`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Erityisryhmä 1.2.246.537.6.1229, `urn:oid:1.2.246.537.6.1229`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erityisryhma: Option<sosmeta_types::Code>,
+    pub erityisryhma: Option<sosmeta_types::Coded<ErityisryhmaX6BAE3B91>>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX0F5B58F9>,
+    pub kotikunta: Option<KotikuntaXEFFC22CA>,
     /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
     ///
     /// JSON `tilapainen_asuinkunta`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tilapainen_asuinkunta: Option<Vec<TilapainenAsuinkuntaXD5F38B28>>,
+    pub tilapainen_asuinkunta: Option<Vec<TilapainenAsuinkuntaXEA3A1DA6>>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin, pakollinen.
@@ -1502,8 +1937,10 @@ pub struct AsiakasX122FE982 {
     /// Asunnottomuus (sv: Bostadslöshet)
     ///
     /// JSON `asunnottomuus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285, `urn:oid:1.2.246.537.6.1285`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunnottomuus: Option<sosmeta_types::Code>,
+    pub asunnottomuus: Option<sosmeta_types::Coded<AsunnottomuusXAF5F769B>>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
     /// JSON `asiakkaalla_on_oikeus_erityiseen_tukeen`: esitystapa Kytkin.
@@ -1512,17 +1949,23 @@ pub struct AsiakasX122FE982 {
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
 }
-impl AsiakasX122FE982 {
+impl AsiakasXBD1E114E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String, turvakielto: bool) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        turvakielto: bool,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1576,27 +2019,68 @@ impl EdunvalvontavaltuutusX948E76D1 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Huoltajuussuhteen muoto (sv: Typ av vårdnadsförhållande)"] #[doc = " "]
+    #[doc = " JSON `huoltajuussuhteen_muoto`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204, `urn:oid:1.2.246.537.6.1204`."]
+    #[doc = " "] #[doc =
+    " Shape `f5e8c1f1d95f90b7`, shared by 2 element(s) of the release."]
+    HuoltajuussuhteenMuotoXF5E8C1F1, name =
+    "Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204",
+    default_system = "urn:oid:1.2.246.537.6.1204", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1204"])
+);
+/// Huoltajuus (sv: Vårdnad)
+///
+/// Shape `01b277823580d9de`, shared by 2 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HuoltajuusX01B27782 {
+    /// Huoltajuussuhteen muoto (sv: Typ av vårdnadsförhållande)
+    ///
+    /// JSON `huoltajuussuhteen_muoto`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204, `urn:oid:1.2.246.537.6.1204`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub huoltajuussuhteen_muoto: Option<
+        sosmeta_types::Coded<HuoltajuussuhteenMuotoXF5E8C1F1>,
+    >,
+    /// Kuvaus (sv: Beskrivning)
+    ///
+    /// JSON `kuvaus`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kuvaus: Option<String>,
+}
+impl HuoltajuusX01B27782 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            huoltajuussuhteen_muoto: None,
+            kuvaus: None,
+        }
+    }
+}
 /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
 ///
 /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
 ///
-/// Shape `f4e325812a62e00c`, shared by 2 element(s) of the release.
+/// Shape `0d4d759961ead887`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaaseenLiittyvatHenkilotXF4E32581 {
+pub struct AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1623,8 +2107,10 @@ pub struct AsiakkaaseenLiittyvatHenkilotXF4E32581 {
     /// Rooli (sv: Roll)
     ///
     /// JSON `rooli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rooli: Option<Vec<sosmeta_types::Code>>,
+    pub rooli: Option<Vec<sosmeta_types::Coded<RooliX9763F1C8>>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
     ///
     /// JSON `roolin_kuvaus`: esitystapa Teksti.
@@ -1648,16 +2134,19 @@ pub struct AsiakkaaseenLiittyvatHenkilotXF4E32581 {
     pub edunvalvontavaltuutus: Option<EdunvalvontavaltuutusX948E76D1>,
     /// Huoltajuus (sv: Vårdnad)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<HuoltajuusX71E98278>,
+    pub huoltajuus: Option<HuoltajuusX01B27782>,
     /// Vanhemman tiedonsaantioikeus (sv: Förälders rätt till information)
     ///
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
-impl AsiakkaaseenLiittyvatHenkilotXF4E32581 {
+impl AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1721,14 +2210,16 @@ impl SosiaalihuollonAsiakkuusX2D75318A {
 ///
 /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
 ///
-/// Shape `73330fef8862378a`, shared by 4 element(s) of the release.
+/// Shape `fd60d4535fbc1090`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelunjarjestajanPalveluyksikkoX73330FEF {
+pub struct PalvelunjarjestajanPalveluyksikkoXFD60D453 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Asiakkuuden alkamispvm (sv: Inledningstidpunkt för klientrelationen)
     ///
     /// JSON `asiakkuuden_alkamispvm`: esitystapa Pvm, pakollinen.
@@ -1745,12 +2236,12 @@ pub struct PalvelunjarjestajanPalveluyksikkoX73330FEF {
     ///
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<Vec<YhteyshenkiloXCBCB8EAE>>,
+    pub yhteyshenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
 }
-impl PalvelunjarjestajanPalveluyksikkoX73330FEF {
+impl PalvelunjarjestajanPalveluyksikkoXFD60D453 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palveluyksikon_nimi: sosmeta_types::Code,
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -1766,23 +2257,25 @@ impl PalvelunjarjestajanPalveluyksikkoX73330FEF {
 ///
 /// JSON `palveluista_vastaava_tyontekija`: toistuva.
 ///
-/// Shape `2d8b65ac49ae8ff8`, shared by 2 element(s) of the release.
+/// Shape `187a4c85494beafe`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluistaVastaavaTyontekijaX2D8B65AC {
+pub struct PalveluistaVastaavaTyontekijaX187A4C85 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -1792,9 +2285,12 @@ pub struct PalveluistaVastaavaTyontekijaX2D8B65AC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterointitunnus: Option<sosmeta_types::Identifier>,
 }
-impl PalveluistaVastaavaTyontekijaX2D8B65AC {
+impl PalveluistaVastaavaTyontekijaX187A4C85 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1808,19 +2304,23 @@ impl PalveluistaVastaavaTyontekijaX2D8B65AC {
 ///
 /// JSON `palveluntoteuttaja`: toistuva.
 ///
-/// Shape `a070057e613cf27c`, shared by 2 element(s) of the release.
+/// Shape `8a84c9172b00f388`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluntoteuttajaXA070057E {
+pub struct PalveluntoteuttajaX8A84C917 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Asiakkuuden alkamispvm (sv: Inledningstidpunkt för klientrelationen)
     ///
     /// JSON `asiakkuuden_alkamispvm`: esitystapa Pvm, pakollinen.
@@ -1837,12 +2337,12 @@ pub struct PalveluntoteuttajaXA070057E {
     ///
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<Vec<YhteyshenkiloXCBCB8EAE>>,
+    pub yhteyshenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
 }
-impl PalveluntoteuttajaXA070057E {
+impl PalveluntoteuttajaX8A84C917 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palveluyksikon_nimi: sosmeta_types::Code,
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -1859,19 +2359,23 @@ impl PalveluntoteuttajaXA070057E {
 ///
 /// JSON `palveluntuottaja`: toistuva.
 ///
-/// Shape `c949fa0a3f09c76e`, shared by 2 element(s) of the release.
+/// Shape `56ac0980c19aea46`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluntuottajaXC949FA0A {
+pub struct PalveluntuottajaX56AC0980 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Asiakkuuden alkamispvm (sv: Inledningstidpunkt för klientrelationen)
     ///
     /// JSON `asiakkuuden_alkamispvm`: esitystapa Pvm, pakollinen.
@@ -1888,17 +2392,17 @@ pub struct PalveluntuottajaXC949FA0A {
     ///
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<Vec<YhteyshenkiloXCBCB8EAE>>,
+    pub yhteyshenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
     /// Palveluntoteuttaja (sv: Servicegivare)
     ///
     /// JSON `palveluntoteuttaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaXA070057E>>,
+    pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaX8A84C917>>,
 }
-impl PalveluntuottajaXC949FA0A {
+impl PalveluntuottajaX56AC0980 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palveluyksikon_nimi: sosmeta_types::Code,
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -1916,30 +2420,32 @@ impl PalveluntuottajaXC949FA0A {
 ///
 /// JSON `sosiaalihuollon_palvelutehtava`: toistuva.
 ///
-/// Shape `675250432b541ebf`, shared by 2 element(s) of the release.
+/// Shape `8aa89987b64a8c77`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonPalvelutehtavaX67525043 {
+pub struct SosiaalihuollonPalvelutehtavaX8AA89987 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Palvelunjärjestäjän palveluyksikkö (sv: Tjänsteanordnarens serviceenhet)
     ///
     /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_palveluyksikko: Option<
-        Vec<PalvelunjarjestajanPalveluyksikkoX73330FEF>,
+        Vec<PalvelunjarjestajanPalveluyksikkoXFD60D453>,
     >,
     /// Palveluntuottaja (sv: Tjänsteproducent)
     ///
     /// JSON `palveluntuottaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluntuottaja: Option<Vec<PalveluntuottajaXC949FA0A>>,
+    pub palveluntuottaja: Option<Vec<PalveluntuottajaX56AC0980>>,
 }
-impl SosiaalihuollonPalvelutehtavaX67525043 {
+impl SosiaalihuollonPalvelutehtavaX8AA89987 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             palvelunjarjestajan_palveluyksikko: None,
@@ -1977,10 +2483,10 @@ impl LastensuojelunAsiakkuusX1709900B {
 }
 /// Asiakkuusasiakirja (sv: Klientrelationshandling)
 ///
-/// Shape `fa76113bf5ff5fe2`, shared by 2 element(s) of the release.
+/// Shape `8a7bcf371bd07574`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkuusasiakirjaXFA76113B {
+pub struct AsiakkuusasiakirjaX8A7BCF37 {
     /// Asiakkuuden yksilöintitunnus (sv: Klientrelationens identifikationskod)
     ///
     /// JSON `asiakkuuden_yksilointitunnus`: esitystapa Tunnus.
@@ -1999,13 +2505,13 @@ pub struct AsiakkuusasiakirjaXFA76113B {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX122FE982,
+    pub asiakas: AsiakasXBD1E114E,
     /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
     ///
     /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaaseen_liittyvat_henkilot: Option<
-        Vec<AsiakkaaseenLiittyvatHenkilotXF4E32581>,
+        Vec<AsiakkaaseenLiittyvatHenkilotX0D4D7599>,
     >,
     /// Sosiaalihuollon asiakkuus (sv: Klientrelation inom socialvården)
     ///
@@ -2015,28 +2521,32 @@ pub struct AsiakkuusasiakirjaXFA76113B {
     /// Palvelunjärjestäjän toimintayksikkö (sv: Tjänsteanordnarens verksamhetsenhet)
     ///
     /// JSON `palvelunjarjestajan_toimintayksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelunjarjestajan_toimintayksikko: Option<sosmeta_types::Code>,
+    pub palvelunjarjestajan_toimintayksikko: Option<
+        sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    >,
     /// Palvelunjärjestäjän palveluyksikkö (sv: Tjänsteanordnarens serviceenhet)
     ///
     /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_palveluyksikko: Option<
-        Vec<PalvelunjarjestajanPalveluyksikkoX73330FEF>,
+        Vec<PalvelunjarjestajanPalveluyksikkoXFD60D453>,
     >,
     /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
     ///
     /// JSON `palveluista_vastaava_tyontekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluista_vastaava_tyontekija: Option<
-        Vec<PalveluistaVastaavaTyontekijaX2D8B65AC>,
+        Vec<PalveluistaVastaavaTyontekijaX187A4C85>,
     >,
     /// Sosiaalihuollon palvelutehtävä (sv: Serviceuppgift inom socialvården)
     ///
     /// JSON `sosiaalihuollon_palvelutehtava`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_palvelutehtava: Option<
-        Vec<SosiaalihuollonPalvelutehtavaX67525043>,
+        Vec<SosiaalihuollonPalvelutehtavaX8AA89987>,
     >,
     /// Lastensuojelun asiakkuus (sv: Klientrelation inom barnskyddet)
     ///
@@ -2044,9 +2554,9 @@ pub struct AsiakkuusasiakirjaXFA76113B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkuus: Option<LastensuojelunAsiakkuusX1709900B>,
 }
-impl AsiakkuusasiakirjaXFA76113B {
+impl AsiakkuusasiakirjaX8A7BCF37 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX122FE982) -> Self {
+    pub fn new(asiakas: AsiakasXBD1E114E) -> Self {
         Self {
             asiakkuuden_yksilointitunnus: None,
             riskitieto: None,

@@ -7,10 +7,10 @@
 use super::*;
 /// Suunnitelma (sv: Plan)
 ///
-/// Shape `7b922d3f90974be8`, shared by 1 element(s) of the release.
+/// Shape `bbdb3db1d1d9ca15`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaX7B922D3F {
+pub struct SuunnitelmaXBBDB3DB1 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -51,7 +51,7 @@ pub struct SuunnitelmaX7B922D3F {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -63,7 +63,7 @@ pub struct SuunnitelmaX7B922D3F {
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
@@ -119,7 +119,7 @@ pub struct SuunnitelmaX7B922D3F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
-impl SuunnitelmaX7B922D3F {
+impl SuunnitelmaXBBDB3DB1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -149,18 +149,17 @@ impl SuunnitelmaX7B922D3F {
 }
 /// Iäkkäiden palvelujen asiakassuunnitelma (sv: Klientplan inom äldreservicen)
 ///
-/// Shape `adc83f1aed534608`, shared by 1 element(s) of the release.
+/// Shape `df173dbcfd0a6bbe`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IakkaidenPalvelujenAsiakassuunnitelmaXADC83F1A {
+pub struct IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelma: Option<SuunnitelmaX7B922D3F>,
+    pub suunnitelma: Option<SuunnitelmaXBBDB3DB1>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -179,12 +178,14 @@ pub struct IakkaidenPalvelujenAsiakassuunnitelmaXADC83F1A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl IakkaidenPalvelujenAsiakassuunnitelmaXADC83F1A {
+impl IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             suunnitelma: None,
@@ -197,10 +198,10 @@ impl IakkaidenPalvelujenAsiakassuunnitelmaXADC83F1A {
 }
 /// Suunnitelma (sv: Plan)
 ///
-/// Shape `e5e530cc257a7718`, shared by 1 element(s) of the release.
+/// Shape `17947571d7f1bf4d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaXE5E530CC {
+pub struct SuunnitelmaX17947571 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -241,7 +242,7 @@ pub struct SuunnitelmaXE5E530CC {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -253,7 +254,7 @@ pub struct SuunnitelmaXE5E530CC {
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
@@ -309,7 +310,7 @@ pub struct SuunnitelmaXE5E530CC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
-impl SuunnitelmaXE5E530CC {
+impl SuunnitelmaX17947571 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -339,18 +340,17 @@ impl SuunnitelmaXE5E530CC {
 }
 /// Iäkkäiden palvelujen asiakassuunnitelma (sv: Klientplan inom äldreservicen)
 ///
-/// Shape `cebf4fc2daf0363c`, shared by 1 element(s) of the release.
+/// Shape `82fb125008aae155`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IakkaidenPalvelujenAsiakassuunnitelmaXCEBF4FC2 {
+pub struct IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelma: Option<SuunnitelmaXE5E530CC>,
+    pub suunnitelma: Option<SuunnitelmaX17947571>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -369,12 +369,14 @@ pub struct IakkaidenPalvelujenAsiakassuunnitelmaXCEBF4FC2 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl IakkaidenPalvelujenAsiakassuunnitelmaXCEBF4FC2 {
+impl IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             suunnitelma: None,
@@ -387,20 +389,18 @@ impl IakkaidenPalvelujenAsiakassuunnitelmaXCEBF4FC2 {
 }
 /// Iäkkäiden palvelujen hakemus (sv: Ansökan om äldreservice)
 ///
-/// Shape `8f4d28c9f5d4702b`, shared by 2 element(s) of the release.
+/// Shape `310acfb8907a77e7`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IakkaidenPalvelujenHakemusX8F4D28C9 {
+pub struct IakkaidenPalvelujenHakemusX310ACFB8 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX8A6B00C6>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
     /// Haettava palvelu (sv: Service som söks)
     ///
     /// JSON `haettava_palvelu`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub haettava_palvelu: Vec<HaettavaPalveluX2BA2C62C>,
+    pub haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
     /// Perustelu (sv: Motivering)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -410,7 +410,7 @@ pub struct IakkaidenPalvelujenHakemusX8F4D28C9 {
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaX7338B69A>>,
+    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaXBB3963A3>>,
     /// Myös puoliso hakee asumispalveluja (sv: Även maken/makan ansöker om boendeservice)
     ///
     /// JSON `myos_puoliso_hakee_asumispalveluja`: esitystapa Kytkin.
@@ -438,13 +438,13 @@ pub struct IakkaidenPalvelujenHakemusX8F4D28C9 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
-impl IakkaidenPalvelujenHakemusX8F4D28C9 {
+impl IakkaidenPalvelujenHakemusX310ACFB8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX8A6B00C6>,
-        haettava_palvelu: Vec<HaettavaPalveluX2BA2C62C>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
+        haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
     ) -> Self {
         Self {
             asiakas,
@@ -460,12 +460,23 @@ impl IakkaidenPalvelujenHakemusX8F4D28C9 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Talotyyppi (sv: Hustyp)"] #[doc = " "] #[doc =
+    " JSON `talotyyppi`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Talotyyppi 1.2.246.537.6.1247, `urn:oid:1.2.246.537.6.1247`."]
+    #[doc = " "] #[doc =
+    " Shape `c2cf6247a588a746`, shared by 1 element(s) of the release."]
+    TalotyyppiXC2CF6247, name =
+    "Koodistopalvelin: Tilastokeskus/THL - Talotyyppi 1.2.246.537.6.1247", default_system
+    = "urn:oid:1.2.246.537.6.1247", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1247"])
+);
 /// Asunto (sv: Bostad)
 ///
-/// Shape `aa52c18e335ffe4f`, shared by 1 element(s) of the release.
+/// Shape `119530a81f4531c4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuntoXAA52C18E {
+pub struct AsuntoX119530A8 {
     /// Pinta-ala (sv: Yta)
     ///
     /// JSON `pinta_ala`: esitystapa Mitta.
@@ -479,8 +490,10 @@ pub struct AsuntoXAA52C18E {
     /// Talotyyppi (sv: Hustyp)
     ///
     /// JSON `talotyyppi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Talotyyppi 1.2.246.537.6.1247, `urn:oid:1.2.246.537.6.1247`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub talotyyppi: Option<sosmeta_types::Code>,
+    pub talotyyppi: Option<sosmeta_types::Coded<TalotyyppiXC2CF6247>>,
     /// Asunnon puutteet (sv: Bostadens brister)
     ///
     /// JSON `asunnon_puutteet`: esitystapa Teksti.
@@ -507,7 +520,7 @@ pub struct AsuntoXAA52C18E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiinteiston_yhteyshenkilot: Option<String>,
 }
-impl AsuntoXAA52C18E {
+impl AsuntoX119530A8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -524,15 +537,19 @@ impl AsuntoXAA52C18E {
 }
 /// Asuminen (sv: Boende)
 ///
-/// Shape `e75228a4e3155986`, shared by 1 element(s) of the release.
+/// Shape `0a3fd5ce9111e7cf`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenXE75228A4 {
+pub struct AsuminenX0A3FD5CE {
     /// Asunnon hallintaperuste (sv: Bostadens besittningsgrund)
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunnon_hallintaperuste: Option<sosmeta_types::Code>,
+    pub asunnon_hallintaperuste: Option<
+        sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -540,7 +557,7 @@ pub struct AsuminenXE75228A4 {
     pub kuvaus: Option<String>,
     /// Asunto (sv: Bostad)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunto: Option<AsuntoXAA52C18E>,
+    pub asunto: Option<AsuntoX119530A8>,
     /// Asuntokunta (sv: Hushåll)
     ///
     /// JSON `asuntokunta`: esitystapa Teksti.
@@ -567,7 +584,7 @@ pub struct AsuminenXE75228A4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarpeenmukaisuus: Option<String>,
 }
-impl AsuminenXE75228A4 {
+impl AsuminenX0A3FD5CE {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -586,13 +603,13 @@ impl AsuminenXE75228A4 {
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
-/// Shape `14be2cf064efc7d9`, shared by 1 element(s) of the release.
+/// Shape `8c911721fc0435a7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenX14BE2CF0 {
+pub struct AsuminenX8C911721 {
     /// Asuminen (sv: Boende)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenXE75228A4>,
+    pub asuminen: Option<AsuminenX0A3FD5CE>,
     /// Tyytyväisyys asumistilanteeseen (sv: Nöjdhet med boendesituationen)
     ///
     /// JSON `tyytyvaisyys_asumistilanteeseen`: esitystapa Teksti.
@@ -604,7 +621,7 @@ pub struct AsuminenX14BE2CF0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudessa_olevat_lemmikkielaimet: Option<String>,
 }
-impl AsuminenX14BE2CF0 {
+impl AsuminenX8C911721 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -618,10 +635,10 @@ impl AsuminenX14BE2CF0 {
 ///
 /// JSON `sairaus`: toistuva.
 ///
-/// Shape `209bb1f05ced9e19`, shared by 1 element(s) of the release.
+/// Shape `06fd9b3e549fa497`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SairausX209BB1F0 {
+pub struct SairausX06FD9B3E {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -630,8 +647,10 @@ pub struct SairausX209BB1F0 {
     /// Diagnoosi (sv: Diagnos)
     ///
     /// JSON `diagnoosi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diagnoosi: Option<sosmeta_types::Code>,
+    pub diagnoosi: Option<sosmeta_types::Coded<DiagnoosiX3D272115>>,
     /// Diagnoosin tekijä (sv: Diagnosen har fastställts av)
     ///
     /// JSON `diagnoosin_tekija`: esitystapa Teksti.
@@ -648,7 +667,7 @@ pub struct SairausX209BB1F0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedon_lahde: Option<String>,
 }
-impl SairausX209BB1F0 {
+impl SairausX06FD9B3E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -664,13 +683,13 @@ impl SairausX209BB1F0 {
 ///
 /// JSON `terveydentila`: toistuva.
 ///
-/// Shape `e1b34a8560fa888c`, shared by 1 element(s) of the release.
+/// Shape `cdd7fdeb3644fdd5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TerveydentilaXE1B34A85 {
+pub struct TerveydentilaXCDD7FDEB {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -680,7 +699,7 @@ pub struct TerveydentilaXE1B34A85 {
     ///
     /// JSON `sairaus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sairaus: Option<Vec<SairausX209BB1F0>>,
+    pub sairaus: Option<Vec<SairausX06FD9B3E>>,
     /// Lääke (sv: Läkemedel)
     ///
     /// JSON `laake`: toistuva.
@@ -694,8 +713,10 @@ pub struct TerveydentilaXE1B34A85 {
     /// Koettu terveydentila (sv: Det upplevda hälsotillståndet)
     ///
     /// JSON `koettu_terveydentila`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koettu_terveydentila: Option<sosmeta_types::Code>,
+    pub koettu_terveydentila: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
     /// Huolenaihe (sv: Bekymmer)
     ///
     /// JSON `huolenaihe`: esitystapa Teksti.
@@ -717,7 +738,7 @@ pub struct TerveydentilaXE1B34A85 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kivun_hallintaan_tahtaavat_toimet: Option<bool>,
 }
-impl TerveydentilaXE1B34A85 {
+impl TerveydentilaXCDD7FDEB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -738,13 +759,13 @@ impl TerveydentilaXE1B34A85 {
 ///
 /// JSON `toimintakyky`: toistuva.
 ///
-/// Shape `7470d4bdd7f054b7`, shared by 1 element(s) of the release.
+/// Shape `5bf76e28c8bba07f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimintakykyX7470D4BD {
+pub struct ToimintakykyX5BF76E28 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Apuvälineiden tarve (sv: Behov av hjälpmedel)
     ///
     /// JSON `apuvalineiden_tarve`: esitystapa Teksti.
@@ -761,7 +782,7 @@ pub struct ToimintakykyX7470D4BD {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_nakemys_toimintakyvystaan: Option<String>,
 }
-impl ToimintakykyX7470D4BD {
+impl ToimintakykyX5BF76E28 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -772,31 +793,57 @@ impl ToimintakykyX7470D4BD {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Palvelu (sv: Service)"] #[doc = " "] #[doc =
+    " JSON `palvelu`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Saavutettavan palvelun tyyppi 1.2.246.537.6.1246, `urn:oid:1.2.246.537.6.1246`."]
+    #[doc = " "] #[doc =
+    " Shape `ff7941fcb31c30a2`, shared by 1 element(s) of the release."]
+    PalveluXFF7941FC, name =
+    "Koodistopalvelin: Sosiaalihuolto - Saavutettavan palvelun tyyppi 1.2.246.537.6.1246",
+    default_system = "urn:oid:1.2.246.537.6.1246", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1246"])
+);
+sosmeta_types::classification!(
+    #[doc = " Saavutettavuus (sv: Tillgänglighet)"] #[doc = " "] #[doc =
+    " JSON `saavutettavuus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelun saavuttamisen arvio 1.2.246.537.6.1245, `urn:oid:1.2.246.537.6.1245`."]
+    #[doc = " "] #[doc =
+    " Shape `3b44f76532ae9133`, shared by 1 element(s) of the release."]
+    SaavutettavuusX3B44F765, name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelun saavuttamisen arvio 1.2.246.537.6.1245",
+    default_system = "urn:oid:1.2.246.537.6.1245", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1245"])
+);
 /// Palvelujen saavutettavuus (sv: Servicens tillgänglighet)
 ///
 /// JSON `palvelujen_saavutettavuus`: toistuva.
 ///
-/// Shape `bc514a07ec300857`, shared by 1 element(s) of the release.
+/// Shape `abe127ed051ef5a6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelujenSaavutettavuusXBC514A07 {
+pub struct PalvelujenSaavutettavuusXABE127ED {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Saavutettavan palvelun tyyppi 1.2.246.537.6.1246, `urn:oid:1.2.246.537.6.1246`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<sosmeta_types::Code>,
+    pub palvelu: Option<sosmeta_types::Coded<PalveluXFF7941FC>>,
     /// Saavutettavuus (sv: Tillgänglighet)
     ///
     /// JSON `saavutettavuus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelun saavuttamisen arvio 1.2.246.537.6.1245, `urn:oid:1.2.246.537.6.1245`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saavutettavuus: Option<sosmeta_types::Code>,
+    pub saavutettavuus: Option<sosmeta_types::Coded<SaavutettavuusX3B44F765>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl PalvelujenSaavutettavuusXBC514A07 {
+impl PalvelujenSaavutettavuusXABE127ED {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -808,21 +855,20 @@ impl PalvelujenSaavutettavuusXBC514A07 {
 }
 /// Iäkkäiden palvelutarpeen arvio (sv: Bedömning av servicebehovet för äldre)
 ///
-/// Shape `474debc993ffdbb0`, shared by 1 element(s) of the release.
+/// Shape `3cb95dd8148db55c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IakkaidenPalvelutarpeenArvioX474DEBC9 {
+pub struct IakkaidenPalvelutarpeenArvioX3CB95DD8 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotX294B37BB,
+        AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
@@ -845,7 +891,7 @@ pub struct IakkaidenPalvelutarpeenArvioX474DEBC9 {
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenX14BE2CF0>,
+    pub asuminen: Option<AsuminenX8C911721>,
     /// Teknologian käyttö (sv: Användning av teknik)
     ///
     /// JSON `teknologian_kaytto`: esitystapa Teksti.
@@ -863,17 +909,17 @@ pub struct IakkaidenPalvelutarpeenArvioX474DEBC9 {
     ///
     /// JSON `terveydentila`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terveydentila: Option<Vec<TerveydentilaXE1B34A85>>,
+    pub terveydentila: Option<Vec<TerveydentilaXCDD7FDEB>>,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakyky: Option<Vec<ToimintakykyX7470D4BD>>,
+    pub toimintakyky: Option<Vec<ToimintakykyX5BF76E28>>,
     /// Palvelujen saavutettavuus (sv: Servicens tillgänglighet)
     ///
     /// JSON `palvelujen_saavutettavuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelujen_saavutettavuus: Option<Vec<PalvelujenSaavutettavuusXBC514A07>>,
+    pub palvelujen_saavutettavuus: Option<Vec<PalvelujenSaavutettavuusXABE127ED>>,
     /// Sosiaaliset suhteet (sv: Sociala relationer)
     ///
     /// JSON `sosiaaliset_suhteet`: esitystapa Teksti.
@@ -889,7 +935,7 @@ pub struct IakkaidenPalvelutarpeenArvioX474DEBC9 {
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXC0E13829>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX25B71EA9>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
@@ -913,12 +959,14 @@ pub struct IakkaidenPalvelutarpeenArvioX474DEBC9 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl IakkaidenPalvelutarpeenArvioX474DEBC9 {
+impl IakkaidenPalvelutarpeenArvioX3CB95DD8 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             asian_vireilletuloa_koskevat_tiedot: None,

@@ -7,28 +7,29 @@
 use super::*;
 /// Kasvatus- ja perheneuvonnan lausunto (sv: Utlåtande från rådgivningen i uppfostrings- och familjefrågor)
 ///
-/// Shape `3919041606324048`, shared by 1 element(s) of the release.
+/// Shape `72bd9256dfe029fa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KasvatusJaPerheneuvonnanLausuntoX39190416 {
+pub struct KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX899BDEA9,
+    pub vastaanottaja: VastaanottajaXB994E8F6,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Lausunto (sv: Utlåtande)
     ///
     /// JSON `lausunto`: pakollinen.
-    pub lausunto: LausuntoXF6603200,
+    pub lausunto: LausuntoX55B83B90,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -47,21 +48,20 @@ pub struct KasvatusJaPerheneuvonnanLausuntoX39190416 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl KasvatusJaPerheneuvonnanLausuntoX39190416 {
+impl KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX899BDEA9,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        lausunto: LausuntoXF6603200,
-        laatija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        vastaanottaja: VastaanottajaXB994E8F6,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        lausunto: LausuntoX55B83B90,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -78,23 +78,24 @@ impl KasvatusJaPerheneuvonnanLausuntoX39190416 {
 }
 /// Kasvatus- ja perheneuvonnan yhteenveto (sv: Sammanfattning från rådgivningen i uppfostrings- och familjefrågor)
 ///
-/// Shape `b5a237445404193a`, shared by 1 element(s) of the release.
+/// Shape `e62b19e76c73c6de`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KasvatusJaPerheneuvonnanYhteenvetoXB5A23744 {
+pub struct KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastaanottaja: Option<VastaanottajaX899BDEA9>,
+    pub vastaanottaja: Option<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Tutkimuksen tekemiseen osallistuneet henkilöt (sv: Personer som har deltagit i undersökningen)
     ///
     /// JSON `tutkimuksen_tekemiseen_osallistuneet_henkilot`: esitystapa Teksti.
@@ -126,7 +127,7 @@ pub struct KasvatusJaPerheneuvonnanYhteenvetoXB5A23744 {
     /// Yhteenveto ja johtopäätökset (sv: Sammanfattning och slutsatser)
     ///
     /// JSON `yhteenveto_ja_johtopaatokset`: esitystapa Teksti, pakollinen.
-    pub yhteenveto_ja_johtopaatokset: String,
+    pub yhteenveto_ja_johtopaatokset: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -145,15 +146,14 @@ pub struct KasvatusJaPerheneuvonnanYhteenvetoXB5A23744 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl KasvatusJaPerheneuvonnanYhteenvetoXB5A23744 {
+impl KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        yhteenveto_ja_johtopaatokset: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        yhteenveto_ja_johtopaatokset: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja: None,

@@ -7,18 +7,18 @@
 use super::*;
 /// Ilmoitus kuntouttavasta työtoiminnasta (sv: Anmälan om arbetsverksamhet i rehabiliteringssyfte)
 ///
-/// Shape `ab42ffce8e33470a`, shared by 1 element(s) of the release.
+/// Shape `6f86d3dd0a0a07b7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusKuntouttavastaTyotoiminnastaXAB42FFCE {
+pub struct IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaXE4B740FF,
+    pub vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXC64036EE,
+    pub asiakas: AsiakasX21D23A04,
     /// Kuntouttava työtoiminta aloitetaan (sv: Arbetsverksamhet i rehabiliteringssyfte inleds)
     ///
     /// JSON `kuntouttava_tyotoiminta_aloitetaan`: esitystapa Kytkin.
@@ -73,7 +73,7 @@ pub struct IlmoitusKuntouttavastaTyotoiminnastaXAB42FFCE {
     ///
     /// JSON `ilmoittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<Vec<OmatyontekijaX78106B99>>,
+    pub ilmoittaja: Option<Vec<OmatyontekijaX121E01FD>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -85,11 +85,11 @@ pub struct IlmoitusKuntouttavastaTyotoiminnastaXAB42FFCE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
-impl IlmoitusKuntouttavastaTyotoiminnastaXAB42FFCE {
+impl IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: AsiakasXC64036EE,
+        vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: AsiakasX21D23A04,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -188,18 +188,18 @@ impl ArvioinninSisaltoXFB96544E {
 }
 /// Kuntouttavan työtoiminnan arvio (sv: Bedömning av arbetsverksamhet i rehabiliteringssyfte)
 ///
-/// Shape `71623eea39d73f22`, shared by 1 element(s) of the release.
+/// Shape `39e0c488800235c3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuntouttavanTyotoiminnanArvioX71623EEA {
+pub struct KuntouttavanTyotoiminnanArvioX39E0C488 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Neuvotteluun osallistujat (sv: Deltagare i överläggningen)
     ///
     /// JSON `neuvotteluun_osallistujat`: esitystapa Teksti, pakollinen.
-    pub neuvotteluun_osallistujat: String,
+    pub neuvotteluun_osallistujat: sosmeta_types::NonEmptyString,
     /// Työtoimintapaikka (sv: Plats för arbetsverksamhet)
     ///
     /// JSON `tyotoimintapaikka`: esitystapa Nimi.
@@ -251,15 +251,14 @@ pub struct KuntouttavanTyotoiminnanArvioX71623EEA {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl KuntouttavanTyotoiminnanArvioX71623EEA {
+impl KuntouttavanTyotoiminnanArvioX39E0C488 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        neuvotteluun_osallistujat: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasX8434043B,
+        neuvotteluun_osallistujat: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,

@@ -9,18 +9,22 @@ use super::*;
 ///
 /// JSON `organisaatio`: ehdollisesti pakollinen.
 ///
-/// Shape `db4a6bafa2ec8278`, shared by 1 element(s) of the release.
+/// Shape `a46f688510859092`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioXDB4A6BAF {
+pub struct OrganisaatioXA46F6885 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
 }
-impl OrganisaatioXDB4A6BAF {
+impl OrganisaatioXA46F6885 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
         Self { palveluyksikon_nimi }
     }
 }
@@ -28,22 +32,22 @@ impl OrganisaatioXDB4A6BAF {
 ///
 /// JSON `elatusavun_nostaja`: pakollinen.
 ///
-/// Shape `87992fe0752a1394`, shared by 1 element(s) of the release.
+/// Shape `f8fadc2d016f81c6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunNostajaX87992FE0 {
+pub struct ElatusavunNostajaXF8FADC2D {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<AsiakasX48071AFA>,
+    pub yksityishenkilo: Option<AsiakasXF5869742>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<OrganisaatioXDB4A6BAF>,
+    pub organisaatio: Option<OrganisaatioXA46F6885>,
 }
-impl ElatusavunNostajaX87992FE0 {
+impl ElatusavunNostajaXF8FADC2D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -75,14 +79,14 @@ impl MuutettavaelatusapuX2EC02F3E {
 ///
 /// JSON `elatusavun_lakimaarainen_muutos`: toistuva, pakollinen.
 ///
-/// Shape `a8d0e8fd29e5b46a`, shared by 1 element(s) of the release.
+/// Shape `3362da293077c1ca`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunLakimaarainenMuutosXA8D0E8FD {
+pub struct ElatusavunLakimaarainenMuutosX3362DA29 {
     /// Muutoksen perustelu (sv: Grund för ändringen)
     ///
     /// JSON `muutoksenperustelu`: esitystapa Teksti, pakollinen.
-    pub muutoksenperustelu: String,
+    pub muutoksenperustelu: sosmeta_types::NonEmptyString,
     /// Muutettava elatusapu (sv: Underhållsbidrag som ska ändras)
     ///
     /// JSON `muutettavaelatusapu`: pakollinen.
@@ -107,10 +111,10 @@ pub struct ElatusavunLakimaarainenMuutosXA8D0E8FD {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutosalkaen: Option<sosmeta_types::PartialDate>,
 }
-impl ElatusavunLakimaarainenMuutosXA8D0E8FD {
+impl ElatusavunLakimaarainenMuutosX3362DA29 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        muutoksenperustelu: String,
+        muutoksenperustelu: sosmeta_types::NonEmptyString,
         muutettavaelatusapu: MuutettavaelatusapuX2EC02F3E,
         muutettu_elatusapu: MuutettavaelatusapuX2EC02F3E,
     ) -> Self {
@@ -128,23 +132,26 @@ impl ElatusavunLakimaarainenMuutosXA8D0E8FD {
 ///
 /// JSON `muutostiedot`: toistuva, pakollinen.
 ///
-/// Shape `49ea093f639d98c6`, shared by 1 element(s) of the release.
+/// Shape `ea8f4b1998a0b931`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutostiedotX49EA093F {
+pub struct MuutostiedotXEA8F4B19 {
     /// Lapsi (sv: Barn)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<AsiakasX48071AFA>,
+    pub lapsi: Option<AsiakasXF5869742>,
     /// Elatusavun lakimääräinen muutos (sv: Lagstadgad ändring av underhållsbidrag)
     ///
     /// JSON `elatusavun_lakimaarainen_muutos`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub elatusavun_lakimaarainen_muutos: Vec<ElatusavunLakimaarainenMuutosXA8D0E8FD>,
+    pub elatusavun_lakimaarainen_muutos: sosmeta_types::NonEmptyVec<
+        ElatusavunLakimaarainenMuutosX3362DA29,
+    >,
 }
-impl MuutostiedotX49EA093F {
+impl MuutostiedotXEA8F4B19 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        elatusavun_lakimaarainen_muutos: Vec<ElatusavunLakimaarainenMuutosXA8D0E8FD>,
+        elatusavun_lakimaarainen_muutos: sosmeta_types::NonEmptyVec<
+            ElatusavunLakimaarainenMuutosX3362DA29,
+        >,
     ) -> Self {
         Self {
             lapsi: None,
@@ -154,15 +161,14 @@ impl MuutostiedotX49EA093F {
 }
 /// Ilmoitus lapsen elatusavun lakimääräisestä muutoksesta (sv: Anmälan om lagstadgad ändring av underhållsbidrag till barn)
 ///
-/// Shape `cca657792b0152d8`, shared by 1 element(s) of the release.
+/// Shape `76c73516ae8510a6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 {
+pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Elatussopimuksen asiakirjatunnus (sv: Handlingsnummer för avtal om underhållsbidrag)
     ///
     /// JSON `elatussopimuksen_asiakirjatunnus`: esitystapa Tunnus.
@@ -176,16 +182,15 @@ pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 {
     /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
     ///
     /// JSON `elatusavun_suorittaja`: pakollinen.
-    pub elatusavun_suorittaja: AsiakasX48071AFA,
+    pub elatusavun_suorittaja: AsiakasXF5869742,
     /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
     ///
     /// JSON `elatusavun_nostaja`: pakollinen.
-    pub elatusavun_nostaja: ElatusavunNostajaX87992FE0,
+    pub elatusavun_nostaja: ElatusavunNostajaXF8FADC2D,
     /// Muutostiedot (sv: Uppgifter om ändringen)
     ///
     /// JSON `muutostiedot`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub muutostiedot: Vec<MuutostiedotX49EA093F>,
+    pub muutostiedot: sosmeta_types::NonEmptyVec<MuutostiedotXEA8F4B19>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -203,15 +208,15 @@ pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<OmatyontekijaX78106B99>,
+    pub ilmoittaja: Option<OmatyontekijaX121E01FD>,
 }
-impl IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 {
+impl IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        elatusavun_suorittaja: AsiakasX48071AFA,
-        elatusavun_nostaja: ElatusavunNostajaX87992FE0,
-        muutostiedot: Vec<MuutostiedotX49EA093F>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        elatusavun_suorittaja: AsiakasXF5869742,
+        elatusavun_nostaja: ElatusavunNostajaXF8FADC2D,
+        muutostiedot: sosmeta_types::NonEmptyVec<MuutostiedotXEA8F4B19>,
     ) -> Self {
         Self {
             asiakas,
@@ -231,13 +236,13 @@ impl IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaXCCA65779 {
 ///
 /// JSON `elatuksen_tarve`: toistuva.
 ///
-/// Shape `04d1da1e12ff01d7`, shared by 1 element(s) of the release.
+/// Shape `e8b3a54209d2aadb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatuksenTarveX04D1DA1E {
+pub struct ElatuksenTarveXE8B3A542 {
     /// Vanhempi (sv: Förälder)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<YhteyshenkiloXC053CD03>,
+    pub vanhempi: Option<YhteyshenkiloX5B1E87AC>,
     /// Yleiset kustannukset (sv: Allmänna kostnader)
     ///
     /// JSON `yleiset_kustannukset`: esitystapa Määrä.
@@ -247,7 +252,7 @@ pub struct ElatuksenTarveX04D1DA1E {
     ///
     /// JSON `erityinen_kustannus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erityinen_kustannus: Option<Vec<MenoX21CAAA24>>,
+    pub erityinen_kustannus: Option<Vec<MenoX444C0AC0>>,
     /// Lapsen euromääräinen osuus vanhemman asumiskuluista (sv: Barnets andel av förälderns boendekostnader uttryckt i euro)
     ///
     /// JSON `lapsen_euromaarainen_osuus_vanhemman_asumiskuluista`: esitystapa Määrä.
@@ -264,12 +269,12 @@ pub struct ElatuksenTarveX04D1DA1E {
     ///
     /// JSON `tulo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulo: Option<Vec<TuloXFA654D87>>,
+    pub tulo: Option<Vec<TuloXAE7B16F2>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuus: Option<Vec<VarallisuusX89045993>>,
+    pub varallisuus: Option<Vec<VarallisuusXA8C62D6C>>,
     /// Vähennykset yhteensä (sv: Avdrag totalt)
     ///
     /// JSON `vahennykset_yhteensa`: esitystapa Määrä.
@@ -280,7 +285,7 @@ pub struct ElatuksenTarveX04D1DA1E {
     /// JSON `maara_kuukaudessa`: esitystapa Määrä, pakollinen.
     pub maara_kuukaudessa: sosmeta_types::Quantity,
 }
-impl ElatuksenTarveX04D1DA1E {
+impl ElatuksenTarveXE8B3A542 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(maara_kuukaudessa: sosmeta_types::Quantity) -> Self {
         Self {
@@ -300,20 +305,20 @@ impl ElatuksenTarveX04D1DA1E {
 ///
 /// JSON `lapsen_elatuksen_tarpeen_maarittaminen`: toistuva.
 ///
-/// Shape `a7949269b41dae7a`, shared by 1 element(s) of the release.
+/// Shape `385e47fee7666472`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenElatuksenTarpeenMaarittaminenXA7949269 {
+pub struct LapsenElatuksenTarpeenMaarittaminenX385E47FE {
     /// Lapsi (sv: Barn)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<YhteyshenkiloXC053CD03>,
+    pub lapsi: Option<YhteyshenkiloX5B1E87AC>,
     /// Elatuksen tarve (sv: Behov av underhåll)
     ///
     /// JSON `elatuksen_tarve`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatuksen_tarve: Option<Vec<ElatuksenTarveX04D1DA1E>>,
+    pub elatuksen_tarve: Option<Vec<ElatuksenTarveXE8B3A542>>,
 }
-impl LapsenElatuksenTarpeenMaarittaminenXA7949269 {
+impl LapsenElatuksenTarpeenMaarittaminenX385E47FE {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -349,14 +354,14 @@ impl VelkaX4D5C711A {
 ///
 /// JSON `elatusvastuu_samassa_taloudessa_asuvasta_lapsesta`: toistuva.
 ///
-/// Shape `9041a94b4d3ad834`, shared by 1 element(s) of the release.
+/// Shape `e9a0d047df47de7c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusvastuuSamassaTaloudessaAsuvastaLapsestaX9041A94B {
+pub struct ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: YhteyshenkiloXC053CD03,
+    pub lapsi: YhteyshenkiloX5B1E87AC,
     /// Yleiset elinkustannukset (sv: Allmänna levnadskostnader)
     ///
     /// JSON `yleiset_elinkustannukset`: esitystapa Määrä.
@@ -378,9 +383,9 @@ pub struct ElatusvastuuSamassaTaloudessaAsuvastaLapsestaX9041A94B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_osuus_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
-impl ElatusvastuuSamassaTaloudessaAsuvastaLapsestaX9041A94B {
+impl ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(lapsi: YhteyshenkiloXC053CD03) -> Self {
+    pub fn new(lapsi: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             lapsi,
             yleiset_elinkustannukset: None,
@@ -394,23 +399,23 @@ impl ElatusvastuuSamassaTaloudessaAsuvastaLapsestaX9041A94B {
 ///
 /// JSON `elatusvastuu_muualla_asuvasta_lapsesta`: toistuva.
 ///
-/// Shape `16d18684906d130d`, shared by 1 element(s) of the release.
+/// Shape `bee68418dc6a8fd5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusvastuuMuuallaAsuvastaLapsestaX16D18684 {
+pub struct ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 {
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: YhteyshenkiloXC053CD03,
+    pub lapsi: YhteyshenkiloX5B1E87AC,
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
-impl ElatusvastuuMuuallaAsuvastaLapsestaX16D18684 {
+impl ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(lapsi: YhteyshenkiloXC053CD03) -> Self {
+    pub fn new(lapsi: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             lapsi,
             maara_kuukaudessa: None,
@@ -419,16 +424,16 @@ impl ElatusvastuuMuuallaAsuvastaLapsestaX16D18684 {
 }
 /// Muu elatusvastuu (sv: Övrigt underhållsansvar)
 ///
-/// Shape `dc57172876db21d3`, shared by 1 element(s) of the release.
+/// Shape `d5e41f37046973f1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuuElatusvastuuXDC571728 {
+pub struct MuuElatusvastuuXD5E41F37 {
     /// Elatusvastuu samassa taloudessa asuvasta lapsesta (sv: Underhållsansvar för barn som bor i samma hushåll)
     ///
     /// JSON `elatusvastuu_samassa_taloudessa_asuvasta_lapsesta`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvastuu_samassa_taloudessa_asuvasta_lapsesta: Option<
-        Vec<ElatusvastuuSamassaTaloudessaAsuvastaLapsestaX9041A94B>,
+        Vec<ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047>,
     >,
     /// Elatusvastuu vanhemman luona asuvista lapsista yhteensä (sv: Sammanlagt underhållsansvar för barn som bor hos föräldern)
     ///
@@ -442,7 +447,7 @@ pub struct MuuElatusvastuuXDC571728 {
     /// JSON `elatusvastuu_muualla_asuvasta_lapsesta`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvastuu_muualla_asuvasta_lapsesta: Option<
-        Vec<ElatusvastuuMuuallaAsuvastaLapsestaX16D18684>,
+        Vec<ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418>,
     >,
     /// Elatusvastuu muualla asuvista lapsista yhteensä (sv: Sammanlagt underhållsansvar för barn som bor annanstans)
     ///
@@ -470,7 +475,7 @@ pub struct MuuElatusvastuuXDC571728 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteensa_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
-impl MuuElatusvastuuXDC571728 {
+impl MuuElatusvastuuXD5E41F37 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -489,23 +494,23 @@ impl MuuElatusvastuuXDC571728 {
 ///
 /// JSON `elatuskyky`: toistuva.
 ///
-/// Shape `6eaf737816eff61f`, shared by 1 element(s) of the release.
+/// Shape `2d1999d557f2bf72`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatuskykyX6EAF7378 {
+pub struct ElatuskykyX2D1999D5 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulo: Option<Vec<TuloXFA654D87>>,
+    pub tulo: Option<Vec<TuloXAE7B16F2>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuus: Option<Vec<VarallisuusX89045993>>,
+    pub varallisuus: Option<Vec<VarallisuusXA8C62D6C>>,
     /// Tulot ja varallisuus yhteensä (sv: Inkomster och förmögenhet totalt)
     ///
     /// JSON `tulot_ja_varallisuus_yhteensa`: esitystapa Määrä.
@@ -520,7 +525,7 @@ pub struct ElatuskykyX6EAF7378 {
     ///
     /// JSON `asumiskustannus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asumiskustannus: Option<Vec<MenoX21CAAA24>>,
+    pub asumiskustannus: Option<Vec<MenoX444C0AC0>>,
     /// Asumiskustannukset yhteensä (sv: Boendekostnader totalt)
     ///
     /// JSON `asumiskustannukset_yhteensa`: esitystapa Määrä.
@@ -572,14 +577,14 @@ pub struct ElatuskykyX6EAF7378 {
     pub vahennykset_yhteensa: Option<sosmeta_types::Quantity>,
     /// Muu elatusvastuu (sv: Övrigt underhållsansvar)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muu_elatusvastuu: Option<MuuElatusvastuuXDC571728>,
+    pub muu_elatusvastuu: Option<MuuElatusvastuuXD5E41F37>,
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
-impl ElatuskykyX6EAF7378 {
+impl ElatuskykyX2D1999D5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -604,23 +609,36 @@ impl ElatuskykyX6EAF7378 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Laskuperuste (sv: Beräkningsgrund)"] #[doc = " "] #[doc =
+    " JSON `laskuperuste`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Vahvistetun tapaamisoikeuden mukaan, 2 = Muutoin sovitun mukaisesti / Tosiasiallisen oleskelun mukaan."]
+    #[doc = " "] #[doc =
+    " Shape `5d887212b74c5041`, shared by 1 element(s) of the release."]
+    LaskuperusteX5D887212, name =
+    "Sisäinen luokitus: 1 = Vahvistetun tapaamisoikeuden mukaan, 2 = Muutoin sovitun mukaisesti / Tosiasiallisen oleskelun mukaan",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
 /// Luonapitovähennys (sv: Umgängesavdrag)
 ///
 /// JSON `luonapitovahennys`: toistuva.
 ///
-/// Shape `beb34dfd3e8e3ad5`, shared by 1 element(s) of the release.
+/// Shape `99384e4bbb63152c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LuonapitovahennysXBEB34DFD {
+pub struct LuonapitovahennysX99384E4B {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: YhteyshenkiloXC053CD03,
+    pub yksityishenkilo: YhteyshenkiloX5B1E87AC,
     /// Laskuperuste (sv: Beräkningsgrund)
     ///
     /// JSON `laskuperuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Vahvistetun tapaamisoikeuden mukaan, 2 = Muutoin sovitun mukaisesti / Tosiasiallisen oleskelun mukaan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laskuperuste: Option<sosmeta_types::Code>,
+    pub laskuperuste: Option<sosmeta_types::Coded<LaskuperusteX5D887212>>,
     /// Yöt kuukaudessa (sv: Nätter i månaden)
     ///
     /// JSON `yot_kuukaudessa`: esitystapa Lkm.
@@ -632,9 +650,9 @@ pub struct LuonapitovahennysXBEB34DFD {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_euroina: Option<sosmeta_types::Quantity>,
 }
-impl LuonapitovahennysXBEB34DFD {
+impl LuonapitovahennysX99384E4B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(yksityishenkilo: YhteyshenkiloXC053CD03) -> Self {
+    pub fn new(yksityishenkilo: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             yksityishenkilo,
             laskuperuste: None,
@@ -647,20 +665,20 @@ impl LuonapitovahennysXBEB34DFD {
 ///
 /// JSON `elatusapu`: toistuva.
 ///
-/// Shape `008c68f2d7a61a5a`, shared by 1 element(s) of the release.
+/// Shape `29e5f034a87ca3be`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusapuX008C68F2 {
+pub struct ElatusapuX29E5F034 {
     /// Lapsi (sv: Barn)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<YhteyshenkiloXC053CD03>,
+    pub lapsi: Option<YhteyshenkiloX5B1E87AC>,
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
-impl ElatusapuX008C68F2 {
+impl ElatusapuX29E5F034 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -673,10 +691,10 @@ impl ElatusapuX008C68F2 {
 ///
 /// JSON `elatusavun_laskeminen`: esitystapa Otsikko.
 ///
-/// Shape `54e578d696081d8c`, shared by 1 element(s) of the release.
+/// Shape `3c498dd84e9b8c39`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunLaskeminenX54E578D6 {
+pub struct ElatusavunLaskeminenX3C498DD8 {
     /// Lasten elatuksen tarve euroina yhteensä (sv: Barnens behov av underhåll i euro totalt)
     ///
     /// JSON `lasten_elatuksen_tarve_euroina_yhteensa`: esitystapa Määrä.
@@ -701,7 +719,7 @@ pub struct ElatusavunLaskeminenX54E578D6 {
     ///
     /// JSON `elatusapu`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusapu: Option<Vec<ElatusapuX008C68F2>>,
+    pub elatusapu: Option<Vec<ElatusapuX29E5F034>>,
     /// Lasten elatusavut euroina yhteensä (sv: Underhållsbidragena sammanlagt till barnen)
     ///
     /// JSON `lasten_elatusavut_euroina_yhteensa`: esitystapa Määrä.
@@ -713,7 +731,7 @@ pub struct ElatusavunLaskeminenX54E578D6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_vaje_euroina: Option<sosmeta_types::Quantity>,
 }
-impl ElatusavunLaskeminenX54E578D6 {
+impl ElatusavunLaskeminenX3C498DD8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -731,13 +749,13 @@ impl ElatusavunLaskeminenX54E578D6 {
 ///
 /// JSON `elatusapu_vuoroasumistilanteessa`: toistuva.
 ///
-/// Shape `19fff5c20fcfd380`, shared by 1 element(s) of the release.
+/// Shape `b519c9c115beade8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusapuVuoroasumistilanteessaX19FFF5C2 {
+pub struct ElatusapuVuoroasumistilanteessaXB519C9C1 {
     /// Vanhempi (sv: Förälder)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<YhteyshenkiloXC053CD03>,
+    pub vanhempi: Option<YhteyshenkiloX5B1E87AC>,
     /// Lapsen tai lasten elatuksen tarve eli kulut vanhemman luona (sv: Barnets eller barnens behov av underhåll, det vill säga kostnader hos föräldern)
     ///
     /// JSON `lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona`: esitystapa Määrä.
@@ -763,7 +781,7 @@ pub struct ElatusapuVuoroasumistilanteessaX19FFF5C2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasaus_tai_elatusapu: Option<sosmeta_types::Quantity>,
 }
-impl ElatusapuVuoroasumistilanteessaX19FFF5C2 {
+impl ElatusapuVuoroasumistilanteessaXB519C9C1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -779,16 +797,16 @@ impl ElatusapuVuoroasumistilanteessaX19FFF5C2 {
 ///
 /// JSON `elatusavun_laskeminen_vuoroasumistilanteessa`: esitystapa Otsikko.
 ///
-/// Shape `b41a34bf5514ce23`, shared by 1 element(s) of the release.
+/// Shape `b3be59bbc3e37857`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunLaskeminenVuoroasumistilanteessaXB41A34BF {
+pub struct ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB {
     /// Elatusapu vuoroasumistilanteessa (sv: Underhållsbidrag vid växelvist boende)
     ///
     /// JSON `elatusapu_vuoroasumistilanteessa`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusapu_vuoroasumistilanteessa: Option<
-        Vec<ElatusapuVuoroasumistilanteessaX19FFF5C2>,
+        Vec<ElatusapuVuoroasumistilanteessaXB519C9C1>,
     >,
     /// Kuvaus elatusavun maksamisesta (sv: Beskrivning av betalning av underhållsbidrag)
     ///
@@ -796,7 +814,7 @@ pub struct ElatusavunLaskeminenVuoroasumistilanteessaXB41A34BF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_elatusavun_maksamisesta: Option<String>,
 }
-impl ElatusavunLaskeminenVuoroasumistilanteessaXB41A34BF {
+impl ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -807,20 +825,19 @@ impl ElatusavunLaskeminenVuoroasumistilanteessaXB41A34BF {
 }
 /// Lapsen elatusapulaskelma (sv: Beräkning av underhållsbidrag till barn)
 ///
-/// Shape `148eed01b28770c3`, shared by 1 element(s) of the release.
+/// Shape `7642c26dcbedebe8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenElatusapulaskelmaX148EED01 {
+pub struct LapsenElatusapulaskelmaX7642C26D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi, jonka elatusapua laskelma koskee (sv: Barnet för vilket beräkningen av underhållsbidrag gäller)
     ///
     /// JSON `lapsi_jonka_elatusapua_laskelma_koskee`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi_jonka_elatusapua_laskelma_koskee: Option<Vec<AsiakasX48071AFA>>,
+    pub lapsi_jonka_elatusapua_laskelma_koskee: Option<Vec<AsiakasXF5869742>>,
     /// Ajanjakso, jota laskelma koskee (sv: Tidsperioden som beräkningen gäller)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso_jota_laskelma_koskee: Option<VoimassaoloXBA0F7664>,
@@ -834,13 +851,13 @@ pub struct LapsenElatusapulaskelmaX148EED01 {
     /// JSON `lapsen_elatuksen_tarpeen_maarittaminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_elatuksen_tarpeen_maarittaminen: Option<
-        Vec<LapsenElatuksenTarpeenMaarittaminenXA7949269>,
+        Vec<LapsenElatuksenTarpeenMaarittaminenX385E47FE>,
     >,
     /// Elatuskyky (sv: Underhållsförmåga)
     ///
     /// JSON `elatuskyky`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatuskyky: Option<Vec<ElatuskykyX6EAF7378>>,
+    pub elatuskyky: Option<Vec<ElatuskykyX2D1999D5>>,
     /// Lisäselvitykset (sv: Tilläggsutredningar)
     ///
     /// JSON `lisaselvitykset`: esitystapa Teksti.
@@ -850,18 +867,18 @@ pub struct LapsenElatusapulaskelmaX148EED01 {
     ///
     /// JSON `luonapitovahennys`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub luonapitovahennys: Option<Vec<LuonapitovahennysXBEB34DFD>>,
+    pub luonapitovahennys: Option<Vec<LuonapitovahennysX99384E4B>>,
     /// Elatusavun laskeminen (sv: Beräkning av underhållsbidrag)
     ///
     /// JSON `elatusavun_laskeminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusavun_laskeminen: Option<ElatusavunLaskeminenX54E578D6>,
+    pub elatusavun_laskeminen: Option<ElatusavunLaskeminenX3C498DD8>,
     /// Elatusavun laskeminen vuoroasumistilanteessa (sv: Beräkning av underhållsbidrag vid växelvist boende)
     ///
     /// JSON `elatusavun_laskeminen_vuoroasumistilanteessa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_laskeminen_vuoroasumistilanteessa: Option<
-        ElatusavunLaskeminenVuoroasumistilanteessaXB41A34BF,
+        ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB,
     >,
     /// Tositteet (sv: Styrkande dokument)
     ///
@@ -881,11 +898,14 @@ pub struct LapsenElatusapulaskelmaX148EED01 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl LapsenElatusapulaskelmaX148EED01 {
+impl LapsenElatusapulaskelmaX7642C26D {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasX48071AFA>, laatija: LaatijaXCE9D0849) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        laatija: LaatijaXA71A9A7D,
+    ) -> Self {
         Self {
             asiakas,
             lapsi_jonka_elatusapua_laskelma_koskee: None,
@@ -906,20 +926,22 @@ impl LapsenElatusapulaskelmaX148EED01 {
 }
 /// Organisaatio (sv: Organisation)
 ///
-/// Shape `462825c03b3e1881`, shared by 1 element(s) of the release.
+/// Shape `d7d4b2566d49d3ad`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioX462825C0 {
+pub struct OrganisaatioXD7D4B256 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikon_nimi: Option<sosmeta_types::Code>,
+    pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
-impl OrganisaatioX462825C0 {
+impl OrganisaatioXD7D4B256 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -930,18 +952,18 @@ impl OrganisaatioX462825C0 {
 }
 /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
 ///
-/// Shape `9940553c13ac6215`, shared by 1 element(s) of the release.
+/// Shape `6e0dd84138b572d5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunNostajaX9940553C {
+pub struct ElatusavunNostajaX6E0DD841 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<LapsiXDF7C84C4>,
+    pub yksityishenkilo: Option<LapsiX0BBA5851>,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<OrganisaatioX462825C0>,
+    pub organisaatio: Option<OrganisaatioXD7D4B256>,
 }
-impl ElatusavunNostajaX9940553C {
+impl ElatusavunNostajaX6E0DD841 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -952,28 +974,31 @@ impl ElatusavunNostajaX9940553C {
 }
 /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
 ///
-/// Shape `5ded14f18c843352`, shared by 1 element(s) of the release.
+/// Shape `d00a9d39d9ff1485`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunSuorittajaX5DED14F1 {
+pub struct ElatusavunSuorittajaXD00A9D39 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
-impl ElatusavunSuorittajaX5DED14F1 {
+impl ElatusavunSuorittajaXD00A9D39 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1019,19 +1044,19 @@ impl ElatusavunMaaraX5367F3D8 {
 ///
 /// JSON `elatusapu`: toistuva.
 ///
-/// Shape `951fe45275504dd3`, shared by 1 element(s) of the release.
+/// Shape `d64c65c7c5857334`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusapuX951FE452 {
+pub struct ElatusapuXD64C65C7 {
     /// Lapsi (sv: Barn)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<LapsiXDF7C84C4>,
+    pub lapsi: Option<LapsiX0BBA5851>,
     /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusavun_nostaja: Option<ElatusavunNostajaX9940553C>,
+    pub elatusavun_nostaja: Option<ElatusavunNostajaX6E0DD841>,
     /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusavun_suorittaja: Option<ElatusavunSuorittajaX5DED14F1>,
+    pub elatusavun_suorittaja: Option<ElatusavunSuorittajaXD00A9D39>,
     /// Elatusavun määrä (sv: Underhållsbidragets belopp)
     ///
     /// JSON `elatusavun_maara`: toistuva.
@@ -1053,7 +1078,7 @@ pub struct ElatusapuX951FE452 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elattamisehto: Option<bool>,
 }
-impl ElatusapuX951FE452 {
+impl ElatusapuXD64C65C7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1097,23 +1122,34 @@ impl MerkinnatElatustukeaVartenXC025C49F {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Sopimuksen luonne (sv: Avtalets art)"] #[doc = " "] #[doc =
+    " JSON `sopimuksen_luonne`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lasta koskevan sopimuksen laji 1.2.246.537.6.1225, `urn:oid:1.2.246.537.6.1225`."]
+    #[doc = " "] #[doc =
+    " Shape `07f662d782177093`, shared by 1 element(s) of the release."]
+    SopimuksenLuonneX07F662D7, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lasta koskevan sopimuksen laji 1.2.246.537.6.1225",
+    default_system = "urn:oid:1.2.246.537.6.1225", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1225"])
+);
 /// Sopimuksen sisältö (sv: Avtalets innehåll)
 ///
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
 ///
-/// Shape `be7301e14c5f2047`, shared by 1 element(s) of the release.
+/// Shape `510b4a5c34f21b1d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopimuksenSisaltoXBE7301E1 {
+pub struct SopimuksenSisaltoX510B4A5C {
     /// Elatusapu (sv: Underhållsbidrag)
     ///
     /// JSON `elatusapu`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusapu: Option<Vec<ElatusapuX951FE452>>,
+    pub elatusapu: Option<Vec<ElatusapuXD64C65C7>>,
     /// Sopimusteksti (sv: Avtalstext)
     ///
     /// JSON `sopimusteksti`: esitystapa Teksti, pakollinen.
-    pub sopimusteksti: String,
+    pub sopimusteksti: sosmeta_types::NonEmptyString,
     /// Merkinnät elatustukea varten (sv: Anteckningar för underhållsstöd)
     ///
     /// JSON `merkinnat_elatustukea_varten`: esitystapa Otsikko.
@@ -1122,17 +1158,19 @@ pub struct SopimuksenSisaltoXBE7301E1 {
     /// Sopimuksen luonne (sv: Avtalets art)
     ///
     /// JSON `sopimuksen_luonne`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lasta koskevan sopimuksen laji 1.2.246.537.6.1225, `urn:oid:1.2.246.537.6.1225`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimuksen_luonne: Option<sosmeta_types::Code>,
+    pub sopimuksen_luonne: Option<sosmeta_types::Coded<SopimuksenLuonneX07F662D7>>,
     /// Edellinen sopimus (sv: Föregående avtal)
     ///
     /// JSON `edellinen_sopimus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellinen_sopimus: Option<String>,
 }
-impl SopimuksenSisaltoXBE7301E1 {
+impl SopimuksenSisaltoX510B4A5C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sopimusteksti: String) -> Self {
+    pub fn new(sopimusteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             elatusapu: None,
             sopimusteksti,
@@ -1144,10 +1182,10 @@ impl SopimuksenSisaltoXBE7301E1 {
 }
 /// Lapsen elatussopimus (sv: Avtal om underhållsbidrag till barn)
 ///
-/// Shape `323b27e1bcd6dbcf`, shared by 1 element(s) of the release.
+/// Shape `b4fc8c326278634c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenElatussopimusX323B27E1 {
+pub struct LapsenElatussopimusXB4FC8C32 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
@@ -1161,13 +1199,12 @@ pub struct LapsenElatussopimusX323B27E1 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Sopimuksen sisältö (sv: Avtalets innehåll)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimuksen_sisalto: Option<SopimuksenSisaltoXBE7301E1>,
+    pub sopimuksen_sisalto: Option<SopimuksenSisaltoX510B4A5C>,
     /// Todistaja (sv: Vittne)
     ///
     /// JSON `todistaja`: esitystapa Nimi, toistuva.
@@ -1191,19 +1228,18 @@ pub struct LapsenElatussopimusX323B27E1 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusX43869E73>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusXD0247278>,
 }
-impl LapsenElatussopimusX323B27E1 {
+impl LapsenElatussopimusXB4FC8C32 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: Vec<AllekirjoitusX43869E73>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusXD0247278>,
     ) -> Self {
         Self {
             asiatunnus: None,
@@ -1219,14 +1255,55 @@ impl LapsenElatussopimusX323B27E1 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Vahvistaminen (sv: Fastställande)"] #[doc = " "] #[doc =
+    " JSON `vahvistaminen`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu."]
+    #[doc = " "] #[doc =
+    " Shape `45b121af2f6d919b`, shared by 1 element(s) of the release."]
+    VahvistaminenX45B121AF, name =
+    "Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu",
+    default_system = "paatos_lapsen_elatussopimuksen_vahvistamisesta/vahvistaminen",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["paatos_lapsen_elatussopimuksen_vahvistamisesta/vahvistaminen"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", "")]
+);
+/// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
+///
+/// Shape `b44ba6f6b9df9a39`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SopimuksenVahvistaminenXB44BA6F6 {
+    /// Vahvistettavan sopimuksen asiakirjatunnus (sv: Handlingsnummer av det avtal som ska fastställas)
+    ///
+    /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
+    /// Vahvistaminen (sv: Fastställande)
+    ///
+    /// JSON `vahvistaminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vahvistaminen: Option<sosmeta_types::Coded<VahvistaminenX45B121AF>>,
+}
+impl SopimuksenVahvistaminenXB44BA6F6 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: None,
+            vahvistaminen: None,
+        }
+    }
+}
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `557adc7515ad6256`, shared by 1 element(s) of the release.
+/// Shape `fb584a9f96b3a7f6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX557ADC75 {
+pub struct PaatosXFB584A9F {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1243,15 +1320,15 @@ pub struct PaatosX557ADC75 {
     pub paatospaivamaara: sosmeta_types::PartialDate,
     /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX1707675A>,
+    pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenXB44BA6F6>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -1260,24 +1337,23 @@ pub struct PaatosX557ADC75 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: PaatoksentekijaXE62D4DA0,
+    pub paatoksentekija: PaatoksentekijaX2E6F85D3,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX20DC618F>,
+    pub muutoksenhaku: Option<MuutoksenhakuX5BDCBFEB>,
 }
-impl PaatosX557ADC75 {
+impl PaatosXFB584A9F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: PaatoksentekijaXE62D4DA0,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: PaatoksentekijaX2E6F85D3,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1295,10 +1371,10 @@ impl PaatosX557ADC75 {
 }
 /// Päätös lapsen elatussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om underhållsbidrag till barn)
 ///
-/// Shape `229a71acaefe93b3`, shared by 1 element(s) of the release.
+/// Shape `87da42649214db40`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenElatussopimuksenVahvistamisestaX229A71AC {
+pub struct PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
@@ -1307,17 +1383,15 @@ pub struct PaatosLapsenElatussopimuksenVahvistamisestaX229A71AC {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lapsi: Vec<AsiakasX48071AFA>,
+    pub lapsi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX557ADC75,
+    pub paatos: PaatosXFB584A9F,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1326,15 +1400,15 @@ pub struct PaatosLapsenElatussopimuksenVahvistamisestaX229A71AC {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenElatussopimuksenVahvistamisestaX229A71AC {
+impl PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: Vec<AsiakasX48071AFA>,
-        paatos: PaatosX557ADC75,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        paatos: PaatosXFB584A9F,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiatunnus: None,

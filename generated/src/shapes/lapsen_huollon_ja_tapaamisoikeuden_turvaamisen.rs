@@ -9,23 +9,23 @@ use super::*;
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `93dfb5c921ee5956`, shared by 1 element(s) of the release.
+/// Shape `a98388cf499fda5a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX93DFB5C9 {
+pub struct AsiakasXA98388CF {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -40,9 +40,12 @@ pub struct AsiakasX93DFB5C9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
-impl AsiakasX93DFB5C9 {
+impl AsiakasXA98388CF {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -57,23 +60,23 @@ impl AsiakasX93DFB5C9 {
 ///
 /// JSON `lapsen_hoidosta_vastaava_henkilo`: toistuva, pakollinen.
 ///
-/// Shape `d9dadf1429f2da34`, shared by 1 element(s) of the release.
+/// Shape `c45f688b6f9b3808`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHoidostaVastaavaHenkiloXD9DADF14 {
+pub struct LapsenHoidostaVastaavaHenkiloXC45F688B {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -93,9 +96,12 @@ pub struct LapsenHoidostaVastaavaHenkiloXD9DADF14 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl LapsenHoidostaVastaavaHenkiloXD9DADF14 {
+impl LapsenHoidostaVastaavaHenkiloXC45F688B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -111,18 +117,18 @@ impl LapsenHoidostaVastaavaHenkiloXD9DADF14 {
 ///
 /// JSON `ilmoittaja`: toistuva, pakollinen.
 ///
-/// Shape `6427cb33e84deadb`, shared by 1 element(s) of the release.
+/// Shape `03c853bc3fc42a27`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoittajaX6427CB33 {
+pub struct IlmoittajaX03C853BC {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: pakollinen.
-    pub henkilo: HenkiloX0F195318,
+    pub henkilo: HenkiloX3CF6D728,
 }
-impl IlmoittajaX6427CB33 {
+impl IlmoittajaX03C853BC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(henkilo: HenkiloX0F195318) -> Self {
+    pub fn new(henkilo: HenkiloX3CF6D728) -> Self {
         Self { henkilo }
     }
 }
@@ -130,14 +136,14 @@ impl IlmoittajaX6427CB33 {
 ///
 /// JSON `ilmoitus`: pakollinen.
 ///
-/// Shape `6dbf8b1991184dcf`, shared by 1 element(s) of the release.
+/// Shape `ec676d6fc139f3f5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusX6DBF8B19 {
+pub struct IlmoitusXEC676D6F {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -146,12 +152,14 @@ pub struct IlmoitusX6DBF8B19 {
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub ilmoittaja: Vec<IlmoittajaX6427CB33>,
+    pub ilmoittaja: sosmeta_types::NonEmptyVec<IlmoittajaX03C853BC>,
 }
-impl IlmoitusX6DBF8B19 {
+impl IlmoitusXEC676D6F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String, ilmoittaja: Vec<IlmoittajaX6427CB33>) -> Self {
+    pub fn new(
+        asiasisalto: sosmeta_types::NonEmptyString,
+        ilmoittaja: sosmeta_types::NonEmptyVec<IlmoittajaX03C853BC>,
+    ) -> Self {
         Self {
             asiasisalto,
             paivamaara: None,
@@ -161,23 +169,24 @@ impl IlmoitusX6DBF8B19 {
 }
 /// Ilmoitus lapsen huoltajan tarpeesta (sv: Anmälan om ett barns behov av vårdnadshavare)
 ///
-/// Shape `47a2e0dc1ff5a61c`, shared by 1 element(s) of the release.
+/// Shape `486448fa94b95e1b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusLapsenHuoltajanTarpeestaX47A2E0DC {
+pub struct IlmoitusLapsenHuoltajanTarpeestaX486448FA {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX93DFB5C9,
+    pub asiakas: AsiakasXA98388CF,
     /// Lapsen hoidosta vastaava henkilö (sv: Person som svarar för barnets vård)
     ///
     /// JSON `lapsen_hoidosta_vastaava_henkilo`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lapsen_hoidosta_vastaava_henkilo: Vec<LapsenHoidostaVastaavaHenkiloXD9DADF14>,
+    pub lapsen_hoidosta_vastaava_henkilo: sosmeta_types::NonEmptyVec<
+        LapsenHoidostaVastaavaHenkiloXC45F688B,
+    >,
     /// Ilmoitus (sv: Anmälan)
     ///
     /// JSON `ilmoitus`: pakollinen.
-    pub ilmoitus: IlmoitusX6DBF8B19,
+    pub ilmoitus: IlmoitusXEC676D6F,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -189,12 +198,14 @@ pub struct IlmoitusLapsenHuoltajanTarpeestaX47A2E0DC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
-impl IlmoitusLapsenHuoltajanTarpeestaX47A2E0DC {
+impl IlmoitusLapsenHuoltajanTarpeestaX486448FA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX93DFB5C9,
-        lapsen_hoidosta_vastaava_henkilo: Vec<LapsenHoidostaVastaavaHenkiloXD9DADF14>,
-        ilmoitus: IlmoitusX6DBF8B19,
+        asiakas: AsiakasXA98388CF,
+        lapsen_hoidosta_vastaava_henkilo: sosmeta_types::NonEmptyVec<
+            LapsenHoidostaVastaavaHenkiloXC45F688B,
+        >,
+        ilmoitus: IlmoitusXEC676D6F,
     ) -> Self {
         Self {
             asiakas,
@@ -207,18 +218,18 @@ impl IlmoitusLapsenHuoltajanTarpeestaX47A2E0DC {
 }
 /// Lapsen huoltajan tarpeesta tehdyn ilmoituksen arvio (sv: Bedömning av anmälan om ett barns behov av vårdnadshavare)
 ///
-/// Shape `beecc6440f0e5334`, shared by 1 element(s) of the release.
+/// Shape `0101d3cbcdd0aba2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioXBEECC644 {
+pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti, pakollinen.
-    pub toimenpiteet: String,
+    pub toimenpiteet: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -237,14 +248,14 @@ pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioXBEECC644 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioXBEECC644 {
+impl LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        toimenpiteet: String,
-        laatija: LaatijaXCE9D0849,
+        asiakas: AsiakasXF5869742,
+        toimenpiteet: sosmeta_types::NonEmptyString,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -260,23 +271,23 @@ impl LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioXBEECC644 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `d4c17d7e6e5a5109`, shared by 1 element(s) of the release.
+/// Shape `109a56d40cb98c7d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXD4C17D7E {
+pub struct AsiakasX109A56D4 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -286,9 +297,12 @@ pub struct AsiakasXD4C17D7E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl AsiakasXD4C17D7E {
+impl AsiakasX109A56D4 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -337,18 +351,18 @@ impl TuomioistuimenSelvityspyynnonTiedotXD434C95F {
 ///
 /// JSON `henkilo`: toistuva.
 ///
-/// Shape `04ccb8e61a183105`, shared by 1 element(s) of the release.
+/// Shape `bb72e0a15df1394d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloX04CCB8E6 {
+pub struct HenkiloXBB72E0A1 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -375,9 +389,12 @@ pub struct HenkiloX04CCB8E6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_tietoja_on_selvitetty: Option<bool>,
 }
-impl HenkiloX04CCB8E6 {
+impl HenkiloXBB72E0A1 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -405,6 +422,8 @@ pub struct TiedotTapaamisistaX362DACE3 {
     /// Tapaamisen tyyppi (sv: Typ av möte)
     ///
     /// JSON `tapaamisen_tyyppi`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Yhteystapa 1.2.246.537.6.1308.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisen_tyyppi: Option<Vec<sosmeta_types::Code>>,
     /// Peruuntunut ajanvaraus (sv: Beställd tid som har annullerats)
@@ -467,13 +486,13 @@ impl TapaamisetX6DF05DC8 {
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
-/// Shape `90fcd8a3ae78a228`, shared by 1 element(s) of the release.
+/// Shape `2bff6fc0298c0f60`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenX90FCD8A3 {
+pub struct KuuleminenX2BFF6FC0 {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<YhteyshenkiloXC053CD03>,
+    pub kuultava: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuulemispäivä (sv: Datum för hörande)
     ///
     /// JSON `kuulemispaiva`: esitystapa Pvm.
@@ -495,7 +514,7 @@ pub struct KuuleminenX90FCD8A3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa: Option<bool>,
 }
-impl KuuleminenX90FCD8A3 {
+impl KuuleminenX2BFF6FC0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -509,24 +528,22 @@ impl KuuleminenX90FCD8A3 {
 }
 /// Lapsen huolto- ja tapaamisoikeusselvitys (sv: Utredning om vårdnad om barn och umgängesrätt)
 ///
-/// Shape `e09c9721e7d2cb26`, shared by 1 element(s) of the release.
+/// Shape `bf731c3d452bc0a8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 {
+pub struct LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXD4C17D7E>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX109A56D4>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lapsi: Vec<AsiakasX48071AFA>,
+    pub lapsi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Tuomioistuimen selvityspyynnön tiedot (sv: Uppgifter om domstolens begäran om utredning)
     ///
     /// JSON `tuomioistuimen_selvityspyynnon_tiedot`: esitystapa Otsikko.
@@ -538,7 +555,7 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 {
     ///
     /// JSON `henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo: Option<Vec<HenkiloX04CCB8E6>>,
+    pub henkilo: Option<Vec<HenkiloXBB72E0A1>>,
     /// Menetelmät (sv: Metoder)
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
@@ -583,7 +600,7 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 {
     ///
     /// JSON `kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<Vec<KuuleminenX90FCD8A3>>,
+    pub kuuleminen: Option<Vec<KuuleminenX2BFF6FC0>>,
     /// Muiden viranomaisten ja ammattilaisten näkemykset (sv: Övriga myndigheters och yrkesutbildade personers synpunkter)
     ///
     /// JSON `muiden_viranomaisten_ja_ammattilaisten_nakemykset`: esitystapa Teksti.
@@ -592,7 +609,7 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 {
     /// Johtopäätökset perusteluineen (sv: Slutsatser jämte motiveringar)
     ///
     /// JSON `johtopaatokset_perusteluineen`: esitystapa Teksti, pakollinen.
-    pub johtopaatokset_perusteluineen: String,
+    pub johtopaatokset_perusteluineen: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -616,17 +633,16 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LapsenHuoltoJaTapaamisoikeusselvitysXE09C9721 {
+impl LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: Vec<AsiakasXD4C17D7E>,
-        lapsi: Vec<AsiakasX48071AFA>,
-        johtopaatokset_perusteluineen: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX109A56D4>,
+        lapsi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        johtopaatokset_perusteluineen: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -675,23 +691,23 @@ impl KotikuntaX7557D71F {
 ///
 /// JSON `lapsi`: pakollinen.
 ///
-/// Shape `e4f12a005a6c27df`, shared by 1 element(s) of the release.
+/// Shape `84443cf091e34e03`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiXE4F12A00 {
+pub struct LapsiX84443CF0 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -704,9 +720,12 @@ pub struct LapsiXE4F12A00 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
-impl LapsiXE4F12A00 {
+impl LapsiX84443CF0 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -721,23 +740,23 @@ impl LapsiXE4F12A00 {
 ///
 /// JSON `sopijapuolet`: toistuva, pakollinen.
 ///
-/// Shape `a7c8029b878bc8bd`, shared by 1 element(s) of the release.
+/// Shape `7504cb84d9bba3a9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopijapuoletXA7C8029B {
+pub struct SopijapuoletX7504CB84 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -752,12 +771,17 @@ pub struct SopijapuoletXA7C8029B {
     /// Rooli (sv: Rol)
     ///
     /// JSON `rooli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Luonnos: Sosiaalihuolto - Asiakkaaseen liittyvä henkilö: 1 Huollettava 2 Lapsi 3 Vanhempi 4 Puoliso 5 Läheinen 6 Omaishoitaja 7 Muu asiakkaan huolenpidosta vastaava henkilö 8 Asianosainen 9 Laillinen edustaja 9.1 Huoltaja 9.2 Edunvalvoja 9.3 Edunvalvontavaltuutettu 9.4 Valtakirjalla valtuutettu edustaja 99 Muu henkilö.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<sosmeta_types::Code>,
 }
-impl SopijapuoletXA7C8029B {
+impl SopijapuoletX7504CB84 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1174,10 +1198,10 @@ impl LisatietojaXCC51F96A {
 ///
 /// JSON `allekirjoitus`: toistuva, pakollinen.
 ///
-/// Shape `ae1b56b00f121658`, shared by 1 element(s) of the release.
+/// Shape `162ed04993e93a4c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoitusXAE1B56B0 {
+pub struct AllekirjoitusX162ED049 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -1185,23 +1209,23 @@ pub struct AllekirjoitusXAE1B56B0 {
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti, pakollinen.
-    pub paikka: String,
+    pub paikka: sosmeta_types::NonEmptyString,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
 }
-impl AllekirjoitusXAE1B56B0 {
+impl AllekirjoitusX162ED049 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paivamaara: sosmeta_types::PartialDate,
-        paikka: String,
-        allekirjoitus: String,
-        nimi: String,
+        paikka: sosmeta_types::NonEmptyString,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimi: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             paivamaara,
@@ -1215,19 +1239,20 @@ impl AllekirjoitusXAE1B56B0 {
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
 ///
-/// Shape `5e91a87278e0d846`, shared by 1 element(s) of the release.
+/// Shape `e661740303fe1d59`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoituksetX5E91A872 {
+pub struct AllekirjoituksetXE6617403 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXAE1B56B0>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX162ED049>,
 }
-impl AllekirjoituksetX5E91A872 {
+impl AllekirjoituksetXE6617403 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(allekirjoitus: Vec<AllekirjoitusXAE1B56B0>) -> Self {
+    pub fn new(
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX162ED049>,
+    ) -> Self {
         Self { allekirjoitus }
     }
 }
@@ -1283,10 +1308,10 @@ impl LapsenMielipiteenSelvittaminenX0A558230 {
 ///
 /// JSON `oheishuoltaja`: toistuva.
 ///
-/// Shape `a3a79528792cb469`, shared by 3 element(s) of the release.
+/// Shape `9c30765fc53d900d`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OheishuoltajaXA3A79528 {
+pub struct OheishuoltajaX9C30765F {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1300,7 +1325,7 @@ pub struct OheishuoltajaXA3A79528 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
@@ -1310,11 +1335,11 @@ pub struct OheishuoltajaXA3A79528 {
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
 }
-impl OheishuoltajaXA3A79528 {
+impl OheishuoltajaX9C30765F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(allekirjoitus: String) -> Self {
+    pub fn new(allekirjoitus: sosmeta_types::NonEmptyString) -> Self {
         Self {
             paivamaara: None,
             paikka: None,
@@ -1328,10 +1353,10 @@ impl OheishuoltajaXA3A79528 {
 ///
 /// JSON `suostumukset`: esitystapa Otsikko.
 ///
-/// Shape `e42efb8e83bb2b60`, shared by 1 element(s) of the release.
+/// Shape `5012e594817d40f1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumuksetXE42EFB8E {
+pub struct SuostumuksetX5012E594 {
     /// Oheishuoltajan suostumus (sv: Den extra vårdnadshavarens samtycke)
     ///
     /// JSON `oheishuoltajan_suostumus`: esitystapa Kytkin.
@@ -1341,7 +1366,7 @@ pub struct SuostumuksetXE42EFB8E {
     ///
     /// JSON `oheishuoltaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oheishuoltaja: Option<Vec<OheishuoltajaXA3A79528>>,
+    pub oheishuoltaja: Option<Vec<OheishuoltajaX9C30765F>>,
     /// Suostumus henkilöltä, jolle on vahvistettu aiemmin tiedonsaantioikeus (sv: Samtycke av den person för vilken det fastställts rätt att få sekretessbelagda uppgifter om barnet)
     ///
     /// JSON `suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus`: esitystapa Kytkin.
@@ -1353,7 +1378,7 @@ pub struct SuostumuksetXE42EFB8E {
     ///
     /// JSON `tiedonsaantiin_oikeutettu_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiedonsaantiin_oikeutettu_henkilo: Option<Vec<OheishuoltajaXA3A79528>>,
+    pub tiedonsaantiin_oikeutettu_henkilo: Option<Vec<OheishuoltajaX9C30765F>>,
     /// Suostumus lapsen huollosta ja tapaamisoikeudesta annetun lain (361/1983) 9 §:ssä tarkoitetulta lapselle erityisen läheiseltä henkilöltä (sv: Samtycke av en sådan person som står barnet särskilt nära som avses i 9 c  § i lagen angående vårdnad om barn och umgängesrätt (361/1983))
     ///
     /// JSON `suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain___ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta`: esitystapa Kytkin.
@@ -1368,9 +1393,9 @@ pub struct SuostumuksetXE42EFB8E {
     ///
     /// JSON `erityisen_laheinen_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erityisen_laheinen_henkilo: Option<Vec<OheishuoltajaXA3A79528>>,
+    pub erityisen_laheinen_henkilo: Option<Vec<OheishuoltajaX9C30765F>>,
 }
-impl SuostumuksetXE42EFB8E {
+impl SuostumuksetX5012E594 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1387,18 +1412,18 @@ impl SuostumuksetXE42EFB8E {
 ///
 /// JSON `laatija`: pakollinen.
 ///
-/// Shape `54c001b4698a55fc`, shared by 1 element(s) of the release.
+/// Shape `11ce0f5c3bbacdbc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LaatijaX54C001B4 {
+pub struct LaatijaX11CE0F5C {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1406,11 +1431,14 @@ pub struct LaatijaX54C001B4 {
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisaatio: Option<HenkilonnimiXBF17D358>,
+    pub organisaatio: Option<HenkilonnimiX0A370716>,
 }
-impl LaatijaX54C001B4 {
+impl LaatijaX11CE0F5C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1421,10 +1449,10 @@ impl LaatijaX54C001B4 {
 }
 /// Lapsen huolto- ja tapaamisoikeussopimus (sv: Avtal om vårdnad om barn och umgängesrätt)
 ///
-/// Shape `32575b6a89385869`, shared by 1 element(s) of the release.
+/// Shape `0ca181509dc11e13`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHuoltoJaTapaamisoikeussopimusX32575B6A {
+pub struct LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1442,17 +1470,15 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX32575B6A {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: LapsiXE4F12A00,
+    pub lapsi: LapsiX84443CF0,
     /// Sopijapuolet (sv: Avtalsparter)
     ///
     /// JSON `sopijapuolet`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub sopijapuolet: Vec<SopijapuoletXA7C8029B>,
+    pub sopijapuolet: sosmeta_types::NonEmptyVec<SopijapuoletX7504CB84>,
     /// Sopimuksen sisältö (sv: Avtalets innehål)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
@@ -1497,7 +1523,7 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX32575B6A {
     ///
     /// JSON `allekirjoitukset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitukset: Option<AllekirjoituksetX5E91A872>,
+    pub allekirjoitukset: Option<AllekirjoituksetXE6617403>,
     /// Lapsen mielipiteen selvittäminen (sv: Utredning av barnets åsikt)
     ///
     /// JSON `lapsen_mielipiteen_selvittaminen`: esitystapa Otsikko.
@@ -1509,20 +1535,20 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX32575B6A {
     ///
     /// JSON `suostumukset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumukset: Option<SuostumuksetXE42EFB8E>,
+    pub suostumukset: Option<SuostumuksetX5012E594>,
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaX54C001B4,
+    pub laatija: LaatijaX11CE0F5C,
 }
-impl LapsenHuoltoJaTapaamisoikeussopimusX32575B6A {
+impl LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: LapsiXE4F12A00,
-        sopijapuolet: Vec<SopijapuoletXA7C8029B>,
-        laatija: LaatijaX54C001B4,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: LapsiX84443CF0,
+        sopijapuolet: sosmeta_types::NonEmptyVec<SopijapuoletX7504CB84>,
+        laatija: LaatijaX11CE0F5C,
     ) -> Self {
         Self {
             versiotunnus,
@@ -1546,27 +1572,40 @@ impl LapsenHuoltoJaTapaamisoikeussopimusX32575B6A {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Rooli (sv: Rol)"] #[doc = " "] #[doc = " JSON `rooli`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`."]
+    #[doc = " "] #[doc =
+    " Shape `8ea2a74b30507833`, shared by 1 element(s) of the release."] RooliX8EA2A74B,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284",
+    default_system = "urn:oid:1.2.246.537.6.1284", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1284"]), [Vanhempi =
+    ("12", "Vanhempi", "Förälder"), MuuHenkilo = ("99", "Muu henkilö",
+    "Annan person")]
+);
 /// Sopijapuolet (sv: Avtalsparter)
 ///
 /// JSON `sopijapuolet`: toistuva, pakollinen.
 ///
-/// Shape `aafc7540ae8f3247`, shared by 1 element(s) of the release.
+/// Shape `a69b58bd70c192a7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopijapuoletXAAFC7540 {
+pub struct SopijapuoletXA69B58BD {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -1574,19 +1613,24 @@ pub struct SopijapuoletXAAFC7540 {
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
     /// Rooli (sv: Rol)
     ///
     /// JSON `rooli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rooli: Option<sosmeta_types::Code>,
+    pub rooli: Option<sosmeta_types::Coded<RooliX8EA2A74B>>,
 }
-impl SopijapuoletXAAFC7540 {
+impl SopijapuoletXA69B58BD {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1598,19 +1642,36 @@ impl SopijapuoletXAAFC7540 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)"] #[doc = " "]
+    #[doc = " JSON `lapsen_huolto_uskotaan`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Molemmille vanhemmille yhteisesti, 2 = Yksin toiselle vanhemmalle."]
+    #[doc = " "] #[doc =
+    " Shape `faa530f35e9f0632`, shared by 1 element(s) of the release."]
+    LapsenHuoltoUskotaanXFAA530F3, name =
+    "Sisäinen luokitus: 1 = Molemmille vanhemmille yhteisesti, 2 = Yksin toiselle vanhemmalle",
+    default_system = "lapsen_huolto__ja_tapaamisoikeussopimus/lapsen_huolto_uskotaan",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lapsen_huolto__ja_tapaamisoikeussopimus/lapsen_huolto_uskotaan"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", "")]
+);
 /// Lapsen huolto (sv: Vårdnad om barnet)
 ///
 /// JSON `lapsen_huolto`: esitystapa Otsikko.
 ///
-/// Shape `8b89ef1a936ac902`, shared by 1 element(s) of the release.
+/// Shape `43ff514d916110d3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHuoltoX8B89EF1A {
+pub struct LapsenHuoltoX43FF514D {
     /// Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)
     ///
     /// JSON `lapsen_huolto_uskotaan`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Molemmille vanhemmille yhteisesti, 2 = Yksin toiselle vanhemmalle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_huolto_uskotaan: Option<sosmeta_types::Code>,
+    pub lapsen_huolto_uskotaan: Option<
+        sosmeta_types::Coded<LapsenHuoltoUskotaanXFAA530F3>,
+    >,
     /// Sen vanhemman nimi, jolle huolto uskotaan (sv: Den förälders namn som vårdnaden anförtros)
     ///
     /// JSON `sen_vanhemman_nimi_jolle_huolto_uskotaan`: esitystapa Nimi.
@@ -1634,7 +1695,7 @@ pub struct LapsenHuoltoX8B89EF1A {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavien_jako: Option<String>,
 }
-impl LapsenHuoltoX8B89EF1A {
+impl LapsenHuoltoX43FF514D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1646,19 +1707,31 @@ impl LapsenHuoltoX8B89EF1A {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Lapsi asuu (sv: Barnet bor)"] #[doc = " "] #[doc =
+    " JSON `lapsi_asuu`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203, `urn:oid:1.2.246.537.6.1203`."]
+    #[doc = " "] #[doc =
+    " Shape `f2f16de7c8a67782`, shared by 1 element(s) of the release."]
+    LapsiAsuuXF2F16DE7, name = "Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203",
+    default_system = "urn:oid:1.2.246.537.6.1203", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1203"])
+);
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
-/// Shape `03e35205b260c32c`, shared by 1 element(s) of the release.
+/// Shape `bbc6fadbfe0ad27f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenX03E35205 {
+pub struct AsuminenXBBC6FADB {
     /// Lapsi asuu (sv: Barnet bor)
     ///
     /// JSON `lapsi_asuu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203, `urn:oid:1.2.246.537.6.1203`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi_asuu: Option<sosmeta_types::Code>,
+    pub lapsi_asuu: Option<sosmeta_types::Coded<LapsiAsuuXF2F16DE7>>,
     /// Henkilö, jonka kanssa lapsi asuu (sv: Personen som barnet bor hos)
     ///
     /// JSON `henkilo_jonka_kanssa_lapsi_asuu`: esitystapa Nimi, toistuva.
@@ -1677,7 +1750,7 @@ pub struct AsuminenX03E35205 {
         String,
     >,
 }
-impl AsuminenX03E35205 {
+impl AsuminenXBBC6FADB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1688,14 +1761,32 @@ impl AsuminenX03E35205 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Tiedonsaantioikeus koskee seuraavia lapsen tietoja (sv: Rätten till information gäller följande uppgifter om barnet)"]
+    #[doc = " "] #[doc =
+    " JSON `tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja`: esitystapa Koodi, toistuva."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Kaikki lasta koskevat tiedot, 2 = Kaikki sosiaalipalvelut, 3 = Kaikki terveyspalvelut, 4 = Varhaiskasvatus, 5 = Opetus ja koulutus (sisältää esiopetuksen)."]
+    #[doc = " "] #[doc =
+    " Shape `575ddcc5d761453b`, shared by 1 element(s) of the release."]
+    TiedonsaantioikeusKoskeeSeuraaviaLapsenTietojaX575DDCC5, name =
+    "Sisäinen luokitus: 1 = Kaikki lasta koskevat tiedot, 2 = Kaikki sosiaalipalvelut, 3 = Kaikki terveyspalvelut, 4 = Varhaiskasvatus, 5 = Opetus ja koulutus (sisältää esiopetuksen)",
+    default_system =
+    "lapsen_huolto__ja_tapaamisoikeussopimus/tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lapsen_huolto__ja_tapaamisoikeussopimus/tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", "")]
+);
 /// Tiedonsaantioikeus (sv: Rätt till information)
 ///
 /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
 ///
-/// Shape `8956a33522e02b3b`, shared by 1 element(s) of the release.
+/// Shape `a03e87e576ace88d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TiedonsaantioikeusX8956A335 {
+pub struct TiedonsaantioikeusXA03E87E5 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: esitystapa Nimi.
@@ -1704,9 +1795,13 @@ pub struct TiedonsaantioikeusX8956A335 {
     /// Tiedonsaantioikeus koskee seuraavia lapsen tietoja (sv: Rätten till information gäller följande uppgifter om barnet)
     ///
     /// JSON `tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Kaikki lasta koskevat tiedot, 2 = Kaikki sosiaalipalvelut, 3 = Kaikki terveyspalvelut, 4 = Varhaiskasvatus, 5 = Opetus ja koulutus (sisältää esiopetuksen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<
+            sosmeta_types::Coded<TiedonsaantioikeusKoskeeSeuraaviaLapsenTietojaX575DDCC5>,
+        >,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
@@ -1714,7 +1809,7 @@ pub struct TiedonsaantioikeusX8956A335 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TiedonsaantioikeusX8956A335 {
+impl TiedonsaantioikeusXA03E87E5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1832,24 +1927,39 @@ impl LisatietojaX029B0C79 {
         Self { muut_sovitut_asiat: None }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Suostumus (sv: Samtycke)"] #[doc = " "] #[doc =
+    " JSON `suostumus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Oheishuoltajan suostumus, 2 = Suostumus henkilöltä, jolle on vahvistettu aiemmin tiedonsaantioikeus, 3 = Suostumus lapsen huollosta ja tapaamisoikeudesta annetun lain (361/1983) 9 c §:ssä tarkoitetulta lapselle erityisen läheiseltä henkilöltä."]
+    #[doc = " "] #[doc =
+    " Shape `a9d5c5f72d3bb8d8`, shared by 1 element(s) of the release."]
+    SuostumusXA9D5C5F7, name =
+    "Sisäinen luokitus: 1 = Oheishuoltajan suostumus, 2 = Suostumus henkilöltä, jolle on vahvistettu aiemmin tiedonsaantioikeus, 3 = Suostumus lapsen huollosta ja tapaamisoikeudesta annetun lain (361/1983) 9 c §:ssä tarkoitetulta lapselle erityisen läheiseltä henkilöltä",
+    default_system = "lapsen_huolto__ja_tapaamisoikeussopimus/suostumus", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["lapsen_huolto__ja_tapaamisoikeussopimus/suostumus"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Suostumuksen antaja (sv: Samtyckesgivare)
 ///
 /// JSON `suostumuksen_antaja`: toistuva.
 ///
-/// Shape `e7922de8f7c76eb0`, shared by 1 element(s) of the release.
+/// Shape `0cecb445c113fb49`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumuksenAntajaXE7922DE8 {
+pub struct SuostumuksenAntajaX0CECB445 {
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Oheishuoltajan suostumus, 2 = Suostumus henkilöltä, jolle on vahvistettu aiemmin tiedonsaantioikeus, 3 = Suostumus lapsen huollosta ja tapaamisoikeudesta annetun lain (361/1983) 9 c §:ssä tarkoitetulta lapselle erityisen läheiseltä henkilöltä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumus: Option<sosmeta_types::Code>,
+    pub suostumus: Option<sosmeta_types::Coded<SuostumusXA9D5C5F7>>,
     /// Suostumuksen antaja (sv: Samtyckesgivare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumuksen_antaja: Option<AsiakasX48071AFA>,
+    pub suostumuksen_antaja: Option<AsiakasXF5869742>,
 }
-impl SuostumuksenAntajaXE7922DE8 {
+impl SuostumuksenAntajaX0CECB445 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1862,18 +1972,18 @@ impl SuostumuksenAntajaXE7922DE8 {
 ///
 /// JSON `laatija`: pakollinen.
 ///
-/// Shape `8a3d9d45d8abdc7e`, shared by 1 element(s) of the release.
+/// Shape `4735f383c81464b4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LaatijaX8A3D9D45 {
+pub struct LaatijaX4735F383 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1882,14 +1992,16 @@ pub struct LaatijaX8A3D9D45 {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi, pakollinen.
-    pub palveluyksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
 }
-impl LaatijaX8A3D9D45 {
+impl LaatijaX4735F383 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        palveluyksikko: sosmeta_types::Code,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
         Self {
             sukunimi,
@@ -1901,10 +2013,10 @@ impl LaatijaX8A3D9D45 {
 }
 /// Lapsen huolto- ja tapaamisoikeussopimus (sv: Avtal om vårdnad om barn och umgängesrätt)
 ///
-/// Shape `3b4c95103ef5a0b4`, shared by 1 element(s) of the release.
+/// Shape `4a929e1186208c60`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
+pub struct LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1922,17 +2034,15 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: LapsiXDF7C84C4,
+    pub lapsi: LapsiX0BBA5851,
     /// Sopijapuolet (sv: Avtalsparter)
     ///
     /// JSON `sopijapuolet`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub sopijapuolet: Vec<SopijapuoletXAAFC7540>,
+    pub sopijapuolet: sosmeta_types::NonEmptyVec<SopijapuoletXA69B58BD>,
     /// Sopimuksen sisältö (sv: Avtalets innehål)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
@@ -1942,17 +2052,17 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
     ///
     /// JSON `lapsen_huolto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_huolto: Option<LapsenHuoltoX8B89EF1A>,
+    pub lapsen_huolto: Option<LapsenHuoltoX43FF514D>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenX03E35205>,
+    pub asuminen: Option<AsuminenXBBC6FADB>,
     /// Tiedonsaantioikeus (sv: Rätt till information)
     ///
     /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiedonsaantioikeus: Option<TiedonsaantioikeusX8956A335>,
+    pub tiedonsaantioikeus: Option<TiedonsaantioikeusXA03E87E5>,
     /// Tapaamisoikeus (sv: Umgängesrätt)
     ///
     /// JSON `tapaamisoikeus`: esitystapa Otsikko.
@@ -1984,7 +2094,7 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
     ///
     /// JSON `suostumuksen_antaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumuksen_antaja: Option<Vec<SuostumuksenAntajaXE7922DE8>>,
+    pub suostumuksen_antaja: Option<Vec<SuostumuksenAntajaX0CECB445>>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1993,22 +2103,21 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaX8A3D9D45,
+    pub laatija: LaatijaX4735F383,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusX43869E73>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusXD0247278>,
 }
-impl LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
+impl LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: LapsiXDF7C84C4,
-        sopijapuolet: Vec<SopijapuoletXAAFC7540>,
-        laatija: LaatijaX8A3D9D45,
-        allekirjoitus: Vec<AllekirjoitusX43869E73>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: LapsiX0BBA5851,
+        sopijapuolet: sosmeta_types::NonEmptyVec<SopijapuoletXA69B58BD>,
+        laatija: LaatijaX4735F383,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusXD0247278>,
     ) -> Self {
         Self {
             versiotunnus,
@@ -2037,14 +2146,14 @@ impl LapsenHuoltoJaTapaamisoikeussopimusX3B4C9510 {
 ///
 /// JSON `paatoksentekija`: esitystapa Otsikko.
 ///
-/// Shape `0057bd5064b27fc7`, shared by 1 element(s) of the release.
+/// Shape `efc29f2801fc8a23`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatoksentekijaX0057BD50 {
+pub struct PaatoksentekijaXEFC29F28 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Teksti, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
     /// Virka-asema (sv: Tjänsteställning)
     ///
     /// JSON `virka_asema`: esitystapa Teksti.
@@ -2066,9 +2175,9 @@ pub struct PaatoksentekijaX0057BD50 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<String>,
 }
-impl PaatoksentekijaX0057BD50 {
+impl PaatoksentekijaXEFC29F28 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(nimi: String) -> Self {
+    pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             nimi,
             virka_asema: None,
@@ -2080,10 +2189,10 @@ impl PaatoksentekijaX0057BD50 {
 }
 /// Päätös lapsen huolto- ja tapaamisoikeussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om vårdnad om barn och umgängesrätt)
 ///
-/// Shape `4a54db2f0b7316bb`, shared by 1 element(s) of the release.
+/// Shape `4857148977f73ff8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F {
+pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -2096,17 +2205,15 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F 
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX48071AFA,
+    pub lapsi: AsiakasXF5869742,
     /// Sopijapuolet (sv: Avtalsparter)
     ///
     /// JSON `sopijapuolet`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub sopijapuolet: Vec<AsiakasX48071AFA>,
+    pub sopijapuolet: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Sopimuksen asianumero (sv: Avtalets ärendenummer)
     ///
     /// JSON `sopimuksen_asianumero`: esitystapa Tunnus, pakollinen.
@@ -2130,7 +2237,7 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F 
     ///
     /// JSON `paatoksentekija`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksentekija: Option<PaatoksentekijaX0057BD50>,
+    pub paatoksentekija: Option<PaatoksentekijaXEFC29F28>,
     /// Päätöksen päivämäärä (sv: Beslutsdatum)
     ///
     /// JSON `paatoksen_paivamaara`: esitystapa Pvm, pakollinen.
@@ -2142,24 +2249,24 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F 
     /// Jakelu (sv: Distribution)
     ///
     /// JSON `jakelu`: esitystapa Teksti, pakollinen.
-    pub jakelu: String,
+    pub jakelu: sosmeta_types::NonEmptyString,
     /// Liitteet (sv: Bilagor)
     ///
     /// JSON `liitteet`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liitteet: Option<String>,
 }
-impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F {
+impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: AsiakasX48071AFA,
-        sopijapuolet: Vec<AsiakasX48071AFA>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: AsiakasXF5869742,
+        sopijapuolet: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         sopimuksen_asianumero: sosmeta_types::Identifier,
         paatoksen_paivamaara: sosmeta_types::PartialDate,
         paatosnumero: sosmeta_types::Identifier,
-        jakelu: String,
+        jakelu: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             versiotunnus,
@@ -2179,12 +2286,54 @@ impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX4A54DB2F {
         }
     }
 }
-/// Päätös (sv: Beslut)
+sosmeta_types::code_list!(
+    #[doc = " Vahvistaminen (sv: Fastställande)"] #[doc = " "] #[doc =
+    " JSON `vahvistaminen`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu."]
+    #[doc = " "] #[doc =
+    " Shape `d8364da5ef37de4b`, shared by 1 element(s) of the release."]
+    VahvistaminenXD8364DA5, name =
+    "Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu",
+    default_system =
+    "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta/vahvistaminen",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta/vahvistaminen"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+/// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
 ///
-/// Shape `dffe7cf0c20dac22`, shared by 1 element(s) of the release.
+/// Shape `485ea9358d985539`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXDFFE7CF0 {
+pub struct SopimuksenVahvistaminenX485EA935 {
+    /// Vahvistettavan sopimuksen asiakirjatunnus (sv: Handlingsnummer av det avtal som ska fastställas)
+    ///
+    /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
+    /// Vahvistaminen (sv: Fastställande)
+    ///
+    /// JSON `vahvistaminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vahvistaminen: Option<sosmeta_types::Coded<VahvistaminenXD8364DA5>>,
+}
+impl SopimuksenVahvistaminenX485EA935 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: None,
+            vahvistaminen: None,
+        }
+    }
+}
+/// Päätös (sv: Beslut)
+///
+/// Shape `43700a52a34e9da7`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaatosX43700A52 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus, pakollinen.
@@ -2195,42 +2344,41 @@ pub struct PaatosXDFFE7CF0 {
     pub paatospaivamaara: sosmeta_types::PartialDate,
     /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX1707675A>,
+    pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX485EA935>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti, pakollinen.
-    pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: String,
+    pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: sosmeta_types::NonEmptyString,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: PaatoksentekijaXE62D4DA0,
+    pub paatoksentekija: PaatoksentekijaX2E6F85D3,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX20DC618F>,
+    pub muutoksenhaku: Option<MuutoksenhakuX5BDCBFEB>,
 }
-impl PaatosXDFFE7CF0 {
+impl PaatosX43700A52 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatostunnus: sosmeta_types::Identifier,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: String,
-        paatoksentekija: PaatoksentekijaXE62D4DA0,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: sosmeta_types::NonEmptyString,
+        paatoksentekija: PaatoksentekijaX2E6F85D3,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus,
@@ -2247,10 +2395,10 @@ impl PaatosXDFFE7CF0 {
 }
 /// Päätös lapsen huolto- ja tapaamisoikeussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om vårdnad om barn och umgängesrätt)
 ///
-/// Shape `fe5d90b19cbd6e8e`, shared by 1 element(s) of the release.
+/// Shape `f49247eaa21f55e7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXFE5D90B1 {
+pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -2263,20 +2411,18 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXFE5D90B1 
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX48071AFA,
+    pub lapsi: AsiakasXF5869742,
     /// Sopijapuolet (sv: Avtalsparter)
     ///
     /// JSON `sopijapuolet`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub sopijapuolet: Vec<AsiakasX48071AFA>,
+    pub sopijapuolet: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatos: Option<PaatosXDFFE7CF0>,
+    pub paatos: Option<PaatosX43700A52>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2285,16 +2431,16 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXFE5D90B1 
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXFE5D90B1 {
+impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: AsiakasX48071AFA,
-        sopijapuolet: Vec<AsiakasX48071AFA>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: AsiakasXF5869742,
+        sopijapuolet: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             versiotunnus,

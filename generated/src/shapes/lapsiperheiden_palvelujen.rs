@@ -204,10 +204,10 @@ impl VanhempienValmiudetXA3DAFA31 {
 ///
 /// JSON `lastensuojelun_tarve`: esitystapa Otsikko.
 ///
-/// Shape `eb7023bd6b81a933`, shared by 1 element(s) of the release.
+/// Shape `5289a359dde9a463`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunTarveXEB7023BD {
+pub struct LastensuojelunTarveX5289A359 {
     /// Sosiaalityöntekijän yhteenveto ja johtopäätökset lastensuojelun tarpeesta (sv: Socialarbetarens sammanfattning och slutsatser om behovet av barnskydd)
     ///
     /// JSON `sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta`: esitystapa Teksti.
@@ -223,10 +223,14 @@ pub struct LastensuojelunTarveXEB7023BD {
     /// Lastensuojeluasiakkuuden alkamisen syy (sv: Orsaken till att en klientrelation inom barnskyddet inleddes)
     ///
     /// JSON `lastensuojeluasiakkuuden_alkamisen_syy`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojeluasiakkuuden_alkamisen_syy: Option<sosmeta_types::Code>,
+    pub lastensuojeluasiakkuuden_alkamisen_syy: Option<
+        sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>,
+    >,
 }
-impl LastensuojelunTarveXEB7023BD {
+impl LastensuojelunTarveX5289A359 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -240,10 +244,10 @@ impl LastensuojelunTarveXEB7023BD {
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
-/// Shape `edd7a97c572c1e30`, shared by 1 element(s) of the release.
+/// Shape `7afa0737b1518b15`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JohtopaatoksetJaJatkotoimetXEDD7A97C {
+pub struct JohtopaatoksetJaJatkotoimetX7AFA0737 {
     /// Lapsen arvio tuen ja palvelujen tarpeesta (sv: Barnets bedömning av behovet av stöd och service)
     ///
     /// JSON `lapsen_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
@@ -267,8 +271,12 @@ pub struct JohtopaatoksetJaJatkotoimetXEDD7A97C {
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<Vec<sosmeta_types::Code>>,
+    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
     ///
     /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -276,17 +284,21 @@ pub struct JohtopaatoksetJaJatkotoimetXEDD7A97C {
     /// Ammattihenkilön johtopäätökset asiakkaan tilanteesta sekä sosiaalipalvelujen ja erityisen tuen tarpeesta (sv: Den yrkesutbildade personens slutsatser om klientens situation samt om behovet av socialservice och särskilt stöd)
     ///
     /// JSON `ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+    pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
     /// Lastensuojelun tarve (sv: Behov av barnskydd)
     ///
     /// JSON `lastensuojelun_tarve`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojelun_tarve: Option<LastensuojelunTarveXEB7023BD>,
+    pub lastensuojelun_tarve: Option<LastensuojelunTarveX5289A359>,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_tuen_tarpeen_luonteesta: Option<sosmeta_types::Code>,
+    pub arvio_tuen_tarpeen_luonteesta: Option<
+        sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
@@ -305,18 +317,18 @@ pub struct JohtopaatoksetJaJatkotoimetXEDD7A97C {
     ///
     /// JSON `omatyontekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
-impl JohtopaatoksetJaJatkotoimetXEDD7A97C {
+impl JohtopaatoksetJaJatkotoimetX7AFA0737 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
-        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
         asiakas_tarvitsee_omatyontekijan: bool,
     ) -> Self {
         Self {
@@ -339,21 +351,20 @@ impl JohtopaatoksetJaJatkotoimetXEDD7A97C {
 }
 /// Lapsen ja perheen palvelutarpeen arvio (sv: Bedömning av ett barns och en familjs servicebehov)
 ///
-/// Shape `11ec04d529377473`, shared by 1 element(s) of the release.
+/// Shape `a5d29502c56407ed`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 {
+pub struct LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotX294B37BB,
+        AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
@@ -389,7 +400,7 @@ pub struct LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 {
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXEDD7A97C>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX7AFA0737>,
     /// Henkilöt, joille asiakirja toimitetaan (sv: Personer som handlingen ska ges till)
     ///
     /// JSON `henkilot_joille_asiakirja_toimitetaan`: esitystapa Teksti.
@@ -408,12 +419,14 @@ pub struct LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 {
+impl LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             asian_vireilletuloa_koskevat_tiedot: None,
@@ -433,10 +446,10 @@ impl LapsenJaPerheenPalvelutarpeenArvioX11EC04D5 {
 }
 /// Suunnitelma (sv: Plan)
 ///
-/// Shape `03eceb8b2d51eec2`, shared by 1 element(s) of the release.
+/// Shape `f7307c36377ac3fb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaX03ECEB8B {
+pub struct SuunnitelmaXF7307C36 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -472,7 +485,7 @@ pub struct SuunnitelmaX03ECEB8B {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -484,7 +497,7 @@ pub struct SuunnitelmaX03ECEB8B {
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
@@ -540,7 +553,7 @@ pub struct SuunnitelmaX03ECEB8B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
-impl SuunnitelmaX03ECEB8B {
+impl SuunnitelmaXF7307C36 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -569,18 +582,17 @@ impl SuunnitelmaX03ECEB8B {
 }
 /// Lapsiperheiden palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för barnfamiljer)
 ///
-/// Shape `49d665939eb57eec`, shared by 1 element(s) of the release.
+/// Shape `07df9db57a04553b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX49D66593 {
+pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelma: Option<SuunnitelmaX03ECEB8B>,
+    pub suunnitelma: Option<SuunnitelmaXF7307C36>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -599,12 +611,14 @@ pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX49D66593 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LapsiperheidenPalvelujenAsiakassuunnitelmaX49D66593 {
+impl LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             suunnitelma: None,
@@ -617,10 +631,10 @@ impl LapsiperheidenPalvelujenAsiakassuunnitelmaX49D66593 {
 }
 /// Suunnitelma (sv: Plan)
 ///
-/// Shape `87adf758ad31633a`, shared by 1 element(s) of the release.
+/// Shape `fa3fbe5a6c23fb33`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaX87ADF758 {
+pub struct SuunnitelmaXFA3FBE5A {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -656,7 +670,7 @@ pub struct SuunnitelmaX87ADF758 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -668,7 +682,7 @@ pub struct SuunnitelmaX87ADF758 {
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
@@ -724,7 +738,7 @@ pub struct SuunnitelmaX87ADF758 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
-impl SuunnitelmaX87ADF758 {
+impl SuunnitelmaXFA3FBE5A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -753,18 +767,17 @@ impl SuunnitelmaX87ADF758 {
 }
 /// Lapsiperheiden palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för barnfamiljer)
 ///
-/// Shape `d5a7c27128226627`, shared by 1 element(s) of the release.
+/// Shape `973d1d9778f53d85`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaXD5A7C271 {
+pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelma: Option<SuunnitelmaX87ADF758>,
+    pub suunnitelma: Option<SuunnitelmaXFA3FBE5A>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -783,12 +796,14 @@ pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaXD5A7C271 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LapsiperheidenPalvelujenAsiakassuunnitelmaXD5A7C271 {
+impl LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             suunnitelma: None,
@@ -801,19 +816,18 @@ impl LapsiperheidenPalvelujenAsiakassuunnitelmaXD5A7C271 {
 }
 /// Lapsiperheiden palvelupäätös (sv: Beslut om service för barnfamiljer)
 ///
-/// Shape `edda68a25ab9449e`, shared by 1 element(s) of the release.
+/// Shape `1c6ec03e75c13636`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiperheidenPalvelupaatosXEDDA68A2 {
+pub struct LapsiperheidenPalvelupaatosX1C6EC03E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX84A85BB1,
+    pub paatos: PaatosX103108D7,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -822,14 +836,14 @@ pub struct LapsiperheidenPalvelupaatosXEDDA68A2 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl LapsiperheidenPalvelupaatosXEDDA68A2 {
+impl LapsiperheidenPalvelupaatosX1C6EC03E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        paatos: PaatosX84A85BB1,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        paatos: PaatosX103108D7,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

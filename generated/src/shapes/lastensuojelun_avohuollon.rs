@@ -5,18 +5,37 @@
 //! Shapes only the feature `lastensuojelun-avohuollon` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc = " Lopetettavan sijoituksen laji (sv: Typ för den placering som avslutas)"]
+    #[doc = " "] #[doc = " JSON `lopetettavan_sijoituksen_laji`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`."]
+    #[doc = " "] #[doc =
+    " Shape `bb6cdd4753122b48`, shared by 2 element(s) of the release."]
+    LopetettavanSijoituksenLajiXBB6CDD47, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215",
+    default_system = "urn:oid:1.2.246.537.6.1215", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1215"]),
+    [AvohuollonSijoitusYhdessaVanhemmanKanssa = ("6",
+    "Avohuollon sijoitus yhdessä vanhemman kanssa",
+    "Avohuollon sijoitus yhdessä vanhemman kanssa"), AvohuollonSijoitusIlmanVanhempia =
+    ("7", "Avohuollon sijoitus ilman vanhempia", "Avohuollon sijoitus ilman vanhempia"),
+    AvohuollonSijoitusVankilanPerheosastolle = ("8",
+    "Avohuollon sijoitus vankilan perheosastolle",
+    "Avohuollon sijoitus vankilan perheosastolle")]
+);
 /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
 ///
 /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
 ///
-/// Shape `0afad1bad47dceeb`, shared by 1 element(s) of the release.
+/// Shape `16d4dc55fa472d6f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajienKuuleminenX0AFAD1BA {
+pub struct HuoltajienKuuleminenX16D4DC55 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: YhteyshenkiloXC053CD03,
+    pub kuultava: YhteyshenkiloX5B1E87AC,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -28,9 +47,9 @@ pub struct HuoltajienKuuleminenX0AFAD1BA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl HuoltajienKuuleminenX0AFAD1BA {
+impl HuoltajienKuuleminenX16D4DC55 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuultava: YhteyshenkiloXC053CD03) -> Self {
+    pub fn new(kuultava: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             kuultava,
             suoritettu: None,
@@ -42,10 +61,10 @@ impl HuoltajienKuuleminenX0AFAD1BA {
 ///
 /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
-/// Shape `52383479319a55c0`, shared by 1 element(s) of the release.
+/// Shape `6117beb57fa1197e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479 {
+pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
     /// Lapsen mielipide (sv: Barnets åsikt)
     ///
     /// JSON `lapsen_mielipide`: pakollinen.
@@ -53,14 +72,13 @@ pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479 {
     /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
     ///
     /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub huoltajien_kuuleminen: Vec<HuoltajienKuuleminenX0AFAD1BA>,
+    pub huoltajien_kuuleminen: sosmeta_types::NonEmptyVec<HuoltajienKuuleminenX16D4DC55>,
 }
-impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479 {
+impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         lapsen_mielipide: AsiakkaanKuuleminenXF55C3D35,
-        huoltajien_kuuleminen: Vec<HuoltajienKuuleminenX0AFAD1BA>,
+        huoltajien_kuuleminen: sosmeta_types::NonEmptyVec<HuoltajienKuuleminenX16D4DC55>,
     ) -> Self {
         Self {
             lapsen_mielipide,
@@ -70,15 +88,14 @@ impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479 {
 }
 /// Päätös lastensuojelun avohuollon sijoituksen lopettamisesta (sv: Beslut om att placering inom barnskyddets öppenvård ska avslutas)
 ///
-/// Shape `3ce9da996c5e07ad`, shared by 1 element(s) of the release.
+/// Shape `461cd3dc8c4e50fd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
+pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -91,8 +108,12 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
     /// Lopetettavan sijoituksen laji (sv: Typ för den placering som avslutas)
     ///
     /// JSON `lopetettavan_sijoituksen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lopetettavan_sijoituksen_laji: Option<sosmeta_types::Code>,
+    pub lopetettavan_sijoituksen_laji: Option<
+        sosmeta_types::Coded<LopetettavanSijoituksenLajiXBB6CDD47>,
+    >,
     /// Avohuollon tukitoimena tehdyn sijoituksen tiedot (sv: Uppgifter om placering som stödåtgärd inom öppenvården)
     ///
     /// JSON `avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot`: pakollinen.
@@ -100,17 +121,17 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
     ///
     /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: Option<
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX52383479,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
@@ -121,19 +142,18 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -142,19 +162,19 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
+impl PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatospaivamaara: sosmeta_types::PartialDate,
         avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot: KiireellisenSijoituksenLopettaminenXE55B64A3,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -175,18 +195,32 @@ impl PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX3CE9DA99 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Yksin sijoittamisen tarkoitus (sv: Syfte med ensamplaceringen)"] #[doc =
+    " "] #[doc = " JSON `yksin_sijoittamisen_tarkoitus`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lapsen yksin sijoittamisen tarkoitus 1.2.246.537.6.1217, `urn:oid:1.2.246.537.6.1217`."]
+    #[doc = " "] #[doc =
+    " Shape `38591191c54c4ab9`, shared by 1 element(s) of the release."]
+    YksinSijoittamisenTarkoitusX38591191, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lapsen yksin sijoittamisen tarkoitus 1.2.246.537.6.1217",
+    default_system = "urn:oid:1.2.246.537.6.1217", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1217"])
+);
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
 ///
-/// Shape `3357ade954beed19`, shared by 1 element(s) of the release.
+/// Shape `b0c57b0f105623a8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSijoitusX3357ADE9 {
+pub struct LapsenSijoitusXB0C57B0F {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi, pakollinen.
-    pub sijoituspaikka: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
+    pub sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -203,8 +237,12 @@ pub struct LapsenSijoitusX3357ADE9 {
     /// Yksin sijoittamisen tarkoitus (sv: Syfte med ensamplaceringen)
     ///
     /// JSON `yksin_sijoittamisen_tarkoitus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lapsen yksin sijoittamisen tarkoitus 1.2.246.537.6.1217, `urn:oid:1.2.246.537.6.1217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksin_sijoittamisen_tarkoitus: Option<sosmeta_types::Code>,
+    pub yksin_sijoittamisen_tarkoitus: Option<
+        sosmeta_types::Coded<YksinSijoittamisenTarkoitusX38591191>,
+    >,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
@@ -233,12 +271,16 @@ pub struct LapsenSijoitusX3357ADE9 {
     /// Sijoituksen syy (sv: Orsaken till placeringen)
     ///
     /// JSON `sijoituksen_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituksen_syy: Option<Vec<sosmeta_types::Code>>,
+    pub sijoituksen_syy: Option<
+        Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    >,
 }
-impl LapsenSijoitusX3357ADE9 {
+impl LapsenSijoitusXB0C57B0F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+    pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
             sijoituspaikan_nimi: None,
@@ -258,13 +300,13 @@ impl LapsenSijoitusX3357ADE9 {
 ///
 /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
 ///
-/// Shape `ce9185fb882fedfb`, shared by 1 element(s) of the release.
+/// Shape `dcb853a0ac4995e3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajienKuuleminenXCE9185FB {
+pub struct HuoltajienKuuleminenXDCB853A0 {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<YhteyshenkiloXC053CD03>,
+    pub kuultava: Option<YhteyshenkiloX5B1E87AC>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin, pakollinen.
@@ -275,7 +317,7 @@ pub struct HuoltajienKuuleminenXCE9185FB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl HuoltajienKuuleminenXCE9185FB {
+impl HuoltajienKuuleminenXDCB853A0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(suoritettu: bool) -> Self {
         Self {
@@ -289,10 +331,10 @@ impl HuoltajienKuuleminenXCE9185FB {
 ///
 /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
-/// Shape `39fa1adc28b06086`, shared by 1 element(s) of the release.
+/// Shape `1be10f3868ad0c9f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX39FA1ADC {
+pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
     /// Lapsen kuuleminen tai mielipiteen selvittäminen (sv: Hörande av barnet och utredning av dess åsikt)
     ///
     /// JSON `lapsen_kuuleminen_tai_mielipiteen_selvittaminen`: pakollinen.
@@ -300,14 +342,13 @@ pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX39FA1ADC {
     /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
     ///
     /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub huoltajien_kuuleminen: Vec<HuoltajienKuuleminenXCE9185FB>,
+    pub huoltajien_kuuleminen: sosmeta_types::NonEmptyVec<HuoltajienKuuleminenXDCB853A0>,
 }
-impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX39FA1ADC {
+impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         lapsen_kuuleminen_tai_mielipiteen_selvittaminen: AsiakkaanKuuleminenXF55C3D35,
-        huoltajien_kuuleminen: Vec<HuoltajienKuuleminenXCE9185FB>,
+        huoltajien_kuuleminen: sosmeta_types::NonEmptyVec<HuoltajienKuuleminenXDCB853A0>,
     ) -> Self {
         Self {
             lapsen_kuuleminen_tai_mielipiteen_selvittaminen,
@@ -317,15 +358,14 @@ impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX39FA1ADC {
 }
 /// Päätös lastensuojelun avohuollon sijoituksesta (sv: Beslut om placering inom barnskyddets öppenvård)
 ///
-/// Shape `8b8058fb0272179b`, shared by 1 element(s) of the release.
+/// Shape `5be11fccd28d93ad`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB {
+pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -338,8 +378,12 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB {
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
     /// JSON `sijoituksen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituksen_laji: Option<sosmeta_types::Code>,
+    pub sijoituksen_laji: Option<
+        sosmeta_types::Coded<LopetettavanSijoituksenLajiXBB6CDD47>,
+    >,
     /// Jatkopäätös (sv: Beslut om förlängning)
     ///
     /// JSON `jatkopaatos`: esitystapa Kytkin.
@@ -352,21 +396,21 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB {
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
     /// JSON `lapsen_sijoitus`: pakollinen.
-    pub lapsen_sijoitus: LapsenSijoitusX3357ADE9,
+    pub lapsen_sijoitus: LapsenSijoitusXB0C57B0F,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
     ///
     /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: Option<
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX39FA1ADC,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38,
     >,
     /// Rikosseuraamuslaitoksen kuuleminen (sv: Hörande av Brottspåföljdsmyndigheten)
     ///
@@ -382,19 +426,18 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -403,20 +446,20 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLastensuojelunAvohuollonSijoituksestaX8B8058FB {
+impl PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatospaivamaara: sosmeta_types::PartialDate,
         laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C153C2,
-        lapsen_sijoitus: LapsenSijoitusX3357ADE9,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        lapsen_sijoitus: LapsenSijoitusXB0C57B0F,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

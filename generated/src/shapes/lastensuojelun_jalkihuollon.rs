@@ -9,16 +9,16 @@ use super::*;
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
-/// Shape `e0e452debaaeea61`, shared by 1 element(s) of the release.
+/// Shape `bb0792f43386c9dd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452DE {
+pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
@@ -40,7 +40,7 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452
         String,
     >,
 }
-impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452DE {
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -53,15 +53,14 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452DE {
 }
 /// Lastensuojelun jälkihuollon asiakassuunnitelma (sv: Klientplan för eftervård inom barnskyddet)
 ///
-/// Shape `b4b072c9bcac6eed`, shared by 1 element(s) of the release.
+/// Shape `dae9af62b3d9b15b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
+pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -87,7 +86,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
     /// Kuvaus lapsen tai nuoren tilanteesta (sv: Beskrivning av barnets eller den ungas situation)
     ///
     /// JSON `kuvaus_lapsen_tai_nuoren_tilanteesta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_lapsen_tai_nuoren_tilanteesta: String,
+    pub kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
     /// Lapsen tai nuoren hyvinvointi (sv: Barnets eller den ungas välbefinnande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_hyvinvointi: Option<
@@ -111,7 +110,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -123,7 +122,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE0E452DE,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4,
     >,
     /// Suunnitelma asiakkaan ja asiakkaan asioista vastaavan sosiaalityöntekijän tapaamisista (sv: Plan för möten mellan klienten och den socialarbetare som ansvarar för klientens angelägenheter)
     ///
@@ -183,15 +182,14 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
+impl LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        kuvaus_lapsen_tai_nuoren_tilanteesta: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -226,16 +224,16 @@ impl LastensuojelunJalkihuollonAsiakassuunnitelmaXB4B072C9 {
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
-/// Shape `f0943e2aad8030bd`, shared by 1 element(s) of the release.
+/// Shape `868084c02b763add`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E2A {
+pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
@@ -257,7 +255,7 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E
         String,
     >,
 }
-impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E2A {
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -270,15 +268,14 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E2A {
 }
 /// Lastensuojelun jälkihuollon asiakassuunnitelma (sv: Klientplan för eftervård inom barnskyddet)
 ///
-/// Shape `b0715c84e8345733`, shared by 1 element(s) of the release.
+/// Shape `603cfc9e122f6eeb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
+pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -304,7 +301,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
     /// Kuvaus lapsen tai nuoren tilanteesta (sv: Beskrivning av barnets eller den ungas situation)
     ///
     /// JSON `kuvaus_lapsen_tai_nuoren_tilanteesta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_lapsen_tai_nuoren_tilanteesta: String,
+    pub kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
     /// Lapsen tai nuoren hyvinvointi (sv: Barnets eller den ungas välbefinnande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_hyvinvointi: Option<
@@ -328,7 +325,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -340,7 +337,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXF0943E2A,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0,
     >,
     /// Suunnitelma asiakkaan ja asiakkaan asioista vastaavan sosiaalityöntekijän tapaamisista (sv: Plan för möten mellan klienten och den socialarbetare som ansvarar för klientens angelägenheter)
     ///
@@ -400,15 +397,14 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
+impl LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        kuvaus_lapsen_tai_nuoren_tilanteesta: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -443,19 +439,23 @@ impl LastensuojelunJalkihuollonAsiakassuunnitelmaXB0715C84 {
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
-/// Shape `e60194f4cbe13d4c`, shared by 1 element(s) of the release.
+/// Shape `6f0a3b2a3b496b50`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalipalveluJotaPaatosKoskeeXE60194F4 {
+pub struct SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
@@ -467,9 +467,9 @@ pub struct SosiaalipalveluJotaPaatosKoskeeXE60194F4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl SosiaalipalveluJotaPaatosKoskeeXE60194F4 {
+impl SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+    pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             palvelutehtava: None,
             sosiaalipalvelu,
@@ -480,14 +480,16 @@ impl SosiaalipalveluJotaPaatosKoskeeXE60194F4 {
 }
 /// Jälkihuollon sijoituksen tiedot (sv: Uppgifter om eftervård vid placering)
 ///
-/// Shape `01b95f3066743430`, shared by 1 element(s) of the release.
+/// Shape `a14937c2b5856e4f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JalkihuollonSijoituksenTiedotX01B95F30 {
+pub struct JalkihuollonSijoituksenTiedotXA14937C2 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi, pakollinen.
-    pub sijoituspaikka: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
+    pub sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -517,9 +519,9 @@ pub struct JalkihuollonSijoituksenTiedotX01B95F30 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
 }
-impl JalkihuollonSijoituksenTiedotX01B95F30 {
+impl JalkihuollonSijoituksenTiedotXA14937C2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+    pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
             sijoituspaikan_nimi: None,
@@ -533,15 +535,14 @@ impl JalkihuollonSijoituksenTiedotX01B95F30 {
 }
 /// Lastensuojelun jälkihuollon palvelu- tai tukitoimipäätös (sv: Barnskyddets beslut om tjänster eller stödåtgärder vid eftervård)
 ///
-/// Shape `f6e07528bf2492e0`, shared by 1 element(s) of the release.
+/// Shape `282c927852d7eb33`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 {
+pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -554,23 +555,29 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
-    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXE60194F4,
+    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A,
     /// Jälkihuollon sijoituksen tiedot (sv: Uppgifter om eftervård vid placering)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jalkihuollon_sijoituksen_tiedot: Option<JalkihuollonSijoituksenTiedotX01B95F30>,
+    pub jalkihuollon_sijoituksen_tiedot: Option<JalkihuollonSijoituksenTiedotXA14937C2>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)
     ///
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub myonnettavan_palvelun_jarjestamistapa: Option<sosmeta_types::Code>,
+    pub myonnettavan_palvelun_jarjestamistapa: Option<
+        sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
@@ -579,7 +586,7 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 {
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -596,32 +603,31 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 {
+impl LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXE60194F4,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -648,10 +654,10 @@ impl LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosXF6E07528 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `d47c716977e6ed58`, shared by 1 element(s) of the release.
+/// Shape `a99ddbfc616256a9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXD47C7169 {
+pub struct PaatosXA99DDBFC {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -674,15 +680,17 @@ pub struct PaatosXD47C7169 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -695,29 +703,28 @@ pub struct PaatosXD47C7169 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXD47C7169 {
+impl PaatosXA99DDBFC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -738,19 +745,18 @@ impl PaatosXD47C7169 {
 }
 /// Päätös oikeudesta lastensuojelun jälkihuoltoon (sv: Beslut om rätt till eftervård inom barnskyddet)
 ///
-/// Shape `ec17f86d7e193c5e`, shared by 1 element(s) of the release.
+/// Shape `a324e96bd67a2892`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosOikeudestaLastensuojelunJalkihuoltoonXEC17F86D {
+pub struct PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXD47C7169,
+    pub paatos: PaatosXA99DDBFC,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -759,14 +765,14 @@ pub struct PaatosOikeudestaLastensuojelunJalkihuoltoonXEC17F86D {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosOikeudestaLastensuojelunJalkihuoltoonXEC17F86D {
+impl PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        paatos: PaatosXD47C7169,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        paatos: PaatosXA99DDBFC,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

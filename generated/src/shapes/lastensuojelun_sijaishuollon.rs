@@ -9,23 +9,23 @@ use super::*;
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `292718813667e032`, shared by 1 element(s) of the release.
+/// Shape `53346c148e560a9e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX29271881 {
+pub struct AsiakasX53346C14 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -37,9 +37,12 @@ pub struct AsiakasX29271881 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
 }
-impl AsiakasX29271881 {
+impl AsiakasX53346C14 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -49,23 +52,100 @@ impl AsiakasX29271881 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Lapsen huostaanoton syy (sv: Orsak till omhändertagande av ett barn)"]
+    #[doc = " "] #[doc = " JSON `lapsen_huostaanoton_syy`: esitystapa Koodi, toistuva."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`."]
+    #[doc = " "] #[doc =
+    " Shape `9ac4daec469845b7`, shared by 2 element(s) of the release."]
+    LapsenHuostaanotonSyyX9AC4DAEC, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251",
+    default_system = "urn:oid:1.2.246.537.6.1251", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1251"]),
+    [AsumiseenLiittyvatOngelmat = ("10", "Asumiseen liittyvät ongelmat",
+    "Problem som gäller boendet"), ToimeentuloonLiittyvatOngelmat = ("11",
+    "Toimeentuloon liittyvät ongelmat", "Problem som gäller försörjningent"),
+    LapsenHuoltoonTaiTapaamisoikeuteenLiittyvatRistiriidat = ("22",
+    "Lapsen huoltoon tai tapaamisoikeuteen liittyvät ristiriidat",
+    "Konflikter som gäller vårdnad eller umgängesrätt"),
+    KasvatuksestaVastaavanPaihteidenKayttoTaiMuu = ("23",
+    "Kasvatuksesta vastaavan päihteiden käyttö tai muu riippuvuus",
+    "Person som har hand om uppfostran missbrukar alkohol eller narkotika eller har andra missbruksproblem"),
+    VakivaltaPerheessa = ("24", "Väkivalta perheessä", "Våld i familjen"),
+    LapsenPahoinpitelyTaiSenEpaily = ("25", "Lapsen pahoinpitely tai sen epäily",
+    "Barnmisshandel"), LapsenSeksuaalinenHyvaksikayttoTaiSenEpaily = ("26",
+    "Lapsen seksuaalinen hyväksikäyttö tai sen epäily",
+    "Sexuellt utnyttjande av barn"), LapseenKohdistuvaHenkinenVakivalta = ("27",
+    "Lapseen kohdistuva henkinen väkivalta", "Psykiskt våld riktat mot barn"),
+    KasvatuksestaVastaavanLainvastainenToiminta = ("28",
+    "Kasvatuksesta vastaavan lainvastainen toiminta",
+    "Lagbrott av person som har hand om uppfostran"), KoulunkaynninLaiminlyonti = ("32",
+    "Koulunkäynnin laiminlyönti", "Försummelse av skolgången"),
+    LapsenPaihteidenKaytto = ("33", "Lapsen päihteiden käyttö",
+    "Barnet använder alkohol eller narkotika"), LapsenVakivaltaisuus = ("34",
+    "Lapsen väkivaltaisuus", "Våldsbenägenhet hos barnet"),
+    LapsenItseaanVahingoittavaKayttaytyminen = ("35",
+    "Lapsen itseään vahingoittava käyttäytyminen", "Självskadebeteende hos barnet"),
+    LapsenLainvastainenToiminta = ("38", "Lapsen lainvastainen toiminta",
+    "Barnet har brutit mot lagen"), LapsenJaaminenIlmanKasvatuksestaVastaavaaHenkiloa =
+    ("41", "Lapsen jääminen ilman kasvatuksesta vastaavaa henkilöä",
+    "Barnet är utan uppfostrare"), LapsenHoidonLaiminlyonti = ("42",
+    "Lapsen hoidon laiminlyönti", "Försummelse av omsorgen om barnet"),
+    LapsenPsyykkistenJaSosiaalistenTarpeidenLaiminlyonti = ("43",
+    "Lapsen psyykkisten ja sosiaalisten tarpeiden laiminlyönti",
+    "Försummelse av barnets psykiska och sociala behov"),
+    LapsenJaaminenIlmanTarpeellistaValvontaa = ("44",
+    "Lapsen jääminen ilman tarpeellista valvontaa",
+    "Barnet är utan tillbörlig övervakning"),
+    VakavaRiitelyJaTaiVuorovaikutusongelmatPerheessa = ("47",
+    "Vakava riitely ja/tai vuorovaikutusongelmat perheessä",
+    "Allvarliga gräl och/eller kommunikationsproblem i familjen"),
+    KasvatuksestaVastaavanFyysinenTerveydentila = ("49",
+    "Kasvatuksesta vastaavan fyysinen terveydentila",
+    "Det fysiska hälsotillståndet för den som har huvudansvaret för barnets fostran"),
+    KasvatuksestaVastaavanPsyykkinenTerveydentila = ("50",
+    "Kasvatuksesta vastaavan psyykkinen terveydentila",
+    "Det psykiska hälsotillståndet för den som har huvudansvaret för barnets fostran"),
+    KasvatuksestaVastaavanArjenhallintataidot = ("51",
+    "Kasvatuksesta vastaavan arjenhallintataidot",
+    "Vardagskompetensen hos den som har hand om barnets uppfostran"),
+    LapsenFyysinenTerveydentila = ("52", "Lapsen fyysinen terveydentila",
+    "Barnets fysiska hälsotillstånd"), LapsenPsyykkinenTerveydentila = ("53",
+    "Lapsen psyykkinen terveydentila", "Barnets psykiska hälsotillstånd"),
+    OppimiseenJaKehitykseenLiittyvatVaikeudet = ("54",
+    "Oppimiseen ja kehitykseen liittyvät vaikeudet",
+    "Inlärnings- och utvecklingssvårigheter"), IkatasoonSopimatonVastuunotto = ("56",
+    "Ikätasoon sopimaton vastuunotto", "Otillbörligt ansvar med hänsyn till åldern"),
+    VaikeudetSosiaalisissaSuhteissa = ("57", "Vaikeudet sosiaalisissa suhteissa",
+    "Problem i de sociala relationerna"), LapsenPeliTaiInternetriippuvuusTaiMuu = ("58",
+    "Lapsen peli- tai internetriippuvuus tai muu riippuvuus",
+    "Barnet är spel- eller internetberoende eller har andra beroendeproblem"),
+    LapsenYmparileikkausTaiSenEpailyTai = ("59",
+    "Lapsen ympärileikkaus tai sen epäily tai uhka",
+    "Omskärelse på barn eller misstanke eller risk för detta")]
+);
 /// Vaatimus ja perustelut (sv: Yrkande och grunder)
 ///
 /// JSON `vaatimus_ja_perustelut`: esitystapa Otsikko.
 ///
-/// Shape `c73da2d5fe99a393`, shared by 1 element(s) of the release.
+/// Shape `c0d6b8951f45825e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VaatimusJaPerustelutXC73DA2D5 {
+pub struct VaatimusJaPerustelutXC0D6B895 {
     /// Lapsen huostaanoton syy (sv: Orsak till omhändertagande av ett barn)
     ///
     /// JSON `lapsen_huostaanoton_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_huostaanoton_syy: Option<Vec<sosmeta_types::Code>>,
+    pub lapsen_huostaanoton_syy: Option<
+        Vec<sosmeta_types::Coded<LapsenHuostaanotonSyyX9AC4DAEC>>,
+    >,
     /// Vaatimus huostaanotosta ja sijaishuoltoon sijoittamisesta (sv: Yrkande på omhändertagande och placering i vård utom hemmet)
     ///
     /// JSON `vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta`: esitystapa Teksti, pakollinen.
-    pub vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: String,
+    pub vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: sosmeta_types::NonEmptyString,
     /// Kasvuolosuhteet (sv: Uppväxtförhållanden)
     ///
     /// JSON `kasvuolosuhteet`: esitystapa Teksti.
@@ -79,18 +159,18 @@ pub struct VaatimusJaPerustelutXC73DA2D5 {
     /// Selvitys sijaishuollosta (sv: Utredning om vård utom hemmet)
     ///
     /// JSON `selvitys_sijaishuollosta`: esitystapa Teksti, pakollinen.
-    pub selvitys_sijaishuollosta: String,
+    pub selvitys_sijaishuollosta: sosmeta_types::NonEmptyString,
     /// Muut arvioidut toimenpidevaihtoehdot (sv: Andra alternativa åtgärder som har bedömts)
     ///
     /// JSON `muut_arvioidut_toimenpidevaihtoehdot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_arvioidut_toimenpidevaihtoehdot: Option<String>,
 }
-impl VaatimusJaPerustelutXC73DA2D5 {
+impl VaatimusJaPerustelutXC0D6B895 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: String,
-        selvitys_sijaishuollosta: String,
+        vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: sosmeta_types::NonEmptyString,
+        selvitys_sijaishuollosta: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             lapsen_huostaanoton_syy: None,
@@ -252,14 +332,16 @@ impl AsiakassuunnitelmaaKoskevatTiedotX91019193 {
 ///
 /// JSON `lapsen_sijoitus`: toistuva, pakollinen.
 ///
-/// Shape `60d1049094aad80d`, shared by 1 element(s) of the release.
+/// Shape `7602a157202ab874`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSijoitusX60D10490 {
+pub struct LapsenSijoitusX7602A157 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi, pakollinen.
-    pub sijoituspaikka: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
+    pub sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -279,9 +361,9 @@ pub struct LapsenSijoitusX60D10490 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_kesto: Option<String>,
 }
-impl LapsenSijoitusX60D10490 {
+impl LapsenSijoitusX7602A157 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+    pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
             sijoituspaikan_nimi: None,
@@ -295,24 +377,25 @@ impl LapsenSijoitusX60D10490 {
 ///
 /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `0ce9322e92a16671`, shared by 1 element(s) of the release.
+/// Shape `f35e7425afd35839`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijaishuoltopaikanValintaaKoskevatTiedotX0CE9322E {
+pub struct SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
     /// JSON `lapsen_sijoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lapsen_sijoitus: Vec<LapsenSijoitusX60D10490>,
+    pub lapsen_sijoitus: sosmeta_types::NonEmptyVec<LapsenSijoitusX7602A157>,
     /// Sijaishuoltopaikan valinta (sv: Val av plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_valinta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valinta: Option<String>,
 }
-impl SijaishuoltopaikanValintaaKoskevatTiedotX0CE9322E {
+impl SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(lapsen_sijoitus: Vec<LapsenSijoitusX60D10490>) -> Self {
+    pub fn new(
+        lapsen_sijoitus: sosmeta_types::NonEmptyVec<LapsenSijoitusX7602A157>,
+    ) -> Self {
         Self {
             lapsen_sijoitus,
             sijaishuoltopaikan_valinta: None,
@@ -323,14 +406,14 @@ impl SijaishuoltopaikanValintaaKoskevatTiedotX0CE9322E {
 ///
 /// JSON `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta`: esitystapa Otsikko.
 ///
-/// Shape `c3c1801675caaf32`, shared by 1 element(s) of the release.
+/// Shape `51a9b57929b0bfee`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXC3C18016 {
+pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 {
     /// Kuvaus lapsen ja hänen vanhempiensa tapaamisten järjestämisestä (sv: Beskrivning av ordnande av möten mellan barnet och dess föräldrar)
     ///
     /// JSON `kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: String,
+    pub kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: sosmeta_types::NonEmptyString,
     /// Lapsen ja muiden henkilöiden tapaamiset (sv: Möten mellan barnet och andra personer)
     ///
     /// JSON `lapsen_ja_muiden_henkiloiden_tapaamiset`: esitystapa Teksti.
@@ -339,13 +422,13 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXC3C18
     /// Muu yhteydenpito (sv: Annan kontakt)
     ///
     /// JSON `muu_yhteydenpito`: esitystapa Teksti, pakollinen.
-    pub muu_yhteydenpito: String,
+    pub muu_yhteydenpito: sosmeta_types::NonEmptyString,
 }
-impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXC3C18016 {
+impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: String,
-        muu_yhteydenpito: String,
+        kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: sosmeta_types::NonEmptyString,
+        muu_yhteydenpito: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta,
@@ -393,13 +476,13 @@ impl KuuleminenXBEA3D5FA {
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
-/// Shape `82db1ac34a12b603`, shared by 1 element(s) of the release.
+/// Shape `51bb54f4d77d04b5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenX82DB1AC3 {
+pub struct KuuleminenX51BB54F4 {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaX7338B69A>,
+    pub kuultava: Option<KuultavaXBB3963A3>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -417,7 +500,7 @@ pub struct KuuleminenX82DB1AC3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl KuuleminenX82DB1AC3 {
+impl KuuleminenX51BB54F4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -433,17 +516,17 @@ impl KuuleminenX82DB1AC3 {
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `f8fc26ec67a49739`, shared by 1 element(s) of the release.
+/// Shape `fde30e1a0f366c64`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXF8FC26EC {
+pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<Vec<KuuleminenX82DB1AC3>>,
+    pub kuuleminen: Option<Vec<KuuleminenX51BB54F4>>,
 }
-impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXF8FC26EC {
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { kuuleminen: None }
@@ -453,10 +536,10 @@ impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXF8FC26EC 
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `9fca578a263d8720`, shared by 1 element(s) of the release.
+/// Shape `7b3f9e956e824436`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenJaKuuleminenX9FCA578A {
+pub struct MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: pakollinen.
@@ -466,7 +549,7 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX9FCA578A {
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXF8FC26EC,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A,
     >,
     /// Arvio mielipiteen huomioonottamisesta (sv: Bedömning av hur åsikten har beaktats)
     ///
@@ -474,7 +557,7 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX9FCA578A {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_mielipiteen_huomioonottamisesta: Option<String>,
 }
-impl MielipiteenSelvittaminenJaKuuleminenX9FCA578A {
+impl MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(kuuleminen: KuuleminenXBEA3D5FA) -> Self {
         Self {
@@ -523,30 +606,30 @@ impl LapsenTerveydentilanTutkiminenX655D04D1 {
 }
 /// Huostaanottohakemus hallinto-oikeudelle (sv: Ansökan om omhändertagande till förvaltningsdomstolen)
 ///
-/// Shape `13a1716f2a05819e`, shared by 1 element(s) of the release.
+/// Shape `98d80475a73879c3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuostaanottohakemusHallintoOikeudelleX13A1716F {
+pub struct HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX29271881,
+    pub asiakas: AsiakasX53346C14,
     /// Huoltaja tai laillinen edustaja (sv: Vårdnadshavare eller laglig företrädare)
     ///
     /// JSON `huoltaja_tai_laillinen_edustaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_laillinen_edustaja: Option<
-        Vec<HuoltajaTaiLaillinenEdustajaX80F42D7D>,
+        Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
     >,
     /// Vaatimus ja perustelut (sv: Yrkande och grunder)
     ///
     /// JSON `vaatimus_ja_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vaatimus_ja_perustelut: Option<VaatimusJaPerustelutXC73DA2D5>,
+    pub vaatimus_ja_perustelut: Option<VaatimusJaPerustelutXC0D6B895>,
     /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
     ///
     /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
@@ -577,7 +660,7 @@ pub struct HuostaanottohakemusHallintoOikeudelleX13A1716F {
     /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valintaa_koskevat_tiedot: Option<
-        SijaishuoltopaikanValintaaKoskevatTiedotX0CE9322E,
+        SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425,
     >,
     /// Selvitys sijoituksen valmistelusta (sv: Utredning om hur placeringen har beretts)
     ///
@@ -592,7 +675,7 @@ pub struct HuostaanottohakemusHallintoOikeudelleX13A1716F {
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: Option<
-        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXC3C18016,
+        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579,
     >,
     /// Suunnitelma perheen jälleenyhdistämisestä (sv: Plan för familjens återförening)
     ///
@@ -604,7 +687,7 @@ pub struct HuostaanottohakemusHallintoOikeudelleX13A1716F {
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
-        MielipiteenSelvittaminenJaKuuleminenX9FCA578A,
+        MielipiteenSelvittaminenJaKuuleminenX7B3F9E95,
     >,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -624,7 +707,7 @@ pub struct HuostaanottohakemusHallintoOikeudelleX13A1716F {
     /// Lapsen asioista vastaava sosiaalityöntekijä (sv: Den socialarbetare som ansvarar för barnets angelägenheter)
     ///
     /// JSON `lapsen_asioista_vastaava_sosiaalityontekija`: pakollinen.
-    pub lapsen_asioista_vastaava_sosiaalityontekija: OmatyontekijaX78106B99,
+    pub lapsen_asioista_vastaava_sosiaalityontekija: OmatyontekijaX121E01FD,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -648,22 +731,21 @@ pub struct HuostaanottohakemusHallintoOikeudelleX13A1716F {
     /// Hakija (sv: Sökande)
     ///
     /// JSON `hakija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub hakija: Vec<LaatijaXCE9D0849>,
+    pub hakija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl HuostaanottohakemusHallintoOikeudelleX13A1716F {
+impl HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: AsiakasX29271881,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: AsiakasX53346C14,
         laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C153C2,
-        lapsen_asioista_vastaava_sosiaalityontekija: OmatyontekijaX78106B99,
-        hakija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        lapsen_asioista_vastaava_sosiaalityontekija: OmatyontekijaX121E01FD,
+        hakija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -696,21 +778,25 @@ impl HuostaanottohakemusHallintoOikeudelleX13A1716F {
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `cbbdd51bf46feaff`, shared by 1 element(s) of the release.
+/// Shape `0aa4a6b60198badd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaXCBBDD51B {
+pub struct VastaanottajaX0AA4A6B6 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
-impl VastaanottajaXCBBDD51B {
+impl VastaanottajaX0AA4A6B6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
         Self {
             palveluyksikon_nimi,
             yhteystiedot: None,
@@ -719,19 +805,18 @@ impl VastaanottajaXCBBDD51B {
 }
 /// Ilmoitus hyvinvointialueen alueelle sijoitetusta lapsesta (sv: Anmälan om ett barn som har placerats på välfärdsområdets område)
 ///
-/// Shape `01c97322e961537b`, shared by 1 element(s) of the release.
+/// Shape `03f7facda2375e39`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 {
+pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaXCBBDD51B,
+    pub vastaanottaja: VastaanottajaX0AA4A6B6,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Ilmoitus koskee lapsen sijoituksen alkamista hyvinvointialueen alueella (sv: Anmälan gäller inledning av barnets placering på välfärdsområdets område)
     ///
     /// JSON `ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella`: esitystapa Kytkin, pakollinen.
@@ -762,8 +847,10 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituspaikka: Option<sosmeta_types::Code>,
+    pub sijoituspaikka: Option<sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Nimi.
@@ -775,7 +862,9 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 {
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
     /// JSON `sijoituksen_laji`: esitystapa Koodi, pakollinen.
-    pub sijoituksen_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
+    pub sijoituksen_laji: sosmeta_types::Coded<SijoituksenLajiX99CE5214>,
     /// Lapsen tarvitsemat palvelut ja tukitoimet (sv: Service och stödåtgärder som barnet behöver)
     ///
     /// JSON `lapsen_tarvitsemat_palvelut_ja_tukitoimet`: esitystapa Teksti.
@@ -799,18 +888,18 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 {
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: pakollinen.
-    pub ilmoittaja: OmatyontekijaX78106B99,
+    pub ilmoittaja: OmatyontekijaX121E01FD,
 }
-impl IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 {
+impl IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaXCBBDD51B,
-        asiakas: Vec<AsiakasX48071AFA>,
+        vastaanottaja: VastaanottajaX0AA4A6B6,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella: bool,
         ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituksen_paattymista: bool,
         ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituspaikan_vaihtumista: bool,
-        sijoituksen_laji: sosmeta_types::Code,
-        ilmoittaja: OmatyontekijaX78106B99,
+        sijoituksen_laji: sosmeta_types::Coded<SijoituksenLajiX99CE5214>,
+        ilmoittaja: OmatyontekijaX121E01FD,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -837,13 +926,13 @@ impl IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX01C97322 {
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
 ///
-/// Shape `ab80a2ae39245ac2`, shared by 15 element(s) of the release.
+/// Shape `36a72187165a58f8`, shared by 15 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuidenHenkiloidenKuuleminenXAB80A2AE {
+pub struct MuidenHenkiloidenKuuleminenX36A72187 {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaX7338B69A>,
+    pub kuultava: Option<KuultavaXBB3963A3>,
     /// Ilmoittaminen (sv: Meddelande)
     ///
     /// JSON `ilmoittaminen`: esitystapa Teksti.
@@ -860,7 +949,7 @@ pub struct MuidenHenkiloidenKuuleminenXAB80A2AE {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl MuidenHenkiloidenKuuleminenXAB80A2AE {
+impl MuidenHenkiloidenKuuleminenX36A72187 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -873,10 +962,10 @@ impl MuidenHenkiloidenKuuleminenXAB80A2AE {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `f69ff5c153c75eeb`, shared by 1 element(s) of the release.
+/// Shape `5d9252ca4adef33f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXF69FF5C1 {
+pub struct RajoitusX5D9252CA {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -885,8 +974,12 @@ pub struct RajoitusXF69FF5C1 {
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -899,7 +992,7 @@ pub struct RajoitusXF69FF5C1 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -913,9 +1006,9 @@ pub struct RajoitusXF69FF5C1 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusXF69FF5C1 {
+impl RajoitusX5D9252CA {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -934,10 +1027,10 @@ impl RajoitusXF69FF5C1 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `ba40c03ce2a228c1`, shared by 1 element(s) of the release.
+/// Shape `9fe610f42fdadaac`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXBA40C03C {
+pub struct PaatosX9FE610F4 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -950,14 +1043,14 @@ pub struct PaatosXBA40C03C {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXF69FF5C1>,
+    pub rajoitus: Option<RajoitusX5D9252CA>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -971,24 +1064,23 @@ pub struct PaatosXBA40C03C {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXBA40C03C {
+impl PaatosX9FE610F4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1006,23 +1098,25 @@ impl PaatosXBA40C03C {
 }
 /// Päätös aineiden tai esineiden haltuunotosta lastensuojelussa (sv: Beslut om beslagtagning av ämnen och föremål inom barnskyddet)
 ///
-/// Shape `9a11addc65a9ac18`, shared by 1 element(s) of the release.
+/// Shape `f1c7ec7468001e2c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaX9A11ADDC {
+pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXBA40C03C,
+    pub paatos: PaatosX9FE610F4,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1031,14 +1125,14 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaX9A11ADDC {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaX9A11ADDC {
+impl PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXBA40C03C,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX9FE610F4,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1083,10 +1177,10 @@ impl AsiakkaanKuuleminenX2DDF7969 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `5b3e5d5fd2193826`, shared by 1 element(s) of the release.
+/// Shape `8ade2c693da2fa36`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX5B3E5D5F {
+pub struct RajoitusX8ADE2C69 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -1112,9 +1206,9 @@ pub struct RajoitusX5B3E5D5F {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX5B3E5D5F {
+impl RajoitusX8ADE2C69 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1131,10 +1225,10 @@ impl RajoitusX5B3E5D5F {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `cd443430dfac303a`, shared by 1 element(s) of the release.
+/// Shape `7897dfd6142e1145`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXCD443430 {
+pub struct PaatosX7897DFD6 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1147,14 +1241,14 @@ pub struct PaatosXCD443430 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX5B3E5D5F>,
+    pub rajoitus: Option<RajoitusX8ADE2C69>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -1168,30 +1262,28 @@ pub struct PaatosXCD443430 {
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub valmistelija: Vec<LaatijaXCE9D0849>,
+    pub valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXCD443430 {
+impl PaatosX7897DFD6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        valmistelija: Vec<LaatijaXCE9D0849>,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1210,23 +1302,25 @@ impl PaatosXCD443430 {
 }
 /// Päätös erityisen huolenpidon jatkamisesta (sv: Beslut om förlängning av särskild omsorg)
 ///
-/// Shape `897094731636f7f0`, shared by 1 element(s) of the release.
+/// Shape `30e78dddf70978ab`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosErityisenHuolenpidonJatkamisestaX89709473 {
+pub struct PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXCD443430,
+    pub paatos: PaatosX7897DFD6,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1235,14 +1329,14 @@ pub struct PaatosErityisenHuolenpidonJatkamisestaX89709473 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosErityisenHuolenpidonJatkamisestaX89709473 {
+impl PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXCD443430,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX7897DFD6,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1255,10 +1349,10 @@ impl PaatosErityisenHuolenpidonJatkamisestaX89709473 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `2720de9409b630e4`, shared by 1 element(s) of the release.
+/// Shape `55e41b5f3dd86190`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX2720DE94 {
+pub struct RajoitusX55E41B5F {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1276,9 +1370,9 @@ pub struct RajoitusX2720DE94 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX2720DE94 {
+impl RajoitusX55E41B5F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1293,10 +1387,10 @@ impl RajoitusX2720DE94 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `ad1a49025afd4cb2`, shared by 1 element(s) of the release.
+/// Shape `ccde01aa0ab8699b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXAD1A4902 {
+pub struct PaatosXCCDE01AA {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1309,14 +1403,14 @@ pub struct PaatosXAD1A4902 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX2720DE94>,
+    pub rajoitus: Option<RajoitusX55E41B5F>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -1330,24 +1424,23 @@ pub struct PaatosXAD1A4902 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXAD1A4902 {
+impl PaatosXCCDE01AA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1365,23 +1458,25 @@ impl PaatosXAD1A4902 {
 }
 /// Päätös erityisen huolenpidon lopettamisesta (sv: Beslut om upphörande av särskild omsorg)
 ///
-/// Shape `7aec9ccef2b8adc3`, shared by 1 element(s) of the release.
+/// Shape `c52151842045da1c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosErityisenHuolenpidonLopettamisestaX7AEC9CCE {
+pub struct PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXAD1A4902,
+    pub paatos: PaatosXCCDE01AA,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1390,14 +1485,14 @@ pub struct PaatosErityisenHuolenpidonLopettamisestaX7AEC9CCE {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosErityisenHuolenpidonLopettamisestaX7AEC9CCE {
+impl PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXAD1A4902,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosXCCDE01AA,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1410,10 +1505,10 @@ impl PaatosErityisenHuolenpidonLopettamisestaX7AEC9CCE {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `d2f418c9d82d672d`, shared by 1 element(s) of the release.
+/// Shape `3a5d2856b6d98874`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXD2F418C9 {
+pub struct RajoitusX3A5D2856 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -1434,7 +1529,7 @@ pub struct RajoitusXD2F418C9 {
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<KuultavaXC1AAC85C>,
+    pub rajoitustoimenpiteen_suorittaja: Option<KuultavaX33188A22>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
@@ -1442,9 +1537,9 @@ pub struct RajoitusXD2F418C9 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusXD2F418C9 {
+impl RajoitusX3A5D2856 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1458,14 +1553,69 @@ impl RajoitusXD2F418C9 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Muutoksenhakukeino (sv: Rättsmedel)"] #[doc = " "] #[doc =
+    " JSON `muutoksenhakukeino`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`."]
+    #[doc = " "] #[doc =
+    " Shape `65a0a05e751659cc`, shared by 5 element(s) of the release."]
+    MuutoksenhakukeinoX65A0A05E, name =
+    "Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211",
+    default_system = "urn:oid:1.2.246.537.6.1211", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1211"]), [Valitus = ("2",
+    "Valitus", "Överklagande")]
+);
+/// Muutoksenhaku (sv: Ändringssökande)
+///
+/// Shape `c7aac507dd81d430`, shared by 5 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MuutoksenhakuXC7AAC507 {
+    /// Muutoksenhakukeino (sv: Rättsmedel)
+    ///
+    /// JSON `muutoksenhakukeino`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muutoksenhakukeino: Option<sosmeta_types::Coded<MuutoksenhakukeinoX65A0A05E>>,
+    /// Ohjeteksti (sv: Anvisning)
+    ///
+    /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
+    pub ohjeteksti: sosmeta_types::NonEmptyString,
+    /// Viranomainen (sv: Myndighet)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viranomainen: Option<ViranomainenXB6C06A08>,
+    /// Muutoksenhakukirjelmän vastaanottaja (sv: Mottagare av besvärsskrift)
+    ///
+    /// JSON `muutoksenhakukirjelman_vastaanottaja`: toistuva.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muutoksenhakukirjelman_vastaanottaja: Option<Vec<ViranomainenXB6C06A08>>,
+    /// Määräaika (sv: Tidsfrist)
+    ///
+    /// JSON `maaraaika`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maaraaika: Option<String>,
+}
+impl MuutoksenhakuXC7AAC507 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
+        Self {
+            muutoksenhakukeino: None,
+            ohjeteksti,
+            viranomainen: None,
+            muutoksenhakukirjelman_vastaanottaja: None,
+            maaraaika: None,
+        }
+    }
+}
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `5caa3f22e6073eca`, shared by 1 element(s) of the release.
+/// Shape `a6c91aa9b61843fd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX5CAA3F22 {
+pub struct PaatosXA6C91AA9 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1478,14 +1628,14 @@ pub struct PaatosX5CAA3F22 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXD2F418C9>,
+    pub rajoitus: Option<RajoitusX3A5D2856>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -1500,28 +1650,27 @@ pub struct PaatosX5CAA3F22 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuXC7AAC507>,
 }
-impl PaatosX5CAA3F22 {
+impl PaatosXA6C91AA9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1540,23 +1689,25 @@ impl PaatosX5CAA3F22 {
 }
 /// Päätös erityisestä huolenpidosta (sv: Beslut om särskild omsorg)
 ///
-/// Shape `65306a01957af2c1`, shared by 1 element(s) of the release.
+/// Shape `6c877b765ff644ee`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosErityisestaHuolenpidostaX65306A01 {
+pub struct PaatosErityisestaHuolenpidostaX6C877B76 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX5CAA3F22,
+    pub paatos: PaatosXA6C91AA9,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1565,14 +1716,14 @@ pub struct PaatosErityisestaHuolenpidostaX65306A01 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosErityisestaHuolenpidostaX65306A01 {
+impl PaatosErityisestaHuolenpidostaX6C877B76 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosX5CAA3F22,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosXA6C91AA9,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1585,10 +1736,10 @@ impl PaatosErityisestaHuolenpidostaX65306A01 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `0a964a3428c9c7c0`, shared by 1 element(s) of the release.
+/// Shape `edfeda74d2fa5b30`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX0A964A34 {
+pub struct RajoitusXEDFEDA74 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1597,8 +1748,12 @@ pub struct RajoitusX0A964A34 {
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1616,12 +1771,12 @@ pub struct RajoitusX0A964A34 {
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<YhteyshenkiloXC053CD03>,
+    pub rajoitustoimenpiteen_suorittaja: Option<YhteyshenkiloX5B1E87AC>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -1635,9 +1790,9 @@ pub struct RajoitusX0A964A34 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX0A964A34 {
+impl RajoitusXEDFEDA74 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1658,10 +1813,10 @@ impl RajoitusX0A964A34 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `0286c91c6f3bc101`, shared by 1 element(s) of the release.
+/// Shape `136bba618af8e96f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX0286C91C {
+pub struct PaatosX136BBA61 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1674,14 +1829,14 @@ pub struct PaatosX0286C91C {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX0A964A34>,
+    pub rajoitus: Option<RajoitusXEDFEDA74>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -1690,24 +1845,23 @@ pub struct PaatosX0286C91C {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX48E0A0E6>,
+    pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
 }
-impl PaatosX0286C91C {
+impl PaatosX136BBA61 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1724,23 +1878,25 @@ impl PaatosX0286C91C {
 }
 /// Päätös henkilönkatsastuksen toimittamisesta (sv: Beslut om utförande av kroppsbesiktning)
 ///
-/// Shape `c9c8b5865f22a918`, shared by 1 element(s) of the release.
+/// Shape `7a6ed920190f43f8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosHenkilonkatsastuksenToimittamisestaXC9C8B586 {
+pub struct PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX0286C91C,
+    pub paatos: PaatosX136BBA61,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1749,14 +1905,14 @@ pub struct PaatosHenkilonkatsastuksenToimittamisestaXC9C8B586 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosHenkilonkatsastuksenToimittamisestaXC9C8B586 {
+impl PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosX0286C91C,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX136BBA61,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1769,10 +1925,10 @@ impl PaatosHenkilonkatsastuksenToimittamisestaXC9C8B586 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `a6a257a012ade10e`, shared by 1 element(s) of the release.
+/// Shape `f2c25c827875084e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXA6A257A0 {
+pub struct RajoitusXF2C25C82 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1781,8 +1937,12 @@ pub struct RajoitusXA6A257A0 {
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1806,9 +1966,9 @@ pub struct RajoitusXA6A257A0 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusXA6A257A0 {
+impl RajoitusXF2C25C82 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1826,10 +1986,10 @@ impl RajoitusXA6A257A0 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `d3751ddfa163cda2`, shared by 1 element(s) of the release.
+/// Shape `cffc9a0a1673292c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXD3751DDF {
+pub struct PaatosXCFFC9A0A {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1842,14 +2002,14 @@ pub struct PaatosXD3751DDF {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXA6A257A0>,
+    pub rajoitus: Option<RajoitusXF2C25C82>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -1863,24 +2023,23 @@ pub struct PaatosXD3751DDF {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXD3751DDF {
+impl PaatosXCFFC9A0A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1898,23 +2057,25 @@ impl PaatosXD3751DDF {
 }
 /// Päätös lähetyksen luovuttamatta jättämisestä (sv: Beslut om kvarhållande av försändelser)
 ///
-/// Shape `8b89d2515937254b`, shared by 1 element(s) of the release.
+/// Shape `0fef2c2d9c47dc0d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLahetyksenLuovuttamattaJattamisestaX8B89D251 {
+pub struct PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXD3751DDF,
+    pub paatos: PaatosXCFFC9A0A,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1923,14 +2084,14 @@ pub struct PaatosLahetyksenLuovuttamattaJattamisestaX8B89D251 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLahetyksenLuovuttamattaJattamisestaX8B89D251 {
+impl PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXD3751DDF,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosXCFFC9A0A,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1975,18 +2136,22 @@ impl LapsenTarvitsematLaakarintarkastuksetX690FDB6A {
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
-/// Shape `989d91b92811494c`, shared by 1 element(s) of the release.
+/// Shape `7a564d465f160b2e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpideX989D91B9 {
+pub struct RajoitustoimenpideX7A564D46 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -1994,7 +2159,7 @@ pub struct RajoitustoimenpideX989D91B9 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -2008,14 +2173,14 @@ pub struct RajoitustoimenpideX989D91B9 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
     /// Lapsen tarvitsemat lääkärintarkastukset (sv: Läkarundersökningar som barnet behöver)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemat_laakarintarkastukset: Option<
         LapsenTarvitsematLaakarintarkastuksetX690FDB6A,
     >,
 }
-impl RajoitustoimenpideX989D91B9 {
+impl RajoitustoimenpideX7A564D46 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2032,19 +2197,21 @@ impl RajoitustoimenpideX989D91B9 {
 }
 /// Päätös lapsen eristämisen jatkamisesta (sv: Beslut om förlängning av isolering av barn)
 ///
-/// Shape `a51bde2a65fb2a8a`, shared by 1 element(s) of the release.
+/// Shape `ae30b6abca83d227`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenEristamisenJatkamisestaXA51BDE2A {
+pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2057,17 +2224,17 @@ pub struct PaatosLapsenEristamisenJatkamisestaXA51BDE2A {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpide: Option<RajoitustoimenpideX989D91B9>,
+    pub rajoitustoimenpide: Option<RajoitustoimenpideX7A564D46>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Eristämisen jatkamisesta ilmoittaminen (sv: Information om förlängning av isolering)
     ///
     /// JSON `eristamisen_jatkamisesta_ilmoittaminen`: esitystapa Teksti.
@@ -2084,16 +2251,15 @@ pub struct PaatosLapsenEristamisenJatkamisestaXA51BDE2A {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2102,19 +2268,19 @@ pub struct PaatosLapsenEristamisenJatkamisestaXA51BDE2A {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenEristamisenJatkamisestaXA51BDE2A {
+impl PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisu: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2138,18 +2304,22 @@ impl PaatosLapsenEristamisenJatkamisestaXA51BDE2A {
 }
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
-/// Shape `55f86e37e6456c66`, shared by 1 element(s) of the release.
+/// Shape `9dc017c48e2afe38`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpideX55F86E37 {
+pub struct RajoitustoimenpideX9DC017C4 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -2162,7 +2332,7 @@ pub struct RajoitustoimenpideX55F86E37 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -2176,14 +2346,14 @@ pub struct RajoitustoimenpideX55F86E37 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
     /// Lapsen tarvitsemat lääkärintarkastukset (sv: Läkarundersökningar som barnet behöver)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemat_laakarintarkastukset: Option<
         LapsenTarvitsematLaakarintarkastuksetX690FDB6A,
     >,
 }
-impl RajoitustoimenpideX55F86E37 {
+impl RajoitustoimenpideX9DC017C4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2201,19 +2371,21 @@ impl RajoitustoimenpideX55F86E37 {
 }
 /// Päätös lapsen eristämisestä (sv: Beslut om isolering av barn)
 ///
-/// Shape `79341cda63f03f63`, shared by 1 element(s) of the release.
+/// Shape `bc0dce256e92e5f2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenEristamisestaX79341CDA {
+pub struct PaatosLapsenEristamisestaXBC0DCE25 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2226,10 +2398,10 @@ pub struct PaatosLapsenEristamisestaX79341CDA {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpide: Option<RajoitustoimenpideX55F86E37>,
+    pub rajoitustoimenpide: Option<RajoitustoimenpideX9DC017C4>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti.
@@ -2251,16 +2423,15 @@ pub struct PaatosLapsenEristamisestaX79341CDA {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuXC7AAC507,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2269,18 +2440,18 @@ pub struct PaatosLapsenEristamisestaX79341CDA {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenEristamisestaX79341CDA {
+impl PaatosLapsenEristamisestaXBC0DCE25 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuXC7AAC507,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2324,10 +2495,10 @@ impl HuostaanottoXC00B718C {
 ///
 /// JSON `huostaanoton_perustelut`: esitystapa Otsikko.
 ///
-/// Shape `45a21232ac7a00dd`, shared by 1 element(s) of the release.
+/// Shape `e504fa17384c3630`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuostaanotonPerustelutX45A21232 {
+pub struct HuostaanotonPerustelutXE504FA17 {
     /// Kasvuolosuhteet (sv: Uppväxtförhållanden)
     ///
     /// JSON `kasvuolosuhteet`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -2341,21 +2512,25 @@ pub struct HuostaanotonPerustelutX45A21232 {
     /// Lapsen huostaanoton syy (sv: Orsak till omhändertagande av barnet)
     ///
     /// JSON `lapsen_huostaanoton_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_huostaanoton_syy: Option<Vec<sosmeta_types::Code>>,
+    pub lapsen_huostaanoton_syy: Option<
+        Vec<sosmeta_types::Coded<LapsenHuostaanotonSyyX9AC4DAEC>>,
+    >,
     /// Selvitys sijaishuollosta (sv: Utredning av vård utom hemmet)
     ///
     /// JSON `selvitys_sijaishuollosta`: esitystapa Teksti, pakollinen.
-    pub selvitys_sijaishuollosta: String,
+    pub selvitys_sijaishuollosta: sosmeta_types::NonEmptyString,
     /// Muut arvioidut toimenpidevaihtoehdot (sv: Andra alternativa åtgärder som har bedömts)
     ///
     /// JSON `muut_arvioidut_toimenpidevaihtoehdot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_arvioidut_toimenpidevaihtoehdot: Option<String>,
 }
-impl HuostaanotonPerustelutX45A21232 {
+impl HuostaanotonPerustelutXE504FA17 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(selvitys_sijaishuollosta: String) -> Self {
+    pub fn new(selvitys_sijaishuollosta: sosmeta_types::NonEmptyString) -> Self {
         Self {
             kasvuolosuhteet: None,
             lapsen_kayttaytyminen: None,
@@ -2369,10 +2544,10 @@ impl HuostaanotonPerustelutX45A21232 {
 ///
 /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `f666e83cb1374940`, shared by 1 element(s) of the release.
+/// Shape `03c7e2caf1eaa038`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AvohuollonTukitoimiaKoskevatTiedotXF666E83C {
+pub struct AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
     /// Selvitys toteutetuista avohuollon tukitoimista (sv: Utredning om genomförda stödåtgärder inom öppenvården)
     ///
     /// JSON `selvitys_toteutetuista_avohuollon_tukitoimista`: esitystapa Teksti.
@@ -2393,11 +2568,13 @@ pub struct AvohuollonTukitoimiaKoskevatTiedotXF666E83C {
     /// Selvitys tukitoimien riittämättömyydestä (sv: Utredning om stödåtgärdernas otillräcklighet)
     ///
     /// JSON `selvitys_tukitoimien_riittamattomyydesta`: esitystapa Teksti, pakollinen.
-    pub selvitys_tukitoimien_riittamattomyydesta: String,
+    pub selvitys_tukitoimien_riittamattomyydesta: sosmeta_types::NonEmptyString,
 }
-impl AvohuollonTukitoimiaKoskevatTiedotXF666E83C {
+impl AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(selvitys_tukitoimien_riittamattomyydesta: String) -> Self {
+    pub fn new(
+        selvitys_tukitoimien_riittamattomyydesta: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             selvitys_toteutetuista_avohuollon_tukitoimista: None,
             selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: None,
@@ -2440,14 +2617,16 @@ impl AiempiaSijoituksiaKoskevatTiedotX9191AC9D {
 ///
 /// JSON `sijaishuoltopaikka`: pakollinen.
 ///
-/// Shape `44c91572dbe4cb3e`, shared by 1 element(s) of the release.
+/// Shape `724b03db708f4e6d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijaishuoltopaikkaX44C91572 {
+pub struct SijaishuoltopaikkaX724B03DB {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi, pakollinen.
-    pub sijoituspaikka: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
+    pub sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -2462,9 +2641,9 @@ pub struct SijaishuoltopaikkaX44C91572 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
 }
-impl SijaishuoltopaikkaX44C91572 {
+impl SijaishuoltopaikkaX724B03DB {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+    pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
             sijoituspaikan_nimi: None,
@@ -2477,23 +2656,23 @@ impl SijaishuoltopaikkaX44C91572 {
 ///
 /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `c261e474ae48ba66`, shared by 1 element(s) of the release.
+/// Shape `0413db35c482a39d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijaishuoltopaikanValintaaKoskevatTiedotXC261E474 {
+pub struct SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 {
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: pakollinen.
-    pub sijaishuoltopaikka: SijaishuoltopaikkaX44C91572,
+    pub sijaishuoltopaikka: SijaishuoltopaikkaX724B03DB,
     /// Sijaishuoltopaikan valinta (sv: Val av plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_valinta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valinta: Option<String>,
 }
-impl SijaishuoltopaikanValintaaKoskevatTiedotXC261E474 {
+impl SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijaishuoltopaikka: SijaishuoltopaikkaX44C91572) -> Self {
+    pub fn new(sijaishuoltopaikka: SijaishuoltopaikkaX724B03DB) -> Self {
         Self {
             sijaishuoltopaikka,
             sijaishuoltopaikan_valinta: None,
@@ -2504,14 +2683,14 @@ impl SijaishuoltopaikanValintaaKoskevatTiedotXC261E474 {
 ///
 /// JSON `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta`: esitystapa Otsikko.
 ///
-/// Shape `5b250aef499834c5`, shared by 1 element(s) of the release.
+/// Shape `aabb490f0b7c8911`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B250AEF {
+pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F {
     /// Yhteydenpito (sv: Kontakt)
     ///
     /// JSON `yhteydenpito`: esitystapa Teksti, pakollinen.
-    pub yhteydenpito: String,
+    pub yhteydenpito: sosmeta_types::NonEmptyString,
     /// Yhteydenpito kirjattu (sv: Kontakten har antecknats)
     ///
     /// JSON `yhteydenpito_kirjattu`: esitystapa Kytkin.
@@ -2528,9 +2707,9 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B250
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kirjauksen_puuttumisen_syy: Option<String>,
 }
-impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B250AEF {
+impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(yhteydenpito: String) -> Self {
+    pub fn new(yhteydenpito: sosmeta_types::NonEmptyString) -> Self {
         Self {
             yhteydenpito,
             yhteydenpito_kirjattu: None,
@@ -2539,14 +2718,31 @@ impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B250AEF {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc = " JSON `nimi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`."]
+    #[doc = " "] #[doc =
+    " Shape `5caa9861a1b97a8d`, shared by 1 element(s) of the release."] NimiX5CAA9861,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506",
+    default_system = "urn:oid:1.2.246.537.6.1506", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1506"]),
+    [PaatosYhteydenpidonRajoittamisesta = ("11049",
+    "Päätös yhteydenpidon rajoittamisesta",
+    "Beslut om upphörande av begränsning av kontakterna"),
+    PaatosOlinpaikanIlmoittamattaJattamisesta = ("11028",
+    "Päätös olinpaikan ilmoittamatta jättämisestä",
+    "Beslut om att inte röja barnets vistelseort")]
+);
 /// Aikaisempi päätös (sv: Tidigare beslut)
 ///
 /// JSON `aikaisempi_paatos`: toistuva.
 ///
-/// Shape `d2731b076bb368e5`, shared by 2 element(s) of the release.
+/// Shape `2d975819a579b13e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AikaisempiPaatosXD2731B07 {
+pub struct AikaisempiPaatosX2D975819 {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
@@ -2555,15 +2751,17 @@ pub struct AikaisempiPaatosXD2731B07 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nimi: Option<sosmeta_types::Code>,
+    pub nimi: Option<sosmeta_types::Coded<NimiX5CAA9861>>,
     /// Laatimisaika (sv: Tidpunkt för upprättande)
     ///
     /// JSON `laatimisaika`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
 }
-impl AikaisempiPaatosXD2731B07 {
+impl AikaisempiPaatosX2D975819 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2577,17 +2775,17 @@ impl AikaisempiPaatosXD2731B07 {
 ///
 /// JSON `yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla`: esitystapa Otsikko.
 ///
-/// Shape `fece3e9828ef8a3e`, shared by 1 element(s) of the release.
+/// Shape `01c250083e80525f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaXFECE3E98 {
+pub struct YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008 {
     /// Aikaisempi päätös (sv: Tidigare beslut)
     ///
     /// JSON `aikaisempi_paatos`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aikaisempi_paatos: Option<Vec<AikaisempiPaatosXD2731B07>>,
+    pub aikaisempi_paatos: Option<Vec<AikaisempiPaatosX2D975819>>,
 }
-impl YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaXFECE3E98 {
+impl YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { aikaisempi_paatos: None }
@@ -2597,14 +2795,14 @@ impl YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaXFECE3E98
 ///
 /// JSON `kuuleminen`: toistuva, pakollinen.
 ///
-/// Shape `c432b71e2596f976`, shared by 1 element(s) of the release.
+/// Shape `4a110f956e25fe4c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenXC432B71E {
+pub struct KuuleminenX4A110F95 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: KuultavaX7338B69A,
+    pub kuultava: KuultavaXBB3963A3,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -2622,9 +2820,9 @@ pub struct KuuleminenXC432B71E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl KuuleminenXC432B71E {
+impl KuuleminenX4A110F95 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuultava: KuultavaX7338B69A) -> Self {
+    pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
             suoritettu: None,
@@ -2638,19 +2836,18 @@ impl KuuleminenXC432B71E {
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `28116681959bd1e7`, shared by 1 element(s) of the release.
+/// Shape `e7654dda50e74c0b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX28116681 {
+pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub kuuleminen: Vec<KuuleminenXC432B71E>,
+    pub kuuleminen: sosmeta_types::NonEmptyVec<KuuleminenX4A110F95>,
 }
-impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX28116681 {
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuuleminen: Vec<KuuleminenXC432B71E>) -> Self {
+    pub fn new(kuuleminen: sosmeta_types::NonEmptyVec<KuuleminenX4A110F95>) -> Self {
         Self { kuuleminen }
     }
 }
@@ -2658,10 +2855,10 @@ impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX28116681 
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `499f8dc6b7361f01`, shared by 1 element(s) of the release.
+/// Shape `85a01ae890035ddc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenJaKuuleminenX499F8DC6 {
+pub struct MielipiteenSelvittaminenJaKuuleminenX85A01AE8 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: pakollinen.
@@ -2671,10 +2868,10 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX499F8DC6 {
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX28116681,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA,
     >,
 }
-impl MielipiteenSelvittaminenJaKuuleminenX499F8DC6 {
+impl MielipiteenSelvittaminenJaKuuleminenX85A01AE8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(kuuleminen: KuuleminenXBEA3D5FA) -> Self {
         Self {
@@ -2712,14 +2909,14 @@ impl PaatoksenTaytantoonpanoX69B651CE {
 }
 /// Päätös lapsen huostaanotosta ja sijaishuollosta (sv: Beslut om omhändertagande av barn och vård utom hemmet)
 ///
-/// Shape `1e329beebbbbe74e`, shared by 1 element(s) of the release.
+/// Shape `e5f4550d318604d6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
+pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2732,7 +2929,7 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
     ///
     /// JSON `laheisverkoston_kartoittaminen`: pakollinen.
@@ -2747,18 +2944,18 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Huostaanoton perustelut (sv: Motiveringar till omhändertagande)
     ///
     /// JSON `huostaanoton_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huostaanoton_perustelut: Option<HuostaanotonPerustelutX45A21232>,
+    pub huostaanoton_perustelut: Option<HuostaanotonPerustelutXE504FA17>,
     /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
     ///
     /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avohuollon_tukitoimia_koskevat_tiedot: Option<
-        AvohuollonTukitoimiaKoskevatTiedotXF666E83C,
+        AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA,
     >,
     /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
     ///
@@ -2772,7 +2969,7 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
     /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valintaa_koskevat_tiedot: Option<
-        SijaishuoltopaikanValintaaKoskevatTiedotXC261E474,
+        SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35,
     >,
     /// Selvitys sijoituksen valmistelusta (sv: Utredning om hur placeringen har beretts)
     ///
@@ -2787,21 +2984,21 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: Option<
-        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B250AEF,
+        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F,
     >,
     /// Yhteydenpitoa on sijaishuollon aikana rajoitettu seuraavilla päätöksillä (sv: Under vården utom hemmet är kontakten begränsad genom följande beslut)
     ///
     /// JSON `yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla: Option<
-        YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaXFECE3E98,
+        YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008,
     >,
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
-        MielipiteenSelvittaminenJaKuuleminenX499F8DC6,
+        MielipiteenSelvittaminenJaKuuleminenX85A01AE8,
     >,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2820,25 +3017,23 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: pakollinen.
-    pub omatyontekija: LaatijaXCE9D0849,
+    pub omatyontekija: LaatijaXA71A9A7D,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub valmistelija: Vec<LaatijaXCE9D0849>,
+    pub valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2847,24 +3042,24 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
+impl PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
+        ratkaisu: sosmeta_types::NonEmptyString,
         laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C153C2,
         huostaanotto: HuostaanottoXC00B718C,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
         paatoksen_taytantoonpano: PaatoksenTaytantoonpanoX69B651CE,
-        omatyontekija: LaatijaXCE9D0849,
-        valmistelija: Vec<LaatijaXCE9D0849>,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        omatyontekija: LaatijaXA71A9A7D,
+        valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2896,6 +3091,19 @@ impl PaatosLapsenHuostaanotostaJaSijaishuollostaX1E329BEE {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Ratkaisun laji (sv: Avgörandeslag)"] #[doc = " "] #[doc =
+    " JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`."]
+    #[doc = " "] #[doc =
+    " Shape `045bad3cd778b1a3`, shared by 1 element(s) of the release."]
+    RatkaisunLajiX045BAD3C, name =
+    "Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248",
+    default_system = "urn:oid:1.2.246.537.6.1248", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1248"]),
+    [MyonteinenRatkaisu = ("1", "Myönteinen ratkaisu", "Positivt beslut"),
+    KielteinenRatkaisu = ("2", "Kielteinen ratkaisu", "Negativt beslut")]
+);
 /// Kuuleminen (sv: Hörande)
 ///
 /// Shape `9d88b3b80b583033`, shared by 1 element(s) of the release.
@@ -2932,13 +3140,13 @@ impl KuuleminenX9D88B3B8 {
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
-/// Shape `1b3238df827e611e`, shared by 1 element(s) of the release.
+/// Shape `e08b0d007ad83308`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenX1B3238DF {
+pub struct KuuleminenXE08B0D00 {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaX7338B69A>,
+    pub kuultava: Option<KuultavaXBB3963A3>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -2953,7 +3161,7 @@ pub struct KuuleminenX1B3238DF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl KuuleminenX1B3238DF {
+impl KuuleminenXE08B0D00 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2968,17 +3176,17 @@ impl KuuleminenX1B3238DF {
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `6c8b477c99fe1d10`, shared by 1 element(s) of the release.
+/// Shape `2da51a52451b54e1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX6C8B477C {
+pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<Vec<KuuleminenX1B3238DF>>,
+    pub kuuleminen: Option<Vec<KuuleminenXE08B0D00>>,
 }
-impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX6C8B477C {
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { kuuleminen: None }
@@ -2988,10 +3196,10 @@ impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX6C8B477C 
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `c601ddf2ef16eca2`, shared by 1 element(s) of the release.
+/// Shape `973869e3248fa67d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenJaKuuleminenXC601DDF2 {
+pub struct MielipiteenSelvittaminenJaKuuleminenX973869E3 {
     /// Kuuleminen (sv: Hörande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<KuuleminenX9D88B3B8>,
@@ -3000,10 +3208,10 @@ pub struct MielipiteenSelvittaminenJaKuuleminenXC601DDF2 {
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX6C8B477C,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52,
     >,
 }
-impl MielipiteenSelvittaminenJaKuuleminenXC601DDF2 {
+impl MielipiteenSelvittaminenJaKuuleminenX973869E3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3014,15 +3222,14 @@ impl MielipiteenSelvittaminenJaKuuleminenXC601DDF2 {
 }
 /// Päätös lapsen huostassapidosta (sv: Beslut om upphörande av omhändertagande av barn)
 ///
-/// Shape `0b5fdb84121b51a5`, shared by 1 element(s) of the release.
+/// Shape `956bf2d8380eb583`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenHuostassapidostaX0B5FDB84 {
+pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -3040,11 +3247,13 @@ pub struct PaatosLapsenHuostassapidostaX0B5FDB84 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX045BAD3C>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lapsen huostassapidon päättymispäivä (sv: Datum för avslutning av omhändertagandet)
     ///
     /// JSON `lapsen_huostassapidon_paattymispaiva`: esitystapa Pvm.
@@ -3053,7 +3262,7 @@ pub struct PaatosLapsenHuostassapidostaX0B5FDB84 {
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Nykyisen sijaishuoltopaikan nimi (sv: Namnet på nuvarande plats för vård utom hemmet)
     ///
     /// JSON `nykyisen_sijaishuoltopaikan_nimi`: esitystapa Teksti.
@@ -3062,13 +3271,13 @@ pub struct PaatosLapsenHuostassapidostaX0B5FDB84 {
     /// Nykyisen sijaishuoltopaikan edustajan näkemys (sv: Åsikt hos företrädaren för nuvarande plats för vård utom hemmet)
     ///
     /// JSON `nykyisen_sijaishuoltopaikan_edustajan_nakemys`: esitystapa Teksti, pakollinen.
-    pub nykyisen_sijaishuoltopaikan_edustajan_nakemys: String,
+    pub nykyisen_sijaishuoltopaikan_edustajan_nakemys: sosmeta_types::NonEmptyString,
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
-        MielipiteenSelvittaminenJaKuuleminenXC601DDF2,
+        MielipiteenSelvittaminenJaKuuleminenX973869E3,
     >,
     /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3081,21 +3290,19 @@ pub struct PaatosLapsenHuostassapidostaX0B5FDB84 {
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub valmistelija: Vec<LaatijaXCE9D0849>,
+    pub valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3104,22 +3311,22 @@ pub struct PaatosLapsenHuostassapidostaX0B5FDB84 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenHuostassapidostaX0B5FDB84 {
+impl PaatosLapsenHuostassapidostaX956BF2D8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        nykyisen_sijaishuoltopaikan_edustajan_nakemys: String,
-        valmistelija: Vec<LaatijaXCE9D0849>,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX045BAD3C>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        nykyisen_sijaishuoltopaikan_edustajan_nakemys: sosmeta_types::NonEmptyString,
+        valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -3148,19 +3355,23 @@ impl PaatosLapsenHuostassapidostaX0B5FDB84 {
 ///
 /// JSON `kiireellisen_sijoituksen_jatkamisen_perustelut`: esitystapa Otsikko.
 ///
-/// Shape `df8ee169f6205fe9`, shared by 1 element(s) of the release.
+/// Shape `3c04b9f2f3aba673`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KiireellisenSijoituksenJatkamisenPerustelutXDF8EE169 {
+pub struct KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
     /// Lapsen kiireellisen sijoituksen jatkamisen syy (sv: Orsaker till att barnets brådskande placering förlängs)
     ///
     /// JSON `lapsen_kiireellisen_sijoituksen_jatkamisen_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_kiireellisen_sijoituksen_jatkamisen_syy: Option<Vec<sosmeta_types::Code>>,
+    pub lapsen_kiireellisen_sijoituksen_jatkamisen_syy: Option<
+        Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    >,
     /// Toimenpiteistä päättäminen (sv: Beslut om åtgärder)
     ///
     /// JSON `toimenpiteista_paattaminen`: esitystapa Teksti, pakollinen.
-    pub toimenpiteista_paattaminen: String,
+    pub toimenpiteista_paattaminen: sosmeta_types::NonEmptyString,
     /// Lisäselvitykset (sv: Tilläggsutredningar)
     ///
     /// JSON `lisaselvitykset`: esitystapa Teksti.
@@ -3169,18 +3380,18 @@ pub struct KiireellisenSijoituksenJatkamisenPerustelutXDF8EE169 {
     /// Lapsen etu (sv: Barnets bästa)
     ///
     /// JSON `lapsen_etu`: esitystapa Teksti, pakollinen.
-    pub lapsen_etu: String,
+    pub lapsen_etu: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
 }
-impl KiireellisenSijoituksenJatkamisenPerustelutXDF8EE169 {
+impl KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        toimenpiteista_paattaminen: String,
-        lapsen_etu: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
+        toimenpiteista_paattaminen: sosmeta_types::NonEmptyString,
+        lapsen_etu: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             lapsen_kiireellisen_sijoituksen_jatkamisen_syy: None,
@@ -3195,14 +3406,14 @@ impl KiireellisenSijoituksenJatkamisenPerustelutXDF8EE169 {
 ///
 /// JSON `mielipiteen_selvittaminen`: toistuva, pakollinen.
 ///
-/// Shape `75bb836feed9d99c`, shared by 3 element(s) of the release.
+/// Shape `31f1ad93f016b956`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenX75BB836F {
+pub struct MielipiteenSelvittaminenX31F1AD93 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: KuultavaX7338B69A,
+    pub kuultava: KuultavaXBB3963A3,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -3214,9 +3425,9 @@ pub struct MielipiteenSelvittaminenX75BB836F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl MielipiteenSelvittaminenX75BB836F {
+impl MielipiteenSelvittaminenX31F1AD93 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuultava: KuultavaX7338B69A) -> Self {
+    pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
             suoritettu: None,
@@ -3228,20 +3439,23 @@ impl MielipiteenSelvittaminenX75BB836F {
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta`: esitystapa Otsikko.
 ///
-/// Shape `4a0367ce3b778b1f`, shared by 1 element(s) of the release.
+/// Shape `dfbd5784b6184a6f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaX4A0367CE {
+pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784 {
     /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminenX75BB836F>,
+    pub mielipiteen_selvittaminen: sosmeta_types::NonEmptyVec<
+        MielipiteenSelvittaminenX31F1AD93,
+    >,
 }
-impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaX4A0367CE {
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminenX75BB836F>,
+        mielipiteen_selvittaminen: sosmeta_types::NonEmptyVec<
+            MielipiteenSelvittaminenX31F1AD93,
+        >,
     ) -> Self {
         Self { mielipiteen_selvittaminen }
     }
@@ -3250,10 +3464,10 @@ impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittam
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
-/// Shape `5bb870e81a643899`, shared by 1 element(s) of the release.
+/// Shape `6d073af2b79ea6f0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenX5BB870E8 {
+pub struct MielipiteenSelvittaminenX6D073AF2 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: pakollinen.
@@ -3263,10 +3477,10 @@ pub struct MielipiteenSelvittaminenX5BB870E8 {
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta: Option<
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaX4A0367CE,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784,
     >,
 }
-impl MielipiteenSelvittaminenX5BB870E8 {
+impl MielipiteenSelvittaminenX6D073AF2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(kuuleminen: AsiakkaanKuuleminenXF55C3D35) -> Self {
         Self {
@@ -3277,14 +3491,14 @@ impl MielipiteenSelvittaminenX5BB870E8 {
 }
 /// Päätös lapsen kiireellisen sijoituksen jatkamisesta (sv: Beslut om förlängning av brådskande placering av barn)
 ///
-/// Shape `a82ab1ed615e090c`, shared by 1 element(s) of the release.
+/// Shape `99fedb01e2b03cbe`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
+pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -3297,7 +3511,7 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
     ///
     /// JSON `laheisverkoston_kartoittaminen`: pakollinen.
@@ -3307,12 +3521,12 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
     /// JSON `kiireellisen_sijoituksen_jatkamisen_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisen_sijoituksen_jatkamisen_perustelut: Option<
-        KiireellisenSijoituksenJatkamisenPerustelutXDF8EE169,
+        KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2,
     >,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Nimi, pakollinen.
-    pub sijaishuoltopaikka: String,
+    pub sijaishuoltopaikka: sosmeta_types::NonEmptyString,
     /// Sijaishuoltopaikan yhteystiedot (sv: Kontaktuppgifter till platsen för vård utom hemmet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -3328,12 +3542,12 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
     /// Kiireellisen sijoituksen päätöksentekijä (sv: Beslutsfattare för brådskande placering)
     ///
     /// JSON `kiireellisen_sijoituksen_paatoksentekija`: pakollinen.
-    pub kiireellisen_sijoituksen_paatoksentekija: LaatijaXCE9D0849,
+    pub kiireellisen_sijoituksen_paatoksentekija: LaatijaXA71A9A7D,
     /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenX5BB870E8>,
+    pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenX6D073AF2>,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
@@ -3352,20 +3566,19 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3374,23 +3587,23 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
+impl PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
+        ratkaisu: sosmeta_types::NonEmptyString,
         laheisverkoston_kartoittaminen: LaheisverkostonKartoittaminenX23C153C2,
-        sijaishuoltopaikka: String,
+        sijaishuoltopaikka: sosmeta_types::NonEmptyString,
         kiireellisen_sijoituksen_alkamispaiva: sosmeta_types::PartialDate,
-        kiireellisen_sijoituksen_paatoksentekija: LaatijaXCE9D0849,
+        kiireellisen_sijoituksen_paatoksentekija: LaatijaXA71A9A7D,
         paatos_taytantoonpanosta: PaatoksenTaytantoonpanoX69B651CE,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -3421,10 +3634,10 @@ impl PaatosLapsenKiireellisenSijoituksenJatkamisestaXA82AB1ED {
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
-/// Shape `1d68eff90eca8aa5`, shared by 1 element(s) of the release.
+/// Shape `09814a573a129695`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenX1D68EFF9 {
+pub struct MielipiteenSelvittaminenX09814A57 {
     /// Lapsen mielipide (sv: Barnets åsikt)
     ///
     /// JSON `lapsen_mielipide`: pakollinen.
@@ -3432,14 +3645,17 @@ pub struct MielipiteenSelvittaminenX1D68EFF9 {
     /// Mielipiteen selvittäminen (sv: Utredning om åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminenX75BB836F>,
+    pub mielipiteen_selvittaminen: sosmeta_types::NonEmptyVec<
+        MielipiteenSelvittaminenX31F1AD93,
+    >,
 }
-impl MielipiteenSelvittaminenX1D68EFF9 {
+impl MielipiteenSelvittaminenX09814A57 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         lapsen_mielipide: AsiakkaanKuuleminenXF55C3D35,
-        mielipiteen_selvittaminen: Vec<MielipiteenSelvittaminenX75BB836F>,
+        mielipiteen_selvittaminen: sosmeta_types::NonEmptyVec<
+            MielipiteenSelvittaminenX31F1AD93,
+        >,
     ) -> Self {
         Self {
             lapsen_mielipide,
@@ -3471,14 +3687,14 @@ impl PaatosTaytantoonpanostaXB6974D48 {
 }
 /// Päätös lapsen kiireellisen sijoituksen lopettamisesta (sv: Beslut om upphörande av brådskande placering av barn)
 ///
-/// Shape `5a3a52eff59eb11a`, shared by 1 element(s) of the release.
+/// Shape `e5dd4e8269981422`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
+pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -3495,11 +3711,11 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Sijaishuoltopaikan edustajan tai perhehoitajan mielipide kiireellisen sijoituksen lopettamisesta (sv: Åsikt hos företrädaren för platsen för vård utom hemmet eller familjevårdaren om att avsluta den brådskande placeringen)
     ///
     /// JSON `sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta`: esitystapa Teksti.
@@ -3511,7 +3727,7 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
     ///
     /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenX1D68EFF9>,
+    pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenX09814A57>,
     /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
     ///
     /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
@@ -3526,19 +3742,18 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3547,19 +3762,19 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
+impl PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
         kiireellisen_sijoituksen_lopettaminen: KiireellisenSijoituksenLopettaminenXE55B64A3,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -3581,6 +3796,19 @@ impl PaatosLapsenKiireellisenSijoituksenLopettamisestaX5A3A52EF {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Asia vireillä hallinto-oikeudessa (sv: Ärendet är anhängigt i förvaltningsdomstolen)"]
+    #[doc = " "] #[doc = " JSON `asia_vireilla_hallinto_oikeudessa`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: AR-YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`."]
+    #[doc = " "] #[doc =
+    " Shape `2eed3c5afd391476`, shared by 1 element(s) of the release."]
+    AsiaVireillaHallintoOikeudessaX2EED3C5A, name =
+    "Koodistopalvelin: AR-YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112", default_system =
+    "urn:oid:1.2.246.537.6.112", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.112"]), [Kylla = ("K", "Kyllä", "Kyllä"), Ei = ("E", "Ei", "Ei")]
+);
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
 ///
 /// Shape `c964a058684be6b8`, shared by 1 element(s) of the release.
@@ -3616,14 +3844,16 @@ impl LaheisverkostonKartoittaminenXC964A058 {
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
 ///
-/// Shape `9e73361ba9cb7c88`, shared by 1 element(s) of the release.
+/// Shape `591044d542b8b757`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSijoitusX9E73361B {
+pub struct LapsenSijoitusX591044D5 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi, pakollinen.
-    pub sijoituspaikka: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
+    pub sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -3643,9 +3873,9 @@ pub struct LapsenSijoitusX9E73361B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
 }
-impl LapsenSijoitusX9E73361B {
+impl LapsenSijoitusX591044D5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+    pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
             sijoituspaikan_nimi: None,
@@ -3659,19 +3889,20 @@ impl LapsenSijoitusX9E73361B {
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta`: esitystapa Otsikko.
 ///
-/// Shape `c679312424191fdd`, shared by 1 element(s) of the release.
+/// Shape `cf969621690aad6d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXC6793124 {
+pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub kuuleminen: Vec<MielipiteenSelvittaminenX75BB836F>,
+    pub kuuleminen: sosmeta_types::NonEmptyVec<MielipiteenSelvittaminenX31F1AD93>,
 }
-impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXC6793124 {
+impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuuleminen: Vec<MielipiteenSelvittaminenX75BB836F>) -> Self {
+    pub fn new(
+        kuuleminen: sosmeta_types::NonEmptyVec<MielipiteenSelvittaminenX31F1AD93>,
+    ) -> Self {
         Self { kuuleminen }
     }
 }
@@ -3679,10 +3910,10 @@ impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittam
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
-/// Shape `cc1e9964dc49bf2e`, shared by 1 element(s) of the release.
+/// Shape `dd9277dc5a249473`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenXCC1E9964 {
+pub struct MielipiteenSelvittaminenXDD9277DC {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: pakollinen.
@@ -3692,10 +3923,10 @@ pub struct MielipiteenSelvittaminenXCC1E9964 {
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta: Option<
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXC6793124,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621,
     >,
 }
-impl MielipiteenSelvittaminenXCC1E9964 {
+impl MielipiteenSelvittaminenXDD9277DC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(kuuleminen: AsiakkaanKuuleminenXF55C3D35) -> Self {
         Self {
@@ -3733,31 +3964,31 @@ impl LapsenTerveydentilanTutkiminenX9135E2F0 {
 ///
 /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
 ///
-/// Shape `6076f378e5e18e14`, shared by 1 element(s) of the release.
+/// Shape `f93d9712566d3fec`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTaytantoonpanostaX6076F378 {
+pub struct PaatosTaytantoonpanostaXF93D9712 {
     /// Välitön täytäntöönpano (sv: Omedelbart verkställande)
     ///
     /// JSON `valiton_taytantoonpano`: esitystapa Teksti, pakollinen.
-    pub valiton_taytantoonpano: String,
+    pub valiton_taytantoonpano: sosmeta_types::NonEmptyString,
 }
-impl PaatosTaytantoonpanostaX6076F378 {
+impl PaatosTaytantoonpanostaXF93D9712 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(valiton_taytantoonpano: String) -> Self {
+    pub fn new(valiton_taytantoonpano: sosmeta_types::NonEmptyString) -> Self {
         Self { valiton_taytantoonpano }
     }
 }
 /// Päätös lapsen kiireellisestä sijoituksesta (sv: Beslut om brådskande placering av barn)
 ///
-/// Shape `c01f263203030a5d`, shared by 1 element(s) of the release.
+/// Shape `6772352c8778aff3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
+pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -3770,33 +4001,41 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
     /// Asia vireillä hallinto-oikeudessa (sv: Ärendet är anhängigt i förvaltningsdomstolen)
     ///
     /// JSON `asia_vireilla_hallinto_oikeudessa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR-YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asia_vireilla_hallinto_oikeudessa: Option<sosmeta_types::Code>,
+    pub asia_vireilla_hallinto_oikeudessa: Option<
+        sosmeta_types::Coded<AsiaVireillaHallintoOikeudessaX2EED3C5A>,
+    >,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenXC964A058>,
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
     /// JSON `lapsen_sijoitus`: pakollinen.
-    pub lapsen_sijoitus: LapsenSijoitusX9E73361B,
+    pub lapsen_sijoitus: LapsenSijoitusX591044D5,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lastensuojeluasian syy (sv: Orsak till barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojeluasian_syy: Option<Vec<sosmeta_types::Code>>,
+    pub lastensuojeluasian_syy: Option<
+        Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    >,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenXCC1E9964>,
+    pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenXDD9277DC>,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
@@ -3811,7 +4050,7 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
     ///
     /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatos_taytantoonpanosta: Option<PaatosTaytantoonpanostaX6076F378>,
+    pub paatos_taytantoonpanosta: Option<PaatosTaytantoonpanostaXF93D9712>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -3821,20 +4060,19 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuXC7AAC507,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3843,20 +4081,20 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
+impl PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        lapsen_sijoitus: LapsenSijoitusX9E73361B,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        lapsen_sijoitus: LapsenSijoitusX591044D5,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuXC7AAC507,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -3884,10 +4122,10 @@ impl PaatosLapsenKiireellisestaSijoituksestaXC01F2632 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `a40d9cd2b5ad173b`, shared by 1 element(s) of the release.
+/// Shape `3adfa72de1cee71f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXA40D9CD2 {
+pub struct RajoitusX3ADFA72D {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -3913,9 +4151,9 @@ pub struct RajoitusXA40D9CD2 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusXA40D9CD2 {
+impl RajoitusX3ADFA72D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3932,10 +4170,10 @@ impl RajoitusXA40D9CD2 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `d2f16ca6c7ce31fa`, shared by 1 element(s) of the release.
+/// Shape `55dbb8fef155e648`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXD2F16CA6 {
+pub struct PaatosX55DBB8FE {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -3948,14 +4186,14 @@ pub struct PaatosXD2F16CA6 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXA40D9CD2>,
+    pub rajoitus: Option<RajoitusX3ADFA72D>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -3969,30 +4207,28 @@ pub struct PaatosXD2F16CA6 {
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub valmistelija: Vec<LaatijaXCE9D0849>,
+    pub valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXD2F16CA6 {
+impl PaatosX55DBB8FE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        valmistelija: Vec<LaatijaXCE9D0849>,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -4011,18 +4247,18 @@ impl PaatosXD2F16CA6 {
 }
 /// Päätös lapsen olinpaikan ilmoittamatta jättämisestä (sv: Beslut om att inte röja barnets vistelseort)
 ///
-/// Shape `4192b8aa1874ed8c`, shared by 1 element(s) of the release.
+/// Shape `3d3c4372b26f2476`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX4192B8AA {
+pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXD2F16CA6,
+    pub paatos: PaatosX55DBB8FE,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4031,14 +4267,14 @@ pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX4192B8AA {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX4192B8AA {
+impl PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXD2F16CA6,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX55DBB8FE,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -4050,18 +4286,22 @@ impl PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX4192B8AA {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `666ee9f55e231762`, shared by 1 element(s) of the release.
+/// Shape `0bdd80b3909c4b32`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX666EE9F5 {
+pub struct RajoitusX0BDD80B3 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -4080,9 +4320,9 @@ pub struct RajoitusX666EE9F5 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX666EE9F5 {
+impl RajoitusX0BDD80B3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4099,10 +4339,10 @@ impl RajoitusX666EE9F5 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `9fb8a10bb877e163`, shared by 1 element(s) of the release.
+/// Shape `cde54d61eecccf24`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX9FB8A10B {
+pub struct PaatosXCDE54D61 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -4115,14 +4355,14 @@ pub struct PaatosX9FB8A10B {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX666EE9F5>,
+    pub rajoitus: Option<RajoitusX0BDD80B3>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -4136,24 +4376,23 @@ pub struct PaatosX9FB8A10B {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX9FB8A10B {
+impl PaatosXCDE54D61 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -4171,23 +4410,25 @@ impl PaatosX9FB8A10B {
 }
 /// Päätös liikkumisvapauden rajoittamisen lopettamisesta (sv: Beslut om upphörande av begränsning av rörelsefriheten)
 ///
-/// Shape `4a8a25b68641beea`, shared by 1 element(s) of the release.
+/// Shape `7067f3a05b9a5a74`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX4A8A25B6 {
+pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX9FB8A10B,
+    pub paatos: PaatosXCDE54D61,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4196,14 +4437,14 @@ pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX4A8A25B6 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX4A8A25B6 {
+impl PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosX9FB8A10B,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosXCDE54D61,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -4216,18 +4457,22 @@ impl PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX4A8A25B6 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `55224eb97a37201a`, shared by 1 element(s) of the release.
+/// Shape `1665e50bc97d17fa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX55224EB9 {
+pub struct RajoitusX1665E50B {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -4251,9 +4496,9 @@ pub struct RajoitusX55224EB9 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX55224EB9 {
+impl RajoitusX1665E50B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4269,19 +4514,21 @@ impl RajoitusX55224EB9 {
 }
 /// Päätös liikkumisvapauden rajoittamisesta (sv: Beslut om begränsning av rörelsefriheten)
 ///
-/// Shape `0b16f7d2b75b8ec3`, shared by 1 element(s) of the release.
+/// Shape `9a9eb8a86e8c8b93`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLiikkumisvapaudenRajoittamisestaX0B16F7D2 {
+pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -4294,14 +4541,14 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX0B16F7D2 {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX55224EB9>,
+    pub rajoitus: Option<RajoitusX1665E50B>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Ensimmäinen päätös (sv: Första beslutet)
     ///
     /// JSON `ensimmainen_paatos`: esitystapa Kytkin.
@@ -4324,16 +4571,15 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX0B16F7D2 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuXC7AAC507,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4342,19 +4588,19 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX0B16F7D2 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLiikkumisvapaudenRajoittamisestaX0B16F7D2 {
+impl PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisu: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuXC7AAC507,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -4402,10 +4648,10 @@ impl SijaishuoltopaikkaX530007F1 {
 }
 /// Rajoitustoimenpiteen tiedot (sv: Uppgifter om begränsningsåtgärden)
 ///
-/// Shape `cb188a76c975391a`, shared by 1 element(s) of the release.
+/// Shape `f3ae3f09bc896e3a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpiteenTiedotXCB188A76 {
+pub struct RajoitustoimenpiteenTiedotXF3AE3F09 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -4414,8 +4660,12 @@ pub struct RajoitustoimenpiteenTiedotXCB188A76 {
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -4428,7 +4678,7 @@ pub struct RajoitustoimenpiteenTiedotXCB188A76 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -4442,9 +4692,9 @@ pub struct RajoitustoimenpiteenTiedotXCB188A76 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitustoimenpiteenTiedotXCB188A76 {
+impl RajoitustoimenpiteenTiedotXF3AE3F09 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4461,14 +4711,14 @@ impl RajoitustoimenpiteenTiedotXCB188A76 {
 }
 /// Päätös luvatta laitoksesta poistuneen lapsen palauttamisesta (sv: Beslut om återförande av ett barn som utan tillstånd avlägsnat sig från anstalten)
 ///
-/// Shape `d8e0dea19ff5ba2a`, shared by 1 element(s) of the release.
+/// Shape `82f899dfc114cfe9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 {
+pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -4481,17 +4731,17 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<SijaishuoltopaikkaX530007F1>,
     /// Rajoitustoimenpiteen tiedot (sv: Uppgifter om begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_tiedot: Option<RajoitustoimenpiteenTiedotXCB188A76>,
+    pub rajoitustoimenpiteen_tiedot: Option<RajoitustoimenpiteenTiedotXF3AE3F09>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -4500,15 +4750,14 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX48E0A0E6>,
+    pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4517,18 +4766,18 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 {
+impl PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisu: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -4549,10 +4798,10 @@ impl PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaXD8E0DEA1 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `2b903652d7a2e554`, shared by 1 element(s) of the release.
+/// Shape `d83a5e16629bc310`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX2B903652 {
+pub struct RajoitusXD83A5E16 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -4561,8 +4810,12 @@ pub struct RajoitusX2B903652 {
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -4580,12 +4833,12 @@ pub struct RajoitusX2B903652 {
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -4599,9 +4852,9 @@ pub struct RajoitusX2B903652 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX2B903652 {
+impl RajoitusXD83A5E16 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4622,10 +4875,10 @@ impl RajoitusX2B903652 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `fa62cef446eeeaa8`, shared by 1 element(s) of the release.
+/// Shape `9e2557375098f211`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXFA62CEF4 {
+pub struct PaatosX9E255737 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -4638,14 +4891,14 @@ pub struct PaatosXFA62CEF4 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX2B903652>,
+    pub rajoitus: Option<RajoitusXD83A5E16>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -4654,24 +4907,23 @@ pub struct PaatosXFA62CEF4 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX48E0A0E6>,
+    pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
 }
-impl PaatosXFA62CEF4 {
+impl PaatosX9E255737 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -4688,23 +4940,25 @@ impl PaatosXFA62CEF4 {
 }
 /// Päätös omaisuuden tai lähetysten tarkastamisesta (sv: Beslut om granskning av egendom och försändelser)
 ///
-/// Shape `bacb6f5feceb30f2`, shared by 1 element(s) of the release.
+/// Shape `55efedd105da8054`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaXBACB6F5F {
+pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXFA62CEF4,
+    pub paatos: PaatosX9E255737,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4713,14 +4967,14 @@ pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaXBACB6F5F {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosOmaisuudenTaiLahetystenTarkastamisestaXBACB6F5F {
+impl PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXFA62CEF4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX9E255737,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -4735,24 +4989,80 @@ impl PaatosOmaisuudenTaiLahetystenTarkastamisestaXBACB6F5F {
 ///
 /// JSON `nykyinen_sijaishuoltopaikka`: pakollinen.
 ///
-/// Shape `ce7b761e23f071a6`, shared by 1 element(s) of the release.
+/// Shape `a138cc145a009576`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NykyinenSijaishuoltopaikkaXCE7B761E {
+pub struct NykyinenSijaishuoltopaikkaXA138CC14 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti, pakollinen.
-    pub sijoituspaikan_nimi: String,
+    pub sijoituspaikan_nimi: sosmeta_types::NonEmptyString,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotX03642905>,
 }
-impl NykyinenSijaishuoltopaikkaXCE7B761E {
+impl NykyinenSijaishuoltopaikkaXA138CC14 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikan_nimi: String) -> Self {
+    pub fn new(sijoituspaikan_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             sijoituspaikan_nimi,
             sijoituspaikan_yhteystiedot: None,
+        }
+    }
+}
+sosmeta_types::code_list!(
+    #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc = " JSON `nimi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`."]
+    #[doc = " "] #[doc =
+    " Shape `69a150655b38c3dc`, shared by 1 element(s) of the release."] NimiX69A15065,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506",
+    default_system = "urn:oid:1.2.246.537.6.1506", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1506"]),
+    [PaatosLapsenHuostaanotostaJaSijaishuollosta = ("11023",
+    "Päätös lapsen huostaanotosta ja sijaishuollosta",
+    "Beslut om omhändertagande av barn och vård utom hemmet"),
+    PaatosLapsenKiireellisenSijoituksenJatkamisesta = ("11025",
+    "Päätös lapsen kiireellisen sijoituksen jatkamisesta",
+    "Beslut om förlängning av brådskande placering av barn"),
+    PaatosLapsenKiireellisestaSijoituksesta = ("11027",
+    "Päätös lapsen kiireellisestä sijoituksesta",
+    "Beslut om brådskande placering av barn")]
+);
+/// Muutettava päätös (sv: Beslut som ska ändras)
+///
+/// JSON `muutettava_paatos`: toistuva.
+///
+/// Shape `dfe444cd49381ae7`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MuutettavaPaatosXDFE444CD {
+    /// OID-tunnus (sv: OID-kod)
+    ///
+    /// JSON `oid_tunnus`: esitystapa Tunnus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid_tunnus: Option<sosmeta_types::Identifier>,
+    /// Nimi (sv: Namn)
+    ///
+    /// JSON `nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nimi: Option<sosmeta_types::Coded<NimiX69A15065>>,
+    /// Laatimisaika (sv: Tidpunkt för upprättande)
+    ///
+    /// JSON `laatimisaika`: esitystapa Hetki.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub laatimisaika: Option<sosmeta_types::Instant>,
+}
+impl MuutettavaPaatosXDFE444CD {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            oid_tunnus: None,
+            nimi: None,
+            laatimisaika: None,
         }
     }
 }
@@ -4760,19 +5070,19 @@ impl NykyinenSijaishuoltopaikkaXCE7B761E {
 ///
 /// JSON `huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `46774d916b0421cc`, shared by 1 element(s) of the release.
+/// Shape `45aa9e1bd0b007dd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX46774D91 {
+pub struct HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
     /// Edellisestä sijaishuoltopaikasta päättänyt viranomainen (sv: Myndighet som har fattat beslut om den föregående platsen för vård utom hemmet)
     ///
     /// JSON `edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen`: pakollinen.
-    pub edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: LaatijaXCE9D0849,
+    pub edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: LaatijaXA71A9A7D,
     /// Muutettava päätös (sv: Beslut som ska ändras)
     ///
     /// JSON `muutettava_paatos`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutettava_paatos: Option<Vec<AikaisempiPaatosXD2731B07>>,
+    pub muutettava_paatos: Option<Vec<MuutettavaPaatosXDFE444CD>>,
     /// Kasvuolosuhteet (sv: Uppväxtförhållanden)
     ///
     /// JSON `kasvuolosuhteet`: esitystapa Teksti.
@@ -4789,10 +5099,10 @@ pub struct HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX46774D91 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyisen_paikan_valinnan_syyt: Option<String>,
 }
-impl HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX46774D91 {
+impl HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: LaatijaXCE9D0849,
+        edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen,
@@ -4807,10 +5117,10 @@ impl HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX46774D91 {
 ///
 /// JSON `perustelut_sijaishuoltopaikan_muuttamiselle`: esitystapa Otsikko.
 ///
-/// Shape `4b0e8642769f91c5`, shared by 1 element(s) of the release.
+/// Shape `20f59e9a685ce67d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PerustelutSijaishuoltopaikanMuuttamiselleX4B0E8642 {
+pub struct PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
     /// Kuvaus nykyisestä sijaishuoltopaikasta (sv: Beskrivning av den nuvarande platsen för vård utom hemmet)
     ///
     /// JSON `kuvaus_nykyisesta_sijaishuoltopaikasta`: esitystapa Teksti.
@@ -4822,7 +5132,7 @@ pub struct PerustelutSijaishuoltopaikanMuuttamiselleX4B0E8642 {
     /// Muutoksen tarvetta aiheuttaneet tekijät (sv: Faktorer som har orsakat behovet av ändring)
     ///
     /// JSON `muutoksen_tarvetta_aiheuttaneet_tekijat`: esitystapa Teksti, pakollinen.
-    pub muutoksen_tarvetta_aiheuttaneet_tekijat: String,
+    pub muutoksen_tarvetta_aiheuttaneet_tekijat: sosmeta_types::NonEmptyString,
     /// Kuvaus siitä, kuinka tilannetta on yritetty korjata (sv: Beskrivning av, hur man har försökt korrigera situationen)
     ///
     /// JSON `kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata`: esitystapa Teksti.
@@ -4834,9 +5144,11 @@ pub struct PerustelutSijaishuoltopaikanMuuttamiselleX4B0E8642 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_lapsen_edusta: Option<String>,
 }
-impl PerustelutSijaishuoltopaikanMuuttamiselleX4B0E8642 {
+impl PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(muutoksen_tarvetta_aiheuttaneet_tekijat: String) -> Self {
+    pub fn new(
+        muutoksen_tarvetta_aiheuttaneet_tekijat: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             kuvaus_nykyisesta_sijaishuoltopaikasta: None,
             sijaishuollon_kesto: None,
@@ -4850,14 +5162,16 @@ impl PerustelutSijaishuoltopaikanMuuttamiselleX4B0E8642 {
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
 ///
-/// Shape `aba97a67a6692364`, shared by 1 element(s) of the release.
+/// Shape `bad0901ec2d4ef09`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSijoitusXABA97A67 {
+pub struct LapsenSijoitusXBAD0901E {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi, pakollinen.
-    pub sijoituspaikka: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
+    pub sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -4867,9 +5181,9 @@ pub struct LapsenSijoitusXABA97A67 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotX03642905>,
 }
-impl LapsenSijoitusXABA97A67 {
+impl LapsenSijoitusXBAD0901E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sijoituspaikka: sosmeta_types::Code) -> Self {
+    pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
             sijoituspaikan_nimi: None,
@@ -4881,34 +5195,34 @@ impl LapsenSijoitusXABA97A67 {
 ///
 /// JSON `esitettya_sijaishuoltopaikkaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `db2f0820350a03c8`, shared by 1 element(s) of the release.
+/// Shape `f65153acf7725456`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EsitettyaSijaishuoltopaikkaaKoskevatTiedotXDB2F0820 {
+pub struct EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
     /// JSON `lapsen_sijoitus`: pakollinen.
-    pub lapsen_sijoitus: LapsenSijoitusXABA97A67,
+    pub lapsen_sijoitus: LapsenSijoitusXBAD0901E,
     /// Kuvaus uudesta sijaishuoltopaikasta (sv: Beskrivning av den nya platsen för vård utom hemmet)
     ///
     /// JSON `kuvaus_uudesta_sijaishuoltopaikasta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_uudesta_sijaishuoltopaikasta: String,
+    pub kuvaus_uudesta_sijaishuoltopaikasta: sosmeta_types::NonEmptyString,
     /// Uuden paikan sopivuus (sv: Den nya platsens lämplighet)
     ///
     /// JSON `uuden_paikan_sopivuus`: esitystapa Teksti, pakollinen.
-    pub uuden_paikan_sopivuus: String,
+    pub uuden_paikan_sopivuus: sosmeta_types::NonEmptyString,
     /// Lapsen tarvitsemien palvelujen järjestäminen (sv: Ordnande av service som barnet behöver)
     ///
     /// JSON `lapsen_tarvitsemien_palvelujen_jarjestaminen`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemien_palvelujen_jarjestaminen: Option<String>,
 }
-impl EsitettyaSijaishuoltopaikkaaKoskevatTiedotXDB2F0820 {
+impl EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        lapsen_sijoitus: LapsenSijoitusXABA97A67,
-        kuvaus_uudesta_sijaishuoltopaikasta: String,
-        uuden_paikan_sopivuus: String,
+        lapsen_sijoitus: LapsenSijoitusXBAD0901E,
+        kuvaus_uudesta_sijaishuoltopaikasta: sosmeta_types::NonEmptyString,
+        uuden_paikan_sopivuus: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             lapsen_sijoitus,
@@ -4953,14 +5267,14 @@ impl LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07 {
 ///
 /// JSON `kuuleminen`: toistuva, pakollinen.
 ///
-/// Shape `b0f105646ec7242b`, shared by 1 element(s) of the release.
+/// Shape `e73d97a440f09af9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenXB0F10564 {
+pub struct KuuleminenXE73D97A4 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: KuultavaX7338B69A,
+    pub kuultava: KuultavaXBB3963A3,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -4975,9 +5289,9 @@ pub struct KuuleminenXB0F10564 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl KuuleminenXB0F10564 {
+impl KuuleminenXE73D97A4 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuultava: KuultavaX7338B69A) -> Self {
+    pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
             suoritettu: None,
@@ -4990,10 +5304,10 @@ impl KuuleminenXB0F10564 {
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `f239b9f66e8c3f5a`, shared by 1 element(s) of the release.
+/// Shape `4634d6617c94749a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MielipiteenSelvittaminenJaKuuleminenXF239B9F6 {
+pub struct MielipiteenSelvittaminenJaKuuleminenX4634D661 {
     /// Lapsen kuuleminen tai mielipiteen selvittäminen (sv: Hörande av barnet och utredning av dess åsikt)
     ///
     /// JSON `lapsen_kuuleminen_tai_mielipiteen_selvittaminen`: pakollinen.
@@ -5001,14 +5315,13 @@ pub struct MielipiteenSelvittaminenJaKuuleminenXF239B9F6 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub kuuleminen: Vec<KuuleminenXB0F10564>,
+    pub kuuleminen: sosmeta_types::NonEmptyVec<KuuleminenXE73D97A4>,
 }
-impl MielipiteenSelvittaminenJaKuuleminenXF239B9F6 {
+impl MielipiteenSelvittaminenJaKuuleminenX4634D661 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         lapsen_kuuleminen_tai_mielipiteen_selvittaminen: LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07,
-        kuuleminen: Vec<KuuleminenXB0F10564>,
+        kuuleminen: sosmeta_types::NonEmptyVec<KuuleminenXE73D97A4>,
     ) -> Self {
         Self {
             lapsen_kuuleminen_tai_mielipiteen_selvittaminen,
@@ -5018,14 +5331,14 @@ impl MielipiteenSelvittaminenJaKuuleminenXF239B9F6 {
 }
 /// Päätös sijaishuoltopaikan muuttamisesta (sv: Beslut om byte av plats för vård utom hemmet)
 ///
-/// Shape `cf65e565bb1c64be`, shared by 1 element(s) of the release.
+/// Shape `ff90d9571b524d82`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
+pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -5053,14 +5366,14 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
-    pub ratkaisu: String,
+    pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX23C153C2>,
     /// Nykyinen sijaishuoltopaikka (sv: Nuvarande plats för vård utom hemmet)
     ///
     /// JSON `nykyinen_sijaishuoltopaikka`: pakollinen.
-    pub nykyinen_sijaishuoltopaikka: NykyinenSijaishuoltopaikkaXCE7B761E,
+    pub nykyinen_sijaishuoltopaikka: NykyinenSijaishuoltopaikkaXA138CC14,
     /// Nykyisen sijaishuoltopaikan edustajan näkemys sijaishuoltopaikan muuttamisesta (sv: Åsikt hos företrädaren för nuvarande plats för vård utom hemmet om ändring av platsen för vård utom hemmet)
     ///
     /// JSON `nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta`: esitystapa Teksti.
@@ -5073,21 +5386,21 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
     /// JSON `huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot: Option<
-        HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX46774D91,
+        HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B,
     >,
     /// Perustelut sijaishuoltopaikan muuttamiselle (sv: Grunder för ändring av plats för vård utom hemmet)
     ///
     /// JSON `perustelut_sijaishuoltopaikan_muuttamiselle`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_sijaishuoltopaikan_muuttamiselle: Option<
-        PerustelutSijaishuoltopaikanMuuttamiselleX4B0E8642,
+        PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A,
     >,
     /// Esitettyä sijaishuoltopaikkaa koskevat tiedot (sv: Uppgifter om den plats för vård utom hemmet som har framförts)
     ///
     /// JSON `esitettya_sijaishuoltopaikkaa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esitettya_sijaishuoltopaikkaa_koskevat_tiedot: Option<
-        EsitettyaSijaishuoltopaikkaaKoskevatTiedotXDB2F0820,
+        EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC,
     >,
     /// Selvitys sijoituksen valmistelusta (sv: Utredning om hur placeringen har beretts)
     ///
@@ -5102,13 +5415,13 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
-        MielipiteenSelvittaminenJaKuuleminenXF239B9F6,
+        MielipiteenSelvittaminenJaKuuleminenX4634D661,
     >,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5132,21 +5445,19 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub valmistelija: Vec<LaatijaXCE9D0849>,
+    pub valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5155,22 +5466,22 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
+impl PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu: String,
-        nykyinen_sijaishuoltopaikka: NykyinenSijaishuoltopaikkaXCE7B761E,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
+        ratkaisu: sosmeta_types::NonEmptyString,
+        nykyinen_sijaishuoltopaikka: NykyinenSijaishuoltopaikkaXA138CC14,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
         paatos_taytantoonpanosta: PaatoksenTaytantoonpanoX69B651CE,
-        valmistelija: Vec<LaatijaXCE9D0849>,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -5205,10 +5516,10 @@ impl PaatosSijaishuoltopaikanMuuttamisestaXCF65E565 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `8b441df2c820a8a3`, shared by 1 element(s) of the release.
+/// Shape `4588739a1b9ed777`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX8B441DF2 {
+pub struct RajoitusX4588739A {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -5241,9 +5552,9 @@ pub struct RajoitusX8B441DF2 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX8B441DF2 {
+impl RajoitusX4588739A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5261,10 +5572,10 @@ impl RajoitusX8B441DF2 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `d79d52df5ca7b0bf`, shared by 1 element(s) of the release.
+/// Shape `9e504904e344665e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXD79D52DF {
+pub struct PaatosX9E504904 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -5277,14 +5588,14 @@ pub struct PaatosXD79D52DF {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX8B441DF2>,
+    pub rajoitus: Option<RajoitusX4588739A>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -5299,28 +5610,27 @@ pub struct PaatosXD79D52DF {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXD79D52DF {
+impl PaatosX9E504904 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -5339,14 +5649,14 @@ impl PaatosXD79D52DF {
 }
 /// Päätös yhteydenpidon rajoittamisen lopettamisesta (sv: Beslut om upphörande av begränsning av kontakterna)
 ///
-/// Shape `8bb938a6059246bb`, shared by 1 element(s) of the release.
+/// Shape `119276399dbb4d0f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX8BB938A6 {
+pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Nimi.
@@ -5355,7 +5665,7 @@ pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX8BB938A6 {
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXD79D52DF,
+    pub paatos: PaatosX9E504904,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5364,14 +5674,14 @@ pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX8BB938A6 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosYhteydenpidonRajoittamisenLopettamisestaX8BB938A6 {
+impl PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXD79D52DF,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX9E504904,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -5384,10 +5694,10 @@ impl PaatosYhteydenpidonRajoittamisenLopettamisestaX8BB938A6 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `907c05a0452edd0f`, shared by 1 element(s) of the release.
+/// Shape `4b952e996dff2d93`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX907C05A0 {
+pub struct RajoitusX4B952E99 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -5418,9 +5728,9 @@ pub struct RajoitusX907C05A0 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXAB80A2AE>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
-impl RajoitusX907C05A0 {
+impl RajoitusX4B952E99 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5438,10 +5748,10 @@ impl RajoitusX907C05A0 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `be5c4bf47f47ff7d`, shared by 1 element(s) of the release.
+/// Shape `41202c2f82a23bbe`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXBE5C4BF4 {
+pub struct PaatosX41202C2F {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -5454,14 +5764,14 @@ pub struct PaatosXBE5C4BF4 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX907C05A0>,
+    pub rajoitus: Option<RajoitusX4B952E99>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -5476,28 +5786,27 @@ pub struct PaatosXBE5C4BF4 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuXC7AAC507>,
 }
-impl PaatosXBE5C4BF4 {
+impl PaatosX41202C2F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -5516,18 +5825,18 @@ impl PaatosXBE5C4BF4 {
 }
 /// Päätös yhteydenpidon rajoittamisesta (sv: Beslut om begränsning av kontakterna)
 ///
-/// Shape `dce6963eb7dab446`, shared by 1 element(s) of the release.
+/// Shape `592b4955e73e9122`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosYhteydenpidonRajoittamisestaXDCE6963E {
+pub struct PaatosYhteydenpidonRajoittamisestaX592B4955 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXBE5C4BF4,
+    pub paatos: PaatosX41202C2F,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5536,14 +5845,14 @@ pub struct PaatosYhteydenpidonRajoittamisestaXDCE6963E {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosYhteydenpidonRajoittamisestaXDCE6963E {
+impl PaatosYhteydenpidonRajoittamisestaX592B4955 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXBE5C4BF4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX41202C2F,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -5557,10 +5866,10 @@ impl PaatosYhteydenpidonRajoittamisestaXDCE6963E {
 ///
 /// JSON `lapseen_kohdistettu_rajoitus`: toistuva.
 ///
-/// Shape `85568c232b433441`, shared by 1 element(s) of the release.
+/// Shape `0c7b054b8ce86017`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapseenKohdistettuRajoitusX85568C23 {
+pub struct LapseenKohdistettuRajoitusX0C7B054B {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -5572,8 +5881,12 @@ pub struct LapseenKohdistettuRajoitusX85568C23 {
     /// Rajoitustoimenpiteen laji (sv: Begränsningsåtgärdsslag)
     ///
     /// JSON `rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -5586,19 +5899,19 @@ pub struct LapseenKohdistettuRajoitusX85568C23 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Toimenpiteeseen osallistuneen henkilöstön toiminta (sv: Agerande hos den personal som deltog i åtgärden)
     ///
     /// JSON `toimenpiteeseen_osallistuneen_henkiloston_toiminta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimenpiteeseen_osallistuneen_henkiloston_toiminta: Option<String>,
 }
-impl LapseenKohdistettuRajoitusX85568C23 {
+impl LapseenKohdistettuRajoitusX0C7B054B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5615,24 +5928,26 @@ impl LapseenKohdistettuRajoitusX85568C23 {
 }
 /// Rajoituksen käytön arvio (sv: Bedömning av bruket av begränsning)
 ///
-/// Shape `bb0c8f39465b6913`, shared by 1 element(s) of the release.
+/// Shape `742db200db9b619d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoituksenKaytonArvioXBB0C8F39 {
+pub struct RajoituksenKaytonArvioX742DB200 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijaishuoltopaikka: Option<sosmeta_types::Code>,
+    pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Lapseen kohdistettu rajoitus (sv: Begränsning som riktats mot barnet)
     ///
     /// JSON `lapseen_kohdistettu_rajoitus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapseen_kohdistettu_rajoitus: Option<Vec<LapseenKohdistettuRajoitusX85568C23>>,
+    pub lapseen_kohdistettu_rajoitus: Option<Vec<LapseenKohdistettuRajoitusX0C7B054B>>,
     /// Lapsen näkemys (sv: Barnets åsikt)
     ///
     /// JSON `lapsen_nakemys`: esitystapa Teksti.
@@ -5666,11 +5981,11 @@ pub struct RajoituksenKaytonArvioXBB0C8F39 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl RajoituksenKaytonArvioXBB0C8F39 {
+impl RajoituksenKaytonArvioX742DB200 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX48071AFA, laatija: LaatijaXCE9D0849) -> Self {
+    pub fn new(asiakas: AsiakasXF5869742, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             asiakas,
             sijaishuoltopaikka: None,
@@ -5689,24 +6004,28 @@ impl RajoituksenKaytonArvioXBB0C8F39 {
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `3199ceb30224ec31`, shared by 2 element(s) of the release.
+/// Shape `67065f89a01a2027`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaX3199CEB3 {
+pub struct VastaanottajaX67065F89 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl VastaanottajaX3199CEB3 {
+impl VastaanottajaX67065F89 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
         Self {
             palveluyksikon_nimi,
             yhteystiedot: None,
@@ -5718,23 +6037,23 @@ impl VastaanottajaX3199CEB3 {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `6a11e01422dfbf9a`, shared by 2 element(s) of the release.
+/// Shape `488930ad9897c354`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX6A11E014 {
+pub struct AsiakasX488930AD {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -5748,8 +6067,10 @@ pub struct AsiakasX6A11E014 {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sukupuoli: Option<sosmeta_types::Code>,
+    pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Rekisteriviranomainen (sv: Registermyndighet)
     ///
     /// JSON `rekisteriviranomainen`: esitystapa Teksti.
@@ -5757,7 +6078,7 @@ pub struct AsiakasX6A11E014 {
     pub rekisteriviranomainen: Option<String>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX0F5B58F9>,
+    pub kotikunta: Option<KotikuntaXEFFC22CA>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -5767,9 +6088,12 @@ pub struct AsiakasX6A11E014 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedotXBF485C9F>,
 }
-impl AsiakasX6A11E014 {
+impl AsiakasX488930AD {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -5820,18 +6144,18 @@ impl SijoitettavanLapsenMuutTiedotX6383A854 {
 }
 /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
 ///
-/// Shape `f080ed1f5e915a18`, shared by 2 element(s) of the release.
+/// Shape `412e0d4c7af07fce`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenEdunvalvontaXF080ED1F {
+pub struct LapsenEdunvalvontaX412E0D4C {
     /// Edunvalvoja (sv: Intressebevakare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvoja: Option<EdunvalvojaX1E3464BF>,
+    pub edunvalvoja: Option<EdunvalvojaX002A671D>,
     /// Edunvalvonnan voimassaolo (sv: Giltighetstid för intressebevakningen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvonnan_voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
-impl LapsenEdunvalvontaXF080ED1F {
+impl LapsenEdunvalvontaX412E0D4C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -6109,20 +6433,24 @@ impl HuostaanottoXB322866D {
 }
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
-/// Shape `18e8a30bc2b8aafe`, shared by 2 element(s) of the release.
+/// Shape `e0da12d1d4f7ad98`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSijoitusX18E8A30B {
+pub struct LapsenSijoitusXE0DA12D1 {
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
     /// JSON `sijoituksen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituksen_laji: Option<sosmeta_types::Code>,
+    pub sijoituksen_laji: Option<sosmeta_types::Coded<SijoituksenLajiX99CE5214>>,
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituspaikka: Option<sosmeta_types::Code>,
+    pub sijoituspaikka: Option<sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
@@ -6139,7 +6467,7 @@ pub struct LapsenSijoitusX18E8A30B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
 }
-impl LapsenSijoitusX18E8A30B {
+impl LapsenSijoitusXE0DA12D1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -6155,13 +6483,13 @@ impl LapsenSijoitusX18E8A30B {
 ///
 /// JSON `sijoitus_ja_sijaishuoltopaikka`: esitystapa Otsikko.
 ///
-/// Shape `62f1f6c972be37a3`, shared by 2 element(s) of the release.
+/// Shape `0bf553383c45ab60`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijoitusJaSijaishuoltopaikkaX62F1F6C9 {
+pub struct SijoitusJaSijaishuoltopaikkaX0BF55338 {
     /// Lapsen sijoitus (sv: Placering av barn)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_sijoitus: Option<LapsenSijoitusX18E8A30B>,
+    pub lapsen_sijoitus: Option<LapsenSijoitusXE0DA12D1>,
     /// Lapsen suhtautuminen huostaanottoon ja sijoitukseen (sv: Barnets attityd till omhändertagandet och placeringen)
     ///
     /// JSON `lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen`: esitystapa Teksti.
@@ -6185,7 +6513,7 @@ pub struct SijoitusJaSijaishuoltopaikkaX62F1F6C9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksessa_huomioitavat_asiat: Option<String>,
 }
-impl SijoitusJaSijaishuoltopaikkaX62F1F6C9 {
+impl SijoitusJaSijaishuoltopaikkaX0BF55338 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -6305,18 +6633,18 @@ impl YhteistyotahotX28F2E130 {
 }
 /// Sijoitettavan lapsen esitiedot (sv: Förhandsuppgifter om barn som ska placeras)
 ///
-/// Shape `1902a6b1f15d273b`, shared by 1 element(s) of the release.
+/// Shape `38b5a4cc3be0b629`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijoitettavanLapsenEsitiedotX1902A6B1 {
+pub struct SijoitettavanLapsenEsitiedotX38B5A4CC {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX3199CEB3,
+    pub vastaanottaja: VastaanottajaX67065F89,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX6A11E014,
+    pub asiakas: AsiakasX488930AD,
     /// Sijoitettavan lapsen muut tiedot (sv: Andra uppgifter om det barn som ska placeras)
     ///
     /// JSON `sijoitettavan_lapsen_muut_tiedot`: esitystapa Otsikko.
@@ -6326,22 +6654,22 @@ pub struct SijoitettavanLapsenEsitiedotX1902A6B1 {
     ///
     /// JSON `huoltaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltaja: Option<Vec<TulevanLapsenToinenVanhempiX8698C8F6>>,
+    pub huoltaja: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Vanhempi (sv: Förälder)
     ///
     /// JSON `vanhempi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<Vec<TulevanLapsenToinenVanhempiX8698C8F6>>,
+    pub vanhempi: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Muu lapsen hoidosta ja huollosta vastaava henkilö (sv: Annan person som ansvarar för vården och omsorgen av barnet)
     ///
     /// JSON `muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: Option<
-        Vec<TulevanLapsenToinenVanhempiX8698C8F6>,
+        Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
     >,
     /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_edunvalvonta: Option<LapsenEdunvalvontaXF080ED1F>,
+    pub lapsen_edunvalvonta: Option<LapsenEdunvalvontaX412E0D4C>,
     /// Perheenjäsenten elämäntilanne (sv: Familjemedlemmarnas livssituation)
     ///
     /// JSON `perheenjasenten_elamantilanne`: esitystapa Otsikko.
@@ -6373,7 +6701,7 @@ pub struct SijoitettavanLapsenEsitiedotX1902A6B1 {
     ///
     /// JSON `sijoitus_ja_sijaishuoltopaikka`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoitus_ja_sijaishuoltopaikka: Option<SijoitusJaSijaishuoltopaikkaX62F1F6C9>,
+    pub sijoitus_ja_sijaishuoltopaikka: Option<SijoitusJaSijaishuoltopaikkaX0BF55338>,
     /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kustannuksista_vastaava_hyvinvointialue: Option<OrganisaatioX851801E5>,
@@ -6385,7 +6713,7 @@ pub struct SijoitettavanLapsenEsitiedotX1902A6B1 {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: pakollinen.
-    pub omatyontekija: OmatyontekijaX78106B99,
+    pub omatyontekija: OmatyontekijaX121E01FD,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -6399,16 +6727,15 @@ pub struct SijoitettavanLapsenEsitiedotX1902A6B1 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SijoitettavanLapsenEsitiedotX1902A6B1 {
+impl SijoitettavanLapsenEsitiedotX38B5A4CC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX3199CEB3,
-        asiakas: AsiakasX6A11E014,
-        omatyontekija: OmatyontekijaX78106B99,
-        laatija: Vec<LaatijaXCE9D0849>,
+        vastaanottaja: VastaanottajaX67065F89,
+        asiakas: AsiakasX488930AD,
+        omatyontekija: OmatyontekijaX121E01FD,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -6433,22 +6760,35 @@ impl SijoitettavanLapsenEsitiedotX1902A6B1 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Hyvinvointialue (sv: Välfärdsområde)"] #[doc = " "] #[doc =
+    " JSON `hyvinvointialue`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Hyvinvointialueet ja muut järjestämisvastuulliset alueet 1.2.246.537.6.9, `urn:oid:1.2.246.537.6.9`."]
+    #[doc = " "] #[doc =
+    " Shape `48d19aa3643b3de0`, shared by 1 element(s) of the release."]
+    HyvinvointialueX48D19AA3, name =
+    "Koodistopalvelin: THL - Hyvinvointialueet ja muut järjestämisvastuulliset alueet 1.2.246.537.6.9",
+    default_system = "urn:oid:1.2.246.537.6.9", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.9"])
+);
 /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
 ///
-/// Shape `28e6fdb27a6ca29e`, shared by 1 element(s) of the release.
+/// Shape `7076ea69b37d6334`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KustannuksistaVastaavaHyvinvointialueX28E6FDB2 {
+pub struct KustannuksistaVastaavaHyvinvointialueX7076EA69 {
     /// Hyvinvointialue (sv: Välfärdsområde)
     ///
     /// JSON `hyvinvointialue`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Hyvinvointialueet ja muut järjestämisvastuulliset alueet 1.2.246.537.6.9, `urn:oid:1.2.246.537.6.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hyvinvointialue: Option<sosmeta_types::Code>,
+    pub hyvinvointialue: Option<sosmeta_types::Coded<HyvinvointialueX48D19AA3>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
-impl KustannuksistaVastaavaHyvinvointialueX28E6FDB2 {
+impl KustannuksistaVastaavaHyvinvointialueX7076EA69 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -6459,18 +6799,18 @@ impl KustannuksistaVastaavaHyvinvointialueX28E6FDB2 {
 }
 /// Sijoitettavan lapsen esitiedot (sv: Förhandsuppgifter om barn som ska placeras)
 ///
-/// Shape `9123d090c3cb8530`, shared by 1 element(s) of the release.
+/// Shape `5eb2f0f5b4182376`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijoitettavanLapsenEsitiedotX9123D090 {
+pub struct SijoitettavanLapsenEsitiedotX5EB2F0F5 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX3199CEB3,
+    pub vastaanottaja: VastaanottajaX67065F89,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX6A11E014,
+    pub asiakas: AsiakasX488930AD,
     /// Sijoitettavan lapsen muut tiedot (sv: Andra uppgifter om det barn som ska placeras)
     ///
     /// JSON `sijoitettavan_lapsen_muut_tiedot`: esitystapa Otsikko.
@@ -6480,22 +6820,22 @@ pub struct SijoitettavanLapsenEsitiedotX9123D090 {
     ///
     /// JSON `huoltaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltaja: Option<Vec<TulevanLapsenToinenVanhempiX8698C8F6>>,
+    pub huoltaja: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Vanhempi (sv: Förälder)
     ///
     /// JSON `vanhempi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<Vec<TulevanLapsenToinenVanhempiX8698C8F6>>,
+    pub vanhempi: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Muu lapsen hoidosta ja huollosta vastaava henkilö (sv: Annan person som ansvarar för vården och omsorgen av barnet)
     ///
     /// JSON `muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: Option<
-        Vec<TulevanLapsenToinenVanhempiX8698C8F6>,
+        Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
     >,
     /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_edunvalvonta: Option<LapsenEdunvalvontaXF080ED1F>,
+    pub lapsen_edunvalvonta: Option<LapsenEdunvalvontaX412E0D4C>,
     /// Perheenjäsenten elämäntilanne (sv: Familjemedlemmarnas livssituation)
     ///
     /// JSON `perheenjasenten_elamantilanne`: esitystapa Otsikko.
@@ -6527,11 +6867,11 @@ pub struct SijoitettavanLapsenEsitiedotX9123D090 {
     ///
     /// JSON `sijoitus_ja_sijaishuoltopaikka`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoitus_ja_sijaishuoltopaikka: Option<SijoitusJaSijaishuoltopaikkaX62F1F6C9>,
+    pub sijoitus_ja_sijaishuoltopaikka: Option<SijoitusJaSijaishuoltopaikkaX0BF55338>,
     /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kustannuksista_vastaava_hyvinvointialue: Option<
-        KustannuksistaVastaavaHyvinvointialueX28E6FDB2,
+        KustannuksistaVastaavaHyvinvointialueX7076EA69,
     >,
     /// Yhteistyötahot (sv: Samarbetsaktörer)
     ///
@@ -6541,7 +6881,7 @@ pub struct SijoitettavanLapsenEsitiedotX9123D090 {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: pakollinen.
-    pub omatyontekija: OmatyontekijaX78106B99,
+    pub omatyontekija: OmatyontekijaX121E01FD,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -6555,16 +6895,15 @@ pub struct SijoitettavanLapsenEsitiedotX9123D090 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SijoitettavanLapsenEsitiedotX9123D090 {
+impl SijoitettavanLapsenEsitiedotX5EB2F0F5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX3199CEB3,
-        asiakas: AsiakasX6A11E014,
-        omatyontekija: OmatyontekijaX78106B99,
-        laatija: Vec<LaatijaXCE9D0849>,
+        vastaanottaja: VastaanottajaX67065F89,
+        asiakas: AsiakasX488930AD,
+        omatyontekija: OmatyontekijaX121E01FD,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -6589,17 +6928,36 @@ impl SijoitettavanLapsenEsitiedotX9123D090 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Hallinto-oikeuden ratkaisu huostaanottoasiassa (sv: Förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)"]
+    #[doc = " "] #[doc =
+    " JSON `hallinto_oikeuden_ratkaisu_huostaanottoasiassa`: esitystapa Koodi."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Lapsi huostaanotetaan, 2 = Lasta ei huostaanoteta."]
+    #[doc = " "] #[doc =
+    " Shape `05ef0479c13dcd42`, shared by 1 element(s) of the release."]
+    HallintoOikeudenRatkaisuHuostaanottoasiassaX05EF0479, name =
+    "Sisäinen luokitus: 1 = Lapsi huostaanotetaan, 2 = Lasta ei huostaanoteta",
+    default_system =
+    "toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa/hallinto_oikeuden_ratkaisu_huostaanottoasiassa",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa/hallinto_oikeuden_ratkaisu_huostaanottoasiassa"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Sijoitukseen liittyvät tiedot (sv: Uppgifter om placeringen)
 ///
-/// Shape `6816a0ca5fca8c12`, shared by 1 element(s) of the release.
+/// Shape `6bca7491f2c9e505`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SijoitukseenLiittyvatTiedotX6816A0CA {
+pub struct SijoitukseenLiittyvatTiedotX6BCA7491 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituspaikka: Option<sosmeta_types::Code>,
+    pub sijoituspaikka: Option<sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -6616,10 +6974,14 @@ pub struct SijoitukseenLiittyvatTiedotX6816A0CA {
     /// Sijoituksen syy (sv: Orsaken till placeringen)
     ///
     /// JSON `sijoituksen_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituksen_syy: Option<Vec<sosmeta_types::Code>>,
+    pub sijoituksen_syy: Option<
+        Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    >,
 }
-impl SijoitukseenLiittyvatTiedotX6816A0CA {
+impl SijoitukseenLiittyvatTiedotX6BCA7491 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -6633,14 +6995,14 @@ impl SijoitukseenLiittyvatTiedotX6816A0CA {
 }
 /// Toimeenpanopäätös hallinto-oikeuden ratkaisusta huostaanottoasiassa (sv: Beslut om verkställande av förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)
 ///
-/// Shape `9db236e84856ea1d`, shared by 1 element(s) of the release.
+/// Shape `eedea0e9e204f823`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaX9DB236E8 {
+pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Päätöksen tehnyt hallinto-oikeus (sv: Förvaltningsdomstol som har fattat beslutet)
     ///
     /// JSON `paatoksen_tehnyt_hallinto_oikeus`: esitystapa Nimi.
@@ -6659,15 +7021,19 @@ pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaX9DB23
     /// Hallinto-oikeuden ratkaisu huostaanottoasiassa (sv: Förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)
     ///
     /// JSON `hallinto_oikeuden_ratkaisu_huostaanottoasiassa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Lapsi huostaanotetaan, 2 = Lasta ei huostaanoteta.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hallinto_oikeuden_ratkaisu_huostaanottoasiassa: Option<sosmeta_types::Code>,
+    pub hallinto_oikeuden_ratkaisu_huostaanottoasiassa: Option<
+        sosmeta_types::Coded<HallintoOikeudenRatkaisuHuostaanottoasiassaX05EF0479>,
+    >,
     /// Sijoitukseen liittyvät tiedot (sv: Uppgifter om placeringen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoitukseen_liittyvat_tiedot: Option<SijoitukseenLiittyvatTiedotX6816A0CA>,
+    pub sijoitukseen_liittyvat_tiedot: Option<SijoitukseenLiittyvatTiedotX6BCA7491>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuX48E0A0E6,
+    pub muutoksenhaku: MuutoksenhakuXA6468D64,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -6676,14 +7042,14 @@ pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaX9DB23
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaX9DB236E8 {
+impl ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        muutoksenhaku: MuutoksenhakuX48E0A0E6,
-        laatija: LaatijaXCE9D0849,
+        asiakas: AsiakasXF5869742,
+        muutoksenhaku: MuutoksenhakuXA6468D64,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -6806,16 +7172,16 @@ impl VanhemmanTilanneXA2733B76 {
 ///
 /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
 ///
-/// Shape `37e53b20e83b98a4`, shared by 1 element(s) of the release.
+/// Shape `bf92e6605b2ae4d0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20 {
+pub struct PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja muu vanhemmille järjestettävä erityinen tuki (sv: Annan service och särskilt stöd som ordnas för föräldrarna)
     ///
@@ -6823,7 +7189,7 @@ pub struct PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: Option<String>,
 }
-impl PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20 {
+impl PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -6834,19 +7200,18 @@ impl PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20 {
 }
 /// Vanhemmuuden tukemisen suunnitelma (sv: Klientplan för stöd i föräldraskapet)
 ///
-/// Shape `ddfde3b694f2826e`, shared by 1 element(s) of the release.
+/// Shape `8232dca7b176395d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 {
+pub struct VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX48071AFA,
+    pub lapsi: AsiakasXF5869742,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -6882,7 +7247,7 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Tavoite (sv: Mål)
     ///
@@ -6894,12 +7259,12 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 {
     /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_vanhemmalle_suunnitellaan: Option<
-        PalvelutJoitaVanhemmalleSuunnitellaanX37E53B20,
+        PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660,
     >,
     /// Perheen jälleenyhdistäminen (sv: Återförening av familjen)
     ///
     /// JSON `perheen_jalleenyhdistaminen`: esitystapa Teksti, pakollinen.
-    pub perheen_jalleenyhdistaminen: String,
+    pub perheen_jalleenyhdistaminen: sosmeta_types::NonEmptyString,
     /// Vanhemman tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tjänsteleverantörer som deltar i stödet av föräldern och deras ansvar)
     ///
     /// JSON `vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
@@ -6975,16 +7340,15 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 {
+impl VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: AsiakasX48071AFA,
-        perheen_jalleenyhdistaminen: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: AsiakasXF5869742,
+        perheen_jalleenyhdistaminen: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -7021,16 +7385,16 @@ impl VanhemmuudenTukemisenSuunnitelmaXDDFDE3B6 {
 ///
 /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
 ///
-/// Shape `183ac7dda08154f0`, shared by 1 element(s) of the release.
+/// Shape `ad09f63c70cf87d0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD {
+pub struct PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja muu vanhemmille järjestettävä erityinen tuki (sv: Annan service och särskilt stöd som ordnas för föräldrarna)
     ///
@@ -7038,7 +7402,7 @@ pub struct PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: Option<String>,
 }
-impl PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD {
+impl PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -7049,19 +7413,18 @@ impl PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD {
 }
 /// Vanhemmuuden tukemisen suunnitelma (sv: Klientplan för stöd i föräldraskapet)
 ///
-/// Shape `c920fb515a0222dd`, shared by 1 element(s) of the release.
+/// Shape `0a367a45058f58f7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenTukemisenSuunnitelmaXC920FB51 {
+pub struct VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX48071AFA,
+    pub lapsi: AsiakasXF5869742,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -7097,7 +7460,7 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXC920FB51 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Tavoite (sv: Mål)
     ///
@@ -7109,12 +7472,12 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXC920FB51 {
     /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_vanhemmalle_suunnitellaan: Option<
-        PalvelutJoitaVanhemmalleSuunnitellaanX183AC7DD,
+        PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C,
     >,
     /// Perheen jälleenyhdistäminen (sv: Återförening av familjen)
     ///
     /// JSON `perheen_jalleenyhdistaminen`: esitystapa Teksti, pakollinen.
-    pub perheen_jalleenyhdistaminen: String,
+    pub perheen_jalleenyhdistaminen: sosmeta_types::NonEmptyString,
     /// Vanhemman tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tjänsteleverantörer som deltar i stödet av föräldern och deras ansvar)
     ///
     /// JSON `vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
@@ -7190,16 +7553,15 @@ pub struct VanhemmuudenTukemisenSuunnitelmaXC920FB51 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VanhemmuudenTukemisenSuunnitelmaXC920FB51 {
+impl VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        lapsi: AsiakasX48071AFA,
-        perheen_jalleenyhdistaminen: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        lapsi: AsiakasXF5869742,
+        perheen_jalleenyhdistaminen: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -7236,18 +7598,18 @@ impl VanhemmuudenTukemisenSuunnitelmaXC920FB51 {
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `20180755cf91347c`, shared by 1 element(s) of the release.
+/// Shape `0d71eafc8edc1554`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaX20180755 {
+pub struct VastaanottajaX0D71EAFC {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -7256,15 +7618,20 @@ pub struct VastaanottajaX20180755 {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
-impl VastaanottajaX20180755 {
+impl VastaanottajaX0D71EAFC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -7296,23 +7663,22 @@ impl KotikaynnitX6152BC0D {
 }
 /// Yhteenveto perhehoidossa olevan lapsen tuesta (sv: Sammanfattning av stöd för barn i familjevård)
 ///
-/// Shape `de15e6a91b84f995`, shared by 1 element(s) of the release.
+/// Shape `d0e687db9d7ed64e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteenvetoPerhehoidossaOlevanLapsenTuestaXDE15E6A9 {
+pub struct YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX20180755,
+    pub vastaanottaja: VastaanottajaX0D71EAFC,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Perhehoitaja (sv: Familjevårdare)
     ///
     /// JSON `perhehoitaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub perhehoitaja: Vec<YhteyshenkiloXC053CD03>,
+    pub perhehoitaja: sosmeta_types::NonEmptyVec<YhteyshenkiloX5B1E87AC>,
     /// Ajanjakso (sv: Tidsperiod)
     ///
     /// JSON `ajanjakso`: pakollinen.
@@ -7375,17 +7741,16 @@ pub struct YhteenvetoPerhehoidossaOlevanLapsenTuestaXDE15E6A9 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl YhteenvetoPerhehoidossaOlevanLapsenTuestaXDE15E6A9 {
+impl YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX20180755,
-        asiakas: AsiakasXEEC163CB,
-        perhehoitaja: Vec<YhteyshenkiloXC053CD03>,
+        vastaanottaja: VastaanottajaX0D71EAFC,
+        asiakas: AsiakasX8434043B,
+        perhehoitaja: sosmeta_types::NonEmptyVec<YhteyshenkiloX5B1E87AC>,
         ajanjakso: AjanjaksoX090B86B0,
-        laatija: Vec<LaatijaXCE9D0849>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja,

@@ -7,15 +7,14 @@
 use super::*;
 /// Tehostetun perhetyön suunnitelma (sv: Plan för intensifierat familjearbete)
 ///
-/// Shape `efaac86c955a9b22`, shared by 1 element(s) of the release.
+/// Shape `884bb3ce2b948332`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TehostetunPerhetyonSuunnitelmaXEFAAC86C {
+pub struct TehostetunPerhetyonSuunnitelmaX884BB3CE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tehostetun perhetyön alkamispäivämäärä (sv: Datum för inledning av intensifierat familjearbete)
     ///
     /// JSON `tehostetun_perhetyon_alkamispaivamaara`: esitystapa Pvm.
@@ -32,7 +31,7 @@ pub struct TehostetunPerhetyonSuunnitelmaXEFAAC86C {
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaX7338B69A>>,
+    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaXBB3963A3>>,
     /// Läheiset ja viranomaiset (sv: Närstående och myndigheter)
     ///
     /// JSON `laheiset_ja_viranomaiset`: esitystapa Teksti.
@@ -66,7 +65,7 @@ pub struct TehostetunPerhetyonSuunnitelmaXEFAAC86C {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -80,7 +79,7 @@ pub struct TehostetunPerhetyonSuunnitelmaXEFAAC86C {
     pub tehostetun_perhetyon_sisalto_ja_toteutus: Option<String>,
     /// Tehostetun perhetyön vastuuhenkilö (sv: Ansvarsperson för intensifierat familjearbete)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tehostetun_perhetyon_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub tehostetun_perhetyon_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -112,12 +111,14 @@ pub struct TehostetunPerhetyonSuunnitelmaXEFAAC86C {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TehostetunPerhetyonSuunnitelmaXEFAAC86C {
+impl TehostetunPerhetyonSuunnitelmaX884BB3CE {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tehostetun_perhetyon_alkamispaivamaara: None,

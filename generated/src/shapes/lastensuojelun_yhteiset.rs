@@ -9,34 +9,34 @@ use super::*;
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `df8e58be6de09320`, shared by 1 element(s) of the release.
+/// Shape `bdc169a89d2530a4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXDF8E58BE {
+pub struct AsiakasXBDC169A8 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
 }
-impl AsiakasXDF8E58BE {
+impl AsiakasXBDC169A8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -50,15 +50,19 @@ impl AsiakasXDF8E58BE {
 ///
 /// JSON `lastensuojeluasian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `a979a32fbe676d30`, shared by 1 element(s) of the release.
+/// Shape `cc372127e68b8937`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F {
+pub struct LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 {
     /// Lastensuojeluasian vireilletulon tapa (sv: Metod för inledande av ett barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_vireilletulon_tapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojeluasian_vireilletulon_tapa: Option<sosmeta_types::Code>,
+    pub lastensuojeluasian_vireilletulon_tapa: Option<
+        sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    >,
     /// Lastensuojeluasian vireilletulon päivämäärä (sv: Datum för inledande av ett barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_vireilletulon_paivamaara`: esitystapa Pvm.
@@ -72,7 +76,7 @@ pub struct LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F {
         sosmeta_types::PartialDate,
     >,
 }
-impl LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F {
+impl LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -86,29 +90,29 @@ impl LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F {
 ///
 /// JSON `vaatimus_ja_perustelut_lapsen_tutkimiseksi`: esitystapa Otsikko.
 ///
-/// Shape `f4e8470428ce4754`, shared by 1 element(s) of the release.
+/// Shape `8d2a4043444c3ebc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VaatimusJaPerustelutLapsenTutkimiseksiXF4E84704 {
+pub struct VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
     /// Vaatimus lapsen tutkimisesta (sv: Yrkande för undersökning av barnet)
     ///
     /// JSON `vaatimus_lapsen_tutkimisesta`: esitystapa Teksti, pakollinen.
-    pub vaatimus_lapsen_tutkimisesta: String,
+    pub vaatimus_lapsen_tutkimisesta: sosmeta_types::NonEmptyString,
     /// Selvitys syistä, jotka edellyttävät tutkimuksen suorittamista (sv: Utredning av orsaker, som kräver att en undersökning genomförs)
     ///
     /// JSON `selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista`: esitystapa Teksti, pakollinen.
-    pub selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: String,
+    pub selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: sosmeta_types::NonEmptyString,
     /// Vastustamisen perustelut (sv: Motiveringar till att vårdnadshavarna motsätter sig)
     ///
     /// JSON `vastustamisen_perustelut`: esitystapa Teksti, pakollinen.
-    pub vastustamisen_perustelut: String,
+    pub vastustamisen_perustelut: sosmeta_types::NonEmptyString,
 }
-impl VaatimusJaPerustelutLapsenTutkimiseksiXF4E84704 {
+impl VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vaatimus_lapsen_tutkimisesta: String,
-        selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: String,
-        vastustamisen_perustelut: String,
+        vaatimus_lapsen_tutkimisesta: sosmeta_types::NonEmptyString,
+        selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: sosmeta_types::NonEmptyString,
+        vastustamisen_perustelut: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             vaatimus_lapsen_tutkimisesta,
@@ -119,31 +123,31 @@ impl VaatimusJaPerustelutLapsenTutkimiseksiXF4E84704 {
 }
 /// Hakemus hallinto-oikeudelle lapsen tutkimiseksi (sv: Ansökan till förvaltningsdomstolen om tillstånd till undersökning av ett barn)
 ///
-/// Shape `ef9d799e4d2fa651`, shared by 1 element(s) of the release.
+/// Shape `2f81419785dee359`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
+pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXDF8E58BE,
+    pub asiakas: AsiakasXBDC169A8,
     /// Huoltaja tai laillinen edustaja (sv: Vårdnadshavare eller laglig företrädare)
     ///
     /// JSON `huoltaja_tai_laillinen_edustaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_laillinen_edustaja: Option<
-        Vec<HuoltajaTaiLaillinenEdustajaX80F42D7D>,
+        Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
     >,
     /// Lastensuojeluasian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasian_vireilletuloa_koskevat_tiedot: Option<
-        LastensuojeluasianVireilletuloaKoskevatTiedotXA979A32F,
+        LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127,
     >,
     /// Kuvaus yhteistyöstä huoltajien kanssa (sv: Beskrivning av samarbetet med vårdnadshavarna)
     ///
@@ -155,7 +159,7 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
     /// JSON `vaatimus_ja_perustelut_lapsen_tutkimiseksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaatimus_ja_perustelut_lapsen_tutkimiseksi: Option<
-        VaatimusJaPerustelutLapsenTutkimiseksiXF4E84704,
+        VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043,
     >,
     /// Kuuleminen (sv: Hörande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,7 +172,7 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
     /// Kiireellisyys (sv: Prioritet)
     ///
     /// JSON `kiireellisyys`: esitystapa Teksti, pakollinen.
-    pub kiireellisyys: String,
+    pub kiireellisyys: sosmeta_types::NonEmptyString,
     /// Täytäntöönpano (sv: Verkställande)
     ///
     /// JSON `taytantoonpano`: esitystapa Teksti.
@@ -177,7 +181,7 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: pakollinen.
-    pub omatyontekija: OmatyontekijaX78106B99,
+    pub omatyontekija: OmatyontekijaX121E01FD,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -196,22 +200,21 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
     /// Hakija (sv: Sökande)
     ///
     /// JSON `hakija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub hakija: Vec<LaatijaXCE9D0849>,
+    pub hakija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
+impl HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: AsiakasXDF8E58BE,
-        kiireellisyys: String,
-        omatyontekija: OmatyontekijaX78106B99,
-        hakija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: AsiakasXBDC169A8,
+        kiireellisyys: sosmeta_types::NonEmptyString,
+        omatyontekija: OmatyontekijaX121E01FD,
+        hakija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -235,15 +238,17 @@ impl HakemusHallintoOikeudelleLapsenTutkimiseksiXEF9D799E {
 }
 /// Lapsen sijoitus (sv: Placering av ett barn)
 ///
-/// Shape `9d14d1c066e32020`, shared by 1 element(s) of the release.
+/// Shape `235e2621059440db`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSijoitusX9D14D1C0 {
+pub struct LapsenSijoitusX235E2621 {
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
     /// JSON `sijoituksen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sijoituksen_laji: Option<sosmeta_types::Code>,
+    pub sijoituksen_laji: Option<sosmeta_types::Coded<SijoituksenLajiX99CE5214>>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
@@ -260,7 +265,7 @@ pub struct LapsenSijoitusX9D14D1C0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
-impl LapsenSijoitusX9D14D1C0 {
+impl LapsenSijoitusX235E2621 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -407,21 +412,25 @@ impl YhteydenpitoX6BAC679A {
 }
 /// Hoito- ja kasvatussuunnitelma (sv: Plan för vård och fostran)
 ///
-/// Shape `b086d0e72e755b4f`, shared by 1 element(s) of the release.
+/// Shape `04f3435ddc6b65d7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HoitoJaKasvatussuunnitelmaXB086D0E7 {
+pub struct HoitoJaKasvatussuunnitelmaX04F3435D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Lapsen sijoitus (sv: Placering av ett barn)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_sijoitus: Option<LapsenSijoitusX9D14D1C0>,
+    pub lapsen_sijoitus: Option<LapsenSijoitusX235E2621>,
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_suunnitelma_koskee`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+        SosiaalipalveluX24AE2E8C,
+    >,
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
@@ -432,7 +441,7 @@ pub struct HoitoJaKasvatussuunnitelmaXB086D0E7 {
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
-        Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2>,
+        Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C>,
     >,
     /// Lapsen tilanne (sv: Barnets situation)
     ///
@@ -447,7 +456,7 @@ pub struct HoitoJaKasvatussuunnitelmaXB086D0E7 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -515,15 +524,16 @@ pub struct HoitoJaKasvatussuunnitelmaXB086D0E7 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl HoitoJaKasvatussuunnitelmaXB086D0E7 {
+impl HoitoJaKasvatussuunnitelmaX04F3435D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasXF5869742,
+        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+            SosiaalipalveluX24AE2E8C,
+        >,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -553,24 +563,22 @@ impl HoitoJaKasvatussuunnitelmaXB086D0E7 {
 }
 /// Lastensuojeluhakemus (sv: Ansökan om barnskydd)
 ///
-/// Shape `3198b0ed517b2589`, shared by 1 element(s) of the release.
+/// Shape `c503b3638ade670f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojeluhakemusX3198B0ED {
+pub struct LastensuojeluhakemusXC503B363 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX8A6B00C6>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
     /// Haettava palvelu (sv: Service som söks)
     ///
     /// JSON `haettava_palvelu`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub haettava_palvelu: Vec<HaettavaPalveluX2BA2C62C>,
+    pub haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti, pakollinen.
-    pub perustelu: String,
+    pub perustelu: sosmeta_types::NonEmptyString,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt.)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
@@ -593,14 +601,14 @@ pub struct LastensuojeluhakemusX3198B0ED {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
-impl LastensuojeluhakemusX3198B0ED {
+impl LastensuojeluhakemusXC503B363 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX8A6B00C6>,
-        haettava_palvelu: Vec<HaettavaPalveluX2BA2C62C>,
-        perustelu: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
+        haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
+        perustelu: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             asiakas,
@@ -692,16 +700,99 @@ impl LapsenAsiakkuusX5FDB88D8 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Ilmoituksen perustelut (sv: Motiveringar till anmälan)"] #[doc = " "]
+    #[doc = " JSON `ilmoituksen_perustelut`: esitystapa Koodi, toistuva."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`."]
+    #[doc = " "] #[doc =
+    " Shape `cc9183f60a10f1ef`, shared by 1 element(s) of the release."]
+    IlmoituksenPerustelutXCC9183F6, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251",
+    default_system = "urn:oid:1.2.246.537.6.1251", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1251"]),
+    [AsumiseenLiittyvatOngelmat = ("10", "Asumiseen liittyvät ongelmat",
+    "Problem som gäller boendet"), ToimeentuloonLiittyvatOngelmat = ("11",
+    "Toimeentuloon liittyvät ongelmat", "Problem som gäller försörjningent"),
+    LapsenHuoltoonTaiTapaamisoikeuteenLiittyvatRistiriidat = ("22",
+    "Lapsen huoltoon tai tapaamisoikeuteen liittyvät ristiriidat",
+    "Konflikter som gäller vårdnad eller umgängesrätt"),
+    KasvatuksestaVastaavanPaihteidenKayttoTaiMuu = ("23",
+    "Kasvatuksesta vastaavan päihteiden käyttö tai muu riippuvuus",
+    "Person som har hand om uppfostran missbrukar alkohol eller narkotika eller har andra missbruksproblem"),
+    VakivaltaPerheessa = ("24", "Väkivalta perheessä", "Våld i familjen"),
+    LapsenPahoinpitely = ("25", "Lapsen pahoinpitely", "Barnmisshandel"),
+    LapsenSeksuaalinenHyvaksikaytto = ("26", "Lapsen seksuaalinen hyväksikäyttö",
+    "Sexuellt utnyttjande av barn"), LapseenKohdistuvaHenkinenVakivalta = ("27",
+    "Lapseen kohdistuva henkinen väkivalta", "Psykiskt våld riktat mot barn"),
+    KasvatuksestaVastaavanLainvastainenToiminta = ("28",
+    "Kasvatuksesta vastaavan lainvastainen toiminta",
+    "Lagbrott av person som har hand om uppfostran"), KoulunkaynninLaiminlyonti = ("32",
+    "Koulunkäynnin laiminlyönti", "Försummelse av skolgången"),
+    LapsenPaihteidenKaytto = ("33", "Lapsen päihteiden käyttö",
+    "Barnet använder alkohol eller narkotika"), LapsenVakivaltaisuus = ("34",
+    "Lapsen väkivaltaisuus", "Våldsbenägenhet hos barnet"),
+    LapsenItseaanVahingoittavaKayttaytyminen = ("35",
+    "Lapsen itseään vahingoittava käyttäytyminen", "Självskadebeteende hos barnet"),
+    LapsenLainvastainenToiminta = ("38", "Lapsen lainvastainen toiminta",
+    "Barnet har brutit mot lagen"), LapsenJaaminenIlmanKasvatuksestaVastaavaaHenkiloa =
+    ("41", "Lapsen jääminen ilman kasvatuksesta vastaavaa henkilöä",
+    "Barnet är utan uppfostrare"), LapsenHoidonLaiminlyonti = ("42",
+    "Lapsen hoidon laiminlyönti", "Försummelse av omsorgen om barnet"),
+    LapsenPsyykkistenJaSosiaalistenTarpeidenLaiminlyonti = ("43",
+    "Lapsen psyykkisten ja sosiaalisten tarpeiden laiminlyönti",
+    "Försummelse av barnets psykiska och sociala behov"),
+    LapsenJaaminenIlmanTarpeellistaValvontaa = ("44",
+    "Lapsen jääminen ilman tarpeellista valvontaa",
+    "Barnet är utan tillbörlig övervakning"),
+    VakavaRiitelyJaTaiVuorovaikutusongelmatPerheessa = ("47",
+    "Vakava riitely ja/tai vuorovaikutusongelmat perheessä",
+    "Allvarliga gräl och/eller kommunikationsproblem i familjen"),
+    KasvatuksestaVastaavanFyysinenTerveydentila = ("49",
+    "Kasvatuksesta vastaavan fyysinen terveydentila",
+    "Det fysiska hälsotillståndet för den som har huvudansvaret för barnets fostran"),
+    KasvatuksestaVastaavanPsyykkinenTerveydentila = ("50",
+    "Kasvatuksesta vastaavan psyykkinen terveydentila",
+    "Det psykiska hälsotillståndet för den som har huvudansvaret för barnets fostran"),
+    KasvatuksestaVastaavanArjenhallintataidot = ("51",
+    "Kasvatuksesta vastaavan arjenhallintataidot",
+    "Vardagskompetensen hos den som har hand om barnets uppfostran"),
+    LapsenFyysinenTerveydentila = ("52", "Lapsen fyysinen terveydentila",
+    "Barnets fysiska hälsotillstånd"), LapsenPsyykkinenTerveydentila = ("53",
+    "Lapsen psyykkinen terveydentila", "Barnets psykiska hälsotillstånd"),
+    OppimiseenJaKehitykseenLiittyvatVaikeudet = ("54",
+    "Oppimiseen ja kehitykseen liittyvät vaikeudet",
+    "Inlärnings- och utvecklingssvårigheter"), IkatasoonSopimatonVastuunotto = ("56",
+    "Ikätasoon sopimaton vastuunotto", "Otillbörligt ansvar med hänsyn till åldern"),
+    VaikeudetSosiaalisissaSuhteissa = ("57", "Vaikeudet sosiaalisissa suhteissa",
+    "Problem i de sociala relationerna"), LapsenPeliTaiInternetriippuvuusTaiMuu = ("58",
+    "Lapsen peli- tai internetriippuvuus tai muu riippuvuus",
+    "Barnet är spel- eller internetberoende eller har andra beroendeproblem"),
+    LapsenYmparileikkausTaiSenEpailyTai = ("59",
+    "Lapsen ympärileikkaus tai sen epäily tai uhka",
+    "Omskärelse på barn eller misstanke eller risk för detta")]
+);
+sosmeta_types::classification!(
+    #[doc = " Toimenpiteet (sv: Åtgärder)"] #[doc = " "] #[doc =
+    " JSON `toimenpiteet`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluilmoitusta seuranneet toimenpiteet 1.2.246.537.6.1219, `urn:oid:1.2.246.537.6.1219`."]
+    #[doc = " "] #[doc =
+    " Shape `9165d2ed090de359`, shared by 1 element(s) of the release."]
+    ToimenpiteetX9165D2ED, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojeluilmoitusta seuranneet toimenpiteet 1.2.246.537.6.1219",
+    default_system = "urn:oid:1.2.246.537.6.1219", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1219"])
+);
 /// Lastensuojeluilmoituksen arvio (sv: Bedömning av barnskyddsanmälan)
 ///
-/// Shape `66da91a7a11254b0`, shared by 1 element(s) of the release.
+/// Shape `3053f0befd2af762`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojeluilmoituksenArvioX66DA91A7 {
+pub struct LastensuojeluilmoituksenArvioX3053F0BE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Aiemmat ilmoitukset ja yhteydenotot (sv: Tidigare anmälningar och kontakter)
     ///
     /// JSON `aiemmat_ilmoitukset_ja_yhteydenotot`: esitystapa Kytkin, pakollinen.
@@ -714,8 +805,12 @@ pub struct LastensuojeluilmoituksenArvioX66DA91A7 {
     /// Ilmoituksen perustelut (sv: Motiveringar till anmälan)
     ///
     /// JSON `ilmoituksen_perustelut`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoituksen_perustelut: Option<Vec<sosmeta_types::Code>>,
+    pub ilmoituksen_perustelut: Option<
+        Vec<sosmeta_types::Coded<IlmoituksenPerustelutXCC9183F6>>,
+    >,
     /// Tietojen hankkiminen (sv: Inhämtning av uppgifter)
     ///
     /// JSON `tietojen_hankkiminen`: esitystapa Teksti.
@@ -724,8 +819,11 @@ pub struct LastensuojeluilmoituksenArvioX66DA91A7 {
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub toimenpiteet: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluilmoitusta seuranneet toimenpiteet 1.2.246.537.6.1219, `urn:oid:1.2.246.537.6.1219`.
+    pub toimenpiteet: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<ToimenpiteetX9165D2ED>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -734,7 +832,11 @@ pub struct LastensuojeluilmoituksenArvioX66DA91A7 {
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)
     ///
     /// JSON `arvio_asian_kiireellisyydesta`: esitystapa Koodi, pakollinen.
-    pub arvio_asian_kiireellisyydesta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
+    pub arvio_asian_kiireellisyydesta: sosmeta_types::Coded<
+        ArvioAsianKiireellisyydestaXB14910D6,
+    >,
     /// Kiireellisyyden perustelu (sv: Motivering till graden av brådska)
     ///
     /// JSON `kiireellisyyden_perustelu`: esitystapa Teksti.
@@ -758,16 +860,20 @@ pub struct LastensuojeluilmoituksenArvioX66DA91A7 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl LastensuojeluilmoituksenArvioX66DA91A7 {
+impl LastensuojeluilmoituksenArvioX3053F0BE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
+        asiakas: AsiakasXF5869742,
         aiemmat_ilmoitukset_ja_yhteydenotot: bool,
-        toimenpiteet: Vec<sosmeta_types::Code>,
-        arvio_asian_kiireellisyydesta: sosmeta_types::Code,
-        laatija: LaatijaXCE9D0849,
+        toimenpiteet: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<ToimenpiteetX9165D2ED>,
+        >,
+        arvio_asian_kiireellisyydesta: sosmeta_types::Coded<
+            ArvioAsianKiireellisyydestaXB14910D6,
+        >,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -790,23 +896,23 @@ impl LastensuojeluilmoituksenArvioX66DA91A7 {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `8489e69789950574`, shared by 1 element(s) of the release.
+/// Shape `e2d4736d7331c800`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX8489E697 {
+pub struct AsiakasXE2D4736D {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Ikä (sv: Ålder)
     ///
     /// JSON `ika`: esitystapa Teksti.
@@ -821,9 +927,12 @@ pub struct AsiakasX8489E697 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl AsiakasX8489E697 {
+impl AsiakasXE2D4736D {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -834,24 +943,37 @@ impl AsiakasX8489E697 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Lapsen asuminen (sv: Barnets boende)"] #[doc = " "] #[doc =
+    " JSON `lapsen_asuminen`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203, `urn:oid:1.2.246.537.6.1203`."]
+    #[doc = " "] #[doc =
+    " Shape `bdc04055f1e418a9`, shared by 3 element(s) of the release."]
+    LapsenAsuminenXBDC04055, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203",
+    default_system = "urn:oid:1.2.246.537.6.1203", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1203"])
+);
 /// Tiedot lapsen asumisesta (sv: Uppgifter om barnets boende)
 ///
-/// Shape `555526e6a8955410`, shared by 3 element(s) of the release.
+/// Shape `957275140eccbd12`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TiedotLapsenAsumisestaX555526E6 {
+pub struct TiedotLapsenAsumisestaX95727514 {
     /// Lapsen asuminen (sv: Barnets boende)
     ///
     /// JSON `lapsen_asuminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203, `urn:oid:1.2.246.537.6.1203`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_asuminen: Option<sosmeta_types::Code>,
+    pub lapsen_asuminen: Option<sosmeta_types::Coded<LapsenAsuminenXBDC04055>>,
     /// Lapsen asumisen kuvaus (sv: Beskrivning av barnets boende)
     ///
     /// JSON `lapsen_asumisen_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_asumisen_kuvaus: Option<String>,
 }
-impl TiedotLapsenAsumisestaX555526E6 {
+impl TiedotLapsenAsumisestaX95727514 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -862,18 +984,18 @@ impl TiedotLapsenAsumisestaX555526E6 {
 }
 /// Henkilö (sv: Person)
 ///
-/// Shape `bc89e124699c452d`, shared by 1 element(s) of the release.
+/// Shape `264654adbd4fa955`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloXBC89E124 {
+pub struct HenkiloX264654AD {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -888,9 +1010,12 @@ pub struct HenkiloXBC89E124 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl HenkiloXBC89E124 {
+impl HenkiloX264654AD {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -904,18 +1029,20 @@ impl HenkiloXBC89E124 {
 ///
 /// JSON `ilmoittaja`: toistuva.
 ///
-/// Shape `2dd794dfcca8b548`, shared by 1 element(s) of the release.
+/// Shape `f07ee89c3f7558c6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoittajaX2DD794DF {
+pub struct IlmoittajaXF07EE89C {
     /// Henkilö (sv: Person)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo: Option<HenkiloXBC89E124>,
+    pub henkilo: Option<HenkiloX264654AD>,
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taho: Option<sosmeta_types::Code>,
+    pub taho: Option<sosmeta_types::Coded<TahoX009D5F3C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -932,7 +1059,7 @@ pub struct IlmoittajaX2DD794DF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salassapidon_perustelut: Option<String>,
 }
-impl IlmoittajaX2DD794DF {
+impl IlmoittajaXF07EE89C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -946,23 +1073,23 @@ impl IlmoittajaX2DD794DF {
 }
 /// Lastensuojeluilmoitus (sv: Barnskyddsanmälan)
 ///
-/// Shape `f6af2c35ddfb81b4`, shared by 1 element(s) of the release.
+/// Shape `cd7556071ea4c261`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojeluilmoitusXF6AF2C35 {
+pub struct LastensuojeluilmoitusXCD755607 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX8489E697,
+    pub asiakas: AsiakasXE2D4736D,
     /// Tiedot lapsen asumisesta (sv: Uppgifter om barnets boende)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiedot_lapsen_asumisesta: Option<TiedotLapsenAsumisestaX555526E6>,
+    pub tiedot_lapsen_asumisesta: Option<TiedotLapsenAsumisestaX95727514>,
     /// Huoltaja tai muu lapsen hoidosta vastaava henkilö (sv: Vårdnadshavare eller annan person som svarar för barnets vård)
     ///
     /// JSON `huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: Option<
-        Vec<HuoltajaTaiLaillinenEdustajaX80F42D7D>,
+        Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
     >,
     /// Anonyymi ilmoitus (sv: Anonym anmälan)
     ///
@@ -973,7 +1100,7 @@ pub struct LastensuojeluilmoitusXF6AF2C35 {
     ///
     /// JSON `ilmoittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<Vec<IlmoittajaX2DD794DF>>,
+    pub ilmoittaja: Option<Vec<IlmoittajaXF07EE89C>>,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
@@ -982,7 +1109,7 @@ pub struct LastensuojeluilmoitusXF6AF2C35 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Lapselle on kerrottu lastensuojeluilmoituksesta (sv: Man har berättat om barnskyddsanmälan till barnet)
     ///
     /// JSON `lapselle_on_kerrottu_lastensuojeluilmoituksesta`: esitystapa Kytkin.
@@ -1007,11 +1134,14 @@ pub struct LastensuojeluilmoitusXF6AF2C35 {
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<LaatijaXCE9D0849>,
+    pub laatija: Option<LaatijaXA71A9A7D>,
 }
-impl LastensuojeluilmoitusXF6AF2C35 {
+impl LastensuojeluilmoitusXCD755607 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX8489E697, asiasisalto: String) -> Self {
+    pub fn new(
+        asiakas: AsiakasXE2D4736D,
+        asiasisalto: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_lapsen_asumisesta: None,
@@ -1028,6 +1158,19 @@ impl LastensuojeluilmoitusXF6AF2C35 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Tämä asiakassuunnitelma on (sv: Den här klientplanen är)"] #[doc = " "]
+    #[doc = " JSON `tama_asiakassuunnitelma_on`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Avohuollon asiakassuunnitelma, \n2 = Avohuollon tukitoimena sijoitetun lapsen asiakassuunnitelma, \n3 = Sijaishuollon asiakassuunnitelma."]
+    #[doc = " "] #[doc =
+    " Shape `93b79a86bc7ab828`, shared by 2 element(s) of the release."]
+    TamaAsiakassuunnitelmaOnX93B79A86, name =
+    "Sisäinen luokitus: 1 = Avohuollon asiakassuunnitelma, \n2 = Avohuollon tukitoimena sijoitetun lapsen asiakassuunnitelma, \n3 = Sijaishuollon asiakassuunnitelma",
+    default_system = "lastensuojelun_asiakassuunnitelma/tama_asiakassuunnitelma_on",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lastensuojelun_asiakassuunnitelma/tama_asiakassuunnitelma_on"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Sijoituksen tiedot (sv: Information om placering)
 ///
 /// Shape `e04fdb3515f6ad90`, shared by 2 element(s) of the release.
@@ -1070,16 +1213,16 @@ impl SijoituksenTiedotXE04FDB35 {
 ///
 /// JSON `tausta_ja_nykytilanne`: esitystapa Otsikko.
 ///
-/// Shape `bea85db932e47d56`, shared by 2 element(s) of the release.
+/// Shape `b2825131bf9cb010`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaustaJaNykytilanneXBEA85DB9 {
+pub struct TaustaJaNykytilanneXB2825131 {
     /// Sijoituksen tiedot (sv: Information om placering)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_tiedot: Option<SijoituksenTiedotXE04FDB35>,
     /// Asuminen (sv: Boende)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<TiedotLapsenAsumisestaX555526E6>,
+    pub asuminen: Option<TiedotLapsenAsumisestaX95727514>,
     /// Lapselle tärkeät henkilöt ja sosiaaliset suhteet (sv: Viktiga personer och sociala relationer för barnet)
     ///
     /// JSON `lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet`: esitystapa Teksti.
@@ -1116,7 +1259,7 @@ pub struct TaustaJaNykytilanneXBEA85DB9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_taustatiedot: Option<String>,
 }
-impl TaustaJaNykytilanneXBEA85DB9 {
+impl TaustaJaNykytilanneXB2825131 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1136,15 +1279,15 @@ impl TaustaJaNykytilanneXBEA85DB9 {
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
-/// Shape `70c8584fbe5fde5a`, shared by 1 element(s) of the release.
+/// Shape `266248982b9a2a2a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX70C8584F {
+pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>>,
+    pub palvelu: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>>,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot`: esitystapa Teksti.
@@ -1165,7 +1308,7 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX70C858
         String,
     >,
 }
-impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX70C8584F {
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1246,20 +1389,25 @@ impl SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksen
 }
 /// Lastensuojelun asiakassuunnitelma (sv: Klientplan för barnskyddet)
 ///
-/// Shape `5daad66efea39ede`, shared by 1 element(s) of the release.
+/// Shape `982937fd5ce9ef6a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunAsiakassuunnitelmaX5DAAD66E {
+pub struct LastensuojelunAsiakassuunnitelmaX982937FD {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tämä asiakassuunnitelma on (sv: Den här klientplanen är)
     ///
     /// JSON `tama_asiakassuunnitelma_on`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus: 1 = Avohuollon asiakassuunnitelma,
+2 = Avohuollon tukitoimena sijoitetun lapsen asiakassuunnitelma,
+3 = Sijaishuollon asiakassuunnitelma.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tama_asiakassuunnitelma_on: Option<sosmeta_types::Code>,
+    pub tama_asiakassuunnitelma_on: Option<
+        sosmeta_types::Coded<TamaAsiakassuunnitelmaOnX93B79A86>,
+    >,
     /// Tiedot neuvottelusta, jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -1271,7 +1419,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX5DAAD66E {
     ///
     /// JSON `tausta_ja_nykytilanne`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tausta_ja_nykytilanne: Option<TaustaJaNykytilanneXBEA85DB9>,
+    pub tausta_ja_nykytilanne: Option<TaustaJaNykytilanneXB2825131>,
     /// Sijaishuollossa olevan lapsen hyvinvointi (sv: Välbefinnandet hos barn i vård utom hemmet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuollossa_olevan_lapsen_hyvinvointi: Option<
@@ -1280,7 +1428,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX5DAAD66E {
     /// Tavoitteiden saavuttaminen (sv: Uppnående av målen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -1292,7 +1440,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX5DAAD66E {
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX70C8584F,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898,
     >,
     /// Lapsen ja sosiaalityöntekijän tapaamiset (sv: Möten mellan barnet och socialarbetaren)
     ///
@@ -1356,12 +1504,14 @@ pub struct LastensuojelunAsiakassuunnitelmaX5DAAD66E {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LastensuojelunAsiakassuunnitelmaX5DAAD66E {
+impl LastensuojelunAsiakassuunnitelmaX982937FD {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tama_asiakassuunnitelma_on: None,
@@ -1390,15 +1540,15 @@ impl LastensuojelunAsiakassuunnitelmaX5DAAD66E {
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
-/// Shape `7a332d977c20cdea`, shared by 1 element(s) of the release.
+/// Shape `0ec4ddea4092bb56`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX7A332D97 {
+pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>>,
+    pub palvelu: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>>,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot`: esitystapa Teksti.
@@ -1419,7 +1569,7 @@ pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX7A332D
         String,
     >,
 }
-impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX7A332D97 {
+impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1432,20 +1582,25 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX7A332D97 {
 }
 /// Lastensuojelun asiakassuunnitelma (sv: Klientplan för barnskyddet)
 ///
-/// Shape `748498ecfea6ab11`, shared by 1 element(s) of the release.
+/// Shape `336b02c4c086bdc1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunAsiakassuunnitelmaX748498EC {
+pub struct LastensuojelunAsiakassuunnitelmaX336B02C4 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tämä asiakassuunnitelma on (sv: Den här klientplanen är)
     ///
     /// JSON `tama_asiakassuunnitelma_on`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus: 1 = Avohuollon asiakassuunnitelma,
+2 = Avohuollon tukitoimena sijoitetun lapsen asiakassuunnitelma,
+3 = Sijaishuollon asiakassuunnitelma.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tama_asiakassuunnitelma_on: Option<sosmeta_types::Code>,
+    pub tama_asiakassuunnitelma_on: Option<
+        sosmeta_types::Coded<TamaAsiakassuunnitelmaOnX93B79A86>,
+    >,
     /// Tiedot neuvottelusta, jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -1457,7 +1612,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX748498EC {
     ///
     /// JSON `tausta_ja_nykytilanne`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tausta_ja_nykytilanne: Option<TaustaJaNykytilanneXBEA85DB9>,
+    pub tausta_ja_nykytilanne: Option<TaustaJaNykytilanneXB2825131>,
     /// Sijaishuollossa olevan lapsen hyvinvointi (sv: Välbefinnandet hos barn i vård utom hemmet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuollossa_olevan_lapsen_hyvinvointi: Option<
@@ -1466,7 +1621,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX748498EC {
     /// Tavoitteiden saavuttaminen (sv: Uppnående av målen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -1478,7 +1633,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX748498EC {
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX7A332D97,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA,
     >,
     /// Lapsen ja sosiaalityöntekijän tapaamiset (sv: Möten mellan barnet och socialarbetaren)
     ///
@@ -1542,12 +1697,14 @@ pub struct LastensuojelunAsiakassuunnitelmaX748498EC {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl LastensuojelunAsiakassuunnitelmaX748498EC {
+impl LastensuojelunAsiakassuunnitelmaX336B02C4 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tama_asiakassuunnitelma_on: None,
@@ -1610,14 +1767,14 @@ impl SuhtautuminenAsiaanX51880BA5 {
 ///
 /// JSON `kuuleminen`: pakollinen.
 ///
-/// Shape `7ecc7dc06b3f0e51`, shared by 1 element(s) of the release.
+/// Shape `c55a1f82bde6ea33`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenX7ECC7DC0 {
+pub struct KuuleminenXC55A1F82 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: KuultavaX7338B69A,
+    pub kuultava: KuultavaXBB3963A3,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
@@ -1634,9 +1791,9 @@ pub struct KuuleminenX7ECC7DC0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvittamisen_tapa: Option<String>,
 }
-impl KuuleminenX7ECC7DC0 {
+impl KuuleminenXC55A1F82 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuultava: KuultavaX7338B69A) -> Self {
+    pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
             osallistujat: None,
@@ -1649,10 +1806,10 @@ impl KuuleminenX7ECC7DC0 {
 ///
 /// JSON `kuulemisasiakirja`: pakollinen.
 ///
-/// Shape `bbfa251028a25da4`, shared by 1 element(s) of the release.
+/// Shape `709f3530fdc28c00`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuulemisasiakirjaXBBFA2510 {
+pub struct KuulemisasiakirjaX709F3530 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -1661,11 +1818,11 @@ pub struct KuulemisasiakirjaXBBFA2510 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: pakollinen.
-    pub kuuleminen: KuuleminenX7ECC7DC0,
+    pub kuuleminen: KuuleminenXC55A1F82,
 }
-impl KuulemisasiakirjaXBBFA2510 {
+impl KuulemisasiakirjaX709F3530 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuuleminen: KuuleminenX7ECC7DC0) -> Self {
+    pub fn new(kuuleminen: KuuleminenXC55A1F82) -> Self {
         Self {
             asiasisalto: None,
             kuuleminen,
@@ -1674,19 +1831,18 @@ impl KuulemisasiakirjaXBBFA2510 {
 }
 /// Lastensuojelun kuulemisasiakirja (sv: Samrådshandling inom barnskyddet)
 ///
-/// Shape `419da805b5028210`, shared by 1 element(s) of the release.
+/// Shape `956583690f1d761b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunKuulemisasiakirjaX419DA805 {
+pub struct LastensuojelunKuulemisasiakirjaX95658369 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Kuulemisasiakirja (sv: Samrådshandling)
     ///
     /// JSON `kuulemisasiakirja`: pakollinen.
-    pub kuulemisasiakirja: KuulemisasiakirjaXBBFA2510,
+    pub kuulemisasiakirja: KuulemisasiakirjaX709F3530,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1705,19 +1861,19 @@ pub struct LastensuojelunKuulemisasiakirjaX419DA805 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusXC51DDB01,
+    pub allekirjoitus: AllekirjoitusX800358AC,
 }
-impl LastensuojelunKuulemisasiakirjaX419DA805 {
+impl LastensuojelunKuulemisasiakirjaX95658369 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        kuulemisasiakirja: KuulemisasiakirjaXBBFA2510,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: AllekirjoitusXC51DDB01,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        kuulemisasiakirja: KuulemisasiakirjaX709F3530,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: AllekirjoitusX800358AC,
     ) -> Self {
         Self {
             asiakas,
@@ -1732,19 +1888,18 @@ impl LastensuojelunKuulemisasiakirjaX419DA805 {
 }
 /// Lastensuojelun mielipiteen selvittämisasiakirja (sv: Handling för utredning av åsikt inom barnskyddet)
 ///
-/// Shape `d3307b3a9b4500e0`, shared by 1 element(s) of the release.
+/// Shape `4859ab26496be53f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunMielipiteenSelvittamisasiakirjaXD3307B3A {
+pub struct LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Kuulemisasiakirja (sv: Samrådshandling)
     ///
     /// JSON `kuulemisasiakirja`: pakollinen.
-    pub kuulemisasiakirja: KuulemisasiakirjaX80CE0CFB,
+    pub kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1763,14 +1918,14 @@ pub struct LastensuojelunMielipiteenSelvittamisasiakirjaXD3307B3A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl LastensuojelunMielipiteenSelvittamisasiakirjaXD3307B3A {
+impl LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        kuulemisasiakirja: KuulemisasiakirjaX80CE0CFB,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1786,14 +1941,16 @@ impl LastensuojelunMielipiteenSelvittamisasiakirjaXD3307B3A {
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
-/// Shape `198b8b22f80716b1`, shared by 1 element(s) of the release.
+/// Shape `72128f1fda23b6ab`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalipalveluJotaPaatosKoskeeX198B8B22 {
+pub struct SosiaalipalveluJotaPaatosKoskeeX72128F1F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
@@ -1805,9 +1962,9 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX198B8B22 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl SosiaalipalveluJotaPaatosKoskeeX198B8B22 {
+impl SosiaalipalveluJotaPaatosKoskeeX72128F1F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+    pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
             palvelun_maara_tunteina: None,
@@ -1819,13 +1976,13 @@ impl SosiaalipalveluJotaPaatosKoskeeX198B8B22 {
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
-/// Shape `c720b44f8a70cca1`, shared by 1 element(s) of the release.
+/// Shape `0533101dff364a7f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenXC720B44F {
+pub struct KuuleminenX0533101D {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaX7338B69A>,
+    pub kuultava: Option<KuultavaXBB3963A3>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -1837,7 +1994,7 @@ pub struct KuuleminenXC720B44F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl KuuleminenXC720B44F {
+impl KuuleminenX0533101D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1851,10 +2008,10 @@ impl KuuleminenXC720B44F {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `338ed49f7f17b5ca`, shared by 1 element(s) of the release.
+/// Shape `3797cf8256c449d2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX338ED49F {
+pub struct PaatosX3797CF82 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1877,20 +2034,26 @@ pub struct PaatosX338ED49F {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
-    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX198B8B22,
+    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX72128F1F,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)
     ///
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub myonnettavan_palvelun_jarjestamistapa: Option<sosmeta_types::Code>,
+    pub myonnettavan_palvelun_jarjestamistapa: Option<
+        sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
@@ -1899,7 +2062,7 @@ pub struct PaatosX338ED49F {
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -1907,7 +2070,7 @@ pub struct PaatosX338ED49F {
     ///
     /// JSON `kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<Vec<KuuleminenXC720B44F>>,
+    pub kuuleminen: Option<Vec<KuuleminenX0533101D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -1922,30 +2085,29 @@ pub struct PaatosX338ED49F {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX338ED49F {
+impl PaatosX3797CF82 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX198B8B22,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX72128F1F,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1971,19 +2133,18 @@ impl PaatosX338ED49F {
 }
 /// Lastensuojelun palvelu- tai tukitoimipäätös (sv: Barnskyddets beslut om tjänster eller stödåtgärder)
 ///
-/// Shape `aaa52dfd4ebca516`, shared by 1 element(s) of the release.
+/// Shape `904ffdf6a2b0b830`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunPalveluTaiTukitoimipaatosXAAA52DFD {
+pub struct LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX338ED49F,
+    pub paatos: PaatosX3797CF82,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1992,14 +2153,14 @@ pub struct LastensuojelunPalveluTaiTukitoimipaatosXAAA52DFD {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl LastensuojelunPalveluTaiTukitoimipaatosXAAA52DFD {
+impl LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        paatos: PaatosX338ED49F,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        paatos: PaatosX3797CF82,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

@@ -88,9 +88,11 @@ pub use shared_adoptioneuvonnan::*;
     any(
         feature = "asia-ja-asiakkuusasiakirja",
         feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
         feature = "lapsen-elatusavun-turvaamisen",
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
         feature = "lastensuojelun-sijaishuollon",
         feature = "lastensuojelun-tehostetun-perhetyon",
         feature = "lastensuojelun-yhteiset",
@@ -100,8 +102,10 @@ pub use shared_adoptioneuvonnan::*;
         feature = "puolison-elatusavun-turvaamisen",
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
         feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
         feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
         feature = "tyoikaisten-palvelujen",
         feature = "vakivaltatyon",
         feature = "vammaispalvelujen",
@@ -113,9 +117,11 @@ mod shared_asia_ja_asiakkuusasiakirja;
     any(
         feature = "asia-ja-asiakkuusasiakirja",
         feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
         feature = "lapsen-elatusavun-turvaamisen",
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
         feature = "lastensuojelun-sijaishuollon",
         feature = "lastensuojelun-tehostetun-perhetyon",
         feature = "lastensuojelun-yhteiset",
@@ -125,8 +131,10 @@ mod shared_asia_ja_asiakkuusasiakirja;
         feature = "puolison-elatusavun-turvaamisen",
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
         feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
         feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
         feature = "tyoikaisten-palvelujen",
         feature = "vakivaltatyon",
         feature = "vammaispalvelujen",
@@ -223,7 +231,8 @@ pub use shared_kuntouttavan_tyotoiminnan::*;
         feature = "lapsen-elatusavun-turvaamisen",
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         feature = "puolison-elatusavun-turvaamisen",
-        feature = "sosiaalisen-luototuksen"
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
     )
 )]
 mod shared_lapsen_elatusavun_turvaamisen;
@@ -232,7 +241,8 @@ mod shared_lapsen_elatusavun_turvaamisen;
         feature = "lapsen-elatusavun-turvaamisen",
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
         feature = "puolison-elatusavun-turvaamisen",
-        feature = "sosiaalisen-luototuksen"
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
     )
 )]
 pub use shared_lapsen_elatusavun_turvaamisen::*;
@@ -253,7 +263,10 @@ pub use shared_lapsen_huollon_ja_tapaamisoikeuden_turvaamisen::*;
 #[cfg(
     any(
         feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
         feature = "tyoikaisten-palvelujen"
     )
 )]
@@ -261,7 +274,10 @@ mod shared_lapsiperheiden_palvelujen;
 #[cfg(
     any(
         feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
         feature = "tyoikaisten-palvelujen"
     )
 )]
@@ -269,6 +285,7 @@ pub use shared_lapsiperheiden_palvelujen::*;
 #[cfg(
     any(
         feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
         feature = "lastensuojelun-sijaishuollon",
         feature = "vammaispalvelujen"
     )
@@ -277,6 +294,7 @@ mod shared_lastensuojelun_avohuollon;
 #[cfg(
     any(
         feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
         feature = "lastensuojelun-sijaishuollon",
         feature = "vammaispalvelujen"
     )
@@ -344,6 +362,24 @@ pub use shared_lastensuojelun_yhteiset::*;
 mod shared_muut;
 #[cfg(any(feature = "muut", feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
 pub use shared_muut::*;
+#[cfg(
+    any(
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+mod shared_paihde_ja_riippuvuustyon_erityisten_palvelujen;
+#[cfg(
+    any(
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+pub use shared_paihde_ja_riippuvuustyon_erityisten_palvelujen::*;
 #[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
 mod shared_perheryhmakotitoiminnan;
 #[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
@@ -352,8 +388,10 @@ pub use shared_perheryhmakotitoiminnan::*;
     any(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
         feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
         feature = "tapaamisten-valvonnan",
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
         feature = "vammaispalvelujen"
     )
 )]
@@ -362,8 +400,10 @@ mod shared_sosiaalihuollon_palvelutehtaville_yhteiset;
     any(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
         feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
         feature = "tapaamisten-valvonnan",
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
         feature = "vammaispalvelujen"
     )
 )]
@@ -382,6 +422,10 @@ mod shared_sosiaalisen_luototuksen;
     )
 )]
 pub use shared_sosiaalisen_luototuksen::*;
+#[cfg(any(feature = "turvakotipalvelun", feature = "vakivaltatyon"))]
+mod shared_turvakotipalvelun;
+#[cfg(any(feature = "turvakotipalvelun", feature = "vakivaltatyon"))]
+pub use shared_turvakotipalvelun::*;
 #[cfg(any(feature = "tyoikaisten-palvelujen", feature = "vanhemmuuden-selvittamisen"))]
 mod shared_tyoikaisten_palvelujen;
 #[cfg(any(feature = "tyoikaisten-palvelujen", feature = "vanhemmuuden-selvittamisen"))]

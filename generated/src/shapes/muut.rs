@@ -35,17 +35,17 @@ impl OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 {
 }
 /// Sosiaalinen selvitys perusopetuksen erityisen tuen tarpeen arviointia varten (sv: Social utredning för bedömning av behovet av särskilt stöd i grundläggande utbildning)
 ///
-/// Shape `c74df2b55b203b04`, shared by 1 element(s) of the release.
+/// Shape `825843540ed7c68a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenXC74DF2B5 {
+pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastaanottaja: Option<VastaanottajaXC2DDBDE5>,
+    pub vastaanottaja: Option<VastaanottajaX3238D311>,
     /// Asiakas (sv: Kund)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Selvityksen tekoon osallistuneet henkilöt (sv: Personer som har deltagit i upprättandet av utredningen)
     ///
     /// JSON `selvityksen_tekoon_osallistuneet_henkilot`: esitystapa Teksti.
@@ -111,11 +111,11 @@ pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenXC74DF2B5 {
+impl SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: LaatijaXCE9D0849) -> Self {
+    pub fn new(asiakas: AsiakasX8434043B, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             vastaanottaja: None,
             asiakas,

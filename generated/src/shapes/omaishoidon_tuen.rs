@@ -7,24 +7,25 @@
 use super::*;
 /// Omaishoidon tuen suunnitelma (sv: Plan för stödet för närståendevård)
 ///
-/// Shape `3238580d1c54887f`, shared by 1 element(s) of the release.
+/// Shape `8cd031dbbe0365a1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OmaishoidonTuenSuunnitelmaX3238580D {
+pub struct OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Omaishoitaja (sv: Närståendevårdare)
     ///
     /// JSON `omaishoitaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub omaishoitaja: Vec<KuultavaX7338B69A>,
+    pub omaishoitaja: sosmeta_types::NonEmptyVec<KuultavaXBB3963A3>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Palvelun alkamispäivämäärä (sv: Inledningsdatum för servicen)
     ///
     /// JSON `palvelun_alkamispaivamaara`: esitystapa Pvm.
@@ -65,7 +66,7 @@ pub struct OmaishoidonTuenSuunnitelmaX3238580D {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -80,7 +81,7 @@ pub struct OmaishoidonTuenSuunnitelmaX3238580D {
     /// Omaishoitajan antaman tuen määrä ja sisältö (sv: Omfattningen av och innehållet i det stöd som närståendevårdaren ger)
     ///
     /// JSON `omaishoitajan_antaman_tuen_maara_ja_sisalto`: esitystapa Teksti, pakollinen.
-    pub omaishoitajan_antaman_tuen_maara_ja_sisalto: String,
+    pub omaishoitajan_antaman_tuen_maara_ja_sisalto: sosmeta_types::NonEmptyString,
     /// Muiden tarpeellisten palvelujen määrä ja sisältö (sv: Omfattningen av och innehållet i andra behövliga tjänster)
     ///
     /// JSON `muiden_tarpeellisten_palvelujen_maara_ja_sisalto`: esitystapa Teksti.
@@ -94,7 +95,7 @@ pub struct OmaishoidonTuenSuunnitelmaX3238580D {
     /// Omaishoitajan palvelut (sv: Närståendevårdarens tjänster)
     ///
     /// JSON `omaishoitajan_palvelut`: esitystapa Teksti, pakollinen.
-    pub omaishoitajan_palvelut: String,
+    pub omaishoitajan_palvelut: sosmeta_types::NonEmptyString,
     /// Yhteistyötahojen vastuu (sv: Samarbetspartnernas ansvar)
     ///
     /// JSON `yhteistyotahojen_vastuu`: esitystapa Teksti.
@@ -119,10 +120,10 @@ pub struct OmaishoidonTuenSuunnitelmaX3238580D {
     /// Hoidon ja vapaan järjestäminen (sv: Ordnande av vård och ledig tid)
     ///
     /// JSON `hoidon_ja_vapaan_jarjestaminen`: esitystapa Teksti, pakollinen.
-    pub hoidon_ja_vapaan_jarjestaminen: String,
+    pub hoidon_ja_vapaan_jarjestaminen: sosmeta_types::NonEmptyString,
     /// Palvelun vastuuhenkilö (sv: Ansvarig person för servicen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -154,18 +155,17 @@ pub struct OmaishoidonTuenSuunnitelmaX3238580D {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl OmaishoidonTuenSuunnitelmaX3238580D {
+impl OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        omaishoitaja: Vec<KuultavaX7338B69A>,
-        omaishoitajan_antaman_tuen_maara_ja_sisalto: String,
-        omaishoitajan_palvelut: String,
-        hoidon_ja_vapaan_jarjestaminen: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasX8434043B,
+        omaishoitaja: sosmeta_types::NonEmptyVec<KuultavaXBB3963A3>,
+        omaishoitajan_antaman_tuen_maara_ja_sisalto: sosmeta_types::NonEmptyString,
+        omaishoitajan_palvelut: sosmeta_types::NonEmptyString,
+        hoidon_ja_vapaan_jarjestaminen: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,

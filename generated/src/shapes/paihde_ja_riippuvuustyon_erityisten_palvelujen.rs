@@ -5,17 +5,65 @@
 //! Shapes only the feature `paihde-ja-riippuvuustyon-erityisten-palvelujen` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc = " Käyttötiheys (sv: Användningsfrekvens)"] #[doc = " "] #[doc =
+    " JSON `kayttotiheys`: esitystapa Koodi, ehdollisesti pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004010 AUDIT_1: 1. Kuinka usein juot olutta, viiniä tai muita alkoholijuomia?, `urn:oid:1.2.246.537.6.809`."]
+    #[doc = " "] #[doc =
+    " Shape `f7cac765aa59c7a3`, shared by 3 element(s) of the release."]
+    KayttotiheysXF7CAC765, name =
+    "Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004010 AUDIT_1: 1. Kuinka usein juot olutta, viiniä tai muita alkoholijuomia?",
+    default_system = "urn:oid:1.2.246.537.6.809", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.809"]), [KoodiM004011 =
+    ("M004011", "", ""), KoodiM004012 = ("M004012", "", ""), KoodiM004013 = ("M004013",
+    "", ""), KoodiM004014 = ("M004014", "", ""), KoodiM004015 = ("M004015", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Alkoholin käyttömäärä yhdellä käyttökerralla (sv: Alkoholmängd per gång)"]
+    #[doc = " "] #[doc =
+    " JSON `alkoholin_kayttomaara_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004020 AUDIT_2: 2. Kuinka monta annosta alkoholia olet yleensä juonut niinä päivinä, jolloin käytät alkoholia?, `urn:oid:1.2.246.537.6.809`."]
+    #[doc = " "] #[doc =
+    " Shape `b5c5645a31df7bf5`, shared by 3 element(s) of the release."]
+    AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A, name =
+    "Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004020 AUDIT_2: 2. Kuinka monta annosta alkoholia olet yleensä juonut niinä päivinä, jolloin käytät alkoholia?",
+    default_system = "urn:oid:1.2.246.537.6.809", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.809"]), [KoodiM004021 =
+    ("M004021", "", ""), KoodiM004022 = ("M004022", "", ""), KoodiM004023 = ("M004023",
+    "", ""), KoodiM004024 = ("M004024", "", ""), KoodiM004025 = ("M004025", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Kuusi alkoholiannosta yhdellä käyttökerralla (sv: Sex portioner alkohol per gång)"]
+    #[doc = " "] #[doc =
+    " JSON `kuusi_alkoholiannosta_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004030 AUDIT_3: 3. Kuinka usein olet juonut kerralla kuusi tai useampia annoksia?, `urn:oid:1.2.246.537.6.809`."]
+    #[doc = " "] #[doc =
+    " Shape `c22689958413b877`, shared by 3 element(s) of the release."]
+    KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995, name =
+    "Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004030 AUDIT_3: 3. Kuinka usein olet juonut kerralla kuusi tai useampia annoksia?",
+    default_system = "urn:oid:1.2.246.537.6.809", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.809"]), [KoodiM004031 =
+    ("M004031", "", ""), KoodiM004032 = ("M004032", "", ""), KoodiM004033 = ("M004033",
+    "", ""), KoodiM004034 = ("M004034", "", ""), KoodiM004035 = ("M004035", "", "")]
+);
 /// Alkoholin käyttö (sv: Användning av alkohol)
 ///
-/// Shape `321580c38259271e`, shared by 2 element(s) of the release.
+/// Shape `4504ebe78cfb78cf`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AlkoholinKayttoX321580C3 {
+pub struct AlkoholinKayttoX4504EBE7 {
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004010 AUDIT_1: 1. Kuinka usein juot olutta, viiniä tai muita alkoholijuomia?, `urn:oid:1.2.246.537.6.809`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kayttotiheys: Option<sosmeta_types::Code>,
+    pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysXF7CAC765>>,
     /// Ensimmäisen kysymyksen pisteet (sv: Poäng för den första frågan)
     ///
     /// JSON `ensimmaisen_kysymyksen_pisteet`: esitystapa Numero.
@@ -24,8 +72,12 @@ pub struct AlkoholinKayttoX321580C3 {
     /// Alkoholin käyttömäärä yhdellä käyttökerralla (sv: Alkoholmängd per gång)
     ///
     /// JSON `alkoholin_kayttomaara_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004020 AUDIT_2: 2. Kuinka monta annosta alkoholia olet yleensä juonut niinä päivinä, jolloin käytät alkoholia?, `urn:oid:1.2.246.537.6.809`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alkoholin_kayttomaara_yhdella_kayttokerralla: Option<sosmeta_types::Code>,
+    pub alkoholin_kayttomaara_yhdella_kayttokerralla: Option<
+        sosmeta_types::Coded<AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A>,
+    >,
     /// Toisen kysymyksen pisteet (sv: Poäng för den andra frågan)
     ///
     /// JSON `toisen_kysymyksen_pisteet`: esitystapa Numero.
@@ -34,8 +86,12 @@ pub struct AlkoholinKayttoX321580C3 {
     /// Kuusi alkoholiannosta yhdellä käyttökerralla (sv: Sex portioner alkohol per gång)
     ///
     /// JSON `kuusi_alkoholiannosta_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004030 AUDIT_3: 3. Kuinka usein olet juonut kerralla kuusi tai useampia annoksia?, `urn:oid:1.2.246.537.6.809`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuusi_alkoholiannosta_yhdella_kayttokerralla: Option<sosmeta_types::Code>,
+    pub kuusi_alkoholiannosta_yhdella_kayttokerralla: Option<
+        sosmeta_types::Coded<KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995>,
+    >,
     /// Kolmannen kysymyksen pisteet (sv: Poäng för den tredje frågan)
     ///
     /// JSON `kolmannen_kysymyksen_pisteet`: esitystapa Numero.
@@ -62,7 +118,7 @@ pub struct AlkoholinKayttoX321580C3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
-impl AlkoholinKayttoX321580C3 {
+impl AlkoholinKayttoX4504EBE7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -79,24 +135,49 @@ impl AlkoholinKayttoX321580C3 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Päihde (sv: Berusningsmedel)"] #[doc = " "] #[doc =
+    " JSON `paihde`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou - Päihdeluokitus 1.2.246.537.6.887, `urn:oid:1.2.246.537.6.887`."]
+    #[doc = " "] #[doc =
+    " Shape `5cfd36134c929a23`, shared by 3 element(s) of the release."] PaihdeX5CFD3613,
+    name = "Koodistopalvelin: Pompidou - Päihdeluokitus 1.2.246.537.6.887",
+    default_system = "urn:oid:1.2.246.537.6.887", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.887"])
+);
+sosmeta_types::classification!(
+    #[doc = " Käyttötiheys (sv: Användningsfrekvens)"] #[doc = " "] #[doc =
+    " JSON `kayttotiheys`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004, `urn:oid:1.2.246.537.6.886.3004`."]
+    #[doc = " "] #[doc =
+    " Shape `a6c7bab8b0580372`, shared by 2 element(s) of the release."]
+    KayttotiheysXA6C7BAB8, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004",
+    default_system = "urn:oid:1.2.246.537.6.886.3004", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.3004"])
+);
 /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
 ///
 /// JSON `muiden_paihteiden_kaytto`: toistuva.
 ///
-/// Shape `b24fde76181321c3`, shared by 2 element(s) of the release.
+/// Shape `1c35c745aca9e38c`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuidenPaihteidenKayttoXB24FDE76 {
+pub struct MuidenPaihteidenKayttoX1C35C745 {
     /// Päihde (sv: Berusningsmedel)
     ///
     /// JSON `paihde`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou - Päihdeluokitus 1.2.246.537.6.887, `urn:oid:1.2.246.537.6.887`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihde: Option<sosmeta_types::Code>,
+    pub paihde: Option<sosmeta_types::Coded<PaihdeX5CFD3613>>,
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004, `urn:oid:1.2.246.537.6.886.3004`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kayttotiheys: Option<sosmeta_types::Code>,
+    pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysXA6C7BAB8>>,
     /// Ensikokeilu (sv: Första användningsgången)
     ///
     /// JSON `ensikokeilu`: esitystapa Numero.
@@ -108,7 +189,7 @@ pub struct MuidenPaihteidenKayttoXB24FDE76 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
-impl MuidenPaihteidenKayttoXB24FDE76 {
+impl MuidenPaihteidenKayttoX1C35C745 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -123,20 +204,20 @@ impl MuidenPaihteidenKayttoXB24FDE76 {
 ///
 /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
 ///
-/// Shape `46f83fe0ec868c87`, shared by 2 element(s) of the release.
+/// Shape `8ab81034f09384d8`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihteidenKayttoX46F83FE0 {
+pub struct PaihteidenKayttoX8AB81034 {
     /// Alkoholin käyttö (sv: Användning av alkohol)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alkoholin_kaytto: Option<AlkoholinKayttoX321580C3>,
+    pub alkoholin_kaytto: Option<AlkoholinKayttoX4504EBE7>,
     /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
     ///
     /// JSON `muiden_paihteiden_kaytto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_paihteiden_kaytto: Option<Vec<MuidenPaihteidenKayttoXB24FDE76>>,
+    pub muiden_paihteiden_kaytto: Option<Vec<MuidenPaihteidenKayttoX1C35C745>>,
 }
-impl PaihteidenKayttoX46F83FE0 {
+impl PaihteidenKayttoX8AB81034 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -147,14 +228,14 @@ impl PaihteidenKayttoX46F83FE0 {
 }
 /// Päihde- ja riippuvuustyön erityisten palvelujen asiakassuunnitelma (sv: Klientplan vid särskild service inom arbetet med missbruk och beroende)
 ///
-/// Shape `b4ae70d9ef0262c7`, shared by 1 element(s) of the release.
+/// Shape `bdcfe8ff9e68f440`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9 {
+pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
@@ -169,7 +250,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9
     ///
     /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihteiden_kaytto: Option<PaihteidenKayttoX46F83FE0>,
+    pub paihteiden_kaytto: Option<PaihteidenKayttoX8AB81034>,
     /// Muut riippuvuudet (sv: Övriga beroenden)
     ///
     /// JSON `muut_riippuvuudet`: esitystapa Teksti.
@@ -198,7 +279,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Sovittujen käyntien tai tapaamisten toteutuminen (sv: Genomförande av avtalade besök och möten)
     ///
@@ -215,7 +296,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster och metoder för att uppnå målen och möta stödbehovet)
     ///
@@ -306,12 +387,14 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9 {
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -347,14 +430,14 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXB4AE70D9 {
 }
 /// Päihde- ja riippuvuustyön erityisten palvelujen asiakassuunnitelma (sv: Klientplan vid särskild service inom arbetet med missbruk och beroende)
 ///
-/// Shape `7c6f25234284572f`, shared by 1 element(s) of the release.
+/// Shape `294e8fceb837d938`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523 {
+pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
@@ -369,7 +452,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523
     ///
     /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihteiden_kaytto: Option<PaihteidenKayttoX46F83FE0>,
+    pub paihteiden_kaytto: Option<PaihteidenKayttoX8AB81034>,
     /// Muut riippuvuudet (sv: Övriga beroenden)
     ///
     /// JSON `muut_riippuvuudet`: esitystapa Teksti.
@@ -398,7 +481,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Sovittujen käyntien tai tapaamisten toteutuminen (sv: Genomförande av avtalade besök och möten)
     ///
@@ -415,7 +498,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster och metoder för att uppnå målen och möta stödbehovet)
     ///
@@ -506,12 +589,14 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523 {
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -545,24 +630,57 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX7C6F2523 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Vireilletulon syyt (sv: Orsaker till inledning)"] #[doc = " "] #[doc =
+    " JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`."]
+    #[doc = " "] #[doc =
+    " Shape `f5765ddb728b1d46`, shared by 1 element(s) of the release."]
+    VireilletulonSyytXF5765DDB, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290",
+    default_system = "urn:oid:1.2.246.537.6.1290", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1290"]), [AlkoholinKaytto
+    = ("38", "Alkoholin käyttö", "Alkoholbruk"), HuumeidenKaytto = ("39",
+    "Huumeiden käyttö", "Narkotikabruk"), Sekakaytto = ("47", "Sekakäyttö",
+    "Blandmissbruk"), Rahapelaaminen = ("49", "Rahapelaaminen", "Penningspelande"),
+    Digipelaaminen = ("51", "Digipelaaminen", "Digitalt spelande"),
+    MuuOngelmallinenTaiRiippuvuuttaAiheuttavaToiminta = ("53",
+    "Muu ongelmallinen tai riippuvuutta aiheuttava toiminta",
+    "Annan problematisk eller beroendeframkallande verksamhet")]
+);
+sosmeta_types::classification!(
+    #[doc = " Taho (sv: Aktör)"] #[doc = " "] #[doc = " JSON `taho`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5008\nMitä kautta asiakas on lähetetty tai ohjautunut tälle hoitojaksolle?: 1.2.246.537.6.886.5008, `urn:oid:1.2.246.537.6.886.5008`."]
+    #[doc = " "] #[doc =
+    " Shape `ee095885a467f8d3`, shared by 1 element(s) of the release."] TahoXEE095885,
+    name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5008\nMitä kautta asiakas on lähetetty tai ohjautunut tälle hoitojaksolle?: 1.2.246.537.6.886.5008",
+    default_system = "urn:oid:1.2.246.537.6.886.5008", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.5008"])
+);
 /// Palveluun ohjaaja (sv: Servicehandledare)
 ///
-/// Shape `842e19a694928906`, shared by 1 element(s) of the release.
+/// Shape `0f94a93f975169f6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluunOhjaajaX842E19A6 {
+pub struct PalveluunOhjaajaX0F94A93F {
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5008
+Mitä kautta asiakas on lähetetty tai ohjautunut tälle hoitojaksolle?: 1.2.246.537.6.886.5008, `urn:oid:1.2.246.537.6.886.5008`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taho: Option<sosmeta_types::Code>,
+    pub taho: Option<sosmeta_types::Coded<TahoXEE095885>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl PalveluunOhjaajaX842E19A6 {
+impl PalveluunOhjaajaX0F94A93F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { taho: None, kuvaus: None }
@@ -572,20 +690,27 @@ impl PalveluunOhjaajaX842E19A6 {
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `b7f9bc017dfad330`, shared by 1 element(s) of the release.
+/// Shape `b1b26a2a2e2939f0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianVireilletuloaKoskevatTiedotXB7F9BC01 {
+pub struct AsianVireilletuloaKoskevatTiedotXB1B26A2A {
     /// Vireilletulon tapa (sv: Metod för inledande)
     ///
     /// JSON `vireilletulon_tapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vireilletulon_tapa: Option<sosmeta_types::Code>,
+    pub vireilletulon_tapa: Option<
+        sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    >,
     /// Vireilletulon syyt (sv: Orsaker till inledning)
     ///
     /// JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub vireilletulon_syyt: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`.
+    pub vireilletulon_syyt: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<VireilletulonSyytXF5765DDB>,
+    >,
     /// Vireilletulon syyn tarkempi kuvaus (sv: Noggrannare beskrivning av orsak till inledande)
     ///
     /// JSON `vireilletulon_syyn_tarkempi_kuvaus`: esitystapa Teksti.
@@ -597,12 +722,14 @@ pub struct AsianVireilletuloaKoskevatTiedotXB7F9BC01 {
     pub vireilletulopaiva: sosmeta_types::PartialDate,
     /// Palveluun ohjaaja (sv: Servicehandledare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluun_ohjaaja: Option<PalveluunOhjaajaX842E19A6>,
+    pub palveluun_ohjaaja: Option<PalveluunOhjaajaX0F94A93F>,
 }
-impl AsianVireilletuloaKoskevatTiedotXB7F9BC01 {
+impl AsianVireilletuloaKoskevatTiedotXB1B26A2A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vireilletulon_syyt: Vec<sosmeta_types::Code>,
+        vireilletulon_syyt: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<VireilletulonSyytXF5765DDB>,
+        >,
         vireilletulopaiva: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -614,14 +741,36 @@ impl AsianVireilletuloaKoskevatTiedotXB7F9BC01 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Hoito huumeiden takia (sv: Vård på grund av narkotika)"] #[doc = " "]
+    #[doc = " JSON `hoito_huumeiden_takia`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`."]
+    #[doc = " "] #[doc =
+    " Shape `919aeaf1299f8ea2`, shared by 3 element(s) of the release."]
+    HoitoHuumeidenTakiaX919AEAF1, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007",
+    default_system = "urn:oid:1.2.246.537.6.886.5007", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.5007"])
+);
+sosmeta_types::classification!(
+    #[doc = " Hoito muusta syystä (sv: Vård av annan orsak)"] #[doc = " "] #[doc =
+    " JSON `hoito_muusta_syysta`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`."]
+    #[doc = " "] #[doc =
+    " Shape `a4bff46d760e340c`, shared by 1 element(s) of the release."]
+    HoitoMuustaSyystaXA4BFF46D, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007",
+    default_system = "urn:oid:1.2.246.537.6.886.5007", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.5007"])
+);
 /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
 ///
 /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Otsikko.
 ///
-/// Shape `1ab1ab1ea6f6eb51`, shared by 1 element(s) of the release.
+/// Shape `9cb70b363b56d47b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AikaisemmatJaNykyisetPalvelutX1AB1AB1E {
+pub struct AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     /// Aiemmat päihdehuollon kontaktit (sv: Tidigare kontakter inom missbrukarvården)
     ///
     /// JSON `aiemmat_paihdehuollon_kontaktit`: esitystapa Kytkin.
@@ -630,25 +779,38 @@ pub struct AikaisemmatJaNykyisetPalvelutX1AB1AB1E {
     /// Hoito huumeiden takia (sv: Vård på grund av narkotika)
     ///
     /// JSON `hoito_huumeiden_takia`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hoito_huumeiden_takia: Option<sosmeta_types::Code>,
+    pub hoito_huumeiden_takia: Option<
+        sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
+    >,
     /// Oletko ollut aiemmin hoidossa alkoholinkäyttösi takia? (sv: Har du vårdats tidigare på grund av ditt alkoholbruk?)
     ///
     /// JSON `oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
     >,
     /// Hoito läheisen riippuvuuden takia (sv: Vård på grund av närståendes beroende)
     ///
     /// JSON `hoito_laheisen_riippuvuuden_takia`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hoito_laheisen_riippuvuuden_takia: Option<sosmeta_types::Code>,
+    pub hoito_laheisen_riippuvuuden_takia: Option<
+        sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
+    >,
     /// Hoito muusta syystä (sv: Vård av annan orsak)
     ///
     /// JSON `hoito_muusta_syysta`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hoito_muusta_syysta: Option<sosmeta_types::Code>,
+    pub hoito_muusta_syysta: Option<sosmeta_types::Coded<HoitoMuustaSyystaXA4BFF46D>>,
     /// Palveluuntuloikä (sv: Ålder vid ankomst till servicen)
     ///
     /// JSON `palveluuntuloika`: esitystapa Teksti.
@@ -660,7 +822,7 @@ pub struct AikaisemmatJaNykyisetPalvelutX1AB1AB1E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista: Option<String>,
 }
-impl AikaisemmatJaNykyisetPalvelutX1AB1AB1E {
+impl AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -674,31 +836,62 @@ impl AikaisemmatJaNykyisetPalvelutX1AB1AB1E {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Asumistilanne (sv: Boendesituation)"] #[doc = " "] #[doc =
+    " JSON `asumistilanne`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.\n2001 Missä asiakas asuu?: 1.2.246.537.6.886.2001, `urn:oid:1.2.246.537.6.886.2001`."]
+    #[doc = " "] #[doc =
+    " Shape `d50e890e02d14349`, shared by 1 element(s) of the release."]
+    AsumistilanneXD50E890E, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.\n2001 Missä asiakas asuu?: 1.2.246.537.6.886.2001",
+    default_system = "urn:oid:1.2.246.537.6.886.2001", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.2001"])
+);
+sosmeta_types::classification!(
+    #[doc = " Asuminen toisen aikuisen kanssa (sv: Boende med en annan vuxen)"] #[doc =
+    " "] #[doc = " JSON `asuminen_toisen_aikuisen_kanssa`: esitystapa Koodi, toistuva."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n2003 Asuuko asiakas vakituisesti toisen aikuisen kanssa: 1.2.246.537.6.886.2003, `urn:oid:1.2.246.537.6.886.2003`."]
+    #[doc = " "] #[doc =
+    " Shape `7beb221e1092f4de`, shared by 1 element(s) of the release."]
+    AsuminenToisenAikuisenKanssaX7BEB221E, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n2003 Asuuko asiakas vakituisesti toisen aikuisen kanssa: 1.2.246.537.6.886.2003",
+    default_system = "urn:oid:1.2.246.537.6.886.2003", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.2003"])
+);
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
-/// Shape `d9a9daca9685b62f`, shared by 1 element(s) of the release.
+/// Shape `a0b9ca95bae05a09`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenXD9A9DACA {
+pub struct AsuminenXA0B9CA95 {
     /// Asumistilanne (sv: Boendesituation)
     ///
     /// JSON `asumistilanne`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+2001 Missä asiakas asuu?: 1.2.246.537.6.886.2001, `urn:oid:1.2.246.537.6.886.2001`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asumistilanne: Option<sosmeta_types::Code>,
+    pub asumistilanne: Option<sosmeta_types::Coded<AsumistilanneXD50E890E>>,
     /// Asuminen toisen aikuisen kanssa (sv: Boende med en annan vuxen)
     ///
     /// JSON `asuminen_toisen_aikuisen_kanssa`: esitystapa Koodi, toistuva.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+2003 Asuuko asiakas vakituisesti toisen aikuisen kanssa: 1.2.246.537.6.886.2003, `urn:oid:1.2.246.537.6.886.2003`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen_toisen_aikuisen_kanssa: Option<Vec<sosmeta_types::Code>>,
+    pub asuminen_toisen_aikuisen_kanssa: Option<
+        Vec<sosmeta_types::Coded<AsuminenToisenAikuisenKanssaX7BEB221E>>,
+    >,
     /// Kuvaus asumistilanteesta (sv: Beskrivning av boendesituationen)
     ///
     /// JSON `kuvaus_asumistilanteesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asumistilanteesta: Option<String>,
 }
-impl AsuminenXD9A9DACA {
+impl AsuminenXA0B9CA95 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -708,26 +901,44 @@ impl AsuminenXD9A9DACA {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Ylin loppuun suoritettu koulutus (sv: Den högsta utbildning som slutförts)"]
+    #[doc = " "] #[doc = " JSON `ylin_loppuun_suoritettu_koulutus`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.\n2011 Koulutustaso (ylin loppuun suoritettu): 1.2.246.537.6.886.2011, `urn:oid:1.2.246.537.6.886.2011`."]
+    #[doc = " "] #[doc =
+    " Shape `6b92af4fc21038c7`, shared by 1 element(s) of the release."]
+    YlinLoppuunSuoritettuKoulutusX6B92AF4F, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.\n2011 Koulutustaso (ylin loppuun suoritettu): 1.2.246.537.6.886.2011",
+    default_system = "urn:oid:1.2.246.537.6.886.2011", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.2011"])
+);
 /// Koulutus (sv: Utbildning)
 ///
 /// JSON `koulutus`: esitystapa Otsikko.
 ///
-/// Shape `771c0e3878747555`, shared by 1 element(s) of the release.
+/// Shape `8c4256d7271cbaa2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KoulutusX771C0E38 {
+pub struct KoulutusX8C4256D7 {
     /// Ylin loppuun suoritettu koulutus (sv: Den högsta utbildning som slutförts)
     ///
     /// JSON `ylin_loppuun_suoritettu_koulutus`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+2011 Koulutustaso (ylin loppuun suoritettu): 1.2.246.537.6.886.2011, `urn:oid:1.2.246.537.6.886.2011`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ylin_loppuun_suoritettu_koulutus: Option<sosmeta_types::Code>,
+    pub ylin_loppuun_suoritettu_koulutus: Option<
+        sosmeta_types::Coded<YlinLoppuunSuoritettuKoulutusX6B92AF4F>,
+    >,
     /// Kuvaus koulutuksesta sekä valmistumisvuosi (sv: Beskrivning av utbildningen samt utexamineringsår)
     ///
     /// JSON `kuvaus_koulutuksesta_seka_valmistumisvuosi`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_koulutuksesta_seka_valmistumisvuosi: Option<String>,
 }
-impl KoulutusX771C0E38 {
+impl KoulutusX8C4256D7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -740,22 +951,26 @@ impl KoulutusX771C0E38 {
 ///
 /// JSON `tyollisyystilanne`: esitystapa Otsikko.
 ///
-/// Shape `c7d9f8a12b7b3b2f`, shared by 1 element(s) of the release.
+/// Shape `227ff442a92bbe6d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyollisyystilanneXC7D9F8A1 {
+pub struct TyollisyystilanneX227FF442 {
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyovoimaan_kuuluminen: Option<sosmeta_types::Code>,
+    pub tyovoimaan_kuuluminen: Option<
+        sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>,
+    >,
     /// Kuvaus työllisyystilanteesta (sv: Beskrivning av sysselsättningsläget)
     ///
     /// JSON `kuvaus_tyollisyystilanteesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tyollisyystilanteesta: Option<String>,
 }
-impl TyollisyystilanneXC7D9F8A1 {
+impl TyollisyystilanneX227FF442 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -766,15 +981,17 @@ impl TyollisyystilanneXC7D9F8A1 {
 }
 /// Alkoholin käyttö (sv: Användning av alkohol)
 ///
-/// Shape `0ad0cfd43a1cd25f`, shared by 1 element(s) of the release.
+/// Shape `c11cfc988b177770`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AlkoholinKayttoX0AD0CFD4 {
+pub struct AlkoholinKayttoXC11CFC98 {
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004010 AUDIT_1: 1. Kuinka usein juot olutta, viiniä tai muita alkoholijuomia?, `urn:oid:1.2.246.537.6.809`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kayttotiheys: Option<sosmeta_types::Code>,
+    pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysXF7CAC765>>,
     /// Ensimmäisen kysymyksen pisteet (sv: Poäng för den första frågan)
     ///
     /// JSON `ensimmaisen_kysymyksen_pisteet`: esitystapa Numero.
@@ -783,8 +1000,12 @@ pub struct AlkoholinKayttoX0AD0CFD4 {
     /// Alkoholin käyttömäärä yhdellä käyttökerralla (sv: Alkoholmängd per gång)
     ///
     /// JSON `alkoholin_kayttomaara_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004020 AUDIT_2: 2. Kuinka monta annosta alkoholia olet yleensä juonut niinä päivinä, jolloin käytät alkoholia?, `urn:oid:1.2.246.537.6.809`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alkoholin_kayttomaara_yhdella_kayttokerralla: Option<sosmeta_types::Code>,
+    pub alkoholin_kayttomaara_yhdella_kayttokerralla: Option<
+        sosmeta_types::Coded<AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A>,
+    >,
     /// Toisen kysymyksen pisteet (sv: Poäng för den andra frågan)
     ///
     /// JSON `toisen_kysymyksen_pisteet`: esitystapa Numero.
@@ -793,8 +1014,12 @@ pub struct AlkoholinKayttoX0AD0CFD4 {
     /// Kuusi alkoholiannosta yhdellä käyttökerralla (sv: Sex portioner alkohol per gång)
     ///
     /// JSON `kuusi_alkoholiannosta_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004030 AUDIT_3: 3. Kuinka usein olet juonut kerralla kuusi tai useampia annoksia?, `urn:oid:1.2.246.537.6.809`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuusi_alkoholiannosta_yhdella_kayttokerralla: Option<sosmeta_types::Code>,
+    pub kuusi_alkoholiannosta_yhdella_kayttokerralla: Option<
+        sosmeta_types::Coded<KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995>,
+    >,
     /// Kolmannen kysymyksen pisteet (sv: Poäng för den tredje frågan)
     ///
     /// JSON `kolmannen_kysymyksen_pisteet`: esitystapa Numero.
@@ -831,7 +1056,7 @@ pub struct AlkoholinKayttoX0AD0CFD4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
-impl AlkoholinKayttoX0AD0CFD4 {
+impl AlkoholinKayttoXC11CFC98 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -850,29 +1075,58 @@ impl AlkoholinKayttoX0AD0CFD4 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Käyttötapa (sv: Användningssätt)"] #[doc = " "] #[doc =
+    " JSON `kayttotapa`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3007 Tavallisin käyttötapa: 1.2.246.537.6.886.3007, `urn:oid:1.2.246.537.6.886.3007`."]
+    #[doc = " "] #[doc =
+    " Shape `d9b8cb4182cc05e1`, shared by 1 element(s) of the release."]
+    KayttotapaXD9B8CB41, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3007 Tavallisin käyttötapa: 1.2.246.537.6.886.3007",
+    default_system = "urn:oid:1.2.246.537.6.886.3007", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.3007"])
+);
+sosmeta_types::classification!(
+    #[doc = " Käyttötiheys (sv: Användningsfrekvens)"] #[doc = " "] #[doc =
+    " JSON `kayttotiheys`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004, `urn:oid:1.2.246.537.6.886.3004`."]
+    #[doc = " "] #[doc =
+    " Shape `5a95dc2c28e8a45c`, shared by 1 element(s) of the release."]
+    KayttotiheysX5A95DC2C, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004",
+    default_system = "urn:oid:1.2.246.537.6.886.3004", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.3004"])
+);
 /// Päihdekohtainen käyttö (sv: Berusningsmedelsspecifik användning)
 ///
 /// JSON `paihdekohtainen_kaytto`: toistuva.
 ///
-/// Shape `452bf2f92a6b54ae`, shared by 1 element(s) of the release.
+/// Shape `6c80dbd41b56ee46`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihdekohtainenKayttoX452BF2F9 {
+pub struct PaihdekohtainenKayttoX6C80DBD4 {
     /// Päihde (sv: Berusningsmedel)
     ///
     /// JSON `paihde`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou - Päihdeluokitus 1.2.246.537.6.887, `urn:oid:1.2.246.537.6.887`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihde: Option<sosmeta_types::Code>,
+    pub paihde: Option<sosmeta_types::Coded<PaihdeX5CFD3613>>,
     /// Käyttötapa (sv: Användningssätt)
     ///
     /// JSON `kayttotapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3007 Tavallisin käyttötapa: 1.2.246.537.6.886.3007, `urn:oid:1.2.246.537.6.886.3007`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kayttotapa: Option<sosmeta_types::Code>,
+    pub kayttotapa: Option<sosmeta_types::Coded<KayttotapaXD9B8CB41>>,
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004, `urn:oid:1.2.246.537.6.886.3004`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kayttotiheys: Option<sosmeta_types::Code>,
+    pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysX5A95DC2C>>,
     /// Säännöllinen käyttö (sv: Regelbunden användning)
     ///
     /// JSON `saannollinen_kaytto`: esitystapa Numero.
@@ -889,7 +1143,7 @@ pub struct PaihdekohtainenKayttoX452BF2F9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
-impl PaihdekohtainenKayttoX452BF2F9 {
+impl PaihdekohtainenKayttoX6C80DBD4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -904,22 +1158,22 @@ impl PaihdekohtainenKayttoX452BF2F9 {
 }
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
-/// Shape `31b642db45e73f24`, shared by 1 element(s) of the release.
+/// Shape `9948825f1ab0737b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihteidenKayttoX31B642DB {
+pub struct PaihteidenKayttoX9948825F {
     /// Päihdekohtainen käyttö (sv: Berusningsmedelsspecifik användning)
     ///
     /// JSON `paihdekohtainen_kaytto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihdekohtainen_kaytto: Option<Vec<PaihdekohtainenKayttoX452BF2F9>>,
+    pub paihdekohtainen_kaytto: Option<Vec<PaihdekohtainenKayttoX6C80DBD4>>,
     /// Suonensisäisten huumausaineiden käytön aloitusikä (sv: Ålder då användningen av intravenösa droger inleddes)
     ///
     /// JSON `suonensisaisten_huumausaineiden_kayton_aloitusika`: esitystapa Numero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suonensisaisten_huumausaineiden_kayton_aloitusika: Option<sosmeta_types::Number>,
 }
-impl PaihteidenKayttoX31B642DB {
+impl PaihteidenKayttoX9948825F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -932,10 +1186,10 @@ impl PaihteidenKayttoX31B642DB {
 ///
 /// JSON `muiden_paihteiden_kaytto`: esitystapa Otsikko.
 ///
-/// Shape `6dfe2122b65877d5`, shared by 1 element(s) of the release.
+/// Shape `6717f2f947dcc065`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuidenPaihteidenKayttoX6DFE2122 {
+pub struct MuidenPaihteidenKayttoX6717F2F9 {
     /// Huumeiden käyttö (sv: Användning av narkotika)
     ///
     /// JSON `huumeiden_kaytto`: esitystapa Kytkin.
@@ -943,9 +1197,9 @@ pub struct MuidenPaihteidenKayttoX6DFE2122 {
     pub huumeiden_kaytto: Option<bool>,
     /// Päihteiden käyttö (sv: Användning av berusningsmedel)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihteiden_kaytto: Option<PaihteidenKayttoX31B642DB>,
+    pub paihteiden_kaytto: Option<PaihteidenKayttoX9948825F>,
 }
-impl MuidenPaihteidenKayttoX6DFE2122 {
+impl MuidenPaihteidenKayttoX6717F2F9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -956,27 +1210,35 @@ impl MuidenPaihteidenKayttoX6DFE2122 {
 }
 /// Kahden tai useamman päihteen yhtäaikainen käyttö (sv: Användning av två eller flera berusningsmedel samtidigt)
 ///
-/// Shape `214a0b2a96ddee3c`, shared by 1 element(s) of the release.
+/// Shape `282fe677613bede8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KahdenTaiUseammanPaihteenYhtaaikainenKayttoX214A0B2A {
+pub struct KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
     /// Sekakäyttö (sv: Blandmissbruk)
     ///
     /// JSON `sekakaytto`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sekakaytto: Option<sosmeta_types::Code>,
+    pub sekakaytto: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
     /// Sekakäytön luonne (sv: Blandmissbrukets karaktär)
     ///
     /// JSON `sekakayton_luonne`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sekakayton_luonne: Option<sosmeta_types::Code>,
+    pub sekakayton_luonne: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
     /// Sekakäytön kuvaus (sv: Beskrivning av blandmissbruket)
     ///
     /// JSON `sekakayton_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sekakayton_kuvaus: Option<String>,
 }
-impl KahdenTaiUseammanPaihteenYhtaaikainenKayttoX214A0B2A {
+impl KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -990,22 +1252,22 @@ impl KahdenTaiUseammanPaihteenYhtaaikainenKayttoX214A0B2A {
 ///
 /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
 ///
-/// Shape `7830c60d5e969664`, shared by 1 element(s) of the release.
+/// Shape `586bb6502a839c3d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihteidenKayttoX7830C60D {
+pub struct PaihteidenKayttoX586BB650 {
     /// Alkoholin käyttö (sv: Användning av alkohol)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alkoholin_kaytto: Option<AlkoholinKayttoX0AD0CFD4>,
+    pub alkoholin_kaytto: Option<AlkoholinKayttoXC11CFC98>,
     /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
     ///
     /// JSON `muiden_paihteiden_kaytto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_paihteiden_kaytto: Option<MuidenPaihteidenKayttoX6DFE2122>,
+    pub muiden_paihteiden_kaytto: Option<MuidenPaihteidenKayttoX6717F2F9>,
     /// Kahden tai useamman päihteen yhtäaikainen käyttö (sv: Användning av två eller flera berusningsmedel samtidigt)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kahden_tai_useamman_paihteen_yhtaaikainen_kaytto: Option<
-        KahdenTaiUseammanPaihteenYhtaaikainenKayttoX214A0B2A,
+        KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677,
     >,
     /// Päihteetön aika (sv: Tid utan berusningsmedel)
     ///
@@ -1013,7 +1275,7 @@ pub struct PaihteidenKayttoX7830C60D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteeton_aika: Option<sosmeta_types::Number>,
 }
-impl PaihteidenKayttoX7830C60D {
+impl PaihteidenKayttoX586BB650 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1024,23 +1286,56 @@ impl PaihteidenKayttoX7830C60D {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Onko sinulla omia lapsia? (sv: Har du egna barn?)"] #[doc = " "] #[doc =
+    " JSON `onko_sinulla_omia_lapsia`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc
+    =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n2006 Onko asiakkaalla omia lapsia?: 1.2.246.537.6.886.2006, `urn:oid:1.2.246.537.6.886.2006`."]
+    #[doc = " "] #[doc =
+    " Shape `6203b1959218b099`, shared by 1 element(s) of the release."]
+    OnkoSinullaOmiaLapsiaX6203B195, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n2006 Onko asiakkaalla omia lapsia?: 1.2.246.537.6.886.2006",
+    default_system = "urn:oid:1.2.246.537.6.886.2006", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.2006"])
+);
+sosmeta_types::classification!(
+    #[doc =
+    " Asutko alaikäisten lastesi kanssa? (sv: Bor du tillsammans med dina minderåriga barn?)"]
+    #[doc = " "] #[doc = " JSON `asutko_alaikaisten_lastesi_kanssa`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n2005 Asuuko alle 18-v lasten kanssa?: 1.2.246.537.6.886.2005, `urn:oid:1.2.246.537.6.886.2005`."]
+    #[doc = " "] #[doc =
+    " Shape `5dd2ce73d8b6f2db`, shared by 1 element(s) of the release."]
+    AsutkoAlaikaistenLastesiKanssaX5DD2CE73, name =
+    "Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. \n2005 Asuuko alle 18-v lasten kanssa?: 1.2.246.537.6.886.2005",
+    default_system = "urn:oid:1.2.246.537.6.886.2005", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.886.2005"])
+);
 /// Vanhemmuus ja päihteet (sv: Föräldraskap och berusningsmedel)
 ///
 /// JSON `vanhemmuus_ja_paihteet`: esitystapa Otsikko.
 ///
-/// Shape `fa65ee8fed7a7fa0`, shared by 1 element(s) of the release.
+/// Shape `4eca3d3e5fccfe90`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuusJaPaihteetXFA65EE8F {
+pub struct VanhemmuusJaPaihteetX4ECA3D3E {
     /// Onko sinulla omia lapsia? (sv: Har du egna barn?)
     ///
     /// JSON `onko_sinulla_omia_lapsia`: esitystapa Koodi, pakollinen.
-    pub onko_sinulla_omia_lapsia: sosmeta_types::Code,
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+2006 Onko asiakkaalla omia lapsia?: 1.2.246.537.6.886.2006, `urn:oid:1.2.246.537.6.886.2006`.*/
+    pub onko_sinulla_omia_lapsia: sosmeta_types::Coded<OnkoSinullaOmiaLapsiaX6203B195>,
     /// Asutko alaikäisten lastesi kanssa? (sv: Bor du tillsammans med dina minderåriga barn?)
     ///
     /// JSON `asutko_alaikaisten_lastesi_kanssa`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
+2005 Asuuko alle 18-v lasten kanssa?: 1.2.246.537.6.886.2005, `urn:oid:1.2.246.537.6.886.2005`.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asutko_alaikaisten_lastesi_kanssa: Option<sosmeta_types::Code>,
+    pub asutko_alaikaisten_lastesi_kanssa: Option<
+        sosmeta_types::Coded<AsutkoAlaikaistenLastesiKanssaX5DD2CE73>,
+    >,
     /// Päihteiden käytön vaikutus vanhemmuuteen (sv: Effekter av användning av berusningsmedel på föräldraskapet)
     ///
     /// JSON `paihteiden_kayton_vaikutus_vanhemmuuteen`: esitystapa Teksti.
@@ -1049,17 +1344,23 @@ pub struct VanhemmuusJaPaihteetXFA65EE8F {
     /// Oletko lastensuojelun tukitoimien piirissä? (sv: Omfattas du av stödåtgärder inom barnskyddet?)
     ///
     /// JSON `oletko_lastensuojelun_tukitoimien_piirissa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oletko_lastensuojelun_tukitoimien_piirissa: Option<sosmeta_types::Code>,
+    pub oletko_lastensuojelun_tukitoimien_piirissa: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
     /// Lastensuojelun asiakkaana oleva lapsi (sv: Ett barn som är klient inom barnskyddet)
     ///
     /// JSON `lastensuojelun_asiakkaana_oleva_lapsi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojelun_asiakkaana_oleva_lapsi: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub lastensuojelun_asiakkaana_oleva_lapsi: Option<Vec<YhteyshenkiloX5B1E87AC>>,
 }
-impl VanhemmuusJaPaihteetXFA65EE8F {
+impl VanhemmuusJaPaihteetX4ECA3D3E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(onko_sinulla_omia_lapsia: sosmeta_types::Code) -> Self {
+    pub fn new(
+        onko_sinulla_omia_lapsia: sosmeta_types::Coded<OnkoSinullaOmiaLapsiaX6203B195>,
+    ) -> Self {
         Self {
             onko_sinulla_omia_lapsia,
             asutko_alaikaisten_lastesi_kanssa: None,
@@ -1069,26 +1370,47 @@ impl VanhemmuusJaPaihteetXFA65EE8F {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Riippuvuus (sv: Beroende)"] #[doc = " "] #[doc =
+    " JSON `riippuvuus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`."]
+    #[doc = " "] #[doc =
+    " Shape `2903b71e3a3b4faa`, shared by 1 element(s) of the release."]
+    RiippuvuusX2903B71E, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290",
+    default_system = "urn:oid:1.2.246.537.6.1290", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1290"]), [Rahapelaaminen
+    = ("49", "Rahapelaaminen", "Penningspelande"), Digipelaaminen = ("51",
+    "Digipelaaminen", "Digitalt spelande"),
+    MuuOngelmallinenTaiRiippuvuuttaAiheuttavaToiminta = ("53",
+    "Muu ongelmallinen tai riippuvuutta aiheuttava toiminta",
+    "Annan problematisk eller beroendeframkallande verksamhet"),
+    LaheistenPaihteidenKayttoTaiRiippuvuudet = ("54",
+    "Läheisten päihteiden käyttö tai riippuvuudet",
+    "Närståendes användning eller beroende av berusningsmedel")]
+);
 /// Muut riippuvuudet (sv: Övriga beroenden)
 ///
 /// JSON `muut_riippuvuudet`: toistuva.
 ///
-/// Shape `c09411f94187c33b`, shared by 1 element(s) of the release.
+/// Shape `9640d1fd0436e215`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutRiippuvuudetXC09411F9 {
+pub struct MuutRiippuvuudetX9640D1FD {
     /// Riippuvuus (sv: Beroende)
     ///
     /// JSON `riippuvuus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub riippuvuus: Option<sosmeta_types::Code>,
+    pub riippuvuus: Option<sosmeta_types::Coded<RiippuvuusX2903B71E>>,
     /// Riippuvuuden kuvaus (sv: Beskrivning av beroendet)
     ///
     /// JSON `riippuvuuden_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riippuvuuden_kuvaus: Option<String>,
 }
-impl MuutRiippuvuudetXC09411F9 {
+impl MuutRiippuvuudetX9640D1FD {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1133,33 +1455,49 @@ impl LaheistenPaihteidenKayttoX508AC266 {
 }
 /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
 ///
-/// Shape `609091614d06cb6b`, shared by 2 element(s) of the release.
+/// Shape `0b7c4948c5e7d81f`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FyysinenTerveydentilaX60909161 {
+pub struct FyysinenTerveydentilaX0B7C4948 {
     /// Koettu terveydentila (sv: Det upplevda hälsotillståndet)
     ///
     /// JSON `koettu_terveydentila`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koettu_terveydentila: Option<sosmeta_types::Code>,
+    pub koettu_terveydentila: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
 }
-impl FyysinenTerveydentilaX60909161 {
+impl FyysinenTerveydentilaX0B7C4948 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { koettu_terveydentila: None }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Tupakointi tai muu nikotiinin käyttö (sv: Rökning och annan nikotinanvändning)"]
+    #[doc = " "] #[doc =
+    " JSON `tupakointi_tai_muu_nikotiinin_kaytto`: esitystapa Koodi."] #[doc = " "] #[doc
+    =
+    " Luokitus (classification): Koodistopalvelin: AR/YDIN - Tupakointistatus 1.2.246.537.6.251, `urn:oid:1.2.246.537.6.251`."]
+    #[doc = " "] #[doc =
+    " Shape `6dd1ff3db29e708c`, shared by 1 element(s) of the release."]
+    TupakointiTaiMuuNikotiininKayttoX6DD1FF3D, name =
+    "Koodistopalvelin: AR/YDIN - Tupakointistatus 1.2.246.537.6.251", default_system =
+    "urn:oid:1.2.246.537.6.251", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.251"])
+);
 /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
 ///
 /// JSON `fyysinen_terveydentila`: esitystapa Otsikko.
 ///
-/// Shape `ce8c839bdd46ef39`, shared by 1 element(s) of the release.
+/// Shape `bec506335c97fd72`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FyysinenTerveydentilaXCE8C839B {
+pub struct FyysinenTerveydentilaXBEC50633 {
     /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fyysinen_terveydentila: Option<FyysinenTerveydentilaX60909161>,
+    pub fyysinen_terveydentila: Option<FyysinenTerveydentilaX0B7C4948>,
     /// Kuvaus fyysisestä terveydentilasta (sv: Beskrivning av det fysiska hälsotillståndet)
     ///
     /// JSON `kuvaus_fyysisesta_terveydentilasta`: esitystapa Teksti.
@@ -1168,10 +1506,14 @@ pub struct FyysinenTerveydentilaXCE8C839B {
     /// Tupakointi tai muu nikotiinin käyttö (sv: Rökning och annan nikotinanvändning)
     ///
     /// JSON `tupakointi_tai_muu_nikotiinin_kaytto`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Tupakointistatus 1.2.246.537.6.251, `urn:oid:1.2.246.537.6.251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tupakointi_tai_muu_nikotiinin_kaytto: Option<sosmeta_types::Code>,
+    pub tupakointi_tai_muu_nikotiinin_kaytto: Option<
+        sosmeta_types::Coded<TupakointiTaiMuuNikotiininKayttoX6DD1FF3D>,
+    >,
 }
-impl FyysinenTerveydentilaXCE8C839B {
+impl FyysinenTerveydentilaXBEC50633 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1211,13 +1553,13 @@ impl MielialaX6F43A83D {
 ///
 /// JSON `psyykkinen_terveydentila`: esitystapa Otsikko.
 ///
-/// Shape `e163e630702c8034`, shared by 1 element(s) of the release.
+/// Shape `7a249f53cc99cccb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PsyykkinenTerveydentilaXE163E630 {
+pub struct PsyykkinenTerveydentilaX7A249F53 {
     /// Psyykkinen terveydentila (sv: Psykiskt hälsotillstånd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub psyykkinen_terveydentila: Option<FyysinenTerveydentilaX60909161>,
+    pub psyykkinen_terveydentila: Option<FyysinenTerveydentilaX0B7C4948>,
     /// Mieliala (sv: Sinnesstämning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mieliala: Option<MielialaX6F43A83D>,
@@ -1227,7 +1569,7 @@ pub struct PsyykkinenTerveydentilaXE163E630 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta: Option<String>,
 }
-impl PsyykkinenTerveydentilaXE163E630 {
+impl PsyykkinenTerveydentilaX7A249F53 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1267,20 +1609,20 @@ impl TerveyshaitatJaItsehoitoX5E319EEF {
 ///
 /// JSON `terveydentila`: esitystapa Otsikko.
 ///
-/// Shape `7353ff088140b702`, shared by 1 element(s) of the release.
+/// Shape `71731508ec225576`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TerveydentilaX7353FF08 {
+pub struct TerveydentilaX71731508 {
     /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
     ///
     /// JSON `fyysinen_terveydentila`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fyysinen_terveydentila: Option<FyysinenTerveydentilaXCE8C839B>,
+    pub fyysinen_terveydentila: Option<FyysinenTerveydentilaXBEC50633>,
     /// Psyykkinen terveydentila (sv: Psykiskt hälsotillstånd)
     ///
     /// JSON `psyykkinen_terveydentila`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub psyykkinen_terveydentila: Option<PsyykkinenTerveydentilaXE163E630>,
+    pub psyykkinen_terveydentila: Option<PsyykkinenTerveydentilaX7A249F53>,
     /// Terveyshaitat ja itsehoito (sv: Hälsoolägenheter och egenvård)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveyshaitat_ja_itsehoito: Option<TerveyshaitatJaItsehoitoX5E319EEF>,
@@ -1290,7 +1632,7 @@ pub struct TerveydentilaX7353FF08 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<String>,
 }
-impl TerveydentilaX7353FF08 {
+impl TerveydentilaX71731508 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1355,22 +1697,24 @@ impl SosiaalisetSuhteetXEE46FC0D {
 }
 /// Arkielämä (sv: Vardagsliv)
 ///
-/// Shape `d72d0ac1d6e03a1e`, shared by 1 element(s) of the release.
+/// Shape `15887cc8297786da`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArkielamaXD72D0AC1 {
+pub struct ArkielamaX15887CC8 {
     /// Suoriutuminen (sv: Förmåga att klara sig)
     ///
     /// JSON `suoriutuminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suoriutuminen: Option<sosmeta_types::Code>,
+    pub suoriutuminen: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
     /// Kuvaus suoriutumisesta (sv: Beskrivning av förmågan att klara sig)
     ///
     /// JSON `kuvaus_suoriutumisesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_suoriutumisesta: Option<String>,
 }
-impl ArkielamaXD72D0AC1 {
+impl ArkielamaX15887CC8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1381,22 +1725,24 @@ impl ArkielamaXD72D0AC1 {
 }
 /// Ryhmätilanteet (sv: Gruppsituationer)
 ///
-/// Shape `406944c346136fb7`, shared by 1 element(s) of the release.
+/// Shape `ef567418bb0c24e3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RyhmatilanteetX406944C3 {
+pub struct RyhmatilanteetXEF567418 {
     /// Ryhmätilanteet (sv: Gruppsituationer)
     ///
     /// JSON `ryhmatilanteet`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ryhmatilanteet: Option<sosmeta_types::Code>,
+    pub ryhmatilanteet: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl RyhmatilanteetX406944C3 {
+impl RyhmatilanteetXEF567418 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1407,20 +1753,20 @@ impl RyhmatilanteetX406944C3 {
 }
 /// Päihde- ja riippuvuustyön erityisten palvelujen palvelutarpeen arvio (sv: bedömning av servicebehovet vid särskild service inom arbetet med missbruk och beroende)
 ///
-/// Shape `8bf27c1b4c2637f8`, shared by 1 element(s) of the release.
+/// Shape `28b1cd4fb6e17dff`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1B {
+pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotXB7F9BC01,
+        AsianVireilletuloaKoskevatTiedotXB1B26A2A,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
@@ -1433,12 +1779,12 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aikaisemmat_ja_nykyiset_palvelut: Option<AikaisemmatJaNykyisetPalvelutX1AB1AB1E>,
+    pub aikaisemmat_ja_nykyiset_palvelut: Option<AikaisemmatJaNykyisetPalvelutX9CB70B36>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenXD9A9DACA>,
+    pub asuminen: Option<AsuminenXA0B9CA95>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
@@ -1448,12 +1794,12 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     ///
     /// JSON `koulutus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus: Option<KoulutusX771C0E38>,
+    pub koulutus: Option<KoulutusX8C4256D7>,
     /// Työllisyystilanne (sv: Sysselsättningsläge)
     ///
     /// JSON `tyollisyystilanne`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyollisyystilanne: Option<TyollisyystilanneXC7D9F8A1>,
+    pub tyollisyystilanne: Option<TyollisyystilanneX227FF442>,
     /// Taloudellinen tilanne (sv: Den ekonomiska situationen)
     ///
     /// JSON `taloudellinen_tilanne`: esitystapa Teksti.
@@ -1463,17 +1809,17 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     ///
     /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paihteiden_kaytto: Option<PaihteidenKayttoX7830C60D>,
+    pub paihteiden_kaytto: Option<PaihteidenKayttoX586BB650>,
     /// Vanhemmuus ja päihteet (sv: Föräldraskap och berusningsmedel)
     ///
     /// JSON `vanhemmuus_ja_paihteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuus_ja_paihteet: Option<VanhemmuusJaPaihteetXFA65EE8F>,
+    pub vanhemmuus_ja_paihteet: Option<VanhemmuusJaPaihteetX4ECA3D3E>,
     /// Muut riippuvuudet (sv: Övriga beroenden)
     ///
     /// JSON `muut_riippuvuudet`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_riippuvuudet: Option<Vec<MuutRiippuvuudetXC09411F9>>,
+    pub muut_riippuvuudet: Option<Vec<MuutRiippuvuudetX9640D1FD>>,
     /// Läheisten päihteiden käyttö (sv: Användning av berusningsmedel hos närstående)
     ///
     /// JSON `laheisten_paihteiden_kaytto`: esitystapa Otsikko.
@@ -1488,7 +1834,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     ///
     /// JSON `terveydentila`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terveydentila: Option<TerveydentilaX7353FF08>,
+    pub terveydentila: Option<TerveydentilaX71731508>,
     /// Yksinäisyyden kokemus (sv: Upplevelse av ensamhet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksinaisyyden_kokemus: Option<YksinaisyydenKokemusXC8734FE1>,
@@ -1499,10 +1845,10 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     pub sosiaaliset_suhteet: Option<SosiaalisetSuhteetXEE46FC0D>,
     /// Arkielämä (sv: Vardagsliv)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arkielama: Option<ArkielamaXD72D0AC1>,
+    pub arkielama: Option<ArkielamaX15887CC8>,
     /// Ryhmätilanteet (sv: Gruppsituationer)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ryhmatilanteet: Option<RyhmatilanteetX406944C3>,
+    pub ryhmatilanteet: Option<RyhmatilanteetXEF567418>,
     /// Väkivallan kokemukset (sv: Upplevelser av våld)
     ///
     /// JSON `vakivallan_kokemukset`: esitystapa Teksti.
@@ -1527,7 +1873,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXC0E13829>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX25B71EA9>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
@@ -1546,12 +1892,14 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1B {
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             asian_vireilletuloa_koskevat_tiedot: None,
@@ -1586,14 +1934,18 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX8BF27C1B {
 }
 /// Suunnitelma
 ///
-/// Shape `c907f75115696f97`, shared by 1 element(s) of the release.
+/// Shape `6e41b6b5d6c1bbe2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaXC907F751 {
+pub struct SuunnitelmaX6E41B6B5 {
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_suunnitelma_koskee`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+        SosiaalipalveluX24AE2E8C,
+    >,
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
@@ -1634,7 +1986,7 @@ pub struct SuunnitelmaXC907F751 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -1653,7 +2005,7 @@ pub struct SuunnitelmaXC907F751 {
     pub muut_asiat: Option<String>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -1678,9 +2030,13 @@ pub struct SuunnitelmaXC907F751 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
-impl SuunnitelmaXC907F751 {
+impl SuunnitelmaX6E41B6B5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code) -> Self {
+    pub fn new(
+        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+            SosiaalipalveluX24AE2E8C,
+        >,
+    ) -> Self {
         Self {
             sosiaalipalvelu_jota_suunnitelma_koskee,
             sosiaalipalvelun_alkamispaivamaara: None,
@@ -1705,18 +2061,17 @@ impl SuunnitelmaXC907F751 {
 }
 /// Päihde- ja riippuvuustyön erityisten palvelujen toteuttamissuunnitelma (sv: Genomförandeplan för särskild service inom arbetet med missbruk och beroende)
 ///
-/// Shape `055d3b7880ed8b07`, shared by 1 element(s) of the release.
+/// Shape `5e0104873d6e44e2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX055D3B78 {
+pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Suunnitelma
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelma: Option<SuunnitelmaXC907F751>,
+    pub suunnitelma: Option<SuunnitelmaX6E41B6B5>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
@@ -1730,12 +2085,14 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX055D
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX055D3B78 {
+impl PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasX48071AFA>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             suunnitelma: None,

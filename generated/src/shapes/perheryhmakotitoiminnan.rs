@@ -5,14 +5,28 @@
 //! Shapes only the feature `perheryhmakotitoiminnan` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc =
+    " Perheryhmäkotitoiminnan rajoitustoimenpiteen laji (sv: Typ av begränsningsåtgärd inom familjegrupphemsverksamhet)"]
+    #[doc = " "] #[doc =
+    " JSON `perheryhmakotitoiminnan_rajoitustoimenpiteen_laji`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Aineiden ja esineiden haltuunotto, 2 = Asiakkaan käytössä olevien tilojen tarkastaminen."]
+    #[doc = " "] #[doc =
+    " Shape `bc8470c1495eee38`, shared by 3 element(s) of the release."]
+    PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1, name =
+    "Sisäinen luokitus: 1 = Aineiden ja esineiden haltuunotto, 2 = Asiakkaan käytössä olevien tilojen tarkastaminen",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva, pakollinen.
 ///
-/// Shape `94bb4da5e3e33ec1`, shared by 2 element(s) of the release.
+/// Shape `d9a067baf747e4f9`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 {
+pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA {
     /// Ajankohta (sv: Tidpunkt)
     ///
     /// JSON `ajankohta`: esitystapa Hetki, pakollinen.
@@ -20,39 +34,48 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4
     /// Perheryhmäkotitoiminnan rajoitustoimenpiteen laji (sv: Typ av begränsningsåtgärd inom familjegrupphemsverksamhet)
     ///
     /// JSON `perheryhmakotitoiminnan_rajoitustoimenpiteen_laji`: esitystapa Koodi, pakollinen.
-    pub perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Aineiden ja esineiden haltuunotto, 2 = Asiakkaan käytössä olevien tilojen tarkastaminen.
+    pub perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: sosmeta_types::Coded<
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti, pakollinen.
-    pub kuvaus: String,
+    pub kuvaus: sosmeta_types::NonEmptyString,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti, pakollinen.
-    pub perustelu: String,
+    pub perustelu: sosmeta_types::NonEmptyString,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: YhteyshenkiloXC053CD03,
+    pub paatoksentekija: YhteyshenkiloX5B1E87AC,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub rajoitustoimenpiteen_suorittaja: Vec<YhteyshenkiloXC053CD03>,
+    pub rajoitustoimenpiteen_suorittaja: sosmeta_types::NonEmptyVec<
+        YhteyshenkiloX5B1E87AC,
+    >,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloX5B1E87AC>>,
 }
-impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 {
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         ajankohta: sosmeta_types::Instant,
-        perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: sosmeta_types::Code,
-        kuvaus: String,
-        perustelu: String,
-        paatoksentekija: YhteyshenkiloXC053CD03,
-        rajoitustoimenpiteen_suorittaja: Vec<YhteyshenkiloXC053CD03>,
+        perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: sosmeta_types::Coded<
+            PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1,
+        >,
+        kuvaus: sosmeta_types::NonEmptyString,
+        perustelu: sosmeta_types::NonEmptyString,
+        paatoksentekija: YhteyshenkiloX5B1E87AC,
+        rajoitustoimenpiteen_suorittaja: sosmeta_types::NonEmptyVec<
+            YhteyshenkiloX5B1E87AC,
+        >,
     ) -> Self {
         Self {
             ajankohta,
@@ -67,29 +90,30 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5 {
 }
 /// Pöytäkirja rajoituksesta perheryhmäkotitoiminnassa (sv: Protokoll om begränsning inom familjegrupphemsverksamheten)
 ///
-/// Shape `30026531ac0b62ca`, shared by 2 element(s) of the release.
+/// Shape `7ab1d99ec2068c67`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 {
+pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi, pakollinen.
-    pub yksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Vec<
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5,
+    pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: sosmeta_types::NonEmptyVec<
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA,
     >,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti, pakollinen.
-    pub jakelu: String,
+    pub jakelu: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -107,25 +131,24 @@ pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 {
+impl PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        yksikko: sosmeta_types::Code,
-        asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Vec<
-            AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX94BB4DA5,
+        asiakas: AsiakasXF5869742,
+        yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+        asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: sosmeta_types::NonEmptyVec<
+            AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA,
         >,
-        jakelu: String,
+        jakelu: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             asiakas,
@@ -142,10 +165,10 @@ impl PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX30026531 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `caddc26c513baa3e`, shared by 1 element(s) of the release.
+/// Shape `91656247b86c504e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXCADDC26C {
+pub struct RajoitusX91656247 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -154,8 +177,12 @@ pub struct RajoitusXCADDC26C {
     /// Perheryhmäkotitoiminnan rajoitustoimenpiteen laji (sv: Typ av begränsningsåtgärd inom familjegrupphemsverksamhet)
     ///
     /// JSON `perheryhmakotitoiminnan_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Aineiden ja esineiden haltuunotto, 2 = Asiakkaan käytössä olevien tilojen tarkastaminen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -170,17 +197,17 @@ pub struct RajoitusXCADDC26C {
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FBC462>,
 }
-impl RajoitusXCADDC26C {
+impl RajoitusX91656247 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -198,10 +225,10 @@ impl RajoitusXCADDC26C {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `e877e4db8b0cc317`, shared by 1 element(s) of the release.
+/// Shape `8e72c4e687ecb38e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXE877E4DB {
+pub struct PaatosX8E72C4E6 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -214,14 +241,14 @@ pub struct PaatosXE877E4DB {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXCADDC26C>,
+    pub rajoitus: Option<RajoitusX91656247>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -230,24 +257,23 @@ pub struct PaatosXE877E4DB {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXE877E4DB {
+impl PaatosX8E72C4E6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -264,23 +290,27 @@ impl PaatosXE877E4DB {
 }
 /// Rajoituspäätös perheryhmäkotitoiminnassa (sv: Beslut om begränsning inom familjegrupphemsverksamhet)
 ///
-/// Shape `a5b54cea0ce75a5c`, shared by 1 element(s) of the release.
+/// Shape `f14407e194b8ea83`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoituspaatosPerheryhmakotitoiminnassaXA5B54CEA {
+pub struct RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Perheryhmäkoti, jossa rajoitus on tehty (sv: Familjegrupphem, där begränsningen utförts)
     ///
     /// JSON `perheryhmakoti_jossa_rajoitus_on_tehty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub perheryhmakoti_jossa_rajoitus_on_tehty: Option<sosmeta_types::Code>,
+    pub perheryhmakoti_jossa_rajoitus_on_tehty: Option<
+        sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    >,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXE877E4DB,
+    pub paatos: PaatosX8E72C4E6,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -289,14 +319,14 @@ pub struct RajoituspaatosPerheryhmakotitoiminnassaXA5B54CEA {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl RajoituspaatosPerheryhmakotitoiminnassaXA5B54CEA {
+impl RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        paatos: PaatosXE877E4DB,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasXF5869742,
+        paatos: PaatosX8E72C4E6,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

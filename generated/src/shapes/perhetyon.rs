@@ -7,20 +7,21 @@
 use super::*;
 /// Perhetyön suunnitelma (sv: Plan för familjearbetet)
 ///
-/// Shape `b85ad885af2bf629`, shared by 1 element(s) of the release.
+/// Shape `fbbee9bb7d7e17e7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PerhetyonSuunnitelmaXB85AD885 {
+pub struct PerhetyonSuunnitelmaXFBBEE9BB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Perhetyön alkamispäivämäärä (sv: Inledningsdatum för familjearbetet)
     ///
     /// JSON `perhetyon_alkamispaivamaara`: esitystapa Pvm.
@@ -37,7 +38,7 @@ pub struct PerhetyonSuunnitelmaXB85AD885 {
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaX7338B69A>>,
+    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaXBB3963A3>>,
     /// Läheiset ja viranomaiset, joihin saa olla yhteydessä (sv: Närstående och myndigheter som får kontaktas)
     ///
     /// JSON `laheiset_ja_viranomaiset_joihin_saa_olla_yhteydessa`: esitystapa Teksti.
@@ -71,7 +72,7 @@ pub struct PerhetyonSuunnitelmaXB85AD885 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -85,7 +86,7 @@ pub struct PerhetyonSuunnitelmaXB85AD885 {
     pub perhetyon_sisalto_ja_toteutus: Option<String>,
     /// Perhetyön vastuuhenkilö (sv: Ansvarig person för familjearbetet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub perhetyon_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub perhetyon_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -117,12 +118,14 @@ pub struct PerhetyonSuunnitelmaXB85AD885 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl PerhetyonSuunnitelmaXB85AD885 {
+impl PerhetyonSuunnitelmaXFBBEE9BB {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             palvelutehtava: None,

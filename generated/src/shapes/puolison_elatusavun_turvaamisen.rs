@@ -5,14 +5,55 @@
 //! Shapes only the feature `puolison-elatusavun-turvaamisen` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc = " Vahvistaminen"] #[doc = " "] #[doc =
+    " JSON `vahvistaminen`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu."]
+    #[doc = " "] #[doc =
+    " Shape `88fb39b0761e78fb`, shared by 1 element(s) of the release."]
+    VahvistaminenX88FB39B0, name =
+    "Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu",
+    default_system = "paatos_puolison_elatusavun_vahvistamisesta/vahvistaminen", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["paatos_puolison_elatusavun_vahvistamisesta/vahvistaminen"]), [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
+/// Sopimuksen vahvistaminen
+///
+/// Shape `5d5f8077dc6c35fc`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SopimuksenVahvistaminenX5D5F8077 {
+    /// Vahvistettavan sopimuksen asiakirjatunnus
+    ///
+    /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
+    /// Vahvistaminen
+    ///
+    /// JSON `vahvistaminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vahvistaminen: Option<sosmeta_types::Coded<VahvistaminenX88FB39B0>>,
+}
+impl SopimuksenVahvistaminenX5D5F8077 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: None,
+            vahvistaminen: None,
+        }
+    }
+}
 /// Päätös
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `a8b90778fcc4fa6a`, shared by 1 element(s) of the release.
+/// Shape `7a6088028c751fd9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXA8B90778 {
+pub struct PaatosX7A608802 {
     /// Päätöstunnus
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -24,15 +65,15 @@ pub struct PaatosXA8B90778 {
     pub paatospaivamaara: sosmeta_types::PartialDate,
     /// Sopimuksen vahvistaminen
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX1707675A>,
+    pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX5D5F8077>,
     /// Ratkaisu ja perustelut
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Ratkaisun lakiperuste
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -41,24 +82,23 @@ pub struct PaatosXA8B90778 {
     /// Päätöksentekijä
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: PaatoksentekijaXE62D4DA0,
+    pub paatoksentekija: PaatoksentekijaX2E6F85D3,
     /// Lisätietojen antaja
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX20DC618F>,
+    pub muutoksenhaku: Option<MuutoksenhakuX5BDCBFEB>,
 }
-impl PaatosXA8B90778 {
+impl PaatosX7A608802 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: PaatoksentekijaXE62D4DA0,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: PaatoksentekijaX2E6F85D3,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -75,10 +115,10 @@ impl PaatosXA8B90778 {
 }
 /// Päätös puolison elatussopimuksen vahvistamisesta
 ///
-/// Shape `040b05a1365b8c5a`, shared by 1 element(s) of the release.
+/// Shape `1921c01d93ccba4c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX040B05A1 {
+pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
     /// Asiatunnus
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
@@ -87,12 +127,11 @@ pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX040B05A1 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXA8B90778,
+    pub paatos: PaatosX7A608802,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -101,14 +140,14 @@ pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX040B05A1 {
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosPuolisonElatussopimuksenVahvistamisestaX040B05A1 {
+impl PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        paatos: PaatosXA8B90778,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        paatos: PaatosX7A608802,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiatunnus: None,
@@ -121,15 +160,15 @@ impl PaatosPuolisonElatussopimuksenVahvistamisestaX040B05A1 {
 }
 /// Elatusavun nostaja
 ///
-/// Shape `911c6e10eb5cf78c`, shared by 1 element(s) of the release.
+/// Shape `cfe1eb8a45456a74`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusavunNostajaX911C6E10 {
+pub struct ElatusavunNostajaXCFE1EB8A {
     /// Yksityishenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl ElatusavunNostajaX911C6E10 {
+impl ElatusavunNostajaXCFE1EB8A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
@@ -169,16 +208,16 @@ impl ElatusavunMaaraXE2FAD6D9 {
 }
 /// Elatusapu
 ///
-/// Shape `70f33ae73ba91598`, shared by 1 element(s) of the release.
+/// Shape `036bd3f3de7b87ea`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ElatusapuX70F33AE7 {
+pub struct ElatusapuX036BD3F3 {
     /// Elatusavun nostaja
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusavun_nostaja: Option<ElatusavunNostajaX911C6E10>,
+    pub elatusavun_nostaja: Option<ElatusavunNostajaXCFE1EB8A>,
     /// Elatusavun suorittaja
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusavun_suorittaja: Option<YhteyshenkiloXC053CD03>,
+    pub elatusavun_suorittaja: Option<YhteyshenkiloX5B1E87AC>,
     /// Elatusavun määrä
     ///
     /// JSON `elatusavun_maara`: toistuva.
@@ -190,7 +229,7 @@ pub struct ElatusapuX70F33AE7 {
         KertamaksunaSuoritettavaElatusapuX0C96F8AC,
     >,
 }
-impl ElatusapuX70F33AE7 {
+impl ElatusapuX036BD3F3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -205,20 +244,20 @@ impl ElatusapuX70F33AE7 {
 ///
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
 ///
-/// Shape `ad9f1491d77f12e5`, shared by 1 element(s) of the release.
+/// Shape `33ce90e437aec113`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopimuksenSisaltoXAD9F1491 {
+pub struct SopimuksenSisaltoX33CE90E4 {
     /// Elatusapu
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elatusapu: Option<ElatusapuX70F33AE7>,
+    pub elatusapu: Option<ElatusapuX036BD3F3>,
     /// Sopimusteksti
     ///
     /// JSON `sopimusteksti`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimusteksti: Option<String>,
 }
-impl SopimuksenSisaltoXAD9F1491 {
+impl SopimuksenSisaltoX33CE90E4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -229,10 +268,10 @@ impl SopimuksenSisaltoXAD9F1491 {
 }
 /// Puolison elatussopimus
 ///
-/// Shape `614f9e49f03ddaa8`, shared by 1 element(s) of the release.
+/// Shape `559d7c93710b0174`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PuolisonElatussopimusX614F9E49 {
+pub struct PuolisonElatussopimusX559D7C93 {
     /// Asiatunnus
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
@@ -246,13 +285,12 @@ pub struct PuolisonElatussopimusX614F9E49 {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Sopimuksen sisältö
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimuksen_sisalto: Option<SopimuksenSisaltoXAD9F1491>,
+    pub sopimuksen_sisalto: Option<SopimuksenSisaltoX33CE90E4>,
     /// Todistaja
     ///
     /// JSON `todistaja`: esitystapa Nimi, toistuva.
@@ -276,19 +314,18 @@ pub struct PuolisonElatussopimusX614F9E49 {
     /// Laatija
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusX43869E73>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusXD0247278>,
 }
-impl PuolisonElatussopimusX614F9E49 {
+impl PuolisonElatussopimusX559D7C93 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: Vec<AllekirjoitusX43869E73>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusXD0247278>,
     ) -> Self {
         Self {
             asiatunnus: None,

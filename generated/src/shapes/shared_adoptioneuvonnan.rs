@@ -141,7 +141,7 @@ impl YhteystiedotX450CAE7B {
 }
 /// Yhteyshenkilö
 ///
-/// Shape `c053cd032e8275d7`, shared by 79 element(s) of the release.
+/// Shape `5b1e87ac1c41d9ef`, shared by 79 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -164,15 +164,15 @@ impl YhteystiedotX450CAE7B {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteyshenkiloXC053CD03 {
+pub struct YhteyshenkiloX5B1E87AC {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
 }
 #[cfg(
     any(
@@ -194,9 +194,12 @@ pub struct YhteyshenkiloXC053CD03 {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-impl YhteyshenkiloXC053CD03 {
+impl YhteyshenkiloX5B1E87AC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self { sukunimi, etunimet }
     }
 }
@@ -204,7 +207,7 @@ impl YhteyshenkiloXC053CD03 {
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `e4b740ff4e15e401`, shared by 9 element(s) of the release.
+/// Shape `8713db1e88f8a1f1`, shared by 9 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -214,17 +217,17 @@ impl YhteyshenkiloXC053CD03 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaXE4B740FF {
+pub struct VastaanottajaX8713DB1E {
     /// Organisaation nimi
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 #[cfg(
     any(
@@ -233,9 +236,9 @@ pub struct VastaanottajaXE4B740FF {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl VastaanottajaXE4B740FF {
+impl VastaanottajaX8713DB1E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String) -> Self {
+    pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
@@ -247,7 +250,7 @@ impl VastaanottajaXE4B740FF {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `48071afa87b5f922`, shared by 113 element(s) of the release.
+/// Shape `f5869742b47f39a6`, shared by 113 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -271,20 +274,20 @@ impl VastaanottajaXE4B740FF {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX48071AFA {
+pub struct AsiakasXF5869742 {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -312,9 +315,12 @@ pub struct AsiakasX48071AFA {
         feature = "vammaispalvelujen"
     )
 )]
-impl AsiakasX48071AFA {
+impl AsiakasXF5869742 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -323,11 +329,22 @@ impl AsiakasX48071AFA {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Palveluyksikkö"] #[doc = " "] #[doc =
+    " JSON `palveluyksikko`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`."]
+    #[doc = " "] #[doc =
+    " Shape `58b006cc88f5d415`, shared by 386 element(s) of the release."]
+    PalveluyksikkoX58B006CC, name =
+    "Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202",
+    default_system = "urn:oid:1.2.246.537.6.202", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.202"])
+);
 /// Laatija
 ///
 /// JSON `laatija`: toistuva, pakollinen.
 ///
-/// Shape `ce9d0849719608a7`, shared by 219 element(s) of the release.
+/// Shape `a71a9a7df1107fef`, shared by 219 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -362,15 +379,15 @@ impl AsiakasX48071AFA {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LaatijaXCE9D0849 {
+pub struct LaatijaXA71A9A7D {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -379,8 +396,10 @@ pub struct LaatijaXCE9D0849 {
     /// Palveluyksikkö
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
 }
 #[cfg(
     any(
@@ -414,9 +433,12 @@ pub struct LaatijaXCE9D0849 {
         feature = "vammaispalvelujen"
     )
 )]
-impl LaatijaXCE9D0849 {
+impl LaatijaXA71A9A7D {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -425,11 +447,35 @@ impl LaatijaXCE9D0849 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Allekirjoituksen tyyppi"] #[doc = " "] #[doc =
+    " JSON `allekirjoituksen_tyyppi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc
+    =
+    " Luokitus (classification): Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161, `urn:oid:1.2.246.537.5.40161`."]
+    #[doc = " "] #[doc =
+    " Shape `62fe844a07c6c07b`, shared by 110 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "kasvatus-ja-perheneuvonnan", feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen", feature = "vanhemmuuden-selvittamisen"))]
+    AllekirjoituksenTyyppiX62FE844A, name =
+    "Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161", default_system =
+    "urn:oid:1.2.246.537.5.40161", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.5.40161"])
+);
 /// Allekirjoitus
 ///
 /// JSON `allekirjoitus`: pakollinen.
 ///
-/// Shape `595cfa92d91b6ef1`, shared by 69 element(s) of the release.
+/// Shape `88c7676ed1cbd0d1`, shared by 69 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -456,11 +502,13 @@ impl LaatijaXCE9D0849 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoitusX595CFA92 {
+pub struct AllekirjoitusX88C7676E {
     /// Allekirjoituksen tyyppi
     ///
     /// JSON `allekirjoituksen_tyyppi`: esitystapa Koodi, pakollinen.
-    pub allekirjoituksen_tyyppi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161, `urn:oid:1.2.246.537.5.40161`.
+    pub allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
 }
 #[cfg(
     any(
@@ -486,15 +534,17 @@ pub struct AllekirjoitusX595CFA92 {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-impl AllekirjoitusX595CFA92 {
+impl AllekirjoitusX88C7676E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(allekirjoituksen_tyyppi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
+    ) -> Self {
         Self { allekirjoituksen_tyyppi }
     }
 }
 /// Henkilönnimi
 ///
-/// Shape `bf17d3584c05d12a`, shared by 3 element(s) of the release.
+/// Shape `0a3707164053596e`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -504,11 +554,11 @@ impl AllekirjoitusX595CFA92 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkilonnimiXBF17D358 {
+pub struct HenkilonnimiX0A370716 {
     /// Nimi
     ///
     /// JSON `nimi`: esitystapa Teksti, pakollinen.
-    pub nimi: String,
+    pub nimi: sosmeta_types::NonEmptyString,
 }
 #[cfg(
     any(
@@ -517,15 +567,58 @@ pub struct HenkilonnimiXBF17D358 {
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
     )
 )]
-impl HenkilonnimiXBF17D358 {
+impl HenkilonnimiX0A370716 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(nimi: String) -> Self {
+    pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Kunta"] #[doc = " "] #[doc = " JSON `kunta`: esitystapa Koodi."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`."]
+    #[doc = " "] #[doc =
+    " Shape `078fd8607384ee46`, shared by 49 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun", feature =
+    "vanhemmuuden-selvittamisen"))] KuntaX078FD860, name =
+    "Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21", default_system =
+    "urn:oid:1.2.246.537.6.21", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.21"])
+);
+sosmeta_types::classification!(
+    #[doc = " Maa"] #[doc = " "] #[doc = " JSON `maa`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`."]
+    #[doc = " "] #[doc =
+    " Shape `af7b3edc8357923b`, shared by 8 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja"))]
+    MaaXAF7B3EDC, name = "Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97",
+    default_system = "urn:oid:1.2.246.537.6.97", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.97"])
+);
+sosmeta_types::classification!(
+    #[doc = " Äidinkieli"] #[doc = " "] #[doc =
+    " JSON `aidinkieli`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`."]
+    #[doc = " "] #[doc =
+    " Shape `d1031dd04fa2a58c`, shared by 21 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalisen-luototuksen", feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+    feature = "turvakotipalvelun", feature = "tyoikaisten-palvelujen", feature =
+    "vammaispalvelujen"))] AidinkieliXD1031DD0, name =
+    "Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175", default_system =
+    "urn:oid:1.2.246.537.5.40175", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.5.40175"])
+);
 /// Kotikunta
 ///
-/// Shape `95eb5d71733397e9`, shared by 37 element(s) of the release.
+/// Shape `c843d13d09937c42`, shared by 37 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -537,12 +630,14 @@ impl HenkilonnimiXBF17D358 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KotikuntaX95EB5D71 {
+pub struct KotikuntaXC843D13D {
     /// Kunta
     ///
     /// JSON `kunta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kunta: Option<sosmeta_types::Code>,
+    pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
 }
 #[cfg(
     any(
@@ -553,7 +648,7 @@ pub struct KotikuntaX95EB5D71 {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-impl KotikuntaX95EB5D71 {
+impl KotikuntaXC843D13D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { kunta: None }
@@ -623,6 +718,18 @@ impl YhteystiedotX13B4DC11 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Siviilisääty"] #[doc = " "] #[doc =
+    " JSON `siviilisaaty`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`."]
+    #[doc = " "] #[doc =
+    " Shape `f78001da6dae6f58`, shared by 12 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "turvakotipalvelun"))] SiviilisaatyXF78001DA, name =
+    "Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75", default_system =
+    "urn:oid:1.2.246.537.6.75", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.75"])
+);
 /// Voimassaolo
 ///
 /// Shape `ba0f7664cb51631d`, shared by 95 element(s) of the release.
@@ -693,20 +800,58 @@ impl VoimassaoloXBA0F7664 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Koulutusaste"] #[doc = " "] #[doc =
+    " JSON `koulutusaste`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`."]
+    #[doc = " "] #[doc =
+    " Shape `169367b2cf7d03ae`, shared by 6 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "sosiaalisen-luototuksen", feature
+    = "turvakotipalvelun", feature = "tyoikaisten-palvelujen"))] KoulutusasteX169367B2,
+    name = "Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213",
+    default_system = "urn:oid:1.2.246.537.6.1213", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1213"])
+);
+sosmeta_types::classification!(
+    #[doc = " Koulutusala"] #[doc = " "] #[doc =
+    " JSON `koulutusala`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`."]
+    #[doc = " "] #[doc =
+    " Shape `bb20f73056d9109e`, shared by 4 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "sosiaalisen-luototuksen"))]
+    KoulutusalaXBB20F730, name =
+    "Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212", default_system =
+    "urn:oid:1.2.246.537.6.1212", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1212"])
+);
+sosmeta_types::classification!(
+    #[doc = " Varallisuuslaji"] #[doc = " "] #[doc =
+    " JSON `varallisuuslaji`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`."]
+    #[doc = " "] #[doc =
+    " Shape `f0f2dec7cd3ae1a8`, shared by 6 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen",
+    feature = "sosiaalisen-luototuksen"))] VarallisuuslajiXF0F2DEC7, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255",
+    default_system = "urn:oid:1.2.246.537.6.1255", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1255"])
+);
 /// Varallisuus
 ///
 /// JSON `varallisuus`: toistuva.
 ///
-/// Shape `89045993b4a280e2`, shared by 3 element(s) of the release.
+/// Shape `a8c62d6cec6c5c6b`, shared by 3 element(s) of the release.
 #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VarallisuusX89045993 {
+pub struct VarallisuusXA8C62D6C {
     /// Varallisuuslaji
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuuslaji: Option<sosmeta_types::Code>,
+    pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -719,7 +864,7 @@ pub struct VarallisuusX89045993 {
     pub omistusosuuden_arvo: Option<sosmeta_types::Quantity>,
 }
 #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
-impl VarallisuusX89045993 {
+impl VarallisuusXA8C62D6C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -729,11 +874,24 @@ impl VarallisuusX89045993 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Menolaji"] #[doc = " "] #[doc = " JSON `menolaji`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`."]
+    #[doc = " "] #[doc =
+    " Shape `0fcaf31447797449`, shared by 8 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen",
+    feature = "sosiaalisen-luototuksen", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen"))] MenolajiX0FCAF314, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256",
+    default_system = "urn:oid:1.2.246.537.6.1256", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1256"])
+);
 /// Meno
 ///
 /// JSON `meno`: toistuva.
 ///
-/// Shape `21caaa248a588e58`, shared by 4 element(s) of the release.
+/// Shape `444c0ac01b210307`, shared by 4 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -743,12 +901,14 @@ impl VarallisuusX89045993 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenoX21CAAA24 {
+pub struct MenoX444C0AC0 {
     /// Menolaji
     ///
     /// JSON `menolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menolaji: Option<sosmeta_types::Code>,
+    pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -767,7 +927,7 @@ pub struct MenoX21CAAA24 {
         feature = "sosiaalisen-luototuksen"
     )
 )]
-impl MenoX21CAAA24 {
+impl MenoX444C0AC0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -777,6 +937,31 @@ impl MenoX21CAAA24 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Velkalaji"] #[doc = " "] #[doc = " JSON `velkalaji`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`."]
+    #[doc = " "] #[doc =
+    " Shape `7ca7845a16c4f6fb`, shared by 4 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "sosiaalisen-luototuksen"))]
+    VelkalajiX7CA7845A, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257",
+    default_system = "urn:oid:1.2.246.537.6.1257", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1257"])
+);
+sosmeta_types::classification!(
+    #[doc = " Asunnon hallintaperuste"] #[doc = " "] #[doc =
+    " JSON `asunnon_hallintaperuste`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`."]
+    #[doc = " "] #[doc =
+    " Shape `01ab1c1243a65dd8`, shared by 5 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "sosiaalisen-luototuksen", feature = "vammaispalvelujen"))]
+    AsunnonHallintaperusteX01AB1C12, name =
+    "Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249",
+    default_system = "urn:oid:1.2.246.537.6.1249", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1249"])
+);
 /// Päihteiden käyttö
 ///
 /// Shape `2b54635030dbd44a`, shared by 7 element(s) of the release.
@@ -851,7 +1036,7 @@ impl TerveydentilaXE16E8D71 {
 ///
 /// JSON `allekirjoitus`: toistuva, pakollinen.
 ///
-/// Shape `c51ddb0108316632`, shared by 26 element(s) of the release.
+/// Shape `800358aca721a1d2`, shared by 26 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -866,11 +1051,13 @@ impl TerveydentilaXE16E8D71 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoitusXC51DDB01 {
+pub struct AllekirjoitusX800358AC {
     /// Allekirjoituksen tyyppi (sv: Typ av underskrift)
     ///
     /// JSON `allekirjoituksen_tyyppi`: esitystapa Koodi, pakollinen.
-    pub allekirjoituksen_tyyppi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161, `urn:oid:1.2.246.537.5.40161`.
+    pub allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
@@ -904,9 +1091,11 @@ pub struct AllekirjoitusXC51DDB01 {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-impl AllekirjoitusXC51DDB01 {
+impl AllekirjoitusX800358AC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(allekirjoituksen_tyyppi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
+    ) -> Self {
         Self {
             allekirjoituksen_tyyppi,
             paikka: None,
@@ -984,7 +1173,7 @@ impl YhteystiedotXC7410BBD {
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `462568bb9b3f8eaf`, shared by 12 element(s) of the release.
+/// Shape `40e878d70b202407`, shared by 12 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -998,11 +1187,11 @@ impl YhteystiedotXC7410BBD {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaX462568BB {
+pub struct VastaanottajaX40E878D7 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
@@ -1018,9 +1207,9 @@ pub struct VastaanottajaX462568BB {
         feature = "vammaispalvelujen"
     )
 )]
-impl VastaanottajaX462568BB {
+impl VastaanottajaX40E878D7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String) -> Self {
+    pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
@@ -1031,7 +1220,7 @@ impl VastaanottajaX462568BB {
 ///
 /// JSON `omatyontekija`: pakollinen.
 ///
-/// Shape `78106b9975265b47`, shared by 18 element(s) of the release.
+/// Shape `121e01fdfe03c6bf`, shared by 18 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1048,15 +1237,15 @@ impl VastaanottajaX462568BB {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OmatyontekijaX78106B99 {
+pub struct OmatyontekijaX121E01FD {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1065,8 +1254,10 @@ pub struct OmatyontekijaX78106B99 {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -1085,9 +1276,12 @@ pub struct OmatyontekijaX78106B99 {
         feature = "vammaispalvelujen"
     )
 )]
-impl OmatyontekijaX78106B99 {
+impl OmatyontekijaX121E01FD {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1101,7 +1295,7 @@ impl OmatyontekijaX78106B99 {
 ///
 /// JSON `osoite`: pakollinen.
 ///
-/// Shape `6fdc6ac99ff4c43d`, shared by 88 element(s) of the release.
+/// Shape `84a48bbcb33d5859`, shared by 88 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1127,19 +1321,19 @@ impl OmatyontekijaX78106B99 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OsoiteX6FDC6AC9 {
+pub struct OsoiteX84A48BBC {
     /// Lähiosoite (sv: Näradress)
     ///
     /// JSON `lahiosoite`: esitystapa Teksti, pakollinen.
-    pub lahiosoite: String,
+    pub lahiosoite: sosmeta_types::NonEmptyString,
     /// Postinumero (sv: Postnummer)
     ///
     /// JSON `postinumero`: esitystapa Teksti, pakollinen.
-    pub postinumero: String,
+    pub postinumero: sosmeta_types::NonEmptyString,
     /// Postitoimipaikka (sv: Postkontor)
     ///
     /// JSON `postitoimipaikka`: esitystapa Nimi, pakollinen.
-    pub postitoimipaikka: String,
+    pub postitoimipaikka: sosmeta_types::NonEmptyString,
 }
 #[cfg(
     any(
@@ -1164,12 +1358,12 @@ pub struct OsoiteX6FDC6AC9 {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-impl OsoiteX6FDC6AC9 {
+impl OsoiteX84A48BBC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        lahiosoite: String,
-        postinumero: String,
-        postitoimipaikka: String,
+        lahiosoite: sosmeta_types::NonEmptyString,
+        postinumero: sosmeta_types::NonEmptyString,
+        postitoimipaikka: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             lahiosoite,
@@ -1182,7 +1376,7 @@ impl OsoiteX6FDC6AC9 {
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `d665d9117dcad5b3`, shared by 63 element(s) of the release.
+/// Shape `151ac6303d73f8dd`, shared by 63 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1207,18 +1401,18 @@ impl OsoiteX6FDC6AC9 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotXD665D911 {
+pub struct YhteystiedotX151AC630 {
     /// Käyntiosoite (sv: Besöksadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayntiosoite: Option<OsoiteXE9FA3AAD>,
     /// Postiosoite (sv: Postadress)
     ///
     /// JSON `postiosoite`: pakollinen.
-    pub postiosoite: OsoiteX6FDC6AC9,
+    pub postiosoite: OsoiteX84A48BBC,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
@@ -1247,9 +1441,12 @@ pub struct YhteystiedotXD665D911 {
         feature = "vammaispalvelujen"
     )
 )]
-impl YhteystiedotXD665D911 {
+impl YhteystiedotX151AC630 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(postiosoite: OsoiteX6FDC6AC9, puhelinnumero: String) -> Self {
+    pub fn new(
+        postiosoite: OsoiteX84A48BBC,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             kayntiosoite: None,
             postiosoite,
@@ -1262,7 +1459,7 @@ impl YhteystiedotXD665D911 {
 ///
 /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
 ///
-/// Shape `2e0a908bb0f02bd7`, shared by 63 element(s) of the release.
+/// Shape `65775154d24cae6b`, shared by 63 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1287,15 +1484,15 @@ impl YhteystiedotXD665D911 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LisatietojenAntajaX2E0A908B {
+pub struct LisatietojenAntajaX65775154 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1304,12 +1501,14 @@ pub struct LisatietojenAntajaX2E0A908B {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotXD665D911,
+    pub yhteystiedot: YhteystiedotX151AC630,
 }
 #[cfg(
     any(
@@ -1333,12 +1532,12 @@ pub struct LisatietojenAntajaX2E0A908B {
         feature = "vammaispalvelujen"
     )
 )]
-impl LisatietojenAntajaX2E0A908B {
+impl LisatietojenAntajaX65775154 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        yhteystiedot: YhteystiedotXD665D911,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        yhteystiedot: YhteystiedotX151AC630,
     ) -> Self {
         Self {
             sukunimi,
@@ -1349,6 +1548,25 @@ impl LisatietojenAntajaX2E0A908B {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Muutoksenhakukeino (sv: Rättsmedel)"] #[doc = " "] #[doc =
+    " JSON `muutoksenhakukeino`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`."]
+    #[doc = " "] #[doc =
+    " Shape `c00ed709cb003d19`, shared by 49 element(s) of the release."]
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "sosiaalisen-luototuksen", feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] MuutoksenhakukeinoXC00ED709, name =
+    "Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211",
+    default_system = "urn:oid:1.2.246.537.6.1211", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1211"])
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `4dcc49a47369e147`, shared by 107 element(s) of the release.
@@ -1485,7 +1703,7 @@ impl ViranomainenXB6C06A08 {
 }
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
-/// Shape `f9008fb49976c36a`, shared by 53 element(s) of the release.
+/// Shape `3895f088901e440e`, shared by 48 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1506,16 +1724,18 @@ impl ViranomainenXB6C06A08 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutoksenhakuXF9008FB4 {
+pub struct MuutoksenhakuX3895F088 {
     /// Muutoksenhakukeino (sv: Rättsmedel)
     ///
     /// JSON `muutoksenhakukeino`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhakukeino: Option<sosmeta_types::Code>,
+    pub muutoksenhakukeino: Option<sosmeta_types::Coded<MuutoksenhakukeinoXC00ED709>>,
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
-    pub ohjeteksti: String,
+    pub ohjeteksti: sosmeta_types::NonEmptyString,
     /// Viranomainen (sv: Myndighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viranomainen: Option<ViranomainenXB6C06A08>,
@@ -1548,9 +1768,9 @@ pub struct MuutoksenhakuXF9008FB4 {
         feature = "vammaispalvelujen"
     )
 )]
-impl MuutoksenhakuXF9008FB4 {
+impl MuutoksenhakuX3895F088 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(ohjeteksti: String) -> Self {
+    pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             muutoksenhakukeino: None,
             ohjeteksti,
@@ -1564,7 +1784,7 @@ impl MuutoksenhakuXF9008FB4 {
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `899bdea9e4df9181`, shared by 7 element(s) of the release.
+/// Shape `b994e8f6f6f80d09`, shared by 7 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1574,15 +1794,15 @@ impl MuutoksenhakuXF9008FB4 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaX899BDEA9 {
+pub struct VastaanottajaXB994E8F6 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1604,9 +1824,12 @@ pub struct VastaanottajaX899BDEA9 {
         feature = "vammaispalvelujen"
     )
 )]
-impl VastaanottajaX899BDEA9 {
+impl VastaanottajaXB994E8F6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1665,7 +1888,7 @@ impl AjanjaksoX090B86B0 {
 ///
 /// JSON `suostumus`: pakollinen.
 ///
-/// Shape `0387dcc14d60e3d6`, shared by 2 element(s) of the release.
+/// Shape `c3a898ade6ab604a`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1674,11 +1897,11 @@ impl AjanjaksoX090B86B0 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumusX0387DCC1 {
+pub struct SuostumusXC3A898AD {
     /// Asiasisältö
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
 }
 #[cfg(
     any(
@@ -1686,9 +1909,9 @@ pub struct SuostumusX0387DCC1 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl SuostumusX0387DCC1 {
+impl SuostumusXC3A898AD {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self { asiasisalto }
     }
 }
@@ -1696,19 +1919,19 @@ impl SuostumusX0387DCC1 {
 ///
 /// JSON `lapsi`: toistuva.
 ///
-/// Shape `30985b76cf76c6fb`, shared by 2 element(s) of the release.
+/// Shape `7804c9bf5ae54ad3`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiX30985B76 {
+pub struct LapsiX7804C9BF {
     /// Sukunimi
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
@@ -1716,9 +1939,12 @@ pub struct LapsiX30985B76 {
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
 #[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
-impl LapsiX30985B76 {
+impl LapsiX7804C9BF {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1730,7 +1956,7 @@ impl LapsiX30985B76 {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `db3ab3827e4201a5`, shared by 6 element(s) of the release.
+/// Shape `9743c7fafa850929`, shared by 6 element(s) of the release.
 #[cfg(
     any(
         feature = "adoptioneuvonnan",
@@ -1741,20 +1967,20 @@ impl LapsiX30985B76 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXDB3AB382 {
+pub struct AsiakasX9743C7FA {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
 }
 #[cfg(
     any(
@@ -1764,9 +1990,12 @@ pub struct AsiakasXDB3AB382 {
         feature = "turvakotipalvelun"
     )
 )]
-impl AsiakasXDB3AB382 {
+impl AsiakasX9743C7FA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,

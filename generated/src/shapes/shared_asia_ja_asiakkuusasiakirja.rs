@@ -5,6 +5,34 @@
 //! Shapes several features use, each compiled with any of them.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::classification!(
+    #[doc = " Palvelutehtävä (sv: Serviceuppgift)"] #[doc = " "] #[doc =
+    " JSON `palvelutehtava`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`."]
+    #[doc = " "] #[doc =
+    " Shape `4efb8efa50a8faf8`, shared by 48 element(s) of the release."]
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature =
+    "kasvatus-ja-perheneuvonnan", feature = "lastensuojelun-jalkihuollon", feature =
+    "omaishoidon-tuen", feature = "perhetyon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tahdonilmaisupalvelun",
+    feature = "tukisuhdetoiminnan", feature = "tyoikaisten-palvelujen", feature =
+    "vakivaltatyon"))] PalvelutehtavaX4EFB8EFA, name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221",
+    default_system = "urn:oid:1.2.246.537.6.1221", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1221"])
+);
+sosmeta_types::classification!(
+    #[doc = " Palvelutehtävä (sv: Serviceuppgift)"] #[doc = " "] #[doc =
+    " JSON `palvelutehtava`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=704&versionKey=2563, `urn:oid:1.2.246.537.6.1221`."]
+    #[doc = " "] #[doc =
+    " Shape `3490c9800df328a8`, shared by 3 element(s) of the release."]
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] PalvelutehtavaX3490C980, name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=704&versionKey=2563",
+    default_system = "urn:oid:1.2.246.537.6.1221", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1221"])
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `3e9b1ca1c0384dcb`, shared by 59 element(s) of the release.
@@ -69,13 +97,38 @@ impl YhteystiedotX3E9B1CA1 {
         Self { puhelinnumero: None }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Sukupuoli (sv: Kön)"] #[doc = " "] #[doc =
+    " JSON `sukupuoli`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`."]
+    #[doc = " "] #[doc =
+    " Shape `18163a97c1b85637`, shared by 13 element(s) of the release."]
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature =
+    "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))] SukupuoliX18163A97,
+    name = "Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1", default_system =
+    "urn:oid:1.2.246.537.5.1", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.5.1"])
+);
+sosmeta_types::code_list!(
+    #[doc = " Asiointikieli (sv: Kontaktspråk)"] #[doc = " "] #[doc =
+    " JSON `asiointikieli`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`."]
+    #[doc = " "] #[doc =
+    " Shape `6887215b1fcdb79b`, shared by 6 element(s) of the release."]
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "turvakotipalvelun"))]
+    AsiointikieliX6887215B, name =
+    "Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175", default_system =
+    "urn:oid:1.2.246.537.5.40175", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.5.40175"]), [Suomi = ("FI", "Suomi", "Suomi"), Ruotsi = ("SV",
+    "Ruotsi", "Ruotsi")]
+);
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
-/// Shape `928cc48f10774015`, shared by 4 element(s) of the release.
+/// Shape `b221e4f137088c18`, shared by 3 element(s) of the release.
 #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TulkkaustiedotX928CC48F {
+pub struct TulkkaustiedotXB221E4F1 {
     /// Tulkkauksen tarve (sv: Behov av tolkning)
     ///
     /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
@@ -84,8 +137,10 @@ pub struct TulkkaustiedotX928CC48F {
     /// Tulkkauskieli (sv: Tolkningsspråk)
     ///
     /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkauskieli: Option<Vec<sosmeta_types::Code>>,
+    pub tulkkauskieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
     /// Tulkkausmenetelmä (sv: Tolkningsmetod)
     ///
     /// JSON `tulkkausmenetelma`: esitystapa Teksti.
@@ -93,7 +148,7 @@ pub struct TulkkaustiedotX928CC48F {
     pub tulkkausmenetelma: Option<String>,
 }
 #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
-impl TulkkaustiedotX928CC48F {
+impl TulkkaustiedotXB221E4F1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -105,18 +160,20 @@ impl TulkkaustiedotX928CC48F {
 }
 /// Kotikunta (sv: Hemkommun)
 ///
-/// Shape `0f5b58f9ccef6dcd`, shared by 4 element(s) of the release.
+/// Shape `effc22caef63dcda`, shared by 4 element(s) of the release.
 #[cfg(
     any(feature = "asia-ja-asiakkuusasiakirja", feature = "lastensuojelun-sijaishuollon")
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KotikuntaX0F5B58F9 {
+pub struct KotikuntaXEFFC22CA {
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kunta: Option<sosmeta_types::Code>,
+    pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Kuntaan muutto (sv: Flyttning till kommunen)
     ///
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
@@ -126,7 +183,7 @@ pub struct KotikuntaX0F5B58F9 {
 #[cfg(
     any(feature = "asia-ja-asiakkuusasiakirja", feature = "lastensuojelun-sijaishuollon")
 )]
-impl KotikuntaX0F5B58F9 {
+impl KotikuntaXEFFC22CA {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -139,7 +196,7 @@ impl KotikuntaX0F5B58F9 {
 ///
 /// JSON `yhteyshenkilo`: toistuva.
 ///
-/// Shape `cbcb8eae70765229`, shared by 22 element(s) of the release.
+/// Shape `2e1b58ee4128ae81`, shared by 22 element(s) of the release.
 #[cfg(
     any(
         feature = "asia-ja-asiakkuusasiakirja",
@@ -159,15 +216,15 @@ impl KotikuntaX0F5B58F9 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteyshenkiloXCBCB8EAE {
+pub struct YhteyshenkiloX2E1B58EE {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
@@ -189,9 +246,12 @@ pub struct YhteyshenkiloXCBCB8EAE {
         feature = "vammaispalvelujen"
     )
 )]
-impl YhteyshenkiloXCBCB8EAE {
+impl YhteyshenkiloX2E1B58EE {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -199,3 +259,20 @@ impl YhteyshenkiloXCBCB8EAE {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
+    " JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`."]
+    #[doc = " "] #[doc =
+    " Shape `24ae2e8c6be3c10f`, shared by 80 element(s) of the release."]
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "iakkaiden-palvelujen",
+    feature = "lapsiperheiden-palvelujen", feature = "lastensuojelun-jalkihuollon",
+    feature = "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "turvakotipalvelun", feature
+    = "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))]
+    SosiaalipalveluX24AE2E8C, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222",
+    default_system = "urn:oid:1.2.246.537.6.1222", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1222"])
+);

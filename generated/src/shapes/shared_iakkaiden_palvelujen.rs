@@ -9,7 +9,7 @@ use super::*;
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `eec163cb3735dcb8`, shared by 91 element(s) of the release.
+/// Shape `8434043be3672814`, shared by 91 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -36,19 +36,19 @@ use super::*;
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXEEC163CB {
+pub struct AsiakasX8434043B {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
 }
 #[cfg(
     any(
@@ -74,12 +74,12 @@ pub struct AsiakasXEEC163CB {
         feature = "vammaispalvelujen"
     )
 )]
-impl AsiakasXEEC163CB {
+impl AsiakasX8434043B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -88,9 +88,25 @@ impl AsiakasXEEC163CB {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Arvio (sv: Bedömning)"] #[doc = " "] #[doc =
+    " JSON `arvio`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`."]
+    #[doc = " "] #[doc =
+    " Shape `25eff7494f0c113a`, shared by 32 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset",
+    feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))] ArvioX25EFF749, name =
+    "Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253",
+    default_system = "urn:oid:1.2.246.537.6.1253", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1253"])
+);
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
-/// Shape `27d3e206b5f4cd43`, shared by 23 element(s) of the release.
+/// Shape `2c7f8f4a64eed21a`, shared by 22 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -102,18 +118,19 @@ impl AsiakasXEEC163CB {
         feature = "omaishoidon-tuen",
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         feature = "perhetyon",
-        feature = "tukisuhdetoiminnan",
         feature = "tyoikaisten-palvelujen"
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 {
+pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
     /// Arvio (sv: Bedömning)
     ///
     /// JSON `arvio`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio: Option<sosmeta_types::Code>,
+    pub arvio: Option<sosmeta_types::Coded<ArvioX25EFF749>>,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
@@ -131,11 +148,10 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 {
         feature = "omaishoidon-tuen",
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
         feature = "perhetyon",
-        feature = "tukisuhdetoiminnan",
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206 {
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -280,7 +296,7 @@ impl AktivointisuunnitelmanTarkistaminenXF56E90DF {
 ///
 /// JSON `yksityishenkilo`: toistuva.
 ///
-/// Shape `99ac67db108d2b15`, shared by 11 element(s) of the release.
+/// Shape `f419e9cb40c2177d`, shared by 11 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -296,15 +312,15 @@ impl AktivointisuunnitelmanTarkistaminenXF56E90DF {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YksityishenkiloX99AC67DB {
+pub struct YksityishenkiloXF419E9CB {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
@@ -327,9 +343,12 @@ pub struct YksityishenkiloX99AC67DB {
         feature = "vammaispalvelujen"
     )
 )]
-impl YksityishenkiloX99AC67DB {
+impl YksityishenkiloXF419E9CB {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -338,6 +357,24 @@ impl YksityishenkiloX99AC67DB {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Lastensuojeluasian vireilletulon tapa (sv: Metod för inledande av ett barnskyddsärende)"]
+    #[doc = " "] #[doc =
+    " JSON `lastensuojeluasian_vireilletulon_tapa`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`."]
+    #[doc = " "] #[doc =
+    " Shape `123723389c62bc81`, shared by 8 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] LastensuojeluasianVireilletulonTapaX12372338, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242",
+    default_system = "urn:oid:1.2.246.537.6.1242", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1242"])
+);
 /// Tutkimus (sv: Undersökning)
 ///
 /// JSON `tutkimus`: toistuva.
@@ -370,7 +407,7 @@ impl TutkimusXBD84A245 {
 }
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
-/// Shape `57cd88c762bfa7e6`, shared by 10 element(s) of the release.
+/// Shape `61a5df3b3d478263`, shared by 10 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -385,7 +422,7 @@ impl TutkimusXBD84A245 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TulkkaustiedotX57CD88C7 {
+pub struct TulkkaustiedotX61A5DF3B {
     /// Tulkkauksen tarve (sv: Behov av tolkning)
     ///
     /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
@@ -394,8 +431,10 @@ pub struct TulkkaustiedotX57CD88C7 {
     /// Tulkkauskieli (sv: Tolkningsspråk)
     ///
     /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkauskieli: Option<Vec<sosmeta_types::Code>>,
+    pub tulkkauskieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
 }
 #[cfg(
     any(
@@ -409,7 +448,7 @@ pub struct TulkkaustiedotX57CD88C7 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl TulkkaustiedotX57CD88C7 {
+impl TulkkaustiedotX61A5DF3B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -422,7 +461,7 @@ impl TulkkaustiedotX57CD88C7 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `8a6b00c66dae3e8b`, shared by 6 element(s) of the release.
+/// Shape `290dbfb0a8207262`, shared by 6 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -434,22 +473,22 @@ impl TulkkaustiedotX57CD88C7 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX8A6B00C6 {
+pub struct AsiakasX290DBFB0 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX57CD88C7>,
+    pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
@@ -463,12 +502,12 @@ pub struct AsiakasX8A6B00C6 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl AsiakasX8A6B00C6 {
+impl AsiakasX290DBFB0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -483,7 +522,7 @@ impl AsiakasX8A6B00C6 {
 ///
 /// JSON `haettava_palvelu`: toistuva, pakollinen.
 ///
-/// Shape `2ba2c62ccd5714aa`, shared by 6 element(s) of the release.
+/// Shape `1f5a166f82963ab6`, shared by 6 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -495,12 +534,14 @@ impl AsiakasX8A6B00C6 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HaettavaPalveluX2BA2C62C {
+pub struct HaettavaPalveluX1F5A166F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -519,7 +560,7 @@ pub struct HaettavaPalveluX2BA2C62C {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl HaettavaPalveluX2BA2C62C {
+impl HaettavaPalveluX1F5A166F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -531,7 +572,7 @@ impl HaettavaPalveluX2BA2C62C {
 }
 /// Kuultava (sv: Person som hörs)
 ///
-/// Shape `7338b69a03cacc0f`, shared by 32 element(s) of the release.
+/// Shape `bb3963a3fed54717`, shared by 32 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -545,15 +586,15 @@ impl HaettavaPalveluX2BA2C62C {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuultavaX7338B69A {
+pub struct KuultavaXBB3963A3 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -571,9 +612,12 @@ pub struct KuultavaX7338B69A {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl KuultavaX7338B69A {
+impl KuultavaXBB3963A3 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -694,7 +738,7 @@ impl AsetettavatTavoitteetX166415D1 {
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
 ///
-/// Shape `ff72ca4b77d7f87d`, shared by 9 element(s) of the release.
+/// Shape `62ee91cc516e10b9`, shared by 9 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -709,12 +753,14 @@ impl AsetettavatTavoitteetX166415D1 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B {
+pub struct PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -738,7 +784,7 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B {
         feature = "vammaispalvelujen"
     )
 )]
-impl PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B {
+impl PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -752,7 +798,7 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B {
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
 ///
-/// Shape `e5705086a80e6d63`, shared by 7 element(s) of the release.
+/// Shape `d2ba359c68019947`, shared by 7 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -766,12 +812,14 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 {
+pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -800,7 +848,7 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 {
         feature = "vammaispalvelujen"
     )
 )]
-impl PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 {
+impl PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -815,7 +863,7 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 {
 ///
 /// JSON `suunnitelma`: pakollinen.
 ///
-/// Shape `b1a866d6f958385a`, shared by 4 element(s) of the release.
+/// Shape `a67275742f40ff61`, shared by 4 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -826,11 +874,15 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaXB1A866D6 {
+pub struct SuunnitelmaXA6727574 {
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_suunnitelma_koskee`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+        SosiaalipalveluX24AE2E8C,
+    >,
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
@@ -866,7 +918,7 @@ pub struct SuunnitelmaXB1A866D6 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -880,7 +932,7 @@ pub struct SuunnitelmaXB1A866D6 {
     pub annettavan_palvelun_sisalto_ja_toteutus: Option<String>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -908,9 +960,13 @@ pub struct SuunnitelmaXB1A866D6 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl SuunnitelmaXB1A866D6 {
+impl SuunnitelmaXA6727574 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code) -> Self {
+    pub fn new(
+        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+            SosiaalipalveluX24AE2E8C,
+        >,
+    ) -> Self {
         Self {
             sosiaalipalvelu_jota_suunnitelma_koskee,
             sosiaalipalvelun_alkamispaivamaara: None,
@@ -932,20 +988,19 @@ impl SuunnitelmaXB1A866D6 {
 }
 /// Iäkkäiden palvelujen toteuttamissuunnitelma (sv: Genomförandeplan för äldreservice)
 ///
-/// Shape `92c5ca2977ad4252`, shared by 2 element(s) of the release.
+/// Shape `4d97ad5b5ae9fce5`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 {
+pub struct IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Suunnitelma (sv: Plan)
     ///
     /// JSON `suunnitelma`: pakollinen.
-    pub suunnitelma: SuunnitelmaXB1A866D6,
+    pub suunnitelma: SuunnitelmaXA6727574,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
@@ -959,16 +1014,15 @@ pub struct IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
-impl IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 {
+impl IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        suunnitelma: SuunnitelmaXB1A866D6,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        suunnitelma: SuunnitelmaXA6727574,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -979,11 +1033,27 @@ impl IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Ratkaisun laji (sv: Avgörandeslag)"] #[doc = " "] #[doc =
+    " JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`."]
+    #[doc = " "] #[doc =
+    " Shape `5962f01e6cfe9dd7`, shared by 18 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-yhteiset", feature
+    = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "taydentavan-ja-ehkaisevan-toimeentulotuen", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))] RatkaisunLajiX5962F01E,
+    name = "Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248",
+    default_system = "urn:oid:1.2.246.537.6.1248", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1248"])
+);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
-/// Shape `0fc24e7e61e3c9f1`, shared by 4 element(s) of the release.
+/// Shape `51e2715e55ac1547`, shared by 4 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -994,11 +1064,13 @@ impl IakkaidenPalvelujenToteuttamissuunnitelmaX92C5CA29 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalipalveluJotaPaatosKoskeeX0FC24E7E {
+pub struct SosiaalipalveluJotaPaatosKoskeeX51E2715E {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm, ehdollisesti pakollinen.
@@ -1023,9 +1095,9 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX0FC24E7E {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl SosiaalipalveluJotaPaatosKoskeeX0FC24E7E {
+impl SosiaalipalveluJotaPaatosKoskeeX51E2715E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+    pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
             palvelun_maara_tunteina: None,
@@ -1034,6 +1106,24 @@ impl SosiaalipalveluJotaPaatosKoskeeX0FC24E7E {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)"]
+    #[doc = " "] #[doc =
+    " JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`."]
+    #[doc = " "] #[doc =
+    " Shape `66f344f64dea0e73`, shared by 9 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-yhteiset", feature
+    = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))]
+    MyonnettavanPalvelunJarjestamistapaX66F344F6, name =
+    "Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296",
+    default_system = "urn:oid:1.2.246.537.6.1296", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1296"])
+);
 /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
 ///
 /// Shape `7302c2ccb73d2b00`, shared by 40 element(s) of the release.
@@ -1088,7 +1178,7 @@ impl PaatoksenValitonTaytantoonpanoX7302C2CC {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `84a85bb1fcf7181e`, shared by 4 element(s) of the release.
+/// Shape `103108d7472366af`, shared by 4 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -1099,7 +1189,7 @@ impl PaatoksenValitonTaytantoonpanoX7302C2CC {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX84A85BB1 {
+pub struct PaatosX103108D7 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1122,20 +1212,26 @@ pub struct PaatosX84A85BB1 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
-    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0FC24E7E,
+    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX51E2715E,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)
     ///
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub myonnettavan_palvelun_jarjestamistapa: Option<sosmeta_types::Code>,
+    pub myonnettavan_palvelun_jarjestamistapa: Option<
+        sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
@@ -1144,7 +1240,7 @@ pub struct PaatosX84A85BB1 {
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -1162,19 +1258,18 @@ pub struct PaatosX84A85BB1 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 #[cfg(
     any(
@@ -1184,16 +1279,16 @@ pub struct PaatosX84A85BB1 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl PaatosX84A85BB1 {
+impl PaatosX103108D7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0FC24E7E,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX51E2715E,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -1218,7 +1313,7 @@ impl PaatosX84A85BB1 {
 }
 /// Iäkkäiden palvelupäätös (sv: Beslut om äldreservice)
 ///
-/// Shape `f0911cdc75ce4cca`, shared by 2 element(s) of the release.
+/// Shape `59baf9111f19f542`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -1227,16 +1322,15 @@ impl PaatosX84A85BB1 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IakkaidenPalvelupaatosXF0911CDC {
+pub struct IakkaidenPalvelupaatosX59BAF911 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX84A85BB1,
+    pub paatos: PaatosX103108D7,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1250,7 +1344,7 @@ pub struct IakkaidenPalvelupaatosXF0911CDC {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
 #[cfg(
     any(
@@ -1258,12 +1352,12 @@ pub struct IakkaidenPalvelupaatosXF0911CDC {
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
     )
 )]
-impl IakkaidenPalvelupaatosXF0911CDC {
+impl IakkaidenPalvelupaatosX59BAF911 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        paatos: PaatosX84A85BB1,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        paatos: PaatosX103108D7,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1278,7 +1372,7 @@ impl IakkaidenPalvelupaatosXF0911CDC {
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `294b37bbc51d600b`, shared by 5 element(s) of the release.
+/// Shape `5c616072d5710eb8`, shared by 5 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -1289,12 +1383,16 @@ impl IakkaidenPalvelupaatosXF0911CDC {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianVireilletuloaKoskevatTiedotX294B37BB {
+pub struct AsianVireilletuloaKoskevatTiedotX5C616072 {
     /// Vireilletulon tapa (sv: Metod för inledande)
     ///
     /// JSON `vireilletulon_tapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vireilletulon_tapa: Option<sosmeta_types::Code>,
+    pub vireilletulon_tapa: Option<
+        sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    >,
     /// Vireilletulon syyt (sv: Orsaker till inledning)
     ///
     /// JSON `vireilletulon_syyt`: esitystapa Teksti.
@@ -1313,7 +1411,7 @@ pub struct AsianVireilletuloaKoskevatTiedotX294B37BB {
         feature = "vammaispalvelujen"
     )
 )]
-impl AsianVireilletuloaKoskevatTiedotX294B37BB {
+impl AsianVireilletuloaKoskevatTiedotX5C616072 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(vireilletulopaiva: sosmeta_types::PartialDate) -> Self {
         Self {
@@ -1388,6 +1486,19 @@ impl PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Diagnoosi (sv: Diagnos)"] #[doc = " "] #[doc =
+    " JSON `diagnoosi`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`."]
+    #[doc = " "] #[doc =
+    " Shape `3d272115dfd69ade`, shared by 7 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "vammaispalvelujen"))]
+    DiagnoosiX3D272115, name =
+    "Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1", default_system =
+    "urn:oid:1.2.246.537.6.1", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1"])
+);
 /// Lääke (sv: Läkemedel)
 ///
 /// JSON `laake`: toistuva.
@@ -1410,6 +1521,18 @@ impl LaakeX60040141 {
         Self { valmisteen_nimi: None }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Koettu terveydentila (sv: Det upplevda hälsotillståndet)"] #[doc = " "]
+    #[doc = " JSON `koettu_terveydentila`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`."]
+    #[doc = " "] #[doc =
+    " Shape `a90a066af2decfbf`, shared by 5 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen"))] KoettuTerveydentilaXA90A066A,
+    name = "Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244",
+    default_system = "urn:oid:1.2.246.537.6.1244", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1244"])
+);
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
 ///
 /// Shape `7a798d917a0cfa19`, shared by 7 element(s) of the release.
@@ -1456,6 +1579,23 @@ impl LaheisverkostonKartoittaminenX7A798D91 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)"]
+    #[doc = " "] #[doc =
+    " JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`."]
+    #[doc = " "] #[doc =
+    " Shape `0176b06f63270fe1`, shared by 8 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] AmmattihenkilonArvioTuenTarpeestaX0176B06F, name =
+    "Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282", default_system =
+    "urn:oid:1.2.246.537.6.1282", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1282"])
+);
 /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
 ///
 /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -1493,11 +1633,26 @@ impl AsiakkuudenJatkoX90C9F625 {
         Self { asiakkuus_jatkuu }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)"]
+    #[doc = " "] #[doc = " JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`."]
+    #[doc = " "] #[doc =
+    " Shape `efef8cd3b3321f59`, shared by 7 element(s) of the release."]
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] ArvioTuenTarpeenLuonteestaXEFEF8CD3, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294",
+    default_system = "urn:oid:1.2.246.537.6.1294", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1294"])
+);
 /// Omatyöntekijä (sv: Egen kontaktperson)
 ///
 /// JSON `omatyontekija`: toistuva.
 ///
-/// Shape `454b11bf223c9f1c`, shared by 32 element(s) of the release.
+/// Shape `f0c1fd1180ff4f64`, shared by 32 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -1512,15 +1667,15 @@ impl AsiakkuudenJatkoX90C9F625 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OmatyontekijaX454B11BF {
+pub struct OmatyontekijaXF0C1FD11 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -1539,9 +1694,12 @@ pub struct OmatyontekijaX454B11BF {
         feature = "vammaispalvelujen"
     )
 )]
-impl OmatyontekijaX454B11BF {
+impl OmatyontekijaXF0C1FD11 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1553,7 +1711,7 @@ impl OmatyontekijaX454B11BF {
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
-/// Shape `c0e138290ce01d3d`, shared by 2 element(s) of the release.
+/// Shape `25b71ea92b693b4a`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "iakkaiden-palvelujen",
@@ -1562,7 +1720,7 @@ impl OmatyontekijaX454B11BF {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JohtopaatoksetJaJatkotoimetXC0E13829 {
+pub struct JohtopaatoksetJaJatkotoimetX25B71EA9 {
     /// Asiakkaan arvio tuen ja palvelujen tarpeestaan (sv: Klientens bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan`: esitystapa Teksti.
@@ -1576,8 +1734,12 @@ pub struct JohtopaatoksetJaJatkotoimetXC0E13829 {
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<Vec<sosmeta_types::Code>>,
+    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
     ///
     /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -1588,12 +1750,16 @@ pub struct JohtopaatoksetJaJatkotoimetXC0E13829 {
     #[serde(
         rename = "ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta"
     )]
-    pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+    pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_tuen_tarpeen_luonteesta: Option<sosmeta_types::Code>,
+    pub arvio_tuen_tarpeen_luonteesta: Option<
+        sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
@@ -1612,7 +1778,7 @@ pub struct JohtopaatoksetJaJatkotoimetXC0E13829 {
     ///
     /// JSON `omatyontekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
@@ -1625,11 +1791,11 @@ pub struct JohtopaatoksetJaJatkotoimetXC0E13829 {
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
     )
 )]
-impl JohtopaatoksetJaJatkotoimetXC0E13829 {
+impl JohtopaatoksetJaJatkotoimetX25B71EA9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
-        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
         asiakas_tarvitsee_omatyontekijan: bool,
     ) -> Self {
         Self {

@@ -9,7 +9,7 @@ use super::*;
 ///
 /// JSON `lausunto`: pakollinen.
 ///
-/// Shape `f6603200ca544278`, shared by 2 element(s) of the release.
+/// Shape `55b83b90bfd405a0`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "kasvatus-ja-perheneuvonnan",
@@ -18,7 +18,7 @@ use super::*;
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausuntoXF6603200 {
+pub struct LausuntoX55B83B90 {
     /// Perustelu lausunnon antamiselle (sv: Motiveringar till utlåtandet)
     ///
     /// JSON `perustelu_lausunnon_antamiselle`: esitystapa Teksti.
@@ -40,7 +40,7 @@ pub struct LausuntoXF6603200 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
 }
 #[cfg(
     any(
@@ -48,9 +48,9 @@ pub struct LausuntoXF6603200 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl LausuntoXF6603200 {
+impl LausuntoX55B83B90 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             perustelu_lausunnon_antamiselle: None,
             lausunnon_tarkoitus: None,

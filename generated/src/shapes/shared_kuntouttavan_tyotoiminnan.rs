@@ -9,7 +9,7 @@ use super::*;
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `c64036eef9cedf67`, shared by 5 element(s) of the release.
+/// Shape `21d23a045752571b`, shared by 5 element(s) of the release.
 #[cfg(
     any(
         feature = "kuntouttavan-tyotoiminnan",
@@ -19,19 +19,19 @@ use super::*;
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXC64036EE {
+pub struct AsiakasX21D23A04 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -48,12 +48,12 @@ pub struct AsiakasXC64036EE {
         feature = "tukisuhdetoiminnan"
     )
 )]
-impl AsiakasXC64036EE {
+impl AsiakasX21D23A04 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,

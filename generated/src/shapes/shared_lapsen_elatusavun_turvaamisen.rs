@@ -5,22 +5,37 @@
 //! Shapes several features use, each compiled with any of them.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::classification!(
+    #[doc = " Tulolaji (sv: Inkomstslag)"] #[doc = " "] #[doc =
+    " JSON `tulolaji`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`."]
+    #[doc = " "] #[doc =
+    " Shape `e04e71ba3dad8faa`, shared by 7 element(s) of the release."]
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "sosiaalisen-luototuksen", feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"))]
+    TulolajiXE04E71BA, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254",
+    default_system = "urn:oid:1.2.246.537.6.1254", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1254"])
+);
 /// Tulo (sv: Inkomst)
 ///
 /// JSON `tulo`: toistuva.
 ///
-/// Shape `fa654d8733585577`, shared by 3 element(s) of the release.
+/// Shape `ae7b16f2d9037806`, shared by 3 element(s) of the release.
 #[cfg(
     any(feature = "lapsen-elatusavun-turvaamisen", feature = "sosiaalisen-luototuksen")
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TuloXFA654D87 {
+pub struct TuloXAE7B16F2 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulolaji: Option<sosmeta_types::Code>,
+    pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -35,7 +50,7 @@ pub struct TuloXFA654D87 {
 #[cfg(
     any(feature = "lapsen-elatusavun-turvaamisen", feature = "sosiaalisen-luototuksen")
 )]
-impl TuloXFA654D87 {
+impl TuloXAE7B16F2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -75,7 +90,7 @@ impl YhteystiedotXDA1FD322 {
 }
 /// Lapsi (sv: Barn)
 ///
-/// Shape `df7c84c41e8f7139`, shared by 3 element(s) of the release.
+/// Shape `0bba5851cfbc581a`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsen-elatusavun-turvaamisen",
@@ -84,20 +99,20 @@ impl YhteystiedotXDA1FD322 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiXDF7C84C4 {
+pub struct LapsiX0BBA5851 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -105,7 +120,7 @@ pub struct LapsiXDF7C84C4 {
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
@@ -116,9 +131,12 @@ pub struct LapsiXDF7C84C4 {
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
     )
 )]
-impl LapsiXDF7C84C4 {
+impl LapsiX0BBA5851 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -175,7 +193,7 @@ impl KertamaksunaSuoritettavaElatusapuX0C96F8AC {
 ///
 /// JSON `allekirjoitus`: toistuva, pakollinen.
 ///
-/// Shape `43869e73beffff0c`, shared by 3 element(s) of the release.
+/// Shape `d0247278bfb8a56c`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsen-elatusavun-turvaamisen",
@@ -185,11 +203,13 @@ impl KertamaksunaSuoritettavaElatusapuX0C96F8AC {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoitusX43869E73 {
+pub struct AllekirjoitusXD0247278 {
     /// Allekirjoituksen tyyppi (sv: Typ av underskrift)
     ///
     /// JSON `allekirjoituksen_tyyppi`: esitystapa Koodi, pakollinen.
-    pub allekirjoituksen_tyyppi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161, `urn:oid:1.2.246.537.5.40161`.
+    pub allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
@@ -223,9 +243,11 @@ pub struct AllekirjoitusX43869E73 {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-impl AllekirjoitusX43869E73 {
+impl AllekirjoitusXD0247278 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(allekirjoituksen_tyyppi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
+    ) -> Self {
         Self {
             allekirjoituksen_tyyppi,
             paikka: None,
@@ -236,51 +258,11 @@ impl AllekirjoitusX43869E73 {
         }
     }
 }
-/// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
-///
-/// Shape `1707675af3f4928c`, shared by 3 element(s) of the release.
-#[cfg(
-    any(
-        feature = "lapsen-elatusavun-turvaamisen",
-        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
-        feature = "puolison-elatusavun-turvaamisen"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SopimuksenVahvistaminenX1707675A {
-    /// Vahvistettavan sopimuksen asiakirjatunnus (sv: Handlingsnummer av det avtal som ska fastställas)
-    ///
-    /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
-    /// Vahvistaminen (sv: Fastställande)
-    ///
-    /// JSON `vahvistaminen`: esitystapa Koodi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vahvistaminen: Option<sosmeta_types::Code>,
-}
-#[cfg(
-    any(
-        feature = "lapsen-elatusavun-turvaamisen",
-        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
-        feature = "puolison-elatusavun-turvaamisen"
-    )
-)]
-impl SopimuksenVahvistaminenX1707675A {
-    /// A value with the required elements given and every optional one absent.
-    pub fn new() -> Self {
-        Self {
-            vahvistettavan_sopimuksen_asiakirjatunnus: None,
-            vahvistaminen: None,
-        }
-    }
-}
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
 /// JSON `paatoksentekija`: pakollinen.
 ///
-/// Shape `e62d4da097e5c759`, shared by 3 element(s) of the release.
+/// Shape `2e6f85d3ce3e4481`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsen-elatusavun-turvaamisen",
@@ -290,15 +272,15 @@ impl SopimuksenVahvistaminenX1707675A {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatoksentekijaXE62D4DA0 {
+pub struct PaatoksentekijaX2E6F85D3 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -307,8 +289,10 @@ pub struct PaatoksentekijaXE62D4DA0 {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
@@ -320,9 +304,12 @@ pub struct PaatoksentekijaXE62D4DA0 {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-impl PaatoksentekijaXE62D4DA0 {
+impl PaatoksentekijaX2E6F85D3 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -334,7 +321,7 @@ impl PaatoksentekijaXE62D4DA0 {
 }
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
-/// Shape `20dc618f80033f04`, shared by 3 element(s) of the release.
+/// Shape `5bdcbfeb9c61eb94`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsen-elatusavun-turvaamisen",
@@ -344,11 +331,11 @@ impl PaatoksentekijaXE62D4DA0 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutoksenhakuX20DC618F {
+pub struct MuutoksenhakuX5BDCBFEB {
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
-    pub ohjeteksti: String,
+    pub ohjeteksti: sosmeta_types::NonEmptyString,
     /// Määräaika (sv: Tidsfrist)
     ///
     /// JSON `maaraaika`: esitystapa Teksti.
@@ -362,9 +349,9 @@ pub struct MuutoksenhakuX20DC618F {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-impl MuutoksenhakuX20DC618F {
+impl MuutoksenhakuX5BDCBFEB {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(ohjeteksti: String) -> Self {
+    pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             ohjeteksti,
             maaraaika: None,

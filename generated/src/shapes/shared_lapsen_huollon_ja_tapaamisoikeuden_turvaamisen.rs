@@ -9,7 +9,7 @@ use super::*;
 ///
 /// JSON `henkilo`: pakollinen.
 ///
-/// Shape `0f195318f5fa6da2`, shared by 3 element(s) of the release.
+/// Shape `3cf6d7286038270a`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
@@ -18,15 +18,15 @@ use super::*;
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloX0F195318 {
+pub struct HenkiloX3CF6D728 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -47,9 +47,12 @@ pub struct HenkiloX0F195318 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl HenkiloX0F195318 {
+impl HenkiloX3CF6D728 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,

@@ -9,7 +9,7 @@ use super::*;
 ///
 /// JSON `hakemus`: pakollinen.
 ///
-/// Shape `596e62609f097ea8`, shared by 3 element(s) of the release.
+/// Shape `0cf002dc114ab23a`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsiperheiden-palvelujen",
@@ -19,12 +19,11 @@ use super::*;
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakemusX596E6260 {
+pub struct HakemusX0CF002DC {
     /// Haettava palvelu (sv: Service som söks)
     ///
     /// JSON `haettava_palvelu`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub haettava_palvelu: Vec<HaettavaPalveluX2BA2C62C>,
+    pub haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -38,9 +37,11 @@ pub struct HakemusX596E6260 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl HakemusX596E6260 {
+impl HakemusX0CF002DC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(haettava_palvelu: Vec<HaettavaPalveluX2BA2C62C>) -> Self {
+    pub fn new(
+        haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
+    ) -> Self {
         Self {
             haettava_palvelu,
             perustelu: None,
@@ -49,7 +50,7 @@ impl HakemusX596E6260 {
 }
 /// Hakemus päihde- ja riippuvuustyön erityiseen palveluun (sv: Ansökan om särskild service inom arbetet med missbruk och beroende)
 ///
-/// Shape `8150ba8c38f0cb29`, shared by 3 element(s) of the release.
+/// Shape `fd28b9b794f4d986`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lapsiperheiden-palvelujen",
@@ -59,16 +60,15 @@ impl HakemusX596E6260 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C {
+pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX8A6B00C6>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
     /// Hakemus (sv: Ansökan)
     ///
     /// JSON `hakemus`: pakollinen.
-    pub hakemus: HakemusX596E6260,
+    pub hakemus: HakemusX0CF002DC,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
@@ -91,7 +91,7 @@ pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 #[cfg(
     any(
@@ -100,9 +100,12 @@ pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-impl HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C {
+impl HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasX8A6B00C6>, hakemus: HakemusX596E6260) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
+        hakemus: HakemusX0CF002DC,
+    ) -> Self {
         Self {
             asiakas,
             hakemus,
@@ -114,3 +117,20 @@ impl HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunX8150BA8C {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Lastensuojeluasiakkuuden alkamisen syy (sv: Orsaken till att en klientrelation inom barnskyddet inleddes)"]
+    #[doc = " "] #[doc =
+    " JSON `lastensuojeluasiakkuuden_alkamisen_syy`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`."]
+    #[doc = " "] #[doc =
+    " Shape `0016f32f37f622b4`, shared by 7 element(s) of the release."]
+    #[cfg(any(feature = "lapsiperheiden-palvelujen", feature =
+    "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+    LastensuojeluasiakkuudenAlkamisenSyyX0016F32F, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251",
+    default_system = "urn:oid:1.2.246.537.6.1251", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1251"])
+);

@@ -56,6 +56,19 @@ impl LaheisverkostonKartoittaminenX23C153C2 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Sijoituspaikka (sv: Placeringsplats)"] #[doc = " "] #[doc =
+    " JSON `sijoituspaikka`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`."]
+    #[doc = " "] #[doc =
+    " Shape `b95ff3b8ecb74a37`, shared by 10 element(s) of the release."]
+    #[cfg(any(feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon"))]
+    SijoituspaikkaXB95FF3B8, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216",
+    default_system = "urn:oid:1.2.246.537.6.1216", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1216"])
+);
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// JSON `asiakkaan_kuuleminen`: pakollinen.

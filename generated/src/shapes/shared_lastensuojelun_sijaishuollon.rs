@@ -7,7 +7,7 @@
 use super::*;
 /// Tulevan lapsen toinen vanhempi (sv: Det kommande barnets andra förälder)
 ///
-/// Shape `8698c8f6a620b174`, shared by 12 element(s) of the release.
+/// Shape `1ca49ae7e9ca5edc`, shared by 12 element(s) of the release.
 #[cfg(
     any(
         feature = "lastensuojelun-sijaishuollon",
@@ -18,15 +18,15 @@ use super::*;
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TulevanLapsenToinenVanhempiX8698C8F6 {
+pub struct TulevanLapsenToinenVanhempiX1CA49AE7 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -44,9 +44,12 @@ pub struct TulevanLapsenToinenVanhempiX8698C8F6 {
         feature = "turvakotipalvelun"
     )
 )]
-impl TulevanLapsenToinenVanhempiX8698C8F6 {
+impl TulevanLapsenToinenVanhempiX1CA49AE7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -59,21 +62,21 @@ impl TulevanLapsenToinenVanhempiX8698C8F6 {
 ///
 /// JSON `huoltaja_tai_laillinen_edustaja`: toistuva.
 ///
-/// Shape `80f42d7de4af6e5e`, shared by 3 element(s) of the release.
+/// Shape `d300e0d742b153f6`, shared by 3 element(s) of the release.
 #[cfg(
     any(feature = "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset")
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajaTaiLaillinenEdustajaX80F42D7D {
+pub struct HuoltajaTaiLaillinenEdustajaXD300E0D7 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
@@ -86,9 +89,12 @@ pub struct HuoltajaTaiLaillinenEdustajaX80F42D7D {
 #[cfg(
     any(feature = "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset")
 )]
-impl HuoltajaTaiLaillinenEdustajaX80F42D7D {
+impl HuoltajaTaiLaillinenEdustajaXD300E0D7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -163,6 +169,18 @@ impl OrganisaatioX851801E5 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Sijoituksen laji (sv: Placeringens typ)"] #[doc = " "] #[doc =
+    " JSON `sijoituksen_laji`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`."]
+    #[doc = " "] #[doc =
+    " Shape `99ce52148e2723a7`, shared by 4 element(s) of the release."]
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset"))] SijoituksenLajiX99CE5214, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215",
+    default_system = "urn:oid:1.2.246.537.6.1215", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1215"])
+);
 /// Suhtautuminen huostaanottoon (sv: Inställning till omhändertagandet)
 ///
 /// Shape `9212e8ed1ae41d31`, shared by 14 element(s) of the release.
@@ -227,19 +245,19 @@ impl SitomisenAjankohtaXEEADB694 {
 }
 /// Kuultava (sv: Person som hörs)
 ///
-/// Shape `c1aac85c760474d6`, shared by 23 element(s) of the release.
+/// Shape `33188a226d89baee`, shared by 23 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuultavaXC1AAC85C {
+pub struct KuultavaX33188A22 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -252,9 +270,12 @@ pub struct KuultavaXC1AAC85C {
     pub kuvaus: Option<String>,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
-impl KuultavaXC1AAC85C {
+impl KuultavaX33188A22 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -299,22 +320,38 @@ impl YhteystiedotX684A293F {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Lastensuojelun rajoitustoimenpiteen laji (sv: Typ av begränsning inom barnskyddet)"]
+    #[doc = " "] #[doc =
+    " JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`."]
+    #[doc = " "] #[doc =
+    " Shape `340222c55ee3a886`, shared by 15 element(s) of the release."]
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))]
+    LastensuojelunRajoitustoimenpiteenLajiX340222C5, name =
+    "Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218",
+    default_system = "urn:oid:1.2.246.537.6.1218", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1218"])
+);
 /// Muutoksenhaku (sv: Ansökan om ändring)
 ///
-/// Shape `48e0a0e6e3a5d8bd`, shared by 6 element(s) of the release.
+/// Shape `a6468d64ada94ced`, shared by 6 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutoksenhakuX48E0A0E6 {
+pub struct MuutoksenhakuXA6468D64 {
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
-    pub ohjeteksti: String,
+    pub ohjeteksti: sosmeta_types::NonEmptyString,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
-impl MuutoksenhakuX48E0A0E6 {
+impl MuutoksenhakuXA6468D64 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(ohjeteksti: String) -> Self {
+    pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self { ohjeteksti }
     }
 }
@@ -374,19 +411,19 @@ impl SijoituspaikanYhteystiedotX03642905 {
 }
 /// Edunvalvoja (sv: Intressebevakare)
 ///
-/// Shape `1e3464bf5bcf99b5`, shared by 6 element(s) of the release.
+/// Shape `002a671dc73b167d`, shared by 6 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdunvalvojaX1E3464BF {
+pub struct EdunvalvojaX002A671D {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -407,9 +444,12 @@ pub struct EdunvalvojaX1E3464BF {
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
-impl EdunvalvojaX1E3464BF {
+impl EdunvalvojaX002A671D {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,

@@ -9,11 +9,11 @@ use super::*;
 ///
 /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva, pakollinen.
 ///
-/// Shape `a6dd5bc28a7f7c2a`, shared by 2 element(s) of the release.
+/// Shape `49f16a1c1e70646e`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 {
+pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -27,12 +27,12 @@ pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 {
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti, pakollinen.
-    pub osallistujat: String,
+    pub osallistujat: sosmeta_types::NonEmptyString,
 }
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
-impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 {
+impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(osallistujat: String) -> Self {
+    pub fn new(osallistujat: sosmeta_types::NonEmptyString) -> Self {
         Self {
             paivamaara: None,
             paikka: None,
@@ -40,11 +40,38 @@ impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)"]
+    #[doc = " "] #[doc =
+    " JSON `arvio_asian_kiireellisyydesta`: esitystapa Koodi, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`."]
+    #[doc = " "] #[doc =
+    " Shape `b14910d6d122f5d7`, shared by 5 element(s) of the release."]
+    #[cfg(any(feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] ArvioAsianKiireellisyydestaXB14910D6,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252",
+    default_system = "urn:oid:1.2.246.537.6.1252", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1252"])
+);
+sosmeta_types::classification!(
+    #[doc = " Taho (sv: Aktör)"] #[doc = " "] #[doc = " JSON `taho`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`."]
+    #[doc = " "] #[doc =
+    " Shape `009d5f3c747db3e2`, shared by 2 element(s) of the release."]
+    #[cfg(any(feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] TahoX009D5F3C, name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243",
+    default_system = "urn:oid:1.2.246.537.6.1243", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1243"])
+);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: pakollinen.
 ///
-/// Shape `e85539600fdace69`, shared by 3 element(s) of the release.
+/// Shape `85b47ba70360fe5b`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lastensuojelun-yhteiset",
@@ -53,11 +80,11 @@ impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenXE8553960 {
+pub struct KuuleminenX85B47BA7 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: KuultavaX7338B69A,
+    pub kuultava: KuultavaXBB3963A3,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
@@ -80,9 +107,9 @@ pub struct KuuleminenXE8553960 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl KuuleminenXE8553960 {
+impl KuuleminenX85B47BA7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuultava: KuultavaX7338B69A) -> Self {
+    pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
             osallistujat: None,
@@ -95,7 +122,7 @@ impl KuuleminenXE8553960 {
 ///
 /// JSON `kuulemisasiakirja`: pakollinen.
 ///
-/// Shape `80ce0cfb379e6783`, shared by 3 element(s) of the release.
+/// Shape `8b7a9ea4e92213cb`, shared by 3 element(s) of the release.
 #[cfg(
     any(
         feature = "lastensuojelun-yhteiset",
@@ -104,7 +131,7 @@ impl KuuleminenXE8553960 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuulemisasiakirjaX80CE0CFB {
+pub struct KuulemisasiakirjaX8B7A9EA4 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -113,7 +140,7 @@ pub struct KuulemisasiakirjaX80CE0CFB {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: pakollinen.
-    pub kuuleminen: KuuleminenXE8553960,
+    pub kuuleminen: KuuleminenX85B47BA7,
 }
 #[cfg(
     any(
@@ -121,9 +148,9 @@ pub struct KuulemisasiakirjaX80CE0CFB {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-impl KuulemisasiakirjaX80CE0CFB {
+impl KuulemisasiakirjaX8B7A9EA4 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuuleminen: KuuleminenXE8553960) -> Self {
+    pub fn new(kuuleminen: KuuleminenX85B47BA7) -> Self {
         Self {
             asiasisalto: None,
             kuuleminen,
@@ -132,20 +159,19 @@ impl KuulemisasiakirjaX80CE0CFB {
 }
 /// Lastensuojelun toteuttamissuunnitelma (sv: Genomförandeplan för barnskyddet)
 ///
-/// Shape `546421b2eef8b2b8`, shared by 2 element(s) of the release.
+/// Shape `cdd326c14fbd2efe`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastensuojelunToteuttamissuunnitelmaX546421B2 {
+pub struct LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
     ///
     /// JSON `suunnitelma`: pakollinen.
-    pub suunnitelma: SuunnitelmaXB1A866D6,
+    pub suunnitelma: SuunnitelmaXA6727574,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
@@ -159,16 +185,15 @@ pub struct LastensuojelunToteuttamissuunnitelmaX546421B2 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
-impl LastensuojelunToteuttamissuunnitelmaX546421B2 {
+impl LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        suunnitelma: SuunnitelmaXB1A866D6,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        suunnitelma: SuunnitelmaXA6727574,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,

@@ -7,11 +7,11 @@
 use super::*;
 /// Vastaanottaja (sv: Mottagare)
 ///
-/// Shape `c2ddbde5b1fa5caa`, shared by 3 element(s) of the release.
+/// Shape `3238d3119bd0793e`, shared by 3 element(s) of the release.
 #[cfg(any(feature = "muut", feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaXC2DDBDE5 {
+pub struct VastaanottajaX3238D311 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi.
@@ -22,10 +22,10 @@ pub struct VastaanottajaXC2DDBDE5 {
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 #[cfg(any(feature = "muut", feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))]
-impl VastaanottajaXC2DDBDE5 {
+impl VastaanottajaX3238D311 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {

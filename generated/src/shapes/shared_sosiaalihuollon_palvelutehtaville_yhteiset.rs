@@ -5,6 +5,49 @@
 //! Shapes several features use, each compiled with any of them.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc =
+    " Syyt ennakollisen lastensuojeluilmoituksen tekemiseen (sv: Orsaker till att en föregripande barnskyddsanmälan görs)"]
+    #[doc = " "] #[doc =
+    " JSON `syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen`: esitystapa Koodi, toistuva, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`."]
+    #[doc = " "] #[doc =
+    " Shape `29af8660067ce8f1`, shared by 7 element(s) of the release."]
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "tyoikaisten-palvelujen"))]
+    SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660, name =
+    "Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282", default_system =
+    "urn:oid:1.2.246.537.6.1282", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1282"]), [JokapaivaisestaElamastaSelviytymiseenLiittyvaTuenTarve =
+    ("1", "Jokapäiväisestä elämästä selviytymiseen liittyvä tuen tarve",
+    "Stödbehov för att klara sitt vardagsliv"), AsumiseenLiittyvaTuenTarve = ("2",
+    "Asumiseen liittyvä tuen tarve", "Stödbehov för boende"), TaloudellisenTuenTarve =
+    ("3", "Taloudellisen tuen tarve", "Behov av ekonomiskt stöd"),
+    OsallisuuteenJaSyrjaytymiseenLiittyvaTuenTarve = ("4",
+    "Osallisuuteen ja syrjäytymiseen liittyvä tuen tarve",
+    "Stödbehov relaterat till delaktighet eller marginalisering"),
+    LahisuhdeJaPerhevakivallastaTaiKaltoinkohtelustaAiheutuva = ("5",
+    "Lähisuhde- ja perheväkivallasta tai kaltoinkohtelusta aiheutuva tuen tarve",
+    "Stödbehov till följd av våld i nära relationer och inom familjen eller illabehandling"),
+    AkilliseenKriisitilanteeseenLiittyvaTuenTarve = ("6",
+    "Äkilliseen kriisitilanteeseen liittyvä tuen tarve",
+    "Stödbehov relaterat till en akut krissituation"),
+    LapsenTasapainoiseenKehitykseenJaHyvinvointiinLiittyva = ("7",
+    "Lapsen tasapainoiseen kehitykseen ja hyvinvointiin liittyvä tuen tarve",
+    "Stödbehov relaterat till en harmonisk utveckling och välbefinnande hos barn"),
+    PaihteidenOngelmakaytostaAiheutuvaTuenTarve = ("8",
+    "Päihteiden ongelmakäytöstä aiheutuva tuen tarve",
+    "Stödbehov på grund av drogmissbruk"), MielenterveydenOngelmistaAiheutuvaTuenTarve
+    = ("9", "Mielenterveyden ongelmista aiheutuva tuen tarve",
+    "Stödbehov på grund av problem med den psykiska hälsan"),
+    ToimintakyvynHeikentymisestaAiheutuvaTuenTarve = ("10",
+    "Toimintakyvyn heikentymisestä aiheutuva tuen tarve",
+    "Stödbehov på grund av nedsatt funktionsförmåga"), OmaisenTaiLaheisenTuenTarve =
+    ("11", "Omaisen tai läheisen tuen tarve",
+    "Stödbehov hos en anhörig eller närstående"), MuuTuenTarve = ("99",
+    "Muu tuen tarve", "Annat stödbehov")]
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `f9ee419aac007e85`, shared by 3 element(s) of the release.
@@ -41,11 +84,23 @@ impl YhteystiedotXF9EE419A {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc = " JSON `nimi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`."]
+    #[doc = " "] #[doc =
+    " Shape `748ab1d315c73d01`, shared by 4 element(s) of the release."]
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "tahdonilmaisupalvelun"))] NimiX748AB1D3, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506",
+    default_system = "urn:oid:1.2.246.537.6.1506", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1506"])
+);
 /// Tietojen vastaanottaja (sv: Mottagare av uppgifterna)
 ///
 /// JSON `tietojen_vastaanottaja`: pakollinen.
 ///
-/// Shape `d0152f35e35c95b6`, shared by 2 element(s) of the release.
+/// Shape `8e2f54b67d63e80e`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
@@ -54,15 +109,15 @@ impl YhteystiedotXF9EE419A {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TietojenVastaanottajaXD0152F35 {
+pub struct TietojenVastaanottajaX8E2F54B6 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -80,9 +135,12 @@ pub struct TietojenVastaanottajaXD0152F35 {
         feature = "sosiaalisen-luototuksen"
     )
 )]
-impl TietojenVastaanottajaXD0152F35 {
+impl TietojenVastaanottajaX8E2F54B6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -91,6 +149,22 @@ impl TietojenVastaanottajaXD0152F35 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)"]
+    #[doc = " "] #[doc =
+    " JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`."]
+    #[doc = " "] #[doc =
+    " Shape `63d088a91fea350e`, shared by 12 element(s) of the release."]
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "vammaispalvelujen"))]
+    KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9, name =
+    "Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266",
+    default_system = "urn:oid:1.2.246.537.6.1266", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1266"])
+);
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// Shape `485e24242c7f0698`, shared by 3 element(s) of the release.
@@ -121,11 +195,25 @@ impl AsiakkaanKuuleminenX485E2424 {
         Self { mielipide: None }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Rajoittava väline tai asuste (sv: Begränsande anordning eller klädesplagg)"]
+    #[doc = " "] #[doc = " JSON `rajoittava_valine_tai_asuste`: esitystapa Koodi."] #[doc
+    = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Sängystä putoamista estävä väline, 2 = Tuolista putoamista estävä väline, 3 = Itsensä vahingoittamista estävä tai turvallisuutta lisäävä väline tai asuste."]
+    #[doc = " "] #[doc =
+    " Shape `caa65491f94c2299`, shared by 2 element(s) of the release."]
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "vammaispalvelujen"))] RajoittavaValineTaiAsusteXCAA65491, name =
+    "Sisäinen luokitus: 1 = Sängystä putoamista estävä väline, 2 = Tuolista putoamista estävä väline, 3 = Itsensä vahingoittamista estävä tai turvallisuutta lisäävä väline tai asuste",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Paikka, jossa toiminta toteutetaan (sv: Plats där verksamheten genomförs)
 ///
 /// JSON `paikka_jossa_toiminta_toteutetaan`: pakollinen.
 ///
-/// Shape `dd1826c95d3cb800`, shared by 2 element(s) of the release.
+/// Shape `e55cfc2b8d921ed8`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
@@ -134,11 +222,11 @@ impl AsiakkaanKuuleminenX485E2424 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaikkaJossaToimintaToteutetaanXDD1826C9 {
+pub struct PaikkaJossaToimintaToteutetaanXE55CFC2B {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -149,9 +237,9 @@ pub struct PaikkaJossaToimintaToteutetaanXDD1826C9 {
         feature = "sosiaalisen-luototuksen"
     )
 )]
-impl PaikkaJossaToimintaToteutetaanXDD1826C9 {
+impl PaikkaJossaToimintaToteutetaanXE55CFC2B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String) -> Self {
+    pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
@@ -162,7 +250,7 @@ impl PaikkaJossaToimintaToteutetaanXDD1826C9 {
 ///
 /// JSON `maksusitoumus`: pakollinen.
 ///
-/// Shape `2f5db2c5daa195c4`, shared by 2 element(s) of the release.
+/// Shape `92b0c0c28b4ab8f1`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
@@ -171,7 +259,7 @@ impl PaikkaJossaToimintaToteutetaanXDD1826C9 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MaksusitoumusX2F5DB2C5 {
+pub struct MaksusitoumusX92B0C0C2 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -193,7 +281,7 @@ pub struct MaksusitoumusX2F5DB2C5 {
     /// Maksusitoumuksen antaja (sv: Utfärdare av betalningsförbindelsen)
     ///
     /// JSON `maksusitoumuksen_antaja`: pakollinen.
-    pub maksusitoumuksen_antaja: OmatyontekijaX78106B99,
+    pub maksusitoumuksen_antaja: OmatyontekijaX121E01FD,
     /// Laskutustiedot (sv: Fakturering)
     ///
     /// JSON `laskutustiedot`: esitystapa Teksti.
@@ -206,9 +294,9 @@ pub struct MaksusitoumusX2F5DB2C5 {
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
     )
 )]
-impl MaksusitoumusX2F5DB2C5 {
+impl MaksusitoumusX92B0C0C2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(maksusitoumuksen_antaja: OmatyontekijaX78106B99) -> Self {
+    pub fn new(maksusitoumuksen_antaja: OmatyontekijaX121E01FD) -> Self {
         Self {
             asiasisalto: None,
             maksimisumma: None,
@@ -223,7 +311,7 @@ impl MaksusitoumusX2F5DB2C5 {
 ///
 /// JSON `suostumus`: pakollinen.
 ///
-/// Shape `3a24a881fa7248af`, shared by 2 element(s) of the release.
+/// Shape `b9f3c4b822049973`, shared by 2 element(s) of the release.
 #[cfg(
     any(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
@@ -232,11 +320,11 @@ impl MaksusitoumusX2F5DB2C5 {
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumusX3A24A881 {
+pub struct SuostumusXB9F3C4B8 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Voimassaolo (sv: Giltighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -247,9 +335,9 @@ pub struct SuostumusX3A24A881 {
         feature = "sosiaalisen-luototuksen"
     )
 )]
-impl SuostumusX3A24A881 {
+impl SuostumusXB9F3C4B8 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             voimassaolo: None,

@@ -25,3 +25,17 @@ impl KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B {
         Self { organisaation_nimi: None }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)"]
+    #[doc = " "] #[doc =
+    " JSON `annettu_hedelmoityshoitoa`: esitystapa Koodi, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`."]
+    #[doc = " "] #[doc =
+    " Shape `a4a03177fff3fd2d`, shared by 5 element(s) of the release."]
+    #[cfg(any(feature = "tyoikaisten-palvelujen", feature =
+    "vanhemmuuden-selvittamisen"))] AnnettuHedelmoityshoitoaXA4A03177, name =
+    "Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112", default_system =
+    "urn:oid:1.2.246.537.6.112", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.112"]), [Kylla = ("K", "Kyllä", "Ja"), Ei = ("E", "Ei", "Nej")]
+);

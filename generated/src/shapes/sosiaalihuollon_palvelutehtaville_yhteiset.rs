@@ -9,17 +9,17 @@ use super::*;
 ///
 /// JSON `avun_jarjestamiseen_osallistuvat_henkilot`: esitystapa Otsikko.
 ///
-/// Shape `52064c9059a04cfe`, shared by 1 element(s) of the release.
+/// Shape `33e7ed3cdd72a2f9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AvunJarjestamiseenOsallistuvatHenkilotX52064C90 {
+pub struct AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<Vec<YksityishenkiloX99AC67DB>>,
+    pub yksityishenkilo: Option<Vec<YksityishenkiloXF419E9CB>>,
 }
-impl AvunJarjestamiseenOsallistuvatHenkilotX52064C90 {
+impl AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
@@ -27,29 +27,31 @@ impl AvunJarjestamiseenOsallistuvatHenkilotX52064C90 {
 }
 /// Asiakkaan yksilöllinen varautumissuunnitelma (sv: Klientens individuella beredskapsplan)
 ///
-/// Shape `0baae934764b5458`, shared by 1 element(s) of the release.
+/// Shape `b0c35f555d48fee2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaanYksilollinenVarautumissuunnitelmaX0BAAE934 {
+pub struct AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Kuvaus välttämättömästä avusta ja sen järjestämisestä (sv: Beskrivning av den hjälp som är nödvändig och hur den ordnas)
     ///
     /// JSON `kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: String,
+    pub kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: sosmeta_types::NonEmptyString,
     /// Avun järjestämiseen osallistuvat henkilöt (sv: Personer som deltar i ordnandet av hjälpen)
     ///
     /// JSON `avun_jarjestamiseen_osallistuvat_henkilot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avun_jarjestamiseen_osallistuvat_henkilot: Option<
-        AvunJarjestamiseenOsallistuvatHenkilotX52064C90,
+        AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C,
     >,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,14 +64,14 @@ pub struct AsiakkaanYksilollinenVarautumissuunnitelmaX0BAAE934 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl AsiakkaanYksilollinenVarautumissuunnitelmaX0BAAE934 {
+impl AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: String,
-        laatija: LaatijaXCE9D0849,
+        asiakas: AsiakasXF5869742,
+        kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: sosmeta_types::NonEmptyString,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -86,23 +88,23 @@ impl AsiakkaanYksilollinenVarautumissuunnitelmaX0BAAE934 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `681cc7c953900bba`, shared by 2 element(s) of the release.
+/// Shape `1921b84c7e4b4d46`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX681CC7C9 {
+pub struct AsiakasX1921B84C {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -112,9 +114,12 @@ pub struct AsiakasX681CC7C9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl AsiakasX681CC7C9 {
+impl AsiakasX1921B84C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -128,10 +133,10 @@ impl AsiakasX681CC7C9 {
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `7e28e5ef1b3e5cfd`, shared by 1 element(s) of the release.
+/// Shape `f890a11064073e31`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotX7E28E5EF {
+pub struct YhteystiedotXF890A110 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
@@ -140,16 +145,16 @@ pub struct YhteystiedotX7E28E5EF {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
-impl YhteystiedotX7E28E5EF {
+impl YhteystiedotXF890A110 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(puhelinnumero: String) -> Self {
+    pub fn new(puhelinnumero: sosmeta_types::NonEmptyString) -> Self {
         Self {
             osoite: None,
             puhelinnumero,
@@ -161,18 +166,18 @@ impl YhteystiedotX7E28E5EF {
 ///
 /// JSON `ammattihenkilo`: pakollinen.
 ///
-/// Shape `6beec716fbb26e3b`, shared by 1 element(s) of the release.
+/// Shape `421ced2b86f3122e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AmmattihenkiloX6BEEC716 {
+pub struct AmmattihenkiloX421CED2B {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -186,14 +191,14 @@ pub struct AmmattihenkiloX6BEEC716 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotX7E28E5EF,
+    pub yhteystiedot: YhteystiedotXF890A110,
 }
-impl AmmattihenkiloX6BEEC716 {
+impl AmmattihenkiloX421CED2B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        yhteystiedot: YhteystiedotX7E28E5EF,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        yhteystiedot: YhteystiedotXF890A110,
     ) -> Self {
         Self {
             sukunimi,
@@ -204,49 +209,94 @@ impl AmmattihenkiloX6BEEC716 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Taho (sv: Aktör)"] #[doc = " "] #[doc = " JSON `taho`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`."]
+    #[doc = " "] #[doc =
+    " Shape `b044f6c810cae97c`, shared by 1 element(s) of the release."] TahoXB044F6C8,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243",
+    default_system = "urn:oid:1.2.246.537.6.1243", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1243"]),
+    [SosiaalihuollonTehtaviaHoitavaHenkilo = ("6",
+    "Sosiaalihuollon tehtäviä hoitava henkilö",
+    "Person som handhar uppgifter inom socialvården"), TerveydenhuollonAmmattihenkilo =
+    ("7", "Terveydenhuollon ammattihenkilö",
+    "Yrkesutbildad person inom hälso- och sjukvården"),
+    SosiaaliTaiTerveysalanJarjestonAmmattihenkilo = ("8",
+    "Sosiaali- tai terveysalan järjestön ammattihenkilö",
+    "Yrkesutbildad person inom en social- och hälsovårdsorganisation"),
+    TyovoimahallinnonViranomainen = ("9", "Työvoimahallinnon viranomainen",
+    "Myndighet inom arbetskraftsförvaltningen"), Poliisiviranomainen = ("10",
+    "Poliisiviranomainen", "Polismyndighet"), PaloJaPelastusviranomainen = ("11",
+    "Palo- ja pelastusviranomainen", "Brand- och räddningsmyndighet"),
+    Hatakeskusviranomainen = ("12", "Hätäkeskusviranomainen", "Nödcentralsmyndighet"),
+    LastenPaivahoidonAmmattihenkilo = ("13", "Lasten päivähoidon ammattihenkilö",
+    "Yrkesutbildad person inom barnomsorg"),
+    KoululaistenAamuJaIltapaivatoiminnanAmmattihenkilo = ("14",
+    "Koululaisten aamu- ja iltapäivätoiminnan ammattihenkilö",
+    "Yrkesutbildad person inom morgon- och eftermiddagsverksamhet för skolelever"),
+    OpetustoimenAmmattihenkiloTaiMuuOpetuksenJa = ("15",
+    "Opetustoimen ammattihenkilö tai muu opetuksen ja koulutuksen järjestäjä",
+    "Yrkesutbildad person inom utbildningsväsendet eller annan undervisnings- och utbildningsanordnare"),
+    NuorisotoimenAmmattihenkilo = ("16", "Nuorisotoimen ammattihenkilö",
+    "Yrkesutbildad person inom ungdomsväsendet"),
+    SeurakunnanTaiMuunUskonnollisenYhdyskunnanAmmattihenkilo = ("17",
+    "Seurakunnan tai muun uskonnollisen yhdyskunnan ammattihenkilö",
+    "Yrkesutbildad person inom församling eller annat religiöst samfund"),
+    VastaanottokeskuksenTaiJarjestelykeskuksenAmmattihenkilo = ("18",
+    "Vastaanottokeskuksen tai järjestelykeskuksen ammattihenkilö",
+    "Yrkesutbildad person vid förläggning eller flyktingsluss"),
+    RikosseuraamuslaitoksenViranomainen = ("19", "Rikosseuraamuslaitoksen viranomainen",
+    "Enhet inom brottspåföljdsmyndigheten"), Ulosottoviranomainen = ("23",
+    "Ulosottoviranomainen", "Utsökningsmyndighet"), Kansanelakelaitos = ("24",
+    "Kansaneläkelaitos", "Folkpensionsanstalten"), MuuIlmoittaja = ("22",
+    "Muu ilmoittaja", "Övrig anmälare")]
+);
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva, pakollinen.
 ///
-/// Shape `3c31b8c3e68058ae`, shared by 1 element(s) of the release.
+/// Shape `4df4df8f583e539b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoittajaX3C31B8C3 {
+pub struct IlmoittajaX4DF4DF8F {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
     /// JSON `ammattihenkilo`: pakollinen.
-    pub ammattihenkilo: AmmattihenkiloX6BEEC716,
+    pub ammattihenkilo: AmmattihenkiloX421CED2B,
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taho: Option<sosmeta_types::Code>,
+    pub taho: Option<sosmeta_types::Coded<TahoXB044F6C8>>,
 }
-impl IlmoittajaX3C31B8C3 {
+impl IlmoittajaX4DF4DF8F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(ammattihenkilo: AmmattihenkiloX6BEEC716) -> Self {
+    pub fn new(ammattihenkilo: AmmattihenkiloX421CED2B) -> Self {
         Self { ammattihenkilo, taho: None }
     }
 }
 /// Ennakollinen lastensuojeluilmoitus (sv: Föregripande barnskyddsanmälan)
 ///
-/// Shape `7031cb1842a29c4b`, shared by 1 element(s) of the release.
+/// Shape `fa1500884eaa1eba`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EnnakollinenLastensuojeluilmoitusX7031CB18 {
+pub struct EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX681CC7C9>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
     /// Tulevan lapsen toinen vanhempi (sv: Det kommande barnets andra förälder)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulevan_lapsen_toinen_vanhempi: Option<TulevanLapsenToinenVanhempiX8698C8F6>,
+    pub tulevan_lapsen_toinen_vanhempi: Option<TulevanLapsenToinenVanhempiX1CA49AE7>,
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub ilmoittaja: Vec<IlmoittajaX3C31B8C3>,
+    pub ilmoittaja: sosmeta_types::NonEmptyVec<IlmoittajaX4DF4DF8F>,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
@@ -255,8 +305,11 @@ pub struct EnnakollinenLastensuojeluilmoitusX7031CB18 {
     /// Syyt ennakollisen lastensuojeluilmoituksen tekemiseen (sv: Orsaker till att en föregripande barnskyddsanmälan görs)
     ///
     /// JSON `syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
+    pub syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660>,
+    >,
     /// Lisätiedot ennakollisen lastensuojeluilmoituksen syistä (sv: Tilläggsuppgifter om orsakerna till en föregripande barnskyddsanmälan)
     ///
     /// JSON `lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista`: esitystapa Teksti.
@@ -276,7 +329,7 @@ pub struct EnnakollinenLastensuojeluilmoitusX7031CB18 {
     /// Lapsen arvioitu syntymäaika (sv: Beräknad födelsetid för barnet)
     ///
     /// JSON `lapsen_arvioitu_syntymaaika`: esitystapa Teksti, pakollinen.
-    pub lapsen_arvioitu_syntymaaika: String,
+    pub lapsen_arvioitu_syntymaaika: sosmeta_types::NonEmptyString,
     /// Kerrottu tulevalle äidille (sv: Den blivande mamman har informerats)
     ///
     /// JSON `kerrottu_tulevalle_aidille`: esitystapa Kytkin, pakollinen.
@@ -302,15 +355,19 @@ pub struct EnnakollinenLastensuojeluilmoitusX7031CB18 {
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<LaatijaXCE9D0849>,
+    pub laatija: Option<LaatijaXA71A9A7D>,
 }
-impl EnnakollinenLastensuojeluilmoitusX7031CB18 {
+impl EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX681CC7C9>,
-        ilmoittaja: Vec<IlmoittajaX3C31B8C3>,
-        syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen: Vec<sosmeta_types::Code>,
-        lapsen_arvioitu_syntymaaika: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
+        ilmoittaja: sosmeta_types::NonEmptyVec<IlmoittajaX4DF4DF8F>,
+        syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+        lapsen_arvioitu_syntymaaika: sosmeta_types::NonEmptyString,
         kerrottu_tulevalle_aidille: bool,
         kerrottu_tulevalle_toiselle_vanhemmalle: bool,
     ) -> Self {
@@ -337,27 +394,31 @@ impl EnnakollinenLastensuojeluilmoitusX7031CB18 {
 ///
 /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
 ///
-/// Shape `5ff1830fb7944490`, shared by 2 element(s) of the release.
+/// Shape `df015d06789cd0b4`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyontekijanArvioTarvittavistaPalveluistaX5FF1830F {
+pub struct TyontekijanArvioTarvittavistaPalveluistaXDF015D06 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TyontekijanArvioTarvittavistaPalveluistaX5FF1830F {
+impl TyontekijanArvioTarvittavistaPalveluistaXDF015D06 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -369,20 +430,27 @@ impl TyontekijanArvioTarvittavistaPalveluistaX5FF1830F {
 }
 /// Ennakollisen lastensuojeluilmoituksen arvio (sv: Bedömning av en föregripande barnskyddsanmälan)
 ///
-/// Shape `ce0cc729b5479803`, shared by 1 element(s) of the release.
+/// Shape `a374f28247dc3590`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 {
+pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Ilmoituksen perustelut (sv: Motiveringar till anmälan)
     ///
     /// JSON `ilmoituksen_perustelut`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoituksen_perustelut: Option<Vec<sosmeta_types::Code>>,
+    pub ilmoituksen_perustelut: Option<
+        Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    >,
     /// Kuvaus tilanteesta (sv: Beskrivning av situationen)
     ///
     /// JSON `kuvaus_tilanteesta`: esitystapa Teksti.
@@ -391,13 +459,13 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 {
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti, pakollinen.
-    pub toimenpiteet: String,
+    pub toimenpiteet: sosmeta_types::NonEmptyString,
     /// Työntekijän arvio tarvittavista palveluista (sv: Arbetstagarens bedömning av vilken service som behövs)
     ///
     /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyontekijan_arvio_tarvittavista_palveluista: Option<
-        Vec<TyontekijanArvioTarvittavistaPalveluistaX5FF1830F>,
+        Vec<TyontekijanArvioTarvittavistaPalveluistaXDF015D06>,
     >,
     /// Sovitut jatkotoimenpiteet (sv: Överenskomna fortsatta åtgärder)
     ///
@@ -407,7 +475,11 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 {
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)
     ///
     /// JSON `arvio_asian_kiireellisyydesta`: esitystapa Koodi, pakollinen.
-    pub arvio_asian_kiireellisyydesta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
+    pub arvio_asian_kiireellisyydesta: sosmeta_types::Coded<
+        ArvioAsianKiireellisyydestaXB14910D6,
+    >,
     /// Kiireellisyyden perustelu (sv: Motivering till graden av brådska)
     ///
     /// JSON `kiireellisyyden_perustelu`: esitystapa Teksti.
@@ -431,15 +503,17 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 {
+impl EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        toimenpiteet: String,
-        arvio_asian_kiireellisyydesta: sosmeta_types::Code,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        toimenpiteet: sosmeta_types::NonEmptyString,
+        arvio_asian_kiireellisyydesta: sosmeta_types::Coded<
+            ArvioAsianKiireellisyydestaXB14910D6,
+        >,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -461,10 +535,10 @@ impl EnnakollisenLastensuojeluilmoituksenArvioXCE0CC729 {
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `351328a668ed57f6`, shared by 2 element(s) of the release.
+/// Shape `62b4aad523d8f26a`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotX351328A6 {
+pub struct YhteystiedotX62B4AAD5 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
@@ -473,11 +547,11 @@ pub struct YhteystiedotX351328A6 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
 }
-impl YhteystiedotX351328A6 {
+impl YhteystiedotX62B4AAD5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(puhelinnumero: String) -> Self {
+    pub fn new(puhelinnumero: sosmeta_types::NonEmptyString) -> Self {
         Self {
             osoite: None,
             puhelinnumero,
@@ -486,18 +560,18 @@ impl YhteystiedotX351328A6 {
 }
 /// Henkilö (sv: Person)
 ///
-/// Shape `dab7731627aa026b`, shared by 2 element(s) of the release.
+/// Shape `71f9ff9fc3c4b3b4`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloXDAB77316 {
+pub struct HenkiloX71F9FF9F {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -511,14 +585,14 @@ pub struct HenkiloXDAB77316 {
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotX351328A6,
+    pub yhteystiedot: YhteystiedotX62B4AAD5,
 }
-impl HenkiloXDAB77316 {
+impl HenkiloX71F9FF9F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        yhteystiedot: YhteystiedotX351328A6,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        yhteystiedot: YhteystiedotX62B4AAD5,
     ) -> Self {
         Self {
             sukunimi,
@@ -533,18 +607,20 @@ impl HenkiloXDAB77316 {
 ///
 /// JSON `ilmoittaja`: toistuva.
 ///
-/// Shape `86368240161f55e6`, shared by 1 element(s) of the release.
+/// Shape `3b6c8b1677701d7e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoittajaX86368240 {
+pub struct IlmoittajaX3B6C8B16 {
     /// Henkilö (sv: Person)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo: Option<HenkiloXDAB77316>,
+    pub henkilo: Option<HenkiloX71F9FF9F>,
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taho: Option<sosmeta_types::Code>,
+    pub taho: Option<sosmeta_types::Coded<TahoX009D5F3C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -561,7 +637,7 @@ pub struct IlmoittajaX86368240 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salassapidon_perustelut: Option<String>,
 }
-impl IlmoittajaX86368240 {
+impl IlmoittajaX3B6C8B16 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -575,20 +651,19 @@ impl IlmoittajaX86368240 {
 }
 /// Ilmoitus sosiaalihuollon tarpeesta (sv: Anmälan om behov av socialvård)
 ///
-/// Shape `7a5a948384648e32`, shared by 1 element(s) of the release.
+/// Shape `38b8b8e4fa7f9d81`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusSosiaalihuollonTarpeestaX7A5A9483 {
+pub struct IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX681CC7C9>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<Vec<IlmoittajaX86368240>>,
+    pub ilmoittaja: Option<Vec<IlmoittajaX3B6C8B16>>,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
@@ -597,12 +672,20 @@ pub struct IlmoitusSosiaalihuollonTarpeestaX7A5A9483 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiasisalto: Option<Vec<sosmeta_types::Code>>,
+    pub asiasisalto: Option<
+        Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    >,
     /// Kuvaus tilanteesta ja huolesta (sv: Beskrivning av situationen och bekymret)
     ///
     /// JSON `kuvaus_tilanteesta_ja_huolesta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_tilanteesta_ja_huolesta: String,
+    pub kuvaus_tilanteesta_ja_huolesta: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -615,13 +698,13 @@ pub struct IlmoitusSosiaalihuollonTarpeestaX7A5A9483 {
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<LaatijaXCE9D0849>,
+    pub laatija: Option<LaatijaXA71A9A7D>,
 }
-impl IlmoitusSosiaalihuollonTarpeestaX7A5A9483 {
+impl IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX681CC7C9>,
-        kuvaus_tilanteesta_ja_huolesta: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
+        kuvaus_tilanteesta_ja_huolesta: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             asiakas,
@@ -639,10 +722,10 @@ impl IlmoitusSosiaalihuollonTarpeestaX7A5A9483 {
 ///
 /// JSON `liite`: toistuva.
 ///
-/// Shape `f2db712b3f525e9e`, shared by 3 element(s) of the release.
+/// Shape `b6c636bb4d346908`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LiiteXF2DB712B {
+pub struct LiiteXB6C636BB {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
@@ -651,10 +734,12 @@ pub struct LiiteXF2DB712B {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nimi: Option<sosmeta_types::Code>,
+    pub nimi: Option<sosmeta_types::Coded<NimiX748AB1D3>>,
 }
-impl LiiteXF2DB712B {
+impl LiiteXB6C636BB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -667,18 +752,18 @@ impl LiiteXF2DB712B {
 ///
 /// JSON `tiedot_antanut_henkilo`: toistuva.
 ///
-/// Shape `7abc4b0e6d6265d4`, shared by 1 element(s) of the release.
+/// Shape `0eba21aa969fc37c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TiedotAntanutHenkiloX7ABC4B0E {
+pub struct TiedotAntanutHenkiloX0EBA21AA {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -695,9 +780,12 @@ pub struct TiedotAntanutHenkiloX7ABC4B0E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TiedotAntanutHenkiloX7ABC4B0E {
+impl TiedotAntanutHenkiloX0EBA21AA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -709,24 +797,27 @@ impl TiedotAntanutHenkiloX7ABC4B0E {
 }
 /// Merkintä asiakasta koskevien tietojen pyytämisestä tai saamisesta (sv: Anteckning om begäran om eller tillgång till uppgifter om en klient)
 ///
-/// Shape `f9514097c7aa9187`, shared by 1 element(s) of the release.
+/// Shape `466994859e2fd5ef`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 {
+pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tietojen pyytämisen päivämäärä (sv: Datum för begäran om uppgifter)
     ///
     /// JSON `tietojen_pyytamisen_paivamaara`: esitystapa Pvm.
@@ -734,7 +825,7 @@ pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 
     pub tietojen_pyytamisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Tietoja pyytänyt ammattihenkilö (sv: Den yrkesutbildade person som har begärt uppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tietoja_pyytanyt_ammattihenkilo: Option<LaatijaXCE9D0849>,
+    pub tietoja_pyytanyt_ammattihenkilo: Option<LaatijaXA71A9A7D>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -759,12 +850,12 @@ pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 
     ///
     /// JSON `liite`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liite: Option<Vec<LiiteXF2DB712B>>,
+    pub liite: Option<Vec<LiiteXB6C636BB>>,
     /// Tiedot antanut henkilö (sv: Person som gett uppgifterna)
     ///
     /// JSON `tiedot_antanut_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiedot_antanut_henkilo: Option<Vec<TiedotAntanutHenkiloX7ABC4B0E>>,
+    pub tiedot_antanut_henkilo: Option<Vec<TiedotAntanutHenkiloX0EBA21AA>>,
     /// Tiedonlähde (sv: Informationskälla)
     ///
     /// JSON `tiedonlahde`: esitystapa Teksti.
@@ -788,14 +879,14 @@ pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 {
+impl MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        palvelutehtava: sosmeta_types::Code,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -819,24 +910,27 @@ impl MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaXF9514097 {
 }
 /// Merkintä asiakastietojen luovuttamisesta (sv: Anteckning om utlämnande av klientuppgifter)
 ///
-/// Shape `f0c73ae22d92d935`, shared by 1 element(s) of the release.
+/// Shape `9a2dd951a992a423`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 {
+pub struct MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Luovutetut tiedot (sv: Uppgifter som utlämnats)
     ///
     /// JSON `luovutetut_tiedot`: esitystapa Teksti.
@@ -846,7 +940,7 @@ pub struct MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 {
     ///
     /// JSON `luovutetut_asiakirjat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub luovutetut_asiakirjat: Option<Vec<LiiteXF2DB712B>>,
+    pub luovutetut_asiakirjat: Option<Vec<LiiteXB6C636BB>>,
     /// Tietojen luovuttamisen päivämäärä (sv: Datum för utlämning av uppgifter)
     ///
     /// JSON `tietojen_luovuttamisen_paivamaara`: esitystapa Pvm, pakollinen.
@@ -854,19 +948,19 @@ pub struct MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 {
     /// Tietojen vastaanottaja (sv: Mottagare av uppgifterna)
     ///
     /// JSON `tietojen_vastaanottaja`: pakollinen.
-    pub tietojen_vastaanottaja: TietojenVastaanottajaXD0152F35,
+    pub tietojen_vastaanottaja: TietojenVastaanottajaX8E2F54B6,
     /// Tietojen luovuttaja (sv: Utlämnare av uppgifter)
     ///
     /// JSON `tietojen_luovuttaja`: pakollinen.
-    pub tietojen_luovuttaja: LaatijaXCE9D0849,
+    pub tietojen_luovuttaja: LaatijaXA71A9A7D,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti, pakollinen.
-    pub perustelu: String,
+    pub perustelu: sosmeta_types::NonEmptyString,
     /// Käyttötarkoitus, johon tiedot on luovutettu (sv: Det ändamål för vilket uppgifterna har utlämnats)
     ///
     /// JSON `kayttotarkoitus_johon_tiedot_on_luovutettu`: esitystapa Teksti, pakollinen.
-    pub kayttotarkoitus_johon_tiedot_on_luovutettu: String,
+    pub kayttotarkoitus_johon_tiedot_on_luovutettu: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -880,19 +974,19 @@ pub struct MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaAsiakastietojenLuovuttamisestaXF0C73AE2 {
+impl MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        palvelutehtava: sosmeta_types::Code,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
         tietojen_luovuttamisen_paivamaara: sosmeta_types::PartialDate,
-        tietojen_vastaanottaja: TietojenVastaanottajaXD0152F35,
-        tietojen_luovuttaja: LaatijaXCE9D0849,
-        perustelu: String,
-        kayttotarkoitus_johon_tiedot_on_luovutettu: String,
-        laatija: LaatijaXCE9D0849,
+        tietojen_vastaanottaja: TietojenVastaanottajaX8E2F54B6,
+        tietojen_luovuttaja: LaatijaXA71A9A7D,
+        perustelu: sosmeta_types::NonEmptyString,
+        kayttotarkoitus_johon_tiedot_on_luovutettu: sosmeta_types::NonEmptyString,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -945,26 +1039,30 @@ impl TapahtumaX3FEB2C67 {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `e4f9f715cb844733`, shared by 1 element(s) of the release.
+/// Shape `ecde20c07ab9fe9f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaXE4F9F715 {
+pub struct AsiakaskertomusmerkintaXECDE20C0 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX3FEB2C67>,
 }
-impl AsiakaskertomusmerkintaXE4F9F715 {
+impl AsiakaskertomusmerkintaXECDE20C0 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -1008,19 +1106,18 @@ impl TehtyTutkimusJaSenTulosX40D9354F {
 }
 /// Merkintä asiakkaalle tehdystä tutkimuksesta (sv: Anteckning om en undersökning som klienten genomgått)
 ///
-/// Shape `9cd30c3b3175dd3c`, shared by 1 element(s) of the release.
+/// Shape `68de816fded27361`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaAsiakkaalleTehdystaTutkimuksestaX9CD30C3B {
+pub struct MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaXE4F9F715,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaXECDE20C0,
     /// Tehty tutkimus ja sen tulos (sv: Genomförd undersökning och resultat)
     ///
     /// JSON `tehty_tutkimus_ja_sen_tulos`: toistuva.
@@ -1034,14 +1131,14 @@ pub struct MerkintaAsiakkaalleTehdystaTutkimuksestaX9CD30C3B {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaAsiakkaalleTehdystaTutkimuksestaX9CD30C3B {
+impl MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXE4F9F715,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXECDE20C0,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1052,27 +1149,40 @@ impl MerkintaAsiakkaalleTehdystaTutkimuksestaX9CD30C3B {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Asiointitapa (sv: Typ av kontakt)"] #[doc = " "] #[doc =
+    " JSON `asiointitapa`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`."]
+    #[doc = " "] #[doc =
+    " Shape `d23f1131d941033c`, shared by 7 element(s) of the release."]
+    AsiointitapaXD23F1131, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250", default_system
+    = "urn:oid:1.2.246.537.6.1250", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1250"])
+);
 /// Tapahtuma (sv: Händelse)
 ///
-/// Shape `2c799fbf36319392`, shared by 2 element(s) of the release.
+/// Shape `665a44fb67a49aaa`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TapahtumaX2C799FBF {
+pub struct TapahtumaX665A44FB {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointitapa: Option<Vec<sosmeta_types::Code>>,
+    pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TapahtumaX2C799FBF {
+impl TapahtumaX665A44FB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1086,26 +1196,30 @@ impl TapahtumaX2C799FBF {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `dfc9adb245cc109b`, shared by 2 element(s) of the release.
+/// Shape `34880aa243f2d615`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaXDFC9ADB2 {
+pub struct AsiakaskertomusmerkintaX34880AA2 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tapahtuma: Option<TapahtumaX2C799FBF>,
+    pub tapahtuma: Option<TapahtumaX665A44FB>,
 }
-impl AsiakaskertomusmerkintaXDFC9ADB2 {
+impl AsiakaskertomusmerkintaX34880AA2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -1115,19 +1229,18 @@ impl AsiakaskertomusmerkintaXDFC9ADB2 {
 }
 /// Merkintä asiakkaan arjesta (sv: Anteckning om en klients vardag)
 ///
-/// Shape `1c48135f1d253b28`, shared by 2 element(s) of the release.
+/// Shape `47e68e4051977d2c`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaAsiakkaanArjestaX1C48135F {
+pub struct MerkintaAsiakkaanArjestaX47E68E40 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaXDFC9ADB2,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX34880AA2,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1136,14 +1249,14 @@ pub struct MerkintaAsiakkaanArjestaX1C48135F {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaAsiakkaanArjestaX1C48135F {
+impl MerkintaAsiakkaanArjestaX47E68E40 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXDFC9ADB2,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX34880AA2,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1155,25 +1268,29 @@ impl MerkintaAsiakkaanArjestaX1C48135F {
 }
 /// Merkintä asian vireilletulosta (sv: Anteckning om inledande behandling av ärende)
 ///
-/// Shape `f476aa060af4fc0b`, shared by 1 element(s) of the release.
+/// Shape `dd426c2fc6acd029`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaAsianVireilletulostaXF476AA06 {
+pub struct MerkintaAsianVireilletulostaXDD426C2F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub palvelutehtava: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    >,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Vireilletulopäivä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaiva`: esitystapa Pvm, pakollinen.
@@ -1186,13 +1303,25 @@ pub struct MerkintaAsianVireilletulostaXF476AA06 {
     /// Vireilletulon syyt (sv: Orsaker till inledning)
     ///
     /// JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vireilletulon_syyt: Option<Vec<sosmeta_types::Code>>,
+    pub vireilletulon_syyt: Option<
+        Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    >,
     /// Lastensuojelullinen huoli (sv: Barnskyddsrelaterat bekymmer)
     ///
     /// JSON `lastensuojelullinen_huoli`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojelullinen_huoli: Option<Vec<sosmeta_types::Code>>,
+    pub lastensuojelullinen_huoli: Option<
+        Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    >,
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti.
@@ -1201,8 +1330,12 @@ pub struct MerkintaAsianVireilletulostaXF476AA06 {
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets skyndsamhet)
     ///
     /// JSON `arvio_asian_kiireellisyydesta`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_asian_kiireellisyydesta: Option<sosmeta_types::Code>,
+    pub arvio_asian_kiireellisyydesta: Option<
+        sosmeta_types::Coded<ArvioAsianKiireellisyydestaXB14910D6>,
+    >,
     /// Kiireellisyyden peruste (sv: Grund för graden av brådska)
     ///
     /// JSON `kiireellisyyden_peruste`: esitystapa Teksti.
@@ -1216,15 +1349,17 @@ pub struct MerkintaAsianVireilletulostaXF476AA06 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaAsianVireilletulostaXF476AA06 {
+impl MerkintaAsianVireilletulostaXDD426C2F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        palvelutehtava: Vec<sosmeta_types::Code>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        palvelutehtava: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+        >,
         vireilletulopaiva: sosmeta_types::PartialDate,
-        laatija: LaatijaXCE9D0849,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1242,12 +1377,26 @@ impl MerkintaAsianVireilletulostaXF476AA06 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Peruuntumisen syy (sv: Orsak till annulleringen)"] #[doc = " "] #[doc =
+    " JSON `peruuntumisen_syy`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): THL - Palvelutapahtuman peruuntumisen tai siirtymisen syy 1.2.246.537.6.126, `urn:oid:1.2.246.537.6.126`."]
+    #[doc = " "] #[doc =
+    " Shape `0050496dd2163ff4`, shared by 1 element(s) of the release."]
+    PeruuntumisenSyyX0050496D, name =
+    "THL - Palvelutapahtuman peruuntumisen tai siirtymisen syy 1.2.246.537.6.126",
+    default_system = "urn:oid:1.2.246.537.6.126", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.126"]),
+    [AsiakkaastaJohtuvaSyy = ("Y30", "Asiakkaasta johtuva syy",
+    "Asiakkaasta johtuva syy"), OrganisaatiostaJohtuvaSyy = ("Y32",
+    "Organisaatiosta johtuva syy", "Organisaatiosta johtuva syy")]
+);
 /// Tapahtuma (sv: Händelse)
 ///
-/// Shape `8e5bd6fe489526ae`, shared by 1 element(s) of the release.
+/// Shape `1ada7db7ca174744`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TapahtumaX8E5BD6FE {
+pub struct TapahtumaX1ADA7DB7 {
     /// Päivämäärä ja kellonaika (sv: Datum och klockslag)
     ///
     /// JSON `paivamaara_ja_kellonaika`: esitystapa Hetki.
@@ -1256,20 +1405,24 @@ pub struct TapahtumaX8E5BD6FE {
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointitapa: Option<Vec<sosmeta_types::Code>>,
+    pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Peruuntumisen syy (sv: Orsak till annulleringen)
     ///
     /// JSON `peruuntumisen_syy`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): THL - Palvelutapahtuman peruuntumisen tai siirtymisen syy 1.2.246.537.6.126, `urn:oid:1.2.246.537.6.126`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub peruuntumisen_syy: Option<sosmeta_types::Code>,
+    pub peruuntumisen_syy: Option<sosmeta_types::Coded<PeruuntumisenSyyX0050496D>>,
     /// Lisätiedot peruuntumisesta (sv: Tilläggsuppgifter om annulleringen)
     ///
     /// JSON `lisatiedot_peruuntumisesta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_peruuntumisesta: Option<String>,
 }
-impl TapahtumaX8E5BD6FE {
+impl TapahtumaX1ADA7DB7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1284,26 +1437,30 @@ impl TapahtumaX8E5BD6FE {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `d6017c738cb7cd9a`, shared by 1 element(s) of the release.
+/// Shape `257fc4aafea525f1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaXD6017C73 {
+pub struct AsiakaskertomusmerkintaX257FC4AA {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tapahtuma: Option<TapahtumaX8E5BD6FE>,
+    pub tapahtuma: Option<TapahtumaX1ADA7DB7>,
 }
-impl AsiakaskertomusmerkintaXD6017C73 {
+impl AsiakaskertomusmerkintaX257FC4AA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -1313,19 +1470,18 @@ impl AsiakaskertomusmerkintaXD6017C73 {
 }
 /// Merkintä neuvottelun, tapaamisen tai yhteydenoton peruuntumisesta (sv: Anteckning om inhibering av överläggning, möte eller kontakt)
 ///
-/// Shape `9f77c98501f97d4e`, shared by 1 element(s) of the release.
+/// Shape `46e981becfb58a28`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX9F77C985 {
+pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaXD6017C73,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX257FC4AA,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -1334,14 +1490,14 @@ pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX9F77C985 
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX9F77C985 {
+impl MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXD6017C73,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX257FC4AA,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1353,18 +1509,20 @@ impl MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX9F77C985 {
 }
 /// Tapahtuma (sv: Händelse)
 ///
-/// Shape `45319f5ceeb1f8f0`, shared by 1 element(s) of the release.
+/// Shape `fbb1936a83ef9b58`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TapahtumaX45319F5C {
+pub struct TapahtumaXFBB1936A {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointitapa: Option<Vec<sosmeta_types::Code>>,
+    pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
@@ -1376,7 +1534,7 @@ pub struct TapahtumaX45319F5C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TapahtumaX45319F5C {
+impl TapahtumaXFBB1936A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1391,26 +1549,30 @@ impl TapahtumaX45319F5C {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `53a8f97aa9b658de`, shared by 1 element(s) of the release.
+/// Shape `6a7af8551c21c179`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaX53A8F97A {
+pub struct AsiakaskertomusmerkintaX6A7AF855 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tapahtuma: Option<TapahtumaX45319F5C>,
+    pub tapahtuma: Option<TapahtumaXFBB1936A>,
 }
-impl AsiakaskertomusmerkintaX53A8F97A {
+impl AsiakaskertomusmerkintaX6A7AF855 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -1420,19 +1582,18 @@ impl AsiakaskertomusmerkintaX53A8F97A {
 }
 /// Merkintä neuvottelusta (sv: Anteckning om överläggning)
 ///
-/// Shape `63e0cfaefa7531b9`, shared by 1 element(s) of the release.
+/// Shape `f225fff3641357a7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaNeuvottelustaX63E0CFAE {
+pub struct MerkintaNeuvottelustaXF225FFF3 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX53A8F97A,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX6A7AF855,
     /// Neuvottelussa sovitut asiat ja vastuunjako (sv: Frågor och ansvarsfördelning som överenskommits vid överläggningen)
     ///
     /// JSON `neuvottelussa_sovitut_asiat_ja_vastuunjako`: esitystapa Teksti.
@@ -1446,14 +1607,14 @@ pub struct MerkintaNeuvottelustaX63E0CFAE {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaNeuvottelustaX63E0CFAE {
+impl MerkintaNeuvottelustaXF225FFF3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX53A8F97A,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX6A7AF855,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1464,28 +1625,85 @@ impl MerkintaNeuvottelustaX63E0CFAE {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Palvelutehtävä (sv: Serviceuppgift)"] #[doc = " "] #[doc =
+    " JSON `palvelutehtava`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`."]
+    #[doc = " "] #[doc =
+    " Shape `d9634b9de0dee481`, shared by 2 element(s) of the release."]
+    PalvelutehtavaXD9634B9D, name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221",
+    default_system = "urn:oid:1.2.246.537.6.1221", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1221"]), [Lastensuojelu =
+    ("10", "Lastensuojelu", "Barnskydd"), Vammaispalvelut = ("20", "Vammaispalvelut",
+    "Service för personer med funktionsnedsättning")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
+    " JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`."]
+    #[doc = " "] #[doc =
+    " Shape `2b036e6bf883c860`, shared by 1 element(s) of the release."]
+    SosiaalipalveluX2B036E6B, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222",
+    default_system = "urn:oid:1.2.246.537.6.1222", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1222"]), [Laitospalvelu =
+    ("24", "Laitospalvelu", "Service på en institution"), Paivatoiminta = ("37",
+    "Päivätoiminta", "Dagverksamhet"), VammaistenHenkiloidenTyotoiminta = ("55",
+    "Vammaisten henkilöiden työtoiminta",
+    "Arbetsverksamhet för personer med funktionsnedsättning"),
+    YmparivuorokautinenPalveluasuminen = ("85", "Ympärivuorokautinen palveluasuminen",
+    "Serviceboende med heldygnsomsorg")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Millaista tilannetta kirjaaminen koskee? (sv: Hurudan situation gäller anteckningen?)"]
+    #[doc = " "] #[doc =
+    " JSON `millaista_tilannetta_kirjaaminen_koskee`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Ilman päätöstä tehdyn rajoituksen tietojen kirjaaminen,\n2 = Rajoituksen aikainen kirjaaminen,\n3 = Eristämiseen liittyvä kirjaaminen."]
+    #[doc = " "] #[doc =
+    " Shape `6029cbb9d097a647`, shared by 2 element(s) of the release."]
+    MillaistaTilannettaKirjaaminenKoskeeX6029CBB9, name =
+    "Sisäinen luokitus:\n1 = Ilman päätöstä tehdyn rajoituksen tietojen kirjaaminen,\n2 = Rajoituksen aikainen kirjaaminen,\n3 = Eristämiseen liittyvä kirjaaminen",
+    default_system =
+    "merkinta_rajoitustoimenpiteesta/millaista_tilannetta_kirjaaminen_koskee", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["merkinta_rajoitustoimenpiteesta/millaista_tilannetta_kirjaaminen_koskee"]), [Koodi1
+    = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// JSON `rajoitustoimenpide`: toistuva.
 ///
-/// Shape `c2685fb674355193`, shared by 1 element(s) of the release.
+/// Shape `633660dec1c89b2a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpideXC2685FB6 {
+pub struct RajoitustoimenpideX633660DE {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Muut kehitysvammaisten erityishuollon rajoitukset (sv: Andra begränsningar inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `muut_kehitysvammaisten_erityishuollon_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kehitysvammaisten_erityishuollon_rajoitukset: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
@@ -1499,15 +1717,15 @@ pub struct RajoitustoimenpideXC2685FB6 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -1518,7 +1736,7 @@ pub struct RajoitustoimenpideXC2685FB6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX485E2424>,
 }
-impl RajoitustoimenpideXC2685FB6 {
+impl RajoitustoimenpideX633660DE {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1619,32 +1837,47 @@ impl LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 {
 ///
 /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
 ///
-/// Shape `a20db3c1ad5b2da3`, shared by 1 element(s) of the release.
+/// Shape `315f11251e614bc2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpideXA20DB3C1 {
+pub struct RajoitustoimenpideX315F1125 {
     /// Millaista tilannetta kirjaaminen koskee? (sv: Hurudan situation gäller anteckningen?)
     ///
     /// JSON `millaista_tilannetta_kirjaaminen_koskee`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ilman päätöstä tehdyn rajoituksen tietojen kirjaaminen,
+2 = Rajoituksen aikainen kirjaaminen,
+3 = Eristämiseen liittyvä kirjaaminen.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub millaista_tilannetta_kirjaaminen_koskee: Option<sosmeta_types::Code>,
+    pub millaista_tilannetta_kirjaaminen_koskee: Option<
+        sosmeta_types::Coded<MillaistaTilannettaKirjaaminenKoskeeX6029CBB9>,
+    >,
     /// Lastensuojelun rajoitustoimenpiteen laji (sv: Typ av begränsning inom barnskyddet)
     ///
     /// JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojelun_rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub lastensuojelun_rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    >,
     /// Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
     >,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpide: Option<Vec<RajoitustoimenpideXC2685FB6>>,
+    pub rajoitustoimenpide: Option<Vec<RajoitustoimenpideX633660DE>>,
     /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
     ///
     /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
@@ -1660,7 +1893,7 @@ pub struct RajoitustoimenpideXA20DB3C1 {
         LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524,
     >,
 }
-impl RajoitustoimenpideXA20DB3C1 {
+impl RajoitustoimenpideX315F1125 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1675,31 +1908,37 @@ impl RajoitustoimenpideXA20DB3C1 {
 }
 /// Merkintä rajoitustoimenpiteestä (sv: Anteckning om begränsningsåtgärd)
 ///
-/// Shape `506f41933d8c4fa2`, shared by 1 element(s) of the release.
+/// Shape `e700552dc32f202f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaRajoitustoimenpiteestaX506F4193 {
+pub struct MerkintaRajoitustoimenpiteestaXE700552D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaXD9634B9D>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX2B036E6B>,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi, pakollinen.
-    pub yksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpide: Option<RajoitustoimenpideXA20DB3C1>,
+    pub rajoitustoimenpide: Option<RajoitustoimenpideX315F1125>,
     /// Jatkotoimenpiteet (sv: Fortsatta åtgärder)
     ///
     /// JSON `jatkotoimenpiteet`: esitystapa Teksti.
@@ -1713,17 +1952,16 @@ pub struct MerkintaRajoitustoimenpiteestaX506F4193 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl MerkintaRajoitustoimenpiteestaX506F4193 {
+impl MerkintaRajoitustoimenpiteestaXE700552D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        palvelutehtava: sosmeta_types::Code,
-        sosiaalipalvelu: sosmeta_types::Code,
-        yksikko: sosmeta_types::Code,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasXF5869742,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaXD9634B9D>,
+        sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX2B036E6B>,
+        yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -1737,28 +1975,52 @@ impl MerkintaRajoitustoimenpiteestaX506F4193 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
+    " JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`."]
+    #[doc = " "] #[doc =
+    " Shape `8e2145392c6c8efa`, shared by 1 element(s) of the release."]
+    SosiaalipalveluX8E214539, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222",
+    default_system = "urn:oid:1.2.246.537.6.1222", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1222"]), [Koodi24 =
+    ("24", "", ""), Koodi37 = ("37", "", ""), Koodi55 = ("55", "", ""), Koodi85 = ("85",
+    "", ""), Koodi93 = ("93", "", ""), Koodi94 = ("94", "", ""), Koodi2 = ("2", "", ""),
+    Koodi31 = ("31", "", "")]
+);
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// JSON `rajoitustoimenpide`: toistuva.
 ///
-/// Shape `d15afee030e73eb6`, shared by 1 element(s) of the release.
+/// Shape `7f34e39fe0b63fef`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpideXD15AFEE0 {
+pub struct RajoitustoimenpideX7F34E39F {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_lastensuojelun_rajoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_lastensuojelun_rajoitukset: Option<
+        Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    >,
     /// Muut kehitysvammaisten erityishuollon rajoitukset (sv: Andra begränsningar inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `muut_kehitysvammaisten_erityishuollon_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kehitysvammaisten_erityishuollon_rajoitukset: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
@@ -1772,17 +2034,17 @@ pub struct RajoitustoimenpideXD15AFEE0 {
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
@@ -1793,7 +2055,7 @@ pub struct RajoitustoimenpideXD15AFEE0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX485E2424>,
 }
-impl RajoitustoimenpideXD15AFEE0 {
+impl RajoitustoimenpideX7F34E39F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1814,36 +2076,54 @@ impl RajoitustoimenpideXD15AFEE0 {
 ///
 /// JSON `paatokseen_perustuva_rajoitustoimenpide`: toistuva.
 ///
-/// Shape `5178747f75e7d17a`, shared by 1 element(s) of the release.
+/// Shape `6bc8e71915d8e48a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatokseenPerustuvaRajoitustoimenpideX5178747F {
+pub struct PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Lastensuojelun rajoitustoimenpiteen laji (sv: Typ av begränsning inom barnskyddet)
     ///
     /// JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojelun_rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub lastensuojelun_rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    >,
     /// Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
     >,
     /// Rajoittava väline tai asuste (sv: Begränsande anordning eller klädesplagg)
     ///
     /// JSON `rajoittava_valine_tai_asuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Sängystä putoamista estävä väline, 2 = Tuolista putoamista estävä väline, 3 = Itsensä vahingoittamista estävä tai turvallisuutta lisäävä väline tai asuste.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoittava_valine_tai_asuste: Option<sosmeta_types::Code>,
+    pub rajoittava_valine_tai_asuste: Option<
+        sosmeta_types::Coded<RajoittavaValineTaiAsusteXCAA65491>,
+    >,
     /// Muut kehitysvammaisten erityishuollon rajoitukset (sv: Andra begränsningar inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `muut_kehitysvammaisten_erityishuollon_rajoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kehitysvammaisten_erityishuollon_rajoitukset: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
@@ -1854,14 +2134,14 @@ pub struct PaatokseenPerustuvaRajoitustoimenpideX5178747F {
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
 }
-impl PaatokseenPerustuvaRajoitustoimenpideX5178747F {
+impl PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1880,16 +2160,16 @@ impl PaatokseenPerustuvaRajoitustoimenpideX5178747F {
 ///
 /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
 ///
-/// Shape `7e19f7dc1b0c63b6`, shared by 1 element(s) of the release.
+/// Shape `d0f3b78dec9e43df`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoituksenAikainenKirjaaminenX7E19F7DC {
+pub struct RajoituksenAikainenKirjaaminenXD0F3B78D {
     /// Päätökseen perustuva rajoitustoimenpide (sv: Beslutsbaserad begränsningsåtgärd)
     ///
     /// JSON `paatokseen_perustuva_rajoitustoimenpide`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatokseen_perustuva_rajoitustoimenpide: Option<
-        Vec<PaatokseenPerustuvaRajoitustoimenpideX5178747F>,
+        Vec<PaatokseenPerustuvaRajoitustoimenpideX6BC8E719>,
     >,
     /// Huomiot rajoituksen aikana (sv: Observationer under begränsningen)
     ///
@@ -1907,7 +2187,7 @@ pub struct RajoituksenAikainenKirjaaminenX7E19F7DC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_lopettamisaika: Option<sosmeta_types::Instant>,
 }
-impl RajoituksenAikainenKirjaaminenX7E19F7DC {
+impl RajoituksenAikainenKirjaaminenXD0F3B78D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1922,38 +2202,53 @@ impl RajoituksenAikainenKirjaaminenX7E19F7DC {
 ///
 /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
 ///
-/// Shape `5366488b95089a98`, shared by 1 element(s) of the release.
+/// Shape `6d9e6368e7750308`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpideX5366488B {
+pub struct RajoitustoimenpideX6D9E6368 {
     /// Millaista tilannetta kirjaaminen koskee? (sv: Hurudan situation gäller anteckningen?)
     ///
     /// JSON `millaista_tilannetta_kirjaaminen_koskee`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ilman päätöstä tehdyn rajoituksen tietojen kirjaaminen,
+2 = Rajoituksen aikainen kirjaaminen,
+3 = Eristämiseen liittyvä kirjaaminen.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub millaista_tilannetta_kirjaaminen_koskee: Option<sosmeta_types::Code>,
+    pub millaista_tilannetta_kirjaaminen_koskee: Option<
+        sosmeta_types::Coded<MillaistaTilannettaKirjaaminenKoskeeX6029CBB9>,
+    >,
     /// Lastensuojelun rajoitustoimenpiteen laji (sv: Typ av begränsning inom barnskyddet)
     ///
     /// JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojelun_rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub lastensuojelun_rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    >,
     /// Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
     >,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpide: Option<Vec<RajoitustoimenpideXD15AFEE0>>,
+    pub rajoitustoimenpide: Option<Vec<RajoitustoimenpideX7F34E39F>>,
     /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
     ///
     /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_aikainen_kirjaaminen: Option<
-        RajoituksenAikainenKirjaaminenX7E19F7DC,
+        RajoituksenAikainenKirjaaminenXD0F3B78D,
     >,
     /// Lastensuojelun eristämiseen liittyvä kirjaaminen (sv: Anteckning gällande isolering inom barnskyddet)
     ///
@@ -1963,7 +2258,7 @@ pub struct RajoitustoimenpideX5366488B {
         LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524,
     >,
 }
-impl RajoitustoimenpideX5366488B {
+impl RajoitustoimenpideX6D9E6368 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1978,31 +2273,37 @@ impl RajoitustoimenpideX5366488B {
 }
 /// Merkintä rajoitustoimenpiteestä (sv: Anteckning om begränsningsåtgärd)
 ///
-/// Shape `cf351d38504a9a05`, shared by 1 element(s) of the release.
+/// Shape `72350fb2d5eb5c9e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaRajoitustoimenpiteestaXCF351D38 {
+pub struct MerkintaRajoitustoimenpiteestaX72350FB2 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaXD9634B9D>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX8E214539>,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi, pakollinen.
-    pub yksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpide: Option<RajoitustoimenpideX5366488B>,
+    pub rajoitustoimenpide: Option<RajoitustoimenpideX6D9E6368>,
     /// Jatkotoimenpiteet (sv: Fortsatta åtgärder)
     ///
     /// JSON `jatkotoimenpiteet`: esitystapa Teksti.
@@ -2016,17 +2317,16 @@ pub struct MerkintaRajoitustoimenpiteestaXCF351D38 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl MerkintaRajoitustoimenpiteestaXCF351D38 {
+impl MerkintaRajoitustoimenpiteestaX72350FB2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        palvelutehtava: sosmeta_types::Code,
-        sosiaalipalvelu: sosmeta_types::Code,
-        yksikko: sosmeta_types::Code,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasXF5869742,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaXD9634B9D>,
+        sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX8E214539>,
+        yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -2042,23 +2342,26 @@ impl MerkintaRajoitustoimenpiteestaXCF351D38 {
 }
 /// Merkintä sosiaalipalvelun alkamisesta (sv: Anteckning om inledande av socialservice)
 ///
-/// Shape `930073c04d8dfc07`, shared by 1 element(s) of the release.
+/// Shape `c2645b7d1b8fa161`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaSosiaalipalvelunAlkamisestaX930073C0 {
+pub struct MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=704&versionKey=2563, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     /// Sosiaalipalvelun alkamispäivä (sv: Inledningsdatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaiva`: esitystapa Pvm, pakollinen.
@@ -2076,16 +2379,16 @@ pub struct MerkintaSosiaalipalvelunAlkamisestaX930073C0 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaSosiaalipalvelunAlkamisestaX930073C0 {
+impl MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        palvelutehtava: sosmeta_types::Code,
-        sosiaalipalvelu: sosmeta_types::Code,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
+        sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
         sosiaalipalvelun_alkamispaiva: sosmeta_types::PartialDate,
-        laatija: LaatijaXCE9D0849,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -2098,26 +2401,60 @@ impl MerkintaSosiaalipalvelunAlkamisestaX930073C0 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Asiakkaan asumisjärjestelyt turvakotijakson jälkeen (sv: Klientens boendearrangemang efter skyddshemsperioden)"]
+    #[doc = " "] #[doc =
+    " JSON `asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen`: esitystapa Koodi, ehdollisesti pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Sama asunto kuin ennen turvakotijaksoa, \n2 = Uusi asunto,\n3 = Ystävien tai sukulaisten asunto,\n4 = Toinen turvakoti,\n5 = Muu sosiaalihuollon asumisjärjestely (esim. laitos, tukiasunto, perhehoito),\n6 = Muu,\n7 = Ei tietoa."]
+    #[doc = " "] #[doc =
+    " Shape `a445d0bc58ef57e1`, shared by 1 element(s) of the release."]
+    AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeenXA445D0BC, name =
+    "Sisäinen luokitus:\n1 = Sama asunto kuin ennen turvakotijaksoa, \n2 = Uusi asunto,\n3 = Ystävien tai sukulaisten asunto,\n4 = Toinen turvakoti,\n5 = Muu sosiaalihuollon asumisjärjestely (esim. laitos, tukiasunto, perhehoito),\n6 = Muu,\n7 = Ei tietoa",
+    default_system =
+    "merkinta_sosiaalipalvelun_paattymisesta/asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["merkinta_sosiaalipalvelun_paattymisesta/asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "",
+    "")]
+);
 /// Turvakotipalvelua koskevat tiedot (sv: Information om skyddshemsservice)
 ///
 /// JSON `turvakotipalvelua_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `f6d0c1675192a209`, shared by 1 element(s) of the release.
+/// Shape `997b0da30825e5eb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalveluaKoskevatTiedotXF6D0C167 {
+pub struct TurvakotipalveluaKoskevatTiedotX997B0DA3 {
     /// Asiakkaan asumisjärjestelyt turvakotijakson jälkeen (sv: Klientens boendearrangemang efter skyddshemsperioden)
     ///
     /// JSON `asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sama asunto kuin ennen turvakotijaksoa,
+2 = Uusi asunto,
+3 = Ystävien tai sukulaisten asunto,
+4 = Toinen turvakoti,
+5 = Muu sosiaalihuollon asumisjärjestely (esim. laitos, tukiasunto, perhehoito),
+6 = Muu,
+7 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen: Option<sosmeta_types::Code>,
+    pub asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen: Option<
+        sosmeta_types::Coded<AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeenXA445D0BC>,
+    >,
     /// Asuminen väkivallan tekijän kanssa (sv: Boende tillsammans med våldsverkaren)
     ///
     /// JSON `asuminen_vakivallan_tekijan_kanssa`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen_vakivallan_tekijan_kanssa: Option<sosmeta_types::Code>,
+    pub asuminen_vakivallan_tekijan_kanssa: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
 }
-impl TurvakotipalveluaKoskevatTiedotXF6D0C167 {
+impl TurvakotipalveluaKoskevatTiedotX997B0DA3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2128,23 +2465,26 @@ impl TurvakotipalveluaKoskevatTiedotXF6D0C167 {
 }
 /// Merkintä sosiaalipalvelun päättymisestä (sv: Anteckning om avslutning av socialservice)
 ///
-/// Shape `29b00c25240f7569`, shared by 1 element(s) of the release.
+/// Shape `4df1590e487461a8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaSosiaalipalvelunPaattymisestaX29B00C25 {
+pub struct MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     /// Sosiaalipalvelun päättymisen perustelut (sv: Motiveringar till att socialservicen avslutas)
     ///
     /// JSON `sosiaalipalvelun_paattymisen_perustelut`: esitystapa Teksti.
@@ -2159,7 +2499,7 @@ pub struct MerkintaSosiaalipalvelunPaattymisestaX29B00C25 {
     /// JSON `turvakotipalvelua_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakotipalvelua_koskevat_tiedot: Option<
-        TurvakotipalveluaKoskevatTiedotXF6D0C167,
+        TurvakotipalveluaKoskevatTiedotX997B0DA3,
     >,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
@@ -2174,16 +2514,16 @@ pub struct MerkintaSosiaalipalvelunPaattymisestaX29B00C25 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaSosiaalipalvelunPaattymisestaX29B00C25 {
+impl MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        palvelutehtava: sosmeta_types::Code,
-        sosiaalipalvelu: sosmeta_types::Code,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+        sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
         sosiaalipalvelun_paattymispaiva: sosmeta_types::PartialDate,
-        laatija: LaatijaXCE9D0849,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -2200,18 +2540,20 @@ impl MerkintaSosiaalipalvelunPaattymisestaX29B00C25 {
 }
 /// Tapahtuma (sv: Händelse)
 ///
-/// Shape `17a775217519afdc`, shared by 1 element(s) of the release.
+/// Shape `7afa92d884767df4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TapahtumaX17A77521 {
+pub struct TapahtumaX7AFA92D8 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointitapa: Option<Vec<sosmeta_types::Code>>,
+    pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
@@ -2228,7 +2570,7 @@ pub struct TapahtumaX17A77521 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TapahtumaX17A77521 {
+impl TapahtumaX7AFA92D8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2244,26 +2586,30 @@ impl TapahtumaX17A77521 {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `53974bd43356f7ac`, shared by 1 element(s) of the release.
+/// Shape `198a429c23735883`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaX53974BD4 {
+pub struct AsiakaskertomusmerkintaX198A429C {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tapahtuma: Option<TapahtumaX17A77521>,
+    pub tapahtuma: Option<TapahtumaX7AFA92D8>,
 }
-impl AsiakaskertomusmerkintaX53974BD4 {
+impl AsiakaskertomusmerkintaX198A429C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -2273,19 +2619,18 @@ impl AsiakaskertomusmerkintaX53974BD4 {
 }
 /// Merkintä tapaamisesta tai yhteydenotosta (sv: Anteckning om möte eller kontakt)
 ///
-/// Shape `91fd2f6a53e15c84`, shared by 1 element(s) of the release.
+/// Shape `5d71f677121b3d44`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaTapaamisestaTaiYhteydenotostaX91FD2F6A {
+pub struct MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX53974BD4,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX198A429C,
     /// Sovitut asiat (sv: Överenskomna frågor)
     ///
     /// JSON `sovitut_asiat`: esitystapa Teksti.
@@ -2299,14 +2644,14 @@ pub struct MerkintaTapaamisestaTaiYhteydenotostaX91FD2F6A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaTapaamisestaTaiYhteydenotostaX91FD2F6A {
+impl MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX53974BD4,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX198A429C,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -2319,18 +2664,20 @@ impl MerkintaTapaamisestaTaiYhteydenotostaX91FD2F6A {
 }
 /// Tapahtuma (sv: Händelse)
 ///
-/// Shape `0fa92f6ce4856f96`, shared by 1 element(s) of the release.
+/// Shape `6ef706094447ac1e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TapahtumaX0FA92F6C {
+pub struct TapahtumaX6EF70609 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointitapa: Option<Vec<sosmeta_types::Code>>,
+    pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
@@ -2342,7 +2689,7 @@ pub struct TapahtumaX0FA92F6C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl TapahtumaX0FA92F6C {
+impl TapahtumaX6EF70609 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2357,26 +2704,30 @@ impl TapahtumaX0FA92F6C {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `2bfbbfa7222d7f9f`, shared by 1 element(s) of the release.
+/// Shape `350676940a901af9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaX2BFBBFA7 {
+pub struct AsiakaskertomusmerkintaX35067694 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tapahtuma: Option<TapahtumaX0FA92F6C>,
+    pub tapahtuma: Option<TapahtumaX6EF70609>,
 }
-impl AsiakaskertomusmerkintaX2BFBBFA7 {
+impl AsiakaskertomusmerkintaX35067694 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -2386,19 +2737,18 @@ impl AsiakaskertomusmerkintaX2BFBBFA7 {
 }
 /// Merkintä terapeuttisesta työskentelystä (sv: Anteckning om terapeutiskt arbete)
 ///
-/// Shape `879f8f7dfb66f7da`, shared by 1 element(s) of the release.
+/// Shape `edcffd19c20267bc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaTerapeuttisestaTyoskentelystaX879F8F7D {
+pub struct MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX2BFBBFA7,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX35067694,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -2407,14 +2757,14 @@ pub struct MerkintaTerapeuttisestaTyoskentelystaX879F8F7D {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MerkintaTerapeuttisestaTyoskentelystaX879F8F7D {
+impl MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX2BFBBFA7,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX35067694,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -2424,14 +2774,67 @@ impl MerkintaTerapeuttisestaTyoskentelystaX879F8F7D {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Toimintakyvyn havainnointipaikka (sv: Ställe för observation av funktionsförmågan)"]
+    #[doc = " "] #[doc = " JSON `toimintakyvyn_havainnointipaikka`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL – Havainnointipaikka 1.2.246.537.6.160111, `urn:oid:1.2.246.537.6.160111`."]
+    #[doc = " "] #[doc =
+    " Shape `38efd3d9d8f0af01`, shared by 1 element(s) of the release."]
+    ToimintakyvynHavainnointipaikkaX38EFD3D9, name =
+    "Koodistopalvelin: THL – Havainnointipaikka 1.2.246.537.6.160111", default_system =
+    "urn:oid:1.2.246.537.6.160111", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.160111"])
+);
+sosmeta_types::classification!(
+    #[doc =
+    " Toimintakykyhavainnon ICF-aihekoodi (sv: ICF-orsakskod för observation av funktionsförmågan)"]
+    #[doc = " "] #[doc =
+    " JSON `toimintakykyhavainnon_icf_aihekoodi`: esitystapa Koodi."] #[doc = " "] #[doc
+    =
+    " Luokitus (classification): Koodistopalvelin: THL - ICF Toimintakykykäsitteiden luokitus 1.2.246.537.6.48, `urn:oid:1.2.246.537.6.48`."]
+    #[doc = " "] #[doc =
+    " Shape `010ec4dd1a04e89c`, shared by 2 element(s) of the release."]
+    ToimintakykyhavainnonIcfAihekoodiX010EC4DD, name =
+    "Koodistopalvelin: THL - ICF Toimintakykykäsitteiden luokitus 1.2.246.537.6.48",
+    default_system = "urn:oid:1.2.246.537.6.48", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.48"])
+);
+sosmeta_types::classification!(
+    #[doc =
+    " Toimintakykyhavainnon aihekoodin ICF-tarkenne (sv: ICF-identifierare för ämneskoden gällande observation av funktionsförmågan)"]
+    #[doc = " "] #[doc =
+    " JSON `toimintakykyhavainnon_aihekoodin_icf_tarkenne`: esitystapa Koodi."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - ICF-toimintakykytarkenteet 1.2.246.537.6.51, `urn:oid:1.2.246.537.6.51`."]
+    #[doc = " "] #[doc =
+    " Shape `8e364937418860e7`, shared by 1 element(s) of the release."]
+    ToimintakykyhavainnonAihekoodinIcfTarkenneX8E364937, name =
+    "Koodistopalvelin: THL - ICF-toimintakykytarkenteet 1.2.246.537.6.51", default_system
+    = "urn:oid:1.2.246.537.6.51", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.51"])
+);
+sosmeta_types::classification!(
+    #[doc = " Havainnointimenetelmä (sv: Observationsmetod)"] #[doc = " "] #[doc =
+    " JSON `havainnointimenetelma`: esitystapa Koodi, ehdollisesti pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL – Toimintakykymittarit 1.2.246.537.6.160112, `urn:oid:1.2.246.537.6.160112`."]
+    #[doc = " "] #[doc =
+    " Shape `e801bebd26832172`, shared by 2 element(s) of the release."]
+    HavainnointimenetelmaXE801BEBD, name =
+    "Koodistopalvelin: THL – Toimintakykymittarit 1.2.246.537.6.160112", default_system
+    = "urn:oid:1.2.246.537.6.160112", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.160112"])
+);
 /// Toimintakykyhavainto (sv: Observation av funktionsförmågan)
 ///
 /// JSON `toimintakykyhavainto`: toistuva, pakollinen.
 ///
-/// Shape `420d39924ae52470`, shared by 1 element(s) of the release.
+/// Shape `496bb41f04ae1d5e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimintakykyhavaintoX420D3992 {
+pub struct ToimintakykyhavaintoX496BB41F {
     /// Havainnoinnissa käytetään mittaria tai menetelmää (sv: Vid observationerna används en mätare eller metod)
     ///
     /// JSON `havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa`: esitystapa Kytkin, pakollinen.
@@ -2439,18 +2842,30 @@ pub struct ToimintakykyhavaintoX420D3992 {
     /// Toimintakykyhavainnon ICF-aihekoodi (sv: ICF-orsakskod för observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_icf_aihekoodi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - ICF Toimintakykykäsitteiden luokitus 1.2.246.537.6.48, `urn:oid:1.2.246.537.6.48`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakykyhavainnon_icf_aihekoodi: Option<sosmeta_types::Code>,
+    pub toimintakykyhavainnon_icf_aihekoodi: Option<
+        sosmeta_types::Coded<ToimintakykyhavainnonIcfAihekoodiX010EC4DD>,
+    >,
     /// Toimintakykyhavainnon ICD-aihekoodi (sv: ICD-ämneskod för observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_icd_aihekoodi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakykyhavainnon_icd_aihekoodi: Option<sosmeta_types::Code>,
+    pub toimintakykyhavainnon_icd_aihekoodi: Option<
+        sosmeta_types::Coded<DiagnoosiX3D272115>,
+    >,
     /// Toimintakykyhavainnon aihekoodin ICF-tarkenne (sv: ICF-identifierare för ämneskoden gällande observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_aihekoodin_icf_tarkenne`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - ICF-toimintakykytarkenteet 1.2.246.537.6.51, `urn:oid:1.2.246.537.6.51`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakykyhavainnon_aihekoodin_icf_tarkenne: Option<sosmeta_types::Code>,
+    pub toimintakykyhavainnon_aihekoodin_icf_tarkenne: Option<
+        sosmeta_types::Coded<ToimintakykyhavainnonAihekoodinIcfTarkenneX8E364937>,
+    >,
     /// Toimintakykyhavainnon aiheen kuvaus (sv: Beskrivning av ämnet gällande observationen av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_aiheen_kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -2459,8 +2874,12 @@ pub struct ToimintakykyhavaintoX420D3992 {
     /// Havainnointimenetelmä (sv: Observationsmetod)
     ///
     /// JSON `havainnointimenetelma`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL – Toimintakykymittarit 1.2.246.537.6.160112, `urn:oid:1.2.246.537.6.160112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub havainnointimenetelma: Option<sosmeta_types::Code>,
+    pub havainnointimenetelma: Option<
+        sosmeta_types::Coded<HavainnointimenetelmaXE801BEBD>,
+    >,
     /// Lisätiedot havainnointimenetelmästä (sv: Tilläggsuppgifter om observationsmetoden)
     ///
     /// JSON `lisatiedot_havainnointimenetelmasta`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -2497,7 +2916,7 @@ pub struct ToimintakykyhavaintoX420D3992 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyrajoitteen_paattymisen_perustelut: Option<String>,
 }
-impl ToimintakykyhavaintoX420D3992 {
+impl ToimintakykyhavaintoX496BB41F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa: bool) -> Self {
         Self {
@@ -2521,10 +2940,10 @@ impl ToimintakykyhavaintoX420D3992 {
 ///
 /// JSON `toimintakykymerkinta`: pakollinen.
 ///
-/// Shape `c0b9a4d14f391940`, shared by 1 element(s) of the release.
+/// Shape `b49910e4a64031fa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimintakykymerkintaXC0B9A4D1 {
+pub struct ToimintakykymerkintaXB49910E4 {
     /// Toimintakyvyn havainnointipäivämäärä (sv: Datum för observation av funktionsförmågan)
     ///
     /// JSON `toimintakyvyn_havainnointipaivamaara`: esitystapa Pvm.
@@ -2533,8 +2952,12 @@ pub struct ToimintakykymerkintaXC0B9A4D1 {
     /// Toimintakyvyn havainnointipaikka (sv: Ställe för observation av funktionsförmågan)
     ///
     /// JSON `toimintakyvyn_havainnointipaikka`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL – Havainnointipaikka 1.2.246.537.6.160111, `urn:oid:1.2.246.537.6.160111`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakyvyn_havainnointipaikka: Option<sosmeta_types::Code>,
+    pub toimintakyvyn_havainnointipaikka: Option<
+        sosmeta_types::Coded<ToimintakyvynHavainnointipaikkaX38EFD3D9>,
+    >,
     /// Lisätiedot toimintakyvyn havainnointipaikasta (sv: Tilläggsuppgifter om stället för observation av funktionsförmågan)
     ///
     /// JSON `lisatiedot_toimintakyvyn_havainnointipaikasta`: esitystapa Teksti.
@@ -2543,12 +2966,13 @@ pub struct ToimintakykymerkintaXC0B9A4D1 {
     /// Toimintakykyhavainto (sv: Observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainto`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub toimintakykyhavainto: Vec<ToimintakykyhavaintoX420D3992>,
+    pub toimintakykyhavainto: sosmeta_types::NonEmptyVec<ToimintakykyhavaintoX496BB41F>,
 }
-impl ToimintakykymerkintaXC0B9A4D1 {
+impl ToimintakykymerkintaXB49910E4 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(toimintakykyhavainto: Vec<ToimintakykyhavaintoX420D3992>) -> Self {
+    pub fn new(
+        toimintakykyhavainto: sosmeta_types::NonEmptyVec<ToimintakykyhavaintoX496BB41F>,
+    ) -> Self {
         Self {
             toimintakyvyn_havainnointipaivamaara: None,
             toimintakyvyn_havainnointipaikka: None,
@@ -2557,22 +2981,34 @@ impl ToimintakykymerkintaXC0B9A4D1 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Ammattioikeus (sv: Yrkesrättighet)"] #[doc = " "] #[doc =
+    " JSON `ammattioikeus`: esitystapa Koodi, ehdollisesti pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: Valvira - Ammattioikeudet 1.2.246.537.6.140, `urn:oid:1.2.246.537.6.140`."]
+    #[doc = " "] #[doc =
+    " Shape `9bf43b9226c83375`, shared by 2 element(s) of the release."]
+    AmmattioikeusX9BF43B92, name =
+    "Koodistopalvelin: Valvira - Ammattioikeudet 1.2.246.537.6.140", default_system =
+    "urn:oid:1.2.246.537.6.140", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.140"])
+);
 /// Ammattihenkilö (sv: Yrkesutbildad person)
 ///
 /// JSON `ammattihenkilo`: pakollinen.
 ///
-/// Shape `83faac857f5279cd`, shared by 2 element(s) of the release.
+/// Shape `f4cbf1698d52eef9`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AmmattihenkiloX83FAAC85 {
+pub struct AmmattihenkiloXF4CBF169 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -2581,17 +3017,24 @@ pub struct AmmattihenkiloX83FAAC85 {
     /// Ammattioikeus (sv: Yrkesrättighet)
     ///
     /// JSON `ammattioikeus`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Valvira - Ammattioikeudet 1.2.246.537.6.140, `urn:oid:1.2.246.537.6.140`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattioikeus: Option<sosmeta_types::Code>,
+    pub ammattioikeus: Option<sosmeta_types::Coded<AmmattioikeusX9BF43B92>>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikko: Option<sosmeta_types::Code>,
+    pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
 }
-impl AmmattihenkiloX83FAAC85 {
+impl AmmattihenkiloXF4CBF169 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2603,19 +3046,18 @@ impl AmmattihenkiloX83FAAC85 {
 }
 /// Merkintä toimintakyvystä (sv: Anteckning om funktionsförmågan)
 ///
-/// Shape `be11b844c8831b95`, shared by 1 element(s) of the release.
+/// Shape `015abad559eadd2c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MerkintaToimintakyvystaXBE11B844 {
+pub struct MerkintaToimintakyvystaX015ABAD5 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Toimintakykymerkintä (sv: Anteckning om funktionsförmågan)
     ///
     /// JSON `toimintakykymerkinta`: pakollinen.
-    pub toimintakykymerkinta: ToimintakykymerkintaXC0B9A4D1,
+    pub toimintakykymerkinta: ToimintakykymerkintaXB49910E4,
     /// Toimintakykymerkinnän laatimispäivämäärä (sv: Datum för anteckning om funktionsförmågan)
     ///
     /// JSON `toimintakykymerkinnan_laatimispaivamaara`: esitystapa Pvm.
@@ -2624,14 +3066,14 @@ pub struct MerkintaToimintakyvystaXBE11B844 {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
     /// JSON `ammattihenkilo`: pakollinen.
-    pub ammattihenkilo: AmmattihenkiloX83FAAC85,
+    pub ammattihenkilo: AmmattihenkiloXF4CBF169,
 }
-impl MerkintaToimintakyvystaXBE11B844 {
+impl MerkintaToimintakyvystaX015ABAD5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        toimintakykymerkinta: ToimintakykymerkintaXC0B9A4D1,
-        ammattihenkilo: AmmattihenkiloX83FAAC85,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        toimintakykymerkinta: ToimintakykymerkintaXB49910E4,
+        ammattihenkilo: AmmattihenkiloXF4CBF169,
     ) -> Self {
         Self {
             asiakas,
@@ -2669,26 +3111,30 @@ impl TapahtumaX60F8E65E {
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
-/// Shape `650bc6051228ab64`, shared by 1 element(s) of the release.
+/// Shape `cc269f061ae4d4b8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakaskertomusmerkintaX650BC605 {
+pub struct AsiakaskertomusmerkintaXCC269F06 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi, pakollinen.
-    pub palvelutehtava: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX60F8E65E>,
 }
-impl AsiakaskertomusmerkintaX650BC605 {
+impl AsiakaskertomusmerkintaXCC269F06 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelutehtava: sosmeta_types::Code) -> Self {
+    pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
             sosiaalipalvelu: None,
@@ -2698,19 +3144,18 @@ impl AsiakaskertomusmerkintaX650BC605 {
 }
 /// Muu asiakaskertomusmerkintä (sv: Annan anteckning i en klientjournal)
 ///
-/// Shape `7c45130a5081e36d`, shared by 1 element(s) of the release.
+/// Shape `4bf7b0e3e01bf0d4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuuAsiakaskertomusmerkintaX7C45130A {
+pub struct MuuAsiakaskertomusmerkintaX4BF7B0E3 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
     ///
     /// JSON `asiakaskertomusmerkinta`: pakollinen.
-    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaX650BC605,
+    pub asiakaskertomusmerkinta: AsiakaskertomusmerkintaXCC269F06,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -2719,14 +3164,14 @@ pub struct MuuAsiakaskertomusmerkintaX7C45130A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MuuAsiakaskertomusmerkintaX7C45130A {
+impl MuuAsiakaskertomusmerkintaX4BF7B0E3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        asiakaskertomusmerkinta: AsiakaskertomusmerkintaX650BC605,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        asiakaskertomusmerkinta: AsiakaskertomusmerkintaXCC269F06,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -2740,32 +3185,32 @@ impl MuuAsiakaskertomusmerkintaX7C45130A {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `c970b43e0eaeb6e8`, shared by 1 element(s) of the release.
+/// Shape `153b6d83b52f18f4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXC970B43E {
+pub struct AsiakasX153B6D83 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedotXBF485C9F>,
 }
-impl AsiakasXC970B43E {
+impl AsiakasX153B6D83 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -2777,22 +3222,26 @@ impl AsiakasXC970B43E {
 }
 /// Palvelu, jota sopimus koskee (sv: Service, som avtalet gäller)
 ///
-/// Shape `d9db46efb4f00925`, shared by 1 element(s) of the release.
+/// Shape `6e43b1d657cc390f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluJotaSopimusKoskeeXD9DB46EF {
+pub struct PalveluJotaSopimusKoskeeX6E43B1D6 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
 }
-impl PalveluJotaSopimusKoskeeXD9DB46EF {
+impl PalveluJotaSopimusKoskeeX6E43B1D6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2805,18 +3254,18 @@ impl PalveluJotaSopimusKoskeeXD9DB46EF {
 ///
 /// JSON `lahiohjaaja`: toistuva, pakollinen.
 ///
-/// Shape `99df72b3a6bb1af3`, shared by 2 element(s) of the release.
+/// Shape `9ab934e7feb0665b`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LahiohjaajaX99DF72B3 {
+pub struct LahiohjaajaX9AB934E7 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -2831,9 +3280,12 @@ pub struct LahiohjaajaX99DF72B3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<AvustajanYhteystiedotX17C27C90>,
 }
-impl LahiohjaajaX99DF72B3 {
+impl LahiohjaajaX9AB934E7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2898,35 +3350,34 @@ impl ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 {
 }
 /// Sopimus työelämään osallistumiseen liittyvästä sosiaalipalvelusta (sv: Avtal om socialservice gällande deltagande i arbetslivet)
 ///
-/// Shape `67e89066022fb7e3`, shared by 1 element(s) of the release.
+/// Shape `c83dc53ed87d8067`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E89066 {
+pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXC970B43E,
+    pub asiakas: AsiakasX153B6D83,
     /// Palvelu, jota sopimus koskee (sv: Service, som avtalet gäller)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu_jota_sopimus_koskee: Option<PalveluJotaSopimusKoskeeXD9DB46EF>,
+    pub palvelu_jota_sopimus_koskee: Option<PalveluJotaSopimusKoskeeX6E43B1D6>,
     /// Muut sopijat (sv: Övriga avtalsparter)
     ///
     /// JSON `muut_sopijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_sopijat: Option<Vec<HenkiloX0F195318>>,
+    pub muut_sopijat: Option<Vec<HenkiloX3CF6D728>>,
     /// Paikka, jossa toiminta toteutetaan (sv: Plats där verksamheten genomförs)
     ///
     /// JSON `paikka_jossa_toiminta_toteutetaan`: pakollinen.
-    pub paikka_jossa_toiminta_toteutetaan: PaikkaJossaToimintaToteutetaanXDD1826C9,
+    pub paikka_jossa_toiminta_toteutetaan: PaikkaJossaToimintaToteutetaanXE55CFC2B,
     /// Lähiohjaaja (sv: Närhandledare)
     ///
     /// JSON `lahiohjaaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lahiohjaaja: Vec<LahiohjaajaX99DF72B3>,
+    pub lahiohjaaja: sosmeta_types::NonEmptyVec<LahiohjaajaX9AB934E7>,
     /// Vastuutyöntekijä (sv: Ansvarig arbetstagare)
     ///
     /// JSON `vastuutyontekija`: pakollinen.
-    pub vastuutyontekija: LahiohjaajaX99DF72B3,
+    pub vastuutyontekija: LahiohjaajaX9AB934E7,
     /// Toiminnan sisältöä koskevat tiedot (sv: Uppgifter om verksamhetens innehåll)
     ///
     /// JSON `toiminnan_sisaltoa_koskevat_tiedot`: esitystapa Otsikko.
@@ -2937,7 +3388,7 @@ pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E8906
     /// Poissaoloista ilmoittaminen (sv: Anmälan om frånvaro)
     ///
     /// JSON `poissaoloista_ilmoittaminen`: esitystapa Teksti, pakollinen.
-    pub poissaoloista_ilmoittaminen: String,
+    pub poissaoloista_ilmoittaminen: sosmeta_types::NonEmptyString,
     /// Muut asiat (sv: Övriga ärenden)
     ///
     /// JSON `muut_asiat`: esitystapa Teksti.
@@ -2966,23 +3417,22 @@ pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E8906
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E89066 {
+impl SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXC970B43E,
-        paikka_jossa_toiminta_toteutetaan: PaikkaJossaToimintaToteutetaanXDD1826C9,
-        lahiohjaaja: Vec<LahiohjaajaX99DF72B3>,
-        vastuutyontekija: LahiohjaajaX99DF72B3,
-        poissaoloista_ilmoittaminen: String,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: AsiakasX153B6D83,
+        paikka_jossa_toiminta_toteutetaan: PaikkaJossaToimintaToteutetaanXE55CFC2B,
+        lahiohjaaja: sosmeta_types::NonEmptyVec<LahiohjaajaX9AB934E7>,
+        vastuutyontekija: LahiohjaajaX9AB934E7,
+        poissaoloista_ilmoittaminen: sosmeta_types::NonEmptyString,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             asiakas,
@@ -3005,15 +3455,17 @@ impl SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaX67E89066 {
 }
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
-/// Shape `03c6580864ff5d57`, shared by 1 element(s) of the release.
+/// Shape `c9237e637996f53b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalveluntuottajaX03C65808 {
+pub struct PalveluntuottajaXC9237E63 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikon_nimi: Option<sosmeta_types::Code>,
+    pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -3021,9 +3473,9 @@ pub struct PalveluntuottajaX03C65808 {
     ///
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub yhteyshenkilo: Option<Vec<OmatyontekijaXF0C1FD11>>,
 }
-impl PalveluntuottajaX03C65808 {
+impl PalveluntuottajaXC9237E63 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3035,22 +3487,26 @@ impl PalveluntuottajaX03C65808 {
 }
 /// Palvelut, joita sopimus koskee (sv: Service, som avtalet gäller)
 ///
-/// Shape `55d218f450a95192`, shared by 1 element(s) of the release.
+/// Shape `7df581b3179868d6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaSopimusKoskeeX55D218F4 {
+pub struct PalvelutJoitaSopimusKoskeeX7DF581B3 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
 }
-impl PalvelutJoitaSopimusKoskeeX55D218F4 {
+impl PalvelutJoitaSopimusKoskeeX7DF581B3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3061,14 +3517,14 @@ impl PalvelutJoitaSopimusKoskeeX55D218F4 {
 }
 /// Sopimus (sv: Avtal)
 ///
-/// Shape `9c2826a4dcbf5df2`, shared by 1 element(s) of the release.
+/// Shape `c881915b57a30b96`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopimusX9C2826A4 {
+pub struct SopimusXC881915B {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Ehdot (sv: Villkor)
     ///
     /// JSON `ehdot`: esitystapa Teksti.
@@ -3078,9 +3534,9 @@ pub struct SopimusX9C2826A4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
-impl SopimusX9C2826A4 {
+impl SopimusXC881915B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             ehdot: None,
@@ -3090,29 +3546,29 @@ impl SopimusX9C2826A4 {
 }
 /// Sopimus yksityisesti järjestettävästä sosiaalipalvelusta (sv: Avtal om ordnande av privat socialservice)
 ///
-/// Shape `c1f506d328e0dcfb`, shared by 1 element(s) of the release.
+/// Shape `891129b98cde40de`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopimusYksityisestiJarjestettavastaSosiaalipalvelustaXC1F506D3 {
+pub struct SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakas: Option<Vec<AsiakasXEEC163CB>>,
+    pub asiakas: Option<Vec<AsiakasX8434043B>>,
     /// Palveluntuottaja (sv: Tjänsteproducent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluntuottaja: Option<PalveluntuottajaX03C65808>,
+    pub palveluntuottaja: Option<PalveluntuottajaXC9237E63>,
     /// Muut sopijat (sv: Övriga avtalsparter)
     ///
     /// JSON `muut_sopijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_sopijat: Option<Vec<HenkiloX0F195318>>,
+    pub muut_sopijat: Option<Vec<HenkiloX3CF6D728>>,
     /// Palvelut, joita sopimus koskee (sv: Service, som avtalet gäller)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelut_joita_sopimus_koskee: Option<PalvelutJoitaSopimusKoskeeX55D218F4>,
+    pub palvelut_joita_sopimus_koskee: Option<PalvelutJoitaSopimusKoskeeX7DF581B3>,
     /// Sopimus (sv: Avtal)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sopimus: Option<SopimusX9C2826A4>,
+    pub sopimus: Option<SopimusXC881915B>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3131,18 +3587,17 @@ pub struct SopimusYksityisestiJarjestettavastaSosiaalipalvelustaXC1F506D3 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl SopimusYksityisestiJarjestettavastaSosiaalipalvelustaXC1F506D3 {
+impl SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             asiakas: None,
@@ -3160,23 +3615,25 @@ impl SopimusYksityisestiJarjestettavastaSosiaalipalvelustaXC1F506D3 {
 }
 /// Vastausosoite (sv: Svarsadress)
 ///
-/// Shape `23b5411cd716b95a`, shared by 3 element(s) of the release.
+/// Shape `3ce089d32952a06a`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastausosoiteX23B5411C {
+pub struct VastausosoiteX3CE089D3 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikon_nimi: Option<sosmeta_types::Code>,
+    pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl VastausosoiteX23B5411C {
+impl VastausosoiteX3CE089D3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3188,10 +3645,10 @@ impl VastausosoiteX23B5411C {
 }
 /// Pyyntö (sv: Begäran)
 ///
-/// Shape `70af6d05ef4721f0`, shared by 1 element(s) of the release.
+/// Shape `a60d9f2564712e5f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoX70AF6D05 {
+pub struct PyyntoXA60D9F25 {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
@@ -3209,14 +3666,14 @@ pub struct PyyntoX70AF6D05 {
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastausosoite: Option<VastausosoiteX23B5411C>,
+    pub vastausosoite: Option<VastausosoiteX3CE089D3>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoX70AF6D05 {
+impl PyyntoXA60D9F25 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3230,21 +3687,21 @@ impl PyyntoX70AF6D05 {
 }
 /// Sosiaalihuollon asiakirjapyyntö (sv: Socialvårdens begäran om handling)
 ///
-/// Shape `07f4af8463fdd9a9`, shared by 1 element(s) of the release.
+/// Shape `6a3571317a2eb76b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonAsiakirjapyyntoX07F4AF84 {
+pub struct SosiaalihuollonAsiakirjapyyntoX6A357131 {
     /// Asiakirjapyynnön vastaanottaja (sv: Mottagare av begäran om handling)
     ///
     /// JSON `asiakirjapyynnon_vastaanottaja`: pakollinen.
-    pub asiakirjapyynnon_vastaanottaja: VastaanottajaXE4B740FF,
+    pub asiakirjapyynnon_vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXDB3AB382,
+    pub asiakas: AsiakasX9743C7FA,
     /// Pyyntö (sv: Begäran)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pyynto: Option<PyyntoX70AF6D05>,
+    pub pyynto: Option<PyyntoXA60D9F25>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3258,14 +3715,14 @@ pub struct SosiaalihuollonAsiakirjapyyntoX07F4AF84 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonAsiakirjapyyntoX07F4AF84 {
+impl SosiaalihuollonAsiakirjapyyntoX6A357131 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakirjapyynnon_vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: AsiakasXDB3AB382,
-        laatija: LaatijaXCE9D0849,
+        asiakirjapyynnon_vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: AsiakasX9743C7FA,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakirjapyynnon_vastaanottaja,
@@ -3279,23 +3736,25 @@ impl SosiaalihuollonAsiakirjapyyntoX07F4AF84 {
 }
 /// Vastausosoite (sv: Svarsadress)
 ///
-/// Shape `9a954a0e6ae84e0a`, shared by 2 element(s) of the release.
+/// Shape `97afc6769511dbb2`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastausosoiteX9A954A0E {
+pub struct VastausosoiteX97AFC676 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikon_nimi: Option<sosmeta_types::Code>,
+    pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF9EE419A>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl VastausosoiteX9A954A0E {
+impl VastausosoiteX97AFC676 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3307,10 +3766,10 @@ impl VastausosoiteX9A954A0E {
 }
 /// Pyyntö (sv: Begäran)
 ///
-/// Shape `f4c1da4999fdaaac`, shared by 1 element(s) of the release.
+/// Shape `205574df2bff067d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoXF4C1DA49 {
+pub struct PyyntoX205574DF {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
@@ -3328,14 +3787,14 @@ pub struct PyyntoXF4C1DA49 {
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastausosoite: Option<VastausosoiteX9A954A0E>,
+    pub vastausosoite: Option<VastausosoiteX97AFC676>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoXF4C1DA49 {
+impl PyyntoX205574DF {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3349,27 +3808,26 @@ impl PyyntoXF4C1DA49 {
 }
 /// Sosiaalihuollon asiakirjapyyntö (sv: Socialvårdens begäran om handling)
 ///
-/// Shape `7ef1561465d24771`, shared by 1 element(s) of the release.
+/// Shape `695325b699aa7070`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonAsiakirjapyyntoX7EF15614 {
+pub struct SosiaalihuollonAsiakirjapyyntoX695325B6 {
     /// Asiakirjapyynnön vastaanottaja (sv: Mottagare av begäran om handling)
     ///
     /// JSON `asiakirjapyynnon_vastaanottaja`: pakollinen.
-    pub asiakirjapyynnon_vastaanottaja: VastaanottajaXE4B740FF,
+    pub asiakirjapyynnon_vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Henkilö, jota koskevia asiakirjoja pyydetään (sv: Den person som de begärda handlingarna berör)
     ///
     /// JSON `henkilo_jota_koskevia_asiakirjoja_pyydetaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo_jota_koskevia_asiakirjoja_pyydetaan: Option<Vec<AsiakasX48071AFA>>,
+    pub henkilo_jota_koskevia_asiakirjoja_pyydetaan: Option<Vec<AsiakasXF5869742>>,
     /// Pyyntö (sv: Begäran)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pyynto: Option<PyyntoXF4C1DA49>,
+    pub pyynto: Option<PyyntoX205574DF>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3383,14 +3841,14 @@ pub struct SosiaalihuollonAsiakirjapyyntoX7EF15614 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonAsiakirjapyyntoX7EF15614 {
+impl SosiaalihuollonAsiakirjapyyntoX695325B6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakirjapyynnon_vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasX48071AFA>,
-        laatija: LaatijaXCE9D0849,
+        asiakirjapyynnon_vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakirjapyynnon_vastaanottaja,
@@ -3405,23 +3863,22 @@ impl SosiaalihuollonAsiakirjapyyntoX7EF15614 {
 }
 /// Sosiaalihuollon ilmoitus toiselle viranomaiselle (sv: Anmälan från socialvården till en annan myndighet)
 ///
-/// Shape `549e5e753a8be0a4`, shared by 1 element(s) of the release.
+/// Shape `e449af681d03aa71`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 {
+pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXC64036EE>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
     /// Kuvaus asiakkaan tilanteesta ja tuen tarpeista (sv: Beskrivning av klientens situation och stödbehov)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista`: esitystapa Teksti, pakollinen.
-    pub kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista: String,
+    pub kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista: sosmeta_types::NonEmptyString,
     /// Perustelut (sv: Motiveringar)
     ///
     /// JSON `perustelut`: esitystapa Teksti.
@@ -3439,7 +3896,7 @@ pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 {
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: pakollinen.
-    pub ilmoittaja: OmatyontekijaX78106B99,
+    pub ilmoittaja: OmatyontekijaX121E01FD,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
@@ -3456,14 +3913,14 @@ pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
-impl SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 {
+impl SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: Vec<AsiakasXC64036EE>,
-        kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista: String,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
+        kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista: sosmeta_types::NonEmptyString,
         ilmoituksen_tekemiseen_on_asiakkaan_suostumus: bool,
-        ilmoittaja: OmatyontekijaX78106B99,
+        ilmoittaja: OmatyontekijaX121E01FD,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -3481,29 +3938,32 @@ impl SosiaalihuollonIlmoitusToiselleViranomaiselleX549E5E75 {
 }
 /// Sosiaalihuollon kuulemisasiakirja (sv: Samrådshandling inom socialvården)
 ///
-/// Shape `a17e0b247719b353`, shared by 1 element(s) of the release.
+/// Shape `fd7efd478b92defe`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonKuulemisasiakirjaXA17E0B24 {
+pub struct SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuulemisasiakirja (sv: Samrådshandling)
     ///
     /// JSON `kuulemisasiakirja`: pakollinen.
-    pub kuulemisasiakirja: KuulemisasiakirjaX80CE0CFB,
+    pub kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3522,19 +3982,19 @@ pub struct SosiaalihuollonKuulemisasiakirjaXA17E0B24 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusXC51DDB01,
+    pub allekirjoitus: AllekirjoitusX800358AC,
 }
-impl SosiaalihuollonKuulemisasiakirjaXA17E0B24 {
+impl SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        kuulemisasiakirja: KuulemisasiakirjaX80CE0CFB,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: AllekirjoitusXC51DDB01,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: AllekirjoitusX800358AC,
     ) -> Self {
         Self {
             asiakas,
@@ -3553,14 +4013,14 @@ impl SosiaalihuollonKuulemisasiakirjaXA17E0B24 {
 ///
 /// JSON `pyynto`: pakollinen.
 ///
-/// Shape `cb5d786496f834e6`, shared by 1 element(s) of the release.
+/// Shape `e10f0613018555b5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoXCB5D7864 {
+pub struct PyyntoXE10F0613 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -3568,16 +4028,16 @@ pub struct PyyntoXCB5D7864 {
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastausosoite: Option<VastausosoiteX23B5411C>,
+    pub vastausosoite: Option<VastausosoiteX3CE089D3>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoXCB5D7864 {
+impl PyyntoXE10F0613 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             perustelu: None,
@@ -3588,23 +4048,22 @@ impl PyyntoXCB5D7864 {
 }
 /// Sosiaalihuollon kuulemispyyntö (sv: Begäran om hörande inom socialvården)
 ///
-/// Shape `10bb91c36bcf3b72`, shared by 1 element(s) of the release.
+/// Shape `f6245b142388be6c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonKuulemispyyntoX10BB91C3 {
+pub struct SosiaalihuollonKuulemispyyntoXF6245B14 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: YhteyshenkiloXC053CD03,
+    pub vastaanottaja: YhteyshenkiloX5B1E87AC,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Pyyntö (sv: Begäran)
     ///
     /// JSON `pyynto`: pakollinen.
-    pub pyynto: PyyntoXCB5D7864,
+    pub pyynto: PyyntoXE10F0613,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
@@ -3623,15 +4082,15 @@ pub struct SosiaalihuollonKuulemispyyntoX10BB91C3 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonKuulemispyyntoX10BB91C3 {
+impl SosiaalihuollonKuulemispyyntoXF6245B14 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: YhteyshenkiloXC053CD03,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        pyynto: PyyntoXCB5D7864,
-        laatija: LaatijaXCE9D0849,
+        vastaanottaja: YhteyshenkiloX5B1E87AC,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        pyynto: PyyntoXE10F0613,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -3648,14 +4107,14 @@ impl SosiaalihuollonKuulemispyyntoX10BB91C3 {
 ///
 /// JSON `lahete`: pakollinen.
 ///
-/// Shape `48c443a5e78b0949`, shared by 1 element(s) of the release.
+/// Shape `e352914d33151fb1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LaheteX48C443A5 {
+pub struct LaheteXE352914D {
     /// Lähetteen tarkoitus ja sisältö (sv: Remissens syfte och innehåll)
     ///
     /// JSON `lahetteen_tarkoitus_ja_sisalto`: esitystapa Teksti, pakollinen.
-    pub lahetteen_tarkoitus_ja_sisalto: String,
+    pub lahetteen_tarkoitus_ja_sisalto: sosmeta_types::NonEmptyString,
     /// Taustatiedot (sv: Bakgrundsuppgifter)
     ///
     /// JSON `taustatiedot`: esitystapa Teksti.
@@ -3664,17 +4123,21 @@ pub struct LaheteX48C443A5 {
     /// Asian kiireellisyys (sv: Grad av brådska)
     ///
     /// JSON `asian_kiireellisyys`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asian_kiireellisyys: Option<sosmeta_types::Code>,
+    pub asian_kiireellisyys: Option<
+        sosmeta_types::Coded<ArvioAsianKiireellisyydestaXB14910D6>,
+    >,
     /// Kiireellisyyden kuvaus (sv: Beskrivning av graden av brådska)
     ///
     /// JSON `kiireellisyyden_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_kuvaus: Option<String>,
 }
-impl LaheteX48C443A5 {
+impl LaheteXE352914D {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(lahetteen_tarkoitus_ja_sisalto: String) -> Self {
+    pub fn new(lahetteen_tarkoitus_ja_sisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             lahetteen_tarkoitus_ja_sisalto,
             taustatiedot: None,
@@ -3685,33 +4148,36 @@ impl LaheteX48C443A5 {
 }
 /// Sosiaalihuollon lähete (sv: Remiss inom socialvården)
 ///
-/// Shape `38302bd217eb09a0`, shared by 1 element(s) of the release.
+/// Shape `39834d98d067fda6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonLaheteX38302BD2 {
+pub struct SosiaalihuollonLaheteX39834D98 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaXE4B740FF,
+    pub vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXC64036EE>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Lähete (sv: Remiss)
     ///
     /// JSON `lahete`: pakollinen.
-    pub lahete: LaheteX48C443A5,
+    pub lahete: LaheteXE352914D,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3730,15 +4196,15 @@ pub struct SosiaalihuollonLaheteX38302BD2 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: OmatyontekijaX78106B99,
+    pub laatija: OmatyontekijaX121E01FD,
 }
-impl SosiaalihuollonLaheteX38302BD2 {
+impl SosiaalihuollonLaheteX39834D98 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasXC64036EE>,
-        lahete: LaheteX48C443A5,
-        laatija: OmatyontekijaX78106B99,
+        vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
+        lahete: LaheteXE352914D,
+        laatija: OmatyontekijaX121E01FD,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -3755,32 +4221,35 @@ impl SosiaalihuollonLaheteX38302BD2 {
 }
 /// Sosiaalihuollon lausunto (sv: Socialvårdens utlåtande)
 ///
-/// Shape `fd828ff4de158c98`, shared by 1 element(s) of the release.
+/// Shape `f52af8ce034b9886`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonLausuntoXFD828FF4 {
+pub struct SosiaalihuollonLausuntoXF52AF8CE {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastaanottaja: Option<VastaanottajaXC2DDBDE5>,
+    pub vastaanottaja: Option<VastaanottajaX3238D311>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Lausunto (sv: Utlåtande)
     ///
     /// JSON `lausunto`: pakollinen.
-    pub lausunto: LausuntoXF6603200,
+    pub lausunto: LausuntoX55B83B90,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3799,20 +4268,19 @@ pub struct SosiaalihuollonLausuntoXFD828FF4 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl SosiaalihuollonLausuntoXFD828FF4 {
+impl SosiaalihuollonLausuntoXF52AF8CE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        lausunto: LausuntoXF6603200,
-        laatija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        lausunto: LausuntoX55B83B90,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             vastaanottaja: None,
@@ -3830,10 +4298,10 @@ impl SosiaalihuollonLausuntoXFD828FF4 {
 }
 /// Pyyntö (sv: Begäran)
 ///
-/// Shape `ef0a2ab217bb31df`, shared by 1 element(s) of the release.
+/// Shape `cdce0b9926a077ac`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoXEF0A2AB2 {
+pub struct PyyntoXCDCE0B99 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -3841,14 +4309,14 @@ pub struct PyyntoXEF0A2AB2 {
     pub asiasisalto: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastausosoite: Option<VastausosoiteX23B5411C>,
+    pub vastausosoite: Option<VastausosoiteX3CE089D3>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoXEF0A2AB2 {
+impl PyyntoXCDCE0B99 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3860,32 +4328,35 @@ impl PyyntoXEF0A2AB2 {
 }
 /// Sosiaalihuollon lausuntopyyntö (sv: Socialvårdens begäran om utlåtande)
 ///
-/// Shape `c8d6e4e9c4ab7049`, shared by 1 element(s) of the release.
+/// Shape `6a3955147d1f55ac`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonLausuntopyyntoXC8D6E4E9 {
+pub struct SosiaalihuollonLausuntopyyntoX6A395514 {
     /// Lausuntopyynnön vastaanottaja (sv: Mottagare av begäran om utlåtande)
     ///
     /// JSON `lausuntopyynnon_vastaanottaja`: pakollinen.
-    pub lausuntopyynnon_vastaanottaja: VastaanottajaXE4B740FF,
+    pub lausuntopyynnon_vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Pyyntö (sv: Begäran)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pyynto: Option<PyyntoXEF0A2AB2>,
+    pub pyynto: Option<PyyntoXCDCE0B99>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3904,14 +4375,14 @@ pub struct SosiaalihuollonLausuntopyyntoXC8D6E4E9 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonLausuntopyyntoXC8D6E4E9 {
+impl SosiaalihuollonLausuntopyyntoX6A395514 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        lausuntopyynnon_vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        laatija: LaatijaXCE9D0849,
+        lausuntopyynnon_vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             lausuntopyynnon_vastaanottaja,
@@ -3928,10 +4399,10 @@ impl SosiaalihuollonLausuntopyyntoXC8D6E4E9 {
 }
 /// Pyyntö (sv: Begäran)
 ///
-/// Shape `709e8b250e7d29e3`, shared by 1 element(s) of the release.
+/// Shape `b09bd4f6294fa6b2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoX709E8B25 {
+pub struct PyyntoXB09BD4F6 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -3939,14 +4410,14 @@ pub struct PyyntoX709E8B25 {
     pub asiasisalto: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastausosoite: Option<VastausosoiteX9A954A0E>,
+    pub vastausosoite: Option<VastausosoiteX97AFC676>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoX709E8B25 {
+impl PyyntoXB09BD4F6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3958,37 +4429,40 @@ impl PyyntoX709E8B25 {
 }
 /// Sosiaalihuollon lausuntopyyntö (sv: Socialvårdens begäran om utlåtande)
 ///
-/// Shape `8cbd2471a1b9e16f`, shared by 1 element(s) of the release.
+/// Shape `146ba03dde6baac2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonLausuntopyyntoX8CBD2471 {
+pub struct SosiaalihuollonLausuntopyyntoX146BA03D {
     /// Lausuntopyynnön vastaanottaja (sv: Mottagare av begäran om utlåtande)
     ///
     /// JSON `lausuntopyynnon_vastaanottaja`: pakollinen.
-    pub lausuntopyynnon_vastaanottaja: VastaanottajaXE4B740FF,
+    pub lausuntopyynnon_vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Henkilö, josta lausuntoa pyydetään (sv: Person om vilken utlåtande begärs)
     ///
     /// JSON `henkilo_josta_lausuntoa_pyydetaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo_josta_lausuntoa_pyydetaan: Option<Vec<AsiakasX48071AFA>>,
+    pub henkilo_josta_lausuntoa_pyydetaan: Option<Vec<AsiakasXF5869742>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Pyyntö (sv: Begäran)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pyynto: Option<PyyntoX709E8B25>,
+    pub pyynto: Option<PyyntoXB09BD4F6>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4007,14 +4481,14 @@ pub struct SosiaalihuollonLausuntopyyntoX8CBD2471 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonLausuntopyyntoX8CBD2471 {
+impl SosiaalihuollonLausuntopyyntoX146BA03D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        lausuntopyynnon_vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasX48071AFA>,
-        laatija: LaatijaXCE9D0849,
+        lausuntopyynnon_vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             lausuntopyynnon_vastaanottaja,
@@ -4032,23 +4506,25 @@ impl SosiaalihuollonLausuntopyyntoX8CBD2471 {
 }
 /// Vastausosoite (sv: Svarsadress)
 ///
-/// Shape `1bb512a45ccc19ab`, shared by 1 element(s) of the release.
+/// Shape `2f0269caead94853`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastausosoiteX1BB512A4 {
+pub struct VastausosoiteX2F0269CA {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palveluyksikon_nimi: Option<sosmeta_types::Code>,
+    pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedotX03642905>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl VastausosoiteX1BB512A4 {
+impl VastausosoiteX2F0269CA {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4062,14 +4538,14 @@ impl VastausosoiteX1BB512A4 {
 ///
 /// JSON `pyynto`: pakollinen.
 ///
-/// Shape `bb7f4c33dd59f9f9`, shared by 1 element(s) of the release.
+/// Shape `febc4c0aee5e7fea`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoXBB7F4C33 {
+pub struct PyyntoXFEBC4C0A {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti, pakollinen.
-    pub pyydetyt_asiakirjat: String,
+    pub pyydetyt_asiakirjat: sosmeta_types::NonEmptyString,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
@@ -4077,16 +4553,16 @@ pub struct PyyntoXBB7F4C33 {
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastausosoite: Option<VastausosoiteX1BB512A4>,
+    pub vastausosoite: Option<VastausosoiteX2F0269CA>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm, pakollinen.
     pub vastauksen_maaraaika: sosmeta_types::PartialDate,
 }
-impl PyyntoXBB7F4C33 {
+impl PyyntoXFEBC4C0A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        pyydetyt_asiakirjat: String,
+        pyydetyt_asiakirjat: sosmeta_types::NonEmptyString,
         vastauksen_maaraaika: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -4099,29 +4575,32 @@ impl PyyntoXBB7F4C33 {
 }
 /// Sosiaalihuollon lisäselvityspyyntö (sv: Socialvårdens begäran om tilläggsutredning)
 ///
-/// Shape `5517fd5f93a8686e`, shared by 1 element(s) of the release.
+/// Shape `93b2cc7e2352422e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonLisaselvityspyyntoX5517FD5F {
+pub struct SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Social service)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Pyyntö (sv: Begäran)
     ///
     /// JSON `pyynto`: pakollinen.
-    pub pyynto: PyyntoXBB7F4C33,
+    pub pyynto: PyyntoXFEBC4C0A,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4140,14 +4619,14 @@ pub struct SosiaalihuollonLisaselvityspyyntoX5517FD5F {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonLisaselvityspyyntoX5517FD5F {
+impl SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        pyynto: PyyntoXBB7F4C33,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        pyynto: PyyntoXFEBC4C0A,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -4163,10 +4642,10 @@ impl SosiaalihuollonLisaselvityspyyntoX5517FD5F {
 }
 /// Sosiaalihuollon maksusitoumus (sv: Betalningsförbindelse inom socialvården)
 ///
-/// Shape `bcd146eb0052ba50`, shared by 1 element(s) of the release.
+/// Shape `a9c9bb004f876c04`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonMaksusitoumusXBCD146EB {
+pub struct SosiaalihuollonMaksusitoumusXA9C9BB00 {
     /// Vastaanottajan nimi (sv: Mottagarens namn)
     ///
     /// JSON `vastaanottajan_nimi`: esitystapa Nimi.
@@ -4178,22 +4657,25 @@ pub struct SosiaalihuollonMaksusitoumusXBCD146EB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Maksusitoumus (sv: Betalningsförbindelse)
     ///
     /// JSON `maksusitoumus`: pakollinen.
-    pub maksusitoumus: MaksusitoumusX2F5DB2C5,
+    pub maksusitoumus: MaksusitoumusX92B0C0C2,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4210,11 +4692,11 @@ pub struct SosiaalihuollonMaksusitoumusXBCD146EB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
-impl SosiaalihuollonMaksusitoumusXBCD146EB {
+impl SosiaalihuollonMaksusitoumusXA9C9BB00 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        maksusitoumus: MaksusitoumusX2F5DB2C5,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        maksusitoumus: MaksusitoumusX92B0C0C2,
     ) -> Self {
         Self {
             vastaanottajan_nimi: None,
@@ -4231,29 +4713,32 @@ impl SosiaalihuollonMaksusitoumusXBCD146EB {
 }
 /// Sosiaalihuollon mielipiteen selvittämisasiakirja (sv: Handling för utredning av åsikt inom socialvården)
 ///
-/// Shape `a7f06fec9ca334c8`, shared by 1 element(s) of the release.
+/// Shape `3c4a39afe64b9a3d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaXA7F06FEC {
+pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuulemisasiakirja (sv: Samrådshandling)
     ///
     /// JSON `kuulemisasiakirja`: pakollinen.
-    pub kuulemisasiakirja: KuulemisasiakirjaX80CE0CFB,
+    pub kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4272,14 +4757,14 @@ pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaXA7F06FEC {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonMielipiteenSelvittamisasiakirjaXA7F06FEC {
+impl SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        kuulemisasiakirja: KuulemisasiakirjaX80CE0CFB,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -4338,22 +4823,26 @@ impl PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
 ///
 /// JSON `asiakkaan_elamantilanne`: toistuva.
 ///
-/// Shape `68714b223e9d419b`, shared by 1 element(s) of the release.
+/// Shape `20df1bc74a47b061`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaanElamantilanneX68714B22 {
+pub struct AsiakkaanElamantilanneX20DF1BC7 {
     /// Kuvattava osa-alue (sv: Delområde som beskrivs)
     ///
     /// JSON `kuvattava_osa_alue`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuvattava_osa_alue: Option<sosmeta_types::Code>,
+    pub kuvattava_osa_alue: Option<
+        sosmeta_types::Coded<SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl AsiakkaanElamantilanneX68714B22 {
+impl AsiakkaanElamantilanneX20DF1BC7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4366,10 +4855,10 @@ impl AsiakkaanElamantilanneX68714B22 {
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
-/// Shape `5fe3e9f3af9b03ad`, shared by 1 element(s) of the release.
+/// Shape `cd9de6b49d218cfa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JohtopaatoksetJaJatkotoimetX5FE3E9F3 {
+pub struct JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
     /// Asiakkaan arvio tuen ja palvelujen tarpeestaan (sv: Klientens bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan`: esitystapa Teksti.
@@ -4383,8 +4872,12 @@ pub struct JohtopaatoksetJaJatkotoimetX5FE3E9F3 {
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<Vec<sosmeta_types::Code>>,
+    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Asiakkuus jatkuu palvelutarpeen arvioinnin jälkeen (sv: Klientrelationen fortsätter efter bedömningen av servicebehovet)
     ///
     /// JSON `asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen`: esitystapa Kytkin, pakollinen.
@@ -4392,12 +4885,16 @@ pub struct JohtopaatoksetJaJatkotoimetX5FE3E9F3 {
     /// Ammattihenkilön johtopäätökset (sv: Den yrkesutbildade personens slutsatser)
     ///
     /// JSON `ammattihenkilon_johtopaatokset`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_johtopaatokset: String,
+    pub ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_tuen_tarpeen_luonteesta: Option<sosmeta_types::Code>,
+    pub arvio_tuen_tarpeen_luonteesta: Option<
+        sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
@@ -4414,18 +4911,18 @@ pub struct JohtopaatoksetJaJatkotoimetX5FE3E9F3 {
     pub asiakas_tarvitsee_omatyontekijan: bool,
     /// Omatyöntekijä (sv: Egen kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija: Option<OmatyontekijaX454B11BF>,
+    pub omatyontekija: Option<OmatyontekijaXF0C1FD11>,
     /// Jatkosuunnitelma (sv: Fortsatt plan)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
-impl JohtopaatoksetJaJatkotoimetX5FE3E9F3 {
+impl JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen: bool,
-        ammattihenkilon_johtopaatokset: String,
+        ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
         asiakas_tarvitsee_omatyontekijan: bool,
     ) -> Self {
         Self {
@@ -4445,26 +4942,27 @@ impl JohtopaatoksetJaJatkotoimetX5FE3E9F3 {
 }
 /// Sosiaalihuollon palvelutarpeen arvio (sv: Bedömning av servicebehov inom socialvården)
 ///
-/// Shape `f0a40a46045f0514`, shared by 1 element(s) of the release.
+/// Shape `a1aaaa38a25275d9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonPalvelutarpeenArvioXF0A40A46 {
+pub struct SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotX294B37BB,
+        AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
@@ -4482,7 +4980,7 @@ pub struct SosiaalihuollonPalvelutarpeenArvioXF0A40A46 {
     ///
     /// JSON `asiakkaan_elamantilanne`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakkaan_elamantilanne: Option<Vec<AsiakkaanElamantilanneX68714B22>>,
+    pub asiakkaan_elamantilanne: Option<Vec<AsiakkaanElamantilanneX20DF1BC7>>,
     /// Vahvuudet ja voimavarat (sv: Styrkor och resurser)
     ///
     /// JSON `vahvuudet_ja_voimavarat`: esitystapa Teksti.
@@ -4500,7 +4998,7 @@ pub struct SosiaalihuollonPalvelutarpeenArvioXF0A40A46 {
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX5FE3E9F3>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXCD9DE6B4>,
     /// Henkilöt, joille tämä asiakirja toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_asiakirja_toimitetaan`: esitystapa Teksti.
@@ -4524,12 +5022,14 @@ pub struct SosiaalihuollonPalvelutarpeenArvioXF0A40A46 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SosiaalihuollonPalvelutarpeenArvioXF0A40A46 {
+impl SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             palvelutehtava: None,
@@ -4551,30 +5051,39 @@ impl SosiaalihuollonPalvelutarpeenArvioXF0A40A46 {
 }
 /// Sosiaalihuollon tarpeesta tehdyn ilmoituksen tai yhteydenoton arvio (sv: Bedömning av en kontakt eller anmälan gällande stödbehov inom socialvården)
 ///
-/// Shape `82539b14daeb556d`, shared by 1 element(s) of the release.
+/// Shape `a02750e4e107f0c2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B14 {
+pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Yhteydenottotapa (sv: Kontaktsätt)
     ///
     /// JSON `yhteydenottotapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteydenottotapa: Option<sosmeta_types::Code>,
+    pub yhteydenottotapa: Option<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiasisalto: Option<Vec<sosmeta_types::Code>>,
+    pub asiasisalto: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Lastensuojeluasian syy (sv: Orsak till barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_syy`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastensuojeluasian_syy: Option<Vec<sosmeta_types::Code>>,
+    pub lastensuojeluasian_syy: Option<
+        Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    >,
     /// Kuvaus tilanteesta (sv: Beskrivning av situationen)
     ///
     /// JSON `kuvaus_tilanteesta`: esitystapa Teksti.
@@ -4583,13 +5092,13 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B1
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti, pakollinen.
-    pub toimenpiteet: String,
+    pub toimenpiteet: sosmeta_types::NonEmptyString,
     /// Työntekijän arvio tarvittavista palveluista (sv: Arbetstagarens bedömning av vilken service som behövs)
     ///
     /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyontekijan_arvio_tarvittavista_palveluista: Option<
-        Vec<TyontekijanArvioTarvittavistaPalveluistaX5FF1830F>,
+        Vec<TyontekijanArvioTarvittavistaPalveluistaXDF015D06>,
     >,
     /// Sovitut jatkotoimenpiteet (sv: Överenskomna fortsatta åtgärder)
     ///
@@ -4614,7 +5123,11 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B1
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)
     ///
     /// JSON `arvio_asian_kiireellisyydesta`: esitystapa Koodi, pakollinen.
-    pub arvio_asian_kiireellisyydesta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
+    pub arvio_asian_kiireellisyydesta: sosmeta_types::Coded<
+        ArvioAsianKiireellisyydestaXB14910D6,
+    >,
     /// Kiireellisyyden perustelu (sv: Motivering till graden av brådska)
     ///
     /// JSON `kiireellisyyden_perustelu`: esitystapa Teksti.
@@ -4638,15 +5151,17 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B1
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B14 {
+impl SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        toimenpiteet: String,
-        arvio_asian_kiireellisyydesta: sosmeta_types::Code,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        toimenpiteet: sosmeta_types::NonEmptyString,
+        arvio_asian_kiireellisyydesta: sosmeta_types::Coded<
+            ArvioAsianKiireellisyydestaXB14910D6,
+        >,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -4673,23 +5188,23 @@ impl SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioX82539B14 {
 ///
 /// JSON `valtuutettu`: pakollinen.
 ///
-/// Shape `494dcb4eb7914846`, shared by 1 element(s) of the release.
+/// Shape `a6634c97a4e06212`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ValtuutettuX494DCB4E {
+pub struct ValtuutettuXA6634C97 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -4699,9 +5214,12 @@ pub struct ValtuutettuX494DCB4E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
-impl ValtuutettuX494DCB4E {
+impl ValtuutettuXA6634C97 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -4713,27 +5231,26 @@ impl ValtuutettuX494DCB4E {
 }
 /// Sosiaalihuollon valtakirja (sv: Fullmakt inom socialvården)
 ///
-/// Shape `02d6f17d14ecf0f3`, shared by 1 element(s) of the release.
+/// Shape `a89085292c5f101f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonValtakirjaX02D6F17D {
+pub struct SosiaalihuollonValtakirjaXA8908529 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Valtuuttaja (sv: Fullmaktsgivare)
     ///
     /// JSON `valtuuttaja`: pakollinen.
-    pub valtuuttaja: AsiakasX48071AFA,
+    pub valtuuttaja: AsiakasXF5869742,
     /// Valtuutettu (sv: Befullmäktigad)
     ///
     /// JSON `valtuutettu`: pakollinen.
-    pub valtuutettu: ValtuutettuX494DCB4E,
+    pub valtuutettu: ValtuutettuXA6634C97,
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: pakollinen.
-    pub suostumus: SuostumusX3A24A881,
+    pub suostumus: SuostumusXB9F3C4B8,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4752,16 +5269,16 @@ pub struct SosiaalihuollonValtakirjaX02D6F17D {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusXC51DDB01,
+    pub allekirjoitus: AllekirjoitusX800358AC,
 }
-impl SosiaalihuollonValtakirjaX02D6F17D {
+impl SosiaalihuollonValtakirjaXA8908529 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        valtuuttaja: AsiakasX48071AFA,
-        valtuutettu: ValtuutettuX494DCB4E,
-        suostumus: SuostumusX3A24A881,
-        allekirjoitus: AllekirjoitusXC51DDB01,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        valtuuttaja: AsiakasXF5869742,
+        valtuutettu: ValtuutettuXA6634C97,
+        suostumus: SuostumusXB9F3C4B8,
+        allekirjoitus: AllekirjoitusX800358AC,
     ) -> Self {
         Self {
             asiakas,
@@ -4803,28 +5320,32 @@ impl YhteenvetoX9C6493E9 {
 }
 /// Sosiaalihuollon yhteenveto (sv: Sammanfattning om en klient inom socialvården)
 ///
-/// Shape `686b3e273e371856`, shared by 1 element(s) of the release.
+/// Shape `e61f514789814ceb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalihuollonYhteenvetoX686B3E27 {
+pub struct SosiaalihuollonYhteenvetoXE61F5147 {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastaanottaja: Option<VastaanottajaXC2DDBDE5>,
+    pub vastaanottaja: Option<VastaanottajaX3238D311>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakas: Option<Vec<AsiakasXDB3AB382>>,
+    pub asiakas: Option<Vec<AsiakasX9743C7FA>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -4854,12 +5375,11 @@ pub struct SosiaalihuollonYhteenvetoX686B3E27 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SosiaalihuollonYhteenvetoX686B3E27 {
+impl SosiaalihuollonYhteenvetoXE61F5147 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>) -> Self {
         Self {
             vastaanottaja: None,
             asiakas: None,
@@ -4877,34 +5397,36 @@ impl SosiaalihuollonYhteenvetoX686B3E27 {
 }
 /// Suostumus sosiaalihuollon lausuntopyyntöön (sv: Samtycke till socialvårdens begäran om utlåtande)
 ///
-/// Shape `377bcf0063db14f3`, shared by 1 element(s) of the release.
+/// Shape `f6dfdc36c045c3de`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumusSosiaalihuollonLausuntopyyntoonX377BCF00 {
+pub struct SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suostumuksen antaja (sv: Laglig företrädare)
     ///
     /// JSON `suostumuksen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub suostumuksen_antaja: Vec<AsiakasXEEC163CB>,
+    pub suostumuksen_antaja: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: pakollinen.
-    pub suostumus: SuostumusX0387DCC1,
+    pub suostumus: SuostumusXC3A898AD,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4923,16 +5445,15 @@ pub struct SuostumusSosiaalihuollonLausuntopyyntoonX377BCF00 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl SuostumusSosiaalihuollonLausuntopyyntoonX377BCF00 {
+impl SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        suostumuksen_antaja: Vec<AsiakasXEEC163CB>,
-        suostumus: SuostumusX0387DCC1,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        suostumuksen_antaja: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        suostumus: SuostumusXC3A898AD,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             asiakas,
@@ -4951,10 +5472,10 @@ impl SuostumusSosiaalihuollonLausuntopyyntoonX377BCF00 {
 ///
 /// JSON `toimintakykyarvion_taustatiedot`: esitystapa Otsikko.
 ///
-/// Shape `06b82e624754b4f2`, shared by 1 element(s) of the release.
+/// Shape `d7ef4c7b7d2a3f74`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimintakykyarvionTaustatiedotX06B82E62 {
+pub struct ToimintakykyarvionTaustatiedotXD7EF4C7B {
     /// Taustatiedot elämäntilanteesta tai terveydentilasta (sv: Bakgrundsuppgifter om livssituation eller hälsotillstånd)
     ///
     /// JSON `taustatiedot_elamantilanteesta_tai_terveydentilasta`: esitystapa Teksti.
@@ -4964,9 +5485,9 @@ pub struct ToimintakykyarvionTaustatiedotX06B82E62 {
     ///
     /// JSON `asiakirjaviittaus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakirjaviittaus: Option<Vec<LiiteXF2DB712B>>,
+    pub asiakirjaviittaus: Option<Vec<LiiteXB6C636BB>>,
 }
-impl ToimintakykyarvionTaustatiedotX06B82E62 {
+impl ToimintakykyarvionTaustatiedotXD7EF4C7B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4975,29 +5496,56 @@ impl ToimintakykyarvionTaustatiedotX06B82E62 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Toimintakyvyn muutos luokiteltuna (sv: Förändring i funktionsförmågan enligt klassifikationen)"]
+    #[doc = " "] #[doc = " JSON `toimintakyvyn_muutos_luokiteltuna`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Hoitotyö - Tulosluokitus (SHTuL) 1.2.246.537.6.78, `urn:oid:1.2.246.537.6.78`."]
+    #[doc = " "] #[doc =
+    " Shape `a0a10566b9147e95`, shared by 1 element(s) of the release."]
+    ToimintakyvynMuutosLuokiteltunaXA0A10566, name =
+    "Koodistopalvelin: Hoitotyö - Tulosluokitus (SHTuL) 1.2.246.537.6.78",
+    default_system = "urn:oid:1.2.246.537.6.78", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.78"]), [Ennallaan =
+    ("EN", "Ennallaan", "Oförändrad"), Huonontunut = ("HUO", "Huonontunut",
+    "Försämrad"), Parantunut = ("PA", "Parantunut", "Förbättrad")]
+);
 /// Toimintakyvyn muutos (sv: Förändring i funktionsförmågan)
 ///
 /// JSON `toimintakyvyn_muutos`: toistuva.
 ///
-/// Shape `33899287a1033490`, shared by 1 element(s) of the release.
+/// Shape `c7987169d0dc49b8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimintakyvynMuutosX33899287 {
+pub struct ToimintakyvynMuutosXC7987169 {
     /// Toimintakykyhavainnon ICF-aihekoodi (sv: ICF-orsakskod för observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_icf_aihekoodi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - ICF Toimintakykykäsitteiden luokitus 1.2.246.537.6.48, `urn:oid:1.2.246.537.6.48`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakykyhavainnon_icf_aihekoodi: Option<sosmeta_types::Code>,
+    pub toimintakykyhavainnon_icf_aihekoodi: Option<
+        sosmeta_types::Coded<ToimintakykyhavainnonIcfAihekoodiX010EC4DD>,
+    >,
     /// Toimintakykyhavainnon ICD-aihekoodi (sv: ICD-ämneskod för observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_icd_aihekoodi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakykyhavainnon_icd_aihekoodi: Option<sosmeta_types::Code>,
+    pub toimintakykyhavainnon_icd_aihekoodi: Option<
+        sosmeta_types::Coded<DiagnoosiX3D272115>,
+    >,
     /// Havainnointimenetelmä (sv: Observationsmetod)
     ///
     /// JSON `havainnointimenetelma`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL – Toimintakykymittarit 1.2.246.537.6.160112, `urn:oid:1.2.246.537.6.160112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub havainnointimenetelma: Option<sosmeta_types::Code>,
+    pub havainnointimenetelma: Option<
+        sosmeta_types::Coded<HavainnointimenetelmaXE801BEBD>,
+    >,
     /// Havainnointimenetelmän tai havainnon aiheen kuvaus (sv: Beskrivning av ämne för observationsmetod eller observation)
     ///
     /// JSON `havainnointimenetelman_tai_havainnon_aiheen_kuvaus`: esitystapa Teksti.
@@ -5011,15 +5559,19 @@ pub struct ToimintakyvynMuutosX33899287 {
     /// Toimintakyvyn muutos luokiteltuna (sv: Förändring i funktionsförmågan enligt klassifikationen)
     ///
     /// JSON `toimintakyvyn_muutos_luokiteltuna`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Hoitotyö - Tulosluokitus (SHTuL) 1.2.246.537.6.78, `urn:oid:1.2.246.537.6.78`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakyvyn_muutos_luokiteltuna: Option<sosmeta_types::Code>,
+    pub toimintakyvyn_muutos_luokiteltuna: Option<
+        sosmeta_types::Coded<ToimintakyvynMuutosLuokiteltunaXA0A10566>,
+    >,
     /// Toimintakyvyn muutos tekstinä (sv: Förändring i funktionsförmågan i textform)
     ///
     /// JSON `toimintakyvyn_muutos_tekstina`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_muutos_tekstina: Option<String>,
 }
-impl ToimintakyvynMuutosX33899287 {
+impl ToimintakyvynMuutosXC7987169 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5035,15 +5587,14 @@ impl ToimintakyvynMuutosX33899287 {
 }
 /// Toimintakykyarvio (sv: Bedömning av funktionsförmågan)
 ///
-/// Shape `598f328361f2648e`, shared by 1 element(s) of the release.
+/// Shape `607d22186aac8ada`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimintakykyarvioX598F3283 {
+pub struct ToimintakykyarvioX607D2218 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Toimintakykyarvion tarkoitus (sv: Syfte med bedömning av funktionsförmågan)
     ///
     /// JSON `toimintakykyarvion_tarkoitus`: esitystapa Teksti.
@@ -5066,7 +5617,7 @@ pub struct ToimintakykyarvioX598F3283 {
     ///
     /// JSON `toimintakykyarvion_taustatiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakykyarvion_taustatiedot: Option<ToimintakykyarvionTaustatiedotX06B82E62>,
+    pub toimintakykyarvion_taustatiedot: Option<ToimintakykyarvionTaustatiedotXD7EF4C7B>,
     /// Keskeiset merkinnät toimintakyvystä (sv: Centrala anteckningar om funktionsförmågan)
     ///
     /// JSON `keskeiset_merkinnat_toimintakyvysta`: esitystapa Tunnus, toistuva.
@@ -5076,7 +5627,7 @@ pub struct ToimintakykyarvioX598F3283 {
     ///
     /// JSON `toimintakyvyn_muutos`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimintakyvyn_muutos: Option<Vec<ToimintakyvynMuutosX33899287>>,
+    pub toimintakyvyn_muutos: Option<Vec<ToimintakyvynMuutosXC7987169>>,
     /// Henkilön oma arvio toimintakyvystään (sv: Personens bedömning av den egna funktionsförmågan)
     ///
     /// JSON `henkilon_oma_arvio_toimintakyvystaan`: esitystapa Teksti.
@@ -5085,7 +5636,7 @@ pub struct ToimintakykyarvioX598F3283 {
     /// Ammattihenkilön johtopäätökset ja tarvittavat jatkotoimenpiteet (sv: Den yrkesutbildade personens slutsatser och behövliga fortsatta åtgärder)
     ///
     /// JSON `ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: String,
+    pub ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: sosmeta_types::NonEmptyString,
     /// Toimintakykyarvion laatimispäivämäärä (sv: Datum för upprättande av bedömningen av funktionsförmågan)
     ///
     /// JSON `toimintakykyarvion_laatimispaivamaara`: esitystapa Pvm.
@@ -5094,15 +5645,14 @@ pub struct ToimintakykyarvioX598F3283 {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
     /// JSON `ammattihenkilo`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub ammattihenkilo: Vec<AmmattihenkiloX83FAAC85>,
+    pub ammattihenkilo: sosmeta_types::NonEmptyVec<AmmattihenkiloXF4CBF169>,
 }
-impl ToimintakykyarvioX598F3283 {
+impl ToimintakykyarvioX607D2218 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: String,
-        ammattihenkilo: Vec<AmmattihenkiloX83FAAC85>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: sosmeta_types::NonEmptyString,
+        ammattihenkilo: sosmeta_types::NonEmptyVec<AmmattihenkiloXF4CBF169>,
     ) -> Self {
         Self {
             asiakas,
@@ -5120,22 +5670,38 @@ impl ToimintakykyarvioX598F3283 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
+    " JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`."]
+    #[doc = " "] #[doc =
+    " Shape `873b2e95e23fb1a5`, shared by 1 element(s) of the release."]
+    SosiaalipalveluX873B2E95, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222",
+    default_system = "urn:oid:1.2.246.537.6.1222", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1222"]),
+    [TaloudellisenToimintakyvynEdistaminen = ("99",
+    "Taloudellisen toimintakyvyn edistäminen",
+    "Främjande av ekonomisk funktionsförmåga")]
+);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
-/// Shape `0545ace74a35da9b`, shared by 1 element(s) of the release.
+/// Shape `224f930f8d3cba51`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalipalveluJotaPaatosKoskeeX0545ACE7 {
+pub struct SosiaalipalveluJotaPaatosKoskeeX224F930F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX873B2E95>,
 }
-impl SosiaalipalveluJotaPaatosKoskeeX0545ACE7 {
+impl SosiaalipalveluJotaPaatosKoskeeX224F930F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+    pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX873B2E95>) -> Self {
         Self { sosiaalipalvelu }
     }
 }
@@ -5143,10 +5709,10 @@ impl SosiaalipalveluJotaPaatosKoskeeX0545ACE7 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `f5900da5f28bd2c5`, shared by 1 element(s) of the release.
+/// Shape `3336c4da4b6e0172`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXF5900DA5 {
+pub struct PaatosX3336C4DA {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -5169,15 +5735,17 @@ pub struct PaatosXF5900DA5 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
-    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0545ACE7,
+    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX224F930F,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Päätöksen toimeenpanotapa (sv: Sätt för verkställande av beslutet)
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
@@ -5186,7 +5754,7 @@ pub struct PaatosXF5900DA5 {
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -5199,30 +5767,29 @@ pub struct PaatosXF5900DA5 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXF5900DA5 {
+impl PaatosX3336C4DA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0545ACE7,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX224F930F,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -5245,23 +5812,25 @@ impl PaatosXF5900DA5 {
 }
 /// Välitystilipäätös (sv: Beslut om förmedlingskonto)
 ///
-/// Shape `5d597b75370e5ced`, shared by 1 element(s) of the release.
+/// Shape `ebd9dc6a5ad77b9b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ValitystilipaatosX5D597B75 {
+pub struct ValitystilipaatosXEBD9DC6A {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXF5900DA5,
+    pub paatos: PaatosX3336C4DA,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5270,14 +5839,14 @@ pub struct ValitystilipaatosX5D597B75 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl ValitystilipaatosX5D597B75 {
+impl ValitystilipaatosXEBD9DC6A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        paatos: PaatosXF5900DA5,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasX8434043B,
+        paatos: PaatosX3336C4DA,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -5292,17 +5861,17 @@ impl ValitystilipaatosX5D597B75 {
 ///
 /// JSON `ilmoittaja`: toistuva.
 ///
-/// Shape `723464d52da0d8b4`, shared by 1 element(s) of the release.
+/// Shape `88f34c53be04a2c5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoittajaX723464D5 {
+pub struct IlmoittajaX88F34C53 {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
     /// JSON `ammattihenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilo: Option<Vec<OmatyontekijaX78106B99>>,
+    pub ammattihenkilo: Option<Vec<OmatyontekijaX121E01FD>>,
 }
-impl IlmoittajaX723464D5 {
+impl IlmoittajaX88F34C53 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { ammattihenkilo: None }
@@ -5312,23 +5881,23 @@ impl IlmoittajaX723464D5 {
 ///
 /// JSON `ilmoitus`: pakollinen.
 ///
-/// Shape `a33387886b9a1eee`, shared by 1 element(s) of the release.
+/// Shape `3bcfb8fa1d8a412c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusXA3338788 {
+pub struct IlmoitusX3BCFB8FA {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<Vec<IlmoittajaX723464D5>>,
+    pub ilmoittaja: Option<Vec<IlmoittajaX88F34C53>>,
 }
-impl IlmoitusXA3338788 {
+impl IlmoitusX3BCFB8FA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             ilmoittaja: None,
@@ -5337,33 +5906,36 @@ impl IlmoitusXA3338788 {
 }
 /// Vastaus virka-apupyyntöön (sv: Svar på begäran om handräckning)
 ///
-/// Shape `0b25524bde65a479`, shared by 1 element(s) of the release.
+/// Shape `e578ce526a003273`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastausVirkaApupyyntoonX0B25524B {
+pub struct VastausVirkaApupyyntoonXE578CE52 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaXE4B740FF,
+    pub vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Ilmoitus (sv: Anmälan)
     ///
     /// JSON `ilmoitus`: pakollinen.
-    pub ilmoitus: IlmoitusXA3338788,
+    pub ilmoitus: IlmoitusX3BCFB8FA,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -5375,12 +5947,12 @@ pub struct VastausVirkaApupyyntoonX0B25524B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
 }
-impl VastausVirkaApupyyntoonX0B25524B {
+impl VastausVirkaApupyyntoonXE578CE52 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        ilmoitus: IlmoitusXA3338788,
+        vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        ilmoitus: IlmoitusX3BCFB8FA,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -5397,10 +5969,10 @@ impl VastausVirkaApupyyntoonX0B25524B {
 ///
 /// JSON `kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta`: esitystapa Otsikko.
 ///
-/// Shape `d955dd557a815536`, shared by 1 element(s) of the release.
+/// Shape `44e67636435184de`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 {
+pub struct KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
     /// Kuvaus tilanteesta (sv: Beskrivning av situationen)
     ///
     /// JSON `kuvaus_tilanteesta`: esitystapa Teksti.
@@ -5409,11 +5981,11 @@ pub struct KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 {
     /// Kuvaus pyydettävästä toimenpiteestä (sv: Beskrivning av den åtgärd som begärs)
     ///
     /// JSON `kuvaus_pyydettavasta_toimenpiteesta`: esitystapa Teksti, pakollinen.
-    pub kuvaus_pyydettavasta_toimenpiteesta: String,
+    pub kuvaus_pyydettavasta_toimenpiteesta: sosmeta_types::NonEmptyString,
     /// Toivottu suorittamisajankohta (sv: Önskad tidpunkt för utförandet)
     ///
     /// JSON `toivottu_suorittamisajankohta`: esitystapa Teksti, pakollinen.
-    pub toivottu_suorittamisajankohta: String,
+    pub toivottu_suorittamisajankohta: sosmeta_types::NonEmptyString,
     /// Asia on kiireellinen (sv: Ärendet är brådskande)
     ///
     /// JSON `asia_on_kiireellinen`: esitystapa Kytkin.
@@ -5425,11 +5997,11 @@ pub struct KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_toivomukset: Option<String>,
 }
-impl KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 {
+impl KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        kuvaus_pyydettavasta_toimenpiteesta: String,
-        toivottu_suorittamisajankohta: String,
+        kuvaus_pyydettavasta_toimenpiteesta: sosmeta_types::NonEmptyString,
+        toivottu_suorittamisajankohta: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             kuvaus_tilanteesta: None,
@@ -5442,40 +6014,43 @@ impl KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55 {
 }
 /// Virka-apupyyntö (sv: Begäran om handräckning)
 ///
-/// Shape `4e4380da1b8ab4b4`, shared by 1 element(s) of the release.
+/// Shape `de485cc7b828554d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VirkaApupyyntoX4E4380DA {
+pub struct VirkaApupyyntoXDE485CC7 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaXE4B740FF,
+    pub vastaanottaja: VastaanottajaX8713DB1E,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXC64036EE>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus tilanteesta ja pyydettävästä toimenpiteestä (sv: Beskrivning av situationen och den åtgärd som begärs)
     ///
     /// JSON `kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta: Option<
-        KuvausTilanteestaJaPyydettavastaToimenpiteestaXD955DD55,
+        KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636,
     >,
     /// Perustelut (sv: Motiveringar)
     ///
     /// JSON `perustelut`: esitystapa Teksti, pakollinen.
-    pub perustelut: String,
+    pub perustelut: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5494,16 +6069,15 @@ pub struct VirkaApupyyntoX4E4380DA {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<OmatyontekijaX78106B99>,
+    pub laatija: sosmeta_types::NonEmptyVec<OmatyontekijaX121E01FD>,
 }
-impl VirkaApupyyntoX4E4380DA {
+impl VirkaApupyyntoXDE485CC7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaXE4B740FF,
-        asiakas: Vec<AsiakasXC64036EE>,
-        perustelut: String,
-        laatija: Vec<OmatyontekijaX78106B99>,
+        vastaanottaja: VastaanottajaX8713DB1E,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
+        perustelut: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<OmatyontekijaX121E01FD>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -5523,15 +6097,15 @@ impl VirkaApupyyntoX4E4380DA {
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
-/// Shape `7a7cc765366f7d67`, shared by 1 element(s) of the release.
+/// Shape `d1bda05997aea36f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajuusX7A7CC765 {
+pub struct HuoltajuusXD1BDA059 {
     /// Huoltaja (sv: Vårdnadshavare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltaja: Option<YhteyshenkiloXCBCB8EAE>,
+    pub huoltaja: Option<YhteyshenkiloX2E1B58EE>,
 }
-impl HuoltajuusX7A7CC765 {
+impl HuoltajuusXD1BDA059 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { huoltaja: None }
@@ -5541,23 +6115,23 @@ impl HuoltajuusX7A7CC765 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `9454c9806f06e0ec`, shared by 1 element(s) of the release.
+/// Shape `68f07e22f566a690`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX9454C980 {
+pub struct AsiakasX68F07E22 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -5570,11 +6144,14 @@ pub struct AsiakasX9454C980 {
     ///
     /// JSON `huoltajuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<Vec<HuoltajuusX7A7CC765>>,
+    pub huoltajuus: Option<Vec<HuoltajuusXD1BDA059>>,
 }
-impl AsiakasX9454C980 {
+impl AsiakasX68F07E22 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -5585,32 +6162,91 @@ impl AsiakasX9454C980 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Taho (sv: Aktör)"] #[doc = " "] #[doc = " JSON `taho`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`."]
+    #[doc = " "] #[doc =
+    " Shape `101648658416c095`, shared by 1 element(s) of the release."] TahoX10164865,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243",
+    default_system = "urn:oid:1.2.246.537.6.1243", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1243"]),
+    [SosiaalipalvelujenTarpeessaOlevaHenkiloItse = ("1",
+    "Sosiaalipalvelujen tarpeessa oleva henkilö itse",
+    "Person som själv är i behov av social service"),
+    SamassaTaloudessaAsuvaLaheinenHenkilo = ("2",
+    "Samassa taloudessa asuva läheinen henkilö",
+    "Närstående person som bor i samma hushåll"), EriTaloudessaAsuvaLaheinenHenkilo =
+    ("3", "Eri taloudessa asuva läheinen henkilö",
+    "Närstående person som bor i annat hushåll"), MuuYksityishenkilo = ("4",
+    "Muu yksityishenkilö", "Övrig privatperson"),
+    SosiaalipalvelujenTarpeessaOlevanHenkilonEdunvalvoja = ("5",
+    "Sosiaalipalvelujen tarpeessa olevan henkilön edunvalvoja",
+    "Intressebevakare för person som är i behov av social service"),
+    SosiaalihuollonTehtaviaHoitavaHenkilo = ("6",
+    "Sosiaalihuollon tehtäviä hoitava henkilö",
+    "Person som handhar uppgifter inom socialvården"), TerveydenhuollonAmmattihenkilo =
+    ("7", "Terveydenhuollon ammattihenkilö",
+    "Yrkesutbildad person inom hälso- och sjukvården"),
+    SosiaaliTaiTerveysalanJarjestonAmmattihenkilo = ("8",
+    "Sosiaali- tai terveysalan järjestön ammattihenkilö",
+    "Yrkesutbildad person inom en social- och hälsovårdsorganisation"),
+    TyovoimahallinnonViranomainen = ("9", "Työvoimahallinnon viranomainen",
+    "Myndighet inom arbetskraftsförvaltningen"), Poliisiviranomainen = ("10",
+    "Poliisiviranomainen", "Polismyndighet"), PaloJaPelastusviranomainen = ("11",
+    "Palo- ja pelastusviranomainen", "Brand- och räddningsmyndighet"),
+    Hatakeskusviranomainen = ("12", "Hätäkeskusviranomainen", "Nödcentralsmyndighet"),
+    LastenPaivahoidonAmmattihenkilo = ("13", "Lasten päivähoidon ammattihenkilö",
+    "Yrkesutbildad person inom barnomsorg"),
+    KoululaistenAamuJaIltapaivatoiminnanAmmattihenkilo = ("14",
+    "Koululaisten aamu- ja iltapäivätoiminnan ammattihenkilö",
+    "Yrkesutbildad person inom morgon- och eftermiddagsverksamhet för skolelever"),
+    OpetustoimenAmmattihenkiloTaiMuuOpetuksenJa = ("15",
+    "Opetustoimen ammattihenkilö tai muu opetuksen ja koulutuksen järjestäjä",
+    "Yrkesutbildad person inom utbildningsväsendet eller annan undervisnings- och utbildningsanordnare"),
+    NuorisotoimenAmmattihenkilo = ("16", "Nuorisotoimen ammattihenkilö",
+    "Yrkesutbildad person inom ungdomsväsendet"),
+    SeurakunnanTaiMuunUskonnollisenYhdyskunnanAmmattihenkilo = ("17",
+    "Seurakunnan tai muun uskonnollisen yhdyskunnan ammattihenkilö",
+    "Yrkesutbildad person inom församling eller annat religiöst samfund"),
+    VastaanottokeskuksenTaiJarjestelykeskuksenAmmattihenkilo = ("18",
+    "Vastaanottokeskuksen tai järjestelykeskuksen ammattihenkilö",
+    "Yrkesutbildad person vid förläggning eller flyktingsluss"),
+    RikosseuraamuslaitoksenViranomainen = ("19", "Rikosseuraamuslaitoksen viranomainen",
+    "Enhet inom brottspåföljdsmyndigheten"), Ulosottoviranomainen = ("23",
+    "Ulosottoviranomainen", "Utsökningsmyndighet"), Kansanelakelaitos = ("24",
+    "Kansaneläkelaitos", "Folkpensionsanstalten"), MuuIlmoittaja = ("22",
+    "Muu ilmoittaja", "Övrig anmälare")]
+);
 /// Yhteydenottaja (sv: Kontakttagare)
 ///
 /// JSON `yhteydenottaja`: toistuva, pakollinen.
 ///
-/// Shape `992aeae10c4c2f6a`, shared by 1 element(s) of the release.
+/// Shape `8f905ec94e9d793b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteydenottajaX992AEAE1 {
+pub struct YhteydenottajaX8F905EC9 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: pakollinen.
-    pub henkilo: HenkiloXDAB77316,
+    pub henkilo: HenkiloX71F9FF9F,
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taho: Option<sosmeta_types::Code>,
+    pub taho: Option<sosmeta_types::Coded<TahoX10164865>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl YhteydenottajaX992AEAE1 {
+impl YhteydenottajaX8F905EC9 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(henkilo: HenkiloXDAB77316) -> Self {
+    pub fn new(henkilo: HenkiloX71F9FF9F) -> Self {
         Self {
             henkilo,
             taho: None,
@@ -5620,20 +6256,18 @@ impl YhteydenottajaX992AEAE1 {
 }
 /// Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen (sv: Kontakt med myndighet som ansvarar för socialvården)
 ///
-/// Shape `d2b91ae197c768a3`, shared by 1 element(s) of the release.
+/// Shape `5b5fd2a9ce923e01`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenXD2B91AE1 {
+pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX9454C980>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX68F07E22>,
     /// Yhteydenottaja (sv: Kontakttagare)
     ///
     /// JSON `yhteydenottaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub yhteydenottaja: Vec<YhteydenottajaX992AEAE1>,
+    pub yhteydenottaja: sosmeta_types::NonEmptyVec<YhteydenottajaX8F905EC9>,
     /// Yhteydenoton päivämäärä (sv: Datum för kontakt)
     ///
     /// JSON `yhteydenoton_paivamaara`: esitystapa Pvm.
@@ -5642,8 +6276,11 @@ pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenXD2B91AE1 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiasisalto: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
+    pub asiasisalto: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660>,
+    >,
     /// Kuvaus tilanteesta ja huolesta (sv: Beskrivning av situationen och bekymret)
     ///
     /// JSON `kuvaus_tilanteesta_ja_huolesta`: esitystapa Teksti.
@@ -5665,14 +6302,18 @@ pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenXD2B91AE1 {
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<LaatijaXCE9D0849>,
+    pub laatija: Option<LaatijaXA71A9A7D>,
 }
-impl YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenXD2B91AE1 {
+impl YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX9454C980>,
-        yhteydenottaja: Vec<YhteydenottajaX992AEAE1>,
-        asiasisalto: Vec<sosmeta_types::Code>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX68F07E22>,
+        yhteydenottaja: sosmeta_types::NonEmptyVec<YhteydenottajaX8F905EC9>,
+        asiasisalto: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
         yhteydenotto_on_tehty_henkilon_suostumuksella: bool,
     ) -> Self {
         Self {

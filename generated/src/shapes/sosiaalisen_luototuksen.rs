@@ -9,24 +9,24 @@ use super::*;
 ///
 /// JSON `vastausosoite`: pakollinen.
 ///
-/// Shape `1aef0de9f413480f`, shared by 3 element(s) of the release.
+/// Shape `cc81cb636daf3d9b`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastausosoiteX1AEF0DE9 {
+pub struct VastausosoiteXCC81CB63 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX684A293F>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl VastausosoiteX1AEF0DE9 {
+impl VastausosoiteXCC81CB63 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String) -> Self {
+    pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
@@ -38,10 +38,10 @@ impl VastausosoiteX1AEF0DE9 {
 ///
 /// JSON `pyynto`: pakollinen.
 ///
-/// Shape `fc5c889ee85b4890`, shared by 3 element(s) of the release.
+/// Shape `f75ac43521f4bf99`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoXFC5C889E {
+pub struct PyyntoXF75AC435 {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
@@ -60,16 +60,16 @@ pub struct PyyntoXFC5C889E {
     /// Vastausosoite (sv: Svarsadress)
     ///
     /// JSON `vastausosoite`: pakollinen.
-    pub vastausosoite: VastausosoiteX1AEF0DE9,
+    pub vastausosoite: VastausosoiteXCC81CB63,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoXFC5C889E {
+impl PyyntoXF75AC435 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(vastausosoite: VastausosoiteX1AEF0DE9) -> Self {
+    pub fn new(vastausosoite: VastausosoiteXCC81CB63) -> Self {
         Self {
             pyydetyt_asiakirjat: None,
             asiasisalto: None,
@@ -81,23 +81,22 @@ impl PyyntoXFC5C889E {
 }
 /// Maksuhäiriötiedustelu (sv: Förfrågan om betalningsstörningar)
 ///
-/// Shape `4b76f94a4a055832`, shared by 3 element(s) of the release.
+/// Shape `6335be836d13c10d`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MaksuhairiotiedusteluX4B76F94A {
+pub struct MaksuhairiotiedusteluX6335BE83 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Pyyntö (sv: Begäran)
     ///
     /// JSON `pyynto`: pakollinen.
-    pub pyynto: PyyntoXFC5C889E,
+    pub pyynto: PyyntoXF75AC435,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -116,15 +115,15 @@ pub struct MaksuhairiotiedusteluX4B76F94A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl MaksuhairiotiedusteluX4B76F94A {
+impl MaksuhairiotiedusteluX6335BE83 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        pyynto: PyyntoXFC5C889E,
-        laatija: LaatijaXCE9D0849,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        pyynto: PyyntoXF75AC435,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -137,14 +136,27 @@ impl MaksuhairiotiedusteluX4B76F94A {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Päätös koskee (sv: Beslutet gäller)"] #[doc = " "] #[doc =
+    " JSON `paatos_koskee`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = sosiaalisen luoton myöntämistä,\n2 = vapaakuukautta,\n3 = maksuvapautusta,\n4 = sosiaalisen luoton muutosta (kuvattu Ratkaisu ja perustelut -kohdassa),\n5 = sosiaalisen luoton eräännyttämistä."]
+    #[doc = " "] #[doc =
+    " Shape `043b3b3d24123c3d`, shared by 1 element(s) of the release."]
+    PaatosKoskeeX043B3B3D, name =
+    "Sisäinen luokitus:\n1 = sosiaalisen luoton myöntämistä,\n2 = vapaakuukautta,\n3 = maksuvapautusta,\n4 = sosiaalisen luoton muutosta (kuvattu Ratkaisu ja perustelut -kohdassa),\n5 = sosiaalisen luoton eräännyttämistä",
+    default_system = "paatos_sosiaalisesta_luotosta/_paatos_koskee", system =
+    sosmeta_types::SystemRule::Exact(& ["paatos_sosiaalisesta_luotosta/_paatos_koskee"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", "")]
+);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `2cbcd44fc75df63b`, shared by 1 element(s) of the release.
+/// Shape `6b95689ecf88683f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX2CBCD44F {
+pub struct PaatosX6B95689E {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -167,17 +179,26 @@ pub struct PaatosX2CBCD44F {
     /// Päätös koskee (sv: Beslutet gäller)
     ///
     /// JSON `paatos_koskee`: esitystapa Koodi, toistuva.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = sosiaalisen luoton myöntämistä,
+2 = vapaakuukautta,
+3 = maksuvapautusta,
+4 = sosiaalisen luoton muutosta (kuvattu Ratkaisu ja perustelut -kohdassa),
+5 = sosiaalisen luoton eräännyttämistä.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatos_koskee: Option<Vec<sosmeta_types::Code>>,
+    pub paatos_koskee: Option<Vec<sosmeta_types::Coded<PaatosKoskeeX043B3B3D>>>,
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ratkaisun_laji: Option<sosmeta_types::Code>,
+    pub ratkaisun_laji: Option<sosmeta_types::Coded<RatkaisunLajiX5962F01E>>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Päätöksen toimeenpanotapa (sv: Sätt för verkställande av beslutet)
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
@@ -186,7 +207,7 @@ pub struct PaatosX2CBCD44F {
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -199,28 +220,27 @@ pub struct PaatosX2CBCD44F {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX2CBCD44F {
+impl PaatosX6B95689E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -243,19 +263,18 @@ impl PaatosX2CBCD44F {
 }
 /// Päätös sosiaalisesta luotosta (sv: Beslut om social kredit)
 ///
-/// Shape `f7068201422787a4`, shared by 1 element(s) of the release.
+/// Shape `1b15da87c405b10e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosSosiaalisestaLuotostaXF7068201 {
+pub struct PaatosSosiaalisestaLuotostaX1B15DA87 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX2CBCD44F,
+    pub paatos: PaatosX6B95689E,
     /// Hakijalle on annettu tiedot luoton myöntämisen perusteista (sv: Sökande har fått information om grunderna för beviljandet av krediten)
     ///
     /// JSON `hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista`: esitystapa Kytkin.
@@ -269,14 +288,14 @@ pub struct PaatosSosiaalisestaLuotostaXF7068201 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosSosiaalisestaLuotostaXF7068201 {
+impl PaatosSosiaalisestaLuotostaX1B15DA87 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        paatos: PaatosX2CBCD44F,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        paatos: PaatosX6B95689E,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -291,21 +310,25 @@ impl PaatosSosiaalisestaLuotostaXF7068201 {
 ///
 /// JSON `luoton_myontaja`: pakollinen.
 ///
-/// Shape `6d22c2e429057450`, shared by 1 element(s) of the release.
+/// Shape `f557f6be36c67fb6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LuotonMyontajaX6D22C2E4 {
+pub struct LuotonMyontajaXF557F6BE {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
-impl LuotonMyontajaX6D22C2E4 {
+impl LuotonMyontajaXF557F6BE {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
         Self {
             palveluyksikon_nimi,
             yhteystiedot: None,
@@ -400,32 +423,31 @@ impl TakaisinmaksuehdotXD88BDD9E {
 }
 /// Sopimus sosiaalisesta luotosta (sv: Avtal om social kredit)
 ///
-/// Shape `61cfd4f561da7b06`, shared by 1 element(s) of the release.
+/// Shape `d6292f5ef4d04ed0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SopimusSosiaalisestaLuotostaX61CFD4F5 {
+pub struct SopimusSosiaalisestaLuotostaXD6292F5E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Luoton myöntäjä (sv: Kreditgivare)
     ///
     /// JSON `luoton_myontaja`: pakollinen.
-    pub luoton_myontaja: LuotonMyontajaX6D22C2E4,
+    pub luoton_myontaja: LuotonMyontajaXF557F6BE,
     /// Muut sopijat (sv: Övriga avtalsparter)
     ///
     /// JSON `muut_sopijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_sopijat: Option<Vec<TietojenVastaanottajaXD0152F35>>,
+    pub muut_sopijat: Option<Vec<TietojenVastaanottajaX8E2F54B6>>,
     /// Sopimuksen sisältö (sv: Avtalets innehåll)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Teksti, pakollinen.
-    pub sopimuksen_sisalto: String,
+    pub sopimuksen_sisalto: sosmeta_types::NonEmptyString,
     /// Sopimusehdot (sv: Avtalsvillkor)
     ///
     /// JSON `sopimusehdot`: esitystapa Teksti, pakollinen.
-    pub sopimusehdot: String,
+    pub sopimusehdot: sosmeta_types::NonEmptyString,
     /// Voimassaolo (sv: Giltighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -460,22 +482,21 @@ pub struct SopimusSosiaalisestaLuotostaX61CFD4F5 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl SopimusSosiaalisestaLuotostaX61CFD4F5 {
+impl SopimusSosiaalisestaLuotostaXD6292F5E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        luoton_myontaja: LuotonMyontajaX6D22C2E4,
-        sopimuksen_sisalto: String,
-        sopimusehdot: String,
-        laatija: LaatijaXCE9D0849,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        luoton_myontaja: LuotonMyontajaXF557F6BE,
+        sopimuksen_sisalto: sosmeta_types::NonEmptyString,
+        sopimusehdot: sosmeta_types::NonEmptyString,
+        laatija: LaatijaXA71A9A7D,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             asiakas,
@@ -563,32 +584,32 @@ impl YhteystiedotXE9625821 {
 }
 /// Puoliso (sv: Make/maka)
 ///
-/// Shape `d2fd0a4401b48daf`, shared by 1 element(s) of the release.
+/// Shape `82b1be28a688c5ab`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PuolisoXD2FD0A44 {
+pub struct PuolisoX82B1BE28 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl PuolisoXD2FD0A44 {
+impl PuolisoX82B1BE28 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -600,15 +621,15 @@ impl PuolisoXD2FD0A44 {
 }
 /// Parisuhdetiedot (sv: Uppgifter om parförhållande)
 ///
-/// Shape `e6514feb4b3f41f8`, shared by 1 element(s) of the release.
+/// Shape `2c7b33ab26681049`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ParisuhdetiedotXE6514FEB {
+pub struct ParisuhdetiedotX2C7B33AB {
     /// Puoliso (sv: Make/maka)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub puoliso: Option<PuolisoXD2FD0A44>,
+    pub puoliso: Option<PuolisoX82B1BE28>,
 }
-impl ParisuhdetiedotXE6514FEB {
+impl ParisuhdetiedotX2C7B33AB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { puoliso: None }
@@ -618,38 +639,38 @@ impl ParisuhdetiedotXE6514FEB {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `edc701cd7390a5b2`, shared by 1 element(s) of the release.
+/// Shape `89cae6a6d124782c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXEDC701CD {
+pub struct AsiakasX89CAE6A6 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX57CD88C7>,
+    pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE9625821>,
     /// Parisuhdetiedot (sv: Uppgifter om parförhållande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parisuhdetiedot: Option<ParisuhdetiedotXE6514FEB>,
+    pub parisuhdetiedot: Option<ParisuhdetiedotX2C7B33AB>,
 }
-impl AsiakasXEDC701CD {
+impl AsiakasX89CAE6A6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -832,10 +853,10 @@ impl TyotilanneX272123B5 {
 }
 /// Koulutus (sv: Utbildning)
 ///
-/// Shape `7674eb8e6fe11289`, shared by 1 element(s) of the release.
+/// Shape `03d15ea18d0a7925`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KoulutusX7674EB8E {
+pub struct KoulutusX03D15EA1 {
     /// Tutkintonimike (sv: Examensbenämning)
     ///
     /// JSON `tutkintonimike`: esitystapa Teksti.
@@ -844,13 +865,17 @@ pub struct KoulutusX7674EB8E {
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusaste: Option<sosmeta_types::Code>,
+    pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Koulutusala (sv: Utbildningsområde)
     ///
     /// JSON `koulutusala`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusala: Option<sosmeta_types::Code>,
+    pub koulutusala: Option<sosmeta_types::Coded<KoulutusalaXBB20F730>>,
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -860,7 +885,7 @@ pub struct KoulutusX7674EB8E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
 }
-impl KoulutusX7674EB8E {
+impl KoulutusX03D15EA1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -872,12 +897,23 @@ impl KoulutusX7674EB8E {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Aikayksikkö (sv: Tidsenhet)"] #[doc = " "] #[doc =
+    " JSON `aikayksikko`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: KanTa-palvelut - UCUM (The Unified Code for Units of Measure) 1.2.246.537.5.40176, `urn:oid:1.2.246.537.5.40176`."]
+    #[doc = " "] #[doc =
+    " Shape `686c78e1f437e988`, shared by 8 element(s) of the release."]
+    AikayksikkoX686C78E1, name =
+    "Koodistopalvelin: KanTa-palvelut - UCUM (The Unified Code for Units of Measure) 1.2.246.537.5.40176",
+    default_system = "urn:oid:1.2.246.537.5.40176", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.5.40176"])
+);
 /// Toistumistiheys (sv: Upprepningsfrekvens)
 ///
-/// Shape `2a699c8f939fb250`, shared by 8 element(s) of the release.
+/// Shape `223239d9850a80b0`, shared by 8 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToistumistiheysX2A699C8F {
+pub struct ToistumistiheysX223239D9 {
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Numero, pakollinen.
@@ -885,11 +921,16 @@ pub struct ToistumistiheysX2A699C8F {
     /// Aikayksikkö (sv: Tidsenhet)
     ///
     /// JSON `aikayksikko`: esitystapa Koodi, pakollinen.
-    pub aikayksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: KanTa-palvelut - UCUM (The Unified Code for Units of Measure) 1.2.246.537.5.40176, `urn:oid:1.2.246.537.5.40176`.
+    pub aikayksikko: sosmeta_types::Coded<AikayksikkoX686C78E1>,
 }
-impl ToistumistiheysX2A699C8F {
+impl ToistumistiheysX223239D9 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(maara: sosmeta_types::Number, aikayksikko: sosmeta_types::Code) -> Self {
+    pub fn new(
+        maara: sosmeta_types::Number,
+        aikayksikko: sosmeta_types::Coded<AikayksikkoX686C78E1>,
+    ) -> Self {
         Self { maara, aikayksikko }
     }
 }
@@ -897,15 +938,17 @@ impl ToistumistiheysX2A699C8F {
 ///
 /// JSON `tulo`: toistuva.
 ///
-/// Shape `32f9915b532e1957`, shared by 2 element(s) of the release.
+/// Shape `b0043421b40e033c`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TuloX32F9915B {
+pub struct TuloXB0043421 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulolaji: Option<sosmeta_types::Code>,
+    pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -918,9 +961,9 @@ pub struct TuloX32F9915B {
     pub maara: Option<sosmeta_types::Quantity>,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toistumistiheys: Option<ToistumistiheysX2A699C8F>,
+    pub toistumistiheys: Option<ToistumistiheysX223239D9>,
 }
-impl TuloX32F9915B {
+impl TuloXB0043421 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -935,15 +978,17 @@ impl TuloX32F9915B {
 ///
 /// JSON `varallisuus`: toistuva.
 ///
-/// Shape `ee040b344fe5fa89`, shared by 1 element(s) of the release.
+/// Shape `57ee32dca3bba5ae`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VarallisuusXEE040B34 {
+pub struct VarallisuusX57EE32DC {
     /// Varallisuuslaji (sv: Förmögenhetsslag)
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuuslaji: Option<sosmeta_types::Code>,
+    pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -985,7 +1030,7 @@ pub struct VarallisuusXEE040B34 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolinpesan_tunnus: Option<sosmeta_types::Identifier>,
 }
-impl VarallisuusXEE040B34 {
+impl VarallisuusX57EE32DC {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1005,15 +1050,17 @@ impl VarallisuusXEE040B34 {
 ///
 /// JSON `meno`: toistuva.
 ///
-/// Shape `6cf3bffd775145e2`, shared by 2 element(s) of the release.
+/// Shape `29eeead239171c7b`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenoX6CF3BFFD {
+pub struct MenoX29EEEAD2 {
     /// Menolaji (sv: Utgiftsslag)
     ///
     /// JSON `menolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menolaji: Option<sosmeta_types::Code>,
+    pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1026,9 +1073,9 @@ pub struct MenoX6CF3BFFD {
     pub maara: Option<sosmeta_types::Quantity>,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toistumistiheys: Option<ToistumistiheysX2A699C8F>,
+    pub toistumistiheys: Option<ToistumistiheysX223239D9>,
 }
-impl MenoX6CF3BFFD {
+impl MenoX29EEEAD2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1123,15 +1170,17 @@ impl VuokravelkaX7EF062EC {
 ///
 /// JSON `velka`: toistuva.
 ///
-/// Shape `38fb9bf6bfe140ff`, shared by 1 element(s) of the release.
+/// Shape `8091fe470f575aa3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VelkaX38FB9BF6 {
+pub struct VelkaX8091FE47 {
     /// Velkalaji (sv: Skuldslag)
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velkalaji: Option<sosmeta_types::Code>,
+    pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1149,7 +1198,7 @@ pub struct VelkaX38FB9BF6 {
     pub lyhennysera: Option<sosmeta_types::Quantity>,
     /// Lyhennyksen aikayksikkö (sv: Amorteringens tidsenhet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lyhennyksen_aikayksikko: Option<ToistumistiheysX2A699C8F>,
+    pub lyhennyksen_aikayksikko: Option<ToistumistiheysX223239D9>,
     /// Laina-aika (sv: Lånetid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laina_aika: Option<VoimassaoloXBA0F7664>,
@@ -1162,12 +1211,12 @@ pub struct VelkaX38FB9BF6 {
     ///
     /// JSON `kanssavelallinen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kanssavelallinen: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub kanssavelallinen: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Takaaja (sv: Borgensman)
     ///
     /// JSON `takaaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub takaaja: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub takaaja: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Velkojan nimi (sv: Borgenärens)
     ///
     /// JSON `velkojan_nimi`: esitystapa Nimi, toistuva.
@@ -1212,7 +1261,7 @@ pub struct VelkaX38FB9BF6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokravelka: Option<VuokravelkaX7EF062EC>,
 }
-impl VelkaX38FB9BF6 {
+impl VelkaX8091FE47 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1239,32 +1288,32 @@ impl VelkaX38FB9BF6 {
 }
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
-/// Shape `b751eb562e28c0e9`, shared by 1 element(s) of the release.
+/// Shape `aba53c8f0c305bfa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaloudellinenTilanneXB751EB56 {
+pub struct TaloudellinenTilanneXABA53C8F {
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulo: Option<Vec<TuloX32F9915B>>,
+    pub tulo: Option<Vec<TuloXB0043421>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuus: Option<Vec<VarallisuusXEE040B34>>,
+    pub varallisuus: Option<Vec<VarallisuusX57EE32DC>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meno: Option<Vec<MenoX6CF3BFFD>>,
+    pub meno: Option<Vec<MenoX29EEEAD2>>,
     /// Velka (sv: Skuld)
     ///
     /// JSON `velka`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velka: Option<Vec<VelkaX38FB9BF6>>,
+    pub velka: Option<Vec<VelkaX8091FE47>>,
 }
-impl TaloudellinenTilanneXB751EB56 {
+impl TaloudellinenTilanneXABA53C8F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1345,15 +1394,19 @@ impl AsuntoX78147590 {
 }
 /// Asuminen (sv: Boende)
 ///
-/// Shape `083792290db4d582`, shared by 1 element(s) of the release.
+/// Shape `9f6c5e4211009c08`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenX08379229 {
+pub struct AsuminenX9F6C5E42 {
     /// Asunnon hallintaperuste (sv: Bostadens besittningsgrund)
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunnon_hallintaperuste: Option<sosmeta_types::Code>,
+    pub asunnon_hallintaperuste: Option<
+        sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1371,7 +1424,7 @@ pub struct AsuminenX08379229 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumisoikeusasunnon_hankintavuosi: Option<sosmeta_types::Number>,
 }
-impl AsuminenX08379229 {
+impl AsuminenX9F6C5E42 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1387,13 +1440,13 @@ impl AsuminenX08379229 {
 ///
 /// JSON `hakijan_elamantilanne`: toistuva.
 ///
-/// Shape `e2724f4899673361`, shared by 1 element(s) of the release.
+/// Shape `7981561949dee436`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakijanElamantilanneXE2724F48 {
+pub struct HakijanElamantilanneX79815619 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1404,20 +1457,20 @@ pub struct HakijanElamantilanneXE2724F48 {
     pub tyotilanne: Option<TyotilanneX272123B5>,
     /// Koulutus (sv: Utbildning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus: Option<KoulutusX7674EB8E>,
+    pub koulutus: Option<KoulutusX03D15EA1>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taloudellinen_tilanne: Option<TaloudellinenTilanneXB751EB56>,
+    pub taloudellinen_tilanne: Option<TaloudellinenTilanneXABA53C8F>,
     /// Asuminen (sv: Boende)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenX08379229>,
+    pub asuminen: Option<AsuminenX9F6C5E42>,
     /// Eläkkeelle siirtyminen (sv: Pensionering)
     ///
     /// JSON `elakkeelle_siirtyminen`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elakkeelle_siirtyminen: Option<sosmeta_types::PartialDate>,
 }
-impl HakijanElamantilanneXE2724F48 {
+impl HakijanElamantilanneX79815619 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1435,15 +1488,17 @@ impl HakijanElamantilanneXE2724F48 {
 ///
 /// JSON `varallisuus`: toistuva.
 ///
-/// Shape `1981f7328e1ac495`, shared by 1 element(s) of the release.
+/// Shape `40310f2f3e12453c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VarallisuusX1981F732 {
+pub struct VarallisuusX40310F2F {
     /// Varallisuuslaji (sv: Förmögenhetsslag)
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuuslaji: Option<sosmeta_types::Code>,
+    pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
     /// Verotusarvo (sv: Beskattningsvärde)
     ///
     /// JSON `verotusarvo`: esitystapa Määrä.
@@ -1480,7 +1535,7 @@ pub struct VarallisuusX1981F732 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolinpesan_tunnus: Option<sosmeta_types::Identifier>,
 }
-impl VarallisuusX1981F732 {
+impl VarallisuusX40310F2F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1499,15 +1554,17 @@ impl VarallisuusX1981F732 {
 ///
 /// JSON `velka`: toistuva.
 ///
-/// Shape `49a9604ef10551bb`, shared by 1 element(s) of the release.
+/// Shape `cdfd8202bd0a45f7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VelkaX49A9604E {
+pub struct VelkaXCDFD8202 {
     /// Velkalaji (sv: Skuldslag)
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velkalaji: Option<sosmeta_types::Code>,
+    pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1525,7 +1582,7 @@ pub struct VelkaX49A9604E {
     pub lyhennysera: Option<sosmeta_types::Quantity>,
     /// Lyhennyksen aikayksikkö (sv: Amorteringens tidsenhet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lyhennyksen_aikayksikko: Option<ToistumistiheysX2A699C8F>,
+    pub lyhennyksen_aikayksikko: Option<ToistumistiheysX223239D9>,
     /// Laina-aika (sv: Lånetid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laina_aika: Option<VoimassaoloXBA0F7664>,
@@ -1538,12 +1595,12 @@ pub struct VelkaX49A9604E {
     ///
     /// JSON `kanssavelallinen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kanssavelallinen: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub kanssavelallinen: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Takaaja (sv: Borgensman)
     ///
     /// JSON `takaaja`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub takaaja: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub takaaja: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Velkojan nimi (sv: Borgenärens)
     ///
     /// JSON `velkojan_nimi`: esitystapa Nimi, toistuva.
@@ -1585,7 +1642,7 @@ pub struct VelkaX49A9604E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eraantyneen_saatavan_maara: Option<sosmeta_types::Quantity>,
 }
-impl VelkaX49A9604E {
+impl VelkaXCDFD8202 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1611,32 +1668,32 @@ impl VelkaX49A9604E {
 }
 /// Puolison taloudellinen tilanne (sv: Makens/makans ekonomiska situation)
 ///
-/// Shape `9a255f084dafbde9`, shared by 1 element(s) of the release.
+/// Shape `40185d849d3e75de`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PuolisonTaloudellinenTilanneX9A255F08 {
+pub struct PuolisonTaloudellinenTilanneX40185D84 {
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulo: Option<Vec<TuloX32F9915B>>,
+    pub tulo: Option<Vec<TuloXB0043421>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuus: Option<Vec<VarallisuusX1981F732>>,
+    pub varallisuus: Option<Vec<VarallisuusX40310F2F>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meno: Option<Vec<MenoX6CF3BFFD>>,
+    pub meno: Option<Vec<MenoX29EEEAD2>>,
     /// Velka (sv: Skuld)
     ///
     /// JSON `velka`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velka: Option<Vec<VelkaX49A9604E>>,
+    pub velka: Option<Vec<VelkaXCDFD8202>>,
 }
-impl PuolisonTaloudellinenTilanneX9A255F08 {
+impl PuolisonTaloudellinenTilanneX40185D84 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1705,15 +1762,14 @@ impl ToimeentulotukiasiakkuusX95935960 {
 }
 /// Sosiaalisen luoton hakemus (sv: Ansökan om social kredit)
 ///
-/// Shape `d53fc6bdd48fec00`, shared by 1 element(s) of the release.
+/// Shape `b7ef54363766ffdc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalisenLuotonHakemusXD53FC6BD {
+pub struct SosiaalisenLuotonHakemusXB7EF5436 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEDC701CD>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX89CAE6A6>,
     /// Luottohakemus (sv: Ansökan om kredit)
     ///
     /// JSON `luottohakemus`: esitystapa Otsikko.
@@ -1723,15 +1779,15 @@ pub struct SosiaalisenLuotonHakemusXD53FC6BD {
     ///
     /// JSON `hakijan_elamantilanne`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hakijan_elamantilanne: Option<Vec<HakijanElamantilanneXE2724F48>>,
+    pub hakijan_elamantilanne: Option<Vec<HakijanElamantilanneX79815619>>,
     /// Puolison taloudellinen tilanne (sv: Makens/makans ekonomiska situation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub puolison_taloudellinen_tilanne: Option<PuolisonTaloudellinenTilanneX9A255F08>,
+    pub puolison_taloudellinen_tilanne: Option<PuolisonTaloudellinenTilanneX40185D84>,
     /// Samassa taloudessa asuvat henkilöt (sv: Personer som bor i samma hushåll)
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<AsiakasXDB3AB382>>,
+    pub samassa_taloudessa_asuvat_henkilot: Option<Vec<AsiakasX9743C7FA>>,
     /// Toimeentulotukiasiakkuus (sv: Klientrelation som gäller utkomststöd)
     ///
     /// JSON `toimeentulotukiasiakkuus`: esitystapa Otsikko.
@@ -1764,11 +1820,11 @@ pub struct SosiaalisenLuotonHakemusXD53FC6BD {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
-impl SosiaalisenLuotonHakemusXD53FC6BD {
+impl SosiaalisenLuotonHakemusXB7EF5436 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEDC701CD>) -> Self {
+    pub fn new(asiakas: sosmeta_types::NonEmptyVec<AsiakasX89CAE6A6>) -> Self {
         Self {
             asiakas,
             luottohakemus: None,
@@ -1789,15 +1845,17 @@ impl SosiaalisenLuotonHakemusXD53FC6BD {
 ///
 /// JSON `tulo`: toistuva, pakollinen.
 ///
-/// Shape `817945793ac5d650`, shared by 1 element(s) of the release.
+/// Shape `834a06c0870759fd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TuloX81794579 {
+pub struct TuloX834A06C0 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulolaji: Option<sosmeta_types::Code>,
+    pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1809,9 +1867,9 @@ pub struct TuloX81794579 {
     pub maara: sosmeta_types::Quantity,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toistumistiheys: Option<ToistumistiheysX2A699C8F>,
+    pub toistumistiheys: Option<ToistumistiheysX223239D9>,
 }
-impl TuloX81794579 {
+impl TuloX834A06C0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(maara: sosmeta_types::Quantity) -> Self {
         Self {
@@ -1826,15 +1884,17 @@ impl TuloX81794579 {
 ///
 /// JSON `meno`: toistuva, pakollinen.
 ///
-/// Shape `02b19ff35982c012`, shared by 1 element(s) of the release.
+/// Shape `831f10c7e3ef2249`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenoX02B19FF3 {
+pub struct MenoX831F10C7 {
     /// Menolaji (sv: Utgiftsslag)
     ///
     /// JSON `menolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menolaji: Option<sosmeta_types::Code>,
+    pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1846,14 +1906,14 @@ pub struct MenoX02B19FF3 {
     pub maara: sosmeta_types::Quantity,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toistumistiheys: Option<ToistumistiheysX2A699C8F>,
+    pub toistumistiheys: Option<ToistumistiheysX223239D9>,
     /// Huomioitu määrä (sv: Beaktat belopp)
     ///
     /// JSON `huomioitu_maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huomioitu_maara: Option<sosmeta_types::Quantity>,
 }
-impl MenoX02B19FF3 {
+impl MenoX831F10C7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(maara: sosmeta_types::Quantity) -> Self {
         Self {
@@ -1869,27 +1929,28 @@ impl MenoX02B19FF3 {
 ///
 /// JSON `taloudellinen_tilanne`: toistuva, pakollinen.
 ///
-/// Shape `57b8d57321c2ebe7`, shared by 1 element(s) of the release.
+/// Shape `ec6fbef5e4f3d301`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaloudellinenTilanneX57B8D573 {
+pub struct TaloudellinenTilanneXEC6FBEF5 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub tulo: Vec<TuloX81794579>,
+    pub tulo: sosmeta_types::NonEmptyVec<TuloX834A06C0>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub meno: Vec<MenoX02B19FF3>,
+    pub meno: sosmeta_types::NonEmptyVec<MenoX831F10C7>,
 }
-impl TaloudellinenTilanneX57B8D573 {
+impl TaloudellinenTilanneXEC6FBEF5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(tulo: Vec<TuloX81794579>, meno: Vec<MenoX02B19FF3>) -> Self {
+    pub fn new(
+        tulo: sosmeta_types::NonEmptyVec<TuloX834A06C0>,
+        meno: sosmeta_types::NonEmptyVec<MenoX831F10C7>,
+    ) -> Self {
         Self {
             yksityishenkilo: None,
             tulo,
@@ -1901,18 +1962,17 @@ impl TaloudellinenTilanneX57B8D573 {
 ///
 /// JSON `laskelma`: pakollinen.
 ///
-/// Shape `a09c31155019fa6b`, shared by 1 element(s) of the release.
+/// Shape `9b71ac133cea5443`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LaskelmaXA09C3115 {
+pub struct LaskelmaX9B71AC13 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
     ///
     /// JSON `taloudellinen_tilanne`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub taloudellinen_tilanne: Vec<TaloudellinenTilanneX57B8D573>,
+    pub taloudellinen_tilanne: sosmeta_types::NonEmptyVec<TaloudellinenTilanneXEC6FBEF5>,
     /// Tulot yhteensä (sv: Inkomster totalt)
     ///
     /// JSON `tulot_yhteensa`: esitystapa Määrä, pakollinen.
@@ -1926,10 +1986,10 @@ pub struct LaskelmaXA09C3115 {
     /// JSON `tulojen_ja_menojen_erotus`: esitystapa Määrä, pakollinen.
     pub tulojen_ja_menojen_erotus: sosmeta_types::Quantity,
 }
-impl LaskelmaXA09C3115 {
+impl LaskelmaX9B71AC13 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        taloudellinen_tilanne: Vec<TaloudellinenTilanneX57B8D573>,
+        taloudellinen_tilanne: sosmeta_types::NonEmptyVec<TaloudellinenTilanneXEC6FBEF5>,
         tulot_yhteensa: sosmeta_types::Quantity,
         menot_yhteensa: sosmeta_types::Quantity,
         tulojen_ja_menojen_erotus: sosmeta_types::Quantity,
@@ -1945,19 +2005,18 @@ impl LaskelmaXA09C3115 {
 }
 /// Sosiaalisen luoton maksuvaralaskelma (sv: Beräkning av betalningsmån för social kredit)
 ///
-/// Shape `a25e56b9713a8a36`, shared by 1 element(s) of the release.
+/// Shape `cab2b66bb879a17b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalisenLuotonMaksuvaralaskelmaXA25E56B9 {
+pub struct SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Laskelma (sv: Beräkning)
     ///
     /// JSON `laskelma`: pakollinen.
-    pub laskelma: LaskelmaXA09C3115,
+    pub laskelma: LaskelmaX9B71AC13,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1976,14 +2035,14 @@ pub struct SosiaalisenLuotonMaksuvaralaskelmaXA25E56B9 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl SosiaalisenLuotonMaksuvaralaskelmaXA25E56B9 {
+impl SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        laskelma: LaskelmaXA09C3115,
-        laatija: LaatijaXCE9D0849,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laskelma: LaskelmaX9B71AC13,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -1999,32 +2058,32 @@ impl SosiaalisenLuotonMaksuvaralaskelmaXA25E56B9 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `f488bd182cba9292`, shared by 1 element(s) of the release.
+/// Shape `4f3ddb00362a8db6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXF488BD18 {
+pub struct AsiakasX4F3DDB00 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
 }
-impl AsiakasXF488BD18 {
+impl AsiakasX4F3DDB00 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -2034,26 +2093,48 @@ impl AsiakasXF488BD18 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Sosiaaliseen luottoon haettava muutos (sv: Ändring som söks i social kredit)"]
+    #[doc = " "] #[doc =
+    " JSON `sosiaaliseen_luottoon_haettava_muutos`: esitystapa Koodi, toistuva, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = vapaakuukausi,\n2 = maksuvapautus, \n3 = sosiaalisen luoton muu muutos (kuvattu Haettavan muutoksen kuvaus ja perustelut -kohdassa)."]
+    #[doc = " "] #[doc =
+    " Shape `48d4d0073c7e091c`, shared by 1 element(s) of the release."]
+    SosiaaliseenLuottoonHaettavaMuutosX48D4D007, name =
+    "Sisäinen luokitus:\n1 = vapaakuukausi,\n2 = maksuvapautus, \n3 = sosiaalisen luoton muu muutos (kuvattu Haettavan muutoksen kuvaus ja perustelut -kohdassa)",
+    default_system =
+    "sosiaalisen_luoton_muutoshakemus/sosiaaliseen_luottoon_haettava_muutos", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["sosiaalisen_luoton_muutoshakemus/sosiaaliseen_luottoon_haettava_muutos"]), [Koodi1
+    = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Sosiaalisen luoton muutoshakemus (sv: Ansökan om ändring i social kredit)
 ///
-/// Shape `e2717aa57b77e899`, shared by 1 element(s) of the release.
+/// Shape `bab3ef781360d56a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalisenLuotonMuutoshakemusXE2717AA5 {
+pub struct SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXF488BD18>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX4F3DDB00>,
     /// Sosiaaliseen luottoon haettava muutos (sv: Ändring som söks i social kredit)
     ///
     /// JSON `sosiaaliseen_luottoon_haettava_muutos`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub sosiaaliseen_luottoon_haettava_muutos: Vec<sosmeta_types::Code>,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = vapaakuukausi,
+2 = maksuvapautus,
+3 = sosiaalisen luoton muu muutos (kuvattu Haettavan muutoksen kuvaus ja perustelut -kohdassa).*/
+    pub sosiaaliseen_luottoon_haettava_muutos: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<SosiaaliseenLuottoonHaettavaMuutosX48D4D007>,
+    >,
     /// Haettavan muutoksen kuvaus ja perustelut (sv: Beskrivning och motiveringar för den ändring som söks)
     ///
     /// JSON `haettavan_muutoksen_kuvaus_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub haettavan_muutoksen_kuvaus_ja_perustelut: String,
+    pub haettavan_muutoksen_kuvaus_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Ajanjakso (sv: Tidsperiod)
     ///
     /// JSON `ajanjakso`: toistuva.
@@ -2086,14 +2167,16 @@ pub struct SosiaalisenLuotonMuutoshakemusXE2717AA5 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
-impl SosiaalisenLuotonMuutoshakemusXE2717AA5 {
+impl SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXF488BD18>,
-        sosiaaliseen_luottoon_haettava_muutos: Vec<sosmeta_types::Code>,
-        haettavan_muutoksen_kuvaus_ja_perustelut: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX4F3DDB00>,
+        sosiaaliseen_luottoon_haettava_muutos: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<SosiaaliseenLuottoonHaettavaMuutosX48D4D007>,
+        >,
+        haettavan_muutoksen_kuvaus_ja_perustelut: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             asiakas,
@@ -2111,27 +2194,26 @@ impl SosiaalisenLuotonMuutoshakemusXE2717AA5 {
 }
 /// Sosiaalisen luoton valtakirja (sv: Fullmakt för social kredit)
 ///
-/// Shape `be0182562aa3e7be`, shared by 1 element(s) of the release.
+/// Shape `d772dbfe5c26dd12`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalisenLuotonValtakirjaXBE018256 {
+pub struct SosiaalisenLuotonValtakirjaXD772DBFE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Valtuuttaja (sv: Fullmaktsgivare)
     ///
     /// JSON `valtuuttaja`: pakollinen.
-    pub valtuuttaja: AsiakasXDB3AB382,
+    pub valtuuttaja: AsiakasX9743C7FA,
     /// Valtuutettu (sv: Befullmäktigad)
     ///
     /// JSON `valtuutettu`: pakollinen.
-    pub valtuutettu: OmatyontekijaX78106B99,
+    pub valtuutettu: OmatyontekijaX121E01FD,
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: pakollinen.
-    pub suostumus: SuostumusX3A24A881,
+    pub suostumus: SuostumusXB9F3C4B8,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2150,16 +2232,16 @@ pub struct SosiaalisenLuotonValtakirjaXBE018256 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusXC51DDB01,
+    pub allekirjoitus: AllekirjoitusX800358AC,
 }
-impl SosiaalisenLuotonValtakirjaXBE018256 {
+impl SosiaalisenLuotonValtakirjaXD772DBFE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        valtuuttaja: AsiakasXDB3AB382,
-        valtuutettu: OmatyontekijaX78106B99,
-        suostumus: SuostumusX3A24A881,
-        allekirjoitus: AllekirjoitusXC51DDB01,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        valtuuttaja: AsiakasX9743C7FA,
+        valtuutettu: OmatyontekijaX121E01FD,
+        suostumus: SuostumusXB9F3C4B8,
+        allekirjoitus: AllekirjoitusX800358AC,
     ) -> Self {
         Self {
             asiakas,
@@ -2370,17 +2452,19 @@ impl TyotilanneX19B7E3B4 {
 ///
 /// JSON `varallisuus`: toistuva.
 ///
-/// Shape `9db83a44ef8f9579`, shared by 1 element(s) of the release.
+/// Shape `33be846fee049682`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VarallisuusX9DB83A44 {
+pub struct VarallisuusX33BE846F {
     /// Varallisuuslaji (sv: Förmögenhetsslag)
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuuslaji: Option<sosmeta_types::Code>,
+    pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
 }
-impl VarallisuusX9DB83A44 {
+impl VarallisuusX33BE846F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { varallisuuslaji: None }
@@ -2390,15 +2474,17 @@ impl VarallisuusX9DB83A44 {
 ///
 /// JSON `velka`: toistuva.
 ///
-/// Shape `172258cad291780e`, shared by 1 element(s) of the release.
+/// Shape `63ed4e37371a2c6e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VelkaX172258CA {
+pub struct VelkaX63ED4E37 {
     /// Velkalaji (sv: Skuldslag)
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velkalaji: Option<sosmeta_types::Code>,
+    pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -2410,7 +2496,7 @@ pub struct VelkaX172258CA {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
-impl VelkaX172258CA {
+impl VelkaX63ED4E37 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2422,32 +2508,32 @@ impl VelkaX172258CA {
 }
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
-/// Shape `4ad1404f5113c252`, shared by 1 element(s) of the release.
+/// Shape `8c2f88f3de9a9ecb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaloudellinenTilanneX4AD1404F {
+pub struct TaloudellinenTilanneX8C2F88F3 {
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulo: Option<Vec<TuloXFA654D87>>,
+    pub tulo: Option<Vec<TuloXAE7B16F2>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub varallisuus: Option<Vec<VarallisuusX9DB83A44>>,
+    pub varallisuus: Option<Vec<VarallisuusX33BE846F>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meno: Option<Vec<MenoX21CAAA24>>,
+    pub meno: Option<Vec<MenoX444C0AC0>>,
     /// Velka (sv: Skuld)
     ///
     /// JSON `velka`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub velka: Option<Vec<VelkaX172258CA>>,
+    pub velka: Option<Vec<VelkaX63ED4E37>>,
 }
-impl TaloudellinenTilanneX4AD1404F {
+impl TaloudellinenTilanneX8C2F88F3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2462,13 +2548,13 @@ impl TaloudellinenTilanneX4AD1404F {
 ///
 /// JSON `hakijan_ja_hanen_puolisonsa_elamantilanne`: toistuva.
 ///
-/// Shape `dc0e50ae787fc433`, shared by 1 element(s) of the release.
+/// Shape `3a777846467376ad`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakijanJaHanenPuolisonsaElamantilanneXDC0E50AE {
+pub struct HakijanJaHanenPuolisonsaElamantilanneX3A777846 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -2479,14 +2565,14 @@ pub struct HakijanJaHanenPuolisonsaElamantilanneXDC0E50AE {
     pub tyotilanne: Option<TyotilanneX19B7E3B4>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taloudellinen_tilanne: Option<TaloudellinenTilanneX4AD1404F>,
+    pub taloudellinen_tilanne: Option<TaloudellinenTilanneX8C2F88F3>,
     /// Eläkkeelle siirtyminen (sv: Pensionering)
     ///
     /// JSON `elakkeelle_siirtyminen`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elakkeelle_siirtyminen: Option<sosmeta_types::PartialDate>,
 }
-impl HakijanJaHanenPuolisonsaElamantilanneXDC0E50AE {
+impl HakijanJaHanenPuolisonsaElamantilanneX3A777846 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2547,15 +2633,14 @@ impl PalveluohjausX3CFB7ED1 {
 }
 /// Sosiaalisen luototuksen tarpeen arvio (sv: Bedömning av behovet av social kreditgivning)
 ///
-/// Shape `d9b1516a9e37b0db`, shared by 1 element(s) of the release.
+/// Shape `08b5e13c3f3a358d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalisenLuototuksenTarpeenArvioXD9B1516A {
+pub struct SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Luototukseen ohjannut taho (sv: Aktör som hänvisat till utkomststöd)
     ///
     /// JSON `luototukseen_ohjannut_taho`: esitystapa Teksti.
@@ -2581,13 +2666,13 @@ pub struct SosiaalisenLuototuksenTarpeenArvioXD9B1516A {
     /// Sosiaalisen luoton käyttötarkoitus (sv: Användningssyfte för social kredit)
     ///
     /// JSON `sosiaalisen_luoton_kayttotarkoitus`: esitystapa Teksti, pakollinen.
-    pub sosiaalisen_luoton_kayttotarkoitus: String,
+    pub sosiaalisen_luoton_kayttotarkoitus: sosmeta_types::NonEmptyString,
     /// Hakijan ja hänen puolisonsa elämäntilanne (sv: Livssituationen för sökande och maken eller makan)
     ///
     /// JSON `hakijan_ja_hanen_puolisonsa_elamantilanne`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijan_ja_hanen_puolisonsa_elamantilanne: Option<
-        Vec<HakijanJaHanenPuolisonsaElamantilanneXDC0E50AE>,
+        Vec<HakijanJaHanenPuolisonsaElamantilanneX3A777846>,
     >,
     /// Palveluohjaus (sv: Servicehandledning)
     ///
@@ -2612,15 +2697,14 @@ pub struct SosiaalisenLuototuksenTarpeenArvioXD9B1516A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SosiaalisenLuototuksenTarpeenArvioXD9B1516A {
+impl SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        sosiaalisen_luoton_kayttotarkoitus: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        sosiaalisen_luoton_kayttotarkoitus: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -2640,15 +2724,15 @@ impl SosiaalisenLuototuksenTarpeenArvioXD9B1516A {
 }
 /// Ilmoittaja (sv: Anmälare)
 ///
-/// Shape `44a4956c4df1205d`, shared by 1 element(s) of the release.
+/// Shape `6fbeaecd4f4e2032`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoittajaX44A4956C {
+pub struct IlmoittajaX6FBEAECD {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilo: Option<OmatyontekijaX78106B99>,
+    pub ammattihenkilo: Option<OmatyontekijaX121E01FD>,
 }
-impl IlmoittajaX44A4956C {
+impl IlmoittajaX6FBEAECD {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { ammattihenkilo: None }
@@ -2658,21 +2742,21 @@ impl IlmoittajaX44A4956C {
 ///
 /// JSON `ilmoitus`: pakollinen.
 ///
-/// Shape `af8fe2184ee348d3`, shared by 1 element(s) of the release.
+/// Shape `c36901f3c289f203`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusXAF8FE218 {
+pub struct IlmoitusXC36901F3 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
-    pub asiasisalto: String,
+    pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Ilmoittaja (sv: Anmälare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<IlmoittajaX44A4956C>,
+    pub ilmoittaja: Option<IlmoittajaX6FBEAECD>,
 }
-impl IlmoitusXAF8FE218 {
+impl IlmoitusXC36901F3 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiasisalto: String) -> Self {
+    pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             ilmoittaja: None,
@@ -2681,23 +2765,22 @@ impl IlmoitusXAF8FE218 {
 }
 /// Vapaaehtoinen velkajärjestelyilmoitus (sv: Frivillig anmälan om skuldsanering)
 ///
-/// Shape `3810df81d1815469`, shared by 1 element(s) of the release.
+/// Shape `70187961cbf6afa6`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 {
+pub struct VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Ilmoitus (sv: Anmälan)
     ///
     /// JSON `ilmoitus`: pakollinen.
-    pub ilmoitus: IlmoitusXAF8FE218,
+    pub ilmoitus: IlmoitusXC36901F3,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
@@ -2706,7 +2789,7 @@ pub struct VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 {
     /// Palvelunjärjestäjä (sv: Tjänsteanordnare)
     ///
     /// JSON `palvelunjarjestaja`: pakollinen.
-    pub palvelunjarjestaja: PaikkaJossaToimintaToteutetaanXDD1826C9,
+    pub palvelunjarjestaja: PaikkaJossaToimintaToteutetaanXE55CFC2B,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2718,13 +2801,13 @@ pub struct VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
-impl VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 {
+impl VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        ilmoitus: IlmoitusXAF8FE218,
-        palvelunjarjestaja: PaikkaJossaToimintaToteutetaanXDD1826C9,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        ilmoitus: IlmoitusXC36901F3,
+        palvelunjarjestaja: PaikkaJossaToimintaToteutetaanXE55CFC2B,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -2741,14 +2824,16 @@ impl VapaaehtoinenVelkajarjestelyilmoitusX3810DF81 {
 ///
 /// JSON `vastausosoite`: pakollinen.
 ///
-/// Shape `1bed994c27a29033`, shared by 1 element(s) of the release.
+/// Shape `6c23be4d61e7fb3d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastausosoiteX1BED994C {
+pub struct VastausosoiteX6C23BE4D {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi, pakollinen.
-    pub palveluyksikon_nimi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
@@ -2756,11 +2841,13 @@ pub struct VastausosoiteX1BED994C {
     ///
     /// JSON `yhteyshenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<Vec<YhteyshenkiloXC053CD03>>,
+    pub yhteyshenkilo: Option<Vec<YhteyshenkiloX5B1E87AC>>,
 }
-impl VastausosoiteX1BED994C {
+impl VastausosoiteX6C23BE4D {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palveluyksikon_nimi: sosmeta_types::Code) -> Self {
+    pub fn new(
+        palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
         Self {
             palveluyksikon_nimi,
             yhteystiedot: None,
@@ -2772,10 +2859,10 @@ impl VastausosoiteX1BED994C {
 ///
 /// JSON `pyynto`: pakollinen.
 ///
-/// Shape `d83b543573bc51b1`, shared by 1 element(s) of the release.
+/// Shape `63356e12d831ae64`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PyyntoXD83B5435 {
+pub struct PyyntoX63356E12 {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
@@ -2794,16 +2881,16 @@ pub struct PyyntoXD83B5435 {
     /// Vastausosoite (sv: Svarsadress)
     ///
     /// JSON `vastausosoite`: pakollinen.
-    pub vastausosoite: VastausosoiteX1BED994C,
+    pub vastausosoite: VastausosoiteX6C23BE4D,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
-impl PyyntoXD83B5435 {
+impl PyyntoX63356E12 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(vastausosoite: VastausosoiteX1BED994C) -> Self {
+    pub fn new(vastausosoite: VastausosoiteX6C23BE4D) -> Self {
         Self {
             pyydetyt_asiakirjat: None,
             asiasisalto: None,
@@ -2815,23 +2902,22 @@ impl PyyntoXD83B5435 {
 }
 /// Verotietopyyntö (sv: Begäran om skatteuppgifter)
 ///
-/// Shape `00495eb5de17f0ca`, shared by 1 element(s) of the release.
+/// Shape `9506a88884edc6af`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VerotietopyyntoX00495EB5 {
+pub struct VerotietopyyntoX9506A888 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Pyyntö (sv: Begäran)
     ///
     /// JSON `pyynto`: pakollinen.
-    pub pyynto: PyyntoXD83B5435,
+    pub pyynto: PyyntoX63356E12,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2855,15 +2941,15 @@ pub struct VerotietopyyntoX00495EB5 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl VerotietopyyntoX00495EB5 {
+impl VerotietopyyntoX9506A888 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: Vec<AsiakasXEEC163CB>,
-        pyynto: PyyntoXD83B5435,
-        laatija: LaatijaXCE9D0849,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        pyynto: PyyntoX63356E12,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             vastaanottaja,

@@ -12,27 +12,42 @@ sosmeta_types::fixed_phrase!(
     InfotekstiXECFF81AA,
     "Voit kieltää / olet kieltänyt asiakastietojesi luovuttamisen toiselle sosiaalihuollon rekisterinpitäjälle. Kielto tarkoittaa, että kiellon kohteena olevia asiakastietojasi ei luovuteta toiselle sosiaalihuollon rekisterinpitäjälle. Tämä voi vaikuttaa palveluusi.\n\nTekemäsi kiellot eivät koske sitä rekisterinpitäjää, jonka rekisteriin kieltämäsi asiakastiedot kuuluvat tai tilannetta, jossa palveluntuottaja tuottaa palvelusi rekisterinpitäjän puolesta. Tekemäsi kiellot ovat voimassa toistaiseksi ja voit muuttaa niitä tai perua ne halutessasi sosiaalihuollon palvelunantajan luona tai OmaKanta-palvelussa."
 );
+sosmeta_types::code_list!(
+    #[doc = " Rooli (sv: Roll)"] #[doc = " "] #[doc =
+    " JSON `rooli`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`."]
+    #[doc = " "] #[doc =
+    " Shape `3f83d4091d812457`, shared by 4 element(s) of the release."] RooliX3F83D409,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284",
+    default_system = "urn:oid:1.2.246.537.6.1284", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1284"]), [Huoltaja =
+    ("31", "Huoltaja", "Vårdnadshavare"), Edunvalvoja = ("32", "Edunvalvoja",
+    "Intressebevakare"), Edunvalvontavaltuutettu = ("33", "Edunvalvontavaltuutettu",
+    "Intressebevakningsfullmäktig"), Valtuutettu = ("34", "Valtuutettu",
+    "Befullmäktigad")]
+);
 /// Henkilö, joka kieltää asiakastietojen luovuttamisen (sv: Person som förbjuder utlämnande av klientuppgifter)
 ///
 /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
 ///
-/// Shape `baa2a5d72c36a4c6`, shared by 4 element(s) of the release.
+/// Shape `9c71d9464f1050f3`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 {
+pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -46,11 +61,17 @@ pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 {
     /// Rooli (sv: Roll)
     ///
     /// JSON `rooli`: esitystapa Koodi, pakollinen.
-    pub rooli: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
+    pub rooli: sosmeta_types::Coded<RooliX3F83D409>,
 }
-impl HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 {
+impl HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String, rooli: sosmeta_types::Code) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        rooli: sosmeta_types::Coded<RooliX3F83D409>,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -65,15 +86,18 @@ impl HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7 {
 ///
 /// JSON `rekisterinpitajaa_koskeva_luovutuskielto`: toistuva.
 ///
-/// Shape `3e51f905f3e98ebd`, shared by 1 element(s) of the release.
+/// Shape `e4b7c4aa3a9c5ffc`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905 {
+pub struct RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
     /// Rekisterinpitäjä, jonka tietojen luovutus kielletään (sv: Personuppgiftsansvarig vars uppgifter förbudet mot utlämnande gäller)
     ///
     /// JSON `rekisterinpitaja_jonka_tietojen_luovutus_kielletaan`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    >,
     /// Kiellon asettamisen ajankohta (sv: Tidpunkten för meddelande av förbud)
     ///
     /// JSON `kiellon_asettamisen_ajankohta`: esitystapa Pvm, pakollinen.
@@ -88,13 +112,15 @@ pub struct RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905 {
     /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: Option<
-        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7>,
+        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
 }
-impl RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905 {
+impl RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: Vec<sosmeta_types::Code>,
+        rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+        >,
         kiellon_asettamisen_ajankohta: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -109,19 +135,19 @@ impl RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905 {
 ///
 /// JSON `rekisterinpitajaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
 ///
-/// Shape `bc7dc56f7df940d2`, shared by 1 element(s) of the release.
+/// Shape `ecc27a5b557bc117`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RekisterinpitajaaKoskevatLuovutuskiellotXBC7DC56F {
+pub struct RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B {
     /// Rekisterinpitäjää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller den personuppgiftsansvarige)
     ///
     /// JSON `rekisterinpitajaa_koskeva_luovutuskielto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterinpitajaa_koskeva_luovutuskielto: Option<
-        Vec<RekisterinpitajaaKoskevaLuovutuskieltoX3E51F905>,
+        Vec<RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA>,
     >,
 }
-impl RekisterinpitajaaKoskevatLuovutuskiellotXBC7DC56F {
+impl RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -133,15 +159,18 @@ impl RekisterinpitajaaKoskevatLuovutuskiellotXBC7DC56F {
 ///
 /// JSON `palvelutehtavaa_koskeva_luovutuskielto`: toistuva.
 ///
-/// Shape `a3d2aa2b9389dd18`, shared by 1 element(s) of the release.
+/// Shape `031e6f25c934ce81`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B {
+pub struct PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
     /// Palvelutehtävä, jonka tietojen luovutus kielletään (sv: Serviceuppgift som omfattar de uppgifter som förbudet mot utlämnande gäller)
     ///
     /// JSON `palvelutehtava_jonka_tietojen_luovutus_kielletaan`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub palvelutehtava_jonka_tietojen_luovutus_kielletaan: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
+    pub palvelutehtava_jonka_tietojen_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    >,
     /// Kiellon asettamisen ajankohta (sv: Tidpunkten för meddelande av förbud)
     ///
     /// JSON `kiellon_asettamisen_ajankohta`: esitystapa Pvm, pakollinen.
@@ -156,13 +185,15 @@ pub struct PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B {
     /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: Option<
-        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7>,
+        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
 }
-impl PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B {
+impl PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        palvelutehtava_jonka_tietojen_luovutus_kielletaan: Vec<sosmeta_types::Code>,
+        palvelutehtava_jonka_tietojen_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+        >,
         kiellon_asettamisen_ajankohta: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -177,19 +208,19 @@ impl PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B {
 ///
 /// JSON `palvelutehtavaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
 ///
-/// Shape `19c823ea318b1459`, shared by 1 element(s) of the release.
+/// Shape `785c50b564db4c1d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutehtavaaKoskevatLuovutuskiellotX19C823EA {
+pub struct PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 {
     /// Palvelutehtävää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller serviceuppgiften)
     ///
     /// JSON `palvelutehtavaa_koskeva_luovutuskielto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavaa_koskeva_luovutuskielto: Option<
-        Vec<PalvelutehtavaaKoskevaLuovutuskieltoXA3D2AA2B>,
+        Vec<PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25>,
     >,
 }
-impl PalvelutehtavaaKoskevatLuovutuskiellotX19C823EA {
+impl PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -201,10 +232,10 @@ impl PalvelutehtavaaKoskevatLuovutuskiellotX19C823EA {
 ///
 /// JSON `asiakirja_jonka_luovutus_kielletaan`: toistuva, pakollinen.
 ///
-/// Shape `87cfceb225d64524`, shared by 1 element(s) of the release.
+/// Shape `702a3761bf88bc98`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakirjaJonkaLuovutusKielletaanX87CFCEB2 {
+pub struct AsiakirjaJonkaLuovutusKielletaanX702A3761 {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus, pakollinen.
@@ -212,15 +243,17 @@ pub struct AsiakirjaJonkaLuovutusKielletaanX87CFCEB2 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nimi: Option<sosmeta_types::Code>,
+    pub nimi: Option<sosmeta_types::Coded<NimiX748AB1D3>>,
     /// Laatimisaika (sv: Tidpunkt för upprättande)
     ///
     /// JSON `laatimisaika`: esitystapa Hetki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
 }
-impl AsiakirjaJonkaLuovutusKielletaanX87CFCEB2 {
+impl AsiakirjaJonkaLuovutusKielletaanX702A3761 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(oid_tunnus: sosmeta_types::Identifier) -> Self {
         Self {
@@ -234,16 +267,15 @@ impl AsiakirjaJonkaLuovutusKielletaanX87CFCEB2 {
 ///
 /// JSON `asiakirjaa_koskeva_luovutuskielto`: toistuva.
 ///
-/// Shape `7a3063c98c4c0282`, shared by 1 element(s) of the release.
+/// Shape `c22c5459acfb2882`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakirjaaKoskevaLuovutuskieltoX7A3063C9 {
+pub struct AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
     /// Asiakirja, jonka luovutus kielletään (sv: Handling vars utlämnande förbjuds)
     ///
     /// JSON `asiakirja_jonka_luovutus_kielletaan`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakirja_jonka_luovutus_kielletaan: Vec<
-        AsiakirjaJonkaLuovutusKielletaanX87CFCEB2,
+    pub asiakirja_jonka_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
+        AsiakirjaJonkaLuovutusKielletaanX702A3761,
     >,
     /// Kiellon asettamisen ajankohta (sv: Tidpunkten för meddelande av förbud)
     ///
@@ -259,14 +291,14 @@ pub struct AsiakirjaaKoskevaLuovutuskieltoX7A3063C9 {
     /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: Option<
-        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7>,
+        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
 }
-impl AsiakirjaaKoskevaLuovutuskieltoX7A3063C9 {
+impl AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakirja_jonka_luovutus_kielletaan: Vec<
-            AsiakirjaJonkaLuovutusKielletaanX87CFCEB2,
+        asiakirja_jonka_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
+            AsiakirjaJonkaLuovutusKielletaanX702A3761,
         >,
         kiellon_asettamisen_ajankohta: sosmeta_types::PartialDate,
     ) -> Self {
@@ -282,19 +314,19 @@ impl AsiakirjaaKoskevaLuovutuskieltoX7A3063C9 {
 ///
 /// JSON `asiakirjoja_koskevat_luovutuskiellot`: esitystapa Otsikko.
 ///
-/// Shape `b1266072677c96a0`, shared by 1 element(s) of the release.
+/// Shape `a40952c8e42393e7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakirjojaKoskevatLuovutuskiellotXB1266072 {
+pub struct AsiakirjojaKoskevatLuovutuskiellotXA40952C8 {
     /// Asiakirjaa koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller handlingar)
     ///
     /// JSON `asiakirjaa_koskeva_luovutuskielto`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjaa_koskeva_luovutuskielto: Option<
-        Vec<AsiakirjaaKoskevaLuovutuskieltoX7A3063C9>,
+        Vec<AsiakirjaaKoskevaLuovutuskieltoXC22C5459>,
     >,
 }
-impl AsiakirjojaKoskevatLuovutuskiellotXB1266072 {
+impl AsiakirjojaKoskevatLuovutuskiellotXA40952C8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -306,15 +338,15 @@ impl AsiakirjojaKoskevatLuovutuskiellotXB1266072 {
 ///
 /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
 ///
-/// Shape `657c5b0de18fd6b9`, shared by 1 element(s) of the release.
+/// Shape `70c5f9b58e61b46d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AmmattihenkilonLaatimaAsiakirjaX657C5B0D {
+pub struct AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 {
     /// Laatija (sv: Upprättad av)
     ///
     /// JSON `laatija`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<LaatijaXCE9D0849>,
+    pub laatija: Option<LaatijaXA71A9A7D>,
     /// Perustelut tai muut lisätiedot kiellon asettamisesta tai perumisesta (sv: Motiveringar eller andra tilläggsuppgifter om meddelande av eller återkallande av tillstånd för utlämnande)
     ///
     /// JSON `perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta`: esitystapa Teksti.
@@ -323,7 +355,7 @@ pub struct AmmattihenkilonLaatimaAsiakirjaX657C5B0D {
         String,
     >,
 }
-impl AmmattihenkilonLaatimaAsiakirjaX657C5B0D {
+impl AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -334,14 +366,14 @@ impl AmmattihenkilonLaatimaAsiakirjaX657C5B0D {
 }
 /// Kieltoasiakirja (sv: Förbudshandling)
 ///
-/// Shape `9e904a266bd97cc3`, shared by 1 element(s) of the release.
+/// Shape `1d7c88e890323ce8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KieltoasiakirjaX9E904A26 {
+pub struct KieltoasiakirjaX1D7C88E8 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Infoteksti (sv: Infotext)
     ///
     /// JSON `infoteksti`: esitystapa Fraasi, pakollinen.
@@ -351,28 +383,28 @@ pub struct KieltoasiakirjaX9E904A26 {
     /// JSON `rekisterinpitajaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterinpitajaa_koskevat_luovutuskiellot: Option<
-        RekisterinpitajaaKoskevatLuovutuskiellotXBC7DC56F,
+        RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B,
     >,
     /// Palvelutehtävää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller serviceuppgiften)
     ///
     /// JSON `palvelutehtavaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavaa_koskevat_luovutuskiellot: Option<
-        PalvelutehtavaaKoskevatLuovutuskiellotX19C823EA,
+        PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5,
     >,
     /// Asiakirjoja koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller handlingar)
     ///
     /// JSON `asiakirjoja_koskevat_luovutuskiellot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjoja_koskevat_luovutuskiellot: Option<
-        AsiakirjojaKoskevatLuovutuskiellotXB1266072,
+        AsiakirjojaKoskevatLuovutuskiellotXA40952C8,
     >,
     /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
     ///
     /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_laatima_asiakirja: Option<
-        AmmattihenkilonLaatimaAsiakirjaX657C5B0D,
+        AmmattihenkilonLaatimaAsiakirjaX70C5F9B5,
     >,
     /// Laatimispäivämäärä (sv: Datum för upprättande)
     ///
@@ -380,9 +412,9 @@ pub struct KieltoasiakirjaX9E904A26 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimispaivamaara: Option<sosmeta_types::PartialDate>,
 }
-impl KieltoasiakirjaX9E904A26 {
+impl KieltoasiakirjaX1D7C88E8 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, infoteksti: InfotekstiXECFF81AA) -> Self {
+    pub fn new(asiakas: AsiakasX8434043B, infoteksti: InfotekstiXECFF81AA) -> Self {
         Self {
             asiakas,
             infoteksti,
@@ -434,15 +466,15 @@ impl VoimassaOlevaLuovutuslupaX4B50867B {
 ///
 /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
 ///
-/// Shape `2097a4bde0fac8ee`, shared by 1 element(s) of the release.
+/// Shape `040844178de0111a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AmmattihenkilonLaatimaAsiakirjaX2097A4BD {
+pub struct AmmattihenkilonLaatimaAsiakirjaX04084417 {
     /// Laatija (sv: Upprättad av)
     ///
     /// JSON `laatija`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<LaatijaXCE9D0849>,
+    pub laatija: Option<LaatijaXA71A9A7D>,
     /// Perustelut tai muut lisätiedot luovutusluvan antamisesta tai perumisesta (sv: Motiveringar eller andra tilläggsuppgifter om meddelande av eller återkallande av tillstånd för utlämnande)
     ///
     /// JSON `perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta`: esitystapa Teksti.
@@ -451,7 +483,7 @@ pub struct AmmattihenkilonLaatimaAsiakirjaX2097A4BD {
         String,
     >,
 }
-impl AmmattihenkilonLaatimaAsiakirjaX2097A4BD {
+impl AmmattihenkilonLaatimaAsiakirjaX04084417 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -462,14 +494,14 @@ impl AmmattihenkilonLaatimaAsiakirjaX2097A4BD {
 }
 /// Luovutuslupa-asiakirja (sv: Tillståndshandling)
 ///
-/// Shape `b85f02c829e9bbd9`, shared by 1 element(s) of the release.
+/// Shape `8ffc0d70904fa876`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LuovutuslupaAsiakirjaXB85F02C8 {
+pub struct LuovutuslupaAsiakirjaX8FFC0D70 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Infoteksti (sv: Infotext)
     ///
     /// JSON `infoteksti`: esitystapa Fraasi, pakollinen.
@@ -484,7 +516,7 @@ pub struct LuovutuslupaAsiakirjaXB85F02C8 {
     /// JSON `luovutusluvan_antaja`: toistuva, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutusluvan_antaja: Option<
-        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenXBAA2A5D7>,
+        Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
     /// Voimassa oleva luovutuslupa (sv: Gällande tillstånd för utlämnande)
     ///
@@ -496,7 +528,7 @@ pub struct LuovutuslupaAsiakirjaXB85F02C8 {
     /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_laatima_asiakirja: Option<
-        AmmattihenkilonLaatimaAsiakirjaX2097A4BD,
+        AmmattihenkilonLaatimaAsiakirjaX04084417,
     >,
     /// Laatimispäivämäärä (sv: Datum för upprättande)
     ///
@@ -504,9 +536,9 @@ pub struct LuovutuslupaAsiakirjaXB85F02C8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimispaivamaara: Option<sosmeta_types::PartialDate>,
 }
-impl LuovutuslupaAsiakirjaXB85F02C8 {
+impl LuovutuslupaAsiakirjaX8FFC0D70 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, infoteksti: InfotekstiXFB153462) -> Self {
+    pub fn new(asiakas: AsiakasX8434043B, infoteksti: InfotekstiXFB153462) -> Self {
         Self {
             asiakas,
             infoteksti,

@@ -9,24 +9,24 @@ use super::*;
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
-/// Shape `2c996c41a6fc85b9`, shared by 1 element(s) of the release.
+/// Shape `566c76c0f1beb3f9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VastaanottajaX2C996C41 {
+pub struct VastaanottajaX566C76C0 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF9EE419A>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteyshenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl VastaanottajaX2C996C41 {
+impl VastaanottajaX566C76C0 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String) -> Self {
+    pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
@@ -34,14 +34,29 @@ impl VastaanottajaX2C996C41 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Tilanne jota ilmoitus koskee (sv: Situation som anmälan gäller)"] #[doc =
+    " "] #[doc = " JSON `tilanne_jota_ilmoitus_koskee`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Valvottua vaihtoa ei suoritettu,\n2 = Tuettua tapaamista ei aloitettu,\n3 = Tuettu tapaaminen keskeytettiin,\n4 = Valvottua tapaamista ei aloitettu,\n5 = Valvottu tapaaminen keskeytettiin."]
+    #[doc = " "] #[doc =
+    " Shape `6429715634ee28e7`, shared by 1 element(s) of the release."]
+    TilanneJotaIlmoitusKoskeeX64297156, name =
+    "Sisäinen luokitus:\n1 = Valvottua vaihtoa ei suoritettu,\n2 = Tuettua tapaamista ei aloitettu,\n3 = Tuettu tapaaminen keskeytettiin,\n4 = Valvottua tapaamista ei aloitettu,\n5 = Valvottu tapaaminen keskeytettiin",
+    default_system = "ilmoitus_tapaamisten_valvonnasta/tilanne_jota_ilmoitus_koskee",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["ilmoitus_tapaamisten_valvonnasta/tilanne_jota_ilmoitus_koskee"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""),
+    Koodi5 = ("5", "", "")]
+);
 /// Toteutumaton  valvottu tapaaminen (sv: Ogenomfört övervakat umgänge)
 ///
 /// JSON `toteutumaton__valvottu_tapaaminen`: toistuva, pakollinen.
 ///
-/// Shape `0f2a508eba4731bf`, shared by 1 element(s) of the release.
+/// Shape `dace796848ee70ba`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToteutumatonValvottuTapaaminenX0F2A508E {
+pub struct ToteutumatonValvottuTapaaminenXDACE7968 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -49,18 +64,29 @@ pub struct ToteutumatonValvottuTapaaminenX0F2A508E {
     /// Tilanne jota ilmoitus koskee (sv: Situation som anmälan gäller)
     ///
     /// JSON `tilanne_jota_ilmoitus_koskee`: esitystapa Koodi, pakollinen.
-    pub tilanne_jota_ilmoitus_koskee: sosmeta_types::Code,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Valvottua vaihtoa ei suoritettu,
+2 = Tuettua tapaamista ei aloitettu,
+3 = Tuettu tapaaminen keskeytettiin,
+4 = Valvottua tapaamista ei aloitettu,
+5 = Valvottu tapaaminen keskeytettiin.*/
+    pub tilanne_jota_ilmoitus_koskee: sosmeta_types::Coded<
+        TilanneJotaIlmoitusKoskeeX64297156,
+    >,
     /// Kuvaus ja perustelut (sv: Beskrivning och motiveringar)
     ///
     /// JSON `kuvaus_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub kuvaus_ja_perustelut: String,
+    pub kuvaus_ja_perustelut: sosmeta_types::NonEmptyString,
 }
-impl ToteutumatonValvottuTapaaminenX0F2A508E {
+impl ToteutumatonValvottuTapaaminenXDACE7968 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paivamaara: sosmeta_types::PartialDate,
-        tilanne_jota_ilmoitus_koskee: sosmeta_types::Code,
-        kuvaus_ja_perustelut: String,
+        tilanne_jota_ilmoitus_koskee: sosmeta_types::Coded<
+            TilanneJotaIlmoitusKoskeeX64297156,
+        >,
+        kuvaus_ja_perustelut: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             paivamaara,
@@ -71,25 +97,25 @@ impl ToteutumatonValvottuTapaaminenX0F2A508E {
 }
 /// Ilmoitus tapaamisten valvonnasta (sv: Anmälan om övervakning av umgänge)
 ///
-/// Shape `301de33037e7d560`, shared by 1 element(s) of the release.
+/// Shape `2cc31b564038e96a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusTapaamistenValvonnastaX301DE330 {
+pub struct IlmoitusTapaamistenValvonnastaX2CC31B56 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX2C996C41,
+    pub vastaanottaja: VastaanottajaX566C76C0,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Toteutumaton  valvottu tapaaminen (sv: Ogenomfört övervakat umgänge)
     ///
     /// JSON `toteutumaton__valvottu_tapaaminen`: toistuva, pakollinen.
     #[serde(rename = "toteutumaton__valvottu_tapaaminen")]
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub toteutumaton_valvottu_tapaaminen: Vec<ToteutumatonValvottuTapaaminenX0F2A508E>,
+    pub toteutumaton_valvottu_tapaaminen: sosmeta_types::NonEmptyVec<
+        ToteutumatonValvottuTapaaminenXDACE7968,
+    >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -108,16 +134,17 @@ pub struct IlmoitusTapaamistenValvonnastaX301DE330 {
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub ilmoittaja: Vec<OmatyontekijaX78106B99>,
+    pub ilmoittaja: sosmeta_types::NonEmptyVec<OmatyontekijaX121E01FD>,
 }
-impl IlmoitusTapaamistenValvonnastaX301DE330 {
+impl IlmoitusTapaamistenValvonnastaX2CC31B56 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX2C996C41,
-        asiakas: Vec<AsiakasX48071AFA>,
-        toteutumaton_valvottu_tapaaminen: Vec<ToteutumatonValvottuTapaaminenX0F2A508E>,
-        ilmoittaja: Vec<OmatyontekijaX78106B99>,
+        vastaanottaja: VastaanottajaX566C76C0,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        toteutumaton_valvottu_tapaaminen: sosmeta_types::NonEmptyVec<
+            ToteutumatonValvottuTapaaminenXDACE7968,
+        >,
+        ilmoittaja: sosmeta_types::NonEmptyVec<OmatyontekijaX121E01FD>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -130,6 +157,21 @@ impl IlmoitusTapaamistenValvonnastaX301DE330 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Tapaamisten valvonnan muoto (sv: Form av övervakning av umgänge)"] #[doc
+    = " "] #[doc =
+    " JSON `tapaamisten_valvonnan_muoto`: esitystapa Koodi, toistuva, pakollinen."] #[doc
+    = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Valvottu tapaaminen, \n2 = Lapsen valvottu vaihto, \n3 = Tuettu tapaaminen."]
+    #[doc = " "] #[doc =
+    " Shape `2861bd4ceae3175a`, shared by 1 element(s) of the release."]
+    TapaamistenValvonnanMuotoX2861BD4C, name =
+    "Sisäinen luokitus:\n1 = Valvottu tapaaminen, \n2 = Lapsen valvottu vaihto, \n3 = Tuettu tapaaminen",
+    default_system = "paatos_tapaamisten_valvonnasta/tapaamisten_valvonnan_muoto", system
+    = sosmeta_types::SystemRule::Exact(&
+    ["paatos_tapaamisten_valvonnasta/tapaamisten_valvonnan_muoto"]), [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `f8cba4fcb955ea56`, shared by 1 element(s) of the release.
@@ -178,19 +220,21 @@ impl ViranomainenX8960E64B {
 }
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
-/// Shape `f79aba9cc53c72b8`, shared by 1 element(s) of the release.
+/// Shape `97f14c5cae88ed44`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuutoksenhakuXF79ABA9C {
+pub struct MuutoksenhakuX97F14C5C {
     /// Muutoksenhakukeino (sv: Rättsmedel)
     ///
     /// JSON `muutoksenhakukeino`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhakukeino: Option<sosmeta_types::Code>,
+    pub muutoksenhakukeino: Option<sosmeta_types::Coded<MuutoksenhakukeinoXC00ED709>>,
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
-    pub ohjeteksti: String,
+    pub ohjeteksti: sosmeta_types::NonEmptyString,
     /// Viranomainen (sv: Myndighet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viranomainen: Option<ViranomainenX8960E64B>,
@@ -205,9 +249,9 @@ pub struct MuutoksenhakuXF79ABA9C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
 }
-impl MuutoksenhakuXF79ABA9C {
+impl MuutoksenhakuX97F14C5C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(ohjeteksti: String) -> Self {
+    pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             muutoksenhakukeino: None,
             ohjeteksti,
@@ -219,15 +263,14 @@ impl MuutoksenhakuXF79ABA9C {
 }
 /// Päätös tapaamisten valvonnasta (sv: Beslut om övervakning av umgänge)
 ///
-/// Shape `6ba8ada19661dc7b`, shared by 1 element(s) of the release.
+/// Shape `da93edcb5dae9de9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTapaamistenValvonnastaX6BA8ADA1 {
+pub struct PaatosTapaamistenValvonnastaXDA93EDCB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -245,16 +288,22 @@ pub struct PaatosTapaamistenValvonnastaX6BA8ADA1 {
     /// Tapaamisten valvonnan muoto (sv: Form av övervakning av umgänge)
     ///
     /// JSON `tapaamisten_valvonnan_muoto`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub tapaamisten_valvonnan_muoto: Vec<sosmeta_types::Code>,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Valvottu tapaaminen,
+2 = Lapsen valvottu vaihto,
+3 = Tuettu tapaaminen.*/
+    pub tapaamisten_valvonnan_muoto: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<TapaamistenValvonnanMuotoX2861BD4C>,
+    >,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -266,15 +315,14 @@ pub struct PaatosTapaamistenValvonnastaX6BA8ADA1 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF79ABA9C>,
+    pub muutoksenhaku: Option<MuutoksenhakuX97F14C5C>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -283,19 +331,21 @@ pub struct PaatosTapaamistenValvonnastaX6BA8ADA1 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosTapaamistenValvonnastaX6BA8ADA1 {
+impl PaatosTapaamistenValvonnastaXDA93EDCB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatospaivamaara: sosmeta_types::PartialDate,
-        tapaamisten_valvonnan_muoto: Vec<sosmeta_types::Code>,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        tapaamisten_valvonnan_muoto: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<TapaamistenValvonnanMuotoX2861BD4C>,
+        >,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,

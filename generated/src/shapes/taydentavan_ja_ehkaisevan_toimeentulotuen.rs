@@ -5,20 +5,34 @@
 //! Shapes only the feature `taydentavan-ja-ehkaisevan-toimeentulotuen` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::classification!(
+    #[doc = " Menot joita päätös koskee (sv: Utgifter som beslutet gäller)"] #[doc =
+    " "] #[doc = " JSON `menot_joita_paatos_koskee`: esitystapa Koodi, toistuva."] #[doc
+    = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`."]
+    #[doc = " "] #[doc =
+    " Shape `b4f96e19431d4034`, shared by 3 element(s) of the release."]
+    MenotJoitaPaatosKoskeeXB4F96E19, name =
+    "Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279",
+    default_system = "urn:oid:1.2.246.537.6.1279", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1279"])
+);
 /// Täydentävä toimeentulotuki (sv: Kompletterande utkomststöd)
 ///
 /// JSON `taydentava_toimeentulotuki`: esitystapa Otsikko.
 ///
-/// Shape `752b717beea07b5d`, shared by 1 element(s) of the release.
+/// Shape `0928063637b7a756`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaydentavaToimeentulotukiX752B717B {
+pub struct TaydentavaToimeentulotukiX09280636 {
     /// Menot joihin täydentävää toimeentulotukea myönnetään (sv: Utgifter för vilka kompletterande utkomststöd beviljas)
     ///
     /// JSON `menot_joihin_taydentavaa_toimeentulotukea_myonnetaan`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menot_joihin_taydentavaa_toimeentulotukea_myonnetaan: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
     >,
     /// Täydentävän toimeentulotuen määrä (sv: Beloppet för det kompletterande utkomststödet)
     ///
@@ -26,7 +40,7 @@ pub struct TaydentavaToimeentulotukiX752B717B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taydentavan_toimeentulotuen_maara: Option<sosmeta_types::Quantity>,
 }
-impl TaydentavaToimeentulotukiX752B717B {
+impl TaydentavaToimeentulotukiX09280636 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -39,16 +53,18 @@ impl TaydentavaToimeentulotukiX752B717B {
 ///
 /// JSON `ehkaiseva_toimeentulotuki`: esitystapa Otsikko.
 ///
-/// Shape `5256fb00ced34cff`, shared by 1 element(s) of the release.
+/// Shape `c8a311018b73cf92`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EhkaisevaToimeentulotukiX5256FB00 {
+pub struct EhkaisevaToimeentulotukiXC8A31101 {
     /// Menot joihin ehkäisevää toimeentulotukea myönnetään (sv: Utgifter för vilka förebyggande utkomststöd beviljas)
     ///
     /// JSON `menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
     >,
     /// Ehkäisevän toimeentulotuen määrä (sv: Beloppet för det förebyggande utkomststödet)
     ///
@@ -56,7 +72,7 @@ pub struct EhkaisevaToimeentulotukiX5256FB00 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehkaisevan_toimeentulotuen_maara: Option<sosmeta_types::Quantity>,
 }
-impl EhkaisevaToimeentulotukiX5256FB00 {
+impl EhkaisevaToimeentulotukiXC8A31101 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -65,20 +81,46 @@ impl EhkaisevaToimeentulotukiX5256FB00 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Perustelu (sv: Motiveringar)"] #[doc = " "] #[doc =
+    " JSON `perustelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Toimeentulotuen takaisinperinnän peruste 1.2.246.537.6.1201, `urn:oid:1.2.246.537.6.1201`."]
+    #[doc = " "] #[doc =
+    " Shape `b8de0aeccd23fe2a`, shared by 1 element(s) of the release."]
+    PerusteluXB8DE0AEC, name =
+    "Koodistopalvelin: Sosiaalihuolto - Toimeentulotuen takaisinperinnän peruste 1.2.246.537.6.1201",
+    default_system = "urn:oid:1.2.246.537.6.1201", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1201"])
+);
+sosmeta_types::classification!(
+    #[doc = " Kohde (sv: Föremål)"] #[doc = " "] #[doc =
+    " JSON `kohde`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Toimeentulotuen takaisinperinnän kohde 1.2.246.537.6.1200, `urn:oid:1.2.246.537.6.1200`."]
+    #[doc = " "] #[doc =
+    " Shape `2a01685abdbeff62`, shared by 1 element(s) of the release."] KohdeX2A01685A,
+    name =
+    "Koodistopalvelin: Sosiaalihuolto - Toimeentulotuen takaisinperinnän kohde 1.2.246.537.6.1200",
+    default_system = "urn:oid:1.2.246.537.6.1200", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1200"])
+);
 /// Toimeentulotuen takaisinperintä (sv: Återkrav av utkomststöd)
 ///
-/// Shape `1a595cf5d616fa95`, shared by 1 element(s) of the release.
+/// Shape `e5125b772d7338e8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToimeentulotuenTakaisinperintaX1A595CF5 {
+pub struct ToimeentulotuenTakaisinperintaXE5125B77 {
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Koodi, pakollinen.
-    pub perustelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Toimeentulotuen takaisinperinnän peruste 1.2.246.537.6.1201, `urn:oid:1.2.246.537.6.1201`.
+    pub perustelu: sosmeta_types::Coded<PerusteluXB8DE0AEC>,
     /// Kohde (sv: Föremål)
     ///
     /// JSON `kohde`: esitystapa Koodi, pakollinen.
-    pub kohde: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Toimeentulotuen takaisinperinnän kohde 1.2.246.537.6.1200, `urn:oid:1.2.246.537.6.1200`.
+    pub kohde: sosmeta_types::Coded<KohdeX2A01685A>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -88,9 +130,12 @@ pub struct ToimeentulotuenTakaisinperintaX1A595CF5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
 }
-impl ToimeentulotuenTakaisinperintaX1A595CF5 {
+impl ToimeentulotuenTakaisinperintaXE5125B77 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(perustelu: sosmeta_types::Code, kohde: sosmeta_types::Code) -> Self {
+    pub fn new(
+        perustelu: sosmeta_types::Coded<PerusteluXB8DE0AEC>,
+        kohde: sosmeta_types::Coded<KohdeX2A01685A>,
+    ) -> Self {
         Self {
             perustelu,
             kohde,
@@ -101,15 +146,14 @@ impl ToimeentulotuenTakaisinperintaX1A595CF5 {
 }
 /// Päätös täydentävästä tai ehkäisevästä toimeentulotuesta (sv: Beslut om kompletterande eller förebyggande utkomststöd)
 ///
-/// Shape `e5a2fea16d45cd02`, shared by 1 element(s) of the release.
+/// Shape `bf325fc630091d30`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
+pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -128,8 +172,12 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
     /// Menot joita päätös koskee (sv: Utgifter som beslutet gäller)
     ///
     /// JSON `menot_joita_paatos_koskee`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menot_joita_paatos_koskee: Option<Vec<sosmeta_types::Code>>,
+    pub menot_joita_paatos_koskee: Option<
+        Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
+    >,
     /// Kiireellisesti käsitelty hakemus (sv: Ansökan som behandlats brådskande)
     ///
     /// JSON `kiireellisesti_kasitelty_hakemus`: esitystapa Kytkin.
@@ -147,21 +195,23 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Täydentävä toimeentulotuki (sv: Kompletterande utkomststöd)
     ///
     /// JSON `taydentava_toimeentulotuki`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taydentava_toimeentulotuki: Option<TaydentavaToimeentulotukiX752B717B>,
+    pub taydentava_toimeentulotuki: Option<TaydentavaToimeentulotukiX09280636>,
     /// Ehkäisevä toimeentulotuki (sv: Förebyggande utkomststöd)
     ///
     /// JSON `ehkaiseva_toimeentulotuki`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ehkaiseva_toimeentulotuki: Option<EhkaisevaToimeentulotukiX5256FB00>,
+    pub ehkaiseva_toimeentulotuki: Option<EhkaisevaToimeentulotukiXC8A31101>,
     /// Myönnettävän tuen määrä (sv: Belopp för det stöd som beviljas)
     ///
     /// JSON `myonnettavan_tuen_maara`: esitystapa Määrä.
@@ -169,7 +219,7 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
     pub myonnettavan_tuen_maara: Option<sosmeta_types::Quantity>,
     /// Toimeentulotuen takaisinperintä (sv: Återkrav av utkomststöd)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toimeentulotuen_takaisinperinta: Option<ToimeentulotuenTakaisinperintaX1A595CF5>,
+    pub toimeentulotuen_takaisinperinta: Option<ToimeentulotuenTakaisinperintaXE5125B77>,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -181,7 +231,7 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_ratkaisu_perustuu: String,
+    pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -191,19 +241,18 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -212,19 +261,19 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXE5A2FEA1 {
+impl PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        ratkaisu_ja_perustelut: String,
-        lainkohdat_joihin_ratkaisu_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -290,23 +339,23 @@ impl YhteystiedotXBF5D6964 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `5bb1e95d3fa8362d`, shared by 1 element(s) of the release.
+/// Shape `2c3ed59ff7bdd9a0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX5BB1E95D {
+pub struct AsiakasX2C3ED59F {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -314,14 +363,17 @@ pub struct AsiakasX5BB1E95D {
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX57CD88C7>,
+    pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXBF5D6964>,
 }
-impl AsiakasX5BB1E95D {
+impl AsiakasX2C3ED59F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -334,19 +386,18 @@ impl AsiakasX5BB1E95D {
 }
 /// Täydentävän tai ehkäisevän toimeentulotuen hakemus (sv: Ansökan om kompletterande eller förebyggande utkomststöd)
 ///
-/// Shape `699006e4fcaca574`, shared by 1 element(s) of the release.
+/// Shape `035dd0188ea34d0b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaydentavanTaiEhkaisevanToimeentulotuenHakemusX699006E4 {
+pub struct TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX5BB1E95D>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX2C3ED59F>,
     /// Tuen tarkoitus ja perustelut (sv: Stödets syfte och motiveringar)
     ///
     /// JSON `tuen_tarkoitus_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub tuen_tarkoitus_ja_perustelut: String,
+    pub tuen_tarkoitus_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Hakijalla on voimassa oleva Kelan päätös perustoimeentulotuesta (sv: Sökanden har ett gällande FPA-beslut om grundläggande utkomststöd.)
     ///
     /// JSON `hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta`: esitystapa Kytkin, pakollinen.
@@ -398,13 +449,13 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenHakemusX699006E4 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
-impl TaydentavanTaiEhkaisevanToimeentulotuenHakemusX699006E4 {
+impl TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX5BB1E95D>,
-        tuen_tarkoitus_ja_perustelut: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX2C3ED59F>,
+        tuen_tarkoitus_ja_perustelut: sosmeta_types::NonEmptyString,
         hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta: bool,
     ) -> Self {
         Self {
@@ -456,22 +507,24 @@ impl PerustoimeentulotukilaskelmanTiedotX7BA89EB2 {
 ///
 /// JSON `tulot`: toistuva.
 ///
-/// Shape `21be01f3d943793d`, shared by 1 element(s) of the release.
+/// Shape `3ec3c0192975340a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TulotX21BE01F3 {
+pub struct TulotX3EC3C019 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulolaji: Option<sosmeta_types::Code>,
+    pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
-impl TulotX21BE01F3 {
+impl TulotX3EC3C019 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -484,15 +537,17 @@ impl TulotX21BE01F3 {
 ///
 /// JSON `meno`: toistuva, pakollinen.
 ///
-/// Shape `1e10dc901ae9672e`, shared by 1 element(s) of the release.
+/// Shape `774d09109b82427d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenoX1E10DC90 {
+pub struct MenoX774D0910 {
     /// Menolaji (sv: Utgiftsslag)
     ///
     /// JSON `menolaji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menolaji: Option<sosmeta_types::Code>,
+    pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä, pakollinen.
@@ -515,7 +570,7 @@ pub struct MenoX1E10DC90 {
     /// JSON `huomioitu_maara`: esitystapa Määrä, pakollinen.
     pub huomioitu_maara: sosmeta_types::Quantity,
 }
-impl MenoX1E10DC90 {
+impl MenoX774D0910 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         maara: sosmeta_types::Quantity,
@@ -533,15 +588,14 @@ impl MenoX1E10DC90 {
 }
 /// Täydentävän tai ehkäisevän toimeentulotuen laskelma (sv: Beräkning av kompletterande eller förebyggande utkomststöd)
 ///
-/// Shape `18b9b23a39096b3a`, shared by 1 element(s) of the release.
+/// Shape `ba877b931f7ee1e0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A {
+pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -561,12 +615,11 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A {
     ///
     /// JSON `tulot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulot: Option<Vec<TulotX21BE01F3>>,
+    pub tulot: Option<Vec<TulotX3EC3C019>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub meno: Vec<MenoX1E10DC90>,
+    pub meno: sosmeta_types::NonEmptyVec<MenoX774D0910>,
     /// Menot yhteensä (sv: Utgifter totalt)
     ///
     /// JSON `menot_yhteensa`: esitystapa Määrä, pakollinen.
@@ -588,16 +641,16 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A {
+impl TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        meno: Vec<MenoX1E10DC90>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        meno: sosmeta_types::NonEmptyVec<MenoX774D0910>,
         menot_yhteensa: sosmeta_types::Quantity,
         erotus: sosmeta_types::Quantity,
-        laatija: LaatijaXCE9D0849,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,
@@ -616,26 +669,25 @@ impl TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaX18B9B23A {
 }
 /// Täydentävän tai ehkäisevän toimeentulotuen maksusitoumus (sv: Betalningsförbindelse för kompletterande eller förebyggande utkomststöd)
 ///
-/// Shape `40984cf48c3ce705`, shared by 1 element(s) of the release.
+/// Shape `43258a9986bcea8b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX40984CF4 {
+pub struct TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
     /// Vastaanottajan nimi (sv: Mottagarens namn)
     ///
     /// JSON `vastaanottajan_nimi`: esitystapa Nimi, pakollinen.
-    pub vastaanottajan_nimi: String,
+    pub vastaanottajan_nimi: sosmeta_types::NonEmptyString,
     /// Vastaanottajan yhteystiedot (sv: Mottagarens kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottajan_yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Maksusitoumus (sv: Betalningsförbindelse)
     ///
     /// JSON `maksusitoumus`: pakollinen.
-    pub maksusitoumus: MaksusitoumusX2F5DB2C5,
+    pub maksusitoumus: MaksusitoumusX92B0C0C2,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -652,12 +704,12 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX40984CF4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
-impl TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX40984CF4 {
+impl TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottajan_nimi: String,
-        asiakas: Vec<AsiakasX48071AFA>,
-        maksusitoumus: MaksusitoumusX2F5DB2C5,
+        vastaanottajan_nimi: sosmeta_types::NonEmptyString,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        maksusitoumus: MaksusitoumusX92B0C0C2,
     ) -> Self {
         Self {
             vastaanottajan_nimi,

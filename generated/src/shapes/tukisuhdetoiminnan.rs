@@ -9,20 +9,20 @@ use super::*;
 ///
 /// JSON `lapsen_perheenjasenet`: esitystapa Otsikko.
 ///
-/// Shape `0a293d59e098d1f2`, shared by 1 element(s) of the release.
+/// Shape `657b47e87d458f26`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenPerheenjasenetX0A293D59 {
+pub struct LapsenPerheenjasenetX657B47E8 {
     /// Lapsen sisarukset (sv: Barnets syskon)
     ///
     /// JSON `lapsen_sisarukset`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_sisarukset: Option<Vec<LapsiX30985B76>>,
+    pub lapsen_sisarukset: Option<Vec<LapsiX7804C9BF>>,
     /// Lähihuoltajan nykyinen puoliso (sv: Närvårdarens nuvarande make/maka)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lahihuoltajan_nykyinen_puoliso: Option<YhteyshenkiloXC053CD03>,
+    pub lahihuoltajan_nykyinen_puoliso: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl LapsenPerheenjasenetX0A293D59 {
+impl LapsenPerheenjasenetX657B47E8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -363,26 +363,26 @@ impl LapselleEiSoviPerheJossaOnX74BB51E6 {
 }
 /// Tukiperheen hakijan tiedot (sv: Uppgifter om en sökande av stödfamilj)
 ///
-/// Shape `584e25e642d69f5c`, shared by 1 element(s) of the release.
+/// Shape `9d984f9f4bee8d2e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TukiperheenHakijanTiedotX584E25E6 {
+pub struct TukiperheenHakijanTiedotX9D984F9F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXC64036EE,
+    pub asiakas: AsiakasX21D23A04,
     /// Huoltaja tai muu lapsen hoidosta vastaava henkilö (sv: Vårdnadshavare eller annan person som svarar för barnets vård)
     ///
     /// JSON `huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: Option<
-        Vec<TulevanLapsenToinenVanhempiX8698C8F6>,
+        Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
     >,
     /// Lapsen perheenjäsenet (sv: Barnets familjemedlemmar)
     ///
     /// JSON `lapsen_perheenjasenet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_perheenjasenet: Option<LapsenPerheenjasenetX0A293D59>,
+    pub lapsen_perheenjasenet: Option<LapsenPerheenjasenetX657B47E8>,
     /// Suhtautuminen sisaruksiin (sv: Attityd till syskonen)
     ///
     /// JSON `suhtautuminen_sisaruksiin`: esitystapa Teksti.
@@ -436,7 +436,7 @@ pub struct TukiperheenHakijanTiedotX584E25E6 {
     /// Toiveet tuen määrästä (sv: Önskemål om mängden stöd)
     ///
     /// JSON `toiveet_tuen_maarasta`: esitystapa Teksti, pakollinen.
-    pub toiveet_tuen_maarasta: String,
+    pub toiveet_tuen_maarasta: sosmeta_types::NonEmptyString,
     /// Tukiperheeseen kohdistuvat toiveet (sv: Önskemål gällande stödfamiljen)
     ///
     /// JSON `tukiperheeseen_kohdistuvat_toiveet`: esitystapa Teksti.
@@ -479,11 +479,14 @@ pub struct TukiperheenHakijanTiedotX584E25E6 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YhteyshenkiloXC053CD03>,
+    pub laatija: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl TukiperheenHakijanTiedotX584E25E6 {
+impl TukiperheenHakijanTiedotX9D984F9F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXC64036EE, toiveet_tuen_maarasta: String) -> Self {
+    pub fn new(
+        asiakas: AsiakasX21D23A04,
+        toiveet_tuen_maarasta: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             asiakas,
             huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: None,
@@ -507,6 +510,44 @@ impl TukiperheenHakijanTiedotX584E25E6 {
             lakiselostus: None,
             paivamaara: None,
             laatija: None,
+        }
+    }
+}
+sosmeta_types::classification!(
+    #[doc = " Arvio (sv: Bedömning)"] #[doc = " "] #[doc =
+    " JSON `arvio`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteiden saavuttamisen arvio, `urn:oid:1.2.246.537.6.1253`."]
+    #[doc = " "] #[doc =
+    " Shape `b2206387e6cb0bbc`, shared by 1 element(s) of the release."] ArvioXB2206387,
+    name = "Koodistopalvelin: Sosiaalihuolto - Tavoitteiden saavuttamisen arvio",
+    default_system = "urn:oid:1.2.246.537.6.1253", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1253"])
+);
+/// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
+///
+/// Shape `ba9ddd1f259dae76`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F {
+    /// Arvio (sv: Bedömning)
+    ///
+    /// JSON `arvio`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteiden saavuttamisen arvio, `urn:oid:1.2.246.537.6.1253`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arvio: Option<sosmeta_types::Coded<ArvioXB2206387>>,
+    /// Sanallinen arvio (sv: Verbal bedömning)
+    ///
+    /// JSON `sanallinen_arvio`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sanallinen_arvio: Option<String>,
+}
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            arvio: None,
+            sanallinen_arvio: None,
         }
     }
 }
@@ -546,19 +587,21 @@ impl TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 {
 }
 /// Tukisuhdesuunnitelma (sv: Stödrelationsplan)
 ///
-/// Shape `0c4f9aa584e2d24d`, shared by 1 element(s) of the release.
+/// Shape `0687fc6f980c2432`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TukisuhdesuunnitelmaX0C4F9AA5 {
+pub struct TukisuhdesuunnitelmaX0687FC6F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -609,7 +652,7 @@ pub struct TukisuhdesuunnitelmaX0C4F9AA5 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -626,7 +669,7 @@ pub struct TukisuhdesuunnitelmaX0C4F9AA5 {
     >,
     /// Tukisuhdetoiminnan vastuuhenkilö (sv: Ansvarig person för stödrelationsverksamheten)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tukisuhdetoiminnan_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub tukisuhdetoiminnan_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Osallistujien eriävät näkemykset (sv: Deltagarnas avvikande åsikter)
     ///
     /// JSON `osallistujien_eriavat_nakemykset`: esitystapa Teksti.
@@ -658,12 +701,14 @@ pub struct TukisuhdesuunnitelmaX0C4F9AA5 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TukisuhdesuunnitelmaX0C4F9AA5 {
+impl TukisuhdesuunnitelmaX0687FC6F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             palvelutehtava: None,

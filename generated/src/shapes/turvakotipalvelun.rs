@@ -5,19 +5,39 @@
 //! Shapes only the feature `turvakotipalvelun` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc = " Koulutusaste (sv: Utbildningsnivå)"] #[doc = " "] #[doc =
+    " JSON `koulutusaste`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`."]
+    #[doc = " "] #[doc =
+    " Shape `73bbb50f90ccf176`, shared by 2 element(s) of the release."]
+    KoulutusasteX73BBB50F, name =
+    "Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213", default_system
+    = "urn:oid:1.2.246.537.6.1213", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1213"]), [AlempiPerusaste = ("1", "Alempi perusaste",
+    "Lägre grundnivå"), YlempiPerusaste = ("2", "Ylempi perusaste",
+    "Högre grundnivå"), Keskiaste = ("3", "Keskiaste", "Mellannivå"), AlinKorkeaAste =
+    ("4", "Alin korkea-aste", "Lägsta högre nivå"), AlempiKorkeakouluaste = ("5",
+    "Alempi korkeakouluaste", "Lägre högskolenivå"), YlempiKorkeakouluaste = ("6",
+    "Ylempi korkeakouluaste", "Högre högskolenivå"), Tutkijakoulutusaste = ("7",
+    "Tutkijakoulutusaste", "Forskarutbildningsnivå"), KoulutusasteTuntematon = ("8",
+    "Koulutusaste tuntematon", "Okänd utbildningsnivå")]
+);
 /// Koulutus (sv: Utbildning)
 ///
-/// Shape `4bc4a4156d4ad0e5`, shared by 3 element(s) of the release.
+/// Shape `34a4349965054cb3`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KoulutusX4BC4A415 {
+pub struct KoulutusX34A43499 {
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusaste: Option<sosmeta_types::Code>,
+    pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX73BBB50F>>,
 }
-impl KoulutusX4BC4A415 {
+impl KoulutusX34A43499 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { koulutusaste: None }
@@ -27,15 +47,15 @@ impl KoulutusX4BC4A415 {
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
-/// Shape `70ade0104eb44361`, shared by 4 element(s) of the release.
+/// Shape `0d905f45cbef8da0`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HuoltajuusX70ADE010 {
+pub struct HuoltajuusX0D905F45 {
     /// Huoltaja (sv: Vårdnadshavare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltaja: Option<TulevanLapsenToinenVanhempiX8698C8F6>,
+    pub huoltaja: Option<TulevanLapsenToinenVanhempiX1CA49AE7>,
 }
-impl HuoltajuusX70ADE010 {
+impl HuoltajuusX0D905F45 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { huoltaja: None }
@@ -45,20 +65,20 @@ impl HuoltajuusX70ADE010 {
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
 ///
-/// Shape `34c2d7d43c00ca1d`, shared by 3 element(s) of the release.
+/// Shape `07eece8b157ffddf`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdunvalvontatiedotX34C2D7D4 {
+pub struct EdunvalvontatiedotX07EECE8B {
     /// Edunvalvoja (sv: Intressebevakare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvoja: Option<EdunvalvojaX1E3464BF>,
+    pub edunvalvoja: Option<EdunvalvojaX002A671D>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl EdunvalvontatiedotX34C2D7D4 {
+impl EdunvalvontatiedotX07EECE8B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -69,23 +89,23 @@ impl EdunvalvontatiedotX34C2D7D4 {
 }
 /// Vanhempi (sv: Förälder)
 ///
-/// Shape `5365d7875150c379`, shared by 2 element(s) of the release.
+/// Shape `4eb797e0ffe53bc5`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhempiX5365D787 {
+pub struct VanhempiX4EB797E0 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -100,9 +120,12 @@ pub struct VanhempiX5365D787 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl VanhempiX5365D787 {
+impl VanhempiX4EB797E0 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -117,20 +140,20 @@ impl VanhempiX5365D787 {
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
 ///
-/// Shape `8697f1bcfb0dccc2`, shared by 2 element(s) of the release.
+/// Shape `af0f8e9858cd4c50`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiVanhempisuhteenTiedotX8697F1BC {
+pub struct LapsiVanhempisuhteenTiedotXAF0F8E98 {
     /// Vanhempi (sv: Förälder)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempi: Option<VanhempiX5365D787>,
+    pub vanhempi: Option<VanhempiX4EB797E0>,
     /// Vanhemman tiedonsaantioikeus (sv: Förälders rätt till information)
     ///
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
-impl LapsiVanhempisuhteenTiedotX8697F1BC {
+impl LapsiVanhempisuhteenTiedotXAF0F8E98 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -143,18 +166,18 @@ impl LapsiVanhempisuhteenTiedotX8697F1BC {
 ///
 /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
 ///
-/// Shape `4664ca2c4c9c410a`, shared by 3 element(s) of the release.
+/// Shape `a9dc5dd595949a92`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C {
+pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
@@ -174,9 +197,12 @@ pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C {
+impl AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -191,23 +217,23 @@ impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `1b95460dc6f40900`, shared by 2 element(s) of the release.
+/// Shape `7fded8ca5464fd09`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX1B95460D {
+pub struct AsiakasX7FDED8CA {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -220,7 +246,9 @@ pub struct AsiakasX1B95460D {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi, pakollinen.
-    pub sukupuoli: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
+    pub sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin.
@@ -229,27 +257,36 @@ pub struct AsiakasX1B95460D {
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyovoimaan_kuuluminen: Option<Vec<sosmeta_types::Code>>,
+    pub tyovoimaan_kuuluminen: Option<
+        Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
+    >,
     /// Koulutus (sv: Utbildning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus: Option<KoulutusX4BC4A415>,
+    pub koulutus: Option<KoulutusX34A43499>,
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub aidinkieli: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
+    pub aidinkieli: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<AidinkieliXD1031DD0>,
+    >,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointikieli: Option<sosmeta_types::Code>,
+    pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX57CD88C7>,
+    pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -261,8 +298,10 @@ pub struct AsiakasX1B95460D {
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
@@ -272,33 +311,33 @@ pub struct AsiakasX1B95460D {
     ///
     /// JSON `huoltajuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<Vec<HuoltajuusX70ADE010>>,
+    pub huoltajuus: Option<Vec<HuoltajuusX0D905F45>>,
     /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX34C2D7D4>>,
+    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX07EECE8B>>,
     /// Lapsi-vanhempisuhteen tiedot (sv: Uppgifter om barn-föräldrarelation)
     ///
     /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotX8697F1BC>>,
+    pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXAF0F8E98>>,
     /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
     ///
     /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
-        Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C>,
+        Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5>,
     >,
 }
-impl AsiakasX1B95460D {
+impl AsiakasX7FDED8CA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
         syntymaaika: sosmeta_types::PartialDate,
-        sukupuoli: sosmeta_types::Code,
-        aidinkieli: Vec<sosmeta_types::Code>,
+        sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
+        aidinkieli: sosmeta_types::NonEmptyVec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
     ) -> Self {
         Self {
             sukunimi,
@@ -325,16 +364,46 @@ impl AsiakasX1B95460D {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Ohjaussyy (sv: Hänvisningsorsak)"] #[doc = " "] #[doc =
+    " JSON `ohjaussyy`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Ensisijainen turvakoti täynnä,\n2 = Turvallisuus (asiakkaan ja muiden henkilöiden),\n3 = Asiakkaan oma toive,\n4 = Muu."]
+    #[doc = " "] #[doc =
+    " Shape `9a973870280c27c1`, shared by 2 element(s) of the release."]
+    OhjaussyyX9A973870, name =
+    "Sisäinen luokitus:\n1 = Ensisijainen turvakoti täynnä,\n2 = Turvallisuus (asiakkaan ja muiden henkilöiden),\n3 = Asiakkaan oma toive,\n4 = Muu",
+    default_system = "turvakotipalvelun_asiakkaan_esitiedot/ohjaussyy", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["turvakotipalvelun_asiakkaan_esitiedot/ohjaussyy"]), [Koodi1 = ("1", "", ""), Koodi2
+    = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)"]
+    #[doc = " "] #[doc = " JSON `aiempien_turvakotikayntien_maara`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Ensimmäinen kerta turvakodissa,\n2 = Ollut aiemmin 1 kerran,\n3 = Ollut aiemmin 2 kertaa,\n4 = Ollut aiemmin 3 kertaa tai enemmän,\n5 = Ei tietoa."]
+    #[doc = " "] #[doc =
+    " Shape `583cf7f9a2ea1d1c`, shared by 3 element(s) of the release."]
+    AiempienTurvakotikayntienMaaraX583CF7F9, name =
+    "Sisäinen luokitus:\n1 = Ensimmäinen kerta turvakodissa,\n2 = Ollut aiemmin 1 kerran,\n3 = Ollut aiemmin 2 kertaa,\n4 = Ollut aiemmin 3 kertaa tai enemmän,\n5 = Ei tietoa",
+    default_system =
+    "turvakotipalvelun_asiakkaan_esitiedot/aiempien_turvakotikayntien_maara", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["turvakotipalvelun_asiakkaan_esitiedot/aiempien_turvakotikayntien_maara"]), [Koodi1
+    = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "",
+    ""), Koodi5 = ("5", "", "")]
+);
 /// Turvakotipalvelun asiakkaan esitiedot (sv: Förhandsuppgifter om klient vid skyddshem)
 ///
-/// Shape `2ea264b91e21462d`, shared by 1 element(s) of the release.
+/// Shape `3912b198ffa3410d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 {
+pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX1B95460D,
+    pub asiakas: AsiakasX7FDED8CA,
     /// Yksin turvakotiin hakeutunut alaikäinen (sv: Minderårig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_alaikainen`: esitystapa Kytkin.
@@ -347,6 +416,19 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 {
     /// Aloitteentekijä (sv: Initiativtagare)
     ///
     /// JSON `aloitteentekija`: esitystapa Teksti.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Oma aloite,
+2 = Vanhempi,
+3 = Muu sukulainen tai ystävä,
+4 = Sosiaalihuolto,
+5 = Terveydenhuolto,
+6 = Opetuksen ja koulutuksen järjestäjä,
+7 = Poliisi,
+8 = Hätäkeskus,
+9 = Auttava puhelin,
+10 = Muu,
+11 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aloitteentekija: Option<String>,
     /// Vaihtoehdon "muu" tarkempi kuvaus (sv: Noggrannare beskrivning av alternativet ”annan”)
@@ -361,13 +443,28 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 {
     /// Ohjaussyy (sv: Hänvisningsorsak)
     ///
     /// JSON `ohjaussyy`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ensisijainen turvakoti täynnä,
+2 = Turvallisuus (asiakkaan ja muiden henkilöiden),
+3 = Asiakkaan oma toive,
+4 = Muu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ohjaussyy: Option<sosmeta_types::Code>,
+    pub ohjaussyy: Option<sosmeta_types::Coded<OhjaussyyX9A973870>>,
     /// Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)
     ///
     /// JSON `aiempien_turvakotikayntien_maara`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ensimmäinen kerta turvakodissa,
+2 = Ollut aiemmin 1 kerran,
+3 = Ollut aiemmin 2 kertaa,
+4 = Ollut aiemmin 3 kertaa tai enemmän,
+5 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aiempien_turvakotikayntien_maara: Option<sosmeta_types::Code>,
+    pub aiempien_turvakotikayntien_maara: Option<
+        sosmeta_types::Coded<AiempienTurvakotikayntienMaaraX583CF7F9>,
+    >,
     /// Terveyttä ja turvallisuutta koskevat lisätiedot (sv: Ytterligare uppgifter om hälsa och säkerhet)
     ///
     /// JSON `terveytta_ja_turvallisuutta_koskevat_lisatiedot`: esitystapa Teksti.
@@ -386,16 +483,15 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 {
+impl TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX1B95460D,
+        asiakas: AsiakasX7FDED8CA,
         yhteydenoton_ajankohta: sosmeta_types::PartialDate,
         asiakas_ohjattiin_toisesta_turvakodista: bool,
-        laatija: Vec<LaatijaXCE9D0849>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -413,16 +509,31 @@ impl TurvakotipalvelunAsiakkaanEsitiedotX2EA264B9 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Aloitteentekijä (sv: Initiativtagare)"] #[doc = " "] #[doc =
+    " JSON `aloitteentekija`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Oma aloite,\n2 = Vanhempi,\n3 = Muu sukulainen tai ystävä,\n4 = Sosiaalihuolto,\n5 = Terveydenhuolto,\n6 = Opetuksen ja koulutuksen järjestäjä,\n7 = Poliisi,\n8 = Hätäkeskus,\n9 = Auttava puhelin,\n10 = Muu,\n11 = Ei tietoa."]
+    #[doc = " "] #[doc =
+    " Shape `b8308112a02afeea`, shared by 1 element(s) of the release."]
+    AloitteentekijaXB8308112, name =
+    "Sisäinen luokitus:\n1 = Oma aloite,\n2 = Vanhempi,\n3 = Muu sukulainen tai ystävä,\n4 = Sosiaalihuolto,\n5 = Terveydenhuolto,\n6 = Opetuksen ja koulutuksen järjestäjä,\n7 = Poliisi,\n8 = Hätäkeskus,\n9 = Auttava puhelin,\n10 = Muu,\n11 = Ei tietoa",
+    default_system = "turvakotipalvelun_asiakkaan_esitiedot/aloitteentekija", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["turvakotipalvelun_asiakkaan_esitiedot/aloitteentekija"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""), Koodi5 =
+    ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "", ""), Koodi8 = ("8", "",
+    ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""), Koodi11 = ("11", "", "")]
+);
 /// Turvakotipalvelun asiakkaan esitiedot (sv: Förhandsuppgifter om klient vid skyddshem)
 ///
-/// Shape `b3f0e52f91e8af91`, shared by 1 element(s) of the release.
+/// Shape `d82f766932473dfd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F {
+pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX1B95460D,
+    pub asiakas: AsiakasX7FDED8CA,
     /// Yksin turvakotiin hakeutunut alaikäinen (sv: Minderårig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_alaikainen`: esitystapa Kytkin.
@@ -435,8 +546,21 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F {
     /// Aloitteentekijä (sv: Initiativtagare)
     ///
     /// JSON `aloitteentekija`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Oma aloite,
+2 = Vanhempi,
+3 = Muu sukulainen tai ystävä,
+4 = Sosiaalihuolto,
+5 = Terveydenhuolto,
+6 = Opetuksen ja koulutuksen järjestäjä,
+7 = Poliisi,
+8 = Hätäkeskus,
+9 = Auttava puhelin,
+10 = Muu,
+11 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aloitteentekija: Option<sosmeta_types::Code>,
+    pub aloitteentekija: Option<sosmeta_types::Coded<AloitteentekijaXB8308112>>,
     /// Vaihtoehdon "muu" tarkempi kuvaus (sv: Noggrannare beskrivning av alternativet ”annan”)
     ///
     /// JSON `vaihtoehdon_muu_tarkempi_kuvaus`: esitystapa Teksti.
@@ -449,13 +573,28 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F {
     /// Ohjaussyy (sv: Hänvisningsorsak)
     ///
     /// JSON `ohjaussyy`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ensisijainen turvakoti täynnä,
+2 = Turvallisuus (asiakkaan ja muiden henkilöiden),
+3 = Asiakkaan oma toive,
+4 = Muu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ohjaussyy: Option<sosmeta_types::Code>,
+    pub ohjaussyy: Option<sosmeta_types::Coded<OhjaussyyX9A973870>>,
     /// Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)
     ///
     /// JSON `aiempien_turvakotikayntien_maara`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ensimmäinen kerta turvakodissa,
+2 = Ollut aiemmin 1 kerran,
+3 = Ollut aiemmin 2 kertaa,
+4 = Ollut aiemmin 3 kertaa tai enemmän,
+5 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aiempien_turvakotikayntien_maara: Option<sosmeta_types::Code>,
+    pub aiempien_turvakotikayntien_maara: Option<
+        sosmeta_types::Coded<AiempienTurvakotikayntienMaaraX583CF7F9>,
+    >,
     /// Terveyttä ja turvallisuutta koskevat lisätiedot (sv: Ytterligare uppgifter om hälsa och säkerhet)
     ///
     /// JSON `terveytta_ja_turvallisuutta_koskevat_lisatiedot`: esitystapa Teksti.
@@ -474,16 +613,15 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F {
+impl TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX1B95460D,
+        asiakas: AsiakasX7FDED8CA,
         yhteydenoton_ajankohta: sosmeta_types::PartialDate,
         asiakas_ohjattiin_toisesta_turvakodista: bool,
-        laatija: Vec<LaatijaXCE9D0849>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -505,15 +643,15 @@ impl TurvakotipalvelunAsiakkaanEsitiedotXB3F0E52F {
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
 ///
-/// Shape `70a312670288e261`, shared by 1 element(s) of the release.
+/// Shape `c69490d9763aca87`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdunvalvontatiedotX70A31267 {
+pub struct EdunvalvontatiedotXC69490D9 {
     /// Edunvalvoja (sv: Intressebevakare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvoja: Option<EdunvalvojaX1E3464BF>,
+    pub edunvalvoja: Option<EdunvalvojaX002A671D>,
 }
-impl EdunvalvontatiedotX70A31267 {
+impl EdunvalvontatiedotXC69490D9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { edunvalvoja: None }
@@ -523,18 +661,18 @@ impl EdunvalvontatiedotX70A31267 {
 ///
 /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
 ///
-/// Shape `616d3d5ecb208af1`, shared by 1 element(s) of the release.
+/// Shape `10b9d53fe0d36729`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX616D3D5E {
+pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -559,9 +697,12 @@ pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX616D3D5E {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX616D3D5E {
+impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -577,23 +718,23 @@ impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX616D3D5E {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `ac09b1bb66345ad9`, shared by 1 element(s) of the release.
+/// Shape `268cc535da9daf7a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXAC09B1BB {
+pub struct AsiakasX268CC535 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -607,7 +748,9 @@ pub struct AsiakasXAC09B1BB {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi, pakollinen.
-    pub sukupuoli: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
+    pub sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin.
@@ -616,16 +759,21 @@ pub struct AsiakasXAC09B1BB {
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub aidinkieli: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
+    pub aidinkieli: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<AidinkieliXD1031DD0>,
+    >,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointikieli: Option<sosmeta_types::Code>,
+    pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -637,8 +785,10 @@ pub struct AsiakasXAC09B1BB {
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
@@ -648,27 +798,27 @@ pub struct AsiakasXAC09B1BB {
     ///
     /// JSON `huoltajuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<Vec<HuoltajuusX70ADE010>>,
+    pub huoltajuus: Option<Vec<HuoltajuusX0D905F45>>,
     /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX70A31267>>,
+    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotXC69490D9>>,
     /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
     ///
     /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
-        Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloX616D3D5E>,
+        Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F>,
     >,
 }
-impl AsiakasXAC09B1BB {
+impl AsiakasX268CC535 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        sukupuoli: sosmeta_types::Code,
-        aidinkieli: Vec<sosmeta_types::Code>,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
+        aidinkieli: sosmeta_types::NonEmptyVec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
     ) -> Self {
         Self {
             sukunimi,
@@ -734,17 +884,17 @@ impl AsiakkaanLapsetXEAD48B1F {
 ///
 /// JSON `alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
 ///
-/// Shape `2903f07668e43586`, shared by 1 element(s) of the release.
+/// Shape `b7f67aedaa2ae7f8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaX2903F076 {
+pub struct AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<Vec<AsiakasXDB3AB382>>,
+    pub yksityishenkilo: Option<Vec<AsiakasX9743C7FA>>,
 }
-impl AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaX2903F076 {
+impl AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
@@ -754,10 +904,10 @@ impl AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaX2903F076 {
 ///
 /// JSON `lapsi`: toistuva.
 ///
-/// Shape `0bae501ea9d5b2bd`, shared by 2 element(s) of the release.
+/// Shape `b3ab76353d67daa8`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiX0BAE501E {
+pub struct LapsiXB3AB7635 {
     /// Lapsen ikä (sv: Barnets ålder)
     ///
     /// JSON `lapsen_ika`: esitystapa Numero.
@@ -766,10 +916,12 @@ pub struct LapsiX0BAE501E {
     /// Lapsen sukupuoli (sv: Barnets kön)
     ///
     /// JSON `lapsen_sukupuoli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_sukupuoli: Option<sosmeta_types::Code>,
+    pub lapsen_sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
 }
-impl LapsiX0BAE501E {
+impl LapsiXB3AB7635 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -782,47 +934,92 @@ impl LapsiX0BAE501E {
 ///
 /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
 ///
-/// Shape `1f36aa403d352a54`, shared by 2 element(s) of the release.
+/// Shape `a779f66add00f2c5`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaX1F36AA40 {
+pub struct LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A {
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<Vec<LapsiX0BAE501E>>,
+    pub lapsi: Option<Vec<LapsiXB3AB7635>>,
 }
-impl LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaX1F36AA40 {
+impl LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { lapsi: None }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Väkivallan kesto (sv: Våldets varaktighet)"] #[doc = " "] #[doc =
+    " JSON `vakivallan_kesto`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Alle kuukausi,\n2 = 1 kk – 1 v,\n3 = Yli 1 v – 2 v,\n4 = Yli 2 v – 5 v,\n5 = Yli 5 v tai enemmän,\n6 = Ei tietoa."]
+    #[doc = " "] #[doc =
+    " Shape `a59e14db7d4d9d14`, shared by 2 element(s) of the release."]
+    VakivallanKestoXA59E14DB, name =
+    "Sisäinen luokitus:\n1 = Alle kuukausi,\n2 = 1 kk – 1 v,\n3 = Yli 1 v – 2 v,\n4 = Yli 2 v – 5 v,\n5 = Yli 5 v tai enemmän,\n6 = Ei tietoa",
+    default_system = "turvakotipalvelun_ensiarvio/vakivallan_kesto", system =
+    sosmeta_types::SystemRule::Exact(& ["turvakotipalvelun_ensiarvio/vakivallan_kesto"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", ""), Koodi6 = ("6", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Väkivallantekijän suhde asiakkaaseen (sv: Våldsverkarens relation till klienten)"]
+    #[doc = " "] #[doc =
+    " JSON `vakivallantekijan_suhde_asiakkaaseen`: esitystapa Koodi."] #[doc = " "] #[doc
+    =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Puoliso tai avopuoliso,\n2 = Entinen puoliso tai avopuoliso,\n3 = Seurustelukumppani,\n4 = Entinen seurustelukumppani,\n5 = Vanhempi (äiti, isä, äitipuoli, isäpuoli),\n6 = Lapsi tai lapsipuoli,\n7 = Muu perheenjäsen tai sukulainen,\n8 = Muu (esim. lähisuhdeväkivaltaan rinnastuvien tilanteiden kohdalla)."]
+    #[doc = " "] #[doc =
+    " Shape `cbe578966802f005`, shared by 2 element(s) of the release."]
+    VakivallantekijanSuhdeAsiakkaaseenXCBE57896, name =
+    "Sisäinen luokitus:\n1 = Puoliso tai avopuoliso,\n2 = Entinen puoliso tai avopuoliso,\n3 = Seurustelukumppani,\n4 = Entinen seurustelukumppani,\n5 = Vanhempi (äiti, isä, äitipuoli, isäpuoli),\n6 = Lapsi tai lapsipuoli,\n7 = Muu perheenjäsen tai sukulainen,\n8 = Muu (esim. lähisuhdeväkivaltaan rinnastuvien tilanteiden kohdalla)",
+    default_system = "turvakotipalvelun_ensiarvio/vakivallantekijan_suhde_asiakkaaseen",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["turvakotipalvelun_ensiarvio/vakivallantekijan_suhde_asiakkaaseen"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "",
+    ""), Koodi5 = ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "", ""), Koodi8 =
+    ("8", "", "")]
+);
 /// Väkivallantekijä (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekija`: toistuva.
 ///
-/// Shape `f2955bc4d8e7e32d`, shared by 1 element(s) of the release.
+/// Shape `1303a89784852958`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakivallantekijaXF2955BC4 {
+pub struct VakivallantekijaX1303A897 {
     /// Väkivallantekijän suhde asiakkaaseen (sv: Våldsverkarens relation till klienten)
     ///
     /// JSON `vakivallantekijan_suhde_asiakkaaseen`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Puoliso tai avopuoliso,
+2 = Entinen puoliso tai avopuoliso,
+3 = Seurustelukumppani,
+4 = Entinen seurustelukumppani,
+5 = Vanhempi (äiti, isä, äitipuoli, isäpuoli),
+6 = Lapsi tai lapsipuoli,
+7 = Muu perheenjäsen tai sukulainen,
+8 = Muu (esim. lähisuhdeväkivaltaan rinnastuvien tilanteiden kohdalla).*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallantekijan_suhde_asiakkaaseen: Option<sosmeta_types::Code>,
+    pub vakivallantekijan_suhde_asiakkaaseen: Option<
+        sosmeta_types::Coded<VakivallantekijanSuhdeAsiakkaaseenXCBE57896>,
+    >,
     /// Väkivallantekijän sukupuoli (sv: Våldsverkarens)
     ///
     /// JSON `vakivallantekijan_sukupuoli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallantekijan_sukupuoli: Option<sosmeta_types::Code>,
+    pub vakivallantekijan_sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Väkivallantekijän kuvaus (sv: Beskrivning av våldsverkaren)
     ///
     /// JSON `vakivallantekijan_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_kuvaus: Option<String>,
 }
-impl VakivallantekijaXF2955BC4 {
+impl VakivallantekijaX1303A897 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -836,40 +1033,96 @@ impl VakivallantekijaXF2955BC4 {
 ///
 /// JSON `vakivallantekijat`: esitystapa Otsikko.
 ///
-/// Shape `b847fdcc6edbefac`, shared by 1 element(s) of the release.
+/// Shape `87a2978e5519af51`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakivallantekijatXB847FDCC {
+pub struct VakivallantekijatX87A2978E {
     /// Väkivallantekijä (sv: Våldsverkare)
     ///
     /// JSON `vakivallantekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallantekija: Option<Vec<VakivallantekijaXF2955BC4>>,
+    pub vakivallantekija: Option<Vec<VakivallantekijaX1303A897>>,
 }
-impl VakivallantekijatXB847FDCC {
+impl VakivallantekijatX87A2978E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { vakivallantekija: None }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Muut aikuisen tilanteesta tehdyt ilmoitukset (sv: Andra anmälningar som gjorts om en vuxen persons situation)"]
+    #[doc = " "] #[doc =
+    " JSON `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`."]
+    #[doc = " "] #[doc =
+    " Shape `e12e41c08996931f`, shared by 1 element(s) of the release."]
+    MuutAikuisenTilanteestaTehdytIlmoituksetXE12E41C0, name =
+    "THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280",
+    default_system = "urn:oid:1.2.246.537.6.1280", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1280"]),
+    [YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen = ("2",
+    "Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen",
+    "Kontakt med myndighet som ansvarar för socialvården"),
+    IlmoitusSosiaalipalvelujenTarpeesta = ("3", "Ilmoitus sosiaalipalvelujen tarpeesta",
+    "Anmälan om behov av socialservice"), EnnakollinenLastensuojeluilmoitus = ("5",
+    "Ennakollinen lastensuojeluilmoitus", "Föregripande barnskyddsanmälan"), EiTarvetta
+    = ("98", "Ei tarvetta", "Inget behov"), EiTietoa = ("99", "Ei tietoa",
+    "Uppgift saknas")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Lapsen tilanteesta tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation)"]
+    #[doc = " "] #[doc =
+    " JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`."]
+    #[doc = " "] #[doc =
+    " Shape `5bfd1260507a7a64`, shared by 1 element(s) of the release."]
+    LapsenTilanteestaTehdytIlmoituksetX5BFD1260, name =
+    "THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280",
+    default_system = "urn:oid:1.2.246.537.6.1280", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1280"]),
+    [IlmoitusPoliisille = ("1", "Ilmoitus poliisille", "Polisanmälan"),
+    YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen = ("2",
+    "Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen",
+    "Kontakt med myndighet som ansvarar för socialvården"),
+    IlmoitusSosiaalipalvelujenTarpeesta = ("3", "Ilmoitus sosiaalipalvelujen tarpeesta",
+    "Anmälan om behov av socialservice"), Lastensuojeluilmoitus = ("4",
+    "Lastensuojeluilmoitus", "Barnskyddsanmälan"), EnnakollinenLastensuojeluilmoitus =
+    ("5", "Ennakollinen lastensuojeluilmoitus", "Föregripande barnskyddsanmälan"),
+    EiTarvetta = ("98", "Ei tarvetta", "Inget behov"), EiTietoa = ("99", "Ei tietoa",
+    "Uppgift saknas")]
+);
 /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
 ///
 /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `e6b975c7e2efef6e`, shared by 1 element(s) of the release.
+/// Shape `4e165ea61ed7d812`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakivaltaanLiittyvatTiedotXE6B975C7 {
+pub struct VakivaltaanLiittyvatTiedotX4E165EA6 {
     /// Koetun väkivallan muoto (sv: Upplevd våldsform)
     ///
     /// JSON `koetun_vakivallan_muoto`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Väkivallan muoto 1.2.246.537.6.1281, `urn:oid:1.2.246.537.6.1281`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koetun_vakivallan_muoto: Option<Vec<sosmeta_types::Code>>,
+    pub koetun_vakivallan_muoto: Option<Vec<sosmeta_types::Coded<KysymysYksiXD0387B98>>>,
     /// Väkivallan kesto (sv: Våldets varaktighet)
     ///
     /// JSON `vakivallan_kesto`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Alle kuukausi,
+2 = 1 kk – 1 v,
+3 = Yli 1 v – 2 v,
+4 = Yli 2 v – 5 v,
+5 = Yli 5 v tai enemmän,
+6 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallan_kesto: Option<sosmeta_types::Code>,
+    pub vakivallan_kesto: Option<sosmeta_types::Coded<VakivallanKestoXA59E14DB>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -879,7 +1132,7 @@ pub struct VakivaltaanLiittyvatTiedotXE6B975C7 {
     ///
     /// JSON `vakivallantekijat`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallantekijat: Option<VakivallantekijatXB847FDCC>,
+    pub vakivallantekijat: Option<VakivallantekijatX87A2978E>,
     /// Kiellot (sv: Förbud)
     ///
     /// JSON `kiellot`: esitystapa Teksti.
@@ -888,8 +1141,12 @@ pub struct VakivaltaanLiittyvatTiedotXE6B975C7 {
     /// Asumistilanne (sv: Boendesituation)
     ///
     /// JSON `asumistilanne`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asumistilanne: Option<sosmeta_types::Code>,
+    pub asumistilanne: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
     /// Asumistilanteen kuvaus (sv: Beskrivning av boendesituation)
     ///
     /// JSON `asumistilanteen_kuvaus`: esitystapa Teksti.
@@ -898,25 +1155,37 @@ pub struct VakivaltaanLiittyvatTiedotXE6B975C7 {
     /// Rikosilmoituksen tekeminen (sv: Att göra polisanmälan)
     ///
     /// JSON `rikosilmoituksen_tekeminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rikosilmoituksen_tekeminen: Option<sosmeta_types::Code>,
+    pub rikosilmoituksen_tekeminen: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
     /// Muut aikuisen tilanteesta tehdyt ilmoitukset (sv: Andra anmälningar som gjorts om en vuxen persons situation)
     ///
     /// JSON `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: Option<
+        Vec<sosmeta_types::Coded<MuutAikuisenTilanteestaTehdytIlmoituksetXE12E41C0>>,
+    >,
     /// Lapsen tilanteesta tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation)
     ///
     /// JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<
+        Vec<sosmeta_types::Coded<LapsenTilanteestaTehdytIlmoituksetX5BFD1260>>,
+    >,
     /// Lisätiedot ilmoituksista (sv: Ytterligare information om anmälningar)
     ///
     /// JSON `lisatiedot_ilmoituksista`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ilmoituksista: Option<String>,
 }
-impl VakivaltaanLiittyvatTiedotXE6B975C7 {
+impl VakivaltaanLiittyvatTiedotX4E165EA6 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -936,15 +1205,14 @@ impl VakivaltaanLiittyvatTiedotXE6B975C7 {
 }
 /// Turvakotipalvelun ensiarvio (sv: Första bedömning inom skyddshemsservicen)
 ///
-/// Shape `2dcc15278fdcf346`, shared by 1 element(s) of the release.
+/// Shape `e551476fb42ddee2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalvelunEnsiarvioX2DCC1527 {
+pub struct TurvakotipalvelunEnsiarvioXE551476F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXAC09B1BB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX268CC535>,
     /// Asiakkaan lapset (sv: Klientens barn)
     ///
     /// JSON `asiakkaan_lapset`: esitystapa Otsikko.
@@ -955,20 +1223,20 @@ pub struct TurvakotipalvelunEnsiarvioX2DCC1527 {
     /// JSON `alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: Option<
-        AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaX2903F076,
+        AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED,
     >,
     /// Lapset, jotka eivät ole asiakkaan mukana turvakodissa (sv: Barn, som inte är på skyddshemmet tillsammans med klienten)
     ///
     /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: Option<
-        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaX1F36AA40,
+        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A,
     >,
     /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
     ///
     /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivaltaan_liittyvat_tiedot: Option<VakivaltaanLiittyvatTiedotXE6B975C7>,
+    pub vakivaltaan_liittyvat_tiedot: Option<VakivaltaanLiittyvatTiedotX4E165EA6>,
     /// Asiakkaan mielipide ja näkemys palvelutarpeestaan (sv: Klientens åsikt och synpunkt om sitt servicebehov)
     ///
     /// JSON `asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan`: esitystapa Teksti.
@@ -977,7 +1245,7 @@ pub struct TurvakotipalvelunEnsiarvioX2DCC1527 {
     /// Ammattihenkilön arvio palvelutarpeesta (sv: En yrkesutbildad persons bedömning av servicebehovet)
     ///
     /// JSON `ammattihenkilon_arvio_palvelutarpeesta`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_arvio_palvelutarpeesta: String,
+    pub ammattihenkilon_arvio_palvelutarpeesta: sosmeta_types::NonEmptyString,
     /// Arvio omatyöntekijän tarpeesta (sv: Bedömning av om det finns behov av en egen kontaktperson)
     ///
     /// JSON `arvio_omatyontekijan_tarpeesta`: esitystapa Teksti.
@@ -996,15 +1264,14 @@ pub struct TurvakotipalvelunEnsiarvioX2DCC1527 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvakotipalvelunEnsiarvioX2DCC1527 {
+impl TurvakotipalvelunEnsiarvioXE551476F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXAC09B1BB>,
-        ammattihenkilon_arvio_palvelutarpeesta: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX268CC535>,
+        ammattihenkilon_arvio_palvelutarpeesta: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -1021,27 +1288,47 @@ impl TurvakotipalvelunEnsiarvioX2DCC1527 {
         }
     }
 }
+/// Koulutus (sv: Utbildning)
+///
+/// Shape `643abbd816f56160`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KoulutusX643ABBD8 {
+    /// Koulutusaste (sv: Utbildningsnivå)
+    ///
+    /// JSON `koulutusaste`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
+}
+impl KoulutusX643ABBD8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self { koulutusaste: None }
+    }
+}
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `04c3256e925d350f`, shared by 1 element(s) of the release.
+/// Shape `f5062c8ed51100a7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX04C3256E {
+pub struct AsiakasXF5062C8E {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
@@ -1054,8 +1341,10 @@ pub struct AsiakasX04C3256E {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sukupuoli: Option<sosmeta_types::Code>,
+    pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -1064,27 +1353,33 @@ pub struct AsiakasX04C3256E {
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyovoimaan_kuuluminen: Option<Vec<sosmeta_types::Code>>,
+    pub tyovoimaan_kuuluminen: Option<
+        Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
+    >,
     /// Koulutus (sv: Utbildning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus: Option<KoulutusX4BC4A415>,
+    pub koulutus: Option<KoulutusX643ABBD8>,
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, pakollinen.
-    pub aidinkieli: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
+    pub aidinkieli: sosmeta_types::Coded<AidinkieliXD1031DD0>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin, pakollinen.
     pub turvakielto: bool,
 }
-impl AsiakasX04C3256E {
+impl AsiakasXF5062C8E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
         syntymaaika: sosmeta_types::PartialDate,
-        aidinkieli: sosmeta_types::Code,
+        aidinkieli: sosmeta_types::Coded<AidinkieliXD1031DD0>,
         turvakielto: bool,
     ) -> Self {
         Self {
@@ -1106,17 +1401,17 @@ impl AsiakasX04C3256E {
 ///
 /// JSON `lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
 ///
-/// Shape `70fcd0b8efdb8599`, shared by 1 element(s) of the release.
+/// Shape `f33e674ee792f580`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsetJotkaOvatAsiakkaanMukanaTurvakodissaX70FCD0B8 {
+pub struct LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<Vec<AsiakasXEEC163CB>>,
+    pub yksityishenkilo: Option<Vec<AsiakasX8434043B>>,
 }
-impl LapsetJotkaOvatAsiakkaanMukanaTurvakodissaX70FCD0B8 {
+impl LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
@@ -1126,10 +1421,10 @@ impl LapsetJotkaOvatAsiakkaanMukanaTurvakodissaX70FCD0B8 {
 ///
 /// JSON `asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa`: esitystapa Otsikko.
 ///
-/// Shape `43af7e632c59f04c`, shared by 1 element(s) of the release.
+/// Shape `72a563da86d1efa5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX43AF7E63 {
+pub struct AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA {
     /// Alle 18-v. lapset (sv: Barn under 18 år)
     ///
     /// JSON `alle_yksikahdeksan_v_lapset`: esitystapa Kytkin, pakollinen.
@@ -1144,17 +1439,17 @@ pub struct AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX43AF
     /// JSON `lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: Option<
-        LapsetJotkaOvatAsiakkaanMukanaTurvakodissaX70FCD0B8,
+        LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E,
     >,
     /// Lapset, jotka eivät ole asiakkaan mukana turvakodissa (sv: Barn, som inte är på skyddshemmet tillsammans med klienten)
     ///
     /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: Option<
-        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaX1F36AA40,
+        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A,
     >,
 }
-impl AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX43AF7E63 {
+impl AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(alle_yksikahdeksan_v_lapset: bool) -> Self {
         Self {
@@ -1165,14 +1460,44 @@ impl AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX43AF7E63 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Aloitteentekijä (sv: Initiativtagare)"] #[doc = " "] #[doc =
+    " JSON `aloitteentekija`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Oma aloite,\n2 = Vanhempi,\n3 = Muu sukulainen tai ystävä,\n4 = Sosiaalihuolto,\n5 = Terveydenhuolto,\n6 = Opetuksen ja koulutuksen järjestäjä,\n7 = Poliisi,\n8 = Hätäkeskus,\n9 = Auttava puhelin,\n10 = Muu,\n11 = Ei tietoa."]
+    #[doc = " "] #[doc =
+    " Shape `5248b38b5daca51c`, shared by 1 element(s) of the release."]
+    AloitteentekijaX5248B38B, name =
+    "Sisäinen luokitus:\n1 = Oma aloite,\n2 = Vanhempi,\n3 = Muu sukulainen tai ystävä,\n4 = Sosiaalihuolto,\n5 = Terveydenhuolto,\n6 = Opetuksen ja koulutuksen järjestäjä,\n7 = Poliisi,\n8 = Hätäkeskus,\n9 = Auttava puhelin,\n10 = Muu,\n11 = Ei tietoa",
+    default_system = "turvakotipalvelun_ensiarvio/aloitteentekija", system =
+    sosmeta_types::SystemRule::Exact(& ["turvakotipalvelun_ensiarvio/aloitteentekija"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "",
+    ""), Koodi8 = ("8", "", ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""),
+    Koodi11 = ("11", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Ohjaussyy (sv: Hänvisningsorsak)"] #[doc = " "] #[doc =
+    " JSON `ohjaussyy`: esitystapa Koodi, ehdollisesti pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Ensisijainen turvakoti täynnä,\n2 = Turvallisuus (asiakkaan ja muiden henkilöiden),\n3 = Asiakkaan oma toive,\n4 = Ensisijaisessa turvakodissa ei ole lemmikkipaikkoja, \n99 = Muu."]
+    #[doc = " "] #[doc =
+    " Shape `3a37481c74e43fe4`, shared by 1 element(s) of the release."]
+    OhjaussyyX3A37481C, name =
+    "Sisäinen luokitus:\n1 = Ensisijainen turvakoti täynnä,\n2 = Turvallisuus (asiakkaan ja muiden henkilöiden),\n3 = Asiakkaan oma toive,\n4 = Ensisijaisessa turvakodissa ei ole lemmikkipaikkoja, \n99 = Muu",
+    default_system = "turvakotipalvelun_asiakkaan_esitiedot/ohjaussyy", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["turvakotipalvelun_asiakkaan_esitiedot/ohjaussyy"]), [Koodi1 = ("1", "", ""), Koodi2
+    = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""), Koodi99 = ("99", "",
+    "")]
+);
 /// Turvakotiin ohjautuminen (sv: Att hänvisa klienten till skyddshemmet)
 ///
 /// JSON `turvakotiin_ohjautuminen`: esitystapa Otsikko.
 ///
-/// Shape `a42425ef7b9b1cc6`, shared by 1 element(s) of the release.
+/// Shape `7af415078267b7bf`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotiinOhjautuminenXA42425EF {
+pub struct TurvakotiinOhjautuminenX7AF41507 {
     /// Yhteydenoton ajankohta (sv: Tidpunkt för kontakten)
     ///
     /// JSON `yhteydenoton_ajankohta`: esitystapa Pvm, pakollinen.
@@ -1180,8 +1505,22 @@ pub struct TurvakotiinOhjautuminenXA42425EF {
     /// Aloitteentekijä (sv: Initiativtagare)
     ///
     /// JSON `aloitteentekija`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub aloitteentekija: Vec<sosmeta_types::Code>,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Oma aloite,
+2 = Vanhempi,
+3 = Muu sukulainen tai ystävä,
+4 = Sosiaalihuolto,
+5 = Terveydenhuolto,
+6 = Opetuksen ja koulutuksen järjestäjä,
+7 = Poliisi,
+8 = Hätäkeskus,
+9 = Auttava puhelin,
+10 = Muu,
+11 = Ei tietoa.*/
+    pub aloitteentekija: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<AloitteentekijaX5248B38B>,
+    >,
     /// Vaihtoehdon "muu" tarkempi kuvaus (sv: Noggrannare beskrivning av alternativet ”annan”)
     ///
     /// JSON `vaihtoehdon_muu_tarkempi_kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -1194,14 +1533,23 @@ pub struct TurvakotiinOhjautuminenXA42425EF {
     /// Ohjaussyy (sv: Hänvisningsorsak)
     ///
     /// JSON `ohjaussyy`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ensisijainen turvakoti täynnä,
+2 = Turvallisuus (asiakkaan ja muiden henkilöiden),
+3 = Asiakkaan oma toive,
+4 = Ensisijaisessa turvakodissa ei ole lemmikkipaikkoja,
+99 = Muu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ohjaussyy: Option<sosmeta_types::Code>,
+    pub ohjaussyy: Option<sosmeta_types::Coded<OhjaussyyX3A37481C>>,
 }
-impl TurvakotiinOhjautuminenXA42425EF {
+impl TurvakotiinOhjautuminenX7AF41507 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         yhteydenoton_ajankohta: sosmeta_types::PartialDate,
-        aloitteentekija: Vec<sosmeta_types::Code>,
+        aloitteentekija: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<AloitteentekijaX5248B38B>,
+        >,
         asiakas_ohjattiin_toisesta_turvakodista: bool,
     ) -> Self {
         Self {
@@ -1217,29 +1565,45 @@ impl TurvakotiinOhjautuminenXA42425EF {
 ///
 /// JSON `vakivallantekija`: toistuva, pakollinen.
 ///
-/// Shape `327646c37dd717c7`, shared by 1 element(s) of the release.
+/// Shape `c42ded5de7e77b9c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakivallantekijaX327646C3 {
+pub struct VakivallantekijaXC42DED5D {
     /// Väkivallantekijän suhde asiakkaaseen (sv: Våldsverkarens relation till klienten)
     ///
     /// JSON `vakivallantekijan_suhde_asiakkaaseen`: esitystapa Koodi, pakollinen.
-    pub vakivallantekijan_suhde_asiakkaaseen: sosmeta_types::Code,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Puoliso tai avopuoliso,
+2 = Entinen puoliso tai avopuoliso,
+3 = Seurustelukumppani,
+4 = Entinen seurustelukumppani,
+5 = Vanhempi (äiti, isä, äitipuoli, isäpuoli),
+6 = Lapsi tai lapsipuoli,
+7 = Muu perheenjäsen tai sukulainen,
+8 = Muu (esim. lähisuhdeväkivaltaan rinnastuvien tilanteiden kohdalla).*/
+    pub vakivallantekijan_suhde_asiakkaaseen: sosmeta_types::Coded<
+        VakivallantekijanSuhdeAsiakkaaseenXCBE57896,
+    >,
     /// Väkivallantekijän sukupuoli (sv: Våldsverkarens)
     ///
     /// JSON `vakivallantekijan_sukupuoli`: esitystapa Koodi, pakollinen.
-    pub vakivallantekijan_sukupuoli: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
+    pub vakivallantekijan_sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
     /// Väkivallantekijän kuvaus (sv: Beskrivning av våldsverkaren)
     ///
     /// JSON `vakivallantekijan_kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_kuvaus: Option<String>,
 }
-impl VakivallantekijaX327646C3 {
+impl VakivallantekijaXC42DED5D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vakivallantekijan_suhde_asiakkaaseen: sosmeta_types::Code,
-        vakivallantekijan_sukupuoli: sosmeta_types::Code,
+        vakivallantekijan_suhde_asiakkaaseen: sosmeta_types::Coded<
+            VakivallantekijanSuhdeAsiakkaaseenXCBE57896,
+        >,
+        vakivallantekijan_sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
     ) -> Self {
         Self {
             vakivallantekijan_suhde_asiakkaaseen,
@@ -1252,40 +1616,96 @@ impl VakivallantekijaX327646C3 {
 ///
 /// JSON `vakivallantekijat`: esitystapa Otsikko.
 ///
-/// Shape `64d059a5a986a3fa`, shared by 1 element(s) of the release.
+/// Shape `fd4efa790a09419e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakivallantekijatX64D059A5 {
+pub struct VakivallantekijatXFD4EFA79 {
     /// Väkivallantekijä (sv: Våldsverkare)
     ///
     /// JSON `vakivallantekija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub vakivallantekija: Vec<VakivallantekijaX327646C3>,
+    pub vakivallantekija: sosmeta_types::NonEmptyVec<VakivallantekijaXC42DED5D>,
 }
-impl VakivallantekijatX64D059A5 {
+impl VakivallantekijatXFD4EFA79 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(vakivallantekija: Vec<VakivallantekijaX327646C3>) -> Self {
+    pub fn new(
+        vakivallantekija: sosmeta_types::NonEmptyVec<VakivallantekijaXC42DED5D>,
+    ) -> Self {
         Self { vakivallantekija }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Muut aikuisen tilanteesta tehdyt ilmoitukset (sv: Andra anmälningar som gjorts om en vuxen persons situation)"]
+    #[doc = " "] #[doc =
+    " JSON `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva, ehdollisesti pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`."]
+    #[doc = " "] #[doc =
+    " Shape `4bfe8bc42f14084b`, shared by 1 element(s) of the release."]
+    MuutAikuisenTilanteestaTehdytIlmoituksetX4BFE8BC4, name =
+    "THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280",
+    default_system = "urn:oid:1.2.246.537.6.1280", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1280"]),
+    [YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen = ("2",
+    "Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen",
+    "Kontakt med myndighet som ansvarar för socialvården"),
+    IlmoitusSosiaalihuollonTarpeesta = ("3", "Ilmoitus sosiaalihuollon tarpeesta",
+    "Anmälan om behov av socialvård"), EnnakollinenLastensuojeluilmoitus = ("5",
+    "Ennakollinen lastensuojeluilmoitus", "Föregripande barnskyddsanmälan"), EiTarvetta
+    = ("98", "Ei tarvetta", "Inget behov"), EiTietoa = ("99", "Ei tietoa",
+    "Uppgift saknas")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Lapsen tilanteesta turvakotijakson aikana tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation under skyddshemsperioden)"]
+    #[doc = " "] #[doc =
+    " JSON `lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva, ehdollisesti pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`."]
+    #[doc = " "] #[doc =
+    " Shape `0fa077627e1ed095`, shared by 1 element(s) of the release."]
+    LapsenTilanteestaTurvakotijaksonAikanaTehdytIlmoituksetX0FA07762, name =
+    "THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280",
+    default_system = "urn:oid:1.2.246.537.6.1280", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1280"]),
+    [IlmoitusPoliisille = ("1", "Ilmoitus poliisille", "Polisanmälan"),
+    YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen = ("2",
+    "Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen",
+    "Kontakt med myndighet som ansvarar för socialvården"),
+    IlmoitusSosiaalihuollonTarpeesta = ("3", "Ilmoitus sosiaalihuollon tarpeesta",
+    "Anmälan om behov av socialvård"), Lastensuojeluilmoitus = ("4",
+    "Lastensuojeluilmoitus", "Barnskyddsanmälan"), EiTarvetta = ("98", "Ei tarvetta",
+    "Inget behov"), EiTietoa = ("99", "Ei tietoa", "Uppgift saknas")]
+);
 /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
 ///
 /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `d0b315740a902a17`, shared by 1 element(s) of the release.
+/// Shape `51fc3c6bff406d9f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakivaltaanLiittyvatTiedotXD0B31574 {
+pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// Koetun väkivallan muoto (sv: Upplevd våldsform)
     ///
     /// JSON `koetun_vakivallan_muoto`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub koetun_vakivallan_muoto: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Väkivallan muoto 1.2.246.537.6.1281, `urn:oid:1.2.246.537.6.1281`.
+    pub koetun_vakivallan_muoto: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<KysymysYksiXD0387B98>,
+    >,
     /// Väkivallan kesto (sv: Våldets varaktighet)
     ///
     /// JSON `vakivallan_kesto`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Alle kuukausi,
+2 = 1 kk – 1 v,
+3 = Yli 1 v – 2 v,
+4 = Yli 2 v – 5 v,
+5 = Yli 5 v tai enemmän,
+6 = Ei tietoa.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallan_kesto: Option<sosmeta_types::Code>,
+    pub vakivallan_kesto: Option<sosmeta_types::Coded<VakivallanKestoXA59E14DB>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -1295,7 +1715,7 @@ pub struct VakivaltaanLiittyvatTiedotXD0B31574 {
     ///
     /// JSON `vakivallantekijat`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivallantekijat: Option<VakivallantekijatX64D059A5>,
+    pub vakivallantekijat: Option<VakivallantekijatXFD4EFA79>,
     /// Kiellot (sv: Förbud)
     ///
     /// JSON `kiellot`: esitystapa Teksti.
@@ -1304,7 +1724,9 @@ pub struct VakivaltaanLiittyvatTiedotXD0B31574 {
     /// Asumistilanne (sv: Boendesituation)
     ///
     /// JSON `asumistilanne`: esitystapa Koodi, pakollinen.
-    pub asumistilanne: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub asumistilanne: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     /// Asumistilanteen kuvaus (sv: Beskrivning av boendesituation)
     ///
     /// JSON `asumistilanteen_kuvaus`: esitystapa Teksti.
@@ -1313,19 +1735,33 @@ pub struct VakivaltaanLiittyvatTiedotXD0B31574 {
     /// Rikosilmoituksen tekeminen (sv: Att göra polisanmälan)
     ///
     /// JSON `rikosilmoituksen_tekeminen`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rikosilmoituksen_tekeminen: Option<sosmeta_types::Code>,
+    pub rikosilmoituksen_tekeminen: Option<
+        sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    >,
     /// Muut aikuisen tilanteesta tehdyt ilmoitukset (sv: Andra anmälningar som gjorts om en vuxen persons situation)
     ///
     /// JSON `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: Option<
+        Vec<sosmeta_types::Coded<MuutAikuisenTilanteestaTehdytIlmoituksetX4BFE8BC4>>,
+    >,
     /// Lapsen tilanteesta turvakotijakson aikana tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation under skyddshemsperioden)
     ///
     /// JSON `lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<
+            sosmeta_types::Coded<
+                LapsenTilanteestaTurvakotijaksonAikanaTehdytIlmoituksetX0FA07762,
+            >,
+        >,
     >,
     /// Lisätiedot ilmoituksista (sv: Ytterligare information om anmälningar)
     ///
@@ -1333,11 +1769,13 @@ pub struct VakivaltaanLiittyvatTiedotXD0B31574 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ilmoituksista: Option<String>,
 }
-impl VakivaltaanLiittyvatTiedotXD0B31574 {
+impl VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        koetun_vakivallan_muoto: Vec<sosmeta_types::Code>,
-        asumistilanne: sosmeta_types::Code,
+        koetun_vakivallan_muoto: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<KysymysYksiXD0387B98>,
+        >,
+        asumistilanne: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     ) -> Self {
         Self {
             koetun_vakivallan_muoto,
@@ -1358,22 +1796,22 @@ impl VakivaltaanLiittyvatTiedotXD0B31574 {
 ///
 /// JSON `omatyontekija_turvakodissa`: esitystapa Otsikko.
 ///
-/// Shape `6f351353e965547c`, shared by 1 element(s) of the release.
+/// Shape `1b68d07ee7af2c10`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OmatyontekijaTurvakodissaX6F351353 {
+pub struct OmatyontekijaTurvakodissaX1B68D07E {
     /// Omatyöntekijän tiedot (sv: Uppgifter om den egna kontaktpersonen)
     ///
     /// JSON `omatyontekijan_tiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekijan_tiedot: Option<Vec<LaatijaXCE9D0849>>,
+    pub omatyontekijan_tiedot: Option<Vec<LaatijaXA71A9A7D>>,
     /// Perustelut sille, miksi omatyöntekijää ei nimetä (sv: Motiveringarna till, varför ingen egen kontaktperson utses)
     ///
     /// JSON `perustelut_sille_miksi_omatyontekijaa_ei_nimeta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_sille_miksi_omatyontekijaa_ei_nimeta: Option<String>,
 }
-impl OmatyontekijaTurvakodissaX6F351353 {
+impl OmatyontekijaTurvakodissaX1B68D07E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1384,14 +1822,14 @@ impl OmatyontekijaTurvakodissaX6F351353 {
 }
 /// Turvakotipalvelun ensiarvio (sv: Första bedömning inom skyddshemsservicen)
 ///
-/// Shape `5945d149abd49511`, shared by 1 element(s) of the release.
+/// Shape `3cf9e03102c25ac8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalvelunEnsiarvioX5945D149 {
+pub struct TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX04C3256E,
+    pub asiakas: AsiakasXF5062C8E,
     /// Yksin turvakotiin hakeutunut täysi-ikäinen (sv: Myndig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_taysi_ikainen`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -1405,13 +1843,22 @@ pub struct TurvakotipalvelunEnsiarvioX5945D149 {
     /// Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)
     ///
     /// JSON `aiempien_turvakotikayntien_maara`: esitystapa Koodi, pakollinen.
-    pub aiempien_turvakotikayntien_maara: sosmeta_types::Code,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Ensimmäinen kerta turvakodissa,
+2 = Ollut aiemmin 1 kerran,
+3 = Ollut aiemmin 2 kertaa,
+4 = Ollut aiemmin 3 kertaa tai enemmän,
+5 = Ei tietoa.*/
+    pub aiempien_turvakotikayntien_maara: sosmeta_types::Coded<
+        AiempienTurvakotikayntienMaaraX583CF7F9,
+    >,
     /// Asiakkaan alaikäiset lapset, joiden kanssa asiakas asuu tai joita hän tapaa (sv: Klientens minderåriga barn som han eller hon bor tillsammans med eller träffar)
     ///
     /// JSON `asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa: Option<
-        AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX43AF7E63,
+        AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA,
     >,
     /// Raskaus (sv: Graviditet)
     ///
@@ -1427,12 +1874,12 @@ pub struct TurvakotipalvelunEnsiarvioX5945D149 {
     ///
     /// JSON `turvakotiin_ohjautuminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub turvakotiin_ohjautuminen: Option<TurvakotiinOhjautuminenXA42425EF>,
+    pub turvakotiin_ohjautuminen: Option<TurvakotiinOhjautuminenX7AF41507>,
     /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
     ///
     /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vakivaltaan_liittyvat_tiedot: Option<VakivaltaanLiittyvatTiedotXD0B31574>,
+    pub vakivaltaan_liittyvat_tiedot: Option<VakivaltaanLiittyvatTiedotX51FC3C6B>,
     /// Asiakkaan mielipide ja näkemys palvelutarpeestaan (sv: Klientens åsikt och synpunkt om sitt servicebehov)
     ///
     /// JSON `asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan`: esitystapa Teksti.
@@ -1441,12 +1888,12 @@ pub struct TurvakotipalvelunEnsiarvioX5945D149 {
     /// Ammattihenkilön arvio palvelutarpeesta (sv: En yrkesutbildad persons bedömning av servicebehovet)
     ///
     /// JSON `ammattihenkilon_arvio_palvelutarpeesta`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_arvio_palvelutarpeesta: String,
+    pub ammattihenkilon_arvio_palvelutarpeesta: sosmeta_types::NonEmptyString,
     /// Omatyöntekijä turvakodissa (sv: Egen kontaktperson i skyddshemmet)
     ///
     /// JSON `omatyontekija_turvakodissa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija_turvakodissa: Option<OmatyontekijaTurvakodissaX6F351353>,
+    pub omatyontekija_turvakodissa: Option<OmatyontekijaTurvakodissaX1B68D07E>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1460,16 +1907,17 @@ pub struct TurvakotipalvelunEnsiarvioX5945D149 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvakotipalvelunEnsiarvioX5945D149 {
+impl TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX04C3256E,
-        aiempien_turvakotikayntien_maara: sosmeta_types::Code,
-        ammattihenkilon_arvio_palvelutarpeesta: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasXF5062C8E,
+        aiempien_turvakotikayntien_maara: sosmeta_types::Coded<
+            AiempienTurvakotikayntienMaaraX583CF7F9,
+        >,
+        ammattihenkilon_arvio_palvelutarpeesta: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -1494,23 +1942,23 @@ impl TurvakotipalvelunEnsiarvioX5945D149 {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `0b99fd82e0358ac3`, shared by 1 element(s) of the release.
+/// Shape `dbdef7f72f1b8ff3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX0B99FD82 {
+pub struct AsiakasXDBDEF7F7 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
@@ -1524,7 +1972,9 @@ pub struct AsiakasX0B99FD82 {
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi, pakollinen.
-    pub sukupuoli: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
+    pub sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin.
@@ -1533,16 +1983,21 @@ pub struct AsiakasX0B99FD82 {
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub aidinkieli: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
+    pub aidinkieli: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<AidinkieliXD1031DD0>,
+    >,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiointikieli: Option<sosmeta_types::Code>,
+    pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -1554,8 +2009,10 @@ pub struct AsiakasX0B99FD82 {
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siviilisaaty: Option<sosmeta_types::Code>,
+    pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
@@ -1565,27 +2022,27 @@ pub struct AsiakasX0B99FD82 {
     ///
     /// JSON `huoltajuus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huoltajuus: Option<Vec<HuoltajuusX70ADE010>>,
+    pub huoltajuus: Option<Vec<HuoltajuusX0D905F45>>,
     /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX34C2D7D4>>,
+    pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX07EECE8B>>,
     /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
     ///
     /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
-        Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloX4664CA2C>,
+        Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5>,
     >,
 }
-impl AsiakasX0B99FD82 {
+impl AsiakasXDBDEF7F7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        sukupuoli: sosmeta_types::Code,
-        aidinkieli: Vec<sosmeta_types::Code>,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        sukupuoli: sosmeta_types::Coded<SukupuoliX18163A97>,
+        aidinkieli: sosmeta_types::NonEmptyVec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
     ) -> Self {
         Self {
             sukunimi,
@@ -1610,15 +2067,14 @@ impl AsiakasX0B99FD82 {
 }
 /// Turvakotipalvelusuunnitelma (sv: Plan inom skyddshemsservicen)
 ///
-/// Shape `857cdd9fffb4a9e7`, shared by 1 element(s) of the release.
+/// Shape `bef1827ef508e6a2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalvelusuunnitelmaX857CDD9F {
+pub struct TurvakotipalvelusuunnitelmaXBEF1827E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX0B99FD82>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBDEF7F7>,
     /// Tiedot neuvottelusta (sv: Information om överläggning)
     ///
     /// JSON `tiedot_neuvottelusta`: toistuva.
@@ -1634,9 +2090,11 @@ pub struct TurvakotipalvelusuunnitelmaX857CDD9F {
     /// Sosiaalipalvelut joita asiakas tällä hetkellä saa (sv: Socialservice som klienten får för närvarande)
     ///
     /// JSON `sosiaalipalvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     >,
     /// Muut palvelut joita asiakas tällä hetkellä saa (sv: Annan service som klienten får för närvarande)
     ///
@@ -1658,7 +2116,7 @@ pub struct TurvakotipalvelusuunnitelmaX857CDD9F {
     /// JSON `sosiaalipalvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Andra tjänster och åtgärder för att uppnå målen och möta behovet av stöd)
     ///
@@ -1718,12 +2176,14 @@ pub struct TurvakotipalvelusuunnitelmaX857CDD9F {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvakotipalvelusuunnitelmaX857CDD9F {
+impl TurvakotipalvelusuunnitelmaXBEF1827E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasX0B99FD82>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBDEF7F7>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_neuvottelusta: None,
@@ -1750,14 +2210,14 @@ impl TurvakotipalvelusuunnitelmaX857CDD9F {
 }
 /// Turvakotipalvelusuunnitelma (sv: Plan inom skyddshemsservicen)
 ///
-/// Shape `a5fec4fe5839c5a5`, shared by 1 element(s) of the release.
+/// Shape `a0bbd217f44f2941`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvakotipalvelusuunnitelmaXA5FEC4FE {
+pub struct TurvakotipalvelusuunnitelmaXA0BBD217 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Tiedot neuvottelusta (sv: Information om överläggning)
     ///
     /// JSON `tiedot_neuvottelusta`: toistuva.
@@ -1773,9 +2233,11 @@ pub struct TurvakotipalvelusuunnitelmaXA5FEC4FE {
     /// Sosiaalipalvelut joita asiakas tällä hetkellä saa (sv: Socialservice som klienten får för närvarande)
     ///
     /// JSON `sosiaalipalvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: Option<
-        Vec<sosmeta_types::Code>,
+        Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     >,
     /// Muut palvelut joita asiakas tällä hetkellä saa (sv: Annan service som klienten får för närvarande)
     ///
@@ -1795,7 +2257,7 @@ pub struct TurvakotipalvelusuunnitelmaXA5FEC4FE {
     /// JSON `sosiaalipalvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Andra tjänster och åtgärder för att uppnå målen och möta behovet av stöd)
     ///
@@ -1855,12 +2317,14 @@ pub struct TurvakotipalvelusuunnitelmaXA5FEC4FE {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvakotipalvelusuunnitelmaXA5FEC4FE {
+impl TurvakotipalvelusuunnitelmaXA0BBD217 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX48071AFA, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasXF5869742,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_neuvottelusta: None,

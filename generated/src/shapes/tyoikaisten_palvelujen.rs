@@ -5,14 +5,25 @@
 //! Shapes only the feature `tyoikaisten-palvelujen` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::classification!(
+    #[doc = " Syyt rajoituksiin (sv: Orsaker till begränsningar)"] #[doc = " "] #[doc =
+    " JSON `syyt_rajoituksiin`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Työn tai koulutuksen vastaanottamisen rajoite 1.2.246.537.6.1238, `urn:oid:1.2.246.537.6.1238`."]
+    #[doc = " "] #[doc =
+    " Shape `18eca7861ad36ac4`, shared by 1 element(s) of the release."]
+    SyytRajoituksiinX18ECA786, name =
+    "Koodistopalvelin: Sosiaalihuolto - Työn tai koulutuksen vastaanottamisen rajoite 1.2.246.537.6.1238",
+    default_system = "urn:oid:1.2.246.537.6.1238", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1238"])
+);
 /// Työnhaun edellytykset (sv: Förutsättningar för jobbsökning)
 ///
 /// JSON `tyonhaun_edellytykset`: esitystapa Otsikko.
 ///
-/// Shape `8b57094778870c6a`, shared by 1 element(s) of the release.
+/// Shape `9519fb2de4d7a10c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyonhaunEdellytyksetX8B570947 {
+pub struct TyonhaunEdellytyksetX9519FB2D {
     /// Vahvuudet ja voimavarat (sv: Styrkor och resurser)
     ///
     /// JSON `vahvuudet_ja_voimavarat`: esitystapa Teksti.
@@ -21,8 +32,10 @@ pub struct TyonhaunEdellytyksetX8B570947 {
     /// Syyt rajoituksiin (sv: Orsaker till begränsningar)
     ///
     /// JSON `syyt_rajoituksiin`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Työn tai koulutuksen vastaanottamisen rajoite 1.2.246.537.6.1238, `urn:oid:1.2.246.537.6.1238`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syyt_rajoituksiin: Option<Vec<sosmeta_types::Code>>,
+    pub syyt_rajoituksiin: Option<Vec<sosmeta_types::Coded<SyytRajoituksiinX18ECA786>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -41,7 +54,7 @@ pub struct TyonhaunEdellytyksetX8B570947 {
         String,
     >,
 }
-impl TyonhaunEdellytyksetX8B570947 {
+impl TyonhaunEdellytyksetX9519FB2D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -57,14 +70,14 @@ impl TyonhaunEdellytyksetX8B570947 {
 ///
 /// JSON `aktivoinnin_tavoitteet`: esitystapa Otsikko.
 ///
-/// Shape `26440e913a49c60e`, shared by 1 element(s) of the release.
+/// Shape `b372925aa859a027`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AktivoinninTavoitteetX26440E91 {
+pub struct AktivoinninTavoitteetXB372925A {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX27D3E206,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -72,7 +85,7 @@ pub struct AktivoinninTavoitteetX26440E91 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
 }
-impl AktivoinninTavoitteetX26440E91 {
+impl AktivoinninTavoitteetXB372925A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -189,25 +202,26 @@ impl KuntouttavaTyotoimintaX47E2F57A {
 }
 /// Aktivointisuunnitelma (sv: Aktiveringsplan)
 ///
-/// Shape `34ad6917bf28a745`, shared by 1 element(s) of the release.
+/// Shape `8a11c0526b9f1ed2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AktivointisuunnitelmaX34AD6917 {
+pub struct AktivointisuunnitelmaX8A11C052 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Vec<
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2,
+    pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: sosmeta_types::NonEmptyVec<
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
@@ -243,7 +257,7 @@ pub struct AktivointisuunnitelmaX34AD6917 {
     ///
     /// JSON `tyonhaun_edellytykset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyonhaun_edellytykset: Option<TyonhaunEdellytyksetX8B570947>,
+    pub tyonhaun_edellytykset: Option<TyonhaunEdellytyksetX9519FB2D>,
     /// Muut tiedot (sv: Andra uppgifter)
     ///
     /// JSON `muut_tiedot`: esitystapa Teksti.
@@ -253,7 +267,7 @@ pub struct AktivointisuunnitelmaX34AD6917 {
     ///
     /// JSON `aktivoinnin_tavoitteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aktivoinnin_tavoitteet: Option<AktivoinninTavoitteetX26440E91>,
+    pub aktivoinnin_tavoitteet: Option<AktivoinninTavoitteetXB372925A>,
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti.
@@ -317,23 +331,21 @@ pub struct AktivointisuunnitelmaX34AD6917 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl AktivointisuunnitelmaX34AD6917 {
+impl AktivointisuunnitelmaX8A11C052 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Vec<
-            TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD5BC2,
+        asiakas: AsiakasX8434043B,
+        tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: sosmeta_types::NonEmptyVec<
+            TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C,
         >,
-        laatija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             asiakas,
@@ -365,26 +377,75 @@ impl AktivointisuunnitelmaX34AD6917 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Palvelut (sv: Tjänster)"] #[doc = " "] #[doc =
+    " JSON `palvelut`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Sosiaalinen kuntoutus, \n2 = Kuntouttava työtoiminta, \n3 = Muut sosiaalipalvelut, \n4 = Järjestö- ja yhdistystoiminta, \n5 = Kelan palvelut, \n6 = Kulttuuripalvelut, \n7 = Kunnan työllisyyspalvelut, \n8 = Liikuntapalvelut, \n9 = Maahanmuuttoviraston palvelut, \n10 = Mielenterveyspalvelut, \n11 = Nuorisopalvelut, \n12 = Oikeusapu, \n13 = Opetus ja koulutus, \n14 = Perusterveydenhuollon palvelut, \n15 = Poliisitoimi, \n16 = Potilas- ja sosiaaliasiamiehen palvelut, \n17 = Päihdepalvelut, \n18 = Rikosseuraamuslaitoksen palvelut, \n19 = Seurakunnan tarjoamat palvelut, \n20 = Sovittelupalvelut, \n21 = Talous- ja velkaneuvonta, \n22 = TE-palvelut, \n23 = Työkyvyn selvitys, \n24 = Työllistymistä edistävä monialainen yhteispalvelu, \n25 = Työterveyshuollon palvelut, \n26 = Erikoissairaanhoidon palvelut,\n99 = Muu palvelu."]
+    #[doc = " "] #[doc =
+    " Shape `52e922b47eaaaace`, shared by 2 element(s) of the release."]
+    PalvelutX52E922B4, name =
+    "Sisäinen luokitus:\n1 = Sosiaalinen kuntoutus, \n2 = Kuntouttava työtoiminta, \n3 = Muut sosiaalipalvelut, \n4 = Järjestö- ja yhdistystoiminta, \n5 = Kelan palvelut, \n6 = Kulttuuripalvelut, \n7 = Kunnan työllisyyspalvelut, \n8 = Liikuntapalvelut, \n9 = Maahanmuuttoviraston palvelut, \n10 = Mielenterveyspalvelut, \n11 = Nuorisopalvelut, \n12 = Oikeusapu, \n13 = Opetus ja koulutus, \n14 = Perusterveydenhuollon palvelut, \n15 = Poliisitoimi, \n16 = Potilas- ja sosiaaliasiamiehen palvelut, \n17 = Päihdepalvelut, \n18 = Rikosseuraamuslaitoksen palvelut, \n19 = Seurakunnan tarjoamat palvelut, \n20 = Sovittelupalvelut, \n21 = Talous- ja velkaneuvonta, \n22 = TE-palvelut, \n23 = Työkyvyn selvitys, \n24 = Työllistymistä edistävä monialainen yhteispalvelu, \n25 = Työterveyshuollon palvelut, \n26 = Erikoissairaanhoidon palvelut,\n99 = Muu palvelu",
+    default_system = "tyoikaisten_palvelujen_asiakassuunnitelma/palvelut", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["tyoikaisten_palvelujen_asiakassuunnitelma/palvelut"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""), Koodi5 =
+    ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "", ""), Koodi8 = ("8", "",
+    ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""), Koodi11 = ("11", "", ""),
+    Koodi12 = ("12", "", ""), Koodi13 = ("13", "", ""), Koodi14 = ("14", "", ""), Koodi15
+    = ("15", "", ""), Koodi16 = ("16", "", ""), Koodi17 = ("17", "", ""), Koodi18 =
+    ("18", "", ""), Koodi19 = ("19", "", ""), Koodi20 = ("20", "", ""), Koodi21 = ("21",
+    "", ""), Koodi22 = ("22", "", ""), Koodi23 = ("23", "", ""), Koodi24 = ("24", "",
+    ""), Koodi25 = ("25", "", ""), Koodi26 = ("26", "", ""), Koodi99 = ("99", "", "")]
+);
 /// Palvelut joita asiakas tällä hetkellä saa (sv: Tjänster som klienten får för närvarande)
 ///
 /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
 ///
-/// Shape `7011dfc7f03252a0`, shared by 2 element(s) of the release.
+/// Shape `89096568d2f9e289`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7 {
+pub struct PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 {
     /// Palvelut (sv: Tjänster)
     ///
     /// JSON `palvelut`: esitystapa Koodi, toistuva.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sosiaalinen kuntoutus,
+2 = Kuntouttava työtoiminta,
+3 = Muut sosiaalipalvelut,
+4 = Järjestö- ja yhdistystoiminta,
+5 = Kelan palvelut,
+6 = Kulttuuripalvelut,
+7 = Kunnan työllisyyspalvelut,
+8 = Liikuntapalvelut,
+9 = Maahanmuuttoviraston palvelut,
+10 = Mielenterveyspalvelut,
+11 = Nuorisopalvelut,
+12 = Oikeusapu,
+13 = Opetus ja koulutus,
+14 = Perusterveydenhuollon palvelut,
+15 = Poliisitoimi,
+16 = Potilas- ja sosiaaliasiamiehen palvelut,
+17 = Päihdepalvelut,
+18 = Rikosseuraamuslaitoksen palvelut,
+19 = Seurakunnan tarjoamat palvelut,
+20 = Sovittelupalvelut,
+21 = Talous- ja velkaneuvonta,
+22 = TE-palvelut,
+23 = Työkyvyn selvitys,
+24 = Työllistymistä edistävä monialainen yhteispalvelu,
+25 = Työterveyshuollon palvelut,
+26 = Erikoissairaanhoidon palvelut,
+99 = Muu palvelu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelut: Option<Vec<sosmeta_types::Code>>,
+    pub palvelut: Option<Vec<sosmeta_types::Coded<PalvelutX52E922B4>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7 {
+impl PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -393,28 +454,88 @@ impl PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Tavoite (sv: Mål)"] #[doc = " "] #[doc =
+    " JSON `tavoite`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuden tavoitteet 1.2.246.537.6.1292, `urn:oid:1.2.246.537.6.1292`."]
+    #[doc = " "] #[doc =
+    " Shape `6ca5f4eb1e18c696`, shared by 4 element(s) of the release."]
+    TavoiteX6CA5F4EB, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkuuden tavoitteet 1.2.246.537.6.1292",
+    default_system = "urn:oid:1.2.246.537.6.1292", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1292"])
+);
+sosmeta_types::code_list!(
+    #[doc = " Tavoitteen asteikko (sv: Målskala)"] #[doc = " "] #[doc =
+    " JSON `tavoitteen_asteikko`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Muutos parempaan, 2 = Estää tilanteen huononeminen."]
+    #[doc = " "] #[doc =
+    " Shape `9ceb734a398b8894`, shared by 4 element(s) of the release."]
+    TavoitteenAsteikkoX9CEB734A, name =
+    "Sisäinen luokitus: 1 = Muutos parempaan, 2 = Estää tilanteen huononeminen",
+    default_system = "tyoikaisten_palvelujen_asiakassuunnitelma/tavoitteen_asteikko",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["tyoikaisten_palvelujen_asiakassuunnitelma/tavoitteen_asteikko"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::classification!(
+    #[doc = " Tilannetekijä (sv: Situationsfaktor)"] #[doc = " "] #[doc =
+    " JSON `tilannetekija`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`."]
+    #[doc = " "] #[doc =
+    " Shape `6fe76bad90263ba4`, shared by 4 element(s) of the release."]
+    TilannetekijaX6FE76BAD, name =
+    "Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290",
+    default_system = "urn:oid:1.2.246.537.6.1290", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1290"])
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Tukeeko vai vaikeuttaako tilannetekijä tavoitteen saavuttamista? (sv: Främjar eller försvårar situationsfaktorn uppnåendet av målet?)"]
+    #[doc = " "] #[doc =
+    " JSON `tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: \n1 = Tukee/Tuki tavoitteen saavuttamista, \n2 = Vaikeuttaa/Vaikeutti tavoitteen saavuttamista."]
+    #[doc = " "] #[doc =
+    " Shape `e92c65d445337abb`, shared by 4 element(s) of the release."]
+    TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamistaXE92C65D4, name =
+    "Sisäinen luokitus: \n1 = Tukee/Tuki tavoitteen saavuttamista, \n2 = Vaikeuttaa/Vaikeutti tavoitteen saavuttamista",
+    default_system =
+    "tyoikaisten_palvelujen_asiakassuunnitelma/tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["tyoikaisten_palvelujen_asiakassuunnitelma/tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Tilannetekijät (sv: Situationsfaktorer)
 ///
 /// JSON `tilannetekijat`: toistuva.
 ///
-/// Shape `bacd5e6a7931091f`, shared by 4 element(s) of the release.
+/// Shape `3b53ff61b078cc42`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TilannetekijatXBACD5E6A {
+pub struct TilannetekijatX3B53FF61 {
     /// Tilannetekijä (sv: Situationsfaktor)
     ///
     /// JSON `tilannetekija`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tilannetekija: Option<sosmeta_types::Code>,
+    pub tilannetekija: Option<sosmeta_types::Coded<TilannetekijaX6FE76BAD>>,
     /// Tukeeko vai vaikeuttaako tilannetekijä tavoitteen saavuttamista? (sv: Främjar eller försvårar situationsfaktorn uppnåendet av målet?)
     ///
     /// JSON `tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Tukee/Tuki tavoitteen saavuttamista,
+2 = Vaikeuttaa/Vaikeutti tavoitteen saavuttamista.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<
+            TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamistaXE92C65D4,
+        >,
     >,
 }
-impl TilannetekijatXBACD5E6A {
+impl TilannetekijatX3B53FF61 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -425,15 +546,17 @@ impl TilannetekijatXBACD5E6A {
 }
 /// Arvio siitä onko tavoite saavutettu (sv: Bedömning av hur målet uppnåtts)
 ///
-/// Shape `8dec43f4e49999f7`, shared by 2 element(s) of the release.
+/// Shape `efc9eb6897ccb942`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4 {
+pub struct ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 {
     /// Arvio (sv: Bedömning)
     ///
     /// JSON `arvio`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio: Option<sosmeta_types::Code>,
+    pub arvio: Option<sosmeta_types::Coded<ArvioX25EFF749>>,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
@@ -443,9 +566,9 @@ pub struct ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4 {
     ///
     /// JSON `tilannetekijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tilannetekijat: Option<Vec<TilannetekijatXBACD5E6A>>,
+    pub tilannetekijat: Option<Vec<TilannetekijatX3B53FF61>>,
 }
-impl ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4 {
+impl ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -459,20 +582,24 @@ impl ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4 {
 ///
 /// JSON `edellisen_suunnitelman_tavoitteiden_saavuttaminen`: toistuva.
 ///
-/// Shape `fb81e0a8763d03e2`, shared by 2 element(s) of the release.
+/// Shape `0c5ac49dbe170de2`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8 {
+pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D {
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuden tavoitteet 1.2.246.537.6.1292, `urn:oid:1.2.246.537.6.1292`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tavoite: Option<sosmeta_types::Code>,
+    pub tavoite: Option<sosmeta_types::Coded<TavoiteX6CA5F4EB>>,
     /// Tavoitteen asteikko (sv: Målskala)
     ///
     /// JSON `tavoitteen_asteikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Muutos parempaan, 2 = Estää tilanteen huononeminen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tavoitteen_asteikko: Option<sosmeta_types::Code>,
+    pub tavoitteen_asteikko: Option<sosmeta_types::Coded<TavoitteenAsteikkoX9CEB734A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -481,10 +608,10 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8 {
     /// Arvio siitä onko tavoite saavutettu (sv: Bedömning av hur målet uppnåtts)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_siita_onko_tavoite_saavutettu: Option<
-        ArvioSiitaOnkoTavoiteSaavutettuX8DEC43F4,
+        ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68,
     >,
 }
-impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8 {
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -495,36 +622,89 @@ impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Palvelu (sv: Service)"] #[doc = " "] #[doc =
+    " JSON `palvelu`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Sosiaalipalvelut,\n2 = Järjestö- ja yhdistystoiminta,\n3 = Kelan palvelut,\n4 = Kulttuuripalvelut,\n5 = Kunnan työllisyyspalvelut,\n6 = Liikuntapalvelut,\n7 = Maahanmuuttoviraston palvelut,\n8 = Mielenterveyspalvelut,\n9 = Nuorisopalvelut,\n10 = Oikeusapu,\n11 = Opetus ja koulutus,\n12 = Perusterveydenhuollon palvelut,\n13 = Poliisitoimi,\n14 = Potilas- ja sosiaaliasiamiehen palvelut,\n15 = Päihdepalvelut,\n16 = Rikosseuraamuslaitoksen palvelut,\n17 = Seurakunnan tarjoamat palvelut,\n18 = Sovittelupalvelut,\n19 = Talous- ja velkaneuvonta,\n20 = TE-palvelut,\n21 = Työkyvyn selvitys,\n22 = Työllistymistä edistävä monialainen yhteispalvelu,\n23 = Työterveyshuollon palvelut,\n24 = Erikoissairaanhoidon palvelut,\n99 = Muu palvelu."]
+    #[doc = " "] #[doc =
+    " Shape `e083ac21c8fc1fb6`, shared by 4 element(s) of the release."]
+    PalveluXE083AC21, name =
+    "Sisäinen luokitus:\n1 = Sosiaalipalvelut,\n2 = Järjestö- ja yhdistystoiminta,\n3 = Kelan palvelut,\n4 = Kulttuuripalvelut,\n5 = Kunnan työllisyyspalvelut,\n6 = Liikuntapalvelut,\n7 = Maahanmuuttoviraston palvelut,\n8 = Mielenterveyspalvelut,\n9 = Nuorisopalvelut,\n10 = Oikeusapu,\n11 = Opetus ja koulutus,\n12 = Perusterveydenhuollon palvelut,\n13 = Poliisitoimi,\n14 = Potilas- ja sosiaaliasiamiehen palvelut,\n15 = Päihdepalvelut,\n16 = Rikosseuraamuslaitoksen palvelut,\n17 = Seurakunnan tarjoamat palvelut,\n18 = Sovittelupalvelut,\n19 = Talous- ja velkaneuvonta,\n20 = TE-palvelut,\n21 = Työkyvyn selvitys,\n22 = Työllistymistä edistävä monialainen yhteispalvelu,\n23 = Työterveyshuollon palvelut,\n24 = Erikoissairaanhoidon palvelut,\n99 = Muu palvelu",
+    default_system = "tyoikaisten_palvelujen_asiakassuunnitelma/palvelu", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["tyoikaisten_palvelujen_asiakassuunnitelma/palvelu"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""), Koodi5 =
+    ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "", ""), Koodi8 = ("8", "",
+    ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""), Koodi11 = ("11", "", ""),
+    Koodi12 = ("12", "", ""), Koodi13 = ("13", "", ""), Koodi14 = ("14", "", ""), Koodi15
+    = ("15", "", ""), Koodi16 = ("16", "", ""), Koodi17 = ("17", "", ""), Koodi18 =
+    ("18", "", ""), Koodi19 = ("19", "", ""), Koodi20 = ("20", "", ""), Koodi21 = ("21",
+    "", ""), Koodi22 = ("22", "", ""), Koodi23 = ("23", "", ""), Koodi24 = ("24", "",
+    ""), Koodi99 = ("99", "", "")]
+);
 /// Palvelujen arviointi (sv: Bedömning av tjänster)
 ///
 /// JSON `palvelujen_arviointi`: toistuva.
 ///
-/// Shape `dbe7e8b9e0a76318`, shared by 2 element(s) of the release.
+/// Shape `1a3d85a704603795`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelujenArviointiXDBE7E8B9 {
+pub struct PalvelujenArviointiX1A3D85A7 {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sosiaalipalvelut,
+2 = Järjestö- ja yhdistystoiminta,
+3 = Kelan palvelut,
+4 = Kulttuuripalvelut,
+5 = Kunnan työllisyyspalvelut,
+6 = Liikuntapalvelut,
+7 = Maahanmuuttoviraston palvelut,
+8 = Mielenterveyspalvelut,
+9 = Nuorisopalvelut,
+10 = Oikeusapu,
+11 = Opetus ja koulutus,
+12 = Perusterveydenhuollon palvelut,
+13 = Poliisitoimi,
+14 = Potilas- ja sosiaaliasiamiehen palvelut,
+15 = Päihdepalvelut,
+16 = Rikosseuraamuslaitoksen palvelut,
+17 = Seurakunnan tarjoamat palvelut,
+18 = Sovittelupalvelut,
+19 = Talous- ja velkaneuvonta,
+20 = TE-palvelut,
+21 = Työkyvyn selvitys,
+22 = Työllistymistä edistävä monialainen yhteispalvelu,
+23 = Työterveyshuollon palvelut,
+24 = Erikoissairaanhoidon palvelut,
+99 = Muu palvelu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<sosmeta_types::Code>,
+    pub palvelu: Option<sosmeta_types::Coded<PalveluXE083AC21>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Arvio palvelun käytöstä (sv: Bedömning av användning av service)
     ///
     /// JSON `arvio_palvelun_kaytosta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_palvelun_kaytosta: Option<sosmeta_types::Code>,
+    pub arvio_palvelun_kaytosta: Option<
+        sosmeta_types::Coded<AnnettuHedelmoityshoitoaXA4A03177>,
+    >,
     /// Kuvaus palvelun käytöstä (sv: Beskrivning av användning av service)
     ///
     /// JSON `kuvaus_palvelun_kaytosta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_palvelun_kaytosta: Option<String>,
 }
-impl PalvelujenArviointiXDBE7E8B9 {
+impl PalvelujenArviointiX1A3D85A7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -535,31 +715,60 @@ impl PalvelujenArviointiXDBE7E8B9 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Menetelmä (sv: Metod)"] #[doc = " "] #[doc =
+    " JSON `menetelma`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`."]
+    #[doc = " "] #[doc =
+    " Shape `233f40d874b1b430`, shared by 4 element(s) of the release."]
+    MenetelmaX233F40D8, name =
+    "Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293",
+    default_system = "urn:oid:1.2.246.537.6.1293", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1293"])
+);
+sosmeta_types::code_list!(
+    #[doc = " Arvio menetelmän käytöstä (sv: Bedömning av bruket av metoden)"] #[doc
+    = " "] #[doc = " JSON `arvio_menetelman_kaytosta`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`."]
+    #[doc = " "] #[doc =
+    " Shape `3c7efac65e754ee7`, shared by 2 element(s) of the release."]
+    ArvioMenetelmanKaytostaX3C7EFAC6, name =
+    "Koodistopalvelin: AR/YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112", default_system =
+    "urn:oid:1.2.246.537.6.112", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.112"]), [Ei = ("E", "Ei", "Nej"), Kylla = ("K", "Kyllä", "Ja")]
+);
 /// Menetelmien arviointi (sv: Bedömning av metoder)
 ///
 /// JSON `menetelmien_arviointi`: toistuva.
 ///
-/// Shape `0653d72d280128c8`, shared by 2 element(s) of the release.
+/// Shape `b09007892a852fa8`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenetelmienArviointiX0653D72D {
+pub struct MenetelmienArviointiXB0900789 {
     /// Menetelmä (sv: Metod)
     ///
     /// JSON `menetelma`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menetelma: Option<sosmeta_types::Code>,
+    pub menetelma: Option<sosmeta_types::Coded<MenetelmaX233F40D8>>,
     /// Arvio menetelmän käytöstä (sv: Bedömning av bruket av metoden)
     ///
     /// JSON `arvio_menetelman_kaytosta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_menetelman_kaytosta: Option<sosmeta_types::Code>,
+    pub arvio_menetelman_kaytosta: Option<
+        sosmeta_types::Coded<ArvioMenetelmanKaytostaX3C7EFAC6>,
+    >,
     /// Kuvaus menetelmän käytöstä (sv: Beskrivning av bruket av metoden)
     ///
     /// JSON `kuvaus_menetelman_kaytosta`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_menetelman_kaytosta: Option<String>,
 }
-impl MenetelmienArviointiX0653D72D {
+impl MenetelmienArviointiXB0900789 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -573,29 +782,29 @@ impl MenetelmienArviointiX0653D72D {
 ///
 /// JSON `suunnitelman_arviointi`: esitystapa Otsikko.
 ///
-/// Shape `7267db57daaaf5ea`, shared by 2 element(s) of the release.
+/// Shape `4d1324be3fc74132`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmanArviointiX7267DB57 {
+pub struct SuunnitelmanArviointiX4D1324BE {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     ///
     /// JSON `edellisen_suunnitelman_tavoitteiden_saavuttaminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        Vec<EdellisenSuunnitelmanTavoitteidenSaavuttaminenXFB81E0A8>,
+        Vec<EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D>,
     >,
     /// Palvelujen arviointi (sv: Bedömning av tjänster)
     ///
     /// JSON `palvelujen_arviointi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelujen_arviointi: Option<Vec<PalvelujenArviointiXDBE7E8B9>>,
+    pub palvelujen_arviointi: Option<Vec<PalvelujenArviointiX1A3D85A7>>,
     /// Menetelmien arviointi (sv: Bedömning av metoder)
     ///
     /// JSON `menetelmien_arviointi`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menetelmien_arviointi: Option<Vec<MenetelmienArviointiX0653D72D>>,
+    pub menetelmien_arviointi: Option<Vec<MenetelmienArviointiXB0900789>>,
 }
-impl SuunnitelmanArviointiX7267DB57 {
+impl SuunnitelmanArviointiX4D1324BE {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -609,20 +818,24 @@ impl SuunnitelmanArviointiX7267DB57 {
 ///
 /// JSON `asetettavat_tavoitteet`: toistuva.
 ///
-/// Shape `b5d42769a3603dee`, shared by 2 element(s) of the release.
+/// Shape `63480c07ccdd71b8`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsetettavatTavoitteetXB5D42769 {
+pub struct AsetettavatTavoitteetX63480C07 {
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuden tavoitteet 1.2.246.537.6.1292, `urn:oid:1.2.246.537.6.1292`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tavoite: Option<sosmeta_types::Code>,
+    pub tavoite: Option<sosmeta_types::Coded<TavoiteX6CA5F4EB>>,
     /// Tavoitteen asteikko (sv: Målskala)
     ///
     /// JSON `tavoitteen_asteikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Muutos parempaan, 2 = Estää tilanteen huononeminen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tavoitteen_asteikko: Option<sosmeta_types::Code>,
+    pub tavoitteen_asteikko: Option<sosmeta_types::Coded<TavoitteenAsteikkoX9CEB734A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -632,9 +845,9 @@ pub struct AsetettavatTavoitteetXB5D42769 {
     ///
     /// JSON `tilannetekijat`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tilannetekijat: Option<Vec<TilannetekijatXBACD5E6A>>,
+    pub tilannetekijat: Option<Vec<TilannetekijatX3B53FF61>>,
 }
-impl AsetettavatTavoitteetXB5D42769 {
+impl AsetettavatTavoitteetX63480C07 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -649,25 +862,56 @@ impl AsetettavatTavoitteetXB5D42769 {
 ///
 /// JSON `palvelut`: toistuva.
 ///
-/// Shape `ecf9b2a5d446b64a`, shared by 1 element(s) of the release.
+/// Shape `fe8778546900e3c7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutXECF9B2A5 {
+pub struct PalvelutXFE877854 {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sosiaalipalvelut,
+2 = Järjestö- ja yhdistystoiminta,
+3 = Kelan palvelut,
+4 = Kulttuuripalvelut,
+5 = Kunnan työllisyyspalvelut,
+6 = Liikuntapalvelut,
+7 = Maahanmuuttoviraston palvelut,
+8 = Mielenterveyspalvelut,
+9 = Nuorisopalvelut,
+10 = Oikeusapu,
+11 = Opetus ja koulutus,
+12 = Perusterveydenhuollon palvelut,
+13 = Poliisitoimi,
+14 = Potilas- ja sosiaaliasiamiehen palvelut,
+15 = Päihdepalvelut,
+16 = Rikosseuraamuslaitoksen palvelut,
+17 = Seurakunnan tarjoamat palvelut,
+18 = Sovittelupalvelut,
+19 = Talous- ja velkaneuvonta,
+20 = TE-palvelut,
+21 = Työkyvyn selvitys,
+22 = Työllistymistä edistävä monialainen yhteispalvelu,
+23 = Työterveyshuollon palvelut,
+24 = Erikoissairaanhoidon palvelut,
+99 = Muu palvelu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<sosmeta_types::Code>,
+    pub palvelu: Option<sosmeta_types::Coded<PalveluXE083AC21>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -676,8 +920,10 @@ pub struct PalvelutXECF9B2A5 {
     /// Menetelmä (sv: Metod)
     ///
     /// JSON `menetelma`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menetelma: Option<Vec<sosmeta_types::Code>>,
+    pub menetelma: Option<Vec<sosmeta_types::Coded<MenetelmaX233F40D8>>>,
     /// Lisätiedot menetelmistä (sv: Mer information om metoderna)
     ///
     /// JSON `lisatiedot_menetelmista`: esitystapa Teksti.
@@ -689,7 +935,7 @@ pub struct PalvelutXECF9B2A5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
-impl PalvelutXECF9B2A5 {
+impl PalvelutXFE877854 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -707,15 +953,15 @@ impl PalvelutXECF9B2A5 {
 ///
 /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
 ///
-/// Shape `59588352f89f6868`, shared by 1 element(s) of the release.
+/// Shape `47e4d28083e35181`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX59588352 {
+pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 {
     /// Palvelut (sv: Tjänster)
     ///
     /// JSON `palvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelut: Option<Vec<PalvelutXECF9B2A5>>,
+    pub palvelut: Option<Vec<PalvelutXFE877854>>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
@@ -731,7 +977,7 @@ pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX59588352 {
         String,
     >,
 }
-impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX59588352 {
+impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -743,15 +989,14 @@ impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX59588352 {
 }
 /// Työikäisten palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för personer i arbetsför ålder)
 ///
-/// Shape `320a0b1e658c403f`, shared by 1 element(s) of the release.
+/// Shape `8632754fa9beeb4d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E {
+pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -769,7 +1014,7 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E {
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<
-        PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7,
+        PalvelutJoitaAsiakasTallaHetkellaSaaX89096568,
     >,
     /// Asiakkaan arvio siitä millaista tukea ja mitä palveluja hän tarvitsee (sv: Klientens bedömning av vilken typ av stöd och tjänster han eller hon behöver)
     ///
@@ -789,18 +1034,18 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E {
     ///
     /// JSON `suunnitelman_arviointi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelman_arviointi: Option<SuunnitelmanArviointiX7267DB57>,
+    pub suunnitelman_arviointi: Option<SuunnitelmanArviointiX4D1324BE>,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetXB5D42769>>,
+    pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX63480C07>>,
     /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
     ///
     /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: Option<
-        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX59588352,
+        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280,
     >,
     /// Asiakkaan ja omatyöntekijän tapaamiset (sv: Möten mellan klienten och klientens egen kontaktperson)
     ///
@@ -862,12 +1107,14 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E {
+impl TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -897,25 +1144,56 @@ impl TyoikaistenPalvelujenAsiakassuunnitelmaX320A0B1E {
 ///
 /// JSON `palvelut`: toistuva.
 ///
-/// Shape `9336a1c78c20dcd8`, shared by 1 element(s) of the release.
+/// Shape `530e2ab3cc0f43d5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutX9336A1C7 {
+pub struct PalvelutX530E2AB3 {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sosiaalipalvelut,
+2 = Järjestö- ja yhdistystoiminta,
+3 = Kelan palvelut,
+4 = Kulttuuripalvelut,
+5 = Kunnan työllisyyspalvelut,
+6 = Liikuntapalvelut,
+7 = Maahanmuuttoviraston palvelut,
+8 = Mielenterveyspalvelut,
+9 = Nuorisopalvelut,
+10 = Oikeusapu,
+11 = Opetus ja koulutus,
+12 = Perusterveydenhuollon palvelut,
+13 = Poliisitoimi,
+14 = Potilas- ja sosiaaliasiamiehen palvelut,
+15 = Päihdepalvelut,
+16 = Rikosseuraamuslaitoksen palvelut,
+17 = Seurakunnan tarjoamat palvelut,
+18 = Sovittelupalvelut,
+19 = Talous- ja velkaneuvonta,
+20 = TE-palvelut,
+21 = Työkyvyn selvitys,
+22 = Työllistymistä edistävä monialainen yhteispalvelu,
+23 = Työterveyshuollon palvelut,
+24 = Erikoissairaanhoidon palvelut,
+99 = Muu palvelu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<sosmeta_types::Code>,
+    pub palvelu: Option<sosmeta_types::Coded<PalveluXE083AC21>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -924,8 +1202,10 @@ pub struct PalvelutX9336A1C7 {
     /// Menetelmä (sv: Metod)
     ///
     /// JSON `menetelma`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menetelma: Option<Vec<sosmeta_types::Code>>,
+    pub menetelma: Option<Vec<sosmeta_types::Coded<MenetelmaX233F40D8>>>,
     /// Lisätiedot menetelmistä (sv: Mer information om metoderna)
     ///
     /// JSON `lisatiedot_menetelmista`: esitystapa Teksti.
@@ -943,7 +1223,7 @@ pub struct PalvelutX9336A1C7 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
-impl PalvelutX9336A1C7 {
+impl PalvelutX530E2AB3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -962,15 +1242,15 @@ impl PalvelutX9336A1C7 {
 ///
 /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
 ///
-/// Shape `4b1c52142a8abc6f`, shared by 1 element(s) of the release.
+/// Shape `470ffc10c9c72f1b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX4B1C5214 {
+pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 {
     /// Palvelut (sv: Tjänster)
     ///
     /// JSON `palvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelut: Option<Vec<PalvelutX9336A1C7>>,
+    pub palvelut: Option<Vec<PalvelutX530E2AB3>>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
@@ -986,7 +1266,7 @@ pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX4B1C5214 {
         String,
     >,
 }
-impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX4B1C5214 {
+impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -998,15 +1278,14 @@ impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX4B1C5214 {
 }
 /// Työikäisten palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för personer i arbetsför ålder)
 ///
-/// Shape `585990665df103e0`, shared by 1 element(s) of the release.
+/// Shape `42c709906b0294c7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 {
+pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -1024,7 +1303,7 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 {
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<
-        PalvelutJoitaAsiakasTallaHetkellaSaaX7011DFC7,
+        PalvelutJoitaAsiakasTallaHetkellaSaaX89096568,
     >,
     /// Asiakkaan arvio siitä millaista tukea ja mitä palveluja hän tarvitsee (sv: Klientens bedömning av vilken typ av stöd och tjänster han eller hon behöver)
     ///
@@ -1044,18 +1323,18 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 {
     ///
     /// JSON `suunnitelman_arviointi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suunnitelman_arviointi: Option<SuunnitelmanArviointiX7267DB57>,
+    pub suunnitelman_arviointi: Option<SuunnitelmanArviointiX4D1324BE>,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetXB5D42769>>,
+    pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX63480C07>>,
     /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
     ///
     /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: Option<
-        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX4B1C5214,
+        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10,
     >,
     /// Asiakkaan ja omatyöntekijän tapaamiset (sv: Möten mellan klienten och klientens egen kontaktperson)
     ///
@@ -1117,12 +1396,14 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 {
+impl TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -1150,18 +1431,17 @@ impl TyoikaistenPalvelujenAsiakassuunnitelmaX58599066 {
 }
 /// Työikäisten palvelupäätös (sv: Beslut om service för personer i arbetsför ålder)
 ///
-/// Shape `69065d4f586c58d9`, shared by 1 element(s) of the release.
+/// Shape `649f8b89c4f33105`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyoikaistenPalvelupaatosX69065D4F {
+pub struct TyoikaistenPalvelupaatosX649F8B89 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatos: Option<PaatosX84A85BB1>,
+    pub paatos: Option<PaatosX103108D7>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1170,13 +1450,13 @@ pub struct TyoikaistenPalvelupaatosX69065D4F {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl TyoikaistenPalvelupaatosX69065D4F {
+impl TyoikaistenPalvelupaatosX649F8B89 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1190,26 +1470,38 @@ impl TyoikaistenPalvelupaatosX69065D4F {
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `366c853e60507590`, shared by 1 element(s) of the release.
+/// Shape `18bcf8c004e608d3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsianVireilletuloaKoskevatTiedotX366C853E {
+pub struct AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
     /// Vireilletulon tapa (sv: Metod för inledande)
     ///
     /// JSON `vireilletulon_tapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vireilletulon_tapa: Option<sosmeta_types::Code>,
+    pub vireilletulon_tapa: Option<
+        sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    >,
     /// Vireilletulon syyt (sv: Orsaker till inledande)
     ///
     /// JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vireilletulon_syyt: Option<Vec<sosmeta_types::Code>>,
+    pub vireilletulon_syyt: Option<
+        Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    >,
     /// Vireilletulopäivä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaiva`: esitystapa Pvm, pakollinen.
     pub vireilletulopaiva: sosmeta_types::PartialDate,
 }
-impl AsianVireilletuloaKoskevatTiedotX366C853E {
+impl AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(vireilletulopaiva: sosmeta_types::PartialDate) -> Self {
         Self {
@@ -1219,14 +1511,36 @@ impl AsianVireilletuloaKoskevatTiedotX366C853E {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Arvioinnista poisjääneet viranomaistahot (sv: Myndighetsaktörer som uteblivit från bedömningen)"]
+    #[doc = " "] #[doc =
+    " JSON `arvioinnista_poisjaaneet_viranomaistahot`: esitystapa Koodi, toistuva."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Sosiaalitoimi,\n1.1 = Lapsiperheiden palvelut,\n1.2 = Lastensuojelu,\n1.3 = Vammaispalvelut,\n1.4 = Iäkkäiden palvelut,\n1.5 = Päihdehuolto,\n1.6 = Perheoikeudelliset palvelut,\n2 = Kela,\n3 = Kunnan työllisyyspalvelu,\n4 = Mielenterveyspalvelu,\n5 = Nuorisopalvelu,\n6 = Opetus- ja koulutustoimi,\n7 = Perusterveydenhuolto,\n8 = Rikosseuraamuslaitos,\n9 = TE-toimisto,\n10 = Työllistymistä edistävä monialainen yhteispalvelu,\n11 = Muu."]
+    #[doc = " "] #[doc =
+    " Shape `8eabbeb8706e6ccf`, shared by 1 element(s) of the release."]
+    ArvioinnistaPoisjaaneetViranomaistahotX8EABBEB8, name =
+    "Sisäinen luokitus:\n1 = Sosiaalitoimi,\n1.1 = Lapsiperheiden palvelut,\n1.2 = Lastensuojelu,\n1.3 = Vammaispalvelut,\n1.4 = Iäkkäiden palvelut,\n1.5 = Päihdehuolto,\n1.6 = Perheoikeudelliset palvelut,\n2 = Kela,\n3 = Kunnan työllisyyspalvelu,\n4 = Mielenterveyspalvelu,\n5 = Nuorisopalvelu,\n6 = Opetus- ja koulutustoimi,\n7 = Perusterveydenhuolto,\n8 = Rikosseuraamuslaitos,\n9 = TE-toimisto,\n10 = Työllistymistä edistävä monialainen yhteispalvelu,\n11 = Muu",
+    default_system =
+    "tyoikaisten_palvelutarpeen_arvio/arvioinnista_poisjaaneet_viranomaistahot", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["tyoikaisten_palvelutarpeen_arvio/arvioinnista_poisjaaneet_viranomaistahot"]),
+    [Koodi1 = ("1", "", ""), Koodi11Koodi11 = ("1.1", "", ""), Koodi12 = ("1.2", "", ""),
+    Koodi13 = ("1.3", "", ""), Koodi14 = ("1.4", "", ""), Koodi15 = ("1.5", "", ""),
+    Koodi16 = ("1.6", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "",
+    ""), Koodi8 = ("8", "", ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""),
+    Koodi11Koodi112 = ("11", "", "")]
+);
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `2c937fb14031b70f`, shared by 1 element(s) of the release.
+/// Shape `1c94cea1bdd9cd50`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1 {
+pub struct PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
     /// Palvelutarpeen arvioinnin aloittamispäivä (sv: Inledningsdatum för bedömning av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arvioinnin_aloittamispaiva`: esitystapa Pvm, pakollinen.
@@ -1244,8 +1558,29 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1 {
     /// Arvioinnista poisjääneet viranomaistahot (sv: Myndighetsaktörer som uteblivit från bedömningen)
     ///
     /// JSON `arvioinnista_poisjaaneet_viranomaistahot`: esitystapa Koodi, toistuva.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sosiaalitoimi,
+1.1 = Lapsiperheiden palvelut,
+1.2 = Lastensuojelu,
+1.3 = Vammaispalvelut,
+1.4 = Iäkkäiden palvelut,
+1.5 = Päihdehuolto,
+1.6 = Perheoikeudelliset palvelut,
+2 = Kela,
+3 = Kunnan työllisyyspalvelu,
+4 = Mielenterveyspalvelu,
+5 = Nuorisopalvelu,
+6 = Opetus- ja koulutustoimi,
+7 = Perusterveydenhuolto,
+8 = Rikosseuraamuslaitos,
+9 = TE-toimisto,
+10 = Työllistymistä edistävä monialainen yhteispalvelu,
+11 = Muu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvioinnista_poisjaaneet_viranomaistahot: Option<Vec<sosmeta_types::Code>>,
+    pub arvioinnista_poisjaaneet_viranomaistahot: Option<
+        Vec<sosmeta_types::Coded<ArvioinnistaPoisjaaneetViranomaistahotX8EABBEB8>>,
+    >,
     /// Arvioinnista poisjääneet muut henkilöt tai tahot (sv: Andra personer och aktörer som uteblivit från bedömningen)
     ///
     /// JSON `arvioinnista_poisjaaneet_muut_henkilot_tai_tahot`: esitystapa Teksti.
@@ -1261,7 +1596,7 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
-impl PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1 {
+impl PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
@@ -1278,19 +1613,64 @@ impl PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Palvelu (sv: Service)"] #[doc = " "] #[doc =
+    " JSON `palvelu`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Sosiaalipalvelut,\n2 = Järjestö- ja yhdistystoiminta,\n3 = Kelan palvelut,\n4 = Kulttuuripalvelut,\n5 = Kunnan työllisyyspalvelut,\n6 = Liikuntapalvelut,\n7 = Maahanmuuttoviraston palvelut,\n8 = Mielenterveyspalvelut,\n9 = Nuorisopalvelut,\n10 = Oikeusapu,\n11 = Opetus ja koulutus,\n12 = Perusterveydenhuollon palvelut,\n13 = Poliisitoimi,\n14 = Potilas- ja sosiaaliasiamiehen palvelut,\n15 = Päihdepalvelut,\n16 = Rikosseuraamuslaitoksen palvelut,\n17 = Seurakunnan tarjoamat palvelut,\n18 = Sovittelupalvelut,\n19 = Talous- ja velkaneuvonta,\n20 = TE-palvelut,\n21 = Työkyvyn selvitys,\n22 = Työllistymistä edistävä monialainen yhteispalvelu,\n23 = Työterveyshuollon palvelut,\n24 = Erikoissairaanhoidon palvelut,\n99 = Muu palvelu."]
+    #[doc = " "] #[doc =
+    " Shape `f4e47cb583592a1a`, shared by 1 element(s) of the release."]
+    PalveluXF4E47CB5, name =
+    "Sisäinen luokitus:\n1 = Sosiaalipalvelut,\n2 = Järjestö- ja yhdistystoiminta,\n3 = Kelan palvelut,\n4 = Kulttuuripalvelut,\n5 = Kunnan työllisyyspalvelut,\n6 = Liikuntapalvelut,\n7 = Maahanmuuttoviraston palvelut,\n8 = Mielenterveyspalvelut,\n9 = Nuorisopalvelut,\n10 = Oikeusapu,\n11 = Opetus ja koulutus,\n12 = Perusterveydenhuollon palvelut,\n13 = Poliisitoimi,\n14 = Potilas- ja sosiaaliasiamiehen palvelut,\n15 = Päihdepalvelut,\n16 = Rikosseuraamuslaitoksen palvelut,\n17 = Seurakunnan tarjoamat palvelut,\n18 = Sovittelupalvelut,\n19 = Talous- ja velkaneuvonta,\n20 = TE-palvelut,\n21 = Työkyvyn selvitys,\n22 = Työllistymistä edistävä monialainen yhteispalvelu,\n23 = Työterveyshuollon palvelut,\n24 = Erikoissairaanhoidon palvelut,\n99 = Muu palvelu",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""), Koodi5 =
+    ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "", ""), Koodi8 = ("8", "",
+    ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""), Koodi11 = ("11", "", ""),
+    Koodi12 = ("12", "", ""), Koodi13 = ("13", "", ""), Koodi14 = ("14", "", ""), Koodi15
+    = ("15", "", ""), Koodi16 = ("16", "", ""), Koodi17 = ("17", "", ""), Koodi18 =
+    ("18", "", ""), Koodi19 = ("19", "", ""), Koodi20 = ("20", "", ""), Koodi21 = ("21",
+    "", ""), Koodi22 = ("22", "", ""), Koodi23 = ("23", "", ""), Koodi24 = ("24", "",
+    ""), Koodi99 = ("99", "", "")]
+);
 /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
 ///
 /// JSON `aikaisemmat_ja_nykyiset_palvelut`: toistuva.
 ///
-/// Shape `cb7be09c336f73f4`, shared by 1 element(s) of the release.
+/// Shape `04f3482b7d243280`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AikaisemmatJaNykyisetPalvelutXCB7BE09C {
+pub struct AikaisemmatJaNykyisetPalvelutX04F3482B {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Sosiaalipalvelut,
+2 = Järjestö- ja yhdistystoiminta,
+3 = Kelan palvelut,
+4 = Kulttuuripalvelut,
+5 = Kunnan työllisyyspalvelut,
+6 = Liikuntapalvelut,
+7 = Maahanmuuttoviraston palvelut,
+8 = Mielenterveyspalvelut,
+9 = Nuorisopalvelut,
+10 = Oikeusapu,
+11 = Opetus ja koulutus,
+12 = Perusterveydenhuollon palvelut,
+13 = Poliisitoimi,
+14 = Potilas- ja sosiaaliasiamiehen palvelut,
+15 = Päihdepalvelut,
+16 = Rikosseuraamuslaitoksen palvelut,
+17 = Seurakunnan tarjoamat palvelut,
+18 = Sovittelupalvelut,
+19 = Talous- ja velkaneuvonta,
+20 = TE-palvelut,
+21 = Työkyvyn selvitys,
+22 = Työllistymistä edistävä monialainen yhteispalvelu,
+23 = Työterveyshuollon palvelut,
+24 = Erikoissairaanhoidon palvelut,
+99 = Muu palvelu.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelu: Option<sosmeta_types::Code>,
+    pub palvelu: Option<sosmeta_types::Coded<PalveluXF4E47CB5>>,
     /// Nykyinen (sv: Nuvarande)
     ///
     /// JSON `nykyinen`: esitystapa Kytkin.
@@ -1302,7 +1682,7 @@ pub struct AikaisemmatJaNykyisetPalvelutXCB7BE09C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl AikaisemmatJaNykyisetPalvelutXCB7BE09C {
+impl AikaisemmatJaNykyisetPalvelutX04F3482B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1344,12 +1724,46 @@ impl AsuminenX58936010 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Maa, jossa asunut aiemmin (sv: Land där personen bott tidigare)"] #[doc =
+    " "] #[doc = " JSON `maa_jossa_asunut_aiemmin`: esitystapa Koodi, toistuva."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin:  SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`."]
+    #[doc = " "] #[doc =
+    " Shape `665c7d4d2f49820f`, shared by 1 element(s) of the release."]
+    MaaJossaAsunutAiemminX665C7D4D, name =
+    "Koodistopalvelin:  SFS - Maakoodisto 1.2.246.537.6.97", default_system =
+    "urn:oid:1.2.246.537.6.97", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.97"])
+);
+sosmeta_types::classification!(
+    #[doc = " Oleskeluoikeus (sv: Uppehållsrätt)"] #[doc = " "] #[doc =
+    " JSON `oleskeluoikeus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluoikeus 1.2.246.537.6.1231, `urn:oid:1.2.246.537.6.1231`."]
+    #[doc = " "] #[doc =
+    " Shape `4259fa2030c5497d`, shared by 1 element(s) of the release."]
+    OleskeluoikeusX4259FA20, name =
+    "Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluoikeus 1.2.246.537.6.1231",
+    default_system = "urn:oid:1.2.246.537.6.1231", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1231"])
+);
+sosmeta_types::classification!(
+    #[doc = " Oleskeluluvan peruste (sv: Grund för uppehållsrätten)"] #[doc = " "]
+    #[doc = " JSON `oleskeluluvan_peruste`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluluvan peruste 1.2.246.537.6.1260, `urn:oid:1.2.246.537.6.1260`."]
+    #[doc = " "] #[doc =
+    " Shape `3928b1f6bff79bed`, shared by 1 element(s) of the release."]
+    OleskeluluvanPerusteX3928B1F6, name =
+    "Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluluvan peruste 1.2.246.537.6.1260",
+    default_system = "urn:oid:1.2.246.537.6.1260", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1260"])
+);
 /// Maahanmuuttoon liittyvät tiedot (sv: Uppgifter om invandring)
 ///
-/// Shape `453133d63aad5d27`, shared by 1 element(s) of the release.
+/// Shape `9159c8f5a9af3e51`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MaahanmuuttoonLiittyvatTiedotX453133D6 {
+pub struct MaahanmuuttoonLiittyvatTiedotX9159C8F5 {
     /// Maahantulopäivä (sv: Datum för ankomst till landet)
     ///
     /// JSON `maahantulopaiva`: esitystapa Pvm.
@@ -1358,8 +1772,12 @@ pub struct MaahanmuuttoonLiittyvatTiedotX453133D6 {
     /// Maa, jossa asunut aiemmin (sv: Land där personen bott tidigare)
     ///
     /// JSON `maa_jossa_asunut_aiemmin`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin:  SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maa_jossa_asunut_aiemmin: Option<Vec<sosmeta_types::Code>>,
+    pub maa_jossa_asunut_aiemmin: Option<
+        Vec<sosmeta_types::Coded<MaaJossaAsunutAiemminX665C7D4D>>,
+    >,
     /// Historia
     ///
     /// JSON `historia`: esitystapa Teksti.
@@ -1368,16 +1786,22 @@ pub struct MaahanmuuttoonLiittyvatTiedotX453133D6 {
     /// Oleskeluoikeus (sv: Uppehållsrätt)
     ///
     /// JSON `oleskeluoikeus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluoikeus 1.2.246.537.6.1231, `urn:oid:1.2.246.537.6.1231`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oleskeluoikeus: Option<sosmeta_types::Code>,
+    pub oleskeluoikeus: Option<sosmeta_types::Coded<OleskeluoikeusX4259FA20>>,
     /// Oleskeluluvan voimassaolo (sv: Uppehållsrättens giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oleskeluluvan_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Oleskeluluvan peruste (sv: Grund för uppehållsrätten)
     ///
     /// JSON `oleskeluluvan_peruste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluluvan peruste 1.2.246.537.6.1260, `urn:oid:1.2.246.537.6.1260`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oleskeluluvan_peruste: Option<sosmeta_types::Code>,
+    pub oleskeluluvan_peruste: Option<
+        sosmeta_types::Coded<OleskeluluvanPerusteX3928B1F6>,
+    >,
     /// Oleskeluluvan perusteen kuvaus (sv: Beskrivning av grunden för uppehållsrätten)
     ///
     /// JSON `oleskeluluvan_perusteen_kuvaus`: esitystapa Teksti.
@@ -1400,7 +1824,7 @@ pub struct MaahanmuuttoonLiittyvatTiedotX453133D6 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passin_voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
-impl MaahanmuuttoonLiittyvatTiedotX453133D6 {
+impl MaahanmuuttoonLiittyvatTiedotX9159C8F5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1422,20 +1846,20 @@ impl MaahanmuuttoonLiittyvatTiedotX453133D6 {
 ///
 /// JSON `maahanmuutto_ja_kotoutuminen`: esitystapa Otsikko.
 ///
-/// Shape `7f6868e5670c4041`, shared by 1 element(s) of the release.
+/// Shape `72af5b6d4461b15a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MaahanmuuttoJaKotoutuminenX7F6868E5 {
+pub struct MaahanmuuttoJaKotoutuminenX72AF5B6D {
     /// Maahanmuuttoon liittyvät tiedot (sv: Uppgifter om invandring)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maahanmuuttoon_liittyvat_tiedot: Option<MaahanmuuttoonLiittyvatTiedotX453133D6>,
+    pub maahanmuuttoon_liittyvat_tiedot: Option<MaahanmuuttoonLiittyvatTiedotX9159C8F5>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
 }
-impl MaahanmuuttoJaKotoutuminenX7F6868E5 {
+impl MaahanmuuttoJaKotoutuminenX72AF5B6D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1444,22 +1868,40 @@ impl MaahanmuuttoJaKotoutuminenX7F6868E5 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Opintojen suorittamisen tilanne (sv: Situation för studieprestationer)"]
+    #[doc = " "] #[doc = " JSON `opintojen_suorittamisen_tilanne`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Opintojen suorittaminen 1.2.246.537.6.1291, `urn:oid:1.2.246.537.6.1291`."]
+    #[doc = " "] #[doc =
+    " Shape `c3236d412c9b8c9d`, shared by 1 element(s) of the release."]
+    OpintojenSuorittamisenTilanneXC3236D41, name =
+    "Koodistopalvelin: Sosiaalihuolto - Opintojen suorittaminen 1.2.246.537.6.1291",
+    default_system = "urn:oid:1.2.246.537.6.1291", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1291"])
+);
 /// Koulutus ja osaaminen (sv: Utbildning och kompetens)
 ///
-/// Shape `ea7a566cea02d748`, shared by 1 element(s) of the release.
+/// Shape `6ef045774d2ac3ff`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KoulutusJaOsaaminenXEA7A566C {
+pub struct KoulutusJaOsaaminenX6EF04577 {
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutusaste: Option<sosmeta_types::Code>,
+    pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Opintojen suorittamisen tilanne (sv: Situation för studieprestationer)
     ///
     /// JSON `opintojen_suorittamisen_tilanne`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Opintojen suorittaminen 1.2.246.537.6.1291, `urn:oid:1.2.246.537.6.1291`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opintojen_suorittamisen_tilanne: Option<sosmeta_types::Code>,
+    pub opintojen_suorittamisen_tilanne: Option<
+        sosmeta_types::Coded<OpintojenSuorittamisenTilanneXC3236D41>,
+    >,
     /// Koulutuksen kuvaus (sv: Beskrivning av utbildningen)
     ///
     /// JSON `koulutuksen_kuvaus`: esitystapa Teksti.
@@ -1471,7 +1913,7 @@ pub struct KoulutusJaOsaaminenXEA7A566C {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_koulutuksesta: Option<String>,
 }
-impl KoulutusJaOsaaminenXEA7A566C {
+impl KoulutusJaOsaaminenX6EF04577 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1482,24 +1924,38 @@ impl KoulutusJaOsaaminenXEA7A566C {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Ammatti (sv: Yrke)"] #[doc = " "] #[doc =
+    " JSON `ammatti`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: TK - Ammattiluokitus 1.2.246.537.6.74, `urn:oid:1.2.246.537.6.74`."]
+    #[doc = " "] #[doc =
+    " Shape `4cbf0c89389ab4ff`, shared by 1 element(s) of the release."]
+    AmmattiX4CBF0C89, name = "Koodistopalvelin: TK - Ammattiluokitus 1.2.246.537.6.74",
+    default_system = "urn:oid:1.2.246.537.6.74", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.74"])
+);
 /// Työelämä (sv: Arbetsliv)
 ///
 /// JSON `tyoelama`: esitystapa Otsikko.
 ///
-/// Shape `bd1bb57b7d2b373e`, shared by 1 element(s) of the release.
+/// Shape `36e4071549881aae`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyoelamaXBD1BB57B {
+pub struct TyoelamaX36E40715 {
     /// Ammatti (sv: Yrke)
     ///
     /// JSON `ammatti`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: TK - Ammattiluokitus 1.2.246.537.6.74, `urn:oid:1.2.246.537.6.74`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammatti: Option<sosmeta_types::Code>,
+    pub ammatti: Option<sosmeta_types::Coded<AmmattiX4CBF0C89>>,
     /// Työtilanne (sv: Arbetssituation)
     ///
     /// JSON `tyotilanne`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyotilanne: Option<Vec<sosmeta_types::Code>>,
+    pub tyotilanne: Option<Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>>,
     /// Työsuhde on vakinainen (sv: Fast anställning)
     ///
     /// JSON `tyosuhde_on_vakinainen`: esitystapa Kytkin.
@@ -1534,7 +1990,7 @@ pub struct TyoelamaXBD1BB57B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_tyottomyydesta: Option<String>,
 }
-impl TyoelamaXBD1BB57B {
+impl TyoelamaX36E40715 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1684,10 +2140,10 @@ impl KuntoutustarveXBD6358AC {
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
-/// Shape `12b59dc2df19acb1`, shared by 1 element(s) of the release.
+/// Shape `0c36ab2cb5973d92`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JohtopaatoksetJaJatkotoimetX12B59DC2 {
+pub struct JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// Asiakkaan ja hänen läheisensä arvio tuen ja palvelujen tarpeestaan (sv: Klientens och de närståendes bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan`: esitystapa Teksti.
@@ -1698,8 +2154,12 @@ pub struct JohtopaatoksetJaJatkotoimetX12B59DC2 {
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<Vec<sosmeta_types::Code>>,
+    pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
     ///
     /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -1710,12 +2170,16 @@ pub struct JohtopaatoksetJaJatkotoimetX12B59DC2 {
     #[serde(
         rename = "ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta"
     )]
-    pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+    pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_tuen_tarpeen_luonteesta: Option<sosmeta_types::Code>,
+    pub arvio_tuen_tarpeen_luonteesta: Option<
+        sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    >,
     /// Asiakkaalle laaditaan aktivointisuunnitelma (sv: En aktiveringsplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_aktivointisuunnitelma`: esitystapa Kytkin.
@@ -1744,18 +2208,18 @@ pub struct JohtopaatoksetJaJatkotoimetX12B59DC2 {
     ///
     /// JSON `omatyontekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
-impl JohtopaatoksetJaJatkotoimetX12B59DC2 {
+impl JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
-        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: String,
+        ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
         asiakas_tarvitsee_omatyontekijan: bool,
     ) -> Self {
         Self {
@@ -1776,34 +2240,34 @@ impl JohtopaatoksetJaJatkotoimetX12B59DC2 {
 }
 /// Työikäisten palvelutarpeen arvio (sv: Bedömning av servicebehovet för personer i arbetsför ålder)
 ///
-/// Shape `fb95cead9fa08e5a`, shared by 1 element(s) of the release.
+/// Shape `6e56478c72afaf5c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyoikaistenPalvelutarpeenArvioXFB95CEAD {
+pub struct TyoikaistenPalvelutarpeenArvioX6E56478C {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotX366C853E,
+        AsianVireilletuloaKoskevatTiedotX18BCF8C0,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
-        PalvelutarpeenArviointiaKoskevatTiedotX2C937FB1,
+        PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1,
     >,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<
-        Vec<AikaisemmatJaNykyisetPalvelutXCB7BE09C>,
+        Vec<AikaisemmatJaNykyisetPalvelutX04F3482B>,
     >,
     /// Aikaisemmat toimenpiteet ja niiden vaikuttavuuden arviointi (sv: Tidigare åtgärder och bedömning av deras effektivitet)
     ///
@@ -1822,15 +2286,15 @@ pub struct TyoikaistenPalvelutarpeenArvioXFB95CEAD {
     ///
     /// JSON `maahanmuutto_ja_kotoutuminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maahanmuutto_ja_kotoutuminen: Option<MaahanmuuttoJaKotoutuminenX7F6868E5>,
+    pub maahanmuutto_ja_kotoutuminen: Option<MaahanmuuttoJaKotoutuminenX72AF5B6D>,
     /// Koulutus ja osaaminen (sv: Utbildning och kompetens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub koulutus_ja_osaaminen: Option<KoulutusJaOsaaminenXEA7A566C>,
+    pub koulutus_ja_osaaminen: Option<KoulutusJaOsaaminenX6EF04577>,
     /// Työelämä (sv: Arbetsliv)
     ///
     /// JSON `tyoelama`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyoelama: Option<TyoelamaXBD1BB57B>,
+    pub tyoelama: Option<TyoelamaX36E40715>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<TaloudellinenTilanneX6AED5E68>,
@@ -1857,7 +2321,7 @@ pub struct TyoikaistenPalvelutarpeenArvioXFB95CEAD {
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX12B59DC2>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX0C36AB2C>,
     /// Henkilöt joille tämä asiakirja toimitetaan (sv: Personer som denna handling ska ges till)
     ///
     /// JSON `henkilot_joille_tama_asiakirja_toimitetaan`: esitystapa Teksti.
@@ -1881,12 +2345,14 @@ pub struct TyoikaistenPalvelutarpeenArvioXFB95CEAD {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TyoikaistenPalvelutarpeenArvioXFB95CEAD {
+impl TyoikaistenPalvelutarpeenArvioX6E56478C {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             asian_vireilletuloa_koskevat_tiedot: None,

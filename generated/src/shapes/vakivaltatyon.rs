@@ -7,19 +7,21 @@
 use super::*;
 /// Häirinnän ja vainon riskiarvio (sv: Riskbedömning gällande trakasserier och förföljelse)
 ///
-/// Shape `6039977731e1e766`, shared by 1 element(s) of the release.
+/// Shape `95ca00a25b8ce904`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HairinnanJaVainonRiskiarvioX60399777 {
+pub struct HairinnanJaVainonRiskiarvioX95CA00A2 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Kysymys yksi (sv: Fråga ett)
     ///
     /// JSON `kysymys_yksi`: esitystapa Kytkin.
@@ -93,11 +95,11 @@ pub struct HairinnanJaVainonRiskiarvioX60399777 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl HairinnanJaVainonRiskiarvioX60399777 {
+impl HairinnanJaVainonRiskiarvioX95CA00A2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX48071AFA, laatija: LaatijaXCE9D0849) -> Self {
+    pub fn new(asiakas: AsiakasXF5869742, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             asiakas,
             palvelutehtava: None,
@@ -160,19 +162,48 @@ impl SuodatinkysymyksetX386C6CD9 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Kysymys kaksi (sv: Fråga två)"] #[doc = " "] #[doc =
+    " JSON `kysymys_kaksi`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Vuorokauden sisällä,\n2 = Viikon sisällä,\n3 = Kuukauden sisällä,\n4 =Vuoden sisällä,\n5 = Joskus aiemmin."]
+    #[doc = " "] #[doc =
+    " Shape `e9a94764339559f3`, shared by 1 element(s) of the release."]
+    KysymysKaksiXE9A94764, name =
+    "Sisäinen luokitus:\n1 = Vuorokauden sisällä,\n2 = Viikon sisällä,\n3 = Kuukauden sisällä,\n4 =Vuoden sisällä,\n5 = Joskus aiemmin",
+    default_system = "lahisuhdevakivaltakokemusten_arvio/kysymys_kaksi", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["lahisuhdevakivaltakokemusten_arvio/kysymys_kaksi"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", ""), Koodi5 =
+    ("5", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Kysymys kolme (sv: Fråga tre)"] #[doc = " "] #[doc =
+    " JSON `kysymys_kolme`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus:\n1 = Kerran,\n2 = Useita kertoja,\n3 = Toistuvasti."]
+    #[doc = " "] #[doc =
+    " Shape `eb98ddf070fec5b4`, shared by 1 element(s) of the release."]
+    KysymysKolmeXEB98DDF0, name =
+    "Sisäinen luokitus:\n1 = Kerran,\n2 = Useita kertoja,\n3 = Toistuvasti",
+    default_system = "lahisuhdevakivaltakokemusten_arvio/kysymys_kolme", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["lahisuhdevakivaltakokemusten_arvio/kysymys_kolme"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Kartoituskysymykset (sv: Kartläggningsfrågor)
 ///
 /// JSON `kartoituskysymykset`: esitystapa Otsikko.
 ///
-/// Shape `1599fe246e2d7d45`, shared by 1 element(s) of the release.
+/// Shape `24437dede27353a3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KartoituskysymyksetX1599FE24 {
+pub struct KartoituskysymyksetX24437DED {
     /// Kysymys yksi (sv: Fråga ett)
     ///
     /// JSON `kysymys_yksi`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Väkivallan muoto 1.2.246.537.6.1281, `urn:oid:1.2.246.537.6.1281`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kysymys_yksi: Option<Vec<sosmeta_types::Code>>,
+    pub kysymys_yksi: Option<Vec<sosmeta_types::Coded<KysymysYksiXD0387B98>>>,
     /// Lähisuhdeväkivallan tarkempi kuvaus (sv: En noggrannare beskrivning av våldet i nära relation)
     ///
     /// JSON `lahisuhdevakivallan_tarkempi_kuvaus`: esitystapa Teksti.
@@ -181,13 +212,25 @@ pub struct KartoituskysymyksetX1599FE24 {
     /// Kysymys kaksi (sv: Fråga två)
     ///
     /// JSON `kysymys_kaksi`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Vuorokauden sisällä,
+2 = Viikon sisällä,
+3 = Kuukauden sisällä,
+4 =Vuoden sisällä,
+5 = Joskus aiemmin.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kysymys_kaksi: Option<sosmeta_types::Code>,
+    pub kysymys_kaksi: Option<sosmeta_types::Coded<KysymysKaksiXE9A94764>>,
     /// Kysymys kolme (sv: Fråga tre)
     ///
     /// JSON `kysymys_kolme`: esitystapa Koodi.
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Kerran,
+2 = Useita kertoja,
+3 = Toistuvasti.*/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kysymys_kolme: Option<sosmeta_types::Code>,
+    pub kysymys_kolme: Option<sosmeta_types::Coded<KysymysKolmeXEB98DDF0>>,
     /// Kysymys neljä (sv: Fråga fyra)
     ///
     /// JSON `kysymys_nelja`: esitystapa Teksti.
@@ -204,7 +247,7 @@ pub struct KartoituskysymyksetX1599FE24 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kuusi: Option<bool>,
 }
-impl KartoituskysymyksetX1599FE24 {
+impl KartoituskysymyksetX24437DED {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -252,27 +295,65 @@ impl AsiakkaanOmaArviointiX6257C0A2 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Arvioinnin perusteella ryhdytään seuraaviin toimenpiteisiin (sv: Utgående från bedömningen vidtas följande åtgärder)"]
+    #[doc = " "] #[doc =
+    " JSON `arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin`: esitystapa Koodi, toistuva, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: \n1 = Jatkotoimenpiteitä ei tarvita (esim. ei ole huolta tai asiakas on jo avun piirissä, kuten perheneuvola, terapia, mielenterveystoimisto, hyvinvointialueen sosiaalityö), \n2 = Täytetään erillinen turvallisuusriskin arviointilomake (MARAK), \n3 = Laaditaan turvasuunnitelma, \n4 = Järjestetään asiakkaalle turvakotipaikka, \n5 = Otetaan yhteys asiakkaan kotikunnan mukaisen hyvinvointialueen sosiaalipäivystykseen tai hätäkeskukseen,\n6 = Tehdään lastensuojeluilmoitus (tehdään AINA, jos kartoituskysymykseen nro 5 vastataan KYLLÄ), \n7 = Tehdään ennakollinen lastensuojeluilmoitus (jos asiakas on raskaana ja häneen kohdistuu tällä hetkellä väkivaltaa), \n8 = Välitetään asiakkaan tiedot MARAK-yhteyshenkilölle (kun riski väkivallan uusiutumisesta on kohonnut), \n9 = Jatketaan lähisuhdeväkivaltakokemusten käsittelyä osana asiakastyöskentelyä, \n10 = Asiakas ohjataan terveydenhuollon piiriin hoitoa ja vammojen dokumentointia varten (jos asiakkaalla on vammoja ja väkivallasta on lyhyt aika), \n11 = Otetaan yhteys tai ohjataan asiakas päivystäviin kriisipalveluihin, \n12 = Ohjataan asiakas ottamaan yhteys poliisiin tai Rikosuhripäivystykseen, tekemään rikosilmoitus ja/tai hakemaan lähestymiskieltoa tai pyydetään poliisin konsultaatio tai tehdään rikosilmoitus asiakkaan suostumuksella, \n13 = Otetaan yhteys tai ohjataan asiakas yksikön sosiaalityöntekijälle (esim. terveydenhuollossa tai poliisilaitoksella) kotikunnan ja/tai hyvinvointialueen palvelujen kartoittamista varten."]
+    #[doc = " "] #[doc =
+    " Shape `5c073326f8e52725`, shared by 1 element(s) of the release."]
+    ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiinX5C073326, name =
+    "Sisäinen luokitus: \n1 = Jatkotoimenpiteitä ei tarvita (esim. ei ole huolta tai asiakas on jo avun piirissä, kuten perheneuvola, terapia, mielenterveystoimisto, hyvinvointialueen sosiaalityö), \n2 = Täytetään erillinen turvallisuusriskin arviointilomake (MARAK), \n3 = Laaditaan turvasuunnitelma, \n4 = Järjestetään asiakkaalle turvakotipaikka, \n5 = Otetaan yhteys asiakkaan kotikunnan mukaisen hyvinvointialueen sosiaalipäivystykseen tai hätäkeskukseen,\n6 = Tehdään lastensuojeluilmoitus (tehdään AINA, jos kartoituskysymykseen nro 5 vastataan KYLLÄ), \n7 = Tehdään ennakollinen lastensuojeluilmoitus (jos asiakas on raskaana ja häneen kohdistuu tällä hetkellä väkivaltaa), \n8 = Välitetään asiakkaan tiedot MARAK-yhteyshenkilölle (kun riski väkivallan uusiutumisesta on kohonnut), \n9 = Jatketaan lähisuhdeväkivaltakokemusten käsittelyä osana asiakastyöskentelyä, \n10 = Asiakas ohjataan terveydenhuollon piiriin hoitoa ja vammojen dokumentointia varten (jos asiakkaalla on vammoja ja väkivallasta on lyhyt aika), \n11 = Otetaan yhteys tai ohjataan asiakas päivystäviin kriisipalveluihin, \n12 = Ohjataan asiakas ottamaan yhteys poliisiin tai Rikosuhripäivystykseen, tekemään rikosilmoitus ja/tai hakemaan lähestymiskieltoa tai pyydetään poliisin konsultaatio tai tehdään rikosilmoitus asiakkaan suostumuksella, \n13 = Otetaan yhteys tai ohjataan asiakas yksikön sosiaalityöntekijälle (esim. terveydenhuollossa tai poliisilaitoksella) kotikunnan ja/tai hyvinvointialueen palvelujen kartoittamista varten",
+    default_system =
+    "lahisuhdevakivaltakokemusten_arvio/arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lahisuhdevakivaltakokemusten_arvio/arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 =
+    ("4", "", ""), Koodi5 = ("5", "", ""), Koodi6 = ("6", "", ""), Koodi7 = ("7", "",
+    ""), Koodi8 = ("8", "", ""), Koodi9 = ("9", "", ""), Koodi10 = ("10", "", ""),
+    Koodi11 = ("11", "", ""), Koodi12 = ("12", "", ""), Koodi13 = ("13", "", "")]
+);
 /// Työntekijän arviointi (sv: Arbetstagarens bedömning)
 ///
 /// JSON `tyontekijan_arviointi`: esitystapa Otsikko.
 ///
-/// Shape `77dece6220dba947`, shared by 1 element(s) of the release.
+/// Shape `042d16278e3d926a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TyontekijanArviointiX77DECE62 {
+pub struct TyontekijanArviointiX042D1627 {
     /// Arvioinnin perusteella ryhdytään seuraaviin toimenpiteisiin (sv: Utgående från bedömningen vidtas följande åtgärder)
     ///
     /// JSON `arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: Vec<
-        sosmeta_types::Code,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = Jatkotoimenpiteitä ei tarvita (esim. ei ole huolta tai asiakas on jo avun piirissä, kuten perheneuvola, terapia, mielenterveystoimisto, hyvinvointialueen sosiaalityö),
+2 = Täytetään erillinen turvallisuusriskin arviointilomake (MARAK),
+3 = Laaditaan turvasuunnitelma,
+4 = Järjestetään asiakkaalle turvakotipaikka,
+5 = Otetaan yhteys asiakkaan kotikunnan mukaisen hyvinvointialueen sosiaalipäivystykseen tai hätäkeskukseen,
+6 = Tehdään lastensuojeluilmoitus (tehdään AINA, jos kartoituskysymykseen nro 5 vastataan KYLLÄ),
+7 = Tehdään ennakollinen lastensuojeluilmoitus (jos asiakas on raskaana ja häneen kohdistuu tällä hetkellä väkivaltaa),
+8 = Välitetään asiakkaan tiedot MARAK-yhteyshenkilölle (kun riski väkivallan uusiutumisesta on kohonnut),
+9 = Jatketaan lähisuhdeväkivaltakokemusten käsittelyä osana asiakastyöskentelyä,
+10 = Asiakas ohjataan terveydenhuollon piiriin hoitoa ja vammojen dokumentointia varten (jos asiakkaalla on vammoja ja väkivallasta on lyhyt aika),
+11 = Otetaan yhteys tai ohjataan asiakas päivystäviin kriisipalveluihin,
+12 = Ohjataan asiakas ottamaan yhteys poliisiin tai Rikosuhripäivystykseen, tekemään rikosilmoitus ja/tai hakemaan lähestymiskieltoa tai pyydetään poliisin konsultaatio tai tehdään rikosilmoitus asiakkaan suostumuksella,
+13 = Otetaan yhteys tai ohjataan asiakas yksikön sosiaalityöntekijälle (esim. terveydenhuollossa tai poliisilaitoksella) kotikunnan ja/tai hyvinvointialueen palvelujen kartoittamista varten.*/
+    pub arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<
+            ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiinX5C073326,
+        >,
     >,
 }
-impl TyontekijanArviointiX77DECE62 {
+impl TyontekijanArviointiX042D1627 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: Vec<
-            sosmeta_types::Code,
+        arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<
+                ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiinX5C073326,
+            >,
         >,
     ) -> Self {
         Self {
@@ -282,19 +363,21 @@ impl TyontekijanArviointiX77DECE62 {
 }
 /// Lähisuhdeväkivaltakokemusten arvio (sv: Bedömning av upplevelser av våld i nära relation)
 ///
-/// Shape `d4a2c963304a246d`, shared by 1 element(s) of the release.
+/// Shape `4e9478dc36c468bd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LahisuhdevakivaltakokemustenArvioXD4A2C963 {
+pub struct LahisuhdevakivaltakokemustenArvioX4E9478DC {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Suodatinkysymykset (sv: Screeningsfrågor)
     ///
     /// JSON `suodatinkysymykset`: esitystapa Otsikko.
@@ -304,7 +387,7 @@ pub struct LahisuhdevakivaltakokemustenArvioXD4A2C963 {
     ///
     /// JSON `kartoituskysymykset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kartoituskysymykset: Option<KartoituskysymyksetX1599FE24>,
+    pub kartoituskysymykset: Option<KartoituskysymyksetX24437DED>,
     /// Asiakkaan oma arviointi (sv: Klientens egen bedömning)
     ///
     /// JSON `asiakkaan_oma_arviointi`: esitystapa Otsikko.
@@ -319,7 +402,7 @@ pub struct LahisuhdevakivaltakokemustenArvioXD4A2C963 {
     ///
     /// JSON `tyontekijan_arviointi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tyontekijan_arviointi: Option<TyontekijanArviointiX77DECE62>,
+    pub tyontekijan_arviointi: Option<TyontekijanArviointiX042D1627>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -338,11 +421,11 @@ pub struct LahisuhdevakivaltakokemustenArvioXD4A2C963 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl LahisuhdevakivaltakokemustenArvioXD4A2C963 {
+impl LahisuhdevakivaltakokemustenArvioX4E9478DC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX48071AFA, laatija: LaatijaXCE9D0849) -> Self {
+    pub fn new(asiakas: AsiakasXF5869742, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             asiakas,
             palvelutehtava: None,
@@ -362,15 +445,15 @@ impl LahisuhdevakivaltakokemustenArvioXD4A2C963 {
 ///
 /// JSON `auttavat_henkilot`: esitystapa Otsikko.
 ///
-/// Shape `e7a0e57bcff429d6`, shared by 1 element(s) of the release.
+/// Shape `f59da5d4899cd5e2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AuttavatHenkilotXE7A0E57B {
+pub struct AuttavatHenkilotXF59DA5D4 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub yksityishenkilo: Option<YhteyshenkiloX2E1B58EE>,
 }
-impl AuttavatHenkilotXE7A0E57B {
+impl AuttavatHenkilotXF59DA5D4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
@@ -380,17 +463,17 @@ impl AuttavatHenkilotXE7A0E57B {
 ///
 /// JSON `henkilot_joilla_on_lupa_hakea_lapseni`: esitystapa Otsikko.
 ///
-/// Shape `80bea0c9b135f159`, shared by 1 element(s) of the release.
+/// Shape `4b01011e9c15d5c1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkilotJoillaOnLupaHakeaLapseniX80BEA0C9 {
+pub struct HenkilotJoillaOnLupaHakeaLapseniX4B01011E {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<Vec<YhteyshenkiloXCBCB8EAE>>,
+    pub yksityishenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
 }
-impl HenkilotJoillaOnLupaHakeaLapseniX80BEA0C9 {
+impl HenkilotJoillaOnLupaHakeaLapseniX4B01011E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
@@ -456,19 +539,21 @@ impl TavaratXFE96992E {
 }
 /// Turvasuunnitelma (sv: Säkerhetsplan)
 ///
-/// Shape `c08920eb39d8cf03`, shared by 1 element(s) of the release.
+/// Shape `721f5ab7d7de833d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TurvasuunnitelmaXC08920EB {
+pub struct TurvasuunnitelmaX721F5AB7 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Turvallinen paikka (sv: Säkert ställe)
     ///
     /// JSON `turvallinen_paikka`: esitystapa Teksti.
@@ -493,7 +578,7 @@ pub struct TurvasuunnitelmaXC08920EB {
     ///
     /// JSON `auttavat_henkilot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auttavat_henkilot: Option<AuttavatHenkilotXE7A0E57B>,
+    pub auttavat_henkilot: Option<AuttavatHenkilotXF59DA5D4>,
     /// Turvakoodi (sv: Skyddskod)
     ///
     /// JSON `turvakoodi`: esitystapa Teksti.
@@ -509,7 +594,7 @@ pub struct TurvasuunnitelmaXC08920EB {
     /// JSON `henkilot_joilla_on_lupa_hakea_lapseni`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joilla_on_lupa_hakea_lapseni: Option<
-        HenkilotJoillaOnLupaHakeaLapseniX80BEA0C9,
+        HenkilotJoillaOnLupaHakeaLapseniX4B01011E,
     >,
     /// Tavarat (sv: Saker)
     ///
@@ -534,12 +619,14 @@ pub struct TurvasuunnitelmaXC08920EB {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl TurvasuunnitelmaXC08920EB {
+impl TurvasuunnitelmaX721F5AB7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasX48071AFA, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasXF5869742,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             palvelutehtava: None,
@@ -559,6 +646,17 @@ impl TurvasuunnitelmaXC08920EB {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Fyysiset vammat (sv: Fysiska skador)"] #[doc = " "] #[doc =
+    " JSON `fyysiset_vammat`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`."]
+    #[doc = " "] #[doc =
+    " Shape `7eb96df27e4209c3`, shared by 24 element(s) of the release."]
+    FyysisetVammatX7EB96DF2, name =
+    "Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112", default_system
+    = "urn:oid:1.2.246.537.6.112", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.112"])
+);
 /// Ammattilaisen harkittavaksi (sv: Den yrkesutbildade personens överväganden)
 ///
 /// JSON `ammattilaisen_harkittavaksi`: esitystapa Otsikko.
@@ -605,14 +703,28 @@ impl AmmattilaisenHarkittavaksiXD919A1B6 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Lapsen tilanteesta tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation)"]
+    #[doc = " "] #[doc =
+    " JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`."]
+    #[doc = " "] #[doc =
+    " Shape `b24a645c07d3ef7e`, shared by 1 element(s) of the release."]
+    LapsenTilanteestaTehdytIlmoituksetXB24A645C, name =
+    "THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280",
+    default_system = "urn:oid:1.2.246.537.6.1280", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1280"])
+);
 /// Arvioi kohdistuuko perheen lapsiin riskiä (sv: Bedöm om familjens barn utsätts för risker)
 ///
 /// JSON `arvioi_kohdistuuko_perheen_lapsiin_riskia`: esitystapa Otsikko.
 ///
-/// Shape `0a52686ab69bd8c7`, shared by 1 element(s) of the release.
+/// Shape `5b4d0c69b2c738c5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A {
+pub struct ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 {
     /// Onko perheessä lapsia? (sv: Finns det barn i familjen?)
     ///
     /// JSON `onko_perheessa_lapsia`: esitystapa Kytkin.
@@ -626,10 +738,14 @@ pub struct ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A {
     /// Lapsen tilanteesta tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation)
     ///
     /// JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<Vec<sosmeta_types::Code>>,
+    pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<
+        Vec<sosmeta_types::Coded<LapsenTilanteestaTehdytIlmoituksetXB24A645C>>,
+    >,
 }
-impl ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A {
+impl ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -641,23 +757,27 @@ impl ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A {
 }
 /// Vakavan parisuhdeväkivallan riskiarvio (sv: Riskbedömning gällande allvarligt våld i parförhållande)
 ///
-/// Shape `de4634dd0943072d`, shared by 1 element(s) of the release.
+/// Shape `9fc66b75a1e5f961`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
+pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasX48071AFA,
+    pub asiakas: AsiakasXF5869742,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelutehtava: Option<sosmeta_types::Code>,
+    pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Fyysiset vammat (sv: Fysiska skador)
     ///
     /// JSON `fyysiset_vammat`: esitystapa Koodi, pakollinen.
-    pub fyysiset_vammat: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub fyysiset_vammat: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Kuvaus vammoista (sv: Beskrivning av skador)
     ///
     /// JSON `kuvaus_vammoista`: esitystapa Teksti.
@@ -666,7 +786,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Pelon kokemus (sv: Upplevelse av rädsla)
     ///
     /// JSON `pelon_kokemus`: esitystapa Koodi, pakollinen.
-    pub pelon_kokemus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub pelon_kokemus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot pelon kokemuksesta (sv: Tilläggsuppgifter om erfarenheter av rädsla)
     ///
     /// JSON `lisatiedot_pelon_kokemuksesta`: esitystapa Teksti.
@@ -675,7 +797,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Pelko (sv: Fruktan)
     ///
     /// JSON `pelko`: esitystapa Koodi, pakollinen.
-    pub pelko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub pelko: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Kuvaus pelosta (sv: Beskrivning av rädsla)
     ///
     /// JSON `kuvaus_pelosta`: esitystapa Teksti.
@@ -684,7 +808,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Eristäminen (sv: Kuvaus)
     ///
     /// JSON `eristaminen`: esitystapa Koodi, pakollinen.
-    pub eristaminen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub eristaminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot eristämisen kokemuksista (sv: Tilläggsuppgifter om erfarenheter av isolering)
     ///
     /// JSON `lisatiedot_eristamisen_kokemuksista`: esitystapa Teksti.
@@ -693,7 +819,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Henkinen väkivalta (sv: Psykiskt våld)
     ///
     /// JSON `henkinen_vakivalta`: esitystapa Koodi, pakollinen.
-    pub henkinen_vakivalta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub henkinen_vakivalta: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot masennuksen kokemuksesta ja itsetuhoisista ajatuksista (sv: Tilläggsuppgifter om erfarenheter av depression och självdestruktiva tankar)
     ///
     /// JSON `lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista`: esitystapa Teksti.
@@ -704,7 +832,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Ero (sv: Skilsmässa)
     ///
     /// JSON `ero`: esitystapa Koodi, pakollinen.
-    pub ero: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub ero: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot erosta (sv: Tilläggsuppgifter om skilsmässa)
     ///
     /// JSON `lisatiedot_erosta`: esitystapa Teksti.
@@ -713,7 +843,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Yhteydenpito lapsiin (sv: Kontakt med barnen)
     ///
     /// JSON `yhteydenpito_lapsiin`: esitystapa Koodi, pakollinen.
-    pub yhteydenpito_lapsiin: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub yhteydenpito_lapsiin: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot kiistoista, jotka koskevat yhteydenpitoa lapsiin (sv: Tilläggsuppgifter om gräl, som rör kontakt med barnen)
     ///
     /// JSON `lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin`: esitystapa Teksti.
@@ -722,7 +854,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Yhteydenotot (sv: Kontakt)
     ///
     /// JSON `yhteydenotot`: esitystapa Koodi, pakollinen.
-    pub yhteydenotot: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub yhteydenotot: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot yhteydenotoista (sv: Tilläggsuppgifter om kontakter)
     ///
     /// JSON `lisatiedot_yhteydenotoista`: esitystapa Teksti.
@@ -731,7 +865,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Raskaus (sv: Graviditet)
     ///
     /// JSON `raskaus`: esitystapa Koodi, pakollinen.
-    pub raskaus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub raskaus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot raskaudesta tai lapsen saamisesta (sv: Tilläggsuppgifter om graviditet och barnafödsel)
     ///
     /// JSON `lisatiedot_raskaudesta_tai_lapsen_saamisesta`: esitystapa Teksti.
@@ -740,7 +876,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Väkivallan toistuvuus (sv: Upprepat våld)
     ///
     /// JSON `vakivallan_toistuvuus`: esitystapa Koodi, pakollinen.
-    pub vakivallan_toistuvuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub vakivallan_toistuvuus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot väkivallan toistumisesta (sv: Tilläggsuppgifter om upprepat våld)
     ///
     /// JSON `lisatiedot_vakivallan_toistumisesta`: esitystapa Teksti.
@@ -749,7 +887,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Väkivallan koventuminen (sv: Tilltagande våld)
     ///
     /// JSON `vakivallan_koventuminen`: esitystapa Koodi, pakollinen.
-    pub vakivallan_koventuminen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub vakivallan_koventuminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot väkivallan pahentumisesta (sv: Tilläggsuppgifter om förvärrat våld)
     ///
     /// JSON `lisatiedot_vakivallan_pahentumisesta`: esitystapa Teksti.
@@ -758,7 +898,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Kontrollointi ja mustasukkaisuus (sv: Kontroll och svartsjuka)
     ///
     /// JSON `kontrollointi_ja_mustasukkaisuus`: esitystapa Koodi, pakollinen.
-    pub kontrollointi_ja_mustasukkaisuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub kontrollointi_ja_mustasukkaisuus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot kontrolloinnista ja mustasukkaisuudesta (sv: Tilläggsuppgifter om kontroll och svartsjuka)
     ///
     /// JSON `lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta`: esitystapa Teksti.
@@ -767,7 +909,11 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Vahingoittaminen aseella tai muulla esineellä (sv: Orsaka skada med vapen eller annat föremål)
     ///
     /// JSON `vahingoittaminen_aseella_tai_muulla_esineella`: esitystapa Koodi, pakollinen.
-    pub vahingoittaminen_aseella_tai_muulla_esineella: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub vahingoittaminen_aseella_tai_muulla_esineella: sosmeta_types::Coded<
+        FyysisetVammatX7EB96DF2,
+    >,
     /// Lisätiedot tilanteista, joissa on käytetty asetta tai muuta esinettä vahingoittamistarkoituksessa (sv: Tilläggsuppgifter om situationer, där vapen eller andra föremål har använts i skadesyfte)
     ///
     /// JSON `lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa`: esitystapa Teksti.
@@ -778,7 +924,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Tappamisella uhkaaminen (sv: Dödshot)
     ///
     /// JSON `tappamisella_uhkaaminen`: esitystapa Koodi, pakollinen.
-    pub tappamisella_uhkaaminen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub tappamisella_uhkaaminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot uhkauksista (sv: Tilläggsuppgifter om hot)
     ///
     /// JSON `lisatiedot_uhkauksista`: esitystapa Teksti.
@@ -787,7 +935,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Kuristaminen (sv: Strypning)
     ///
     /// JSON `kuristaminen`: esitystapa Koodi, pakollinen.
-    pub kuristaminen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub kuristaminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot kuristamis-, tukehduttamis- tai hukuttamisyrityksistä (sv: Tilläggsuppgifter om stryp-, kvävnings- eller dränkningsförsök)
     ///
     /// JSON `lisatiedot_kuristamis__tukehduttamis__tai_hukuttamisyrityksista`: esitystapa Teksti.
@@ -797,7 +947,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Seksuaaliväkivalta (sv: Sexuellt våld)
     ///
     /// JSON `seksuaalivakivalta`: esitystapa Koodi, pakollinen.
-    pub seksuaalivakivalta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub seksuaalivakivalta: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot seksuaalisesta väkivallasta (sv: Tilläggsuppgifter om sexuellt våld)
     ///
     /// JSON `lisatiedot_seksuaalisesta_vakivallasta`: esitystapa Teksti.
@@ -806,7 +958,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Muu väkivallan tekijä (sv: Annan våldsverkare)
     ///
     /// JSON `muu_vakivallan_tekija`: esitystapa Koodi, pakollinen.
-    pub muu_vakivallan_tekija: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub muu_vakivallan_tekija: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot muista henkilöistä, jotka ovat uhkailleet tai joita pelkäät (sv: Tilläggsuppgifter om andra personer, som har hotat dig eller som du är rädd för)
     ///
     /// JSON `lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat`: esitystapa Teksti.
@@ -817,7 +971,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Väkivalta muita kohtaan (sv: Våld riktat mot andra)
     ///
     /// JSON `vakivalta_muita_kohtaan`: esitystapa Koodi, pakollinen.
-    pub vakivalta_muita_kohtaan: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub vakivalta_muita_kohtaan: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot muiden henkilöiden satuttamisesta (sv: Tilläggsuppgifter om skador riktade mot andra personer)
     ///
     /// JSON `lisatiedot_muiden_henkiloiden_satuttamisesta`: esitystapa Teksti.
@@ -826,8 +982,12 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Eläimiin kohdistuva väkivalta (sv: Våld riktat mot djur)
     ///
     /// JSON `elaimiin_kohdistuva_vakivalta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaimiin_kohdistuva_vakivalta: Option<sosmeta_types::Code>,
+    pub elaimiin_kohdistuva_vakivalta: Option<
+        sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+    >,
     /// Lisätiedot väkivallan kohdistamisesta eläimiin (sv: Tilläggsuppgifter om våld riktat mot djur)
     ///
     /// JSON `lisatiedot_vakivallan_kohdistamisesta_elaimiin`: esitystapa Teksti.
@@ -836,7 +996,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Taloudellinen väkivalta (sv: Ekonomiskt våld)
     ///
     /// JSON `taloudellinen_vakivalta`: esitystapa Koodi, pakollinen.
-    pub taloudellinen_vakivalta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub taloudellinen_vakivalta: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Kuvaus taloudellisesta riippuvuudesta (sv: Beskrivning av ekonomiskt beroende)
     ///
     /// JSON `kuvaus_taloudellisesta_riippuvuudesta`: esitystapa Teksti.
@@ -845,8 +1007,10 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Päihde- tai mielenterveysongelma (sv: Missbruksproblem eller psykiska problem)
     ///
     /// JSON `paihde__tai_mielenterveysongelma`: esitystapa Koodi, pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
     #[serde(rename = "paihde__tai_mielenterveysongelma")]
-    pub paihde_tai_mielenterveysongelma: sosmeta_types::Code,
+    pub paihde_tai_mielenterveysongelma: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot päihde- ja mielenterveysongelmista (sv: Tilläggsuppgifter om missbruksproblem och psykiska problem)
     ///
     /// JSON `lisatiedot_paihde__ja_mielenterveysongelmista`: esitystapa Teksti.
@@ -856,7 +1020,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Itsemurha (sv: Självmord)
     ///
     /// JSON `itsemurha`: esitystapa Koodi, pakollinen.
-    pub itsemurha: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub itsemurha: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot itsemurhauhkailusta tai -yrityksestä (sv: Tilläggsuppgifter om självmordshot eller -försök)
     ///
     /// JSON `lisatiedot_itsemurhauhkailusta_tai__yrityksesta`: esitystapa Teksti.
@@ -866,7 +1032,11 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Kieltojen tai sopimusten rikkominen (sv: Att bryta mot förbud eller avtal)
     ///
     /// JSON `kieltojen_tai_sopimusten_rikkominen`: esitystapa Koodi, pakollinen.
-    pub kieltojen_tai_sopimusten_rikkominen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub kieltojen_tai_sopimusten_rikkominen: sosmeta_types::Coded<
+        FyysisetVammatX7EB96DF2,
+    >,
     /// Lisätiedot kieltojen tai sopimusten rikkomisesta (sv: Tilläggsuppgifter om brott mot förbud eller avtal)
     ///
     /// JSON `lisatiedot_kieltojen_tai_sopimusten_rikkomisesta`: esitystapa Teksti.
@@ -875,7 +1045,9 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Väkivaltahistoria (sv: Våldsanamnes)
     ///
     /// JSON `vakivaltahistoria`: esitystapa Koodi, pakollinen.
-    pub vakivaltahistoria: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub vakivaltahistoria: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot väkivaltahistoriasta ja ongelmista poliisin kanssa (sv: Tilläggsuppgifter om våldsanamnes och problem med polisen)
     ///
     /// JSON `lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa`: esitystapa Teksti.
@@ -905,7 +1077,7 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// JSON `arvioi_kohdistuuko_perheen_lapsiin_riskia`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioi_kohdistuuko_perheen_lapsiin_riskia: Option<
-        ArvioiKohdistuukoPerheenLapsiinRiskiaX0A52686A,
+        ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69,
     >,
     /// Jakelu (sv: Distribution)
     ///
@@ -935,37 +1107,41 @@ pub struct VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: pakollinen.
-    pub laatija: LaatijaXCE9D0849,
+    pub laatija: LaatijaXA71A9A7D,
 }
-impl VakavanParisuhdevakivallanRiskiarvioXDE4634DD {
+impl VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasX48071AFA,
-        fyysiset_vammat: sosmeta_types::Code,
-        pelon_kokemus: sosmeta_types::Code,
-        pelko: sosmeta_types::Code,
-        eristaminen: sosmeta_types::Code,
-        henkinen_vakivalta: sosmeta_types::Code,
-        ero: sosmeta_types::Code,
-        yhteydenpito_lapsiin: sosmeta_types::Code,
-        yhteydenotot: sosmeta_types::Code,
-        raskaus: sosmeta_types::Code,
-        vakivallan_toistuvuus: sosmeta_types::Code,
-        vakivallan_koventuminen: sosmeta_types::Code,
-        kontrollointi_ja_mustasukkaisuus: sosmeta_types::Code,
-        vahingoittaminen_aseella_tai_muulla_esineella: sosmeta_types::Code,
-        tappamisella_uhkaaminen: sosmeta_types::Code,
-        kuristaminen: sosmeta_types::Code,
-        seksuaalivakivalta: sosmeta_types::Code,
-        muu_vakivallan_tekija: sosmeta_types::Code,
-        vakivalta_muita_kohtaan: sosmeta_types::Code,
-        taloudellinen_vakivalta: sosmeta_types::Code,
-        paihde_tai_mielenterveysongelma: sosmeta_types::Code,
-        itsemurha: sosmeta_types::Code,
-        kieltojen_tai_sopimusten_rikkominen: sosmeta_types::Code,
-        vakivaltahistoria: sosmeta_types::Code,
+        asiakas: AsiakasXF5869742,
+        fyysiset_vammat: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        pelon_kokemus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        pelko: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        eristaminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        henkinen_vakivalta: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        ero: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        yhteydenpito_lapsiin: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        yhteydenotot: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        raskaus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        vakivallan_toistuvuus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        vakivallan_koventuminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        kontrollointi_ja_mustasukkaisuus: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        vahingoittaminen_aseella_tai_muulla_esineella: sosmeta_types::Coded<
+            FyysisetVammatX7EB96DF2,
+        >,
+        tappamisella_uhkaaminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        kuristaminen: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        seksuaalivakivalta: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        muu_vakivallan_tekija: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        vakivalta_muita_kohtaan: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        taloudellinen_vakivalta: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        paihde_tai_mielenterveysongelma: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        itsemurha: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+        kieltojen_tai_sopimusten_rikkominen: sosmeta_types::Coded<
+            FyysisetVammatX7EB96DF2,
+        >,
+        vakivaltahistoria: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
         kylla_vastaukset_yhteensa: sosmeta_types::Number,
-        laatija: LaatijaXCE9D0849,
+        laatija: LaatijaXA71A9A7D,
     ) -> Self {
         Self {
             asiakas,

@@ -5,6 +5,19 @@
 //! Shapes only the feature `vammaispalvelujen` uses.
 #[allow(unused_imports)]
 use super::*;
+sosmeta_types::code_list!(
+    #[doc = " Hakemus koskee (sv: Ansökan gäller)"] #[doc = " "] #[doc =
+    " JSON `hakemus_koskee`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa."]
+    #[doc = " "] #[doc =
+    " Shape `f0b3cddb23ecae6a`, shared by 1 element(s) of the release."]
+    HakemusKoskeeXF0B3CDDB, name =
+    "Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa",
+    default_system = "hakemus_tahdosta_riippumattomaan_erityishuoltoon/hakemus_koskee",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["hakemus_tahdosta_riippumattomaan_erityishuoltoon/hakemus_koskee"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", "")]
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `c3dd1b2bc992a3f0`, shared by 2 element(s) of the release.
@@ -39,22 +52,22 @@ impl YhteystiedotXC3DD1B2B {
 ///
 /// JSON `asiakas`: pakollinen.
 ///
-/// Shape `da5e031472c7acde`, shared by 2 element(s) of the release.
+/// Shape `41e0b0e3cce64f5a`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasXDA5E0314 {
+pub struct AsiakasX41E0B0E3 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
@@ -64,12 +77,12 @@ pub struct AsiakasXDA5E0314 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC3DD1B2B>,
 }
-impl AsiakasXDA5E0314 {
+impl AsiakasX41E0B0E3 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -82,18 +95,18 @@ impl AsiakasXDA5E0314 {
 }
 /// Hakija (sv: Klient)
 ///
-/// Shape `0dfdfbd880f9e339`, shared by 2 element(s) of the release.
+/// Shape `9aa3cc150dfb6cd1`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakijaX0DFDFBD8 {
+pub struct HakijaX9AA3CC15 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
@@ -113,9 +126,12 @@ pub struct HakijaX0DFDFBD8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl HakijaX0DFDFBD8 {
+impl HakijaX9AA3CC15 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -130,46 +146,48 @@ impl HakijaX0DFDFBD8 {
 ///
 /// JSON `hakemus`: pakollinen.
 ///
-/// Shape `fbc4ce4a19b8409a`, shared by 2 element(s) of the release.
+/// Shape `1e0beca2bf0ec8be`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakemusXFBC4CE4A {
+pub struct HakemusX1E0BECA2 {
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti, pakollinen.
-    pub perustelu: String,
+    pub perustelu: sosmeta_types::NonEmptyString,
 }
-impl HakemusXFBC4CE4A {
+impl HakemusX1E0BECA2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(perustelu: String) -> Self {
+    pub fn new(perustelu: sosmeta_types::NonEmptyString) -> Self {
         Self { perustelu }
     }
 }
 /// Hakemus erityishuoltoon (sv: Ansökan om specialomsorger)
 ///
-/// Shape `b6d653a9acf5c7ea`, shared by 1 element(s) of the release.
+/// Shape `b223ab645cabf644`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakemusErityishuoltoonXB6D653A9 {
+pub struct HakemusErityishuoltoonXB223AB64 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Hakemus koskee (sv: Ansökan gäller)
     ///
     /// JSON `hakemus_koskee`: esitystapa Koodi, pakollinen.
-    pub hakemus_koskee: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa.
+    pub hakemus_koskee: sosmeta_types::Coded<HakemusKoskeeXF0B3CDDB>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXDA5E0314,
+    pub asiakas: AsiakasX41E0B0E3,
     /// Hakija (sv: Klient)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hakija: Option<HakijaX0DFDFBD8>,
+    pub hakija: Option<HakijaX9AA3CC15>,
     /// Hakemus (sv: Ansökan)
     ///
     /// JSON `hakemus`: pakollinen.
-    pub hakemus: HakemusXFBC4CE4A,
+    pub hakemus: HakemusX1E0BECA2,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -188,16 +206,16 @@ pub struct HakemusErityishuoltoonXB6D653A9 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusXC51DDB01,
+    pub allekirjoitus: AllekirjoitusX800358AC,
 }
-impl HakemusErityishuoltoonXB6D653A9 {
+impl HakemusErityishuoltoonXB223AB64 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        hakemus_koskee: sosmeta_types::Code,
-        asiakas: AsiakasXDA5E0314,
-        hakemus: HakemusXFBC4CE4A,
-        allekirjoitus: AllekirjoitusXC51DDB01,
+        vastaanottaja: VastaanottajaX40E878D7,
+        hakemus_koskee: sosmeta_types::Coded<HakemusKoskeeXF0B3CDDB>,
+        asiakas: AsiakasX41E0B0E3,
+        hakemus: HakemusX1E0BECA2,
+        allekirjoitus: AllekirjoitusX800358AC,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -214,18 +232,18 @@ impl HakemusErityishuoltoonXB6D653A9 {
 }
 /// Hakija (sv: Sökande)
 ///
-/// Shape `e9fa42250ac21a59`, shared by 1 element(s) of the release.
+/// Shape `aea9cc70958e19c8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakijaXE9FA4225 {
+pub struct HakijaXAEA9CC70 {
     /// Henkilö (sv: Person)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo: Option<HakijaX0DFDFBD8>,
+    pub henkilo: Option<HakijaX9AA3CC15>,
     /// Organisaatio (sv: Organisation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX851801E5>,
 }
-impl HakijaXE9FA4225 {
+impl HakijaXAEA9CC70 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -236,10 +254,10 @@ impl HakijaXE9FA4225 {
 }
 /// Allekirjoitus (sv: Underskrift)
 ///
-/// Shape `35b7f702dd3b6f5b`, shared by 12 element(s) of the release.
+/// Shape `e2633db2a1c26025`, shared by 12 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoitusX35B7F702 {
+pub struct AllekirjoitusXE2633DB2 {
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
@@ -253,8 +271,12 @@ pub struct AllekirjoitusX35B7F702 {
     /// Allekirjoituksen tyyppi (sv: Typ av underskrift)
     ///
     /// JSON `allekirjoituksen_tyyppi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161, `urn:oid:1.2.246.537.5.40161`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoituksen_tyyppi: Option<sosmeta_types::Code>,
+    pub allekirjoituksen_tyyppi: Option<
+        sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
+    >,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus.
@@ -266,7 +288,7 @@ pub struct AllekirjoitusX35B7F702 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
 }
-impl AllekirjoitusX35B7F702 {
+impl AllekirjoitusXE2633DB2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -280,25 +302,25 @@ impl AllekirjoitusX35B7F702 {
 }
 /// Hakemus tahdosta riippumattomaan erityishuoltoon (sv: Ansökan om specialomsorger oberoende av personens vilja)
 ///
-/// Shape `94a204b162faad9a`, shared by 1 element(s) of the release.
+/// Shape `d6c5c0439a01f6f9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HakemusTahdostaRiippumattomaanErityishuoltoonX94A204B1 {
+pub struct HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: pakollinen.
-    pub vastaanottaja: VastaanottajaX462568BB,
+    pub vastaanottaja: VastaanottajaX40E878D7,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXDA5E0314,
+    pub asiakas: AsiakasX41E0B0E3,
     /// Hakija (sv: Sökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hakija: Option<HakijaXE9FA4225>,
+    pub hakija: Option<HakijaXAEA9CC70>,
     /// Hakemus (sv: Ansökan)
     ///
     /// JSON `hakemus`: pakollinen.
-    pub hakemus: HakemusXFBC4CE4A,
+    pub hakemus: HakemusX1E0BECA2,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -316,14 +338,14 @@ pub struct HakemusTahdostaRiippumattomaanErityishuoltoonX94A204B1 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl HakemusTahdostaRiippumattomaanErityishuoltoonX94A204B1 {
+impl HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: VastaanottajaX462568BB,
-        asiakas: AsiakasXDA5E0314,
-        hakemus: HakemusXFBC4CE4A,
+        vastaanottaja: VastaanottajaX40E878D7,
+        asiakas: AsiakasX41E0B0E3,
+        hakemus: HakemusX1E0BECA2,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -363,21 +385,21 @@ impl VastaanottajaX71241BB0 {
 }
 /// Ilmoitus aluehallintovirastolle asiakkaan sitomisesta (sv: Anmälan om fastbildning av klient till regionförvaltningsverket)
 ///
-/// Shape `09499710b77b73cb`, shared by 1 element(s) of the release.
+/// Shape `41e38ae73601aff7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 {
+pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaX71241BB0>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Tiedot sitomisesta (sv: Uppgifter om fastbindning)
     ///
     /// JSON `tiedot_sitomisesta`: esitystapa Teksti, pakollinen.
-    pub tiedot_sitomisesta: String,
+    pub tiedot_sitomisesta: sosmeta_types::NonEmptyString,
     /// Sitomisen ajankohta (sv: Tidpunkt för fastbindningen)
     ///
     /// JSON `sitomisen_ajankohta`: toistuva.
@@ -386,7 +408,7 @@ pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 {
     /// Sitomisesta päättänyt lääkäri (sv: Läkare som har beslutat om fastbindningen)
     ///
     /// JSON `sitomisesta_paattanyt_laakari`: esitystapa Nimi, pakollinen.
-    pub sitomisesta_paattanyt_laakari: String,
+    pub sitomisesta_paattanyt_laakari: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -409,14 +431,14 @@ pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ilmoittaja: Option<OmatyontekijaX78106B99>,
+    pub ilmoittaja: Option<OmatyontekijaX121E01FD>,
 }
-impl IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 {
+impl IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        tiedot_sitomisesta: String,
-        sitomisesta_paattanyt_laakari: String,
+        asiakas: AsiakasX8434043B,
+        tiedot_sitomisesta: sosmeta_types::NonEmptyString,
+        sitomisesta_paattanyt_laakari: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             vastaanottaja: None,
@@ -436,13 +458,13 @@ impl IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX09499710 {
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
 ///
-/// Shape `7e7567f4e4bd51cc`, shared by 15 element(s) of the release.
+/// Shape `dbc04a1d1f56af59`, shared by 15 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuidenHenkiloidenKuuleminenX7E7567F4 {
+pub struct MuidenHenkiloidenKuuleminenXDBC04A1D {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaXC1AAC85C>,
+    pub kuultava: Option<KuultavaX33188A22>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -454,7 +476,7 @@ pub struct MuidenHenkiloidenKuuleminenX7E7567F4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl MuidenHenkiloidenKuuleminenX7E7567F4 {
+impl MuidenHenkiloidenKuuleminenXDBC04A1D {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -466,17 +488,17 @@ impl MuidenHenkiloidenKuuleminenX7E7567F4 {
 }
 /// Lausunto tahdosta riippumattoman erityishuollon edellytyksistä (sv: Utlåtande om förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
-/// Shape `59c54dac5ba755da`, shared by 1 element(s) of the release.
+/// Shape `cd5b3e2541d9eb6d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC {
+pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastaanottaja: Option<VastaanottajaX899BDEA9>,
+    pub vastaanottaja: Option<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -498,7 +520,7 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -517,18 +539,17 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC {
+impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         asiakkaan_kuuleminen: AsiakkaanKuuleminenXF55C3D35,
-        laatija: Vec<LaatijaXCE9D0849>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja: None,
@@ -548,17 +569,17 @@ impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX59C54DAC {
 }
 /// Lausunto tahdosta riippumattoman erityishuollon edellytyksistä (sv: Utlåtande om förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
-/// Shape `63cd5ba2bb00dd13`, shared by 1 element(s) of the release.
+/// Shape `fe6ad2eda4c38daa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 {
+pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
     /// Vastaanottaja (sv: Mottagare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vastaanottaja: Option<VastaanottajaX899BDEA9>,
+    pub vastaanottaja: Option<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
@@ -580,7 +601,7 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -599,20 +620,19 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 {
+impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         asiakkaan_kuuleminen: AsiakkaanKuuleminenXF55C3D35,
-        laatija: Vec<LaatijaXCE9D0849>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             vastaanottaja: None,
@@ -632,10 +652,10 @@ impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX63CD5BA2 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `f116c85f07840670`, shared by 2 element(s) of the release.
+/// Shape `b11ca4a5584027b4`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXF116C85F {
+pub struct RajoitusXB11CA4A5 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -643,7 +663,7 @@ pub struct RajoitusXF116C85F {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisijan koulutus (sv: Utbildning hos personen som fattat beslut om begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_ratkaisijan_koulutus`: esitystapa Teksti.
@@ -656,9 +676,9 @@ pub struct RajoitusXF116C85F {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
 }
-impl RajoitusXF116C85F {
+impl RajoitusXB11CA4A5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -674,10 +694,10 @@ impl RajoitusXF116C85F {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `7a58f15315d595ee`, shared by 1 element(s) of the release.
+/// Shape `2c6d169657431ca9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX7A58F153 {
+pub struct PaatosX2C6D1696 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -690,14 +710,14 @@ pub struct PaatosX7A58F153 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXF116C85F>,
+    pub rajoitus: Option<RajoitusXB11CA4A5>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -711,24 +731,23 @@ pub struct PaatosX7A58F153 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX7A58F153 {
+impl PaatosX2C6D1696 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -746,23 +765,25 @@ impl PaatosX7A58F153 {
 }
 /// Päätös aineiden tai esineiden haltuunotosta kehitysvammaisten erityishuollossa (sv: Beslut om omhändertagande av ämnen och föremål inom specialomsorger om personer med utvecklingsstörning)
 ///
-/// Shape `21fbe5a6c79b03aa`, shared by 1 element(s) of the release.
+/// Shape `62403e78f1c7f8b9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX21FBE5A6 {
+pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX7A58F153,
+    pub paatos: PaatosX2C6D1696,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -770,11 +791,11 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX21FBE5A6 {
+impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, paatos: PaatosX7A58F153) -> Self {
+    pub fn new(asiakas: AsiakasX8434043B, paatos: PaatosX2C6D1696) -> Self {
         Self {
             asiakas,
             yksikko: None,
@@ -788,13 +809,13 @@ impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX21
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
 ///
-/// Shape `11e50b591b41a42d`, shared by 7 element(s) of the release.
+/// Shape `3846e5ff40d03294`, shared by 7 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MuidenHenkiloidenKuuleminenX11E50B59 {
+pub struct MuidenHenkiloidenKuuleminenX3846E5FF {
     /// Kuultava (sv: Person som hörs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaXC1AAC85C>,
+    pub kuultava: Option<KuultavaX33188A22>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
@@ -811,7 +832,7 @@ pub struct MuidenHenkiloidenKuuleminenX11E50B59 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
-impl MuidenHenkiloidenKuuleminenX11E50B59 {
+impl MuidenHenkiloidenKuuleminenX3846E5FF {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -824,10 +845,10 @@ impl MuidenHenkiloidenKuuleminenX11E50B59 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `71339447379e0257`, shared by 2 element(s) of the release.
+/// Shape `455ded28cd8bff77`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX71339447 {
+pub struct RajoitusX455DED28 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -835,7 +856,7 @@ pub struct RajoitusX71339447 {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisijan koulutus (sv: Utbildning hos personen som fattat beslut om begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_ratkaisijan_koulutus`: esitystapa Teksti.
@@ -848,9 +869,9 @@ pub struct RajoitusX71339447 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX11E50B59>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3846E5FF>>,
 }
-impl RajoitusX71339447 {
+impl RajoitusX455DED28 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -866,10 +887,10 @@ impl RajoitusX71339447 {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `d97fa9d382757334`, shared by 1 element(s) of the release.
+/// Shape `28bd5c2b61247a49`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosXD97FA9D3 {
+pub struct PaatosX28BD5C2B {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -882,14 +903,14 @@ pub struct PaatosXD97FA9D3 {
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX71339447>,
+    pub rajoitus: Option<RajoitusX455DED28>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -903,24 +924,23 @@ pub struct PaatosXD97FA9D3 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosXD97FA9D3 {
+impl PaatosX28BD5C2B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -938,23 +958,25 @@ impl PaatosXD97FA9D3 {
 }
 /// Päätös aineiden tai esineiden haltuunotosta kehitysvammaisten erityishuollossa (sv: Beslut om omhändertagande av ämnen och föremål inom specialomsorger om personer med utvecklingsstörning)
 ///
-/// Shape `982659a5916124fe`, shared by 1 element(s) of the release.
+/// Shape `2a5bd8eea19d8dec`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX982659A5 {
+pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosXD97FA9D3,
+    pub paatos: PaatosX28BD5C2B,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -963,14 +985,14 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX982659A5 {
+impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        paatos: PaatosXD97FA9D3,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: AsiakasX8434043B,
+        paatos: PaatosX28BD5C2B,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -981,22 +1003,35 @@ impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX98
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Päätös koskee (sv: Beslutet gäller)"] #[doc = " "] #[doc =
+    " JSON `paatos_koskee`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa."]
+    #[doc = " "] #[doc =
+    " Shape `942bd3544ebf7d6a`, shared by 1 element(s) of the release."]
+    PaatosKoskeeX942BD354, name =
+    "Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa",
+    default_system = "paatos_erityishuollon_lopettamisesta/paatos_koskee", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["paatos_erityishuollon_lopettamisesta/paatos_koskee"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", "")]
+);
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: pakollinen.
 ///
-/// Shape `53025345937c1128`, shared by 7 element(s) of the release.
+/// Shape `073fa76f9c42b270`, shared by 7 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioX53025345 {
+pub struct OrganisaatioX073FA76F {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
 }
-impl OrganisaatioX53025345 {
+impl OrganisaatioX073FA76F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String) -> Self {
+    pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { organisaation_nimi }
     }
 }
@@ -1004,25 +1039,24 @@ impl OrganisaatioX53025345 {
 ///
 /// JSON `paatoksentekija`: pakollinen.
 ///
-/// Shape `32e35e3fcf309dfb`, shared by 4 element(s) of the release.
+/// Shape `6033c10a48bb7ced`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatoksentekijaX32E35E3F {
+pub struct PaatoksentekijaX6033C10A {
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioX53025345,
+    pub organisaatio: OrganisaatioX073FA76F,
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
     /// JSON `ammattihenkilo`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub ammattihenkilo: Vec<LaatijaXCE9D0849>,
+    pub ammattihenkilo: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl PaatoksentekijaX32E35E3F {
+impl PaatoksentekijaX6033C10A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        organisaatio: OrganisaatioX53025345,
-        ammattihenkilo: Vec<LaatijaXCE9D0849>,
+        organisaatio: OrganisaatioX073FA76F,
+        ammattihenkilo: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             organisaatio,
@@ -1032,19 +1066,21 @@ impl PaatoksentekijaX32E35E3F {
 }
 /// Päätös erityishuollon lopettamisesta (sv: Beslut om avslutande av specialomsorger)
 ///
-/// Shape `44818f2194f1e9ff`, shared by 1 element(s) of the release.
+/// Shape `cc1a5de2fd724220`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosErityishuollonLopettamisestaX44818F21 {
+pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätös koskee (sv: Beslutet gäller)
     ///
     /// JSON `paatos_koskee`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatos_koskee: Option<sosmeta_types::Code>,
+    pub paatos_koskee: Option<sosmeta_types::Coded<PaatosKoskeeX942BD354>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1057,11 +1093,11 @@ pub struct PaatosErityishuollonLopettamisestaX44818F21 {
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Aikaisemman päätöksen voimassaolo (sv: Giltighet för tidigare beslut)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -1078,7 +1114,7 @@ pub struct PaatosErityishuollonLopettamisestaX44818F21 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -1088,19 +1124,18 @@ pub struct PaatosErityishuollonLopettamisestaX44818F21 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: PaatoksentekijaX32E35E3F,
+    pub paatoksentekija: PaatoksentekijaX6033C10A,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX48E0A0E6>,
+    pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1114,19 +1149,19 @@ pub struct PaatosErityishuollonLopettamisestaX44818F21 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosErityishuollonLopettamisestaX44818F21 {
+impl PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
         kuuleminen: AsiakkaanKuuleminenXF55C3D35,
-        paatoksentekija: PaatoksentekijaX32E35E3F,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatoksentekija: PaatoksentekijaX6033C10A,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1150,21 +1185,35 @@ impl PaatosErityishuollonLopettamisestaX44818F21 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Päätös koskee (sv: Beslutet gäller)"] #[doc = " "] #[doc =
+    " JSON `paatos_koskee`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa."]
+    #[doc = " "] #[doc =
+    " Shape `8a5f78c6f164bf86`, shared by 2 element(s) of the release."]
+    PaatosKoskeeX8A5F78C6, name =
+    "Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa",
+    default_system = "paatos_erityishuollosta/paatos_koskee", system =
+    sosmeta_types::SystemRule::Exact(& ["paatos_erityishuollosta/paatos_koskee"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Päätös erityishuollosta (sv: Beslut om specialomsorger)
 ///
-/// Shape `92f28b7233bbd1c6`, shared by 2 element(s) of the release.
+/// Shape `b37d1524dc8aefcf`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosErityishuollostaX92F28B72 {
+pub struct PaatosErityishuollostaXB37D1524 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätös koskee (sv: Beslutet gäller)
     ///
     /// JSON `paatos_koskee`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatos_koskee: Option<sosmeta_types::Code>,
+    pub paatos_koskee: Option<sosmeta_types::Coded<PaatosKoskeeX8A5F78C6>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1195,15 +1244,17 @@ pub struct PaatosErityishuollostaX92F28B72 {
     /// Päätöksen laji (sv: Beslutsslag)
     ///
     /// JSON `paatoksen_laji`: esitystapa Koodi, pakollinen.
-    pub paatoksen_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -1215,7 +1266,7 @@ pub struct PaatosErityishuollostaX92F28B72 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -1234,19 +1285,18 @@ pub struct PaatosErityishuollostaX92F28B72 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: PaatoksentekijaX32E35E3F,
+    pub paatoksentekija: PaatoksentekijaX6033C10A,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1260,21 +1310,21 @@ pub struct PaatosErityishuollostaX92F28B72 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosErityishuollostaX92F28B72 {
+impl PaatosErityishuollostaXB37D1524 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatoksen_laji: sosmeta_types::Code,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
         kuuleminen: AsiakkaanKuuleminenXF55C3D35,
         paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi: bool,
-        paatoksentekija: PaatoksentekijaX32E35E3F,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatoksentekija: PaatoksentekijaX6033C10A,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1306,10 +1356,10 @@ impl PaatosErityishuollostaX92F28B72 {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `b341ae266af895c1`, shared by 4 element(s) of the release.
+/// Shape `1198605a88eaf66d`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXB341AE26 {
+pub struct RajoitusX1198605A {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -1320,9 +1370,9 @@ pub struct RajoitusXB341AE26 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
 }
-impl RajoitusXB341AE26 {
+impl RajoitusX1198605A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1334,14 +1384,14 @@ impl RajoitusXB341AE26 {
 }
 /// Päätös poistumisen estämisestä (sv: Beslut om kvarhållande)
 ///
-/// Shape `be68450d856baf92`, shared by 2 element(s) of the release.
+/// Shape `b783c90c77c29a91`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosPoistumisenEstamisestaXBE68450D {
+pub struct PaatosPoistumisenEstamisestaXB783C90C {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1354,19 +1404,21 @@ pub struct PaatosPoistumisenEstamisestaXBE68450D {
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXB341AE26>,
+    pub rajoitus: Option<RajoitusX1198605A>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -1390,16 +1442,15 @@ pub struct PaatosPoistumisenEstamisestaXBE68450D {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1407,18 +1458,18 @@ pub struct PaatosPoistumisenEstamisestaXBE68450D {
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosPoistumisenEstamisestaXBE68450D {
+impl PaatosPoistumisenEstamisestaXB783C90C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
     ) -> Self {
         Self {
             asiakas,
@@ -1442,10 +1493,10 @@ impl PaatosPoistumisenEstamisestaXBE68450D {
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `79b77d963a81d44e`, shared by 4 element(s) of the release.
+/// Shape `0263664878b7b1c2`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusX79B77D96 {
+pub struct RajoitusX02636648 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
@@ -1456,9 +1507,9 @@ pub struct RajoitusX79B77D96 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX11E50B59>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3846E5FF>>,
 }
-impl RajoitusX79B77D96 {
+impl RajoitusX02636648 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1470,14 +1521,14 @@ impl RajoitusX79B77D96 {
 }
 /// Päätös poistumisen estämisestä (sv: Beslut om kvarhållande)
 ///
-/// Shape `10a88c26ee94884b`, shared by 3 element(s) of the release.
+/// Shape `189e369166dd161c`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosPoistumisenEstamisestaX10A88C26 {
+pub struct PaatosPoistumisenEstamisestaX189E3691 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1490,19 +1541,21 @@ pub struct PaatosPoistumisenEstamisestaX10A88C26 {
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX79B77D96>,
+    pub rajoitus: Option<RajoitusX02636648>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -1526,16 +1579,15 @@ pub struct PaatosPoistumisenEstamisestaX10A88C26 {
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1544,19 +1596,19 @@ pub struct PaatosPoistumisenEstamisestaX10A88C26 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosPoistumisenEstamisestaX10A88C26 {
+impl PaatosPoistumisenEstamisestaX189E3691 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1580,14 +1632,14 @@ impl PaatosPoistumisenEstamisestaX10A88C26 {
 }
 /// Päätös rajoittavien välineiden tai asusteiden käytöstä vakavassa vaaratilanteessa (sv: Beslut om användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
-/// Shape `efc5fa614bdaa595`, shared by 1 element(s) of the release.
+/// Shape `f861a624c1a605a2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXEFC5FA61 {
+pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1600,19 +1652,21 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXF116C85F>,
+    pub rajoitus: Option<RajoitusXB11CA4A5>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -1636,16 +1690,15 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1653,18 +1706,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXEFC5FA61 {
+impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
     ) -> Self {
         Self {
             asiakas,
@@ -1688,14 +1741,14 @@ impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX
 }
 /// Päätös rajoittavien välineiden tai asusteiden käytöstä vakavassa vaaratilanteessa (sv: Beslut om användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
-/// Shape `21900ca8cd5ffe58`, shared by 1 element(s) of the release.
+/// Shape `1931c22abe0d3bc7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX21900CA8 {
+pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1708,19 +1761,21 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX71339447>,
+    pub rajoitus: Option<RajoitusX455DED28>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -1744,16 +1799,15 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1762,19 +1816,19 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX21900CA8 {
+impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -1798,14 +1852,14 @@ impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX
 }
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä päivittäisissä toiminnoissa (sv: Beslut om återkommande användning av begränsande anordningar och klädesplagg i dagliga rutiner)
 ///
-/// Shape `42a3d555eb73c6c7`, shared by 1 element(s) of the release.
+/// Shape `5db3c9dd8e74a70a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX42A3D555 {
+pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1818,19 +1872,21 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<Vec<sosmeta_types::Code>>,
+    pub yksikko: Option<Vec<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXB341AE26>,
+    pub rajoitus: Option<RajoitusX1198605A>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -1854,16 +1910,15 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1871,18 +1926,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX42A3D555 {
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
     ) -> Self {
         Self {
             asiakas,
@@ -1906,18 +1961,22 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaT
 }
 /// Rajoitus (sv: Begränsning)
 ///
-/// Shape `d6c57a3f5650b7e9`, shared by 1 element(s) of the release.
+/// Shape `d7121d07051a1d3d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitusXD6C57A3F {
+pub struct RajoitusXD7121D07 {
     /// Ajanjakso (sv: Tidsperiod)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Rajoittava väline tai asuste (sv: Begränsande anordning eller klädesplagg)
     ///
     /// JSON `rajoittava_valine_tai_asuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Sängystä putoamista estävä väline, 2 = Tuolista putoamista estävä väline, 3 = Itsensä vahingoittamista estävä tai turvallisuutta lisäävä väline tai asuste.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoittava_valine_tai_asuste: Option<sosmeta_types::Code>,
+    pub rajoittava_valine_tai_asuste: Option<
+        sosmeta_types::Coded<RajoittavaValineTaiAsusteXCAA65491>,
+    >,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FBC462>,
@@ -1925,9 +1984,9 @@ pub struct RajoitusXD6C57A3F {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX11E50B59>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3846E5FF>>,
 }
-impl RajoitusXD6C57A3F {
+impl RajoitusXD7121D07 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1940,14 +1999,14 @@ impl RajoitusXD6C57A3F {
 }
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä päivittäisissä toiminnoissa (sv: Beslut om återkommande användning av begränsande anordningar och klädesplagg i dagliga rutiner)
 ///
-/// Shape `e2bc515dc84c450b`, shared by 1 element(s) of the release.
+/// Shape `c5e08882818ab2b5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXE2BC515D {
+pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -1960,19 +2019,21 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<Vec<sosmeta_types::Code>>,
+    pub yksikko: Option<Vec<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXD6C57A3F>,
+    pub rajoitus: Option<RajoitusXD7121D07>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -1996,16 +2057,15 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2014,19 +2074,19 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXE2BC515D {
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2050,14 +2110,14 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaT
 }
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä vakavissa vaaratilanteissa (sv: Beslut om återkommande användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
-/// Shape `8f99dfa0708bd4be`, shared by 1 element(s) of the release.
+/// Shape `251ee0d0dfafd19d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX8F99DFA0 {
+pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2070,19 +2130,21 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Teksti.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<String>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusXB341AE26>,
+    pub rajoitus: Option<RajoitusX1198605A>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -2106,16 +2168,15 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2123,18 +2184,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX8F99DFA0 {
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
     ) -> Self {
         Self {
             asiakas,
@@ -2158,14 +2219,14 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaarat
 }
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä vakavissa vaaratilanteissa (sv: Beslut om återkommande användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
-/// Shape `ea1568e08752dc1f`, shared by 1 element(s) of the release.
+/// Shape `39e931bae49883c8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaXEA1568E0 {
+pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2178,19 +2239,21 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Teksti.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<String>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitus: Option<RajoitusX79B77D96>,
+    pub rajoitus: Option<RajoitusX02636648>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
@@ -2214,16 +2277,15 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2232,19 +2294,19 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaXEA1568E0 {
+impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2268,14 +2330,14 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaarat
 }
 /// Päätös tahdosta riippumattoman erityishuollon lopettamisesta (sv: Beslut om avslutande av specialomsorger oberoende av personens vilja)
 ///
-/// Shape `82f9aeaf3d554e0c`, shared by 1 element(s) of the release.
+/// Shape `1a5dbaa751a76ff2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
+pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2288,11 +2350,11 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Aikaisemman päätöksen voimassaolo (sv: Giltighet för tidigare beslut)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -2311,7 +2373,7 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
@@ -2321,19 +2383,18 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: OrganisaatioX53025345,
+    pub paatoksentekija: OrganisaatioX073FA76F,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuX48E0A0E6>,
+    pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2346,18 +2407,18 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
+impl PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
         kuuleminen: AsiakkaanKuuleminenXF55C3D35,
-        paatoksentekija: OrganisaatioX53025345,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        paatoksentekija: OrganisaatioX073FA76F,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             asiakas,
@@ -2382,14 +2443,14 @@ impl PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX82F9AEAF {
 }
 /// Päätös tahdosta riippumattomasta erityishuollosta (sv: Beslut om specialomsorger oberoende av personens vilja)
 ///
-/// Shape `7dcecd054f55b839`, shared by 1 element(s) of the release.
+/// Shape `06d3d99856be1376`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
+pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2420,15 +2481,17 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
     /// Päätöksen laji (sv: Beslutsslag)
     ///
     /// JSON `paatoksen_laji`: esitystapa Koodi, pakollinen.
-    pub paatoksen_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -2440,7 +2503,7 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -2459,19 +2522,18 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: OrganisaatioX53025345,
+    pub paatoksentekija: OrganisaatioX073FA76F,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2484,20 +2546,20 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
+impl PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatoksen_laji: sosmeta_types::Code,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
         kuuleminen: AsiakkaanKuuleminenXF55C3D35,
         paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi: bool,
-        paatoksentekija: OrganisaatioX53025345,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        paatoksentekija: OrganisaatioX073FA76F,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             asiakas,
@@ -2528,14 +2590,14 @@ impl PaatosTahdostaRiippumattomastaErityishuollostaX7DCECD05 {
 }
 /// Päätös tutkimuksesta tahdosta riippumattoman erityishuollon edellytysten selvittämiseksi (sv: Beslut om undersökning för att utreda förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
-/// Shape `9a5b0f5ebef60e8f`, shared by 1 element(s) of the release.
+/// Shape `c06250f5139d1948`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX9A5B0F5E {
+pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXC06250F5 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2558,15 +2620,17 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Päätöksen laji (sv: Beslutsslag)
     ///
     /// JSON `paatoksen_laji`: esitystapa Koodi, pakollinen.
-    pub paatoksen_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -2578,7 +2642,7 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -2593,20 +2657,19 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: OrganisaatioX53025345,
+    pub paatoksentekija: OrganisaatioX073FA76F,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2619,20 +2682,20 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX9A5B0F5E {
+impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXC06250F5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatoksen_laji: sosmeta_types::Code,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
         kuuleminen: AsiakkaanKuuleminenXF55C3D35,
-        paatoksentekija: OrganisaatioX53025345,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
+        paatoksentekija: OrganisaatioX073FA76F,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
     ) -> Self {
         Self {
             asiakas,
@@ -2660,14 +2723,14 @@ impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvitta
 }
 /// Päätös tutkimuksesta tahdosta riippumattoman erityishuollon edellytysten selvittämiseksi (sv: Beslut om undersökning för att utreda förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
-/// Shape `b208db9db25a7742`, shared by 1 element(s) of the release.
+/// Shape `7933b2865c6ec02e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXB208DB9D {
+pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX7933B286 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -2690,15 +2753,17 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Päätöksen laji (sv: Beslutsslag)
     ///
     /// JSON `paatoksen_laji`: esitystapa Koodi, pakollinen.
-    pub paatoksen_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub paatos_ja_perustelut: String,
+    pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
-    pub lainkohdat_joihin_paatos_perustuu: String,
+    pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -2710,7 +2775,7 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX7E7567F4>>,
+    pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
@@ -2725,20 +2790,19 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: PaatoksentekijaX32E35E3F,
+    pub paatoksentekija: PaatoksentekijaX6033C10A,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
     /// JSON `muutoksenhaku`: pakollinen.
-    pub muutoksenhaku: MuutoksenhakuXF9008FB4,
+    pub muutoksenhaku: MuutoksenhakuX3895F088,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2752,21 +2816,21 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXB208DB9D {
+impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX7933B286 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
+        asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
-        paatoksen_laji: sosmeta_types::Code,
-        paatos_ja_perustelut: String,
-        lainkohdat_joihin_paatos_perustuu: String,
+        paatoksen_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        paatos_ja_perustelut: sosmeta_types::NonEmptyString,
+        lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
         kuuleminen: AsiakkaanKuuleminenXF55C3D35,
-        paatoksentekija: PaatoksentekijaX32E35E3F,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
-        muutoksenhaku: MuutoksenhakuXF9008FB4,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatoksentekija: PaatoksentekijaX6033C10A,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+        muutoksenhaku: MuutoksenhakuX3895F088,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -2796,10 +2860,10 @@ impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvitta
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
 ///
-/// Shape `42dd31e61070a4b2`, shared by 1 element(s) of the release.
+/// Shape `1774affc4cb1aa3d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD31E6 {
+pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -2811,8 +2875,14 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD3
     /// Rajoitustoimenpiteen laji (sv: Begränsningsåtgärdsslag)
     ///
     /// JSON `rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -2829,7 +2899,7 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD3
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
-impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD31E6 {
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2844,30 +2914,31 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD31E6 {
 }
 /// Selvitys rajoitustoimenpiteistä (sv: Utredning om begränsningsåtgärder)
 ///
-/// Shape `6de5b2c7a173376f`, shared by 1 element(s) of the release.
+/// Shape `ecaf45e40754bfe5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SelvitysRajoitustoimenpiteistaX6DE5B2C7 {
+pub struct SelvitysRajoitustoimenpiteistaXECAF45E4 {
     /// Vastaanottaja (sv: Mottagare)
     ///
     /// JSON `vastaanottaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub vastaanottaja: Vec<VastaanottajaX899BDEA9>,
+    pub vastaanottaja: sosmeta_types::NonEmptyVec<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Option<
-        Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX42DD31E6>,
+        Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC>,
     >,
     /// Kuvaus jälkiselvittelystä (sv: Beskrivning av genomgång i efterhand)
     ///
@@ -2892,15 +2963,14 @@ pub struct SelvitysRajoitustoimenpiteistaX6DE5B2C7 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SelvitysRajoitustoimenpiteistaX6DE5B2C7 {
+impl SelvitysRajoitustoimenpiteistaXECAF45E4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        vastaanottaja: Vec<VastaanottajaX899BDEA9>,
-        asiakas: AsiakasXEEC163CB,
-        laatija: Vec<LaatijaXCE9D0849>,
+        vastaanottaja: sosmeta_types::NonEmptyVec<VastaanottajaXB994E8F6>,
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             vastaanottaja,
@@ -2919,10 +2989,10 @@ impl SelvitysRajoitustoimenpiteistaX6DE5B2C7 {
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
 ///
-/// Shape `89aaa634c19dcbf0`, shared by 1 element(s) of the release.
+/// Shape `6c3547efb9fd8b23`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA634 {
+pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -2934,9 +3004,13 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA
     /// Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
@@ -2954,7 +3028,7 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
-impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA634 {
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -2969,25 +3043,27 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA634 {
 }
 /// Selvitys rajoitustoimenpiteistä (sv: Rapport om begränsningsåtgärder)
 ///
-/// Shape `ece7a4ddc2a9f5ba`, shared by 1 element(s) of the release.
+/// Shape `d2d69e093687c85f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SelvitysRajoitustoimenpiteistaXECE7A4DD {
+pub struct SelvitysRajoitustoimenpiteistaXD2D69E09 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Option<
-        Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX89AAA634>,
+        Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF>,
     >,
     /// Kuvaus jälkiselvittelystä (sv: Beskrivning av genomgång i efterhand)
     ///
@@ -2997,7 +3073,7 @@ pub struct SelvitysRajoitustoimenpiteistaXECE7A4DD {
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti, pakollinen.
-    pub jakelu: String,
+    pub jakelu: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3016,15 +3092,14 @@ pub struct SelvitysRajoitustoimenpiteistaXECE7A4DD {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl SelvitysRajoitustoimenpiteistaXECE7A4DD {
+impl SelvitysRajoitustoimenpiteistaXD2D69E09 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        jakelu: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasX8434043B,
+        jakelu: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -3043,35 +3118,35 @@ impl SelvitysRajoitustoimenpiteistaXECE7A4DD {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `22552c3c62bdc4ab`, shared by 1 element(s) of the release.
+/// Shape `9bda44f4221c16da`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX22552C3C {
+pub struct AsiakasX9BDA44F4 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
-    pub henkilotunnus: sosmeta_types::Identifier,
+    pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tulkkaustiedot: Option<TulkkaustiedotX928CC48F>,
+    pub tulkkaustiedot: Option<TulkkaustiedotXB221E4F1>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
-impl AsiakasX22552C3C {
+impl AsiakasX9BDA44F4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        henkilotunnus: sosmeta_types::Identifier,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        henkilotunnus: sosmeta_types::HetuIdentifier,
     ) -> Self {
         Self {
             sukunimi,
@@ -3086,22 +3161,24 @@ impl AsiakasX22552C3C {
 ///
 /// JSON `haettava_palvelu`: toistuva, pakollinen.
 ///
-/// Shape `c29d4be5a4dd9ef6`, shared by 1 element(s) of the release.
+/// Shape `7658392fd21bcb92`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HaettavaPalveluXC29D4BE5 {
+pub struct HaettavaPalveluX7658392F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl HaettavaPalveluXC29D4BE5 {
+impl HaettavaPalveluX7658392F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3112,20 +3189,18 @@ impl HaettavaPalveluXC29D4BE5 {
 }
 /// Vammaispalveluhakemus (sv: Ansökan om service för personer med funktionsnedsättning)
 ///
-/// Shape `b1ceda0d26702e0e`, shared by 1 element(s) of the release.
+/// Shape `81a1964f39501fbe`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalveluhakemusXB1CEDA0D {
+pub struct VammaispalveluhakemusX81A1964F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX22552C3C>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9BDA44F4>,
     /// Haettava palvelu (sv: Service som söks)
     ///
     /// JSON `haettava_palvelu`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub haettava_palvelu: Vec<HaettavaPalveluXC29D4BE5>,
+    pub haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX7658392F>,
     /// Kuvaus hakijan tilanteesta ja perustelut haettavalle palvelulle (sv: Beskrivning av sökandes situation och motiveringar till den service som ansöks)
     ///
     /// JSON `kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle`: esitystapa Teksti.
@@ -3165,13 +3240,13 @@ pub struct VammaispalveluhakemusXB1CEDA0D {
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub laatija: Option<YksityishenkiloX99AC67DB>,
+    pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
-impl VammaispalveluhakemusXB1CEDA0D {
+impl VammaispalveluhakemusX81A1964F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX22552C3C>,
-        haettava_palvelu: Vec<HaettavaPalveluXC29D4BE5>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9BDA44F4>,
+        haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX7658392F>,
     ) -> Self {
         Self {
             asiakas,
@@ -3191,17 +3266,19 @@ impl VammaispalveluhakemusXB1CEDA0D {
 ///
 /// JSON `sairaus`: toistuva.
 ///
-/// Shape `6f536d694255ce59`, shared by 4 element(s) of the release.
+/// Shape `a1e406e96e74389b`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SairausX6F536D69 {
+pub struct SairausXA1E406E9 {
     /// Diagnoosi (sv: Diagnos)
     ///
     /// JSON `diagnoosi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diagnoosi: Option<sosmeta_types::Code>,
+    pub diagnoosi: Option<sosmeta_types::Coded<DiagnoosiX3D272115>>,
 }
-impl SairausX6F536D69 {
+impl SairausXA1E406E9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { diagnoosi: None }
@@ -3209,10 +3286,10 @@ impl SairausX6F536D69 {
 }
 /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
 ///
-/// Shape `9d1032a0883bf006`, shared by 4 element(s) of the release.
+/// Shape `9f675dd8e1d9bf1e`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TerveydentilaVammatJaSairaudetX9D1032A0 {
+pub struct TerveydentilaVammatJaSairaudetX9F675DD8 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -3222,14 +3299,14 @@ pub struct TerveydentilaVammatJaSairaudetX9D1032A0 {
     ///
     /// JSON `sairaus`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sairaus: Option<Vec<SairausX6F536D69>>,
+    pub sairaus: Option<Vec<SairausXA1E406E9>>,
     /// Riskitiedot (sv: Riskuppgifter)
     ///
     /// JSON `riskitiedot`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riskitiedot: Option<String>,
 }
-impl TerveydentilaVammatJaSairaudetX9D1032A0 {
+impl TerveydentilaVammatJaSairaudetX9F675DD8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3275,21 +3352,27 @@ impl ToimintakykyX18F85708 {
 }
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
-/// Shape `e8fc5c8588cbdcb6`, shared by 4 element(s) of the release.
+/// Shape `c566fc4bfad220c6`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 {
+pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
     /// Asiakkaan arvio siitä onko tavoitteet saavutettu (sv: Klientens bedömning av hur målen har uppnåtts)
     ///
     /// JSON `asiakkaan_arvio_siita_onko_tavoitteet_saavutettu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asiakkaan_arvio_siita_onko_tavoitteet_saavutettu: Option<sosmeta_types::Code>,
+    pub asiakkaan_arvio_siita_onko_tavoitteet_saavutettu: Option<
+        sosmeta_types::Coded<ArvioX25EFF749>,
+    >,
     /// Ammattihenkilön arvio siitä onko tavoitteet saavutettu (sv: En yrkesutbildad persons bedömning av hur målen har uppnåtts.)
     ///
     /// JSON `ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<ArvioX25EFF749>,
     >,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
@@ -3297,7 +3380,7 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
 }
-impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85 {
+impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3382,20 +3465,20 @@ impl HenkilokohtainenApuXAD6DD5CD {
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: esitystapa Otsikko.
 ///
-/// Shape `051d8fe9dcbbd57e`, shared by 1 element(s) of the release.
+/// Shape `d538232c6832ca9e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PalvelutJoitaAsiakkaalleSuunnitellaanX051D8FE9 {
+pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C {
     /// Sosiaalipalvelut (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelut`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelut: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXE5705086>>,
+    pub sosiaalipalvelut: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>>,
     /// Henkilökohtainen apu (sv: Personlig assistans)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApuXAD6DD5CD>,
 }
-impl PalvelutJoitaAsiakkaalleSuunnitellaanX051D8FE9 {
+impl PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3408,15 +3491,23 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanX051D8FE9 {
 ///
 /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
 ///
-/// Shape `fa5f11e88e86935b`, shared by 2 element(s) of the release.
+/// Shape `7eaa181f46c936c6`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpiteetXFA5F11E8 {
+pub struct RajoitustoimenpiteetX7EAA181F {
     /// Arvio rajoitustoimenpiteistä (sv: Bedömning av begränsningsåtgärder)
     ///
     /// JSON `arvio_rajoitustoimenpiteista`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_rajoitustoimenpiteista: Option<Vec<sosmeta_types::Code>>,
+    pub arvio_rajoitustoimenpiteista: Option<
+        Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    >,
     /// Käytetyt rajoitustoimenpiteet (sv: Begränsningsåtgärder som använts)
     ///
     /// JSON `kaytetyt_rajoitustoimenpiteet`: esitystapa Teksti.
@@ -3438,7 +3529,7 @@ pub struct RajoitustoimenpiteetXFA5F11E8 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaytettyjen_rajoitustoimenpiteiden_vaikutus: Option<String>,
 }
-impl RajoitustoimenpiteetXFA5F11E8 {
+impl RajoitustoimenpiteetX7EAA181F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3454,10 +3545,10 @@ impl RajoitustoimenpiteetXFA5F11E8 {
 ///
 /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `0bc801747e0812a0`, shared by 2 element(s) of the release.
+/// Shape `0e2eca1f66c01f79`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ErityishuoltoaKoskevatTiedotX0BC80174 {
+pub struct ErityishuoltoaKoskevatTiedotX0E2ECA1F {
     /// Erityishuollon järjestelyt (sv: Arrangemang för specialomsorg)
     ///
     /// JSON `erityishuollon_jarjestelyt`: esitystapa Teksti.
@@ -3477,9 +3568,9 @@ pub struct ErityishuoltoaKoskevatTiedotX0BC80174 {
     ///
     /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetXFA5F11E8>,
+    pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetX7EAA181F>,
 }
-impl ErityishuoltoaKoskevatTiedotX0BC80174 {
+impl ErityishuoltoaKoskevatTiedotX0E2ECA1F {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -3526,14 +3617,14 @@ impl SuunnitelmanTarkistaminenX9DE4BD0C {
 }
 /// Vammaispalvelujen asiakassuunnitelma (sv: Klientplan inom funktionshinderservicen)
 ///
-/// Shape `c89202d3be93e4c9`, shared by 1 element(s) of the release.
+/// Shape `a375ade035fc8970`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
+pub struct VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -3559,7 +3650,7 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
-        TerveydentilaVammatJaSairaudetX9D1032A0,
+        TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
@@ -3569,7 +3660,7 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti, pakollinen.
-    pub palvelut_joita_asiakas_talla_hetkella_saa: String,
+    pub palvelut_joita_asiakas_talla_hetkella_saa: sosmeta_types::NonEmptyString,
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
@@ -3593,7 +3684,7 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -3605,7 +3696,7 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        PalvelutJoitaAsiakkaalleSuunnitellaanX051D8FE9,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C,
     >,
     /// Muut palvelut, tukitoimet ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster, stödåtgärder och metoder för att uppnå målen och möta stödbehovet)
     ///
@@ -3633,7 +3724,7 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
     ///
     /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX0BC80174>,
+    pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX0E2ECA1F>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
@@ -3707,16 +3798,15 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VammaispalvelujenAsiakassuunnitelmaXC89202D3 {
+impl VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        palvelut_joita_asiakas_talla_hetkella_saa: String,
+        asiakas: AsiakasX8434043B,
+        palvelut_joita_asiakas_talla_hetkella_saa: sosmeta_types::NonEmptyString,
         asiakkaalle_on_annettu_selvitys: bool,
-        laatija: Vec<LaatijaXCE9D0849>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -3818,14 +3908,14 @@ impl AsetettavatTavoitteetX54EF6159 {
 }
 /// Vammaispalvelujen palvelusuunnitelma (sv: Serviceplan inom servicen för personer med funktionsnedsättning)
 ///
-/// Shape `53ed232499f09cb1`, shared by 1 element(s) of the release.
+/// Shape `0f7cc80063a75633`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
+pub struct VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -3851,7 +3941,7 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
-        TerveydentilaVammatJaSairaudetX9D1032A0,
+        TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
@@ -3861,7 +3951,7 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti, pakollinen.
-    pub palvelut_joita_asiakas_talla_hetkella_saa: String,
+    pub palvelut_joita_asiakas_talla_hetkella_saa: sosmeta_types::NonEmptyString,
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
@@ -3885,7 +3975,7 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -3897,7 +3987,7 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
-        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXFF72CA4B>,
+        Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut, tukitoimet ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster, stödåtgärder och metoder för att uppnå målen och möta stödbehovet)
     ///
@@ -3915,7 +4005,7 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
     ///
     /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX0BC80174>,
+    pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX0E2ECA1F>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
@@ -3989,16 +4079,15 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VammaispalvelujenPalvelusuunnitelmaX53ED2324 {
+impl VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        palvelut_joita_asiakas_talla_hetkella_saa: String,
+        asiakas: AsiakasX8434043B,
+        palvelut_joita_asiakas_talla_hetkella_saa: sosmeta_types::NonEmptyString,
         asiakkaalle_on_annettu_selvitys: bool,
-        laatija: Vec<LaatijaXCE9D0849>,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -4091,22 +4180,26 @@ impl PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
 }
 /// Asuminen (sv: Boende)
 ///
-/// Shape `9d3f4a7e8ab36490`, shared by 2 element(s) of the release.
+/// Shape `439b892112b1049a`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsuminenX9D3F4A7E {
+pub struct AsuminenX439B8921 {
     /// Asunnon hallintaperuste (sv: Bostadens besittningsgrund)
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asunnon_hallintaperuste: Option<sosmeta_types::Code>,
+    pub asunnon_hallintaperuste: Option<
+        sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl AsuminenX9D3F4A7E {
+impl AsuminenX439B8921 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4119,10 +4212,10 @@ impl AsuminenX9D3F4A7E {
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
-/// Shape `4a171076e3a508fd`, shared by 1 element(s) of the release.
+/// Shape `4c25b666e7eafb36`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JohtopaatoksetJaJatkotoimetX4A171076 {
+pub struct JohtopaatoksetJaJatkotoimetX4C25B666 {
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
@@ -4136,8 +4229,12 @@ pub struct JohtopaatoksetJaJatkotoimetX4A171076 {
     /// Ammattihenkilön arvio tuesta (sv: En yrkesutbildad persons bedömning av stödet)
     ///
     /// JSON `ammattihenkilon_arvio_tuesta`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilon_arvio_tuesta: Option<Vec<sosmeta_types::Code>>,
+    pub ammattihenkilon_arvio_tuesta: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
     ///
     /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -4145,12 +4242,16 @@ pub struct JohtopaatoksetJaJatkotoimetX4A171076 {
     /// Ammattihenkilön johtopäätökset (sv: Den yrkesutbildade personens slutsatser)
     ///
     /// JSON `ammattihenkilon_johtopaatokset`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_johtopaatokset: String,
+    pub ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_tuen_tarpeen_luonteesta: Option<sosmeta_types::Code>,
+    pub arvio_tuen_tarpeen_luonteesta: Option<
+        sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    >,
     /// Asiakkaalle laaditaan palvelusuunnitelma (sv: En serviceplan utarbetas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_palvelusuunnitelma`: esitystapa Kytkin.
@@ -4169,18 +4270,18 @@ pub struct JohtopaatoksetJaJatkotoimetX4A171076 {
     ///
     /// JSON `omatyontekija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija: Option<Vec<OmatyontekijaX454B11BF>>,
+    pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Fortsatt plan för)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
-impl JohtopaatoksetJaJatkotoimetX4A171076 {
+impl JohtopaatoksetJaJatkotoimetX4C25B666 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
-        ammattihenkilon_johtopaatokset: String,
+        ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
         asiakas_tarvitsee_omatyontekijan: bool,
     ) -> Self {
         Self {
@@ -4200,20 +4301,20 @@ impl JohtopaatoksetJaJatkotoimetX4A171076 {
 }
 /// Vammaispalvelujen palvelutarpeen arvio (sv: Bedömning av servicebehovet inom servicen för personer med funktionsnedsättning)
 ///
-/// Shape `27cd51369138182a`, shared by 1 element(s) of the release.
+/// Shape `87d4ae2ea0c5b6e4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
+pub struct VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotX294B37BB,
+        AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
@@ -4229,7 +4330,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asuminen (sv: Boende)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenX9D3F4A7E>,
+    pub asuminen: Option<AsuminenX439B8921>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
@@ -4238,7 +4339,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
-        TerveydentilaVammatJaSairaudetX9D1032A0,
+        TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
@@ -4265,7 +4366,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX4A171076>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX4C25B666>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
@@ -4289,12 +4390,14 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
+impl VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             asian_vireilletuloa_koskevat_tiedot: None,
@@ -4321,10 +4424,10 @@ impl VammaispalvelujenPalvelutarpeenArvioX27CD5136 {
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
-/// Shape `40d1255b332a765a`, shared by 1 element(s) of the release.
+/// Shape `b55cb8dd544f3e19`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct JohtopaatoksetJaJatkotoimetX40D1255B {
+pub struct JohtopaatoksetJaJatkotoimetXB55CB8DD {
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
@@ -4338,8 +4441,12 @@ pub struct JohtopaatoksetJaJatkotoimetX40D1255B {
     /// Ammattihenkilön arvio tuesta (sv: En yrkesutbildad persons bedömning av stödet)
     ///
     /// JSON `ammattihenkilon_arvio_tuesta`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ammattihenkilon_arvio_tuesta: Option<Vec<sosmeta_types::Code>>,
+    pub ammattihenkilon_arvio_tuesta: Option<
+        Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    >,
     /// Asiakkuuden jatko (sv: Klientrelationens fortsättning)
     ///
     /// JSON `asiakkuuden_jatko`: pakollinen.
@@ -4347,12 +4454,16 @@ pub struct JohtopaatoksetJaJatkotoimetX40D1255B {
     /// Ammattihenkilön johtopäätökset (sv: Den yrkesutbildade personens slutsatser)
     ///
     /// JSON `ammattihenkilon_johtopaatokset`: esitystapa Teksti, pakollinen.
-    pub ammattihenkilon_johtopaatokset: String,
+    pub ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_tuen_tarpeen_luonteesta: Option<sosmeta_types::Code>,
+    pub arvio_tuen_tarpeen_luonteesta: Option<
+        sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan utarbetas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
@@ -4369,18 +4480,18 @@ pub struct JohtopaatoksetJaJatkotoimetX40D1255B {
     pub asiakas_tarvitsee_omatyontekijan: bool,
     /// Omatyöntekijä (sv: Egen kontaktperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omatyontekija: Option<OmatyontekijaX454B11BF>,
+    pub omatyontekija: Option<OmatyontekijaXF0C1FD11>,
     /// Jatkosuunnitelma (sv: Fortsatt plan för)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
-impl JohtopaatoksetJaJatkotoimetX40D1255B {
+impl JohtopaatoksetJaJatkotoimetXB55CB8DD {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
-        ammattihenkilon_johtopaatokset: String,
+        ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
         asiakas_tarvitsee_omatyontekijan: bool,
     ) -> Self {
         Self {
@@ -4400,20 +4511,20 @@ impl JohtopaatoksetJaJatkotoimetX40D1255B {
 }
 /// Vammaispalvelujen palvelutarpeen arvio (sv: Bedömning av servicebehovet inom servicen för personer med funktionsnedsättning)
 ///
-/// Shape `b29702817070c778`, shared by 1 element(s) of the release.
+/// Shape `82389f478f59156f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelujenPalvelutarpeenArvioXB2970281 {
+pub struct VammaispalvelujenPalvelutarpeenArvioX82389F47 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
-        AsianVireilletuloaKoskevatTiedotX294B37BB,
+        AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
@@ -4429,7 +4540,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioXB2970281 {
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asuminen (sv: Boende)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asuminen: Option<AsuminenX9D3F4A7E>,
+    pub asuminen: Option<AsuminenX439B8921>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
@@ -4438,7 +4549,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioXB2970281 {
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
-        TerveydentilaVammatJaSairaudetX9D1032A0,
+        TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
@@ -4465,7 +4576,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioXB2970281 {
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX40D1255B>,
+    pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXB55CB8DD>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
@@ -4489,12 +4600,14 @@ pub struct VammaispalvelujenPalvelutarpeenArvioXB2970281 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VammaispalvelujenPalvelutarpeenArvioXB2970281 {
+impl VammaispalvelujenPalvelutarpeenArvioX82389F47 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: AsiakasXEEC163CB, laatija: Vec<LaatijaXCE9D0849>) -> Self {
+    pub fn new(
+        asiakas: AsiakasX8434043B,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
+    ) -> Self {
         Self {
             asiakas,
             asian_vireilletuloa_koskevat_tiedot: None,
@@ -4521,15 +4634,19 @@ impl VammaispalvelujenPalvelutarpeenArvioXB2970281 {
 ///
 /// JSON `suunnitelma`: pakollinen.
 ///
-/// Shape `33aa23f3c7dec0bb`, shared by 1 element(s) of the release.
+/// Shape `269d7d7631cccd47`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuunnitelmaX33AA23F3 {
+pub struct SuunnitelmaX269D7D76 {
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_suunnitelma_koskee`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu_jota_suunnitelma_koskee: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu_jota_suunnitelma_koskee: Option<
+        sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    >,
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
@@ -4565,7 +4682,7 @@ pub struct SuunnitelmaX33AA23F3 {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -4580,7 +4697,7 @@ pub struct SuunnitelmaX33AA23F3 {
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
     ///
     /// JSON `palvelun_vastuuhenkilo`: pakollinen.
-    pub palvelun_vastuuhenkilo: YhteyshenkiloXCBCB8EAE,
+    pub palvelun_vastuuhenkilo: YhteyshenkiloX2E1B58EE,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -4600,9 +4717,9 @@ pub struct SuunnitelmaX33AA23F3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
-impl SuunnitelmaX33AA23F3 {
+impl SuunnitelmaX269D7D76 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(palvelun_vastuuhenkilo: YhteyshenkiloXCBCB8EAE) -> Self {
+    pub fn new(palvelun_vastuuhenkilo: YhteyshenkiloX2E1B58EE) -> Self {
         Self {
             sosiaalipalvelu_jota_suunnitelma_koskee: None,
             sosiaalipalvelun_alkamispaivamaara: None,
@@ -4624,19 +4741,18 @@ impl SuunnitelmaX33AA23F3 {
 }
 /// Vammaispalvelujen toteuttamissuunnitelma (sv: Genomförandeplan inom servicen för personer med funktionsnedsättning)
 ///
-/// Shape `720b7f6896f59e18`, shared by 1 element(s) of the release.
+/// Shape `d4686d2acbffc3b3`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelujenToteuttamissuunnitelmaX720B7F68 {
+pub struct VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Suunnitelma (sv: Plan)
     ///
     /// JSON `suunnitelma`: pakollinen.
-    pub suunnitelma: SuunnitelmaX33AA23F3,
+    pub suunnitelma: SuunnitelmaX269D7D76,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4655,15 +4771,14 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaX720B7F68 {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VammaispalvelujenToteuttamissuunnitelmaX720B7F68 {
+impl VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        suunnitelma: SuunnitelmaX33AA23F3,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        suunnitelma: SuunnitelmaX269D7D76,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -4679,15 +4794,23 @@ impl VammaispalvelujenToteuttamissuunnitelmaX720B7F68 {
 ///
 /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
 ///
-/// Shape `123113bbe78da907`, shared by 1 element(s) of the release.
+/// Shape `439e7fc0cc4e5e4e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RajoitustoimenpiteetX123113BB {
+pub struct RajoitustoimenpiteetX439E7FC0 {
     /// Arvio rajoitustoimenpiteistä (sv: Bedömning av begränsningsåtgärder)
     ///
     /// JSON `arvio_rajoitustoimenpiteista`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arvio_rajoitustoimenpiteista: Option<Vec<sosmeta_types::Code>>,
+    pub arvio_rajoitustoimenpiteista: Option<
+        Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    >,
     /// Käytetyt rajoitustoimenpiteet (sv: Begränsningsåtgärder som använts)
     ///
     /// JSON `kaytetyt_rajoitustoimenpiteet`: esitystapa Teksti.
@@ -4704,7 +4827,7 @@ pub struct RajoitustoimenpiteetX123113BB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liikkumista_koskeva_suunnitelma: Option<String>,
 }
-impl RajoitustoimenpiteetX123113BB {
+impl RajoitustoimenpiteetX439E7FC0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4719,10 +4842,10 @@ impl RajoitustoimenpiteetX123113BB {
 ///
 /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
 ///
-/// Shape `da970f059e5cdc4f`, shared by 1 element(s) of the release.
+/// Shape `159b1f1ec092cdbe`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ErityishuoltoaKoskevatTiedotXDA970F05 {
+pub struct ErityishuoltoaKoskevatTiedotX159B1F1E {
     /// Erityishuollon järjestelyt (sv: Arrangemang för specialomsorg)
     ///
     /// JSON `erityishuollon_jarjestelyt`: esitystapa Teksti.
@@ -4742,9 +4865,9 @@ pub struct ErityishuoltoaKoskevatTiedotXDA970F05 {
     ///
     /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetX123113BB>,
+    pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetX439E7FC0>,
 }
-impl ErityishuoltoaKoskevatTiedotXDA970F05 {
+impl ErityishuoltoaKoskevatTiedotX159B1F1E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4757,19 +4880,22 @@ impl ErityishuoltoaKoskevatTiedotXDA970F05 {
 }
 /// Vammaispalvelujen toteuttamissuunnitelma (sv: Genomförandeplan inom funktionshinderservicen)
 ///
-/// Shape `6007d24d456dc7f1`, shared by 1 element(s) of the release.
+/// Shape `90e2036f4c698dd2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelujenToteuttamissuunnitelmaX6007D24D {
+pub struct VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX48071AFA>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_suunnitelma_koskee`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+        SosiaalipalveluX24AE2E8C,
+    >,
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
@@ -4810,7 +4936,7 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaX6007D24D {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC5C85,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
@@ -4831,10 +4957,10 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaX6007D24D {
     ///
     /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotXDA970F05>,
+    pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX159B1F1E>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloXCBCB8EAE>,
+    pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
@@ -4866,15 +4992,16 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaX6007D24D {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl VammaispalvelujenToteuttamissuunnitelmaX6007D24D {
+impl VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasX48071AFA>,
-        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Code,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
+        sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
+            SosiaalipalveluX24AE2E8C,
+        >,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,
@@ -4904,15 +5031,17 @@ impl VammaispalvelujenToteuttamissuunnitelmaX6007D24D {
 }
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
-/// Shape `2ef3712ff3472a02`, shared by 1 element(s) of the release.
+/// Shape `3223d5fa7246a90e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalipalveluJotaPaatosKoskeeX2EF3712F {
+pub struct SosiaalipalveluJotaPaatosKoskeeX3223D5FA {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sosiaalipalvelu: Option<sosmeta_types::Code>,
+    pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
@@ -4929,7 +5058,7 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX2EF3712F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl SosiaalipalveluJotaPaatosKoskeeX2EF3712F {
+impl SosiaalipalveluJotaPaatosKoskeeX3223D5FA {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4944,10 +5073,10 @@ impl SosiaalipalveluJotaPaatosKoskeeX2EF3712F {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `1b0048f97e4ce17c`, shared by 1 element(s) of the release.
+/// Shape `fef0bab8e508a26a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX1B0048F9 {
+pub struct PaatosXFEF0BAB8 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -4970,21 +5099,27 @@ pub struct PaatosX1B0048F9 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu_jota_paatos_koskee: Option<
-        SosiaalipalveluJotaPaatosKoskeeX2EF3712F,
+        SosiaalipalveluJotaPaatosKoskeeX3223D5FA,
     >,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)
     ///
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub myonnettavan_palvelun_jarjestamistapa: Option<sosmeta_types::Code>,
+    pub myonnettavan_palvelun_jarjestamistapa: Option<
+        sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
@@ -4993,7 +5128,7 @@ pub struct PaatosX1B0048F9 {
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -5011,29 +5146,28 @@ pub struct PaatosX1B0048F9 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX1B0048F9 {
+impl PaatosXFEF0BAB8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -5058,19 +5192,18 @@ impl PaatosX1B0048F9 {
 }
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
-/// Shape `c82897440a304358`, shared by 1 element(s) of the release.
+/// Shape `6586ac5e09e36517`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelupaatosXC8289744 {
+pub struct VammaispalvelupaatosX6586AC5E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX1B0048F9,
+    pub paatos: PaatosXFEF0BAB8,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5078,11 +5211,14 @@ pub struct VammaispalvelupaatosXC8289744 {
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitus: Option<AllekirjoitusX35B7F702>,
+    pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
-impl VammaispalvelupaatosXC8289744 {
+impl VammaispalvelupaatosX6586AC5E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(asiakas: Vec<AsiakasXEEC163CB>, paatos: PaatosX1B0048F9) -> Self {
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        paatos: PaatosXFEF0BAB8,
+    ) -> Self {
         Self {
             asiakas,
             paatos,
@@ -5093,7 +5229,7 @@ impl VammaispalvelupaatosXC8289744 {
 }
 /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
 ///
-/// Shape `902367fce3185502`, shared by 2 element(s) of the release.
+/// Shape `902367fce3185502`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SosiaalipalvelunToteuttamistapaX902367FC {
@@ -5148,14 +5284,16 @@ impl HenkilokohtainenApuX47B0AB38 {
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
-/// Shape `0d2f48dc36f4c2eb`, shared by 2 element(s) of the release.
+/// Shape `fbaa55fab144c109`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SosiaalipalveluJotaPaatosKoskeeX0D2F48DC {
+pub struct SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
-    pub sosiaalipalvelu: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
@@ -5180,9 +5318,9 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX0D2F48DC {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApuX47B0AB38>,
 }
-impl SosiaalipalveluJotaPaatosKoskeeX0D2F48DC {
+impl SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sosiaalipalvelu: sosmeta_types::Code) -> Self {
+    pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
             palvelun_maara_tunteina: None,
@@ -5223,10 +5361,10 @@ impl KuuleminenX8973CD8E {
 ///
 /// JSON `paatos`: pakollinen.
 ///
-/// Shape `63ae9d701929af7b`, shared by 2 element(s) of the release.
+/// Shape `8df6456f0027d19b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosX63AE9D70 {
+pub struct PaatosX8DF6456F {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -5249,20 +5387,26 @@ pub struct PaatosX63AE9D70 {
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
-    pub ratkaisun_laji: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
-    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0D2F48DC,
+    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXFBAA55FA,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
-    pub ratkaisu_ja_perustelut: String,
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)
     ///
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub myonnettavan_palvelun_jarjestamistapa: Option<sosmeta_types::Code>,
+    pub myonnettavan_palvelun_jarjestamistapa: Option<
+        sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
@@ -5271,7 +5415,7 @@ pub struct PaatosX63AE9D70 {
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
-    pub ratkaisun_lakiperuste: String,
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
@@ -5294,30 +5438,29 @@ pub struct PaatosX63AE9D70 {
     ///
     /// JSON `valmistelija`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valmistelija: Option<Vec<LaatijaXCE9D0849>>,
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: pakollinen.
-    pub paatoksentekija: LaatijaXCE9D0849,
+    pub paatoksentekija: LaatijaXA71A9A7D,
     /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
     ///
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muutoksenhaku: Option<MuutoksenhakuXF9008FB4>,
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
-impl PaatosX63AE9D70 {
+impl PaatosX8DF6456F {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
-        ratkaisun_laji: sosmeta_types::Code,
-        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX0D2F48DC,
-        ratkaisu_ja_perustelut: String,
-        ratkaisun_lakiperuste: String,
-        paatoksentekija: LaatijaXCE9D0849,
-        lisatietojen_antaja: Vec<LisatietojenAntajaX2E0A908B>,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXFBAA55FA,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     ) -> Self {
         Self {
             paatostunnus: None,
@@ -5343,19 +5486,18 @@ impl PaatosX63AE9D70 {
 }
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
-/// Shape `f360db884235860a`, shared by 2 element(s) of the release.
+/// Shape `3be4120318b6f510`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VammaispalvelupaatosXF360DB88 {
+pub struct VammaispalvelupaatosX3BE41203 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasXEEC163CB>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Päätös (sv: Beslut)
     ///
     /// JSON `paatos`: pakollinen.
-    pub paatos: PaatosX63AE9D70,
+    pub paatos: PaatosX8DF6456F,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5364,14 +5506,259 @@ pub struct VammaispalvelupaatosXF360DB88 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
 }
-impl VammaispalvelupaatosXF360DB88 {
+impl VammaispalvelupaatosX3BE41203 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: Vec<AsiakasXEEC163CB>,
-        paatos: PaatosX63AE9D70,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        paatos: PaatosX8DF6456F,
+        allekirjoitus: AllekirjoitusX88C7676E,
+    ) -> Self {
+        Self {
+            asiakas,
+            paatos,
+            lisatiedot: None,
+            allekirjoitus,
+        }
+    }
+}
+/// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
+///
+/// Shape `fa988fcc9e519108`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SosiaalipalvelunToteuttamistapaXFA988FCC {
+    /// Sosiaalipalvelu (sv: Socialservice)
+    ///
+    /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
+    /// Sosiaalipalvelun muu toteuttamistapa (sv: Annat sätt på vilket socialservice tillhandahålls)
+    ///
+    /// JSON `sosiaalipalvelun_muu_toteuttamistapa`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sosiaalipalvelun_muu_toteuttamistapa: Option<String>,
+}
+impl SosiaalipalvelunToteuttamistapaXFA988FCC {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            sosiaalipalvelu: None,
+            sosiaalipalvelun_muu_toteuttamistapa: None,
+        }
+    }
+}
+/// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
+///
+/// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
+///
+/// Shape `c81cc1b38da8fde0`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
+    /// Sosiaalipalvelu (sv: Socialservice)
+    ///
+    /// JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
+    pub sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    /// Palvelun määrä tunteina (sv: Mängd service i timmar)
+    ///
+    /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
+    /// Palvelu on pitkäaikaista (sv: Servicen är långvarig)
+    ///
+    /// JSON `palvelu_on_pitkaaikaista`: esitystapa Kytkin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub palvelu_on_pitkaaikaista: Option<bool>,
+    /// Kuvaus (sv: Beskrivning)
+    ///
+    /// JSON `kuvaus`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kuvaus: Option<String>,
+    /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sosiaalipalvelun_toteuttamistapa: Option<
+        SosiaalipalvelunToteuttamistapaXFA988FCC,
+    >,
+    /// Henkilökohtainen apu (sv: Personlig assistans)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub henkilokohtainen_apu: Option<HenkilokohtainenApuX47B0AB38>,
+}
+impl SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
+        Self {
+            sosiaalipalvelu,
+            palvelun_maara_tunteina: None,
+            palvelu_on_pitkaaikaista: None,
+            kuvaus: None,
+            sosiaalipalvelun_toteuttamistapa: None,
+            henkilokohtainen_apu: None,
+        }
+    }
+}
+/// Päätös (sv: Beslut)
+///
+/// JSON `paatos`: pakollinen.
+///
+/// Shape `33f1d9afd06c2ffe`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaatosX33F1D9AF {
+    /// Päätöstunnus (sv: Beslutskod)
+    ///
+    /// JSON `paatostunnus`: esitystapa Tunnus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paatostunnus: Option<sosmeta_types::Identifier>,
+    /// Vireilletulopäivämäärä (sv: Datum för inledande)
+    ///
+    /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
+    /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
+    ///
+    /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hakemuksen_kuvaus: Option<String>,
+    /// Päätöspäivämäärä (sv: Beslutsdatum)
+    ///
+    /// JSON `paatospaivamaara`: esitystapa Pvm, pakollinen.
+    pub paatospaivamaara: sosmeta_types::PartialDate,
+    /// Ratkaisun laji (sv: Avgörandeslag)
+    ///
+    /// JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
+    pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+    /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
+    ///
+    /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
+    pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXC81CC1B3,
+    /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
+    ///
+    /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
+    pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+    /// Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)
+    ///
+    /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub myonnettavan_palvelun_jarjestamistapa: Option<
+        sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    >,
+    /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
+    ///
+    /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
+    /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
+    ///
+    /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
+    pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+    /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
+    /// Kuuleminen (sv: Hörande)
+    ///
+    /// JSON `kuuleminen`: toistuva.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kuuleminen: Option<Vec<KuuleminenX8973CD8E>>,
+    /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paatoksen_valiton_taytantoonpano: Option<
+        PaatoksenValitonTaytantoonpanoX7302C2CC,
+    >,
+    /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
+    ///
+    /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
+    /// Valmistelija (sv: Beredare)
+    ///
+    /// JSON `valmistelija`: toistuva.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
+    /// Päätöksentekijä (sv: Beslutsfattare)
+    ///
+    /// JSON `paatoksentekija`: pakollinen.
+    pub paatoksentekija: LaatijaXA71A9A7D,
+    /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
+    ///
+    /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
+    pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+    /// Muutoksenhaku (sv: Ändringssökande)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
+}
+impl PaatosX33F1D9AF {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        paatospaivamaara: sosmeta_types::PartialDate,
+        ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+        sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeXC81CC1B3,
+        ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
+        ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
+        paatoksentekija: LaatijaXA71A9A7D,
+        lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
+    ) -> Self {
+        Self {
+            paatostunnus: None,
+            vireilletulopaivamaara: None,
+            hakemuksen_kuvaus: None,
+            paatospaivamaara,
+            ratkaisun_laji,
+            sosiaalipalvelu_jota_paatos_koskee,
+            ratkaisu_ja_perustelut,
+            myonnettavan_palvelun_jarjestamistapa: None,
+            lisatiedot_palvelun_jarjestamisesta: None,
+            ratkaisun_lakiperuste,
+            paatoksen_voimassaolo: None,
+            kuuleminen: None,
+            paatoksen_valiton_taytantoonpano: None,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: None,
+            valmistelija: None,
+            paatoksentekija,
+            lisatietojen_antaja,
+            muutoksenhaku: None,
+        }
+    }
+}
+/// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
+///
+/// Shape `915c5cb19830bc17`, shared by 1 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VammaispalvelupaatosX915C5CB1 {
+    /// Asiakas (sv: Klient)
+    ///
+    /// JSON `asiakas`: toistuva, pakollinen.
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+    /// Päätös (sv: Beslut)
+    ///
+    /// JSON `paatos`: pakollinen.
+    pub paatos: PaatosX33F1D9AF,
+    /// Lisätiedot (sv: Mer information)
+    ///
+    /// JSON `lisatiedot`: esitystapa Teksti.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lisatiedot: Option<String>,
+    /// Allekirjoitus (sv: Underskrift)
+    ///
+    /// JSON `allekirjoitus`: pakollinen.
+    pub allekirjoitus: AllekirjoitusX88C7676E,
+}
+impl VammaispalvelupaatosX915C5CB1 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new(
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
+        paatos: PaatosX33F1D9AF,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             asiakas,
@@ -5385,10 +5772,10 @@ impl VammaispalvelupaatosXF360DB88 {
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
 ///
-/// Shape `6d9b901c8253691e`, shared by 1 element(s) of the release.
+/// Shape `32259ae579f86333`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B901C {
+pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -5400,8 +5787,14 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B9
     /// Rajoitustoimenpiteen laji (sv: Begränsningsåtgärdsslag)
     ///
     /// JSON `rajoitustoimenpiteen_laji`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_laji: Option<sosmeta_types::Code>,
+    pub rajoitustoimenpiteen_laji: Option<
+        sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
@@ -5419,10 +5812,10 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B9
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksentekija: Option<OmatyontekijaX454B11BF>,
+    pub paatoksentekija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisijan koulutus (sv: Utbildning hos personen som fattat beslut om begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_ratkaisijan_koulutus`: esitystapa Teksti.
@@ -5430,7 +5823,7 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B9
     pub rajoitustoimenpiteen_ratkaisijan_koulutus: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaX454B11BF>,
+    pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen suorittajan koulutus (sv: Utbildning hos personen som utför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittajan_koulutus`: esitystapa Teksti.
@@ -5447,7 +5840,7 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B9
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
-impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B901C {
+impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5469,25 +5862,27 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B901C {
 }
 /// Yhteenveto rajoitustoimenpiteen jälkiselvittelystä (sv: Sammanfattning av genomgång i efterhand av begränsningsåtgärder)
 ///
-/// Shape `d8b7c56b38840962`, shared by 1 element(s) of the release.
+/// Shape `762418bfe86de4c9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaXD8B7C56B {
+pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
-    pub asiakas: AsiakasXEEC163CB,
+    pub asiakas: AsiakasX8434043B,
     /// Yksikkö (sv: Enhet)
     ///
     /// JSON `yksikko`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksikko: Option<sosmeta_types::Code>,
+    pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Option<
-        Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6D9B901C>,
+        Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5>,
     >,
     /// Yhtäaikaisten rajoitustoimenpiteiden yhteisvaikutusten arviointi (sv: Bedömning av samverkan av samtidiga begränsningsåtgärder)
     ///
@@ -5497,7 +5892,7 @@ pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaXD8B7C56B {
     /// Keinot rajoitustoimenpiteiden käytön välttämiseksi jatkossa (sv: Metoder för att undvika användning av begränsningsåtgärder i fortsättningen)
     ///
     /// JSON `keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa`: esitystapa Teksti, pakollinen.
-    pub keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: String,
+    pub keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: sosmeta_types::NonEmptyString,
     /// Kuvaus jälkiselvittelystä (sv: Beskrivning av genomgång i efterhand)
     ///
     /// JSON `kuvaus_jalkiselvittelysta`: esitystapa Teksti.
@@ -5521,15 +5916,14 @@ pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaXD8B7C56B {
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub laatija: Vec<LaatijaXCE9D0849>,
+    pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
 }
-impl YhteenvetoRajoitustoimenpiteenJalkiselvittelystaXD8B7C56B {
+impl YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        asiakas: AsiakasXEEC163CB,
-        keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: String,
-        laatija: Vec<LaatijaXCE9D0849>,
+        asiakas: AsiakasX8434043B,
+        keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: sosmeta_types::NonEmptyString,
+        laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     ) -> Self {
         Self {
             asiakas,

@@ -94,32 +94,35 @@ impl NeuvotteluunOsallistuvatXC6EFE73C {
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
-/// Shape `82ebe0307c5b0849`, shared by 118 element(s) of the release.
+/// Shape `9a10b0556f32e32d`, shared by 118 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AsiakasX82EBE030 {
+pub struct AsiakasX9A10B055 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
-impl AsiakasX82EBE030 {
+impl AsiakasX9A10B055 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -154,27 +157,46 @@ impl TulkkaustiedotX53F64DA6 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Henkilöllisyyden toteaminen (sv: Fastställande av identitet)"] #[doc =
+    " "] #[doc = " JSON `henkilollisyyden_toteaminen`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`."]
+    #[doc = " "] #[doc =
+    " Shape `9d82d61f6218604e`, shared by 30 element(s) of the release."]
+    HenkilollisyydenToteaminenX9D82D61F, name =
+    "Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267",
+    default_system = "urn:oid:1.2.246.537.6.1267", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1267"]), [AjokorttiSuomi
+    = ("1", "Ajokortti (Suomi)", "Körkort (Finland)"), PassiKaikkiMaat = ("2",
+    "Passi (kaikki maat)", "Pass (alla länder)"), HenkilokorttiEtaMaatSveitsiSanMarino =
+    ("3", "Henkilökortti (ETA-maat, Sveitsi, San Marino)",
+    "Identitetskort (EES-länder, Schweiz, San Marino)"),
+    PakolaisenMatkustusasiakirjaSuomi = ("4", "Pakolaisen matkustusasiakirja (Suomi)",
+    "Resedokument för flykting (Finland)"), MuukalaispassiSuomi = ("5",
+    "Muukalaispassi (Suomi)", "Främlingspass (Finland)")]
+);
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: ehdollisesti pakollinen.
 ///
-/// Shape `b41fae14057bcf41`, shared by 20 element(s) of the release.
+/// Shape `3d6d841f59505bea`, shared by 20 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttanytAitiXB41FAE14 {
+pub struct SynnyttanytAitiX3D6D841F {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -185,19 +207,26 @@ pub struct SynnyttanytAitiXB41FAE14 {
     pub tulkkaustiedot: Option<TulkkaustiedotX53F64DA6>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
     /// Henkilöllisyyden toteaminen (sv: Fastställande av identitet)
     ///
     /// JSON `henkilollisyyden_toteaminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilollisyyden_toteaminen: Option<sosmeta_types::Code>,
+    pub henkilollisyyden_toteaminen: Option<
+        sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
+    >,
 }
-impl SynnyttanytAitiXB41FAE14 {
+impl SynnyttanytAitiX3D6D841F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -242,22 +271,25 @@ impl AllekirjoituksetXCA3D14C8 {
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `31d8f355c08c4080`, shared by 8 element(s) of the release.
+/// Shape `8520dd2faf4373ec`, shared by 8 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotX31D8F355 {
+pub struct YhteystiedotX8520DD2F {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
-    pub sahkopostiosoite: String,
+    pub sahkopostiosoite: sosmeta_types::NonEmptyString,
 }
-impl YhteystiedotX31D8F355 {
+impl YhteystiedotX8520DD2F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(puhelinnumero: String, sahkopostiosoite: String) -> Self {
+    pub fn new(
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        sahkopostiosoite: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             puhelinnumero,
             sahkopostiosoite,
@@ -268,10 +300,10 @@ impl YhteystiedotX31D8F355 {
 ///
 /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
 ///
-/// Shape `f75aab0abbf60dc7`, shared by 3 element(s) of the release.
+/// Shape `72876d06c4662f45`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NeuvottelunToimittajaXF75AAB0A {
+pub struct NeuvottelunToimittajaX72876D06 {
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -285,31 +317,31 @@ pub struct NeuvottelunToimittajaXF75AAB0A {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotX31D8F355,
+    pub yhteystiedot: YhteystiedotX8520DD2F,
     /// Paikkakunta (sv: Ort)
     ///
     /// JSON `paikkakunta`: esitystapa Teksti, pakollinen.
-    pub paikkakunta: String,
+    pub paikkakunta: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
     pub paivamaara: sosmeta_types::PartialDate,
 }
-impl NeuvottelunToimittajaXF75AAB0A {
+impl NeuvottelunToimittajaX72876D06 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        nimenselvennys: String,
-        yhteystiedot: YhteystiedotX31D8F355,
-        paikkakunta: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
+        yhteystiedot: YhteystiedotX8520DD2F,
+        paikkakunta: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -352,10 +384,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhempien neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med föräldrarna för att utreda föräldraskapet till ett barn som har fötts under äktenskapet eller som erkänts under graviditeten)
 ///
-/// Shape `d8c1caaab0410218`, shared by 1 element(s) of the release.
+/// Shape `40d6d532871d981d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXD8C1CAAA {
+pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -387,22 +419,21 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttanyt_aiti: Option<SynnyttanytAitiXB41FAE14>,
+    pub synnyttanyt_aiti: Option<SynnyttanytAitiX3D6D841F>,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_toinen_vanhempi: Option<SynnyttanytAitiXB41FAE14>,
+    pub lapsen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Vanhemmuuden selvittäminen kohta yksi (sv: Föräldraskapsutredning punkt ett)
     ///
     /// JSON `vanhemmuuden_selvittaminen_kohta_yksi`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -441,7 +472,7 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti, pakollinen.
-    pub tiedot_vanhemmuuden_selvittamiseksi: String,
+    pub tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -456,7 +487,7 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     ///
     /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaXF75AAB0A>,
+    pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaX72876D06>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -474,14 +505,14 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXD8C1CAAA {
+impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        tiedot_vanhemmuuden_selvittamiseksi: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX719DB85D,
         ohje_kolme: OhjeKolmeX53B2DFBF,
@@ -515,6 +546,20 @@ impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvott
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
+    #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `c0d3d8fd82c80910`, shared by 1 element(s) of the release."]
+    SelvitettavaVanhemmuusXC0D3D8FD, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys", default_system =
+    "avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/selvitettava_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/selvitettava_vanhemmuus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
@@ -686,34 +731,36 @@ impl VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 {
 ///
 /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
 ///
-/// Shape `fb307752a11eda73`, shared by 5 element(s) of the release.
+/// Shape `e7b1be4c9a004c79`, shared by 5 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NeuvottelunToimittanutLastenvalvojaXFB307752 {
+pub struct NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi, pakollinen.
-    pub palveluyksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotX31D8F355,
+    pub yhteystiedot: YhteystiedotX8520DD2F,
 }
-impl NeuvottelunToimittanutLastenvalvojaXFB307752 {
+impl NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        palveluyksikko: sosmeta_types::Code,
-        yhteystiedot: YhteystiedotX31D8F355,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+        yhteystiedot: YhteystiedotX8520DD2F,
     ) -> Self {
         Self {
             sukunimi,
@@ -725,10 +772,10 @@ impl NeuvottelunToimittanutLastenvalvojaXFB307752 {
 }
 /// Avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhempien neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med föräldrarna för att utreda föräldraskapet till ett barn som har fötts under äktenskapet eller som erkänts under graviditeten)
 ///
-/// Shape `3ba642f7883e928c`, shared by 1 element(s) of the release.
+/// Shape `f862b886ab4099e2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX3BA642F7 {
+pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -750,7 +797,9 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitettava_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys.
+    pub selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusXC0D3D8FD>,
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
@@ -759,22 +808,21 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttanyt_aiti: Option<SynnyttanytAitiXB41FAE14>,
+    pub synnyttanyt_aiti: Option<SynnyttanytAitiX3D6D841F>,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_toinen_vanhempi: Option<SynnyttanytAitiXB41FAE14>,
+    pub lapsen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Vanhemmuuden selvittäminen ensimmäisen kohdan perusteella (sv: Föräldraskapsutredning på grundval av första punkten)
     ///
     /// JSON `vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella`: esitystapa Otsikko.
@@ -792,7 +840,7 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti, pakollinen.
-    pub tiedot_vanhemmuuden_selvittamiseksi: String,
+    pub tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -806,12 +854,11 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
     /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
-    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
+    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -829,17 +876,17 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX3BA642F7 {
+impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitettava_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        tiedot_vanhemmuuden_selvittamiseksi: String,
-        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusXC0D3D8FD>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX719DB85D,
         ohje_kolme: OhjeKolmeX53B2DFBF,
@@ -925,28 +972,47 @@ impl SelvitettavaVanhemmuusX838A360F {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)"] #[doc
+    = " "] #[doc = " JSON `hyvaksymislausuman_antaja`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Hyväksymislausuman antaja vanhemmuuden tunnustamisessa, `urn:oid:1.2.246.537.6.1303`."]
+    #[doc = " "] #[doc =
+    " Shape `5bea361337796f7f`, shared by 3 element(s) of the release."]
+    HyvaksymislausumanAntajaX5BEA3613, name =
+    "Koodistopalvelin: THL - Hyväksymislausuman antaja vanhemmuuden tunnustamisessa",
+    default_system = "urn:oid:1.2.246.537.6.1303", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1303"])
+);
 /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
 ///
 /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
 ///
-/// Shape `500665c14b1c7711`, shared by 3 element(s) of the release.
+/// Shape `b8ee6f973f02a89c`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HyvaksymislausumanAntajaX500665C1 {
+pub struct HyvaksymislausumanAntajaXB8EE6F97 {
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Koodi, pakollinen.
-    pub hyvaksymislausuman_antaja: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Hyväksymislausuman antaja vanhemmuuden tunnustamisessa, `urn:oid:1.2.246.537.6.1303`.
+    pub hyvaksymislausuman_antaja: sosmeta_types::Coded<
+        HyvaksymislausumanAntajaX5BEA3613,
+    >,
     /// Hyväksymislausuman antajan tiedot (sv: Uppgifter om den som avger utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antajan_tiedot`: pakollinen.
-    pub hyvaksymislausuman_antajan_tiedot: SynnyttanytAitiXB41FAE14,
+    pub hyvaksymislausuman_antajan_tiedot: SynnyttanytAitiX3D6D841F,
 }
-impl HyvaksymislausumanAntajaX500665C1 {
+impl HyvaksymislausumanAntajaXB8EE6F97 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        hyvaksymislausuman_antaja: sosmeta_types::Code,
-        hyvaksymislausuman_antajan_tiedot: SynnyttanytAitiXB41FAE14,
+        hyvaksymislausuman_antaja: sosmeta_types::Coded<
+            HyvaksymislausumanAntajaX5BEA3613,
+        >,
+        hyvaksymislausuman_antajan_tiedot: SynnyttanytAitiX3D6D841F,
     ) -> Self {
         Self {
             hyvaksymislausuman_antaja,
@@ -954,6 +1020,19 @@ impl HyvaksymislausumanAntajaX500665C1 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Hyväksymislausuma (sv: Utsaga om godkännande)"] #[doc = " "] #[doc =
+    " JSON `hyvaksymislausuma`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Hyväksyn tunnustamisen / Hyväksyn vanhemmuuden vahvistamisen oikeuden omistajan suostumuksella, 2 = En hyväksy tunnustamista / En hyväksy vanhemmuuden vahvistamista oikeudenomistajien suostumuksella."]
+    #[doc = " "] #[doc =
+    " Shape `ab5b8a82ddc9682a`, shared by 2 element(s) of the release."]
+    HyvaksymislausumaXAB5B8A82, name =
+    "Sisäinen luokitus: 1 = Hyväksyn tunnustamisen / Hyväksyn vanhemmuuden vahvistamisen oikeuden omistajan suostumuksella, 2 = En hyväksy tunnustamista / En hyväksy vanhemmuuden vahvistamista oikeudenomistajien suostumuksella",
+    default_system = "vanhemmuuden_tunnustamisen_hyvaksymisasiakirja/hyvaksymislausuma",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["vanhemmuuden_tunnustamisen_hyvaksymisasiakirja/hyvaksymislausuma"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Hyväksymislausuman antaminen (sv: Utsaga om godkännande)"] #[doc = " "]
     #[doc = " JSON `hyvaksymislausuman_antaminen`: esitystapa Fraasi, pakollinen."] #[doc
@@ -965,29 +1044,29 @@ sosmeta_types::fixed_phrase!(
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `46f61cffa406e202`, shared by 14 element(s) of the release.
+/// Shape `d5611db245c63044`, shared by 14 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotX46F61CFF {
+pub struct YhteystiedotXD5611DB2 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: pakollinen.
-    pub osoite: OsoiteX6FDC6AC9,
+    pub osoite: OsoiteX84A48BBC,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
-    pub sahkopostiosoite: String,
+    pub sahkopostiosoite: sosmeta_types::NonEmptyString,
 }
-impl YhteystiedotX46F61CFF {
+impl YhteystiedotXD5611DB2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        osoite: OsoiteX6FDC6AC9,
-        puhelinnumero: String,
-        sahkopostiosoite: String,
+        osoite: OsoiteX84A48BBC,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        sahkopostiosoite: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             osoite,
@@ -1000,34 +1079,36 @@ impl YhteystiedotX46F61CFF {
 ///
 /// JSON `hyvaksymisen_vastaanottanut_lastenvalvoja`: pakollinen.
 ///
-/// Shape `131b524e520c1eb4`, shared by 14 element(s) of the release.
+/// Shape `dc887dee4ea2da1a`, shared by 14 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HyvaksymisenVastaanottanutLastenvalvojaX131B524E {
+pub struct HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi, pakollinen.
-    pub palveluyksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotX46F61CFF,
+    pub yhteystiedot: YhteystiedotXD5611DB2,
 }
-impl HyvaksymisenVastaanottanutLastenvalvojaX131B524E {
+impl HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        palveluyksikko: sosmeta_types::Code,
-        yhteystiedot: YhteystiedotX46F61CFF,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+        yhteystiedot: YhteystiedotXD5611DB2,
     ) -> Self {
         Self {
             sukunimi,
@@ -1053,10 +1134,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Hyväksymisasiakirja vanhemmuusasiassa (sv: Handling över godkännande i föräldraskapsärendet)
 ///
-/// Shape `b0e9aef69b25d3ee`, shared by 1 element(s) of the release.
+/// Shape `dc55d82425aacc5d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 {
+pub struct HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1088,34 +1169,35 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: pakollinen.
-    pub vanhemmuuden_tunnustaja: AsiakasX82EBE030,
+    pub vanhemmuuden_tunnustaja: AsiakasX9A10B055,
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX82EBE030>,
+    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaX500665C1>,
+    pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaXB8EE6F97>,
     /// Hyväksymislausuma (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuma`: esitystapa Koodi, pakollinen.
-    pub hyvaksymislausuma: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Hyväksyn tunnustamisen / Hyväksyn vanhemmuuden vahvistamisen oikeuden omistajan suostumuksella, 2 = En hyväksy tunnustamista / En hyväksy vanhemmuuden vahvistamista oikeudenomistajien suostumuksella.
+    pub hyvaksymislausuma: sosmeta_types::Coded<HyvaksymislausumaXAB5B8A82>,
     /// Hyväksymislausuman antaminen (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaminen`: esitystapa Fraasi, pakollinen.
@@ -1133,12 +1215,11 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 {
     /// Hyväksymisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit godkännandet)
     ///
     /// JSON `hyvaksymisen_vastaanottanut_lastenvalvoja`: pakollinen.
-    pub hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -1156,19 +1237,19 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 {
+impl HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        vanhemmuuden_tunnustaja: AsiakasX82EBE030,
-        hyvaksymislausuma: sosmeta_types::Code,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        vanhemmuuden_tunnustaja: AsiakasX9A10B055,
+        hyvaksymislausuma: sosmeta_types::Coded<HyvaksymislausumaXAB5B8A82>,
         hyvaksymislausuman_antaminen: HyvaksymislausumanAntaminenX6F8E245A,
-        hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX30E4BF01,
         ohje_kolme: OhjeKolmeX4A796593,
@@ -1201,10 +1282,10 @@ impl HyvaksymisasiakirjaVanhemmuusasiassaXB0E9AEF6 {
 }
 /// Hyväksymisasiakirja vanhemmuusasiassa (sv: Handling över godkännande i föräldraskapsärendet)
 ///
-/// Shape `1f53104247740055`, shared by 1 element(s) of the release.
+/// Shape `fba8fb4622614c02`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HyvaksymisasiakirjaVanhemmuusasiassaX1F531042 {
+pub struct HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1236,35 +1317,36 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaX1F531042 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaja: Option<AsiakasX82EBE030>,
+    pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX82EBE030>,
+    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaX500665C1>,
+    pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaXB8EE6F97>,
     /// Hyväksymislausuma (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuma`: esitystapa Koodi, pakollinen.
-    pub hyvaksymislausuma: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Hyväksyn tunnustamisen / Hyväksyn vanhemmuuden vahvistamisen oikeuden omistajan suostumuksella, 2 = En hyväksy tunnustamista / En hyväksy vanhemmuuden vahvistamista oikeudenomistajien suostumuksella.
+    pub hyvaksymislausuma: sosmeta_types::Coded<HyvaksymislausumaXAB5B8A82>,
     /// Hyväksymislausuman antaminen (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaminen`: esitystapa Fraasi, pakollinen.
@@ -1282,12 +1364,11 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaX1F531042 {
     /// Hyväksymisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit godkännandet)
     ///
     /// JSON `hyvaksymisen_vastaanottanut_lastenvalvoja`: pakollinen.
-    pub hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -1305,18 +1386,18 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaX1F531042 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl HyvaksymisasiakirjaVanhemmuusasiassaX1F531042 {
+impl HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        hyvaksymislausuma: sosmeta_types::Code,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        hyvaksymislausuma: sosmeta_types::Coded<HyvaksymislausumaXAB5B8A82>,
         hyvaksymislausuman_antaminen: HyvaksymislausumanAntaminenX6F8E245A,
-        hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        hyvaksymisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX30E4BF01,
         ohje_kolme: OhjeKolmeX4A796593,
@@ -1379,10 +1460,10 @@ impl SelvitettavaVanhemmuusX58413716 {
 ///
 /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
 ///
-/// Shape `ac48abaaa8e04c2c`, shared by 7 element(s) of the release.
+/// Shape `fdc2e12ff40f5760`, shared by 7 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA {
+pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -1396,25 +1477,28 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
-impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA {
+impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             synnyttanyt_aiti: None,
             otaksuttu_synnyttanyt_aiti: None,
@@ -1425,26 +1509,56 @@ impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Kuultava on (sv: Person som hörs är)"] #[doc = " "] #[doc =
+    " JSON `kuultava_on`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Kuultavan rooli vanhemmuusasiassa, `urn:oid:1.2.246.537.6.1305`."]
+    #[doc = " "] #[doc =
+    " Shape `982dc78b86d0abf2`, shared by 3 element(s) of the release."]
+    KuultavaOnX982DC78B, name =
+    "Koodistopalvelin: THL - Kuultavan rooli vanhemmuusasiassa", default_system =
+    "urn:oid:1.2.246.537.6.1305", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1305"])
+);
+sosmeta_types::code_list!(
+    #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
+    #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys."]
+    #[doc = " "] #[doc =
+    " Shape `a8ea79f9bf647dfd`, shared by 2 element(s) of the release."]
+    HenkilollisyydenTodentamiseksiXA8EA79F9, name =
+    "Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys",
+    default_system =
+    "kuulemisasiakirja_vanhemmuusasiassa/henkilollisyyden_todentamiseksi", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["kuulemisasiakirja_vanhemmuusasiassa/henkilollisyyden_todentamiseksi"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
 ///
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
 ///
-/// Shape `945188f1947f5ff4`, shared by 12 element(s) of the release.
+/// Shape `f1b28fc9d3bf43b3`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 {
+pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 {
     /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
     ///
     /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilollisyyden_todentamiseksi: Option<sosmeta_types::Code>,
+    pub henkilollisyyden_todentamiseksi: Option<
+        sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXA8EA79F9>,
+    >,
     /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
-impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 {
+impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -1457,14 +1571,16 @@ impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1 {
 ///
 /// JSON `kuultava`: esitystapa Otsikko.
 ///
-/// Shape `bca6453dad0efbc8`, shared by 2 element(s) of the release.
+/// Shape `5578c03997c367d1`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuultavaXBCA6453D {
+pub struct KuultavaX5578C039 {
     /// Kuultava on (sv: Person som hörs är)
     ///
     /// JSON `kuultava_on`: esitystapa Koodi, pakollinen.
-    pub kuultava_on: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Kuultavan rooli vanhemmuusasiassa, `urn:oid:1.2.246.537.6.1305`.
+    pub kuultava_on: sosmeta_types::Coded<KuultavaOnX982DC78B>,
     /// Kuka? (sv: Vem?)
     ///
     /// JSON `kuka`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -1473,20 +1589,20 @@ pub struct KuultavaXBCA6453D {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: SynnyttanytAitiXB41FAE14,
+    pub kuultava: SynnyttanytAitiX3D6D841F,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9,
     >,
 }
-impl KuultavaXBCA6453D {
+impl KuultavaX5578C039 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        kuultava_on: sosmeta_types::Code,
-        kuultava: SynnyttanytAitiXB41FAE14,
+        kuultava_on: sosmeta_types::Coded<KuultavaOnX982DC78B>,
+        kuultava: SynnyttanytAitiX3D6D841F,
     ) -> Self {
         Self {
             kuultava_on,
@@ -1496,18 +1612,30 @@ impl KuultavaXBCA6453D {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Kuulemistapa (sv: Sätt för hörande)"] #[doc = " "] #[doc =
+    " JSON `kuulemistapa`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Kuulemistapa, `urn:oid:1.2.246.537.6.1272`."]
+    #[doc = " "] #[doc =
+    " Shape `0e43267a7840e7e9`, shared by 3 element(s) of the release."]
+    KuulemistapaX0E43267A, name = "Koodistopalvelin: THL - Kuulemistapa", default_system
+    = "urn:oid:1.2.246.537.6.1272", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1272"])
+);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `dd62eb95913953ff`, shared by 2 element(s) of the release.
+/// Shape `7cc3e5508dc820ce`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenXDD62EB95 {
+pub struct KuuleminenX7CC3E550 {
     /// Kuulemistapa (sv: Sätt för hörande)
     ///
     /// JSON `kuulemistapa`: esitystapa Koodi, pakollinen.
-    pub kuulemistapa: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Kuulemistapa, `urn:oid:1.2.246.537.6.1272`.
+    pub kuulemistapa: sosmeta_types::Coded<KuulemistapaX0E43267A>,
     /// Kuultavalle ei varattu tilaisuutta kuulemiseen. Syy: (sv: Personen gavs inte tillfälle att bli hörd. Orsak:)
     ///
     /// JSON `kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -1524,9 +1652,9 @@ pub struct KuuleminenXDD62EB95 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalla_ei_ole_huomautettavaa: Option<bool>,
 }
-impl KuuleminenXDD62EB95 {
+impl KuuleminenX7CC3E550 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuulemistapa: sosmeta_types::Code) -> Self {
+    pub fn new(kuulemistapa: sosmeta_types::Coded<KuulemistapaX0E43267A>) -> Self {
         Self {
             kuulemistapa,
             kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: None,
@@ -1544,10 +1672,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Kuulemisasiakirja vanhemmuusasiassa (sv: Handling över hörande i föräldraskapsärendet)
 ///
-/// Shape `e1602afa9d8718a3`, shared by 1 element(s) of the release.
+/// Shape `e3dc103014eaf5e5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuulemisasiakirjaVanhemmuusasiassaXE1602AFA {
+pub struct KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1579,38 +1707,37 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE1602AFA {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: pakollinen.
-    pub vanhemmuuden_tunnustaja: AsiakasX82EBE030,
+    pub vanhemmuuden_tunnustaja: AsiakasX9A10B055,
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX82EBE030>,
+    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaXBCA6453D>,
+    pub kuultava: Option<KuultavaX5578C039>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<KuuleminenXDD62EB95>,
+    pub kuuleminen: Option<KuuleminenX7CC3E550>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1624,12 +1751,11 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE1602AFA {
     /// Kuulemisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit hörandet)
     ///
     /// JSON `kuulemisen_vastaanottanut_lastenvalvoja`: pakollinen.
-    pub kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -1643,16 +1769,16 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE1602AFA {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl KuulemisasiakirjaVanhemmuusasiassaXE1602AFA {
+impl KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        vanhemmuuden_tunnustaja: AsiakasX82EBE030,
-        kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        vanhemmuuden_tunnustaja: AsiakasX9A10B055,
+        kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX9551AA5B,
         lue_lisaa: LueLisaaX3B340D06,
@@ -1682,10 +1808,10 @@ impl KuulemisasiakirjaVanhemmuusasiassaXE1602AFA {
 }
 /// Kuulemisasiakirja vanhemmuusasiassa (sv: Handling över hörande i föräldraskapsärendet)
 ///
-/// Shape `9c2cabde92d98744`, shared by 1 element(s) of the release.
+/// Shape `295dfdba6cc7d01a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuulemisasiakirjaVanhemmuusasiassaX9C2CABDE {
+pub struct KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1717,39 +1843,38 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaX9C2CABDE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaja: Option<AsiakasX82EBE030>,
+    pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX82EBE030>,
+    pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaXBCA6453D>,
+    pub kuultava: Option<KuultavaX5578C039>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<KuuleminenXDD62EB95>,
+    pub kuuleminen: Option<KuuleminenX7CC3E550>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -1763,12 +1888,11 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaX9C2CABDE {
     /// Kuulemisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit hörandet)
     ///
     /// JSON `kuulemisen_vastaanottanut_lastenvalvoja`: pakollinen.
-    pub kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -1782,15 +1906,15 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaX9C2CABDE {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl KuulemisasiakirjaVanhemmuusasiassaX9C2CABDE {
+impl KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        kuulemisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX9551AA5B,
         lue_lisaa: LueLisaaX3B340D06,
@@ -1829,23 +1953,23 @@ sosmeta_types::fixed_phrase!(
 ///
 /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: pakollinen.
 ///
-/// Shape `da3d4a5d448d97a6`, shared by 6 element(s) of the release.
+/// Shape `e5f1d6f76464a5ae`, shared by 6 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D {
+pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
@@ -1854,12 +1978,19 @@ pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5
     /// Henkilöllisyyden toteaminen (sv: Fastställande av identitet)
     ///
     /// JSON `henkilollisyyden_toteaminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilollisyyden_toteaminen: Option<sosmeta_types::Code>,
+    pub henkilollisyyden_toteaminen: Option<
+        sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
+    >,
 }
-impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D {
+impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -1869,6 +2000,20 @@ impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc =
+    " Vanhemmuuden selvittämisen peruste (sv: Grund för utredande av föräldraskap)"]
+    #[doc = " "] #[doc =
+    " JSON `vanhemmuuden_selvittamisen_peruste`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Peruste 15 vuotta täyttäneen lapsen vanhemman selvittämiseksi, `urn:oid:1.2.246.537.6.1306`."]
+    #[doc = " "] #[doc =
+    " Shape `8e80e31426341d6e`, shared by 1 element(s) of the release."]
+    VanhemmuudenSelvittamisenPerusteX8E80E314, name =
+    "Koodistopalvelin: Peruste 15 vuotta täyttäneen lapsen vanhemman selvittämiseksi",
+    default_system = "urn:oid:1.2.246.537.6.1306", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1306"])
+);
 /// Lapsen suostumus vanhemmuuden selvittämiseen (sv: Barnets samtycke till en föräldraskapsutredning)
 ///
 /// JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Otsikko.
@@ -1913,10 +2058,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
 ///
-/// Shape `345f0e1ce95d6991`, shared by 1 element(s) of the release.
+/// Shape `9ff8846d189f9abb`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
+pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -1943,12 +2088,11 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: SynnyttanytAitiXB41FAE14,
+    pub lapsi: SynnyttanytAitiX3D6D841F,
     /// Käyttötarkoitus (sv: Användningsändamål)
     ///
     /// JSON `kayttotarkoitus`: esitystapa Fraasi, pakollinen.
@@ -1956,11 +2100,15 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
     /// Lapsen henkilöllisyyden todistaja (jos lapsi on alle 15-vuotias) (sv: Vittne som bekräftar barnets identitet (om barnet är under 15 år))
     ///
     /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: pakollinen.
-    pub lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+    pub lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     /// Vanhemmuuden selvittämisen peruste (sv: Grund för utredande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_selvittamisen_peruste`: esitystapa Koodi, pakollinen.
-    pub vanhemmuuden_selvittamisen_peruste: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Peruste 15 vuotta täyttäneen lapsen vanhemman selvittämiseksi, `urn:oid:1.2.246.537.6.1306`.
+    pub vanhemmuuden_selvittamisen_peruste: sosmeta_types::Coded<
+        VanhemmuudenSelvittamisenPerusteX8E80E314,
+    >,
     /// Lapsen suostumus vanhemmuuden selvittämiseen (sv: Barnets samtycke till en föräldraskapsutredning)
     ///
     /// JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Otsikko.
@@ -1971,11 +2119,11 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: pakollinen.
-    pub mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+    pub mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti.
@@ -1999,12 +2147,12 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
     /// Lapsen allekirjoitus (sv: Barnets underskrift)
     ///
     /// JSON `lapsen_allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub lapsen_allekirjoitus: String,
+    pub lapsen_allekirjoitus: sosmeta_types::NonEmptyString,
     /// Neuvottelun toimittaja (sv: Den som genomför en överläggning)
     ///
     /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaXF75AAB0A>,
+    pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaX72876D06>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -2022,19 +2170,21 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
+impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: SynnyttanytAitiXB41FAE14,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: SynnyttanytAitiX3D6D841F,
         kayttotarkoitus: KayttotarkoitusX18637631,
-        lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
-        vanhemmuuden_selvittamisen_peruste: sosmeta_types::Code,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
-        lapsen_allekirjoitus: String,
+        lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
+        vanhemmuuden_selvittamisen_peruste: sosmeta_types::Coded<
+            VanhemmuudenSelvittamisenPerusteX8E80E314,
+        >,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
+        lapsen_allekirjoitus: sosmeta_types::NonEmptyString,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiXF562E4E1,
         ohje_kolme: OhjeKolmeX2F61A177,
@@ -2066,18 +2216,79 @@ impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX345F0E1C {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
+    #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys, 3 = Synnyttäneen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `c9baf4597a508ac8`, shared by 1 element(s) of the release."]
+    SelvitettavaVanhemmuusXC9BAF459, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys, 3 = Synnyttäneen äidin äitiys",
+    default_system =
+    "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/selvitettava_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/selvitettava_vanhemmuus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
+sosmeta_types::classification!(
+    #[doc =
+    " Vanhemmuuden selvittämisen peruste (sv: Grund för utredande av föräldraskap)"]
+    #[doc = " "] #[doc =
+    " JSON `vanhemmuuden_selvittamisen_peruste`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Peruste 15 vuotta täyttäneen lapsen vanhemman selvittämiseksi, `urn:oid:1.2.246.537.6.1306`."]
+    #[doc = " "] #[doc =
+    " Shape `0c6e7f11100da613`, shared by 1 element(s) of the release."]
+    VanhemmuudenSelvittamisenPerusteX0C6E7F11, name =
+    "Koodistopalvelin: THL - Peruste 15 vuotta täyttäneen lapsen vanhemman selvittämiseksi",
+    default_system = "urn:oid:1.2.246.537.6.1306", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1306"])
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Lapsen suostumus vanhemmuuden selvittämiseen (sv: Barnets samtycke till en föräldraskapsutredning)"]
+    #[doc = " "] #[doc =
+    " JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Suostun vanhemmuuden selvittämiseen, 2 = Vaadin vanhemmuuden selvittämisen keskeyttämistä."]
+    #[doc = " "] #[doc =
+    " Shape `53c48f71c57bf591`, shared by 1 element(s) of the release."]
+    LapsenSuostumusVanhemmuudenSelvittamiseenX53C48F71, name =
+    "Sisäinen luokitus: 1 = Suostun vanhemmuuden selvittämiseen, 2 = Vaadin vanhemmuuden selvittämisen keskeyttämistä",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)"]
+    #[doc = " "] #[doc =
+    " JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Suostun oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen."]
+    #[doc = " "] #[doc =
+    " Shape `56d7afa1e029930e`, shared by 1 element(s) of the release."]
+    SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX56D7AFA1, name =
+    "Sisäinen luokitus: 1 = Suostun oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
 /// Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)
 ///
 /// JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Otsikko.
 ///
-/// Shape `45da6cc15e2754fb`, shared by 1 element(s) of the release.
+/// Shape `82371c0182badc8b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX45DA6CC1 {
+pub struct SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
     /// Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Koodi, pakollinen.
-    pub suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen.
+    pub suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: sosmeta_types::Coded<
+        SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX56D7AFA1,
+    >,
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: esitystapa Kytkin.
@@ -2089,10 +2300,12 @@ pub struct SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX45DA6CC1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
-impl SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX45DA6CC1 {
+impl SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: sosmeta_types::Code,
+        suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: sosmeta_types::Coded<
+            SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX56D7AFA1,
+        >,
     ) -> Self {
         Self {
             suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen,
@@ -2103,10 +2316,10 @@ impl SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX45DA6CC1 {
 }
 /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
 ///
-/// Shape `b3cce3258380cdb1`, shared by 1 element(s) of the release.
+/// Shape `230a35b1c6c83ae9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 {
+pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -2128,16 +2341,17 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 {
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitettava_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys, 3 = Synnyttäneen äidin äitiys.
+    pub selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusXC9BAF459>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: SynnyttanytAitiXB41FAE14,
+    pub lapsi: SynnyttanytAitiX3D6D841F,
     /// Käyttötarkoitus (sv: Användningsändamål)
     ///
     /// JSON `kayttotarkoitus`: esitystapa Fraasi, pakollinen.
@@ -2145,36 +2359,44 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 {
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     >,
     /// Vanhemmuuden selvittämisen peruste (sv: Grund för utredande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_selvittamisen_peruste`: esitystapa Koodi, pakollinen.
-    pub vanhemmuuden_selvittamisen_peruste: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Peruste 15 vuotta täyttäneen lapsen vanhemman selvittämiseksi, `urn:oid:1.2.246.537.6.1306`.
+    pub vanhemmuuden_selvittamisen_peruste: sosmeta_types::Coded<
+        VanhemmuudenSelvittamisenPerusteX0C6E7F11,
+    >,
     /// Lapsen suostumus vanhemmuuden selvittämiseen (sv: Barnets samtycke till en föräldraskapsutredning)
     ///
     /// JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Koodi, pakollinen.
-    pub lapsen_suostumus_vanhemmuuden_selvittamiseen: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun vanhemmuuden selvittämiseen, 2 = Vaadin vanhemmuuden selvittämisen keskeyttämistä.
+    pub lapsen_suostumus_vanhemmuuden_selvittamiseen: sosmeta_types::Coded<
+        LapsenSuostumusVanhemmuudenSelvittamiseenX53C48F71,
+    >,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi: Option<AsiakasX82EBE030>,
+    pub mahdollinen_toinen_vanhempi: Option<AsiakasX9A10B055>,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti, pakollinen.
-    pub tiedot_vanhemmuuden_selvittamiseksi: String,
+    pub tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
     /// Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: Option<
-        SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX45DA6CC1,
+        SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -2189,12 +2411,11 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 {
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
     /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
-    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
+    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -2212,20 +2433,24 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB3CCE325 {
+impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitettava_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: SynnyttanytAitiXB41FAE14,
+        selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusXC9BAF459>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: SynnyttanytAitiX3D6D841F,
         kayttotarkoitus: KayttotarkoitusX18637631,
-        vanhemmuuden_selvittamisen_peruste: sosmeta_types::Code,
-        lapsen_suostumus_vanhemmuuden_selvittamiseen: sosmeta_types::Code,
-        tiedot_vanhemmuuden_selvittamiseksi: String,
-        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        vanhemmuuden_selvittamisen_peruste: sosmeta_types::Coded<
+            VanhemmuudenSelvittamisenPerusteX0C6E7F11,
+        >,
+        lapsen_suostumus_vanhemmuuden_selvittamiseen: sosmeta_types::Coded<
+            LapsenSuostumusVanhemmuudenSelvittamiseenX53C48F71,
+        >,
+        tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiXF562E4E1,
         ohje_kolme: OhjeKolmeX2F61A177,
@@ -2303,23 +2528,23 @@ impl YhteystiedotXABEB9270 {
 ///
 /// JSON `lapsi`: pakollinen.
 ///
-/// Shape `408d1be5e89ee41c`, shared by 2 element(s) of the release.
+/// Shape `4d4eedb6d49ae507`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiX408D1BE5 {
+pub struct LapsiX4D4EEDB6 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -2327,14 +2552,17 @@ pub struct LapsiX408D1BE5 {
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXABEB9270>,
 }
-impl LapsiX408D1BE5 {
+impl LapsiX4D4EEDB6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2349,23 +2577,23 @@ impl LapsiX408D1BE5 {
 ///
 /// JSON `yksityishenkilo`: pakollinen.
 ///
-/// Shape `d9e270973a144e13`, shared by 4 element(s) of the release.
+/// Shape `f92ed83458a25d74`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YksityishenkiloXD9E27097 {
+pub struct YksityishenkiloXF92ED834 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -2376,19 +2604,26 @@ pub struct YksityishenkiloXD9E27097 {
     pub tulkkaustiedot: Option<TulkkaustiedotX53F64DA6>,
     /// Kotikunta (sv: Hemkommun)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kotikunta: Option<KotikuntaX95EB5D71>,
+    pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXABEB9270>,
     /// Henkilöllisyyden toteaminen (sv: Fastställande av identitet)
     ///
     /// JSON `henkilollisyyden_toteaminen`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilollisyyden_toteaminen: Option<sosmeta_types::Code>,
+    pub henkilollisyyden_toteaminen: Option<
+        sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
+    >,
 }
-impl YksityishenkiloXD9E27097 {
+impl YksityishenkiloXF92ED834 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -2439,14 +2674,14 @@ impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 {
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
 ///
-/// Shape `c37ec5d741d6fea2`, shared by 2 element(s) of the release.
+/// Shape `6166f9a5b1878814`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttanytAitiXC37EC5D7 {
+pub struct SynnyttanytAitiX6166F9A5 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: YksityishenkiloXD9E27097,
+    pub yksityishenkilo: YksityishenkiloXF92ED834,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
@@ -2455,9 +2690,9 @@ pub struct SynnyttanytAitiXC37EC5D7 {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
-impl SynnyttanytAitiXC37EC5D7 {
+impl SynnyttanytAitiX6166F9A5 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(yksityishenkilo: YksityishenkiloXD9E27097) -> Self {
+    pub fn new(yksityishenkilo: YksityishenkiloXF92ED834) -> Self {
         Self {
             yksityishenkilo,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
@@ -2511,23 +2746,25 @@ impl KuuleminenTunnustamisenJohdostaX20964318 {
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `d5ca9e2fc9e13bb7`, shared by 9 element(s) of the release.
+/// Shape `460918c6e558fca9`, shared by 9 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotXD5CA9E2F {
+pub struct YhteystiedotX460918C6 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub osoite: Vec<OsoiteX6FDC6AC9>,
+    pub osoite: sosmeta_types::NonEmptyVec<OsoiteX84A48BBC>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
-    pub sahkopostiosoite: String,
+    pub sahkopostiosoite: sosmeta_types::NonEmptyString,
 }
-impl YhteystiedotXD5CA9E2F {
+impl YhteystiedotX460918C6 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(osoite: Vec<OsoiteX6FDC6AC9>, sahkopostiosoite: String) -> Self {
+    pub fn new(
+        osoite: sosmeta_types::NonEmptyVec<OsoiteX84A48BBC>,
+        sahkopostiosoite: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self { osoite, sahkopostiosoite }
     }
 }
@@ -2535,22 +2772,25 @@ impl YhteystiedotXD5CA9E2F {
 ///
 /// JSON `organisaatio`: pakollinen.
 ///
-/// Shape `fe92cdb03c70f352`, shared by 9 element(s) of the release.
+/// Shape `f81d6b461999d8ec`, shared by 9 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioXFE92CDB0 {
+pub struct OrganisaatioXF81D6B46 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotXD5CA9E2F,
+    pub yhteystiedot: YhteystiedotX460918C6,
 }
-impl OrganisaatioXFE92CDB0 {
+impl OrganisaatioXF81D6B46 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String, yhteystiedot: YhteystiedotXD5CA9E2F) -> Self {
+    pub fn new(
+        organisaation_nimi: sosmeta_types::NonEmptyString,
+        yhteystiedot: YhteystiedotX460918C6,
+    ) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot,
@@ -2561,10 +2801,10 @@ impl OrganisaatioXFE92CDB0 {
 ///
 /// JSON `tunnustamisen_vastaanottaja`: esitystapa Otsikko.
 ///
-/// Shape `725dbfc1fb9ca7b9`, shared by 3 element(s) of the release.
+/// Shape `d2afa6226fb98aee`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TunnustamisenVastaanottajaX725DBFC1 {
+pub struct TunnustamisenVastaanottajaXD2AFA622 {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -2588,11 +2828,11 @@ pub struct TunnustamisenVastaanottajaX725DBFC1 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -2600,20 +2840,20 @@ pub struct TunnustamisenVastaanottajaX725DBFC1 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioXFE92CDB0,
+    pub organisaatio: OrganisaatioXF81D6B46,
 }
-impl TunnustamisenVastaanottajaX725DBFC1 {
+impl TunnustamisenVastaanottajaXD2AFA622 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        nimenselvennys: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
-        puhelinnumero: String,
-        organisaatio: OrganisaatioXFE92CDB0,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        organisaatio: OrganisaatioXF81D6B46,
     ) -> Self {
         Self {
             lastenvalvoja: None,
@@ -2717,10 +2957,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Lapsen syntymän jälkeinen vanhemmuuden tunnustamisasiakirja (sv: Handling över erkännande av föräldraskap efter barnets födelse)
 ///
-/// Shape `157ee4f135c1d8ef`, shared by 1 element(s) of the release.
+/// Shape `5146dd278d3221f7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
+pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -2747,22 +2987,21 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: LapsiX408D1BE5,
+    pub lapsi: LapsiX4D4EEDB6,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttanyt_aiti: Option<SynnyttanytAitiXC37EC5D7>,
+    pub synnyttanyt_aiti: Option<SynnyttanytAitiX6166F9A5>,
     /// Vanhemmuuden tunnustaja (sv: Den som erkänner föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaja: Option<SynnyttanytAitiXC37EC5D7>,
+    pub vanhemmuuden_tunnustaja: Option<SynnyttanytAitiX6166F9A5>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -2775,7 +3014,7 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
     /// Vanhemmuuden tunnustajan allekirjoitus (sv: Underskrift av den som erkänner föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustajan_allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub vanhemmuuden_tunnustajan_allekirjoitus: String,
+    pub vanhemmuuden_tunnustajan_allekirjoitus: sosmeta_types::NonEmptyString,
     /// Tunnustamislausuma on annettu (sv: En utsaga om erkännande har avgetts)
     ///
     /// JSON `tunnustamislausuma_on_annettu`: esitystapa Fraasi, pakollinen.
@@ -2791,7 +3030,7 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
     ///
     /// JSON `tunnustamisen_vastaanottaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tunnustamisen_vastaanottaja: Option<TunnustamisenVastaanottajaX725DBFC1>,
+    pub tunnustamisen_vastaanottaja: Option<TunnustamisenVastaanottajaXD2AFA622>,
     /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
@@ -2820,15 +3059,15 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
+impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: LapsiX408D1BE5,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: LapsiX4D4EEDB6,
         tunnustamislausuma: TunnustamislausumaX5DA7F8A9,
-        vanhemmuuden_tunnustajan_allekirjoitus: String,
+        vanhemmuuden_tunnustajan_allekirjoitus: sosmeta_types::NonEmptyString,
         tunnustamislausuma_on_annettu: TunnustamislausumaOnAnnettuX62369065,
         ohje_yksi: OhjeYksiX739BA779,
         ohje_kaksi: OhjeKaksiX6B9D134E,
@@ -2860,29 +3099,90 @@ impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX157EE4F1 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Tunnustettava vanhemmuus (sv: Föräldraskap som ska erkännas)"] #[doc =
+    " "] #[doc = " JSON `tunnustettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc
+    = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `eefd8d84dc6be9c8`, shared by 1 element(s) of the release."]
+    TunnustettavaVanhemmuusXEEFD8D84, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys", default_system =
+    "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja/tunnustettava_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja/tunnustettava_vanhemmuus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
+    #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys."]
+    #[doc = " "] #[doc =
+    " Shape `50f8001352af4983`, shared by 2 element(s) of the release."]
+    HenkilollisyydenTodentamiseksiX50F80013, name =
+    "Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys",
+    default_system =
+    "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja/henkilollisyyden_todentamiseksi",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja/henkilollisyyden_todentamiseksi"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+/// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
+///
+/// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
+///
+/// Shape `9dd1d9a38011c1bf`, shared by 2 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3 {
+    /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
+    ///
+    /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub henkilollisyyden_todentamiseksi: Option<
+        sosmeta_types::Coded<HenkilollisyydenTodentamiseksiX50F80013>,
+    >,
+    /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
+    ///
+    /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mika_asiakirja_tai_selvitys: Option<String>,
+}
+impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilollisyyden_todentamiseksi: None,
+            mika_asiakirja_tai_selvitys: None,
+        }
+    }
+}
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
 ///
-/// Shape `c15bfe2767892cad`, shared by 2 element(s) of the release.
+/// Shape `16cf483531ea0c87`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttanytAitiXC15BFE27 {
+pub struct SynnyttanytAitiX16CF4835 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: YksityishenkiloXD9E27097,
+    pub yksityishenkilo: YksityishenkiloXF92ED834,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3,
     >,
 }
-impl SynnyttanytAitiXC15BFE27 {
+impl SynnyttanytAitiX16CF4835 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(yksityishenkilo: YksityishenkiloXD9E27097) -> Self {
+    pub fn new(yksityishenkilo: YksityishenkiloXF92ED834) -> Self {
         Self {
             yksityishenkilo,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
@@ -2985,10 +3285,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Lapsen syntymän jälkeinen vanhemmuuden tunnustamisasiakirja (sv: Handling över erkännande av föräldraskap efter barnets födelse)
 ///
-/// Shape `14b70e63ec455e9c`, shared by 1 element(s) of the release.
+/// Shape `def5817b2b37e36d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX14B70E63 {
+pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -3010,26 +3310,27 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX14B70E63 {
     /// Tunnustettava vanhemmuus (sv: Föräldraskap som ska erkännas)
     ///
     /// JSON `tunnustettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub tunnustettava_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys.
+    pub tunnustettava_vanhemmuus: sosmeta_types::Coded<TunnustettavaVanhemmuusXEEFD8D84>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: LapsiX408D1BE5,
+    pub lapsi: LapsiX4D4EEDB6,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttanyt_aiti: Option<SynnyttanytAitiXC15BFE27>,
+    pub synnyttanyt_aiti: Option<SynnyttanytAitiX16CF4835>,
     /// Vanhemmuuden tunnustaja (sv: Den som erkänner föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaja: Option<SynnyttanytAitiXC15BFE27>,
+    pub vanhemmuuden_tunnustaja: Option<SynnyttanytAitiX16CF4835>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -3058,12 +3359,11 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX14B70E63 {
     /// Tunnustamisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit erkännandet)
     ///
     /// JSON `tunnustamisen_vastaanottanut_lastenvalvoja`: pakollinen.
-    pub tunnustamisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub tunnustamisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
@@ -3092,18 +3392,18 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX14B70E63 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX14B70E63 {
+impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        tunnustettava_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: LapsiX408D1BE5,
+        tunnustettava_vanhemmuus: sosmeta_types::Coded<TunnustettavaVanhemmuusXEEFD8D84>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: LapsiX4D4EEDB6,
         tunnustamislausuma: TunnustamislausumaX5DA7F8A9,
         tunnustamislausuma_on_annettu: TunnustamislausumaOnAnnettuX62369065,
-        tunnustamisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        tunnustamisen_vastaanottanut_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX32A7C9B5,
         ohje_kaksi: OhjeKaksiX6B9D134E,
         ohje_kolme: OhjeKolmeXA4A1D062,
@@ -3141,27 +3441,57 @@ sosmeta_types::fixed_phrase!(
     " Shape `0c146ef5b565332c`, shared by 1 element(s) of the release."] PyyntoX0C146EF5,
     "Tutkimuksen tekijää pyydetään toimittamaan lausunto siitä, edistääkö lähisukulaisen tutkiminen lapsen vanhemmuuden selvittämistä ja voiko tutkimuksessa tulla ilmi tutkittavan omaa tai hänen lapsensa syntyperää koskevia seikkoja.\nEnnen lausunnon pyytämistä tuomioistuimen tai lastenvalvojan tulee ottaa yhteyttä tutkimuksen tekijään (Terveyden ja hyvinvoinnin laitos THL)."
 );
+sosmeta_types::code_list!(
+    #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
+    #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Otaksutun synnyttäneen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `6e738da67c9668a6`, shared by 1 element(s) of the release."]
+    SelvitettavaVanhemmuusX6E738DA6, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Otaksutun synnyttäneen äidin äitiys",
+    default_system =
+    "lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta/selvitettava_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta/selvitettava_vanhemmuus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Lausuntopyyntö koskee (sv: Begäran om utlåtande gäller)"] #[doc = " "]
+    #[doc = " JSON `lausuntopyynto_koskee`: esitystapa Koodi, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = mahdollisen isän sijaan tutkittavia lähisukulaisia, 2 = otaksutun synnyttäneen äidin sijaan tutkittavia lähisukulaisia, 3 = synnyttäneen äidin sijaan tutkittavia lähisukulaisia."]
+    #[doc = " "] #[doc =
+    " Shape `ea4e05c37fabb07f`, shared by 1 element(s) of the release."]
+    LausuntopyyntoKoskeeXEA4E05C3, name =
+    "Sisäinen luokitus: 1 = mahdollisen isän sijaan tutkittavia lähisukulaisia, 2 = otaksutun synnyttäneen äidin sijaan tutkittavia lähisukulaisia, 3 = synnyttäneen äidin sijaan tutkittavia lähisukulaisia",
+    default_system =
+    "lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta/lausuntopyynto_koskee",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta/lausuntopyynto_koskee"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Mahdollisesti tutkittavien lähisukulaisten tiedot (sv: Uppgifter om de nära släktingar som eventuellt undersöks)
 ///
 /// JSON `mahdollisesti_tutkittavien_lahisukulaisten_tiedot`: toistuva, pakollinen.
 ///
-/// Shape `cf5664e0406bb575`, shared by 4 element(s) of the release.
+/// Shape `083cb7c918f6dd39`, shared by 4 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 {
+pub struct MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -3173,9 +3503,12 @@ pub struct MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
-impl MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0 {
+impl MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -3200,10 +3533,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Lausuntopyyntö lähisukulaisen oikeusgeneettisestä vanhemmuustutkimuksesta (sv: Begäran om utlåtande om rättsgenetisk föräldraskapsundersökning som gäller nära släkting)
 ///
-/// Shape `39f7a7b803f3cdf5`, shared by 1 element(s) of the release.
+/// Shape `d72c37875ef7b59a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaX39F7A7B8 {
+pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -3225,8 +3558,7 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Pyyntö (sv: Begäran)
     ///
     /// JSON `pyynto`: esitystapa Fraasi, pakollinen.
@@ -3234,31 +3566,34 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitettava_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Otaksutun synnyttäneen äidin äitiys.
+    pub selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX6E738DA6>,
     /// Lausuntopyyntö koskee (sv: Begäran om utlåtande gäller)
     ///
     /// JSON `lausuntopyynto_koskee`: esitystapa Koodi, pakollinen.
-    pub lausuntopyynto_koskee: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = mahdollisen isän sijaan tutkittavia lähisukulaisia, 2 = otaksutun synnyttäneen äidin sijaan tutkittavia lähisukulaisia, 3 = synnyttäneen äidin sijaan tutkittavia lähisukulaisia.
+    pub lausuntopyynto_koskee: sosmeta_types::Coded<LausuntopyyntoKoskeeXEA4E05C3>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen isä (sv: Den eventuella fadern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_isa: Option<AsiakasX82EBE030>,
+    pub mahdollinen_isa: Option<AsiakasX9A10B055>,
     /// Mahdollisesti tutkittavien lähisukulaisten tiedot (sv: Uppgifter om de nära släktingar som eventuellt undersöks)
     ///
     /// JSON `mahdollisesti_tutkittavien_lahisukulaisten_tiedot`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub mahdollisesti_tutkittavien_lahisukulaisten_tiedot: Vec<
-        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0,
+    pub mahdollisesti_tutkittavien_lahisukulaisten_tiedot: sosmeta_types::NonEmptyVec<
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -3273,11 +3608,11 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// Lausuntoa pyytävä lastenvalvoja (sv: Barnatillsyningsman som begär utlåtandet)
     ///
     /// JSON `lausuntoa_pyytava_lastenvalvoja`: pakollinen.
-    pub lausuntoa_pyytava_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub lausuntoa_pyytava_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -3287,21 +3622,21 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA1506,
 }
-impl LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaX39F7A7B8 {
+impl LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
         pyynto: PyyntoX0C146EF5,
-        selvitettava_vanhemmuus: sosmeta_types::Code,
-        lausuntopyynto_koskee: sosmeta_types::Code,
-        lapsi: AsiakasX82EBE030,
-        mahdollisesti_tutkittavien_lahisukulaisten_tiedot: Vec<
-            MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0,
+        selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX6E738DA6>,
+        lausuntopyynto_koskee: sosmeta_types::Coded<LausuntopyyntoKoskeeXEA4E05C3>,
+        lapsi: AsiakasX9A10B055,
+        mahdollisesti_tutkittavien_lahisukulaisten_tiedot: sosmeta_types::NonEmptyVec<
+            MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
         >,
-        lausuntoa_pyytava_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        lausuntoa_pyytava_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
         ohje_yksi: OhjeYksiXC486D2E6,
         lue_lisaa: LueLisaaX2FCA1506,
     ) -> Self {
@@ -3336,10 +3671,10 @@ sosmeta_types::fixed_phrase!(
 ///
 /// JSON `lausunnon_pyytaja`: esitystapa Otsikko.
 ///
-/// Shape `1b842d54b3445d61`, shared by 1 element(s) of the release.
+/// Shape `9bc9415b1c07c446`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausunnonPyytajaX1B842D54 {
+pub struct LausunnonPyytajaX9BC9415B {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -3353,11 +3688,11 @@ pub struct LausunnonPyytajaX1B842D54 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -3365,20 +3700,20 @@ pub struct LausunnonPyytajaX1B842D54 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioXFE92CDB0,
+    pub organisaatio: OrganisaatioXF81D6B46,
 }
-impl LausunnonPyytajaX1B842D54 {
+impl LausunnonPyytajaX9BC9415B {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        nimenselvennys: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
-        puhelinnumero: String,
-        organisaatio: OrganisaatioXFE92CDB0,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        organisaatio: OrganisaatioXF81D6B46,
     ) -> Self {
         Self {
             lastenvalvoja: None,
@@ -3393,10 +3728,10 @@ impl LausunnonPyytajaX1B842D54 {
 }
 /// Lausuntopyyntö sukulaisen oikeusgeneettisestä isyystutkimuksesta (sv: Begäran om utlåtande om rättsgenetisk faderskapsundersökning som gäller släkting)
 ///
-/// Shape `31767f5ac45c43af`, shared by 1 element(s) of the release.
+/// Shape `8fac6fb43cc80a97`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX31767F5A {
+pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -3423,8 +3758,7 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX31767F5
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Pyyntö (sv: Begäran)
     ///
     /// JSON `pyynto`: esitystapa Fraasi, pakollinen.
@@ -3432,21 +3766,20 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX31767F5
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen isä (sv: Den eventuella fadern)
     ///
     /// JSON `mahdollinen_isa`: pakollinen.
-    pub mahdollinen_isa: AsiakasX82EBE030,
+    pub mahdollinen_isa: AsiakasX9A10B055,
     /// Mahdollisesti tutkittavien sukulaisten tiedot (sv: Uppgifter om de släktingar som eventuellt undersöks)
     ///
     /// JSON `mahdollisesti_tutkittavien_sukulaisten_tiedot`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub mahdollisesti_tutkittavien_sukulaisten_tiedot: Vec<
-        MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0,
+    pub mahdollisesti_tutkittavien_sukulaisten_tiedot: sosmeta_types::NonEmptyVec<
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -3457,24 +3790,24 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX31767F5
     ///
     /// JSON `lausunnon_pyytaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lausunnon_pyytaja: Option<LausunnonPyytajaX1B842D54>,
+    pub lausunnon_pyytaja: Option<LausunnonPyytajaX9BC9415B>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
     pub ohje_yksi: OhjeYksiXC486D2E6,
 }
-impl LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX31767F5A {
+impl LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
         pyynto: PyyntoXAA4F6D75,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        mahdollinen_isa: AsiakasX82EBE030,
-        mahdollisesti_tutkittavien_sukulaisten_tiedot: Vec<
-            MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        mahdollinen_isa: AsiakasX9A10B055,
+        mahdollisesti_tutkittavien_sukulaisten_tiedot: sosmeta_types::NonEmptyVec<
+            MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
         >,
         ohje_yksi: OhjeYksiXC486D2E6,
     ) -> Self {
@@ -3637,28 +3970,28 @@ sosmeta_types::fixed_phrase!(
 ///
 /// JSON `oikeudenomistaja_tai_hanen_laillinen_edustajansa`: esitystapa Otsikko.
 ///
-/// Shape `7bfa5c3fc440b669`, shared by 1 element(s) of the release.
+/// Shape `11bf9db272339ccd`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeudenomistajaTaiHanenLaillinenEdustajansaX7BFA5C3F {
+pub struct OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
     pub paivamaara: sosmeta_types::PartialDate,
 }
-impl OikeudenomistajaTaiHanenLaillinenEdustajansaX7BFA5C3F {
+impl OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        puhelinnumero: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        puhelinnumero: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -3672,28 +4005,28 @@ impl OikeudenomistajaTaiHanenLaillinenEdustajansaX7BFA5C3F {
 ///
 /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: esitystapa Otsikko.
 ///
-/// Shape `b2bd271073b85b98`, shared by 1 element(s) of the release.
+/// Shape `285d3cf20ac65338`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumuksenVastaanottanutLastenvalvojaXB2BD2710 {
+pub struct SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
     pub paivamaara: sosmeta_types::PartialDate,
 }
-impl SuostumuksenVastaanottanutLastenvalvojaXB2BD2710 {
+impl SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        nimenselvennys: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -3705,10 +4038,10 @@ impl SuostumuksenVastaanottanutLastenvalvojaXB2BD2710 {
 }
 /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
 ///
-/// Shape `42f874938e2c7bb6`, shared by 1 element(s) of the release.
+/// Shape `b5847740c9285858`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeudenomistajanSuostumusX42F87493 {
+pub struct OikeudenomistajanSuostumusXB5847740 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -3739,26 +4072,25 @@ pub struct OikeudenomistajanSuostumusX42F87493 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Alaikäinen lapsi (sv: Det minderåriga barnet)
     ///
     /// JSON `alaikainen_lapsi`: pakollinen.
-    pub alaikainen_lapsi: AsiakasX82EBE030,
+    pub alaikainen_lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: pakollinen.
-    pub mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+    pub mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
     /// Oikeudenomistaja (sv: Rättsinnehavare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeudenomistaja: Option<AsiakasX82EBE030>,
+    pub oikeudenomistaja: Option<AsiakasX9A10B055>,
     /// Oikeudenomistajan laillinen edustaja (sv: Rättsinnehavarens lagliga företrädare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeudenomistajan_laillinen_edustaja: Option<AsiakasX82EBE030>,
+    pub oikeudenomistajan_laillinen_edustaja: Option<AsiakasX9A10B055>,
     /// Oikeusgeneettinen isyystutkimus (sv: Rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `oikeusgeneettinen_isyystutkimus`: esitystapa Otsikko.
@@ -3786,26 +4118,26 @@ pub struct OikeudenomistajanSuostumusX42F87493 {
     /// JSON `oikeudenomistaja_tai_hanen_laillinen_edustajansa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistaja_tai_hanen_laillinen_edustajansa: Option<
-        OikeudenomistajaTaiHanenLaillinenEdustajansaX7BFA5C3F,
+        OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2,
     >,
     /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som tagit emot samtycket)
     ///
     /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_vastaanottanut_lastenvalvoja: Option<
-        SuostumuksenVastaanottanutLastenvalvojaXB2BD2710,
+        SuostumuksenVastaanottanutLastenvalvojaX285D3CF2,
     >,
 }
-impl OikeudenomistajanSuostumusX42F87493 {
+impl OikeudenomistajanSuostumusXB5847740 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
         ohjeet: OhjeetX94C77DB3,
-        asiakas: Vec<AsiakasX82EBE030>,
-        alaikainen_lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        alaikainen_lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
         ohje_yksi: OhjeYksiXE823D005,
     ) -> Self {
         Self {
@@ -3829,25 +4161,39 @@ impl OikeudenomistajanSuostumusX42F87493 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Suostumus koskee kuollutta (sv: Samtycke gäller den avlidna)"] #[doc =
+    " "] #[doc = " JSON `suostumus_koskee_kuollutta`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = mahdollista isää, 2 = mahdollista toista äitiä, 3 = otaksuttua synnyttänyttä äitiä, 4 = synnyttänyttä äitiä."]
+    #[doc = " "] #[doc =
+    " Shape `d621a8ea03ccf8ec`, shared by 1 element(s) of the release."]
+    SuostumusKoskeeKuolluttaXD621A8EA, name =
+    "Sisäinen luokitus: 1 = mahdollista isää, 2 = mahdollista toista äitiä, 3 = otaksuttua synnyttänyttä äitiä, 4 = synnyttänyttä äitiä",
+    default_system = "oikeudenomistajan_suostumus/suostumus_koskee_kuollutta", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["oikeudenomistajan_suostumus/suostumus_koskee_kuollutta"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "", "")]
+);
 /// Oikeudenomistaja (sv: Rättsinnehavare)
 ///
-/// Shape `48e70584f71d6bdf`, shared by 2 element(s) of the release.
+/// Shape `85555d4483b5453b`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeudenomistajaX48E70584 {
+pub struct OikeudenomistajaX85555D44 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -3857,9 +4203,12 @@ pub struct OikeudenomistajaX48E70584 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
 }
-impl OikeudenomistajaX48E70584 {
+impl OikeudenomistajaX85555D44 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -3869,6 +4218,31 @@ impl OikeudenomistajaX48E70584 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Suostumus (sv: Samtycke)"] #[doc = " "] #[doc =
+    " JSON `suostumus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Annan suostumukseni, 2 = En anna suostumustani."]
+    #[doc = " "] #[doc =
+    " Shape `5d418ad40e7601fd`, shared by 1 element(s) of the release."]
+    SuostumusX5D418AD4, name =
+    "Sisäinen luokitus: 1 = Annan suostumukseni, 2 = En anna suostumustani",
+    default_system = "oikeudenomistajan_suostumus/suostumus", system =
+    sosmeta_types::SystemRule::Exact(& ["oikeudenomistajan_suostumus/suostumus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Suostumuksen antaja (sv: Samtyckesgivare)"] #[doc = " "] #[doc =
+    " JSON `suostumuksen_antaja`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1= mahdollisen isän, synnyttäneen äidin tai otaksutun synnyttäneen äidin oikeudenomistajana, 2 = mahdollisen isän, synnyttäneen äidin tai otaksutun synnyttäneen äidin oikeudenomistajan laillisena edustajana."]
+    #[doc = " "] #[doc =
+    " Shape `da61e09993e3cbe8`, shared by 1 element(s) of the release."]
+    SuostumuksenAntajaXDA61E099, name =
+    "Sisäinen luokitus: 1= mahdollisen isän, synnyttäneen äidin tai otaksutun synnyttäneen äidin oikeudenomistajana, 2 = mahdollisen isän, synnyttäneen äidin tai otaksutun synnyttäneen äidin oikeudenomistajan laillisena edustajana",
+    default_system = "oikeudenomistajan_suostumus/suostumuksen_antajan_rooli", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["oikeudenomistajan_suostumus/suostumuksen_antajan_rooli"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", "")]
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Näyte (sv: Prov)"] #[doc = " "] #[doc =
     " JSON `nayte`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3879,28 +4253,32 @@ sosmeta_types::fixed_phrase!(
 ///
 /// JSON `oikeusgeneettinen_vanhemmuustutkimus`: esitystapa Otsikko.
 ///
-/// Shape `7a118f048cccbc83`, shared by 1 element(s) of the release.
+/// Shape `6f89dc70d13a3b6c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeusgeneettinenVanhemmuustutkimusX7A118F04 {
+pub struct OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: esitystapa Koodi, pakollinen.
-    pub suostumus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Annan suostumukseni, 2 = En anna suostumustani.
+    pub suostumus: sosmeta_types::Coded<SuostumusX5D418AD4>,
     /// Suostumuksen antaja (sv: Samtyckesgivare)
     ///
     /// JSON `suostumuksen_antaja`: esitystapa Koodi, pakollinen.
-    pub suostumuksen_antaja: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1= mahdollisen isän, synnyttäneen äidin tai otaksutun synnyttäneen äidin oikeudenomistajana, 2 = mahdollisen isän, synnyttäneen äidin tai otaksutun synnyttäneen äidin oikeudenomistajan laillisena edustajana.
+    pub suostumuksen_antaja: sosmeta_types::Coded<SuostumuksenAntajaXDA61E099>,
     /// Näyte (sv: Prov)
     ///
     /// JSON `nayte`: esitystapa Fraasi, pakollinen.
     pub nayte: NayteXF8AACFAA,
 }
-impl OikeusgeneettinenVanhemmuustutkimusX7A118F04 {
+impl OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        suostumus: sosmeta_types::Code,
-        suostumuksen_antaja: sosmeta_types::Code,
+        suostumus: sosmeta_types::Coded<SuostumusX5D418AD4>,
+        suostumuksen_antaja: sosmeta_types::Coded<SuostumuksenAntajaXDA61E099>,
         nayte: NayteXF8AACFAA,
     ) -> Self {
         Self {
@@ -3910,28 +4288,59 @@ impl OikeusgeneettinenVanhemmuustutkimusX7A118F04 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Suostumus (sv: Samtycke)"] #[doc = " "] #[doc =
+    " JSON `suostumus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Annan suostumukseni, 2 = En anna suostumustani."]
+    #[doc = " "] #[doc =
+    " Shape `9c5437abeba02f2d`, shared by 1 element(s) of the release."]
+    SuostumusX9C5437AB, name =
+    "Sisäinen luokitus: 1 = Annan suostumukseni, 2 = En anna suostumustani",
+    default_system = "oikeudenomistajan_suostumus/suostumus", system =
+    sosmeta_types::SystemRule::Exact(& ["oikeudenomistajan_suostumus/suostumus"])
+);
+sosmeta_types::code_list!(
+    #[doc = " Suostumuksen antaja (sv: Samtyckesgivare)"] #[doc = " "] #[doc =
+    " JSON `suostumuksen_antaja`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: \n1 = mahdollisen isän oikeudenomistajana, että isyys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen isyyden selvittäminen ja oikeusgeneettinen isyystutkimus tai kirjallinen hedelmöityshoitotodistus osoittavat kuolleen henkilön olevan kyseisen lapsen isä. \n2 = mahdollisen toisen äidin oikeudenomistajana, että äitiys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen äitiyden selvittäminen ja kirjallinen hedelmöityshoitotodistus osoittavat kuolleen henkilön olevan kyseisen lapsen toinen äiti. \n3 = otaksutun synnyttäneen äidin oikeudenomistajana, että äitiys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen äitiyden selvittäminen ja oikeusgeneettinen vanhemmuustutkimus osoittavat kuolleen henkilön olevan kyseisen lapsen äiti.."]
+    #[doc = " "] #[doc =
+    " Shape `2b7865b9ebfa1457`, shared by 1 element(s) of the release."]
+    SuostumuksenAntajaX2B7865B9, name =
+    "Sisäinen luokitus: \n1 = mahdollisen isän oikeudenomistajana, että isyys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen isyyden selvittäminen ja oikeusgeneettinen isyystutkimus tai kirjallinen hedelmöityshoitotodistus osoittavat kuolleen henkilön olevan kyseisen lapsen isä. \n2 = mahdollisen toisen äidin oikeudenomistajana, että äitiys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen äitiyden selvittäminen ja kirjallinen hedelmöityshoitotodistus osoittavat kuolleen henkilön olevan kyseisen lapsen toinen äiti. \n3 = otaksutun synnyttäneen äidin oikeudenomistajana, että äitiys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen äitiyden selvittäminen ja oikeusgeneettinen vanhemmuustutkimus osoittavat kuolleen henkilön olevan kyseisen lapsen äiti.",
+    default_system = "oikeudenomistajan_suostumus/suostumuksen_antaja", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["oikeudenomistajan_suostumus/suostumuksen_antaja"]), [Koodi1 = ("1", "", ""), Koodi2
+    = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
 ///
 /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
 ///
-/// Shape `4499c9695c1176fb`, shared by 1 element(s) of the release.
+/// Shape `23d1f16ebc8a22c7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499C969 {
+pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: esitystapa Koodi, pakollinen.
-    pub suostumus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Annan suostumukseni, 2 = En anna suostumustani.
+    pub suostumus: sosmeta_types::Coded<SuostumusX9C5437AB>,
     /// Suostumuksen antaja (sv: Samtyckesgivare)
     ///
     /// JSON `suostumuksen_antaja`: esitystapa Koodi, pakollinen.
-    pub suostumuksen_antaja: sosmeta_types::Code,
+    ///
+    /** Luokitus (classification): Sisäinen luokitus:
+1 = mahdollisen isän oikeudenomistajana, että isyys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen isyyden selvittäminen ja oikeusgeneettinen isyystutkimus tai kirjallinen hedelmöityshoitotodistus osoittavat kuolleen henkilön olevan kyseisen lapsen isä.
+2 = mahdollisen toisen äidin oikeudenomistajana, että äitiys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen äitiyden selvittäminen ja kirjallinen hedelmöityshoitotodistus osoittavat kuolleen henkilön olevan kyseisen lapsen toinen äiti.
+3 = otaksutun synnyttäneen äidin oikeudenomistajana, että äitiys vahvistetaan ilman oikeudenkäyntiä Digi- ja väestötietoviraston päätöksellä, jos alaikäisen lapsen äitiyden selvittäminen ja oikeusgeneettinen vanhemmuustutkimus osoittavat kuolleen henkilön olevan kyseisen lapsen äiti..*/
+    pub suostumuksen_antaja: sosmeta_types::Coded<SuostumuksenAntajaX2B7865B9>,
 }
-impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499C969 {
+impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        suostumus: sosmeta_types::Code,
-        suostumuksen_antaja: sosmeta_types::Code,
+        suostumus: sosmeta_types::Coded<SuostumusX9C5437AB>,
+        suostumuksen_antaja: sosmeta_types::Coded<SuostumuksenAntajaX2B7865B9>,
     ) -> Self {
         Self {
             suostumus,
@@ -3943,29 +4352,31 @@ impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499C969 {
 ///
 /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: pakollinen.
 ///
-/// Shape `2c3189ebb6a26fb1`, shared by 1 element(s) of the release.
+/// Shape `571f6b0c6991a76d`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SuostumuksenVastaanottanutLastenvalvojaX2C3189EB {
+pub struct SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi, pakollinen.
-    pub palveluyksikko: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
+    pub palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
 }
-impl SuostumuksenVastaanottanutLastenvalvojaX2C3189EB {
+impl SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        sukunimi: String,
-        etunimet: String,
-        palveluyksikko: sosmeta_types::Code,
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+        palveluyksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
         Self {
             sukunimi,
@@ -3976,10 +4387,10 @@ impl SuostumuksenVastaanottanutLastenvalvojaX2C3189EB {
 }
 /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
 ///
-/// Shape `d75373d16b356082`, shared by 1 element(s) of the release.
+/// Shape `273e83624695981b`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeudenomistajanSuostumusXD75373D1 {
+pub struct OikeudenomistajanSuostumusX273E8362 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -4005,38 +4416,41 @@ pub struct OikeudenomistajanSuostumusXD75373D1 {
     /// Suostumus koskee kuollutta (sv: Samtycke gäller den avlidna)
     ///
     /// JSON `suostumus_koskee_kuollutta`: esitystapa Koodi, pakollinen.
-    pub suostumus_koskee_kuollutta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = mahdollista isää, 2 = mahdollista toista äitiä, 3 = otaksuttua synnyttänyttä äitiä, 4 = synnyttänyttä äitiä.
+    pub suostumus_koskee_kuollutta: sosmeta_types::Coded<
+        SuostumusKoskeeKuolluttaXD621A8EA,
+    >,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Alaikäinen lapsi (sv: Det minderåriga barnet)
     ///
     /// JSON `alaikainen_lapsi`: pakollinen.
-    pub alaikainen_lapsi: AsiakasX82EBE030,
+    pub alaikainen_lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Mor som har fött barnet eller den förmodade mor som fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi: Option<AsiakasX82EBE030>,
+    pub mahdollinen_toinen_vanhempi: Option<AsiakasX9A10B055>,
     /// Oikeudenomistaja (sv: Rättsinnehavare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeudenomistaja: Option<OikeudenomistajaX48E70584>,
+    pub oikeudenomistaja: Option<OikeudenomistajaX85555D44>,
     /// Oikeudenomistajan laillinen edustaja (sv: Rättsinnehavarens lagliga företrädare)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeudenomistajan_laillinen_edustaja: Option<OikeudenomistajaX48E70584>,
+    pub oikeudenomistajan_laillinen_edustaja: Option<OikeudenomistajaX85555D44>,
     /// Oikeusgeneettinen vanhemmuustutkimus (sv: Rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus: Option<
-        OikeusgeneettinenVanhemmuustutkimusX7A118F04,
+        OikeusgeneettinenVanhemmuustutkimusX6F89DC70,
     >,
     /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
     ///
@@ -4044,7 +4458,7 @@ pub struct OikeudenomistajanSuostumusXD75373D1 {
     #[serde(rename = "vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: Option<
-        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499C969,
+        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E,
     >,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -4063,25 +4477,26 @@ pub struct OikeudenomistajanSuostumusXD75373D1 {
     /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit samtycket)
     ///
     /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: pakollinen.
-    pub suostumuksen_vastaanottanut_lastenvalvoja: SuostumuksenVastaanottanutLastenvalvojaX2C3189EB,
+    pub suostumuksen_vastaanottanut_lastenvalvoja: SuostumuksenVastaanottanutLastenvalvojaX571F6B0C,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
 }
-impl OikeudenomistajanSuostumusXD75373D1 {
+impl OikeudenomistajanSuostumusX273E8362 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
         ohjeet: OhjeetX94C77DB3,
-        suostumus_koskee_kuollutta: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        alaikainen_lapsi: AsiakasX82EBE030,
+        suostumus_koskee_kuollutta: sosmeta_types::Coded<
+            SuostumusKoskeeKuolluttaXD621A8EA,
+        >,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        alaikainen_lapsi: AsiakasX9A10B055,
         ohje_yksi: OhjeYksiXE823D005,
-        suostumuksen_vastaanottanut_lastenvalvoja: SuostumuksenVastaanottanutLastenvalvojaX2C3189EB,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        suostumuksen_vastaanottanut_lastenvalvoja: SuostumuksenVastaanottanutLastenvalvojaX571F6B0C,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     ) -> Self {
         Self {
             versiotunnus,
@@ -4109,14 +4524,14 @@ impl OikeudenomistajanSuostumusXD75373D1 {
 ///
 /// JSON `naytteenantaja`: esitystapa Otsikko.
 ///
-/// Shape `664336709cb3f0f0`, shared by 1 element(s) of the release.
+/// Shape `badcfa6d520ebde1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NaytteenantajaX66433670 {
+pub struct NaytteenantajaXBADCFA6D {
     /// Näytteenantaja (sv: Provgivaren)
     ///
     /// JSON `naytteenantaja`: pakollinen.
-    pub naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+    pub naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
@@ -4125,10 +4540,10 @@ pub struct NaytteenantajaX66433670 {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
-impl NaytteenantajaX66433670 {
+impl NaytteenantajaXBADCFA6D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+        naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     ) -> Self {
         Self {
             naytteenantaja,
@@ -4140,14 +4555,14 @@ impl NaytteenantajaX66433670 {
 ///
 /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: esitystapa Otsikko.
 ///
-/// Shape `775a131c38435eef`, shared by 1 element(s) of the release.
+/// Shape `69a67bbba183a682`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX775A131C {
+pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB {
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     >,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
@@ -4157,7 +4572,7 @@ pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX775A131
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
-impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX775A131C {
+impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4216,10 +4631,10 @@ impl NaytetyyppiX9F72136E {
 ///
 /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
 ///
-/// Shape `09868d0de02c0fa8`, shared by 1 element(s) of the release.
+/// Shape `9ce3726ac1d150d8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NaytteenotonValvojaX09868D0D {
+pub struct NaytteenotonValvojaX9CE3726A {
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -4227,7 +4642,7 @@ pub struct NaytteenotonValvojaX09868D0D {
     pub lastenvalvoja: Option<bool>,
     /// Lastenvalvojan nimi (sv: Namn på barnatillsyningsmannen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastenvalvojan_nimi: Option<YhteyshenkiloXC053CD03>,
+    pub lastenvalvojan_nimi: Option<YhteyshenkiloX5B1E87AC>,
     /// Suomen edustustossa palveleva henkilö (sv: Person som tjänstgör vid en finsk beskickning)
     ///
     /// JSON `suomen_edustustossa_palveleva_henkilo`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -4235,9 +4650,9 @@ pub struct NaytteenotonValvojaX09868D0D {
     pub suomen_edustustossa_palveleva_henkilo: Option<bool>,
     /// Suomen edustuston virkamiehen nimi (sv: Namn på tjänstemannen vid en finsk beskickning)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suomen_edustuston_virkamiehen_nimi: Option<YhteyshenkiloXC053CD03>,
+    pub suomen_edustuston_virkamiehen_nimi: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl NaytteenotonValvojaX09868D0D {
+impl NaytteenotonValvojaX9CE3726A {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4252,15 +4667,15 @@ impl NaytteenotonValvojaX09868D0D {
 ///
 /// JSON `naytteenottaja`: esitystapa Otsikko.
 ///
-/// Shape `911d0c7f7cd0e736`, shared by 2 element(s) of the release.
+/// Shape `4bad34faccd137ca`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NaytteenottajaX911D0C7F {
+pub struct NaytteenottajaX4BAD34FA {
     /// Terveydenhuollon ammattihenkilö (sv: Yrkesutbildad person inom hälso- och sjukvården)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terveydenhuollon_ammattihenkilo: Option<YhteyshenkiloXC053CD03>,
+    pub terveydenhuollon_ammattihenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl NaytteenottajaX911D0C7F {
+impl NaytteenottajaX4BAD34FA {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4272,14 +4687,14 @@ impl NaytteenottajaX911D0C7F {
 ///
 /// JSON `paikkakunta_ja_paivamaara`: esitystapa Otsikko.
 ///
-/// Shape `a91f9682c0ca166f`, shared by 2 element(s) of the release.
+/// Shape `d827755290eb76bf`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaikkakuntaJaPaivamaaraXA91F9682 {
+pub struct PaikkakuntaJaPaivamaaraXD8277552 {
     /// Näytteenottopaikkakunta (sv: Provtagningsort)
     ///
     /// JSON `naytteenottopaikkakunta`: esitystapa Teksti, pakollinen.
-    pub naytteenottopaikkakunta: String,
+    pub naytteenottopaikkakunta: sosmeta_types::NonEmptyString,
     /// Näytteenottopäivämäärä (sv: Provtagningsdatum)
     ///
     /// JSON `naytteenottopaivamaara`: esitystapa Pvm, pakollinen.
@@ -4287,14 +4702,14 @@ pub struct PaikkakuntaJaPaivamaaraXA91F9682 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
 }
-impl PaikkakuntaJaPaivamaaraXA91F9682 {
+impl PaikkakuntaJaPaivamaaraXD8277552 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        naytteenottopaikkakunta: String,
+        naytteenottopaikkakunta: sosmeta_types::NonEmptyString,
         naytteenottopaivamaara: sosmeta_types::PartialDate,
-        puhelinnumero: String,
+        puhelinnumero: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             naytteenottopaikkakunta,
@@ -4307,24 +4722,24 @@ impl PaikkakuntaJaPaivamaaraXA91F9682 {
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
 ///
-/// Shape `123c5da675bd869e`, shared by 1 element(s) of the release.
+/// Shape `f4b783f0d51d04c2`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllekirjoituksetX123C5DA6 {
+pub struct AllekirjoituksetXF4B783F0 {
     /// Näytteenantaja tai lapsen henkilöllisyyden todistaja (sv: Provgivaren eller vittne som bekräftar barnets identitet)
     ///
     /// JSON `naytteenantaja_tai_lapsen_henkilollisyyden_todistaja`: esitystapa Allekirjoitus, pakollinen.
-    pub naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: String,
+    pub naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: sosmeta_types::NonEmptyString,
     /// Näytteenoton valvoja tai näytteenottaja (sv: Övervakaren vid provtagningen eller provtagaren)
     ///
     /// JSON `naytteenoton_valvoja_tai_naytteenottaja`: esitystapa Allekirjoitus, pakollinen.
-    pub naytteenoton_valvoja_tai_naytteenottaja: String,
+    pub naytteenoton_valvoja_tai_naytteenottaja: sosmeta_types::NonEmptyString,
 }
-impl AllekirjoituksetX123C5DA6 {
+impl AllekirjoituksetXF4B783F0 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: String,
-        naytteenoton_valvoja_tai_naytteenottaja: String,
+        naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: sosmeta_types::NonEmptyString,
+        naytteenoton_valvoja_tai_naytteenottaja: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             naytteenantaja_tai_lapsen_henkilollisyyden_todistaja,
@@ -4348,10 +4763,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Oikeusgeneettisen isyystutkimuksen näytteenottoasiakirja (sv: Handling över provtagning för rättsgenetisk faderskapsundersökning)
 ///
-/// Shape `55a9b2b073e790b2`, shared by 1 element(s) of the release.
+/// Shape `20224a92066bfc4c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
+pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -4375,19 +4790,18 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Näytteenantaja (sv: Provgivaren)
     ///
     /// JSON `naytteenantaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytteenantaja: Option<NaytteenantajaX66433670>,
+    pub naytteenantaja: Option<NaytteenantajaXBADCFA6D>,
     /// Lapsen henkilöllisyyden todistaja (jos lapsi on alle 15-vuotias) (sv: Vittne som bekräftar barnets identitet (om barnet är under 15 år))
     ///
     /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: Option<
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX775A131C,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB,
     >,
     /// Näytetyyppi (sv: Provtyp)
     ///
@@ -4398,17 +4812,17 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
     ///
     /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytteenoton_valvoja: Option<NaytteenotonValvojaX09868D0D>,
+    pub naytteenoton_valvoja: Option<NaytteenotonValvojaX9CE3726A>,
     /// Näytteenottaja (sv: Provtagaren)
     ///
     /// JSON `naytteenottaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytteenottaja: Option<NaytteenottajaX911D0C7F>,
+    pub naytteenottaja: Option<NaytteenottajaX4BAD34FA>,
     /// Paikkakunta ja päivämäärä (sv: Ort och datum)
     ///
     /// JSON `paikkakunta_ja_paivamaara`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paikkakunta_ja_paivamaara: Option<PaikkakuntaJaPaivamaaraXA91F9682>,
+    pub paikkakunta_ja_paivamaara: Option<PaikkakuntaJaPaivamaaraXD8277552>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -4418,7 +4832,7 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
     ///
     /// JSON `allekirjoitukset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allekirjoitukset: Option<AllekirjoituksetX123C5DA6>,
+    pub allekirjoitukset: Option<AllekirjoituksetXF4B783F0>,
     /// Lastenvalvojan tilaus (sv: Beställning av barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvojan_tilaus`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -4432,11 +4846,11 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -4444,11 +4858,11 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioXFE92CDB0,
+    pub organisaatio: OrganisaatioXF81D6B46,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -4462,17 +4876,17 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA1506,
 }
-impl OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX55A9B2B0 {
+impl OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        allekirjoitus: String,
-        nimenselvennys: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
-        puhelinnumero: String,
-        organisaatio: OrganisaatioXFE92CDB0,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        organisaatio: OrganisaatioXF81D6B46,
         ohje_yksi: OhjeYksiX477180B2,
         ohje_kaksi: OhjeKaksiXDDC8271D,
         lue_lisaa: LueLisaaX2FCA1506,
@@ -4665,15 +5079,15 @@ impl TutkimuslausuntoPyydetaanXB5862FF7 {
 ///
 /// JSON `mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset`: esitystapa Otsikko.
 ///
-/// Shape `e5fca61bc0fe0341`, shared by 1 element(s) of the release.
+/// Shape `5c9929720066beaa`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetXE5FCA61B {
+pub struct MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo: Option<Vec<AsiakasX82EBE030>>,
+    pub henkilo: Option<Vec<AsiakasX9A10B055>>,
     /// Yllä mainitut sukulaiset ovat antaneet suostumuksensa isyystutkimukseen (sv: Ovan nämnda släktingar har samtyckt till en faderskapsundersökning)
     ///
     /// JSON `ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen`: esitystapa Kytkin.
@@ -4682,7 +5096,7 @@ pub struct MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetXE5FCA6
         bool,
     >,
 }
-impl MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetXE5FCA61B {
+impl MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4707,10 +5121,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Oikeusgeneettisen isyystutkimuksen tilaus tai määräys (sv: Beställning av eller förordnande om rättsgenetisk faderskapsundersökning)
 ///
-/// Shape `a57d1ed7d6e0bd36`, shared by 1 element(s) of the release.
+/// Shape `ea068d1d7e00d421`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
+pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -4744,8 +5158,7 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Suoritettava tutkimus (sv: Undersökning som ska genomföras)
     ///
     /// JSON `suoritettava_tutkimus`: esitystapa Otsikko.
@@ -4754,15 +5167,15 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen isä (sv: Den eventuella fadern)
     ///
     /// JSON `mahdollinen_isa`: pakollinen.
-    pub mahdollinen_isa: AsiakasX82EBE030,
+    pub mahdollinen_isa: AsiakasX9A10B055,
     /// Tutkittavien sukulaisten tiedot (sv: Uppgifter om de släktingar som undersöks)
     ///
     /// JSON `tutkittavien_sukulaisten_tiedot`: esitystapa Fraasi, pakollinen.
@@ -4807,11 +5220,11 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -4819,17 +5232,17 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioXFE92CDB0,
+    pub organisaatio: OrganisaatioXF81D6B46,
     /// Mahdollisen isän (tai synnyttäneen äidin) sijaan tutkittavat sukulaiset (sv: Släktingar som undersöks i stället för den eventuella fadern (eller den mor som har fött barnet))
     ///
     /// JSON `mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset: Option<
-        MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetXE5FCA61B,
+        MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972,
     >,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -4844,21 +5257,21 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA1506,
 }
-impl OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
+impl OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        mahdollinen_isa: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        mahdollinen_isa: AsiakasX9A10B055,
         tutkittavien_sukulaisten_tiedot: TutkittavienSukulaistenTiedotX17B652E5,
-        allekirjoitus: String,
-        nimenselvennys: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
-        puhelinnumero: String,
-        organisaatio: OrganisaatioXFE92CDB0,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        organisaatio: OrganisaatioXF81D6B46,
         ohje_yksi: OhjeYksiX2C524336,
         ohje_kaksi: OhjeKaksiX81EA6446,
         lue_lisaa: LueLisaaX2FCA1506,
@@ -4894,30 +5307,77 @@ impl OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXA57D1ED7 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
+    #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys."]
+    #[doc = " "] #[doc =
+    " Shape `a7635f91da8603f9`, shared by 2 element(s) of the release."]
+    HenkilollisyydenTodentamiseksiXA7635F91, name =
+    "Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys",
+    default_system =
+    "oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja/henkilollisyyden_todentamiseksi",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja/henkilollisyyden_todentamiseksi"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+/// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
+///
+/// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
+///
+/// Shape `8a24f7b8807eee61`, shared by 2 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8 {
+    /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
+    ///
+    /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub henkilollisyyden_todentamiseksi: Option<
+        sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXA7635F91>,
+    >,
+    /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
+    ///
+    /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mika_asiakirja_tai_selvitys: Option<String>,
+}
+impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilollisyyden_todentamiseksi: None,
+            mika_asiakirja_tai_selvitys: None,
+        }
+    }
+}
 /// Näytteenantaja (sv: Provgivaren)
 ///
 /// JSON `naytteenantaja`: esitystapa Otsikko.
 ///
-/// Shape `31e31a30a6ca71eb`, shared by 1 element(s) of the release.
+/// Shape `0d5b3712eee87f0a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NaytteenantajaX31E31A30 {
+pub struct NaytteenantajaX0D5B3712 {
     /// Näytteenantaja (sv: Provgivaren)
     ///
     /// JSON `naytteenantaja`: pakollinen.
-    pub naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+    pub naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8,
     >,
 }
-impl NaytteenantajaX31E31A30 {
+impl NaytteenantajaX0D5B3712 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+        naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     ) -> Self {
         Self {
             naytteenantaja,
@@ -4929,24 +5389,24 @@ impl NaytteenantajaX31E31A30 {
 ///
 /// JSON `lapsen_henkilollisyyden_todistaja`: esitystapa Otsikko.
 ///
-/// Shape `5212158b0993afc8`, shared by 1 element(s) of the release.
+/// Shape `a854d11519c8da59`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHenkilollisyydenTodistajaX5212158B {
+pub struct LapsenHenkilollisyydenTodistajaXA854D115 {
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXDA3D4A5D,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     >,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8,
     >,
 }
-impl LapsenHenkilollisyydenTodistajaX5212158B {
+impl LapsenHenkilollisyydenTodistajaXA854D115 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -4955,28 +5415,66 @@ impl LapsenHenkilollisyydenTodistajaX5212158B {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Tyyppi (sv: Typ)"] #[doc = " "] #[doc =
+    " JSON `tyyppi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Posken sisäpinnan sivelynäyte, 2 = Muu kudosnäyte, 3 = Verinäyte (ei voida ottaa henkilöstä, joka on saanut luuydinsiirron)."]
+    #[doc = " "] #[doc =
+    " Shape `003f6460d22f1660`, shared by 1 element(s) of the release."] TyyppiX003F6460,
+    name =
+    "Sisäinen luokitus: 1 = Posken sisäpinnan sivelynäyte, 2 = Muu kudosnäyte, 3 = Verinäyte (ei voida ottaa henkilöstä, joka on saanut luuydinsiirron)",
+    default_system =
+    "oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja/tyyppi", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja/tyyppi"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Ensimmäinen tai uusintanäyte (sv: Det första provet eller ny provtagning)"]
+    #[doc = " "] #[doc =
+    " JSON `ensimmainen_tai_uusintanayte`: esitystapa Koodi, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Ensimmäinen näyte, 2 = Uusintanäyte."]
+    #[doc = " "] #[doc =
+    " Shape `24854178b7083dd0`, shared by 1 element(s) of the release."]
+    EnsimmainenTaiUusintanayteX24854178, name =
+    "Sisäinen luokitus: 1 = Ensimmäinen näyte, 2 = Uusintanäyte", default_system =
+    "oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja/ensimmainen_tai_uusintanayte",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja/ensimmainen_tai_uusintanayte"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Näytetyyppi (sv: Provtyp)
 ///
 /// JSON `naytetyyppi`: esitystapa Otsikko.
 ///
-/// Shape `f28722383cbff6d4`, shared by 1 element(s) of the release.
+/// Shape `d02aed1cc0da53d7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NaytetyyppiXF2872238 {
+pub struct NaytetyyppiXD02AED1C {
     /// Tyyppi (sv: Typ)
     ///
     /// JSON `tyyppi`: esitystapa Koodi, pakollinen.
-    pub tyyppi: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Posken sisäpinnan sivelynäyte, 2 = Muu kudosnäyte, 3 = Verinäyte (ei voida ottaa henkilöstä, joka on saanut luuydinsiirron).
+    pub tyyppi: sosmeta_types::Coded<TyyppiX003F6460>,
     /// Ensimmäinen tai uusintanäyte (sv: Det första provet eller ny provtagning)
     ///
     /// JSON `ensimmainen_tai_uusintanayte`: esitystapa Koodi, pakollinen.
-    pub ensimmainen_tai_uusintanayte: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Ensimmäinen näyte, 2 = Uusintanäyte.
+    pub ensimmainen_tai_uusintanayte: sosmeta_types::Coded<
+        EnsimmainenTaiUusintanayteX24854178,
+    >,
 }
-impl NaytetyyppiXF2872238 {
+impl NaytetyyppiXD02AED1C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        tyyppi: sosmeta_types::Code,
-        ensimmainen_tai_uusintanayte: sosmeta_types::Code,
+        tyyppi: sosmeta_types::Coded<TyyppiX003F6460>,
+        ensimmainen_tai_uusintanayte: sosmeta_types::Coded<
+            EnsimmainenTaiUusintanayteX24854178,
+        >,
     ) -> Self {
         Self {
             tyyppi,
@@ -4988,15 +5486,15 @@ impl NaytetyyppiXF2872238 {
 ///
 /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
 ///
-/// Shape `5ad1735219947353`, shared by 1 element(s) of the release.
+/// Shape `89aea840068101a7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NaytteenotonValvojaX5AD17352 {
+pub struct NaytteenotonValvojaX89AEA840 {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastenvalvoja: Option<YhteyshenkiloXC053CD03>,
+    pub lastenvalvoja: Option<YhteyshenkiloX5B1E87AC>,
 }
-impl NaytteenotonValvojaX5AD17352 {
+impl NaytteenotonValvojaX89AEA840 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self { lastenvalvoja: None }
@@ -5018,10 +5516,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Oikeusgeneettisen vanhemmuustutkimuksen näytteenottoasiakirja (sv: Handling över provtagning för rättsgenetisk föräldraskapsundersökning)
 ///
-/// Shape `3ec20999dbb4c5ee`, shared by 1 element(s) of the release.
+/// Shape `b70aba1caa0cc404`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 {
+pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -5040,40 +5538,39 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Näytteenantaja (sv: Provgivaren)
     ///
     /// JSON `naytteenantaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytteenantaja: Option<NaytteenantajaX31E31A30>,
+    pub naytteenantaja: Option<NaytteenantajaX0D5B3712>,
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
     ///
     /// JSON `lapsen_henkilollisyyden_todistaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
-        LapsenHenkilollisyydenTodistajaX5212158B,
+        LapsenHenkilollisyydenTodistajaXA854D115,
     >,
     /// Näytetyyppi (sv: Provtyp)
     ///
     /// JSON `naytetyyppi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytetyyppi: Option<NaytetyyppiXF2872238>,
+    pub naytetyyppi: Option<NaytetyyppiXD02AED1C>,
     /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
     ///
     /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytteenoton_valvoja: Option<NaytteenotonValvojaX5AD17352>,
+    pub naytteenoton_valvoja: Option<NaytteenotonValvojaX89AEA840>,
     /// Näytteenottaja (sv: Provtagaren)
     ///
     /// JSON `naytteenottaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub naytteenottaja: Option<NaytteenottajaX911D0C7F>,
+    pub naytteenottaja: Option<NaytteenottajaX4BAD34FA>,
     /// Paikkakunta ja päivämäärä (sv: Ort och datum)
     ///
     /// JSON `paikkakunta_ja_paivamaara`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paikkakunta_ja_paivamaara: Option<PaikkakuntaJaPaivamaaraXA91F9682>,
+    pub paikkakunta_ja_paivamaara: Option<PaikkakuntaJaPaivamaaraXD8277552>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5087,12 +5584,11 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 
     /// Tilauksen tehnyt lastenvalvoja (sv: Barnatillsyningsman som har gjort beställningen)
     ///
     /// JSON `tilauksen_tehnyt_lastenvalvoja`: pakollinen.
-    pub tilauksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub tilauksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -5106,14 +5602,14 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA1506,
 }
-impl OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 {
+impl OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        tilauksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        tilauksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX18759402,
         ohje_kaksi: OhjeKaksiX0F9E7BC2,
         lue_lisaa: LueLisaaX2FCA1506,
@@ -5139,27 +5635,43 @@ impl OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaX3EC20999 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Suoritettava tutkimus (sv: Undersökning som ska genomföras)"] #[doc =
+    " "] #[doc = " JSON `suoritettava_tutkimus`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyystutkimus (lapsi, synnyttänyt äiti, mahdollinen isä), 2 = Äitiystutkimus (lapsi, otaksuttu synnyttänyt äiti), 3 = Äitiys- ja isyystutkimus (lapsi, otaksuttu synnyttänyt äiti, mahdollinen isä), 4 = Isyystutkimus lähisukulaisten avulla, 5 = Äitiystutkimus lähisukulaisten avulla."]
+    #[doc = " "] #[doc =
+    " Shape `da05493c69ced13b`, shared by 1 element(s) of the release."]
+    SuoritettavaTutkimusXDA05493C, name =
+    "Sisäinen luokitus: 1 = Isyystutkimus (lapsi, synnyttänyt äiti, mahdollinen isä), 2 = Äitiystutkimus (lapsi, otaksuttu synnyttänyt äiti), 3 = Äitiys- ja isyystutkimus (lapsi, otaksuttu synnyttänyt äiti, mahdollinen isä), 4 = Isyystutkimus lähisukulaisten avulla, 5 = Äitiystutkimus lähisukulaisten avulla",
+    default_system =
+    "oikeusgeneettisen_vanhemmuustutkimuksen_tilaus/suoritettava_tutkimus", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["oikeusgeneettisen_vanhemmuustutkimuksen_tilaus/suoritettava_tutkimus"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "",
+    ""), Koodi5 = ("5", "", "")]
+);
 /// Lapsi (sv: Barnet)
 ///
 /// JSON `lapsi`: esitystapa Otsikko.
 ///
-/// Shape `796f673b275da17f`, shared by 1 element(s) of the release.
+/// Shape `7bf131c325296d07`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsiX796F673B {
+pub struct LapsiX7BF131C3 {
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -5176,9 +5688,12 @@ pub struct LapsiX796F673B {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
-impl LapsiX796F673B {
+impl LapsiX7BF131C3 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(etunimet: String, sukunimi: String) -> Self {
+    pub fn new(
+        etunimet: sosmeta_types::NonEmptyString,
+        sukunimi: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             etunimet,
             sukunimi,
@@ -5193,10 +5708,10 @@ impl LapsiX796F673B {
 ///
 /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
 ///
-/// Shape `6ad08200d7349ea8`, shared by 1 element(s) of the release.
+/// Shape `a5c2e3ae1312303c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 {
+pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -5210,16 +5725,16 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -5236,9 +5751,12 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
-impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 {
+impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             synnyttanyt_aiti: None,
             otaksuttu_synnyttanyt_aiti: None,
@@ -5255,23 +5773,23 @@ impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200 {
 ///
 /// JSON `mahdollinen_isa`: esitystapa Otsikko.
 ///
-/// Shape `14e6c1742a76deab`, shared by 1 element(s) of the release.
+/// Shape `6d66a2227d579ddf`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MahdollinenIsaX14E6C174 {
+pub struct MahdollinenIsaX6D66A222 {
     /// Sukunimi (sv: Efternamn)
     ///
     /// JSON `sukunimi`: esitystapa Nimi, pakollinen.
-    pub sukunimi: String,
+    pub sukunimi: sosmeta_types::NonEmptyString,
     /// Etunimet (sv: Samtliga förnamn)
     ///
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
-    pub etunimet: String,
+    pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilotunnus: Option<sosmeta_types::Identifier>,
+    pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
@@ -5288,9 +5806,12 @@ pub struct MahdollinenIsaX14E6C174 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
-impl MahdollinenIsaX14E6C174 {
+impl MahdollinenIsaX6D66A222 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(sukunimi: String, etunimet: String) -> Self {
+    pub fn new(
+        sukunimi: sosmeta_types::NonEmptyString,
+        etunimet: sosmeta_types::NonEmptyString,
+    ) -> Self {
         Self {
             sukunimi,
             etunimet,
@@ -5305,29 +5826,29 @@ impl MahdollinenIsaX14E6C174 {
 ///
 /// JSON `tutkittavat_henkilot`: esitystapa Otsikko.
 ///
-/// Shape `bd943ec0a1092ddd`, shared by 1 element(s) of the release.
+/// Shape `c92bcd149bd792d8`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TutkittavatHenkilotXBD943EC0 {
+pub struct TutkittavatHenkilotXC92BCD14 {
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsi: Option<LapsiX796F673B>,
+    pub lapsi: Option<LapsiX7BF131C3>,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD08200,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE,
     >,
     /// Mahdollinen isä (sv: Den eventuella fadern)
     ///
     /// JSON `mahdollinen_isa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_isa: Option<MahdollinenIsaX14E6C174>,
+    pub mahdollinen_isa: Option<MahdollinenIsaX6D66A222>,
 }
-impl TutkittavatHenkilotXBD943EC0 {
+impl TutkittavatHenkilotXC92BCD14 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5346,6 +5867,19 @@ sosmeta_types::fixed_phrase!(
     TutkittavienSukulaistenTiedotXE17A4422,
     "Mahdollisen isän (tai synnyttäneen äidin tai otaksutun synnyttäneen äidin) sijaan tutkittavien lähisukulaisten tiedot kirjataan seuraavan sivun taulukkoon.\n\nUUSI: Mahdollisen isän (tai synnyttäneen äidin tai otaksutun synnyttäneen äidin) sijaan tutkittavien lähisukulaisten tiedot kirjataan kohtaan \"Mahdollisen isän (tai synnyttäneen äidin tai otaksutun synnyttäneen äidin) sijaan tutkittavat lähisukulaiset\""
 );
+sosmeta_types::code_list!(
+    #[doc = " Kuollut henkilö (sv: Den avlidna personen)"] #[doc = " "] #[doc =
+    " JSON `kuollut_henkilo`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Mahdollinen isä on kuollut, 2 = Synnyttänyt äiti on kuollut, 3 = Otaksuttu synnyttänyt äiti on kuollut."]
+    #[doc = " "] #[doc =
+    " Shape `ff20f35d54f15cda`, shared by 1 element(s) of the release."]
+    KuollutHenkiloXFF20F35D, name =
+    "Sisäinen luokitus: 1 = Mahdollinen isä on kuollut, 2 = Synnyttänyt äiti on kuollut, 3 = Otaksuttu synnyttänyt äiti on kuollut",
+    default_system = "oikeusgeneettisen_vanhemmuustutkimuksen_tilaus/kuollut_henkilo",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["oikeusgeneettisen_vanhemmuustutkimuksen_tilaus/kuollut_henkilo"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje (sv: Anvisning)"] #[doc = " "] #[doc =
     " JSON `ohje`: esitystapa Fraasi, ehdollisesti pakollinen."] #[doc = " "] #[doc =
@@ -5356,15 +5890,17 @@ sosmeta_types::fixed_phrase!(
 ///
 /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
 ///
-/// Shape `ea6d928f5b6cf21c`, shared by 1 element(s) of the release.
+/// Shape `5b26906bbbd9e8b7`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TutkimusKuolleestaHenkilostaXEA6D928F {
+pub struct TutkimusKuolleestaHenkilostaX5B26906B {
     /// Kuollut henkilö (sv: Den avlidna personen)
     ///
     /// JSON `kuollut_henkilo`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Mahdollinen isä on kuollut, 2 = Synnyttänyt äiti on kuollut, 3 = Otaksuttu synnyttänyt äiti on kuollut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo: Option<sosmeta_types::Code>,
+    pub kuollut_henkilo: Option<sosmeta_types::Coded<KuollutHenkiloXFF20F35D>>,
     /// Suostumukset on saatu. (sv: Samtycke har erhållits.)
     ///
     /// JSON `suostumukset_on_saatu`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -5376,7 +5912,7 @@ pub struct TutkimusKuolleestaHenkilostaXEA6D928F {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohje: Option<OhjeX9DA6159C>,
 }
-impl TutkimusKuolleestaHenkilostaXEA6D928F {
+impl TutkimusKuolleestaHenkilostaX5B26906B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5386,19 +5922,34 @@ impl TutkimusKuolleestaHenkilostaXEA6D928F {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)"]
+    #[doc = " "] #[doc =
+    " JSON `tutkimuslausunto_pyydetaan`: esitystapa Koodi, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = suomeksi, 2 = ruotsiksi, 3 = englanniksi."]
+    #[doc = " "] #[doc =
+    " Shape `ad8649c3d3d2472b`, shared by 1 element(s) of the release."]
+    TutkimuslausuntoPyydetaanXAD8649C3, name =
+    "Sisäinen luokitus: 1 = suomeksi, 2 = ruotsiksi, 3 = englanniksi", default_system =
+    "oikeusgeneettisen_vanhemmuustutkimuksen_tilaus/tutkimuslausunto_pyydetaan", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["oikeusgeneettisen_vanhemmuustutkimuksen_tilaus/tutkimuslausunto_pyydetaan"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Tutkittavat lähisukulaiset (sv: Nära släktingar som undersöks)
 ///
 /// JSON `tutkittavat_lahisukulaiset`: esitystapa Otsikko.
 ///
-/// Shape `d73d217c7feebbbd`, shared by 1 element(s) of the release.
+/// Shape `0a6aaa0b4226f068`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TutkittavatLahisukulaisetXD73D217C {
+pub struct TutkittavatLahisukulaisetX0A6AAA0B {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub henkilo: Option<Vec<AsiakasX82EBE030>>,
+    pub henkilo: Option<Vec<AsiakasX9A10B055>>,
     /// Yllä mainitut sukulaiset ovat antaneet suostumuksensa vanhemmuustutkimukseen (sv: Ovan nämnda släktingar har samtyckt till en föräldraskapsundersökning)
     ///
     /// JSON `ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen`: esitystapa Kytkin.
@@ -5407,7 +5958,7 @@ pub struct TutkittavatLahisukulaisetXD73D217C {
         bool,
     >,
 }
-impl TutkittavatLahisukulaisetXD73D217C {
+impl TutkittavatLahisukulaisetX0A6AAA0B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5425,10 +5976,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Oikeusgeneettisen vanhemmuustutkimuksen tilaus (sv: Beställning av rättsgenetisk föräldraskapsundersökning)
 ///
-/// Shape `bfedcff5913f6ed9`, shared by 1 element(s) of the release.
+/// Shape `1d187bfb98349e69`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
+pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -5457,17 +6008,18 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Suoritettava tutkimus (sv: Undersökning som ska genomföras)
     ///
     /// JSON `suoritettava_tutkimus`: esitystapa Koodi, pakollinen.
-    pub suoritettava_tutkimus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyystutkimus (lapsi, synnyttänyt äiti, mahdollinen isä), 2 = Äitiystutkimus (lapsi, otaksuttu synnyttänyt äiti), 3 = Äitiys- ja isyystutkimus (lapsi, otaksuttu synnyttänyt äiti, mahdollinen isä), 4 = Isyystutkimus lähisukulaisten avulla, 5 = Äitiystutkimus lähisukulaisten avulla.
+    pub suoritettava_tutkimus: sosmeta_types::Coded<SuoritettavaTutkimusXDA05493C>,
     /// Tutkittavat henkilöt (sv: De personerna som ska undersökas)
     ///
     /// JSON `tutkittavat_henkilot`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tutkittavat_henkilot: Option<TutkittavatHenkilotXBD943EC0>,
+    pub tutkittavat_henkilot: Option<TutkittavatHenkilotXC92BCD14>,
     /// Tutkittavien sukulaisten tiedot (sv: Uppgifter om de släktingar som undersöks)
     ///
     /// JSON `tutkittavien_sukulaisten_tiedot`: esitystapa Fraasi, pakollinen.
@@ -5476,7 +6028,7 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
     ///
     /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tutkimus_kuolleesta_henkilosta: Option<TutkimusKuolleestaHenkilostaXEA6D928F>,
+    pub tutkimus_kuolleesta_henkilosta: Option<TutkimusKuolleestaHenkilostaX5B26906B>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5485,7 +6037,11 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
     /// Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)
     ///
     /// JSON `tutkimuslausunto_pyydetaan`: esitystapa Koodi, pakollinen.
-    pub tutkimuslausunto_pyydetaan: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = suomeksi, 2 = ruotsiksi, 3 = englanniksi.
+    pub tutkimuslausunto_pyydetaan: sosmeta_types::Coded<
+        TutkimuslausuntoPyydetaanXAD8649C3,
+    >,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
@@ -5494,16 +6050,16 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet)
     ///
     /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: pakollinen.
-    pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Tutkittavat lähisukulaiset (sv: Nära släktingar som undersöks)
     ///
     /// JSON `tutkittavat_lahisukulaiset`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tutkittavat_lahisukulaiset: Option<TutkittavatLahisukulaisetXD73D217C>,
+    pub tutkittavat_lahisukulaiset: Option<TutkittavatLahisukulaisetX0A6AAA0B>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -5513,17 +6069,19 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX2FCA1506,
 }
-impl OikeusgeneettisenVanhemmuustutkimuksenTilausXBFEDCFF5 {
+impl OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        suoritettava_tutkimus: sosmeta_types::Code,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        suoritettava_tutkimus: sosmeta_types::Coded<SuoritettavaTutkimusXDA05493C>,
         tutkittavien_sukulaisten_tiedot: TutkittavienSukulaistenTiedotXE17A4422,
-        tutkimuslausunto_pyydetaan: sosmeta_types::Code,
-        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        tutkimuslausunto_pyydetaan: sosmeta_types::Coded<
+            TutkimuslausuntoPyydetaanXAD8649C3,
+        >,
+        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
         ohje_yksi: OhjeYksiXD64170EE,
         lue_lisaa: LueLisaaX2FCA1506,
     ) -> Self {
@@ -5582,29 +6140,76 @@ impl NeuvotteluunOsallistuvatX1A64C8E9 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
+    #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys."]
+    #[doc = " "] #[doc =
+    " Shape `c022ab46d41c0e6b`, shared by 2 element(s) of the release."]
+    HenkilollisyydenTodentamiseksiXC022AB46, name =
+    "Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys",
+    default_system =
+    "otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi/henkilollisyyden_todentamiseksi",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi/henkilollisyyden_todentamiseksi"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+/// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
+///
+/// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
+///
+/// Shape `93df298f30cf0007`, shared by 2 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F {
+    /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
+    ///
+    /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub henkilollisyyden_todentamiseksi: Option<
+        sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXC022AB46>,
+    >,
+    /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
+    ///
+    /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mika_asiakirja_tai_selvitys: Option<String>,
+}
+impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilollisyyden_todentamiseksi: None,
+            mika_asiakirja_tai_selvitys: None,
+        }
+    }
+}
 /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
 ///
 /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
 ///
-/// Shape `a9be7b34d90fc0d0`, shared by 1 element(s) of the release.
+/// Shape `b53d1d2ea0b9a31f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OtaksuttuSynnyttanytAitiXA9BE7B34 {
+pub struct OtaksuttuSynnyttanytAitiXB53D1D2E {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: SynnyttanytAitiXB41FAE14,
+    pub yksityishenkilo: SynnyttanytAitiX3D6D841F,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F,
     >,
 }
-impl OtaksuttuSynnyttanytAitiXA9BE7B34 {
+impl OtaksuttuSynnyttanytAitiXB53D1D2E {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(yksityishenkilo: SynnyttanytAitiXB41FAE14) -> Self {
+    pub fn new(yksityishenkilo: SynnyttanytAitiX3D6D841F) -> Self {
         Self {
             yksityishenkilo,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
@@ -5615,22 +6220,22 @@ impl OtaksuttuSynnyttanytAitiXA9BE7B34 {
 ///
 /// JSON `lapsen_huoltaja_tai_muu_laillinen_edustaja`: esitystapa Otsikko.
 ///
-/// Shape `9fccf5d74e1a7abd`, shared by 1 element(s) of the release.
+/// Shape `5014ab0bf06d5b5a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LapsenHuoltajaTaiMuuLaillinenEdustajaX9FCCF5D7 {
+pub struct LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<SynnyttanytAitiXB41FAE14>,
+    pub yksityishenkilo: Option<SynnyttanytAitiX3D6D841F>,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F,
     >,
 }
-impl LapsenHuoltajaTaiMuuLaillinenEdustajaX9FCCF5D7 {
+impl LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -5639,33 +6244,106 @@ impl LapsenHuoltajaTaiMuuLaillinenEdustajaX9FCCF5D7 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Luovutetun munasolun käyttö (sv: Användning av donerad äggcell)"] #[doc
+    = " "] #[doc =
+    " JSON `luovutetun_munasolun_kaytto`: esitystapa Koodi, ehdollisesti pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Hedelmöityshoidossa on käytetty luovutettua munasolua, 2 = Hedelmöityshoidossa ei ole käytetty luovutettua munasolua."]
+    #[doc = " "] #[doc =
+    " Shape `75b404b31ce058c4`, shared by 1 element(s) of the release."]
+    LuovutetunMunasolunKayttoX75B404B3, name =
+    "Sisäinen luokitus: 1 = Hedelmöityshoidossa on käytetty luovutettua munasolua, 2 = Hedelmöityshoidossa ei ole käytetty luovutettua munasolua",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
 ///
-/// Shape `aba43772e58dfac8`, shared by 1 element(s) of the release.
+/// Shape `ea21136a3afddcb9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HedelmoityshoitoXABA43772 {
+pub struct HedelmoityshoitoXEA21136A {
     /// Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)
     ///
     /// JSON `annettu_hedelmoityshoitoa`: esitystapa Koodi, pakollinen.
-    pub annettu_hedelmoityshoitoa: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub annettu_hedelmoityshoitoa: sosmeta_types::Coded<
+        AnnettuHedelmoityshoitoaXA4A03177,
+    >,
     /// Luovutetun munasolun käyttö (sv: Användning av donerad äggcell)
     ///
     /// JSON `luovutetun_munasolun_kaytto`: esitystapa Koodi, ehdollisesti pakollinen.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Hedelmöityshoidossa on käytetty luovutettua munasolua, 2 = Hedelmöityshoidossa ei ole käytetty luovutettua munasolua.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub luovutetun_munasolun_kaytto: Option<sosmeta_types::Code>,
+    pub luovutetun_munasolun_kaytto: Option<
+        sosmeta_types::Coded<LuovutetunMunasolunKayttoX75B404B3>,
+    >,
 }
-impl HedelmoityshoitoXABA43772 {
+impl HedelmoityshoitoXEA21136A {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(annettu_hedelmoityshoitoa: sosmeta_types::Code) -> Self {
+    pub fn new(
+        annettu_hedelmoityshoitoa: sosmeta_types::Coded<
+            AnnettuHedelmoityshoitoaXA4A03177,
+        >,
+    ) -> Self {
         Self {
             annettu_hedelmoityshoitoa,
             luovutetun_munasolun_kaytto: None,
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Otaksutun synnyttäneen äidin kanta (sv: Ställningstagande från den förmodade mor)"]
+    #[doc = " "] #[doc =
+    " JSON `otaksutun_synnyttaneen_aidin_kanta`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun kyseiseen tutkimukseen, 2 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen."]
+    #[doc = " "] #[doc =
+    " Shape `018e18fec098e5ca`, shared by 1 element(s) of the release."]
+    OtaksutunSynnyttaneenAidinKantaX018E18FE, name =
+    "Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun kyseiseen tutkimukseen, 2 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen",
+    default_system =
+    "otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi/otaksutun_synnyttaneen_aidin_kanta",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi/otaksutun_synnyttaneen_aidin_kanta"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Lapsen huoltajan tai muun laillisen edustajan suostumus (sv: Samtycke från barnets vårdnadshavare eller andra lagliga företrädare)"]
+    #[doc = " "] #[doc =
+    " JSON `lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Suostun lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen."]
+    #[doc = " "] #[doc =
+    " Shape `4488150ed7304e1a`, shared by 1 element(s) of the release."]
+    LapsenHuoltajanTaiMuunLaillisenEdustajanSuostumusX4488150E, name =
+    "Sisäinen luokitus: 1 = Suostun lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 år)"]
+    #[doc = " "] #[doc =
+    " JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Koodi."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen, 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen, 3 = Lapsi ei voi antaa itse suostumustaan oikeusgeneettiseen vanhemmuustutkimukseen, eikä hänellä ole huoltajaa tai muuta laillista edustajaa, joka voisi antaa suostumuksen lapsen puolesta."]
+    #[doc = " "] #[doc =
+    " Shape `742e609d136f17af`, shared by 1 element(s) of the release."]
+    AlleYksiviisiVuotiaanLapsenSuostumusX742E609D, name =
+    "Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen, 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen, 3 = Lapsi ei voi antaa itse suostumustaan oikeusgeneettiseen vanhemmuustutkimukseen, eikä hänellä ole huoltajaa tai muuta laillista edustajaa, joka voisi antaa suostumuksen lapsen puolesta",
+    default_system =
+    "otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi/alle_yksiviisi_vuotiaan_lapsen_suostumus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi/alle_yksiviisi_vuotiaan_lapsen_suostumus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
     " JSON `ohje_kaksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -5682,10 +6360,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Otaksutun synnyttäneen äidin tai lapsen laillisen edustajan neuvotteluasiakirja äitiyden selvittämiseksi (sv: Handling över överläggning för att utreda moderskap med den förmodade mor som har fött barnet eller barnets lagliga företrädare)
 ///
-/// Shape `4fd5cfffdd0a6314`, shared by 1 element(s) of the release.
+/// Shape `34dd9c774667d852`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX4FD5CFFF {
+pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -5716,49 +6394,58 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
     ///
     /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub otaksuttu_synnyttanyt_aiti: Option<OtaksuttuSynnyttanytAitiXA9BE7B34>,
+    pub otaksuttu_synnyttanyt_aiti: Option<OtaksuttuSynnyttanytAitiXB53D1D2E>,
     /// Lapsen huoltaja tai muu laillinen edustaja (sv: Barnets vårdnadshavare eller någon annan laglig företrädare)
     ///
     /// JSON `lapsen_huoltaja_tai_muu_laillinen_edustaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huoltaja_tai_muu_laillinen_edustaja: Option<
-        LapsenHuoltajaTaiMuuLaillinenEdustajaX9FCCF5D7,
+        LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B,
     >,
     /// Tiedot synnyttäneen äidin äitiyden selvittämiseksi (sv: Uppgifter för att utreda moderskapet för den mor som har fött barnet)
     ///
     /// JSON `tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi`: esitystapa Teksti, pakollinen.
-    pub tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi: String,
+    pub tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi: sosmeta_types::NonEmptyString,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hedelmoityshoito: Option<HedelmoityshoitoXABA43772>,
+    pub hedelmoityshoito: Option<HedelmoityshoitoXEA21136A>,
     /// Otaksutun synnyttäneen äidin kanta (sv: Ställningstagande från den förmodade mor)
     ///
     /// JSON `otaksutun_synnyttaneen_aidin_kanta`: esitystapa Koodi, pakollinen.
-    pub otaksutun_synnyttaneen_aidin_kanta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun kyseiseen tutkimukseen, 2 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen.
+    pub otaksutun_synnyttaneen_aidin_kanta: sosmeta_types::Coded<
+        OtaksutunSynnyttaneenAidinKantaX018E18FE,
+    >,
     /// Lapsen huoltajan tai muun laillisen edustajan suostumus (sv: Samtycke från barnets vårdnadshavare eller andra lagliga företrädare)
     ///
     /// JSON `lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus: Option<
-        sosmeta_types::Code,
+        sosmeta_types::Coded<LapsenHuoltajanTaiMuunLaillisenEdustajanSuostumusX4488150E>,
     >,
     /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 år)
     ///
     /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen, 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen, 3 = Lapsi ei voi antaa itse suostumustaan oikeusgeneettiseen vanhemmuustutkimukseen, eikä hänellä ole huoltajaa tai muuta laillista edustajaa, joka voisi antaa suostumuksen lapsen puolesta.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<sosmeta_types::Code>,
+    pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<
+        sosmeta_types::Coded<AlleYksiviisiVuotiaanLapsenSuostumusX742E609D>,
+    >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -5772,12 +6459,11 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
     /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
-    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
+    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -5795,18 +6481,20 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX4FD5CFFF {
+impl OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
         selvitettava_vanhemmuus: SelvitettavaVanhemmuusX527A34AC,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi: String,
-        otaksutun_synnyttaneen_aidin_kanta: sosmeta_types::Code,
-        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi: sosmeta_types::NonEmptyString,
+        otaksutun_synnyttaneen_aidin_kanta: sosmeta_types::Coded<
+            OtaksutunSynnyttaneenAidinKantaX018E18FE,
+        >,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX32A7C9B5,
         ohje_kaksi: OhjeKaksiX57C130A6,
         ohje_kolme: OhjeKolmeXB6416904,
@@ -5876,10 +6564,10 @@ impl PyynnonEsittajaX44EE186A {
 ///
 /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
 ///
-/// Shape `3e8cc127632de37e`, shared by 2 element(s) of the release.
+/// Shape `51cf023411557ce6`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatoksenPerusteJaPerustelutX3E8CC127 {
+pub struct PaatoksenPerusteJaPerustelutX51CF0234 {
     /// Päätös tehdään (sv: Beslutet fattas)
     ///
     /// JSON `paatos_tehdaan`: esitystapa Kytkin.
@@ -5913,7 +6601,7 @@ pub struct PaatoksenPerusteJaPerustelutX3E8CC127 {
     /// Tarkemmat perustelut: (sv: Utförligare motiveringar:)
     ///
     /// JSON `tarkemmat_perustelut`: esitystapa Teksti, pakollinen.
-    pub tarkemmat_perustelut: String,
+    pub tarkemmat_perustelut: sosmeta_types::NonEmptyString,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
     /// JSON `paatospaivamaara`: esitystapa Pvm, pakollinen.
@@ -5931,10 +6619,10 @@ pub struct PaatoksenPerusteJaPerustelutX3E8CC127 {
         sosmeta_types::PartialDate,
     >,
 }
-impl PaatoksenPerusteJaPerustelutX3E8CC127 {
+impl PaatoksenPerusteJaPerustelutX51CF0234 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        tarkemmat_perustelut: String,
+        tarkemmat_perustelut: sosmeta_types::NonEmptyString,
         paatospaivamaara: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -5955,30 +6643,29 @@ impl PaatoksenPerusteJaPerustelutX3E8CC127 {
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
-/// Shape `34523eed06eef0d0`, shared by 2 element(s) of the release.
+/// Shape `fb94b4b1208814f2`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteystiedotX34523EED {
+pub struct YhteystiedotXFB94B4B1 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub osoite: Vec<OsoiteX6FDC6AC9>,
+    pub osoite: sosmeta_types::NonEmptyVec<OsoiteX84A48BBC>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, pakollinen.
-    pub sahkopostiosoite: String,
+    pub sahkopostiosoite: sosmeta_types::NonEmptyString,
 }
-impl YhteystiedotX34523EED {
+impl YhteystiedotXFB94B4B1 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        osoite: Vec<OsoiteX6FDC6AC9>,
-        puhelinnumero: String,
-        sahkopostiosoite: String,
+        osoite: sosmeta_types::NonEmptyVec<OsoiteX84A48BBC>,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        sahkopostiosoite: sosmeta_types::NonEmptyString,
     ) -> Self {
         Self {
             osoite,
@@ -5991,22 +6678,25 @@ impl YhteystiedotX34523EED {
 ///
 /// JSON `organisaatio`: pakollinen.
 ///
-/// Shape `2a7ecea6e50bd9b4`, shared by 2 element(s) of the release.
+/// Shape `bbf8e57fe7053566`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrganisaatioX2A7ECEA6 {
+pub struct OrganisaatioXBBF8E57F {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
-    pub organisaation_nimi: String,
+    pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
     /// JSON `yhteystiedot`: pakollinen.
-    pub yhteystiedot: YhteystiedotX34523EED,
+    pub yhteystiedot: YhteystiedotXFB94B4B1,
 }
-impl OrganisaatioX2A7ECEA6 {
+impl OrganisaatioXBBF8E57F {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(organisaation_nimi: String, yhteystiedot: YhteystiedotX34523EED) -> Self {
+    pub fn new(
+        organisaation_nimi: sosmeta_types::NonEmptyString,
+        yhteystiedot: YhteystiedotXFB94B4B1,
+    ) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot,
@@ -6017,29 +6707,29 @@ impl OrganisaatioX2A7ECEA6 {
 ///
 /// JSON `paatoksen_tehnyt_lastenvalvoja`: esitystapa Otsikko.
 ///
-/// Shape `c7dd7662362e6e8b`, shared by 2 element(s) of the release.
+/// Shape `3a53c97c9a01ddca`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatoksenTehnytLastenvalvojaXC7DD7662 {
+pub struct PaatoksenTehnytLastenvalvojaX3A53C97C {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioX2A7ECEA6,
+    pub organisaatio: OrganisaatioXBBF8E57F,
 }
-impl PaatoksenTehnytLastenvalvojaXC7DD7662 {
+impl PaatoksenTehnytLastenvalvojaX3A53C97C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        nimenselvennys: String,
-        organisaatio: OrganisaatioX2A7ECEA6,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
+        organisaatio: OrganisaatioXBBF8E57F,
     ) -> Self {
         Self {
             allekirjoitus,
@@ -6064,10 +6754,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Päätös vanhemmuuden selvittämisen aloittamisesta uudestaan (sv: Beslut om att återuppta en föräldraskapsutredning)
 ///
-/// Shape `570df564713d807a`, shared by 1 element(s) of the release.
+/// Shape `38f6cb22a4269479`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 {
+pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -6094,20 +6784,19 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: pakollinen.
-    pub mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+    pub mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -6126,12 +6815,12 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 {
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX3E8CC127>,
+    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX51CF0234>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
     /// JSON `paatoksen_tehnyt_lastenvalvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksen_tehnyt_lastenvalvoja: Option<PaatoksenTehnytLastenvalvojaXC7DD7662>,
+    pub paatoksen_tehnyt_lastenvalvoja: Option<PaatoksenTehnytLastenvalvojaX3A53C97C>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -6145,15 +6834,15 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 {
+impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
         paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara: sosmeta_types::PartialDate,
         ohje_yksi: OhjeYksiX26BED201,
         ohje_kaksi: OhjeKaksiXCDEE100F,
@@ -6179,6 +6868,33 @@ impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX570DF564 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
+    #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc = " Shape `7ae15b859da4ccac`, shared by 1 element(s) of the release."]
+    SelvitettavaVanhemmuusX7AE15B85, name = "Selvitettävä vanhemmuus", default_system =
+    "paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan/selvitettava_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan/selvitettava_vanhemmuus"]),
+    [Isyys = ("1", "Isyys", "Faderskapet"), ToisenAidinAitiys = ("2",
+    "Toisen äidin äitiys", "Moderskapet för den andra modern"),
+    SynnyttaneenAidinAitiys = ("3", "Synnyttäneen äidin äitiys",
+    "Moderskapet för den mor som har fött barnet")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Pyynnön esittäjä (sv: Den som framställer begäran)"] #[doc = " "]
+    #[doc = " JSON `pyynnon_esittaja`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = 15 vuotta täyttänyt lapsi, 2 = lapsen synnyttänyt äiti, 3 = vanhempana itseään pitävä henkilö."]
+    #[doc = " "] #[doc =
+    " Shape `afff2b0a2f333985`, shared by 1 element(s) of the release."]
+    PyynnonEsittajaXAFFF2B0A, name =
+    "Sisäinen luokitus: 1 = 15 vuotta täyttänyt lapsi, 2 = lapsen synnyttänyt äiti, 3 = vanhempana itseään pitävä henkilö",
+    default_system =
+    "paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan/pyynnon_esittaja", system
+    = sosmeta_types::SystemRule::Exact(&
+    ["paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan/pyynnon_esittaja"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -6195,10 +6911,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Päätös vanhemmuuden selvittämisen aloittamisesta uudestaan (sv: Beslut om att återuppta en föräldraskapsutredning)
 ///
-/// Shape `ffb09398fcae0837`, shared by 1 element(s) of the release.
+/// Shape `7cd05deacfe3c64f`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
+pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -6220,23 +6936,22 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitettava_vanhemmuus: sosmeta_types::Code,
+    pub selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX7AE15B85>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhempana itseään pitävä henkilö (sv: Den som anser sig vara förälder till barnet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhempana_itseaan_pitava_henkilo: Option<AsiakasX82EBE030>,
+    pub vanhempana_itseaan_pitava_henkilo: Option<AsiakasX9A10B055>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -6245,8 +6960,10 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
     /// Pyynnön esittäjä (sv: Den som framställer begäran)
     ///
     /// JSON `pyynnon_esittaja`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = 15 vuotta täyttänyt lapsi, 2 = lapsen synnyttänyt äiti, 3 = vanhempana itseään pitävä henkilö.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pyynnon_esittaja: Option<sosmeta_types::Code>,
+    pub pyynnon_esittaja: Option<sosmeta_types::Coded<PyynnonEsittajaXAFFF2B0A>>,
     /// Päätös vanhemmuuden selvittämisen keskeyttämisestä oli tehty (päivämäärä): (sv: Beslutet om nedläggning av föräldraskapsutredningen fattades (datum):)
     ///
     /// JSON `paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara`: esitystapa Pvm, pakollinen.
@@ -6255,15 +6972,15 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX3E8CC127>,
+    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX51CF0234>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
     /// JSON `paatoksen_tehnyt_lastenvalvoja`: pakollinen.
-    pub paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -6277,18 +6994,18 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
+impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitettava_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
+        selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX7AE15B85>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
         paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara: sosmeta_types::PartialDate,
-        paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
         ohje_yksi: OhjeYksiXEE9FA129,
         ohje_kaksi: OhjeKaksiXDFEA20B6,
         lue_lisaa: LueLisaaX3B340D06,
@@ -6314,19 +7031,34 @@ impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanXFFB09398 {
         }
     }
 }
+sosmeta_types::classification!(
+    #[doc = " Päätöksen peruste (sv: Grund till beslutet)"] #[doc = " "] #[doc =
+    " JSON `paatoksen_peruste`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Koodistopalvelin: THL - Vanhemmuuden selvittämisen keskeyttämisperuste, `urn:oid:1.2.246.537.6.1307`."]
+    #[doc = " "] #[doc =
+    " Shape `91aa3a6e14154117`, shared by 2 element(s) of the release."]
+    PaatoksenPerusteX91AA3A6E, name =
+    "Koodistopalvelin: THL - Vanhemmuuden selvittämisen keskeyttämisperuste",
+    default_system = "urn:oid:1.2.246.537.6.1307", system =
+    sosmeta_types::SystemRule::Classification(& ["1.2.246.537.6.1307"])
+);
 /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
 ///
 /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
 ///
-/// Shape `6dc84fbd6e2300d4`, shared by 2 element(s) of the release.
+/// Shape `6e9bba036c7d60bd`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatoksenPerusteJaPerustelutX6DC84FBD {
+pub struct PaatoksenPerusteJaPerustelutX6E9BBA03 {
     /// Päätöksen peruste (sv: Grund till beslutet)
     ///
     /// JSON `paatoksen_peruste`: esitystapa Koodi, toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub paatoksen_peruste: Vec<sosmeta_types::Code>,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Vanhemmuuden selvittämisen keskeyttämisperuste, `urn:oid:1.2.246.537.6.1307`.
+    pub paatoksen_peruste: sosmeta_types::NonEmptyVec<
+        sosmeta_types::Coded<PaatoksenPerusteX91AA3A6E>,
+    >,
     /// Lapsen mielipide on selvitetty (sv: Barnets åsikt har utretts)
     ///
     /// JSON `lapsen_mielipide_on_selvitetty`: esitystapa Kytkin.
@@ -6335,7 +7067,7 @@ pub struct PaatoksenPerusteJaPerustelutX6DC84FBD {
     /// Tarkemmat perustelut: (sv: Utförligare motiveringar:)
     ///
     /// JSON `tarkemmat_perustelut`: esitystapa Teksti, pakollinen.
-    pub tarkemmat_perustelut: String,
+    pub tarkemmat_perustelut: sosmeta_types::NonEmptyString,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
     /// JSON `paatospaivamaara`: esitystapa Pvm, pakollinen.
@@ -6353,11 +7085,13 @@ pub struct PaatoksenPerusteJaPerustelutX6DC84FBD {
         sosmeta_types::PartialDate,
     >,
 }
-impl PaatoksenPerusteJaPerustelutX6DC84FBD {
+impl PaatoksenPerusteJaPerustelutX6E9BBA03 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        paatoksen_peruste: Vec<sosmeta_types::Code>,
-        tarkemmat_perustelut: String,
+        paatoksen_peruste: sosmeta_types::NonEmptyVec<
+            sosmeta_types::Coded<PaatoksenPerusteX91AA3A6E>,
+        >,
+        tarkemmat_perustelut: sosmeta_types::NonEmptyString,
         paatospaivamaara: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -6407,10 +7141,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Päätös vanhemmuuden selvittämisen keskeyttämisestä (sv: Beslut om nedläggande av föräldraskapsutredning)
 ///
-/// Shape `28fb60b335e27810`, shared by 1 element(s) of the release.
+/// Shape `7ffe62d72e506250`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 {
+pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -6437,19 +7171,18 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen toinen vanhempi (jos tiedossa) (sv: Den eventuella andra föräldern (om känd))
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi_jos_tiedossa: Option<AsiakasX82EBE030>,
+    pub mahdollinen_toinen_vanhempi_jos_tiedossa: Option<AsiakasX9A10B055>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -6459,12 +7192,12 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 {
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX6DC84FBD>,
+    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX6E9BBA03>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
     /// JSON `paatoksen_tehnyt_lastenvalvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksen_tehnyt_lastenvalvoja: Option<PaatoksenTehnytLastenvalvojaXC7DD7662>,
+    pub paatoksen_tehnyt_lastenvalvoja: Option<PaatoksenTehnytLastenvalvojaX3A53C97C>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -6494,14 +7227,14 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 {
+impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
         ohje_yksi: OhjeYksiXD8E95080,
         ohje_kaksi: OhjeKaksiX45138895,
         ohje_kolme: OhjeKolmeX84D0230F,
@@ -6532,6 +7265,17 @@ impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX28FB60B3 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitetty vanhemmuus (sv: Utrett föräldraskap)"] #[doc = " "] #[doc =
+    " JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys, 3 = Synnyttäneen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `909467ae3a59d82a`, shared by 1 element(s) of the release."]
+    SelvitettyVanhemmuusX909467AE, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys, 3 = Synnyttäneen äidin äitiys",
+    default_system = "", system = sosmeta_types::SystemRule::Any, [Koodi1 = ("1", "",
+    ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -6562,10 +7306,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Päätös vanhemmuuden selvittämisen keskeyttämisestä (sv: Beslut om nedläggande av föräldraskapsutredning)
 ///
-/// Shape `6e3eabb9b10097f7`, shared by 1 element(s) of the release.
+/// Shape `df7563266ac970b0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 {
+pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -6587,26 +7331,27 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 {
     /// Selvitetty vanhemmuus (sv: Utrett föräldraskap)
     ///
     /// JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitetty_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys, 3 = Synnyttäneen äidin äitiys.
+    pub selvitetty_vanhemmuus: sosmeta_types::Coded<SelvitettyVanhemmuusX909467AE>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (jos tiedossa) (sv: Den eventuella andra föräldern (om känd))
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi_jos_tiedossa: Option<AsiakasX82EBE030>,
+    pub mahdollinen_toinen_vanhempi_jos_tiedossa: Option<AsiakasX9A10B055>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
@@ -6616,15 +7361,15 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 {
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX6DC84FBD>,
+    pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX6E9BBA03>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
     /// JSON `paatoksen_tehnyt_lastenvalvoja`: pakollinen.
-    pub paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -6658,16 +7403,16 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX6E3EABB9 {
+impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitetty_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        selvitetty_vanhemmuus: sosmeta_types::Coded<SelvitettyVanhemmuusX909467AE>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        paatoksen_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
         ohje_yksi: OhjeYksiX2ABBB99D,
         ohje_kaksi: OhjeKaksiX394C9CE4,
         ohje_kolme: OhjeKolmeX5499877D,
@@ -6845,18 +7590,18 @@ impl LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenI
 ///
 /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: esitystapa Otsikko.
 ///
-/// Shape `59e41be0307e2f60`, shared by 3 element(s) of the release.
+/// Shape `979c92ec87b68d9f`, shared by 3 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 {
+pub struct LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC {
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub allekirjoitus: String,
+    pub allekirjoitus: sosmeta_types::NonEmptyString,
     /// Nimenselvennys (sv: Namnförtydligande)
     ///
     /// JSON `nimenselvennys`: esitystapa Teksti, pakollinen.
-    pub nimenselvennys: String,
+    pub nimenselvennys: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -6864,20 +7609,20 @@ pub struct LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvitt
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, pakollinen.
-    pub puhelinnumero: String,
+    pub puhelinnumero: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: pakollinen.
-    pub organisaatio: OrganisaatioXFE92CDB0,
+    pub organisaatio: OrganisaatioXF81D6B46,
 }
-impl LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0 {
+impl LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        allekirjoitus: String,
-        nimenselvennys: String,
+        allekirjoitus: sosmeta_types::NonEmptyString,
+        nimenselvennys: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
-        puhelinnumero: String,
-        organisaatio: OrganisaatioXFE92CDB0,
+        puhelinnumero: sosmeta_types::NonEmptyString,
+        organisaatio: OrganisaatioXF81D6B46,
     ) -> Self {
         Self {
             allekirjoitus,
@@ -6955,10 +7700,10 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 {
 }
 /// Pöytäkirja avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhemmuuden  selvittämisestä (sv: Protokoll över utredning av föräldraskap till ett barn som har fötts under äktenskap eller som erkänts under graviditeten)
 ///
-/// Shape `f99b1ecba7cd0010`, shared by 1 element(s) of the release.
+/// Shape `c445143e1a93e74e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF99B1ECB {
+pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -6985,20 +7730,19 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: pakollinen.
-    pub lapsen_toinen_vanhempi: AsiakasX82EBE030,
+    pub lapsen_toinen_vanhempi: AsiakasX9A10B055,
     /// Vanhemmuuden selvittämisen alkaminen pyynnöstä (sv: Inledande av föräldraskapsutredningen på begäran)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen_pyynnosta`: esitystapa Kytkin.
@@ -7018,7 +7762,7 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     pub vanhemmuuden_selvittamisen_alkaminen: Option<bool>,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt eller erkänner föräldraskapet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaja: Option<AsiakasX82EBE030>,
+    pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Lapsesta, synnyttäneestä äidistä ja isyyden tunnustajasta tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller barnet, den mor som har fött barnet och den som har erkänt eller erkänner faderskapet är)
     ///
     /// JSON `lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on`: esitystapa Otsikko.
@@ -7036,7 +7780,7 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: Option<
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
     >,
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
@@ -7046,15 +7790,15 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
         VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48,
     >,
 }
-impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF99B1ECB {
+impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        lapsen_toinen_vanhempi: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        lapsen_toinen_vanhempi: AsiakasX9A10B055,
     ) -> Self {
         Self {
             versiotunnus,
@@ -7076,14 +7820,44 @@ impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemm
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitetty vanhemmuus (sv: Utrett föräldraskap)"] #[doc = " "] #[doc =
+    " JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `e39bde9e26c34978`, shared by 1 element(s) of the release."]
+    SelvitettyVanhemmuusXE39BDE9E, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys", default_system =
+    "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta/selvitetty_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta/selvitetty_vanhemmuus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)"]
+    #[doc = " "] #[doc =
+    " JSON `oikeusgeneettisen_vanhemmuustutkimuksen_tulos`: esitystapa Koodi."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = myönteinen (toinen vanhempi on lapsen biologinen isä), 2 = poissuljenta (toinen vanhempi ei ole lapsen biologinen isä)."]
+    #[doc = " "] #[doc =
+    " Shape `48f30434a6327bdb`, shared by 1 element(s) of the release."]
+    OikeusgeneettisenVanhemmuustutkimuksenTulosX48F30434, name =
+    "Sisäinen luokitus: 1 = myönteinen (toinen vanhempi on lapsen biologinen isä), 2 = poissuljenta (toinen vanhempi ei ole lapsen biologinen isä)",
+    default_system =
+    "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta/edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_vanhemmuustutkimuksen_tulos_on",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta/edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_vanhemmuustutkimuksen_tulos_on"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Vanhemmuuden selvittäminen lapsen synnyttäneen äidin ja toisen vanhemman pyynnöstä ennen kuin kuusi kuukautta oli kulunut lapsen syntymästä (sv: Föräldraskapsutredning på begäran av den mor som har fött barnet och den andra föräldern inom sex månader från barnets födelse)
 ///
 /// JSON `vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta`: esitystapa Otsikko.
 ///
-/// Shape `9682609bef8bbb41`, shared by 1 element(s) of the release.
+/// Shape `883e6328efa119c0`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX9682609B {
+pub struct VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 {
     /// Vanhemmuuden selvittämisen alkaminen pyynnöstä (sv: Inledande av föräldraskapsutredningen på begäran)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen_pyynnosta`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -7092,8 +7866,12 @@ pub struct VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyyn
     /// Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_vanhemmuustutkimuksen_tulos`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = myönteinen (toinen vanhempi on lapsen biologinen isä), 2 = poissuljenta (toinen vanhempi ei ole lapsen biologinen isä).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeusgeneettisen_vanhemmuustutkimuksen_tulos: Option<sosmeta_types::Code>,
+    pub oikeusgeneettisen_vanhemmuustutkimuksen_tulos: Option<
+        sosmeta_types::Coded<OikeusgeneettisenVanhemmuustutkimuksenTulosX48F30434>,
+    >,
     /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
@@ -7102,7 +7880,7 @@ pub struct VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyyn
         TutkimustulosOnAnnettuTiedoksiX62A93330,
     >,
 }
-impl VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX9682609B {
+impl VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -7112,14 +7890,31 @@ impl VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaE
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)"]
+    #[doc = " "] #[doc =
+    " JSON `oikeusgeneettisen_vanhemmuustutkimuksen_tulos`: esitystapa Koodi."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = myönteinen (tunnustaja on lapsen biologinen isä), 2 = poissuljenta (tunnustaja ei ole lapsen biologinen isä)."]
+    #[doc = " "] #[doc =
+    " Shape `e9bbd38e43132695`, shared by 1 element(s) of the release."]
+    OikeusgeneettisenVanhemmuustutkimuksenTulosXE9BBD38E, name =
+    "Sisäinen luokitus: 1 = myönteinen (tunnustaja on lapsen biologinen isä), 2 = poissuljenta (tunnustaja ei ole lapsen biologinen isä)",
+    default_system =
+    "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta/lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_vanhemmuustutkimuksen_tulos_on",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta/lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_vanhemmuustutkimuksen_tulos_on"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Vanhemmuuden selvittäminen toisen henkilön tunnustamisen perusteella (sv: Föräldraskapsutredning på grund av en annan persons erkännande)
 ///
 /// JSON `vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella`: esitystapa Otsikko.
 ///
-/// Shape `a6cd3a4235308988`, shared by 1 element(s) of the release.
+/// Shape `6f505bdd0d00c3d4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3A42 {
+pub struct VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD {
     /// Vanhemmuuden selvittämisen alkaminen (sv: Inledande av föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen`: esitystapa Kytkin, ehdollisesti pakollinen.
@@ -7127,12 +7922,16 @@ pub struct VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3
     pub vanhemmuuden_selvittamisen_alkaminen: Option<bool>,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt eller erkänner föräldraskapet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaja: Option<AsiakasX82EBE030>,
+    pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_vanhemmuustutkimuksen_tulos`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = myönteinen (tunnustaja on lapsen biologinen isä), 2 = poissuljenta (tunnustaja ei ole lapsen biologinen isä).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeusgeneettisen_vanhemmuustutkimuksen_tulos: Option<sosmeta_types::Code>,
+    pub oikeusgeneettisen_vanhemmuustutkimuksen_tulos: Option<
+        sosmeta_types::Coded<OikeusgeneettisenVanhemmuustutkimuksenTulosXE9BBD38E>,
+    >,
     /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
@@ -7146,7 +7945,7 @@ pub struct VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen: Option<bool>,
 }
-impl VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3A42 {
+impl VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -7225,10 +8024,10 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 {
 }
 /// Pöytäkirja avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhemmuuden  selvittämisestä (sv: Protokoll över utredning av föräldraskap till ett barn som har fötts under äktenskap eller som erkänts under graviditeten)
 ///
-/// Shape `f0162a61d79ba0f7`, shared by 1 element(s) of the release.
+/// Shape `1da9a33e2e5e0ff5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF0162A61 {
+pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -7250,37 +8049,38 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Selvitetty vanhemmuus (sv: Utrett föräldraskap)
     ///
     /// JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitetty_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys.
+    pub selvitetty_vanhemmuus: sosmeta_types::Coded<SelvitettyVanhemmuusXE39BDE9E>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: pakollinen.
-    pub lapsen_toinen_vanhempi: AsiakasX82EBE030,
+    pub lapsen_toinen_vanhempi: AsiakasX9A10B055,
     /// Vanhemmuuden selvittäminen lapsen synnyttäneen äidin ja toisen vanhemman pyynnöstä ennen kuin kuusi kuukautta oli kulunut lapsen syntymästä (sv: Föräldraskapsutredning på begäran av den mor som har fött barnet och den andra föräldern inom sex månader från barnets födelse)
     ///
     /// JSON `vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta: Option<
-        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX9682609B,
+        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328,
     >,
     /// Vanhemmuuden selvittäminen toisen henkilön tunnustamisen perusteella (sv: Föräldraskapsutredning på grund av en annan persons erkännande)
     ///
     /// JSON `vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella: Option<
-        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaXA6CD3A42,
+        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -7295,11 +8095,11 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
     /// JSON `lastenvalvoja`: pakollinen.
-    pub lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
@@ -7308,18 +8108,18 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
         VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07,
     >,
 }
-impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXF0162A61 {
+impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitetty_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        lapsen_toinen_vanhempi: AsiakasX82EBE030,
-        lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        selvitetty_vanhemmuus: sosmeta_types::Coded<SelvitettyVanhemmuusXE39BDE9E>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        lapsen_toinen_vanhempi: AsiakasX9A10B055,
+        lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             versiotunnus,
@@ -7347,16 +8147,50 @@ sosmeta_types::fixed_phrase!(
     SelvittamisenSyyXA9D558B6,
     "Äitiyden selvittäminen alkoi, kun lastenvalvoja sai tiedon alle 18-vuotiaasta lapsesta, jolle ei ollut todettu tai vahvistettu synnyttänyttä äitiä."
 );
+sosmeta_types::code_list!(
+    #[doc = " Tutkimustulos (sv: Undersökningsresultat)"] #[doc = " "] #[doc =
+    " JSON `tutkimustulos`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta.."]
+    #[doc = " "] #[doc =
+    " Shape `067815b2530b2c4e`, shared by 1 element(s) of the release."]
+    TutkimustulosX067815B2, name =
+    "Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta.",
+    default_system =
+    "poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta/tutkimustulos", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta/tutkimustulos"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Vanhemmuus (sv: Föräldraskap)"] #[doc = " "] #[doc =
+    " JSON `vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen, `urn:oid:1.2.246.537.6.1302`."]
+    #[doc = " "] #[doc =
+    " Shape `39fd6b1f046447b1`, shared by 1 element(s) of the release."]
+    VanhemmuusX39FD6B1F, name =
+    "Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen", default_system
+    = "urn:oid:1.2.246.537.6.1302", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1302"]),
+    [LastenvalvojaKatsooEttaVanhemmuudenSelvittamisenPerusteellaKoodi3 = ("3",
+    "Lastenvalvoja katsoo, että vanhemmuuden selvittämisen perusteella kyseisen henkilön vanhemmuus on epäselvä",
+    "Utifrån föräldraskapsutredningen anser barnatillsyningsmannen att föräldraskapet för den ifrågavarande personen är oklart"),
+    LastenvalvojaKatsooEttaVanhemmuudenSelvittamisenPerusteellaKoodi4 = ("4",
+    "Lastenvalvoja katsoo, että vanhemmuuden selvittämisen perusteella kyseinen henkilö on lapsen vanhempi",
+    "Utifrån föräldraskapsutredningen anser barnatillsyningsmannen att den ifrågavarande personen är barnets förälder"),
+    LastenvalvojaKatsooEttaVanhemmuudenSelvittamisenPerusteellaKoodi5 = ("5",
+    "Lastenvalvoja katsoo, että vanhemmuuden selvittämisen perusteella kyseinen henkilö ei ole lapsen vanhempi",
+    "Utifrån föräldraskapsutredningen anser barnatillsyningsmannen att den ifrågavarande personen inte är barnets förälder.")]
+);
 /// Äitiyttä on selvitetty seuraavan otaksutun synnyttäneen äidin osalta (sv: Moderskapet har utretts för den följande förmodade mor som har fött barnet)
 ///
-/// Shape `16d5f295faf96bbd`, shared by 1 element(s) of the release.
+/// Shape `1f685b761f3172e4`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F295 {
+pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: AsiakasX82EBE030,
+    pub yksityishenkilo: AsiakasX9A10B055,
     /// Oikeusgeneettinen vanhemmuustutkimus tehty (sv: En rättsgenetisk föräldraskapsundersökning har genomförts)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus_tehty`: esitystapa Kytkin.
@@ -7365,8 +8199,10 @@ pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F29
     /// Tutkimustulos (sv: Undersökningsresultat)
     ///
     /// JSON `tutkimustulos`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tutkimustulos: Option<sosmeta_types::Code>,
+    pub tutkimustulos: Option<sosmeta_types::Coded<TutkimustulosX067815B2>>,
     /// Tutkimustulos on annettu tiedoksi synnyttäneelle äidille (sv: Undersökningsresultatet har delgetts den mor som har fött barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille`: esitystapa Pvm.
@@ -7382,13 +8218,15 @@ pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F29
     /// Vanhemmuus (sv: Föräldraskap)
     ///
     /// JSON `vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen, `urn:oid:1.2.246.537.6.1302`.
+    pub vanhemmuus: sosmeta_types::Coded<VanhemmuusX39FD6B1F>,
 }
-impl AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F295 {
+impl AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        yksityishenkilo: AsiakasX82EBE030,
-        vanhemmuus: sosmeta_types::Code,
+        yksityishenkilo: AsiakasX9A10B055,
+        vanhemmuus: sosmeta_types::Coded<VanhemmuusX39FD6B1F>,
     ) -> Self {
         Self {
             yksityishenkilo,
@@ -7404,10 +8242,10 @@ impl AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F295 {
 ///
 /// JSON `kuolleen_henkilon_aitiyden_vahvistaminen`: esitystapa Otsikko.
 ///
-/// Shape `79699702f0ccb751`, shared by 2 element(s) of the release.
+/// Shape `7194a1e533c433f6`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuolleenHenkilonAitiydenVahvistaminenX79699702 {
+pub struct KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 {
     /// Kuolleen henkilön oikeudenomistajat ovat antaneet suostumuksensa (sv: Rättsinnehavarna till den avlidne person har gett sitt samtycke)
     ///
     /// JSON `kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa`: esitystapa Kytkin.
@@ -7417,7 +8255,7 @@ pub struct KuolleenHenkilonAitiydenVahvistaminenX79699702 {
     ///
     /// JSON `kuollut_henkilo`: ehdollisesti pakollinen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo: Option<AsiakasX82EBE030>,
+    pub kuollut_henkilo: Option<AsiakasX9A10B055>,
     /// Yksi tai useampi oikeudenomistaja (sv: En eller flera rättsinnehavare)
     ///
     /// JSON `yksi_tai_useampi_oikeudenomistaja`: esitystapa Kytkin.
@@ -7439,7 +8277,7 @@ pub struct KuolleenHenkilonAitiydenVahvistaminenX79699702 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaa_kasitteleva_karajaoikeus: Option<String>,
 }
-impl KuolleenHenkilonAitiydenVahvistaminenX79699702 {
+impl KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -7532,10 +8370,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Pöytäkirja synnyttäneen äidin äitiyden selvittämisestä (sv: Protokoll över utredning av moderskapet för den mor som har fött barnet)
 ///
-/// Shape `57344023ea366c2b`, shared by 1 element(s) of the release.
+/// Shape `309bbed8cb368592`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 {
+pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -7557,12 +8395,11 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Selvittämisen syy (sv: Motivet för utredningen)
     ///
     /// JSON `selvittamisen_syy`: esitystapa Fraasi, pakollinen.
@@ -7570,14 +8407,14 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 {
     /// Äitiyttä on selvitetty seuraavan otaksutun synnyttäneen äidin osalta (sv: Moderskapet har utretts för den följande förmodade mor som har fött barnet)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta: Option<
-        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX16D5F295,
+        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76,
     >,
     /// Kuolleen henkilön äitiyden vahvistaminen (sv: Fastställande av en avliden persons moderskap)
     ///
     /// JSON `kuolleen_henkilon_aitiyden_vahvistaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_aitiyden_vahvistaminen: Option<
-        KuolleenHenkilonAitiydenVahvistaminenX79699702,
+        KuolleenHenkilonAitiydenVahvistaminenX7194A1E5,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -7592,11 +8429,11 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 {
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet)
     ///
     /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: pakollinen.
-    pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Äitiyden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över moderskapsutredningen)
     ///
     /// JSON `aitiyden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
@@ -7613,16 +8450,16 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX57344023 {
+impl PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
         selvittamisen_syy: SelvittamisenSyyXA9D558B6,
-        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
         oikeus_saada_tieto: OikeusSaadaTietoX8EEAA080,
         lue_lisaa: LueLisaaX3B340D06,
     ) -> Self {
@@ -7673,18 +8510,38 @@ impl VanhemmuudenSelvittaminenAlkoiX08502BCF {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Vanhemmuus (sv: Föräldraskap)"] #[doc = " "] #[doc =
+    " JSON `vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen, `urn:oid:1.2.246.537.6.1302`."]
+    #[doc = " "] #[doc =
+    " Shape `1712ae7d5e9042e7`, shared by 2 element(s) of the release."]
+    VanhemmuusX1712AE7D, name =
+    "Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen", default_system
+    = "urn:oid:1.2.246.537.6.1302", system = sosmeta_types::SystemRule::Classification(&
+    ["1.2.246.537.6.1302"]),
+    [LastenvalvojaKatsooEttaVanhemmuudenSelvittamisenPerusteellaKoodi3 = ("3",
+    "Lastenvalvoja katsoo, että vanhemmuuden selvittämisen perusteella kyseisen henkilön vanhemmuus on epäselvä",
+    "Utifrån föräldraskapsutredningen anser barnatillsyningsmannen att föräldraskapet för den ifrågavarande personen  är oklart"),
+    LastenvalvojaKatsooEttaVanhemmuudenSelvittamisenPerusteellaKoodi4 = ("4",
+    "Lastenvalvoja katsoo, että vanhemmuuden selvittämisen perusteella kyseinen henkilö on lapsen vanhempi",
+    "Utifrån föräldraskapsutredningen anser barnatillsyningsmannen att den ifrågavarande personen är barnets förälder"),
+    LastenvalvojaKatsooEttaVanhemmuudenSelvittamisenPerusteellaKoodi5 = ("5",
+    "Lastenvalvoja katsoo, että vanhemmuuden selvittämisen perusteella kyseinen henkilö ei ole lapsen vanhempi",
+    "Utifrån föräldraskapsutredningen anser barnatillsyningsmannen att den ifrågavarande personen inte är barnets förälder.")]
+);
 /// Henkilö (sv: Person)
 ///
 /// JSON `henkilo`: toistuva, pakollinen.
 ///
-/// Shape `b4f3f2ceea62f815`, shared by 1 element(s) of the release.
+/// Shape `2f6337cb2d5e60b1`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloXB4F3F2CE {
+pub struct HenkiloX2F6337CB {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: AsiakasX82EBE030,
+    pub yksityishenkilo: AsiakasX9A10B055,
     /// Oikeusgeneettinen isyystutkimus tehty (sv: En rättsgenetisk faderskapsundersökning har genomförts)
     ///
     /// JSON `oikeusgeneettinen_isyystutkimus_tehty`: esitystapa Kytkin.
@@ -7720,13 +8577,15 @@ pub struct HenkiloXB4F3F2CE {
     /// Vanhemmuus (sv: Föräldraskap)
     ///
     /// JSON `vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen, `urn:oid:1.2.246.537.6.1302`.
+    pub vanhemmuus: sosmeta_types::Coded<VanhemmuusX1712AE7D>,
 }
-impl HenkiloXB4F3F2CE {
+impl HenkiloX2F6337CB {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        yksityishenkilo: AsiakasX82EBE030,
-        vanhemmuus: sosmeta_types::Code,
+        yksityishenkilo: AsiakasX9A10B055,
+        vanhemmuus: sosmeta_types::Coded<VanhemmuusX1712AE7D>,
     ) -> Self {
         Self {
             yksityishenkilo,
@@ -7744,19 +8603,18 @@ impl HenkiloXB4F3F2CE {
 ///
 /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
 ///
-/// Shape `396f63b364dd7126`, shared by 1 element(s) of the release.
+/// Shape `0e874f5b1348204a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX396F63B3 {
+pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub henkilo: Vec<HenkiloXB4F3F2CE>,
+    pub henkilo: sosmeta_types::NonEmptyVec<HenkiloX2F6337CB>,
 }
-impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX396F63B3 {
+impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(henkilo: Vec<HenkiloXB4F3F2CE>) -> Self {
+    pub fn new(henkilo: sosmeta_types::NonEmptyVec<HenkiloX2F6337CB>) -> Self {
         Self { henkilo }
     }
 }
@@ -7764,13 +8622,13 @@ impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX396F63B3 {
 ///
 /// JSON `vanhemmuuden_tunnustaminen`: esitystapa Otsikko.
 ///
-/// Shape `fa93b3bf3f2cc916`, shared by 2 element(s) of the release.
+/// Shape `ede452d4c5a86e53`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenTunnustaminenXFA93B3BF {
+pub struct VanhemmuudenTunnustaminenXEDE452D4 {
     /// Yksityishenkilö (sv: Privatperson)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yksityishenkilo: Option<AsiakasX82EBE030>,
+    pub yksityishenkilo: Option<AsiakasX9A10B055>,
     /// Tunnustamispäivämäärä (sv: Datum för erkännandet)
     ///
     /// JSON `tunnustamispaivamaara`: esitystapa Pvm.
@@ -7792,7 +8650,7 @@ pub struct VanhemmuudenTunnustaminenXFA93B3BF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaa_kasitteleva_karajaoikeus: Option<String>,
 }
-impl VanhemmuudenTunnustaminenXFA93B3BF {
+impl VanhemmuudenTunnustaminenXEDE452D4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -7808,10 +8666,10 @@ impl VanhemmuudenTunnustaminenXFA93B3BF {
 ///
 /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
 ///
-/// Shape `838349b9ded16ee3`, shared by 1 element(s) of the release.
+/// Shape `fe63cdde97b52fca`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9 {
+pub struct KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE {
     /// Kuolleen henkilön oikeudenomistajat ovat antaneet suostumuksensa (sv: Rättsinnehavarna till den avlidne person har gett sitt samtycke)
     ///
     /// JSON `kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa`: esitystapa Kytkin.
@@ -7819,7 +8677,7 @@ pub struct KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9 {
     pub kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: Option<bool>,
     /// Kuollut henkilö (sv: Den avlidne person)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuollut_henkilo: Option<AsiakasX82EBE030>,
+    pub kuollut_henkilo: Option<AsiakasX9A10B055>,
     /// Yksi tai useampi oikeudenomistaja (sv: En eller flera rättsinnehavare)
     ///
     /// JSON `yksi_tai_useampi_oikeudenomistaja`: esitystapa Kytkin.
@@ -7831,7 +8689,7 @@ pub struct KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: Option<bool>,
 }
-impl KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9 {
+impl KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -7927,10 +8785,10 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 {
 }
 /// Pöytäkirja vanhemmuuden selvittämisestä (sv: Protokoll över utredning av föräldraskap)
 ///
-/// Shape `6b88d22ddbaf77fd`, shared by 1 element(s) of the release.
+/// Shape `98cb341efc4182af`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
+pub struct PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -7957,16 +8815,15 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhemmuuden selvittäminen alkoi (sv: Föräldraskapsutredningen inleddes)
     ///
     /// JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Otsikko.
@@ -7979,19 +8836,19 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
     /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: Option<
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX396F63B3,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B,
     >,
     /// Vanhemmuuden tunnustaminen (sv: Erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaminen: Option<VanhemmuudenTunnustaminenXFA93B3BF>,
+    pub vanhemmuuden_tunnustaminen: Option<VanhemmuudenTunnustaminenXEDE452D4>,
     /// Kuolleen henkilön vanhemmuuden vahvistaminen (sv: Fastställande av en avliden persons föräldraskap)
     ///
     /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuuden_vahvistaminen: Option<
-        KuolleenHenkilonVanhemmuudenVahvistaminenX838349B9,
+        KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE,
     >,
     /// Haastehakemuksen toimittamispäivämäärä (sv: Datum för inlämnande av stämningsansökan)
     ///
@@ -8011,7 +8868,7 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
     /// JSON `lastenvalvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
     >,
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
@@ -8029,14 +8886,14 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
+impl PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
         oikeus_saada_tieto: OikeusSaadaTietoX8EEAA080,
         lue_lisaa: LueLisaaX3B340D06,
     ) -> Self {
@@ -8062,18 +8919,60 @@ impl PoytakirjaVanhemmuudenSelvittamisestaX6B88D22D {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitetty vanhemmuus (sv: Utrett föräldraskap)"] #[doc = " "] #[doc =
+    " JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `06f6e765a7dbc9b4`, shared by 1 element(s) of the release."]
+    SelvitettyVanhemmuusX06F6E765, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys", default_system =
+    "poytakirja_vanhemmuuden_selvittamisesta/selvitetty_vanhemmuus", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_vanhemmuuden_selvittamisesta/selvitetty_vanhemmuus"]), [Koodi1 = ("1",
+    "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Vanhemmuuden selvittäminen alkoi (sv: Föräldraskapsutredningen inleddes)"] #[doc
+    = " "] #[doc = " JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Koodi."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = kun lastenvalvoja sai tiedon alle 18-vuotiaasta lapsesta, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu, 2 = kun henkilö halusi tunnustaa vanhemmuutensa, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu.."]
+    #[doc = " "] #[doc =
+    " Shape `bcfe554f6d81b32f`, shared by 1 element(s) of the release."]
+    VanhemmuudenSelvittaminenAlkoiXBCFE554F, name =
+    "Sisäinen luokitus: 1 = kun lastenvalvoja sai tiedon alle 18-vuotiaasta lapsesta, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu, 2 = kun henkilö halusi tunnustaa vanhemmuutensa, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu.",
+    default_system =
+    "poytakirja_vanhemmuuden_selvittamisesta/vanhemmuuden_selvittaminen_alkoi", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_vanhemmuuden_selvittamisesta/vanhemmuuden_selvittaminen_alkoi"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Tutkimustulos (sv: Undersökningsresultat)"] #[doc = " "] #[doc =
+    " JSON `tutkimustulos`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta.."]
+    #[doc = " "] #[doc =
+    " Shape `3f553a1f4bd88326`, shared by 1 element(s) of the release."]
+    TutkimustulosX3F553A1F, name =
+    "Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta.",
+    default_system = "poytakirja_vanhemmuuden_selvittamisesta/tutkimustulos", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["poytakirja_vanhemmuuden_selvittamisesta/tutkimustulos"]), [Koodi1 = ("1", "", ""),
+    Koodi2 = ("2", "", "")]
+);
 /// Henkilö (sv: Person)
 ///
 /// JSON `henkilo`: toistuva, pakollinen.
 ///
-/// Shape `313f5ee6fcb103e0`, shared by 1 element(s) of the release.
+/// Shape `4bf24469434a5fa9`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HenkiloX313F5EE6 {
+pub struct HenkiloX4BF24469 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: pakollinen.
-    pub yksityishenkilo: AsiakasX82EBE030,
+    pub yksityishenkilo: AsiakasX9A10B055,
     /// Oikeusgeneettinen vanhemmuustutkimus tehty (sv: En rättsgenetisk föräldraskapsundersökning har genomförts)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus_tehty`: esitystapa Kytkin.
@@ -8082,8 +8981,10 @@ pub struct HenkiloX313F5EE6 {
     /// Tutkimustulos (sv: Undersökningsresultat)
     ///
     /// JSON `tutkimustulos`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tutkimustulos: Option<sosmeta_types::Code>,
+    pub tutkimustulos: Option<sosmeta_types::Coded<TutkimustulosX3F553A1F>>,
     /// Tutkimustulos on annettu tiedoksi synnyttäneelle äidille (sv: Undersökningsresultatet har delgetts den mor som har fött barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille`: esitystapa Pvm.
@@ -8104,13 +9005,15 @@ pub struct HenkiloX313F5EE6 {
     /// Vanhemmuus (sv: Föräldraskap)
     ///
     /// JSON `vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Vanhemmuuden toteennäyttäminen, `urn:oid:1.2.246.537.6.1302`.
+    pub vanhemmuus: sosmeta_types::Coded<VanhemmuusX1712AE7D>,
 }
-impl HenkiloX313F5EE6 {
+impl HenkiloX4BF24469 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        yksityishenkilo: AsiakasX82EBE030,
-        vanhemmuus: sosmeta_types::Code,
+        yksityishenkilo: AsiakasX9A10B055,
+        vanhemmuus: sosmeta_types::Coded<VanhemmuusX1712AE7D>,
     ) -> Self {
         Self {
             yksityishenkilo,
@@ -8127,19 +9030,18 @@ impl HenkiloX313F5EE6 {
 ///
 /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
 ///
-/// Shape `fe52f8a5bc1cef9d`, shared by 1 element(s) of the release.
+/// Shape `765900277feab083`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXFE52F8A5 {
+pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub henkilo: Vec<HenkiloX313F5EE6>,
+    pub henkilo: sosmeta_types::NonEmptyVec<HenkiloX4BF24469>,
 }
-impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXFE52F8A5 {
+impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(henkilo: Vec<HenkiloX313F5EE6>) -> Self {
+    pub fn new(henkilo: sosmeta_types::NonEmptyVec<HenkiloX4BF24469>) -> Self {
         Self { henkilo }
     }
 }
@@ -8228,10 +9130,10 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 {
 }
 /// Pöytäkirja vanhemmuuden selvittämisestä (sv: Protokoll över utredning av föräldraskap)
 ///
-/// Shape `b76b8a2880d9d302`, shared by 1 element(s) of the release.
+/// Shape `24367e99a2c0143e`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 {
+pub struct PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -8253,43 +9155,48 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 {
     /// Selvitetty vanhemmuus (sv: Utrett föräldraskap)
     ///
     /// JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitetty_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys.
+    pub selvitetty_vanhemmuus: sosmeta_types::Coded<SelvitettyVanhemmuusX06F6E765>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhemmuuden selvittäminen alkoi (sv: Föräldraskapsutredningen inleddes)
     ///
     /// JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = kun lastenvalvoja sai tiedon alle 18-vuotiaasta lapsesta, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu, 2 = kun henkilö halusi tunnustaa vanhemmuutensa, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_selvittaminen_alkoi: Option<sosmeta_types::Code>,
+    pub vanhemmuuden_selvittaminen_alkoi: Option<
+        sosmeta_types::Coded<VanhemmuudenSelvittaminenAlkoiXBCFE554F>,
+    >,
     /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
     ///
     /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: Option<
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXFE52F8A5,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027,
     >,
     /// Vanhemmuuden tunnustaminen (sv: Erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vanhemmuuden_tunnustaminen: Option<VanhemmuudenTunnustaminenXFA93B3BF>,
+    pub vanhemmuuden_tunnustaminen: Option<VanhemmuudenTunnustaminenXEDE452D4>,
     /// Kuolleen henkilön vanhemmuuden vahvistaminen (sv: Fastställande av en avliden persons föräldraskap)
     ///
     /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuuden_vahvistaminen: Option<
-        KuolleenHenkilonAitiydenVahvistaminenX79699702,
+        KuolleenHenkilonAitiydenVahvistaminenX7194A1E5,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -8304,11 +9211,11 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 {
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet)
     ///
     /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: pakollinen.
-    pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
@@ -8325,17 +9232,17 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl PoytakirjaVanhemmuudenSelvittamisestaXB76B8A28 {
+impl PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitetty_vanhemmuus: sosmeta_types::Code,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        selvitetty_vanhemmuus: sosmeta_types::Coded<SelvitettyVanhemmuusX06F6E765>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
         oikeus_saada_tieto: OikeusSaadaTietoX8EEAA080,
         lue_lisaa: LueLisaaX3B340D06,
     ) -> Self {
@@ -8612,10 +9519,10 @@ sosmeta_types::fixed_phrase!(
 );
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
-/// Shape `cd2cad58c1f0b9b4`, shared by 1 element(s) of the release.
+/// Shape `b467e1620f4f5e43`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXCD2CAD58 {
+pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -8651,16 +9558,15 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: SynnyttanytAitiXB41FAE14,
+    pub synnyttanyt_aiti: SynnyttanytAitiX3D6D841F,
     /// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
     ///
     /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
@@ -8671,7 +9577,7 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: pakollinen.
-    pub mahdollinen_toinen_vanhempi: SynnyttanytAitiXB41FAE14,
+    pub mahdollinen_toinen_vanhempi: SynnyttanytAitiX3D6D841F,
     /// Toisella vanhemmalla ei yllä mainittua asiakirjaa (sv: Den eventuella andra föräldern har inte någon handling enligt ovan)
     ///
     /// JSON `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
@@ -8710,7 +9616,7 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     ///
     /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaXF75AAB0A>,
+    pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaX72876D06>,
     /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
@@ -8753,16 +9659,16 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXCD2CAD58 {
+impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
         asiakirjan_tayttaminen: AsiakirjanTayttaminenXA53D4F66,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: SynnyttanytAitiXB41FAE14,
-        mahdollinen_toinen_vanhempi: SynnyttanytAitiXB41FAE14,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: SynnyttanytAitiX3D6D841F,
+        mahdollinen_toinen_vanhempi: SynnyttanytAitiX3D6D841F,
         ohje_yksi: OhjeYksiX739BA779,
         ohje_kaksi: OhjeKaksiXD8593F85,
         ohje_kolme: OhjeKolmeXD49571C2,
@@ -8799,42 +9705,152 @@ impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuud
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
+    #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
+    " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys."]
+    #[doc = " "] #[doc =
+    " Shape `052d3c0f0376bd28`, shared by 2 element(s) of the release."]
+    SelvitettavaVanhemmuusX052D3C0F, name =
+    "Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys", default_system =
+    "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/selvitettava_vanhemmuus",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/selvitettava_vanhemmuus"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
+    #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys."]
+    #[doc = " "] #[doc =
+    " Shape `71c7192f27e01fff`, shared by 4 element(s) of the release."]
+    HenkilollisyydenTodentamiseksiX71C7192F, name =
+    "Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys",
+    default_system =
+    "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/henkilollisyyden_todentamiseksi",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/henkilollisyyden_todentamiseksi"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+/// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
+///
+/// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
+///
+/// Shape `798742583aab05b3`, shared by 4 element(s) of the release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 {
+    /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
+    ///
+    /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub henkilollisyyden_todentamiseksi: Option<
+        sosmeta_types::Coded<HenkilollisyydenTodentamiseksiX71C7192F>,
+    >,
+    /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
+    ///
+    /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mika_asiakirja_tai_selvitys: Option<String>,
+}
+impl SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 {
+    /// A value with the required elements given and every optional one absent.
+    pub fn new() -> Self {
+        Self {
+            henkilollisyyden_todentamiseksi: None,
+            mika_asiakirja_tai_selvitys: None,
+        }
+    }
+}
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
 ///
-/// Shape `7fb086ae4fdc81d6`, shared by 2 element(s) of the release.
+/// Shape `c38be8c2285801e9`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HedelmoityshoitoX7FB086AE {
+pub struct HedelmoityshoitoXC38BE8C2 {
     /// Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)
     ///
     /// JSON `annettu_hedelmoityshoitoa`: esitystapa Koodi, pakollinen.
-    pub annettu_hedelmoityshoitoa: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
+    pub annettu_hedelmoityshoitoa: sosmeta_types::Coded<
+        AnnettuHedelmoityshoitoaXA4A03177,
+    >,
 }
-impl HedelmoityshoitoX7FB086AE {
+impl HedelmoityshoitoXC38BE8C2 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(annettu_hedelmoityshoitoa: sosmeta_types::Code) -> Self {
+    pub fn new(
+        annettu_hedelmoityshoitoa: sosmeta_types::Coded<
+            AnnettuHedelmoityshoitoaXA4A03177,
+        >,
+    ) -> Self {
         Self { annettu_hedelmoityshoitoa }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)"]
+    #[doc = " "] #[doc =
+    " JSON `suostumus_huollettavan_lapsen_puolesta`: esitystapa Koodi, pakollinen."]
+    #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Suostun huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan., 2 =  En suostu huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan.."]
+    #[doc = " "] #[doc =
+    " Shape `ec4e569718fd640a`, shared by 2 element(s) of the release."]
+    SuostumusHuollettavanLapsenPuolestaXEC4E5697, name =
+    "Sisäinen luokitus: 1 = Suostun huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan., 2 =  En suostu huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan.",
+    default_system =
+    "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/synnyttaneen_aidin_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen_huollettavana_olevan_lapsen_puolesta",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/synnyttaneen_aidin_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen_huollettavana_olevan_lapsen_puolesta"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
+sosmeta_types::code_list!(
+    #[doc =
+    " Synnyttäneen äidin suostumus (sv: Samtycke från den mor som har fött barnet)"]
+    #[doc = " "] #[doc = " JSON `synnyttaneen_aidin_suostumus`: esitystapa Koodi."] #[doc
+    = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Suostun omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi., 2 = En suostu omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi.."]
+    #[doc = " "] #[doc =
+    " Shape `f22b03ee1db8989c`, shared by 2 element(s) of the release."]
+    SynnyttaneenAidinSuostumusXF22B03EE, name =
+    "Sisäinen luokitus: 1 = Suostun omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi., 2 = En suostu omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi.",
+    default_system =
+    "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/synnyttaneen_aidin_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen_omasta_puolestaan",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/synnyttaneen_aidin_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen_omasta_puolestaan"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
 ///
 /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
 ///
-/// Shape `d721c7cf96d7789c`, shared by 1 element(s) of the release.
+/// Shape `e899e197c1d612e5`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttaneenAidinSuostumusXD721C7CF {
+pub struct SynnyttaneenAidinSuostumusXE899E197 {
     /// Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)
     ///
     /// JSON `suostumus_huollettavan_lapsen_puolesta`: esitystapa Koodi, pakollinen.
-    pub suostumus_huollettavan_lapsen_puolesta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan., 2 =  En suostu huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan..
+    pub suostumus_huollettavan_lapsen_puolesta: sosmeta_types::Coded<
+        SuostumusHuollettavanLapsenPuolestaXEC4E5697,
+    >,
     /// Synnyttäneen äidin suostumus (sv: Samtycke från den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi., 2 = En suostu omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttaneen_aidin_suostumus: Option<sosmeta_types::Code>,
+    pub synnyttaneen_aidin_suostumus: Option<
+        sosmeta_types::Coded<SynnyttaneenAidinSuostumusXF22B03EE>,
+    >,
     /// Suostun huollettavana olevan lapseni puolesta (sv: Jag samtycker på vägnar av mitt barn som står under min vårdnad)
     ///
     /// JSON `suostun_huollettavana_olevan_lapseni_puolesta`: esitystapa Kytkin.
@@ -8856,9 +9872,13 @@ pub struct SynnyttaneenAidinSuostumusXD721C7CF {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_koskeva_tutkimusvuosi: Option<String>,
 }
-impl SynnyttaneenAidinSuostumusXD721C7CF {
+impl SynnyttaneenAidinSuostumusXE899E197 {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(suostumus_huollettavan_lapsen_puolesta: sosmeta_types::Code) -> Self {
+    pub fn new(
+        suostumus_huollettavan_lapsen_puolesta: sosmeta_types::Coded<
+            SuostumusHuollettavanLapsenPuolestaXEC4E5697,
+        >,
+    ) -> Self {
         Self {
             suostumus_huollettavan_lapsen_puolesta,
             synnyttaneen_aidin_suostumus: None,
@@ -8869,19 +9889,40 @@ impl SynnyttaneenAidinSuostumusXD721C7CF {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc =
+    " Mahdollisen isän kanta ja suostumus (sv: Den eventuella faderns ställningstagande och samtycke)"]
+    #[doc = " "] #[doc =
+    " JSON `mahdollisen_isan_kanta_ja_suostumus`: esitystapa Koodi."] #[doc = " "] #[doc
+    =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun tutkimukseen, 2 = En pidä oikeusgeneettistä vanhemmuustutkimusta tarpeellisena, mutta suostun tutkimukseen, jos lastenvalvoja katsoo sen tarpeelliseksi, 3 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen."]
+    #[doc = " "] #[doc =
+    " Shape `51d5768bb3c55dde`, shared by 2 element(s) of the release."]
+    MahdollisenIsanKantaJaSuostumusX51D5768B, name =
+    "Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun tutkimukseen, 2 = En pidä oikeusgeneettistä vanhemmuustutkimusta tarpeellisena, mutta suostun tutkimukseen, jos lastenvalvoja katsoo sen tarpeelliseksi, 3 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen",
+    default_system =
+    "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/mahdollisen_isan_kanta_ja_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/mahdollisen_isan_kanta_ja_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", "")]
+);
 /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
 ///
 /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
 ///
-/// Shape `f7e9f68612bc569e`, shared by 2 element(s) of the release.
+/// Shape `44f2939650a7fa93`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KantaJaSuostumusXF7E9F686 {
+pub struct KantaJaSuostumusX44F29396 {
     /// Mahdollisen isän kanta ja suostumus (sv: Den eventuella faderns ställningstagande och samtycke)
     ///
     /// JSON `mahdollisen_isan_kanta_ja_suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun tutkimukseen, 2 = En pidä oikeusgeneettistä vanhemmuustutkimusta tarpeellisena, mutta suostun tutkimukseen, jos lastenvalvoja katsoo sen tarpeelliseksi, 3 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollisen_isan_kanta_ja_suostumus: Option<sosmeta_types::Code>,
+    pub mahdollisen_isan_kanta_ja_suostumus: Option<
+        sosmeta_types::Coded<MahdollisenIsanKantaJaSuostumusX51D5768B>,
+    >,
     /// Isän suostumus aiempien tietojen käyttöön (sv: Faderns samtycke till användning av tidigare uppgifter)
     ///
     /// JSON `isan_suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
@@ -8893,7 +9934,7 @@ pub struct KantaJaSuostumusXF7E9F686 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isaa_koskeva_tutkimusvuosi: Option<String>,
 }
-impl KantaJaSuostumusXF7E9F686 {
+impl KantaJaSuostumusX44F29396 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -8903,19 +9944,35 @@ impl KantaJaSuostumusXF7E9F686 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Lapsen suostumus (sv: Barnets samtycke)"] #[doc = " "] #[doc =
+    " JSON `lapsen_suostumus`: esitystapa Koodi."] #[doc = " "] #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen., 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen.."]
+    #[doc = " "] #[doc =
+    " Shape `606f3939e5c9b2e7`, shared by 2 element(s) of the release."]
+    LapsenSuostumusX606F3939, name =
+    "Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen., 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen.",
+    default_system =
+    "synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/lapsen_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen",
+    system = sosmeta_types::SystemRule::Exact(&
+    ["synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi/lapsen_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen"]),
+    [Koodi1 = ("1", "", ""), Koodi2 = ("2", "", "")]
+);
 /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 å)
 ///
 /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Otsikko.
 ///
-/// Shape `19c1c88d620410aa`, shared by 2 element(s) of the release.
+/// Shape `d1061e7012f1e140`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D {
+pub struct AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 {
     /// Lapsen suostumus (sv: Barnets samtycke)
     ///
     /// JSON `lapsen_suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen., 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lapsen_suostumus: Option<sosmeta_types::Code>,
+    pub lapsen_suostumus: Option<sosmeta_types::Coded<LapsenSuostumusX606F3939>>,
     /// Lapsen suostumus aiempien tietojen käyttöön (sv: Barnets samtycke till användning av tidigare uppgifter)
     ///
     /// JSON `lapsen_suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
@@ -8932,7 +9989,7 @@ pub struct AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_ei_voi_antaa_itse_suostumustaan: Option<bool>,
 }
-impl AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D {
+impl AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -8947,26 +10004,26 @@ impl AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D {
 ///
 /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
 ///
-/// Shape `d4a2a5933017832f`, shared by 1 element(s) of the release.
+/// Shape `234d7c1e8e29f526`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXD4A2A593 {
+pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E {
     /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttaneen_aidin_suostumus: Option<SynnyttaneenAidinSuostumusXD721C7CF>,
+    pub synnyttaneen_aidin_suostumus: Option<SynnyttaneenAidinSuostumusXE899E197>,
     /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
     ///
     /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kanta_ja_suostumus: Option<KantaJaSuostumusXF7E9F686>,
+    pub kanta_ja_suostumus: Option<KantaJaSuostumusX44F29396>,
     /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 å)
     ///
     /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<
-        AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D,
+        AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70,
     >,
     /// Oikeusgeneettisen isyystutkimuksen tarve (sv: Behov av en rättsgenetisk faderskapsundersökning)
     ///
@@ -8974,7 +10031,7 @@ pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXD4A2A5
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
 }
-impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXD4A2A593 {
+impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -9140,10 +10197,10 @@ impl TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 {
 }
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
-/// Shape `ff12079aab7e2a6a`, shared by 1 element(s) of the release.
+/// Shape `ea42a9d44213f4da`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXFF12079A {
+pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -9165,7 +10222,9 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitettava_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys.
+    pub selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX052D3C0F>,
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
@@ -9178,48 +10237,47 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: SynnyttanytAitiXB41FAE14,
+    pub synnyttanyt_aiti: SynnyttanytAitiX3D6D841F,
     /// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
     ///
     /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi: Option<SynnyttanytAitiXB41FAE14>,
+    pub mahdollinen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Toisella vanhemmalla ei yllä mainittua asiakirjaa (sv: Den eventuella andra föräldern har inte någon handling enligt ovan)
     ///
     /// JSON `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti, pakollinen.
-    pub tiedot_vanhemmuuden_selvittamiseksi: String,
+    pub tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hedelmoityshoito: Option<HedelmoityshoitoX7FB086AE>,
+    pub hedelmoityshoito: Option<HedelmoityshoitoXC38BE8C2>,
     /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: Option<
-        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXD4A2A593,
+        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -9234,12 +10292,11 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
     /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
-    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
+    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
@@ -9282,19 +10339,19 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXFF12079A {
+impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitettava_vanhemmuus: sosmeta_types::Code,
+        selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX052D3C0F>,
         asiakirjan_tayttaminen: AsiakirjanTayttaminenXA53D4F66,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: SynnyttanytAitiXB41FAE14,
-        tiedot_vanhemmuuden_selvittamiseksi: String,
-        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: SynnyttanytAitiX3D6D841F,
+        tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX32A7C9B5,
         ohje_kaksi: OhjeKaksiXD8593F85,
         ohje_kolme: OhjeKolmeXD49571C2,
@@ -9336,20 +10393,28 @@ impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuud
 ///
 /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
 ///
-/// Shape `b26353b08cc81fb7`, shared by 1 element(s) of the release.
+/// Shape `21304cd70ad74956`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttaneenAidinSuostumusXB26353B0 {
+pub struct SynnyttaneenAidinSuostumusX21304CD7 {
     /// Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)
     ///
     /// JSON `suostumus_huollettavan_lapsen_puolesta`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan., 2 =  En suostu huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suostumus_huollettavan_lapsen_puolesta: Option<sosmeta_types::Code>,
+    pub suostumus_huollettavan_lapsen_puolesta: Option<
+        sosmeta_types::Coded<SuostumusHuollettavanLapsenPuolestaXEC4E5697>,
+    >,
     /// Synnyttäneen äidin suostumus (sv: Samtycke från den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Koodi.
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi., 2 = En suostu omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi..
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttaneen_aidin_suostumus: Option<sosmeta_types::Code>,
+    pub synnyttaneen_aidin_suostumus: Option<
+        sosmeta_types::Coded<SynnyttaneenAidinSuostumusXF22B03EE>,
+    >,
     /// Suostun huollettavana olevan lapseni puolesta (sv: Jag samtycker på vägnar av mitt barn som står under min vårdnad)
     ///
     /// JSON `suostun_huollettavana_olevan_lapseni_puolesta`: esitystapa Kytkin.
@@ -9371,7 +10436,7 @@ pub struct SynnyttaneenAidinSuostumusXB26353B0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_koskeva_tutkimusvuosi: Option<String>,
 }
-impl SynnyttaneenAidinSuostumusXB26353B0 {
+impl SynnyttaneenAidinSuostumusX21304CD7 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -9388,26 +10453,26 @@ impl SynnyttaneenAidinSuostumusXB26353B0 {
 ///
 /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
 ///
-/// Shape `1fdbadda963f55d0`, shared by 1 element(s) of the release.
+/// Shape `af245b48a94d6e1c`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX1FDBADDA {
+pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 {
     /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synnyttaneen_aidin_suostumus: Option<SynnyttaneenAidinSuostumusXB26353B0>,
+    pub synnyttaneen_aidin_suostumus: Option<SynnyttaneenAidinSuostumusX21304CD7>,
     /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
     ///
     /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kanta_ja_suostumus: Option<KantaJaSuostumusXF7E9F686>,
+    pub kanta_ja_suostumus: Option<KantaJaSuostumusX44F29396>,
     /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 å)
     ///
     /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<
-        AlleYksiviisiVuotiaanLapsenSuostumusX19C1C88D,
+        AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70,
     >,
     /// Oikeusgeneettisen isyystutkimuksen tarve (sv: Behov av en rättsgenetisk faderskapsundersökning)
     ///
@@ -9415,7 +10480,7 @@ pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX1FDBAD
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
 }
-impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX1FDBADDA {
+impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 {
     /// A value with the required elements given and every optional one absent.
     pub fn new() -> Self {
         Self {
@@ -9428,10 +10493,10 @@ impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX1FDBADDA {
 }
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
-/// Shape `d83fa374f3875a9e`, shared by 1 element(s) of the release.
+/// Shape `b20f0823ad558daf`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXD83FA374 {
+pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -9453,7 +10518,9 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen.
-    pub selvitettava_vanhemmuus: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = Isyys, 2 = Toisen äidin äitiys.
+    pub selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX052D3C0F>,
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
@@ -9466,48 +10533,47 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: SynnyttanytAitiXB41FAE14,
+    pub synnyttanyt_aiti: SynnyttanytAitiX3D6D841F,
     /// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
     ///
     /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi: Option<SynnyttanytAitiXB41FAE14>,
+    pub mahdollinen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Toisella vanhemmalla ei yllä mainittua asiakirjaa (sv: Den eventuella andra föräldern har inte någon handling enligt ovan)
     ///
     /// JSON `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: Option<
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX945188F1,
+        SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti, pakollinen.
-    pub tiedot_vanhemmuuden_selvittamiseksi: String,
+    pub tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hedelmoityshoito: Option<HedelmoityshoitoX7FB086AE>,
+    pub hedelmoityshoito: Option<HedelmoityshoitoXC38BE8C2>,
     /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: Option<
-        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX1FDBADDA,
+        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
@@ -9522,12 +10588,11 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
     /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
-    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
+    pub neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+    pub allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
     /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
@@ -9570,19 +10635,19 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXD83FA374 {
+impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        selvitettava_vanhemmuus: sosmeta_types::Code,
+        selvitettava_vanhemmuus: sosmeta_types::Coded<SelvitettavaVanhemmuusX052D3C0F>,
         asiakirjan_tayttaminen: AsiakirjanTayttaminenXA53D4F66,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: SynnyttanytAitiXB41FAE14,
-        tiedot_vanhemmuuden_selvittamiseksi: String,
-        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXFB307752,
-        allekirjoitus: Vec<AllekirjoitusXC51DDB01>,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: SynnyttanytAitiX3D6D841F,
+        tiedot_vanhemmuuden_selvittamiseksi: sosmeta_types::NonEmptyString,
+        neuvottelun_toimittanut_lastenvalvoja: NeuvottelunToimittanutLastenvalvojaXE7B1BE4C,
+        allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
         ohje_yksi: OhjeYksiX32A7C9B5,
         ohje_kaksi: OhjeKaksiXD8593F85,
         ohje_kolme: OhjeKolmeXD49571C2,
@@ -9683,10 +10748,10 @@ impl HyvaksymislausumaXDFE32AB0 {
 }
 /// Vanhemmuuden tunnustamisen hyväksymisasiakirja (sv: Handling över godkännande av erkännande av föräldraskap)
 ///
-/// Shape `b56acc363154f1dd`, shared by 1 element(s) of the release.
+/// Shape `86206725fdf779ea`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
+pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -9713,25 +10778,24 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: pakollinen.
-    pub vanhemmuuden_tunnustaja: AsiakasX82EBE030,
+    pub vanhemmuuden_tunnustaja: AsiakasX9A10B055,
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaX500665C1>,
+    pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaXB8EE6F97>,
     /// Hyväksymislausuma (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuma`: esitystapa Otsikko.
@@ -9740,7 +10804,7 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
     /// Hyväksymislausuman antajan allekirjoitus (sv: Underskrift av den som avger utsagan om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antajan_allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub hyvaksymislausuman_antajan_allekirjoitus: String,
+    pub hyvaksymislausuman_antajan_allekirjoitus: sosmeta_types::NonEmptyString,
     /// Hyväksymislausuman antaminen (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaminen`: esitystapa Fraasi, pakollinen.
@@ -9754,7 +10818,7 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
     ///
     /// JSON `hyvaksymisen_vastaanottaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hyvaksymisen_vastaanottaja: Option<TunnustamisenVastaanottajaX725DBFC1>,
+    pub hyvaksymisen_vastaanottaja: Option<TunnustamisenVastaanottajaXD2AFA622>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -9772,16 +10836,16 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
+impl VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        vanhemmuuden_tunnustaja: AsiakasX82EBE030,
-        hyvaksymislausuman_antajan_allekirjoitus: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        vanhemmuuden_tunnustaja: AsiakasX9A10B055,
+        hyvaksymislausuman_antajan_allekirjoitus: sosmeta_types::NonEmptyString,
         hyvaksymislausuman_antaminen: HyvaksymislausumanAntaminenX6F8E245A,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX30E4BF01,
@@ -9814,14 +10878,16 @@ impl VanhemmuudenTunnustamisenHyvaksymisasiakirjaXB56ACC36 {
 ///
 /// JSON `kuultava`: esitystapa Otsikko.
 ///
-/// Shape `e1ee42cedbbeaaef`, shared by 1 element(s) of the release.
+/// Shape `70a4333a299e9111`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuultavaXE1EE42CE {
+pub struct KuultavaX70A4333A {
     /// Kuultava on (sv: Person som hörs är)
     ///
     /// JSON `kuultava_on`: esitystapa Koodi, pakollinen.
-    pub kuultava_on: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Kuultavan rooli vanhemmuusasiassa, `urn:oid:1.2.246.537.6.1305`.
+    pub kuultava_on: sosmeta_types::Coded<KuultavaOnX982DC78B>,
     /// Kuka? (sv: Vem?)
     ///
     /// JSON `kuka`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -9830,7 +10896,7 @@ pub struct KuultavaXE1EE42CE {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: pakollinen.
-    pub kuultava: SynnyttanytAitiXB41FAE14,
+    pub kuultava: SynnyttanytAitiX3D6D841F,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
@@ -9839,11 +10905,11 @@ pub struct KuultavaXE1EE42CE {
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
-impl KuultavaXE1EE42CE {
+impl KuultavaX70A4333A {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        kuultava_on: sosmeta_types::Code,
-        kuultava: SynnyttanytAitiXB41FAE14,
+        kuultava_on: sosmeta_types::Coded<KuultavaOnX982DC78B>,
+        kuultava: SynnyttanytAitiX3D6D841F,
     ) -> Self {
         Self {
             kuultava_on,
@@ -9857,14 +10923,16 @@ impl KuultavaXE1EE42CE {
 ///
 /// JSON `kuuleminen`: esitystapa Otsikko.
 ///
-/// Shape `0121fc5867e20931`, shared by 1 element(s) of the release.
+/// Shape `af532bec8f835a24`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KuuleminenX0121FC58 {
+pub struct KuuleminenXAF532BEC {
     /// Kuulemistapa (sv: Sätt för hörande)
     ///
     /// JSON `kuulemistapa`: esitystapa Koodi, pakollinen.
-    pub kuulemistapa: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Koodistopalvelin: THL - Kuulemistapa, `urn:oid:1.2.246.537.6.1272`.
+    pub kuulemistapa: sosmeta_types::Coded<KuulemistapaX0E43267A>,
     /// Kuultavalle ei varattu tilaisuutta kuulemiseen. Syy: (sv: Personen gavs inte tillfälle att bli hörd. Orsak:)
     ///
     /// JSON `kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
@@ -9881,9 +10949,9 @@ pub struct KuuleminenX0121FC58 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalla_ei_ole_tunnustamisesta_huomautettavaa: Option<bool>,
 }
-impl KuuleminenX0121FC58 {
+impl KuuleminenXAF532BEC {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(kuulemistapa: sosmeta_types::Code) -> Self {
+    pub fn new(kuulemistapa: sosmeta_types::Coded<KuulemistapaX0E43267A>) -> Self {
         Self {
             kuulemistapa,
             kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: None,
@@ -9894,10 +10962,10 @@ impl KuuleminenX0121FC58 {
 }
 /// Vanhemmuuden tunnustamisen kuulemisasiakirja (sv: Handling över hörande i samband med ett erkännande av föräldraskap)
 ///
-/// Shape `10d5d0aba41ae054`, shared by 1 element(s) of the release.
+/// Shape `0ebd9b872e5fb187`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX10D5D0AB {
+pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -9924,34 +10992,33 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX10D5D0AB {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: pakollinen.
-    pub lapsi: AsiakasX82EBE030,
+    pub lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: pakollinen.
-    pub vanhemmuuden_tunnustaja: AsiakasX82EBE030,
+    pub vanhemmuuden_tunnustaja: AsiakasX9A10B055,
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuultava: Option<KuultavaXE1EE42CE>,
+    pub kuultava: Option<KuultavaX70A4333A>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuuleminen: Option<KuuleminenX0121FC58>,
+    pub kuuleminen: Option<KuuleminenXAF532BEC>,
     /// Kuultavan allekirjoitus (sv: Underskrift av den som hörs)
     ///
     /// JSON `kuultavan_allekirjoitus`: esitystapa Allekirjoitus, pakollinen.
-    pub kuultavan_allekirjoitus: String,
+    pub kuultavan_allekirjoitus: sosmeta_types::NonEmptyString,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, pakollinen.
@@ -9965,7 +11032,7 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX10D5D0AB {
     ///
     /// JSON `kuulemisen_vastaanottaja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kuulemisen_vastaanottaja: Option<TunnustamisenVastaanottajaX725DBFC1>,
+    pub kuulemisen_vastaanottaja: Option<TunnustamisenVastaanottajaXD2AFA622>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
     /// JSON `ohje_yksi`: esitystapa Fraasi, pakollinen.
@@ -9979,16 +11046,16 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX10D5D0AB {
     /// JSON `lue_lisaa`: esitystapa Fraasi, pakollinen.
     pub lue_lisaa: LueLisaaX3B340D06,
 }
-impl VanhemmuudenTunnustamisenKuulemisasiakirjaX10D5D0AB {
+impl VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        vanhemmuuden_tunnustaja: AsiakasX82EBE030,
-        kuultavan_allekirjoitus: String,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        vanhemmuuden_tunnustaja: AsiakasX9A10B055,
+        kuultavan_allekirjoitus: sosmeta_types::NonEmptyString,
         paivamaara: sosmeta_types::PartialDate,
         ohje_yksi: OhjeYksiX7AFD8FDB,
         ohje_kaksi: OhjeKaksiX9551AA5B,
@@ -10064,23 +11131,23 @@ impl YhteenvetoKoskeeKuolluttaXAB870B7C {
 ///
 /// JSON `oikeudenomistaja`: toistuva, pakollinen.
 ///
-/// Shape `3b2cd5a0ce26e0b1`, shared by 2 element(s) of the release.
+/// Shape `6f338b85ff483ed9`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeudenomistajaX3B2CD5A0 {
+pub struct OikeudenomistajaX6F338B85 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: pakollinen.
-    pub henkilo: MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0,
+    pub henkilo: MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
     /// Suostumus saatu (sv: Samtycke har erhållits)
     ///
     /// JSON `suostumus_saatu`: esitystapa Kytkin, pakollinen.
     pub suostumus_saatu: bool,
 }
-impl OikeudenomistajaX3B2CD5A0 {
+impl OikeudenomistajaX6F338B85 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        henkilo: MahdollisestiTutkittavienLahisukulaistenTiedotXCF5664E0,
+        henkilo: MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
         suostumus_saatu: bool,
     ) -> Self {
         Self { henkilo, suostumus_saatu }
@@ -10090,19 +11157,20 @@ impl OikeudenomistajaX3B2CD5A0 {
 ///
 /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
 ///
-/// Shape `5ae1da22bd02d1ad`, shared by 2 element(s) of the release.
+/// Shape `c6e7acab9ea14e21`, shared by 2 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OikeudenomistajiaOvatX5AE1DA22 {
+pub struct OikeudenomistajiaOvatXC6E7ACAB {
     /// Oikeudenomistaja (sv: Rättsinnehavare)
     ///
     /// JSON `oikeudenomistaja`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub oikeudenomistaja: Vec<OikeudenomistajaX3B2CD5A0>,
+    pub oikeudenomistaja: sosmeta_types::NonEmptyVec<OikeudenomistajaX6F338B85>,
 }
-impl OikeudenomistajiaOvatX5AE1DA22 {
+impl OikeudenomistajiaOvatXC6E7ACAB {
     /// A value with the required elements given and every optional one absent.
-    pub fn new(oikeudenomistaja: Vec<OikeudenomistajaX3B2CD5A0>) -> Self {
+    pub fn new(
+        oikeudenomistaja: sosmeta_types::NonEmptyVec<OikeudenomistajaX6F338B85>,
+    ) -> Self {
         Self { oikeudenomistaja }
     }
 }
@@ -10177,10 +11245,10 @@ impl YhteenvedonLiitteetX53911862 {
 }
 /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
 ///
-/// Shape `ded1bb25e8491773`, shared by 1 element(s) of the release.
+/// Shape `09b334feb2ce2f69`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
+pub struct YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -10202,20 +11270,19 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Alaikäinen lapsi (sv: Det minderåriga barnet)
     ///
     /// JSON `alaikainen_lapsi`: pakollinen.
-    pub alaikainen_lapsi: AsiakasX82EBE030,
+    pub alaikainen_lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: pakollinen.
-    pub synnyttanyt_aiti: AsiakasX82EBE030,
+    pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: pakollinen.
-    pub mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+    pub mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
     /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
     ///
     /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
@@ -10229,7 +11296,7 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
     ///
     /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeudenomistajia_ovat: Option<OikeudenomistajiaOvatX5AE1DA22>,
+    pub oikeudenomistajia_ovat: Option<OikeudenomistajiaOvatXC6E7ACAB>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -10240,7 +11307,7 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
     /// JSON `yhteenvedon_tehnyt_lastenvalvoja`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_tehnyt_lastenvalvoja: Option<
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX59E41BE0,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
     >,
     /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
     ///
@@ -10248,15 +11315,15 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_liitteet: Option<YhteenvedonLiitteetX53911862>,
 }
-impl YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
+impl YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        alaikainen_lapsi: AsiakasX82EBE030,
-        synnyttanyt_aiti: AsiakasX82EBE030,
-        mahdollinen_toinen_vanhempi: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        alaikainen_lapsi: AsiakasX9A10B055,
+        synnyttanyt_aiti: AsiakasX9A10B055,
+        mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
         tunnustaminen: bool,
     ) -> Self {
         Self {
@@ -10276,18 +11343,39 @@ impl YhteenvetoVainajanOikeudenomistajistaXDED1BB25 {
         }
     }
 }
+sosmeta_types::code_list!(
+    #[doc = " Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)"]
+    #[doc = " "] #[doc =
+    " JSON `yhteenveto_koskee_kuollutta`: esitystapa Koodi, pakollinen."] #[doc = " "]
+    #[doc =
+    " Luokitus (classification): Sisäinen luokitus: 1 = mahdollista isää, 2 = mahdollista toista äitiä, 3 = otaksuttua synnyttänyttä äitiä, 4 = synnyttänyttä äitiä."]
+    #[doc = " "] #[doc =
+    " Shape `65044f70ac3bb3be`, shared by 1 element(s) of the release."]
+    YhteenvetoKoskeeKuolluttaX65044F70, name =
+    "Sisäinen luokitus: 1 = mahdollista isää, 2 = mahdollista toista äitiä, 3 = otaksuttua synnyttänyttä äitiä, 4 = synnyttänyttä äitiä",
+    default_system =
+    "yhteenveto_vainajan_oikeudenomistajista/yhteenveto_koskee_kuollutta", system =
+    sosmeta_types::SystemRule::Exact(&
+    ["yhteenveto_vainajan_oikeudenomistajista/yhteenveto_koskee_kuollutta"]), [Koodi1 =
+    ("1", "", ""), Koodi2 = ("2", "", ""), Koodi3 = ("3", "", ""), Koodi4 = ("4", "",
+    "")]
+);
 /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
 ///
 /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
 ///
-/// Shape `dbde7aed156c54cd`, shared by 1 element(s) of the release.
+/// Shape `22b5f608896a9516`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteenvetoKoskeeKuolluttaXDBDE7AED {
+pub struct YhteenvetoKoskeeKuolluttaX22B5F608 {
     /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
     ///
     /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Koodi, pakollinen.
-    pub yhteenveto_koskee_kuollutta: sosmeta_types::Code,
+    ///
+    /// Luokitus (classification): Sisäinen luokitus: 1 = mahdollista isää, 2 = mahdollista toista äitiä, 3 = otaksuttua synnyttänyttä äitiä, 4 = synnyttänyttä äitiä.
+    pub yhteenveto_koskee_kuollutta: sosmeta_types::Coded<
+        YhteenvetoKoskeeKuolluttaX65044F70,
+    >,
     /// Kuolinpäivä (sv: Dödsdag)
     ///
     /// JSON `kuolinpaiva`: esitystapa Pvm, pakollinen.
@@ -10298,10 +11386,12 @@ pub struct YhteenvetoKoskeeKuolluttaXDBDE7AED {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteen_sailytyspaikka: Option<String>,
 }
-impl YhteenvetoKoskeeKuolluttaXDBDE7AED {
+impl YhteenvetoKoskeeKuolluttaX22B5F608 {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
-        yhteenveto_koskee_kuollutta: sosmeta_types::Code,
+        yhteenveto_koskee_kuollutta: sosmeta_types::Coded<
+            YhteenvetoKoskeeKuolluttaX65044F70,
+        >,
         kuolinpaiva: sosmeta_types::PartialDate,
     ) -> Self {
         Self {
@@ -10383,10 +11473,10 @@ impl YhteenvedonLiitteetX8189D433 {
 }
 /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
 ///
-/// Shape `2925f76600ca961c`, shared by 1 element(s) of the release.
+/// Shape `a893050c6f3c292a`, shared by 1 element(s) of the release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YhteenvetoVainajanOikeudenomistajistaX2925F766 {
+pub struct YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// Versiotunnus (sv: Versionnummer)
     ///
     /// JSON `versiotunnus`: esitystapa Tunnus, pakollinen.
@@ -10408,27 +11498,26 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX2925F766 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
-    #[serde(deserialize_with = "sosmeta_types::de_min_items::<_, _, 1>")]
-    pub asiakas: Vec<AsiakasX82EBE030>,
+    pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
     /// Alaikäinen lapsi (sv: Det minderåriga barnet)
     ///
     /// JSON `alaikainen_lapsi`: pakollinen.
-    pub alaikainen_lapsi: AsiakasX82EBE030,
+    pub alaikainen_lapsi: AsiakasX9A10B055,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXAC48ABAA,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mahdollinen_toinen_vanhempi: Option<AsiakasX82EBE030>,
+    pub mahdollinen_toinen_vanhempi: Option<AsiakasX9A10B055>,
     /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
     ///
     /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yhteenveto_koskee_kuollutta: Option<YhteenvetoKoskeeKuolluttaXDBDE7AED>,
+    pub yhteenveto_koskee_kuollutta: Option<YhteenvetoKoskeeKuolluttaX22B5F608>,
     /// Tunnustaminen (sv: Erkännande)
     ///
     /// JSON `tunnustaminen`: esitystapa Kytkin, pakollinen.
@@ -10437,7 +11526,7 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX2925F766 {
     ///
     /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oikeudenomistajia_ovat: Option<OikeudenomistajiaOvatX5AE1DA22>,
+    pub oikeudenomistajia_ovat: Option<OikeudenomistajiaOvatXC6E7ACAB>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
@@ -10451,27 +11540,27 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX2925F766 {
     /// Yhteenvedon tehnyt lastenvalvoja (sv: Barnatillsyningsman som gjort sammanfattningen)
     ///
     /// JSON `yhteenvedon_tehnyt_lastenvalvoja`: pakollinen.
-    pub yhteenvedon_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
+    pub yhteenvedon_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: pakollinen.
-    pub allekirjoitus: AllekirjoitusX595CFA92,
+    pub allekirjoitus: AllekirjoitusX88C7676E,
     /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
     ///
     /// JSON `yhteenvedon_liitteet`: esitystapa Otsikko.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_liitteet: Option<YhteenvedonLiitteetX8189D433>,
 }
-impl YhteenvetoVainajanOikeudenomistajistaX2925F766 {
+impl YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// A value with the required elements given and every optional one absent.
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
-        asiakas: Vec<AsiakasX82EBE030>,
-        alaikainen_lapsi: AsiakasX82EBE030,
+        asiakas: sosmeta_types::NonEmptyVec<AsiakasX9A10B055>,
+        alaikainen_lapsi: AsiakasX9A10B055,
         tunnustaminen: bool,
-        yhteenvedon_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaX131B524E,
-        allekirjoitus: AllekirjoitusX595CFA92,
+        yhteenvedon_tehnyt_lastenvalvoja: HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE,
+        allekirjoitus: AllekirjoitusX88C7676E,
     ) -> Self {
         Self {
             versiotunnus,
