@@ -9,13 +9,18 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptioneuvonnanLausunto, Allekirjoitus, AsiakasX4807, Laatija, LausuntoX6F30,
-        Osoite, VastaanottajaXB1A3, Yhteyshenkilo, YhteystiedotXEE4F,
+        AdoptioneuvonnanLausuntoX572B4DBF as AdoptioneuvonnanLausunto,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        LaatijaXA71A9A7D as Laatija, LausuntoX94D0AF60 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaX8713DB1E as Vastaanottaja, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[0usize];
     /// A document of this definition: `{"adoptioneuvonnan_lausunto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `adoptioneuvonnan_lausunto`.

@@ -8,11 +8,15 @@
 /// Subject: Adoptioneuvonnan asiakasasiakirjat (feature `adoptioneuvonnan`).
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
-    pub use crate::shapes::{AdoptioneuvonnanSuunnitelma, AsiakasX4807, Laatija, Tavoite};
+    pub use crate::shapes::{
+        AdoptioneuvonnanSuunnitelmaX4AE630C3 as AdoptioneuvonnanSuunnitelma,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TavoiteXF1FAF747 as Tavoite,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[1usize];
     /// A document of this definition: `{"adoptioneuvonnan_suunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `adoptioneuvonnan_suunnitelma`.

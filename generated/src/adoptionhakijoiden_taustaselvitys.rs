@@ -9,20 +9,35 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptionhakijoidenElamantilanne, AdoptionhakijoidenTaustaselvitys,
-        AjanjaksoX9AF9, AsiakasXB249, AsuminenX9C1F, AsuntoX2752, ElamantilanneX6639,
-        HenkilonnimiXBF17, Kotikunta, KoulutusX7FD4, Lapsettomuus,
-        LapsiVanhempisuhteenTiedotXBEB5, LapsiX38EA, Meno,
-        MotiivitJaLastaKoskevatToivomukset, Osoite, PaihteidenKaytto,
-        ParisuhdetiedotX6EF7, SairaudenHoito, SairausXF2E1, Syntymatiedot,
-        TaloudellinenTilanneX1D28, TerveydentilaX4B04, TuloX8B1D, TyoXDC6E,
-        TyotilanneXD950, Varallisuus, VelkaXB25D, Voimassaolo, Yhteyshenkilo,
-        YhteystiedotXE46A,
+        AdoptionhakijoidenElamantilanneX38958D77 as AdoptionhakijoidenElamantilanne,
+        AdoptionhakijoidenTaustaselvitysX9C2156F2 as AdoptionhakijoidenTaustaselvitys,
+        AidinkieliXD1031DD0 as Aidinkieli, AjanjaksoX9AF9B075 as Ajanjakso,
+        AsiakasX0B266A98 as Asiakas, AsuminenX86356BE4 as Asuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        AsuntoX27527BEB as Asunto, ElamantilanneX4AF533A4 as Elamantilanne,
+        HenkilonnimiX0A370716 as Henkilonnimi, KotikuntaXC843D13D as Kotikunta,
+        KoulutusXC5C59102 as Koulutus, KoulutusalaXBB20F730 as Koulutusala,
+        KoulutusasteX169367B2 as Koulutusaste, KuntaX078FD860 as Kunta,
+        YhteyshenkiloX5B1E87AC as Laatija, LapsettomuusX6DF8E128 as Lapsettomuus,
+        LapsiX2DA5A70C as Lapsi,
+        LapsiVanhempisuhteenTiedotX991E2D68 as LapsiVanhempisuhteenTiedot,
+        MaaXAF7B3EDC as Maa, MenoX444C0AC0 as Meno, MenolajiX0FCAF314 as Menolaji,
+        MotiivitJaLastaKoskevatToivomuksetX5781FFFB as MotiivitJaLastaKoskevatToivomukset,
+        OsoiteXE9FA3AAD as Osoite, PaihteidenKayttoX2B546350 as PaihteidenKaytto,
+        ParisuhdetiedotX990A03F1 as Parisuhdetiedot,
+        SairaudenHoitoXC109628D as SairaudenHoito, SairausXEE289564 as Sairaus,
+        SiviilisaatyXF78001DA as Siviilisaaty, SyntymatiedotXB4FF5842 as Syntymatiedot,
+        TaloudellinenTilanneXFBB0E317 as TaloudellinenTilanne,
+        TerveydentilaX6204ED0F as Terveydentila, TuloX8B1D4A2F as Tulo,
+        TyoXDC6E9C15 as Tyo, TyotilanneX036FCC28 as Tyotilanne,
+        VarallisuusXA8C62D6C as Varallisuus, VarallisuuslajiXF0F2DEC7 as Varallisuuslaji,
+        VelkaX0FC650CF as Velka, VelkalajiX7CA7845A as Velkalaji,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[2usize];
     /// A document of this definition: `{"adoptionhakijoiden_taustaselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `adoptionhakijoiden_taustaselvitys`.

@@ -9,17 +9,32 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptoitavanLapsenTaustatiedot, AidinElamanvaiheet, AsiakasX7936,
-        Edunvalvontatiedot, Elamantilanne, HuoltajuusX6860, IsyydenVahvistaminen,
-        Kotikunta, KoulutusX7BE8, KuvailuaAidista, Laatija, LapsenSukulainen,
-        LapsenSukulaiset, LapsiX9C83, Osoite, Parisuhdetiedot, SyntymatiedotXD46A,
-        Terveydentila, Tyo, Tyotilanne, VanhempienSuhtautuminenAdoptioon, Voimassaolo,
-        Yhteyshenkilo, YhteystiedotXE46A, YksityishenkiloX05CF,
+        AdoptoitavanLapsenTaustatiedotX3E8010AC as AdoptoitavanLapsenTaustatiedot,
+        AidinElamanvaiheetXBC25FF4A as AidinElamanvaiheet, AsiakasXAC8CD5DA as Asiakas,
+        VoimassaoloXBA0F7664 as AsumuseronAjanjakso,
+        YhteyshenkiloX5B1E87AC as Edunvalvoja,
+        EdunvalvontatiedotX621C8CB1 as Edunvalvontatiedot,
+        ElamantilanneXFA85E131 as Elamantilanne, HuoltajuusX07AD6589 as Huoltajuus,
+        IsyydenVahvistaminenXCFB50F53 as IsyydenVahvistaminen,
+        KotikuntaXC843D13D as Kotikunta, KoulutusX020C6B2A as Koulutus,
+        KoulutusalaXBB20F730 as Koulutusala, KoulutusasteX169367B2 as Koulutusaste,
+        KuntaX078FD860 as Kunta, KuvailuaAidistaX0A2F441E as KuvailuaAidista,
+        LaatijaXA71A9A7D as Laatija, LapsenSukulainenXF8385798 as LapsenSukulainen,
+        LapsenSukulaisetX5FFC98F5 as LapsenSukulaiset, LapsiX9A21D76E as Lapsi,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        ParisuhdetiedotX6A950E85 as Parisuhdetiedot,
+        SiviilisaatyXF78001DA as Siviilisaaty, SyntymatiedotX8B3FE108 as Syntymatiedot,
+        TerveydentilaXE16E8D71 as Terveydentila, TyoX2FD14E76 as Tyo,
+        TyotilanneX359FC2F8 as Tyotilanne,
+        VanhempienSuhtautuminenAdoptioonXB49B6E26 as VanhempienSuhtautuminenAdoptioon,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
+        YksityishenkiloX691D7E62 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[3usize];
     /// A document of this definition: `{"adoptoitavan_lapsen_taustatiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `adoptoitavan_lapsen_taustatiedot`.

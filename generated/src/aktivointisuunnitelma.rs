@@ -9,16 +9,27 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_08_01 {
     pub use crate::shapes::{
-        AktivoinninTavoitteet, Aktivointisuunnitelma,
-        AktivointisuunnitelmanTarkistaminen, AllekirjoitusXC51D, AsetettavatTavoitteet,
-        AsiakasXEEC1, EdellisenSuunnitelmanTavoitteidenSaavuttaminen, JaksonKesto,
-        KuntouttavaTyotoiminta, KuntouttavanTyotoiminnanJarjestamispaikka, Laatija,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD, TyonhaunEdellytykset,
+        AktivoinninTavoitteetXB372925A as AktivoinninTavoitteet,
+        AktivointisuunnitelmaX8A11C052 as Aktivointisuunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AktivointisuunnitelmanTarkistaminen,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, ArvioX25EFF749 as Arvio,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        JaksonKestoXDB8AF06E as JaksonKesto,
+        KuntouttavaTyotoimintaX47E2F57A as KuntouttavaTyotoiminta,
+        KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B as KuntouttavanTyotoiminnanJarjestamispaikka,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SyytRajoituksiinX18ECA786 as SyytRajoituksiin,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TyonhaunEdellytyksetX9519FB2D as TyonhaunEdellytykset,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[4usize];
     /// A document of this definition: `{"aktivointisuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `aktivointisuunnitelma`.

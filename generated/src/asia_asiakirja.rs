@@ -9,12 +9,16 @@
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiaAsiakirja, AsiakasX0AB5, AsianTiedotXCC3D, MuutAsiaanLiittyvatHenkilot,
+        AsiaAsiakirjaXCCEA28A9 as AsiaAsiakirja, AsiakasXDBC5D5CA as Asiakas,
+        AsianTiedotX1F2168CC as AsianTiedot,
+        MuutAsiaanLiittyvatHenkilotX16B6EC3B as MuutAsiaanLiittyvatHenkilot,
+        NimiX4326471F as Nimi, PalvelutehtavaX3490C980 as Palvelutehtava,
+        TilaX7F908702 as Tila,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[5usize];
     /// A document of this definition: `{"asia_asiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asia_asiakirja`.
@@ -50,16 +54,22 @@ pub mod v2020_04_07 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiaAsiakirjaXC6B9, AsiakasX0AB5, AsianTiedot, MuutAsiaanLiittyvatHenkilot,
+        AsiaAsiakirjaX6DB359B4 as AsiaAsiakirja, AsiakasXDBC5D5CA as Asiakas,
+        AsianTiedotXC51DFA96 as AsianTiedot,
+        MuutAsiaanLiittyvatHenkilotX7FDAC70B as MuutAsiaanLiittyvatHenkilot,
+        NimiX6FB89432 as Nimi,
+        PalveluyksikkoX58B006CC as PalvelunjarjestajanToimintayksikko,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava, RooliX9763F1C8 as Rooli,
+        TilaX0749BB4B as Tila,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[6usize];
     /// A document of this definition: `{"asia_asiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asia_asiakirja`.
-        pub asia_asiakirja: AsiaAsiakirjaXC6B9,
+        pub asia_asiakirja: AsiaAsiakirja,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,15 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsiakasX4807,
-        AsiakkaanYksilollinenVarautumissuunnitelma,
-        AvunJarjestamiseenOsallistuvatHenkilot, Laatija, YhteystiedotX3E9B,
-        Yksityishenkilo,
+        AsiakasXF5869742 as Asiakas,
+        AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 as AsiakkaanYksilollinenVarautumissuunnitelma,
+        AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C as AvunJarjestamiseenOsallistuvatHenkilot,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
+        YksityishenkiloXF419E9CB as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[7usize];
     /// A document of this definition: `{"asiakkaan_yksilollinen_varautumissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asiakkaan_yksilollinen_varautumissuunnitelma`.

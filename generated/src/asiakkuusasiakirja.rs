@@ -9,24 +9,48 @@
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiakasX3AA3, AsiakkaaseenLiittyvatHenkilotX6263, AsiakkuudenTiedot,
-        AsiakkuusasiakirjaX8B70, Edunvalvonta, Edunvalvontavaltuutettu,
-        EdunvalvontavaltuutusX8049, Henkilonnimi, HenkilonnimiXBF17, HuoltajuusX71E9,
-        KotikuntaXF23A, OrganisaatioX810D, OrganisaatioXB8EC, Osoite,
-        PalveluistaVastaavaTyontekijaX4B43, PalvelunjarjestajanPalveluyksikkoX074E,
-        PalveluntoteuttajaXD0A1, PalveluntuottajaXCA9F, PalvelutehtavanAsiakkuus,
-        Palveluyksikko, TilapainenAsuinkuntaX2A42, TilapainenOsoite, TulkkaustiedotX928C,
-        Voimassaolo, YhteyshenkiloX012A, YhteystiedotX1BE1, YhteystiedotX2658,
-        YhteystiedotXF734,
+        AidinkieliX6AE4E178 as Aidinkieli, AsiakasX06316FEA as Asiakas,
+        YhteystiedotX948B0BF6 as AsiakasYhteystiedot,
+        AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 as AsiakkaaseenLiittyvatHenkilot,
+        HenkilonnimiX0A370716 as AsiakkaaseenLiittyvatHenkilotOrganisaatio,
+        YhteystiedotX27BCF90F as AsiakkaaseenLiittyvatHenkilotYhteystiedot,
+        AsiakkuudenTiedotX205397D5 as AsiakkuudenTiedot,
+        AsiakkuusasiakirjaX70FA2D98 as Asiakkuusasiakirja,
+        AsiointikieliX0C650A0E as Asiointikieli, AsunnottomuusX270A1736 as Asunnottomuus,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        EdunvalvontaXD7735A31 as Edunvalvonta,
+        EdunvalvontavaltuutettuX67CE6002 as Edunvalvontavaltuutettu,
+        EdunvalvontavaltuutusXF06023D4 as Edunvalvontavaltuutus,
+        HenkilonnimiXAB61880E as Henkilonnimi, HuoltajuusXFE838332 as Huoltajuus,
+        HuoltajuussuhteenMuotoX015A1F2A as HuoltajuussuhteenMuoto,
+        KansalaisuusX7B4492F6 as Kansalaisuus, KotikuntaXD5FC1E8B as Kotikunta,
+        KuntakoodiXFAB28AAF as Kuntakoodi, NimilajiXFC0B702C as Nimilaji,
+        OsoiteXE9FA3AAD as Osoite,
+        PalveluistaVastaavaTyontekijaX0835D449 as PalveluistaVastaavaTyontekija,
+        OrganisaatioX91F71521 as PalveluistaVastaavaTyontekijaOrganisaatio,
+        PalvelunjarjestajanPalveluyksikkoX3A4123D2 as PalvelunjarjestajanPalveluyksikko,
+        PalveluntoteuttajaX69D0D176 as Palveluntoteuttaja,
+        PalveluntuottajaX3D77CCEC as Palveluntuottaja,
+        OrganisaatioX127BF296 as PalveluntuottajaOrganisaatio,
+        PalvelutehtavaX3490C980 as Palvelutehtava,
+        PalvelutehtavanAsiakkuusXAAA1A239 as PalvelutehtavanAsiakkuus,
+        PalveluyksikkoX5AEDE6B4 as Palveluyksikko, SiviilisaatyXBA32F23E as Siviilisaaty,
+        SosiaalipalveluXE5D42971 as Sosiaalipalvelu, SukupuoliX4146911D as Sukupuoli,
+        TilapainenAsuinkuntaX8E4CA49A as TilapainenAsuinkunta,
+        TilapainenOsoiteX7F052E15 as TilapainenOsoite,
+        TulkkaustiedotX39596487 as Tulkkaustiedot,
+        TyovoimaanKuuluminenXC42F66A3 as TyovoimaanKuuluminen,
+        YhteyshenkiloXBD0782A6 as Yhteyshenkilo,
+        YhteystiedotXF734ADD6 as YhteyshenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[8usize];
     /// A document of this definition: `{"asiakkuusasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asiakkuusasiakirja`.
-        pub asiakkuusasiakirja: AsiakkuusasiakirjaX8B70,
+        pub asiakkuusasiakirja: Asiakkuusasiakirja,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -58,18 +82,42 @@ pub mod v2020_04_07 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX10CA, AsiakkaaseenLiittyvatHenkilot, Asiakkuusasiakirja, Edunvalvonta,
-        Edunvalvontavaltuutus, Henkilonnimi, HuoltajuusX71E9, KotikuntaX0F5B,
-        LastensuojelunAsiakkuus, Osoite, PalveluistaVastaavaTyontekija,
-        PalvelunjarjestajanPalveluyksikko, Palveluntoteuttaja, Palveluntuottaja,
-        Riskitieto, SosiaalihuollonAsiakkuus, SosiaalihuollonPalvelutehtava,
-        TilapainenAsuinkunta, TilapainenOsoite, TulkkaustiedotX928C, Voimassaolo,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B, YhteystiedotXE400, YhteystiedotXE46A,
+        AidinkieliXD1031DD0 as Aidinkieli, AsiakasXBD1E114E as Asiakas,
+        YhteystiedotX9C05F381 as AsiakasYhteystiedot,
+        AsiakkaaseenLiittyvatHenkilotX0D4D7599 as AsiakkaaseenLiittyvatHenkilot,
+        YhteystiedotX13B4DC11 as AsiakkaaseenLiittyvatHenkilotYhteystiedot,
+        AsiakkuusasiakirjaX8A7BCF37 as Asiakkuusasiakirja,
+        AsiointikieliX6887215B as Asiointikieli, AsunnottomuusXAF5F769B as Asunnottomuus,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        EdunvalvontaXD7735A31 as Edunvalvonta,
+        EdunvalvontavaltuutusX948E76D1 as Edunvalvontavaltuutus,
+        ErityisryhmaX6BAE3B91 as Erityisryhma, HenkilonnimiX7D36BA2B as Henkilonnimi,
+        HuoltajuusX01B27782 as Huoltajuus,
+        HuoltajuussuhteenMuotoXF5E8C1F1 as HuoltajuussuhteenMuoto,
+        MaaXAF7B3EDC as Kansalaisuus, KotikuntaXEFFC22CA as Kotikunta,
+        KuntaX078FD860 as Kunta,
+        LastensuojelunAsiakkuusX1709900B as LastensuojelunAsiakkuus,
+        NimilajiX82D3EBEA as Nimilaji, OsoiteXE9FA3AAD as Osoite,
+        PalveluistaVastaavaTyontekijaX187A4C85 as PalveluistaVastaavaTyontekija,
+        PalvelunjarjestajanPalveluyksikkoXFD60D453 as PalvelunjarjestajanPalveluyksikko,
+        PalveluyksikkoX58B006CC as PalvelunjarjestajanToimintayksikko,
+        PalveluntoteuttajaX8A84C917 as Palveluntoteuttaja,
+        PalveluntuottajaX56AC0980 as Palveluntuottaja,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava, RiskitietoX54959F54 as Riskitieto,
+        RooliX9763F1C8 as Rooli, SiviilisaatyXF78001DA as Siviilisaaty,
+        SosiaalihuollonAsiakkuusX2D75318A as SosiaalihuollonAsiakkuus,
+        SosiaalihuollonPalvelutehtavaX8AA89987 as SosiaalihuollonPalvelutehtava,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SukupuoliX18163A97 as Sukupuoli,
+        TilapainenAsuinkuntaXEA3A1DA6 as TilapainenAsuinkunta,
+        TilapainenOsoiteX7F052E15 as TilapainenOsoite,
+        TulkkaustiedotXB221E4F1 as Tulkkaustiedot,
+        YhteyshenkiloX2E1B58EE as Yhteyshenkilo,
+        YhteystiedotX3E9B1CA1 as YhteyshenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[9usize];
     /// A document of this definition: `{"asiakkuusasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asiakkuusasiakirja`.
@@ -105,18 +153,42 @@ pub mod v2022_01_10 {
 #[cfg(feature = "asia-ja-asiakkuusasiakirja")]
 pub mod v2023_06_01 {
     pub use crate::shapes::{
-        AsiakasX10CA, AsiakkaaseenLiittyvatHenkilot, Asiakkuusasiakirja, Edunvalvonta,
-        Edunvalvontavaltuutus, Henkilonnimi, HuoltajuusX71E9, KotikuntaX0F5B,
-        LastensuojelunAsiakkuus, Osoite, PalveluistaVastaavaTyontekija,
-        PalvelunjarjestajanPalveluyksikko, Palveluntoteuttaja, Palveluntuottaja,
-        Riskitieto, SosiaalihuollonAsiakkuus, SosiaalihuollonPalvelutehtava,
-        TilapainenAsuinkunta, TilapainenOsoite, TulkkaustiedotX928C, Voimassaolo,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B, YhteystiedotXE400, YhteystiedotXE46A,
+        AidinkieliXD1031DD0 as Aidinkieli, AsiakasXBD1E114E as Asiakas,
+        YhteystiedotX9C05F381 as AsiakasYhteystiedot,
+        AsiakkaaseenLiittyvatHenkilotX0D4D7599 as AsiakkaaseenLiittyvatHenkilot,
+        YhteystiedotX13B4DC11 as AsiakkaaseenLiittyvatHenkilotYhteystiedot,
+        AsiakkuusasiakirjaX8A7BCF37 as Asiakkuusasiakirja,
+        AsiointikieliX6887215B as Asiointikieli, AsunnottomuusXAF5F769B as Asunnottomuus,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        EdunvalvontaXD7735A31 as Edunvalvonta,
+        EdunvalvontavaltuutusX948E76D1 as Edunvalvontavaltuutus,
+        ErityisryhmaX6BAE3B91 as Erityisryhma, HenkilonnimiX7D36BA2B as Henkilonnimi,
+        HuoltajuusX01B27782 as Huoltajuus,
+        HuoltajuussuhteenMuotoXF5E8C1F1 as HuoltajuussuhteenMuoto,
+        MaaXAF7B3EDC as Kansalaisuus, KotikuntaXEFFC22CA as Kotikunta,
+        KuntaX078FD860 as Kunta,
+        LastensuojelunAsiakkuusX1709900B as LastensuojelunAsiakkuus,
+        NimilajiX82D3EBEA as Nimilaji, OsoiteXE9FA3AAD as Osoite,
+        PalveluistaVastaavaTyontekijaX187A4C85 as PalveluistaVastaavaTyontekija,
+        PalvelunjarjestajanPalveluyksikkoXFD60D453 as PalvelunjarjestajanPalveluyksikko,
+        PalveluyksikkoX58B006CC as PalvelunjarjestajanToimintayksikko,
+        PalveluntoteuttajaX8A84C917 as Palveluntoteuttaja,
+        PalveluntuottajaX56AC0980 as Palveluntuottaja,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava, RiskitietoX54959F54 as Riskitieto,
+        RooliX9763F1C8 as Rooli, SiviilisaatyXF78001DA as Siviilisaaty,
+        SosiaalihuollonAsiakkuusX2D75318A as SosiaalihuollonAsiakkuus,
+        SosiaalihuollonPalvelutehtavaX8AA89987 as SosiaalihuollonPalvelutehtava,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SukupuoliX18163A97 as Sukupuoli,
+        TilapainenAsuinkuntaXEA3A1DA6 as TilapainenAsuinkunta,
+        TilapainenOsoiteX7F052E15 as TilapainenOsoite,
+        TulkkaustiedotXB221E4F1 as Tulkkaustiedot,
+        YhteyshenkiloX2E1B58EE as Yhteyshenkilo,
+        YhteystiedotX3E9B1CA1 as YhteyshenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[10usize];
     /// A document of this definition: `{"asiakkuusasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `asiakkuusasiakirja`.

@@ -9,22 +9,31 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetXCA3D, Asiakas, AsiakirjanTayttaminen,
-        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX62FC,
-        Kotikunta, LueLisaa, NeuvottelunToimittaja, NeuvotteluunOsallistuvatX8710,
-        OhjeKaksiX719D, OhjeKolmeX53B2, OhjeYksi, SelvitettavaVanhemmuus,
-        SynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoituksetXCA3D14C8 as Allekirjoitukset, AsiakasX9A10B055 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532 as AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        SynnyttanytAitiX3D6D841F as LapsenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as LapsenToinenVanhempiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittajaX72876D06 as NeuvottelunToimittaja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittajaYhteystiedot,
+        NeuvotteluunOsallistuvatXC6EFE73C as NeuvotteluunOsallistuvat,
+        OhjeKaksiX719DB85D as OhjeKaksi, OhjeKolmeX53B2DFBF as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[11usize];
     /// A document of this definition: `{"avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX62FC,
+        pub avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -58,20 +67,32 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, AsiakirjanTayttaminen,
-        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
-        IsyydenTunnustaja, Kotikunta, LueLisaa, NeuvottelunToimittanutLastenvalvoja,
-        NeuvotteluunOsallistuvatX8710, OhjeKaksiX719D, OhjeKolmeX53B2, OhjeYksi,
-        SynnyttanytAiti, SynnyttanytAitiX46F8, ToinenVanhempi, Tulkkaustiedot,
-        VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteella,
-        VanhemmuudenSelvittaminenToisenKohdanPerusteella,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886 as AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        IsyydenTunnustajaX847355BD as IsyydenTunnustaja, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, SynnyttanytAitiX3D6D841F as LapsenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as LapsenToinenVanhempiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittanutLastenvalvojaXE7B1BE4C as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatXC6EFE73C as NeuvotteluunOsallistuvat,
+        OhjeKaksiX719DB85D as OhjeKaksi, OhjeKolmeX53B2DFBF as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusXC0D3D8FD as SelvitettavaVanhemmuus,
+        SynnyttanytAitiX46F801B1 as SynnyttanytAiti,
+        ToinenVanhempiX3ECDCA27 as ToinenVanhempi,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E as VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteella,
+        VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 as VanhemmuudenSelvittaminenToisenKohdanPerusteella,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[12usize];
     /// A document of this definition: `{"avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhempien_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.

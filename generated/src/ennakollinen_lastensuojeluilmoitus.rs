@@ -9,14 +9,20 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AmmattihenkiloX051E, AsiakasX9C93, EnnakollinenLastensuojeluilmoitus, Ilmoittaja,
-        Laatija, Osoite, TulevanLapsenToinenVanhempi, YhteystiedotX9BBD,
-        YhteystiedotXD486,
+        AmmattihenkiloX421CED2B as Ammattihenkilo,
+        YhteystiedotXF890A110 as AmmattihenkiloYhteystiedot, AsiakasX1921B84C as Asiakas,
+        YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        EnnakollinenLastensuojeluilmoitusXFA150088 as EnnakollinenLastensuojeluilmoitus,
+        IlmoittajaX4DF4DF8F as Ilmoittaja, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as SyytEnnakollisenLastensuojeluilmoituksenTekemiseen,
+        TahoXB044F6C8 as Taho,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as TulevanLapsenToinenVanhempi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[13usize];
     /// A document of this definition: `{"ennakollinen_lastensuojeluilmoitus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ennakollinen_lastensuojeluilmoitus`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, EnnakollisenLastensuojeluilmoituksenArvio, Laatija,
-        TyontekijanArvioTarvittavistaPalveluista,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas,
+        EnnakollisenLastensuojeluilmoituksenArvioXA374F282 as EnnakollisenLastensuojeluilmoituksenArvio,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as IlmoituksenPerustelut,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TyontekijanArvioTarvittavistaPalveluistaXDF015D06 as TyontekijanArvioTarvittavistaPalveluista,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[14usize];
     /// A document of this definition: `{"ennakollisen_lastensuojeluilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ennakollisen_lastensuojeluilmoituksen_arvio`.

@@ -8,11 +8,16 @@
 /// Subject: Väkivaltatyön asiakasasiakirjat (feature `vakivaltatyon`).
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
-    pub use crate::shapes::{AsiakasX4807, HairinnanJaVainonRiskiarvio, Laatija};
+    pub use crate::shapes::{
+        AsiakasXF5869742 as Asiakas,
+        HairinnanJaVainonRiskiarvioX95CA00A2 as HairinnanJaVainonRiskiarvio,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[15usize];
     /// A document of this definition: `{"hairinnan_ja_vainon_riskiarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hairinnan_ja_vainon_riskiarvio`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX3823, HakemusErityishuoltoon, HakemusXFBC4, Hakija,
-        Osoite, Vastaanottaja, YhteystiedotX95EC, YhteystiedotXD486, YhteystiedotXEE4F,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX41E0B0E3 as Asiakas,
+        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusX1E0BECA2 as Hakemus,
+        HakemusErityishuoltoonXB223AB64 as HakemusErityishuoltoon,
+        HakemusKoskeeXF0B3CDDB as HakemusKoskee, HakijaX9AA3CC15 as Hakija,
+        YhteystiedotXC7410BBD as HakijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[16usize];
     /// A document of this definition: `{"hakemus_erityishuoltoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_erityishuoltoon`.

@@ -9,16 +9,26 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXDF8E, HakemusHallintoOikeudelleLapsenTutkimiseksi,
-        HuoltajaTaiLaillinenEdustaja, Kuuleminen, Laatija,
-        LastensuojeluasianVireilletuloaKoskevatTiedot, OmatyontekijaXBA32, Osoite,
-        TutkimusXBD84, VaatimusJaPerustelutLapsenTutkimiseksi, Vastaanottaja,
-        YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXBDC169A8 as Asiakas,
+        HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 as HakemusHallintoOikeudelleLapsenTutkimiseksi,
+        LaatijaXA71A9A7D as Hakija,
+        HuoltajaTaiLaillinenEdustajaXD300E0D7 as HuoltajaTaiLaillinenEdustaja,
+        YhteystiedotXC7410BBD as HuoltajaTaiLaillinenEdustajaYhteystiedot,
+        KuuleminenX788F3DD9 as Kuuleminen,
+        LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 as LastensuojeluasianVireilletuloaKoskevatTiedot,
+        LastensuojeluasianVireilletulonTapaX12372338 as LastensuojeluasianVireilletulonTapa,
+        OmatyontekijaX121E01FD as Omatyontekija,
+        YhteystiedotX13B4DC11 as OmatyontekijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TutkimusXBD84A245 as Tutkimus,
+        VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 as VaatimusJaPerustelutLapsenTutkimiseksi,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[17usize];
     /// A document of this definition: `{"hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi`.

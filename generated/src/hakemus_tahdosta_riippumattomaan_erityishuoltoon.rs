@@ -9,14 +9,21 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasX3823, HakemusTahdostaRiippumattomaanErityishuoltoon,
-        HakemusXFBC4, Hakija, HakijaX1C93, OrganisaatioX0E89, Osoite, Vastaanottaja,
-        YhteystiedotX95EC, YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX41E0B0E3 as Asiakas,
+        YhteystiedotXC3DD1B2B as AsiakasYhteystiedot, HakemusX1E0BECA2 as Hakemus,
+        HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 as HakemusTahdostaRiippumattomaanErityishuoltoon,
+        HakijaXAEA9CC70 as Hakija, HakijaX9AA3CC15 as Henkilo,
+        YhteystiedotXC7410BBD as HenkiloYhteystiedot,
+        OrganisaatioX851801E5 as Organisaatio,
+        YhteystiedotX13B4DC11 as OrganisaatioYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[19usize];
     /// A document of this definition: `{"hakemus_tahdosta_riippumattomaan_erityishuoltoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hakemus_tahdosta_riippumattomaan_erityishuoltoon`.

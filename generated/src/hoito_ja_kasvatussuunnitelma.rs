@@ -9,15 +9,24 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, HoitoJaKasvatussuunnitelma,
-        Laatija, LapsenSijoitusX9D14, LapsenTilanne, PerheJaLahiverkosto,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXA6DD, Yhteydenpito,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        HoitoJaKasvatussuunnitelmaX04F3435D as HoitoJaKasvatussuunnitelma,
+        LaatijaXA71A9A7D as Laatija, LapsenSijoitusX235E2621 as LapsenSijoitus,
+        LapsenTilanneXCD675522 as LapsenTilanne,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerheJaLahiverkostoX56F5D4C1 as PerheJaLahiverkosto,
+        SijoituksenLajiX99CE5214 as SijoituksenLaji,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteydenpitoX6BAC679A as Yhteydenpito,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[20usize];
     /// A document of this definition: `{"hoito__ja_kasvatussuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hoito__ja_kasvatussuunnitelma`.

@@ -9,23 +9,40 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AiempiaSijoituksiaKoskevatTiedotX9F48, Allekirjoitus, AsiakasX2927,
-        AsiakassuunnitelmaaKoskevatTiedot, AvohuollonTukitoimiaKoskevatTiedotX9792,
-        HuoltajaTaiLaillinenEdustaja,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX68FE,
-        HuostaanottohakemusHallintoOikeudelle, KuuleminenX4CB7, KuuleminenXBD1D,
-        Kuultava, Laatija, LaheisverkostonKartoittaminenX23C1, LapsenSijoitusXEEB3,
-        LapsenTerveydentilanTutkiminen, MielipiteenSelvittaminenJaKuuleminen,
-        OmatyontekijaXBA32, Osoite, SijaishuoltopaikanValintaaKoskevatTiedot,
-        SuhtautuminenHuostaanottoon,
-        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisesta,
-        TataPaatostaValittomastiEdeltaneen, VaatimusJaPerustelut, Vastaanottaja,
-        YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AiempiaSijoituksiaKoskevatTiedotX7B86B7C1 as AiempiaSijoituksiaKoskevatTiedot,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX53346C14 as Asiakas,
+        AsiakassuunnitelmaaKoskevatTiedotX91019193 as AsiakassuunnitelmaaKoskevatTiedot,
+        AvohuollonTukitoimiaKoskevatTiedotX97925B8D as AvohuollonTukitoimiaKoskevatTiedot,
+        LaatijaXA71A9A7D as Hakija,
+        HuoltajaTaiLaillinenEdustajaXD300E0D7 as HuoltajaTaiLaillinenEdustaja,
+        YhteystiedotXC7410BBD as HuoltajaTaiLaillinenEdustajaYhteystiedot,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen,
+        KuuleminenX51BB54F4 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenKuuleminen,
+        HuostaanottohakemusHallintoOikeudelleX98D80475 as HuostaanottohakemusHallintoOikeudelle,
+        KuultavaXBB3963A3 as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        OmatyontekijaX121E01FD as LapsenAsioistaVastaavaSosiaalityontekija,
+        YhteystiedotX13B4DC11 as LapsenAsioistaVastaavaSosiaalityontekijaYhteystiedot,
+        LapsenHuostaanotonSyyX9AC4DAEC as LapsenHuostaanotonSyy,
+        LapsenSijoitusX7602A157 as LapsenSijoitus,
+        LapsenTerveydentilanTutkiminenX655D04D1 as LapsenTerveydentilanTutkiminen,
+        MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 as MielipiteenSelvittaminenJaKuuleminen,
+        KuuleminenXBEA3D5FA as MielipiteenSelvittaminenJaKuuleminenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 as SijaishuoltopaikanValintaaKoskevatTiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenHuostaanottoon,
+        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 as SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisesta,
+        TataPaatostaValittomastiEdeltaneenX79A076B0 as TataPaatostaValittomastiEdeltaneen,
+        VaatimusJaPerustelutXC0D6B895 as VaatimusJaPerustelut,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[21usize];
     /// A document of this definition: `{"huostaanottohakemus_hallinto_oikeudelle": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `huostaanottohakemus_hallinto_oikeudelle`.

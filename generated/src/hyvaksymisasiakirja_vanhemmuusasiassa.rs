@@ -9,18 +9,31 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisasiakirjaVanhemmuusasiassa,
-        HyvaksymisenVastaanottanutLastenvalvoja, HyvaksymislausumanAntaja,
-        HyvaksymislausumanAntaminen, Kotikunta, LueLisaa, OhjeKaksiX30E4, OhjeKolmeX4A79,
-        OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX838A, SynnyttanytAiti,
-        Tulkkaustiedot, TunnustettuVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 as HyvaksymisasiakirjaVanhemmuusasiassa,
+        HyvaksymislausumanAntajaXB8EE6F97 as HyvaksymisasiakirjaVanhemmuusasiassaHyvaksymislausumanAntaja,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as HyvaksymisenVastaanottanutLastenvalvoja,
+        YhteystiedotXD5611DB2 as HyvaksymisenVastaanottanutLastenvalvojaYhteystiedot,
+        HyvaksymislausumaXAB5B8A82 as Hyvaksymislausuma,
+        HyvaksymislausumanAntajaX5BEA3613 as HyvaksymislausumanAntajaHyvaksymislausumanAntaja,
+        SynnyttanytAitiX3D6D841F as HyvaksymislausumanAntajanTiedot,
+        YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
+        HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX30E4BF01 as OhjeKaksi,
+        OhjeKolmeX4A796593 as OhjeKolme, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX838A360F as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisiKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[22usize];
     /// A document of this definition: `{"hyvaksymisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hyvaksymisasiakirja_vanhemmuusasiassa`.
@@ -56,22 +69,35 @@ pub mod v2024_11_01 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisasiakirjaVanhemmuusasiassaX5BDB,
-        HyvaksymisenVastaanottanutLastenvalvoja, HyvaksymislausumanAntaja,
-        HyvaksymislausumanAntaminen, Kotikunta, LueLisaa, OhjeKaksiX30E4, OhjeKolmeX4A79,
-        OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX838A, SynnyttanytAiti,
-        Tulkkaustiedot, TunnustettuVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 as HyvaksymisasiakirjaVanhemmuusasiassa,
+        HyvaksymislausumanAntajaXB8EE6F97 as HyvaksymisasiakirjaVanhemmuusasiassaHyvaksymislausumanAntaja,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as HyvaksymisenVastaanottanutLastenvalvoja,
+        YhteystiedotXD5611DB2 as HyvaksymisenVastaanottanutLastenvalvojaYhteystiedot,
+        HyvaksymislausumaXAB5B8A82 as Hyvaksymislausuma,
+        HyvaksymislausumanAntajaX5BEA3613 as HyvaksymislausumanAntajaHyvaksymislausumanAntaja,
+        SynnyttanytAitiX3D6D841F as HyvaksymislausumanAntajanTiedot,
+        YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
+        HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX30E4BF01 as OhjeKaksi,
+        OhjeKolmeX4A796593 as OhjeKolme, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX838A360F as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisiKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[23usize];
     /// A document of this definition: `{"hyvaksymisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `hyvaksymisasiakirja_vanhemmuusasiassa`.
-        pub hyvaksymisasiakirja_vanhemmuusasiassa: HyvaksymisasiakirjaVanhemmuusasiassaX5BDB,
+        pub hyvaksymisasiakirja_vanhemmuusasiassa: HyvaksymisasiakirjaVanhemmuusasiassa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

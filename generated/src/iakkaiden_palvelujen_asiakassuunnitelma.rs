@@ -9,16 +9,21 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenAsiakassuunnitelma, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, SuunnitelmaX0B68,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC as IakkaidenPalvelujenAsiakassuunnitelma,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaXBBDB3DB1 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[24usize];
     /// A document of this definition: `{"iakkaiden_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `iakkaiden_palvelujen_asiakassuunnitelma`.
@@ -54,20 +59,25 @@ pub mod v2023_09_08 {
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        IakkaidenPalvelujenAsiakassuunnitelmaX5851, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570, SuunnitelmaX9278,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 as IakkaidenPalvelujenAsiakassuunnitelma,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaX17947571 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[25usize];
     /// A document of this definition: `{"iakkaiden_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `iakkaiden_palvelujen_asiakassuunnitelma`.
-        pub iakkaiden_palvelujen_asiakassuunnitelma: IakkaidenPalvelujenAsiakassuunnitelmaX5851,
+        pub iakkaiden_palvelujen_asiakassuunnitelma: IakkaidenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,14 +9,20 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, IakkaidenPalvelujenHakemus, Kuultava, Osoite,
-        TulkkaustiedotX57CD, Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486,
-        Yksityishenkilo,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu,
+        IakkaidenPalvelujenHakemusX310ACFB8 as IakkaidenPalvelujenHakemus,
+        YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[26usize];
     /// A document of this definition: `{"iakkaiden_palvelujen_hakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `iakkaiden_palvelujen_hakemus`.
@@ -52,14 +58,20 @@ pub mod v2023_09_08 {
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, IakkaidenPalvelujenHakemus, Kuultava, Osoite,
-        TulkkaustiedotX57CD, Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486,
-        Yksityishenkilo,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu,
+        IakkaidenPalvelujenHakemusX310ACFB8 as IakkaidenPalvelujenHakemus,
+        YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[27usize];
     /// A document of this definition: `{"iakkaiden_palvelujen_hakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `iakkaiden_palvelujen_hakemus`.

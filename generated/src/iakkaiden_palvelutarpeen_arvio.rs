@@ -9,17 +9,37 @@
 #[cfg(feature = "iakkaiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot, AsuminenXA0CC,
-        AsuminenXDF39, Asunto, IakkaidenPalvelutarpeenArvio, JohtopaatoksetJaJatkotoimet,
-        Laake, Laatija, LaheisverkostonKartoittaminen, Omatyontekija, PaihteidenKaytto,
-        PalvelujenSaavutettavuus, PalvelutarpeenArviointiaKoskevatTiedot, SairausX209B,
-        Terveydentila, TerveydentilaXB83D, ToimintakykyXF2DD, TutkimusXBD84,
-        Yhteyshenkilo,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuenTarpeesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX0A3FD5CE as AsuminenAsuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        AsuntoX119530A8 as Asunto, DiagnoosiX3D272115 as Diagnoosi,
+        IakkaidenPalvelutarpeenArvioX3CB95DD8 as IakkaidenPalvelutarpeenArvio,
+        AsuminenX8C911721 as IakkaidenPalvelutarpeenArvioAsuminen,
+        JohtopaatoksetJaJatkotoimetX25B71EA9 as JohtopaatoksetJaJatkotoimet,
+        KoettuTerveydentilaXA90A066A as KoettuTerveydentila, LaakeX60040141 as Laake,
+        LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalveluXFF7941FC as Palvelu,
+        PalvelujenSaavutettavuusXABE127ED as PalvelujenSaavutettavuus,
+        PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SaavutettavuusX3B44F765 as Saavutettavuus, SairausX06FD9B3E as Sairaus,
+        TalotyyppiXC2CF6247 as Talotyyppi,
+        TerveydentilaXE16E8D71 as TaloudellinenTilanne,
+        TerveydentilaXCDD7FDEB as Terveydentila, ToimintakykyX5BF76E28 as Toimintakyky,
+        TutkimusXBD84A245 as Tutkimus,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
+        YhteyshenkiloX5B1E87AC as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[30usize];
     /// A document of this definition: `{"iakkaiden_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `iakkaiden_palvelutarpeen_arvio`.

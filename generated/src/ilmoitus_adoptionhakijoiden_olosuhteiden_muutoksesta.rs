@@ -9,13 +9,17 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta,
-        OmatyontekijaXBA32, Osoite, Vastaanottaja, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E as IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksesta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[31usize];
     /// A document of this definition: `{"ilmoitus_adoptionhakijoiden_olosuhteiden_muutoksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_adoptionhakijoiden_olosuhteiden_muutoksesta`.

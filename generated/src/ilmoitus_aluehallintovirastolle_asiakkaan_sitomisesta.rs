@@ -9,14 +9,18 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
-        OmatyontekijaXBA32, Osoite, SitomisenAjankohta, VastaanottajaX0510,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX8434043B as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 as IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SitomisenAjankohtaXEEADB694 as SitomisenAjankohta,
+        VastaanottajaX71241BB0 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[32usize];
     /// A document of this definition: `{"ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta`.

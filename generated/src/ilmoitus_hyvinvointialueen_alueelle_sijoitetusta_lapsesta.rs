@@ -9,14 +9,20 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX4807, IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
-        OmatyontekijaXBA32, Osoite, VastaanottajaXC7B0, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD as IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijoituksenLajiX99CE5214 as SijoituksenLaji,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        VastaanottajaX0AA4A6B6 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[33usize];
     /// A document of this definition: `{"ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta`.

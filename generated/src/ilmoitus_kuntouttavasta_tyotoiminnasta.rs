@@ -9,14 +9,19 @@
 #[cfg(feature = "kuntouttavan-tyotoiminnan")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXE5C1, IlmoitusKuntouttavastaTyotoiminnasta, OmatyontekijaXBA32, Osoite,
-        VastaanottajaXB1A3, Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXE46A,
-        YhteystiedotXEE4F,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX121E01FD as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD as IlmoitusKuntouttavastaTyotoiminnasta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaX8713DB1E as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[34usize];
     /// A document of this definition: `{"ilmoitus_kuntouttavasta_tyotoiminnasta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_kuntouttavasta_tyotoiminnasta`.

@@ -9,14 +9,20 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_02_27 {
     pub use crate::shapes::{
-        AsiakasX4807, ElatusavunLakimaarainenMuutos, ElatusavunNostajaX1AF9,
-        IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta, Muutettavaelatusapu,
-        Muutostiedot, OmatyontekijaXBA32, OrganisaatioXDB4A, Osoite, YhteystiedotXE46A,
+        AsiakasXF5869742 as Asiakas,
+        ElatusavunLakimaarainenMuutosX3362DA29 as ElatusavunLakimaarainenMuutos,
+        ElatusavunNostajaXF8FADC2D as ElatusavunNostaja,
+        OmatyontekijaX121E01FD as Ilmoittaja,
+        IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 as IlmoitusLapsenElatusavunLakimaaraisestaMuutoksesta,
+        MuutettavaelatusapuX2EC02F3E as Muutettavaelatusapu,
+        MuutostiedotXEA8F4B19 as Muutostiedot, OrganisaatioXA46F6885 as Organisaatio,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[35usize];
     /// A document of this definition: `{"ilmoitus_lapsen_elatusavun_lakimaaraisesta_muutoksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_lapsen_elatusavun_lakimaaraisesta_muutoksesta`.

@@ -9,13 +9,16 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_26 {
     pub use crate::shapes::{
-        AsiakasX4C36, Henkilo, IlmoittajaX6366, IlmoitusLapsenHuoltajanTarpeesta,
-        IlmoitusXB571, LapsenHoidostaVastaavaHenkilo, Osoite, YhteystiedotXE46A,
+        AsiakasXA98388CF as Asiakas, HenkiloX3CF6D728 as Henkilo,
+        IlmoittajaX03C853BC as Ilmoittaja, IlmoitusXEC676D6F as Ilmoitus,
+        IlmoitusLapsenHuoltajanTarpeestaX486448FA as IlmoitusLapsenHuoltajanTarpeesta,
+        LapsenHoidostaVastaavaHenkiloXC45F688B as LapsenHoidostaVastaavaHenkilo,
+        OsoiteXE9FA3AAD as Osoite, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[36usize];
     /// A document of this definition: `{"ilmoitus_lapsen_huoltajan_tarpeesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_lapsen_huoltajan_tarpeesta`.

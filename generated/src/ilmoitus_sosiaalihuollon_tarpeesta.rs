@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX9C93, HenkiloX6321, IlmoittajaXD36C, IlmoitusSosiaalihuollonTarpeesta,
-        Laatija, Osoite, YhteystiedotXA4B3, YhteystiedotXD486,
+        AsiakasX1921B84C as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as Asiasisalto,
+        HenkiloX71F9FF9F as Henkilo, YhteystiedotX62B4AAD5 as HenkiloYhteystiedot,
+        IlmoittajaX3B6C8B16 as Ilmoittaja,
+        IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 as IlmoitusSosiaalihuollonTarpeesta,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TahoX009D5F3C as Taho,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[37usize];
     /// A document of this definition: `{"ilmoitus_sosiaalihuollon_tarpeesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_sosiaalihuollon_tarpeesta`.

@@ -9,14 +9,20 @@
 #[cfg(feature = "tapaamisten-valvonnan")]
 pub mod v2024_08_29 {
     pub use crate::shapes::{
-        AsiakasX4807, IlmoitusTapaamistenValvonnasta, OmatyontekijaXBA32, Osoite,
-        ToteutumatonValvottuTapaaminen, VastaanottajaX40FD, Yhteyshenkilo,
-        YhteystiedotXB7F1, YhteystiedotXE46A,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot,
+        IlmoitusTapaamistenValvonnastaX2CC31B56 as IlmoitusTapaamistenValvonnasta,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        TilanneJotaIlmoitusKoskeeX64297156 as TilanneJotaIlmoitusKoskee,
+        ToteutumatonValvottuTapaaminenXDACE7968 as ToteutumatonValvottuTapaaminen,
+        VastaanottajaX566C76C0 as Vastaanottaja,
+        YhteystiedotXF9EE419A as VastaanottajaYhteystiedot,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[38usize];
     /// A document of this definition: `{"ilmoitus_tapaamisten_valvonnasta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ilmoitus_tapaamisten_valvonnasta`.

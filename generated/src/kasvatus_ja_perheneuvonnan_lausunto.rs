@@ -9,13 +9,19 @@
 #[cfg(feature = "kasvatus-ja-perheneuvonnan")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, KasvatusJaPerheneuvonnanLausunto, Laatija, Lausunto,
-        Osoite, VastaanottajaX525E, Voimassaolo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as AjanjaksoJotaLausuntoKoskee,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        KasvatusJaPerheneuvonnanLausuntoX72BD9256 as KasvatusJaPerheneuvonnanLausunto,
+        LaatijaXA71A9A7D as Laatija, LausuntoX55B83B90 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[39usize];
     /// A document of this definition: `{"kasvatus__ja_perheneuvonnan_lausunto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kasvatus__ja_perheneuvonnan_lausunto`.

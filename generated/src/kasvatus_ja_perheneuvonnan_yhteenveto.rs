@@ -9,13 +9,17 @@
 #[cfg(feature = "kasvatus-ja-perheneuvonnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, KasvatusJaPerheneuvonnanYhteenveto, Laatija, Osoite,
-        VastaanottajaX525E, Voimassaolo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasX8434043B as Asiakas,
+        KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 as KasvatusJaPerheneuvonnanYhteenveto,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[40usize];
     /// A document of this definition: `{"kasvatus__ja_perheneuvonnan_yhteenveto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kasvatus__ja_perheneuvonnan_yhteenveto`.

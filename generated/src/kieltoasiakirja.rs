@@ -9,17 +9,26 @@
 #[cfg(feature = "tahdonilmaisupalvelun")]
 pub mod v2023_06_05 {
     pub use crate::shapes::{
-        AmmattihenkilonLaatimaAsiakirja, AsiakasXEEC1, AsiakirjaJonkaLuovutusKielletaan,
-        AsiakirjaaKoskevaLuovutuskielto, AsiakirjojaKoskevatLuovutuskiellot,
-        HenkiloJokaKieltaaAsiakastietojenLuovuttamisen, InfotekstiXECFF, Kieltoasiakirja,
-        Laatija, PalvelutehtavaaKoskevaLuovutuskielto,
-        PalvelutehtavaaKoskevatLuovutuskiellot, RekisterinpitajaaKoskevaLuovutuskielto,
-        RekisterinpitajaaKoskevatLuovutuskiellot,
+        AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 as AmmattihenkilonLaatimaAsiakirja,
+        AsiakasX8434043B as Asiakas,
+        AsiakirjaJonkaLuovutusKielletaanX702A3761 as AsiakirjaJonkaLuovutusKielletaan,
+        AsiakirjaaKoskevaLuovutuskieltoXC22C5459 as AsiakirjaaKoskevaLuovutuskielto,
+        AsiakirjojaKoskevatLuovutuskiellotXA40952C8 as AsiakirjojaKoskevatLuovutuskiellot,
+        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 as HenkiloJokaKieltaaAsiakastietojenLuovuttamisen,
+        InfotekstiXECFF81AA as Infoteksti, KieltoasiakirjaX1D7C88E8 as Kieltoasiakirja,
+        LaatijaXA71A9A7D as Laatija, NimiX748AB1D3 as Nimi,
+        PalvelutehtavaX4EFB8EFA as PalvelutehtavaJonkaTietojenLuovutusKielletaan,
+        PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 as PalvelutehtavaaKoskevaLuovutuskielto,
+        PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 as PalvelutehtavaaKoskevatLuovutuskiellot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA as RekisterinpitajaaKoskevaLuovutuskielto,
+        RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B as RekisterinpitajaaKoskevatLuovutuskiellot,
+        RooliX3F83D409 as Rooli,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[41usize];
     /// A document of this definition: `{"kieltoasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kieltoasiakirja`.

@@ -9,13 +9,15 @@
 #[cfg(feature = "kuntouttavan-tyotoiminnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        ArvioinninSisalto, AsiakasXEEC1, KuntouttavanTyotoiminnanArvio, Laatija,
-        Voimassaolo,
+        ArvioinninSisaltoXFB96544E as ArvioinninSisalto,
+        VoimassaoloXBA0F7664 as ArvioitavaAjanjakso, AsiakasX8434043B as Asiakas,
+        KuntouttavanTyotoiminnanArvioX39E0C488 as KuntouttavanTyotoiminnanArvio,
+        LaatijaXA71A9A7D as Laatija, PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[42usize];
     /// A document of this definition: `{"kuntouttavan_tyotoiminnan_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuntouttavan_tyotoiminnan_arvio`.

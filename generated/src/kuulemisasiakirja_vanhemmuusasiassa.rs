@@ -9,18 +9,32 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, Kotikunta,
-        KuuleminenXDD62, KuulemisasiakirjaVanhemmuusasiassa, KuultavaX6A33, LueLisaa,
-        OhjeKaksiX9551, OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX5841,
-        SynnyttanytAiti, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti, Tulkkaustiedot,
-        TunnustettuVanhemmuus, VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenTodentamiseksiXA8EA79F9 as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        KuuleminenX7CC3E550 as Kuuleminen,
+        KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 as KuulemisasiakirjaVanhemmuusasiassa,
+        KuultavaX5578C039 as KuulemisasiakirjaVanhemmuusasiassaKuultava,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as KuulemisenVastaanottanutLastenvalvoja,
+        YhteystiedotXD5611DB2 as KuulemisenVastaanottanutLastenvalvojaYhteystiedot,
+        KuulemistapaX0E43267A as Kuulemistapa,
+        SynnyttanytAitiX3D6D841F as KuultavaKuultava, KuultavaOnX982DC78B as KuultavaOn,
+        YhteystiedotX3E9B1CA1 as KuultavaYhteystiedot, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX9551AA5B as OhjeKaksi, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX58413716 as SelvitettavaVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikolmeKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[43usize];
     /// A document of this definition: `{"kuulemisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.
@@ -56,22 +70,36 @@ pub mod v2024_11_01 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, Kotikunta,
-        KuuleminenXDD62, KuulemisasiakirjaVanhemmuusasiassaXA638, KuultavaX6A33,
-        LueLisaa, OhjeKaksiX9551, OhjeYksi, OsoiteX6FDC, SelvitettavaVanhemmuusX5841,
-        SynnyttanytAiti, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti, Tulkkaustiedot,
-        TunnustettuVanhemmuus, VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenTodentamiseksiXA8EA79F9 as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        KuuleminenX7CC3E550 as Kuuleminen,
+        KuulemisasiakirjaVanhemmuusasiassaX295DFDBA as KuulemisasiakirjaVanhemmuusasiassa,
+        KuultavaX5578C039 as KuulemisasiakirjaVanhemmuusasiassaKuultava,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as KuulemisenVastaanottanutLastenvalvoja,
+        YhteystiedotXD5611DB2 as KuulemisenVastaanottanutLastenvalvojaYhteystiedot,
+        KuulemistapaX0E43267A as Kuulemistapa,
+        SynnyttanytAitiX3D6D841F as KuultavaKuultava, KuultavaOnX982DC78B as KuultavaOn,
+        YhteystiedotX3E9B1CA1 as KuultavaYhteystiedot, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX9551AA5B as OhjeKaksi, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX58413716 as SelvitettavaVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusX5F0FEB52 as TunnustettuVanhemmuus,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikolmeKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[44usize];
     /// A document of this definition: `{"kuulemisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.
-        pub kuulemisasiakirja_vanhemmuusasiassa: KuulemisasiakirjaVanhemmuusasiassaXA638,
+        pub kuulemisasiakirja_vanhemmuusasiassa: KuulemisasiakirjaVanhemmuusasiassa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

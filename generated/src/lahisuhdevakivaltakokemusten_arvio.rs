@@ -9,13 +9,22 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakkaanOmaArviointi, Kartoituskysymykset, Laatija,
-        LahisuhdevakivaltakokemustenArvio, Suodatinkysymykset, TyontekijanArviointi,
+        ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiinX5C073326 as ArvioinninPerusteellaRyhdytaanSeuraaviinToimenpiteisiin,
+        AsiakasXF5869742 as Asiakas,
+        AsiakkaanOmaArviointiX6257C0A2 as AsiakkaanOmaArviointi,
+        KartoituskysymyksetX24437DED as Kartoituskysymykset,
+        KysymysKaksiXE9A94764 as KysymysKaksi, KysymysKolmeXEB98DDF0 as KysymysKolme,
+        KysymysYksiXD0387B98 as KysymysYksi, LaatijaXA71A9A7D as Laatija,
+        LahisuhdevakivaltakokemustenArvioX4E9478DC as LahisuhdevakivaltakokemustenArvio,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SuodatinkysymyksetX386C6CD9 as Suodatinkysymykset,
+        TyontekijanArviointiX042D1627 as TyontekijanArviointi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[45usize];
     /// A document of this definition: `{"lahisuhdevakivaltakokemusten_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lahisuhdevakivaltakokemusten_arvio`.

@@ -9,17 +9,30 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_04_01 {
     pub use crate::shapes::{
-        AsiakasX4807, ElatuksenTarve, ElatusapuVuoroasumistilanteessa, ElatusapuXFFF9,
-        ElatusavunLaskeminen, ElatusavunLaskeminenVuoroasumistilanteessa, Elatuskyky,
-        ElatusvastuuMuuallaAsuvastaLapsesta,
-        ElatusvastuuSamassaTaloudessaAsuvastaLapsesta, Laatija,
-        LapsenElatuksenTarpeenMaarittaminen, LapsenElatusapulaskelma, Luonapitovahennys,
-        Meno, MuuElatusvastuu, Tulo, Varallisuus, Velka, Voimassaolo, Yhteyshenkilo,
+        VoimassaoloXBA0F7664 as AjanjaksoJotaLaskelmaKoskee, AsiakasXF5869742 as Asiakas,
+        MenoX444C0AC0 as Asumiskustannus, ElatuksenTarveXE8B3A542 as ElatuksenTarve,
+        ElatusapuX29E5F034 as Elatusapu,
+        ElatusapuVuoroasumistilanteessaXB519C9C1 as ElatusapuVuoroasumistilanteessa,
+        ElatusavunLaskeminenX3C498DD8 as ElatusavunLaskeminen,
+        ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB as ElatusavunLaskeminenVuoroasumistilanteessa,
+        ElatuskykyX2D1999D5 as Elatuskyky,
+        ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 as ElatusvastuuMuuallaAsuvastaLapsesta,
+        ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 as ElatusvastuuSamassaTaloudessaAsuvastaLapsesta,
+        LaatijaXA71A9A7D as Laatija,
+        LapsenElatuksenTarpeenMaarittaminenX385E47FE as LapsenElatuksenTarpeenMaarittaminen,
+        LapsenElatusapulaskelmaX7642C26D as LapsenElatusapulaskelma,
+        LaskuperusteX5D887212 as Laskuperuste,
+        LuonapitovahennysX99384E4B as Luonapitovahennys, MenolajiX0FCAF314 as Menolaji,
+        MuuElatusvastuuXD5E41F37 as MuuElatusvastuu,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TuloXAE7B16F2 as Tulo,
+        TulolajiXE04E71BA as Tulolaji, VarallisuusXA8C62D6C as Varallisuus,
+        VarallisuuslajiXF0F2DEC7 as Varallisuuslaji, VelkaX4D5C711A as Velka,
+        YhteyshenkiloX5B1E87AC as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[46usize];
     /// A document of this definition: `{"lapsen_elatusapulaskelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_elatusapulaskelma`.

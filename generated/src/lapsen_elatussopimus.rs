@@ -9,15 +9,26 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        Ajanjakso, AllekirjoitusX4386, AsiakasX4807, ElatusapuX6E51, ElatusavunMaara,
-        ElatusavunNostajaX95AB, ElatusavunSuorittaja, KertamaksunaSuoritettavaElatusapu,
-        Kotikunta, Laatija, LapsenElatussopimus, Lapsi, MerkinnatElatustukeaVarten,
-        OrganisaatioX75D7, Osoite, SopimuksenSisaltoXA414, YhteystiedotXCC81,
+        AjanjaksoX090B86B0 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXD0247278 as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        ElatusapuXD64C65C7 as Elatusapu, ElatusavunMaaraX5367F3D8 as ElatusavunMaara,
+        ElatusavunNostajaX6E0DD841 as ElatusavunNostaja,
+        ElatusavunSuorittajaXD00A9D39 as ElatusavunSuorittaja,
+        KertamaksunaSuoritettavaElatusapuX0C96F8AC as KertamaksunaSuoritettavaElatusapu,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LaatijaXA71A9A7D as Laatija, LapsenElatussopimusXB4FC8C32 as LapsenElatussopimus,
+        LapsiX0BBA5851 as Lapsi,
+        MerkinnatElatustukeaVartenXC025C49F as MerkinnatElatustukeaVarten,
+        OrganisaatioXD7D4B256 as Organisaatio, PalveluyksikkoX58B006CC as Palveluyksikko,
+        OsoiteXE9FA3AAD as Postiosoite, SopimuksenLuonneX07F662D7 as SopimuksenLuonne,
+        SopimuksenSisaltoX510B4A5C as SopimuksenSisalto,
+        YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[47usize];
     /// A document of this definition: `{"lapsen_elatussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_elatussopimus`.

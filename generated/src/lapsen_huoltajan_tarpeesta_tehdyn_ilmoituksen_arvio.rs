@@ -9,12 +9,14 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_26 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB as LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[48usize];
     /// A document of this definition: `{"lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio`.

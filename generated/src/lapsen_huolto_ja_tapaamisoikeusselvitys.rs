@@ -9,15 +9,21 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakasXA13B, HenkiloX04CC, KuuleminenXC489, Laatija,
-        LapsenHuoltoJaTapaamisoikeusselvitys, Osoite, TapaamisetXD6EF,
-        TiedotTapaamisista, TuomioistuimenSelvityspyynnonTiedot, Vastaanottaja,
-        Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXEE4F,
+        AsiakasX109A56D4 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HenkiloXBB72E0A1 as Henkilo, KuuleminenX2BFF6FC0 as Kuuleminen,
+        YhteyshenkiloX5B1E87AC as Kuultava, LaatijaXA71A9A7D as Laatija,
+        LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D as LapsenHuoltoJaTapaamisoikeusselvitys,
+        AsiakasXF5869742 as Lapsi, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TapaamisetX6DF05DC8 as Tapaamiset,
+        TiedotTapaamisistaX362DACE3 as TiedotTapaamisista,
+        TuomioistuimenSelvityspyynnonTiedotXD434C95F as TuomioistuimenSelvityspyynnonTiedot,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[49usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeusselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeusselvitys`.

@@ -9,19 +9,32 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        Allekirjoitukset, AllekirjoitusXAE1B, AsiakasX4807, AsuminenX5775,
-        HenkilonnimiXBF17, KotikuntaX7557, LaatijaXD8F0, LapsenHuolto,
-        LapsenHuoltoJaTapaamisoikeussopimus, LapsenHuoltoUskotaan,
-        LapsenMielipiteenSelvittaminen, LapsiAsuu, LapsiXBE9C, Lisatietoja,
-        MeAllekirjoittaneetOlemmeSopineetSeuraavaa, MuutettavaSopimusTaiPaatos,
-        Oheishuoltaja, Osoite, SopijapuoletXFF5E, SopimuksenSisalto, Suostumukset,
-        TallaSopimuksellaMuutetaanXD4E7, Tapaamisoikeus, Tiedonsaantioikeus,
-        YhteystiedotXCC81,
+        AllekirjoituksetXE6617403 as Allekirjoitukset,
+        AllekirjoitusX162ED049 as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsuminenX0CACA2F8 as Asuminen,
+        OheishuoltajaX9C30765F as ErityisenLaheinenHenkilo,
+        KotikuntaX7557D71F as Kotikunta, LaatijaX11CE0F5C as Laatija,
+        LapsenHuoltoXB35CA36E as LapsenHuolto,
+        LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 as LapsenHuoltoJaTapaamisoikeussopimus,
+        LapsenHuoltoUskotaanXACEBBF2C as LapsenHuoltoUskotaan,
+        LapsenMielipiteenSelvittaminenX0A558230 as LapsenMielipiteenSelvittaminen,
+        LapsiX84443CF0 as Lapsi, LapsiAsuuXA93603B3 as LapsiAsuu,
+        LisatietojaXCC51F96A as Lisatietoja,
+        MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 as MeAllekirjoittaneetOlemmeSopineetSeuraavaa,
+        MuutettavaSopimusTaiPaatosXA2C8251C as MuutettavaSopimusTaiPaatos,
+        HenkilonnimiX0A370716 as Organisaatio, OsoiteXE9FA3AAD as Postiosoite,
+        SopijapuoletX7504CB84 as Sopijapuolet,
+        SopimuksenSisaltoX636CC9DC as SopimuksenSisalto,
+        SuostumuksetX5012E594 as Suostumukset,
+        TallaSopimuksellaMuutetaanXD4E7B209 as TallaSopimuksellaMuutetaan,
+        TapaamisoikeusX885C7E6A as Tapaamisoikeus,
+        TiedonsaantioikeusXDADA48FB as Tiedonsaantioikeus,
+        YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[50usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.
@@ -58,23 +71,38 @@ pub mod v2020_04_07 {
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        AllekirjoitusX4386, AsiakasX4807, AsuminenX03E3, Kotikunta, LaatijaX8A3D,
-        LapsenHuoltoJaTapaamisoikeussopimusX9471, LapsenHuoltoX8B89,
-        LapsenMielipiteenSelvittaminen, Lapsi, LisatietojaX029B,
-        MeAllekirjoittaneetOlemmeSopineetSeuraavaa, MuutettavaSopimusTaiPaatosXF92B,
-        Osoite, Sopijapuolet, SopimuksenSisalto, SuostumuksenAntajaX5E0D,
-        TallaSopimuksellaMuutetaan, Tapaamisoikeus, TiedonsaantioikeusX8956,
-        YhteystiedotXCC81,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXD0247278 as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsuminenXBBC6FADB as Asuminen, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, LaatijaX4735F383 as Laatija,
+        LapsenHuoltoX43FF514D as LapsenHuolto,
+        LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 as LapsenHuoltoJaTapaamisoikeussopimus,
+        LapsenHuoltoUskotaanXFAA530F3 as LapsenHuoltoUskotaan,
+        LapsenMielipiteenSelvittaminenX0A558230 as LapsenMielipiteenSelvittaminen,
+        LapsiX0BBA5851 as Lapsi, LapsiAsuuXF2F16DE7 as LapsiAsuu,
+        LisatietojaX029B0C79 as Lisatietoja,
+        MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 as MeAllekirjoittaneetOlemmeSopineetSeuraavaa,
+        MuutettavaSopimusTaiPaatosXDE688FD2 as MuutettavaSopimusTaiPaatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteXE9FA3AAD as Postiosoite,
+        RooliX8EA2A74B as Rooli, SopijapuoletXA69B58BD as Sopijapuolet,
+        SopimuksenSisaltoX636CC9DC as SopimuksenSisalto,
+        SuostumuksenAntajaX0CECB445 as SuostumuksenAntaja,
+        SuostumusXA9D5C5F7 as Suostumus,
+        TallaSopimuksellaMuutetaanX823E7832 as TallaSopimuksellaMuutetaan,
+        TapaamisoikeusX885C7E6A as Tapaamisoikeus,
+        TiedonsaantioikeusXA03E87E5 as Tiedonsaantioikeus,
+        TiedonsaantioikeusKoskeeSeuraaviaLapsenTietojaX575DDCC5 as TiedonsaantioikeusKoskeeSeuraaviaLapsenTietoja,
+        YhteystiedotXDA1FD322 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[51usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.
         #[serde(rename = "lapsen_huolto__ja_tapaamisoikeussopimus")]
-        pub lapsen_huolto_ja_tapaamisoikeussopimus: LapsenHuoltoJaTapaamisoikeussopimusX9471,
+        pub lapsen_huolto_ja_tapaamisoikeussopimus: LapsenHuoltoJaTapaamisoikeussopimus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,16 +9,29 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot,
-        JohtopaatoksetJaJatkotoimetXF14D, Laatija, LaheisverkostonKartoittaminen,
-        LapsenJaPerheenPalvelutarpeenArvio, LapsenTarpeetJaArki, LastensuojelunTarve,
-        Omatyontekija, PaihteidenKaytto, PalvelutarpeenArviointiaKoskevatTiedotXF082,
-        PerheenOlosuhteet, VanhempienValmiudet,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuenTarpeesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        JohtopaatoksetJaJatkotoimetX7AFA0737 as JohtopaatoksetJaJatkotoimet,
+        LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        LapsenJaPerheenPalvelutarpeenArvioXA5D29502 as LapsenJaPerheenPalvelutarpeenArvio,
+        LapsenTarpeetJaArkiX9277DC1A as LapsenTarpeetJaArki,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojeluasiakkuudenAlkamisenSyy,
+        LastensuojelunTarveX5289A359 as LastensuojelunTarve,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
+        PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerheenOlosuhteetXF4C9422C as PerheenOlosuhteet,
+        PaihteidenKayttoX2B546350 as VanhempienPaihteidenKayttoJaRiippuvuudet,
+        VanhempienValmiudetXA3DAFA31 as VanhempienValmiudet,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[52usize];
     /// A document of this definition: `{"lapsen_ja_perheen_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_ja_perheen_palvelutarpeen_arvio`.

@@ -9,23 +9,32 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Kayttotarkoitus, Kotikunta,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX2662,
-        LapsenSuostumusVanhemmuudenSelvittamiseen, LueLisaa, NeuvottelunToimittaja,
-        OhjeKaksiXF562, OhjeKolmeX2F61, OhjeYksi, SelvitettavaVanhemmuus,
-        SynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KayttotarkoitusX18637631 as Kayttotarkoitus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 as LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D as LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4 as LapsenSuostumusVanhemmuudenSelvittamiseen,
+        SynnyttanytAitiX3D6D841F as Lapsi, YhteystiedotX3E9B1CA1 as LapsiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittajaX72876D06 as NeuvottelunToimittaja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittajaYhteystiedot,
+        OhjeKaksiXF562E4E1 as OhjeKaksi, OhjeKolmeX2F61A177 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuudenSelvittamisenPerusteX8E80E314 as VanhemmuudenSelvittamisenPeruste,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[53usize];
     /// A document of this definition: `{"lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX2662,
+        pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -59,19 +68,32 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, Kayttotarkoitus, Kotikunta,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi, LueLisaa,
-        NeuvottelunToimittanutLastenvalvoja, OhjeKaksiXF562, OhjeKolmeX2F61, OhjeYksi,
-        SuostumusOikeusgeneettiseenVanhemmuustutkimukseen, SynnyttanytAiti,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KayttotarkoitusX18637631 as Kayttotarkoitus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 as LapsenHenkilollisyydenTodistaja,
+        LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 as LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 as LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiSuostumusOikeusgeneettiseenVanhemmuustutkimukseen,
+        LapsenSuostumusVanhemmuudenSelvittamiseenX53C48F71 as LapsenSuostumusVanhemmuudenSelvittamiseen,
+        SynnyttanytAitiX3D6D841F as Lapsi, YhteystiedotX3E9B1CA1 as LapsiYhteystiedot,
+        LueLisaaX3B340D06 as LueLisaa,
+        NeuvottelunToimittanutLastenvalvojaXE7B1BE4C as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        OhjeKaksiXF562E4E1 as OhjeKaksi, OhjeKolmeX2F61A177 as OhjeKolme,
+        OhjeYksiX7AFD8FDB as OhjeYksi, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusXC9BAF459 as SelvitettavaVanhemmuus,
+        SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX56D7AFA1 as SuostumusOikeusgeneettiseenVanhemmuustutkimukseenSuostumusOikeusgeneettiseenVanhemmuustutkimukseen,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuudenSelvittamisenPerusteX0C6E7F11 as VanhemmuudenSelvittamisenPeruste,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[54usize];
     /// A document of this definition: `{"lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.

@@ -9,13 +9,20 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX2967, AsiakasX4807, LapsenSuostumusAdoptioon, Osoite,
-        SuostumusX0387, Syntymatiedot, VastaanottajaX525E, YhteystiedotXEE4F,
+        AsiakasXF5869742 as AdoptoivaVanhempi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX09D8F779 as Asiakas,
+        KuntaX078FD860 as Kunta,
+        LapsenSuostumusAdoptioonX35615936 as LapsenSuostumusAdoptioon,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        VastaanottajaXB994E8F6 as SuostumuksenVastaanottaja,
+        SuostumusXC3A898AD as Suostumus, SyntymatiedotXB4FF5842 as Syntymatiedot,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[55usize];
     /// A document of this definition: `{"lapsen_suostumus_adoptioon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_suostumus_adoptioon`.

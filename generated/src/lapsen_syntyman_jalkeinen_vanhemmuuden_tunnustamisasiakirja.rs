@@ -9,25 +9,37 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Kotikunta, KuuleminenTunnustamisenJohdosta,
-        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX85E6, LapsiXC85C,
-        LueLisaa, OhjeKaksiX6B9D, OhjeKolmeXA4A1, OhjeNeljaX3041, OhjeYksiX739B,
-        Organisaatio, OsoiteX6FDC, OsoiteXE914, SelvitettavaVanhemmuus,
-        SynnyttanytAitiX9196, Tulkkaustiedot, TunnustamisenVastaanottaja,
-        Tunnustamislausuma, TunnustamislausumaOnAnnettu,
-        VanhemmuudenTunnustamisasiakirjanLiitteetX164C,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXE57F, YhteystiedotXFA89, YksityishenkiloX0FE0,
+        AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        KuuleminenTunnustamisenJohdostaX20964318 as KuuleminenTunnustamisenJohdosta,
+        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 as LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
+        LapsiX4D4EEDB6 as Lapsi, YhteystiedotXABEB9270 as LapsiYhteystiedot,
+        OsoiteXE9149ED7 as LapsiYhteystiedotOsoite, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX6B9D134E as OhjeKaksi, OhjeKolmeXA4A1D062 as OhjeKolme,
+        OhjeNeljaX3041F403 as OhjeNelja, OhjeYksiX739BA779 as OhjeYksi,
+        OrganisaatioXF81D6B46 as Organisaatio,
+        YhteystiedotX460918C6 as OrganisaatioYhteystiedot,
+        OsoiteX84A48BBC as OrganisaatioYhteystiedotOsoite,
+        SynnyttanytAitiX6166F9A5 as SynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustamisenVastaanottajaXD2AFA622 as TunnustamisenVastaanottaja,
+        TunnustamislausumaX5DA7F8A9 as Tunnustamislausuma,
+        TunnustamislausumaOnAnnettuX62369065 as TunnustamislausumaOnAnnettu,
+        SelvitettavaVanhemmuusX5FD03E4E as TunnustettavaVanhemmuus,
+        VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 as VanhemmuudenTunnustamisasiakirjanLiitteet,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
+        YksityishenkiloXF92ED834 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[56usize];
     /// A document of this definition: `{"lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.
-        pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX85E6,
+        pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -61,20 +73,35 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, Kotikunta,
-        KuuleminenTunnustamisenJohdostaX402D,
-        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja, LapsiXC85C, LueLisaa,
-        OhjeKaksiX6B9D, OhjeKolmeXA4A1, OhjeNeljaX9E75, OhjeYksiX32A7, OsoiteX6FDC,
-        OsoiteXE914, SynnyttanytAitiXBB79, Tulkkaustiedot, Tunnustamislausuma,
-        TunnustamislausumaOnAnnettu, VanhemmuudenTunnustamisasiakirjanLiitteet,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXE57F, YhteystiedotXF6B0, YksityishenkiloX0FE0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenTodentamiseksiX50F80013 as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        KuuleminenTunnustamisenJohdostaX402D9598 as KuuleminenTunnustamisenJohdosta,
+        LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B as LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
+        LapsiX4D4EEDB6 as Lapsi, YhteystiedotXABEB9270 as LapsiYhteystiedot,
+        OsoiteXE9149ED7 as LapsiYhteystiedotOsoite, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX6B9D134E as OhjeKaksi, OhjeKolmeXA4A1D062 as OhjeKolme,
+        OhjeNeljaX9E7592F2 as OhjeNelja, OhjeYksiX32A7C9B5 as OhjeYksi,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SynnyttanytAitiX16CF4835 as SynnyttanytAiti,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as TunnustamisenVastaanottanutLastenvalvoja,
+        YhteystiedotXD5611DB2 as TunnustamisenVastaanottanutLastenvalvojaYhteystiedot,
+        OsoiteX84A48BBC as TunnustamisenVastaanottanutLastenvalvojaYhteystiedotOsoite,
+        TunnustamislausumaX5DA7F8A9 as Tunnustamislausuma,
+        TunnustamislausumaOnAnnettuX62369065 as TunnustamislausumaOnAnnettu,
+        TunnustettavaVanhemmuusXEEFD8D84 as TunnustettavaVanhemmuus,
+        VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3 as VanhemmuudenTunnustamisasiakirjanLiitteet,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
+        YksityishenkiloXF92ED834 as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[57usize];
     /// A document of this definition: `{"lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.

@@ -9,16 +9,21 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        LapsiperheidenPalvelujenAsiakassuunnitelma,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, SuunnitelmaX9126,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 as LapsiperheidenPalvelujenAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaXF7307C36 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[58usize];
     /// A document of this definition: `{"lapsiperheiden_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_asiakassuunnitelma`.
@@ -56,20 +61,25 @@ pub mod v2023_09_27 {
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteetX1664, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        LapsiperheidenPalvelujenAsiakassuunnitelmaXE4D7,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570, SuunnitelmaX5C88,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 as LapsiperheidenPalvelujenAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuunnitelmaXFA3FBE5A as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[59usize];
     /// A document of this definition: `{"lapsiperheiden_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_asiakassuunnitelma`.
-        pub lapsiperheiden_palvelujen_asiakassuunnitelma: LapsiperheidenPalvelujenAsiakassuunnitelmaXE4D7,
+        pub lapsiperheiden_palvelujen_asiakassuunnitelma: LapsiperheidenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

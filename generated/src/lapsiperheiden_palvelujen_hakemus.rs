@@ -9,18 +9,23 @@
 #[cfg(feature = "lapsiperheiden-palvelujen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, Hakemus,
-        HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun, Osoite, TulkkaustiedotX57CD,
-        Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu, HakemusX0CF002DC as Hakemus,
+        YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot,
+        HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 as LapsiperheidenPalvelujenHakemus,
+        OsoiteXE9FA3AAD as Osoite, VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[60usize];
     /// A document of this definition: `{"lapsiperheiden_palvelujen_hakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lapsiperheiden_palvelujen_hakemus`.
-        pub lapsiperheiden_palvelujen_hakemus: HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun,
+        pub lapsiperheiden_palvelujen_hakemus: LapsiperheidenPalvelujenHakemus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,13 +9,18 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXED54, HaettavaPalvelu, Lastensuojeluhakemus, Osoite, TulkkaustiedotX57CD,
-        Voimassaolo, YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo,
+        AsiakasX290DBFB0 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX1F5A166F as HaettavaPalvelu, YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot,
+        LastensuojeluhakemusXC503B363 as Lastensuojeluhakemus, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PalvelunAjanjakso,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[63usize];
     /// A document of this definition: `{"lastensuojeluhakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojeluhakemus`.

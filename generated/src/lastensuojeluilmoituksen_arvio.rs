@@ -9,12 +9,17 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, LapsenAsiakkuus, LastensuojeluilmoituksenArvio,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas,
+        IlmoituksenPerustelutXCC9183F6 as IlmoituksenPerustelut,
+        LaatijaXA71A9A7D as Laatija, LapsenAsiakkuusX5FDB88D8 as LapsenAsiakkuus,
+        LastensuojeluilmoituksenArvioX3053F0BE as LastensuojeluilmoituksenArvio,
+        PalveluyksikkoX58B006CC as Palveluyksikko, ToimenpiteetX9165D2ED as Toimenpiteet,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[64usize];
     /// A document of this definition: `{"lastensuojeluilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojeluilmoituksen_arvio`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        AsiakasX6D2E, HenkiloX8107, HuoltajaTaiLaillinenEdustaja, IlmoittajaXD17A,
-        Laatija, Lastensuojeluilmoitus, Osoite, TiedotLapsenAsumisesta, YhteystiedotXD486,
+        AsiakasXE2D4736D as Asiakas, HenkiloX264654AD as Henkilo,
+        HuoltajaTaiLaillinenEdustajaXD300E0D7 as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
+        IlmoittajaXF07EE89C as Ilmoittaja, LaatijaXA71A9A7D as Laatija,
+        LapsenAsuminenXBDC04055 as LapsenAsuminen,
+        LastensuojeluilmoitusXCD755607 as Lastensuojeluilmoitus,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        TahoX009D5F3C as Taho, TiedotLapsenAsumisestaX95727514 as TiedotLapsenAsumisesta,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[65usize];
     /// A document of this definition: `{"lastensuojeluilmoitus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojeluilmoitus`.

@@ -9,20 +9,29 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi, Laatija,
-        LastensuojelunAsiakassuunnitelma, PalvelutJoitaAsiakkaalleSuunnitellaan,
-        SijaishuollossaOlevanLapsenHyvinvointi, SijaishuoltoaKoskevatMuutAsiat,
-        SijoituksenTiedot,
-        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
-        TaustaJaNykytilanne, TiedotLapsenAsumisesta,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkistaminen,
+        TiedotLapsenAsumisestaX95727514 as Asuminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXA71A9A7D as Laatija, LapsenAsuminenXBDC04055 as LapsenAsuminen,
+        LastensuojelunAsiakassuunnitelmaX982937FD as LastensuojelunAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as Palvelu,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as SijaishuollossaOlevanLapsenHyvinvointi,
+        SijaishuoltoaKoskevatMuutAsiatX27E552F6 as SijaishuoltoaKoskevatMuutAsiat,
+        SijoituksenTiedotXE04FDB35 as SijoituksenTiedot,
+        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B as SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TamaAsiakassuunnitelmaOnX93B79A86 as TamaAsiakassuunnitelmaOn,
+        TaustaJaNykytilanneXB2825131 as TaustaJaNykytilanne,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as TavoitteidenSaavuttaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[66usize];
     /// A document of this definition: `{"lastensuojelun_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_asiakassuunnitelma`.
@@ -58,25 +67,33 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXE6B6, Laatija,
-        LastensuojelunAsiakassuunnitelmaX251F,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        SijaishuollossaOlevanLapsenHyvinvointi, SijaishuoltoaKoskevatMuutAsiat,
-        SijoituksenTiedot,
-        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
-        TaustaJaNykytilanne, TiedotLapsenAsumisesta,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkistaminen,
+        TiedotLapsenAsumisestaX95727514 as Asuminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXA71A9A7D as Laatija, LapsenAsuminenXBDC04055 as LapsenAsuminen,
+        LastensuojelunAsiakassuunnitelmaX336B02C4 as LastensuojelunAsiakassuunnitelma,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as Palvelu,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as SijaishuollossaOlevanLapsenHyvinvointi,
+        SijaishuoltoaKoskevatMuutAsiatX27E552F6 as SijaishuoltoaKoskevatMuutAsiat,
+        SijoituksenTiedotXE04FDB35 as SijoituksenTiedot,
+        SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B as SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminen,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TamaAsiakassuunnitelmaOnX93B79A86 as TamaAsiakassuunnitelmaOn,
+        TaustaJaNykytilanneXB2825131 as TaustaJaNykytilanne,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as TavoitteidenSaavuttaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[67usize];
     /// A document of this definition: `{"lastensuojelun_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_asiakassuunnitelma`.
-        pub lastensuojelun_asiakassuunnitelma: LastensuojelunAsiakassuunnitelmaX251F,
+        pub lastensuojelun_asiakassuunnitelma: LastensuojelunAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,17 +9,23 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXEE4F, Laatija,
-        LastensuojelunJalkihuollonAsiakassuunnitelma,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, SijaishuollossaOlevanLapsenHyvinvointi,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXA71A9A7D as Laatija,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as LapsenTaiNuorenHyvinvointi,
+        LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SuunniteltavatSosiaalipalvelut,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[68usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_asiakassuunnitelma`.
@@ -57,22 +63,27 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
-        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX2DDB, Laatija,
-        LastensuojelunJalkihuollonAsiakassuunnitelmaXBA69,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        SijaishuollossaOlevanLapsenHyvinvointi,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 as KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksi,
+        LaatijaXA71A9A7D as Laatija,
+        SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 as LapsenTaiNuorenHyvinvointi,
+        LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E as LastensuojelunJalkihuollonAsiakassuunnitelma,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as SuunniteltavatSosiaalipalvelut,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[69usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_asiakassuunnitelma`.
-        pub lastensuojelun_jalkihuollon_asiakassuunnitelma: LastensuojelunJalkihuollonAsiakassuunnitelmaXBA69,
+        pub lastensuojelun_jalkihuollon_asiakassuunnitelma: LastensuojelunJalkihuollonAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,16 +9,32 @@
 #[cfg(feature = "lastensuojelun-jalkihuollon")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, JalkihuollonSijoituksenTiedot, Laatija,
-        LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos, LisatietojenAntaja,
-        Muutoksenhaku, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        SijoituspaikanYhteystiedot, SosiaalipalveluJotaPaatosKoskeeXE601, Viranomainen,
-        Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        JalkihuollonSijoituksenTiedotXA14937C2 as JalkihuollonSijoituksenTiedot,
+        LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 as LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
+        OsoiteXE9FA3AAD as Osoite,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SijoituspaikanYhteystiedotXBF485C9F as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[70usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos`.

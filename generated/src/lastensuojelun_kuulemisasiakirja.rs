@@ -9,13 +9,19 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807, KuuleminenXB0CE, KuulemisasiakirjaX187C,
-        Kuultava, Laatija, LastensuojelunKuulemisasiakirja, SuhtautuminenAsiaan,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenXC55A1F82 as Kuuleminen,
+        KuulemisasiakirjaX709F3530 as Kuulemisasiakirja, KuultavaXBB3963A3 as Kuultava,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojelunKuulemisasiakirjaX95658369 as LastensuojelunKuulemisasiakirja,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SuhtautuminenAsiaanX51880BA5 as SuhtautuminenAsiaan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[71usize];
     /// A document of this definition: `{"lastensuojelun_kuulemisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_kuulemisasiakirja`.

@@ -9,13 +9,16 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, KuuleminenX0018, Kuulemisasiakirja, Kuultava, Laatija,
-        LastensuojelunMielipiteenSelvittamisasiakirja,
+        AsiakasXF5869742 as Asiakas, KuuleminenX85B47BA7 as Kuuleminen,
+        KuulemisasiakirjaX8B7A9EA4 as Kuulemisasiakirja, KuultavaXBB3963A3 as Kuultava,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 as LastensuojelunMielipiteenSelvittamisasiakirja,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[72usize];
     /// A document of this definition: `{"lastensuojelun_mielipiteen_selvittamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_mielipiteen_selvittamisasiakirja`.

@@ -9,16 +9,30 @@
 #[cfg(feature = "lastensuojelun-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, KuuleminenX9793, Kuultava, Laatija,
-        LastensuojelunPalveluTaiTukitoimipaatos, LisatietojenAntaja, Muutoksenhaku,
-        Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano, PaatosX3753,
-        SosiaalipalveluJotaPaatosKoskeeX198B, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX0533101D as Kuuleminen,
+        KuultavaXBB3963A3 as Kuultava,
+        LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 as LastensuojelunPalveluTaiTukitoimipaatos,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX3797CF82 as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX72128F1F as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[73usize];
     /// A document of this definition: `{"lastensuojelun_palvelu__tai_tukitoimipaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lastensuojelun_palvelu__tai_tukitoimipaatos`.

@@ -9,19 +9,24 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX13D2,
-        MuidenHenkiloidenKuuleminenX3312, Osoite, VastaanottajaX525E, Voimassaolo,
-        YhteystiedotXEE4F,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenXF55C3D35 as AsiakkaanKuuleminen,
+        KuultavaX33188A22 as Kuultava, LaatijaXA71A9A7D as Laatija,
+        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VoimassaoloXBA0F7664 as TutkimuksenKesto,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[75usize];
     /// A document of this definition: `{"lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.
-        pub lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaX13D2,
+        pub lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -55,15 +60,20 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
-        MuidenHenkiloidenKuuleminenX3312, Osoite, VastaanottajaX525E, Voimassaolo,
-        YhteystiedotXEE4F,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenXF55C3D35 as AsiakkaanKuuleminen,
+        KuultavaX33188A22 as Kuultava, LaatijaXA71A9A7D as Laatija,
+        LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED as LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        VoimassaoloXBA0F7664 as TutkimuksenKesto,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[76usize];
     /// A document of this definition: `{"lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.

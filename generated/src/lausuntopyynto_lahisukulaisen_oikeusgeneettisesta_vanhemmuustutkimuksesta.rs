@@ -9,17 +9,24 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
-        LueLisaaX2FCA, MahdollisestiTutkittavienLahisukulaistenTiedot, OhjeYksiXC486,
-        OsoiteX6FDC, PyyntoX0C14, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisiYksiyksiYksiMomentti,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LausuntoaPyytavaLastenvalvoja,
+        LausuntopyyntoKoskeeXEA4E05C3 as LausuntopyyntoKoskee,
+        LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 as LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
+        LueLisaaX2FCA1506 as LueLisaa,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as MahdollisestiTutkittavienLahisukulaistenTiedot,
+        OhjeYksiXC486D2E6 as OhjeYksi, OsoiteX84A48BBC as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoX0C146EF5 as Pyynto,
+        SelvitettavaVanhemmuusX6E738DA6 as SelvitettavaVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[77usize];
     /// A document of this definition: `{"lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta`.

@@ -9,17 +9,19 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, LausunnonPyytaja,
-        LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta,
-        MahdollisestiTutkittavienLahisukulaistenTiedot, OhjeYksiXC486, Organisaatio,
-        OsoiteX6FDC, PyyntoXAA4F,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXFA89,
+        AsiakasX9A10B055 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisiYksiyksiYksiMomentti,
+        LausunnonPyytajaX9BC9415B as LausunnonPyytaja,
+        LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 as LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as MahdollisestiTutkittavienSukulaistenTiedot,
+        OhjeYksiXC486D2E6 as OhjeYksi, OrganisaatioXF81D6B46 as Organisaatio,
+        OsoiteX84A48BBC as Osoite, PyyntoXAA4F6D75 as Pyynto,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[78usize];
     /// A document of this definition: `{"lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta`.

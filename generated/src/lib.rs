@@ -651,7 +651,10 @@ pub mod yhteenveto_vainajan_oikeudenomistajista;
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen;
 pub mod shapes;
-pub use sosmeta_types::{Code, Identifier, Instant, Number, PartialDate, Quantity};
+pub use sosmeta_types::{
+    Code, CodeSet, CodeValue, Coded, HetuIdentifier, Identifier, Instant, NonEmptyString,
+    NonEmptyVec, Number, PartialDate, Quantity, SystemRule,
+};
 pub use sosmeta_runtime::{DefinitionInfo, Error, Lang};
 #[doc(hidden)]
 pub use sosmeta_runtime::{parse_json, to_json, to_xhtml};
@@ -3930,7 +3933,7 @@ pub static ENABLED_FEATURES: &[&str] = &[
     "vanhemmuuden-selvittamisen",
 ];
 /// A document of any definition version compiled in (see the Cargo features).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Document {
     /// *Adoptioneuvonnan lausunto* 2024-11-29 (Valmis).
@@ -5313,6 +5316,12 @@ impl Document {
     /// version in force, else the newest; see [`sosmeta_model::Release::select`]).
     pub fn from_json_by_root_key(json: &str) -> Result<Document, Error> {
         let index = CATALOG.select_json(DEFINITIONS, json)?;
+        Self::parse_index(index, json)
+    }
+    /// Parse `json` as a document of version `version` (`YYYY-MM-DD`) of the
+    /// definition its root key names. Errors name the JSON path.
+    pub fn from_json_version(json: &str, version: &str) -> Result<Document, Error> {
+        let index = CATALOG.select_json_version(DEFINITIONS, json, version)?;
         Self::parse_index(index, json)
     }
     /// The index in [`DEFINITIONS`] of a definition reference.

@@ -9,14 +9,18 @@
 #[cfg(feature = "tahdonilmaisupalvelun")]
 pub mod v2023_06_01 {
     pub use crate::shapes::{
-        AmmattihenkilonLaatimaAsiakirjaX1C48, AsiakasXEEC1,
-        HenkiloJokaKieltaaAsiakastietojenLuovuttamisen, Infoteksti, Laatija,
-        LuovutuslupaAsiakirja, VoimassaOlevaLuovutuslupa,
+        AmmattihenkilonLaatimaAsiakirjaX04084417 as AmmattihenkilonLaatimaAsiakirja,
+        AsiakasX8434043B as Asiakas, InfotekstiXFB153462 as Infoteksti,
+        LaatijaXA71A9A7D as Laatija,
+        LuovutuslupaAsiakirjaX8FFC0D70 as LuovutuslupaAsiakirja,
+        HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 as LuovutusluvanAntaja,
+        PalveluyksikkoX58B006CC as Palveluyksikko, RooliX3F83D409 as Rooli,
+        VoimassaOlevaLuovutuslupaX4B50867B as VoimassaOlevaLuovutuslupa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[79usize];
     /// A document of this definition: `{"luovutuslupa_asiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `luovutuslupa_asiakirja`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Liite,
-        MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta, TiedotAntanutHenkilo,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LiiteXB6C636BB as Liite,
+        MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 as MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta,
+        NimiX748AB1D3 as Nimi, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TiedotAntanutHenkiloX0EBA21AA as TiedotAntanutHenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[81usize];
     /// A document of this definition: `{"merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Liite, MerkintaAsiakastietojenLuovuttamisesta,
-        TietojenVastaanottaja,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LiiteXB6C636BB as LuovutetutAsiakirjat,
+        MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 as MerkintaAsiakastietojenLuovuttamisesta,
+        NimiX748AB1D3 as Nimi, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TietojenVastaanottajaX8E2F54B6 as TietojenVastaanottaja,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[82usize];
     /// A document of this definition: `{"merkinta_asiakastietojen_luovuttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_asiakastietojen_luovuttamisesta`.

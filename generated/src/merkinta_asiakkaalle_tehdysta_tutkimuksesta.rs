@@ -9,14 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakaskertomusmerkintaX3B42, Laatija,
-        MerkintaAsiakkaalleTehdystaTutkimuksesta, SitomisenAjankohta, TapahtumaX6E1E,
-        TehtyTutkimusJaSenTulos,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakaskertomusmerkintaXECDE20C0 as Asiakaskertomusmerkinta,
+        LaatijaXA71A9A7D as Laatija,
+        MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F as MerkintaAsiakkaalleTehdystaTutkimuksesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX3FEB2C67 as Tapahtuma,
+        TehtyTutkimusJaSenTulosX40D9354F as TehtyTutkimusJaSenTulos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[83usize];
     /// A document of this definition: `{"merkinta_asiakkaalle_tehdysta_tutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_asiakkaalle_tehdysta_tutkimuksesta`.

@@ -8,11 +8,20 @@
 /// Subject: Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat (feature `sosiaalihuollon-palvelutehtaville-yhteiset`).
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_10_30 {
-    pub use crate::shapes::{AsiakasX4807, Laatija, MerkintaAsianVireilletulosta};
+    pub use crate::shapes::{
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojelullinenHuoli,
+        MerkintaAsianVireilletulostaXDD426C2F as MerkintaAsianVireilletulosta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as VireilletulonSyyt,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[85usize];
     /// A document of this definition: `{"merkinta_asian_vireilletulosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_asian_vireilletulosta`.

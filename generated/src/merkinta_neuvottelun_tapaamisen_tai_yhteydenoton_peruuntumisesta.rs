@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaXF4E6, Laatija,
-        MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta, TapahtumaX8E5B,
+        AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX257FC4AA as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE as MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PeruuntumisenSyyX0050496D as PeruuntumisenSyy,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX1ADA7DB7 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[86usize];
     /// A document of this definition: `{"merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta`.

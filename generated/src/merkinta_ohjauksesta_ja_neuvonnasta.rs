@@ -9,17 +9,22 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, Asiakaskertomusmerkinta, Laatija, MerkintaAsiakkaanArjesta,
-        SitomisenAjankohta, Tapahtuma,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX34880AA2 as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaAsiakkaanArjestaX47E68E40 as MerkintaOhjauksestaJaNeuvonnasta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX665A44FB as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[88usize];
     /// A document of this definition: `{"merkinta_ohjauksesta_ja_neuvonnasta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_ohjauksesta_ja_neuvonnasta`.
-        pub merkinta_ohjauksesta_ja_neuvonnasta: MerkintaAsiakkaanArjesta,
+        pub merkinta_ohjauksesta_ja_neuvonnasta: MerkintaOhjauksestaJaNeuvonnasta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

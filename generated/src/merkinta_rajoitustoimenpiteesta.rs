@@ -9,15 +9,25 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakkaanKuuleminenX485E, Laatija,
-        LastensuojelunEristamiseenLiittyvaKirjaaminen, MerkintaRajoitustoimenpiteesta,
-        Omatyontekija, RajoituksenAikainenKirjaaminen, RajoitustoimenpideXA73D,
-        RajoitustoimenpideXCBCC, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as KehitysvammaistenErityishuollonRajoitustoimenpiteenLaji,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 as LastensuojelunEristamiseenLiittyvaKirjaaminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as LastensuojelunRajoitustoimenpiteenLaji,
+        MerkintaRajoitustoimenpiteestaXE700552D as MerkintaRajoitustoimenpiteesta,
+        RajoitustoimenpideX315F1125 as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        MillaistaTilannettaKirjaaminenKoskeeX6029CBB9 as MillaistaTilannettaKirjaaminenKoskee,
+        PalvelutehtavaXD9634B9D as Palvelutehtava,
+        RajoituksenAikainenKirjaaminenXB484E665 as RajoituksenAikainenKirjaaminen,
+        RajoitustoimenpideX633660DE as RajoitustoimenpideRajoitustoimenpide,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        SosiaalipalveluX2B036E6B as Sosiaalipalvelu, PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[89usize];
     /// A document of this definition: `{"merkinta_rajoitustoimenpiteesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_rajoitustoimenpiteesta`.
@@ -53,20 +63,31 @@ pub mod v2023_11_29 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_12_19 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakkaanKuuleminenX485E, Laatija,
-        LastensuojelunEristamiseenLiittyvaKirjaaminen,
-        MerkintaRajoitustoimenpiteestaXFA2A, Omatyontekija,
-        PaatokseenPerustuvaRajoitustoimenpide, RajoituksenAikainenKirjaaminenX378E,
-        RajoitustoimenpideXB468, RajoitustoimenpideXC676, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX485E2424 as AsiakkaanKuuleminen,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as KehitysvammaistenErityishuollonRajoitustoimenpiteenLaji,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 as LastensuojelunEristamiseenLiittyvaKirjaaminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as LastensuojelunRajoitustoimenpiteenLaji,
+        MerkintaRajoitustoimenpiteestaX72350FB2 as MerkintaRajoitustoimenpiteesta,
+        RajoitustoimenpideX6D9E6368 as MerkintaRajoitustoimenpiteestaRajoitustoimenpide,
+        MillaistaTilannettaKirjaaminenKoskeeX6029CBB9 as MillaistaTilannettaKirjaaminenKoskee,
+        PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 as PaatokseenPerustuvaRajoitustoimenpide,
+        PalvelutehtavaXD9634B9D as Palvelutehtava,
+        RajoittavaValineTaiAsusteXCAA65491 as RajoittavaValineTaiAsuste,
+        RajoituksenAikainenKirjaaminenXD0F3B78D as RajoituksenAikainenKirjaaminen,
+        RajoitustoimenpideX7F34E39F as RajoitustoimenpideRajoitustoimenpide,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        SosiaalipalveluX8E214539 as Sosiaalipalvelu, PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[90usize];
     /// A document of this definition: `{"merkinta_rajoitustoimenpiteesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_rajoitustoimenpiteesta`.
-        pub merkinta_rajoitustoimenpiteesta: MerkintaRajoitustoimenpiteestaXFA2A,
+        pub merkinta_rajoitustoimenpiteesta: MerkintaRajoitustoimenpiteesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -8,11 +8,17 @@
 /// Subject: Sosiaalihuollon  palvelutehtäville yhteiset asiakasasiakirjat (feature `sosiaalihuollon-palvelutehtaville-yhteiset`).
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
-    pub use crate::shapes::{AsiakasX4807, Laatija, MerkintaSosiaalipalvelunAlkamisesta};
+    pub use crate::shapes::{
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        MerkintaSosiaalipalvelunAlkamisestaXC2645B7D as MerkintaSosiaalipalvelunAlkamisesta,
+        PalvelutehtavaX3490C980 as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+    };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[91usize];
     /// A document of this definition: `{"merkinta_sosiaalipalvelun_alkamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_sosiaalipalvelun_alkamisesta`.

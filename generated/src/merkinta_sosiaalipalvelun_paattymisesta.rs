@@ -9,13 +9,20 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, MerkintaSosiaalipalvelunPaattymisesta,
-        TurvakotipalveluaKoskevatTiedot,
+        AsiakasXF5869742 as Asiakas,
+        AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeenXA445D0BC as AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeen,
+        AsuminenVakivallanTekijanKanssaX8DF39F99 as AsuminenVakivallanTekijanKanssa,
+        LaatijaXA71A9A7D as Laatija,
+        MerkintaSosiaalipalvelunPaattymisestaX4DF1590E as MerkintaSosiaalipalvelunPaattymisesta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TurvakotipalveluaKoskevatTiedotX997B0DA3 as TurvakotipalveluaKoskevatTiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[92usize];
     /// A document of this definition: `{"merkinta_sosiaalipalvelun_paattymisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_sosiaalipalvelun_paattymisesta`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaX1142, Laatija,
-        MerkintaTapaamisestaTaiYhteydenotosta, SitomisenAjankohta, TapahtumaX41C0,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaX198A429C as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 as MerkintaTapaamisestaTaiYhteydenotosta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX7AFA92D8 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[93usize];
     /// A document of this definition: `{"merkinta_tapaamisesta_tai_yhteydenotosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_tapaamisesta_tai_yhteydenotosta`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakaskertomusmerkintaX036E, Laatija,
-        MerkintaTerapeuttisestaTyoskentelysta, SitomisenAjankohta, TapahtumaX8485,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakaskertomusmerkintaX35067694 as Asiakaskertomusmerkinta,
+        AsiointitapaXD23F1131 as Asiointitapa, LaatijaXA71A9A7D as Laatija,
+        MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 as MerkintaTerapeuttisestaTyoskentelysta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX6EF70609 as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[94usize];
     /// A document of this definition: `{"merkinta_terapeuttisesta_tyoskentelysta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_terapeuttisesta_tyoskentelysta`.

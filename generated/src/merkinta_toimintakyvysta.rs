@@ -9,13 +9,22 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_03_28 {
     pub use crate::shapes::{
-        Ammattihenkilo, AsiakasX4807, MerkintaToimintakyvysta, Toimintakykyhavainto,
-        Toimintakykymerkinta,
+        AmmattihenkiloXF4CBF169 as Ammattihenkilo,
+        AmmattioikeusX9BF43B92 as Ammattioikeus, AsiakasXF5869742 as Asiakas,
+        HavainnointimenetelmaXE801BEBD as Havainnointimenetelma,
+        MerkintaToimintakyvystaX015ABAD5 as MerkintaToimintakyvysta,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        ToimintakykyhavainnonAihekoodinIcfTarkenneX8E364937 as ToimintakykyhavainnonAihekoodinIcfTarkenne,
+        DiagnoosiX3D272115 as ToimintakykyhavainnonIcdAihekoodi,
+        ToimintakykyhavainnonIcfAihekoodiX010EC4DD as ToimintakykyhavainnonIcfAihekoodi,
+        ToimintakykyhavaintoX496BB41F as Toimintakykyhavainto,
+        ToimintakykymerkintaXB49910E4 as Toimintakykymerkinta,
+        ToimintakyvynHavainnointipaikkaX38EFD3D9 as ToimintakyvynHavainnointipaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[95usize];
     /// A document of this definition: `{"merkinta_toimintakyvysta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `merkinta_toimintakyvysta`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasX4807, AsiakaskertomusmerkintaXC62F, Laatija, MuuAsiakaskertomusmerkinta,
-        SitomisenAjankohta, TapahtumaX4B7C,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        AsiakaskertomusmerkintaXCC269F06 as Asiakaskertomusmerkinta,
+        LaatijaXA71A9A7D as Laatija,
+        MuuAsiakaskertomusmerkintaX4BF7B0E3 as MuuAsiakaskertomusmerkinta,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, TapahtumaX60F8E65E as Tapahtuma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[96usize];
     /// A document of this definition: `{"muu_asiakaskertomusmerkinta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `muu_asiakaskertomusmerkinta`.

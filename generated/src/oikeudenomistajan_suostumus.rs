@@ -9,20 +9,24 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Nayte, OhjeYksiXE823, Ohjeet,
-        OikeudenomistajaTaiHanenLaillinenEdustajansa, OikeudenomistajanSuostumusXFB32,
-        OikeusgeneettinenIsyystutkimus, SuostumuksenVastaanottanutLastenvalvoja,
-        SuostumusKoskeeKuollutta, VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
+        AsiakasX9A10B055 as AlaikainenLapsi, NayteX47D29DAB as Nayte,
+        OhjeYksiXE823D005 as OhjeYksi, OhjeetX94C77DB3 as Ohjeet,
+        OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 as OikeudenomistajaTaiHanenLaillinenEdustajansa,
+        OikeudenomistajanSuostumusXB5847740 as OikeudenomistajanSuostumus,
+        OikeusgeneettinenIsyystutkimusX0061BB18 as OikeusgeneettinenIsyystutkimus,
+        SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 as SuostumuksenVastaanottanutLastenvalvoja,
+        SuostumusKoskeeKuolluttaX32A1F7E3 as SuostumusKoskeeKuollutta,
+        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikahdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[97usize];
     /// A document of this definition: `{"oikeudenomistajan_suostumus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeudenomistajan_suostumus`.
-        pub oikeudenomistajan_suostumus: OikeudenomistajanSuostumusXFB32,
+        pub oikeudenomistajan_suostumus: OikeudenomistajanSuostumus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -54,19 +58,29 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, NayteXF8AA, OhjeYksiXE823, Ohjeet,
-        OikeudenomistajaX6F30, OikeudenomistajanSuostumus,
-        OikeusgeneettinenVanhemmuustutkimus,
-        SuostumuksenVastaanottanutLastenvalvojaX2C31,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX4499,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B,
+        AsiakasX9A10B055 as AlaikainenLapsi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, NayteXF8AACFAA as Nayte,
+        OhjeYksiXE823D005 as OhjeYksi, OhjeetX94C77DB3 as Ohjeet,
+        OikeudenomistajaX85555D44 as Oikeudenomistaja,
+        OikeudenomistajanSuostumusX273E8362 as OikeudenomistajanSuostumus,
+        OikeusgeneettinenVanhemmuustutkimusX6F89DC70 as OikeusgeneettinenVanhemmuustutkimus,
+        SuostumuksenAntajaXDA61E099 as OikeusgeneettinenVanhemmuustutkimusSuostumuksenAntaja,
+        SuostumusX5D418AD4 as OikeusgeneettinenVanhemmuustutkimusSuostumus,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SuostumuksenVastaanottanutLastenvalvojaX571F6B0C as SuostumuksenVastaanottanutLastenvalvoja,
+        SuostumusKoskeeKuolluttaXD621A8EA as SuostumusKoskeeKuollutta,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossa,
+        SuostumuksenAntajaX2B7865B9 as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaSuostumuksenAntaja,
+        SuostumusX9C5437AB as VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaSuostumus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikahdeksan,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[98usize];
     /// A document of this definition: `{"oikeudenomistajan_suostumus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeudenomistajan_suostumus`.

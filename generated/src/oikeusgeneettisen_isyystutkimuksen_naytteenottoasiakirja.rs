@@ -9,21 +9,26 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetX123C, Asiakas,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX1697,
-        LueLisaaX2FCA, Naytetyyppi, NaytteenantajaX57FF, NaytteenotonValvojaX5467,
-        Naytteenottaja, OhjeKaksiXDDC8, OhjeYksiX4771,
-        OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja, Organisaatio,
-        OsoiteX6FDC, PaikkakuntaJaPaivamaara,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan, Yhteyshenkilo,
-        YhteystiedotXFA89,
+        AllekirjoituksetXF4B783F0 as Allekirjoitukset, AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 as LapsenHenkilollisyydenTodistaja,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB as LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias,
+        YhteyshenkiloX5B1E87AC as LastenvalvojanNimi, LueLisaaX2FCA1506 as LueLisaa,
+        NaytetyyppiX9F72136E as Naytetyyppi, NaytteenantajaXBADCFA6D as Naytteenantaja,
+        NaytteenotonValvojaX9CE3726A as NaytteenotonValvoja,
+        NaytteenottajaX4BAD34FA as Naytteenottaja, OhjeKaksiXDDC8271D as OhjeKaksi,
+        OhjeYksiX477180B2 as OhjeYksi,
+        OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 as OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PaikkakuntaJaPaivamaaraXD8277552 as PaikkakuntaJaPaivamaara,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[99usize];
     /// A document of this definition: `{"oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja`.

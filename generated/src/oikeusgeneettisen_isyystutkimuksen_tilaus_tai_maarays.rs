@@ -9,20 +9,24 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, LueLisaaX2FCA,
-        MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaiset, OhjeKaksiX81EA,
-        OhjeYksiX2C52, OikeusgeneettisenIsyystutkimuksenTilausTaiMaarays, Organisaatio,
-        OsoiteX6FDC, SuoritettavaTutkimus,
-        SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseen,
-        TutkimusKuolleestaHenkilostaX6DD9, TutkimuslausuntoPyydetaan,
-        TutkittavienSukulaistenTiedotX17B6,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXFA89,
+        AsiakasX9A10B055 as Asiakas,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaIsyystutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LueLisaaX2FCA1506 as LueLisaa,
+        MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 as MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaiset,
+        OhjeKaksiX81EA6446 as OhjeKaksi, OhjeYksiX2C524336 as OhjeYksi,
+        OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D as OikeusgeneettisenIsyystutkimuksenTilausTaiMaarays,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
+        SuoritettavaTutkimusX2CBDA552 as SuoritettavaTutkimus,
+        SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE as SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseen,
+        TutkimusKuolleestaHenkilostaX6DD96234 as TutkimusKuolleestaHenkilosta,
+        TutkimuslausuntoPyydetaanXB5862FF7 as TutkimuslausuntoPyydetaan,
+        TutkittavienSukulaistenTiedotX17B652E5 as TutkittavienSukulaistenTiedot,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[100usize];
     /// A document of this definition: `{"oikeusgeneettisen_isyystutkimuksen_tilaus_tai_maarays": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_isyystutkimuksen_tilaus_tai_maarays`.

@@ -9,20 +9,32 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        LapsenHenkilollisyydenTodistaja,
-        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotias, LueLisaaX2FCA,
-        NaytetyyppiXF287, Naytteenantaja, NaytteenotonValvoja, Naytteenottaja,
-        OhjeKaksiX0F9E, OhjeYksiX1875,
-        OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirja, OsoiteX6FDC,
-        PaikkakuntaJaPaivamaara, VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan, Yhteyshenkilo,
-        YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        EnsimmainenTaiUusintanayteX24854178 as EnsimmainenTaiUusintanayte,
+        HenkilollisyydenTodentamiseksiXA7635F91 as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 as LapsenHenkilollisyydenTodistajaLapsenHenkilollisyydenTodistaja,
+        YhteyshenkiloX5B1E87AC as Lastenvalvoja, LueLisaaX2FCA1506 as LueLisaa,
+        NaytetyyppiXD02AED1C as Naytetyyppi, NaytteenantajaX0D5B3712 as Naytteenantaja,
+        NaytteenotonValvojaX89AEA840 as NaytteenotonValvoja,
+        NaytteenottajaX4BAD34FA as Naytteenottaja, OhjeKaksiX0F9E7BC2 as OhjeKaksi,
+        OhjeYksiX18759402 as OhjeYksi,
+        OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C as OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirja,
+        LapsenHenkilollisyydenTodistajaXA854D115 as OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaLapsenHenkilollisyydenTodistaja,
+        OsoiteX84A48BBC as Osoite,
+        PaikkakuntaJaPaivamaaraXD8277552 as PaikkakuntaJaPaivamaara,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as TilauksenTehnytLastenvalvoja,
+        TyyppiX003F6460 as Tyyppi,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[101usize];
     /// A document of this definition: `{"oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_vanhemmuustutkimuksen_naytteenottoasiakirja`.

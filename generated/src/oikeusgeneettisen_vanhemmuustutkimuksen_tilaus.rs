@@ -9,18 +9,29 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, LapsiX796F,
-        LueLisaaX2FCA, MahdollinenIsa, Ohje, OhjeYksiXD641,
-        OikeusgeneettisenVanhemmuustutkimuksenTilaus, OsoiteX6FDC,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiX6AD0, TutkimusKuolleestaHenkilosta,
-        TutkittavatHenkilot, TutkittavatLahisukulaiset, TutkittavienSukulaistenTiedot,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        KuollutHenkiloXFF20F35D as KuollutHenkilo,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as LakiOikeusgeneettisestaVanhemmuustutkimuksestaKolmeseitsemankahdeksankaksinollanollaviisi,
+        LapsiX7BF131C3 as Lapsi,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX2FCA1506 as LueLisaa, MahdollinenIsaX6D66A222 as MahdollinenIsa,
+        OhjeX9DA6159C as Ohje, OhjeYksiXD64170EE as OhjeYksi,
+        OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB as OikeusgeneettisenVanhemmuustutkimuksenTilaus,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SuoritettavaTutkimusXDA05493C as SuoritettavaTutkimus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        TutkimusKuolleestaHenkilostaX5B26906B as TutkimusKuolleestaHenkilosta,
+        TutkimuslausuntoPyydetaanXAD8649C3 as TutkimuslausuntoPyydetaan,
+        TutkittavatHenkilotXC92BCD14 as TutkittavatHenkilot,
+        TutkittavatLahisukulaisetX0A6AAA0B as TutkittavatLahisukulaiset,
+        TutkittavienSukulaistenTiedotXE17A4422 as TutkittavienSukulaistenTiedot,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[102usize];
     /// A document of this definition: `{"oikeusgeneettisen_vanhemmuustutkimuksen_tilaus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_vanhemmuustutkimuksen_tilaus`.

@@ -9,20 +9,38 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, Asiakas, HedelmoityshoitoXABA4, Kotikunta,
-        LapsenHuoltajaTaiMuuLaillinenEdustaja, LueLisaa,
-        NeuvottelunToimittanutLastenvalvoja, NeuvotteluunOsallistuvatX1A64,
-        OhjeKaksiX57C1, OhjeKolmeXB641, OhjeYksiX32A7, OtaksuttuSynnyttanytAiti,
-        OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksi,
-        SelvitettavaVanhemmuusX527A, SynnyttanytAiti, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AlleYksiviisiVuotiaanLapsenSuostumusX742E609D as AlleYksiviisiVuotiaanLapsenSuostumus,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus,
+        AnnettuHedelmoityshoitoaXA4A03177 as AnnettuHedelmoityshoitoa,
+        AsiakasX9A10B055 as Asiakas, HedelmoityshoitoXEA21136A as Hedelmoityshoito,
+        HenkilollisyydenTodentamiseksiXC022AB46 as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B as LapsenHuoltajaTaiMuuLaillinenEdustaja,
+        LapsenHuoltajanTaiMuunLaillisenEdustajanSuostumusX4488150E as LapsenHuoltajanTaiMuunLaillisenEdustajanSuostumus,
+        LueLisaaX3B340D06 as LueLisaa,
+        LuovutetunMunasolunKayttoX75B404B3 as LuovutetunMunasolunKaytto,
+        NeuvottelunToimittanutLastenvalvojaXE7B1BE4C as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatX1A64C8E9 as NeuvotteluunOsallistuvat,
+        OhjeKaksiX57C130A6 as OhjeKaksi, OhjeKolmeXB6416904 as OhjeKolme,
+        OhjeYksiX32A7C9B5 as OhjeYksi,
+        OtaksuttuSynnyttanytAitiXB53D1D2E as OtaksuttuSynnyttanytAiti,
+        OtaksutunSynnyttaneenAidinKantaX018E18FE as OtaksutunSynnyttaneenAidinKanta,
+        OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77 as OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksi,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX527A34AC as SelvitettavaVanhemmuus,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
+        SynnyttanytAitiX3D6D841F as Yksityishenkilo,
+        YhteystiedotX3E9B1CA1 as YksityishenkiloYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[104usize];
     /// A document of this definition: `{"otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi`.

@@ -9,16 +9,27 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Kuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        Omatyontekija, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa,
-        PaatosXA7BD, RajoitusX1BB8, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX2C6D1696 as Paatos,
+        PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78 as PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusXB11CA4A5 as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[107usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa`.
@@ -56,20 +67,32 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminenX57FB, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX9451, Muutoksenhaku,
-        Omatyontekija, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaXECA6,
-        PaatosXD4ED, RajoitusX5968, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX33188A22 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX3846E5FF as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX28BD5C2B as Paatos,
+        PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE as PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX455DED28 as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenRatkaisija,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[108usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa`.
-        pub paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa: PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaXECA6,
+        pub paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa: PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

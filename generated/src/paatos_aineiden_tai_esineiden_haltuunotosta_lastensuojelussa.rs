@@ -9,16 +9,28 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Kuuleminen, Kuultava, Laatija, LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminen, Muutoksenhaku, Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano,
-        PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa, PaatosX0724,
-        RajoitusX17B4, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaXBB3963A3 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX9FE610F4 as Paatos,
+        PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 as PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX5D9252CA as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[109usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_lastensuojelussa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_lastensuojelussa`.

@@ -9,15 +9,23 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, MuutoksenhakuX48E0,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, Paatoksentekija,
-        PaatosErityishuollonLopettamisesta, Voimassaolo, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuXA6468D64 as Muutoksenhaku, OrganisaatioX073FA76F as Organisaatio,
+        PaatoksentekijaX6033C10A as Paatoksentekija,
+        PaatosErityishuollonLopettamisestaXCC1A5DE2 as PaatosErityishuollonLopettamisesta,
+        PaatosKoskeeX942BD354 as PaatosKoskee, PalveluyksikkoX58B006CC as Palveluyksikko,
+        OsoiteX84A48BBC as Postiosoite, LaatijaXA71A9A7D as Valmistelija,
+        YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[113usize];
     /// A document of this definition: `{"paatos_erityishuollon_lopettamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_erityishuollon_lopettamisesta`.

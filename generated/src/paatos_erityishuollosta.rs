@@ -9,16 +9,28 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        Paatoksentekija, PaatosErityishuollosta, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OrganisaatioX073FA76F as Organisaatio, RatkaisunLajiX5962F01E as PaatoksenLaji,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        PaatoksentekijaX6033C10A as Paatoksentekija,
+        PaatosErityishuollostaXB37D1524 as PaatosErityishuollosta,
+        PaatosKoskeeX8A5F78C6 as PaatosKoskee, PalveluyksikkoX58B006CC as Palveluyksikko,
+        OsoiteX84A48BBC as Postiosoite, LaatijaXA71A9A7D as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[114usize];
     /// A document of this definition: `{"paatos_erityishuollosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_erityishuollosta`.
@@ -54,16 +66,28 @@ pub mod v2024_11_01 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2025_01_30 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku,
-        OrganisaatioX5302, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        Paatoksentekija, PaatosErityishuollosta, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as AikaisemmanPaatoksenVoimassaolo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite, AsiakkaanKuuleminenXF55C3D35 as Kuuleminen,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OrganisaatioX073FA76F as Organisaatio, RatkaisunLajiX5962F01E as PaatoksenLaji,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        PaatoksentekijaX6033C10A as Paatoksentekija,
+        PaatosErityishuollostaXB37D1524 as PaatosErityishuollosta,
+        PaatosKoskeeX8A5F78C6 as PaatosKoskee, PalveluyksikkoX58B006CC as Palveluyksikko,
+        OsoiteX84A48BBC as Postiosoite, LaatijaXA71A9A7D as Valmistelija,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[115usize];
     /// A document of this definition: `{"paatos_erityishuollosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_erityishuollosta`.

@@ -9,14 +9,23 @@
 #[cfg(feature = "lapsen-elatusavun-turvaamisen")]
 pub mod v2025_02_28 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, LisatietojenAntaja, MuutoksenhakuX20DC, Osoite,
-        OsoiteX6FDC, PaatoksentekijaX875D, PaatosLapsenElatussopimuksenVahvistamisesta,
-        PaatosX0AC4, SopimuksenVahvistaminen, YhteystiedotX3E9B, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX5BDCBFEB as Muutoksenhaku,
+        PaatoksentekijaX2E6F85D3 as Paatoksentekija,
+        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosXFB584A9F as Paatos,
+        PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 as PaatosLapsenElatussopimuksenVahvistamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        SopimuksenVahvistaminenXB44BA6F6 as SopimuksenVahvistaminen,
+        VahvistaminenX45B121AF as Vahvistaminen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[118usize];
     /// A document of this definition: `{"paatos_lapsen_elatussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_elatussopimuksen_vahvistamisesta`.

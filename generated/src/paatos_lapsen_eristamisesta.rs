@@ -9,16 +9,32 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Kuuleminen, Kuultava, Laatija,
-        LapsenTarvitsematLaakarintarkastukset, LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminen, Muutoksenhaku, Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosLapsenEristamisesta, Rajoitustoimenpide,
-        SitomisenAjankohta, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaXBB3963A3 as Kuultava,
+        LapsenTarvitsematLaakarintarkastuksetX690FDB6A as LapsenTarvitsematLaakarintarkastukset,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuXC7AAC507 as Muutoksenhaku,
+        MuutoksenhakukeinoX65A0A05E as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenTaytantoonpano,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLapsenEristamisestaXBC0DCE25 as PaatosLapsenEristamisesta,
+        OsoiteX84A48BBC as Postiosoite,
+        RajoitustoimenpideX9DC017C4 as Rajoitustoimenpide,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[120usize];
     /// A document of this definition: `{"paatos_lapsen_eristamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_eristamisesta`.

@@ -9,13 +9,13 @@
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2020_04_07 {
     pub use crate::shapes::{
-        AsiakasX4807, PaatoksentekijaX0057,
-        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
+        AsiakasXF5869742 as Asiakas, PaatoksentekijaXEFC29F28 as Paatoksentekija,
+        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[121usize];
     /// A document of this definition: `{"paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta`.
@@ -56,22 +56,30 @@ pub mod v2020_04_07 {
 #[cfg(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen")]
 pub mod v2025_02_28 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, LisatietojenAntaja, MuutoksenhakuX20DC, Osoite,
-        OsoiteX6FDC, PaatoksentekijaX875D,
-        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX7408, PaatosXBE3A,
-        SopimuksenVahvistaminen, YhteystiedotX3E9B, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX5BDCBFEB as Muutoksenhaku,
+        PaatoksentekijaX2E6F85D3 as Paatoksentekija,
+        YhteystiedotX3E9B1CA1 as PaatoksentekijaYhteystiedot, PaatosX43700A52 as Paatos,
+        PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA as PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        SopimuksenVahvistaminenX485EA935 as SopimuksenVahvistaminen,
+        VahvistaminenXD8364DA5 as Vahvistaminen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[122usize];
     /// A document of this definition: `{"paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta`.
         #[serde(
             rename = "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta"
         )]
-        pub paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX7408,
+        pub paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

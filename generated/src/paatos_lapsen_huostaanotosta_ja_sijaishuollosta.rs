@@ -9,25 +9,45 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AiempiaSijoituksiaKoskevatTiedot, AikaisempiPaatos, Allekirjoitus, AsiakasX4807,
-        AvohuollonTukitoimiaKoskevatTiedot,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen,
-        HuostaanotonPerustelut, HuostaanottoXC00B, KuuleminenX2501, KuuleminenXBD1D,
-        Kuultava, Laatija, LaheisverkostonKartoittaminenX23C1, LapsenSijoitus,
-        LapsenTerveydentilanTutkiminen, LisatietojenAntaja,
-        MielipiteenSelvittaminenJaKuuleminenXEEDD, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenTaytantoonpano, PaatosLapsenHuostaanotostaJaSijaishuollosta,
-        SijaishuoltopaikanValintaaKoskevatTiedotX93CF, SijaishuoltopaikkaX617C,
-        SuhtautuminenHuostaanottoon,
-        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX5B25,
-        TataPaatostaValittomastiEdeltaneen, Viranomainen,
-        YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksilla, Yhteystiedot,
-        YhteystiedotXD486, YhteystiedotXD5B0,
+        AiempiaSijoituksiaKoskevatTiedotX9191AC9D as AiempiaSijoituksiaKoskevatTiedot,
+        AikaisempiPaatosX2D975819 as AikaisempiPaatos,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA as AvohuollonTukitoimiaKoskevatTiedot,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen,
+        KuuleminenX4A110F95 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenKuuleminen,
+        HuostaanotonPerustelutXE504FA17 as HuostaanotonPerustelut,
+        HuostaanottoXC00B718C as Huostaanotto, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaXBB3963A3 as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        LapsenHuostaanotonSyyX9AC4DAEC as LapsenHuostaanotonSyy,
+        LapsenSijoitusX7CADBB03 as LapsenSijoitus,
+        LapsenTerveydentilanTutkiminenX655D04D1 as LapsenTerveydentilanTutkiminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenJaKuuleminenX85A01AE8 as MielipiteenSelvittaminenJaKuuleminen,
+        KuuleminenXBEA3D5FA as MielipiteenSelvittaminenJaKuuleminenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        NimiX5CAA9861 as Nimi, LaatijaXA71A9A7D as Omatyontekija,
+        PaatoksenTaytantoonpanoX69B651CE as PaatoksenTaytantoonpano,
+        PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D as PaatosLapsenHuostaanotostaJaSijaishuollosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 as SijaishuoltopaikanValintaaKoskevatTiedot,
+        SijaishuoltopaikkaX724B03DB as Sijaishuoltopaikka,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenHuostaanottoon,
+        SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F as SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisesta,
+        TataPaatostaValittomastiEdeltaneenX79A076B0 as TataPaatostaValittomastiEdeltaneen,
+        YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008 as YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksilla,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[123usize];
     /// A document of this definition: `{"paatos_lapsen_huostaanotosta_ja_sijaishuollosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huostaanotosta_ja_sijaishuollosta`.

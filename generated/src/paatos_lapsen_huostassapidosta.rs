@@ -9,17 +9,30 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX8630,
-        KuuleminenX178E, KuuleminenX5CF7, Kuultava, Laatija, LisatietojenAntaja,
-        MielipiteenSelvittaminenJaKuuleminenXB678, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosLapsenHuostassapidosta,
-        SuhtautuminenHuostaanottoon, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminen,
+        KuuleminenXE08B0D00 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenJaKuuleminenX973869E3 as MielipiteenSelvittaminenJaKuuleminen,
+        KuuleminenX9D88B3B8 as MielipiteenSelvittaminenJaKuuleminenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLapsenHuostassapidostaX956BF2D8 as PaatosLapsenHuostassapidosta,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatosTaytantoonpanosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX045BAD3C as RatkaisunLaji,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[124usize];
     /// A document of this definition: `{"paatos_lapsen_huostassapidosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_huostassapidosta`.

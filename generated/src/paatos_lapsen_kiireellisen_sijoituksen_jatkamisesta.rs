@@ -9,19 +9,33 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminen,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisesta,
-        KiireellisenSijoituksenJatkamisenPerustelut, Kuultava, Laatija,
-        LaheisverkostonKartoittaminenX23C1, LapsenTerveydentilanTutkiminen,
-        LisatietojenAntaja, MielipiteenSelvittaminen, MielipiteenSelvittaminenXF994,
-        Muutoksenhaku, Osoite, OsoiteX6FDC, PaatoksenTaytantoonpano,
-        PaatosLapsenKiireellisenSijoituksenJatkamisesta, Viranomainen, Yhteystiedot,
-        YhteystiedotXD5B0, YhteystiedotXE46A,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisesta,
+        MielipiteenSelvittaminenX31F1AD93 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaMielipiteenSelvittaminen,
+        KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 as KiireellisenSijoituksenJatkamisenPerustelut,
+        LaatijaXA71A9A7D as KiireellisenSijoituksenPaatoksentekija,
+        AsiakkaanKuuleminenXF55C3D35 as Kuuleminen, KuultavaXBB3963A3 as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LapsenKiireellisenSijoituksenJatkamisenSyy,
+        LapsenTerveydentilanTutkiminenX655D04D1 as LapsenTerveydentilanTutkiminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite,
+        PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 as PaatosLapsenKiireellisenSijoituksenJatkamisesta,
+        MielipiteenSelvittaminenX6D073AF2 as PaatosLapsenKiireellisenSijoituksenJatkamisestaMielipiteenSelvittaminen,
+        PaatoksenTaytantoonpanoX69B651CE as PaatosTaytantoonpanosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        YhteystiedotX13B4DC11 as SijaishuoltopaikanYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[125usize];
     /// A document of this definition: `{"paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta`.

@@ -9,16 +9,28 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminen,
-        KiireellisenSijoituksenLopettaminen, Kuultava, Laatija, LisatietojenAntaja,
-        MielipiteenSelvittaminen, MielipiteenSelvittaminenXC39E, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosLapsenKiireellisenSijoituksenLopettamisesta,
-        PaatosTaytantoonpanostaXB697, Viranomainen, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        KiireellisenSijoituksenLopettaminenXE55B64A3 as KiireellisenSijoituksenLopettaminen,
+        KuultavaXBB3963A3 as Kuultava, AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenX31F1AD93 as MielipiteenSelvittaminenMielipiteenSelvittaminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 as PaatosLapsenKiireellisenSijoituksenLopettamisesta,
+        MielipiteenSelvittaminenX09814A57 as PaatosLapsenKiireellisenSijoituksenLopettamisestaMielipiteenSelvittaminen,
+        PaatosTaytantoonpanostaXB6974D48 as PaatosTaytantoonpanosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[126usize];
     /// A document of this definition: `{"paatos_lapsen_kiireellisen_sijoituksen_lopettamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_kiireellisen_sijoituksen_lopettamisesta`.

@@ -9,18 +9,36 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminen,
-        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksesta,
-        Kuultava, Laatija, LaheisverkostonKartoittaminenXC964, LapsenSijoitusX1AF1,
-        LapsenTerveydentilanTutkiminenX9135, LisatietojenAntaja,
-        MielipiteenSelvittaminen, MielipiteenSelvittaminenX5DA6, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosLapsenKiireellisestaSijoituksesta, PaatosTaytantoonpanosta,
-        Viranomainen, Yhteystiedot, YhteystiedotXD486, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus,
+        AsiaVireillaHallintoOikeudessaX2EED3C5A as AsiaVireillaHallintoOikeudessa,
+        AsiakasXF5869742 as Asiakas,
+        HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksesta,
+        MielipiteenSelvittaminenX31F1AD93 as HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaKuuleminen,
+        KuultavaXBB3963A3 as Kuultava,
+        LaheisverkostonKartoittaminenXC964A058 as LaheisverkostonKartoittaminen,
+        LapsenSijoitusX591044D5 as LapsenSijoitus,
+        LapsenTerveydentilanTutkiminenX9135E2F0 as LapsenTerveydentilanTutkiminen,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojeluasianSyy,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenXDD9277DC as MielipiteenSelvittaminen,
+        AsiakkaanKuuleminenXF55C3D35 as MielipiteenSelvittaminenKuuleminen,
+        MuutoksenhakuXC7AAC507 as Muutoksenhaku,
+        MuutoksenhakukeinoX65A0A05E as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLapsenKiireellisestaSijoituksestaX6772352C as PaatosLapsenKiireellisestaSijoituksesta,
+        PaatosTaytantoonpanostaXF93D9712 as PaatosTaytantoonpanosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[127usize];
     /// A document of this definition: `{"paatos_lapsen_kiireellisesta_sijoituksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lapsen_kiireellisesta_sijoituksesta`.

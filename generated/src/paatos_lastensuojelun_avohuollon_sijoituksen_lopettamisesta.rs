@@ -9,16 +9,28 @@
 #[cfg(feature = "lastensuojelun-avohuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen,
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX69CF, HuoltajienKuuleminen,
-        KiireellisenSijoituksenLopettaminen, Laatija, LisatietojenAntaja, Muutoksenhaku,
-        Osoite, OsoiteX6FDC, PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta,
-        Viranomainen, Yhteyshenkilo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 as AsianosaistenKuuleminenJaMielipiteenSelvittaminen,
+        KiireellisenSijoituksenLopettaminenXE55B64A3 as AvohuollonTukitoimenaTehdynSijoituksenTiedot,
+        HuoltajienKuuleminenX16D4DC55 as HuoltajienKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, YhteyshenkiloX5B1E87AC as Kuultava,
+        AsiakkaanKuuleminenXF55C3D35 as LapsenMielipide,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        LopetettavanSijoituksenLajiXBB6CDD47 as LopetettavanSijoituksenLaji,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC as PaatosLastensuojelunAvohuollonSijoituksenLopettamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[129usize];
     /// A document of this definition: `{"paatos_lastensuojelun_avohuollon_sijoituksen_lopettamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lastensuojelun_avohuollon_sijoituksen_lopettamisesta`.

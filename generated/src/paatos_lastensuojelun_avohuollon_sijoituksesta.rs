@@ -9,17 +9,33 @@
 #[cfg(feature = "lastensuojelun-avohuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminen,
-        AsianosaistenKuuleminenJaMielipiteenSelvittaminen, HuoltajienKuuleminenXC569,
-        Laatija, LaheisverkostonKartoittaminenX23C1, LapsenSijoitusXE063,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatosLastensuojelunAvohuollonSijoituksesta, Viranomainen, Yhteyshenkilo,
-        Yhteystiedot, YhteystiedotXD486, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 as AsianosaistenKuuleminenJaMielipiteenSelvittaminen,
+        HuoltajienKuuleminenXDCB853A0 as HuoltajienKuuleminen,
+        YhteyshenkiloX5B1E87AC as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        AsiakkaanKuuleminenXF55C3D35 as LapsenKuuleminenTaiMielipiteenSelvittaminen,
+        LapsenSijoitusXB0C57B0F as LapsenSijoitus,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC as PaatosLastensuojelunAvohuollonSijoituksesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        LopetettavanSijoituksenLajiXBB6CDD47 as SijoituksenLaji,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as SijoituksenSyy,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        YksinSijoittamisenTarkoitusX38591191 as YksinSijoittamisenTarkoitus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[130usize];
     /// A document of this definition: `{"paatos_lastensuojelun_avohuollon_sijoituksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_lastensuojelun_avohuollon_sijoituksesta`.

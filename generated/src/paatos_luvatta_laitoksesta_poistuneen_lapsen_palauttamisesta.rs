@@ -9,17 +9,26 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_02 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminenX2DDF, Kuultava, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminen, MuutoksenhakuX48E0,
-        Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
-        RajoitustoimenpiteenTiedot, Sijaishuoltopaikka, YhteystiedotXC1D6,
-        YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX2DDF7969 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaXBB3963A3 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuXA6468D64 as Muutoksenhaku, LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF as PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        RajoitustoimenpiteenTiedotXF3AE3F09 as RajoitustoimenpiteenTiedot,
+        SijaishuoltopaikkaX530007F1 as Sijaishuoltopaikka,
+        YhteystiedotX684A293F as SijoituspaikanYhteystiedot,
+        YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[133usize];
     /// A document of this definition: `{"paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta`.

@@ -9,15 +9,24 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Kuuleminen, Kuultava, Laatija, LisatietojenAntaja,
-        MuidenHenkiloidenKuuleminen, MuutoksenhakuX48E0, Omatyontekija, Osoite,
-        OsoiteX6FDC, PaatosOmaisuudenTaiLahetystenTarkastamisesta, PaatosX4E4F,
-        RajoitusX66FF, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaXBB3963A3 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        MuidenHenkiloidenKuuleminenX36A72187 as MuidenHenkiloidenKuuleminen,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as MuutLastensuojelunRajoitukset,
+        MuutoksenhakuXA6468D64 as Muutoksenhaku, LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosX9E255737 as Paatos,
+        PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 as PaatosOmaisuudenTaiLahetystenTarkastamisesta,
+        OsoiteX84A48BBC as Postiosoite, RajoitusXD83A5E16 as Rajoitus,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
+        YhteystiedotX151AC630 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[135usize];
     /// A document of this definition: `{"paatos_omaisuuden_tai_lahetysten_tarkastamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_omaisuuden_tai_lahetysten_tarkastamisesta`.

@@ -9,20 +9,34 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2024_03_01 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, IakkaidenPalvelupaatos, Laatija, LisatietojenAntaja,
-        Muutoksenhaku, Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano, Paatos,
-        SosiaalipalveluJotaPaatosKoskee, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX103108D7 as Paatos,
+        IakkaidenPalvelupaatosX59BAF911 as PaatosPaihdeJaRiippuvuustyonErityisestaPalvelusta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX51E2715E as SosiaalipalveluJotaPaatosKoskee,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[136usize];
     /// A document of this definition: `{"paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta`.
         #[serde(rename = "paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta")]
-        pub paatos_paihde_ja_riippuvuustyon_erityisesta_palvelusta: IakkaidenPalvelupaatos,
+        pub paatos_paihde_ja_riippuvuustyon_erityisesta_palvelusta: PaatosPaihdeJaRiippuvuustyonErityisestaPalvelusta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

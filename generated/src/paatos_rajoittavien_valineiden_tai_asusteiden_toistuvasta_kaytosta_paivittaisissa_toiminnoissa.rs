@@ -9,16 +9,27 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Kuuleminen, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX3312, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
-        Rajoitus, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        KuuleminenX788F3DD9 as AsiakkaanKuuleminen, OsoiteXE9FA3AAD as Kayntiosoite,
+        KuultavaX33188A22 as Kuultava, LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenXDBC04A1D as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX1198605A as Rajoitus,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[142usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.
@@ -56,20 +67,33 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, AsiakkaanKuuleminenX57FB, KuultavaXC1AA, Laatija,
-        LisatietojenAntaja, MuidenHenkiloidenKuuleminenX9451, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatoksenValitonTaytantoonpano,
-        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXEC2E,
-        RajoitusX88AD, Viranomainen, Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuultavaX33188A22 as Kuultava,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuidenHenkiloidenKuuleminenX3846E5FF as MuidenHenkiloidenKuuleminen,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 as PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
+        OsoiteX84A48BBC as Postiosoite,
+        RajoittavaValineTaiAsusteXCAA65491 as RajoittavaValineTaiAsuste,
+        RajoitusXD7121D07 as Rajoitus, PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[143usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.
-        pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXEC2E,
+        pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

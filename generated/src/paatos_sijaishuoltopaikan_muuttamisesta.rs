@@ -9,22 +9,40 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AikaisempiPaatos, Allekirjoitus, AsiakasX4807,
-        EsitettyaSijaishuoltopaikkaaKoskevatTiedot,
-        HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedot, KuuleminenX77A6, Kuultava,
-        Laatija, LaheisverkostonKartoittaminenX23C1,
-        LapsenKuuleminenTaiMielipiteenSelvittaminen, LapsenSijoitusX3891,
-        LapsenTerveydentilanTutkiminen, LisatietojenAntaja,
-        MielipiteenSelvittaminenJaKuuleminenX4F72, Muutoksenhaku,
-        NykyinenSijaishuoltopaikka, Osoite, OsoiteX6FDC, PaatoksenTaytantoonpano,
-        PaatosSijaishuoltopaikanMuuttamisesta, PerustelutSijaishuoltopaikanMuuttamiselle,
-        SijoituspaikanYhteystiedotX2488, SuhtautuminenHuostaanottoon, Viranomainen,
-        Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC as EsitettyaSijaishuoltopaikkaaKoskevatTiedot,
+        HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B as HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedot,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenXE73D97A4 as Kuuleminen,
+        KuultavaXBB3963A3 as Kuultava,
+        LaheisverkostonKartoittaminenX23C153C2 as LaheisverkostonKartoittaminen,
+        LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07 as LapsenKuuleminenTaiMielipiteenSelvittaminen,
+        LapsenSijoitusXBAD0901E as LapsenSijoitus,
+        LapsenTerveydentilanTutkiminenX655D04D1 as LapsenTerveydentilanTutkiminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MielipiteenSelvittaminenJaKuuleminenX4634D661 as MielipiteenSelvittaminenJaKuuleminen,
+        MuutettavaPaatosXDFE444CD as MuutettavaPaatos,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        NimiX69A15065 as Nimi,
+        NykyinenSijaishuoltopaikkaXA138CC14 as NykyinenSijaishuoltopaikka,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 as PaatosSijaishuoltopaikanMuuttamisesta,
+        PaatoksenTaytantoonpanoX69B651CE as PaatosTaytantoonpanosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A as PerustelutSijaishuoltopaikanMuuttamiselle,
+        OsoiteX84A48BBC as Postiosoite, VoimassaoloXBA0F7664 as SijaishuollonKesto,
+        SijoituspaikanYhteystiedotX03642905 as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[147usize];
     /// A document of this definition: `{"paatos_sijaishuoltopaikan_muuttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_sijaishuoltopaikan_muuttamisesta`.

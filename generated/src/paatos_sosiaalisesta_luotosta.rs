@@ -9,14 +9,26 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, Laatija, LisatietojenAntaja, Muutoksenhaku, Osoite,
-        OsoiteX6FDC, PaatosSosiaalisestaLuotosta, PaatosXB8A4, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX6B95689E as Paatos,
+        PaatosKoskeeX043B3B3D as PaatosKoskee,
+        PaatosSosiaalisestaLuotostaX1B15DA87 as PaatosSosiaalisestaLuotosta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[148usize];
     /// A document of this definition: `{"paatos_sosiaalisesta_luotosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_sosiaalisesta_luotosta`.

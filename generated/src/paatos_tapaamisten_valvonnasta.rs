@@ -9,15 +9,27 @@
 #[cfg(feature = "tapaamisten-valvonnan")]
 pub mod v2024_08_29 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, Laatija, LisatietojenAntaja, MuutoksenhakuX9626,
-        Osoite, OsoiteX6FDC, PaatosTapaamistenValvonnasta, Viranomainen,
-        ViranomainenXBC08, Voimassaolo, Yhteystiedot, YhteystiedotX00FE,
-        YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX97F14C5C as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosTapaamistenValvonnastaXDA93EDCB as PaatosTapaamistenValvonnasta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        TapaamistenValvonnanMuotoX2861BD4C as TapaamistenValvonnanMuoto,
+        ViranomainenX8960E64B as Viranomainen,
+        YhteystiedotXF8CBA4FC as ViranomainenYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[151usize];
     /// A document of this definition: `{"paatos_tapaamisten_valvonnasta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_tapaamisten_valvonnasta`.

@@ -9,16 +9,29 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, EhkaisevaToimeentulotuki, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta, TaydentavaToimeentulotuki,
-        ToimeentulotuenTakaisinperinta, Viranomainen, Voimassaolo, Yhteystiedot,
-        YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        EhkaisevaToimeentulotukiXC8A31101 as EhkaisevaToimeentulotuki,
+        OsoiteXE9FA3AAD as Kayntiosoite, KohdeX2A01685A as Kohde,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MenotJoitaPaatosKoskeeXB4F96E19 as MenotJoitaPaatosKoskee,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija,
+        PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 as PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PerusteluXB8DE0AEC as Perustelu,
+        OsoiteX84A48BBC as Postiosoite, RatkaisunLajiX5962F01E as RatkaisunLaji,
+        TaydentavaToimeentulotukiX09280636 as TaydentavaToimeentulotuki,
+        ToimeentulotuenTakaisinperintaXE5125B77 as ToimeentulotuenTakaisinperinta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[152usize];
     /// A document of this definition: `{"paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta`.

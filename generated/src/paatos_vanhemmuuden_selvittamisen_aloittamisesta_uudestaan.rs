@@ -9,21 +9,25 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, LueLisaa, OhjeKaksiXCDEE, OhjeYksiX26BE, OrganisaatioX778C, OsoiteX6FDC,
-        PaatoksenPerusteJaPerustelutX3E8C, PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX60CF, PyynnonEsittaja,
-        SelvitettavaVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX94E3,
+        AsiakasX9A10B055 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiXCDEE100F as OhjeKaksi, OhjeYksiX26BED201 as OhjeYksi,
+        OrganisaatioXBBF8E57F as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PaatoksenPerusteJaPerustelutX51CF0234 as PaatoksenPerusteJaPerustelut,
+        PaatoksenTehnytLastenvalvojaX3A53C97C as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        PyynnonEsittajaX44EE186A as PyynnonEsittaja,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotXFB94B4B1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[157usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.
-        pub paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX60CF,
+        pub paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -57,16 +61,23 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, LueLisaa,
-        OhjeKaksiXDFEA, OhjeYksiXEE9F, OsoiteX6FDC, PaatoksenPerusteJaPerustelutX3E8C,
-        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiXDFEA20B6 as OhjeKaksi,
+        OhjeYksiXEE9FA129 as OhjeYksi, OsoiteX84A48BBC as Osoite,
+        PaatoksenPerusteJaPerustelutX51CF0234 as PaatoksenPerusteJaPerustelut,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA as PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyynnonEsittajaXAFFF2B0A as PyynnonEsittaja,
+        SelvitettavaVanhemmuusX7AE15B85 as SelvitettavaVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[158usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.

@@ -9,21 +9,27 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, LueLisaa, OhjeKaksiX4513, OhjeKaksiXCDEE, OhjeKolmeX84D0,
-        OhjeNeljaXB9F7, OhjeViisi, OhjeYksiXD8E9, OrganisaatioX778C, OsoiteX6FDC,
-        PaatoksenPerusteJaPerustelut, PaatoksenTehnytLastenvalvoja,
-        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX3644, SelvitettavaVanhemmuus,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX94E3,
+        AsiakasX9A10B055 as Asiakas, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX45138895 as OhjeKaksi, OhjeKolmeX84D0230F as OhjeKolme,
+        OhjeKaksiXCDEE100F as OhjeKuusi, OhjeNeljaXB9F79580 as OhjeNelja,
+        OhjeViisiXEE4A18A4 as OhjeViisi, OhjeYksiXD8E95080 as OhjeYksi,
+        OrganisaatioXBBF8E57F as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PaatoksenPerusteX91AA3A6E as PaatoksenPeruste,
+        PaatoksenPerusteJaPerustelutX6E9BBA03 as PaatoksenPerusteJaPerustelut,
+        PaatoksenTehnytLastenvalvojaX3A53C97C as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotXFB94B4B1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[159usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_keskeyttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_keskeyttamisesta`.
-        pub paatos_vanhemmuuden_selvittamisen_keskeyttamisesta: PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX3644,
+        pub paatos_vanhemmuuden_selvittamisen_keskeyttamisesta: PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -57,18 +63,26 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, LueLisaa,
-        OhjeKaksiX394C, OhjeKaksiXDFEA, OhjeKolmeX5499, OhjeKolmeX84D0, OhjeKuusi,
-        OhjeNeljaXB9F7, OhjeYksiX2ABB, OsoiteX6FDC, PaatoksenPerusteJaPerustelut,
-        PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
-        SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX394C9CE4 as OhjeKaksi,
+        OhjeKolmeX5499877D as OhjeKolme, OhjeKuusiXA670E436 as OhjeKuusi,
+        OhjeKolmeX84D0230F as OhjeNelja, OhjeKaksiXDFEA20B6 as OhjeSeitseman,
+        OhjeNeljaXB9F79580 as OhjeViisi, OhjeYksiX2ABBB99D as OhjeYksi,
+        OsoiteX84A48BBC as Osoite, PaatoksenPerusteX91AA3A6E as PaatoksenPeruste,
+        PaatoksenPerusteJaPerustelutX6E9BBA03 as PaatoksenPerusteJaPerustelut,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as PaatoksenTehnytLastenvalvoja,
+        PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 as PaatosVanhemmuudenSelvittamisenKeskeyttamisesta,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettyVanhemmuusX909467AE as SelvitettyVanhemmuus,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksinelja,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[160usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_keskeyttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_keskeyttamisesta`.

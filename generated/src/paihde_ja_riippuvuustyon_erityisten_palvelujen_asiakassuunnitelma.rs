@@ -9,17 +9,29 @@
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AlkoholinKaytto, AsetettavatTavoitteetX1664,
-        AsiakasXEEC1, EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        MuidenPaihteidenKaytto,
-        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
-        PaihteidenKayttoX2365, PalvelutJoitaAsiakkaalleSuunnitellaan,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AlkoholinKayttoX4504EBE7 as AlkoholinKaytto,
+        KayttotiheysXF7CAC765 as AlkoholinKayttoKayttotiheys,
+        AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A as AlkoholinKayttomaaraYhdellaKayttokerralla,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995 as KuusiAlkoholiannostaYhdellaKayttokerralla,
+        LaatijaXA71A9A7D as Laatija,
+        MuidenPaihteidenKayttoX1C35C745 as MuidenPaihteidenKaytto,
+        KayttotiheysXA6C7BAB8 as MuidenPaihteidenKayttoKayttotiheys,
+        PaihdeX5CFD3613 as Paihde,
+        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF as PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
+        PaihteidenKayttoX8AB81034 as PaihteidenKaytto,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[163usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma`.
@@ -60,24 +72,36 @@ pub mod v2023_11_30 {
 #[cfg(feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AlkoholinKaytto, AsetettavatTavoitteetX1664,
-        AsiakasXEEC1, EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        MuidenPaihteidenKaytto,
-        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXD173,
-        PaihteidenKayttoX2365, PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        AlkoholinKayttoX4504EBE7 as AlkoholinKaytto,
+        KayttotiheysXF7CAC765 as AlkoholinKayttoKayttotiheys,
+        AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A as AlkoholinKayttomaaraYhdellaKayttokerralla,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX166415D1 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995 as KuusiAlkoholiannostaYhdellaKayttokerralla,
+        LaatijaXA71A9A7D as Laatija,
+        MuidenPaihteidenKayttoX1C35C745 as MuidenPaihteidenKaytto,
+        KayttotiheysXA6C7BAB8 as MuidenPaihteidenKayttoKayttotiheys,
+        PaihdeX5CFD3613 as Paihde,
+        PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE as PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
+        PaihteidenKayttoX8AB81034 as PaihteidenKaytto,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[164usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma`.
         #[serde(
             rename = "paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma"
         )]
-        pub paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXD173,
+        pub paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

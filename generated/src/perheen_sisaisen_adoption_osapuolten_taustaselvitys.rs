@@ -9,15 +9,25 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AdoptoitavaLapsi, AdoptoivaVanhempi, Asiakkaat, Edunvalvontatiedot,
-        IsyydenVahvistaminen, LapsenSisarussuhteet, LapsensaAdoptoitavaksiAntavaVanhempi,
-        Osoite, PaihteidenKaytto, PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
-        SyntymatiedotXD46A, Terveydentila, Yhteyshenkilo, YhteystiedotXE46A,
+        AdoptoitavaLapsiX096261E2 as AdoptoitavaLapsi,
+        AdoptoivaVanhempiX71DE5A97 as AdoptoivaVanhempi,
+        TerveydentilaXE16E8D71 as AdoptoivanVanhemmanTerveydentila,
+        AsiakkaatX53854069 as Asiakkaat,
+        EdunvalvontatiedotX621C8CB1 as Edunvalvontatiedot,
+        IsyydenVahvistaminenXCFB50F53 as IsyydenVahvistaminen, KuntaX078FD860 as Kunta,
+        YhteyshenkiloX5B1E87AC as Laatija,
+        LapsenSisarussuhteetXAB4AFE9D as LapsenSisarussuhteet,
+        LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 as LapsensaAdoptoitavaksiAntavaVanhempi,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        PaihteidenKayttoX2B546350 as PaihteidenKaytto,
+        PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 as PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
+        SiviilisaatyXF78001DA as Siviilisaaty, SyntymatiedotX8B3FE108 as Syntymatiedot,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[167usize];
     /// A document of this definition: `{"perheen_sisaisen_adoption_osapuolten_taustaselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `perheen_sisaisen_adoption_osapuolten_taustaselvitys`.

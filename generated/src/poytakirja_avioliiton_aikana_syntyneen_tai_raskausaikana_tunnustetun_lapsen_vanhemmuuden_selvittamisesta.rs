@@ -9,29 +9,30 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas,
-        EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
-        LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        Organisaatio, OsoiteX6FDC,
-        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXB97B,
-        SelvitettavaVanhemmuus, TutkimustulosOnAnnettuTiedoksi,
-        TutkimustulosOnAnnettuTiedoksiX62A9,
-        VanhemmuudenSelvittamispoytakirjanLiitteetX1146,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXFA89,
+        AsiakasX9A10B055 as Asiakas,
+        EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C as EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
+        TutkimustulosOnAnnettuTiedoksiX62A93330 as EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnTutkimustulosOnAnnettuTiedoksi,
+        LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B as LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOn,
+        TutkimustulosOnAnnettuTiedoksiX375BC00E as LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnTutkimustulosOnAnnettuTiedoksi,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
+        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
+        VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[169usize];
     /// A document of this definition: `{"poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta`.
         #[serde(
             rename = "poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta"
         )]
-        pub poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta: PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXB97B,
+        pub poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden_selvittamisesta: PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -65,19 +66,26 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja, OsoiteX6FDC,
-        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
-        TutkimustulosOnAnnettuTiedoksi, TutkimustulosOnAnnettuTiedoksiX62A9,
-        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta,
-        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella,
-        VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as Lastenvalvoja,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E as PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisesta,
+        SelvitettyVanhemmuusXE39BDE9E as SelvitettyVanhemmuus,
+        VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymasta,
+        OikeusgeneettisenVanhemmuustutkimuksenTulosX48F30434 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaOikeusgeneettisenVanhemmuustutkimuksenTulos,
+        TutkimustulosOnAnnettuTiedoksiX62A93330 as VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaTutkimustulosOnAnnettuTiedoksi,
+        VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteella,
+        OikeusgeneettisenVanhemmuustutkimuksenTulosXE9BBD38E as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaOikeusgeneettisenVanhemmuustutkimuksenTulos,
+        TutkimustulosOnAnnettuTiedoksiX375BC00E as VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaTutkimustulosOnAnnettuTiedoksi,
+        VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[170usize];
     /// A document of this definition: `{"poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_avioliiton_aikana_syntyneen_tai_raskausaikana_tunnustetun_lapsen_vanhemmuuden__selvittamisesta`.

@@ -9,14 +9,18 @@
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet, Laatija,
-        PoytakirjaRajoituksestaPerheryhmakotitoiminnassa, Yhteyshenkilo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX5B1E87AC as Paatoksentekija,
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1 as PerheryhmakotitoiminnanRajoitustoimenpiteenLaji,
+        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[171usize];
     /// A document of this definition: `{"poytakirja_rajoituksesta_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_rajoituksesta_perheryhmakotitoiminnassa`.
@@ -54,14 +58,18 @@ pub mod v2024_10_31 {
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet, Laatija,
-        PoytakirjaRajoituksestaPerheryhmakotitoiminnassa, Yhteyshenkilo,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX5B1E87AC as Paatoksentekija,
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1 as PerheryhmakotitoiminnanRajoitustoimenpiteenLaji,
+        PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E as PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[172usize];
     /// A document of this definition: `{"poytakirja_rajoituksesta_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_rajoituksesta_perheryhmakotitoiminnassa`.

@@ -9,18 +9,24 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AitiydenSelvittamispoytakirjanLiitteet,
-        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta, Allekirjoitus,
-        Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        KuolleenHenkilonAitiydenVahvistaminen, LueLisaa, OikeusSaadaTieto, OsoiteX6FDC,
-        PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta, SelvittamisenSyy,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotXF6B0,
+        AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F as AitiydenSelvittamispoytakirjanLiitteet,
+        AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 as AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsalta,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 as KuolleenHenkilonAitiydenVahvistaminen,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 as PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta,
+        SelvittamisenSyyXA9D558B6 as SelvittamisenSyy,
+        TutkimustulosX067815B2 as Tutkimustulos, VanhemmuusX39FD6B1F as Vanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[173usize];
     /// A document of this definition: `{"poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta`.

@@ -9,24 +9,31 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, HenkiloX2800, KuntouttavanTyotoiminnanJarjestamispaikka,
-        KuolleenHenkilonVanhemmuudenVahvistaminen,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        LueLisaa, OikeusSaadaTieto, Organisaatio, OsoiteX6FDC,
-        PoytakirjaVanhemmuudenSelvittamisestaX6440, SelvitettavaVanhemmuus,
-        VanhemmuudenSelvittaminenAlkoi, VanhemmuudenSelvittamispoytakirjanLiitteet,
-        VanhemmuudenTunnustaminen,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta, YhteystiedotXFA89,
+        AsiakasX9A10B055 as Asiakas, HenkiloX2F6337CB as Henkilo,
+        KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE as KuolleenHenkilonVanhemmuudenVahvistaminen,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC as Lastenvalvoja,
+        OrganisaatioXF81D6B46 as LastenvalvojaOrganisaatio,
+        LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
+        OsoiteX84A48BBC as Osoite,
+        PoytakirjaVanhemmuudenSelvittamisestaX98CB341E as PoytakirjaVanhemmuudenSelvittamisesta,
+        KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B as PoytakirjaVanhemmuudenSelvittamisestaOrganisaatio,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettyVanhemmuus,
+        VanhemmuudenSelvittaminenAlkoiX08502BCF as VanhemmuudenSelvittaminenAlkoi,
+        VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuudenTunnustaminenXEDE452D4 as VanhemmuudenTunnustaminen,
+        VanhemmuusX1712AE7D as Vanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[174usize];
     /// A document of this definition: `{"poytakirja_vanhemmuuden_selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_vanhemmuuden_selvittamisesta`.
-        pub poytakirja_vanhemmuuden_selvittamisesta: PoytakirjaVanhemmuudenSelvittamisestaX6440,
+        pub poytakirja_vanhemmuuden_selvittamisesta: PoytakirjaVanhemmuudenSelvittamisesta,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -58,17 +65,28 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HenkiloX9B88, HyvaksymisenVastaanottanutLastenvalvoja,
-        KuolleenHenkilonAitiydenVahvistaminen, LueLisaa, OikeusSaadaTieto, OsoiteX6FDC,
-        PoytakirjaVanhemmuudenSelvittamisesta,
-        VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E, VanhemmuudenTunnustaminen,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaXF481, YhteystiedotXF6B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX9A10B055 as Asiakas,
+        HenkiloX4BF24469 as Henkilo,
+        KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 as KuolleenHenkilonVanhemmuudenVahvistaminen,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
+        LueLisaaX3B340D06 as LueLisaa, OikeusSaadaTietoX8EEAA080 as OikeusSaadaTieto,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PoytakirjaVanhemmuudenSelvittamisestaX24367E99 as PoytakirjaVanhemmuudenSelvittamisesta,
+        SelvitettyVanhemmuusX06F6E765 as SelvitettyVanhemmuus,
+        TutkimustulosX3F553A1F as Tutkimustulos,
+        VanhemmuudenSelvittaminenAlkoiXBCFE554F as VanhemmuudenSelvittaminenAlkoi,
+        VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 as VanhemmuudenSelvittamispoytakirjanLiitteet,
+        VanhemmuudenTunnustaminenXEDE452D4 as VanhemmuudenTunnustaminen,
+        VanhemmuusX1712AE7D as Vanhemmuus,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksiviisiYksiMomentti,
+        VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 as VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsalta,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[175usize];
     /// A document of this definition: `{"poytakirja_vanhemmuuden_selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `poytakirja_vanhemmuuden_selvittamisesta`.

@@ -9,14 +9,21 @@
 #[cfg(feature = "puolison-elatusavun-turvaamisen")]
 pub mod v2025_03_03 {
     pub use crate::shapes::{
-        AllekirjoitusX4386, AsiakasX4807, Elatusapu, ElatusavunMaaraXEA44,
-        ElatusavunNostaja, KertamaksunaSuoritettavaElatusapu, Laatija,
-        PuolisonElatussopimus, SopimuksenSisaltoX116E, Voimassaolo, Yhteyshenkilo,
+        VoimassaoloXBA0F7664 as Ajanjakso,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXD0247278 as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        ElatusapuX036BD3F3 as Elatusapu, ElatusavunMaaraXE2FAD6D9 as ElatusavunMaara,
+        ElatusavunNostajaXCFE1EB8A as ElatusavunNostaja,
+        YhteyshenkiloX5B1E87AC as ElatusavunSuorittaja,
+        KertamaksunaSuoritettavaElatusapuX0C96F8AC as KertamaksunaSuoritettavaElatusapu,
+        LaatijaXA71A9A7D as Laatija, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PuolisonElatussopimusX559D7C93 as PuolisonElatussopimus,
+        SopimuksenSisaltoX33CE90E4 as SopimuksenSisalto,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[176usize];
     /// A document of this definition: `{"puolison_elatussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `puolison_elatussopimus`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, LapseenKohdistettuRajoitus, Omatyontekija,
-        RajoituksenKaytonArvio, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        LaatijaXA71A9A7D as Laatija,
+        LapseenKohdistettuRajoitusX0C7B054B as LapseenKohdistettuRajoitus,
+        RajoituksenKaytonArvioX742DB200 as RajoituksenKaytonArvio,
+        LastensuojelunRajoitustoimenpiteenLajiX340222C5 as RajoitustoimenpiteenLaji,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        PalveluyksikkoX58B006CC as Sijaishuoltopaikka,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[177usize];
     /// A document of this definition: `{"rajoituksen_kayton_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `rajoituksen_kayton_arvio`.

@@ -9,15 +9,28 @@
 #[cfg(feature = "perheryhmakotitoiminnan")]
 pub mod v2024_10_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasX4807, AsiakkaanKuuleminenX57FB, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Omatyontekija, Osoite, OsoiteX6FDC,
-        PaatosXB7E0, RajoitusX77CD, RajoituspaatosPerheryhmakotitoiminnassa,
-        Viranomainen, Yhteyshenkilo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        AsiakkaanKuuleminenX57FBC462 as AsiakkaanKuuleminen,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX8E72C4E6 as Paatos,
+        PalveluyksikkoX58B006CC as PerheryhmakotiJossaRajoitusOnTehty,
+        PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1 as PerheryhmakotitoiminnanRajoitustoimenpiteenLaji,
+        OsoiteX84A48BBC as Postiosoite, RajoitusX91656247 as Rajoitus,
+        RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 as RajoituspaatosPerheryhmakotitoiminnassa,
+        OmatyontekijaXF0C1FD11 as RajoitustoimenpiteenSuorittaja,
+        YhteyshenkiloX5B1E87AC as RajoitustoimenpiteessaLasnaoleva,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[178usize];
     /// A document of this definition: `{"rajoituspaatos_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `rajoituspaatos_perheryhmakotitoiminnassa`.

@@ -9,15 +9,23 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXA3AB, Huollettava, HuoltajuusX73C3,
-        KuvausAsianValmistelusta, Laatija, LapsiVanhempisuhteenTiedotXFB53, LapsiX3098,
-        LapsiX38EA, Osoite, ParisuhdetiedotXE8E8, SelvitysAdoptionhakijoista, Tapaamiset,
-        VoimassaoloX0760, YhteystiedotXD486,
+        LapsiX2DA5A70C as AdoptionhakijoidenKanssaSamassaTaloudessaAsuvatHenkilot,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX2C6EF51B as Asiakas,
+        HuollettavaXE0E3342A as Huollettava, HuoltajuusXD716F409 as Huoltajuus,
+        KuvausAsianValmistelustaX6745C3E9 as KuvausAsianValmistelusta,
+        LaatijaXA71A9A7D as Laatija, LapsiX7804C9BF as Lapsi,
+        LapsiVanhempisuhteenTiedotXEF06D433 as LapsiVanhempisuhteenTiedot,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        ParisuhdetiedotX3CCE0242 as Parisuhdetiedot,
+        SelvitysAdoptionhakijoistaX834AB2F6 as SelvitysAdoptionhakijoista,
+        SiviilisaatyXF78001DA as Siviilisaaty, TapaamisetXFB5B404D as Tapaamiset,
+        VoimassaoloX0760AE74 as Voimassaolo, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[179usize];
     /// A document of this definition: `{"selvitys_adoptionhakijoista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `selvitys_adoptionhakijoista`.

@@ -9,19 +9,22 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX832C, Laatija,
-        Osoite, SelvitysRajoitustoimenpiteistaX27F6, SitomisenAjankohta,
-        VastaanottajaX525E, YhteystiedotXEE4F,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as RajoitustoimenpiteenLaji,
+        SelvitysRajoitustoimenpiteistaXECAF45E4 as SelvitysRajoitustoimenpiteista,
+        VastaanottajaXB994E8F6 as Vastaanottaja, YhteystiedotX450CAE7B as Yhteystiedot,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[180usize];
     /// A document of this definition: `{"selvitys_rajoitustoimenpiteista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `selvitys_rajoitustoimenpiteista`.
-        pub selvitys_rajoitustoimenpiteista: SelvitysRajoitustoimenpiteistaX27F6,
+        pub selvitys_rajoitustoimenpiteista: SelvitysRajoitustoimenpiteista,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -53,14 +56,17 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        AsiakasXEEC1,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX8B51, Laatija,
-        SelvitysRajoitustoimenpiteista, SitomisenAjankohta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as KehitysvammaistenErityishuollonRajoitustoimenpiteenLaji,
+        LaatijaXA71A9A7D as Laatija,
+        SelvitysRajoitustoimenpiteistaXD2D69E09 as SelvitysRajoitustoimenpiteista,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[181usize];
     /// A document of this definition: `{"selvitys_rajoitustoimenpiteista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `selvitys_rajoitustoimenpiteista`.

@@ -9,21 +9,43 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX6B3E, AvustajanYhteystiedot, Edunvalvoja,
-        FyysinenPsyykkinenJaSosiaalinenHyvinvointi, Huostaanotto, KotikuntaX0F5B, Laake,
-        Laatija, LaheisverkostonKartoittaminenXF5A2, LapsenEdunvalvonta,
-        LapsenSijoitusX18E8, MuutTarkeatIhmisetJaVerkostot, OmatyontekijaXBA32,
-        OrganisaatioX0E89, Osoite, PaivahoitopaikanYhteystiedot,
-        PerheenjasentenElamantilanne, SijoitettavanLapsenEsitiedot,
-        SijoitettavanLapsenMuutTiedot, SijoitusJaSijaishuoltopaikka,
-        SijoituspaikanYhteystiedot, TerveydentilaX93AB, TulevanLapsenToinenVanhempi,
-        Tutkimus, VastaanottajaX79B6, Voimassaolo, Yhteistyotahot, YhteydenpitoLaheisiin,
-        Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX488930AD as Asiakas,
+        SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
+        AvustajanYhteystiedotX17C27C90 as AvustajanYhteystiedot,
+        EdunvalvojaX002A671D as Edunvalvoja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        PaivahoitopaikanYhteystiedotXD50856B8 as EsiopetuspaikanYhteystiedot,
+        FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 as FyysinenPsyykkinenJaSosiaalinenHyvinvointi,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        YhteystiedotXC7410BBD as HuoltajaYhteystiedot,
+        HuostaanottoXB322866D as Huostaanotto, KotikuntaXEFFC22CA as Kotikunta,
+        KuntaX078FD860 as Kunta,
+        OrganisaatioX851801E5 as KustannuksistaVastaavaHyvinvointialue,
+        YhteystiedotX13B4DC11 as KustannuksistaVastaavaHyvinvointialueYhteystiedot,
+        LaakeX60040141 as Laake, LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenXF5A28C95 as LaheisverkostonKartoittaminen,
+        LapsenEdunvalvontaX412E0D4C as LapsenEdunvalvonta,
+        LapsenSijoitusXE0DA12D1 as LapsenSijoitus,
+        MuutTarkeatIhmisetJaVerkostotXA75EC39D as MuutTarkeatIhmisetJaVerkostot,
+        OmatyontekijaX121E01FD as Omatyontekija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerheenjasentenElamantilanneXC11A19C3 as PerheenjasentenElamantilanne,
+        SijoitettavanLapsenEsitiedotX38B5A4CC as SijoitettavanLapsenEsitiedot,
+        SijoitettavanLapsenMuutTiedotX6383A854 as SijoitettavanLapsenMuutTiedot,
+        SijoituksenLajiX99CE5214 as SijoituksenLaji,
+        SijoitusJaSijaishuoltopaikkaX0BF55338 as SijoitusJaSijaishuoltopaikka,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka, SukupuoliX18163A97 as Sukupuoli,
+        TerveydentilaXD3AD3DC9 as Terveydentila, TutkimusX0A18EBB5 as Tutkimus,
+        VastaanottajaX67065F89 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteistyotahotX28F2E130 as Yhteistyotahot,
+        YhteydenpitoLaheisiinXEEE6A9FF as YhteydenpitoLaheisiin,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[182usize];
     /// A document of this definition: `{"sijoitettavan_lapsen_esitiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sijoitettavan_lapsen_esitiedot`.
@@ -59,26 +81,48 @@ pub mod v2022_09_28 {
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2025_01_30 {
     pub use crate::shapes::{
-        AsiakasX6B3E, AvustajanYhteystiedot, Edunvalvoja,
-        FyysinenPsyykkinenJaSosiaalinenHyvinvointi, Huostaanotto, KotikuntaX0F5B,
-        KustannuksistaVastaavaHyvinvointialue, Laake, Laatija,
-        LaheisverkostonKartoittaminenXF5A2, LapsenEdunvalvonta, LapsenSijoitusX18E8,
-        MuutTarkeatIhmisetJaVerkostot, OmatyontekijaXBA32, Osoite,
-        PaivahoitopaikanYhteystiedot, PerheenjasentenElamantilanne,
-        SijoitettavanLapsenEsitiedotXF121, SijoitettavanLapsenMuutTiedot,
-        SijoitusJaSijaishuoltopaikka, SijoituspaikanYhteystiedot, TerveydentilaX93AB,
-        TulevanLapsenToinenVanhempi, Tutkimus, VastaanottajaX79B6, Voimassaolo,
-        Yhteistyotahot, YhteydenpitoLaheisiin, Yhteyshenkilo, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX488930AD as Asiakas,
+        SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
+        AvustajanYhteystiedotX17C27C90 as AvustajanYhteystiedot,
+        EdunvalvojaX002A671D as Edunvalvoja,
+        VoimassaoloXBA0F7664 as EdunvalvonnanVoimassaolo,
+        PaivahoitopaikanYhteystiedotXD50856B8 as EsiopetuspaikanYhteystiedot,
+        FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 as FyysinenPsyykkinenJaSosiaalinenHyvinvointi,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        YhteystiedotXC7410BBD as HuoltajaYhteystiedot,
+        HuostaanottoXB322866D as Huostaanotto,
+        HyvinvointialueX48D19AA3 as Hyvinvointialue, KotikuntaXEFFC22CA as Kotikunta,
+        KuntaX078FD860 as Kunta,
+        KustannuksistaVastaavaHyvinvointialueX7076EA69 as KustannuksistaVastaavaHyvinvointialue,
+        YhteystiedotX13B4DC11 as KustannuksistaVastaavaHyvinvointialueYhteystiedot,
+        LaakeX60040141 as Laake, LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenXF5A28C95 as LaheisverkostonKartoittaminen,
+        LapsenEdunvalvontaX412E0D4C as LapsenEdunvalvonta,
+        LapsenSijoitusXE0DA12D1 as LapsenSijoitus,
+        MuutTarkeatIhmisetJaVerkostotXA75EC39D as MuutTarkeatIhmisetJaVerkostot,
+        OmatyontekijaX121E01FD as Omatyontekija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerheenjasentenElamantilanneXC11A19C3 as PerheenjasentenElamantilanne,
+        SijoitettavanLapsenEsitiedotX5EB2F0F5 as SijoitettavanLapsenEsitiedot,
+        SijoitettavanLapsenMuutTiedotX6383A854 as SijoitettavanLapsenMuutTiedot,
+        SijoituksenLajiX99CE5214 as SijoituksenLaji,
+        SijoitusJaSijaishuoltopaikkaX0BF55338 as SijoitusJaSijaishuoltopaikka,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka, SukupuoliX18163A97 as Sukupuoli,
+        TerveydentilaXD3AD3DC9 as Terveydentila, TutkimusX0A18EBB5 as Tutkimus,
+        VastaanottajaX67065F89 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteistyotahotX28F2E130 as Yhteistyotahot,
+        YhteydenpitoLaheisiinXEEE6A9FF as YhteydenpitoLaheisiin,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[183usize];
     /// A document of this definition: `{"sijoitettavan_lapsen_esitiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sijoitettavan_lapsen_esitiedot`.
-        pub sijoitettavan_lapsen_esitiedot: SijoitettavanLapsenEsitiedotXF121,
+        pub sijoitettavan_lapsen_esitiedot: SijoitettavanLapsenEsitiedot,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

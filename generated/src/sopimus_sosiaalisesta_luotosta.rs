@@ -9,14 +9,19 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXEEC1, Laatija, LuotonMyontaja, Osoite, Pankkiyhteys,
-        SopimusSosiaalisestaLuotosta, Takaisinmaksuehdot, TietojenVastaanottaja,
-        VelkaX4691, Voimassaolo, YhteystiedotXE46A,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        LaatijaXA71A9A7D as Laatija, LuotonMyontajaXF557F6BE as LuotonMyontaja,
+        TietojenVastaanottajaX8E2F54B6 as MuutSopijat, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PankkiyhteysXD5BC2991 as Pankkiyhteys,
+        SopimusSosiaalisestaLuotostaXD6292F5E as SopimusSosiaalisestaLuotosta,
+        TakaisinmaksuehdotXD88BDD9E as Takaisinmaksuehdot, VelkaXDDA68176 as Velka,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[184usize];
     /// A document of this definition: `{"sopimus_sosiaalisesta_luotosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sopimus_sosiaalisesta_luotosta`.

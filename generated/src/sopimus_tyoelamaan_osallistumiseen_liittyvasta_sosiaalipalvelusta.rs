@@ -9,16 +9,26 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        Ajanjakso, AllekirjoitusXC51D, AsiakasX0B67, AvustajanYhteystiedot, Henkilo,
-        Laatija, Lahiohjaaja, Osoite, PaikkaJossaToimintaToteutetaan,
-        PalveluJotaSopimusKoskee, SijoituspaikanYhteystiedot,
-        SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
-        ToiminnanSisaltoaKoskevatTiedot, YhteystiedotXE46A,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX153B6D83 as Asiakas,
+        SijoituspaikanYhteystiedotXBF485C9F as AsiakasYhteystiedot,
+        LaatijaXA71A9A7D as Laatija, LahiohjaajaX9AB934E7 as Lahiohjaaja,
+        AvustajanYhteystiedotX17C27C90 as LahiohjaajaYhteystiedot,
+        HenkiloX3CF6D728 as MuutSopijat,
+        YhteystiedotX13B4DC11 as MuutSopijatYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        PaikkaJossaToimintaToteutetaanXE55CFC2B as PaikkaJossaToimintaToteutetaan,
+        PalveluJotaSopimusKoskeeX6E43B1D6 as PalveluJotaSopimusKoskee,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E as SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AjanjaksoX090B86B0 as ToiminnanKesto,
+        ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 as ToiminnanSisaltoaKoskevatTiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[185usize];
     /// A document of this definition: `{"sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta`.

@@ -9,15 +9,21 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXEEC1, Henkilo, Laatija, Omatyontekija, Osoite,
-        PalveluntuottajaXE8F0, PalvelutJoitaSopimusKoskee, Sopimus,
-        SopimusYksityisestiJarjestettavastaSosiaalipalvelusta, Voimassaolo,
-        YhteystiedotXE46A,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        LaatijaXA71A9A7D as Laatija, HenkiloX3CF6D728 as MuutSopijat,
+        OsoiteXE9FA3AAD as Osoite, PalveluntuottajaXC9237E63 as Palveluntuottaja,
+        PalvelutJoitaSopimusKoskeeX7DF581B3 as PalvelutJoitaSopimusKoskee,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SopimusXC881915B as Sopimus,
+        SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 as SopimusYksityisestiJarjestettavastaSosiaalipalvelusta,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, VoimassaoloXBA0F7664 as Voimassaolo,
+        OmatyontekijaXF0C1FD11 as Yhteyshenkilo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[186usize];
     /// A document of this definition: `{"sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta`.

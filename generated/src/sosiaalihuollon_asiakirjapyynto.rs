@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXDB3A, Laatija, Osoite, PyyntoXD133, SosiaalihuollonAsiakirjapyynto,
-        VastaanottajaXB1A3, VastausosoiteX2467, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasX9743C7FA as Asiakas,
+        VastaanottajaX8713DB1E as AsiakirjapyynnonVastaanottaja,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXA60D9F25 as Pyynto,
+        SosiaalihuollonAsiakirjapyyntoX6A357131 as SosiaalihuollonAsiakirjapyynto,
+        VastausosoiteX3CE089D3 as Vastausosoite, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[187usize];
     /// A document of this definition: `{"sosiaalihuollon_asiakirjapyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_asiakirjapyynto`.
@@ -51,18 +56,24 @@ pub mod v2023_05_31 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2025_04_02 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Osoite, PyyntoXDA75, SosiaalihuollonAsiakirjapyyntoXA337,
-        VastaanottajaXB1A3, VastausosoiteX4C1D, Yhteyshenkilo, YhteystiedotXB7F1,
-        YhteystiedotXEE4F,
+        AsiakasXF5869742 as Asiakas,
+        VastaanottajaX8713DB1E as AsiakirjapyynnonVastaanottaja,
+        YhteystiedotX450CAE7B as AsiakirjapyynnonVastaanottajaYhteystiedot,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoX205574DF as Pyynto,
+        SosiaalihuollonAsiakirjapyyntoX695325B6 as SosiaalihuollonAsiakirjapyynto,
+        VastausosoiteX97AFC676 as Vastausosoite,
+        YhteystiedotXF9EE419A as VastausosoiteYhteystiedot,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[188usize];
     /// A document of this definition: `{"sosiaalihuollon_asiakirjapyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_asiakirjapyynto`.
-        pub sosiaalihuollon_asiakirjapyynto: SosiaalihuollonAsiakirjapyyntoXA337,
+        pub sosiaalihuollon_asiakirjapyynto: SosiaalihuollonAsiakirjapyynto,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,14 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_02_28 {
     pub use crate::shapes::{
-        AsiakasXE5C1, OmatyontekijaXBA32, Osoite,
-        SosiaalihuollonIlmoitusToiselleViranomaiselle, Vastaanottaja, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        OmatyontekijaX121E01FD as Ilmoittaja,
+        YhteystiedotX13B4DC11 as IlmoittajaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 as SosiaalihuollonIlmoitusToiselleViranomaiselle,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[189usize];
     /// A document of this definition: `{"sosiaalihuollon_ilmoitus_toiselle_viranomaiselle": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_ilmoitus_toiselle_viranomaiselle`.

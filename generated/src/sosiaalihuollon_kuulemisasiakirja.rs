@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807, KuuleminenX0018, Kuulemisasiakirja, Kuultava,
-        Laatija, SosiaalihuollonKuulemisasiakirja,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuuleminenX85B47BA7 as Kuuleminen,
+        KuulemisasiakirjaX8B7A9EA4 as Kuulemisasiakirja, KuultavaXBB3963A3 as Kuultava,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonKuulemisasiakirjaXFD7EFD47 as SosiaalihuollonKuulemisasiakirja,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[190usize];
     /// A document of this definition: `{"sosiaalihuollon_kuulemisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_kuulemisasiakirja`.

@@ -9,13 +9,17 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_01_10 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoX92B2, SosiaalihuollonKuulemispyynto,
-        VastausosoiteX2467, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyyntoXE10F0613 as Pyynto,
+        SosiaalihuollonKuulemispyyntoXF6245B14 as SosiaalihuollonKuulemispyynto,
+        YhteyshenkiloX5B1E87AC as Vastaanottaja, VastausosoiteX3CE089D3 as Vastausosoite,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[191usize];
     /// A document of this definition: `{"sosiaalihuollon_kuulemispyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_kuulemispyynto`.

@@ -9,14 +9,22 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasXE5C1, Lahete, OmatyontekijaXBA32, Osoite, SosiaalihuollonLahete,
-        VastaanottajaXB1A3, Yhteyshenkilo, YhteystiedotXD486, YhteystiedotXE46A,
-        YhteystiedotXEE4F,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        ArvioAsianKiireellisyydestaXB14910D6 as AsianKiireellisyys,
+        OmatyontekijaX121E01FD as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
+        LaheteXE352914D as Lahete, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonLaheteX39834D98 as SosiaalihuollonLahete,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX8713DB1E as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[192usize];
     /// A document of this definition: `{"sosiaalihuollon_lahete": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_lahete`.

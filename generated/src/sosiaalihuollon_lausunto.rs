@@ -9,13 +9,21 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, Laatija, Lausunto, Osoite, SosiaalihuollonLausunto,
-        VastaanottajaX2EA0, Voimassaolo, Yhteyshenkilo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as AjanjaksoJotaLausuntoKoskee,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        LaatijaXA71A9A7D as Laatija, LausuntoX55B83B90 as Lausunto,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonLausuntoXF52AF8CE as SosiaalihuollonLausunto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX3238D311 as Vastaanottaja, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[193usize];
     /// A document of this definition: `{"sosiaalihuollon_lausunto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_lausunto`.

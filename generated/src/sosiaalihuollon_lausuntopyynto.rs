@@ -9,17 +9,23 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoX95DF, SosiaalihuollonLausuntopyyntoX5E9C,
-        VastaanottajaXB1A3, VastausosoiteX2467, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        VastaanottajaX8713DB1E as LausuntopyynnonVastaanottaja,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXCDCE0B99 as Pyynto,
+        SosiaalihuollonLausuntopyyntoX6A395514 as SosiaalihuollonLausuntopyynto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastausosoiteX3CE089D3 as Vastausosoite, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[194usize];
     /// A document of this definition: `{"sosiaalihuollon_lausuntopyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_lausuntopyynto`.
-        pub sosiaalihuollon_lausuntopyynto: SosiaalihuollonLausuntopyyntoX5E9C,
+        pub sosiaalihuollon_lausuntopyynto: SosiaalihuollonLausuntopyynto,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -51,14 +57,21 @@ pub mod v2023_09_08 {
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2025_04_01 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, Osoite, PyyntoX99A5, SosiaalihuollonLausuntopyynto,
-        VastaanottajaXB1A3, VastausosoiteX4C1D, Yhteyshenkilo, YhteystiedotXB7F1,
-        YhteystiedotXEE4F,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        VastaanottajaX8713DB1E as LausuntopyynnonVastaanottaja,
+        YhteystiedotX450CAE7B as LausuntopyynnonVastaanottajaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXB09BD4F6 as Pyynto,
+        SosiaalihuollonLausuntopyyntoX146BA03D as SosiaalihuollonLausuntopyynto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastausosoiteX97AFC676 as Vastausosoite,
+        YhteystiedotXF9EE419A as VastausosoiteYhteystiedot,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[195usize];
     /// A document of this definition: `{"sosiaalihuollon_lausuntopyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_lausuntopyynto`.

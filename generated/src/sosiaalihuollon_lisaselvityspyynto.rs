@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoXC7A4, SijoituspaikanYhteystiedotX2488,
-        SosiaalihuollonLisaselvityspyynto, VastausosoiteXE5BD, Yhteyshenkilo,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, PyyntoXFEBC4C0A as Pyynto,
+        SosiaalihuollonLisaselvityspyyntoX93B2CC7E as SosiaalihuollonLisaselvityspyynto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastausosoiteX2F0269CA as Vastausosoite, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        SijoituspaikanYhteystiedotX03642905 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[196usize];
     /// A document of this definition: `{"sosiaalihuollon_lisaselvityspyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_lisaselvityspyynto`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_05_31 {
     pub use crate::shapes::{
-        AsiakasX4807, Maksusitoumus, OmatyontekijaXBA32, Osoite,
-        SosiaalihuollonMaksusitoumus, Voimassaolo, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as MaksusitoumuksenAntaja,
+        MaksusitoumusX92B0C0C2 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonMaksusitoumusXA9C9BB00 as SosiaalihuollonMaksusitoumus,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        YhteystiedotX450CAE7B as VastaanottajanYhteystiedot,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[197usize];
     /// A document of this definition: `{"sosiaalihuollon_maksusitoumus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_maksusitoumus`.

@@ -9,15 +9,26 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkaanElamantilanne, AsianVireilletuloaKoskevatTiedot,
-        JohtopaatoksetJaJatkotoimetXDC80, Laatija, LaheisverkostonKartoittaminen,
-        Omatyontekija, PalvelutarpeenArviointiaKoskevatTiedotX3131,
-        SosiaalihuollonPalvelutarpeenArvio,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuenTarpeesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas,
+        AsiakkaanElamantilanneX20DF1BC7 as AsiakkaanElamantilanne,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        JohtopaatoksetJaJatkotoimetXCD9DE6B4 as JohtopaatoksetJaJatkotoimet,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as KuvattavaOsaAlue,
+        LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
+        PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 as SosiaalihuollonPalvelutarpeenArvio,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[199usize];
     /// A document of this definition: `{"sosiaalihuollon_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_palvelutarpeen_arvio`.

@@ -9,14 +9,22 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_09_11 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija,
-        SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
-        TyontekijanArvioTarvittavistaPalveluista,
+        ArvioAsianKiireellisyydestaXB14910D6 as ArvioAsianKiireellisyydesta,
+        AsiakasXF5869742 as Asiakas,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as Asiasisalto,
+        LaatijaXA71A9A7D as Laatija,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as LastensuojeluasianSyy,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 as SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        TyontekijanArvioTarvittavistaPalveluistaXDF015D06 as TyontekijanArvioTarvittavistaPalveluista,
+        AsiointitapaXD23F1131 as Yhteydenottotapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[200usize];
     /// A document of this definition: `{"sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio`.

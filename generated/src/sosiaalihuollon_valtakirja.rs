@@ -9,13 +9,17 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasX4807, Osoite, SosiaalihuollonValtakirja, Suostumus,
-        Valtuutettu, Voimassaolo, YhteystiedotXE46A,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        OsoiteXE9FA3AAD as Osoite,
+        SosiaalihuollonValtakirjaXA8908529 as SosiaalihuollonValtakirja,
+        SuostumusXB9F3C4B8 as Suostumus, ValtuutettuXA6634C97 as Valtuutettu,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[201usize];
     /// A document of this definition: `{"sosiaalihuollon_valtakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_valtakirja`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXDB3A, Laatija, Osoite, SosiaalihuollonYhteenveto, VastaanottajaX2EA0,
-        Voimassaolo, Yhteenveto, Yhteyshenkilo, YhteystiedotXEE4F,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasX9743C7FA as Asiakas,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalihuollonYhteenvetoXE61F5147 as SosiaalihuollonYhteenveto,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX3238D311 as Vastaanottaja, YhteenvetoX9C6493E9 as Yhteenveto,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo, YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[202usize];
     /// A document of this definition: `{"sosiaalihuollon_yhteenveto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalihuollon_yhteenveto`.

@@ -9,14 +9,17 @@
 #[cfg(feature = "muut")]
 pub mod v2024_04_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, OppilaanJaHanenHuoltajiensaNakemykset, Osoite,
-        SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
-        VastaanottajaX2EA0, Yhteyshenkilo, YhteystiedotXEE4F,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 as OppilaanJaHanenHuoltajiensaNakemykset,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 as SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
+        VastaanottajaX3238D311 as Vastaanottaja, YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[203usize];
     /// A document of this definition: `{"sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten`.

@@ -9,19 +9,42 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX2206, AsiakasXDB3A, AsuminenX898F, AsuntoX7814, HakijanElamantilanne,
-        KoulutusX90BB, LapsenSijoitus, Luottohakemus, MenoX8B66, Osoite,
-        PankkiyhteysXD5CB, ParisuhdetiedotX2D0D, Puoliso, PuolisonTaloudellinenTilanne,
-        SosiaalisenLuotonHakemus, TaloudellinenTilanneX4708, Toimeentulotukiasiakkuus,
-        Toistumistiheys, TulkkaustiedotX57CD, TuloXB027, TyoXF44F, Tyosuhde,
-        TyotilanneX0D65, VarallisuusX1981, VarallisuusXEE04, VelkaX5A77, VelkaXDAA1,
-        Voimassaolo, Vuokrasuhde, Vuokravelka, Yhteyshenkilo, YhteystiedotX38B0,
-        YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo, Yrittajyys, Yritys,
+        AikayksikkoX686C78E1 as Aikayksikko, VoimassaoloXBA0F7664 as Ajanjakso,
+        AsiakasX89CAE6A6 as Asiakas, YhteystiedotXE9625821 as AsiakasYhteystiedot,
+        AsuminenX9F6C5E42 as Asuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        AsuntoX78147590 as Asunto, HakijanElamantilanneX79815619 as HakijanElamantilanne,
+        KoulutusX03D15EA1 as Koulutus, KoulutusalaXBB20F730 as Koulutusala,
+        KoulutusasteX169367B2 as Koulutusaste, YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot,
+        LuottohakemusX70963EE3 as Luottohakemus, MenoX29EEEAD2 as Meno,
+        MenolajiX0FCAF314 as Menolaji, OsoiteXE9FA3AAD as Osoite,
+        PankkiyhteysXD5CBB2BE as Pankkiyhteys,
+        ParisuhdetiedotX2C7B33AB as Parisuhdetiedot, PuolisoX82B1BE28 as Puoliso,
+        YhteystiedotXC7410BBD as PuolisoYhteystiedot,
+        PuolisonTaloudellinenTilanneX40185D84 as PuolisonTaloudellinenTilanne,
+        VarallisuusX40310F2F as PuolisonTaloudellinenTilanneVarallisuus,
+        VelkaXCDFD8202 as PuolisonTaloudellinenTilanneVelka,
+        AsiakasX9743C7FA as SamassaTaloudessaAsuvatHenkilot,
+        SosiaalisenLuotonHakemusXB7EF5436 as SosiaalisenLuotonHakemus,
+        TaloudellinenTilanneXABA53C8F as TaloudellinenTilanne,
+        VarallisuusX57EE32DC as TaloudellinenTilanneVarallisuus,
+        VelkaX8091FE47 as TaloudellinenTilanneVelka,
+        ToimeentulotukiasiakkuusX95935960 as Toimeentulotukiasiakkuus,
+        ToistumistiheysX223239D9 as Toistumistiheys,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
+        TuloXB0043421 as Tulo, TulolajiXE04E71BA as Tulolaji, TyoX4F96BD21 as Tyo,
+        TyosuhdeX0D9CBEC4 as Tyosuhde, TyotilanneX272123B5 as Tyotilanne,
+        LapsenSijoitusX7CADBB03 as Tyottomyys,
+        VarallisuuslajiXF0F2DEC7 as Varallisuuslaji, VelkalajiX7CA7845A as Velkalaji,
+        VuokrasuhdeX5CB7317D as Vuokrasuhde, VuokravelkaX7EF062EC as Vuokravelka,
+        YhteyshenkiloX5B1E87AC as Yksityishenkilo, YrittajyysX7D9BB130 as Yrittajyys,
+        YritysX02FF5FBE as Yritys,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[204usize];
     /// A document of this definition: `{"sosiaalisen_luoton_hakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalisen_luoton_hakemus`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Laskelma, MenoXB9E5, SosiaalisenLuotonMaksuvaralaskelma,
-        TaloudellinenTilanneX20F4, Toistumistiheys, TuloX4BA7, Voimassaolo, Yhteyshenkilo,
+        AikayksikkoX686C78E1 as Aikayksikko, VoimassaoloXBA0F7664 as Ajanjakso,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        LaskelmaX9B71AC13 as Laskelma, MenoX831F10C7 as Meno,
+        MenolajiX0FCAF314 as Menolaji, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B as SosiaalisenLuotonMaksuvaralaskelma,
+        TaloudellinenTilanneXEC6FBEF5 as TaloudellinenTilanne,
+        ToistumistiheysX223239D9 as Toistumistiheys, TuloX834A06C0 as Tulo,
+        TulolajiXE04E71BA as Tulolaji, YhteyshenkiloX5B1E87AC as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[205usize];
     /// A document of this definition: `{"sosiaalisen_luoton_maksuvaralaskelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalisen_luoton_maksuvaralaskelma`.

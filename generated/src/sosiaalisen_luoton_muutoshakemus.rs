@@ -9,13 +9,16 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_11_30 {
     pub use crate::shapes::{
-        AsiakasX3315, SosiaalisenLuotonMuutoshakemus, Voimassaolo, YhteystiedotX3E9B,
-        Yksityishenkilo,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasX4F3DDB00 as Asiakas,
+        YksityishenkiloXF419E9CB as Laatija,
+        SosiaaliseenLuottoonHaettavaMuutosX48D4D007 as SosiaaliseenLuottoonHaettavaMuutos,
+        SosiaalisenLuotonMuutoshakemusXBAB3EF78 as SosiaalisenLuotonMuutoshakemus,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[206usize];
     /// A document of this definition: `{"sosiaalisen_luoton_muutoshakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalisen_luoton_muutoshakemus`.

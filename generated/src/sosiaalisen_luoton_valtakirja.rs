@@ -9,13 +9,18 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXDB3A, AsiakasXEEC1, OmatyontekijaXBA32, Osoite,
-        SosiaalisenLuotonValtakirja, Suostumus, Voimassaolo, YhteystiedotXE46A,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalisenLuotonValtakirjaXD772DBFE as SosiaalisenLuotonValtakirja,
+        SuostumusXB9F3C4B8 as Suostumus, OmatyontekijaX121E01FD as Valtuutettu,
+        AsiakasX9743C7FA as Valtuuttaja, VoimassaoloXBA0F7664 as Voimassaolo,
+        YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[207usize];
     /// A document of this definition: `{"sosiaalisen_luoton_valtakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalisen_luoton_valtakirja`.

@@ -9,17 +9,26 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, HakijanJaHanenPuolisonsaElamantilanne, Laatija, LapsenSijoitus,
-        Maksuhairiot, Meno, Palveluohjaus,
-        SosiaaliseenLuototukseenVaikuttavatAsiakkuudet,
-        SosiaalisenLuototuksenTarpeenArvio, TaloudellinenTilanneX4E21, Tulo, TyoX5317,
-        TyosuhdeX25F5, TyotilanneX4813, VarallisuusX9DB8, VelkaX1722, Yhteyshenkilo,
-        YrittajyysXD1F7, Yritys,
+        AsiakasX8434043B as Asiakas,
+        HakijanJaHanenPuolisonsaElamantilanneX3A777846 as HakijanJaHanenPuolisonsaElamantilanne,
+        LaatijaXA71A9A7D as Laatija, MaksuhairiotX6568A844 as Maksuhairiot,
+        MenoX444C0AC0 as Meno, MenolajiX0FCAF314 as Menolaji,
+        PalveluohjausX3CFB7ED1 as Palveluohjaus,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70 as SosiaaliseenLuototukseenVaikuttavatAsiakkuudet,
+        SosiaalisenLuototuksenTarpeenArvioX08B5E13C as SosiaalisenLuototuksenTarpeenArvio,
+        TaloudellinenTilanneX8C2F88F3 as TaloudellinenTilanne, TuloXAE7B16F2 as Tulo,
+        TulolajiXE04E71BA as Tulolaji, TyoXE78835DE as Tyo,
+        TyosuhdeX25F507E6 as Tyosuhde, TyotilanneX19B7E3B4 as Tyotilanne,
+        LapsenSijoitusX7CADBB03 as Tyottomyys, VarallisuusX33BE846F as Varallisuus,
+        VarallisuuslajiXF0F2DEC7 as Varallisuuslaji, VelkaX63ED4E37 as Velka,
+        VelkalajiX7CA7845A as Velkalaji, YhteyshenkiloX5B1E87AC as Yksityishenkilo,
+        YrittajyysX5F9D7BAF as Yrittajyys, YritysX02FF5FBE as Yritys,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[209usize];
     /// A document of this definition: `{"sosiaalisen_luototuksen_tarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `sosiaalisen_luototuksen_tarpeen_arvio`.

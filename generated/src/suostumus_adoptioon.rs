@@ -9,15 +9,28 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AnnanSuostumuksenSiihen, AsiakasX2967, AsiakasX4807,
-        AsiakasXDB3A, IsyydenVahvistaminenXCB0D, Lausumateksti, Osoite,
-        SuostumuksenAntaja, SuostumuksenVastaanotto, SuostumusAdoptioon, SuostumusX3BD0,
-        Syntymatiedot, VastaanottajaX525E, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX9743C7FA as AdoptoivaVanhempi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus,
+        AnnanSuostumuksenSiihenXC5B0FDC0 as AnnanSuostumuksenSiihen,
+        AsiakasXF5869742 as Asiakas,
+        IsyydenVahvistaminenXCB0D0EAA as IsyydenVahvistaminen, KuntaX078FD860 as Kunta,
+        AsiakasX09D8F779 as Lapsi, LausumatekstiXC8DA7088 as Lausumateksti,
+        MaaXAF7B3EDC as Maa, OsoiteXE9FA3AAD as Osoite,
+        SuostumuksenAntajaX74FECAE0 as SuostumuksenAntaja,
+        YhteystiedotX13B4DC11 as SuostumuksenAntajaYhteystiedot,
+        SuostumuksenAntaneenVanhemmanIlmoitusXCBCFB844 as SuostumuksenAntaneenVanhemmanIlmoitus,
+        VastaanottajaXB994E8F6 as SuostumuksenVastaanottaja,
+        YhteystiedotX450CAE7B as SuostumuksenVastaanottajaYhteystiedot,
+        SuostumuksenVastaanottoX98757935 as SuostumuksenVastaanotto,
+        SuostumusX693C2CFE as Suostumus,
+        SuostumusAdoptioonX80C2B24C as SuostumusAdoptioon,
+        SyntymatiedotXB4FF5842 as Syntymatiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[210usize];
     /// A document of this definition: `{"suostumus_adoptioon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `suostumus_adoptioon`.

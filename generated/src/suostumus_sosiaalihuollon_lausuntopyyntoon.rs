@@ -9,13 +9,16 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2023_06_21 {
     pub use crate::shapes::{
-        AllekirjoitusXC51D, AsiakasXEEC1, SuostumusSosiaalihuollonLausuntopyyntoon,
-        SuostumusX0387,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu, SuostumusXC3A898AD as Suostumus,
+        SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 as SuostumusSosiaalihuollonLausuntopyyntoon,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[211usize];
     /// A document of this definition: `{"suostumus_sosiaalihuollon_lausuntopyyntoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `suostumus_sosiaalihuollon_lausuntopyyntoon`.

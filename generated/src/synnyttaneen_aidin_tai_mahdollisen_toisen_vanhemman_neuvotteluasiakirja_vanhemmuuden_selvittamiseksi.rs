@@ -9,26 +9,37 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoituksetXF5A7, Asiakas, AsiakirjanTayttaminen, HedelmoityshoitoXE36E,
-        IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksella, KantaJaSuostumusX5EEF,
-        Kotikunta, LueLisaa, NeuvottelunToimittaja, NeuvotteluunOsallistuvat, OhjeKaksi,
-        OhjeKolme, OhjeNelja, OhjeYksiX739B, SelvitettavaVanhemmuus,
-        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX135C,
-        SynnyttanytAiti, TiedotHedelmoityshoidostaAitiydenSelvittaminenXE242,
-        TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E,
-        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A55, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AllekirjoituksetXF5A73FD1 as Allekirjoitukset, AsiakasX9A10B055 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        HedelmoityshoitoXE36E0AEB as Hedelmoityshoito,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2 as IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksella,
+        KantaJaSuostumusX5EEF8980 as KantaJaSuostumus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, LueLisaaX3B340D06 as LueLisaa,
+        SynnyttanytAitiX3D6D841F as MahdollinenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as MahdollinenToinenVanhempiYhteystiedot,
+        NeuvottelunToimittajaX72876D06 as NeuvottelunToimittaja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittajaYhteystiedot,
+        NeuvotteluunOsallistuvatXE0B5466D as NeuvotteluunOsallistuvat,
+        OhjeKaksiXD8593F85 as OhjeKaksi, OhjeKolmeXD49571C2 as OhjeKolme,
+        OhjeNeljaX9CEE543B as OhjeNelja, OhjeYksiX739BA779 as OhjeYksi,
+        SelvitettavaVanhemmuusX5FD03E4E as SelvitettavaVanhemmuus,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaa,
+        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162 as SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D as TiedotHedelmoityshoidostaAitiydenSelvittaminen,
+        TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864 as TiedotHedelmoityshoidostaIsyydenSelvittaminen,
+        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[212usize];
     /// A document of this definition: `{"synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX135C,
+        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -62,30 +73,53 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AlleYksiviisiVuotiaanLapsenSuostumus, AllekirjoitusXC51D, Asiakas,
-        AsiakirjanTayttaminen, FraasiKentalleNaisMiespari, FraasiKentalleNaispari,
-        FraasiKentalleNaispariXD5FA, FraasiKentalleSynnyttanytAitiYksin,
-        FraasiKentalleSynnyttanytAitiYksinXD0C4, Hedelmoityshoito,
-        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX60D5,
-        KantaJaSuostumus, Kotikunta, LueLisaa, NeuvottelunToimittanutLastenvalvoja,
-        NeuvotteluunOsallistuvat, OhjeKaksi, OhjeKolme, OhjeNelja, OhjeYksiX32A7,
-        SynnyttaneenAidinSuostumus,
-        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEB55,
-        SynnyttanytAiti, TiedotHedelmoityshoidostaAitiydenSelvittaminen,
-        TiedotHedelmoityshoidostaIsyydenSelvittaminen,
-        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 as AlleYksiviisiVuotiaanLapsenSuostumus,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus,
+        AnnettuHedelmoityshoitoaXA4A03177 as AnnettuHedelmoityshoitoa,
+        AsiakasX9A10B055 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        FraasiKentalleNaisMiespariX658F20BA as FraasiKentalleNaisMiespari,
+        HedelmoityshoitoXC38BE8C2 as Hedelmoityshoito,
+        HenkilollisyydenTodentamiseksiX71C7192F as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E as IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella,
+        SynnyttaneenAidinSuostumusXE899E197 as IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaSynnyttaneenAidinSuostumus,
+        KantaJaSuostumusX44F29396 as KantaJaSuostumus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, LapsenSuostumusX606F3939 as LapsenSuostumus,
+        LueLisaaX3B340D06 as LueLisaa,
+        SynnyttanytAitiX3D6D841F as MahdollinenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as MahdollinenToinenVanhempiYhteystiedot,
+        MahdollisenIsanKantaJaSuostumusX51D5768B as MahdollisenIsanKantaJaSuostumus,
+        NeuvottelunToimittanutLastenvalvojaXE7B1BE4C as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatXE0B5466D as NeuvotteluunOsallistuvat,
+        OhjeKaksiXD8593F85 as OhjeKaksi, OhjeKolmeXD49571C2 as OhjeKolme,
+        OhjeNeljaX9CEE543B as OhjeNelja, OhjeYksiX32A7C9B5 as OhjeYksi,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX052D3C0F as SelvitettavaVanhemmuus,
+        SuostumusHuollettavanLapsenPuolestaXEC4E5697 as SuostumusHuollettavanLapsenPuolesta,
+        SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 as SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaa,
+        SynnyttaneenAidinSuostumusXF22B03EE as SynnyttaneenAidinSuostumusSynnyttaneenAidinSuostumus,
+        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4 as SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C as TiedotHedelmoityshoidostaAitiydenSelvittaminen,
+        FraasiKentalleNaispariXFE256FE6 as TiedotHedelmoityshoidostaAitiydenSelvittaminenFraasiKentalleNaispari,
+        TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF as TiedotHedelmoityshoidostaIsyydenSelvittaminen,
+        FraasiKentalleNaispariXD5FAF7C0 as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleNaispari,
+        FraasiKentalleSynnyttanytAitiYksinXD0C4BFCE as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleSynnyttanytAitiYksin,
+        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta,
+        FraasiKentalleSynnyttanytAitiYksinXD4299245 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaFraasiKentalleSynnyttanytAitiYksin,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[213usize];
     /// A document of this definition: `{"synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.
-        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEB55,
+        pub synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -119,26 +153,49 @@ pub mod v2024_11_04 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2025_03_21 {
     pub use crate::shapes::{
-        AlleYksiviisiVuotiaanLapsenSuostumus, AllekirjoitusXC51D, Asiakas,
-        AsiakirjanTayttaminen, FraasiKentalleNaisMiespari, FraasiKentalleNaispari,
-        FraasiKentalleNaispariXD5FA, FraasiKentalleSynnyttanytAitiYksin,
-        FraasiKentalleSynnyttanytAitiYksinXD0C4, Hedelmoityshoito,
-        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella, KantaJaSuostumus,
-        Kotikunta, LueLisaa, NeuvottelunToimittanutLastenvalvoja,
-        NeuvotteluunOsallistuvat, OhjeKaksi, OhjeKolme, OhjeNelja, OhjeYksiX32A7,
-        SynnyttaneenAidinSuostumusXB263,
-        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
-        SynnyttanytAiti, TiedotHedelmoityshoidostaAitiydenSelvittaminen,
-        TiedotHedelmoityshoidostaIsyydenSelvittaminen,
-        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta, Tulkkaustiedot,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX31D8, YhteystiedotX3E9B,
+        AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 as AlleYksiviisiVuotiaanLapsenSuostumus,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX800358AC as Allekirjoitus,
+        AnnettuHedelmoityshoitoaXA4A03177 as AnnettuHedelmoityshoitoa,
+        AsiakasX9A10B055 as Asiakas,
+        AsiakirjanTayttaminenXA53D4F66 as AsiakirjanTayttaminen,
+        FraasiKentalleNaisMiespariX658F20BA as FraasiKentalleNaisMiespari,
+        HedelmoityshoitoXC38BE8C2 as Hedelmoityshoito,
+        HenkilollisyydenTodentamiseksiX71C7192F as HenkilollisyydenTodentamiseksi,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 as IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksella,
+        SynnyttaneenAidinSuostumusX21304CD7 as IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaSynnyttaneenAidinSuostumus,
+        KantaJaSuostumusX44F29396 as KantaJaSuostumus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, LapsenSuostumusX606F3939 as LapsenSuostumus,
+        LueLisaaX3B340D06 as LueLisaa,
+        SynnyttanytAitiX3D6D841F as MahdollinenToinenVanhempi,
+        YhteystiedotX3E9B1CA1 as MahdollinenToinenVanhempiYhteystiedot,
+        MahdollisenIsanKantaJaSuostumusX51D5768B as MahdollisenIsanKantaJaSuostumus,
+        NeuvottelunToimittanutLastenvalvojaXE7B1BE4C as NeuvottelunToimittanutLastenvalvoja,
+        YhteystiedotX8520DD2F as NeuvottelunToimittanutLastenvalvojaYhteystiedot,
+        NeuvotteluunOsallistuvatXE0B5466D as NeuvotteluunOsallistuvat,
+        OhjeKaksiXD8593F85 as OhjeKaksi, OhjeKolmeXD49571C2 as OhjeKolme,
+        OhjeNeljaX9CEE543B as OhjeNelja, OhjeYksiX32A7C9B5 as OhjeYksi,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SelvitettavaVanhemmuusX052D3C0F as SelvitettavaVanhemmuus,
+        SuostumusHuollettavanLapsenPuolestaXEC4E5697 as SuostumusHuollettavanLapsenPuolesta,
+        SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 as SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaa,
+        SynnyttaneenAidinSuostumusXF22B03EE as SynnyttaneenAidinSuostumusSynnyttaneenAidinSuostumus,
+        SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823 as SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksi,
+        TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C as TiedotHedelmoityshoidostaAitiydenSelvittaminen,
+        FraasiKentalleNaispariXFE256FE6 as TiedotHedelmoityshoidostaAitiydenSelvittaminenFraasiKentalleNaispari,
+        TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF as TiedotHedelmoityshoidostaIsyydenSelvittaminen,
+        FraasiKentalleNaispariXD5FAF7C0 as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleNaispari,
+        FraasiKentalleSynnyttanytAitiYksinXD0C4BFCE as TiedotHedelmoityshoidostaIsyydenSelvittaminenFraasiKentalleSynnyttanytAitiYksin,
+        TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelviteta,
+        FraasiKentalleSynnyttanytAitiYksinXD4299245 as TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaFraasiKentalleSynnyttanytAitiYksin,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[214usize];
     /// A document of this definition: `{"synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `synnyttaneen_aidin_tai_mahdollisen_toisen_vanhemman_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`.

@@ -9,14 +9,18 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2022_01_11 {
     pub use crate::shapes::{
-        AsiakasX01ED, Osoite, Pankkiyhteys,
-        TaydentavanTaiEhkaisevanToimeentulotuenHakemus, TulkkaustiedotX57CD, Voimassaolo,
-        YhteystiedotX3E9B, YhteystiedotXDCBB, Yksityishenkilo,
+        AsiakasX2C3ED59F as Asiakas, YhteystiedotXBF5D6964 as AsiakasYhteystiedot,
+        YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        VoimassaoloXBA0F7664 as PaatoksenAjanjakso,
+        PankkiyhteysXD5BC2991 as Pankkiyhteys,
+        TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 as TaydentavanTaiEhkaisevanToimeentulotuenHakemus,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[215usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_hakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_hakemus`.

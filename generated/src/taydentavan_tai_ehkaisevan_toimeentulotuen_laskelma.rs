@@ -9,13 +9,17 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, MenoX4B28, PerustoimeentulotukilaskelmanTiedot,
-        TaydentavanTaiEhkaisevanToimeentulotuenLaskelma, Tulot, Voimassaolo,
+        VoimassaoloXBA0F7664 as Ajanjakso, AsiakasXF5869742 as Asiakas,
+        LaatijaXA71A9A7D as Laatija, MenoX774D0910 as Meno,
+        MenolajiX0FCAF314 as Menolaji, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PerustoimeentulotukilaskelmanTiedotX7BA89EB2 as PerustoimeentulotukilaskelmanTiedot,
+        TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 as TaydentavanTaiEhkaisevanToimeentulotuenLaskelma,
+        TulolajiXE04E71BA as Tulolaji, TulotX3EC3C019 as Tulot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[216usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma`.

@@ -9,14 +9,17 @@
 #[cfg(feature = "taydentavan-ja-ehkaisevan-toimeentulotuen")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AsiakasX4807, Maksusitoumus, OmatyontekijaXBA32, Osoite,
-        TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus, Voimassaolo,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasXF5869742 as Asiakas, OmatyontekijaX121E01FD as MaksusitoumuksenAntaja,
+        MaksusitoumusX92B0C0C2 as Maksusitoumus, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 as TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumus,
+        YhteystiedotX450CAE7B as VastaanottajanYhteystiedot,
+        VoimassaoloXBA0F7664 as Voimassaolo, YhteystiedotX13B4DC11 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[217usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_maksusitoumus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_maksusitoumus`.

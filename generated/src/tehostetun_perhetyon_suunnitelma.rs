@@ -9,15 +9,21 @@
 #[cfg(feature = "lastensuojelun-tehostetun-perhetyon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Kuultava, Laatija,
-        TehostetunPerhetyonSuunnitelma, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        ArvioX25EFF749 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, PalveluyksikkoX58B006CC as Palveluyksikko,
+        KuultavaXBB3963A3 as SamassaTaloudessaAsuvatHenkilot,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TehostetunPerhetyonSuunnitelmaX884BB3CE as TehostetunPerhetyonSuunnitelma,
+        YhteyshenkiloX2E1B58EE as TehostetunPerhetyonVastuuhenkilo,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[218usize];
     /// A document of this definition: `{"tehostetun_perhetyon_suunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tehostetun_perhetyon_suunnitelma`.

@@ -9,13 +9,18 @@
 #[cfg(feature = "adoptioneuvonnan")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        Ajanjakso, Allekirjoitus, AsiakasX2967, AsiakasX4807, Laatija, Syntymatiedot,
-        Todistus, TodistusAdoptioneuvonnanAntamisesta,
+        AjanjaksoX090B86B0 as AdoptioneuvontaaOnAnnettuAjalla,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasXF5869742 as Asiakas,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija, AsiakasX09D8F779 as Lapsi,
+        MaaXAF7B3EDC as Maa, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SyntymatiedotXB4FF5842 as Syntymatiedot, TodistusX4767FF69 as Todistus,
+        TodistusAdoptioneuvonnanAntamisestaX63A7AB07 as TodistusAdoptioneuvonnanAntamisesta,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[219usize];
     /// A document of this definition: `{"todistus_adoptioneuvonnan_antamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `todistus_adoptioneuvonnan_antamisesta`.

@@ -9,14 +9,20 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, MuutoksenhakuX48E0, Osoite, SijoitukseenLiittyvatTiedot,
-        ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
-        YhteystiedotXD486,
+        AsiakasXF5869742 as Asiakas,
+        HallintoOikeudenRatkaisuHuostaanottoasiassaX05EF0479 as HallintoOikeudenRatkaisuHuostaanottoasiassa,
+        LaatijaXA71A9A7D as Laatija, MuutoksenhakuXA6468D64 as Muutoksenhaku,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SijoitukseenLiittyvatTiedotX6BCA7491 as SijoitukseenLiittyvatTiedot,
+        LastensuojeluasiakkuudenAlkamisenSyyX0016F32F as SijoituksenSyy,
+        YhteystiedotXC7410BBD as SijoituspaikanYhteystiedot,
+        SijoituspaikkaXB95FF3B8 as Sijoituspaikka,
+        ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 as ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[220usize];
     /// A document of this definition: `{"toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa`.

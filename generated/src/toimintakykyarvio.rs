@@ -9,13 +9,23 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2024_03_28 {
     pub use crate::shapes::{
-        Ammattihenkilo, AsiakasX4807, Liite, Toimintakykyarvio,
-        ToimintakykyarvionTaustatiedot, ToimintakyvynMuutos, Voimassaolo,
+        AmmattihenkiloXF4CBF169 as Ammattihenkilo,
+        AmmattioikeusX9BF43B92 as Ammattioikeus, AsiakasXF5869742 as Asiakas,
+        LiiteXB6C636BB as Asiakirjaviittaus,
+        HavainnointimenetelmaXE801BEBD as Havainnointimenetelma, NimiX748AB1D3 as Nimi,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        ToimintakykyarvioX607D2218 as Toimintakykyarvio,
+        VoimassaoloXBA0F7664 as ToimintakykyarvionAjanjaksoAikavalina,
+        ToimintakykyarvionTaustatiedotXD7EF4C7B as ToimintakykyarvionTaustatiedot,
+        DiagnoosiX3D272115 as ToimintakykyhavainnonIcdAihekoodi,
+        ToimintakykyhavainnonIcfAihekoodiX010EC4DD as ToimintakykyhavainnonIcfAihekoodi,
+        ToimintakyvynMuutosXC7987169 as ToimintakyvynMuutos,
+        ToimintakyvynMuutosLuokiteltunaXA0A10566 as ToimintakyvynMuutosLuokiteltuna,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[221usize];
     /// A document of this definition: `{"toimintakykyarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `toimintakykyarvio`.

@@ -9,16 +9,25 @@
 #[cfg(feature = "tukisuhdetoiminnan")]
 pub mod v2022_06_28 {
     pub use crate::shapes::{
-        AsiakasXE5C1, HarrastuksetKiinnostuksetJaLeikkiminen, KerhotPaivahoitoJaKoulu,
-        LapselleEiSoviPerheJossaOn, LapsenPaivarytmiJaRutiinit, LapsenPerheenjasenet,
-        LapsenTerveysJaKehitys, LapsenVahvuudetSosiaalisetTaidotJaTunteet, LapsiX3098,
-        Osoite, TukiperheenHakijanTiedot, TulevanLapsenToinenVanhempi, Yhteyshenkilo,
-        YhteystiedotXD486,
+        AsiakasX21D23A04 as Asiakas,
+        HarrastuksetKiinnostuksetJaLeikkiminenX182728C7 as HarrastuksetKiinnostuksetJaLeikkiminen,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as HuoltajaTaiMuuLapsenHoidostaVastaavaHenkilo,
+        KerhotPaivahoitoJaKouluX66D532FE as KerhotPaivahoitoJaKoulu,
+        YhteyshenkiloX5B1E87AC as Laatija,
+        LapselleEiSoviPerheJossaOnX74BB51E6 as LapselleEiSoviPerheJossaOn,
+        LapsenPaivarytmiJaRutiinitX0C7E527D as LapsenPaivarytmiJaRutiinit,
+        LapsenPerheenjasenetX657B47E8 as LapsenPerheenjasenet,
+        LapsiX7804C9BF as LapsenSisarukset,
+        LapsenTerveysJaKehitysXA36158A6 as LapsenTerveysJaKehitys,
+        LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 as LapsenVahvuudetSosiaalisetTaidotJaTunteet,
+        OsoiteXE9FA3AAD as Osoite,
+        TukiperheenHakijanTiedotX9D984F9F as TukiperheenHakijanTiedot,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[222usize];
     /// A document of this definition: `{"tukiperheen_hakijan_tiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tukiperheen_hakijan_tiedot`.

@@ -9,16 +9,22 @@
 #[cfg(feature = "tukisuhdetoiminnan")]
 pub mod v2023_09_27 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        TukiperheTaiTukihenkilotoiminnanKaytannonToteutus, Tukisuhdesuunnitelma,
-        YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        ArvioXB2206387 as Arvio, AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 as TukiperheTaiTukihenkilotoiminnanKaytannonToteutus,
+        TukisuhdesuunnitelmaX0687FC6F as Tukisuhdesuunnitelma,
+        YhteyshenkiloX2E1B58EE as TukisuhdetoiminnanVastuuhenkilo,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[223usize];
     /// A document of this definition: `{"tukisuhdesuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tukisuhdesuunnitelma`.

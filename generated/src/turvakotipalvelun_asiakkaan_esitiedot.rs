@@ -9,20 +9,32 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasX4A3A, AsiakkaanHuolenpitoonOsallistuvaHenkilo, Edunvalvoja,
-        EdunvalvontatiedotX41A7, Huoltajuus, Kotikunta, Koulutus, Laatija,
-        LapsiVanhempisuhteenTiedot, Osoite, TulevanLapsenToinenVanhempi,
-        TulkkaustiedotX57CD, TurvakotipalvelunAsiakkaanEsitiedotX3A6B, Vanhempi,
-        YhteystiedotXD486,
+        AidinkieliXD1031DD0 as Aidinkieli,
+        AiempienTurvakotikayntienMaaraX583CF7F9 as AiempienTurvakotikayntienMaara,
+        AsiakasX7FDED8CA as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiointikieliX6887215B as Asiointikieli, EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotX07EECE8B as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KotikuntaXC843D13D as Kotikunta,
+        KoulutusX34A43499 as Koulutus, KoulutusasteX73BBB50F as Koulutusaste,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija,
+        LapsiVanhempisuhteenTiedotXAF0F8E98 as LapsiVanhempisuhteenTiedot,
+        OhjaussyyX9A973870 as Ohjaussyy, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SiviilisaatyXF78001DA as Siviilisaaty,
+        SukupuoliX18163A97 as Sukupuoli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
+        TurvakotipalvelunAsiakkaanEsitiedotX3912B198 as TurvakotipalvelunAsiakkaanEsitiedot,
+        TyovoimaanKuuluminenX8FFF80AA as TyovoimaanKuuluminen,
+        VanhempiX4EB797E0 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[224usize];
     /// A document of this definition: `{"turvakotipalvelun_asiakkaan_esitiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelun_asiakkaan_esitiedot`.
-        pub turvakotipalvelun_asiakkaan_esitiedot: TurvakotipalvelunAsiakkaanEsitiedotX3A6B,
+        pub turvakotipalvelun_asiakkaan_esitiedot: TurvakotipalvelunAsiakkaanEsitiedot,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -54,16 +66,28 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasX4A3A, AsiakkaanHuolenpitoonOsallistuvaHenkilo, Edunvalvoja,
-        EdunvalvontatiedotX41A7, Huoltajuus, Kotikunta, Koulutus, Laatija,
-        LapsiVanhempisuhteenTiedot, Osoite, TulevanLapsenToinenVanhempi,
-        TulkkaustiedotX57CD, TurvakotipalvelunAsiakkaanEsitiedot, Vanhempi,
-        YhteystiedotXD486,
+        AidinkieliXD1031DD0 as Aidinkieli,
+        AiempienTurvakotikayntienMaaraX583CF7F9 as AiempienTurvakotikayntienMaara,
+        AloitteentekijaXB8308112 as Aloitteentekija, AsiakasX7FDED8CA as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiointikieliX6887215B as Asiointikieli, EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotX07EECE8B as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KotikuntaXC843D13D as Kotikunta,
+        KoulutusX34A43499 as Koulutus, KoulutusasteX73BBB50F as Koulutusaste,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija,
+        LapsiVanhempisuhteenTiedotXAF0F8E98 as LapsiVanhempisuhteenTiedot,
+        OhjaussyyX9A973870 as Ohjaussyy, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SiviilisaatyXF78001DA as Siviilisaaty,
+        SukupuoliX18163A97 as Sukupuoli, TulkkaustiedotX61A5DF3B as Tulkkaustiedot,
+        TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 as TurvakotipalvelunAsiakkaanEsitiedot,
+        TyovoimaanKuuluminenX8FFF80AA as TyovoimaanKuuluminen,
+        VanhempiX4EB797E0 as Vanhempi, YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[225usize];
     /// A document of this definition: `{"turvakotipalvelun_asiakkaan_esitiedot": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelun_asiakkaan_esitiedot`.

@@ -9,22 +9,41 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissa, AsiakasX427E, AsiakasXDB3A,
-        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA4E5, AsiakkaanLapset, Edunvalvoja,
-        EdunvalvontatiedotX2F20, Huoltajuus, Kotikunta, Laatija,
-        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa, LapsiX0BAE, Osoite,
-        TulevanLapsenToinenVanhempi, TurvakotipalvelunEnsiarvioXB147,
-        VakivallantekijaXF295, VakivallantekijatXCE69, VakivaltaanLiittyvatTiedotXB7CB,
-        YhteystiedotXD486,
+        AidinkieliXD1031DD0 as Aidinkieli,
+        AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED as AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissa,
+        AsiakasX268CC535 as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiakkaanLapsetXEAD48B1F as AsiakkaanLapset,
+        AsiointikieliX6887215B as Asiointikieli,
+        AsuminenVakivallanTekijanKanssaX8DF39F99 as Asumistilanne,
+        EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotXC69490D9 as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KysymysYksiXD0387B98 as KoetunVakivallanMuoto,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LaatijaXA71A9A7D as Laatija,
+        LapsenTilanteestaTehdytIlmoituksetX5BFD1260 as LapsenTilanteestaTehdytIlmoitukset,
+        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A as LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
+        LapsiXB3AB7635 as Lapsi,
+        MuutAikuisenTilanteestaTehdytIlmoituksetXE12E41C0 as MuutAikuisenTilanteestaTehdytIlmoitukset,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SiviilisaatyXF78001DA as Siviilisaaty, SukupuoliX18163A97 as Sukupuoli,
+        TurvakotipalvelunEnsiarvioXE551476F as TurvakotipalvelunEnsiarvio,
+        VakivallanKestoXA59E14DB as VakivallanKesto,
+        VakivallantekijaX1303A897 as Vakivallantekija,
+        VakivallantekijanSuhdeAsiakkaaseenXCBE57896 as VakivallantekijanSuhdeAsiakkaaseen,
+        VakivallantekijatX87A2978E as Vakivallantekijat,
+        VakivaltaanLiittyvatTiedotX4E165EA6 as VakivaltaanLiittyvatTiedot,
+        YhteystiedotXC7410BBD as Yhteystiedot, AsiakasX9743C7FA as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[226usize];
     /// A document of this definition: `{"turvakotipalvelun_ensiarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelun_ensiarvio`.
-        pub turvakotipalvelun_ensiarvio: TurvakotipalvelunEnsiarvioXB147,
+        pub turvakotipalvelun_ensiarvio: TurvakotipalvelunEnsiarvio,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -56,17 +75,35 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2024_12_19 {
     pub use crate::shapes::{
-        AsiakasX3370, AsiakasXEEC1,
-        AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaa, Koulutus,
-        Laatija, LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
-        LapsetJotkaOvatAsiakkaanMukanaTurvakodissa, LapsiX0BAE,
-        OmatyontekijaTurvakodissa, TurvakotiinOhjautuminen, TurvakotipalvelunEnsiarvio,
-        Vakivallantekija, Vakivallantekijat, VakivaltaanLiittyvatTiedot,
+        AidinkieliXD1031DD0 as Aidinkieli,
+        AiempienTurvakotikayntienMaaraX583CF7F9 as AiempienTurvakotikayntienMaara,
+        AloitteentekijaX5248B38B as Aloitteentekija, AsiakasXF5062C8E as Asiakas,
+        AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA as AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaa,
+        AsuminenVakivallanTekijanKanssaX8DF39F99 as Asumistilanne,
+        KysymysYksiXD0387B98 as KoetunVakivallanMuoto, KoulutusX643ABBD8 as Koulutus,
+        KoulutusasteX169367B2 as Koulutusaste, LaatijaXA71A9A7D as Laatija,
+        LapsenTilanteestaTurvakotijaksonAikanaTehdytIlmoituksetX0FA07762 as LapsenTilanteestaTurvakotijaksonAikanaTehdytIlmoitukset,
+        LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A as LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissa,
+        LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E as LapsetJotkaOvatAsiakkaanMukanaTurvakodissa,
+        LapsiXB3AB7635 as Lapsi,
+        MuutAikuisenTilanteestaTehdytIlmoituksetX4BFE8BC4 as MuutAikuisenTilanteestaTehdytIlmoitukset,
+        OhjaussyyX3A37481C as Ohjaussyy,
+        OmatyontekijaTurvakodissaX1B68D07E as OmatyontekijaTurvakodissa,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SukupuoliX18163A97 as Sukupuoli,
+        TurvakotiinOhjautuminenX7AF41507 as TurvakotiinOhjautuminen,
+        TurvakotipalvelunEnsiarvioX3CF9E031 as TurvakotipalvelunEnsiarvio,
+        TyovoimaanKuuluminenX8FFF80AA as TyovoimaanKuuluminen,
+        VakivallanKestoXA59E14DB as VakivallanKesto,
+        VakivallantekijaXC42DED5D as Vakivallantekija,
+        VakivallantekijanSuhdeAsiakkaaseenXCBE57896 as VakivallantekijanSuhdeAsiakkaaseen,
+        VakivallantekijatXFD4EFA79 as Vakivallantekijat,
+        VakivaltaanLiittyvatTiedotX51FC3C6B as VakivaltaanLiittyvatTiedot,
+        AsiakasX8434043B as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[227usize];
     /// A document of this definition: `{"turvakotipalvelun_ensiarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelun_ensiarvio`.

@@ -9,20 +9,30 @@
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXE09B, AsiakkaanHuolenpitoonOsallistuvaHenkilo, Edunvalvoja,
-        EdunvalvontatiedotX41A7, Huoltajuus, Kotikunta, Laatija, Osoite,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, Terveydentila,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, TulevanLapsenToinenVanhempi,
-        TurvakotipalvelusuunnitelmaXF445, YhteystiedotXD486,
+        AidinkieliXD1031DD0 as Aidinkieli, AsiakasXDBDEF7F7 as Asiakas,
+        AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 as AsiakkaanHuolenpitoonOsallistuvaHenkilo,
+        AsiointikieliX6887215B as Asiointikieli, EdunvalvojaX002A671D as Edunvalvoja,
+        EdunvalvontatiedotX07EECE8B as Edunvalvontatiedot,
+        TulevanLapsenToinenVanhempiX1CA49AE7 as Huoltaja,
+        HuoltajuusX0D905F45 as Huoltajuus, KotikuntaXC843D13D as Kotikunta,
+        KuntaX078FD860 as Kunta, LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SiviilisaatyXF78001DA as Siviilisaaty,
+        SosiaalipalveluX24AE2E8C as SosiaalipalvelutJoitaAsiakasTallaHetkellaSaa,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        SukupuoliX18163A97 as Sukupuoli,
+        TerveydentilaXE16E8D71 as SuunnitelmanSeurantaJaArviointi,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelusta,
+        TurvakotipalvelusuunnitelmaXBEF1827E as Turvakotipalvelusuunnitelma,
+        YhteystiedotXC7410BBD as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[228usize];
     /// A document of this definition: `{"turvakotipalvelusuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelusuunnitelma`.
-        pub turvakotipalvelusuunnitelma: TurvakotipalvelusuunnitelmaXF445,
+        pub turvakotipalvelusuunnitelma: Turvakotipalvelusuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -54,13 +64,18 @@ pub mod v2022_09_28 {
 #[cfg(feature = "turvakotipalvelun")]
 pub mod v2024_11_29 {
     pub use crate::shapes::{
-        AsiakasX4807, Laatija, PalvelutJoitaAsiakkaalleSuunnitellaan, Terveydentila,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, Turvakotipalvelusuunnitelma,
+        AsiakasXF5869742 as Asiakas, LaatijaXA71A9A7D as Laatija,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalvelutJoitaAsiakasTallaHetkellaSaa,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SosiaalipalvelutJoitaAsiakkaalleSuunnitellaan,
+        TerveydentilaXE16E8D71 as SuunnitelmanSeurantaJaArviointi,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelusta,
+        TurvakotipalvelusuunnitelmaXA0BBD217 as Turvakotipalvelusuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[229usize];
     /// A document of this definition: `{"turvakotipalvelusuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvakotipalvelusuunnitelma`.

@@ -9,13 +9,17 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AsiakasX4807, AuttavatHenkilot, HenkilotJoillaOnLupaHakeaLapseni, Laatija,
-        Tavarat, Turvasuunnitelma, YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        AsiakasXF5869742 as Asiakas, AuttavatHenkilotXF59DA5D4 as AuttavatHenkilot,
+        HenkilotJoillaOnLupaHakeaLapseniX4B01011E as HenkilotJoillaOnLupaHakeaLapseni,
+        LaatijaXA71A9A7D as Laatija, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TavaratXFE96992E as Tavarat,
+        TurvasuunnitelmaX721F5AB7 as Turvasuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot, YhteyshenkiloX2E1B58EE as Yksityishenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[230usize];
     /// A document of this definition: `{"turvasuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `turvasuunnitelma`.

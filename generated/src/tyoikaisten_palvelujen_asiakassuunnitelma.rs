@@ -9,18 +9,36 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2024_02_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, ArvioSiitaOnkoTavoiteSaavutettu,
-        AsetettavatTavoitteetX5D0C, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC177, Laatija,
-        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan, MenetelmienArviointi,
-        PalvelujenArviointi, Palvelut, PalvelutJoitaAsiakasTallaHetkellaSaa,
-        SuunnitelmanArviointi, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        Tilannetekijat, TyoikaistenPalvelujenAsiakassuunnitelma,
+        ArvioX25EFF749 as Arvio,
+        ArvioMenetelmanKaytostaX3C7EFAC6 as ArvioMenetelmanKaytosta,
+        AnnettuHedelmoityshoitoaXA4A03177 as ArvioPalvelunKaytosta,
+        ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 as ArvioSiitaOnkoTavoiteSaavutettu,
+        AsetettavatTavoitteetX63480C07 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkastaminen,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, MenetelmaX233F40D8 as Menetelma,
+        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 as MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan,
+        PalvelutXFE877854 as MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanPalvelut,
+        MenetelmienArviointiXB0900789 as MenetelmienArviointi,
+        PalveluXE083AC21 as Palvelu, PalvelujenArviointiX1A3D85A7 as PalvelujenArviointi,
+        PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 as PalvelutJoitaAsiakasTallaHetkellaSaa,
+        PalvelutX52E922B4 as PalvelutJoitaAsiakasTallaHetkellaSaaPalvelut,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SuunnitelmanArviointiX4D1324BE as SuunnitelmanArviointi,
+        TavoiteX6CA5F4EB as Tavoite, TavoitteenAsteikkoX9CEB734A as TavoitteenAsteikko,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TilannetekijaX6FE76BAD as Tilannetekija,
+        TilannetekijatX3B53FF61 as Tilannetekijat,
+        TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamistaXE92C65D4 as TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamista,
+        TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F as TyoikaistenPalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[231usize];
     /// A document of this definition: `{"tyoikaisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelujen_asiakassuunnitelma`.
@@ -58,23 +76,40 @@ pub mod v2024_02_28 {
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, ArvioSiitaOnkoTavoiteSaavutettu,
-        AsetettavatTavoitteetX5D0C, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC177, Laatija,
-        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX641A,
-        MenetelmienArviointi, PalvelujenArviointi, PalvelutJoitaAsiakasTallaHetkellaSaa,
-        PalvelutX9336, SuunnitelmanArviointi,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, Tilannetekijat,
-        TyoikaistenPalvelujenAsiakassuunnitelmaXEBFD,
+        ArvioX25EFF749 as Arvio,
+        ArvioMenetelmanKaytostaX3C7EFAC6 as ArvioMenetelmanKaytosta,
+        AnnettuHedelmoityshoitoaXA4A03177 as ArvioPalvelunKaytosta,
+        ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 as ArvioSiitaOnkoTavoiteSaavutettu,
+        AsetettavatTavoitteetX63480C07 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as AsiakassuunnitelmanTarkastaminen,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, MenetelmaX233F40D8 as Menetelma,
+        MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 as MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaan,
+        PalvelutX530E2AB3 as MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanPalvelut,
+        MenetelmienArviointiXB0900789 as MenetelmienArviointi,
+        PalveluXE083AC21 as Palvelu, PalvelujenArviointiX1A3D85A7 as PalvelujenArviointi,
+        PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 as PalvelutJoitaAsiakasTallaHetkellaSaa,
+        PalvelutX52E922B4 as PalvelutJoitaAsiakasTallaHetkellaSaaPalvelut,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SuunnitelmanArviointiX4D1324BE as SuunnitelmanArviointi,
+        TavoiteX6CA5F4EB as Tavoite, TavoitteenAsteikkoX9CEB734A as TavoitteenAsteikko,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        TilannetekijaX6FE76BAD as Tilannetekija,
+        TilannetekijatX3B53FF61 as Tilannetekijat,
+        TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamistaXE92C65D4 as TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamista,
+        TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 as TyoikaistenPalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[232usize];
     /// A document of this definition: `{"tyoikaisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelujen_asiakassuunnitelma`.
-        pub tyoikaisten_palvelujen_asiakassuunnitelma: TyoikaistenPalvelujenAsiakassuunnitelmaXEBFD,
+        pub tyoikaisten_palvelujen_asiakassuunnitelma: TyoikaistenPalvelujenAsiakassuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

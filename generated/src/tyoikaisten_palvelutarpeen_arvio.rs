@@ -9,19 +9,43 @@
 #[cfg(feature = "tyoikaisten-palvelujen")]
 pub mod v2023_09_28 {
     pub use crate::shapes::{
-        AikaisemmatJaNykyisetPalvelutXCB7B, AsiakasXEEC1, AsiakkuudenJatko,
-        AsianVireilletuloaKoskevatTiedotX366C, AsuminenX5893, Elamanhallinta,
-        JohtopaatoksetJaJatkotoimetX63DD, KoulutusJaOsaaminen, Kuntoutustarve, Laatija,
-        LaheisverkostonKartoittaminen, MaahanmuuttoJaKotoutuminen,
-        MaahanmuuttoonLiittyvatTiedot, Omatyontekija, PaihteidenKaytto,
-        PalvelutarpeenArviointiaKoskevatTiedotX2C93, SosiaalisetSuhteetXFE3C,
-        TaloudellinenTilanne, Terveydentila, Tyoelama, TyoikaistenPalvelutarpeenArvio,
-        Voimassaolo,
+        AikaisemmatJaNykyisetPalvelutX04F3482B as AikaisemmatJaNykyisetPalvelut,
+        AmmattiX4CBF0C89 as Ammatti,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuenTarpeesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        ArvioinnistaPoisjaaneetViranomaistahotX8EABBEB8 as ArvioinnistaPoisjaaneetViranomaistahot,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX18BCF8C0 as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX58936010 as Asuminen, ElamanhallintaXA88A8B25 as Elamanhallinta,
+        JohtopaatoksetJaJatkotoimetX0C36AB2C as JohtopaatoksetJaJatkotoimet,
+        VoimassaoloXBA0F7664 as KarenssiTaiTyossaolovelvoite,
+        KoulutusJaOsaaminenX6EF04577 as KoulutusJaOsaaminen,
+        KoulutusasteX169367B2 as Koulutusaste, KuntoutustarveXBD6358AC as Kuntoutustarve,
+        LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        MaaJossaAsunutAiemminX665C7D4D as MaaJossaAsunutAiemmin,
+        MaahanmuuttoJaKotoutuminenX72AF5B6D as MaahanmuuttoJaKotoutuminen,
+        MaahanmuuttoonLiittyvatTiedotX9159C8F5 as MaahanmuuttoonLiittyvatTiedot,
+        OleskeluluvanPerusteX3928B1F6 as OleskeluluvanPeruste,
+        OleskeluoikeusX4259FA20 as Oleskeluoikeus,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
+        OpintojenSuorittamisenTilanneXC3236D41 as OpintojenSuorittamisenTilanne,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalveluXF4E47CB5 as Palvelu,
+        PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalisetSuhteetX2470F1A4 as SosiaalisetSuhteet,
+        TaloudellinenTilanneX6AED5E68 as TaloudellinenTilanne,
+        TerveydentilaXE16E8D71 as Terveydentila, TyoelamaX36E40715 as Tyoelama,
+        TyoikaistenPalvelutarpeenArvioX6E56478C as TyoikaistenPalvelutarpeenArvio,
+        TyovoimaanKuuluminenX8FFF80AA as Tyotilanne,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as VireilletulonSyyt,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[236usize];
     /// A document of this definition: `{"tyoikaisten_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `tyoikaisten_palvelutarpeen_arvio`.

@@ -9,17 +9,24 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Maksuhairiotiedustelu, Osoite, Pyynto, Vastaanottaja,
-        Vastausosoite, Yhteyshenkilo, YhteystiedotXC1D6, YhteystiedotXEE4F,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyyntoXF75AC435 as Pyynto,
+        MaksuhairiotiedusteluX6335BE83 as UlosottolistauksenTilaus,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausosoiteXCC81CB63 as Vastausosoite,
+        YhteystiedotX684A293F as VastausosoiteYhteystiedot,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[237usize];
     /// A document of this definition: `{"ulosottolistauksen_tilaus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `ulosottolistauksen_tilaus`.
-        pub ulosottolistauksen_tilaus: Maksuhairiotiedustelu,
+        pub ulosottolistauksen_tilaus: UlosottolistauksenTilaus,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,13 +9,20 @@
 #[cfg(feature = "vakivaltatyon")]
 pub mod v2023_09_15 {
     pub use crate::shapes::{
-        AmmattilaisenHarkittavaksi, ArvioiKohdistuukoPerheenLapsiinRiskia, AsiakasX4807,
-        Laatija, VakavanParisuhdevakivallanRiskiarvio,
+        AmmattilaisenHarkittavaksiXD919A1B6 as AmmattilaisenHarkittavaksi,
+        ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 as ArvioiKohdistuukoPerheenLapsiinRiskia,
+        AsiakasXF5869742 as Asiakas,
+        FyysisetVammatX7EB96DF2 as ElaimiinKohdistuvaVakivalta,
+        LaatijaXA71A9A7D as Laatija,
+        LapsenTilanteestaTehdytIlmoituksetXB24A645C as LapsenTilanteestaTehdytIlmoitukset,
+        PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VakavanParisuhdevakivallanRiskiarvioX9FC66B75 as VakavanParisuhdevakivallanRiskiarvio,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[238usize];
     /// A document of this definition: `{"vakavan_parisuhdevakivallan_riskiarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vakavan_parisuhdevakivallan_riskiarvio`.

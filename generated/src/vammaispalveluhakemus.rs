@@ -9,13 +9,17 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_03_01 {
     pub use crate::shapes::{
-        AsiakasXC797, HaettavaPalveluXC29D, Osoite, TulkkaustiedotX928C,
-        Vammaispalveluhakemus, YhteystiedotX3E9B, YhteystiedotXD486, Yksityishenkilo,
+        AsiakasX9BDA44F4 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        HaettavaPalveluX7658392F as HaettavaPalvelu, YksityishenkiloXF419E9CB as Laatija,
+        YhteystiedotX3E9B1CA1 as LaatijaYhteystiedot, OsoiteXE9FA3AAD as Osoite,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AidinkieliXD1031DD0 as Tulkkauskieli, TulkkaustiedotXB221E4F1 as Tulkkaustiedot,
+        VammaispalveluhakemusX81A1964F as Vammaispalveluhakemus,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[240usize];
     /// A document of this definition: `{"vammaispalveluhakemus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalveluhakemus`.

@@ -9,19 +9,29 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX1664, AsetettavatTavoitteetX4900, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC,
-        ErityishuoltoaKoskevatTiedot, HenkilokohtainenApuXAD6D, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanX6762,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570, Rajoitustoimenpiteet, Sairaus,
-        SuunnitelmanTarkistaminen, TerveydentilaVammatJaSairaudet,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, ToimintakykyX18F8,
-        VammaispalvelujenAsiakassuunnitelma,
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as ArvioRajoitustoimenpiteista,
+        AsetettavatTavoitteetXA655FF5E as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas, DiagnoosiX3D272115 as Diagnoosi,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX0E2ECA1F as ErityishuoltoaKoskevatTiedot,
+        HenkilokohtainenApuXAD6DD5CD as HenkilokohtainenApu, LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RajoitustoimenpiteetX7EAA181F as Rajoitustoimenpiteet,
+        SairausXA1E406E9 as Sairaus, SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as Sosiaalipalvelut,
+        AsetettavatTavoitteetX166415D1 as SovitutTavoitteetJotkaPalveluillaJaTukitoimillaPyritaanSaavuttamaan,
+        SuunnitelmanTarkistaminenX9DE4BD0C as SuunnitelmanTarkistaminen,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ToimintakykyX18F85708 as Toimintakyky,
+        VammaispalvelujenAsiakassuunnitelmaXA375ADE0 as VammaispalvelujenAsiakassuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[241usize];
     /// A document of this definition: `{"vammaispalvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_asiakassuunnitelma`.

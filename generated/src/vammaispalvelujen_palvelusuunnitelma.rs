@@ -9,17 +9,28 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsetettavatTavoitteetX1664, AsetettavatTavoitteetXFC2A, AsiakasXEEC1,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC,
-        ErityishuoltoaKoskevatTiedot, Laatija, PalvelutJoitaAsiakkaalleSuunnitellaan,
-        Rajoitustoimenpiteet, Sairaus, SuunnitelmanTarkistaminen,
-        TerveydentilaVammatJaSairaudet, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        Toimintakyky, VammaispalvelujenPalvelusuunnitelma,
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as ArvioRajoitustoimenpiteista,
+        AsetettavatTavoitteetX54EF6159 as AsetettavatTavoitteet,
+        AsiakasX8434043B as Asiakas, DiagnoosiX3D272115 as Diagnoosi,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX0E2ECA1F as ErityishuoltoaKoskevatTiedot,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as PalvelutJoitaAsiakkaalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RajoitustoimenpiteetX7EAA181F as Rajoitustoimenpiteet,
+        SairausXA1E406E9 as Sairaus, SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AsetettavatTavoitteetX166415D1 as SovitutTavoitteetJoitaPalveluillaJaTukitoimillaPyritaanSaavuttamaan,
+        SuunnitelmanTarkistaminenX9DE4BD0C as SuunnitelmanTarkistaminen,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        ToimintakykyX790043B1 as Toimintakyky,
+        VammaispalvelujenPalvelusuunnitelmaX0F7CC800 as VammaispalvelujenPalvelusuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[242usize];
     /// A document of this definition: `{"vammaispalvelujen_palvelusuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_palvelusuunnitelma`.

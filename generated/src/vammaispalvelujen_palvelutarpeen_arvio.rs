@@ -9,16 +9,29 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot, Asuminen,
-        JohtopaatoksetJaJatkotoimetX690C, Laatija, LaheisverkostonKartoittaminen,
-        Omatyontekija, PaihteidenKaytto, PalvelutarpeenArviointiaKoskevatTiedotXECD1,
-        Sairaus, TerveydentilaVammatJaSairaudet, Toimintakyky,
-        VammaispalvelujenPalvelutarpeenArvio,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX439B8921 as Asuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        DiagnoosiX3D272115 as Diagnoosi,
+        JohtopaatoksetJaJatkotoimetX4C25B666 as JohtopaatoksetJaJatkotoimet,
+        LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalvelutarpeenArviointiaKoskevatTiedotXECD18807 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SairausXA1E406E9 as Sairaus,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
+        ToimintakykyX790043B1 as Toimintakyky,
+        VammaispalvelujenPalvelutarpeenArvioX87D4AE2E as VammaispalvelujenPalvelutarpeenArvio,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[243usize];
     /// A document of this definition: `{"vammaispalvelujen_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_palvelutarpeen_arvio`.
@@ -54,20 +67,33 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_09_30 {
     pub use crate::shapes::{
-        AsiakasXEEC1, AsiakkuudenJatko, AsianVireilletuloaKoskevatTiedot, Asuminen,
-        JohtopaatoksetJaJatkotoimetX8352, Laatija, LaheisverkostonKartoittaminen,
-        Omatyontekija, PaihteidenKaytto, PalvelutarpeenArviointiaKoskevatTiedotXECD1,
-        Sairaus, TerveydentilaVammatJaSairaudet, Toimintakyky,
-        VammaispalvelujenPalvelutarpeenArvioXC4DE,
+        AmmattihenkilonArvioTuenTarpeestaX0176B06F as AmmattihenkilonArvioTuesta,
+        ArvioTuenTarpeenLuonteestaXEFEF8CD3 as ArvioTuenTarpeenLuonteesta,
+        AsiakasX8434043B as Asiakas, AsiakkuudenJatkoX90C9F625 as AsiakkuudenJatko,
+        AsianVireilletuloaKoskevatTiedotX5C616072 as AsianVireilletuloaKoskevatTiedot,
+        AsuminenX439B8921 as Asuminen,
+        AsunnonHallintaperusteX01AB1C12 as AsunnonHallintaperuste,
+        DiagnoosiX3D272115 as Diagnoosi,
+        JohtopaatoksetJaJatkotoimetXB55CB8DD as JohtopaatoksetJaJatkotoimet,
+        LaatijaXA71A9A7D as Laatija,
+        LaheisverkostonKartoittaminenX7A798D91 as LaheisverkostonKartoittaminen,
+        OmatyontekijaXF0C1FD11 as Omatyontekija,
+        PaihteidenKayttoX2B546350 as PaihteidenKayttoJaRiippuvuudet,
+        PalvelutarpeenArviointiaKoskevatTiedotXECD18807 as PalvelutarpeenArviointiaKoskevatTiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko, SairausXA1E406E9 as Sairaus,
+        TerveydentilaVammatJaSairaudetX9F675DD8 as TerveydentilaVammatJaSairaudet,
+        ToimintakykyX790043B1 as Toimintakyky,
+        VammaispalvelujenPalvelutarpeenArvioX82389F47 as VammaispalvelujenPalvelutarpeenArvio,
+        LastensuojeluasianVireilletulonTapaX12372338 as VireilletulonTapa,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[244usize];
     /// A document of this definition: `{"vammaispalvelujen_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_palvelutarpeen_arvio`.
-        pub vammaispalvelujen_palvelutarpeen_arvio: VammaispalvelujenPalvelutarpeenArvioXC4DE,
+        pub vammaispalvelujen_palvelutarpeen_arvio: VammaispalvelujenPalvelutarpeenArvio,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

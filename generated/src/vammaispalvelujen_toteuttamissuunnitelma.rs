@@ -9,20 +9,27 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC, Laatija, SuunnitelmaX024F,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        VammaispalvelujenToteuttamissuunnitelmaXDD31, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B,
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        SuunnitelmaX269D7D76 as Suunnitelma,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VammaispalvelujenToteuttamissuunnitelmaXD4686D2A as VammaispalvelujenToteuttamissuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[245usize];
     /// A document of this definition: `{"vammaispalvelujen_toteuttamissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_toteuttamissuunnitelma`.
-        pub vammaispalvelujen_toteuttamissuunnitelma: VammaispalvelujenToteuttamissuunnitelmaXDD31,
+        pub vammaispalvelujen_toteuttamissuunnitelma: VammaispalvelujenToteuttamissuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -56,16 +63,25 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXE8FC,
-        ErityishuoltoaKoskevatTiedotX8DA0, Laatija, RajoitustoimenpiteetX1231,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
-        VammaispalvelujenToteuttamissuunnitelma, YhteyshenkiloXC9B8, YhteystiedotX3E9B,
+        ArvioX25EFF749 as AmmattihenkilonArvioSiitaOnkoTavoitteetSaavutettu,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as ArvioRajoitustoimenpiteista,
+        AsetettavatTavoitteetX7E9BE355 as AsetettavatTavoitteet,
+        AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        ErityishuoltoaKoskevatTiedotX159B1F1E as ErityishuoltoaKoskevatTiedot,
+        LaatijaXA71A9A7D as Laatija, YhteyshenkiloX2E1B58EE as PalvelunVastuuhenkilo,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        RajoitustoimenpiteetX439E7FC0 as Rajoitustoimenpiteet,
+        SosiaalipalveluX24AE2E8C as SosiaalipalveluJotaSuunnitelmaKoskee,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VammaispalvelujenToteuttamissuunnitelmaX90E2036F as VammaispalvelujenToteuttamissuunnitelma,
+        YhteystiedotX3E9B1CA1 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[246usize];
     /// A document of this definition: `{"vammaispalvelujen_toteuttamissuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelujen_toteuttamissuunnitelma`.

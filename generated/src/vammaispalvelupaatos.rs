@@ -9,19 +9,33 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AllekirjoitusX35B7, AsiakasXEEC1, Laatija, LisatietojenAntaja, Muutoksenhaku,
-        Osoite, OsoiteX6FDC, PaatoksenValitonTaytantoonpano, PaatosXBF74,
-        SosiaalipalveluJotaPaatosKoskeeX2EF3, VammaispalvelupaatosXE9E5, Viranomainen,
-        Voimassaolo, Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusXE2633DB2 as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        OsoiteXE9FA3AAD as Kayntiosoite,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosXFEF0BAB8 as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeX3223D5FA as SosiaalipalveluJotaPaatosKoskee,
+        VammaispalvelupaatosX6586AC5E as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[247usize];
     /// A document of this definition: `{"vammaispalvelupaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelupaatos`.
-        pub vammaispalvelupaatos: VammaispalvelupaatosXE9E5,
+        pub vammaispalvelupaatos: Vammaispalvelupaatos,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
@@ -53,17 +67,32 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_04 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, HenkilokohtainenApu, KuuleminenX8CDB, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosXE3A6,
-        SosiaalipalveluJotaPaatosKoskeeX6DE1, SosiaalipalvelunToteuttamistapa,
-        SuhtautuminenHuostaanottoon, Vammaispalvelupaatos, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        HenkilokohtainenApuX47B0AB38 as HenkilokohtainenApu,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX8973CD8E as Kuuleminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX8DF6456F as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeXFBAA55FA as SosiaalipalveluJotaPaatosKoskee,
+        SosiaalipalvelunToteuttamistapaX902367FC as SosiaalipalvelunToteuttamistapa,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
+        VammaispalvelupaatosX3BE41203 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[248usize];
     /// A document of this definition: `{"vammaispalvelupaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelupaatos`.
@@ -99,17 +128,32 @@ pub mod v2024_11_04 {
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2024_11_05 {
     pub use crate::shapes::{
-        Allekirjoitus, AsiakasXEEC1, HenkilokohtainenApu, KuuleminenX8CDB, Laatija,
-        LisatietojenAntaja, Muutoksenhaku, Osoite, OsoiteX6FDC,
-        PaatoksenValitonTaytantoonpano, PaatosXE3A6,
-        SosiaalipalveluJotaPaatosKoskeeX6DE1, SosiaalipalvelunToteuttamistapa,
-        SuhtautuminenHuostaanottoon, Vammaispalvelupaatos, Viranomainen, Voimassaolo,
-        Yhteystiedot, YhteystiedotXD5B0,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus, AsiakasX8434043B as Asiakas,
+        HenkilokohtainenApuX47B0AB38 as HenkilokohtainenApu,
+        OsoiteXE9FA3AAD as Kayntiosoite, KuuleminenX8973CD8E as Kuuleminen,
+        LisatietojenAntajaX65775154 as LisatietojenAntaja,
+        YhteystiedotX151AC630 as LisatietojenAntajaYhteystiedot,
+        MuutoksenhakuX3895F088 as Muutoksenhaku,
+        MuutoksenhakukeinoXC00ED709 as Muutoksenhakukeino,
+        ViranomainenXB6C06A08 as MuutoksenhakukirjelmanVastaanottaja,
+        YhteystiedotX4DCC49A4 as MuutoksenhakukirjelmanVastaanottajaYhteystiedot,
+        MyonnettavanPalvelunJarjestamistapaX66F344F6 as MyonnettavanPalvelunJarjestamistapa,
+        PaatoksenValitonTaytantoonpanoX7302C2CC as PaatoksenValitonTaytantoonpano,
+        VoimassaoloXBA0F7664 as PaatoksenVoimassaolo,
+        LaatijaXA71A9A7D as Paatoksentekija, PaatosX33F1D9AF as Paatos,
+        PalveluyksikkoX58B006CC as Palveluyksikko, OsoiteX84A48BBC as Postiosoite,
+        RatkaisunLajiX5962F01E as RatkaisunLaji,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 as SosiaalipalveluJotaPaatosKoskee,
+        SosiaalipalvelunToteuttamistapaXFA988FCC as SosiaalipalvelunToteuttamistapa,
+        SuhtautuminenHuostaanottoonX9212E8ED as SuhtautuminenAsiaan,
+        VammaispalvelupaatosX915C5CB1 as Vammaispalvelupaatos,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[249usize];
     /// A document of this definition: `{"vammaispalvelupaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vammaispalvelupaatos`.

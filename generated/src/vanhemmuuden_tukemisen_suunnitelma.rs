@@ -9,16 +9,23 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_12_20 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaan, PalvelutJoitaVanhemmalleSuunnitellaan,
-        Tausta, TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, VanhemmanTilanne,
-        VanhemmuudenTukemisenSuunnitelma,
+        ArvioX25EFF749 as Arvio, AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 as PalvelutJoitaVanhemmalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC as SuunniteltavatSosiaalipalvelut,
+        TaustaXC95C7B8A as Tausta, AsetettavatTavoitteetX7E9BE355 as Tavoite,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VanhemmanTilanneXA2733B76 as VanhemmanTilanne,
+        VanhemmuudenTukemisenSuunnitelmaX8232DCA7 as VanhemmuudenTukemisenSuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[250usize];
     /// A document of this definition: `{"vanhemmuuden_tukemisen_suunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tukemisen_suunnitelma`.
@@ -54,21 +61,27 @@ pub mod v2023_12_20 {
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2024_11_28 {
     pub use crate::shapes::{
-        AktivointisuunnitelmanTarkistaminen, AsetettavatTavoitteet, AsiakasX4807,
-        EdellisenSuunnitelmanTavoitteidenSaavuttaminen, Laatija,
-        PalvelutJoitaAsiakkaalleSuunnitellaanXE570,
-        PalvelutJoitaVanhemmalleSuunnitellaanX984D, Tausta,
-        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty, VanhemmanTilanne,
-        VanhemmuudenTukemisenSuunnitelmaXD012,
+        ArvioX25EFF749 as Arvio, AsiakasXF5869742 as Asiakas,
+        EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A as EdellisenSuunnitelmanTavoitteidenSaavuttaminen,
+        LaatijaXA71A9A7D as Laatija,
+        PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C as PalvelutJoitaVanhemmalleSuunnitellaan,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        AktivointisuunnitelmanTarkistaminenXF56E90DF as SuunnitelmanTarkistaminen,
+        PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C as SuunniteltavatSosiaalipalvelut,
+        TaustaXC95C7B8A as Tausta, AsetettavatTavoitteetX7E9BE355 as Tavoite,
+        TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB as TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehty,
+        VanhemmanTilanneXA2733B76 as VanhemmanTilanne,
+        VanhemmuudenTukemisenSuunnitelmaX0A367A45 as VanhemmuudenTukemisenSuunnitelma,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[251usize];
     /// A document of this definition: `{"vanhemmuuden_tukemisen_suunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tukemisen_suunnitelma`.
-        pub vanhemmuuden_tukemisen_suunnitelma: VanhemmuudenTukemisenSuunnitelmaXD012,
+        pub vanhemmuuden_tukemisen_suunnitelma: VanhemmuudenTukemisenSuunnitelma,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,18 +9,29 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Hyvaksymislausuma, HyvaksymislausumanAntaja,
-        HyvaksymislausumanAntaminen, Kotikunta, LueLisaa, OhjeKaksiX30E4, OhjeKolmeX4A79,
-        OhjeYksi, Organisaatio, OsoiteX6FDC, SynnyttanytAiti, Tulkkaustiedot,
-        TunnustamisenVastaanottaja, TunnustettuVanhemmuusXE11B,
-        VanhemmuudenTunnustamisenHyvaksymisasiakirja,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXFA89,
+        AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        TunnustamisenVastaanottajaXD2AFA622 as HyvaksymisenVastaanottaja,
+        HyvaksymislausumaXDFE32AB0 as Hyvaksymislausuma,
+        HyvaksymislausumanAntajaX5BEA3613 as HyvaksymislausumanAntajaHyvaksymislausumanAntaja,
+        SynnyttanytAitiX3D6D841F as HyvaksymislausumanAntajanTiedot,
+        YhteystiedotX3E9B1CA1 as HyvaksymislausumanAntajanTiedotYhteystiedot,
+        HyvaksymislausumanAntaminenX6F8E245A as HyvaksymislausumanAntaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        LueLisaaX3B340D06 as LueLisaa, OhjeKaksiX30E4BF01 as OhjeKaksi,
+        OhjeKolmeX4A796593 as OhjeKolme, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OrganisaatioXF81D6B46 as Organisaatio,
+        YhteystiedotX460918C6 as OrganisaatioYhteystiedot, OsoiteX84A48BBC as Osoite,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusXE11B5B33 as TunnustettuVanhemmuus,
+        VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 as VanhemmuudenTunnustamisenHyvaksymisasiakirja,
+        HyvaksymislausumanAntajaXB8EE6F97 as VanhemmuudenTunnustamisenHyvaksymisasiakirjaHyvaksymislausumanAntaja,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksiviisi,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[252usize];
     /// A document of this definition: `{"vanhemmuuden_tunnustamisen_hyvaksymisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tunnustamisen_hyvaksymisasiakirja`.

@@ -9,18 +9,28 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas, Kotikunta, KuuleminenX0121, KuultavaX6C61, LueLisaa, OhjeKaksiX9551,
-        OhjeYksi, Organisaatio, OsoiteX6FDC, SynnyttanytAiti, Tulkkaustiedot,
-        TunnustamisenVastaanottaja, TunnustettuVanhemmuusXE11B,
-        VanhemmuudenTunnustamisenKuulemisasiakirja,
-        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteystiedotX3E9B, YhteystiedotXFA89,
+        AsiakasX9A10B055 as Asiakas,
+        HenkilollisyydenToteaminenX9D82D61F as HenkilollisyydenToteaminen,
+        KotikuntaXC843D13D as Kotikunta, KuntaX078FD860 as Kunta,
+        KuuleminenXAF532BEC as Kuuleminen,
+        TunnustamisenVastaanottajaXD2AFA622 as KuulemisenVastaanottaja,
+        KuulemistapaX0E43267A as Kuulemistapa,
+        SynnyttanytAitiX3D6D841F as KuultavaKuultava, KuultavaOnX982DC78B as KuultavaOn,
+        YhteystiedotX3E9B1CA1 as KuultavaYhteystiedot, LueLisaaX3B340D06 as LueLisaa,
+        OhjeKaksiX9551AA5B as OhjeKaksi, OhjeYksiX7AFD8FDB as OhjeYksi,
+        OrganisaatioXF81D6B46 as Organisaatio,
+        YhteystiedotX460918C6 as OrganisaatioYhteystiedot, OsoiteX84A48BBC as Osoite,
+        TulkkaustiedotX53F64DA6 as Tulkkaustiedot,
+        TunnustettuVanhemmuusXE11B5B33 as TunnustettuVanhemmuus,
+        VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 as VanhemmuudenTunnustamisenKuulemisasiakirja,
+        KuultavaX70A4333A as VanhemmuudenTunnustamisenKuulemisasiakirjaKuultava,
+        VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 as VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteet,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiKaksikolme,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[253usize];
     /// A document of this definition: `{"vanhemmuuden_tunnustamisen_kuulemisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vanhemmuuden_tunnustamisen_kuulemisasiakirja`.

@@ -9,14 +9,20 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2023_09_08 {
     pub use crate::shapes::{
-        AsiakasXEEC1, IlmoittajaXB43E, Ilmoitus, OmatyontekijaXBA32, Osoite,
-        PaikkaJossaToimintaToteutetaan, VapaaehtoinenVelkajarjestelyilmoitus,
-        Vastaanottaja, YhteystiedotXE46A, YhteystiedotXEE4F,
+        OmatyontekijaX121E01FD as Ammattihenkilo, AsiakasX8434043B as Asiakas,
+        IlmoittajaX6FBEAECD as Ilmoittaja, IlmoitusXC36901F3 as Ilmoitus,
+        OsoiteXE9FA3AAD as Osoite,
+        PaikkaJossaToimintaToteutetaanXE55CFC2B as Palvelunjarjestaja,
+        YhteystiedotX13B4DC11 as PalvelunjarjestajaYhteystiedot,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        VapaaehtoinenVelkajarjestelyilmoitusX70187961 as VapaaehtoinenVelkajarjestelyilmoitus,
+        VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[254usize];
     /// A document of this definition: `{"vapaaehtoinen_velkajarjestelyilmoitus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vapaaehtoinen_velkajarjestelyilmoitus`.

@@ -9,14 +9,21 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1, IlmoittajaXDF62, IlmoitusX2832, OmatyontekijaXBA32, Osoite,
-        VastaanottajaXB1A3, VastausVirkaApupyyntoon, Yhteyshenkilo, YhteystiedotXE46A,
-        YhteystiedotXEE4F,
+        OmatyontekijaX121E01FD as Ammattihenkilo,
+        YhteystiedotX13B4DC11 as AmmattihenkiloYhteystiedot, AsiakasX8434043B as Asiakas,
+        IlmoittajaX88F34C53 as Ilmoittaja, IlmoitusX3BCFB8FA as Ilmoitus,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX8713DB1E as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausVirkaApupyyntoonXE578CE52 as VastausVirkaApupyyntoon,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[255usize];
     /// A document of this definition: `{"vastaus_virka_apupyyntoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `vastaus_virka_apupyyntoon`.

@@ -9,13 +9,19 @@
 #[cfg(feature = "sosiaalisen-luototuksen")]
 pub mod v2021_09_30 {
     pub use crate::shapes::{
-        AsiakasXEEC1, Laatija, Osoite, PyyntoX6B5E, Vastaanottaja, VastausosoiteX43A1,
-        Verotietopyynto, Yhteyshenkilo, YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX8434043B as Asiakas, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        PyyntoX63356E12 as Pyynto, VastaanottajaX40E878D7 as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VastausosoiteX6C23BE4D as Vastausosoite,
+        YhteystiedotX13B4DC11 as VastausosoiteYhteystiedot,
+        VerotietopyyntoX9506A888 as Verotietopyynto,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[256usize];
     /// A document of this definition: `{"verotietopyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `verotietopyynto`.

@@ -9,14 +9,21 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXE5C1, KuvausTilanteestaJaPyydettavastaToimenpiteesta, OmatyontekijaXBA32,
-        Osoite, VastaanottajaXB1A3, VirkaApupyynto, Yhteyshenkilo, YhteystiedotXD486,
-        YhteystiedotXE46A, YhteystiedotXEE4F,
+        AsiakasX21D23A04 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 as KuvausTilanteestaJaPyydettavastaToimenpiteesta,
+        OmatyontekijaX121E01FD as Laatija, YhteystiedotX13B4DC11 as LaatijaYhteystiedot,
+        OsoiteXE9FA3AAD as Osoite, PalvelutehtavaX4EFB8EFA as Palvelutehtava,
+        PalveluyksikkoX58B006CC as Palveluyksikko,
+        SosiaalipalveluX24AE2E8C as Sosiaalipalvelu,
+        VastaanottajaX8713DB1E as Vastaanottaja,
+        YhteystiedotX450CAE7B as VastaanottajaYhteystiedot,
+        VirkaApupyyntoXDE485CC7 as VirkaApupyynto,
+        YhteyshenkiloX5B1E87AC as Yhteyshenkilo,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[257usize];
     /// A document of this definition: `{"virka_apupyynto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `virka_apupyynto`.

@@ -9,13 +9,17 @@
 #[cfg(feature = "lastensuojelun-sijaishuollon")]
 pub mod v2023_04_28 {
     pub use crate::shapes::{
-        Ajanjakso, AsiakasXEEC1, Kotikaynnit, Laatija, Osoite, VastaanottajaX08AE,
-        YhteenvetoPerhehoidossaOlevanLapsenTuesta, Yhteyshenkilo, YhteystiedotXEE4F,
+        AjanjaksoX090B86B0 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        KotikaynnitX6152BC0D as Kotikaynnit, LaatijaXA71A9A7D as Laatija,
+        OsoiteXE9FA3AAD as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        YhteyshenkiloX5B1E87AC as Perhehoitaja, VastaanottajaX0D71EAFC as Vastaanottaja,
+        YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB as YhteenvetoPerhehoidossaOlevanLapsenTuesta,
+        YhteystiedotX450CAE7B as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[258usize];
     /// A document of this definition: `{"yhteenveto_perhehoidossa_olevan_lapsen_tuesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteenveto_perhehoidossa_olevan_lapsen_tuesta`.

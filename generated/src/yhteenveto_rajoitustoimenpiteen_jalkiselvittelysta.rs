@@ -9,15 +9,18 @@
 #[cfg(feature = "vammaispalvelujen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXEEC1,
-        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX4FE3,
-        AsiakkaanKuuleminenX485E, Laatija, Omatyontekija, SitomisenAjankohta,
-        YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
+        SitomisenAjankohtaXEEADB694 as Ajanjakso, AsiakasX8434043B as Asiakas,
+        AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 as AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteet,
+        LaatijaXA71A9A7D as Laatija, OmatyontekijaXF0C1FD11 as Paatoksentekija,
+        KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9 as RajoitustoimenpiteenLaji,
+        AsiakkaanKuuleminenX485E2424 as RajoitustoimenpiteeseenLiittyvaKuuleminen,
+        YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF as YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
+        PalveluyksikkoX58B006CC as Yksikko,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[259usize];
     /// A document of this definition: `{"yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta`.

@@ -9,18 +9,22 @@
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        Asiakas,
-        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanija,
-        MahdollisestiTutkittavienLahisukulaistenTiedot, Oikeudenomistaja,
-        OikeudenomistajiaOvat, Organisaatio, OsoiteX6FDC,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteenvedonLiitteet, YhteenvetoKoskeeKuollutta,
-        YhteenvetoVainajanOikeudenomistajista, YhteystiedotXFA89,
+        AsiakasX9A10B055 as AlaikainenLapsi,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as Henkilo,
+        OikeudenomistajaX6F338B85 as Oikeudenomistaja,
+        OikeudenomistajiaOvatXC6E7ACAB as OikeudenomistajiaOvat,
+        OrganisaatioXF81D6B46 as Organisaatio, OsoiteX84A48BBC as Osoite,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksikaksiKaksiseitseman,
+        YhteenvedonLiitteetX53911862 as YhteenvedonLiitteet,
+        LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC as YhteenvedonTehnytLastenvalvoja,
+        YhteenvetoKoskeeKuolluttaXAB870B7C as YhteenvetoKoskeeKuollutta,
+        YhteenvetoVainajanOikeudenomistajistaX09B334FE as YhteenvetoVainajanOikeudenomistajista,
+        YhteystiedotX460918C6 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[260usize];
     /// A document of this definition: `{"yhteenveto_vainajan_oikeudenomistajista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteenveto_vainajan_oikeudenomistajista`.
@@ -56,21 +60,30 @@ pub mod v2022_09_28 {
 #[cfg(feature = "vanhemmuuden-selvittamisen")]
 pub mod v2024_11_01 {
     pub use crate::shapes::{
-        Allekirjoitus, Asiakas, HyvaksymisenVastaanottanutLastenvalvoja,
-        MahdollisestiTutkittavienLahisukulaistenTiedot, Oikeudenomistaja,
-        OikeudenomistajiaOvat, OsoiteX6FDC, SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
-        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksan,
-        YhteenvedonLiitteetX8189, YhteenvetoKoskeeKuolluttaXDBDE,
-        YhteenvetoVainajanOikeudenomistajistaX86EF, YhteystiedotXF6B0,
+        AsiakasX9A10B055 as AlaikainenLapsi,
+        AllekirjoituksenTyyppiX62FE844A as AllekirjoituksenTyyppi,
+        AllekirjoitusX88C7676E as Allekirjoitus,
+        MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 as Henkilo,
+        OikeudenomistajaX6F338B85 as Oikeudenomistaja,
+        OikeudenomistajiaOvatXC6E7ACAB as OikeudenomistajiaOvat,
+        OsoiteX84A48BBC as Osoite, PalveluyksikkoX58B006CC as Palveluyksikko,
+        SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F as SynnyttanytAitiTaiOtaksuttuSynnyttanytAiti,
+        VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 as VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYksikaksiKaksiseitseman,
+        YhteenvedonLiitteetX8189D433 as YhteenvedonLiitteet,
+        HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE as YhteenvedonTehnytLastenvalvoja,
+        YhteenvetoKoskeeKuolluttaX65044F70 as YhteenvetoKoskeeKuolluttaYhteenvetoKoskeeKuollutta,
+        YhteenvetoVainajanOikeudenomistajistaXA893050C as YhteenvetoVainajanOikeudenomistajista,
+        YhteenvetoKoskeeKuolluttaX22B5F608 as YhteenvetoVainajanOikeudenomistajistaYhteenvetoKoskeeKuollutta,
+        YhteystiedotXD5611DB2 as Yhteystiedot,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[261usize];
     /// A document of this definition: `{"yhteenveto_vainajan_oikeudenomistajista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteenveto_vainajan_oikeudenomistajista`.
-        pub yhteenveto_vainajan_oikeudenomistajista: YhteenvetoVainajanOikeudenomistajistaX86EF,
+        pub yhteenveto_vainajan_oikeudenomistajista: YhteenvetoVainajanOikeudenomistajista,
     }
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.

@@ -9,14 +9,20 @@
 #[cfg(feature = "sosiaalihuollon-palvelutehtaville-yhteiset")]
 pub mod v2022_09_28 {
     pub use crate::shapes::{
-        AsiakasXD444, HenkiloX6321, HuoltajuusX2AD0, Laatija, Osoite, Yhteydenottaja,
-        YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen, YhteyshenkiloXC9B8,
-        YhteystiedotX3E9B, YhteystiedotXA4B3, YhteystiedotXD486,
+        AsiakasX68F07E22 as Asiakas, YhteystiedotXC7410BBD as AsiakasYhteystiedot,
+        SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660 as Asiasisalto,
+        HenkiloX71F9FF9F as Henkilo, YhteystiedotX62B4AAD5 as HenkiloYhteystiedot,
+        YhteyshenkiloX2E1B58EE as Huoltaja,
+        YhteystiedotX3E9B1CA1 as HuoltajaYhteystiedot, HuoltajuusXD1BDA059 as Huoltajuus,
+        LaatijaXA71A9A7D as Laatija, OsoiteXE9FA3AAD as Osoite,
+        PalveluyksikkoX58B006CC as Palveluyksikko, TahoX10164865 as Taho,
+        YhteydenottajaX8F905EC9 as Yhteydenottaja,
+        YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 as YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen,
     };
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[262usize];
     /// A document of this definition: `{"yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen": {...}}`.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Document {
         /// The document element `yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen`.

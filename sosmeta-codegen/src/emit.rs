@@ -1,6 +1,6 @@
 //! Tokens and files: shapes, version modules, the registry, templates.
 
-use crate::shapes::{Shape, ShapeKind, Ty};
+use crate::shapes::{Shape, ShapeKind, SystemSpec, Ty};
 use crate::{CodegenError, DefPlan, Options, Stats, COMMAND};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -31,6 +31,13 @@ pub(crate) const RESERVED: &[&str] = &[
     "Ok",
     "Err",
     "DefinitionInfo",
+    "Coded",
+    "CodeSet",
+    "CodeValue",
+    "HetuIdentifier",
+    "NonEmptyString",
+    "NonEmptyVec",
+    "SystemRule",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -133,6 +140,63 @@ pub(crate) fn variant_name(def: &Definition) -> String {
     )
 }
 
+/// Enum variant names for a code list: the Finnish display in UpperCamelCase (ASCII
+/// folded, at most 6 words), else `Koodi` and the code; a name taken twice gets the code.
+fn variant_names(codes: &[(String, String, String)]) -> Vec<String> {
+    use heck::ToUpperCamelCase;
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                'ä' | 'å' | 'á' | 'à' => 'a',
+                'Ä' | 'Å' => 'A',
+                'ö' | 'ø' => 'o',
+                'Ö' => 'O',
+                'é' | 'è' => 'e',
+                'ü' => 'u',
+                c if c.is_ascii_alphanumeric() => c,
+                _ => ' ',
+            })
+            .collect()
+    };
+    let code_part = |c: &str| -> String { fold(c).to_upper_camel_case() };
+    let mut names: Vec<String> = codes
+        .iter()
+        .map(|(code, fi, _)| {
+            let folded = fold(fi);
+            let mut ws: Vec<&str> = folded.split_whitespace().collect();
+            ws.truncate(6);
+            let n = ws.join(" ").to_upper_camel_case();
+            if n.is_empty() || !n.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                format!("Koodi{}{}", code_part(code), n)
+            } else {
+                n
+            }
+        })
+        .collect();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for n in &names {
+        *count.entry(n.clone()).or_default() += 1;
+    }
+    for (n, (code, _, _)) in names.iter_mut().zip(codes) {
+        if count[n.as_str()] > 1 || n == "Self" {
+            n.push_str("Koodi");
+            n.push_str(&code_part(code));
+        }
+    }
+    // Still equal (codes that fold alike): number them.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for n in names.iter_mut() {
+        let mut cand = n.clone();
+        let mut k = 2;
+        while !seen.insert(cand.clone()) {
+            cand = format!("{n}{k}");
+            k += 1;
+        }
+        *n = cand;
+    }
+    names
+}
+
 fn doc_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
         let l = format!(" {l}");
@@ -156,6 +220,8 @@ fn cfg_any(features: &BTreeSet<String>, all: &BTreeSet<String>) -> TokenStream {
 fn ty_tokens(t: &Ty, shapes: &[Shape], prefix: &TokenStream) -> TokenStream {
     match t {
         Ty::String => quote!(String),
+        Ty::NonEmptyString => quote!(sosmeta_types::NonEmptyString),
+        Ty::HetuIdentifier => quote!(sosmeta_types::HetuIdentifier),
         Ty::Bool => quote!(bool),
         Ty::Number => quote!(sosmeta_types::Number),
         Ty::Integer => quote!(i64),
@@ -167,18 +233,35 @@ fn ty_tokens(t: &Ty, shapes: &[Shape], prefix: &TokenStream) -> TokenStream {
         Ty::Json => quote!(serde_json::Value),
         Ty::Shape(i) => {
             let n = format_ident!("{}", shapes[*i].name);
-            quote!(#prefix #n)
+            match shapes[*i].kind {
+                ShapeKind::Codes(_) => quote!(sosmeta_types::Coded<#prefix #n>),
+                _ => quote!(#prefix #n),
+            }
         }
-        Ty::Vec(inner, _) => {
+        Ty::Vec(inner, min) => {
             let inner = ty_tokens(inner, shapes, prefix);
-            quote!(Vec<#inner>)
+            if *min >= 1 {
+                quote!(sosmeta_types::NonEmptyVec<#inner>)
+            } else {
+                quote!(Vec<#inner>)
+            }
         }
     }
 }
 
-fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStream {
+fn shape_tokens(
+    s: &Shape,
+    shapes: &[Shape],
+    all: &BTreeSet<String>,
+    with_cfg: bool,
+    features: &BTreeSet<String>,
+) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let cfg = cfg_any(&s.features, all);
+    let cfg = if with_cfg {
+        cfg_any(features, all)
+    } else {
+        quote!()
+    };
     let mut doc = s.doc.clone();
     doc.push(String::new());
     doc.push(format!(
@@ -190,6 +273,34 @@ fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStr
         ShapeKind::Phrase(text) => quote! {
             sosmeta_types::fixed_phrase!(#docs #cfg #name, #text);
         },
+        ShapeKind::Codes(spec) => {
+            let cname = &spec.name;
+            let default = &spec.default_system;
+            let system = match &spec.system {
+                SystemSpec::Classification(oids) => {
+                    quote!(sosmeta_types::SystemRule::Classification(&[#(#oids),*]))
+                }
+                SystemSpec::Exact(v) => quote!(sosmeta_types::SystemRule::Exact(&[#(#v),*])),
+                SystemSpec::Any => quote!(sosmeta_types::SystemRule::Any),
+            };
+            match &spec.codes {
+                Some(codes) => {
+                    let variants = variant_names(codes);
+                    let rows = codes.iter().zip(&variants).map(|((code, fi, sv), v)| {
+                        let v = format_ident!("{}", v);
+                        quote!(#v = (#code, #fi, #sv))
+                    });
+                    quote! {
+                        sosmeta_types::code_list!(#docs #cfg #name, name = #cname,
+                            default_system = #default, system = #system, [#(#rows),*]);
+                    }
+                }
+                None => quote! {
+                    sosmeta_types::classification!(#docs #cfg #name, name = #cname,
+                        default_system = #default, system = #system);
+                },
+            }
+        }
         ShapeKind::Struct(fields) => {
             let mut seen = BTreeSet::new();
             let fields_iter = fields.iter().map(|f| {
@@ -205,8 +316,9 @@ fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStr
                 };
                 let fdoc = doc_attrs(s.field_docs.get(&f.key).map(Vec::as_slice).unwrap_or(&[]));
                 let inner = ty_tokens(&f.ty, shapes, &quote!());
+                // minItems 1 is the type (`NonEmptyVec`); more is checked when reading.
                 let min = match &f.ty {
-                    Ty::Vec(_, n) if *n > 0 => Some(*n),
+                    Ty::Vec(_, n) if *n > 1 => Some(*n),
                     _ => None,
                 };
                 let (ty, attrs) = match (f.required, min) {
@@ -254,7 +366,7 @@ fn shape_tokens(s: &Shape, shapes: &[Shape], all: &BTreeSet<String>) -> TokenStr
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 pub struct #name {
                     #(#fields_tokens)*
@@ -371,17 +483,60 @@ pub(crate) fn emit(
 ) -> Result<BTreeMap<String, Vec<u8>>, CodegenError> {
     let mut files = BTreeMap::new();
 
-    // shapes.rs
-    let items = shapes.iter().map(|s| shape_tokens(s, shapes, features));
+    // src/shapes/: one file per feature for the shapes only that feature uses (the
+    // module is compiled only with the feature), and one `shared_<feature>` file per
+    // feature for shapes several features use (each with `cfg(any(...))`), named after
+    // the first of its features. Many modules let rustc split the work into codegen units.
+    let mut files_of: BTreeMap<String, (Option<&String>, Vec<TokenStream>)> = BTreeMap::new();
+    let mut union_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for s in shapes {
+        let first = s.features.iter().next().cloned().unwrap_or_default();
+        let (module, own) = if s.features.len() == 1 {
+            (ident_text(&first), Some(s.features.iter().next()).flatten())
+        } else {
+            (format!("shared_{}", ident_text(&first)), None)
+        };
+        union_of
+            .entry(module.clone())
+            .or_default()
+            .extend(s.features.iter().cloned());
+        let entry = files_of.entry(module).or_insert_with(|| (own, Vec::new()));
+        let own_feature = entry.0.is_some();
+        entry
+            .1
+            .push(shape_tokens(s, shapes, features, !own_feature, &s.features));
+    }
+    let mut shape_mods = Vec::new();
+    for (module, (own, items)) in &files_of {
+        let m = format_ident!("{}", module);
+        let cfg = cfg_any(&union_of[module], features);
+        shape_mods.push(quote! {
+            #cfg mod #m;
+            #cfg pub use #m::*;
+        });
+        let doc = match own {
+            Some(f) => format!(" Shapes only the feature `{f}` uses."),
+            None => " Shapes several features use, each compiled with any of them.".to_string(),
+        };
+        let tokens = quote! {
+            #![doc = #doc]
+            #[allow(unused_imports)]
+            use super::*;
+            #(#items)*
+        };
+        let path = format!("src/shapes/{module}.rs");
+        files.insert(path.clone(), pretty(&path, tokens, "element shapes")?);
+    }
     let shapes_tokens = quote! {
         //! Every distinct element shape of the release, generated once and shared by the
-        //! definitions that use it (structural dedup). Each definition module re-exports
-        //! the shapes it uses.
-        #(#items)*
+        //! definitions that use it (structural dedup). The names here are internal (the
+        //! key and a hash of the shape): use the names of each definition version's module,
+        //! which re-exports the shapes it uses under names from their elements' paths.
+        #(#shape_mods)*
     };
     files.insert(
-        "src/shapes.rs".to_string(),
-        pretty("src/shapes.rs", shapes_tokens, "shared element shapes")?,
+        "src/shapes/mod.rs".to_string(),
+        pretty("src/shapes/mod.rs", shapes_tokens, "shared element shapes")?,
     );
 
     // One file per root key, one module per version.
@@ -487,15 +642,31 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
     let def = p.def;
     let vm = format_ident!("{}", p.version_module);
     let feature = &p.feature;
-    let mut names: Vec<Ident> = p
-        .used
-        .iter()
-        .map(|i| format_ident!("{}", shapes[*i].name))
-        .collect();
-    names.sort();
+    let mut by_name: Vec<(&usize, &String)> = p.names.iter().collect();
+    by_name.sort_by_key(|(_, n)| n.as_str());
+    let reexports = by_name.into_iter().map(|(i, contextual)| {
+        let internal = format_ident!("{}", shapes[*i].name);
+        let contextual = format_ident!("{}", contextual);
+        if internal == contextual {
+            quote!(#internal)
+        } else {
+            quote!(#internal as #contextual)
+        }
+    });
     let root_key = def.document_key();
     let root_field = field_ident(root_key);
-    let root_ty = ty_tokens(&p.root_ty, shapes, &quote!());
+    let root_ty = match &p.root_ty {
+        Ty::Shape(i) => {
+            let n = format_ident!(
+                "{}",
+                p.names
+                    .get(i)
+                    .map_or(shapes[*i].name.as_str(), String::as_str)
+            );
+            quote!(#n)
+        }
+        other => ty_tokens(other, shapes, &quote!(crate::shapes::)),
+    };
     let rename = if root_field != root_key {
         quote!(#[serde(rename = #root_key)])
     } else {
@@ -523,13 +694,13 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
         #[doc = #subject]
         #[cfg(feature = #feature)]
         pub mod #vm {
-            pub use crate::shapes::{#(#names),*};
+            pub use crate::shapes::{#(#reexports),*};
 
             /// This definition version.
             pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[#index];
 
             #[doc = #doc_doc]
-            #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(deny_unknown_fields)]
             pub struct Document {
                 #[doc = #root_doc]
@@ -653,7 +824,10 @@ fn lib_tokens(
         #(#mod_decls)*
         pub mod shapes;
 
-        pub use sosmeta_types::{Code, Identifier, Instant, Number, PartialDate, Quantity};
+        pub use sosmeta_types::{
+            Code, CodeSet, CodeValue, Coded, HetuIdentifier, Identifier, Instant, NonEmptyString,
+            NonEmptyVec, Number, PartialDate, Quantity, SystemRule,
+        };
         pub use sosmeta_runtime::{DefinitionInfo, Error, Lang};
         #[doc(hidden)]
         pub use sosmeta_runtime::{parse_json, to_json, to_xhtml};
@@ -690,7 +864,7 @@ fn lib_tokens(
         ];
 
         /// A document of any definition version compiled in (see the Cargo features).
-        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Document {
             #(#variants)*
@@ -711,6 +885,13 @@ fn lib_tokens(
             /// version in force, else the newest; see [`sosmeta_model::Release::select`]).
             pub fn from_json_by_root_key(json: &str) -> Result<Document, Error> {
                 let index = CATALOG.select_json(DEFINITIONS, json)?;
+                Self::parse_index(index, json)
+            }
+
+            /// Parse `json` as a document of version `version` (`YYYY-MM-DD`) of the
+            /// definition its root key names. Errors name the JSON path.
+            pub fn from_json_version(json: &str, version: &str) -> Result<Document, Error> {
+                let index = CATALOG.select_json_version(DEFINITIONS, json, version)?;
                 Self::parse_index(index, json)
             }
 

@@ -103,6 +103,9 @@ pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Counts.
     pub stats: Stats,
+    /// Per definition version (`OID@YYYY-MM-DD`): each type name a vendor sees in its
+    /// module → the JSON pointer of the element it is named from.
+    pub type_names: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Folders of the generated crate whose every file codegen owns.
@@ -179,6 +182,10 @@ pub(crate) struct DefPlan<'a> {
     pub variant: String,
     pub root_ty: shapes::Ty,
     pub used: BTreeSet<usize>,
+    /// Shape index → the contextual name vendors see in this version's module.
+    pub names: BTreeMap<usize, String>,
+    /// Shape index → the JSON path it is named from.
+    pub paths: BTreeMap<usize, String>,
 }
 
 /// Generate the whole crate for `release`.
@@ -191,7 +198,13 @@ pub fn generate(release: &Release, opts: &Options) -> Result<Output, CodegenErro
     for def in shapes::ordered(release.definitions()) {
         let feature = feature_slug(def.subject());
         let doc_el = def.document();
-        let root_ty = shapes.ty(doc_el, doc_el, &feature);
+        let root_ty = shapes.ty(doc_el, doc_el, &feature, &mut vec![doc_el.key.clone()]);
+        let occurrences = shapes.take_occurrences();
+        let names = shapes::contextual_names(&occurrences, emit::RESERVED);
+        let paths = shapes::naming_paths(&occurrences)
+            .into_iter()
+            .map(|(i, p)| (i, format!("/{}", p.join("/"))))
+            .collect();
         plans.push(DefPlan {
             def,
             feature,
@@ -200,6 +213,8 @@ pub fn generate(release: &Release, opts: &Options) -> Result<Output, CodegenErro
             variant: emit::variant_name(def),
             root_ty,
             used: BTreeSet::new(),
+            names,
+            paths,
         });
     }
     shapes.assign_names(emit::RESERVED);
@@ -227,10 +242,25 @@ pub fn generate(release: &Release, opts: &Options) -> Result<Output, CodegenErro
             .count(),
         features: features.len(),
     };
+    let type_names = plans
+        .iter()
+        .map(|p| {
+            let names = p
+                .names
+                .iter()
+                .map(|(i, n)| (n.clone(), p.paths.get(i).cloned().unwrap_or_default()))
+                .collect();
+            (p.def.id.to_string(), names)
+        })
+        .collect();
     let mut files = emit::emit(release, opts, &shapes.list, &plans, &features, &stats)?;
     files.insert(
         "data/release.json.gz".to_string(),
         sosmeta_model::compact::to_bytes(release),
     );
-    Ok(Output { files, stats })
+    Ok(Output {
+        files,
+        stats,
+        type_names,
+    })
 }

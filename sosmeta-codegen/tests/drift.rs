@@ -49,7 +49,13 @@ fn names_are_unique() {
         .expect("the pinned corpus loads");
     let out =
         sosmeta_codegen::generate(&release, &sosmeta_codegen::Options::default()).expect("codegen");
-    let shapes = String::from_utf8(out.files["src/shapes.rs"].clone()).expect("utf-8");
+    let shapes: String = out
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/shapes/"))
+        .map(|(_, bytes)| String::from_utf8(bytes.clone()).expect("utf-8"))
+        .collect();
+    assert!(shapes.len() > 100_000, "the shapes are in src/shapes/");
     let mut names: Vec<&str> = shapes
         .lines()
         .filter_map(|l| {
@@ -62,4 +68,21 @@ fn names_are_unique() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), n, "two shapes share a name");
+}
+
+#[test]
+fn readme_shows_the_vendor_example_that_is_compiled() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let example = std::fs::read_to_string(root.join("sosmeta-codegen/templates/vendor_example.rs"))
+        .expect("the vendor example");
+    let shown: Vec<&str> = example.lines().filter(|l| !l.starts_with("# ")).collect();
+    let shown = shown.join("\n");
+    assert!(
+        readme.contains(&format!("```rust,ignore\n{shown}\n```")),
+        "README.md's typed example differs from templates/vendor_example.rs"
+    );
+    // And the generated crate's README (its crate docs, run as a doctest) holds it whole.
+    let generated = std::fs::read_to_string(root.join("generated/README.md")).expect("README");
+    assert!(generated.contains(example.trim_end()));
 }

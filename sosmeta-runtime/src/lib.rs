@@ -133,6 +133,39 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The index in `definitions` of version `version` (`YYYY-MM-DD`) of the definition
+    /// a JSON document's root key names (chosen as by [`Catalog::select_json`], then the
+    /// named version of that OID).
+    pub fn select_json_version(
+        &self,
+        definitions: &[DefinitionInfo],
+        json: &str,
+        version: &str,
+    ) -> Result<usize, Error> {
+        let chosen = self.select_json(definitions, json)?;
+        let info = &definitions[chosen];
+        let reference = format!("{}@{version}", info.oid);
+        let r: DefinitionRef = reference
+            .parse()
+            .map_err(|e: sosmeta_model::ParseRefError| Error::BadDefinition {
+                input: version.to_string(),
+                message: e.to_string(),
+            })?;
+        let def = self
+            .release()
+            .resolve(&r)
+            .map_err(|_| Error::UnknownDefinition {
+                input: reference.clone(),
+                release: self.label,
+            })?;
+        index_of(definitions, &def.id).ok_or(Error::UnknownDefinition {
+            input: reference,
+            release: self.label,
+        })
+    }
+}
+
 fn index_of(definitions: &[DefinitionInfo], id: &DefinitionId) -> Option<usize> {
     let version = id.version.format("%Y-%m-%d").to_string();
     definitions
@@ -348,7 +381,10 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 /// A document of `info` as an XHTML 1.0 page in `lang` (an error page when it cannot be
 /// rendered), through the same renderer as untyped JSON.
 pub fn to_xhtml<T: serde::Serialize>(value: &T, info: &DefinitionInfo, lang: Lang) -> String {
-    let rendered = serde_json::to_value(value)
+    // Through the JSON text rather than `serde_json::to_value`: the generated types'
+    // `Serialize` is then compiled for one serializer only (less build time and code).
+    let rendered = serde_json::to_string(value)
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text))
         .map_err(|e| e.to_string())
         .and_then(|v| {
             let def = info

@@ -23,8 +23,13 @@
 
 #![warn(missing_docs)]
 
+pub mod codes;
 pub mod date;
 pub mod hetu;
+pub mod nonempty;
+
+pub use codes::{system_matches, CodeError, CodeSet, CodeValue, Coded, SystemRule};
+pub use nonempty::{EmptyError, NonEmptyString, NonEmptyVec};
 
 /// The identifier system of the Finnish personal identity code (see [`hetu::SYSTEM`]).
 pub use hetu::SYSTEM as HETU_SYSTEM;
@@ -250,9 +255,12 @@ impl Identifier {
         }
     }
 
-    /// A Finnish personal identity code (*henkilötunnus*, system `urn:oid:1.2.246.21`).
-    pub fn hetu(value: impl Into<String>) -> Identifier {
-        Identifier::new(HETU_SYSTEM, value)
+    /// A Finnish personal identity code (*henkilötunnus*, system `urn:oid:1.2.246.21`),
+    /// refused when it is not one (format, date, check character: [`hetu::parse`]).
+    pub fn hetu(value: impl Into<String>) -> Result<Identifier, ValueError> {
+        let value = value.into();
+        hetu::parse(&value)?;
+        Ok(Identifier::new(HETU_SYSTEM, value))
     }
 
     /// True when the system is the personal identity code's.
@@ -281,6 +289,65 @@ impl TryFrom<IdentifierData> for Identifier {
             hetu::parse(&id.value)?;
         }
         Ok(id)
+    }
+}
+
+/// An identifier of an element whose system is the personal identity code's
+/// (*henkilötunnus*, [`HETU_SYSTEM`]): when the JSON gives no system, or gives the hetu
+/// system, the value must be a valid personal identity code ([`hetu::parse`]), check
+/// character included. Built only through [`HetuIdentifier::new`] /
+/// [`HetuIdentifier::with_system`], which check the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "IdentifierData")]
+pub struct HetuIdentifier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    system: Option<String>,
+    value: String,
+}
+
+impl HetuIdentifier {
+    /// A personal identity code in the hetu system, refused when it is not one.
+    pub fn new(value: impl Into<String>) -> Result<HetuIdentifier, ValueError> {
+        HetuIdentifier::with_system(Some(HETU_SYSTEM.to_string()), value)
+    }
+
+    /// An identifier in `system` (none: the element's, the hetu system); a value in the
+    /// hetu system must be a valid personal identity code.
+    pub fn with_system(
+        system: Option<String>,
+        value: impl Into<String>,
+    ) -> Result<HetuIdentifier, ValueError> {
+        let value = value.into();
+        let is_hetu = system.as_deref().is_none_or(|s| s.trim() == HETU_SYSTEM);
+        if is_hetu {
+            hetu::parse(&value)?;
+        }
+        Ok(HetuIdentifier { system, value })
+    }
+
+    /// The system, when given.
+    pub fn system(&self) -> Option<&str> {
+        self.system.as_deref()
+    }
+
+    /// The identifier.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The untyped form.
+    pub fn to_identifier(&self) -> Identifier {
+        Identifier {
+            system: self.system.clone(),
+            value: self.value.clone(),
+        }
+    }
+}
+
+impl TryFrom<IdentifierData> for HetuIdentifier {
+    type Error = ValueError;
+    fn try_from(d: IdentifierData) -> Result<Self, Self::Error> {
+        HetuIdentifier::with_system(d.system, d.value)
     }
 }
 
@@ -492,6 +559,14 @@ mod tests {
         assert!(serde_json::from_str::<Identifier>(bad).is_err());
         let other = r#"{"system": "urn:oid:1.2.3", "value": "131052-308U"}"#;
         assert!(serde_json::from_str::<Identifier>(other).is_ok());
+        assert!(Identifier::hetu("131052-308U").is_err());
+        assert!(Identifier::hetu("131052-308T").is_ok());
+        // The element's system is the hetu's: checked without a system member too.
+        assert!(serde_json::from_str::<HetuIdentifier>(r#"{"value": "131052-308U"}"#).is_err());
+        assert!(serde_json::from_str::<HetuIdentifier>(r#"{"value": "131052-308T"}"#).is_ok());
+        assert!(serde_json::from_str::<HetuIdentifier>(bad).is_err());
+        assert!(serde_json::from_str::<HetuIdentifier>(other).is_ok());
+        assert!(HetuIdentifier::new("131052-308U").is_err());
     }
 
     #[test]
