@@ -2,7 +2,7 @@
 
 use crate::validate::SectorArg;
 use crate::{UsageError, EXIT_OK};
-use sosmeta_kanta::{ArchiveOptions, ProviderProfile, Sector};
+use sosmeta_kanta::{ArchiveOptions, Sector};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,15 +50,7 @@ pub struct Args {
 /// Run `sosmeta serve` until Ctrl-C.
 pub fn run(release: Option<&Path>, args: Args) -> Result<u8, UsageError> {
     let validator = Arc::new(crate::validator(release)?);
-    let providers = match &args.providers {
-        Some(path) => {
-            let bytes = sosmeta_validate::input::read_file(path, 16 * 1024 * 1024)
-                .map_err(|f| UsageError(format!("--providers: {}", f.message)))?;
-            serde_json::from_slice::<Vec<ProviderProfile>>(&bytes)
-                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?
-        }
-        None => Vec::new(),
-    };
+    let providers = crate::validate::read_providers(args.providers.as_deref())?;
     let mut limits = sosmeta_serve::Limits {
         max_body: args.max_body,
         max_concurrent: usize::from(args.max_concurrent),

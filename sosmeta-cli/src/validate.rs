@@ -477,17 +477,20 @@ fn word_unpaired(r: &mut DocumentResult) {
     }
 }
 
+/// The provider profiles of `--providers FILE` (none without the flag).
+pub(crate) fn read_providers(path: Option<&Path>) -> Result<Vec<ProviderProfile>, UsageError> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let bytes = sosmeta_validate::input::read_file(path, 16 * 1024 * 1024)
+        .map_err(|f| UsageError(format!("--providers: {}", f.message)))?;
+    serde_json::from_slice::<Vec<ProviderProfile>>(&bytes)
+        .map_err(|e| UsageError(format!("{}: {e}", path.display())))
+}
+
 /// The archive options from the command line.
 fn archive_options(args: &Args, opts: &ValidateOptions) -> Result<ArchiveOptions, UsageError> {
-    let providers = match &args.providers {
-        Some(path) => {
-            let bytes = sosmeta_validate::input::read_file(path, 16 * 1024 * 1024)
-                .map_err(|f| UsageError(format!("--providers: {}", f.message)))?;
-            serde_json::from_slice::<Vec<ProviderProfile>>(&bytes)
-                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?
-        }
-        None => Vec::new(),
-    };
+    let providers = read_providers(args.providers.as_deref())?;
     Ok(ArchiveOptions {
         content: opts.clone(),
         environment: args.env,

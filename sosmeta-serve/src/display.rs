@@ -32,16 +32,7 @@ pub enum DisplayError {
 /// The display form (XHTML) of `bytes` in `lang`.
 pub fn display_form(release: &Release, bytes: &[u8], lang: Lang) -> Result<String, DisplayError> {
     let (content, named) = match sniff(bytes) {
-        Kind::Cda => {
-            let view = sosmeta_kanta::view::ArchiveView::from_cda_bytes(bytes)?;
-            let named = view
-                .metadata
-                .lsh()
-                .content_specification_id
-                .as_ref()
-                .map(|c| c.value.trim().to_string());
-            (view.content.ok_or(DisplayError::NoContent)?, named)
-        }
+        Kind::Cda => view_content(sosmeta_kanta::view::ArchiveView::from_cda_bytes(bytes)?)?,
         _ => {
             let parsed = parse_bytes(bytes, DEFAULT_MAX_SIZE);
             let Some(value) = parsed.value else {
@@ -51,13 +42,7 @@ pub fn display_form(release: &Release, bytes: &[u8], lang: Lang) -> Result<Strin
             if is_archive_view(bytes) {
                 let view: sosmeta_kanta::view::ArchiveView = serde_json::from_value(value)
                     .map_err(|e| DisplayError::Input(format!("not an archive JSON view: {e}")))?;
-                let named = view
-                    .metadata
-                    .lsh()
-                    .content_specification_id
-                    .as_ref()
-                    .map(|c| c.value.trim().to_string());
-                (view.content.ok_or(DisplayError::NoContent)?, named)
+                view_content(view)?
             } else {
                 (value, None)
             }
@@ -65,6 +50,19 @@ pub fn display_form(release: &Release, bytes: &[u8], lang: Lang) -> Result<Strin
     };
     let def = definition(release, &content, named.as_deref())?;
     render_content(def, &content, lang)
+}
+
+/// A view's content and the definition its header names (`contentSpecificationId`).
+fn view_content(
+    view: sosmeta_kanta::view::ArchiveView,
+) -> Result<(Value, Option<String>), DisplayError> {
+    let named = view
+        .metadata
+        .lsh()
+        .content_specification_id
+        .as_ref()
+        .map(|c| c.value.trim().to_string());
+    Ok((view.content.ok_or(DisplayError::NoContent)?, named))
 }
 
 /// The definition of `content`: the one named (an `OID@version` or dotted reference) when
