@@ -151,10 +151,11 @@ fn read(file: &Path, bytes: &[u8]) -> Result<Input, UsageError> {
             header: FragmentHeader::default(),
         });
     };
-    if metadata.contains_key("definition") {
+    if sosmeta_kanta::view::is_older_envelope(metadata) {
         return Err(UsageError(format!(
-            "{}: this is the older envelope form, which is no longer read (its metadata had fields with no counterpart in Kanta's header): write the CDA header's elements under `metadata`, as in examples/kanta/asiakkuusasiakirja.view.json",
-            file.display()
+            "{}: {}",
+            file.display(),
+            sosmeta_kanta::view::OLDER_ENVELOPE
         )));
     }
     // An archive JSON view: the metadata is a CDA header.

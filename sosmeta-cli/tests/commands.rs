@@ -76,6 +76,19 @@ fn cli_json_reports_input_kind_and_notes_once() {
         report["notes"]
     );
 
+    // render refuses it the same way.
+    let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
+        .args(["render"])
+        .arg(&old_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("older envelope form"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     let out = Command::new(env!("CARGO_BIN_EXE_sosmeta"))
         .args(["validate", "--on", "2025-04-09", "--env", "AT"])
         .arg(&doc_path)

@@ -1788,9 +1788,9 @@ fn check_recorder(
     }
 }
 
-/// A hint for JSON in the older envelope form (`metadata.definition`, `recorder`,
-/// `serviceProvider`...), whose fields have no counterpart in Kanta's header.
-fn older_envelope_hint(json: &[u8]) -> &'static str {
+/// A hint for JSON in the older envelope form, whose fields have no counterpart in
+/// Kanta's header.
+fn older_envelope_hint(json: &[u8]) -> String {
     #[derive(serde::Deserialize)]
     struct Top {
         metadata: Option<serde_json::Map<String, serde_json::Value>>,
@@ -1798,21 +1798,11 @@ fn older_envelope_hint(json: &[u8]) -> &'static str {
     let older = serde_json::from_slice::<Top>(json)
         .ok()
         .and_then(|t| t.metadata)
-        .is_some_and(|m| {
-            [
-                "definition",
-                "recorder",
-                "serviceProvider",
-                "register",
-                "serviceTask",
-            ]
-            .iter()
-            .any(|k| m.contains_key(*k))
-        });
+        .is_some_and(|m| crate::view::is_older_envelope(&m));
     if older {
-        " (this is the older envelope form, which is no longer read: its metadata had fields with no counterpart in Kanta's header; write the CDA header's elements under `metadata`, as in schemas/archive-view.schema.json)"
+        format!(" ({})", crate::view::OLDER_ENVELOPE)
     } else {
-        ""
+        String::new()
     }
 }
 

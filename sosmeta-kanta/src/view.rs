@@ -12,6 +12,24 @@ use serde_json::Value;
 /// The JSON Schema (draft-07) of the JSON view.
 pub const VIEW_SCHEMA: &str = include_str!("../schemas/archive-view.schema.json");
 
+/// What to say of JSON in the older envelope form (`{"metadata": {"definition",
+/// "recorder", "serviceProvider", ...}, "content"}`), which is no longer read.
+pub const OLDER_ENVELOPE: &str = "this is the older envelope form, which is no longer read: its metadata had fields with no counterpart in Kanta's header; write the CDA header's elements under `metadata`, as in schemas/archive-view.schema.json";
+
+/// True when a JSON object's `metadata` is in the older envelope form (it names the
+/// members that form had and the CDA header has not).
+pub fn is_older_envelope(metadata: &serde_json::Map<String, Value>) -> bool {
+    [
+        "definition",
+        "recorder",
+        "serviceProvider",
+        "register",
+        "serviceTask",
+    ]
+    .iter()
+    .any(|k| metadata.contains_key(*k))
+}
+
 /// The body in the JSON view: `nonXMLBody@ID` and the decoded display form.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
