@@ -88,6 +88,33 @@ pub fn message(m: String) -> String {
     }
 }
 
+/// Most characters of one JSON pointer segment (an object key from the document) a
+/// finding's pointer shows by default.
+pub const MAX_POINTER_SEGMENT_CHARS: usize = 128;
+
+/// A finding's JSON pointer as reports show it: unless values are shown, a segment
+/// longer than [`MAX_POINTER_SEGMENT_CHARS`] (a hostile or broken key) is cut to its
+/// first [`MAX_ECHO_CHARS`] characters and `…(N characters)`, so a report stays small;
+/// such a pointer no longer resolves, and says so by the mark.
+pub fn pointer(p: String) -> String {
+    if show_values() || p.len() <= MAX_POINTER_SEGMENT_CHARS {
+        return p;
+    }
+    let long = |seg: &str| seg.chars().nth(MAX_POINTER_SEGMENT_CHARS).is_some();
+    if !p.split('/').any(long) {
+        return p;
+    }
+    p.split('/')
+        .map(|seg| match seg.char_indices().nth(MAX_ECHO_CHARS) {
+            Some((i, _)) if long(seg) => {
+                format!("{}…({} characters)", &seg[..i], seg.chars().count())
+            }
+            _ => seg.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Every substring shaped like a personal identity code (`DDMMYY`, a century sign,
 /// three digits, a check character) with its last four characters masked.
 fn mask_hetus(s: &str) -> Cow<'_, str> {
@@ -123,6 +150,20 @@ fn mask_hetus(s: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn long_pointer_segments_are_cut_and_short_ones_kept() {
+        let key = "k".repeat(1_000_000);
+        let p = super::pointer(format!("/asiakkuusasiakirja/{key}/0"));
+        assert!(p.len() < 200, "{}", p.len());
+        assert!(p.starts_with("/asiakkuusasiakirja/kkkk"), "{p}");
+        assert!(p.ends_with("…(1000000 characters)/0"), "{p}");
+        let exact = format!("/a/{}/b", "x".repeat(super::MAX_POINTER_SEGMENT_CHARS));
+        assert_eq!(super::pointer(exact.clone()), exact);
+        let shown =
+            super::with_show_values(true, || super::pointer(format!("/a/{}", "y".repeat(1000))));
+        assert_eq!(shown.len(), 1003);
+    }
     use super::*;
 
     #[test]

@@ -89,7 +89,8 @@ impl Finding {
         Finding {
             rule,
             severity,
-            pointer: pointer.into(),
+            // Bounded here: a key of the document may be megabytes long (crate::echo).
+            pointer: crate::echo::pointer(pointer.into()),
             path: path.into(),
             // Masked and bounded here, whatever the site quoted (crate::echo).
             message: crate::echo::message(message.into()),
