@@ -410,6 +410,18 @@ impl<'v> ArchiveValidator<'v> {
         cda: &[u8],
         frame_for: impl FnOnce(Option<&str>) -> Option<std::borrow::Cow<'f, [u8]>>,
     ) -> DocumentResult {
+        // `show_values` holds for the archive messages as for the content's.
+        sosmeta_validate::echo::with_show_values(self.options.content.show_values, || {
+            self.cda_with(name, cda, frame_for)
+        })
+    }
+
+    fn cda_with<'f>(
+        &self,
+        name: &str,
+        cda: &[u8],
+        frame_for: impl FnOnce(Option<&str>) -> Option<std::borrow::Cow<'f, [u8]>>,
+    ) -> DocumentResult {
         let text = std::str::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
         let read = match reader::read_cda(cda) {
             Ok(r) => r,
@@ -489,6 +501,12 @@ impl<'v> ArchiveValidator<'v> {
     /// transfer frame: the same rules as [`Self::validate_cda`] (not the XML-only ones),
     /// findings with JSON pointers into the view.
     pub fn validate_view(&self, name: &str, json: &[u8], frame: Option<&[u8]>) -> DocumentResult {
+        sosmeta_validate::echo::with_show_values(self.options.content.show_values, || {
+            self.view_bytes(name, json, frame)
+        })
+    }
+
+    fn view_bytes(&self, name: &str, json: &[u8], frame: Option<&[u8]>) -> DocumentResult {
         let view: ArchiveView = match serde_json::from_slice(json) {
             Ok(v) => v,
             Err(e) => {
@@ -512,6 +530,12 @@ impl<'v> ArchiveValidator<'v> {
         view: ArchiveView,
         frame: Option<&[u8]>,
     ) -> DocumentResult {
+        sosmeta_validate::echo::with_show_values(self.options.content.show_values, || {
+            self.view_value(name, view, frame)
+        })
+    }
+
+    fn view_value(&self, name: &str, view: ArchiveView, frame: Option<&[u8]>) -> DocumentResult {
         let mut out = Out {
             mode: Mode::View,
             frame_text: None,

@@ -562,3 +562,35 @@ fn a_retired_header_code_is_inactive_on_every_day() {
     assert!(x.message.contains("retired"), "{}", x.message);
     assert!(!has(&r, ids::HEADER_CODE_UNKNOWN), "{}", show(&r));
 }
+
+#[test]
+fn archive_messages_mask_personal_identity_codes_unless_values_are_shown() {
+    let spec = Spec::for_definition(def(PLAN));
+    let mut f = spec.build();
+    let other = sosmeta_model::samples::sample_hetu(7);
+    assert_ne!(other, spec.patient_hetu);
+    let frame = String::from_utf8(f.frame.clone()).unwrap();
+    let needle = format!("extension=\"{}\"", spec.patient_hetu);
+    assert!(frame.contains(&needle));
+    f.frame = frame
+        .replace(&needle, &format!("extension=\"{other}\""))
+        .into_bytes();
+    let message = |show_values: bool| {
+        let mut opts = ArchiveOptions::default();
+        opts.content.show_values = show_values;
+        let r = run(validator(), opts, &f);
+        r.findings
+            .iter()
+            .find(|x| x.rule == ids::FRAME_MISMATCH && x.message.contains("patient"))
+            .unwrap_or_else(|| panic!("frame.mismatch on the patient:\n{}", show(&r)))
+            .message
+            .clone()
+    };
+    let masked = message(false);
+    assert!(!masked.contains(&other), "{masked}");
+    assert!(!masked.contains(&spec.patient_hetu), "{masked}");
+    assert!(masked.contains(&other[..6]), "{masked}");
+    let shown = message(true);
+    assert!(shown.contains(&other), "{shown}");
+    assert!(shown.contains(&spec.patient_hetu), "{shown}");
+}
