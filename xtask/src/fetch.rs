@@ -552,6 +552,44 @@ fn sibling(out: &Path, tag: &str) -> anyhow::Result<PathBuf> {
     Ok(parent.join(format!(".{name}.{tag}-{}-{nanos}", std::process::id())))
 }
 
+/// Remove the `.<name>.fetch-<pid>-*` and `.<name>.old-<pid>-*` folders beside `out`
+/// that a killed run left behind: those whose process is gone (Linux: no `/proc/<pid>`;
+/// elsewhere nothing is removed). A concurrent run's folders stay.
+fn remove_stale_siblings(out: &Path) {
+    let (Some(name), parent) = (out.file_name(), out.parent()) else {
+        return;
+    };
+    let parent = match parent {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let Some(tail) = rest
+            .strip_prefix("fetch-")
+            .or_else(|| rest.strip_prefix("old-"))
+        else {
+            continue;
+        };
+        let Some(pid) = tail.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let gone = cfg!(target_os = "linux")
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists();
+        if gone && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Fetch a release bundle into `opts.out`.
 pub fn fetch(opts: &Options) -> anyhow::Result<Summary> {
     let start = Instant::now();
@@ -668,7 +706,9 @@ pub fn fetch(opts: &Options) -> anyhow::Result<Summary> {
         }
     }
 
-    // Write everything into a temporary folder beside the bundle, check it, then swap.
+    // Write everything into a temporary folder beside the bundle, check it, then swap;
+    // first clear what a killed run left there.
+    remove_stale_siblings(&opts.out);
     let tmp_path = sibling(&opts.out, "fetch")?;
     let tmp = TempDir(Some(tmp_path.clone()));
     for f in &files {
@@ -711,7 +751,8 @@ pub fn fetch(opts: &Options) -> anyhow::Result<Summary> {
 /// - no bundle yet: one `rename`;
 /// - Linux: one `renameat2(RENAME_EXCHANGE)` swaps the two folders atomically, then the
 ///   old bundle (now at the temporary name) is deleted; a kill at any point leaves a
-///   whole bundle at `out` (at worst a stale `.<name>.fetch-*` folder beside it);
+///   whole bundle at `out` (at worst a stale `.<name>.fetch-*` folder beside it, which
+///   the next run removes);
 /// - elsewhere: the old bundle is renamed aside and the new one renamed in (two renames;
 ///   a failure of the second puts the old one back).
 fn replace_dir(new: &Path, out: &Path) -> anyhow::Result<()> {
@@ -760,4 +801,35 @@ pub fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
         rustix::fs::RenameFlags::EXCHANGE,
     )
     .map_err(std::io::Error::from)
+}
+
+#[cfg(test)]
+mod stale_tests {
+    use super::remove_stale_siblings;
+
+    #[test]
+    fn stale_folders_of_killed_runs_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("bundle");
+        std::fs::create_dir(&out).unwrap();
+        // No process has this pid (above the kernel's pid_max).
+        let stale = dir.path().join(".bundle.fetch-4194305-1");
+        let stale_old = dir.path().join(".bundle.old-4194305-2");
+        let live = dir
+            .path()
+            .join(format!(".bundle.fetch-{}-3", std::process::id()));
+        let other = dir.path().join(".other.fetch-4194305-4");
+        for d in [&stale, &stale_old, &live, &other] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("f"), b"x").unwrap();
+        }
+        remove_stale_siblings(&out);
+        if cfg!(target_os = "linux") {
+            assert!(!stale.exists());
+            assert!(!stale_old.exists());
+        }
+        assert!(live.exists());
+        assert!(other.exists());
+        assert!(out.exists());
+    }
 }
