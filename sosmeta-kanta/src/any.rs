@@ -75,14 +75,7 @@ pub fn is_archive_view(bytes: &[u8]) -> bool {
     if !head.windows(10).any(|w| w == b"\"metadata\"") {
         return false;
     }
-    #[derive(serde::Deserialize)]
-    struct Top {
-        metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    }
     // The older envelope form (`metadata.definition`, ...) is read as a view too, and
     // refused there with a hint.
-    matches!(
-        serde_json::from_slice::<Top>(bytes),
-        Ok(Top { metadata: Some(_) })
-    )
+    crate::view::top_metadata(bytes).is_some()
 }

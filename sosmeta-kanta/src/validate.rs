@@ -1815,14 +1815,7 @@ fn check_recorder(
 /// A hint for JSON in the older envelope form, whose fields have no counterpart in
 /// Kanta's header.
 fn older_envelope_hint(json: &[u8]) -> String {
-    #[derive(serde::Deserialize)]
-    struct Top {
-        metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    let older = serde_json::from_slice::<Top>(json)
-        .ok()
-        .and_then(|t| t.metadata)
-        .is_some_and(|m| crate::view::is_older_envelope(&m));
+    let older = crate::view::top_metadata(json).is_some_and(|m| crate::view::is_older_envelope(&m));
     if older {
         format!(" ({})", crate::view::OLDER_ENVELOPE)
     } else {

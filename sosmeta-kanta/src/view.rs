@@ -16,6 +16,16 @@ pub const VIEW_SCHEMA: &str = include_str!("../schemas/archive-view.schema.json"
 /// "recorder", "serviceProvider", ...}, "content"}`), which is no longer read.
 pub const OLDER_ENVELOPE: &str = "this is the older envelope form, which is no longer read: its metadata had fields with no counterpart in Kanta's header; write the CDA header's elements under `metadata`, as in schemas/archive-view.schema.json";
 
+/// The top-level `metadata` object of JSON bytes, when they are a JSON object that has
+/// one (the rest of the document is skipped, not built).
+pub(crate) fn top_metadata(json: &[u8]) -> Option<serde_json::Map<String, Value>> {
+    #[derive(Deserialize)]
+    struct Top {
+        metadata: Option<serde_json::Map<String, Value>>,
+    }
+    serde_json::from_slice::<Top>(json).ok()?.metadata
+}
+
 /// True when a JSON object's `metadata` is in the older envelope form (it names the
 /// members that form had and the CDA header has not).
 pub fn is_older_envelope(metadata: &serde_json::Map<String, Value>) -> bool {
