@@ -9,7 +9,6 @@
 
 use crate::{UsageError, EXIT_INVALID, EXIT_OK};
 use serde_json::Value;
-use sosmeta_kanta::model::Header;
 use sosmeta_kanta::view::ArchiveView;
 use sosmeta_validate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
 use sosmeta_xhtml::{FragmentHeader, Lang};
@@ -60,52 +59,6 @@ struct Input {
     header: FragmentHeader,
 }
 
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-/// An HL7 TS (`20260302091500+0200`) as ISO 8601, for the fragment's footer.
-fn ts_iso(ts: &sosmeta_kanta::model::Ts) -> Option<String> {
-    let t = ts.parse()?.ok()?;
-    Some(match t.instant() {
-        Some(i) => i.to_rfc3339(),
-        None => t.date.format("%Y-%m-%d").to_string(),
-    })
-}
-
-/// The fragment's header from a CDA header (also the JSON view's `metadata`).
-fn header_of(h: &Header) -> FragmentHeader {
-    let name = |n: &sosmeta_kanta::model::Name| {
-        non_empty(Some(&format!("{} {}", n.given_names(), n.family_name())))
-    };
-    FragmentHeader {
-        document_id: non_empty(h.document_id()),
-        organisation: h
-            .custodian
-            .as_ref()
-            .and_then(|c| non_empty(c.name.as_deref()))
-            .or_else(|| {
-                h.encompassing_encounter
-                    .as_ref()
-                    .and_then(|e| e.service_unit.as_ref())
-                    .and_then(|u| non_empty(u.name.as_deref()))
-            }),
-        author: h
-            .author
-            .as_ref()
-            .and_then(|a| a.name.as_ref())
-            .and_then(name),
-        created: h
-            .effective_time
-            .as_ref()
-            .and_then(ts_iso)
-            .or_else(|| h.lsh().creation_time.as_ref().and_then(ts_iso)),
-        title: None,
-    }
-}
-
 fn view_input(view: ArchiveView, file: &Path) -> Result<Input, UsageError> {
     let content = view.content.ok_or_else(|| {
         UsageError(format!(
@@ -120,7 +73,7 @@ fn view_input(view: ArchiveView, file: &Path) -> Result<Input, UsageError> {
             .content_specification_id
             .as_ref()
             .map(|t| t.value.trim().to_string()),
-        header: header_of(&view.metadata),
+        header: sosmeta_kanta::writer::display_header(&view.metadata),
         content,
     })
 }

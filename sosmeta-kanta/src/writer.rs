@@ -1005,36 +1005,47 @@ pub fn frame_for(h: &Header, options: &FrameOptions) -> Frame {
 }
 
 /// What the display form's header shows.
-type DisplayHeader = sosmeta_xhtml::FragmentHeader;
+pub type DisplayHeader = sosmeta_xhtml::FragmentHeader;
 
-fn display_header(h: &Header) -> DisplayHeader {
+/// What a document's display form shows of its header (`sosmeta render` of a CDA or a JSON
+/// view, and the display form the writer renders when a view has none): the document id, the
+/// data controller (custodian; else the service unit), the recorder's name, and the
+/// drafting time (`effectiveTime`, else `localSocialHeader/creationTime`) as ISO 8601.
+pub fn display_header(h: &Header) -> DisplayHeader {
+    let text = |s: Option<&str>| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let iso = |ts: &Ts| {
+        let t = ts.parse()?.ok()?;
+        Some(match t.instant() {
+            Some(i) => i.to_rfc3339(),
+            None => t.date.format("%Y-%m-%d").to_string(),
+        })
+    };
     DisplayHeader {
-        document_id: h.document_id().map(str::to_string),
+        document_id: text(h.document_id()),
         organisation: h
-            .encompassing_encounter
+            .custodian
             .as_ref()
-            .and_then(|e| e.service_unit.as_ref())
-            .and_then(|u| u.name.clone())
-            .or_else(|| h.custodian.as_ref().and_then(|c| c.name.clone())),
+            .and_then(|c| text(c.name.as_deref()))
+            .or_else(|| {
+                h.encompassing_encounter
+                    .as_ref()
+                    .and_then(|e| e.service_unit.as_ref())
+                    .and_then(|u| text(u.name.as_deref()))
+            }),
         author: h
             .author
             .as_ref()
             .and_then(|a| a.name.as_ref())
-            .map(|n| {
-                format!("{} {}", n.given_names(), n.family_name())
-                    .trim()
-                    .to_string()
-            })
-            .filter(|s| !s.is_empty()),
+            .and_then(|n| text(Some(&format!("{} {}", n.given_names(), n.family_name())))),
         created: h
             .effective_time
             .as_ref()
-            .and_then(Ts::parse)
-            .and_then(Result::ok)
-            .map(|t| match t.instant() {
-                Some(i) => i.to_rfc3339(),
-                None => t.date.format("%Y-%m-%d").to_string(),
-            }),
+            .and_then(iso)
+            .or_else(|| h.lsh().creation_time.as_ref().and_then(iso)),
         title: None,
     }
 }
