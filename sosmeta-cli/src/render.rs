@@ -8,10 +8,9 @@
 //! output and make the exit code 1 unless `--force`.
 
 use crate::{UsageError, EXIT_INVALID, EXIT_OK};
-use serde_json::Value;
-use sosmeta_kanta::view::ArchiveView;
-use sosmeta_validate::input::{parse_bytes, read_file, DEFAULT_MAX_SIZE};
-use sosmeta_xhtml::{FragmentHeader, Lang};
+use sosmeta_kanta::{RenderInput, RenderInputError};
+use sosmeta_validate::input::{read_file, DEFAULT_MAX_SIZE};
+use sosmeta_xhtml::Lang;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -52,71 +51,6 @@ fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
     Ok(buf)
 }
 
-/// What is rendered: the content, the definition its metadata names, the header data.
-struct Input {
-    content: Value,
-    named: Option<String>,
-    header: FragmentHeader,
-}
-
-fn view_input(view: ArchiveView, file: &Path) -> Result<Input, UsageError> {
-    let content = view.content.ok_or_else(|| {
-        UsageError(format!(
-            "{}: the archive document has no structured content (JSON) to render",
-            file.display()
-        ))
-    })?;
-    Ok(Input {
-        named: view
-            .metadata
-            .lsh()
-            .content_specification_id
-            .as_ref()
-            .map(|t| t.value.trim().to_string()),
-        header: sosmeta_kanta::writer::display_header(&view.metadata),
-        content,
-    })
-}
-
-fn read(file: &Path, bytes: &[u8]) -> Result<Input, UsageError> {
-    let first = bytes
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    if first == Some(b'<') {
-        let view = ArchiveView::from_cda_bytes(bytes)
-            .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
-        return view_input(view, file);
-    }
-    let parsed = parse_bytes(bytes, DEFAULT_MAX_SIZE);
-    let Some(value) = parsed.value else {
-        let why: Vec<String> = parsed.findings.iter().map(|f| f.message.clone()).collect();
-        return Err(UsageError(format!(
-            "{}: {}",
-            file.display(),
-            why.join("; ")
-        )));
-    };
-    let Some(metadata) = value.get("metadata").and_then(Value::as_object) else {
-        return Ok(Input {
-            content: value,
-            named: None,
-            header: FragmentHeader::default(),
-        });
-    };
-    if sosmeta_kanta::view::is_older_envelope(metadata) {
-        return Err(UsageError(format!(
-            "{}: {}",
-            file.display(),
-            sosmeta_kanta::view::OLDER_ENVELOPE
-        )));
-    }
-    // An archive JSON view: the metadata is a CDA header.
-    let view: ArchiveView = serde_json::from_value(value)
-        .map_err(|e| UsageError(format!("{}: not an archive JSON view: {e}", file.display())))?;
-    view_input(view, file)
-}
-
 /// Write `bytes` to `out` whole or not at all: a temporary file beside it, then a rename.
 fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), UsageError> {
     let err = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", out.display()));
@@ -155,25 +89,13 @@ pub fn run(release: Option<&Path>, args: RenderArgs) -> Result<u8, UsageError> {
     }
     let validator = crate::validator(release)?;
     let bytes = read_input(&args.file)?;
-    let input = read(&args.file, &bytes)?;
+    let in_file = |e: RenderInputError| UsageError(format!("{}: {e}", args.file.display()));
+    let input = RenderInput::read(&bytes, DEFAULT_MAX_SIZE).map_err(in_file)?;
     // The same choice as the validator's: an explicit definition must match the root
     // key; otherwise the root key's version in force.
-    let explicit = args
-        .definition
-        .or(input.named)
-        .map(|r| r.parse::<sosmeta_model::DefinitionRef>())
-        .transpose()
-        .map_err(|e| UsageError(e.to_string()))?;
-    let keys: Vec<&str> = input
-        .content
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    let def = validator
-        .release()
-        .select(explicit.as_ref(), &keys)
-        .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?
-        .definition;
+    let def = input
+        .definition(validator.release(), args.definition.as_deref())
+        .map_err(in_file)?;
     // With a bundle's koodistot (`--release DIR`), classification codes get their names.
     let code_sets = validator.code_sets();
     let (content, header, lang) = (&input.content, &input.header, args.lang);

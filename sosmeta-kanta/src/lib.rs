@@ -13,6 +13,8 @@
 //! - [`view`]: the JSON view `{"metadata": …, "content": …}` and its JSON Schema;
 //! - [`writer`]: model to XML ([`write_cda`], [`write_frame`], [`frame_for`]) and a JSON
 //!   view back to a document ([`writer::document_from_view`]);
+//! - [`render_input`]: what a display form is rendered from, any input
+//!   ([`RenderInput`]);
 //! - [`builder`]: typed documents to archive documents ([`ArchiveHeader::builder`],
 //!   [`archive`]).
 
@@ -27,6 +29,7 @@ pub mod data;
 pub mod fixtures;
 pub mod model;
 pub mod reader;
+pub mod render_input;
 pub mod rules;
 pub mod validate;
 pub mod view;
@@ -39,5 +42,6 @@ pub use model::{ArchiveDocument, Frame, Header};
 pub use reader::{
     frame_document_id, read_cda, read_frame, sniff, CdaRead, FrameRead, Kind, Location, ReadError,
 };
+pub use render_input::{RenderInput, RenderInputError};
 pub use validate::{ArchiveOptions, ArchiveValidator, ProviderProfile, Sector};
 pub use writer::{frame_for, write_cda, write_frame, FrameOptions, WriteError};

@@ -162,8 +162,7 @@ pub(crate) async fn render(
         Err(r) => return r,
     };
     let st = state.clone();
-    let page =
-        blocking(move || display::display_form(st.validator().release(), &up.document, lang)).await;
+    let page = blocking(move || display::display_form(st.validator(), &up.document, lang)).await;
     match page {
         Ok(Ok(xhtml)) => (
             [(

@@ -181,6 +181,20 @@ async fn rules_health_example_and_render() {
         a.text().contains(&plan().id.to_string()),
         "the CDA's definition"
     );
+    // The CDA's header reaches the display form: its root div carries "OID" + the
+    // document id, as the CDA's nonXMLBody@ID does.
+    let read = sosmeta_kanta::read_cda(&f.cda).unwrap();
+    let id = read
+        .document
+        .header
+        .document_id()
+        .expect("document id")
+        .to_string();
+    assert!(
+        a.text().contains(&format!("id=\"OID{id}\"")),
+        "the header's document id: {}",
+        a.text()
+    );
     let a = post(
         &server.url("/api/render"),
         "application/json",
