@@ -12,6 +12,10 @@ use sosmeta_kanta::{read_cda, ArchiveOptions, ArchiveValidator};
 use sosmeta_validate::{ValidateOptions, Validator};
 use std::time::Duration;
 
+// The `sosmeta` binary's allocator: the bench times what the CLI does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let validator = Validator::from_static(sosmeta_generated::embedded_release());
     for (label, oid) in [

@@ -207,6 +207,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
         uris: Vec::new(),
     };
     let mut stack: Vec<u32> = Vec::new();
+    let mut keys: Vec<&'i str> = Vec::new();
     let mut depth = 0usize;
     let mut root_seen = false;
     let mut root = RootInfo {
@@ -247,11 +248,20 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                 let local = sub(text, e.local_name().into_inner())
                     .ok_or_else(|| err("a name that is not UTF-8", p0))?;
                 let attr_start = tree.attrs.len();
-                for a in e.attributes() {
+                // Duplicates are checked here, against the element's keys in one reused
+                // list: quick-xml's own check allocates a list per element.
+                keys.clear();
+                for a in e.attributes().with_checks(false) {
                     let a = a.map_err(|x| err(x.to_string(), p0))?;
-                    if a.value.contains(&b'<') {
+                    if memchr::memchr(b'<', &a.value).is_some() {
                         return Err(err("a `<` in an attribute value", p0));
                     }
+                    let key = sub(text, a.key.as_ref())
+                        .ok_or_else(|| err("a name that is not UTF-8", p0))?;
+                    if keys.contains(&key) {
+                        return Err(err(format!("a duplicate attribute `{key}`"), p0));
+                    }
+                    keys.push(key);
                     let (ans, alocal) = reader.resolve_attribute(a.key);
                     if let ResolveResult::Unknown(p) = ans {
                         return Err(err(
