@@ -254,34 +254,51 @@ const B64: GeneralPurpose = GeneralPurpose::new(
 /// Decode base64 text (whitespace allowed anywhere) to UTF-8 text.
 ///
 /// Fast path: a payload on one line (real documents) is decoded straight from the input;
-/// a wrapped one is cut at line breaks (found with SIMD), each line trimmed and copied
+/// a wrapped one is cut at line breaks, each line trimmed and copied
 /// into a reused buffer, and the buffer decoded at once, both with `base64-simd` (strict:
 /// padding where the length is a multiple of 4, canonical trailing bits, like the base64
 /// crate's decoder with indifferent padding). Anything the fast path refuses (whitespace
 /// inside a line, a bad byte) is decoded again by the reference path (every whitespace
 /// byte dropped, the base64 crate), so results and error messages are the same either way.
 pub fn decode_base64_text(b64: &str) -> Payload {
+    match decode_fast(b64) {
+        Some(out) => utf8_payload(out),
+        None => decode_base64_reference(b64),
+    }
+}
+
+/// The fast path of [`decode_base64_text`]; `None` when it refuses the text.
+fn decode_fast(b64: &str) -> Option<Vec<u8>> {
     let bytes = b64.as_bytes();
     let one_line = memchr::memchr2(b'\n', b'\r', bytes).is_none();
-    let fast = if one_line {
+    if one_line {
         simd_decode(bytes.trim_ascii())
     } else {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             s.clear();
             s.reserve(bytes.len());
-            let mut start = 0;
-            for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // Wrapped payloads have lines of one width: the next line break is looked
+            // for first where the last one's width puts it (a memchr call per 76-byte
+            // line costs more than the copy). A line holding other whitespace (a lone
+            // `\r`, a space) is copied with it and the decoder refuses it: the reference
+            // path decodes it then.
+            let mut start = 0usize;
+            let mut width = usize::MAX;
+            loop {
+                let end = match start.checked_add(width) {
+                    Some(e) if bytes.get(e) == Some(&b'\n') => e,
+                    _ => memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k),
+                };
                 s.extend_from_slice(bytes[start..end].trim_ascii());
+                if end >= bytes.len() {
+                    break;
+                }
+                width = end - start;
                 start = end + 1;
             }
-            s.extend_from_slice(bytes[start..].trim_ascii());
             simd_decode(&s)
         })
-    };
-    match fast {
-        Some(out) => utf8_payload(out),
-        None => decode_base64_reference(b64),
     }
 }
 
@@ -737,6 +754,9 @@ mod tests {
             .chunks(76)
             .map(|c| format!("\r\n    {}", std::str::from_utf8(c).unwrap()))
             .collect();
+        // A space inside the second line; a byte outside the alphabet there.
+        let spaced = format!("{} {}", &wrapped[..100], &wrapped[100..]);
+        let starred = format!("{}*{}", &wrapped[..100], &wrapped[101..]);
         for s in [
             "",
             "aGVsbG8=",
@@ -751,12 +771,43 @@ mod tests {
             "a*b=",
             "/w==",
             "\r\n",
+            "aGVs\rbG8=",
+            "aGVs\r\nbG8=\n",
+            "aGVs\nbG8=\n\n",
+            "\naGVs\nbG8=",
+            "aGVs\nb G8=\n",
+            "aGVs\nbG8\n=",
             long.as_str(),
             wrapped.as_str(),
+            // Lines of other widths, a space inside a line, a lone CR, a bad byte.
+            wrapped.replacen("\r\n    ", "\r\n  ", 3).as_str(),
+            wrapped.replacen("\r\n    ", "\n", 5).as_str(),
+            spaced.as_str(),
+            wrapped.replacen("\r\n    ", "\r    ", 2).as_str(),
+            starred.as_str(),
+            format!("{wrapped}\r\n  ").as_str(),
         ] {
             assert_eq!(decode_base64_text(s), decode_base64_reference(s), "{s:?}");
         }
         assert_eq!(decode_base64_text(&wrapped), Payload::Text("ä".repeat(200)));
+        // The fast path itself takes the usual forms and leaves the odd ones.
+        for s in [
+            long.clone(),
+            wrapped.clone(),
+            wrapped.replacen("\r\n    ", "\r\n  ", 3),
+            wrapped.replacen("\r\n    ", "\n", 5),
+            format!("  {long}\n"),
+        ] {
+            assert!(decode_fast(&s).is_some(), "{s:?}");
+        }
+        assert!(decode_fast(&spaced).is_none());
+        assert!(decode_fast(&starred).is_none());
+        assert!(matches!(decode_base64_text(&spaced), Payload::Text(_)));
+        assert!(matches!(
+            decode_base64_text(&starred),
+            Payload::BadBase64(_)
+        ));
+        assert!(decode_fast("aGVs\rbG8=").is_none());
     }
 
     #[test]
