@@ -428,9 +428,40 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// How many bytes are looked at one by one before a search hands over to memchr: the
+/// display form's text runs, attribute values and references are mostly shorter, and a
+/// memchr call costs more than a short loop.
+const SHORT: usize = 24;
+
+/// The first `n` in `h` (a short loop, then memchr).
+#[inline]
+fn find1(n: u8, h: &[u8]) -> Option<usize> {
+    let head = h.len().min(SHORT);
+    match h[..head].iter().position(|c| *c == n) {
+        Some(k) => Some(k),
+        None if h.len() > SHORT => memchr::memchr(n, &h[SHORT..]).map(|k| k + SHORT),
+        None => None,
+    }
+}
+
+/// The first `a` or `b` in `h` (a short loop, then memchr).
+#[inline]
+fn find2(a: u8, b: u8, h: &[u8]) -> Option<usize> {
+    let head = h.len().min(SHORT);
+    match h[..head].iter().position(|c| *c == a || *c == b) {
+        Some(k) => Some(k),
+        None if h.len() > SHORT => memchr::memchr2(a, b, &h[SHORT..]).map(|k| k + SHORT),
+        None => None,
+    }
+}
+
 /// Check a reference `&...;` starting at `i` (at the `&`); returns the index after `;`.
 fn check_ref(b: &[u8], i: usize) -> Result<usize, XmlError> {
-    let end = memchr::memchr(b';', &b[i..]).map(|k| i + k);
+    let end = b[i..]
+        .iter()
+        .take(14)
+        .position(|c| *c == b';')
+        .map(|k| i + k);
     let Some(end) = end.filter(|e| e - i <= 12) else {
         return Err(err("a `&` that does not start a reference", i));
     };
@@ -458,7 +489,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
     let mut attrs: Vec<&[u8]> = Vec::new();
     while i < n {
         // Text up to the next markup or reference.
-        let Some(k) = memchr::memchr2(b'<', b'&', &b[i..]) else {
+        let Some(k) = find2(b'<', b'&', &b[i..]) else {
             if stack.is_empty() && !b[i..].iter().all(|c| is_ws(*c)) {
                 return Err(err("text outside the root element", i));
             }
@@ -597,15 +628,15 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 }
                 let q = b[j];
                 let vs = j + 1;
-                let Some(k) = memchr::memchr(q, &b[vs..]) else {
+                let Some(k) = find1(q, &b[vs..]) else {
                     return Err(err("an unclosed attribute value", j));
                 };
                 let value = &b[vs..vs + k];
-                if memchr::memchr(b'<', value).is_some() {
+                if find1(b'<', value).is_some() {
                     return Err(err("a `<` in an attribute value", vs));
                 }
                 let mut r = 0;
-                while let Some(a) = memchr::memchr(b'&', &value[r..]) {
+                while let Some(a) = find1(b'&', &value[r..]) {
                     r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
                 }
                 if attrs.contains(&aname) {
@@ -624,7 +655,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 }
                 j = vs + k + 1;
             }
-            let (prefix, local) = match memchr::memchr(b':', name) {
+            let (prefix, local) = match name.iter().position(|c| *c == b':') {
                 Some(c) => (Some(&name[..c]), &name[c + 1..]),
                 None => (None, name),
             };
@@ -802,6 +833,8 @@ mod tests {
             "<a x='1' y=\"&lt;&#228;&#x41;\"><!-- c --><?pi x?><![CDATA[<&]]>t&amp;u<b/></a>\n",
             "<h:a xmlns:h='urn:x'><h:b/></h:a>",
             "<div xmlns=\"http://www.w3.org/1999/xhtml\" id=\"OID1.2\" class=\"soc\"><p>x</p ></div>",
+            // Text runs and values longer than the scalar look (the memchr branch).
+            "<a t='a long attribute value of more than 24 bytes &amp; then a reference &#228;'>a long text run of more than twenty-four bytes &lt; then <b>more</b> and a reference after thirty bytes &amp;</a>",
         ] {
             assert_eq!(check(ok), check_reference(ok), "{ok}");
             assert!(check(ok).is_ok(), "{ok}");
@@ -844,6 +877,11 @@ mod tests {
             "<1a/>",
             "<a></a >x",
             "<a/><?xml version='1.0'?>",
+            "<a t='a long attribute value of more than 24 bytes < inside'/>",
+            "<a t='a long attribute value of more than 24 bytes &nbsp;'/>",
+            "<a>a long text run of more than twenty-four bytes &nbsp;</a>",
+            "<a>a long text run of more than twenty-four bytes &amp never closed</a>",
+            "<a t='a long attribute value of more than 24 bytes never closed/>",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
             assert!(check(bad).is_err(), "{bad}");
