@@ -416,12 +416,26 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
     Ok((build.then_some(tree), root))
 }
 
+/// Bytes that may start a name (bit 1) and continue one (bit 2), looked up per byte.
+const NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let start = b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+        let more = start || b.is_ascii_digit() || b == b'-' || b == b'.';
+        t[c] = (start as u8) | ((more as u8) << 1);
+        c += 1;
+    }
+    t
+};
+
 fn is_name_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80
+    NAME_BYTES[c as usize] & 1 != 0
 }
 
 fn is_name_char(c: u8) -> bool {
-    is_name_start(c) || c.is_ascii_digit() || c == b'-' || c == b'.'
+    NAME_BYTES[c as usize] & 2 != 0
 }
 
 fn is_ws(c: u8) -> bool {
@@ -465,6 +479,9 @@ fn check_ref(b: &[u8], i: usize) -> Result<usize, XmlError> {
     let Some(end) = end.filter(|e| e - i <= 12) else {
         return Err(err("a `&` that does not start a reference", i));
     };
+    if matches!(&b[i + 1..end], b"lt" | b"gt" | b"amp" | b"apos" | b"quot") {
+        return Ok(end + 1);
+    }
     let name = std::str::from_utf8(&b[i + 1..end]).unwrap_or("");
     if resolve_ref(name).is_none() {
         return Err(err(format!("unknown entity reference `&{name};`"), i));
@@ -507,7 +524,9 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
             continue;
         }
         let rest = &b[i..];
-        if rest.starts_with(b"<!--") {
+        // Most markup is a start or an end tag: one look at the second byte.
+        let special = matches!(rest.get(1), Some(b'!' | b'?'));
+        if special && rest.starts_with(b"<!--") {
             let body = i + 4;
             let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
                 return Err(err("an unclosed comment", i));
@@ -516,7 +535,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 return Err(err("`--` inside a comment", body + k));
             }
             i = body + k + 3;
-        } else if rest.starts_with(b"<![CDATA[") {
+        } else if special && rest.starts_with(b"<![CDATA[") {
             if stack.is_empty() {
                 return Err(err("CDATA outside the root element", i));
             }
@@ -524,7 +543,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 return Err(err("an unclosed CDATA section", i));
             };
             i += 9 + k + 3;
-        } else if rest.starts_with(b"<?") {
+        } else if special && rest.starts_with(b"<?") {
             let Some(k) = memchr::memmem::find(&b[i + 2..], b"?>") else {
                 return Err(err("an unclosed processing instruction", i));
             };
@@ -536,7 +555,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 return Err(err("an XML declaration that is not at the start", i));
             }
             i += 2 + k + 2;
-        } else if rest.starts_with(b"<!") {
+        } else if special {
             return Err(err("a DTD (DOCTYPE) is not allowed", i));
         } else if rest.starts_with(b"</") {
             let start = i + 2;
@@ -632,12 +651,15 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                     return Err(err("an unclosed attribute value", j));
                 };
                 let value = &b[vs..vs + k];
-                if find1(b'<', value).is_some() {
-                    return Err(err("a `<` in an attribute value", vs));
-                }
-                let mut r = 0;
-                while let Some(a) = find1(b'&', &value[r..]) {
-                    r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
+                // One look for either; most values have neither.
+                if find2(b'<', b'&', value).is_some() {
+                    if find1(b'<', value).is_some() {
+                        return Err(err("a `<` in an attribute value", vs));
+                    }
+                    let mut r = 0;
+                    while let Some(a) = find1(b'&', &value[r..]) {
+                        r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
+                    }
                 }
                 if attrs.contains(&aname) {
                     return Err(err(
