@@ -704,7 +704,19 @@ pub fn sniff(bytes: &[u8]) -> Kind {
 /// pairing frames with CDAs in a directory. `None` when the bytes are not a readable frame
 /// or name no document.
 pub fn frame_document_id(bytes: &[u8]) -> Option<String> {
-    read_frame(bytes).ok()?.frame.clinical_document?.id?.root
+    // The one path `read_frame` would give as `clinical_document.id.root`, without
+    // building the rest of the frame's model (a directory's frames are all read once for
+    // pairing, before any is validated).
+    let text = as_text(bytes).ok()?;
+    let doc = parse(text).ok()?;
+    let root = doc.root();
+    let ns = root.ns().unwrap_or("");
+    let id = fpath(
+        root,
+        ns,
+        &["controlActProcess", "subject", "clinicalDocument", "id"],
+    )?;
+    attr(id, "root")
 }
 
 /// The document id (`id@root`) of a CDA, for pairing.
@@ -808,6 +820,32 @@ mod tests {
             Payload::BadBase64(_)
         ));
         assert!(decode_fast("aGVs\rbG8=").is_none());
+    }
+
+    /// The pairing id is the one the full read gives, for frames that have it, lack it
+    /// or are not frames.
+    #[test]
+    fn frame_document_id_is_the_read_frames() {
+        let full = |b: &[u8]| {
+            read_frame(b)
+                .ok()
+                .and_then(|f| f.frame.clinical_document)
+                .and_then(|d| d.id)
+                .and_then(|i| i.root)
+        };
+        for f in [
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess><subject><clinicalDocument><id root='1.2.3'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>",
+            "<m:RCMR_IN200002FI01 xmlns:m='urn:hl7-org:v3'><m:controlActProcess><m:subject><m:clinicalDocument><m:id extension='x'/><m:id root='9'/></m:clinicalDocument></m:subject></m:controlActProcess></m:RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01><controlActProcess><subject><clinicalDocument><id root='&amp;1'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess><subject><clinicalDocument xmlns='urn:other'><id root='1'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess/></RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess>",
+            "not xml",
+        ] {
+            assert_eq!(frame_document_id(f.as_bytes()), full(f.as_bytes()), "{f}");
+        }
+        let f = "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess><subject><clinicalDocument><id root='1.2.3'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>";
+        assert_eq!(frame_document_id(f.as_bytes()).as_deref(), Some("1.2.3"));
     }
 
     #[test]

@@ -422,7 +422,8 @@ impl<'v> ArchiveValidator<'v> {
         cda: &[u8],
         frame_for: impl FnOnce(Option<&str>) -> Option<std::borrow::Cow<'f, [u8]>>,
     ) -> DocumentResult {
-        let text = simdutf8::basic::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
+        let text =
+            simdutf8::basic::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
         let read = match reader::read_cda(cda) {
             Ok(r) => r,
             Err(e) => {
@@ -462,7 +463,8 @@ impl<'v> ArchiveValidator<'v> {
         let frame_text;
         let frame_model = match &frame_read {
             Some((Ok(fr), b)) => {
-                frame_text = simdutf8::basic::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
+                frame_text =
+                    simdutf8::basic::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
                 out.frame_text = frame_text;
                 Some(fr)
             }
