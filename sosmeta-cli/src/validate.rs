@@ -452,9 +452,10 @@ impl Context<'_> {
             if let Ok(mut used) = self.used_frames.lock() {
                 used.insert(path.clone());
             }
-            sosmeta_validate::input::read_file(path, self.opts.max_size)
-                .ok()
-                .map(Cow::Owned)
+            // As `input::read_file` (a frame over the size limit is not read), in one `read`.
+            let max = self.opts.max_size;
+            let bytes = crate::walk::read_sized(path, max.saturating_add(1))?;
+            (bytes.len() as u64 <= max).then_some(Cow::Owned(bytes))
         });
         word_unpaired(&mut r);
         r
