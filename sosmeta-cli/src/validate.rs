@@ -428,7 +428,12 @@ impl Context<'_> {
         let bytes: Cow<'_, [u8]> = match &item.source.data {
             SourceData::Bytes(b) => Cow::Borrowed(b),
             SourceData::File(p) => {
-                match sosmeta_validate::input::read_file(p, self.opts.max_size) {
+                // One sized read; anything unusual (unreadable, over the limit) is read
+                // again by `input::read_file`, which words the finding.
+                let max = self.opts.max_size;
+                let sized = crate::walk::read_sized(p, max.saturating_add(1))
+                    .filter(|b| b.len() as u64 <= max);
+                match sized.map_or_else(|| sosmeta_validate::input::read_file(p, max), Ok) {
                     Ok(b) => Cow::Owned(b),
                     Err(f) => {
                         return self.validator.result(
