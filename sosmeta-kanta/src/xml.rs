@@ -253,15 +253,16 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                 keys.clear();
                 for a in e.attributes().with_checks(false) {
                     let a = a.map_err(|x| err(x.to_string(), p0))?;
-                    if memchr::memchr(b'<', &a.value).is_some() {
-                        return Err(err("a `<` in an attribute value", p0));
-                    }
+                    // Duplicates first, where quick-xml's own check would have stopped.
                     let key = sub(text, a.key.as_ref())
                         .ok_or_else(|| err("a name that is not UTF-8", p0))?;
                     if keys.contains(&key) {
                         return Err(err(format!("a duplicate attribute `{key}`"), p0));
                     }
                     keys.push(key);
+                    if memchr::memchr(b'<', &a.value).is_some() {
+                        return Err(err("a `<` in an attribute value", p0));
+                    }
                     let (ans, alocal) = reader.resolve_attribute(a.key);
                     if let ResolveResult::Unknown(p) = ans {
                         return Err(err(
