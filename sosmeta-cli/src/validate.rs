@@ -428,7 +428,12 @@ impl Context<'_> {
         let bytes: Cow<'_, [u8]> = match &item.source.data {
             SourceData::Bytes(b) => Cow::Borrowed(b),
             SourceData::File(p) => {
-                match sosmeta_validate::input::read_file(p, self.opts.max_size) {
+                // One sized read; anything unusual (unreadable, over the limit) is read
+                // again by `input::read_file`, which words the finding.
+                let max = self.opts.max_size;
+                let sized = crate::walk::read_sized(p, max.saturating_add(1))
+                    .filter(|b| b.len() as u64 <= max);
+                match sized.map_or_else(|| sosmeta_validate::input::read_file(p, max), Ok) {
                     Ok(b) => Cow::Owned(b),
                     Err(f) => {
                         return self.validator.result(
@@ -452,9 +457,10 @@ impl Context<'_> {
             if let Ok(mut used) = self.used_frames.lock() {
                 used.insert(path.clone());
             }
-            sosmeta_validate::input::read_file(path, self.opts.max_size)
-                .ok()
-                .map(Cow::Owned)
+            // As `input::read_file` (a frame over the size limit is not read), in one `read`.
+            let max = self.opts.max_size;
+            let bytes = crate::walk::read_sized(path, max.saturating_add(1))?;
+            (bytes.len() as u64 <= max).then_some(Cow::Owned(bytes))
         });
         word_unpaired(&mut r);
         r

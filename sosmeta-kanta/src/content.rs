@@ -97,6 +97,210 @@ pub fn author_skeleton(paths: &[String], json: &str) -> Option<Value> {
     Some(out)
 }
 
+/// What one pass over the structured JSON gives the archive rules: [`root_keys`] and
+/// [`author_skeleton`] at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// The root object's keys (sorted, without repeats), or `None` when the root is not an
+    /// object. The same as [`root_keys`].
+    pub keys: Option<Vec<String>>,
+    /// The author skeleton for the paths given (`Null` when none is found). The same as
+    /// [`author_skeleton`].
+    pub authors: Value,
+}
+
+/// [`root_keys`] and [`author_skeleton`] in one pass over `json` (the separate functions
+/// read the text once per path and once more for the keys); values off the `paths` are
+/// skipped without being built. `None` when the text is not JSON.
+pub fn scan(json: &str, paths: &[String]) -> Option<Scan> {
+    let mut trie = Node::default();
+    for path in paths {
+        let mut node = &mut trie;
+        for token in path.split('/').skip(1) {
+            let i = match node.children.iter().position(|(t, _)| t == token) {
+                Some(i) => i,
+                None => {
+                    node.children.push((token.to_string(), Node::default()));
+                    node.children.len() - 1
+                }
+            };
+            node = &mut node.children[i].1;
+        }
+        node.terminal = true;
+    }
+    let mut de = serde_json::Deserializer::from_str(json);
+    let scan = serde::de::DeserializeSeed::deserialize(RootSeed(&trie), &mut de).ok()?;
+    de.end().ok()?;
+    Some(scan)
+}
+
+/// The paths as a tree of tokens (`*` = every array item); `terminal` where a path ends
+/// (the whole value is kept).
+#[derive(Default)]
+struct Node {
+    terminal: bool,
+    children: Vec<(String, Node)>,
+}
+
+impl Node {
+    fn child(&self, token: &str) -> Option<&Node> {
+        self.children
+            .iter()
+            .find(|(t, _)| t == token)
+            .map(|(_, n)| n)
+    }
+}
+
+struct RootSeed<'a>(&'a Node);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RootSeed<'_> {
+    type Value = Scan;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Scan, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RootSeed<'_> {
+    type Value = Scan;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Scan, A::Error> {
+        let mut keys = std::collections::BTreeSet::new();
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match self.0.child(&key) {
+                Some(node) => match map.next_value_seed(SubSeed(node))? {
+                    Some(v) => {
+                        out.insert(key.to_string(), v);
+                    }
+                    None => {
+                        out.remove(key.as_ref());
+                    }
+                },
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            keys.insert(key.into_owned());
+        }
+        Ok(Scan {
+            keys: Some(keys.into_iter().collect()),
+            authors: if out.is_empty() {
+                Value::Null
+            } else {
+                Value::Object(out)
+            },
+        })
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scan, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Scan::not_an_object())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Scan, E> {
+        Ok(Scan::not_an_object())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Scan, E> {
+        Ok(Scan::not_an_object())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Scan, E> {
+        Ok(Scan::not_an_object())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Scan, E> {
+        Ok(Scan::not_an_object())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Scan, E> {
+        Ok(Scan::not_an_object())
+    }
+    fn visit_unit<E>(self) -> Result<Scan, E> {
+        Ok(Scan::not_an_object())
+    }
+}
+
+impl Scan {
+    fn not_an_object() -> Scan {
+        Scan {
+            keys: None,
+            authors: Value::Null,
+        }
+    }
+}
+
+/// A value below the root: the whole value where a path ends, else only the branches that
+/// lead to a path's end (`None` when none does, as [`extract`] gives).
+struct SubSeed<'a>(&'a Node);
+
+impl<'de> serde::de::DeserializeSeed<'de> for SubSeed<'_> {
+    type Value = Option<Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        if self.0.terminal {
+            return serde::Deserialize::deserialize(d).map(Some);
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SubSeed<'_> {
+    type Value = Option<Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<Option<Value>, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match self.0.child(&key).filter(|_| key != "*") {
+                Some(node) => match map.next_value_seed(SubSeed(node))? {
+                    Some(v) => {
+                        out.insert(key.into_owned(), v);
+                    }
+                    None => {
+                        out.remove(key.as_ref());
+                    }
+                },
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((!out.is_empty()).then_some(Value::Object(out)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<Option<Value>, A::Error> {
+        let Some(star) = self.0.child("*") else {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            return Ok(None);
+        };
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(SubSeed(star))? {
+            items.push(v.unwrap_or(Value::Null));
+        }
+        Ok(Some(Value::Array(items)))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+}
+
 fn extract(raw: &RawValue, tokens: &[&str]) -> Option<Value> {
     let Some((first, rest)) = tokens.split_first() else {
         return serde_json::from_str(raw.get()).ok();
@@ -154,6 +358,48 @@ mod tests {
         assert_eq!(root_keys(r#"{"a": 1, "b": 2}"#).unwrap().len(), 2);
         assert_eq!(root_keys("[1]"), None);
         assert_eq!(root_keys("{"), None);
+    }
+
+    /// One pass agrees with the separate looks, path by path and merged, on documents
+    /// that have, lack or mistype the author branches.
+    #[test]
+    fn scan_agrees_with_root_keys_and_the_skeleton() {
+        let paths: Vec<String> = [
+            "/d/laatija",
+            "/d/x/*/laatija",
+            "/d/x/*/y/laatija",
+            "/d/z/laatija",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        for json in [
+            r#"{"d": {"laatija": {"etunimet": "A"}, "x": [{"laatija": 1}, {"q": 2}, 3, {"y": {"laatija": [4]}}], "w": {"laatija": 5}}}"#,
+            r#"{"d": {"x": {"laatija": 1}, "z": []}}"#,
+            r#"{"d": {"x": [], "z": {"laatija": null}}, "e": 1, "a": [1, {"b": 2}]}"#,
+            r#"{"d": {"laatija": 1, "laatija": 2}}"#,
+            r#"{"d": {"x": [{"laatija": 1}], "x": 3}}"#,
+            r#"{"e": {"laatija": 1}, "e": 2}"#,
+            r#"{"d": "text"}"#,
+            r#"{"d ": {"laatija": 1}, "d": {"z": {"laatija": "ä"}}}"#,
+            "{}",
+            "[1, {\"d\": {\"laatija\": 1}}]",
+            "\"d\"",
+            "12",
+            "null",
+            "{\"d\": 1",
+            "{\"d\": 1} x",
+            "",
+        ] {
+            for n in 0..=paths.len() {
+                let p = &paths[..n];
+                let want = author_skeleton(p, json).map(|authors| Scan {
+                    keys: root_keys(json),
+                    authors,
+                });
+                assert_eq!(scan(json, p), want, "{json} with {n} paths");
+            }
+        }
     }
 
     #[test]

@@ -253,35 +253,81 @@ const B64: GeneralPurpose = GeneralPurpose::new(
 
 /// Decode base64 text (whitespace allowed anywhere) to UTF-8 text.
 ///
-/// Fast path: the text is cut at line breaks (found with SIMD), each line trimmed and
-/// copied into a reused buffer, and the buffer decoded at once. Whitespace inside a line
-/// makes the decoder fail; the slow path then drops every whitespace byte and decodes
-/// again, so the result is the same either way.
+/// Fast path: a payload on one line (real documents) is decoded straight from the input;
+/// a wrapped one is cut at line breaks, each line trimmed and copied
+/// into a reused buffer, and the buffer decoded at once, both with `base64-simd` (strict:
+/// padding where the length is a multiple of 4, canonical trailing bits, like the base64
+/// crate's decoder with indifferent padding). Anything the fast path refuses (whitespace
+/// inside a line, a bad byte) is decoded again by the reference path (every whitespace
+/// byte dropped, the base64 crate), so results and error messages are the same either way.
 pub fn decode_base64_text(b64: &str) -> Payload {
-    SCRATCH.with(|s| {
-        let mut s = s.borrow_mut();
-        s.clear();
-        s.reserve(b64.len());
-        let bytes = b64.as_bytes();
-        let mut start = 0;
-        for end in memchr::memchr2_iter(b'\n', b'\r', bytes).chain(std::iter::once(bytes.len())) {
-            s.extend_from_slice(bytes[start..end].trim_ascii());
-            start = end + 1;
-        }
-        let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
-        if B64.decode_vec(&s[..], &mut out).is_err() {
+    match decode_fast(b64) {
+        Some(out) => utf8_payload(out),
+        None => decode_base64_reference(b64),
+    }
+}
+
+/// The fast path of [`decode_base64_text`]; `None` when it refuses the text.
+fn decode_fast(b64: &str) -> Option<Vec<u8>> {
+    let bytes = b64.as_bytes();
+    let one_line = memchr::memchr2(b'\n', b'\r', bytes).is_none();
+    if one_line {
+        simd_decode(bytes.trim_ascii())
+    } else {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
             s.clear();
-            s.extend(bytes.iter().filter(|b| !b.is_ascii_whitespace()));
-            out.clear();
-            if let Err(e) = B64.decode_vec(&s[..], &mut out) {
-                return Payload::BadBase64(e.to_string());
+            s.reserve(bytes.len());
+            // Wrapped payloads have lines of one width: the next line break is looked
+            // for first where the last one's width puts it (a memchr call per 76-byte
+            // line costs more than the copy). A line holding other whitespace (a lone
+            // `\r`, a space) is copied with it and the decoder refuses it: the reference
+            // path decodes it then.
+            let mut start = 0usize;
+            let mut width = usize::MAX;
+            loop {
+                let end = match start.checked_add(width) {
+                    Some(e) if bytes.get(e) == Some(&b'\n') => e,
+                    _ => memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k),
+                };
+                s.extend_from_slice(bytes[start..end].trim_ascii());
+                if end >= bytes.len() {
+                    break;
+                }
+                width = end - start;
+                start = end + 1;
             }
-        }
-        match String::from_utf8(out) {
-            Ok(t) => Payload::Text(t),
-            Err(e) => Payload::BadUtf8(e.utf8_error().to_string()),
-        }
-    })
+            simd_decode(&s)
+        })
+    }
+}
+
+/// `base64-simd` on text without whitespace; `None` when it refuses it.
+fn simd_decode(b: &[u8]) -> Option<Vec<u8>> {
+    let engine = if b.len() % 4 == 0 {
+        &base64_simd::STANDARD
+    } else {
+        &base64_simd::STANDARD_NO_PAD
+    };
+    engine.decode_to_vec(b).ok()
+}
+
+fn utf8_payload(out: Vec<u8>) -> Payload {
+    match String::from_utf8(out) {
+        Ok(t) => Payload::Text(t),
+        Err(e) => Payload::BadUtf8(e.utf8_error().to_string()),
+    }
+}
+
+/// The reference decoding of [`decode_base64_text`]: every whitespace byte dropped, the
+/// base64 crate (indifferent padding). Its errors are the messages reported.
+pub fn decode_base64_reference(b64: &str) -> Payload {
+    let s: Vec<u8> = b64.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
+    match B64.decode_vec(&s[..], &mut out) {
+        Ok(()) => utf8_payload(out),
+        Err(e) => Payload::BadBase64(e.to_string()),
+    }
 }
 
 /// Record an element of a known Finnish name found outside `urn:hl7finland`, and V3
@@ -658,7 +704,19 @@ pub fn sniff(bytes: &[u8]) -> Kind {
 /// pairing frames with CDAs in a directory. `None` when the bytes are not a readable frame
 /// or name no document.
 pub fn frame_document_id(bytes: &[u8]) -> Option<String> {
-    read_frame(bytes).ok()?.frame.clinical_document?.id?.root
+    // The one path `read_frame` would give as `clinical_document.id.root`, without
+    // building the rest of the frame's model (a directory's frames are all read once for
+    // pairing, before any is validated).
+    let text = as_text(bytes).ok()?;
+    let doc = parse(text).ok()?;
+    let root = doc.root();
+    let ns = root.ns().unwrap_or("");
+    let id = fpath(
+        root,
+        ns,
+        &["controlActProcess", "subject", "clinicalDocument", "id"],
+    )?;
+    attr(id, "root")
 }
 
 /// The document id (`id@root`) of a CDA, for pairing.
@@ -696,6 +754,98 @@ mod tests {
         assert_eq!(decode_base64_text("aGVsbG8"), Payload::Text("hello".into()));
         assert!(matches!(decode_base64_text("a*b="), Payload::BadBase64(_)));
         assert!(matches!(decode_base64_text("/w=="), Payload::BadUtf8(_)));
+    }
+
+    /// The fast path (base64-simd, one line or wrapped) and the reference path (base64
+    /// crate) agree on every input, including padding, trailing bits and whitespace.
+    #[test]
+    fn base64_fast_path_agrees_with_the_reference() {
+        let long = base64::engine::general_purpose::STANDARD.encode("ä".repeat(200));
+        let wrapped: String = long
+            .as_bytes()
+            .chunks(76)
+            .map(|c| format!("\r\n    {}", std::str::from_utf8(c).unwrap()))
+            .collect();
+        // A space inside the second line; a byte outside the alphabet there.
+        let spaced = format!("{} {}", &wrapped[..100], &wrapped[100..]);
+        let starred = format!("{}*{}", &wrapped[..100], &wrapped[101..]);
+        for s in [
+            "",
+            "aGVsbG8=",
+            "aGVsbG8",
+            " aGVsbG8= \n",
+            "aGVs\n\tbG8=",
+            "aGVs bG8=",
+            "aGVsbG9=",
+            "aGVsbG8==",
+            "aGVsbG8===",
+            "aGVsb",
+            "a*b=",
+            "/w==",
+            "\r\n",
+            "aGVs\rbG8=",
+            "aGVs\r\nbG8=\n",
+            "aGVs\nbG8=\n\n",
+            "\naGVs\nbG8=",
+            "aGVs\nb G8=\n",
+            "aGVs\nbG8\n=",
+            long.as_str(),
+            wrapped.as_str(),
+            // Lines of other widths, a space inside a line, a lone CR, a bad byte.
+            wrapped.replacen("\r\n    ", "\r\n  ", 3).as_str(),
+            wrapped.replacen("\r\n    ", "\n", 5).as_str(),
+            spaced.as_str(),
+            wrapped.replacen("\r\n    ", "\r    ", 2).as_str(),
+            starred.as_str(),
+            format!("{wrapped}\r\n  ").as_str(),
+        ] {
+            assert_eq!(decode_base64_text(s), decode_base64_reference(s), "{s:?}");
+        }
+        assert_eq!(decode_base64_text(&wrapped), Payload::Text("ä".repeat(200)));
+        // The fast path itself takes the usual forms and leaves the odd ones.
+        for s in [
+            long.clone(),
+            wrapped.clone(),
+            wrapped.replacen("\r\n    ", "\r\n  ", 3),
+            wrapped.replacen("\r\n    ", "\n", 5),
+            format!("  {long}\n"),
+        ] {
+            assert!(decode_fast(&s).is_some(), "{s:?}");
+        }
+        assert!(decode_fast(&spaced).is_none());
+        assert!(decode_fast(&starred).is_none());
+        assert!(matches!(decode_base64_text(&spaced), Payload::Text(_)));
+        assert!(matches!(
+            decode_base64_text(&starred),
+            Payload::BadBase64(_)
+        ));
+        assert!(decode_fast("aGVs\rbG8=").is_none());
+    }
+
+    /// The pairing id is the one the full read gives, for frames that have it, lack it
+    /// or are not frames.
+    #[test]
+    fn frame_document_id_is_the_read_frames() {
+        let full = |b: &[u8]| {
+            read_frame(b)
+                .ok()
+                .and_then(|f| f.frame.clinical_document)
+                .and_then(|d| d.id)
+                .and_then(|i| i.root)
+        };
+        for f in [
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess><subject><clinicalDocument><id root='1.2.3'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>",
+            "<m:RCMR_IN200002FI01 xmlns:m='urn:hl7-org:v3'><m:controlActProcess><m:subject><m:clinicalDocument><m:id extension='x'/><m:id root='9'/></m:clinicalDocument></m:subject></m:controlActProcess></m:RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01><controlActProcess><subject><clinicalDocument><id root='&amp;1'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess><subject><clinicalDocument xmlns='urn:other'><id root='1'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess/></RCMR_IN200002FI01>",
+            "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess>",
+            "not xml",
+        ] {
+            assert_eq!(frame_document_id(f.as_bytes()), full(f.as_bytes()), "{f}");
+        }
+        let f = "<RCMR_IN200002FI01 xmlns='urn:hl7-org:v3'><controlActProcess><subject><clinicalDocument><id root='1.2.3'/></clinicalDocument></subject></controlActProcess></RCMR_IN200002FI01>";
+        assert_eq!(frame_document_id(f.as_bytes()).as_deref(), Some("1.2.3"));
     }
 
     #[test]

@@ -422,7 +422,8 @@ impl<'v> ArchiveValidator<'v> {
         cda: &[u8],
         frame_for: impl FnOnce(Option<&str>) -> Option<std::borrow::Cow<'f, [u8]>>,
     ) -> DocumentResult {
-        let text = std::str::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
+        let text =
+            simdutf8::basic::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
         let read = match reader::read_cda(cda) {
             Ok(r) => r,
             Err(e) => {
@@ -462,7 +463,8 @@ impl<'v> ArchiveValidator<'v> {
         let frame_text;
         let frame_model = match &frame_read {
             Some((Ok(fr), b)) => {
-                frame_text = std::str::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
+                frame_text =
+                    simdutf8::basic::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
                 out.frame_text = frame_text;
                 Some(fr)
             }
@@ -545,7 +547,7 @@ impl<'v> ArchiveValidator<'v> {
         let frame_model = match &frame_read {
             Some((Ok(fr), b)) => {
                 out.frame_text =
-                    std::str::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
+                    simdutf8::basic::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
                 Some(fr)
             }
             Some((Err(e), _)) => {
@@ -642,7 +644,8 @@ impl<'v> ArchiveValidator<'v> {
         let h = &doc.header;
         let xml = matches!(out.mode, Mode::Xml(_));
         check_realm_type(out, h);
-        let def = self.check_definition(out, h, content);
+        let mut skeleton = None;
+        let def = self.check_definition(out, h, content, &mut skeleton);
         check_required(out, h, def);
         check_codes(out, h, self.validator, self.document_day(h));
         check_times(out, h);
@@ -651,10 +654,11 @@ impl<'v> ArchiveValidator<'v> {
             let paths = self.laatija_paths(def);
             match content {
                 Content::Value(v) => check_recorder(out, h, def, &paths, v),
-                // The skeleton is built only when the definition has authors.
-                Content::Text(t) if !paths.is_empty() => {
-                    if let Some(v) = crate::content::author_skeleton(&paths, t) {
-                        check_recorder(out, h, def, &paths, &v);
+                // The skeleton is built (by `check_definition`'s one pass over the JSON)
+                // only when the definition has authors.
+                Content::Text(_) if !paths.is_empty() => {
+                    if let Some(v) = &skeleton {
+                        check_recorder(out, h, def, &paths, v);
                     }
                 }
                 _ => {}
@@ -676,11 +680,15 @@ impl<'v> ArchiveValidator<'v> {
             .map(|t| t.date)
     }
 
+    /// The definition named, when its root key agrees with the content; for a content
+    /// text, `skeleton` receives the author skeleton of the recorder rule (one pass over
+    /// the JSON reads the root keys and the authors).
     fn check_definition(
         &self,
         out: &mut Out<'_>,
         h: &Header,
         content: &Content<'_>,
+        skeleton: &mut Option<Value>,
     ) -> Option<&'v Definition> {
         let csi = h.lsh().content_specification_id.as_ref()?;
         let at = loc(
@@ -768,7 +776,16 @@ impl<'v> ArchiveValidator<'v> {
                     .map(|o| o.keys().cloned().collect())
                     .unwrap_or_default(),
             ),
-            Content::Text(t) => crate::content::root_keys(t),
+            Content::Text(t) => {
+                let paths = match &h.author {
+                    Some(_) => self.laatija_paths(def),
+                    None => Arc::from(Vec::new()),
+                };
+                crate::content::scan(t, &paths).and_then(|s| {
+                    *skeleton = Some(s.authors);
+                    s.keys
+                })
+            }
             Content::Missing => None,
         };
         if let Some(keys) = keys {

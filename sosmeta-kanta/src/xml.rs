@@ -207,6 +207,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
         uris: Vec::new(),
     };
     let mut stack: Vec<u32> = Vec::new();
+    let mut keys: Vec<&'i str> = Vec::new();
     let mut depth = 0usize;
     let mut root_seen = false;
     let mut root = RootInfo {
@@ -247,9 +248,19 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                 let local = sub(text, e.local_name().into_inner())
                     .ok_or_else(|| err("a name that is not UTF-8", p0))?;
                 let attr_start = tree.attrs.len();
-                for a in e.attributes() {
+                // Duplicates are checked here, against the element's keys in one reused
+                // list: quick-xml's own check allocates a list per element.
+                keys.clear();
+                for a in e.attributes().with_checks(false) {
                     let a = a.map_err(|x| err(x.to_string(), p0))?;
-                    if a.value.contains(&b'<') {
+                    // Duplicates first, where quick-xml's own check would have stopped.
+                    let key = sub(text, a.key.as_ref())
+                        .ok_or_else(|| err("a name that is not UTF-8", p0))?;
+                    if keys.contains(&key) {
+                        return Err(err(format!("a duplicate attribute `{key}`"), p0));
+                    }
+                    keys.push(key);
+                    if memchr::memchr(b'<', &a.value).is_some() {
                         return Err(err("a `<` in an attribute value", p0));
                     }
                     let (ans, alocal) = reader.resolve_attribute(a.key);
@@ -406,24 +417,72 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
     Ok((build.then_some(tree), root))
 }
 
+/// Bytes that may start a name (bit 1) and continue one (bit 2), looked up per byte.
+const NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let start = b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+        let more = start || b.is_ascii_digit() || b == b'-' || b == b'.';
+        t[c] = (start as u8) | ((more as u8) << 1);
+        c += 1;
+    }
+    t
+};
+
 fn is_name_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80
+    NAME_BYTES[c as usize] & 1 != 0
 }
 
 fn is_name_char(c: u8) -> bool {
-    is_name_start(c) || c.is_ascii_digit() || c == b'-' || c == b'.'
+    NAME_BYTES[c as usize] & 2 != 0
 }
 
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// How many bytes are looked at one by one before a search hands over to memchr: the
+/// display form's text runs, attribute values and references are mostly shorter, and a
+/// memchr call costs more than a short loop.
+const SHORT: usize = 24;
+
+/// The first `n` in `h` (a short loop, then memchr).
+#[inline]
+fn find1(n: u8, h: &[u8]) -> Option<usize> {
+    let head = h.len().min(SHORT);
+    match h[..head].iter().position(|c| *c == n) {
+        Some(k) => Some(k),
+        None if h.len() > SHORT => memchr::memchr(n, &h[SHORT..]).map(|k| k + SHORT),
+        None => None,
+    }
+}
+
+/// The first `a` or `b` in `h` (a short loop, then memchr).
+#[inline]
+fn find2(a: u8, b: u8, h: &[u8]) -> Option<usize> {
+    let head = h.len().min(SHORT);
+    match h[..head].iter().position(|c| *c == a || *c == b) {
+        Some(k) => Some(k),
+        None if h.len() > SHORT => memchr::memchr2(a, b, &h[SHORT..]).map(|k| k + SHORT),
+        None => None,
+    }
+}
+
 /// Check a reference `&...;` starting at `i` (at the `&`); returns the index after `;`.
 fn check_ref(b: &[u8], i: usize) -> Result<usize, XmlError> {
-    let end = memchr::memchr(b';', &b[i..]).map(|k| i + k);
+    let end = b[i..]
+        .iter()
+        .take(14)
+        .position(|c| *c == b';')
+        .map(|k| i + k);
     let Some(end) = end.filter(|e| e - i <= 12) else {
         return Err(err("a `&` that does not start a reference", i));
     };
+    if matches!(&b[i + 1..end], b"lt" | b"gt" | b"amp" | b"apos" | b"quot") {
+        return Ok(end + 1);
+    }
     let name = std::str::from_utf8(&b[i + 1..end]).unwrap_or("");
     if resolve_ref(name).is_none() {
         return Err(err(format!("unknown entity reference `&{name};`"), i));
@@ -448,7 +507,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
     let mut attrs: Vec<&[u8]> = Vec::new();
     while i < n {
         // Text up to the next markup or reference.
-        let Some(k) = memchr::memchr2(b'<', b'&', &b[i..]) else {
+        let Some(k) = find2(b'<', b'&', &b[i..]) else {
             if stack.is_empty() && !b[i..].iter().all(|c| is_ws(*c)) {
                 return Err(err("text outside the root element", i));
             }
@@ -466,7 +525,9 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
             continue;
         }
         let rest = &b[i..];
-        if rest.starts_with(b"<!--") {
+        // Most markup is a start or an end tag: one look at the second byte.
+        let special = matches!(rest.get(1), Some(b'!' | b'?'));
+        if special && rest.starts_with(b"<!--") {
             let body = i + 4;
             let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
                 return Err(err("an unclosed comment", i));
@@ -475,7 +536,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 return Err(err("`--` inside a comment", body + k));
             }
             i = body + k + 3;
-        } else if rest.starts_with(b"<![CDATA[") {
+        } else if special && rest.starts_with(b"<![CDATA[") {
             if stack.is_empty() {
                 return Err(err("CDATA outside the root element", i));
             }
@@ -483,7 +544,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 return Err(err("an unclosed CDATA section", i));
             };
             i += 9 + k + 3;
-        } else if rest.starts_with(b"<?") {
+        } else if special && rest.starts_with(b"<?") {
             let Some(k) = memchr::memmem::find(&b[i + 2..], b"?>") else {
                 return Err(err("an unclosed processing instruction", i));
             };
@@ -495,7 +556,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 return Err(err("an XML declaration that is not at the start", i));
             }
             i += 2 + k + 2;
-        } else if rest.starts_with(b"<!") {
+        } else if special {
             return Err(err("a DTD (DOCTYPE) is not allowed", i));
         } else if rest.starts_with(b"</") {
             let start = i + 2;
@@ -587,16 +648,19 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 }
                 let q = b[j];
                 let vs = j + 1;
-                let Some(k) = memchr::memchr(q, &b[vs..]) else {
+                let Some(k) = find1(q, &b[vs..]) else {
                     return Err(err("an unclosed attribute value", j));
                 };
                 let value = &b[vs..vs + k];
-                if memchr::memchr(b'<', value).is_some() {
-                    return Err(err("a `<` in an attribute value", vs));
-                }
-                let mut r = 0;
-                while let Some(a) = memchr::memchr(b'&', &value[r..]) {
-                    r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
+                // One look for either; most values have neither.
+                if find2(b'<', b'&', value).is_some() {
+                    if find1(b'<', value).is_some() {
+                        return Err(err("a `<` in an attribute value", vs));
+                    }
+                    let mut r = 0;
+                    while let Some(a) = find1(b'&', &value[r..]) {
+                        r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
+                    }
                 }
                 if attrs.contains(&aname) {
                     return Err(err(
@@ -614,7 +678,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 }
                 j = vs + k + 1;
             }
-            let (prefix, local) = match memchr::memchr(b':', name) {
+            let (prefix, local) = match name.iter().position(|c| *c == b':') {
                 Some(c) => (Some(&name[..c]), &name[c + 1..]),
                 None => (None, name),
             };
@@ -792,6 +856,8 @@ mod tests {
             "<a x='1' y=\"&lt;&#228;&#x41;\"><!-- c --><?pi x?><![CDATA[<&]]>t&amp;u<b/></a>\n",
             "<h:a xmlns:h='urn:x'><h:b/></h:a>",
             "<div xmlns=\"http://www.w3.org/1999/xhtml\" id=\"OID1.2\" class=\"soc\"><p>x</p ></div>",
+            // Text runs and values longer than the scalar look (the memchr branch).
+            "<a t='a long attribute value of more than 24 bytes &amp; then a reference &#228;'>a long text run of more than twenty-four bytes &lt; then <b>more</b> and a reference after thirty bytes &amp;</a>",
         ] {
             assert_eq!(check(ok), check_reference(ok), "{ok}");
             assert!(check(ok).is_ok(), "{ok}");
@@ -834,6 +900,11 @@ mod tests {
             "<1a/>",
             "<a></a >x",
             "<a/><?xml version='1.0'?>",
+            "<a t='a long attribute value of more than 24 bytes < inside'/>",
+            "<a t='a long attribute value of more than 24 bytes &nbsp;'/>",
+            "<a>a long text run of more than twenty-four bytes &nbsp;</a>",
+            "<a>a long text run of more than twenty-four bytes &amp never closed</a>",
+            "<a t='a long attribute value of more than 24 bytes never closed/>",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
             assert!(check(bad).is_err(), "{bad}");

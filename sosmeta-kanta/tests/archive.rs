@@ -594,3 +594,86 @@ fn archive_messages_mask_personal_identity_codes_unless_values_are_shown() {
     assert!(shown.contains(&other), "{shown}");
     assert!(shown.contains(&spec.patient_hetu), "{shown}");
 }
+
+/// The reader gives the same document for equivalent XML: prefixes renamed, a V3 element
+/// written with a prefix, namespaces declared again inside, attributes in another order,
+/// comments, the JSON in a CDATA section, a character reference in a value, the base64 on
+/// one line instead of wrapped; and the validation gives the same findings.
+#[test]
+fn equivalent_xml_reads_the_same() {
+    let v = validator();
+    for oid in ["1.2.246.537.6.1505.1", "1.2.246.537.6.1506.15007"] {
+        let def = v.release().in_force(oid).unwrap();
+        let f = Spec::for_definition(def).build();
+        let cda = String::from_utf8(f.cda.clone()).unwrap();
+        let json_start = cda.find("<hl7fi:json>").unwrap() + "<hl7fi:json>".len();
+        let json_end = cda.find("</hl7fi:json>").unwrap();
+        let b64 = &cda[json_start..json_end];
+        let one_line: String = b64.split_whitespace().collect();
+        let mut x = format!(
+            "{}<![CDATA[{one_line}]]><!-- the JSON -->{}",
+            &cda[..json_start],
+            &cda[json_end..]
+        );
+        let swaps = [
+            ("xmlns:hl7fi=", "xmlns:ep2="),
+            ("hl7fi:", "ep2:"),
+            (
+                "xmlns:ep2=",
+                "xmlns:ep2='urn:hl7finland' xmlns:v3='urn:hl7-org:v3' xmlns:unused=",
+            ),
+            (
+                "<realmCode code=\"FI\"/>",
+                "<!-- realm --><v3:realmCode code=\"F&#73;\"/>",
+            ),
+            (
+                "<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>",
+                "<typeId extension='POCD_HD000040' root='2.16.840.1.113883.1.3' />",
+            ),
+            ("<recordTarget>", "<recordTarget xmlns=\"urn:hl7-org:v3\">"),
+            (
+                "<ep2:localSocialHeader>",
+                "<ep2:localSocialHeader xmlns:ep2=\"urn:hl7finland\">",
+            ),
+        ];
+        for (from, to) in swaps {
+            assert!(x.contains(from), "{from}");
+            x = x.replace(from, to);
+        }
+        let a = read_cda(&f.cda).unwrap();
+        let b = read_cda(x.as_bytes()).unwrap();
+        assert!(b.namespace_issues.is_empty(), "{:?}", b.namespace_issues);
+        // Signatures are kept as their XML text, prefixes and all: counted, not compared.
+        fn drop_signatures(v: &mut serde_json::Value) -> usize {
+            match v {
+                serde_json::Value::Object(o) => {
+                    let n = o
+                        .remove("signatureCollection")
+                        .and_then(|s| s.as_array().map(Vec::len))
+                        .unwrap_or(0);
+                    n + o.values_mut().map(drop_signatures).sum::<usize>()
+                }
+                serde_json::Value::Array(a) => a.iter_mut().map(drop_signatures).sum(),
+                _ => 0,
+            }
+        }
+        let view = |d: &sosmeta_kanta::model::ArchiveDocument| {
+            let mut v = serde_json::to_value(ArchiveView::from_document(d).unwrap()).unwrap();
+            let signatures = drop_signatures(&mut v);
+            (v, signatures)
+        };
+        assert_eq!(view(&a.document), view(&b.document), "{oid}");
+        let av = ArchiveValidator::new(v, ArchiveOptions::default());
+        let rules_of = |r: DocumentResult| {
+            r.findings
+                .iter()
+                .map(|f| (f.rule.to_string(), f.xpath.clone(), f.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            rules_of(av.validate_cda("a", &f.cda, Some(&f.frame))),
+            rules_of(av.validate_cda("b", x.as_bytes(), Some(&f.frame))),
+            "{oid}"
+        );
+    }
+}
