@@ -86,9 +86,8 @@ pub struct Validator {
     code_sets: Option<CodeSets>,
     today: NaiveDate,
     /// Compiled `pattern` regexes shared by every definition's schema: the release
-    /// repeats a few dozen patterns thousands of times (the date pattern alone 993 times),
-    /// and each compiled regex holds about 100 KB.
-    patterns: jsonschema::PatternCache,
+    /// repeats a few dozen patterns thousands of times (the date pattern alone 993 times).
+    patterns: crate::dialect::Patterns,
 }
 
 impl std::fmt::Debug for Validator {
@@ -190,7 +189,7 @@ impl Validator {
             calendar: Calendar::embedded(),
             code_sets: None,
             today: chrono::Local::now().date_naive(),
-            patterns: jsonschema::PatternCache::new(),
+            patterns: crate::dialect::Patterns::new(),
         }
     }
 
@@ -220,8 +219,9 @@ impl Validator {
         });
     }
 
-    /// The raw draft-07 verdict of the `jsonschema` crate for a document against a
-    /// definition, without Sosmeta rules (`None` if the schema did not compile).
+    /// The raw draft-07 verdict of the schema layer (the dialect validator,
+    /// [`crate::dialect`]) for a document against a definition, without Sosmeta rules
+    /// (`None` if the schema did not compile).
     pub fn schema_is_valid(&self, def: &Definition, doc: &Value) -> Option<bool> {
         let tree = JsonTree::from_value(doc);
         self.compiled(def)
