@@ -355,8 +355,8 @@ mod tests {
         // minLength counts code points, not bytes.
         let two = json!({"type": "string", "minLength": 2});
         assert_eq!(errors(&two, "\"ää\""), (true, vec![]));
-        assert_eq!(errors(&two, "\"ä\"").0, false);
-        assert_eq!(errors(&two, "\"😀\"").0, false);
+        assert!(!errors(&two, "\"ä\"").0);
+        assert!(!errors(&two, "\"😀\"").0);
         // enum compares JSON values: 1 equals 1.0; enum applies to every type.
         let e = json!({"enum": [1, "a", {"k": [null]}]});
         assert_eq!(errors(&e, "1.0"), (true, vec![]));
@@ -370,7 +370,7 @@ mod tests {
         // pattern is an unanchored search; \d is ASCII only (ECMA-262).
         let pat = json!({"type": "string", "pattern": "\\d"});
         assert_eq!(errors(&pat, "\"ab1c\""), (true, vec![]));
-        assert_eq!(errors(&pat, "\"ab\u{0663}c\"").0, false);
+        assert!(!errors(&pat, "\"ab\u{0663}c\"").0);
         // String keywords ignore other types, object keywords ignore non-objects.
         assert_eq!(
             errors(&json!({"minLength": 3, "required": ["a"]}), "[]"),

@@ -135,6 +135,9 @@ pub(super) struct Required {
     pub(super) property: Option<u32>,
 }
 
+/// `properties`: each key and its node, sorted by key.
+pub(super) type Properties = Box<[(Box<str>, u32)]>;
+
 /// One compiled subschema.
 #[derive(Debug, Default)]
 pub(super) struct Node {
@@ -147,7 +150,7 @@ pub(super) struct Node {
     /// The node of `items`.
     pub(super) items: Option<u32>,
     /// `properties`: key and node, sorted by key.
-    pub(super) properties: Box<[(Box<str>, u32)]>,
+    pub(super) properties: Properties,
     /// False when `additionalProperties` is `false`.
     pub(super) additional: bool,
     pub(super) required: Box<[Required]>,
@@ -370,7 +373,7 @@ impl Program {
         props: &Map<String, Value>,
         at: &mut String,
         patterns: &Patterns,
-    ) -> Result<Box<[(Box<str>, u32)]>, CompileError> {
+    ) -> Result<Properties, CompileError> {
         let len = at.len();
         push_token(at, "properties");
         let mut out = Vec::with_capacity(props.len());
