@@ -177,9 +177,11 @@ impl Program {
                 // Which properties are present, for `required` (up to 64 properties;
                 // beyond that `required` looks the key up).
                 let mut seen = 0u64;
+                let mut hint = 0;
                 for (key, value) in o.iter() {
-                    match node.property(key) {
+                    match node.property_after(key, hint) {
                         Some(i) => {
+                            hint = i + 1;
                             if i < 64 {
                                 seen |= 1 << i;
                             }
@@ -271,6 +273,11 @@ impl Program {
                         if out.len() >= limit {
                             return;
                         }
+                        // Only a failing subtree is walked for its errors (no pointer is
+                        // built for the valid rest).
+                        if self.valid(items, item) {
+                            continue;
+                        }
                         let len = pointer.len();
                         push_index(pointer, i);
                         self.collect(items, item, pointer, limit, out);
@@ -305,9 +312,13 @@ impl Program {
                         return;
                     }
                     if let Some(i) = node.property(key) {
+                        let child = node.properties[i].1;
+                        if self.valid(child, value) {
+                            continue;
+                        }
                         let len = pointer.len();
                         push_token(pointer, key);
-                        self.collect(node.properties[i].1, value, pointer, limit, out);
+                        self.collect(child, value, pointer, limit, out);
                         pointer.truncate(len);
                     }
                 }

@@ -135,7 +135,7 @@ pub(super) struct Required {
     pub(super) property: Option<u32>,
 }
 
-/// `properties`: each key and its node, sorted by key.
+/// `properties`: each key and its node, in the schema's order.
 pub(super) type Properties = Box<[(Box<str>, u32)]>;
 
 /// One compiled subschema.
@@ -149,25 +149,44 @@ pub(super) struct Node {
     pub(super) min_items: Option<u64>,
     /// The node of `items`.
     pub(super) items: Option<u32>,
-    /// `properties`: key and node, sorted by key.
+    /// `properties`: key and node, in the schema's order.
     pub(super) properties: Properties,
+    /// Indices into `properties`, sorted by key length, then key.
+    pub(super) by_key: Box<[u32]>,
     /// False when `additionalProperties` is `false`.
     pub(super) additional: bool,
     pub(super) required: Box<[Required]>,
 }
 
 impl Node {
+    /// The index (in `properties`) of the property called `key`, trying `hint` first:
+    /// documents mostly list members in the schema's order, so the property after the
+    /// previous member's is usually the one (a length check and one comparison).
+    #[inline]
+    pub(super) fn property_after(&self, key: &str, hint: usize) -> Option<usize> {
+        if let Some((k, _)) = self.properties.get(hint) {
+            if &**k == key {
+                return Some(hint);
+            }
+        }
+        self.property(key)
+    }
+
     /// The index (in `properties`) of the property called `key`.
     #[inline]
     pub(super) fn property(&self, key: &str) -> Option<usize> {
-        match self.properties.len() {
-            0 => None,
-            1..=6 => self.properties.iter().position(|(k, _)| &**k == key),
-            _ => self
-                .properties
-                .binary_search_by(|(k, _)| (**k).cmp(key))
-                .ok(),
+        let props = &self.properties;
+        if props.len() <= 6 {
+            return props.iter().position(|(k, _)| &**k == key);
         }
+        // `by_key` is sorted by length, then bytes: most probes end on the length.
+        self.by_key
+            .binary_search_by(|&i| {
+                let k: &str = &props[i as usize].0;
+                k.len().cmp(&key.len()).then_with(|| k.cmp(key))
+            })
+            .ok()
+            .map(|at| self.by_key[at] as usize)
     }
 }
 
@@ -343,6 +362,15 @@ impl Program {
                 .as_object()
                 .ok_or_else(|| invalid("properties", "must be an object", at))?;
             node.properties = self.properties(props, at, patterns)?;
+            let mut by_key: Vec<u32> = (0..node.properties.len() as u32).collect();
+            by_key.sort_by(|&a, &b| {
+                let (a, b) = (
+                    &node.properties[a as usize].0,
+                    &node.properties[b as usize].0,
+                );
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            });
+            node.by_key = by_key.into_boxed_slice();
         }
         if let Some(r) = map.get("required") {
             let keys = r
@@ -384,7 +412,6 @@ impl Program {
             at.truncate(l);
         }
         at.truncate(len);
-        out.sort_by(|a: &(Box<str>, u32), b| a.0.cmp(&b.0));
         Ok(out.into_boxed_slice())
     }
 }
@@ -452,11 +479,15 @@ mod tests {
         let root = &p.nodes[0];
         assert!(!root.additional);
         let keys: Vec<&str> = root.properties.iter().map(|(k, _)| &**k).collect();
-        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(keys, ["b", "a", "c"]);
+        assert_eq!(root.property("a"), Some(1));
+        assert_eq!(root.property_after("c", 2), Some(2));
+        assert_eq!(root.property_after("a", 2), Some(1));
+        assert_eq!(root.property("z"), None);
         assert_eq!(root.required.len(), 2);
-        assert_eq!(root.required[0].property, Some(0));
+        assert_eq!(root.required[0].property, Some(1));
         assert_eq!(root.required[1].property, None);
-        let a = &p.nodes[root.properties[0].1 as usize];
+        let a = &p.nodes[root.properties[1].1 as usize];
         assert_eq!(a.types, ty::INTEGER | ty::NULL);
         assert_eq!(patterns.len(), 1);
 
@@ -496,6 +527,23 @@ mod tests {
             &patterns
         )
         .is_ok());
+    }
+
+    #[test]
+    fn property_lookup_finds_every_key_of_a_large_object() {
+        let mut props = Map::new();
+        for k in ["zeta", "a", "bb", "ab", "b", "c", "aaa", "x/y", "é", ""] {
+            props.insert(k.to_string(), json!({}));
+        }
+        let p = Program::compile(&json!({"properties": props}), &Patterns::new()).expect("ok");
+        let root = &p.nodes[0];
+        for (i, k) in props.keys().enumerate() {
+            assert_eq!(root.property(k), Some(i), "{k}");
+            assert_eq!(root.property_after(k, 0), Some(i), "{k}");
+        }
+        for k in ["zet", "aa", "d", "zetaa", " "] {
+            assert_eq!(root.property(k), None, "{k}");
+        }
     }
 
     #[test]
