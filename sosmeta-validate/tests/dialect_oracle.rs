@@ -146,6 +146,14 @@ fn both() -> &'static Both {
                 (d.id.to_string(), (ours, theirs))
             })
             .collect();
+        // Every pattern of the release is shared, and their DFAs stay small.
+        eprintln!(
+            "{} distinct patterns, {} bytes of DFAs",
+            patterns.len(),
+            patterns.dfa_bytes()
+        );
+        assert!(patterns.len() < 200, "{}", patterns.len());
+        assert!(patterns.dfa_bytes() < 4 << 20, "{}", patterns.dfa_bytes());
         Both { by_id }
     })
 }

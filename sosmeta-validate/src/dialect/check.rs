@@ -158,7 +158,7 @@ impl Program {
                     return false;
                 }
                 if let Some(p) = &node.pattern {
-                    if !p.regex.is_match(s) {
+                    if !p.is_match(s) {
                         return false;
                     }
                 }
@@ -244,7 +244,7 @@ impl Program {
             if let Some(limit) = node.min_length.filter(|l| shorter_than(s, *l)) {
                 push(out, pointer, ErrorKind::MinLength { limit });
             }
-            if let Some(p) = node.pattern.as_ref().filter(|p| !p.regex.is_match(s)) {
+            if let Some(p) = node.pattern.as_ref().filter(|p| !p.is_match(s)) {
                 push(
                     out,
                     pointer,
