@@ -82,6 +82,9 @@ pub struct Validator {
     /// Per definition (release index): the `definition.chosen` message when
     /// [`Release::select`] picks it by root key among several versions.
     chosen_notes: Vec<Option<String>>,
+    /// Per definition (release index): the version as a result states it (`YYYY-MM-DD`),
+    /// formatted once instead of once per document.
+    versions: Vec<String>,
     calendar: Calendar,
     code_sets: Option<CodeSets>,
     today: NaiveDate,
@@ -180,12 +183,17 @@ impl Validator {
                 }
             }
         }
+        let versions = defs
+            .iter()
+            .map(|d| d.version().format("%Y-%m-%d").to_string())
+            .collect();
         Validator {
             release,
             index,
             compiled,
             max_depth,
             chosen_notes,
+            versions,
             calendar: Calendar::embedded(),
             code_sets: None,
             today: chrono::Local::now().date_naive(),
@@ -419,7 +427,10 @@ impl Validator {
         DocumentResult {
             file: file.to_string(),
             definition: def.map(|d| d.oid().to_string()),
-            version: def.map(|d| d.version().format("%Y-%m-%d").to_string()),
+            version: def.map(|d| match self.index.get(&d.id) {
+                Some(&i) => self.versions[i].clone(),
+                None => d.version().format("%Y-%m-%d").to_string(),
+            }),
             valid: !counts.reaches(opts.fail_on),
             input,
             findings,
