@@ -88,11 +88,19 @@ fn type_ok(types: u8, v: &JsonView<'_>) -> bool {
     types & bit != 0
 }
 
-/// Draft-07 string length: Unicode code points.
+/// Draft-07 string length: Unicode code points (counted up to `limit` only).
 #[inline]
 fn shorter_than(s: &str, limit: u64) -> bool {
-    // Each code point is at least one byte: a text of `limit` bytes or more needs counting.
-    (s.len() as u64) < limit || (s.chars().count() as u64) < limit
+    let len = s.len() as u64;
+    // A code point takes one to four bytes.
+    if len < limit {
+        return true;
+    }
+    if len >= limit.saturating_mul(4) {
+        return false;
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    s.chars().take(limit).count() < limit
 }
 
 fn numbers_equal(a: &Number, b: &Number) -> bool {
@@ -426,6 +434,38 @@ mod tests {
         let ok = JsonTree::parse(r#"{"b": true, "a": [{"x": "1"}, {"x": "2"}]}"#).expect("json");
         assert!(p.is_valid(ok.root()));
         assert!(p.errors(ok.root(), usize::MAX).is_empty());
+    }
+
+    #[test]
+    fn lengths_count_code_points_up_to_the_limit() {
+        for (s, limit, shorter) in [
+            ("", 1, true),
+            ("a", 1, false),
+            ("ää", 3, true),
+            ("äää", 3, false),
+            ("😀😀😀", 4, true),
+            ("😀😀😀😀", 4, false),
+            ("abcdefgh", 2, false),
+            ("x", u64::MAX, true),
+        ] {
+            assert_eq!(shorter_than(s, limit), shorter, "{s:?} {limit}");
+            let count = s.chars().count() as u64;
+            assert_eq!(count < limit, shorter, "{s:?} {limit}");
+        }
+        use super::super::compile::same_key;
+        let long = "k".repeat(70);
+        for (a, b) in [
+            ("", ""),
+            ("abc", "abc"),
+            ("abcdefghij", "abcdefghij"),
+            ("abcdefghij", "abcdefghiJ"),
+            ("abcdefgh", "abcdefgx"),
+            ("ab", "abc"),
+            (long.as_str(), long.as_str()),
+            (long.as_str(), &long[1..]),
+        ] {
+            assert_eq!(same_key(a, b), a == b, "{a} {b}");
+        }
     }
 
     #[test]
