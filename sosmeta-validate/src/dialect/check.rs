@@ -215,25 +215,27 @@ impl Program {
     /// `additionalProperties`, `required`, `properties`.
     pub fn errors<'t>(&self, doc: JsonRef<'t>, limit: usize) -> Vec<SchemaError<'t>> {
         let mut out = Vec::new();
-        let mut pointer = String::new();
-        self.collect(0, doc, &mut pointer, limit, &mut out);
+        let mut path = Vec::new();
+        self.collect(0, doc, &mut path, limit, &mut out);
         out
     }
 
+    /// One pass over the value for its errors; `path` leads to it and becomes a JSON
+    /// pointer only when an error is reported.
     fn collect<'t>(
         &self,
         at: u32,
         v: JsonRef<'t>,
-        pointer: &mut String,
+        path: &mut Vec<Token<'t>>,
         limit: usize,
         out: &mut Vec<SchemaError<'t>>,
     ) {
         let node: &Node = &self.nodes[at as usize];
         let view = v.view();
-        let push = |out: &mut Vec<SchemaError<'t>>, pointer: &str, kind: ErrorKind| {
+        let push = |out: &mut Vec<SchemaError<'t>>, path: &[Token<'t>], kind: ErrorKind| {
             if out.len() < limit {
                 out.push(SchemaError {
-                    pointer: pointer.to_string(),
+                    pointer: pointer(path),
                     kind,
                     instance: v,
                 });
@@ -242,7 +244,7 @@ impl Program {
         if node.types != 0 && !type_ok(node.types, &view) {
             push(
                 out,
-                pointer,
+                path,
                 ErrorKind::Type {
                     expected: type_names(node.types),
                 },
@@ -250,12 +252,12 @@ impl Program {
         }
         if let JsonView::String(s) = view {
             if let Some(limit) = node.min_length.filter(|l| shorter_than(s, *l)) {
-                push(out, pointer, ErrorKind::MinLength { limit });
+                push(out, path, ErrorKind::MinLength { limit });
             }
             if let Some(p) = node.pattern.as_ref().filter(|p| !p.is_match(s)) {
                 push(
                     out,
-                    pointer,
+                    path,
                     ErrorKind::Pattern {
                         pattern: p.source.to_string(),
                     },
@@ -265,7 +267,7 @@ impl Program {
         if let Some(e) = node.enumeration.as_ref().filter(|e| !e.contains(v)) {
             push(
                 out,
-                pointer,
+                path,
                 ErrorKind::Enum {
                     options: e.text.to_string(),
                 },
@@ -274,66 +276,90 @@ impl Program {
         match view {
             JsonView::Array(a) => {
                 if let Some(limit) = node.min_items.filter(|l| (a.len() as u64) < *l) {
-                    push(out, pointer, ErrorKind::MinItems { limit });
+                    push(out, path, ErrorKind::MinItems { limit });
                 }
                 if let Some(items) = node.items {
                     for (i, item) in a.iter().enumerate() {
                         if out.len() >= limit {
                             return;
                         }
-                        // Only a failing subtree is walked for its errors (no pointer is
-                        // built for the valid rest).
-                        if self.valid(items, item) {
-                            continue;
-                        }
-                        let len = pointer.len();
-                        push_index(pointer, i);
-                        self.collect(items, item, pointer, limit, out);
-                        pointer.truncate(len);
+                        path.push(Token::Index(i));
+                        self.collect(items, item, path, limit, out);
+                        path.pop();
                     }
                 }
             }
             JsonView::Object(o) => {
-                if !node.additional {
-                    let unexpected: Vec<String> = o
-                        .keys()
-                        .filter(|k| node.property(k).is_none())
-                        .map(str::to_string)
-                        .collect();
-                    if !unexpected.is_empty() {
-                        push(out, pointer, ErrorKind::AdditionalProperties { unexpected });
+                // First the object's own errors (unknown and missing keys), then its
+                // members' in document order.
+                let mut seen = 0u64;
+                let mut unexpected = Vec::new();
+                let mut hint = 0;
+                for key in o.keys() {
+                    match node.property_after(key, hint) {
+                        Some(i) => {
+                            hint = i + 1;
+                            if i < 64 {
+                                seen |= 1 << i;
+                            }
+                        }
+                        None if !node.additional => unexpected.push(key.to_string()),
+                        None => {}
                     }
                 }
+                if !unexpected.is_empty() {
+                    push(out, path, ErrorKind::AdditionalProperties { unexpected });
+                }
                 for r in node.required.iter() {
-                    if !o.contains_key(&r.key) {
+                    let present = match r.property {
+                        Some(i) if i < 64 => seen & (1 << i) != 0,
+                        _ => o.contains_key(&r.key),
+                    };
+                    if !present {
                         push(
                             out,
-                            pointer,
+                            path,
                             ErrorKind::Required {
                                 property: r.key.to_string(),
                             },
                         );
                     }
                 }
+                let mut hint = 0;
                 for (key, value) in o.iter() {
                     if out.len() >= limit {
                         return;
                     }
-                    if let Some(i) = node.property(key) {
-                        let child = node.properties[i].1;
-                        if self.valid(child, value) {
-                            continue;
-                        }
-                        let len = pointer.len();
-                        push_token(pointer, key);
-                        self.collect(child, value, pointer, limit, out);
-                        pointer.truncate(len);
+                    if let Some(i) = node.property_after(key, hint) {
+                        hint = i + 1;
+                        path.push(Token::Key(key));
+                        self.collect(node.properties[i].1, value, path, limit, out);
+                        path.pop();
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// One step of the path to a value: an object key or an array index.
+#[derive(Debug, Clone, Copy)]
+enum Token<'t> {
+    Key(&'t str),
+    Index(usize),
+}
+
+/// The JSON pointer of a path.
+fn pointer(path: &[Token<'_>]) -> String {
+    let mut p = String::new();
+    for t in path {
+        match t {
+            Token::Key(k) => push_token(&mut p, k),
+            Token::Index(i) => push_index(&mut p, *i),
+        }
+    }
+    p
 }
 
 /// The names of the types in `types`, joined by `, ` (one name for one type).
