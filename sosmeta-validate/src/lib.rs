@@ -5,8 +5,8 @@
 //!
 //! 1. input ([`input`]): size, UTF-8, BOM, JSON well-formedness, depth; the document is
 //!    parsed into one arena ([`json_tree::JsonTree`]) that the next layers read;
-//! 2. JSON Schema draft-07 ([`schema_layer`]), compiled once per definition version, run
-//!    by the `jsonschema` crate directly on the arena;
+//! 2. JSON Schema draft-07 ([`schema_layer`]): the Sosmeta dialect (nine keywords),
+//!    compiled once per definition version and run directly on the arena (`dialect`);
 //! 3. Sosmeta rules: real dates, hetu, codes, phrases, conditional requirements,
 //!    definition status; then the koodisto layer and, with a date and an environment, the release
 //!    calendar ([`calendar`]).
@@ -43,6 +43,11 @@ pub mod report;
 pub mod validator;
 
 // Internal stages: public only to the test kit (benchmarks, profiling examples).
+#[cfg(feature = "test-kit")]
+pub mod dialect;
+#[cfg(not(feature = "test-kit"))]
+#[allow(unreachable_pub)] // its items are public to the test kit only
+pub(crate) mod dialect;
 #[cfg(feature = "test-kit")]
 pub mod json_tree;
 #[cfg(not(feature = "test-kit"))]

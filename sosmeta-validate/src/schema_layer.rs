@@ -1,50 +1,34 @@
-//! Layer 2: JSON Schema (draft-07) with the `jsonschema` crate, one compiled validator
-//! per definition version, built from the model's [`Definition::to_json_schema`]. It
-//! validates the parsed [`JsonTree`](crate::json_tree::JsonTree) directly, through
-//! [`TreeJson`].
+//! Layer 2: JSON Schema (draft-07, the Sosmeta dialect), one compiled [`Program`] per
+//! definition version, built from the model's [`Definition::to_json_schema`] and run
+//! directly on the parsed [`JsonTree`](crate::json_tree::JsonTree) ([`crate::dialect`]).
 
+use crate::dialect::{ErrorKind, Patterns, Program, SchemaError};
 use crate::finding::{rules, Finding, Severity};
-use crate::json_tree::repr::TreeJson;
-use crate::json_tree::JsonRef;
+use crate::json_tree::{JsonRef, JsonView};
 use crate::names::push_token;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
-use serde_json::Value;
 use sosmeta_model::Definition;
 
 /// A compiled draft-07 validator for one definition version.
+#[derive(Debug)]
 pub(crate) struct CompiledSchema {
-    validator: jsonschema::Validator<TreeJson>,
-}
-
-impl std::fmt::Debug for CompiledSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CompiledSchema")
-    }
+    program: Program,
 }
 
 impl CompiledSchema {
-    /// Compile the definition's schema (as the model writes it) as draft-07, its
-    /// `pattern` regexes shared through `patterns`.
-    pub(crate) fn compile(
-        def: &Definition,
-        patterns: &jsonschema::PatternCache,
-    ) -> Result<CompiledSchema, String> {
-        let schema = def.to_json_schema();
-        jsonschema::options_for::<TreeJson>()
-            .with_draft(jsonschema::Draft::Draft7)
-            .should_validate_formats(false)
-            .with_pattern_cache(patterns.clone())
-            .build(&schema)
-            .map(|validator| CompiledSchema { validator })
+    /// Compile the definition's schema (as the model writes it), its `pattern` regexes
+    /// shared through `patterns`.
+    pub(crate) fn compile(def: &Definition, patterns: &Patterns) -> Result<CompiledSchema, String> {
+        Program::compile(&def.to_json_schema(), patterns)
+            .map(|program| CompiledSchema { program })
             .map_err(|e| e.to_string())
     }
 
-    /// True when the document passes the schema (fast path, no error collection).
+    /// True when the document passes the schema (fast path, no allocation).
     pub(crate) fn is_valid(&self, doc: JsonRef<'_>) -> bool {
-        self.validator.is_valid(doc)
+        self.program.is_valid(doc)
     }
 
-    /// Every schema error of the document as findings (at most `limit`).
+    /// Every schema error of the document as findings (at most `limit` errors).
     pub(crate) fn findings(
         &self,
         def: &Definition,
@@ -52,34 +36,31 @@ impl CompiledSchema {
         limit: usize,
     ) -> Vec<Finding> {
         let mut out = Vec::new();
-        for err in self.validator.iter_errors(doc) {
-            if out.len() >= limit {
-                break;
-            }
-            let at = err.instance_path().as_str().to_string();
-            map_error(def, &at, err.kind(), err.instance(), &mut out);
+        for e in self.program.errors(doc, limit) {
+            map_error(def, &e, &mut out);
         }
         out
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// The JSON type of a value as a message names it (integers apart from other numbers).
+fn json_type(v: JsonRef<'_>) -> &'static str {
+    match v.view() {
+        JsonView::Null => "null",
+        JsonView::Bool(_) => "boolean",
+        JsonView::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        JsonView::Number(_) => "number",
+        JsonView::String(_) => "string",
+        JsonView::Array(_) => "array",
+        JsonView::Object(_) => "object",
     }
 }
 
 /// A document value as a message shows it ([`crate::echo`]: clipped, hetus masked).
-fn short(v: &Value) -> String {
-    match v {
-        Value::String(s) => crate::echo::value(s),
-        other => crate::echo::text(&other.to_string()).into_owned(),
+fn short(v: JsonRef<'_>) -> String {
+    match v.view() {
+        JsonView::String(s) => crate::echo::value(s),
+        _ => crate::echo::text(&v.to_value().to_string()).into_owned(),
     }
 }
 
@@ -88,16 +69,10 @@ fn err(rule: crate::registry::Rule, def: &Definition, pointer: String, message: 
     Finding::new(rule, Severity::Error, pointer, path, message)
 }
 
-fn map_error(
-    def: &Definition,
-    at: &str,
-    kind: &ValidationErrorKind,
-    instance: &Value,
-    out: &mut Vec<Finding>,
-) {
-    match kind {
-        ValidationErrorKind::Required { property } => {
-            let key = property.as_str().unwrap_or_default();
+fn map_error(def: &Definition, e: &SchemaError<'_>, out: &mut Vec<Finding>) {
+    let at = e.pointer.as_str();
+    match &e.kind {
+        ErrorKind::Required { property: key } => {
             let mut p = at.to_string();
             push_token(&mut p, key);
             let name = def
@@ -112,11 +87,12 @@ fn map_error(
                 format!("required element `{key}`{name} is missing"),
             ));
         }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
+        ErrorKind::AdditionalProperties { unexpected } => {
             let known: Vec<&str> = def
                 .element_at(at)
                 .map(|e| e.item().children().iter().map(|c| c.key.as_str()).collect())
                 .unwrap_or_default();
+            let path = def.name_path(at);
             for key in unexpected {
                 let mut p = at.to_string();
                 push_token(&mut p, key);
@@ -127,7 +103,7 @@ fn map_error(
                     rules::SCHEMA_ADDITIONAL_PROPERTIES,
                     Severity::Error,
                     p,
-                    def.name_path(at),
+                    path.clone(),
                     format!(
                         "`{}` is not an element of the definition here{hint}",
                         crate::echo::text(key)
@@ -135,51 +111,39 @@ fn map_error(
                 ));
             }
         }
-        ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => format!("{ts:?}"),
-            };
-            out.push(err(
-                rules::SCHEMA_TYPE,
-                def,
-                at.to_string(),
-                format!("expected {expected}, found {}", json_type(instance)),
-            ));
-        }
-        ValidationErrorKind::Pattern { pattern } => out.push(err(
+        ErrorKind::Type { expected } => out.push(err(
+            rules::SCHEMA_TYPE,
+            def,
+            at.to_string(),
+            format!("expected {expected}, found {}", json_type(e.instance)),
+        )),
+        ErrorKind::Pattern { pattern } => out.push(err(
             rules::SCHEMA_PATTERN,
             def,
             at.to_string(),
-            format!("{} does not match the pattern {pattern}", short(instance)),
+            format!("{} does not match the pattern {pattern}", short(e.instance)),
         )),
-        ValidationErrorKind::Enum { options } => out.push(err(
+        ErrorKind::Enum { options } => out.push(err(
             rules::SCHEMA_ENUM,
             def,
             at.to_string(),
             format!(
                 "{} is not one of {}",
-                short(instance),
-                sosmeta_model::text::clip(&options.to_string(), 200)
+                short(e.instance),
+                sosmeta_model::text::clip(options, 200)
             ),
         )),
-        ValidationErrorKind::MinLength { limit } => out.push(err(
+        ErrorKind::MinLength { limit } => out.push(err(
             rules::SCHEMA_MIN_LENGTH,
             def,
             at.to_string(),
             format!("text is shorter than {limit} character(s)"),
         )),
-        ValidationErrorKind::MinItems { limit } => out.push(err(
+        ErrorKind::MinItems { limit } => out.push(err(
             rules::SCHEMA_MIN_ITEMS,
             def,
             at.to_string(),
             format!("at least {limit} item(s) required"),
-        )),
-        other => out.push(err(
-            rules::SCHEMA_OTHER,
-            def,
-            at.to_string(),
-            crate::echo::text(&format!("{other:?}")).into_owned(),
         )),
     }
 }

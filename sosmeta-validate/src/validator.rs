@@ -82,13 +82,15 @@ pub struct Validator {
     /// Per definition (release index): the `definition.chosen` message when
     /// [`Release::select`] picks it by root key among several versions.
     chosen_notes: Vec<Option<String>>,
+    /// Per definition (release index): the version as a result states it (`YYYY-MM-DD`),
+    /// formatted once instead of once per document.
+    versions: Vec<String>,
     calendar: Calendar,
     code_sets: Option<CodeSets>,
     today: NaiveDate,
     /// Compiled `pattern` regexes shared by every definition's schema: the release
-    /// repeats a few dozen patterns thousands of times (the date pattern alone 993 times),
-    /// and each compiled regex holds about 100 KB.
-    patterns: jsonschema::PatternCache,
+    /// repeats a few dozen patterns thousands of times (the date pattern alone 993 times).
+    patterns: crate::dialect::Patterns,
 }
 
 impl std::fmt::Debug for Validator {
@@ -181,16 +183,21 @@ impl Validator {
                 }
             }
         }
+        let versions = defs
+            .iter()
+            .map(|d| d.version().format("%Y-%m-%d").to_string())
+            .collect();
         Validator {
             release,
             index,
             compiled,
             max_depth,
             chosen_notes,
+            versions,
             calendar: Calendar::embedded(),
             code_sets: None,
             today: chrono::Local::now().date_naive(),
-            patterns: jsonschema::PatternCache::new(),
+            patterns: crate::dialect::Patterns::new(),
         }
     }
 
@@ -220,8 +227,9 @@ impl Validator {
         });
     }
 
-    /// The raw draft-07 verdict of the `jsonschema` crate for a document against a
-    /// definition, without Sosmeta rules (`None` if the schema did not compile).
+    /// The raw draft-07 verdict of the schema layer (the dialect validator,
+    /// [`crate::dialect`]) for a document against a definition, without Sosmeta rules
+    /// (`None` if the schema did not compile).
     pub fn schema_is_valid(&self, def: &Definition, doc: &Value) -> Option<bool> {
         let tree = JsonTree::from_value(doc);
         self.compiled(def)
@@ -419,7 +427,10 @@ impl Validator {
         DocumentResult {
             file: file.to_string(),
             definition: def.map(|d| d.oid().to_string()),
-            version: def.map(|d| d.version().format("%Y-%m-%d").to_string()),
+            version: def.map(|d| match self.index.get(&d.id) {
+                Some(&i) => self.versions[i].clone(),
+                None => d.version().format("%Y-%m-%d").to_string(),
+            }),
             valid: !counts.reaches(opts.fail_on),
             input,
             findings,

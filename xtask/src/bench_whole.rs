@@ -204,11 +204,29 @@ pub(crate) fn rows(
             batch.as_os_str(),
         ];
         rows.push(measure(
-            &format!("`sosmeta validate --input-format ndjson -f ndjson -j {jobs}`"),
+            &format!("`sosmeta validate --release <corpus folder> --input-format ndjson -f ndjson -j {jobs}`"),
             docs,
             &cmd,
         )?);
     }
+    // The same batch with the release embedded in the binary (no release to load from
+    // disk): the configuration whose peak memory the README quotes beside the folder's.
+    let embedded: Vec<&std::ffi::OsStr> = vec![
+        sosmeta.as_os_str(),
+        "validate".as_ref(),
+        "--input-format".as_ref(),
+        "ndjson".as_ref(),
+        "-f".as_ref(),
+        "ndjson".as_ref(),
+        "-j".as_ref(),
+        "1".as_ref(),
+        batch.as_os_str(),
+    ];
+    rows.push(measure(
+        "`sosmeta validate --input-format ndjson -f ndjson -j 1`, embedded release",
+        docs,
+        &embedded,
+    )?);
     if !rust_only {
         let peer = dir.join("peer.py");
         std::fs::write(&peer, PEER)?;

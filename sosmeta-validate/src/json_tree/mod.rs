@@ -4,12 +4,15 @@
 //! that was most of the time spent on a document. A [`JsonTree`] is parsed by the same
 //! `serde_json` parser (the same grammar, error messages, positions and nesting limit)
 //! into three flat vectors, with strings borrowed from the input where they have no
-//! escapes. The JSON Schema layer reads it through [`repr::TreeJson`] and the Sosmeta
-//! rules walk it through [`JsonRef`]. Duplicate object keys keep the last value at the
+//! escapes. The JSON Schema layer ([`crate::dialect`]) and the Sosmeta rules walk it
+//! through [`JsonRef`]. Duplicate object keys keep the last value at the
 //! first key's place, as `serde_json::Value` and Python's `json` do, and are remembered
 //! ([`JsonTree::duplicate_keys`]): the validator reports them, because a reader that keeps
 //! the first value would see another document.
 
+// The `jsonschema` crate's view of the arena, checked by that crate's conformance test;
+// test only, so that the crate stays out of the library's dependencies.
+#[cfg(test)]
 pub mod repr;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};

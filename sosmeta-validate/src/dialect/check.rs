@@ -1,0 +1,517 @@
+//! Run a [`Program`] over a parsed document: the fast verdict and the collected errors.
+
+use super::compile::{is_integer, ty, Enum, Node, Program};
+use crate::json_tree::{JsonRef, JsonView};
+use crate::names::{push_index, push_token};
+use serde_json::{Number, Value};
+
+/// What a schema error is, with what its message needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `required`: the missing key (the error's pointer is the object's).
+    Required {
+        /// The missing key.
+        property: String,
+    },
+    /// `additionalProperties: false`: the keys the object may not have, in document
+    /// order (the error's pointer is the object's).
+    AdditionalProperties {
+        /// The unexpected keys.
+        unexpected: Vec<String>,
+    },
+    /// `type`.
+    Type {
+        /// The allowed type, or the allowed types joined by `, `.
+        expected: String,
+    },
+    /// `pattern`.
+    Pattern {
+        /// The pattern as the schema gives it.
+        pattern: String,
+    },
+    /// `enum`.
+    Enum {
+        /// The options as compact JSON.
+        options: String,
+    },
+    /// `minLength` (in Unicode code points).
+    MinLength {
+        /// The limit.
+        limit: u64,
+    },
+    /// `minItems`.
+    MinItems {
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl ErrorKind {
+    /// The keyword that failed.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ErrorKind::Required { .. } => "required",
+            ErrorKind::AdditionalProperties { .. } => "additionalProperties",
+            ErrorKind::Type { .. } => "type",
+            ErrorKind::Pattern { .. } => "pattern",
+            ErrorKind::Enum { .. } => "enum",
+            ErrorKind::MinLength { .. } => "minLength",
+            ErrorKind::MinItems { .. } => "minItems",
+        }
+    }
+}
+
+/// One schema error: where (the JSON pointer of the instance), what, and the value.
+#[derive(Debug, Clone)]
+pub struct SchemaError<'t> {
+    /// The JSON pointer of the value that failed.
+    pub pointer: String,
+    /// The failed keyword.
+    pub kind: ErrorKind,
+    /// The value that failed.
+    pub instance: JsonRef<'t>,
+}
+
+/// True when the value is of one of the `types` (non-zero).
+#[inline]
+fn type_ok(types: u8, v: &JsonView<'_>) -> bool {
+    let bit = match v {
+        JsonView::Null => ty::NULL,
+        JsonView::Bool(_) => ty::BOOLEAN,
+        JsonView::Object(_) => ty::OBJECT,
+        JsonView::Array(_) => ty::ARRAY,
+        JsonView::String(_) => ty::STRING,
+        JsonView::Number(n) => {
+            return types & ty::NUMBER != 0 || (types & ty::INTEGER != 0 && is_integer(n))
+        }
+    };
+    types & bit != 0
+}
+
+/// Draft-07 string length: Unicode code points (counted up to `limit` only).
+#[inline]
+fn shorter_than(s: &str, limit: u64) -> bool {
+    let len = s.len() as u64;
+    // A code point takes one to four bytes.
+    if len < limit {
+        return true;
+    }
+    if len >= limit.saturating_mul(4) {
+        return false;
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    s.chars().take(limit).count() < limit
+}
+
+fn numbers_equal(a: &Number, b: &Number) -> bool {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return x == y;
+    }
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// JSON equality as draft 7 defines it for `enum` (`1` equals `1.0`).
+fn equal(v: JsonRef<'_>, o: &Value) -> bool {
+    match (v.view(), o) {
+        (JsonView::Null, Value::Null) => true,
+        (JsonView::Bool(a), Value::Bool(b)) => a == *b,
+        (JsonView::Number(a), Value::Number(b)) => numbers_equal(a, b),
+        (JsonView::String(a), Value::String(b)) => a == b,
+        (JsonView::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| equal(x, y))
+        }
+        (JsonView::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| equal(x, y)))
+        }
+        _ => false,
+    }
+}
+
+impl Enum {
+    #[inline]
+    fn contains(&self, v: JsonRef<'_>) -> bool {
+        match v.view() {
+            JsonView::String(s) => self.strings.binary_search_by(|o| (**o).cmp(s)).is_ok(),
+            _ => self.others.iter().any(|o| equal(v, o)),
+        }
+    }
+}
+
+impl Program {
+    /// True when the document passes the schema (allocates nothing).
+    pub fn is_valid(&self, doc: JsonRef<'_>) -> bool {
+        self.valid(0, doc)
+    }
+
+    fn valid(&self, at: u32, v: JsonRef<'_>) -> bool {
+        let node = &self.nodes[at as usize];
+        let view = v.view();
+        if node.types != 0 && !type_ok(node.types, &view) {
+            return false;
+        }
+        if let Some(e) = &node.enumeration {
+            if !e.contains(v) {
+                return false;
+            }
+        }
+        match view {
+            JsonView::String(s) => {
+                if node.min_length.is_some_and(|l| shorter_than(s, l)) {
+                    return false;
+                }
+                if let Some(p) = &node.pattern {
+                    if !p.is_match(s) {
+                        return false;
+                    }
+                }
+                true
+            }
+            JsonView::Array(a) => {
+                if node.min_items.is_some_and(|l| (a.len() as u64) < l) {
+                    return false;
+                }
+                match node.items {
+                    Some(items) => a.iter().all(|item| self.valid(items, item)),
+                    None => true,
+                }
+            }
+            JsonView::Object(o) => {
+                // Which properties are present, for `required` (up to 64 properties;
+                // beyond that `required` looks the key up).
+                let mut seen = 0u64;
+                let mut hint = 0;
+                for (key, value) in o.iter() {
+                    match node.property_after(key, hint) {
+                        Some(i) => {
+                            hint = i + 1;
+                            if i < 64 {
+                                seen |= 1 << i;
+                            }
+                            if !self.valid(node.properties[i].1, value) {
+                                return false;
+                            }
+                        }
+                        None if !node.additional => return false,
+                        None => {}
+                    }
+                }
+                node.required.iter().all(|r| match r.property {
+                    Some(i) if i < 64 => seen & (1 << i) != 0,
+                    _ => o.contains_key(&r.key),
+                })
+            }
+            _ => true,
+        }
+    }
+
+    /// Every schema error of the document (at most `limit`), in document order within
+    /// each value: `type`, `minLength`, `pattern`, `enum`, `minItems`, `items`,
+    /// `additionalProperties`, `required`, `properties`.
+    pub fn errors<'t>(&self, doc: JsonRef<'t>, limit: usize) -> Vec<SchemaError<'t>> {
+        let mut out = Vec::new();
+        let mut path = Vec::new();
+        self.collect(0, doc, &mut path, limit, &mut out);
+        out
+    }
+
+    /// One pass over the value for its errors; `path` leads to it and becomes a JSON
+    /// pointer only when an error is reported.
+    fn collect<'t>(
+        &self,
+        at: u32,
+        v: JsonRef<'t>,
+        path: &mut Vec<Token<'t>>,
+        limit: usize,
+        out: &mut Vec<SchemaError<'t>>,
+    ) {
+        let node: &Node = &self.nodes[at as usize];
+        let view = v.view();
+        let push = |out: &mut Vec<SchemaError<'t>>, path: &[Token<'t>], kind: ErrorKind| {
+            if out.len() < limit {
+                out.push(SchemaError {
+                    pointer: pointer(path),
+                    kind,
+                    instance: v,
+                });
+            }
+        };
+        if node.types != 0 && !type_ok(node.types, &view) {
+            push(
+                out,
+                path,
+                ErrorKind::Type {
+                    expected: type_names(node.types),
+                },
+            );
+        }
+        if let JsonView::String(s) = view {
+            if let Some(limit) = node.min_length.filter(|l| shorter_than(s, *l)) {
+                push(out, path, ErrorKind::MinLength { limit });
+            }
+            if let Some(p) = node.pattern.as_ref().filter(|p| !p.is_match(s)) {
+                push(
+                    out,
+                    path,
+                    ErrorKind::Pattern {
+                        pattern: p.source.to_string(),
+                    },
+                );
+            }
+        }
+        if let Some(e) = node.enumeration.as_ref().filter(|e| !e.contains(v)) {
+            push(
+                out,
+                path,
+                ErrorKind::Enum {
+                    options: e.text.to_string(),
+                },
+            );
+        }
+        match view {
+            JsonView::Array(a) => {
+                if let Some(limit) = node.min_items.filter(|l| (a.len() as u64) < *l) {
+                    push(out, path, ErrorKind::MinItems { limit });
+                }
+                if let Some(items) = node.items {
+                    for (i, item) in a.iter().enumerate() {
+                        if out.len() >= limit {
+                            return;
+                        }
+                        path.push(Token::Index(i));
+                        self.collect(items, item, path, limit, out);
+                        path.pop();
+                    }
+                }
+            }
+            JsonView::Object(o) => {
+                // First the object's own errors (unknown and missing keys), then its
+                // members' in document order.
+                let mut seen = 0u64;
+                let mut unexpected = Vec::new();
+                let mut hint = 0;
+                for key in o.keys() {
+                    match node.property_after(key, hint) {
+                        Some(i) => {
+                            hint = i + 1;
+                            if i < 64 {
+                                seen |= 1 << i;
+                            }
+                        }
+                        None if !node.additional => unexpected.push(key.to_string()),
+                        None => {}
+                    }
+                }
+                if !unexpected.is_empty() {
+                    push(out, path, ErrorKind::AdditionalProperties { unexpected });
+                }
+                for r in node.required.iter() {
+                    let present = match r.property {
+                        Some(i) if i < 64 => seen & (1 << i) != 0,
+                        _ => o.contains_key(&r.key),
+                    };
+                    if !present {
+                        push(
+                            out,
+                            path,
+                            ErrorKind::Required {
+                                property: r.key.to_string(),
+                            },
+                        );
+                    }
+                }
+                let mut hint = 0;
+                for (key, value) in o.iter() {
+                    if out.len() >= limit {
+                        return;
+                    }
+                    if let Some(i) = node.property_after(key, hint) {
+                        hint = i + 1;
+                        path.push(Token::Key(key));
+                        self.collect(node.properties[i].1, value, path, limit, out);
+                        path.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One step of the path to a value: an object key or an array index.
+#[derive(Debug, Clone, Copy)]
+enum Token<'t> {
+    Key(&'t str),
+    Index(usize),
+}
+
+/// The JSON pointer of a path.
+fn pointer(path: &[Token<'_>]) -> String {
+    let mut p = String::new();
+    for t in path {
+        match t {
+            Token::Key(k) => push_token(&mut p, k),
+            Token::Index(i) => push_index(&mut p, *i),
+        }
+    }
+    p
+}
+
+/// The names of the types in `types`, joined by `, ` (one name for one type).
+fn type_names(types: u8) -> String {
+    ty::NAMES
+        .iter()
+        .filter(|(bit, _)| types & bit != 0)
+        .map(|(_, n)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Patterns, Program};
+    use super::*;
+    use crate::json_tree::JsonTree;
+    use serde_json::json;
+
+    fn errors(schema: &Value, doc: &str) -> (bool, Vec<(String, &'static str)>) {
+        let p = Program::compile(schema, &Patterns::new()).expect("compiles");
+        let tree = JsonTree::parse(doc).expect("json");
+        let errs = p
+            .errors(tree.root(), usize::MAX)
+            .into_iter()
+            .map(|e| (e.pointer, e.kind.keyword()))
+            .collect();
+        (p.is_valid(tree.root()), errs)
+    }
+
+    #[test]
+    fn draft7_semantics() {
+        // `integer` takes 1.0; `number` takes integers.
+        let int = json!({"type": "integer"});
+        assert_eq!(errors(&int, "1.0"), (true, vec![]));
+        assert_eq!(errors(&int, "1.5"), (false, vec![(String::new(), "type")]));
+        assert_eq!(errors(&json!({"type": "number"}), "7"), (true, vec![]));
+        // minLength counts code points, not bytes.
+        let two = json!({"type": "string", "minLength": 2});
+        assert_eq!(errors(&two, "\"ää\""), (true, vec![]));
+        assert!(!errors(&two, "\"ä\"").0);
+        assert!(!errors(&two, "\"😀\"").0);
+        // enum compares JSON values: 1 equals 1.0; enum applies to every type.
+        let e = json!({"enum": [1, "a", {"k": [null]}]});
+        assert_eq!(errors(&e, "1.0"), (true, vec![]));
+        assert_eq!(errors(&e, "{\"k\": [null]}"), (true, vec![]));
+        assert_eq!(errors(&e, "\"b\""), (false, vec![(String::new(), "enum")]));
+        let typed = json!({"type": "string", "enum": ["a"]});
+        assert_eq!(
+            errors(&typed, "3").1,
+            vec![(String::new(), "type"), (String::new(), "enum")]
+        );
+        // pattern is an unanchored search; \d is ASCII only (ECMA-262).
+        let pat = json!({"type": "string", "pattern": "\\d"});
+        assert_eq!(errors(&pat, "\"ab1c\""), (true, vec![]));
+        assert!(!errors(&pat, "\"ab\u{0663}c\"").0);
+        // String keywords ignore other types, object keywords ignore non-objects.
+        assert_eq!(
+            errors(&json!({"minLength": 3, "required": ["a"]}), "[]"),
+            (true, vec![])
+        );
+    }
+
+    #[test]
+    fn objects_and_arrays_report_every_error_with_its_pointer() {
+        let schema = json!({
+            "type": "object", "additionalProperties": false, "required": ["a", "b"],
+            "properties": {
+                "a": {"type": "array", "minItems": 2, "items": {
+                    "type": "object", "additionalProperties": false, "required": ["x"],
+                    "properties": {"x": {"type": "string", "minLength": 1}}}},
+                "b": {"type": "boolean"},
+                "c/d": {"type": "string"}
+            }
+        });
+        let (valid, errs) = errors(
+            &schema,
+            r#"{"a": [{"x": ""}, {"y": 1}], "zz": 1, "c/d": 5, "q": 2}"#,
+        );
+        assert!(!valid);
+        let expected: Vec<(String, &str)> = vec![
+            ("".into(), "additionalProperties"),
+            ("".into(), "required"),
+            ("/a/0/x".into(), "minLength"),
+            ("/a/1".into(), "additionalProperties"),
+            ("/a/1".into(), "required"),
+            ("/c~1d".into(), "type"),
+        ];
+        assert_eq!(errs, expected);
+        let p = Program::compile(&schema, &Patterns::new()).expect("compiles");
+        let tree = JsonTree::parse(r#"{"a": [], "zz": 1, "q": 2}"#).expect("json");
+        let all = p.errors(tree.root(), usize::MAX);
+        match &all[0].kind {
+            ErrorKind::AdditionalProperties { unexpected } => assert_eq!(unexpected, &["zz", "q"]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p.errors(tree.root(), 1).len(), 1);
+        let ok = JsonTree::parse(r#"{"b": true, "a": [{"x": "1"}, {"x": "2"}]}"#).expect("json");
+        assert!(p.is_valid(ok.root()));
+        assert!(p.errors(ok.root(), usize::MAX).is_empty());
+    }
+
+    #[test]
+    fn lengths_count_code_points_up_to_the_limit() {
+        for (s, limit, shorter) in [
+            ("", 1, true),
+            ("a", 1, false),
+            ("ää", 3, true),
+            ("äää", 3, false),
+            ("😀😀😀", 4, true),
+            ("😀😀😀😀", 4, false),
+            ("abcdefgh", 2, false),
+            ("x", u64::MAX, true),
+        ] {
+            assert_eq!(shorter_than(s, limit), shorter, "{s:?} {limit}");
+            let count = s.chars().count() as u64;
+            assert_eq!(count < limit, shorter, "{s:?} {limit}");
+        }
+        use super::super::compile::same_key;
+        let long = "k".repeat(70);
+        for (a, b) in [
+            ("", ""),
+            ("abc", "abc"),
+            ("abcdefghij", "abcdefghij"),
+            ("abcdefghij", "abcdefghiJ"),
+            ("abcdefgh", "abcdefgx"),
+            ("ab", "abc"),
+            (long.as_str(), long.as_str()),
+            (long.as_str(), &long[1..]),
+        ] {
+            assert_eq!(same_key(a, b), a == b, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn required_beyond_64_properties_is_looked_up() {
+        let mut props = serde_json::Map::new();
+        for i in 0..70 {
+            props.insert(format!("p{i:02}"), json!({"type": "string"}));
+        }
+        let schema = json!({"type": "object", "properties": props, "required": ["p69", "p00"]});
+        assert_eq!(
+            errors(&schema, r#"{"p69": "x", "p00": "y"}"#),
+            (true, vec![])
+        );
+        assert_eq!(
+            errors(&schema, r#"{"p00": "y"}"#),
+            (false, vec![(String::new(), "required")])
+        );
+        assert_eq!(
+            errors(&schema, r#"{"p69": "y"}"#),
+            (false, vec![(String::new(), "required")])
+        );
+    }
+}
