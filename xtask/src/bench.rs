@@ -6,13 +6,17 @@
 //! (lazy regex caches, JIT, allocator pages) and then several timed passes over the same
 //! documents (the cases of `cargo xtask cases`); the fastest pass counts, so that a noisy
 //! machine disturbs the ratios less. Single-thread rows are CPU time (thread CPU time for
-//! Rust and Python, process CPU time for Node); the parallel row is wall time. The Rust
-//! rows start from the bytes of each document (parsing included); Python and Ajv are
+//! Rust and Python, process CPU time for Node); the parallel row is wall time. The main
+//! Rust rows start from the bytes of each document (parsing included); Python and Ajv are
 //! timed both from the document's compact JSON text (parsing included, the same work)
-//! and from documents already parsed (which favours them).
+//! and from documents already parsed. Each peer row is compared twice: with sosmeta's
+//! full run (bytes to a report with every rule), and like for like with the sosmeta row
+//! that does the same work (the schema layer from text or on documents already in its
+//! arena, every error or stopping at the first).
 
 use anyhow::{bail, Context};
 use rayon::prelude::*;
+use sosmeta_validate::json_tree::JsonTree;
 use sosmeta_validate::{ValidateOptions, Validator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -74,7 +78,16 @@ struct Row {
     docs: usize,
     seconds: f64,
     note: String,
+    /// The sosmeta row doing the same work as this peer row (same input form, every error
+    /// or first error, schema only): the like-for-like comparison.
+    like: Option<&'static str>,
 }
+
+/// The sosmeta rows a peer row is compared with like for like.
+const OURS_TEXT_EVERY: &str = "sosmeta validate, schema layer only (1 thread)";
+const OURS_TEXT_FIRST: &str = "sosmeta dialect, from text, first error (1 thread)";
+const OURS_PARSED_EVERY: &str = "sosmeta dialect, pre-parsed, every error (1 thread)";
+const OURS_PARSED_FIRST: &str = "sosmeta dialect, pre-parsed, first error (1 thread)";
 
 impl Row {
     fn rate(&self) -> f64 {
@@ -155,22 +168,25 @@ fn python_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec
         bail!("python3: {}", String::from_utf8_lossy(&out.stderr));
     }
     let (docs, parsed, from_text) = parse_timing(&out.stdout)?;
-    let row = |how: &str, seconds: f64, note: &str| Row {
+    let row = |how: &str, seconds: f64, note: &str, like| Row {
         name: format!("Python jsonschema Draft7Validator, {how}"),
         docs,
         seconds,
         note: format!("{note}; one compiled validator per schema, is_valid; thread CPU time"),
+        like: Some(like),
     };
     Ok(vec![
         row(
             "from text",
             from_text,
             "json.loads of the compact JSON text included",
+            OURS_TEXT_FIRST,
         ),
         row(
             "pre-parsed",
             parsed,
             "documents already parsed (favours Python)",
+            OURS_PARSED_FIRST,
         ),
     ])
 }
@@ -211,16 +227,23 @@ fn ajv_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec<Ro
             bail!("node: {}", String::from_utf8_lossy(&out.stderr));
         }
         let (docs, parsed, from_text) = parse_timing(&out.stdout)?;
-        for (how, seconds, note) in [
+        let (like_text, like_parsed) = if all_errors {
+            (OURS_TEXT_EVERY, OURS_PARSED_EVERY)
+        } else {
+            (OURS_TEXT_FIRST, OURS_PARSED_FIRST)
+        };
+        for (how, seconds, note, like) in [
             (
                 "from text",
                 from_text,
                 "JSON.parse of the compact JSON text included",
+                like_text,
             ),
             (
                 "pre-parsed",
                 parsed,
                 "documents already parsed (favours Ajv)",
+                like_parsed,
             ),
         ] {
             rows.push(Row {
@@ -230,6 +253,7 @@ fn ajv_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec<Ro
                 note: format!(
                     "{what}; {note}; compiled validators, validateSchema false (one corpus schema has a duplicate enum item); process CPU time; node {version}"
                 ),
+                like: Some(like),
             });
         }
     }
@@ -280,11 +304,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             set.len(),
             args.rounds.max(1)
         );
-        println!("| validator | docs/s | sosmeta (1 thread) is x faster | notes |");
-        println!("|---|---:|---:|---|");
+        println!(
+            "| validator | docs/s | sosmeta all rules from bytes (1 thread) is x faster | the sosmeta row doing the same work is x faster | notes |"
+        );
+        println!("|---|---:|---:|---:|---|");
         for r in &rows {
+            let like = r
+                .like
+                .and_then(|name| rows.iter().find(|o| o.name == name))
+                .map(|o| format!("{:.2}", o.rate() / r.rate()))
+                .unwrap_or_else(|| "-".into());
             println!(
-                "| {} | {:.0} | {:.2} | {} |",
+                "| {} | {:.0} | {:.2} | {like} | {} |",
                 r.name,
                 r.rate(),
                 ours / r.rate(),
@@ -341,6 +372,28 @@ fn measure(
         })
         .collect();
 
+    // The schema layer alone on its compiled programs (the test kit's view of the
+    // validator's stage): from text to the first error, and on documents already parsed
+    // into the validator's arena (every error, first error), for the like-for-like rows.
+    let patterns = sosmeta_validate::dialect::Patterns::new();
+    let programs: std::collections::HashMap<_, _> = release
+        .definitions()
+        .iter()
+        .map(|d| {
+            let p = sosmeta_validate::dialect::Program::compile(&d.to_json_schema(), &patterns)
+                .expect("the dialect compiles");
+            (d.id.clone(), p)
+        })
+        .collect();
+    let texts: Vec<(&sosmeta_model::DefinitionId, &str)> = docs
+        .iter()
+        .map(|(id, b)| (id, std::str::from_utf8(b).expect("UTF-8")))
+        .collect();
+    let trees: Vec<(&sosmeta_model::DefinitionId, JsonTree<'_>)> = texts
+        .iter()
+        .map(|(id, t)| (*id, JsonTree::parse(t).expect("JSON")))
+        .collect();
+
     let sosmeta = |rules: bool| {
         let (validator, docs) = (&validator, &docs);
         Box::new(move || {
@@ -388,6 +441,42 @@ fn measure(
             }),
         ),
         (
+            OURS_TEXT_FIRST.into(),
+            "bytes -> arena -> verdict, stops at the first error (the work of is_valid / allErrors false)",
+            false,
+            Box::new(|| {
+                texts
+                    .iter()
+                    .filter(|(id, t)| {
+                        let tree = JsonTree::parse(t).expect("JSON");
+                        !programs[*id].is_valid(tree.root())
+                    })
+                    .count()
+            }),
+        ),
+        (
+            OURS_PARSED_EVERY.into(),
+            "documents already in the arena -> every schema error with its pointer",
+            false,
+            Box::new(|| {
+                trees
+                    .iter()
+                    .filter(|(id, tree)| !programs[*id].errors(tree.root(), usize::MAX).is_empty())
+                    .count()
+            }),
+        ),
+        (
+            OURS_PARSED_FIRST.into(),
+            "documents already in the arena -> verdict, stops at the first error",
+            false,
+            Box::new(|| {
+                trees
+                    .iter()
+                    .filter(|(id, tree)| !programs[*id].is_valid(tree.root()))
+                    .count()
+            }),
+        ),
+        (
             "jsonschema crate alone (1 thread)".into(),
             "bytes -> serde_json::Value -> is_valid",
             false,
@@ -428,6 +517,7 @@ fn measure(
             docs: docs.len(),
             seconds,
             note: format!("{note}; {invalid} invalid"),
+            like: None,
         })
         .collect();
 
