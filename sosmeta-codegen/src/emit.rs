@@ -362,6 +362,12 @@ fn shape_tokens(
                     pub #id: #ty,
                 });
             }
+            // An object with no members (`{}`) uses neither parameter.
+            let (f, w) = if fields.is_empty() {
+                (format_ident!("_f"), format_ident!("_w"))
+            } else {
+                (format_ident!("f"), format_ident!("w"))
+            };
             quote! {
                 #docs
                 #cfg
@@ -384,11 +390,11 @@ fn shape_tokens(
                 impl sosmeta_types::record::Record for #name {
                     const KEYS: &'static [&'static str] = &[#(#keys),*];
                     fn read_fields(
-                        f: &mut sosmeta_types::record::Fields,
+                        #f: &mut sosmeta_types::record::Fields,
                     ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
                         Ok(Self { #(#reads),* })
                     }
-                    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+                    fn write_fields(&self, #w: &mut sosmeta_types::record::Writer) {
                         #(#writes)*
                     }
                 }

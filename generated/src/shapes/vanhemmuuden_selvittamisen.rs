@@ -23,11 +23,11 @@ impl sosmeta_types::record::Record
 for VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 {
     const KEYS: &'static [&'static str] = &[];
     fn read_fields(
-        f: &mut sosmeta_types::record::Fields,
+        _f: &mut sosmeta_types::record::Fields,
     ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
         Ok(Self {})
     }
-    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {}
+    fn write_fields(&self, _w: &mut sosmeta_types::record::Writer) {}
 }
 sosmeta_types::record!(
     VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07
