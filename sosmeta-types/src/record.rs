@@ -348,7 +348,48 @@ macro_rules! leaf_via_serde {
     )*};
 }
 
-leaf_via_serde!(PartialDate, Instant, Code, Identifier, HetuIdentifier, Quantity);
+leaf_via_serde!(PartialDate, Instant);
+
+/// Leaf objects are read member by member, so an error names the member's path.
+macro_rules! leaf_object {
+    ($t:ty, $keys:expr, |$f:ident| $read:expr) => {
+        impl Field for $t {
+            fn read(v: Value) -> Result<Self, ReadError> {
+                let $f = &mut Fields::of(v, $keys)?;
+                $read
+            }
+            fn write(&self) -> Value {
+                write_serde(self)
+            }
+        }
+    };
+}
+
+leaf_object!(Code, &["system", "code", "display"], |f| Ok(Code {
+    system: f.req(0)?,
+    code: f.req(1)?,
+    display: f.req(2)?,
+}));
+leaf_object!(Identifier, &["system", "value"], |f| {
+    let id = Identifier {
+        system: f.opt(0)?,
+        value: f.req(1)?,
+    };
+    if id.is_hetu() {
+        crate::hetu::parse(&id.value)
+            .map_err(|e| ReadError::new(crate::ValueError::from(e)).within("value"))?;
+    }
+    Ok(id)
+});
+leaf_object!(HetuIdentifier, &["system", "value"], |f| {
+    let system: Option<String> = f.opt(0)?;
+    let value: String = f.req(1)?;
+    HetuIdentifier::with_system(system, value).map_err(|e| ReadError::new(e).within("value"))
+});
+leaf_object!(Quantity, &["value", "code"], |f| Ok(Quantity {
+    value: f.req(0)?,
+    code: f.req(1)?,
+}));
 
 impl Field for String {
     fn read(v: Value) -> Result<Self, ReadError> {
@@ -578,6 +619,17 @@ mod tests {
         ] {
             assert!(Coded::<Kieli>::read(bad.clone()).is_err(), "{bad}");
         }
+        let e = Identifier::read(json!({"system": 1, "value": "x"})).unwrap_err();
+        assert_eq!(e.pointer(), "/system");
+        let e = HetuIdentifier::read(json!({"value": "131052-308U"})).unwrap_err();
+        assert_eq!(e.pointer(), "/value");
+        assert!(!e.to_string().contains("308U"), "no personal data: {e}");
+        assert!(HetuIdentifier::read(json!({"value": "131052-308T"})).is_ok());
+        let e = Identifier::read(json!({"system": crate::HETU_SYSTEM, "value": "131052-308U"}));
+        assert_eq!(e.unwrap_err().pointer(), "/value");
+        let q = Quantity::read(json!({"value": 12.5, "code": "€"})).unwrap();
+        assert_eq!(q.write(), json!({"value": 12.5, "code": "€"}));
+        assert_eq!(Quantity::read(json!({"value": "1", "code": "€"})).unwrap_err().pointer(), "/value");
         assert_eq!(i64::read(json!(3)).unwrap(), 3);
         assert!(i64::read(json!(3.5)).is_err());
         assert_eq!(Number::read(json!(3.5)).unwrap().to_string(), "3.5");
