@@ -324,7 +324,7 @@ fn shape_tokens(
                 let inner = ty_tokens(&f.ty, shapes, &quote!());
                 // minItems 1 is the type (`NonEmptyVec`); more is checked when reading.
                 let min = match &f.ty {
-                    Ty::Vec(_, n) if *n > 1 => Some(*n as usize),
+                    Ty::Vec(_, n) if *n > 1 => Some(*n),
                     _ => None,
                 };
                 let ty = if f.required {

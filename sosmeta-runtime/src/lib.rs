@@ -22,8 +22,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
-pub use sosmeta_xhtml::Lang;
 use sosmeta_types::record::Field;
+pub use sosmeta_xhtml::Lang;
 
 /// The release a generated crate was made from: its label, its compact bytes (see
 /// [`sosmeta_model::compact`]) and the Cargo features enabled in the build. Made by the

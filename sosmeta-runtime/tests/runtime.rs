@@ -1,8 +1,8 @@
 //! The runtime of generated code against a catalog made from the pinned corpus.
 
-use sosmeta_types::record::{Fields, ReadError, Record, Writer};
 use sosmeta_model::{compact, corpus::pinned_corpus_dir, Release};
 use sosmeta_runtime::{parse_json, to_json, to_xhtml, Catalog, DefinitionInfo, Error, Lang};
+use sosmeta_types::record::{Fields, ReadError, Record, Writer};
 use std::sync::OnceLock;
 
 fn leak(s: String) -> &'static str {

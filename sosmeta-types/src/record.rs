@@ -41,8 +41,8 @@ use crate::{Code, HetuIdentifier, Identifier, Instant, NonEmptyString, NonEmptyV
 use crate::{Number, PartialDate, Quantity};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-pub use serde_json::Value;
 use serde_json::Map;
+pub use serde_json::Value;
 use std::fmt;
 
 /// Why a JSON value was refused, and where (a JSON pointer relative to the value read).
@@ -109,7 +109,10 @@ fn kind(v: &Value) -> &'static str {
 }
 
 fn invalid_type(v: &Value, expected: &str) -> ReadError {
-    ReadError::new(format_args!("invalid type: {}, expected {expected}", kind(v)))
+    ReadError::new(format_args!(
+        "invalid type: {}, expected {expected}",
+        kind(v)
+    ))
 }
 
 /// A value of a document read from, and written to, JSON: leaf types, lists, codes,
@@ -506,13 +509,17 @@ impl<S: CodeSet> Field for Coded<S> {
     fn write(&self) -> Value {
         let mut map = Map::new();
         map.insert("system".into(), Value::String(self.system().to_string()));
-        map.insert("code".into(), Value::String(self.code().as_code().to_string()));
+        map.insert(
+            "code".into(),
+            Value::String(self.code().as_code().to_string()),
+        );
         map.insert("display".into(), Value::String(self.display.clone()));
         Value::Object(map)
     }
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub, dead_code)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -591,7 +598,10 @@ mod tests {
         let e = err(json!({"items": [{"name": "a"}], "a/b~": null}));
         assert!(e.message().contains("invalid type: null"), "{e}");
         let e = err(json!({"items": [{"name": 3}]}));
-        assert_eq!(e.to_string(), "invalid type: a number, expected a string at /items/0/name");
+        assert_eq!(
+            e.to_string(),
+            "invalid type: a number, expected a string at /items/0/name"
+        );
         assert!(err(json!([1])).message().contains("expected an object"));
         let e = serde_json::from_str::<Outer>(r#"{"items": [{"name": 1}]}"#).unwrap_err();
         assert!(e.to_string().contains("at /items/0/name"), "{e}");
@@ -609,7 +619,10 @@ mod tests {
     fn codes() {
         let c = Coded::<Kieli>::of(Kieli::Fi);
         let v = c.write();
-        assert_eq!(v, json!({"system": "urn:oid:1.2.3", "code": "FI", "display": "suomi"}));
+        assert_eq!(
+            v,
+            json!({"system": "urn:oid:1.2.3", "code": "FI", "display": "suomi"})
+        );
         assert_eq!(Coded::<Kieli>::read(v).unwrap(), c);
         for bad in [
             json!({"system": "urn:oid:1.2.4", "code": "FI", "display": "suomi"}),
@@ -629,7 +642,12 @@ mod tests {
         assert_eq!(e.unwrap_err().pointer(), "/value");
         let q = Quantity::read(json!({"value": 12.5, "code": "€"})).unwrap();
         assert_eq!(q.write(), json!({"value": 12.5, "code": "€"}));
-        assert_eq!(Quantity::read(json!({"value": "1", "code": "€"})).unwrap_err().pointer(), "/value");
+        assert_eq!(
+            Quantity::read(json!({"value": "1", "code": "€"}))
+                .unwrap_err()
+                .pointer(),
+            "/value"
+        );
         assert_eq!(i64::read(json!(3)).unwrap(), 3);
         assert!(i64::read(json!(3.5)).is_err());
         assert_eq!(Number::read(json!(3.5)).unwrap().to_string(), "3.5");
