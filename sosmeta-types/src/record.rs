@@ -183,10 +183,19 @@ impl Fields {
         self.keys.get(i).copied().unwrap_or("?")
     }
 
+    /// `e` one level down, at member `i` (compiled once, not per member type).
+    #[inline(never)]
+    fn at(&self, i: usize, e: ReadError) -> ReadError {
+        e.within(self.key(i))
+    }
+
     /// A required member.
     pub fn req<T: Field>(&mut self, i: usize) -> Result<T, ReadError> {
         match self.take(i) {
-            Some(v) => T::read(v).map_err(|e| e.within(self.key(i))),
+            Some(v) => match T::read(v) {
+                Ok(t) => Ok(t),
+                Err(e) => Err(self.at(i, e)),
+            },
             None => Err(self.missing(i)),
         }
     }
@@ -194,7 +203,10 @@ impl Fields {
     /// An optional member (absent: `None`; `null` is refused, as the schema refuses it).
     pub fn opt<T: Field>(&mut self, i: usize) -> Result<Option<T>, ReadError> {
         match self.take(i) {
-            Some(v) => T::read(v).map(Some).map_err(|e| e.within(self.key(i))),
+            Some(v) => match T::read(v) {
+                Ok(t) => Ok(Some(t)),
+                Err(e) => Err(self.at(i, e)),
+            },
             None => Ok(None),
         }
     }
@@ -202,7 +214,10 @@ impl Fields {
     /// A required list of at least `min` items (`minItems` above 1).
     pub fn req_min<T: Field>(&mut self, i: usize, min: usize) -> Result<T, ReadError> {
         match self.take(i) {
-            Some(v) => read_min(v, min).map_err(|e| e.within(self.key(i))),
+            Some(v) => match read_min(v, min) {
+                Ok(t) => Ok(t),
+                Err(e) => Err(self.at(i, e)),
+            },
             None => Err(self.missing(i)),
         }
     }
@@ -210,16 +225,19 @@ impl Fields {
     /// An optional list of at least `min` items when present.
     pub fn opt_min<T: Field>(&mut self, i: usize, min: usize) -> Result<Option<T>, ReadError> {
         match self.take(i) {
-            Some(v) => read_min(v, min)
-                .map(Some)
-                .map_err(|e| e.within(self.key(i))),
+            Some(v) => match read_min(v, min) {
+                Ok(t) => Ok(Some(t)),
+                Err(e) => Err(self.at(i, e)),
+            },
             None => Ok(None),
         }
     }
 }
 
-fn read_min<T: Field>(v: Value, min: usize) -> Result<T, ReadError> {
-    if let Value::Array(items) = &v {
+/// Refuse an array shorter than `min` (compiled once).
+#[inline(never)]
+fn check_min(v: &Value, min: usize) -> Result<(), ReadError> {
+    if let Value::Array(items) = v {
         if items.len() < min {
             return Err(ReadError::new(format_args!(
                 "invalid length {}, expected at least {min} item(s) (minItems)",
@@ -227,6 +245,11 @@ fn read_min<T: Field>(v: Value, min: usize) -> Result<T, ReadError> {
             )));
         }
     }
+    Ok(())
+}
+
+fn read_min<T: Field>(v: Value, min: usize) -> Result<T, ReadError> {
+    check_min(&v, min)?;
     T::read(v)
 }
 
@@ -238,37 +261,52 @@ pub struct Writer {
 }
 
 impl Writer {
-    fn key(&self, i: usize) -> String {
-        self.keys.get(i).copied().unwrap_or("?").to_string()
+    /// Put member `i` (compiled once, not per member type).
+    #[inline(never)]
+    fn put(&mut self, i: usize, v: Value) {
+        let k = self.keys.get(i).copied().unwrap_or("?").to_string();
+        self.map.insert(k, v);
     }
 
     /// Write a required member.
     pub fn req<T: Field>(&mut self, i: usize, value: &T) {
-        let k = self.key(i);
-        self.map.insert(k, value.write());
+        self.put(i, value.write());
     }
 
     /// Write an optional member when present.
     pub fn opt<T: Field>(&mut self, i: usize, value: &Option<T>) {
         if let Some(v) = value {
-            self.req(i, v);
+            self.put(i, v.write());
         }
+    }
+
+    /// A writer of a record with `keys` (compiled once).
+    #[inline(never)]
+    fn new(keys: &'static [&'static str]) -> Writer {
+        Writer {
+            keys,
+            map: Map::new(),
+        }
+    }
+
+    /// The object written (compiled once).
+    #[inline(never)]
+    fn finish(self) -> Value {
+        Value::Object(self.map)
     }
 }
 
 /// Read a record from a JSON value.
 pub fn read_record<T: Record>(v: Value) -> Result<T, ReadError> {
-    T::read_fields(&mut Fields::of(v, T::KEYS)?)
+    let mut fields = Fields::of(v, T::KEYS)?;
+    T::read_fields(&mut fields)
 }
 
 /// A record as a JSON object.
 pub fn write_record<T: Record>(value: &T) -> Value {
-    let mut w = Writer {
-        keys: T::KEYS,
-        map: Map::new(),
-    };
+    let mut w = Writer::new(T::KEYS);
     value.write_fields(&mut w);
-    Value::Object(w.map)
+    w.finish()
 }
 
 /// `Deserialize` of any [`Field`]: the input is read once into a [`Value`] (so the
@@ -462,20 +500,45 @@ impl Field for Value {
     }
 }
 
+/// The items of an array (compiled once; the per-type part is the loop below).
+#[inline(never)]
+fn array_items(v: Value) -> Result<Vec<Value>, ReadError> {
+    match v {
+        Value::Array(items) => Ok(items),
+        other => Err(invalid_type(&other, "an array")),
+    }
+}
+
+#[inline(never)]
+fn at_index(e: ReadError, i: usize) -> ReadError {
+    e.within(i)
+}
+
+// Plain loops rather than iterator adapters: these are compiled once per item type
+// (hundreds in `sosmeta-generated`), and the adapters' code is many times larger.
 impl<T: Field> Field for Vec<T> {
     fn read(v: Value) -> Result<Self, ReadError> {
-        match v {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| T::read(item).map_err(|e| e.within(i)))
-                .collect(),
-            other => Err(invalid_type(&other, "an array")),
+        let items = array_items(v)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match T::read(item) {
+                Ok(t) => out.push(t),
+                Err(e) => return Err(at_index(e, i)),
+            }
         }
+        Ok(out)
     }
     fn write(&self) -> Value {
-        Value::Array(self.iter().map(Field::write).collect())
+        write_items(self)
     }
+}
+
+fn write_items<T: Field>(items: &[T]) -> Value {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(item.write());
+    }
+    Value::Array(out)
 }
 
 impl<T: Field> Field for NonEmptyVec<T> {
@@ -483,7 +546,7 @@ impl<T: Field> Field for NonEmptyVec<T> {
         NonEmptyVec::try_from(Vec::<T>::read(v)?).map_err(ReadError::new)
     }
     fn write(&self) -> Value {
-        Value::Array(self.iter().map(Field::write).collect())
+        write_items(self)
     }
 }
 
@@ -495,26 +558,31 @@ fn code_parts(v: Value) -> Result<[String; 3], ReadError> {
     Ok([f.req(0)?, f.req(1)?, f.req(2)?])
 }
 
+/// A code object (compiled once, not per code set).
+#[inline(never)]
+fn code_value(system: &str, code: &str, display: &str) -> Value {
+    let mut map = Map::new();
+    map.insert("system".into(), Value::String(system.to_string()));
+    map.insert("code".into(), Value::String(code.to_string()));
+    map.insert("display".into(), Value::String(display.to_string()));
+    Value::Object(map)
+}
+
+#[inline(never)]
+fn unknown_code(code: String, name: &'static str) -> ReadError {
+    ReadError::new(crate::CodeError::Code { code, name })
+}
+
 impl<S: CodeSet> Field for Coded<S> {
     fn read(v: Value) -> Result<Self, ReadError> {
         let [system, code, display] = code_parts(v)?;
-        let code = S::Code::from_code(&code).ok_or_else(|| {
-            ReadError::new(crate::CodeError::Code {
-                code: code.clone(),
-                name: S::NAME,
-            })
-        })?;
-        Coded::with_system(system, code, display).map_err(ReadError::new)
+        let Some(value) = S::Code::from_code(&code) else {
+            return Err(unknown_code(code, S::NAME));
+        };
+        Coded::with_system(system, value, display).map_err(ReadError::new)
     }
     fn write(&self) -> Value {
-        let mut map = Map::new();
-        map.insert("system".into(), Value::String(self.system().to_string()));
-        map.insert(
-            "code".into(),
-            Value::String(self.code().as_code().to_string()),
-        );
-        map.insert("display".into(), Value::String(self.display.clone()));
-        Value::Object(map)
+        code_value(self.system(), self.code().as_code(), &self.display)
     }
 }
 
